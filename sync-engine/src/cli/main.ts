@@ -1,0 +1,59 @@
+/** The `sfo-compat` command. Each subcommand lives in its own file; this one wires them to commander. */
+import { Command, CommanderError } from 'commander';
+import { orgServeCommand } from './org-serve-command';
+import { registerLoginCommand } from './login-command';
+import { registerMatrixCommand } from './matrix-command';
+import { demoCommand } from './demo-command';
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, blocked: 3, unreachable: 4, stopped: 5 } as const;
+
+/** Run the CLI with argv (without node and script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command('sfo-compat')
+    .description('Salesforce for Outlook, Connect for Outlook and Connect for Office, with the "API Enabled" rule of article 000386343')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError('(run sfo-compat --help for usage)');
+
+  const org = program.command('org').description('the embedded Salesforce-compatible org');
+  org.command('serve')
+    .description('serve a local org seeded from a seed file (ORG-SEED format)')
+    .option('--seed <file>', 'seed file, used when the data dir holds no org yet')
+    .option('--port <n>', 'port on 127.0.0.1 (default 8700; 0 = any free port)', '8700')
+    .option('--data <dir>', 'data directory (persistent across restarts)', '.sfo-compat/org')
+    .action(async (opts: { seed?: string; port: string; data: string }) => {
+      code = await orgServeCommand(opts);
+    });
+
+  registerLoginCommand(program, (c) => (code = c));
+  registerMatrixCommand(program, (c) => (code = c));
+
+  program.command('demo')
+    .description('start the local org on the demo seed and print how to try it (what `npm start` runs)')
+    .option('--port <n>', 'port for the org', '8700')
+    .option('--data <dir>', 'data directory', '.sfo-compat/demo-org')
+    .action(async (opts: { port: string; data: string }) => {
+      code = await demoCommand(opts);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    throw err;
+  }
+  return code;
+}
+
+/** Parse a --port value, or throw a usage error naming the option. */
+export function parsePort(value: string, option = '--port'): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${option}: "${value}" is not a port number (0-65535)`);
+  return n;
+}
+
+export class UsageError extends Error {}

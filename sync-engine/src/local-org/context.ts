@@ -1,0 +1,59 @@
+/** Everything a local-org route needs, built once per server. */
+import { OrgStore } from './store';
+import { Sessions } from './sessions';
+import { Credentials } from './credentials';
+import { ConnectedApps } from './connected-apps';
+import { AccessCheck } from './access-check';
+
+export interface OrgOptions {
+  /** Apply the access rule on every REST request (the article's behaviour). Off only to measure its cost. */
+  checkAccessOnEveryRequest: boolean;
+  /** Cache decisions until the org's access data changes. */
+  cacheAccessDecisions: boolean;
+  /** Daily API request allocation; `REQUEST_LIMIT_EXCEEDED` past it. */
+  dailyRequestLimit: number;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+}
+
+export const DEFAULT_ORG_OPTIONS: OrgOptions = {
+  checkAccessOnEveryRequest: true,
+  cacheAccessDecisions: true,
+  dailyRequestLimit: 1_000_000,
+  bodyLimit: 20 * 1024 * 1024,
+};
+
+export interface RequestStats {
+  /** Data API requests that reached the org (after authentication), by `METHOD path-kind`. */
+  byKind: Map<string, number>;
+  total: number;
+  /** Requests refused by the access rule. */
+  refusedByRule: number;
+}
+
+export class OrgContext {
+  readonly sessions: Sessions;
+  readonly credentials: Credentials;
+  readonly apps: ConnectedApps;
+  readonly access: AccessCheck;
+  readonly stats: RequestStats = { byKind: new Map(), total: 0, refusedByRule: 0 };
+
+  constructor(readonly store: OrgStore, readonly options: OrgOptions = DEFAULT_ORG_OPTIONS) {
+    this.sessions = new Sessions(store, () => this.orgId().slice(0, 15));
+    this.credentials = new Credentials(store);
+    this.apps = new ConnectedApps(store);
+    this.access = new AccessCheck(store, options.cacheAccessDecisions);
+  }
+
+  private cachedOrgId: string | undefined;
+
+  /** The 18-character organization id. */
+  orgId(): string {
+    if (!this.cachedOrgId) {
+      const row = this.store.db.prepare(`SELECT "Id" FROM sobj_Organization LIMIT 1`).get() as { Id: string } | undefined;
+      if (!row) throw new Error('the org is not seeded');
+      this.cachedOrgId = row.Id;
+    }
+    return this.cachedOrgId;
+  }
+}

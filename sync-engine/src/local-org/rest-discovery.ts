@@ -1,0 +1,8 @@
+import { FastifyInstance } from 'fastify';
+import { OrgContext } from './context';
+
+/** Placeholder: routes are being written. */
+export async function registerRestDiscovery(app: FastifyInstance, ctx: OrgContext): Promise<void> {
+  void app;
+  void ctx;
+}

@@ -1,0 +1,284 @@
+/**
+ * The sObjects the local org serves, described the way Salesforce's describe call does. The store creates
+ * its tables from these definitions, validation reads lengths and required fields from them, and describe
+ * renders them, so one table drives storage, validation, SOQL and the wire.
+ */
+
+export type FieldType =
+  | 'id' | 'reference' | 'string' | 'textarea' | 'email' | 'phone' | 'url' | 'picklist'
+  | 'boolean' | 'int' | 'double' | 'date' | 'datetime';
+
+export interface FieldDef {
+  name: string;
+  label: string;
+  type: FieldType;
+  /** Maximum length for text types. */
+  length?: number;
+  /** Must be given on create (Salesforce: not nillable, createable, not defaulted on create). */
+  required?: boolean;
+  createable: boolean;
+  updateable: boolean;
+  /** Target sObjects for references. */
+  referenceTo?: string[];
+  /** Name of the parent relationship for references (`Profile` for `ProfileId`). */
+  relationshipName?: string;
+  picklistValues?: string[];
+  defaultValue?: string | number | boolean | null;
+  /** Whether the field can be the key of an upsert (`externalId` or `idLookup` in describe). */
+  idLookup?: boolean;
+  externalId?: boolean;
+  nameField?: boolean;
+}
+
+export interface SObjectDef {
+  name: string;
+  label: string;
+  labelPlural: string;
+  keyPrefix: string;
+  createable: boolean;
+  updateable: boolean;
+  deletable: boolean;
+  /** Who may write it: `any` (record owner data) or `admin` (setup data, needs Manage Users / Modify All Data). */
+  writeAccess: 'any' | 'admin' | 'none';
+  /** Records are owned by a user (OwnerId) and visible to their owner and admins. */
+  owned: boolean;
+  fields: FieldDef[];
+}
+
+const ro = { createable: false, updateable: false } as const;
+const rw = { createable: true, updateable: true } as const;
+const createOnly = { createable: true, updateable: false } as const;
+
+function systemFields(label: string): FieldDef[] {
+  return [
+    { name: 'Id', label: `${label} ID`, type: 'id', length: 18, ...ro, idLookup: true },
+    { name: 'IsDeleted', label: 'Deleted', type: 'boolean', ...ro, defaultValue: false },
+    { name: 'CreatedDate', label: 'Created Date', type: 'datetime', ...ro },
+    { name: 'CreatedById', label: 'Created By ID', type: 'reference', length: 18, ...ro, referenceTo: ['User'], relationshipName: 'CreatedBy' },
+    { name: 'LastModifiedDate', label: 'Last Modified Date', type: 'datetime', ...ro },
+    { name: 'LastModifiedById', label: 'Last Modified By ID', type: 'reference', length: 18, ...ro, referenceTo: ['User'], relationshipName: 'LastModifiedBy' },
+    { name: 'SystemModstamp', label: 'System Modstamp', type: 'datetime', ...ro },
+  ];
+}
+
+const owner: FieldDef = { name: 'OwnerId', label: 'Owner ID', type: 'reference', length: 18, ...rw, referenceTo: ['User'], relationshipName: 'Owner' };
+
+const permissionFields: FieldDef[] = [
+  { name: 'PermissionsApiEnabled', label: 'API Enabled', type: 'boolean', ...rw, defaultValue: false },
+  { name: 'PermissionsViewSetup', label: 'View Setup and Configuration', type: 'boolean', ...rw, defaultValue: false },
+  { name: 'PermissionsManageUsers', label: 'Manage Users', type: 'boolean', ...rw, defaultValue: false },
+  { name: 'PermissionsModifyAllData', label: 'Modify All Data', type: 'boolean', ...rw, defaultValue: false },
+];
+
+export const SOBJECTS: SObjectDef[] = [
+  {
+    name: 'Organization', label: 'Organization', labelPlural: 'Organizations', keyPrefix: '00D',
+    createable: false, updateable: true, deletable: false, writeAccess: 'admin', owned: false,
+    fields: [
+      ...systemFields('Organization'),
+      { name: 'Name', label: 'Name', type: 'string', length: 80, ...ro, nameField: true },
+      { name: 'OrganizationType', label: 'Edition', type: 'picklist', length: 40, ...ro,
+        picklistValues: ['Enterprise Edition', 'Unlimited Edition', 'Performance Edition', 'Developer Edition', 'Professional Edition', 'Team Edition', 'Personal Edition'] },
+      { name: 'IsSandbox', label: 'Is Sandbox', type: 'boolean', ...ro, defaultValue: false },
+      { name: 'InstanceName', label: 'Instance Name', type: 'string', length: 5, ...ro },
+      // Local-org extensions (custom fields): the org features and the enforcement switch of ACCESS.md.
+      { name: 'Edition__c', label: 'Edition (local org)', type: 'picklist', length: 40, ...ro,
+        picklistValues: ['enterprise', 'unlimited', 'performance', 'developer', 'professional', 'group', 'contact-manager'] },
+      { name: 'ApiEnabledFeature__c', label: 'API Enabled (org feature)', type: 'boolean', ...rw, defaultValue: false },
+      { name: 'CustomizableProfilesFeature__c', label: 'Customizable Profiles (org feature)', type: 'boolean', ...rw, defaultValue: false },
+      { name: 'EnforceApiEnabled__c', label: 'Enforce API Enabled for allowlisted apps', type: 'boolean', ...rw, defaultValue: true },
+    ],
+  },
+  {
+    name: 'UserLicense', label: 'User License', labelPlural: 'User Licenses', keyPrefix: '100',
+    createable: false, updateable: false, deletable: false, writeAccess: 'none', owned: false,
+    fields: [
+      ...systemFields('User License'),
+      { name: 'Name', label: 'Name', type: 'string', length: 40, ...ro, nameField: true },
+      { name: 'MasterLabel', label: 'Master Label', type: 'string', length: 40, ...ro },
+      { name: 'LicenseDefinitionKey', label: 'License Definition Key', type: 'string', length: 40, ...ro },
+      { name: 'Status', label: 'Status', type: 'string', length: 40, ...ro },
+    ],
+  },
+  {
+    name: 'Profile', label: 'Profile', labelPlural: 'Profiles', keyPrefix: '00e',
+    createable: true, updateable: true, deletable: true, writeAccess: 'admin', owned: false,
+    fields: [
+      ...systemFields('Profile'),
+      { name: 'Name', label: 'Name', type: 'string', length: 255, required: true, ...rw, nameField: true },
+      { name: 'UserLicenseId', label: 'User License ID', type: 'reference', length: 18, required: true, ...createOnly, referenceTo: ['UserLicense'], relationshipName: 'UserLicense' },
+      { name: 'UserType', label: 'User Type', type: 'picklist', length: 40, ...ro, picklistValues: ['Standard', 'CsnOnly', 'PowerPartner'] },
+      { name: 'Description', label: 'Description', type: 'string', length: 255, ...rw },
+      ...permissionFields,
+    ],
+  },
+  {
+    name: 'PermissionSet', label: 'Permission Set', labelPlural: 'Permission Sets', keyPrefix: '0PS',
+    createable: true, updateable: true, deletable: true, writeAccess: 'admin', owned: false,
+    fields: [
+      ...systemFields('Permission Set'),
+      { name: 'Name', label: 'Name', type: 'string', length: 80, required: true, ...rw, nameField: true },
+      { name: 'Label', label: 'Label', type: 'string', length: 80, required: true, ...rw },
+      { name: 'IsOwnedByProfile', label: 'Is Owned By Profile', type: 'boolean', ...ro, defaultValue: false },
+      { name: 'ProfileId', label: 'Profile ID', type: 'reference', length: 18, ...ro, referenceTo: ['Profile'], relationshipName: 'Profile' },
+      ...permissionFields,
+    ],
+  },
+  {
+    name: 'PermissionSetAssignment', label: 'Permission Set Assignment', labelPlural: 'Permission Set Assignments', keyPrefix: '0Pa',
+    createable: true, updateable: false, deletable: true, writeAccess: 'admin', owned: false,
+    fields: [
+      ...systemFields('Permission Set Assignment'),
+      { name: 'AssigneeId', label: 'Assignee ID', type: 'reference', length: 18, required: true, ...createOnly, referenceTo: ['User'], relationshipName: 'Assignee' },
+      { name: 'PermissionSetId', label: 'Permission Set ID', type: 'reference', length: 18, required: true, ...createOnly, referenceTo: ['PermissionSet'], relationshipName: 'PermissionSet' },
+    ],
+  },
+  {
+    name: 'User', label: 'User', labelPlural: 'Users', keyPrefix: '005',
+    createable: true, updateable: true, deletable: false, writeAccess: 'admin', owned: false,
+    fields: [
+      ...systemFields('User'),
+      { name: 'Username', label: 'Username', type: 'string', length: 80, required: true, ...rw, externalId: true, idLookup: true },
+      { name: 'FirstName', label: 'First Name', type: 'string', length: 40, ...rw },
+      { name: 'LastName', label: 'Last Name', type: 'string', length: 80, required: true, ...rw },
+      { name: 'Name', label: 'Full Name', type: 'string', length: 121, ...ro, nameField: true },
+      { name: 'Email', label: 'Email', type: 'email', length: 128, required: true, ...rw },
+      { name: 'Alias', label: 'Alias', type: 'string', length: 8, ...rw },
+      { name: 'IsActive', label: 'Active', type: 'boolean', ...rw, defaultValue: true },
+      { name: 'ProfileId', label: 'Profile ID', type: 'reference', length: 18, required: true, ...rw, referenceTo: ['Profile'], relationshipName: 'Profile' },
+      { name: 'UserType', label: 'User Type', type: 'picklist', length: 40, ...ro, picklistValues: ['Standard', 'CsnOnly', 'PowerPartner'] },
+      { name: 'TimeZoneSidKey', label: 'Time Zone', type: 'picklist', length: 40, ...rw, defaultValue: 'America/Los_Angeles' },
+      { name: 'LastLoginDate', label: 'Last Login', type: 'datetime', ...ro },
+    ],
+  },
+  {
+    name: 'LoginHistory', label: 'Login History', labelPlural: 'Login History', keyPrefix: '0Ya',
+    createable: false, updateable: false, deletable: false, writeAccess: 'none', owned: false,
+    fields: [
+      { name: 'Id', label: 'Login History ID', type: 'id', length: 18, ...ro, idLookup: true },
+      { name: 'UserId', label: 'User ID', type: 'reference', length: 18, ...ro, referenceTo: ['User'] },
+      { name: 'LoginTime', label: 'Login Time', type: 'datetime', ...ro },
+      { name: 'LoginType', label: 'Login Type', type: 'picklist', length: 40, ...ro },
+      { name: 'SourceIp', label: 'Source IP', type: 'string', length: 39, ...ro },
+      { name: 'LoginUrl', label: 'Login URL', type: 'string', length: 255, ...ro },
+      { name: 'Browser', label: 'Browser', type: 'string', length: 64, ...ro },
+      { name: 'Platform', label: 'Platform', type: 'string', length: 64, ...ro },
+      { name: 'Status', label: 'Status', type: 'string', length: 128, ...ro },
+      { name: 'Application', label: 'Application', type: 'string', length: 64, ...ro },
+      { name: 'ClientVersion', label: 'Client Version', type: 'string', length: 64, ...ro },
+      { name: 'ApiType', label: 'API Type', type: 'string', length: 64, ...ro },
+      { name: 'ApiVersion', label: 'API Version', type: 'string', length: 32, ...ro },
+    ],
+  },
+  {
+    name: 'Account', label: 'Account', labelPlural: 'Accounts', keyPrefix: '001',
+    createable: true, updateable: true, deletable: true, writeAccess: 'any', owned: true,
+    fields: [
+      ...systemFields('Account'),
+      { name: 'Name', label: 'Account Name', type: 'string', length: 255, required: true, ...rw, nameField: true },
+      { name: 'Phone', label: 'Account Phone', type: 'phone', length: 40, ...rw },
+      { name: 'Website', label: 'Website', type: 'url', length: 255, ...rw },
+      owner,
+    ],
+  },
+  {
+    name: 'Contact', label: 'Contact', labelPlural: 'Contacts', keyPrefix: '003',
+    createable: true, updateable: true, deletable: true, writeAccess: 'any', owned: true,
+    fields: [
+      ...systemFields('Contact'),
+      { name: 'AccountId', label: 'Account ID', type: 'reference', length: 18, ...rw, referenceTo: ['Account'], relationshipName: 'Account' },
+      { name: 'Salutation', label: 'Salutation', type: 'picklist', length: 40, ...rw, picklistValues: ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.'] },
+      { name: 'FirstName', label: 'First Name', type: 'string', length: 40, ...rw },
+      { name: 'LastName', label: 'Last Name', type: 'string', length: 80, required: true, ...rw },
+      { name: 'Name', label: 'Full Name', type: 'string', length: 121, ...ro, nameField: true },
+      { name: 'Title', label: 'Title', type: 'string', length: 128, ...rw },
+      { name: 'Department', label: 'Department', type: 'string', length: 80, ...rw },
+      { name: 'Email', label: 'Email', type: 'email', length: 80, ...rw, idLookup: true },
+      { name: 'Phone', label: 'Business Phone', type: 'phone', length: 40, ...rw },
+      { name: 'MobilePhone', label: 'Mobile Phone', type: 'phone', length: 40, ...rw },
+      { name: 'HomePhone', label: 'Home Phone', type: 'phone', length: 40, ...rw },
+      { name: 'Fax', label: 'Business Fax', type: 'phone', length: 40, ...rw },
+      { name: 'MailingStreet', label: 'Mailing Street', type: 'textarea', length: 255, ...rw },
+      { name: 'MailingCity', label: 'Mailing City', type: 'string', length: 40, ...rw },
+      { name: 'MailingState', label: 'Mailing State/Province', type: 'string', length: 80, ...rw },
+      { name: 'MailingPostalCode', label: 'Mailing Zip/Postal Code', type: 'string', length: 20, ...rw },
+      { name: 'MailingCountry', label: 'Mailing Country', type: 'string', length: 80, ...rw },
+      { name: 'Description', label: 'Contact Description', type: 'textarea', length: 32000, ...rw },
+      { name: 'Company__c', label: 'Company', type: 'string', length: 255, ...rw },
+      { name: 'OutlookId__c', label: 'Outlook ID', type: 'string', length: 255, ...rw, externalId: true, idLookup: true },
+      owner,
+    ],
+  },
+  {
+    name: 'Event', label: 'Event', labelPlural: 'Events', keyPrefix: '00U',
+    createable: true, updateable: true, deletable: true, writeAccess: 'any', owned: true,
+    fields: [
+      ...systemFields('Activity'),
+      { name: 'WhoId', label: 'Name ID', type: 'reference', length: 18, ...rw, referenceTo: ['Contact'], relationshipName: 'Who' },
+      { name: 'WhatId', label: 'Related To ID', type: 'reference', length: 18, ...rw, referenceTo: ['Account'], relationshipName: 'What' },
+      { name: 'Subject', label: 'Subject', type: 'string', length: 255, ...rw, nameField: true },
+      { name: 'Location', label: 'Location', type: 'string', length: 255, ...rw },
+      { name: 'IsAllDayEvent', label: 'All-Day Event', type: 'boolean', ...rw, defaultValue: false },
+      { name: 'ActivityDateTime', label: 'Due Date Time', type: 'datetime', ...rw },
+      { name: 'ActivityDate', label: 'Due Date Only', type: 'date', ...rw },
+      { name: 'StartDateTime', label: 'Start Date Time', type: 'datetime', required: true, ...rw },
+      { name: 'EndDateTime', label: 'End Date Time', type: 'datetime', required: true, ...rw },
+      { name: 'DurationInMinutes', label: 'Duration', type: 'int', ...rw },
+      { name: 'Description', label: 'Description', type: 'textarea', length: 32000, ...rw },
+      { name: 'ShowAs', label: 'Show Time As', type: 'picklist', length: 40, ...rw, picklistValues: ['Busy', 'OutOfOffice', 'Free'], defaultValue: 'Busy' },
+      { name: 'IsPrivate', label: 'Private', type: 'boolean', ...rw, defaultValue: false },
+      { name: 'OutlookId__c', label: 'Outlook ID', type: 'string', length: 255, ...rw, externalId: true, idLookup: true },
+      owner,
+    ],
+  },
+  {
+    name: 'Task', label: 'Task', labelPlural: 'Tasks', keyPrefix: '00T',
+    createable: true, updateable: true, deletable: true, writeAccess: 'any', owned: true,
+    fields: [
+      ...systemFields('Activity'),
+      { name: 'WhoId', label: 'Name ID', type: 'reference', length: 18, ...rw, referenceTo: ['Contact'], relationshipName: 'Who' },
+      { name: 'WhatId', label: 'Related To ID', type: 'reference', length: 18, ...rw, referenceTo: ['Account'], relationshipName: 'What' },
+      { name: 'Subject', label: 'Subject', type: 'string', length: 255, ...rw, nameField: true },
+      { name: 'ActivityDate', label: 'Due Date Only', type: 'date', ...rw },
+      { name: 'Status', label: 'Status', type: 'picklist', length: 40, ...rw,
+        picklistValues: ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'], defaultValue: 'Not Started' },
+      { name: 'Priority', label: 'Priority', type: 'picklist', length: 40, ...rw, picklistValues: ['High', 'Normal', 'Low'], defaultValue: 'Normal' },
+      { name: 'IsClosed', label: 'Closed', type: 'boolean', ...ro, defaultValue: false },
+      { name: 'Type', label: 'Type', type: 'picklist', length: 40, ...rw, picklistValues: ['Call', 'Email', 'Meeting', 'Other'] },
+      { name: 'TaskSubtype', label: 'Task Subtype', type: 'picklist', length: 40, ...createOnly, picklistValues: ['Task', 'Email', 'Call'], defaultValue: 'Task' },
+      { name: 'Description', label: 'Comments', type: 'textarea', length: 32000, ...rw },
+      { name: 'ReminderDateTime', label: 'Reminder Date/Time', type: 'datetime', ...rw },
+      { name: 'IsReminderSet', label: 'Reminder Set', type: 'boolean', ...rw, defaultValue: false },
+      { name: 'OutlookId__c', label: 'Outlook ID', type: 'string', length: 255, ...rw, externalId: true, idLookup: true },
+      owner,
+    ],
+  },
+];
+
+const byLowerName = new Map(SOBJECTS.map((o) => [o.name.toLowerCase(), o]));
+const byPrefix = new Map(SOBJECTS.map((o) => [o.keyPrefix, o]));
+
+/** The sObject definition for a name, case-insensitively as Salesforce matches them. */
+export function findSObject(name: string): SObjectDef | undefined {
+  return byLowerName.get(name.toLowerCase());
+}
+
+/** The sObject a record id belongs to, by its 3-character key prefix. */
+export function sobjectForId(id: string): SObjectDef | undefined {
+  return byPrefix.get(id.slice(0, 3));
+}
+
+const fieldIndex = new Map<SObjectDef, Map<string, FieldDef>>(
+  SOBJECTS.map((o) => [o, new Map(o.fields.map((f) => [f.name.toLowerCase(), f]))]),
+);
+
+/** A field of an sObject, case-insensitively. */
+export function findField(obj: SObjectDef, name: string): FieldDef | undefined {
+  return fieldIndex.get(obj)!.get(name.toLowerCase());
+}
+
+/** The reference field behind a parent relationship name (`Profile` -> `ProfileId`). */
+export function findRelationship(obj: SObjectDef, relationshipName: string): FieldDef | undefined {
+  const lower = relationshipName.toLowerCase();
+  return obj.fields.find((f) => f.relationshipName?.toLowerCase() === lower);
+}

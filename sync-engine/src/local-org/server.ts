@@ -1,0 +1,94 @@
+/**
+ * The embedded Salesforce-compatible org: one fastify app serving SOAP login, OAuth 2.0 and the REST data
+ * API with Salesforce's wire formats, the access rule applied on login and on every data request.
+ */
+import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
+import { OrgContext } from './context';
+import { SalesforceRestError, restErrors } from './errors';
+import { restGate } from './rest-auth';
+import { registerSoapLogin } from './soap-login';
+import { registerOAuth } from './oauth';
+import { registerRestDiscovery } from './rest-discovery';
+import { registerRestQuery } from './rest-query';
+import { registerRestSObjects } from './rest-sobjects';
+import { registerRestCollections } from './rest-collections';
+
+export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
+
+/** Build the org's HTTP app (not listening yet). */
+export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: ctx.options.bodyLimit, return503OnClosing: false, caseSensitive: true });
+  await app.register(formbody, { bodyLimit: ctx.options.bodyLimit });
+
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(restErrors.jsonParser(describeJsonError(text, err as Error)), undefined);
+    }
+  });
+  for (const type of ['text/xml', 'application/xml', 'application/soap+xml']) {
+    app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  }
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.startsWith('/services/data/')) await restGate(ctx, req, reply);
+  });
+
+  app.setErrorHandler((err: FastifyError | SalesforceRestError, req: FastifyRequest, reply: FastifyReply) => {
+    sendRestError(reply, toRestError(err, req));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    sendRestError(reply, restErrors.notFound());
+  });
+
+  await registerSoapLogin(app, ctx);
+  await registerOAuth(app, ctx);
+  await registerRestDiscovery(app, ctx);
+  await registerRestQuery(app, ctx);
+  await registerRestSObjects(app, ctx);
+  await registerRestCollections(app, ctx);
+  return app;
+}
+
+export function sendRestError(reply: FastifyReply, err: SalesforceRestError): void {
+  reply.code(err.status).header('content-type', JSON_CONTENT_TYPE).send(JSON.stringify(err.toBody()));
+}
+
+/** Map any error to Salesforce's shape: a client's mistake never becomes a 500. */
+function toRestError(err: FastifyError | SalesforceRestError, req: FastifyRequest): SalesforceRestError {
+  if (err instanceof SalesforceRestError) return err;
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return restErrors.bodyTooLarge(Number(req.routeOptions.bodyLimit ?? 0));
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return restErrors.unsupportedMediaType(String(req.headers['content-type'] ?? ''));
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return restErrors.jsonParser('The HTTP entity body is required, but this request has no entity body.');
+  }
+  if (err instanceof SyntaxError) return restErrors.jsonParser(err.message);
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return new SalesforceRestError(err.statusCode, 'INVALID_REQUEST', err.message);
+  }
+  // A bug of ours: say so in Salesforce's shape without leaking internals.
+  process.stderr.write(`local org: unexpected error on ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
+  return new SalesforceRestError(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: local-org.');
+}
+
+/** Salesforce reports JSON errors with a line and column. */
+function describeJsonError(text: string, err: Error): string {
+  const pos = /position (\d+)/.exec(err.message);
+  if (!pos) return `${err.message} at [line:1, column:1]`;
+  const offset = Number(pos[1]);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  const ch = text[offset];
+  const what = ch === undefined ? 'Unexpected end-of-input' : `Unexpected character ('${ch}' (code ${ch.charCodeAt(0)}))`;
+  return `${what} at [line:${line}, column:${column}]`;
+}

@@ -1,0 +1,220 @@
+/**
+ * The local org's SQLite store: one table per sObject with one column per field, created from schema.ts.
+ * Deletes are soft (IsDeleted = 1, as Salesforce's recycle bin), so queryAll and `deleted` can see them.
+ * Every write to the data the access rule reads bumps `accessVersion`, which invalidates cached decisions.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SOBJECTS, SObjectDef, FieldDef, findSObject } from './schema';
+import { makeId } from './ids';
+import { Clock, systemClock } from './clock';
+
+export type FieldValue = string | number | boolean | null;
+export type Row = Record<string, FieldValue>;
+
+/** sObjects whose changes can change an access decision. */
+const ACCESS_OBJECTS = new Set(['Organization', 'Profile', 'PermissionSet', 'PermissionSetAssignment', 'User', 'UserLicense']);
+
+export function tableName(obj: SObjectDef): string {
+  return `sobj_${obj.name}`;
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function columnType(f: FieldDef): string {
+  switch (f.type) {
+    case 'boolean':
+    case 'int':
+      return 'INTEGER';
+    case 'double':
+      return 'REAL';
+    default:
+      return 'TEXT';
+  }
+}
+
+/** Convert a stored SQLite value to the JSON value the API returns. */
+export function fromColumn(f: FieldDef, v: unknown): FieldValue {
+  if (v === null || v === undefined) return null;
+  if (f.type === 'boolean') return v === 1 || v === true;
+  return v as FieldValue;
+}
+
+/** Convert a JSON value to what SQLite stores. */
+export function toColumn(f: FieldDef, v: FieldValue): string | number | null {
+  if (v === null || v === undefined) return null;
+  if (f.type === 'boolean') return v ? 1 : 0;
+  return v as string | number;
+}
+
+export class OrgStore {
+  readonly db: Database.Database;
+  private version = 0;
+  private readonly instance = 'Dx';
+
+  constructor(file: string, readonly clock: Clock = systemClock) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = OFF');
+    this.createTables();
+    const v = this.db.prepare(`SELECT value FROM meta WHERE key = 'accessVersion'`).get() as { value: string } | undefined;
+    this.version = v ? Number(v.value) : 0;
+  }
+
+  /** Whether the org has been seeded (an Organization row exists). */
+  isSeeded(): boolean {
+    return !!this.db.prepare(`SELECT 1 FROM ${tableName(findSObject('Organization')!)} LIMIT 1`).get();
+  }
+
+  /** A counter that changes whenever data the access rule reads changes. */
+  get accessVersion(): number {
+    return this.version;
+  }
+
+  private createTables(): void {
+    this.db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    for (const obj of SOBJECTS) {
+      const cols = obj.fields.map((f) => `${quoteIdent(f.name)} ${columnType(f)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`);
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${tableName(obj)} (${cols.join(', ')})`);
+      const names = new Set(obj.fields.map((f) => f.name));
+      if (names.has('SystemModstamp')) {
+        this.db.exec(`CREATE INDEX IF NOT EXISTS ${tableName(obj)}_modstamp ON ${tableName(obj)} ("SystemModstamp")`);
+      }
+      if (names.has('OwnerId')) {
+        this.db.exec(`CREATE INDEX IF NOT EXISTS ${tableName(obj)}_owner ON ${tableName(obj)} ("OwnerId", "IsDeleted")`);
+      }
+      for (const f of obj.fields) {
+        if ((f.externalId || f.type === 'email') && f.name !== 'Id') {
+          this.db.exec(`CREATE INDEX IF NOT EXISTS ${tableName(obj)}_${f.name} ON ${tableName(obj)} (${quoteIdent(f.name)})`);
+        }
+      }
+    }
+    this.db.exec(`CREATE INDEX IF NOT EXISTS psa_assignee ON ${tableName(findSObject('PermissionSetAssignment')!)} ("AssigneeId")`);
+  }
+
+  /** Read a meta value. */
+  getMeta(key: string): string | undefined {
+    const r = this.db.prepare(`SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined;
+    return r?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
+  }
+
+  /** A new id for an sObject, unique in this org. */
+  newId(obj: SObjectDef): string {
+    const key = `seq:${obj.keyPrefix}`;
+    const next = Number(this.getMeta(key) ?? '0') + 1;
+    this.setMeta(key, String(next));
+    return makeId(obj.keyPrefix, this.instance, next);
+  }
+
+  nowIso(): string {
+    return this.clock.now().toISOString();
+  }
+
+  /** Run fn in one SQLite transaction: all of it is written or none of it. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** A record by id (deleted ones only when includeDeleted). */
+  get(obj: SObjectDef, id: string, includeDeleted = false): Row | undefined {
+    const raw = this.db.prepare(`SELECT * FROM ${tableName(obj)} WHERE "Id" = ?`).get(id) as Record<string, unknown> | undefined;
+    if (!raw) return undefined;
+    const row = this.toRow(obj, raw);
+    if (!includeDeleted && row.IsDeleted === true) return undefined;
+    return row;
+  }
+
+  toRow(obj: SObjectDef, raw: Record<string, unknown>): Row {
+    const row: Row = {};
+    for (const f of obj.fields) row[f.name] = fromColumn(f, raw[f.name]);
+    return row;
+  }
+
+  /** Insert a record whose values were already validated. Returns its id. */
+  insert(obj: SObjectDef, values: Row, actorId: string | null): string {
+    const now = this.nowIso();
+    const id = (values.Id as string | undefined) ?? this.newId(obj);
+    const row: Row = { ...defaults(obj), ...values, Id: id };
+    const has = (n: string) => obj.fields.some((f) => f.name === n);
+    if (has('CreatedDate')) {
+      row.CreatedDate = row.CreatedDate ?? now;
+      row.LastModifiedDate = now;
+      row.SystemModstamp = now;
+      row.CreatedById = actorId ?? row.CreatedById ?? id;
+      row.LastModifiedById = actorId ?? row.LastModifiedById ?? id;
+      row.IsDeleted = false;
+    }
+    if (has('OwnerId') && !row.OwnerId && actorId) row.OwnerId = actorId;
+    computeDerived(obj, row);
+    const fields = obj.fields.filter((f) => row[f.name] !== undefined);
+    const sql = `INSERT INTO ${tableName(obj)} (${fields.map((f) => quoteIdent(f.name)).join(', ')}) VALUES (${fields.map(() => '?').join(', ')})`;
+    this.db.prepare(sql).run(...fields.map((f) => toColumn(f, row[f.name])));
+    this.touched(obj);
+    return id;
+  }
+
+  /** Update fields of an existing record whose values were already validated. */
+  update(obj: SObjectDef, id: string, values: Row, actorId: string | null): void {
+    const current = this.get(obj, id);
+    if (!current) throw new Error(`no ${obj.name} ${id}`);
+    const row: Row = { ...current, ...values };
+    const has = (n: string) => obj.fields.some((f) => f.name === n);
+    if (has('SystemModstamp')) {
+      const now = this.nowIso();
+      row.LastModifiedDate = now;
+      row.SystemModstamp = now;
+      if (actorId) row.LastModifiedById = actorId;
+    }
+    computeDerived(obj, row);
+    const fields = obj.fields.filter((f) => f.name !== 'Id');
+    const sql = `UPDATE ${tableName(obj)} SET ${fields.map((f) => `${quoteIdent(f.name)} = ?`).join(', ')} WHERE "Id" = ?`;
+    this.db.prepare(sql).run(...fields.map((f) => toColumn(f, row[f.name])), id);
+    this.touched(obj);
+  }
+
+  /** Delete a record: soft for objects with IsDeleted, hard otherwise. */
+  delete(obj: SObjectDef, id: string, actorId: string | null): void {
+    if (obj.fields.some((f) => f.name === 'IsDeleted')) {
+      const now = this.nowIso();
+      this.db.prepare(`UPDATE ${tableName(obj)} SET "IsDeleted" = 1, "SystemModstamp" = ?, "LastModifiedDate" = ?, "LastModifiedById" = COALESCE(?, "LastModifiedById") WHERE "Id" = ?`)
+        .run(now, now, actorId, id);
+    } else {
+      this.db.prepare(`DELETE FROM ${tableName(obj)} WHERE "Id" = ?`).run(id);
+    }
+    this.touched(obj);
+  }
+
+  private touched(obj: SObjectDef): void {
+    if (ACCESS_OBJECTS.has(obj.name)) {
+      this.version += 1;
+      this.setMeta('accessVersion', String(this.version));
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function defaults(obj: SObjectDef): Row {
+  const row: Row = {};
+  for (const f of obj.fields) if (f.defaultValue !== undefined) row[f.name] = f.defaultValue;
+  return row;
+}
+
+/** Fields Salesforce computes: Name from first and last name, Task.IsClosed from Status. */
+function computeDerived(obj: SObjectDef, row: Row): void {
+  if ((obj.name === 'Contact' || obj.name === 'User') && 'LastName' in row) {
+    row.Name = [row.FirstName, row.LastName].filter((p) => typeof p === 'string' && p !== '').join(' ');
+  }
+  if (obj.name === 'Task') row.IsClosed = row.Status === 'Completed';
+}

@@ -1,0 +1,31 @@
+/** Start throwaway local orgs for tests, over real HTTP on loopback. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { startLocalOrg, LocalOrg } from '../../sync-engine/src/local-org';
+import { OrgSeed } from '../../sync-engine/src/local-org/seed';
+import { OrgOptions } from '../../sync-engine/src/local-org/context';
+
+const FIXTURE = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'org-seed.json');
+
+/** The standard test seed (a fresh copy each call, so tests may change it). */
+export function testSeed(): OrgSeed {
+  return JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as OrgSeed;
+}
+
+/** A seeded in-memory org listening on a free loopback port. Close it in after(). */
+export async function startTestOrg(seed: OrgSeed = testSeed(), options?: Partial<OrgOptions>): Promise<LocalOrg> {
+  return startLocalOrg({ seed, dataDir: ':memory:', port: 0, options });
+}
+
+/** A session for a user without going through a login protocol (for tests of the data API itself). */
+export function sessionFor(org: LocalOrg, username: string, clientId: string | null = null): string {
+  const row = org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE lower("Username") = lower(?)`).get(username) as { Id: string } | undefined;
+  if (!row) throw new Error(`no user ${username}`);
+  return org.ctx.sessions.createAccess(row.Id, clientId);
+}
+
+/** The user id for a username. */
+export function userId(org: LocalOrg, username: string): string {
+  const row = org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE lower("Username") = lower(?)`).get(username) as { Id: string };
+  return row.Id;
+}
