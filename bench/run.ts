@@ -1,0 +1,17 @@
+/** `npm run bench`: every benchmark in one run, printed as one table and written to bench/results.json. */
+import { Figure, printTable, writeResults } from './figures';
+import { orgBench } from './org-bench';
+
+async function main(): Promise<void> {
+  const figures: Figure[] = [];
+  process.stdout.write('local org: logins and queries under autocannon...\n');
+  figures.push(...(await orgBench()));
+  printTable(figures);
+  writeResults(figures);
+  process.stdout.write('written to bench/results.json\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? err}\n`);
+  process.exitCode = 1;
+});

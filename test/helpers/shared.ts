@@ -1,0 +1,18 @@
+/** Paths into ../shared (reference material beside the repo; tests may read it, the product must not). */
+import path from 'node:path';
+import fs from 'node:fs';
+
+/** The repo root, whether tests run from source or from build/. */
+export const REPO_ROOT = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+})();
+
+export const SHARED = path.join(REPO_ROOT, '..', 'shared');
+
+/** The exact texts of spec/messages.json by key. */
+export function sharedMessages(): Record<string, string> {
+  const raw = JSON.parse(fs.readFileSync(path.join(SHARED, 'spec', 'messages.json'), 'utf8')) as { messages: Record<string, { text: string }> };
+  return Object.fromEntries(Object.entries(raw.messages).map(([k, v]) => [k, v.text]));
+}
