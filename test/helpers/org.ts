@@ -4,6 +4,7 @@ import path from 'node:path';
 import { startLocalOrg, LocalOrg } from '../../sync-engine/src/local-org';
 import { OrgSeed } from '../../sync-engine/src/local-org/seed';
 import { OrgOptions } from '../../sync-engine/src/local-org/context';
+import { Clock } from '../../sync-engine/src/local-org/clock';
 
 const FIXTURE = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'org-seed.json');
 
@@ -13,8 +14,8 @@ export function testSeed(): OrgSeed {
 }
 
 /** A seeded in-memory org listening on a free loopback port. Close it in after(). */
-export async function startTestOrg(seed: OrgSeed = testSeed(), options?: Partial<OrgOptions>): Promise<LocalOrg> {
-  return startLocalOrg({ seed, dataDir: ':memory:', port: 0, options });
+export async function startTestOrg(seed: OrgSeed = testSeed(), options?: Partial<OrgOptions>, clock?: Clock): Promise<LocalOrg> {
+  return startLocalOrg({ seed, dataDir: ':memory:', port: 0, options, clock });
 }
 
 /** A session for a user without going through a login protocol (for tests of the data API itself). */
@@ -28,4 +29,15 @@ export function sessionFor(org: LocalOrg, username: string, clientId: string | n
 export function userId(org: LocalOrg, username: string): string {
   const row = org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE lower("Username") = lower(?)`).get(username) as { Id: string };
   return row.Id;
+}
+
+/** A clock tests move by hand. */
+export class ManualClock implements Clock {
+  constructor(private current = new Date('2026-06-01T12:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
 }

@@ -41,7 +41,11 @@ export function authenticate(ctx: OrgContext, req: LoginRequest): LoginOutcome {
   const user = ctx.store.db.prepare(`SELECT "Id", "IsActive" FROM sobj_User WHERE lower("Username") = lower(?)`).get(req.username) as
     | { Id: string; IsActive: number }
     | undefined;
-  if (!user) return { ok: false, failure: 'invalid-login' };
+  if (!user) {
+    // Spend the same work as a real check, so the answer's timing does not reveal which usernames exist.
+    ctx.credentials.checkUnknown(req.password);
+    return { ok: false, failure: 'invalid-login' };
+  }
   const outcome = decide(ctx, req, user);
   const agent = describeAgent(req.userAgent);
   recordLogin(ctx.store, {

@@ -23,6 +23,8 @@ export function verifyPassword(password: string, stored: string): boolean {
   return crypto.timingSafeEqual(expected, actual);
 }
 
+const DUMMY_HASH = hashPassword('unknown-user-placeholder');
+
 export class Credentials {
   constructor(private readonly store: OrgStore) {
     store.db.exec(`CREATE TABLE IF NOT EXISTS credentials (
@@ -33,6 +35,11 @@ export class Credentials {
     this.store.db.prepare(`INSERT INTO credentials (user_id, password_hash) VALUES (?, ?)
       ON CONFLICT(user_id) DO UPDATE SET password_hash = excluded.password_hash, failed_attempts = 0, locked_until = NULL`)
       .run(userId, hashPassword(password));
+  }
+
+  /** Hash a password against a throwaway hash: the cost of a check for a user that does not exist. */
+  checkUnknown(password: string): void {
+    verifyPassword(password, DUMMY_HASH);
   }
 
   /** Check a password, counting failures and locking the user out after too many. */

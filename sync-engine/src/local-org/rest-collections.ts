@@ -1,8 +1,121 @@
-import { FastifyInstance } from 'fastify';
+/**
+ * sObject Collections (WIRE.md section 4): create, update, upsert and delete up to 200 records a call, and
+ * retrieve up to 2000 of one type. A well-formed request is always 200 with one result per record, in request
+ * order; a malformed one (body shape, unknown type or field, wrong JSON type) is 400 and writes nothing.
+ */
+import { FastifyInstance, FastifyRequest } from 'fastify';
 import { OrgContext } from './context';
+import { SalesforceRestError, restErrors } from './errors';
+import { findSObject, SObjectDef } from './schema';
+import { createRecords, updateRecords, deleteRecords, upsertRecords, retrieveRecords, RecordInput } from './dml';
+import { readRecordFields, resolveExternalIdField, unsupportedType } from './record-validation';
+import { resource, sendJson, jsonBody, queryParam, sobjectParam, V } from './rest-sobjects';
 
-/** Placeholder: routes are being written. */
+export const MAX_RECORDS = 200;
+export const MAX_RETRIEVE_IDS = 2000;
+
+function tooMany(limit: number): SalesforceRestError {
+  return new SalesforceRestError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${limit} records into this call`);
+}
+
+const malformed = (message: string) => restErrors.jsonParser(message);
+
+interface CollectionRequest {
+  allOrNone: boolean;
+  records: RecordInput[];
+}
+
+/**
+ * `{allOrNone?, records: [{attributes: {type}, ...fields}]}`, read all the way through before anything is
+ * written: Salesforce deserializes the whole body first, so one bad record fails the request.
+ */
+function readCollection(req: FastifyRequest, uriType?: SObjectDef): CollectionRequest {
+  const body = jsonBody(req, 'SObjectCollectionRequest');
+  for (const key of Object.keys(body)) {
+    if (key !== 'allOrNone' && key !== 'records') throw malformed(`Unrecognized field "${key}": expected only "allOrNone" and "records"`);
+  }
+  if (body.allOrNone !== undefined && typeof body.allOrNone !== 'boolean') throw malformed('"allOrNone" must be true or false');
+  if (!Array.isArray(body.records)) throw malformed('"records" must be an array of sObjects');
+  if (body.records.length > MAX_RECORDS) throw tooMany(MAX_RECORDS);
+  const records = body.records.map((raw, i): RecordInput => {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw malformed(`records[${i}] must be a JSON object (an sObject)`);
+    const fields = raw as Record<string, unknown>;
+    const attributes = fields.attributes as { type?: unknown } | undefined;
+    const type = typeof attributes === 'object' && attributes !== null ? attributes.type : undefined;
+    if (typeof type !== 'string' || type === '') {
+      throw new SalesforceRestError(400, 'INVALID_TYPE', `Must send a concrete entity type. records[${i}] has no attributes.type`);
+    }
+    const obj = findSObject(type);
+    if (!obj) throw unsupportedType(type);
+    if (uriType && obj !== uriType) {
+      throw new SalesforceRestError(400, 'INVALID_TYPE', `records[${i}] is of type ${obj.name}, but this call upserts ${uriType.name} records`);
+    }
+    const read = readRecordFields(obj, fields);
+    if (!read.ok) throw read.error;
+    return { type: obj.name, fields };
+  });
+  return { allOrNone: body.allOrNone === true, records };
+}
+
+/** The `ids` of a delete or retrieve, from a comma-separated parameter. */
+function idsParam(req: FastifyRequest, limit: number): string[] {
+  const text = queryParam(req, 'ids');
+  if (text === undefined || text.trim() === '') throw new SalesforceRestError(400, 'MISSING_ARGUMENT', 'ids parameter is required');
+  const ids = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (ids.length > limit) throw tooMany(limit);
+  return ids;
+}
+
+/** The `{ids, fields}` body of a retrieve by POST. */
+function readRetrieveBody(req: FastifyRequest): { ids: string[]; fields: string[] | undefined } {
+  const body = jsonBody(req, 'SObjectCollectionRetrieveRequest');
+  const strings = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
+  if (!strings(body.ids)) throw malformed('"ids" must be an array of record ids');
+  if (body.fields !== undefined && !strings(body.fields)) throw malformed('"fields" must be an array of field names');
+  const ids = body.ids as string[];
+  if (ids.length > MAX_RETRIEVE_IDS) throw tooMany(MAX_RETRIEVE_IDS);
+  return { ids, fields: body.fields as string[] | undefined };
+}
+
 export async function registerRestCollections(app: FastifyInstance, ctx: OrgContext): Promise<void> {
-  void app;
-  void ctx;
+  const base = `${V}/composite/sobjects`;
+
+  resource(app, [base, `${base}/`], {
+    POST: (req, reply, caller) => {
+      const { allOrNone, records } = readCollection(req);
+      sendJson(reply, 200, createRecords(ctx, caller, records, allOrNone));
+    },
+    PATCH: (req, reply, caller) => {
+      const { allOrNone, records } = readCollection(req);
+      sendJson(reply, 200, updateRecords(ctx, caller, records, allOrNone));
+    },
+    DELETE: (req, reply, caller) => {
+      const ids = idsParam(req, MAX_RECORDS);
+      const allOrNone = (queryParam(req, 'allOrNone') ?? '').toLowerCase() === 'true';
+      sendJson(reply, 200, deleteRecords(ctx, caller, ids, allOrNone));
+    },
+  });
+
+  resource(app, [`${base}/:type`], {
+    GET: (req, reply, caller) => {
+      const obj = sobjectParam(req);
+      const ids = idsParam(req, MAX_RETRIEVE_IDS);
+      sendJson(reply, 200, retrieveRecords(ctx, caller, obj.name, ids, queryParam(req, 'fields')?.split(','), caller.apiVersion));
+    },
+    POST: (req, reply, caller) => {
+      const obj = sobjectParam(req);
+      const { ids, fields } = readRetrieveBody(req);
+      sendJson(reply, 200, retrieveRecords(ctx, caller, obj.name, ids, fields, caller.apiVersion));
+    },
+  });
+
+  resource(app, [`${base}/:type/:field`], {
+    PATCH: (req, reply, caller) => {
+      const obj = sobjectParam(req);
+      const key = resolveExternalIdField(obj, (req.params as { field: string }).field);
+      if (key instanceof SalesforceRestError) throw key;
+      const { allOrNone, records } = readCollection(req, obj);
+      sendJson(reply, 200, upsertRecords(ctx, caller, obj.name, key.name, records, allOrNone));
+    },
+  });
 }

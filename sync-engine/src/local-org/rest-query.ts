@@ -1,8 +1,69 @@
-import { FastifyInstance } from 'fastify';
+/**
+ * SOQL over REST: `GET /services/data/vNN.0/query?q=...` (and `/query/?q=`, `queryAll`), and next pages at
+ * `/query/{locator}` (jsforce takes the last segment of `nextRecordsUrl` as the locator, WIRE.md 0.1).
+ */
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrgContext } from './context';
+import { restErrors } from './errors';
+import { RestCaller } from './rest-auth';
+import { compileSoql } from './soql/compile';
+import { QueryCursors, parseLocator } from './soql/cursors';
+import { PageOptions, QueryResult, firstPage, page } from './soql/execute';
+import { queryErrors } from './soql/query-errors';
 
-/** Placeholder: routes are being written. */
+const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
+const DEFAULT_BATCH = 2000;
+const MIN_BATCH = 200;
+
+type Resource = 'query' | 'queryAll';
+
+/** `Sforce-Query-Options: batchSize=N`, held to Salesforce's 200..2000. */
+export function batchSizeFrom(header: unknown): number {
+  const m = typeof header === 'string' ? /batchSize\s*=\s*(\d+)/i.exec(header) : null;
+  if (!m) return DEFAULT_BATCH;
+  return Math.min(DEFAULT_BATCH, Math.max(MIN_BATCH, Number(m[1])));
+}
+
+function callerOf(req: FastifyRequest): RestCaller {
+  // The gate sets the caller for every well-formed versioned URL; without one the version was malformed.
+  if (!req.caller) throw restErrors.notFound();
+  return req.caller;
+}
+
+function pageOptions(req: FastifyRequest, caller: RestCaller, resource: Resource): PageOptions {
+  return { userId: caller.userId, apiVersion: caller.apiVersion, batchSize: batchSizeFrom(req.headers['sforce-query-options']), resource };
+}
+
+function send(reply: FastifyReply, result: QueryResult): void {
+  reply.code(200).header('content-type', JSON_CONTENT_TYPE).send(JSON.stringify(result));
+}
+
 export async function registerRestQuery(app: FastifyInstance, ctx: OrgContext): Promise<void> {
-  void app;
-  void ctx;
+  const cursors = new QueryCursors(ctx.store.clock);
+
+  for (const resource of ['query', 'queryAll'] as const) {
+    const run = async (req: FastifyRequest, reply: FastifyReply) => {
+      const caller = callerOf(req);
+      const q = (req.query as Record<string, unknown> | undefined)?.q;
+      const soql = Array.isArray(q) ? q[0] : q;
+      if (typeof soql !== 'string' || soql.trim() === '') throw queryErrors.missingQuery();
+      const plan = compileSoql(soql, {
+        now: ctx.store.clock.now(),
+        includeDeleted: resource === 'queryAll',
+        // Owned records (Account, Contact, Event, Task) are visible to their owner and to admins.
+        ownerId: caller.isAdmin ? undefined : caller.userId,
+      });
+      send(reply, firstPage(ctx.store.db, cursors, plan, pageOptions(req, caller, resource)));
+    };
+    app.get(`/services/data/:version/${resource}`, run);
+    app.get(`/services/data/:version/${resource}/`, run);
+
+    app.get(`/services/data/:version/${resource}/:locator`, async (req, reply) => {
+      const caller = callerOf(req);
+      const locator = parseLocator((req.params as { locator: string }).locator);
+      const cursor = locator && cursors.get(caller.userId, locator.id);
+      if (!locator || !cursor || locator.offset > cursor.ids.length) throw queryErrors.invalidLocator();
+      send(reply, page(ctx.store.db, cursor, locator.offset, pageOptions(req, caller, resource)));
+    });
+  }
 }

@@ -18,7 +18,7 @@ export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 
 /** Build the org's HTTP app (not listening yet). */
 export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: ctx.options.bodyLimit, return503OnClosing: false, caseSensitive: true });
+  const app = Fastify({ logger: false, bodyLimit: ctx.options.bodyLimit, return503OnClosing: false });
   await app.register(formbody, { bodyLimit: ctx.options.bodyLimit });
 
   app.removeContentTypeParser('application/json');

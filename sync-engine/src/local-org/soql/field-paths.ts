@@ -1,0 +1,104 @@
+/**
+ * Field paths (`Name`, `Profile.Name`, `Profile.UserLicense.Name`, `c.Name`) resolved against the schema, each
+ * parent relationship becoming one LEFT JOIN that every path through it shares.
+ */
+import { FieldDef, SObjectDef, findField, findRelationship, findSObject } from '../schema';
+import { quoteIdent, tableName } from '../store';
+import { queryErrors } from './query-errors';
+
+/** Table aliases unique across a whole statement, subqueries included. */
+export class Aliases {
+  private n = 0;
+
+  next(): string {
+    return `t${this.n++}`;
+  }
+}
+
+export interface Join {
+  /** Canonical relationship names from the scope's object, e.g. `['Profile', 'UserLicense']`. */
+  path: string[];
+  obj: SObjectDef;
+  alias: string;
+}
+
+export interface ResolvedField {
+  field: FieldDef;
+  /** The object the field is on. */
+  obj: SObjectDef;
+  /** SQL for the column, e.g. `t1."Name"`. */
+  column: string;
+  /** The joins walked to reach it, outermost first; empty for the scope's own fields. */
+  joins: Join[];
+  /** Canonical dotted path, e.g. `Profile.Name`: how duplicates and GROUP BY are matched. */
+  canonical: string;
+}
+
+export class Scope {
+  readonly alias: string;
+  private readonly joins = new Map<string, Join & { on: string }>();
+
+  /** soqlAlias: the alias given after FROM (`FROM Contact c`). */
+  constructor(readonly obj: SObjectDef, private readonly aliases: Aliases, private readonly soqlAlias?: string) {
+    this.alias = aliases.next();
+  }
+
+  /** The column behind a SOQL field path, or INVALID_FIELD; `pointer` places the error. */
+  resolve(path: string, pointer: () => string): ResolvedField {
+    let parts = path.split('.');
+    if (parts.length > 1 && this.isSelfPrefix(parts[0])) parts = parts.slice(1);
+    let obj = this.obj;
+    let alias = this.alias;
+    const walked: Join[] = [];
+    for (const name of parts.slice(0, -1)) {
+      const ref = findRelationship(obj, name);
+      const target = ref?.referenceTo?.[0] ? findSObject(ref.referenceTo[0]) : undefined;
+      if (!ref || !target) throw queryErrors.unknownRelationship(name, pointer());
+      const chain = walked.length ? walked[walked.length - 1].path : [];
+      const join = this.join([...chain, ref.relationshipName!], target, alias, ref);
+      walked.push(join);
+      obj = target;
+      alias = join.alias;
+    }
+    const last = parts[parts.length - 1];
+    const field = findField(obj, last);
+    if (!field) throw queryErrors.noSuchColumn(last, obj.name, pointer());
+    const canonical = [...(walked.length ? walked[walked.length - 1].path : []), field.name].join('.');
+    return { field, obj, column: `${alias}.${quoteIdent(field.name)}`, joins: walked, canonical };
+  }
+
+  /** `sobj_X t0 LEFT JOIN sobj_Y t1 ON ...` for the FROM clause. */
+  fromSql(): string {
+    const parts = [`${tableName(this.obj)} ${this.alias}`];
+    for (const j of this.joins.values()) parts.push(`LEFT JOIN ${tableName(j.obj)} ${j.alias} ON ${j.on}`);
+    return parts.join(' ');
+  }
+
+  /** `FROM Contact c ... c.Name` and `Contact.Name` both name the queried object itself. */
+  private isSelfPrefix(first: string): boolean {
+    const lower = first.toLowerCase();
+    if (this.soqlAlias && lower === this.soqlAlias.toLowerCase()) return true;
+    return lower === this.obj.name.toLowerCase() && !findRelationship(this.obj, first);
+  }
+
+  private join(path: string[], obj: SObjectDef, parentAlias: string, ref: FieldDef): Join {
+    const key = path.join('.');
+    let join = this.joins.get(key);
+    if (!join) {
+      const alias = this.aliases.next();
+      join = { path, obj, alias, on: `${alias}."Id" = ${parentAlias}.${quoteIdent(ref.name)}` };
+      this.joins.set(key, join);
+    }
+    return join;
+  }
+}
+
+/** Text types compare and sort case-insensitively in SOQL. */
+export function isText(field: FieldDef): boolean {
+  return ['string', 'textarea', 'email', 'phone', 'url', 'picklist'].includes(field.type);
+}
+
+/** Long text areas can be neither filtered nor sorted. */
+export function isLongText(field: FieldDef): boolean {
+  return field.type === 'textarea' && (field.length ?? 0) > 255;
+}

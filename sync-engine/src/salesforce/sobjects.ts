@@ -1,0 +1,67 @@
+/**
+ * Single-record sObject calls and the replication resources: retrieve, create, update, delete, describe,
+ * and `updated`/`deleted` windows (WIRE.md sections 0.1 and 5).
+ */
+import { Connection } from './connection';
+import { SObjectRecord } from './query';
+import { FieldValues } from './collections';
+
+const base = (conn: Connection, type: string) => conn.dataPath(`/sobjects/${encodeURIComponent(type)}`);
+
+/** One record by id, with the given fields (all fields when none are named). */
+export function retrieveRecord(conn: Connection, type: string, id: string, fields?: string[]): Promise<SObjectRecord> {
+  return conn.get<SObjectRecord>(`${base(conn, type)}/${encodeURIComponent(id)}`, fields ? { fields: fields.join(',') } : undefined);
+}
+
+/** Insert one record; resolves with its id. */
+export async function createRecord(conn: Connection, type: string, fields: FieldValues): Promise<string> {
+  const res = await conn.request<{ id: string }>({ method: 'POST', path: base(conn, type), body: fields });
+  return res.data.id;
+}
+
+/** Update one record (`204 No Content`). */
+export async function updateRecord(conn: Connection, type: string, id: string, fields: FieldValues): Promise<void> {
+  const { Id: _id, attributes: _a, ...rest } = fields as FieldValues & { Id?: unknown; attributes?: unknown };
+  await conn.request({ method: 'PATCH', path: `${base(conn, type)}/${encodeURIComponent(id)}`, body: rest });
+}
+
+/** Delete one record. */
+export async function deleteRecord(conn: Connection, type: string, id: string): Promise<void> {
+  await conn.request({ method: 'DELETE', path: `${base(conn, type)}/${encodeURIComponent(id)}` });
+}
+
+export interface DescribeField {
+  name: string;
+  type: string;
+  relationshipName?: string | null;
+  referenceTo?: string[];
+  [k: string]: unknown;
+}
+
+export interface DescribeResult {
+  name: string;
+  fields: DescribeField[];
+  [k: string]: unknown;
+}
+
+/** `GET /sobjects/{Type}/describe`. */
+export function describe(conn: Connection, type: string): Promise<DescribeResult> {
+  return conn.get<DescribeResult>(`${base(conn, type)}/describe`);
+}
+
+/** Ids of records changed in [start, end]. */
+export function updatedIds(conn: Connection, type: string, start: Date, end: Date): Promise<{ ids: string[]; latestDateCovered: string }> {
+  return conn.get(`${base(conn, type)}/updated/`, { start: sfDate(start), end: sfDate(end) });
+}
+
+/** Records deleted in [start, end]. */
+export function deletedRecords(conn: Connection, type: string, start: Date, end: Date): Promise<{
+  deletedRecords: Array<{ id: string; deletedDate: string }>; earliestDateAvailable: string; latestDateCovered: string;
+}> {
+  return conn.get(`${base(conn, type)}/deleted/`, { start: sfDate(start), end: sfDate(end) });
+}
+
+/** `YYYY-MM-DDTHH:MM:SS+00:00`, the form the replication resources take. */
+export function sfDate(d: Date): string {
+  return `${d.toISOString().slice(0, 19)}+00:00`;
+}
