@@ -1,3 +1,6 @@
+/** Salesforce's Content-Type for REST JSON bodies. */
+export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
+
 /**
  * Salesforce REST errors: a JSON array of `{message, errorCode[, fields]}` with the HTTP status Salesforce
  * uses. The error knows how to render itself, so routes throw it and the server's error handler sends it.

@@ -15,7 +15,7 @@ import { createRecords, updateRecords, deleteRecords, upsertRecords, findByExter
 import { readRecordFields, resolveExternalIdField } from './record-validation';
 import { renderRecord, recordUrl, resolveReadFields } from './record-render';
 import { describeGlobal, describeSObject, describeSummary, isReplicateable } from './describe';
-import { JSON_CONTENT_TYPE } from './server';
+import { JSON_CONTENT_TYPE } from './errors';
 
 export const V = '/services/data/:version';
 

@@ -5,7 +5,7 @@
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import { OrgContext } from './context';
-import { SalesforceRestError, restErrors } from './errors';
+import { SalesforceRestError, restErrors, JSON_CONTENT_TYPE } from './errors';
 import { restGate } from './rest-auth';
 import { registerSoapLogin } from './soap-login';
 import { registerOAuth } from './oauth';
@@ -14,7 +14,7 @@ import { registerRestQuery } from './rest-query';
 import { registerRestSObjects } from './rest-sobjects';
 import { registerRestCollections } from './rest-collections';
 
-export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
+export { JSON_CONTENT_TYPE };
 
 /** Build the org's HTTP app (not listening yet). */
 export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> {
