@@ -4,6 +4,8 @@ import { orgServeCommand } from './org-serve-command';
 import { registerLoginCommand } from './login-command';
 import { registerMatrixCommand } from './matrix-command';
 import { demoCommand } from './demo-command';
+import { registerImpactCommand } from './impact-command';
+import { registerMailboxCommand } from './mailbox-command';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, blocked: 3, unreachable: 4, stopped: 5 } as const;
 
@@ -28,6 +30,8 @@ export async function main(argv: string[]): Promise<number> {
 
   registerLoginCommand(program, (c) => (code = c));
   registerMatrixCommand(program, (c) => (code = c));
+  registerImpactCommand(program, (c) => (code = c));
+  registerMailboxCommand(program, (c) => (code = c));
 
   program.command('demo')
     .description('start the local org on the demo seed and print how to try it (what `npm start` runs)')
