@@ -6,6 +6,7 @@ import { registerMatrixCommand } from './matrix-command';
 import { demoCommand } from './demo-command';
 import { registerImpactCommand } from './impact-command';
 import { registerMailboxCommand } from './mailbox-command';
+import { registerSyncCommands } from './sync-command';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, blocked: 3, unreachable: 4, stopped: 5 } as const;
 
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   registerMatrixCommand(program, (c) => (code = c));
   registerImpactCommand(program, (c) => (code = c));
   registerMailboxCommand(program, (c) => (code = c));
+  registerSyncCommands(program, (c) => (code = c));
 
   program.command('demo')
     .description('start the local org on the demo seed and print how to try it (what `npm start` runs)')

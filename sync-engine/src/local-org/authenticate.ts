@@ -6,8 +6,7 @@
 import { OrgContext } from './context';
 import { AccessDecision } from '../access/rule';
 import { ConnectedApp } from './connected-apps';
-import { describeAgent } from './login-history';
-import { recordLogin } from './login-history';
+import { describeAgent, recordLogin } from './login-history';
 
 export type LoginOutcome =
   | { ok: true; userId: string; decision: AccessDecision }

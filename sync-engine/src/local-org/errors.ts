@@ -1,6 +1,4 @@
-/** Salesforce's Content-Type for REST JSON bodies. */
-export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
-
+/** The REST API's errors: one class that renders itself on the wire, the per-record error of DML, and the common ones. */
 /**
  * Salesforce REST errors: a JSON array of `{message, errorCode[, fields]}` with the HTTP status Salesforce
  * uses. The error knows how to render itself, so routes throw it and the server's error handler sends it.

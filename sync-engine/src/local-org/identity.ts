@@ -9,6 +9,8 @@ import { License } from '../access/rule';
 import { bearerToken, MAX_API_VERSION } from './rest-auth';
 import { normalizeId } from './ids';
 import { toSalesforceDateTime } from './clock';
+import { baseUrl } from './request-info';
+import { sendJson } from './json-reply';
 
 export interface IdentityUser {
   userId: string;
@@ -29,24 +31,7 @@ export interface IdentityUser {
   lastModifiedDate: string;
 }
 
-/** `http://127.0.0.1:PORT`: the scheme, host and port the request came in on. */
-export function baseUrl(req: FastifyRequest): string {
-  return `${req.protocol}://${req.host}`;
-}
-
-/** Where a login came from, for LoginHistory. */
-export function loginSource(req: FastifyRequest): { sourceIp: string; loginUrl: string; userAgent: string | undefined } {
-  return { sourceIp: req.ip, loginUrl: req.host, userAgent: req.headers['user-agent'] };
-}
-
-/** The client's version: `id/2.9.3` names it; otherwise the first `product/version` of the User-Agent. */
-export function clientVersion(client: string | undefined, userAgent: string | undefined): string | null {
-  const fromClient = client?.split('/')[1]?.trim();
-  if (fromClient) return fromClient.slice(0, 64);
-  const m = /^[^\s/]+\/([^\s;()]+)/.exec(userAgent ?? '');
-  return m ? m[1].slice(0, 64) : null;
-}
-
+/** `{base}/id/{orgId}/{userId}`: the identity URL a token response and the discovery list name. */
 export function identityUrl(base: string, orgId: string, userId: string): string {
   return `${base}/id/${orgId}/${userId}`;
 }
@@ -195,13 +180,12 @@ export function userInfoBody(base: string, u: IdentityUser, now: Date): Record<s
   };
 }
 
+/** Identity answers carry the user's details, so no cache keeps them. */
+const NO_STORE = { 'cache-control': 'no-store' };
+
 /** The identity service answers failures with a bare code (Salesforce Help, "Identity URLs"). */
 function identityError(reply: FastifyReply, status: number, code: string): FastifyReply {
   return reply.code(status).header('content-type', 'text/plain;charset=UTF-8').header('cache-control', 'no-store').send(code);
-}
-
-function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
-  return reply.code(200).header('content-type', 'application/json;charset=UTF-8').header('cache-control', 'no-store').send(JSON.stringify(body));
 }
 
 /** The session's user, or an identity error already sent. */
@@ -237,14 +221,14 @@ export function registerIdentity(app: FastifyInstance, ctx: OrgContext): void {
     if (normalizeId(req.params.userId) !== user.userId) return identityError(reply, 404, 'Bad_Id');
     const version = requestedVersion(req);
     if (!version) return identityError(reply, 406, 'Invalid_Version');
-    return sendJson(reply, identityBody(baseUrl(req), user, version, ctx.store.clock.now()));
+    return sendJson(reply, 200, identityBody(baseUrl(req), user, version, ctx.store.clock.now()), NO_STORE);
   };
   app.get('/id/:orgId/:userId', identity);
   app.post('/id/:orgId/:userId', identity);
 
   const userinfo = (req: FastifyRequest, reply: FastifyReply) => {
     const user = sessionUser(ctx, req, reply);
-    return user ? sendJson(reply, userInfoBody(baseUrl(req), user, ctx.store.clock.now())) : reply;
+    return user ? sendJson(reply, 200, userInfoBody(baseUrl(req), user, ctx.store.clock.now()), NO_STORE) : reply;
   };
   app.get('/services/oauth2/userinfo', userinfo);
   app.post('/services/oauth2/userinfo', userinfo);

@@ -33,9 +33,14 @@ export function makeId(keyPrefix: string, instance: string, sequence: number): s
 
 const ID_SHAPE = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
+/** Whether a string has an id's shape (15 or 18 letters and digits), whatever its checksum says. */
+export function isIdShaped(text: string): boolean {
+  return ID_SHAPE.test(text);
+}
+
 /** The 18-character form of a 15- or 18-character id, or undefined when it is not an id at all. */
 export function normalizeId(id: string): string | undefined {
-  if (!ID_SHAPE.test(id)) return undefined;
+  if (!isIdShaped(id)) return undefined;
   const id15 = id.slice(0, 15);
   const full = id15 + checksum(id15);
   if (id.length === 18 && id.slice(15).toUpperCase() !== full.slice(15)) return undefined;

@@ -9,7 +9,8 @@ import { SalesforceRestError, restErrors } from './errors';
 import { findSObject, SObjectDef } from './schema';
 import { createRecords, updateRecords, deleteRecords, upsertRecords, retrieveRecords, RecordInput } from './dml';
 import { readRecordFields, resolveExternalIdField, unsupportedType } from './record-validation';
-import { resource, sendJson, jsonBody, queryParam, sobjectParam, V } from './rest-sobjects';
+import { resource, jsonBody, queryParam, sobjectParam, V } from './rest-common';
+import { sendJson } from './json-reply';
 
 export const MAX_RECORDS = 200;
 export const MAX_RETRIEVE_IDS = 2000;

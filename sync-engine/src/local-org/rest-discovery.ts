@@ -6,10 +6,11 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrgContext } from './context';
 import { MAX_API_VERSION, MIN_API_VERSION } from './rest-auth';
-import { baseUrl, identityUrl } from './identity';
+import { identityUrl } from './identity';
+import { baseUrl } from './request-info';
 import { restErrors } from './errors';
+import { sendJson } from './json-reply';
 
-const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 const SEASONS = ['Winter', 'Spring', 'Summer'];
 
 /** The release name of an API version: 20.0 is Winter '11, three releases a year since. */
@@ -37,13 +38,9 @@ const RESOURCES: ReadonlyArray<{ name: string; since: number; path: string | nul
   { name: 'sobjects', since: 20, path: 'sobjects' },
 ];
 
-function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
-  return reply.code(200).header('content-type', JSON_CONTENT_TYPE).send(JSON.stringify(body));
-}
-
 /** Register the version list and each version's resource list. */
 export async function registerRestDiscovery(app: FastifyInstance, ctx: OrgContext): Promise<void> {
-  const versions = async (_req: FastifyRequest, reply: FastifyReply) => sendJson(reply, apiVersions());
+  const versions = async (_req: FastifyRequest, reply: FastifyReply) => sendJson(reply, 200, apiVersions());
   app.get('/services/data/', versions);
   app.get('/services/data', versions);
 
@@ -56,7 +53,7 @@ export async function registerRestDiscovery(app: FastifyInstance, ctx: OrgContex
         if (major < r.since) continue;
         body[r.name] = r.path === null ? identityUrl(baseUrl(req), ctx.orgId(), caller.userId) : `/services/data/v${major}.0/${r.path}`;
       }
-      return sendJson(reply, body);
+      return sendJson(reply, 200, body);
     };
     app.get(`/services/data/v${major}.0`, resources);
     app.get(`/services/data/v${major}.0/`, resources);

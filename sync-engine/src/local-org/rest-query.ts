@@ -4,14 +4,14 @@
  */
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrgContext } from './context';
-import { restErrors } from './errors';
 import { RestCaller } from './rest-auth';
+import { callerOf } from './rest-common';
+import { sendJson } from './json-reply';
 import { compileSoql } from './soql/compile';
 import { QueryCursors, parseLocator } from './soql/cursors';
-import { PageOptions, QueryResult, firstPage, page } from './soql/execute';
+import { PageOptions, firstPage, page } from './soql/execute';
 import { queryErrors } from './soql/query-errors';
 
-const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 const DEFAULT_BATCH = 2000;
 const MIN_BATCH = 200;
 
@@ -24,20 +24,11 @@ export function batchSizeFrom(header: unknown): number {
   return Math.min(DEFAULT_BATCH, Math.max(MIN_BATCH, Number(m[1])));
 }
 
-function callerOf(req: FastifyRequest): RestCaller {
-  // The gate sets the caller for every well-formed versioned URL; without one the version was malformed.
-  if (!req.caller) throw restErrors.notFound();
-  return req.caller;
-}
-
 function pageOptions(req: FastifyRequest, caller: RestCaller, resource: Resource): PageOptions {
   return { userId: caller.userId, apiVersion: caller.apiVersion, batchSize: batchSizeFrom(req.headers['sforce-query-options']), resource };
 }
 
-function send(reply: FastifyReply, result: QueryResult): void {
-  reply.code(200).header('content-type', JSON_CONTENT_TYPE).send(JSON.stringify(result));
-}
-
+/** Register `query` and `queryAll` with their next-page urls. */
 export async function registerRestQuery(app: FastifyInstance, ctx: OrgContext): Promise<void> {
   const cursors = new QueryCursors(ctx.store.clock);
 
@@ -53,7 +44,7 @@ export async function registerRestQuery(app: FastifyInstance, ctx: OrgContext): 
         // Owned records (Account, Contact, Event, Task) are visible to their owner and to admins.
         ownerId: caller.isAdmin ? undefined : caller.userId,
       });
-      send(reply, firstPage(ctx.store.db, cursors, plan, pageOptions(req, caller, resource)));
+      sendJson(reply, 200, firstPage(ctx.store.db, cursors, plan, pageOptions(req, caller, resource)));
     };
     app.get(`/services/data/:version/${resource}`, run);
     app.get(`/services/data/:version/${resource}/`, run);
@@ -63,7 +54,7 @@ export async function registerRestQuery(app: FastifyInstance, ctx: OrgContext): 
       const locator = parseLocator((req.params as { locator: string }).locator);
       const cursor = locator && cursors.get(caller.userId, locator.id);
       if (!locator || !cursor || locator.offset > cursor.ids.length) throw queryErrors.invalidLocator();
-      send(reply, page(ctx.store.db, cursor, locator.offset, pageOptions(req, caller, resource)));
+      sendJson(reply, 200, page(ctx.store.db, cursor, locator.offset, pageOptions(req, caller, resource)));
     });
   }
 }

@@ -5,7 +5,8 @@
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import { OrgContext } from './context';
-import { SalesforceRestError, restErrors, JSON_CONTENT_TYPE } from './errors';
+import { SalesforceRestError, restErrors } from './errors';
+import { JSON_CONTENT_TYPE, sendJson } from './json-reply';
 import { restGate } from './rest-auth';
 import { registerSoapLogin } from './soap-login';
 import { registerOAuth } from './oauth';
@@ -13,6 +14,7 @@ import { registerRestDiscovery } from './rest-discovery';
 import { registerRestQuery } from './rest-query';
 import { registerRestSObjects } from './rest-sobjects';
 import { registerRestCollections } from './rest-collections';
+import { registerRestLimits } from './rest-limits';
 
 export { JSON_CONTENT_TYPE };
 
@@ -51,12 +53,14 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   await registerRestDiscovery(app, ctx);
   await registerRestQuery(app, ctx);
   await registerRestSObjects(app, ctx);
+  await registerRestLimits(app, ctx);
   await registerRestCollections(app, ctx);
   return app;
 }
 
+/** Send a REST error as Salesforce does: its status and its JSON array. */
 export function sendRestError(reply: FastifyReply, err: SalesforceRestError): void {
-  reply.code(err.status).header('content-type', JSON_CONTENT_TYPE).send(JSON.stringify(err.toBody()));
+  sendJson(reply, err.status, err.toBody());
 }
 
 /** Map any error to Salesforce's shape: a client's mistake never becomes a 500. */

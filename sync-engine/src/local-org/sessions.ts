@@ -14,7 +14,8 @@ export interface Session {
   createdAt: string;
 }
 
-function hashToken(token: string): string {
+/** The SHA-256 of a token, as it is stored in place of the token. */
+export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 

@@ -10,7 +10,8 @@ import { authenticate, LoginOutcome } from './authenticate';
 import { MAX_API_VERSION, MIN_API_VERSION } from './rest-auth';
 import { SESSION_SECONDS } from './sessions';
 import { SalesforceRestError } from './errors';
-import { baseUrl, clientVersion, IdentityUser, loadIdentityUser, loginSource } from './identity';
+import { IdentityUser, loadIdentityUser } from './identity';
+import { baseUrl, clientVersion, loginSource } from './request-info';
 
 interface Endpoint {
   path: 'u' | 'c';

@@ -6,7 +6,8 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrgContext } from './context';
 import { authenticate } from './authenticate';
-import { loadIdentityUser, loginSource } from './identity';
+import { loadIdentityUser } from './identity';
+import { loginSource } from './request-info';
 import { htmlEscape, LOGIN_FAILED_TEXT, renderLoginPage, sendHtml } from './oauth-login-page';
 
 export const HOME_PATH = '/home/home.jsp';

@@ -1,0 +1,140 @@
+/** `sfo-compat sync` and `sfo-compat status`: the configuration, output and exit codes of SYNC-CONFIG.md. */
+import { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { ConfigError, readSyncConfig, SyncConfig } from '../sync/config';
+import { SyncEngine, EngineRun } from '../sync/engine';
+import { StateStore } from '../sync/state-store';
+import { createSyncLogger } from '../sync/logger';
+import { SyncReport } from '../sync/report';
+import { Plan } from '../sync/planner';
+import { EXIT } from './main';
+import { waitForSignal } from './org-serve-command';
+
+export function registerSyncCommands(program: Command, setCode: (code: number) => void): void {
+  program.command('sync')
+    .description('sync Outlook contacts, events and tasks with Salesforce for one user (SYNC-CONFIG format)')
+    .requiredOption('--config <file>', 'the sync configuration file')
+    .option('--once', 'run once and exit (default: keep syncing every intervalSeconds)')
+    .option('--dry-run', 'print what would be written and write nothing')
+    .option('--json', 'print the result as JSON')
+    .action(async (o: { config: string; once?: boolean; dryRun?: boolean; json?: boolean }) => setCode(await syncCommand(o)));
+
+  program.command('status')
+    .description("print the sync engine's state for one user: idle, syncing or stopped, the last run and the message")
+    .requiredOption('--config <file>', 'the sync configuration file')
+    .option('--json', 'print the status as JSON')
+    .action(async (o: { config: string; json?: boolean }) => setCode(await statusCommand(o)));
+}
+
+function loadConfig(file: string): SyncConfig | number {
+  try {
+    return readSyncConfig(file);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+async function syncCommand(o: { config: string; once?: boolean; dryRun?: boolean; json?: boolean }): Promise<number> {
+  const config = loadConfig(o.config);
+  if (typeof config === 'number') return config;
+  const logger = createSyncLogger(config.dataDir);
+  const bar = !o.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'sync {bar} {value}/{total} {what}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+  let barStarted = false;
+  const engine = new SyncEngine(config, {
+    log: (level, text) => logger.log(level, text),
+    onProgress: (done, total, what) => {
+      if (!bar || total < 200) return;
+      if (!barStarted) bar.start(total, 0, { what });
+      barStarted = true;
+      bar.update(done, { what });
+    },
+  });
+  try {
+    if (o.once || o.dryRun) {
+      const run = await engine.runOnce({ dryRun: o.dryRun });
+      if (barStarted) bar!.stop();
+      print(run, o);
+      return exitCode(run);
+    }
+    const controller = new AbortController();
+    void waitForSignal().then(() => controller.abort());
+    process.stdout.write(`syncing ${config.org.username} every ${config.intervalSeconds}s (Ctrl+C to stop)\n`);
+    await engine.runForever(controller.signal, { onRun: (run) => print(run, o) });
+    return EXIT.ok;
+  } catch (err) {
+    logger.error(`sync failed: ${(err as Error).message}`);
+    process.stderr.write(`sync failed: ${(err as Error).message}\n`);
+    return EXIT.failure;
+  } finally {
+    engine.close();
+    logger.close();
+  }
+}
+
+function exitCode(run: EngineRun): number {
+  if (run.status.state !== 'stopped') return EXIT.ok;
+  return run.status.stopReason === 'accessRevoked' ? EXIT.stopped : EXIT.failure;
+}
+
+function print(run: EngineRun, o: { json?: boolean; dryRun?: boolean }): void {
+  const report = run.result?.report ?? null;
+  if (o.json) {
+    const out: Record<string, unknown> = {
+      state: run.status.state === 'stopped' ? 'stopped' : 'idle',
+      message: run.status.state === 'stopped' ? run.status.message : null,
+      report: report ? publicReport(report) : null,
+      requests: report?.requests ?? { salesforce: 0, outlook: 0 },
+    };
+    if (o.dryRun && run.result) out.plan = run.result.plans.map(planSummary);
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  if (o.dryRun && run.result) {
+    process.stdout.write('Dry run: nothing was written. Planned:\n');
+    for (const p of run.result.plans) {
+      const s = planSummary(p);
+      process.stdout.write(`  ${p.object}: ${s.writes.length} writes (${JSON.stringify(s.byKind)}), ${p.matched} matched, ${p.conflicts} conflicts\n`);
+    }
+  }
+  if (run.status.state === 'stopped') process.stderr.write(`${run.status.message}\n`);
+  if (report && !o.dryRun) {
+    for (const side of ['salesforce', 'outlook'] as const) {
+      const c = report.counts[side];
+      process.stdout.write(`${side === 'salesforce' ? 'Salesforce' : 'Outlook'}: ${(['contacts', 'events', 'tasks'] as const).map((obj) => `${obj} +${c[obj].created} ~${c[obj].updated} -${c[obj].deleted}`).join(', ')}\n`);
+    }
+    for (const e of report.errors) process.stdout.write(`  error: ${e.object} ${e.sourceId ?? ''} -> ${e.side}: ${e.code}: ${e.message}\n`);
+    if (report.pending) process.stdout.write(`${report.pending} changes are queued for the next run.\n`);
+  }
+}
+
+function publicReport(r: SyncReport): Record<string, unknown> {
+  return { counts: r.counts, matched: r.matched, conflicts: r.conflicts, errors: r.errors, warnings: r.warnings, pending: r.pending, stopped: r.stopped, startedAt: r.startedAt, endedAt: r.endedAt };
+}
+
+function planSummary(p: Plan): { object: string; writes: Array<{ target: string; kind: string; id?: string; sourceId?: string | null }>; byKind: Record<string, number> } {
+  const byKind: Record<string, number> = {};
+  for (const w of p.writes) byKind[`${w.request.kind} in ${w.target}`] = (byKind[`${w.request.kind} in ${w.target}`] ?? 0) + 1;
+  return { object: p.object, writes: p.writes.map((w) => ({ target: w.target, kind: w.request.kind, id: w.request.id, sourceId: w.sourceId })), byKind };
+}
+
+async function statusCommand(o: { config: string; json?: boolean }): Promise<number> {
+  const config = loadConfig(o.config);
+  if (typeof config === 'number') return config;
+  const store = new StateStore(config.dataDir);
+  try {
+    const s = store.status();
+    const report = s.lastReport as SyncReport | null;
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify({ state: s.state, message: s.message, lastRun: s.lastRun, counts: report?.counts ?? null, pending: store.pendingCount() }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`state: ${s.state}\nlast run: ${s.lastRun ?? 'never'}\n${s.message ? `message: ${s.message}\n` : ''}queued changes: ${store.pendingCount()}\n`);
+    }
+    return s.state === 'stopped' && s.stopReason === 'accessRevoked' ? EXIT.stopped : EXIT.ok;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,31 @@
+/** Everything a local-mailbox route needs, built once per server. */
+import { MailboxStore } from './store';
+import { ThrottleRule, ThrottleSwitch } from './throttle';
+
+export interface MailboxOptions {
+  /** Largest request body accepted, in bytes (413 past it). */
+  bodyLimit: number;
+  /** Page size of lists without `$top` and of delta pages without `Prefer: odata.maxpagesize`. */
+  defaultPageSize: number;
+  /** The largest page a client may ask for. */
+  maxPageSize: number;
+  /** Changes kept per mailbox for delta rounds; a token older than these gets 410. */
+  changeLogLimit: number;
+  /** Throttle every mailbox's next requests from the start (see throttle.ts). */
+  throttle?: ThrottleRule;
+}
+
+export const DEFAULT_MAILBOX_OPTIONS: MailboxOptions = {
+  bodyLimit: 4 * 1024 * 1024,
+  defaultPageSize: 10,
+  maxPageSize: 1000,
+  changeLogLimit: 10_000,
+};
+
+export class MailboxContext {
+  readonly throttle = new ThrottleSwitch();
+
+  constructor(readonly store: MailboxStore, readonly options: MailboxOptions = DEFAULT_MAILBOX_OPTIONS) {
+    if (options.throttle) this.throttle.set(options.throttle);
+  }
+}

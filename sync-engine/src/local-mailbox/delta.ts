@@ -1,0 +1,152 @@
+/**
+ * Delta queries (WIRE.md 8.2, 9.3, 10.3). A round walks "groups" (a contact, a task, an event series) and
+ * sends each group's entries, page by page:
+ * - the first round (no token) sends every group as it is now;
+ * - a later round (`$deltatoken`) sends the groups changed since the token's change sequence number, each
+ *   compared with its state at the token, so a deleted item becomes `@removed`.
+ * The final page carries `@odata.deltaLink` with a token for the round's end; other pages `@odata.nextLink`.
+ *
+ * Tokens are opaque: base64url of a small JSON state (mailbox, scope, change sequence numbers, position,
+ * calendar window, `$select`) followed by an HMAC, so a token that was tampered with, belongs to another
+ * scope, or is older than the retained change log gets 410 `SyncStateNotFound` (WIRE.md 11.3).
+ */
+import crypto from 'node:crypto';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { MailboxStore, MailboxRecord } from './store';
+import { graphErrors } from './errors';
+import { Obj } from './properties';
+import { graphLink, contextUrl, preferredPageSize } from './paging';
+import { sendJson } from './http';
+
+export interface DeltaState {
+  /** `d`: a delta token (start of a round); `s`: a skip token (inside a round). */
+  k: 'd' | 's';
+  m: number;
+  sc: string;
+  /** The round sends changes after this sequence number; null for a first round (everything). */
+  s: number | null;
+  /** The round's end: the change sequence number when it began. */
+  t: number;
+  /** calendarView window, epoch ms. */
+  w?: [number, number];
+  sel?: string[];
+  /** The last group sent completely, and how many entries of the next one were sent. */
+  g?: string;
+  e?: number;
+}
+
+/** What a delta round walks: one scope's groups, and how to turn a group into entries. */
+export interface DeltaSource {
+  scope: string;
+  /** The link path of this delta resource (`/me/calendarView/delta`). */
+  path: string;
+  /** The `@odata.context` fragment (`Collection(event)`). */
+  context: string;
+  /** Every group's id now, for a first round. */
+  currentGroups(): string[];
+  /**
+   * A group's entries: in a first round `before` is undefined; in a later round it is the group's state at
+   * the token (null when it did not exist then), and the source sends what differs plus `@removed` entries.
+   */
+  entries(groupId: string, before: unknown, state: DeltaState): Obj[];
+}
+
+const MAC_BYTES = 12;
+
+export function encodeToken(secret: Buffer, state: DeltaState): string {
+  const payload = Buffer.from(JSON.stringify(state), 'utf8');
+  const mac = crypto.createHmac('sha256', secret).update(payload).digest().subarray(0, MAC_BYTES);
+  return Buffer.concat([payload, mac]).toString('base64url');
+}
+
+/** The state a token carries, or undefined when it is not a token this mailbox store made. */
+export function decodeToken(secret: Buffer, token: string): DeltaState | undefined {
+  if (!/^[A-Za-z0-9_-]{20,4000}$/.test(token)) return undefined;
+  const raw = Buffer.from(token, 'base64url');
+  if (raw.length <= MAC_BYTES) return undefined;
+  const payload = raw.subarray(0, raw.length - MAC_BYTES);
+  const mac = crypto.createHmac('sha256', secret).update(payload).digest().subarray(0, MAC_BYTES);
+  if (!crypto.timingSafeEqual(mac, raw.subarray(raw.length - MAC_BYTES))) return undefined;
+  try {
+    const s = JSON.parse(payload.toString('utf8')) as DeltaState;
+    return (s.k === 'd' || s.k === 's') && typeof s.m === 'number' && typeof s.sc === 'string' && typeof s.t === 'number' ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface DeltaRequest {
+  deltaToken?: string;
+  skipToken?: string;
+  /** For a first round: the calendar window and `$select`. */
+  window?: [number, number];
+  select?: string[];
+}
+
+/** The state this request continues or starts; 410 for a token that is garbage, foreign or forgotten. */
+export function roundState(store: MailboxStore, mailbox: MailboxRecord, scope: string, r: DeltaRequest): DeltaState {
+  const current = store.currentChangeSeq();
+  const token = r.deltaToken ?? r.skipToken;
+  if (token === undefined) return { k: 's', m: mailbox.no, sc: scope, s: null, t: current, w: r.window, sel: r.select };
+  const state = decodeToken(store.tokenSecret, token);
+  const kind = r.deltaToken !== undefined ? 'd' : 's';
+  if (!state || state.k !== kind || state.m !== mailbox.no || state.sc !== scope) throw graphErrors.syncStateNotFound(state?.t ?? 0, current);
+  const from = kind === 'd' ? state.t : state.s;
+  if (from !== null && (from > current || from < store.prunedThrough(mailbox.no))) throw graphErrors.syncStateNotFound(from, current);
+  if (kind === 'd') return { k: 's', m: state.m, sc: state.sc, s: state.t, t: current, w: state.w, sel: state.sel };
+  return state;
+}
+
+export interface DeltaPage {
+  value: Obj[];
+  /** Set when more pages follow. */
+  next?: DeltaState;
+  /** Set on the last page: the token of the next round. */
+  delta?: DeltaState;
+}
+
+/** Compute one page of a round. */
+export function deltaPage(store: MailboxStore, source: DeltaSource, state: DeltaState, pageSize: number): DeltaPage {
+  let groups: Array<{ id: string; before: unknown }>;
+  if (state.s === null) groups = source.currentGroups().map((id) => ({ id, before: undefined }));
+  else groups = store.changesSince(state.m, state.sc, state.s, state.t).map((c) => ({ id: c.itemId, before: c.before }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const remaining = state.g === undefined ? groups : groups.filter((g) => g.id > state.g!);
+
+  const value: Obj[] = [];
+  let lastDone = state.g;
+  let skip = state.e ?? 0;
+  for (let i = 0; i < remaining.length; i++) {
+    const g = remaining[i];
+    const entries = source.entries(g.id, g.before, state).slice(skip);
+    const room = pageSize - value.length;
+    if (entries.length > room) {
+      value.push(...entries.slice(0, room));
+      return { value, next: { ...state, g: lastDone, e: skip + room } };
+    }
+    value.push(...entries);
+    lastDone = g.id;
+    skip = 0;
+    if (value.length === pageSize && i < remaining.length - 1) return { value, next: { ...state, g: lastDone, e: 0 } };
+  }
+  return { value, delta: { k: 'd', m: state.m, sc: state.sc, s: null, t: state.t, w: state.w, sel: state.sel } };
+}
+
+/** Serve a delta request end to end: state, page, links and Graph's headers. */
+export function serveDelta(req: FastifyRequest, reply: FastifyReply, store: MailboxStore, mailbox: MailboxRecord, source: DeltaSource,
+  r: DeltaRequest, defaultPageSize: number, maxPageSize: number): void {
+  const state = roundState(store, mailbox, source.scope, r);
+  const preferred = preferredPageSize(req, maxPageSize);
+  const page = deltaPage(store, source, state, preferred ?? defaultPageSize);
+  const body: Obj = { '@odata.context': contextUrl(req, source.context) };
+  if (page.next) body['@odata.nextLink'] = graphLink(req, source.path, [['$skiptoken', encodeToken(store.tokenSecret, page.next)]]);
+  else body['@odata.deltaLink'] = graphLink(req, source.path, [['$deltatoken', encodeToken(store.tokenSecret, page.delta!)]]);
+  body.value = page.value;
+  reply.header('Preference-Applied', preferred === undefined ? 'odata.track-changes' : `odata.track-changes, odata.maxpagesize=${preferred}`);
+  sendJson(reply, 200, body);
+}
+
+/** The `@removed` entry of a deleted item (WIRE.md 9.3); To Do tasks carry no `@odata.type` (10.3). */
+export function removedEntry(id: string, odataType?: string): Obj {
+  return odataType ? { '@odata.type': odataType, id, '@removed': { reason: 'deleted' } } : { id, '@removed': { reason: 'deleted' } };
+}

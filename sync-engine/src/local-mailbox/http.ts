@@ -1,0 +1,83 @@
+/**
+ * The HTTP conventions every Graph route shares: JSON bodies with Graph's Content-Type, the weak ETag header,
+ * 405 for a method a resource lacks, the JSON object a write must send, and `If-Match` preconditions.
+ */
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GRAPH_JSON, graphErrors } from './errors';
+import { etagOf } from './ids';
+import { MailboxRecord } from './store';
+import { Obj, isObject } from './properties';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The mailbox the bearer token opened (set by the auth gate for /v1.0 and /_admin). */
+    mailbox?: MailboxRecord;
+    graphRequestId?: string;
+    graphClientRequestId?: string;
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Handler = (req: FastifyRequest, reply: FastifyReply, mailbox: MailboxRecord) => unknown;
+const METHODS: Method[] = ['GET', 'POST', 'PATCH', 'DELETE'];
+
+/** Register a resource's handlers on its urls (under /v1.0); any other method is a 405. */
+export function resource(app: FastifyInstance, urls: string[], handlers: Partial<Record<Method, Handler>>): void {
+  const allowed = METHODS.filter((m) => handlers[m]);
+  for (const url of urls) {
+    for (const m of allowed) {
+      app.route({ method: m, url: `/v1.0${url}`, handler: async (req, reply) => { await handlers[m]!(req, reply, mailboxOf(req)); return reply; } });
+    }
+    app.route({
+      method: [...METHODS.filter((m) => !handlers[m]), 'PUT', ...(handlers.GET ? [] : ['HEAD'])], url: `/v1.0${url}`,
+      handler: async (req) => {
+        mailboxOf(req);
+        throw graphErrors.methodNotAllowed(req.method, allowed);
+      },
+    });
+  }
+}
+
+/** The caller's mailbox; the auth gate sets it before any /v1.0 route runs. */
+export function mailboxOf(req: FastifyRequest): MailboxRecord {
+  if (!req.mailbox) throw graphErrors.emptyToken();
+  return req.mailbox;
+}
+
+/** Send a JSON body with Graph's Content-Type. */
+export function sendJson(reply: FastifyReply, status: number, body: unknown): void {
+  reply.code(status).header('content-type', GRAPH_JSON).header('cache-control', 'private').send(JSON.stringify(body));
+}
+
+/** Send one entity with its ETag header (WIRE.md: the header carries the same weak ETag as `@odata.etag`). */
+export function sendEntity(reply: FastifyReply, status: number, entity: Obj, changeKey?: string): void {
+  if (changeKey) reply.header('etag', etagOf(changeKey));
+  sendJson(reply, status, entity);
+}
+
+export function sendNoContent(reply: FastifyReply): void {
+  reply.code(204).header('cache-control', 'private').send();
+}
+
+/** The JSON object a POST or PATCH sends: wrong media type 415, no body or not an object 400. */
+export function jsonBody(req: FastifyRequest): Obj {
+  const type = String(req.headers['content-type'] ?? '');
+  if (req.body !== undefined && !/^application\/json(\s*;|$)/i.test(type)) throw graphErrors.unsupportedMediaType(type);
+  if (req.body === undefined || req.body === null) throw graphErrors.emptyBody();
+  if (!isObject(req.body)) throw graphErrors.badJson();
+  return req.body;
+}
+
+/** Refuse a write whose `If-Match` names another version (412); `*` and no header always pass. */
+export function checkIfMatch(req: FastifyRequest, changeKey: string): void {
+  const header = req.headers['if-match'];
+  if (header === undefined) return;
+  const wanted = String(header).split(',').map((s) => s.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'));
+  if (wanted.includes('*') || wanted.includes(changeKey)) return;
+  throw graphErrors.changeKeyMismatch();
+}
+
+/** A route parameter as given (fastify has decoded it). */
+export function param(req: FastifyRequest, name: string): string {
+  return (req.params as Record<string, string>)[name];
+}

@@ -1,0 +1,248 @@
+/**
+ * The mailbox's SQLite store: mailboxes, items (contacts, events and their exceptions, To Do lists and
+ * tasks; each a JSON document with its change key and times), and a per-mailbox change log that delta
+ * queries read. Every write logs one change (sequence, scope, item, op, and the item as it was before), so
+ * a delta round can tell what changed since its token and what each item looked like then.
+ */
+import Database from 'better-sqlite3';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Clock, systemClock } from '../local-org/clock';
+import { makeChangeKey, makeId } from './ids';
+import type { Obj } from './properties';
+
+export type ItemKind = 'contact' | 'event' | 'exception' | 'taskList' | 'task';
+export type ChangeOp = 'created' | 'updated' | 'deleted';
+
+export interface MailboxRecord {
+  no: number;
+  user: string;
+  displayName: string;
+  timeZone: string;
+  contactFolderId: string;
+  calendarId: string;
+}
+
+/** What an item stores: its Graph properties, and what the mailbox keeps about it beside them. */
+export interface ItemData {
+  props: Obj;
+  sys: Obj;
+}
+
+export interface ItemRow {
+  id: string;
+  mailbox: number;
+  kind: ItemKind;
+  /** Contact folder, task list, or (exceptions) the series master. */
+  parent: string | null;
+  data: ItemData;
+  changeKey: string;
+  /** Milliseconds since the epoch. */
+  created: number;
+  modified: number;
+}
+
+export interface Change {
+  seq: number;
+  itemId: string;
+  /** The item's state before the first change after the token (null: it did not exist then). */
+  before: unknown;
+}
+
+/** sha256 of a bearer token: the store never keeps a token itself. */
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+interface RawItem {
+  id: string;
+  mailbox: number;
+  kind: ItemKind;
+  parent: string | null;
+  data: string;
+  change_key: string;
+  created: number;
+  modified: number;
+}
+
+export class MailboxStore {
+  readonly db: Database.Database;
+
+  constructor(file: string, readonly clock: Clock = systemClock, readonly changeLogLimit = 10_000) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS mailboxes (
+        no INTEGER PRIMARY KEY, user TEXT NOT NULL UNIQUE COLLATE NOCASE, token_hash TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL, time_zone TEXT NOT NULL, contact_folder_id TEXT NOT NULL, calendar_id TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS items (
+        id TEXT PRIMARY KEY, mailbox INTEGER NOT NULL, kind TEXT NOT NULL, parent TEXT, data TEXT NOT NULL,
+        change_key TEXT NOT NULL, created INTEGER NOT NULL, modified INTEGER NOT NULL, transaction_id TEXT);
+      CREATE INDEX IF NOT EXISTS items_scope ON items (mailbox, kind, parent, id);
+      CREATE INDEX IF NOT EXISTS items_transaction ON items (mailbox, transaction_id) WHERE transaction_id IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS changes (
+        seq INTEGER PRIMARY KEY, mailbox INTEGER NOT NULL, scope TEXT NOT NULL, item_id TEXT NOT NULL,
+        op TEXT NOT NULL, before TEXT, at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS changes_scope ON changes (mailbox, scope, seq);
+    `);
+    if (!this.getMeta('tokenSecret')) this.setMeta('tokenSecret', crypto.randomBytes(32).toString('base64'));
+  }
+
+  /** Whether any mailbox exists (seeded before). */
+  isSeeded(): boolean {
+    return !!this.db.prepare(`SELECT 1 FROM mailboxes LIMIT 1`).get();
+  }
+
+  getMeta(key: string): string | undefined {
+    const r = this.db.prepare(`SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined;
+    return r?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
+  }
+
+  /** The key that signs delta and skip tokens; kept in the store so tokens outlive a restart. */
+  get tokenSecret(): Buffer {
+    return Buffer.from(this.getMeta('tokenSecret')!, 'base64');
+  }
+
+  now(): number {
+    return this.clock.now().getTime();
+  }
+
+  /** Run fn in one SQLite transaction: all of it is written or none of it. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** A new sequence number for an item id. */
+  nextItemSeq(): number {
+    const next = Number(this.getMeta('itemSeq') ?? '0') + 1;
+    this.setMeta('itemSeq', String(next));
+    return next;
+  }
+
+  addMailbox(m: { user: string; token: string; displayName: string; timeZone: string }): MailboxRecord {
+    const no = Number((this.db.prepare(`SELECT COALESCE(MAX(no), 0) + 1 AS n FROM mailboxes`).get() as { n: number }).n);
+    const rec: MailboxRecord = {
+      no, user: m.user, displayName: m.displayName, timeZone: m.timeZone,
+      contactFolderId: makeId('contactFolder', no, this.nextItemSeq()), calendarId: makeId('calendar', no, this.nextItemSeq()),
+    };
+    this.db.prepare(`INSERT INTO mailboxes (no, user, token_hash, display_name, time_zone, contact_folder_id, calendar_id) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .run(no, rec.user, hashToken(m.token), rec.displayName, rec.timeZone, rec.contactFolderId, rec.calendarId);
+    return rec;
+  }
+
+  /** The mailbox a bearer token opens. */
+  mailboxByToken(token: string): MailboxRecord | undefined {
+    const r = this.db.prepare(`SELECT * FROM mailboxes WHERE token_hash = ?`).get(hashToken(token)) as Record<string, unknown> | undefined;
+    return r ? toMailbox(r) : undefined;
+  }
+
+  mailboxes(): MailboxRecord[] {
+    return (this.db.prepare(`SELECT * FROM mailboxes ORDER BY no`).all() as Record<string, unknown>[]).map(toMailbox);
+  }
+
+  /** The highest change sequence number handed out (0 before any change). */
+  currentChangeSeq(): number {
+    return Number(this.getMeta('changeSeq') ?? '0');
+  }
+
+  /**
+   * Log a change and return its sequence number (also the source of the item's new change key). Keeps only
+   * the newest `changeLogLimit` changes of a mailbox; tokens older than what is kept get 410.
+   */
+  logChange(mailbox: number, scope: string, itemId: string, op: ChangeOp, before: unknown): number {
+    const seq = this.currentChangeSeq() + 1;
+    this.setMeta('changeSeq', String(seq));
+    this.db.prepare(`INSERT INTO changes (seq, mailbox, scope, item_id, op, before, at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .run(seq, mailbox, scope, itemId, op, before === null || before === undefined ? null : JSON.stringify(before), this.now());
+    const cut = this.db.prepare(`SELECT seq FROM changes WHERE mailbox = ? ORDER BY seq DESC LIMIT 1 OFFSET ?`).get(mailbox, this.changeLogLimit) as { seq: number } | undefined;
+    if (cut) {
+      this.db.prepare(`DELETE FROM changes WHERE mailbox = ? AND seq <= ?`).run(mailbox, cut.seq);
+      this.setMeta(`prunedThrough:${mailbox}`, String(Math.max(cut.seq, this.prunedThrough(mailbox))));
+    }
+    return seq;
+  }
+
+  /** The change key a write with this change sequence number gives its item. */
+  changeKeyFor(mailbox: number, seq: number): string {
+    return makeChangeKey(mailbox, seq);
+  }
+
+  /** Changes up to this sequence number are forgotten for the mailbox (tokens at or before it are gone). */
+  prunedThrough(mailbox: number): number {
+    return Number(this.getMeta(`prunedThrough:${mailbox}`) ?? '0');
+  }
+
+  /** Forget the whole change log: every delta token handed out so far gets 410 (tests of a resync). */
+  forgetChanges(): void {
+    const seq = this.currentChangeSeq();
+    this.db.prepare(`DELETE FROM changes`).run();
+    for (const m of this.mailboxes()) this.setMeta(`prunedThrough:${m.no}`, String(seq));
+  }
+
+  /** The items changed in a scope in (fromSeq, toSeq], each once, with its state before the first of those changes. */
+  changesSince(mailbox: number, scope: string, fromSeq: number, toSeq: number): Change[] {
+    const rows = this.db.prepare(`SELECT seq, item_id, before FROM changes WHERE mailbox = ? AND scope = ? AND seq > ? AND seq <= ? ORDER BY seq`)
+      .all(mailbox, scope, fromSeq, toSeq) as Array<{ seq: number; item_id: string; before: string | null }>;
+    const byItem = new Map<string, Change>();
+    for (const r of rows) {
+      if (!byItem.has(r.item_id)) byItem.set(r.item_id, { seq: r.seq, itemId: r.item_id, before: r.before === null ? null : JSON.parse(r.before) });
+    }
+    return [...byItem.values()];
+  }
+
+  getItem(id: string): ItemRow | undefined {
+    const r = this.db.prepare(`SELECT * FROM items WHERE id = ?`).get(id) as RawItem | undefined;
+    return r ? toItem(r) : undefined;
+  }
+
+  /** The items of a kind in a mailbox (under one parent when given), ordered by id. */
+  items(mailbox: number, kind: ItemKind, parent?: string): ItemRow[] {
+    const rows = parent === undefined
+      ? this.db.prepare(`SELECT * FROM items WHERE mailbox = ? AND kind = ? ORDER BY id`).all(mailbox, kind)
+      : this.db.prepare(`SELECT * FROM items WHERE mailbox = ? AND kind = ? AND parent = ? ORDER BY id`).all(mailbox, kind, parent);
+    return (rows as RawItem[]).map(toItem);
+  }
+
+  /** The item created earlier with this `transactionId` (Graph's guard against a repeated POST). */
+  itemByTransactionId(mailbox: number, transactionId: string): ItemRow | undefined {
+    const r = this.db.prepare(`SELECT * FROM items WHERE mailbox = ? AND transaction_id = ?`).get(mailbox, transactionId) as RawItem | undefined;
+    return r ? toItem(r) : undefined;
+  }
+
+  /** Insert or replace an item. */
+  putItem(row: ItemRow, transactionId: string | null = null): void {
+    this.db.prepare(`INSERT INTO items (id, mailbox, kind, parent, data, change_key, created, modified, transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(id) DO UPDATE SET data = excluded.data, change_key = excluded.change_key, modified = excluded.modified, parent = excluded.parent`)
+      .run(row.id, row.mailbox, row.kind, row.parent, JSON.stringify(row.data), row.changeKey, row.created, row.modified, transactionId);
+  }
+
+  deleteItem(id: string): void {
+    this.db.prepare(`DELETE FROM items WHERE id = ?`).run(id);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function toMailbox(r: Record<string, unknown>): MailboxRecord {
+  return {
+    no: r.no as number, user: r.user as string, displayName: r.display_name as string, timeZone: r.time_zone as string,
+    contactFolderId: r.contact_folder_id as string, calendarId: r.calendar_id as string,
+  };
+}
+
+function toItem(r: RawItem): ItemRow {
+  return {
+    id: r.id, mailbox: r.mailbox, kind: r.kind, parent: r.parent, data: JSON.parse(r.data) as ItemData,
+    changeKey: r.change_key, created: r.created, modified: r.modified,
+  };
+}

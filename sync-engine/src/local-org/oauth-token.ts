@@ -1,0 +1,120 @@
+/** The OAuth token endpoint (password, refresh_token and authorization_code grants) and revoke (WIRE.md 2.1-2.4). */
+import crypto from 'node:crypto';
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OrgContext } from './context';
+import { ConnectedApp } from './connected-apps';
+import { authenticate } from './authenticate';
+import { identityUrl, loadIdentityUser } from './identity';
+import { baseUrl, clientVersion, loginSource } from './request-info';
+import { oauthErrorHandler, oauthErrors, sendOAuthJson } from './oauth-errors';
+import { Params, params } from './oauth-params';
+import { DEFAULT_SCOPE, RefreshScopes, allowsRefresh } from './oauth-scopes';
+import { AuthorizationCodes, pkceChallenge } from './oauth-codes';
+
+/** The key that signs `id + issued_at`: the app's secret, or an org-level key for apps without one. */
+function signingKey(ctx: OrgContext, app: ConnectedApp): string {
+  if (app.clientSecret !== null) return app.clientSecret;
+  let key = ctx.store.getMeta('oauthSigningKey');
+  if (!key) {
+    key = crypto.randomBytes(32).toString('base64');
+    ctx.store.setMeta('oauthSigningKey', key);
+  }
+  return key;
+}
+
+/** The client of a token request: `client_id`/`client_secret` parameters or HTTP Basic. */
+function tokenClient(ctx: OrgContext, req: FastifyRequest, p: Params): ConnectedApp {
+  const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  const [basicId, basicSecret] = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(/:(.*)/s) : [];
+  const app = ctx.apps.find(p.client_id ?? basicId);
+  if (!app) throw oauthErrors.invalidClientId();
+  if (app.clientSecret !== null && !ctx.apps.secretMatches(app, p.client_secret ?? basicSecret)) throw oauthErrors.invalidClient();
+  return app;
+}
+
+interface Issue {
+  base: string;
+  app: ConnectedApp;
+  userId: string;
+  scope: string;
+  /** A new refresh token to return. */
+  refreshToken?: string;
+  /** The refresh token the access token comes from (revoking it revokes the access token). */
+  refreshedFrom?: string;
+}
+
+/** The token response, fields in Salesforce's order (WIRE.md 2.1, 2.3). */
+function tokenBody(ctx: OrgContext, t: Issue): Record<string, string> {
+  const accessToken = ctx.sessions.createAccess(t.userId, t.app.clientId, t.refreshToken ?? t.refreshedFrom);
+  const id = identityUrl(t.base, ctx.orgId(), t.userId);
+  const issuedAt = String(ctx.store.clock.now().getTime());
+  const signature = crypto.createHmac('sha256', signingKey(ctx, t.app)).update(id + issuedAt).digest('base64');
+  return {
+    access_token: accessToken,
+    ...(t.refreshToken ? { refresh_token: t.refreshToken } : {}),
+    signature,
+    scope: t.scope,
+    instance_url: t.base,
+    id,
+    token_type: 'Bearer',
+    issued_at: issuedAt,
+  };
+}
+
+function isActive(ctx: OrgContext, userId: string): boolean {
+  return loadIdentityUser(ctx, userId)?.active === true;
+}
+
+/** Register `/services/oauth2/token` and `/services/oauth2/revoke`. */
+export function registerOAuthToken(app: FastifyInstance, ctx: OrgContext, codes: AuthorizationCodes, scopes: RefreshScopes): void {
+  const grants: Record<string, (req: FastifyRequest, p: Params) => Record<string, string>> = {
+    password: (req, p) => {
+      const client = tokenClient(ctx, req, p);
+      const username = p.username?.trim();
+      if (!username || p.password === undefined) throw oauthErrors.authenticationFailure();
+      const outcome = authenticate(ctx, {
+        username, password: p.password, app: client, clientVersion: clientVersion(undefined, req.headers['user-agent']),
+        loginType: 'Remote Access 2.0', apiType: null, apiVersion: null, ...loginSource(req), checkAccess: false,
+      });
+      if (!outcome.ok) throw oauthErrors.authenticationFailure();
+      return tokenBody(ctx, { base: baseUrl(req), app: client, userId: outcome.userId, scope: DEFAULT_SCOPE });
+    },
+    refresh_token: (req, p) => {
+      const client = tokenClient(ctx, req, p);
+      const session = p.refresh_token ? ctx.sessions.findRefresh(p.refresh_token) : undefined;
+      if (!session || session.clientId !== client.clientId) throw oauthErrors.expiredToken();
+      if (!isActive(ctx, session.userId)) throw oauthErrors.inactiveUser();
+      return tokenBody(ctx, { base: baseUrl(req), app: client, userId: session.userId, scope: scopes.get(p.refresh_token!), refreshedFrom: p.refresh_token });
+    },
+    authorization_code: (req, p) => {
+      const client = tokenClient(ctx, req, p);
+      const grant = p.code ? codes.take(p.code) : undefined;
+      if (!grant || grant.clientId !== client.clientId) throw oauthErrors.invalidCode();
+      if (grant.expiresAt <= ctx.store.clock.now().getTime()) throw oauthErrors.codeExpired();
+      if (p.redirect_uri !== grant.redirectUri) throw oauthErrors.redirectMismatch();
+      if (grant.codeChallenge !== null && (!p.code_verifier || pkceChallenge(p.code_verifier) !== grant.codeChallenge)) {
+        throw oauthErrors.invalidVerifier();
+      }
+      if (!isActive(ctx, grant.userId)) throw oauthErrors.inactiveUser();
+      const refreshToken = allowsRefresh(grant.scope) ? ctx.sessions.createRefresh(grant.userId, client.clientId) : undefined;
+      if (refreshToken) scopes.set(refreshToken, grant.scope);
+      return tokenBody(ctx, { base: baseUrl(req), app: client, userId: grant.userId, scope: grant.scope, refreshToken });
+    },
+  };
+
+  app.post('/services/oauth2/token', { errorHandler: oauthErrorHandler }, async (req, reply) => {
+    const p = params(req.body);
+    const grant = Object.hasOwn(grants, p.grant_type ?? '') ? grants[p.grant_type!] : undefined;
+    if (!grant) throw oauthErrors.unsupportedGrant();
+    return sendOAuthJson(reply, 200, grant(req, p));
+  });
+
+  const revoke = async (req: FastifyRequest, reply: FastifyReply) => {
+    const p = { ...params(req.query), ...params(req.body) };
+    if (!p.token || !ctx.sessions.revoke(p.token)) throw oauthErrors.invalidToken();
+    scopes.forget(p.token);
+    return reply.code(200).header('cache-control', 'no-store').send('');
+  };
+  app.post('/services/oauth2/revoke', { errorHandler: oauthErrorHandler }, revoke);
+  app.get('/services/oauth2/revoke', { errorHandler: oauthErrorHandler }, revoke);
+}

@@ -1,0 +1,37 @@
+/** Canonical records: a stable hash to tell real changes from echoes of our own writes, and match keys. */
+import crypto from 'node:crypto';
+import { SyncObject } from './config';
+import { Canonical, CanonicalContact, CanonicalEvent, CanonicalTask } from './types';
+
+/** Hash of content with keys sorted, so the same content always hashes alike whichever side it came from. */
+export function contentHash(data: Canonical): string {
+  const obj = data as unknown as Record<string, unknown>;
+  const sorted = Object.keys(obj).sort().map((k) => [k, obj[k] ?? null]);
+  return crypto.createHash('sha256').update(JSON.stringify(sorted)).digest('base64url').slice(0, 22);
+}
+
+const norm = (s: string | null | undefined) => (s ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
+
+/**
+ * Keys that identify the same record on both sides at first sync, strongest first (SYNC issue: contacts by email,
+ * then first + last name + company; events by subject and start; tasks by subject and due date).
+ */
+export function matchKeys(object: SyncObject, data: Canonical): string[] {
+  switch (object) {
+    case 'contacts': {
+      const c = data as CanonicalContact;
+      const keys: string[] = [];
+      if (c.email) keys.push(`email:${norm(c.email)}`);
+      if (c.lastName) keys.push(`name:${norm(c.firstName)}|${norm(c.lastName)}|${norm(c.company)}`);
+      return keys;
+    }
+    case 'events': {
+      const e = data as CanonicalEvent;
+      return [`event:${norm(e.subject)}|${e.isAllDay ? e.start : new Date(e.start).toISOString()}`];
+    }
+    case 'tasks': {
+      const t = data as CanonicalTask;
+      return [`task:${norm(t.subject)}|${t.dueDate ?? ''}`];
+    }
+  }
+}

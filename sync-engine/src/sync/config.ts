@@ -1,0 +1,186 @@
+/**
+ * The sync configuration file of SYNC-CONFIG.md: one JSON file per synced user, validated with one clear
+ * error per problem (naming the key and the fix); nothing runs on a bad file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PRODUCTS, ProductId, findProduct, isVersion } from '../products/catalog';
+
+export const SYNC_OBJECTS = ['contacts', 'events', 'tasks'] as const;
+export type SyncObject = (typeof SYNC_OBJECTS)[number];
+export const DIRECTIONS = ['none', 'salesforce-to-outlook', 'outlook-to-salesforce', 'both'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+export type Winner = 'salesforce' | 'outlook';
+
+export interface ObjectSettings {
+  direction: Direction;
+  winner: Winner;
+}
+
+export interface SyncConfig {
+  product: ProductId;
+  productVersion: string;
+  org: { loginUrl: string; clientId: string; username: string; password: string };
+  mailbox: { url: string; token: string };
+  objects: Record<SyncObject, ObjectSettings>;
+  intervalSeconds: number;
+  dataDir: string;
+  deleteGuard: { maxShare: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[], readonly file: string) {
+    super(`${file}: the sync configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEFAULT_OBJECT: ObjectSettings = { direction: 'both', winner: 'salesforce' };
+const SYNC_PRODUCTS = PRODUCTS.filter((p) => p.kind === 'desktop').map((p) => p.id);
+
+/** Read, validate and resolve a config file (relative dataDir against the file's folder; secrets from env). */
+export function readSyncConfig(file: string, env: NodeJS.ProcessEnv = process.env): SyncConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new ConfigError([e.code ? `cannot read the file (${e.code})` : `not valid JSON: ${e.message}`], file);
+  }
+  const problems: string[] = [];
+  const config = validate(raw, problems, env, path.dirname(path.resolve(file)));
+  if (problems.length || !config) throw new ConfigError(problems, file);
+  return config;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function validate(raw: unknown, p: string[], env: NodeJS.ProcessEnv, baseDir: string): SyncConfig | undefined {
+  if (!isObj(raw)) {
+    p.push('(root): must be a JSON object with product, org, mailbox and dataDir');
+    return undefined;
+  }
+  const product = raw.product;
+  if (typeof product !== 'string' || !findProduct(product)) {
+    p.push(`product: must be one of ${SYNC_PRODUCTS.join(', ')} (got ${JSON.stringify(product)})`);
+  } else if (!SYNC_PRODUCTS.includes(product as ProductId)) {
+    p.push(`product: ${product} does not sync Outlook data; use one of ${SYNC_PRODUCTS.join(', ')}`);
+  }
+  const productDef = typeof product === 'string' ? findProduct(product) : undefined;
+  let productVersion = productDef?.defaultVersion ?? '';
+  if (raw.productVersion !== undefined) {
+    if (typeof raw.productVersion !== 'string' || !isVersion(raw.productVersion)) p.push(`productVersion: must be a version like "2.9.0" (got ${JSON.stringify(raw.productVersion)})`);
+    else productVersion = raw.productVersion;
+  }
+
+  const org = isObj(raw.org) ? raw.org : undefined;
+  if (!org) p.push('org: required, an object with loginUrl, username and password or passwordEnv');
+  const loginUrl = org ? url(p, org.loginUrl, 'org.loginUrl', 'the org login URL, e.g. https://login.salesforce.com or http://127.0.0.1:8700') : '';
+  const username = org ? nonEmpty(p, org.username, 'org.username', 'the Salesforce username') : '';
+  const password = org ? secret(p, org, 'password', 'passwordEnv', 'org', env) : '';
+  let clientId = productDef?.defaultClientId ?? '';
+  if (org && org.clientId !== undefined) clientId = nonEmpty(p, org.clientId, 'org.clientId', "the connected app's client id, or leave it out for the product's own");
+
+  const mailbox = isObj(raw.mailbox) ? raw.mailbox : undefined;
+  if (!mailbox) p.push('mailbox: required, an object with url and token or tokenEnv');
+  const mailboxUrl = mailbox ? url(p, mailbox.url, 'mailbox.url', 'https://graph.microsoft.com or a local mailbox URL such as http://127.0.0.1:8701') : '';
+  const token = mailbox ? secret(p, mailbox, 'token', 'tokenEnv', 'mailbox', env) : '';
+
+  const objects = {} as Record<SyncObject, ObjectSettings>;
+  const rawObjects = raw.objects === undefined ? {} : raw.objects;
+  if (!isObj(rawObjects)) p.push('objects: must be an object with contacts, events and tasks');
+  for (const name of SYNC_OBJECTS) {
+    const o = isObj(rawObjects) ? rawObjects[name] : undefined;
+    const settings = { ...DEFAULT_OBJECT };
+    if (o !== undefined) {
+      if (!isObj(o)) p.push(`objects.${name}: must be an object { direction, winner }`);
+      else {
+        if (o.direction !== undefined) {
+          if (!DIRECTIONS.includes(o.direction as Direction)) p.push(`objects.${name}.direction: must be one of ${DIRECTIONS.join(', ')} (got ${JSON.stringify(o.direction)})`);
+          else settings.direction = o.direction as Direction;
+        }
+        if (o.winner !== undefined) {
+          if (o.winner !== 'salesforce' && o.winner !== 'outlook') p.push(`objects.${name}.winner: must be salesforce or outlook (got ${JSON.stringify(o.winner)})`);
+          else settings.winner = o.winner;
+        }
+      }
+    }
+    objects[name] = settings;
+  }
+  if (isObj(rawObjects)) {
+    for (const k of Object.keys(rawObjects)) if (!SYNC_OBJECTS.includes(k as SyncObject)) p.push(`objects.${k}: unknown object (use contacts, events or tasks)`);
+  }
+
+  let intervalSeconds = 600;
+  if (raw.intervalSeconds !== undefined) {
+    if (!Number.isInteger(raw.intervalSeconds) || (raw.intervalSeconds as number) < 60) p.push(`intervalSeconds: must be a whole number of seconds, at least 60 (got ${JSON.stringify(raw.intervalSeconds)})`);
+    else intervalSeconds = raw.intervalSeconds as number;
+  }
+  const dataDirRaw = nonEmpty(p, raw.dataDir, 'dataDir', 'a folder for state, reports and logs, e.g. ".sfo-compat/sync-ann"');
+  let maxShare = 0.5;
+  if (raw.deleteGuard !== undefined) {
+    const g = raw.deleteGuard;
+    if (!isObj(g) || (g.maxShare !== undefined && (typeof g.maxShare !== 'number' || g.maxShare <= 0 || g.maxShare > 1))) {
+      p.push('deleteGuard.maxShare: must be a number above 0 and at most 1 (the largest share of a side one run may delete)');
+    } else if (typeof g.maxShare === 'number') maxShare = g.maxShare;
+  }
+  const known = ['product', 'productVersion', 'org', 'mailbox', 'objects', 'intervalSeconds', 'dataDir', 'deleteGuard', '$schema', 'about'];
+  for (const k of Object.keys(raw)) if (!known.includes(k)) p.push(`${k}: unknown key (expected ${known.slice(0, 8).join(', ')})`);
+  if (p.length) return undefined;
+  return {
+    product: product as ProductId,
+    productVersion,
+    org: { loginUrl: loginUrl.replace(/\/+$/, ''), clientId, username, password },
+    mailbox: { url: mailboxUrl.replace(/\/+$/, ''), token },
+    objects,
+    intervalSeconds,
+    dataDir: path.resolve(baseDir, dataDirRaw),
+    deleteGuard: { maxShare },
+  };
+}
+
+function nonEmpty(p: string[], v: unknown, key: string, what: string): string {
+  if (typeof v !== 'string' || v.trim() === '') {
+    p.push(`${key}: required: ${what}`);
+    return '';
+  }
+  return v;
+}
+
+function url(p: string[], v: unknown, key: string, what: string): string {
+  const s = nonEmpty(p, v, key, what);
+  if (!s) return '';
+  try {
+    const u = new URL(s);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
+    if (u.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) {
+      p.push(`${key}: "${s}" must use https (plain http is accepted only for a local org or mailbox on this machine)`);
+    }
+  } catch {
+    p.push(`${key}: "${s}" is not a URL: use ${what}`);
+  }
+  return s;
+}
+
+/** A secret given inline or by the name of an environment variable; the value never appears in an error. */
+function secret(p: string[], o: Obj, key: string, envKey: string, at: string, env: NodeJS.ProcessEnv): string {
+  if (o[key] !== undefined && o[envKey] !== undefined) {
+    p.push(`${at}.${key}: give either ${key} or ${envKey}, not both`);
+    return '';
+  }
+  if (o[envKey] !== undefined) {
+    if (typeof o[envKey] !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o[envKey] as string)) {
+      p.push(`${at}.${envKey}: must be the name of an environment variable, e.g. "SFO_PASSWORD"`);
+      return '';
+    }
+    const value = env[o[envKey] as string];
+    if (!value) p.push(`${at}.${envKey}: the environment variable ${o[envKey]} is not set (set it, or give ${at}.${key})`);
+    return value ?? '';
+  }
+  if (typeof o[key] !== 'string' || (o[key] as string) === '') {
+    p.push(`${at}.${key}: required: give ${key}, or ${envKey} naming an environment variable that holds it`);
+    return '';
+  }
+  return o[key] as string;
+}

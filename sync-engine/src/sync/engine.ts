@@ -1,0 +1,182 @@
+/**
+ * The sync engine for one user: signs in as the configured product, runs the synchronizer, and turns how a
+ * run ended into the engine's status and the product's exact text. When API access goes away it stops after
+ * the one failing request, keeps everything, re-checks on a slow capped backoff, and resumes by itself.
+ */
+import { SyncConfig } from './config';
+import { StateStore, EngineStatus } from './state-store';
+import { runOnce, RunResult } from './runner';
+import { SalesforceSide } from './sides/salesforce-side';
+import { OutlookSide } from './sides/outlook-side';
+import { StopReason } from './types';
+import { signIn } from '../products/login-flow';
+import { ProductSession } from '../products/product-session';
+import { findProduct } from '../products/catalog';
+import { message } from '../products/messages';
+import { notice } from '../products/notices';
+import { GraphMailbox } from '../graph/mailbox-client';
+import { SalesforceApiError } from '../salesforce/errors';
+
+export interface EngineDeps {
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  log?: (level: 'info' | 'warn' | 'error', text: string) => void;
+  onProgress?: (done: number, total: number, what: string) => void;
+}
+
+export interface EngineRun {
+  status: EngineStatus;
+  result: RunResult | null;
+}
+
+/** Re-check lost access after 30 s, then doubling, never more than every 15 minutes. */
+export const ACCESS_RECHECK = { firstMs: 30_000, maxMs: 15 * 60_000 };
+
+export class SyncEngine {
+  readonly store: StateStore;
+  private session: ProductSession | null = null;
+  private salesforce: SalesforceSide | null = null;
+  private readonly outlook: OutlookSide;
+  private readonly now: () => Date;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(readonly config: SyncConfig, private readonly deps: EngineDeps = {}) {
+    this.store = new StateStore(config.dataDir);
+    this.now = deps.now ?? (() => new Date());
+    this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.outlook = new OutlookSide(new GraphMailbox({ baseUrl: config.mailbox.url, token: config.mailbox.token, userAgent: 'sfo-compat-sync' }));
+  }
+
+  private get product() {
+    return findProduct(this.config.product)!;
+  }
+
+  /** One run (sign in first when needed). */
+  async runOnce(o: { dryRun?: boolean } = {}): Promise<EngineRun> {
+    const signedIn = await this.ensureSession();
+    if (signedIn) return { status: this.stop(signedIn), result: null };
+    this.store.setStatus({ state: 'syncing' });
+    let result: RunResult;
+    try {
+      result = await runOnce(this.config, { salesforce: this.salesforce!, outlook: this.outlook }, this.store, { dryRun: o.dryRun, now: this.now, onProgress: this.deps.onProgress });
+    } catch (err) {
+      this.store.setStatus({ state: 'idle' });
+      throw err;
+    }
+    const { report } = result;
+    if (report.stopped) {
+      if (report.stopped.kind === 'accessRevoked' || report.stopped.kind === 'authFailed') this.dropSession();
+      const status = this.stop(report.stopped, o.dryRun ? undefined : report);
+      return { status, result };
+    }
+    if (!o.dryRun) this.store.setStatus({ state: 'idle', message: null, stopReason: null, lastRun: report.endedAt, lastReport: report });
+    else this.store.setStatus({ state: 'idle' });
+    this.deps.log?.('info', `sync run done: ${JSON.stringify(report.counts)}; ${report.errors.length} record errors`);
+    return { status: this.store.status(), result };
+  }
+
+  /**
+   * Run every intervalSeconds until the signal aborts. While API access is off, re-check on a capped
+   * backoff with the product's own next call (one request), and resume as soon as it works.
+   */
+  async runForever(signal: AbortSignal, o: { onRun?: (run: EngineRun) => void } = {}): Promise<void> {
+    let backoff = ACCESS_RECHECK.firstMs;
+    while (!signal.aborted) {
+      const run = await this.runOnce();
+      o.onRun?.(run);
+      if (run.status.state === 'stopped' && run.status.stopReason === 'accessRevoked') {
+        while (!signal.aborted) {
+          await this.sleep(backoff);
+          backoff = Math.min(backoff * 2, ACCESS_RECHECK.maxMs);
+          if (await this.accessBack()) break;
+        }
+        backoff = ACCESS_RECHECK.firstMs;
+        continue;
+      }
+      await this.sleep(run.status.state === 'stopped' ? Math.min(this.config.intervalSeconds * 1000, ACCESS_RECHECK.maxMs) : this.config.intervalSeconds * 1000);
+    }
+  }
+
+  /** One cheap request: the product's next call on the kept session, or a new sign-in when there is none. */
+  private async accessBack(): Promise<boolean> {
+    if (this.session) {
+      try {
+        await this.session.nextCall();
+        return true;
+      } catch (err) {
+        if (err instanceof SalesforceApiError && err.kind === 'accessRevoked') return false;
+        this.dropSession();
+        return false;
+      }
+    }
+    return (await this.ensureSession()) === null;
+  }
+
+  status(): EngineStatus {
+    return this.store.status();
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  /** Sign in as the product; returns why it could not, or null when signed in. */
+  private async ensureSession(): Promise<StopReason | null> {
+    if (this.session && this.salesforce) return null;
+    const { result, session } = await signIn(this.product, {
+      version: this.config.productVersion, clientId: this.config.org.clientId, username: this.config.org.username,
+      password: this.config.org.password, loginUrl: this.config.org.loginUrl,
+    });
+    if (result.ok && session?.connection && session.userId) {
+      this.session = session;
+      this.salesforce = new SalesforceSide({ connection: session.connection, userId: session.userId });
+      return null;
+    }
+    switch (result.outcome) {
+      case 'blocked':
+      case 'redirect-to-login':
+        return { kind: 'accessRevoked', errorCode: result.errorCode ?? 'API_CURRENTLY_DISABLED', message: result.message ?? '', fromLogin: true };
+      case 'network-error':
+        return { kind: 'unreachable', side: 'salesforce', message: result.errorCode ?? 'network error' };
+      default:
+        return { kind: 'authFailed', side: 'salesforce', message: result.message ?? result.errorCode ?? result.outcome };
+    }
+  }
+
+  private dropSession(): void {
+    this.session = null;
+    this.salesforce = null;
+  }
+
+  private stop(reason: StopReason, report?: unknown): EngineStatus {
+    const text = this.stopText(reason);
+    this.deps.log?.('warn', `sync stopped (${reason.kind}): ${text}`);
+    this.store.setStatus({ state: 'stopped', message: text, stopReason: reason.kind, ...(report ? { lastRun: this.now().toISOString(), lastReport: report } : {}) });
+    return this.store.status();
+  }
+
+  /** The user's text for a stop: the product's own for lost access, ours otherwise. */
+  private stopText(reason: StopReason): string {
+    const product = this.product;
+    switch (reason.kind) {
+      case 'accessRevoked': {
+        // A user who synced before has an existing session in the product's eyes: the sync-specific text.
+        const syncedBefore = this.store.status().lastRun !== null;
+        // A refused sign-in carries the product's login text (with Connect for Office's URL line).
+        if (!syncedBefore && reason.message && reason.fromLogin) return reason.message;
+        return message(product.syncStopped ?? 'sfo.syncStopped');
+      }
+      case 'deleteGuard':
+        return notice('sync.deleteGuard', {
+          count: String(reason.deletes), total: String(reason.total), object: reason.object, side: reason.side === 'salesforce' ? 'Salesforce' : 'Outlook',
+          share: `${Math.round(reason.maxShare * 100)}%`,
+        });
+      case 'rateLimited':
+        return notice('sync.rateLimited', { side: reason.side === 'salesforce' ? 'Salesforce' : 'Outlook' });
+      case 'unreachable':
+        return notice('sync.unreachable', { side: reason.side === 'salesforce' ? 'Salesforce' : 'Outlook', reason: reason.message });
+      case 'authFailed':
+        return notice('sync.authFailed', { side: reason.side === 'salesforce' ? 'Salesforce' : 'Outlook', reason: reason.message });
+    }
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The planner: from what each side reported (the inbox) and the links, decide the writes. Pure: it reads
+ * links through a lookup and returns writes, link changes, and what it reports; the runner commits them.
+ *
+ * Each pair is classified as added / changed / deleted / unchanged on each side; an incoming record whose
+ * content equals what we last synced is an echo of our own write, not a change.
+ */
+import { Direction, ObjectSettings, SyncObject } from './config';
+import { contentHash, matchKeys } from './canonical';
+import { InboxEntry, Link, QueuedWrite } from './state-store';
+import { Canonical, SideChange, SideName } from './types';
+
+export interface PlanWarning {
+  object: SyncObject;
+  side: SideName;
+  id: string;
+  message: string;
+}
+
+export interface Plan {
+  object: SyncObject;
+  planned: InboxEntry[];
+  writes: Array<Omit<QueuedWrite, 'seq' | 'attempts'>>;
+  linkUpdates: Link[];
+  linkDeletes: string[];
+  /** First-sync matches that linked existing records instead of creating duplicates. */
+  matched: number;
+  conflicts: number;
+  warnings: PlanWarning[];
+}
+
+export interface LinkLookup {
+  bySf(id: string): Link | undefined;
+  byOl(id: string): Link | undefined;
+}
+
+type Present = Extract<SideChange, { deleted: false }>;
+
+const flows = (d: Direction, from: SideName): boolean =>
+  d === 'both' || (from === 'salesforce' ? d === 'salesforce-to-outlook' : d === 'outlook-to-salesforce');
+
+const other = (s: SideName): SideName => (s === 'salesforce' ? 'outlook' : 'salesforce');
+
+/** Plan one object's writes. */
+export function planObject(object: SyncObject, inbox: InboxEntry[], links: LinkLookup, settings: ObjectSettings): Plan {
+  const plan: Plan = { object, planned: inbox, writes: [], linkUpdates: [], linkDeletes: [], matched: 0, conflicts: 0, warnings: [] };
+  if (settings.direction === 'none') return { ...plan, planned: [] };
+
+  // Pair changes through their links.
+  const pairs = new Map<string, { link: Link; sf?: SideChange; ol?: SideChange }>();
+  const unlinked: Record<SideName, Present[]> = { salesforce: [], outlook: [] };
+  for (const e of inbox) {
+    const link = e.side === 'salesforce' ? links.bySf(e.change.id) : links.byOl(e.change.id);
+    if (!link) {
+      if (!e.change.deleted) unlinked[e.side].push(e.change);
+      continue;
+    }
+    const pair = pairs.get(link.sfId) ?? { link };
+    if (e.side === 'salesforce') pair.sf = e.change;
+    else pair.ol = e.change;
+    pairs.set(link.sfId, pair);
+  }
+
+  for (const { link, sf, ol } of pairs.values()) planLinked(plan, settings, link, sf, ol);
+  planUnlinked(plan, settings, unlinked);
+  return plan;
+}
+
+function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf?: SideChange, ol?: SideChange): void {
+  const changed = (c: SideChange | undefined): c is Present => !!c && !c.deleted && contentHash(c.data) !== link.hash;
+  const sfChanged = changed(sf);
+  const olChanged = changed(ol);
+  const sfDeleted = !!sf?.deleted;
+  const olDeleted = !!ol?.deleted;
+  const sfVersion = sf && !sf.deleted ? sf.version : link.sfVersion;
+  const olVersion = ol && !ol.deleted ? ol.version : link.olVersion;
+
+  if (sfDeleted && olDeleted) return void plan.linkDeletes.push(link.sfId);
+  if (sfDeleted || olDeleted) {
+    const deletedOn: SideName = sfDeleted ? 'salesforce' : 'outlook';
+    const survivor = sfDeleted ? ol : sf;
+    const survivorEdited = deletedOn === 'salesforce' ? olChanged : sfChanged;
+    // An edit on the other side against a delete is a conflict: the winner decides whether the record lives.
+    if (survivorEdited && settings.winner !== deletedOn && flows(settings.direction, other(deletedOn))) {
+      plan.conflicts += 1;
+      const data = (survivor as Present).data;
+      plan.linkDeletes.push(link.sfId);
+      plan.writes.push({
+        object: plan.object, target: deletedOn, sourceId: deletedOn === 'salesforce' ? link.olId : link.sfId, hash: contentHash(data),
+        request: { key: `recreate:${link.sfId}`, kind: 'create', data, sourceId: deletedOn === 'salesforce' ? link.olId : link.sfId },
+      });
+      return;
+    }
+    if (survivorEdited) plan.conflicts += 1;
+    plan.linkDeletes.push(link.sfId);
+    if (flows(settings.direction, deletedOn)) {
+      const target = other(deletedOn);
+      plan.writes.push({
+        object: plan.object, target, sourceId: null, hash: null,
+        request: { key: `delete:${target}:${link.sfId}`, kind: 'delete', id: target === 'salesforce' ? link.sfId : link.olId },
+      });
+    }
+    return;
+  }
+
+  if (sfChanged && olChanged) {
+    const sfHash = contentHash(sf.data);
+    if (sfHash === contentHash(ol.data)) {
+      plan.linkUpdates.push({ ...link, sfVersion, olVersion, hash: sfHash });
+      return;
+    }
+    plan.conflicts += 1;
+    const winner: SideName = settings.winner;
+    const from = winner === 'salesforce' ? sf : ol;
+    if (flows(settings.direction, winner)) return void update(plan, link, winner, from.data, sfVersion, olVersion);
+    // The winner's changes may not flow: keep the loser's content on both... it is already there; record the versions.
+    plan.linkUpdates.push({ ...link, sfVersion, olVersion });
+    return;
+  }
+  if (sfChanged) {
+    if (flows(settings.direction, 'salesforce')) return void update(plan, link, 'salesforce', sf.data, sfVersion, olVersion);
+    return;
+  }
+  if (olChanged) {
+    if (flows(settings.direction, 'outlook')) return void update(plan, link, 'outlook', ol.data, sfVersion, olVersion);
+    return;
+  }
+  // Echoes of our own writes, or unchanged: remember the versions.
+  if (sfVersion !== link.sfVersion || olVersion !== link.olVersion) plan.linkUpdates.push({ ...link, sfVersion, olVersion });
+}
+
+function update(plan: Plan, link: Link, from: SideName, data: Canonical, sfVersion: string | null, olVersion: string | null): void {
+  const target = other(from);
+  const hash = contentHash(data);
+  plan.linkUpdates.push({ ...link, sfVersion, olVersion });
+  plan.writes.push({
+    object: plan.object, target, sourceId: from === 'salesforce' ? link.sfId : link.olId, hash,
+    request: { key: `update:${target}:${link.sfId}`, kind: 'update', id: target === 'salesforce' ? link.sfId : link.olId, data },
+  });
+}
+
+/** First-sync matching, then creates for what has no counterpart. */
+function planUnlinked(plan: Plan, settings: ObjectSettings, unlinked: Record<SideName, Present[]>): void {
+  const index = new Map<string, Present>();
+  for (const r of unlinked.salesforce) {
+    for (const k of matchKeys(plan.object, r.data)) if (!index.has(k)) index.set(k, r);
+  }
+  const taken = new Set<string>();
+  const unmatchedOutlook: Present[] = [];
+  for (const o of unlinked.outlook) {
+    const match = matchKeys(plan.object, o.data).map((k) => index.get(k)).find((s) => s && !taken.has(s.id));
+    if (!match) {
+      unmatchedOutlook.push(o);
+      continue;
+    }
+    taken.add(match.id);
+    plan.matched += 1;
+    const sfHash = contentHash(match.data);
+    const link: Link = { object: plan.object, sfId: match.id, olId: o.id, sfVersion: match.version, olVersion: o.version, hash: sfHash };
+    if (sfHash === contentHash(o.data)) {
+      plan.linkUpdates.push(link);
+      continue;
+    }
+    // Same record, different content: the conflict winner's content goes to the other side.
+    plan.conflicts += 1;
+    const winner: SideName = flows(settings.direction, settings.winner) ? settings.winner : other(settings.winner);
+    if (!flows(settings.direction, winner)) {
+      plan.linkUpdates.push(link);
+      continue;
+    }
+    const data = winner === 'salesforce' ? match.data : o.data;
+    update(plan, { ...link, hash: winner === 'salesforce' ? sfHash : contentHash(o.data) }, winner, data, match.version, o.version);
+  }
+  const create = (from: SideName, r: Present) => {
+    const target = other(from);
+    plan.writes.push({
+      object: plan.object, target, sourceId: r.id, hash: contentHash(r.data),
+      request: { key: `create:${target}:${r.id}`, kind: 'create', data: r.data, sourceId: r.id },
+    });
+  };
+  if (flows(settings.direction, 'salesforce')) for (const s of unlinked.salesforce) if (!taken.has(s.id)) create('salesforce', s);
+  if (flows(settings.direction, 'outlook')) for (const o of unmatchedOutlook) create('outlook', o);
+}
+
+/** Deletes a plan would make on each side. */
+export function deletesBySide(plan: Plan): Record<SideName, number> {
+  const n: Record<SideName, number> = { salesforce: 0, outlook: 0 };
+  for (const w of plan.writes) if (w.request.kind === 'delete') n[w.target] += 1;
+  return n;
+}

@@ -1,0 +1,52 @@
+/** The sync report of one run: counts per side and object, per-record errors and warnings, why it stopped. */
+import { SyncObject } from './config';
+import { SideName, StopReason } from './types';
+
+export interface Counts {
+  created: number;
+  updated: number;
+  deleted: number;
+}
+
+export interface RecordIssue {
+  object: SyncObject;
+  side: SideName;
+  /** The record's id on the side it came from, when known. */
+  sourceId: string | null;
+  code: string;
+  message: string;
+  fields: string[];
+}
+
+export interface SyncReport {
+  startedAt: string;
+  endedAt: string | null;
+  dryRun: boolean;
+  /** Writes made on each side, per object. */
+  counts: Record<SideName, Record<SyncObject, Counts>>;
+  matched: Record<SyncObject, number>;
+  conflicts: Record<SyncObject, number>;
+  errors: RecordIssue[];
+  warnings: RecordIssue[];
+  /** Writes still queued when the run ended (kept for the next run). */
+  pending: number;
+  stopped: StopReason | null;
+  requests: Record<SideName, number>;
+}
+
+const zero = (): Record<SyncObject, Counts> => ({
+  contacts: { created: 0, updated: 0, deleted: 0 },
+  events: { created: 0, updated: 0, deleted: 0 },
+  tasks: { created: 0, updated: 0, deleted: 0 },
+});
+
+export function emptyReport(startedAt: string, dryRun: boolean): SyncReport {
+  return {
+    startedAt, endedAt: null, dryRun,
+    counts: { salesforce: zero(), outlook: zero() },
+    matched: { contacts: 0, events: 0, tasks: 0 },
+    conflicts: { contacts: 0, events: 0, tasks: 0 },
+    errors: [], warnings: [], pending: 0, stopped: null,
+    requests: { salesforce: 0, outlook: 0 },
+  };
+}

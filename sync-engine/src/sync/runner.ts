@@ -1,0 +1,145 @@
+/**
+ * One sync run: read what changed on each side (stored with its checkpoint), plan, then send the queued
+ * writes. A SyncStop (lost API access, throttling, an unreachable side, the delete guard) ends the run at
+ * once with everything read and queued kept, so the next run continues where this one stopped.
+ */
+import { SyncConfig, SyncObject, SYNC_OBJECTS } from './config';
+import { Plan, deletesBySide, planObject } from './planner';
+import { Link, QueuedWrite, StateStore } from './state-store';
+import { SyncReport, emptyReport } from './report';
+import { Side, SideChange, SideName, SyncStop, WriteResult } from './types';
+import { contentHash } from './canonical';
+
+export interface RunOptions {
+  dryRun?: boolean;
+  now?: () => Date;
+  /** Called as work progresses (a progress bar on a terminal). */
+  onProgress?: (done: number, total: number, what: string) => void;
+}
+
+export interface RunResult {
+  report: SyncReport;
+  plans: Plan[];
+}
+
+const WRITE_BATCH: Record<SideName, number> = { salesforce: 200, outlook: 50 };
+/** The delete guard ignores runs that delete fewer records than this, whatever their share. */
+const GUARD_MIN_DELETES = 5;
+
+/** Run once. Throws nothing for stops: they are in report.stopped. */
+export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>, store: StateStore, o: RunOptions = {}): Promise<RunResult> {
+  const now = o.now ?? (() => new Date());
+  const report = emptyReport(now().toISOString(), !!o.dryRun);
+  const plans: Plan[] = [];
+  const objects = SYNC_OBJECTS.filter((obj) => config.objects[obj].direction !== 'none');
+  const before = { salesforce: sides.salesforce.requestCount(), outlook: sides.outlook.requestCount() };
+  // A dry run keeps what it read in memory: it moves no checkpoint and writes nothing.
+  const dryInbox = new Map<string, SideChange[]>();
+  try {
+    for (const object of objects) {
+      for (const side of [sides.salesforce, sides.outlook]) {
+        const batch = await side.changesSince(object, store.checkpoint(side.name, object));
+        if (!o.dryRun) store.storeChanges(side.name, object, batch.changes, batch.checkpoint);
+        else dryInbox.set(`${side.name}:${object}`, batch.changes);
+      }
+      const inbox = o.dryRun
+        ? [...store.inbox(object), ...(['salesforce', 'outlook'] as SideName[]).flatMap((s) => (dryInbox.get(`${s}:${object}`) ?? []).map((change) => ({ side: s, object, change })))]
+        : store.inbox(object);
+      const plan = planObject(object, inbox, { bySf: (id) => store.linkBySf(object, id), byOl: (id) => store.linkByOl(object, id) }, config.objects[object]);
+      plans.push(plan);
+      report.matched[object] += plan.matched;
+      report.conflicts[object] += plan.conflicts;
+      const deletes = deletesBySide(plan);
+      for (const side of ['salesforce', 'outlook'] as SideName[]) {
+        const total = store.linkCount(object);
+        if (deletes[side] >= GUARD_MIN_DELETES && deletes[side] > config.deleteGuard.maxShare * total) {
+          throw new SyncStop({ kind: 'deleteGuard', object, side, deletes: deletes[side], total, maxShare: config.deleteGuard.maxShare });
+        }
+      }
+      if (!o.dryRun) store.commitPlan(object, plan.planned, plan.writes, plan.linkUpdates, plan.linkDeletes);
+    }
+    if (!o.dryRun) {
+      const total = objects.reduce((n, obj) => n + store.outbox(obj).length, 0);
+      let done = 0;
+      for (const object of objects) {
+        for (const target of ['salesforce', 'outlook'] as SideName[]) {
+          done = await sendQueued(object, target, sides[target], store, report, done, total, o);
+        }
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof SyncStop)) throw err;
+    report.stopped = err.reason;
+  }
+  report.pending = store.pendingCount();
+  report.requests = {
+    salesforce: sides.salesforce.requestCount() - before.salesforce,
+    outlook: sides.outlook.requestCount() - before.outlook,
+  };
+  report.endedAt = now().toISOString();
+  return { report, plans };
+}
+
+async function sendQueued(object: SyncObject, target: SideName, side: Side, store: StateStore, report: SyncReport, done: number, total: number, o: RunOptions): Promise<number> {
+  const queued = store.outbox(object, target);
+  for (let i = 0; i < queued.length; i += WRITE_BATCH[target]) {
+    const batch = queued.slice(i, i + WRITE_BATCH[target]);
+    const requests = await Promise.all(batch.map((w) => resolveRetriedCreate(w, side)));
+    store.markAttempted(batch.map((w) => w.seq));
+    const results = await side.write(object, requests.map((r) => r.request));
+    const finished: number[] = [];
+    const linkUpdates: Link[] = [];
+    const linkDeletes: Array<{ object: SyncObject; sfId: string }> = [];
+    results.forEach((res, j) => {
+      const w = requests[j];
+      if (res.ok) {
+        finished.push(w.seq);
+        count(report, target, object, w.request.kind);
+        const link = linkFor(store, object, target, w, res);
+        if (link) linkUpdates.push(link);
+        if (w.request.kind === 'delete' && target === 'salesforce') linkDeletes.push({ object, sfId: w.request.id! });
+      } else if (!res.retryable) {
+        // A bad record is reported and dropped from the queue; the rest of the batch goes on.
+        finished.push(w.seq);
+        report.errors.push({ object, side: target, sourceId: w.sourceId, code: res.code, message: res.message, fields: res.fields });
+      }
+    });
+    store.completeWrites(finished, linkUpdates, linkDeletes);
+    done += batch.length;
+    o.onProgress?.(done, total, `${object} -> ${target}`);
+  }
+  return done;
+}
+
+/** A create that was sent before (a crash came before its result was stored): match instead of creating again. */
+async function resolveRetriedCreate(w: QueuedWrite, side: Side): Promise<QueuedWrite> {
+  if (w.request.kind !== 'create' || w.attempts === 0 || !side.findMatch || !w.request.data) return w;
+  const found = await side.findMatch(w.object, w.request.data);
+  if (!found) return w;
+  return { ...w, request: { ...w.request, kind: 'update', id: found.id } };
+}
+
+function count(report: SyncReport, side: SideName, object: SyncObject, kind: 'create' | 'update' | 'delete'): void {
+  const c = report.counts[side][object];
+  if (kind === 'create') c.created += 1;
+  else if (kind === 'update') c.updated += 1;
+  else c.deleted += 1;
+}
+
+function linkFor(store: StateStore, object: SyncObject, target: SideName, w: QueuedWrite, res: Extract<WriteResult, { ok: true }>): Link | undefined {
+  if (w.request.kind === 'delete') return undefined;
+  const hash = w.hash ?? (w.request.data ? contentHash(w.request.data) : '');
+  if (w.request.kind === 'create' || (w.request.kind === 'update' && w.attempts > 0 && w.sourceId && !existingLink(store, object, target, res.id))) {
+    const sourceId = w.sourceId!;
+    return target === 'salesforce'
+      ? { object, sfId: res.id, olId: sourceId, sfVersion: res.version, olVersion: null, hash }
+      : { object, sfId: sourceId, olId: res.id, sfVersion: null, olVersion: res.version, hash };
+  }
+  const link = existingLink(store, object, target, res.id);
+  if (!link) return undefined;
+  return target === 'salesforce' ? { ...link, sfVersion: res.version ?? link.sfVersion, hash } : { ...link, olVersion: res.version ?? link.olVersion, hash };
+}
+
+function existingLink(store: StateStore, object: SyncObject, target: SideName, id: string): Link | undefined {
+  return target === 'salesforce' ? store.linkBySf(object, id) : store.linkByOl(object, id);
+}

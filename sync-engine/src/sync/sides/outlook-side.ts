@@ -1,0 +1,99 @@
+/**
+ * The Outlook mailbox (Microsoft Graph or the local mailbox) as a Side: delta rounds for contacts, the
+ * calendar view (occurrences of recurring series come as their own items) and the default To Do list;
+ * writes one record per request. Throttling past the client's retries and lost tokens stop the run.
+ */
+import { GraphMailbox } from '../../graph/mailbox-client';
+import { GraphApiError } from '../../graph/errors';
+import { SyncObject } from '../config';
+import { ChangeBatch, Canonical, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
+import { fromOutlook, toOutlook } from '../mappers/outlook-records';
+import { matchKeys } from '../canonical';
+
+export class OutlookSide implements Side {
+  readonly name = 'outlook' as const;
+
+  constructor(private readonly mailbox: GraphMailbox) {}
+
+  requestCount(): number {
+    return this.mailbox.stats.requests;
+  }
+
+  async changesSince(object: SyncObject, checkpoint: string | null): Promise<ChangeBatch> {
+    try {
+      return await this.read(object, checkpoint);
+    } catch (err) {
+      // The mailbox forgot our delta token: list everything again; links keep it free of duplicates.
+      if (err instanceof GraphApiError && err.kind === 'syncStateLost' && checkpoint) return this.guard(this.read(object, null));
+      throw toStop(err);
+    }
+  }
+
+  private async read(object: SyncObject, checkpoint: string | null): Promise<ChangeBatch> {
+    const link = checkpoint ?? undefined;
+    const round = object === 'contacts' ? await this.mailbox.contacts.delta(link)
+      : object === 'events' ? await this.mailbox.events.delta(link)
+        : await this.mailbox.tasks.delta(link);
+    const changes: SideChange[] = [];
+    for (const item of round.changed as Array<Record<string, unknown>>) {
+      // A series master is not an occurrence: its occurrences and exceptions come as their own items.
+      if (object === 'events' && (item.type === 'seriesMaster' || item.isCancelled === true)) continue;
+      changes.push({ id: String(item.id), version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''), deleted: false, data: fromOutlook(object, item) });
+    }
+    for (const r of round.removed) changes.push({ id: r.id, deleted: true });
+    return { changes, checkpoint: round.deltaLink, complete: checkpoint === null };
+  }
+
+  async write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]> {
+    const out: WriteResult[] = [];
+    for (const r of requests) out.push(await this.writeOne(object, r));
+    return out;
+  }
+
+  private async writeOne(object: SyncObject, r: WriteRequest): Promise<WriteResult> {
+    const api = object === 'contacts' ? this.mailbox.contacts : object === 'events' ? this.mailbox.events : this.mailbox.tasks;
+    try {
+      if (r.kind === 'delete') {
+        await api.delete(r.id!);
+        return { key: r.key, ok: true, id: r.id!, version: null };
+      }
+      const body = toOutlook(object, r.data!);
+      const saved = (r.kind === 'create' ? await api.create(body) : await api.update(r.id!, body)) as Record<string, unknown>;
+      return { key: r.key, ok: true, id: String(saved.id), version: String(saved['@odata.etag'] ?? '') };
+    } catch (err) {
+      if (err instanceof GraphApiError && err.kind === 'validation') {
+        // Deleting what is already gone is what a delete wanted.
+        if (r.kind === 'delete' && err.statusCode === 404) return { key: r.key, ok: true, id: r.id!, version: null };
+        return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: false };
+      }
+      throw toStop(err);
+    }
+  }
+
+  /** After a crash between sending a create and storing its result: find the record it made. */
+  async findMatch(object: SyncObject, data: Canonical): Promise<{ id: string; version: string } | undefined> {
+    const wanted = new Set(matchKeys(object, data));
+    const items = (object === 'contacts' ? await this.mailbox.contacts.list()
+      : object === 'events' ? (await this.mailbox.events.delta()).changed
+        : await this.mailbox.tasks.list()) as Array<Record<string, unknown>>;
+    const found = items.find((i) => matchKeys(object, fromOutlook(object, i)).some((k) => wanted.has(k)));
+    return found ? { id: String(found.id), version: String(found['@odata.etag'] ?? '') } : undefined;
+  }
+
+  private guard<T>(p: Promise<T>): Promise<T> {
+    return p.catch((err: unknown) => {
+      throw toStop(err);
+    });
+  }
+}
+
+function toStop(err: unknown): unknown {
+  if (!(err instanceof GraphApiError)) return err;
+  switch (err.kind) {
+    case 'rateLimited': return new SyncStop({ kind: 'rateLimited', side: 'outlook', retryAfterMs: (err as { retryAfterMs?: number }).retryAfterMs ?? 60_000 });
+    case 'authExpired': return new SyncStop({ kind: 'authFailed', side: 'outlook', message: err.message });
+    case 'network':
+    case 'transient': return new SyncStop({ kind: 'unreachable', side: 'outlook', message: err.message });
+    default: return err;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Salesforce as a Side: reads the signed-in user's records changed since a SystemModstamp checkpoint
+ * (queryAll, so deletes show as IsDeleted), pages at 2,000, writes in sObject Collections of 200.
+ * Lost API access, throttling and an unreachable org stop the run (SyncStop); record errors are values.
+ */
+import { Connection } from '../../salesforce/connection';
+import { queryPages, soqlString } from '../../salesforce/query';
+import { createRecords, deleteRecords, updateRecords, upsertRecords, SaveResult } from '../../salesforce/collections';
+import { SalesforceApiError } from '../../salesforce/errors';
+import { SyncObject } from '../config';
+import { ChangeBatch, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
+import { FIELDS_OF, SOBJECT_OF, fromSalesforce, toSalesforce } from '../mappers/salesforce-records';
+
+export interface SalesforceSideOptions {
+  connection: Connection;
+  userId: string;
+  /** Called on every request the side makes (the report counts them). */
+  onRequest?: () => void;
+}
+
+/** The external id field that makes creates from Outlook idempotent across crashes. */
+const EXTERNAL_ID = 'OutlookId__c';
+
+export class SalesforceSide implements Side {
+  readonly name = 'salesforce' as const;
+  private requests = 0;
+
+  constructor(private readonly o: SalesforceSideOptions) {}
+
+  requestCount(): number {
+    return this.requests;
+  }
+
+  private count(n = 1): void {
+    this.requests += n;
+    for (let i = 0; i < n; i++) this.o.onRequest?.();
+  }
+
+  /** Await a client call, turning run-stopping failures into SyncStop. */
+  private guard<T>(p: Promise<T>): Promise<T> {
+    return p.catch((err: unknown) => {
+      throw toStop(err);
+    });
+  }
+
+  /** A collections call: one request per 200 records. */
+  private collections(p: Promise<SaveResult[]>, records: number): Promise<SaveResult[]> {
+    this.count(Math.ceil(records / 200));
+    return this.guard(p);
+  }
+
+  async changesSince(object: SyncObject, checkpoint: string | null): Promise<ChangeBatch> {
+    const fields = ['Id', 'SystemModstamp', 'IsDeleted', ...FIELDS_OF[object]].join(', ');
+    // Equal timestamps are possible, so read from the checkpoint inclusive; unchanged versions are echoes the planner skips.
+    const where = [`OwnerId = ${soqlString(this.o.userId)}`];
+    if (checkpoint) where.push(`SystemModstamp >= ${checkpoint}`);
+    const soql = `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE ${where.join(' AND ')} ORDER BY SystemModstamp, Id`;
+    const changes: SideChange[] = [];
+    let latest = checkpoint;
+    const pages = queryPages<Record<string, unknown>>(this.o.connection, soql, { all: checkpoint !== null });
+    for (;;) {
+      const next = await this.guard(pages.next());
+      if (next.done) break;
+      this.count();
+      for (const r of next.value.records) {
+        const id = String(r.Id);
+        const stamp = toSoqlDateTime(String(r.SystemModstamp));
+        if (!latest || stamp > latest) latest = stamp;
+        changes.push(r.IsDeleted === true ? { id, deleted: true } : { id, version: String(r.SystemModstamp), deleted: false, data: fromSalesforce(object, r) });
+      }
+    }
+    return { changes, checkpoint: latest ?? '1970-01-01T00:00:00Z', complete: checkpoint === null };
+  }
+
+  async write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]> {
+    const type = SOBJECT_OF[object];
+    const out = new Map<string, WriteResult>();
+    const creates = requests.filter((r) => r.kind === 'create');
+    const updates = requests.filter((r) => r.kind === 'update');
+    const deletes = requests.filter((r) => r.kind === 'delete');
+    if (creates.length) {
+      // Upsert on the Outlook id: a create retried after a crash finds the record it made instead of making another.
+      const rows = creates.map((r) => ({ ...toSalesforce(object, r.data!), OwnerId: this.o.userId, [EXTERNAL_ID]: r.sourceId ?? null }));
+      const withKey = creates.every((r) => r.sourceId);
+      const results = await this.collections(withKey ? upsertRecords(this.o.connection, type, EXTERNAL_ID, rows) : createRecords(this.o.connection, type, rows), rows.length);
+      collect(out, creates, results);
+    }
+    if (updates.length) {
+      const rows = updates.map((r) => ({ ...toSalesforce(object, r.data!), Id: r.id! }));
+      collect(out, updates, await this.collections(updateRecords(this.o.connection, type, rows), rows.length));
+    }
+    if (deletes.length) {
+      const results = await this.collections(deleteRecords(this.o.connection, deletes.map((r) => r.id!)), deletes.length);
+      // A record already gone is what a delete wanted.
+      collect(out, deletes, results.map((r) => (!r.success && r.errors.some((e) => e.statusCode === 'ENTITY_IS_DELETED' || e.statusCode === 'INVALID_CROSS_REFERENCE_KEY')) ? { ...r, success: true, errors: [] } : r));
+    }
+    return requests.map((r) => out.get(r.key)!);
+  }
+}
+
+function collect(out: Map<string, WriteResult>, requests: WriteRequest[], results: SaveResult[]): void {
+  requests.forEach((r, i) => {
+    const res = results[i];
+    if (res?.success) out.set(r.key, { key: r.key, ok: true, id: res.id ?? r.id ?? '', version: null });
+    else {
+      const e = res?.errors[0];
+      out.set(r.key, { key: r.key, ok: false, code: e?.statusCode ?? 'UNKNOWN', message: e?.message ?? 'no result for this record', fields: e?.fields ?? [], retryable: e?.statusCode === 'UNABLE_TO_LOCK_ROW' });
+    }
+  });
+}
+
+/** `2026-03-08T14:00:00.000+0000` -> a SOQL datetime literal `2026-03-08T14:00:00.000Z`. */
+function toSoqlDateTime(stamp: string): string {
+  return new Date(stamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')).toISOString();
+}
+
+/** Whole-run failures become SyncStop; everything else propagates. */
+function toStop(err: unknown): unknown {
+  if (!(err instanceof SalesforceApiError)) return err;
+  switch (err.kind) {
+    case 'accessRevoked': return new SyncStop({ kind: 'accessRevoked', errorCode: err.errorCode, message: err.message });
+    case 'rateLimited': return new SyncStop({ kind: 'rateLimited', side: 'salesforce', retryAfterMs: 60 * 60_000 });
+    case 'network': return new SyncStop({ kind: 'unreachable', side: 'salesforce', message: err.message });
+    case 'authExpired': return new SyncStop({ kind: 'authFailed', side: 'salesforce', message: err.message });
+    default: return err;
+  }
+}

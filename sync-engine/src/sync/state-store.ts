@@ -1,0 +1,219 @@
+/**
+ * The synchronizer's state in one SQLite file: links between the two sides' records, per-side checkpoints,
+ * an inbox of changes read but not yet planned, an outbox of writes not yet confirmed, run reports and status.
+ * Every step that moves work from one table to another is one transaction, so a crash at any point loses nothing.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SyncObject } from './config';
+import { Canonical, SideChange, SideName, WriteRequest } from './types';
+
+export interface Link {
+  object: SyncObject;
+  sfId: string;
+  olId: string;
+  sfVersion: string | null;
+  olVersion: string | null;
+  /** Hash of the canonical content both sides held after the last sync. */
+  hash: string;
+}
+
+export interface InboxEntry {
+  side: SideName;
+  object: SyncObject;
+  change: SideChange;
+}
+
+export interface QueuedWrite {
+  seq: number;
+  object: SyncObject;
+  target: SideName;
+  request: WriteRequest;
+  /** The record on the other side this write mirrors (for the link). */
+  sourceId: string | null;
+  /** Hash of the content being written. */
+  hash: string | null;
+  attempts: number;
+}
+
+export type EngineState = 'idle' | 'syncing' | 'stopped';
+
+export interface EngineStatus {
+  state: EngineState;
+  message: string | null;
+  stopReason: string | null;
+  lastRun: string | null;
+  lastReport: unknown;
+}
+
+export class StateStore {
+  readonly db: Database.Database;
+
+  constructor(dataDir: string) {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dataDir, 0o700);
+    const file = path.join(dataDir, 'state.sqlite');
+    this.db = new Database(file);
+    fs.chmodSync(file, 0o600);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS links (object TEXT NOT NULL, sf_id TEXT NOT NULL, ol_id TEXT NOT NULL,
+        sf_version TEXT, ol_version TEXT, hash TEXT NOT NULL, PRIMARY KEY (object, sf_id));
+      CREATE UNIQUE INDEX IF NOT EXISTS links_ol ON links (object, ol_id);
+      CREATE TABLE IF NOT EXISTS checkpoints (side TEXT NOT NULL, object TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (side, object));
+      CREATE TABLE IF NOT EXISTS inbox (side TEXT NOT NULL, object TEXT NOT NULL, id TEXT NOT NULL, change TEXT NOT NULL,
+        PRIMARY KEY (side, object, id));
+      CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, object TEXT NOT NULL, target TEXT NOT NULL,
+        request TEXT NOT NULL, source_id TEXT, hash TEXT, attempts INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE IF NOT EXISTS status (key TEXT PRIMARY KEY, value TEXT);
+      CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT, report TEXT);
+    `);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  checkpoint(side: SideName, object: SyncObject): string | null {
+    const r = this.db.prepare(`SELECT value FROM checkpoints WHERE side = ? AND object = ?`).get(side, object) as { value: string } | undefined;
+    return r?.value ?? null;
+  }
+
+  /** Store what a side reported and move its checkpoint, in one transaction. Later reads of a record replace earlier ones. */
+  storeChanges(side: SideName, object: SyncObject, changes: SideChange[], checkpoint: string): void {
+    const put = this.db.prepare(`INSERT INTO inbox (side, object, id, change) VALUES (?, ?, ?, ?)
+      ON CONFLICT(side, object, id) DO UPDATE SET change = excluded.change`);
+    const cp = this.db.prepare(`INSERT INTO checkpoints (side, object, value) VALUES (?, ?, ?)
+      ON CONFLICT(side, object) DO UPDATE SET value = excluded.value`);
+    this.transaction(() => {
+      for (const c of changes) put.run(side, object, c.id, JSON.stringify(c));
+      cp.run(side, object, checkpoint);
+    });
+  }
+
+  /** Forget a side's checkpoint (the side lost it: the next read lists everything). */
+  resetCheckpoint(side: SideName, object: SyncObject): void {
+    this.db.prepare(`DELETE FROM checkpoints WHERE side = ? AND object = ?`).run(side, object);
+  }
+
+  inbox(object: SyncObject): InboxEntry[] {
+    const rows = this.db.prepare(`SELECT side, change FROM inbox WHERE object = ?`).all(object) as Array<{ side: SideName; change: string }>;
+    return rows.map((r) => ({ side: r.side, object, change: JSON.parse(r.change) as SideChange }));
+  }
+
+  /** Replace planned inbox entries by outbox writes and link changes, in one transaction. */
+  commitPlan(object: SyncObject, planned: InboxEntry[], writes: Array<Omit<QueuedWrite, 'seq' | 'attempts'>>, linkUpdates: Link[], linkDeletes: string[]): void {
+    const del = this.db.prepare(`DELETE FROM inbox WHERE side = ? AND object = ? AND id = ?`);
+    const add = this.db.prepare(`INSERT INTO outbox (object, target, request, source_id, hash) VALUES (?, ?, ?, ?, ?)`);
+    this.transaction(() => {
+      for (const e of planned) del.run(e.side, object, e.change.id);
+      for (const w of writes) add.run(object, w.target, JSON.stringify(w.request), w.sourceId, w.hash);
+      for (const l of linkUpdates) this.putLink(l);
+      for (const sfId of linkDeletes) this.deleteLinkBySf(object, sfId);
+    });
+  }
+
+  outbox(object: SyncObject, target?: SideName): QueuedWrite[] {
+    const rows = (target
+      ? this.db.prepare(`SELECT * FROM outbox WHERE object = ? AND target = ? ORDER BY seq`).all(object, target)
+      : this.db.prepare(`SELECT * FROM outbox WHERE object = ? ORDER BY seq`).all(object)) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      seq: r.seq as number,
+      object,
+      target: r.target as SideName,
+      request: JSON.parse(r.request as string) as WriteRequest,
+      sourceId: (r.source_id as string | null) ?? null,
+      hash: (r.hash as string | null) ?? null,
+      attempts: r.attempts as number,
+    }));
+  }
+
+  pendingCount(): number {
+    return (this.db.prepare(`SELECT (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM inbox) AS n`).get() as { n: number }).n;
+  }
+
+  /** Mark writes as attempted before sending them, so a retry after a crash knows to match instead of create. */
+  markAttempted(seqs: number[]): void {
+    const stmt = this.db.prepare(`UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?`);
+    this.transaction(() => seqs.forEach((s) => stmt.run(s)));
+  }
+
+  /** Record confirmed writes: drop them from the outbox and update links, in one transaction. */
+  completeWrites(done: number[], linkUpdates: Link[], linkDeletes: Array<{ object: SyncObject; sfId: string }>): void {
+    const del = this.db.prepare(`DELETE FROM outbox WHERE seq = ?`);
+    this.transaction(() => {
+      for (const s of done) del.run(s);
+      for (const l of linkUpdates) this.putLink(l);
+      for (const d of linkDeletes) this.deleteLinkBySf(d.object, d.sfId);
+    });
+  }
+
+  linkBySf(object: SyncObject, sfId: string): Link | undefined {
+    return toLink(this.db.prepare(`SELECT * FROM links WHERE object = ? AND sf_id = ?`).get(object, sfId));
+  }
+
+  linkByOl(object: SyncObject, olId: string): Link | undefined {
+    return toLink(this.db.prepare(`SELECT * FROM links WHERE object = ? AND ol_id = ?`).get(object, olId));
+  }
+
+  links(object: SyncObject): Link[] {
+    return (this.db.prepare(`SELECT * FROM links WHERE object = ?`).all(object) as unknown[]).map((r) => toLink(r)!);
+  }
+
+  linkCount(object: SyncObject): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM links WHERE object = ?`).get(object) as { n: number }).n;
+  }
+
+  putLink(l: Link): void {
+    this.db.prepare(`DELETE FROM links WHERE object = ? AND (sf_id = ? OR ol_id = ?)`).run(l.object, l.sfId, l.olId);
+    this.db.prepare(`INSERT INTO links (object, sf_id, ol_id, sf_version, ol_version, hash) VALUES (?, ?, ?, ?, ?, ?)`)
+      .run(l.object, l.sfId, l.olId, l.sfVersion, l.olVersion, l.hash);
+  }
+
+  deleteLinkBySf(object: SyncObject, sfId: string): void {
+    this.db.prepare(`DELETE FROM links WHERE object = ? AND sf_id = ?`).run(object, sfId);
+  }
+
+  status(): EngineStatus {
+    const get = (k: string) => (this.db.prepare(`SELECT value FROM status WHERE key = ?`).get(k) as { value: string | null } | undefined)?.value ?? null;
+    const report = get('lastReport');
+    return {
+      state: (get('state') as EngineState | null) ?? 'idle',
+      message: get('message'),
+      stopReason: get('stopReason'),
+      lastRun: get('lastRun'),
+      lastReport: report ? JSON.parse(report) : null,
+    };
+  }
+
+  setStatus(s: Partial<Omit<EngineStatus, 'lastReport'>> & { lastReport?: unknown }): void {
+    const put = this.db.prepare(`INSERT INTO status (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+    this.transaction(() => {
+      for (const [k, v] of Object.entries(s)) {
+        if (v === undefined) continue;
+        put.run(k, k === 'lastReport' ? JSON.stringify(v) : (v as string | null));
+      }
+    });
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function toLink(r: unknown): Link | undefined {
+  if (!r) return undefined;
+  const row = r as Record<string, string | null>;
+  return {
+    object: row.object as SyncObject,
+    sfId: row.sf_id as string,
+    olId: row.ol_id as string,
+    sfVersion: row.sf_version,
+    olVersion: row.ol_version,
+    hash: row.hash as string,
+  };
+}
+
+export type { Canonical };

@@ -1,0 +1,111 @@
+/**
+ * The synchronizer's vocabulary. It sees each remote as a Side (a port with two calls: read what changed,
+ * write records) and each record in a canonical, side-neutral form. It knows neither axios nor Graph nor Salesforce.
+ */
+import { SyncObject } from './config';
+
+export type SideName = 'salesforce' | 'outlook';
+
+/** Side-neutral content of a contact. Absent optional fields are null, never undefined. */
+export interface CanonicalContact {
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  mobilePhone: string | null;
+  company: string | null;
+  title: string | null;
+  department: string | null;
+  street: string | null;
+  city: string | null;
+  state: string | null;
+  postalCode: string | null;
+  country: string | null;
+  notes: string | null;
+}
+
+/** An event occurrence as both sides can hold it: times are UTC instants; all-day events carry dates. */
+export interface CanonicalEvent {
+  subject: string | null;
+  location: string | null;
+  /** ISO instant (`2026-03-08T14:00:00.000Z`) for timed events; `YYYY-MM-DD` for all-day events. */
+  start: string;
+  end: string;
+  isAllDay: boolean;
+  notes: string | null;
+  showAs: 'busy' | 'free' | 'oof';
+  isPrivate: boolean;
+}
+
+export interface CanonicalTask {
+  subject: string | null;
+  /** `YYYY-MM-DD` or null. */
+  dueDate: string | null;
+  status: 'notStarted' | 'inProgress' | 'completed' | 'waitingOnOthers' | 'deferred';
+  priority: 'low' | 'normal' | 'high';
+  notes: string | null;
+}
+
+export interface CanonicalByObject {
+  contacts: CanonicalContact;
+  events: CanonicalEvent;
+  tasks: CanonicalTask;
+}
+export type Canonical = CanonicalContact | CanonicalEvent | CanonicalTask;
+
+/** One record as a side reports it: present with content, or deleted. */
+export type SideChange =
+  | { id: string; version: string; deleted: false; data: Canonical }
+  | { id: string; deleted: true };
+
+export interface ChangeBatch {
+  changes: SideChange[];
+  /** Where the next read starts; saved only after `changes` are stored. */
+  checkpoint: string;
+  /** True when this read listed everything (first read, or after the side forgot the checkpoint). */
+  complete: boolean;
+}
+
+export interface WriteRequest {
+  /** Our key for the operation, echoed in the result. */
+  key: string;
+  kind: 'create' | 'update' | 'delete';
+  /** The target record for update and delete. */
+  id?: string;
+  data?: Canonical;
+  /** The other side's id, for idempotent creates (an external id on Salesforce). */
+  sourceId?: string;
+}
+
+export type WriteResult =
+  | { key: string; ok: true; id: string; version: string | null }
+  | { key: string; ok: false; code: string; message: string; fields: string[]; retryable: boolean };
+
+/** A remote as the synchronizer sees it. Failures that stop a run (lost access, throttling) are thrown as SyncStop. */
+export interface Side {
+  readonly name: SideName;
+  /** Changes since a checkpoint, or everything when the checkpoint is null. */
+  changesSince(object: SyncObject, checkpoint: string | null): Promise<ChangeBatch>;
+  /** Write in the side's own batch size; per-record failures are values. */
+  write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]>;
+  /** Find a record matching content, for creates that may have happened before a crash. */
+  findMatch?(object: SyncObject, data: Canonical): Promise<{ id: string; version: string } | undefined>;
+  /** Requests sent so far (for the report and the benchmarks). */
+  requestCount(): number;
+}
+
+/** Why a run stopped before it finished. */
+export type StopReason =
+  | { kind: 'accessRevoked'; errorCode: string; message: string; fromLogin?: boolean }
+  | { kind: 'rateLimited'; side: SideName; retryAfterMs: number }
+  | { kind: 'deleteGuard'; object: SyncObject; side: SideName; deletes: number; total: number; maxShare: number }
+  | { kind: 'authFailed'; side: SideName; message: string }
+  | { kind: 'unreachable'; side: SideName; message: string };
+
+/** Thrown by a side when the whole run must stop; everything read and queued is kept. */
+export class SyncStop extends Error {
+  constructor(readonly reason: StopReason) {
+    super(reason.kind);
+    this.name = 'SyncStop';
+  }
+}
