@@ -134,7 +134,7 @@ export function deltaPage(store: MailboxStore, source: DeltaSource, state: Delta
 
 /** Serve a delta request end to end: state, page, links and Graph's headers. */
 export function serveDelta(req: FastifyRequest, reply: FastifyReply, store: MailboxStore, mailbox: MailboxRecord, source: DeltaSource,
-  r: DeltaRequest, defaultPageSize: number, maxPageSize: number): void {
+  r: DeltaRequest, defaultPageSize: number, maxPageSize: number, otherPreferences: string[] = []): void {
   const state = roundState(store, mailbox, source.scope, r);
   const preferred = preferredPageSize(req, maxPageSize);
   const page = deltaPage(store, source, state, preferred ?? defaultPageSize);
@@ -142,7 +142,8 @@ export function serveDelta(req: FastifyRequest, reply: FastifyReply, store: Mail
   if (page.next) body['@odata.nextLink'] = graphLink(req, source.path, [['$skiptoken', encodeToken(store.tokenSecret, page.next)]]);
   else body['@odata.deltaLink'] = graphLink(req, source.path, [['$deltatoken', encodeToken(store.tokenSecret, page.delta!)]]);
   body.value = page.value;
-  reply.header('Preference-Applied', preferred === undefined ? 'odata.track-changes' : `odata.track-changes, odata.maxpagesize=${preferred}`);
+  const applied = ['odata.track-changes', ...(preferred === undefined ? [] : [`odata.maxpagesize=${preferred}`]), ...otherPreferences];
+  reply.header('Preference-Applied', applied.join(', '));
   sendJson(reply, 200, body);
 }
 
