@@ -5,6 +5,7 @@
  * (shared by all callers) and the request replayed once (a 401 was not carried out).
  */
 import crypto from 'node:crypto';
+import https from 'node:https';
 import axios, { AxiosInstance, AxiosResponse, Method } from 'axios';
 import { GraphApiError, fromResponse, fromNetworkError, foreignLink, notGraph, parseJson, describeContent, withoutQuery } from './errors';
 import { RetryOptions, DEFAULT_RETRY_OPTIONS, installRetry, noRetry, retriesMade, networkCodeOf } from './retry';
@@ -28,6 +29,8 @@ export interface GraphHttpOptions {
   retry?: Partial<RetryOptions>;
   logger?: GraphLogger;
   userAgent?: string;
+  /** Extra certificate authorities to trust (PEM), e.g. a local mailbox's self-signed certificate. */
+  ca?: string | Buffer;
 }
 
 export interface GraphRequest {
@@ -90,6 +93,7 @@ export class GraphHttp {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       transitional: { clarifyTimeoutError: true },
+      ...(o.ca ? { httpsAgent: new https.Agent({ keepAlive: true, ca: o.ca }) } : {}),
     });
     this.#axios.interceptors.request.use((config) => {
       this.stats.requests++;

@@ -30,6 +30,8 @@ export interface DeltaState {
   /** calendarView window, epoch ms. */
   w?: [number, number];
   sel?: string[];
+  /** Page size asked for with `$top` when the round began (To Do tasks). */
+  ps?: number;
   /** The last group sent completely, and how many entries of the next one were sent. */
   g?: string;
   e?: number;
@@ -81,19 +83,21 @@ export interface DeltaRequest {
   /** For a first round: the calendar window and `$select`. */
   window?: [number, number];
   select?: string[];
+  /** `$top` on a first call, kept for the whole round. */
+  top?: number;
 }
 
 /** The state this request continues or starts; 410 for a token that is garbage, foreign or forgotten. */
 export function roundState(store: MailboxStore, mailbox: MailboxRecord, scope: string, r: DeltaRequest): DeltaState {
   const current = store.currentChangeSeq();
   const token = r.deltaToken ?? r.skipToken;
-  if (token === undefined) return { k: 's', m: mailbox.no, sc: scope, s: null, t: current, w: r.window, sel: r.select };
+  if (token === undefined) return { k: 's', m: mailbox.no, sc: scope, s: null, t: current, w: r.window, sel: r.select, ps: r.top };
   const state = decodeToken(store.tokenSecret, token);
   const kind = r.deltaToken !== undefined ? 'd' : 's';
   if (!state || state.k !== kind || state.m !== mailbox.no || state.sc !== scope) throw graphErrors.syncStateNotFound(state?.t ?? 0, current);
   const from = kind === 'd' ? state.t : state.s;
   if (from !== null && (from > current || from < store.prunedThrough(mailbox.no))) throw graphErrors.syncStateNotFound(from, current);
-  if (kind === 'd') return { k: 's', m: state.m, sc: state.sc, s: state.t, t: current, w: state.w, sel: state.sel };
+  if (kind === 'd') return { k: 's', m: state.m, sc: state.sc, s: state.t, t: current, w: state.w, sel: state.sel, ps: state.ps };
   return state;
 }
 
@@ -129,7 +133,7 @@ export function deltaPage(store: MailboxStore, source: DeltaSource, state: Delta
     skip = 0;
     if (value.length === pageSize && i < remaining.length - 1) return { value, next: { ...state, g: lastDone, e: 0 } };
   }
-  return { value, delta: { k: 'd', m: state.m, sc: state.sc, s: null, t: state.t, w: state.w, sel: state.sel } };
+  return { value, delta: { k: 'd', m: state.m, sc: state.sc, s: null, t: state.t, w: state.w, sel: state.sel, ps: state.ps } };
 }
 
 /** Serve a delta request end to end: state, page, links and Graph's headers. */
@@ -137,7 +141,7 @@ export function serveDelta(req: FastifyRequest, reply: FastifyReply, store: Mail
   r: DeltaRequest, defaultPageSize: number, maxPageSize: number, otherPreferences: string[] = []): void {
   const state = roundState(store, mailbox, source.scope, r);
   const preferred = preferredPageSize(req, maxPageSize);
-  const page = deltaPage(store, source, state, preferred ?? defaultPageSize);
+  const page = deltaPage(store, source, state, preferred ?? state.ps ?? defaultPageSize);
   const body: Obj = { '@odata.context': contextUrl(req, source.context) };
   if (page.next) body['@odata.nextLink'] = graphLink(req, source.path, [['$skiptoken', encodeToken(store.tokenSecret, page.next)]]);
   else body['@odata.deltaLink'] = graphLink(req, source.path, [['$deltatoken', encodeToken(store.tokenSecret, page.delta!)]]);

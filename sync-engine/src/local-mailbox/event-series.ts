@@ -177,6 +177,13 @@ export function instanceAt(series: SeriesState, mailboxZone: string, originalSta
   return o ? occurrenceInstance(master, o, master.data.props.isAllDay === true) : undefined;
 }
 
+/** The occurrence a series' pattern puts on a local date (in the series' zone), cancelled or not. */
+export function occurrenceOnDay(master: ItemRow, mailboxZone: string, day: number): Instance | undefined {
+  if (!master.data.props.recurrence) return undefined;
+  const o = occurrences(master, mailboxZone, (day - 1) * DAY, (day + 2) * DAY).find((c) => Math.floor(c.startWall / DAY) === day);
+  return o ? occurrenceInstance(master, o, master.data.props.isAllDay === true) : undefined;
+}
+
 /** A master or single event with its exceptions, or undefined when there is none with this id. */
 export function loadSeries(store: MailboxStore, masterId: string): SeriesState | undefined {
   const master = store.getItem(masterId);

@@ -182,9 +182,13 @@ export class MailboxStore {
 
   /** Forget the whole change log: every delta token handed out so far gets 410 (tests of a resync). */
   forgetChanges(): void {
-    const seq = this.currentChangeSeq();
-    this.db.prepare(`DELETE FROM changes`).run();
-    for (const m of this.mailboxes()) this.setMeta(`prunedThrough:${m.no}`, String(seq));
+    // Burn one sequence number: tokens up to the current one are gone, rounds started from now are not.
+    const seq = this.currentChangeSeq() + 1;
+    this.transaction(() => {
+      this.setMeta('changeSeq', String(seq));
+      this.db.prepare(`DELETE FROM changes`).run();
+      for (const m of this.mailboxes()) this.setMeta(`prunedThrough:${m.no}`, String(seq));
+    });
   }
 
   /** The items changed in a scope in (fromSeq, toSeq], each once, with its state before the first of those changes. */

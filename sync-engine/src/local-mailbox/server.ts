@@ -1,0 +1,108 @@
+/**
+ * The embedded Graph-compatible mailbox: one fastify app serving `/v1.0/me/...` (contacts, events, To Do)
+ * with Graph's wire formats, the bearer token checked and the throttle switch applied on every request.
+ * Paths are matched without regard to case, as Graph does (`contactfolders` = `contactFolders`).
+ */
+import crypto from 'node:crypto';
+import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MailboxContext } from './context';
+import { GraphError, graphErrors } from './errors';
+import { authenticate } from './auth';
+import { registerMe } from './me';
+import { registerContacts } from './contacts';
+import { registerEvents } from './events';
+import { registerTodo } from './todo';
+import { registerThrottleAdmin } from './throttle';
+import { TlsMaterial } from './tls';
+
+const GRAPH_PATH = /^\/v1\.0(?:[/?]|$)/i;
+const ADMIN_PATH = /^\/_admin(?:[/?]|$)/i;
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:{}-]{1,100}$/;
+
+/** Build the mailbox's HTTP(S) app (not listening yet). */
+export async function buildMailboxServer(ctx: MailboxContext, tls?: TlsMaterial): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: ctx.options.bodyLimit,
+    return503OnClosing: false,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
+  }) as unknown as FastifyInstance;
+
+  // JSON only: any other body is a 415, an unreadable one Graph's 400.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(graphErrors.badJson(), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const requestId = crypto.randomUUID();
+    const client = req.headers['client-request-id'];
+    req.graphRequestId = requestId;
+    req.graphClientRequestId = typeof client === 'string' && CLIENT_REQUEST_ID.test(client) ? client : requestId;
+    reply.header('request-id', requestId).header('client-request-id', req.graphClientRequestId);
+    const graph = GRAPH_PATH.test(req.url);
+    if (!graph && !ADMIN_PATH.test(req.url)) return;
+    req.mailbox = authenticate(ctx.store, req);
+    if (graph) {
+      const retryAfter = ctx.throttle.take(req.mailbox.no);
+      if (retryAfter !== undefined) throw graphErrors.throttled(retryAfter);
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError | GraphError, req: FastifyRequest, reply: FastifyReply) => {
+    sendGraphError(req, reply, toGraphError(err, req), ctx);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const segments = req.url.split('?')[0].split('/').filter((s) => s !== '');
+    const err = GRAPH_PATH.test(req.url) && segments.length > 1 ? graphErrors.segmentNotFound(decodeSegment(segments[segments.length - 1])) : graphErrors.notFound();
+    sendGraphError(req, reply, err, ctx);
+  });
+
+  registerMe(app);
+  registerContacts(app, ctx);
+  registerEvents(app, ctx);
+  registerTodo(app, ctx);
+  registerThrottleAdmin(app, ctx.throttle);
+  return app;
+}
+
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s).slice(0, 200);
+  } catch {
+    return s.slice(0, 200);
+  }
+}
+
+/** Errors go out as plain `application/json` (WIRE.md 11.1), with the request's ids in `innerError`. */
+export function sendGraphError(req: FastifyRequest, reply: FastifyReply, err: GraphError, ctx: MailboxContext): void {
+  const requestId = req.graphRequestId ?? crypto.randomUUID();
+  const body = err.toBody(ctx.store.clock.now(), requestId, req.graphClientRequestId ?? requestId);
+  reply.code(err.status).headers(err.headers).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+/** Map any error to Graph's shape: a client's mistake never becomes a 500. */
+function toGraphError(err: FastifyError | GraphError, req: FastifyRequest): GraphError {
+  if (err instanceof GraphError) return err;
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return graphErrors.bodyTooLarge(Number(req.routeOptions.bodyLimit ?? 0));
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return graphErrors.unsupportedMediaType(String(req.headers['content-type'] ?? ''));
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return graphErrors.emptyBody();
+  }
+  if (err instanceof SyntaxError) return graphErrors.badJson();
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return new GraphError(err.statusCode, 'BadRequest', err.message);
+  // A bug of ours: say so in Graph's shape without leaking internals.
+  process.stderr.write(`local mailbox: unexpected error on ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
+  return graphErrors.internal();
+}
