@@ -36,10 +36,12 @@ export async function main(argv: string[]): Promise<number> {
   registerSyncCommands(program, (c) => (code = c));
 
   program.command('demo')
-    .description('start the local org on the demo seed and print how to try it (what `npm start` runs)')
+    .description('the main job on a laptop: local org and mailbox on the demo seeds, and the sync engine for the demo user (what `npm start` runs)')
     .option('--port <n>', 'port for the org', '8700')
-    .option('--data <dir>', 'data directory', '.sfo-compat/demo-org')
-    .action(async (opts: { port: string; data: string }) => {
+    .option('--mailbox-port <n>', 'port for the mailbox', '8701')
+    .option('--data <dir>', 'data directory', '.sfo-compat/demo')
+    .option('--interval <seconds>', 'how often the engine syncs (at least 60)', '60')
+    .action(async (opts: { port: string; mailboxPort: string; data: string; interval: string }) => {
       code = await demoCommand(opts);
     });
 
