@@ -4,6 +4,7 @@
  * Exit codes: 0 report printed; 2 usage; 4 the org cannot be reached; 3 the access rule refused the admin's
  * own sign-in; 1 any other failure (missing admin permission, bad credentials, a failed query).
  */
+import { signInProblem } from './org-options';
 import { Command } from 'commander';
 import { EXIT } from './main';
 import { DEFAULT_LOGIN_URL } from '../products/login-flow';
@@ -71,17 +72,7 @@ export async function impactCommand(opts: ImpactCommandOptions, env: NodeJS.Proc
 export function usageProblem(opts: ImpactCommandOptions, env: NodeJS.ProcessEnv): string | null {
   if (opts.json && opts.csv) return '--json and --csv cannot be used together';
   if (opts.enforcement !== undefined && !/^(on|off)$/i.test(opts.enforcement)) return `--enforcement: "${opts.enforcement}" must be on or off`;
-  if (!opts.username || opts.username.trim() === '') return '--username is required (an admin of the org)';
-  if (opts.password === undefined && env.SFO_PASSWORD === undefined) return '--password is required (or set SFO_PASSWORD)';
-  if (opts.clientId !== undefined && opts.clientId.trim() === '') return '--client-id: must not be empty';
-  let url: URL;
-  try {
-    url = new URL(opts.loginUrl);
-  } catch {
-    return `--login-url: "${opts.loginUrl}" is not a URL (e.g. ${DEFAULT_LOGIN_URL})`;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `--login-url: "${opts.loginUrl}" must be an http or https URL`;
-  return null;
+  return signInProblem(opts, env, ' (an admin of the org)');
 }
 
 export function exitCodeFor(code: ImpactErrorCode): number {

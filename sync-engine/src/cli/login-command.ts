@@ -3,6 +3,7 @@
  * Exit codes: 0 logged in; 3 refused by the access rule (the product's exact text on stderr); 4 the org
  * cannot be reached; 2 usage; 1 any other failure (bad credentials, unsupported version).
  */
+import { signInProblem } from './org-options';
 import { Command } from 'commander';
 import { EXIT } from './main';
 import { PRODUCTS, ProductId, findProduct, isVersion } from '../products/catalog';
@@ -64,17 +65,7 @@ export function usageProblem(opts: LoginCommandOptions, env: NodeJS.ProcessEnv):
   if (opts.version !== undefined && product.defaultVersion !== 'any' && !isVersion(opts.version)) {
     return `--version: "${opts.version}" is not a version (digits and dots, e.g. ${product.defaultVersion})`;
   }
-  if (opts.clientId !== undefined && opts.clientId.trim() === '') return '--client-id: must not be empty';
-  if (!opts.username || opts.username.trim() === '') return '--username is required';
-  if (opts.password === undefined && env.SFO_PASSWORD === undefined) return '--password is required (or set SFO_PASSWORD)';
-  let url: URL;
-  try {
-    url = new URL(opts.loginUrl);
-  } catch {
-    return `--login-url: "${opts.loginUrl}" is not a URL (e.g. ${DEFAULT_LOGIN_URL})`;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `--login-url: "${opts.loginUrl}" must be an http or https URL`;
-  return null;
+  return signInProblem(opts, env);
 }
 
 export function exitCodeFor(outcome: LoginOutcome): number {
