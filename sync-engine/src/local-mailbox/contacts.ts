@@ -9,7 +9,7 @@ import { Obj, PropDef, checkProperties, problemMessage } from './properties';
 import { GraphError, graphErrors } from './errors';
 import { decodeId, etagOf, makeId } from './ids';
 import { checkIfMatch, jsonBody, param, resource, sendEntity, sendJson, sendNoContent } from './http';
-import { applySelect, matches, parseFilter, parseSelect, queryOf } from './query-options';
+import { applySelect, parseSelect, queryOf, shapeList } from './query-options';
 import { contextUrl, sendPage } from './paging';
 import { createItem, deleteItem, updateItem } from './item-writes';
 import { formatTimestamp } from './time-zones';
@@ -140,14 +140,12 @@ export function registerContacts(app: FastifyInstance, ctx: MailboxContext): voi
   resource(app, ['/me/contacts', '/me/contactFolders/:folderId/contacts'], {
     GET: (req, reply, m) => {
       const folder = folderFrom(req, m);
-      const q = queryOf(req, ['$select', '$top', '$skip', '$filter']);
-      const select = parseSelect(q.get('$select'), CONTACT_SELECTABLE, 'contact');
-      const filter = parseFilter(q.get('$filter'), CONTACT_SELECTABLE, 'contact');
-      const all = store.items(m.no, 'contact', folder).map((r) => renderContact(r, false)).filter((c) => !filter || matches(c, filter));
+      const q = queryOf(req, ['$select', '$top', '$skip', '$filter', '$orderby']);
+      const all = store.items(m.no, 'contact', folder).map((r) => renderContact(r, false));
       sendPage(req, reply, {
         path: req.url.split('?')[0].replace(/^\/v1\.0/i, ''), context: userContext(m, 'contacts'), query: q,
         defaultPageSize: options.defaultPageSize, maxPageSize: options.maxPageSize,
-      }, all.map((c) => applySelect(c, select)));
+      }, shapeList(all, q, CONTACT_SELECTABLE, 'contact'));
     },
     POST: (req, reply, m) => {
       folderFrom(req, m);

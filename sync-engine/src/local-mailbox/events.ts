@@ -10,7 +10,7 @@ import { Obj, Problem, PropDef, checkProperties, isObject, problemMessage } from
 import { GraphError, graphErrors } from './errors';
 import { decodeId, makeId, masterIdOf } from './ids';
 import { checkIfMatch, jsonBody, param, resource, sendEntity, sendNoContent } from './http';
-import { applySelect, matches, parseFilter, parseSelect, queryOf } from './query-options';
+import { applySelect, parseSelect, queryOf, shapeList } from './query-options';
 import { contextUrl, preferences, sendPage } from './paging';
 import { DeltaSource, removedEntry, serveDelta } from './delta';
 import { validateRecurrence } from './recurrence';
@@ -141,7 +141,11 @@ export function updateMaster(store: MailboxStore, mailbox: MailboxRecord, series
   return store.transaction(() => {
     const seq = store.logChange(mailbox.no, CALENDAR_SCOPE, series.master.id, 'updated', snapshot(series));
     const old = series.master.data.props;
-    const timing = ['start', 'end', 'isAllDay', 'recurrence'].some((k) => JSON.stringify(old[k] ?? null) !== JSON.stringify(props[k] ?? null));
+    // Times are compared as instants: a client sending back the start it read (in UTC) has not moved the series.
+    const zone = mailboxZone(mailbox);
+    const [was, now] = [eventTimes(old, zone), eventTimes(props, zone)];
+    const timing = was.start !== now.start || was.end !== now.end || was.allDay !== now.allDay
+      || JSON.stringify(old.recurrence ?? null) !== JSON.stringify(props.recurrence ?? null);
     const sys = { ...series.master.data.sys };
     if (timing) {
       for (const x of series.exceptions) store.deleteItem(x.id);
@@ -248,7 +252,7 @@ export function windowOf(q: Map<string, string>): [number, number] {
 export function registerEvents(app: FastifyInstance, ctx: MailboxContext): void {
   const { store, options } = ctx;
   const eventsContext = (m: MailboxRecord) => `users('${encodeURIComponent(m.user)}')/events`;
-  const listOf = (req: FastifyRequest, m: MailboxRecord, q: Map<string, string>, context: string) => ({
+  const listOf = (req: FastifyRequest, q: Map<string, string>, context: string) => ({
     path: req.url.split('?')[0].replace(/^\/v1\.0/i, ''), context, query: q, defaultPageSize: options.defaultPageSize, maxPageSize: options.maxPageSize,
   });
   const allSeries = (m: MailboxRecord): SeriesState[] => {
@@ -262,13 +266,11 @@ export function registerEvents(app: FastifyInstance, ctx: MailboxContext): void 
 
   resource(app, ['/me/events', '/me/calendar/events'], {
     GET: (req, reply, m) => {
-      const q = queryOf(req, ['$select', '$top', '$skip', '$filter']);
-      const select = parseSelect(q.get('$select'), EVENT_SELECTABLE, 'event');
-      const filter = parseFilter(q.get('$filter'), EVENT_SELECTABLE, 'event');
+      const q = queryOf(req, ['$select', '$top', '$skip', '$filter', '$orderby']);
       const view = viewOf(req, reply);
       const zone = mailboxZone(m);
-      const all = store.items(m.no, 'event').map((r) => renderInstance(masterInstance(r, zone), m, view, false)).filter((e) => !filter || matches(e, filter));
-      sendPage(req, reply, listOf(req, m, q, eventsContext(m)), all.map((e) => applySelect(e, select)));
+      const all = store.items(m.no, 'event').map((r) => renderInstance(masterInstance(r, zone), m, view, false));
+      sendPage(req, reply, listOf(req, q, eventsContext(m)), shapeList(all, q, EVENT_SELECTABLE, 'event'));
     },
     POST: (req, reply, m) => {
       const zone = mailboxZone(m);
@@ -315,29 +317,25 @@ export function registerEvents(app: FastifyInstance, ctx: MailboxContext): void 
 
   resource(app, ['/me/events/:id/instances', '/me/calendar/events/:id/instances'], {
     GET: (req, reply, m) => {
-      const q = queryOf(req, ['$select', '$top', '$skip', '$filter']);
+      const q = queryOf(req, ['$select', '$top', '$skip', '$filter', '$orderby']);
       const [from, to] = windowOf(q);
-      const select = parseSelect(q.get('$select'), EVENT_SELECTABLE, 'event');
-      const filter = parseFilter(q.get('$filter'), EVENT_SELECTABLE, 'event');
       const { series, inst } = findEvent(store, m, param(req, 'id'));
       if (inst.type !== 'seriesMaster') throw graphErrors.invalidRequest('Instances are available for a series master only.');
       const view = viewOf(req, reply);
-      const all = seriesInstances(series, mailboxZone(m), from, to).map((i) => renderInstance(i, m, view, false)).filter((e) => !filter || matches(e, filter));
-      sendPage(req, reply, listOf(req, m, q, `Collection(event)`), all.map((e) => applySelect(e, select)));
+      const all = seriesInstances(series, mailboxZone(m), from, to).map((i) => renderInstance(i, m, view, false));
+      sendPage(req, reply, listOf(req, q, `Collection(event)`), shapeList(all, q, EVENT_SELECTABLE, 'event'));
     },
   });
 
   resource(app, ['/me/calendarView', '/me/calendar/calendarView'], {
     GET: (req, reply, m) => {
-      const q = queryOf(req, ['$select', '$top', '$skip', '$filter']);
+      const q = queryOf(req, ['$select', '$top', '$skip', '$filter', '$orderby']);
       const [from, to] = windowOf(q);
-      const select = parseSelect(q.get('$select'), EVENT_SELECTABLE, 'event');
-      const filter = parseFilter(q.get('$filter'), EVENT_SELECTABLE, 'event');
       const view = viewOf(req, reply);
       const zone = mailboxZone(m);
       const instances = allSeries(m).flatMap((s) => seriesInstances(s, zone, from, to)).sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
-      const all = instances.map((i) => renderInstance(i, m, view, false)).filter((e) => !filter || matches(e, filter));
-      sendPage(req, reply, listOf(req, m, q, `users('${encodeURIComponent(m.user)}')/calendarView`), all.map((e) => applySelect(e, select)));
+      const all = instances.map((i) => renderInstance(i, m, view, false));
+      sendPage(req, reply, listOf(req, q, `users('${encodeURIComponent(m.user)}')/calendarView`), shapeList(all, q, EVENT_SELECTABLE, 'event'));
     },
   });
 

@@ -57,7 +57,6 @@ export async function startLocalMailbox(o: LocalMailboxOptions): Promise<LocalMa
   }
   const options: MailboxOptions = { ...DEFAULT_MAILBOX_OPTIONS, ...o.options };
   const store = new MailboxStore(file, o.clock ?? systemClock, options.changeLogLimit);
-  if (!memory) fs.chmodSync(file, 0o600);
   let tmpDir: string | undefined;
   try {
     const ctx = new MailboxContext(store, options);

@@ -171,3 +171,38 @@ export function matches(entity: unknown, f: Filter): boolean {
     }
   }
 }
+
+/** `$orderby=start/dateTime desc,subject`: a comparator over rendered entities (nulls first, as OData sorts them). */
+export function parseOrderBy(value: string | undefined, known: readonly string[], entityType: string): ((a: Obj, b: Obj) => number) | undefined {
+  if (value === undefined) return undefined;
+  const byLower = new Map(known.map((k) => [k.toLowerCase(), k]));
+  const keys = value.split(',').map((part) => {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\/[A-Za-z_][A-Za-z0-9_]*)*)(?:\s+(asc|desc))?\s*$/i.exec(part);
+    if (!m) throw graphErrors.badRequest(`Invalid $orderby clause: ${value}`);
+    const [head, ...rest] = m[1].split('/');
+    const found = byLower.get(head.toLowerCase());
+    if (!found) throw graphErrors.badRequest(`Could not find a property named '${head}' on type 'microsoft.graph.${entityType}'.`);
+    return { path: [found, ...rest], sign: m[2]?.toLowerCase() === 'desc' ? -1 : 1 };
+  });
+  const rank = (v: unknown) => (v === null || v === undefined ? 0 : 1);
+  return (a, b) => {
+    for (const k of keys) {
+      const x = resolve(a, k.path);
+      const y = resolve(b, k.path);
+      const c = rank(x) - rank(y) || (rank(x) === 0 ? 0
+        : typeof x === 'string' && typeof y === 'string' ? x.localeCompare(y, 'en', { sensitivity: 'base' }) : x! < y! ? -1 : x! > y! ? 1 : 0);
+      if (c !== 0) return c * k.sign;
+    }
+    return 0;
+  };
+}
+
+/** A list's `$filter`, `$orderby` and `$select` applied to its rendered entities. */
+export function shapeList(entities: Obj[], q: Map<string, string>, known: readonly string[], entityType: string): Obj[] {
+  const filter = parseFilter(q.get('$filter'), known, entityType);
+  const order = parseOrderBy(q.get('$orderby'), known, entityType);
+  const select = parseSelect(q.get('$select'), known, entityType);
+  const kept = filter ? entities.filter((e) => matches(e, filter)) : entities;
+  if (order) kept.sort(order);
+  return kept.map((e) => applySelect(e, select));
+}

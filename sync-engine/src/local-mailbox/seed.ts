@@ -11,7 +11,7 @@
  * A task list may say `"wellknownListName": "defaultList"`; without one, the list named "Tasks" is the
  * default, and without that a "Tasks" list is made.
  */
-import fs from 'node:fs';
+import { readJsonFile } from '../common/json-file';
 import { MailboxContext } from './context';
 import { ItemRow, MailboxRecord } from './store';
 import { Obj, Problem, isObject } from './properties';
@@ -47,21 +47,11 @@ const SEED_ONLY_EVENT_KEYS = ['exceptionOccurrences', 'cancelledOccurrences'];
 
 /** Read and validate a seed file. Throws SeedError listing every problem. */
 export function readSeedFile(file: string): MailboxSeed {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new SeedError([`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`], file);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new SeedError([`not valid JSON: ${(err as Error).message}`], file);
-  }
-  const problems = validateSeed(data);
+  const read = readJsonFile(file);
+  if (!read.ok) throw new SeedError([read.problem], file);
+  const problems = validateSeed(read.data);
   if (problems.length) throw new SeedError(problems, file);
-  return data as MailboxSeed;
+  return read.data as MailboxSeed;
 }
 
 const line = (p: Problem) => `${p.path}: ${p.message}`;

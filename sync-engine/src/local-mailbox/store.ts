@@ -70,7 +70,12 @@ export class MailboxStore {
   readonly db: Database.Database;
 
   constructor(file: string, readonly clock: Clock = systemClock, readonly changeLogLimit = 10_000) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    if (file !== ':memory:') {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      // Made 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+      fs.closeSync(fs.openSync(file, 'a', 0o600));
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
+    }
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

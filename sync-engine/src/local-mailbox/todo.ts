@@ -9,7 +9,7 @@ import { Obj, Problem, PropDef, checkProperties, problemMessage } from './proper
 import { GraphError, graphErrors } from './errors';
 import { decodeId, etagOf } from './ids';
 import { checkIfMatch, jsonBody, param, resource, sendEntity, sendNoContent } from './http';
-import { applySelect, matches, parseFilter, parseSelect, queryOf } from './query-options';
+import { applySelect, parseSelect, queryOf, shapeList } from './query-options';
 import { contextUrl, sendPage, wholeNumber } from './paging';
 import { createItem, deleteItem, updateItem } from './item-writes';
 import { formatGraphDateTime, formatTimestamp, parseGraphDateTime, resolveTimeZone, wallToUtc } from './time-zones';
@@ -152,12 +152,10 @@ export function registerTodo(app: FastifyInstance, ctx: MailboxContext): void {
 
   resource(app, ['/me/todo/lists'], {
     GET: (req, reply, m) => {
-      const q = queryOf(req, ['$select', '$top', '$skip', '$filter']);
-      const select = parseSelect(q.get('$select'), LIST_SELECTABLE, 'todoTaskList');
-      const filter = parseFilter(q.get('$filter'), LIST_SELECTABLE, 'todoTaskList');
-      const all = store.items(m.no, 'taskList').map(renderList).filter((l) => !filter || matches(l, filter));
+      const q = queryOf(req, ['$select', '$top', '$skip', '$filter', '$orderby']);
+      const all = store.items(m.no, 'taskList').map(renderList);
       sendPage(req, reply, { path: pathOf(req), context: listsContext(m), query: q, defaultPageSize: options.defaultPageSize, maxPageSize: options.maxPageSize },
-        all.map((l) => applySelect(l, select)));
+        shapeList(all, q, LIST_SELECTABLE, 'todoTaskList'));
     },
     POST: (req, reply, m) => {
       const { props } = orThrow(checkList(jsonBody(req), true));
@@ -213,12 +211,10 @@ export function registerTodo(app: FastifyInstance, ctx: MailboxContext): void {
   resource(app, ['/me/todo/lists/:listId/tasks'], {
     GET: (req, reply, m) => {
       const list = listFrom(req, m);
-      const q = queryOf(req, ['$select', '$top', '$skip', '$filter']);
-      const select = parseSelect(q.get('$select'), TASK_SELECTABLE, 'todoTask');
-      const filter = parseFilter(q.get('$filter'), TASK_SELECTABLE, 'todoTask');
-      const all = store.items(m.no, 'task', list.id).map(renderTask).filter((t) => !filter || matches(t, filter));
+      const q = queryOf(req, ['$select', '$top', '$skip', '$filter', '$orderby']);
+      const all = store.items(m.no, 'task', list.id).map(renderTask);
       sendPage(req, reply, { path: pathOf(req), context: tasksContext(m, list.id), query: q, defaultPageSize: options.defaultPageSize, maxPageSize: options.maxPageSize },
-        all.map((t) => applySelect(t, select)));
+        shapeList(all, q, TASK_SELECTABLE, 'todoTask'));
     },
     POST: (req, reply, m) => {
       const list = listFrom(req, m);

@@ -2,7 +2,7 @@
  * The org seed file of ORG-SEED.md: validated with one error per problem (naming the path in the file),
  * then loaded in one transaction, so a bad file leaves nothing behind and the server does not start.
  */
-import fs from 'node:fs';
+import { readJsonFile } from '../common/json-file';
 import { EDITIONS, LICENSES, Edition, License, orgApiEnabledFor } from '../access/rule';
 import { PRODUCT_IDS } from '../products/catalog';
 import { OrgContext } from './context';
@@ -46,21 +46,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Read and validate a seed file. Throws SeedError listing every problem. */
 export function readSeedFile(file: string): OrgSeed {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new SeedError([`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`], file);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new SeedError([`not valid JSON: ${(err as Error).message}`], file);
-  }
-  const problems = validateSeed(data);
+  const read = readJsonFile(file);
+  if (!read.ok) throw new SeedError([read.problem], file);
+  const problems = validateSeed(read.data);
   if (problems.length) throw new SeedError(problems, file);
-  return data as OrgSeed;
+  return read.data as OrgSeed;
 }
 
 /** Every problem of a seed, each naming its path (`users[3].profile: no profile named "Sales"`). */

@@ -105,7 +105,15 @@ describe('local mailbox: contacts', () => {
       const byName = await ann('GET', `/me/contacts?$filter=${encodeURIComponent("surname eq 'Turing' or givenName eq 'Ada'")}`);
       assert.deepEqual(byName.body.value.map((c: any) => c.surname).sort(), ['Lovelace', 'Turing']);
       assertGraphError(await ann('GET', `/me/contacts?$filter=${encodeURIComponent("startswith(surname,'T')")}`), 400, 'BadRequest');
-      assertGraphError(await ann('GET', '/me/contacts?$orderby=surname'), 400, 'BadRequest');
+      assertGraphError(await ann('GET', '/me/contacts?$expand=extensions'), 400, 'BadRequest');
+    });
+
+    it('$orderby sorts, ascending or descending, on any property path', async () => {
+      const desc = (await ann('GET', '/me/contacts?$orderby=surname desc&$top=100&$select=surname')).body.value.map((c: any) => c.surname);
+      const expected = [...desc].sort((a, b) => (a === null ? 1 : b === null ? -1 : b.localeCompare(a)));
+      assert.deepEqual(desc, expected);
+      assert.ok(desc.indexOf('Turing') < desc.indexOf('Lovelace') && desc.indexOf('Lovelace') < desc.indexOf('Hopper'));
+      assertGraphError(await ann('GET', '/me/contacts?$orderby=shoeSize'), 400, 'BadRequest');
     });
 
     it('pages with $top and an absolute nextLink carrying $skip', async () => {

@@ -77,6 +77,8 @@ describe('local mailbox: events', () => {
       assert.equal(master.seriesMasterId, null);
       assert.equal(master.originalStartTimeZone, 'America/New_York');
       assert.deepEqual(master.start, { dateTime: '2026-02-23T14:00:00.0000000', timeZone: 'UTC' });
+      const latestFirst = await ann('GET', '/me/events?$orderby=start/dateTime desc&$select=subject');
+      assert.deepEqual(latestFirst.body.value.map((e: any) => e.subject), ['Offsite', 'Berlin call', 'Weekly sync']);
     });
 
     it('/me/events/{id}/instances lists a series\' instances in a window', async () => {
@@ -160,9 +162,15 @@ describe('local mailbox: events', () => {
       assert.deepEqual(view.map((e: any) => `${e.type} ${e.start.dateTime.slice(0, 16)}`), [
         'occurrence 2026-02-23T10:00', 'occurrence 2026-03-02T10:00', 'occurrence 2026-03-09T10:00', 'occurrence 2026-03-16T10:00', 'occurrence 2026-03-23T10:00',
       ]);
-      // A new subject alone keeps them.
-      const plain = (await ann('PATCH', `/me/events/${master}`, { body: { subject: 'Renamed' } })).body;
+      // A new subject alone keeps them, and so does sending back the start and end as read (in UTC).
+      await ann('DELETE', `/me/events/${view[1].id}`);
+      const read = (await ann('GET', `/me/events/${master}`)).body;
+      const plain = (await ann('PATCH', `/me/events/${master}`, { body: { subject: 'Renamed', start: read.start, end: read.end, recurrence: read.recurrence } })).body;
       assert.equal(plain.subject, 'Renamed');
+      const after = (await ann('GET', `/me/calendarView?${MARCH}&$top=50`, { headers: NY })).body.value.filter((e: any) => e.seriesMasterId);
+      assert.deepEqual(after.map((e: any) => `${e.subject} ${e.start.dateTime.slice(0, 16)}`), [
+        'Renamed 2026-02-23T10:00', 'Renamed 2026-03-09T10:00', 'Renamed 2026-03-16T10:00', 'Renamed 2026-03-23T10:00',
+      ]);
     });
 
     it('deleting the master deletes the whole series', async () => {
