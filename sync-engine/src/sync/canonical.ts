@@ -10,6 +10,17 @@ export function contentHash(data: Canonical): string {
   return crypto.createHash('sha256').update(JSON.stringify(sorted)).digest('base64url').slice(0, 22);
 }
 
+/**
+ * A text value as both sides compare it: line breaks as \n, no surrounding blanks, empty as null. Salesforce
+ * and Outlook each keep their own form (CRLF, trailing spaces); only what we hash and send is normalized, so an
+ * echo of our own write reads back equal.
+ */
+export function cleanText(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  const s = v.replace(/\r\n?/g, '\n').trim();
+  return s === '' ? null : s;
+}
+
 const norm = (s: string | null | undefined) => (s ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
 
 /**

@@ -41,6 +41,16 @@ const flows = (d: Direction, from: SideName): boolean =>
 
 const other = (s: SideName): SideName => (s === 'salesforce' ? 'outlook' : 'salesforce');
 
+/**
+ * Who wins a conflict. The configured winner applies when both directions sync (SYNC-CONFIG: "who wins a
+ * conflict when direction is both"); one way, the side that syncs wins, or its edit would be dropped silently.
+ */
+export function winnerOf(settings: ObjectSettings): SideName {
+  if (settings.direction === 'salesforce-to-outlook') return 'salesforce';
+  if (settings.direction === 'outlook-to-salesforce') return 'outlook';
+  return settings.winner;
+}
+
 /** Plan one object's writes. */
 export function planObject(object: SyncObject, inbox: InboxEntry[], links: LinkLookup, settings: ObjectSettings): Plan {
   const plan: Plan = { object, planned: inbox, writes: [], linkUpdates: [], linkDeletes: [], matched: 0, conflicts: 0, warnings: [] };
@@ -81,7 +91,7 @@ function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf?: SideC
     const survivor = sfDeleted ? ol : sf;
     const survivorEdited = deletedOn === 'salesforce' ? olChanged : sfChanged;
     // An edit on the other side against a delete is a conflict: the winner decides whether the record lives.
-    if (survivorEdited && settings.winner !== deletedOn && flows(settings.direction, other(deletedOn))) {
+    if (survivorEdited && winnerOf(settings) !== deletedOn) {
       plan.conflicts += 1;
       const data = (survivor as Present).data;
       plan.linkDeletes.push(link.sfId);
@@ -110,12 +120,8 @@ function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf?: SideC
       return;
     }
     plan.conflicts += 1;
-    const winner: SideName = settings.winner;
-    const from = winner === 'salesforce' ? sf : ol;
-    if (flows(settings.direction, winner)) return void update(plan, link, winner, from.data, sfVersion, olVersion);
-    // The winner's changes may not flow: keep the loser's content on both... it is already there; record the versions.
-    plan.linkUpdates.push({ ...link, sfVersion, olVersion });
-    return;
+    const winner = winnerOf(settings);
+    return void update(plan, link, winner, (winner === 'salesforce' ? sf : ol).data, sfVersion, olVersion);
   }
   if (sfChanged) {
     if (flows(settings.direction, 'salesforce')) return void update(plan, link, 'salesforce', sf.data, sfVersion, olVersion);
@@ -163,11 +169,7 @@ function planUnlinked(plan: Plan, settings: ObjectSettings, unlinked: Record<Sid
     }
     // Same record, different content: the conflict winner's content goes to the other side.
     plan.conflicts += 1;
-    const winner: SideName = flows(settings.direction, settings.winner) ? settings.winner : other(settings.winner);
-    if (!flows(settings.direction, winner)) {
-      plan.linkUpdates.push(link);
-      continue;
-    }
+    const winner = winnerOf(settings);
     const data = winner === 'salesforce' ? match.data : o.data;
     update(plan, { ...link, hash: winner === 'salesforce' ? sfHash : contentHash(o.data) }, winner, data, match.version, o.version);
   }

@@ -7,8 +7,9 @@ import { Canonical, CanonicalContact, CanonicalEvent, CanonicalTask } from '../t
 import { GraphContact } from '../../graph/contacts';
 import { GraphEvent } from '../../graph/events';
 import { GraphTask } from '../../graph/todo';
+import { cleanText } from '../canonical';
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+const str = cleanText;
 
 /** A Graph dateTime in UTC (`2026-03-08T14:00:00.0000000`) as an ISO instant. */
 function utcInstant(dateTime: string): string {
@@ -34,18 +35,18 @@ export function fromOutlook(object: SyncObject, item: Record<string, unknown>): 
       const allDay = e.isAllDay === true;
       return {
         subject: str(e.subject), location: str(e.location?.displayName),
-        start: allDay ? String(e.start?.dateTime).slice(0, 10) : utcInstant(String(e.start?.dateTime)),
-        end: allDay ? String(e.end?.dateTime).slice(0, 10) : utcInstant(String(e.end?.dateTime)),
-        isAllDay: allDay, notes: str(e.body?.contentType === 'text' ? e.body.content : stripHtml(e.body?.content)),
+        start: allDay ? nearestDate(e.start?.dateTime) : utcInstant(String(e.start?.dateTime)),
+        end: allDay ? nearestDate(e.end?.dateTime) : utcInstant(String(e.end?.dateTime)),
+        isAllDay: allDay, notes: bodyText(e.body),
         showAs: SHOW_AS[String(e.showAs)] ?? 'busy', isPrivate: e.sensitivity === 'private',
       } satisfies CanonicalEvent;
     }
     case 'tasks': {
       const t = item as GraphTask;
       return {
-        subject: str(t.title), dueDate: t.dueDateTime?.dateTime ? t.dueDateTime.dateTime.slice(0, 10) : null,
+        subject: str(t.title), dueDate: t.dueDateTime?.dateTime ? nearestDate(t.dueDateTime.dateTime) : null,
         status: t.status ?? 'notStarted', priority: t.importance ?? 'normal',
-        notes: str(t.body?.contentType === 'html' ? stripHtml(t.body.content) : t.body?.content),
+        notes: bodyText(t.body),
       } satisfies CanonicalTask;
     }
   }
@@ -82,7 +83,48 @@ export function toOutlook(object: SyncObject, data: Canonical): Record<string, u
   }
 }
 
-function stripHtml(html: string | undefined): string | null {
-  if (!html) return null;
-  return html.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, '').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').trim() || null;
+/** An item body as plain text: html (what Outlook makes of event bodies) rendered to text, text as it is. */
+function bodyText(body: { contentType?: string; content?: string } | undefined): string | null {
+  if (!body || typeof body.content !== 'string') return null;
+  return cleanText(body.contentType === 'html' ? htmlToText(body.content) : body.content);
+}
+
+const ENTITIES: Record<string, string> = { nbsp: ' ', lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
+
+/**
+ * Html as the text a reader sees: head, style, script and comments dropped, runs of white space as one space
+ * (as html renders them), <br> and the end of a block as a line break, tags removed, entities decoded.
+ */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<(head|style|script|title)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/\s+/g, ' ')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|tr|h[1-6]|blockquote|pre|table|ul|ol)\s*>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+      if (name[0] === '#') {
+        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+        return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      }
+      return ENTITIES[name.toLowerCase()] ?? whole;
+    })
+    .replace(/\u00a0/g, ' ')
+    .split('\n').map((l) => l.trim()).join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/**
+ * The date of a Graph dateTime that stands for a whole day (a To Do due date, an all-day event's start or end).
+ * To Do answers in UTC, so a due date set as midnight in the user's zone shows as the evening before (zones east
+ * of UTC) or the morning of the day (west of UTC); the nearest midnight is the day the user chose, for zones from
+ * UTC-11 to UTC+12. Our own writes and the local mailbox's all-day events are at midnight already.
+ */
+function nearestDate(dateTime: string | undefined): string {
+  const text = String(dateTime);
+  const t = Date.parse(`${text.replace(/(\.\d{3})\d*$/, '$1').replace(/Z$/, '')}Z`);
+  if (Number.isNaN(t)) return text.slice(0, 10);
+  return new Date(t + 12 * 3_600_000).toISOString().slice(0, 10);
 }

@@ -4,6 +4,7 @@
  */
 import { SyncObject } from '../config';
 import { Canonical, CanonicalContact, CanonicalEvent, CanonicalTask } from '../types';
+import { cleanText } from '../canonical';
 
 export const SOBJECT_OF: Record<SyncObject, string> = { contacts: 'Contact', events: 'Event', tasks: 'Task' };
 
@@ -16,7 +17,7 @@ export const FIELDS_OF: Record<SyncObject, string[]> = {
 };
 
 type SfRecord = Record<string, unknown>;
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const str = cleanText;
 
 /** A Salesforce datetime (`2026-03-08T14:00:00.000+0000`) as an ISO instant. */
 function instant(v: unknown): string {
@@ -81,7 +82,8 @@ export function toSalesforce(object: SyncObject, data: Canonical): SfRecord {
         const lastDay = addDays(e.end, -1);
         return { ...base, ActivityDate: e.start, StartDateTime: `${e.start}T00:00:00.000Z`, EndDateTime: `${lastDay < e.start ? e.start : lastDay}T00:00:00.000Z` };
       }
-      return { ...base, ActivityDate: null, StartDateTime: e.start, EndDateTime: e.end };
+      // The org derives ActivityDate from StartDateTime for a timed event.
+      return { ...base, StartDateTime: e.start, EndDateTime: e.end };
     }
     case 'tasks': {
       const t = data as CanonicalTask;
