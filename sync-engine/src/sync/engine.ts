@@ -69,7 +69,7 @@ export class SyncEngine {
       const status = this.stop(report.stopped, o.dryRun ? undefined : report);
       return { status, result };
     }
-    if (!o.dryRun) this.store.setStatus({ state: 'idle', message: null, stopReason: null, lastRun: report.endedAt, lastReport: report });
+    if (!o.dryRun) this.store.setStatus({ state: 'idle', message: null, stopReason: null, settingsMessage: null, lastRun: report.endedAt, lastReport: report });
     else this.store.setStatus({ state: 'idle' });
     this.deps.log?.('info', `sync run done: ${JSON.stringify(report.counts)}; ${report.errors.length} record errors`);
     return { status: this.store.status(), result };
@@ -116,6 +116,14 @@ export class SyncEngine {
     return this.store.status();
   }
 
+  /**
+   * Whether the product's settings can be shown: null when they can, else the product's own text (Salesforce
+   * for Outlook's settings live in the org, so they are unavailable while the user's API access is off).
+   */
+  settingsAvailability(): string | null {
+    return this.store.status().settingsMessage;
+  }
+
   close(): void {
     this.store.close();
   }
@@ -151,7 +159,8 @@ export class SyncEngine {
   private stop(reason: StopReason, report?: unknown): EngineStatus {
     const text = this.stopText(reason);
     this.deps.log?.('warn', `sync stopped (${reason.kind}): ${text}`);
-    this.store.setStatus({ state: 'stopped', message: text, stopReason: reason.kind, ...(report ? { lastRun: this.now().toISOString(), lastReport: report } : {}) });
+    const settings = reason.kind === 'accessRevoked' && this.product.settingsUnavailable ? message(this.product.settingsUnavailable) : null;
+    this.store.setStatus({ state: 'stopped', message: text, stopReason: reason.kind, settingsMessage: settings, ...(report ? { lastRun: this.now().toISOString(), lastReport: report } : {}) });
     return this.store.status();
   }
 

@@ -43,6 +43,8 @@ export interface EngineStatus {
   state: EngineState;
   message: string | null;
   stopReason: string | null;
+  /** The product's text saying its settings cannot be shown (Salesforce for Outlook while API access is off), else null. */
+  settingsMessage: string | null;
   lastRun: string | null;
   lastReport: unknown;
 }
@@ -67,6 +69,7 @@ export class StateStore {
         PRIMARY KEY (side, object, id));
       CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, object TEXT NOT NULL, target TEXT NOT NULL,
         request TEXT NOT NULL, source_id TEXT, hash TEXT, attempts INTEGER NOT NULL DEFAULT 0);
+      CREATE INDEX IF NOT EXISTS outbox_source ON outbox (object, target, source_id);
       CREATE TABLE IF NOT EXISTS status (key TEXT PRIMARY KEY, value TEXT);
       CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT, report TEXT);
     `);
@@ -103,13 +106,32 @@ export class StateStore {
     return rows.map((r) => ({ side: r.side, object, change: JSON.parse(r.change) as SideChange }));
   }
 
-  /** Replace planned inbox entries by outbox writes and link changes, in one transaction. */
+  /**
+   * Replace planned inbox entries by outbox writes and link changes, in one transaction.
+   *
+   * A record that changed again while its create was still queued (sync stopped, or the run ended first) is
+   * not linked yet, so the planner asks to create it again: the queued create takes the newer content instead,
+   * or a side without an external id (Outlook) would get it twice. A record deleted while its create was
+   * queued is not created at all. Only creates never sent are touched: one that was may have reached the side.
+   */
   commitPlan(object: SyncObject, planned: InboxEntry[], writes: Array<Omit<QueuedWrite, 'seq' | 'attempts'>>, linkUpdates: Link[], linkDeletes: string[]): void {
     const del = this.db.prepare(`DELETE FROM inbox WHERE side = ? AND object = ? AND id = ?`);
     const add = this.db.prepare(`INSERT INTO outbox (object, target, request, source_id, hash) VALUES (?, ?, ?, ?, ?)`);
+    const queuedCreate = this.db.prepare(`SELECT seq FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND attempts = 0
+      AND json_extract(request, '$.kind') = 'create' ORDER BY seq LIMIT 1`);
+    const replace = this.db.prepare(`UPDATE outbox SET request = ?, hash = ? WHERE seq = ?`);
+    const dropCreate = this.db.prepare(`DELETE FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND attempts = 0
+      AND json_extract(request, '$.kind') = 'create'`);
     this.transaction(() => {
-      for (const e of planned) del.run(e.side, object, e.change.id);
-      for (const w of writes) add.run(object, w.target, JSON.stringify(w.request), w.sourceId, w.hash);
+      for (const e of planned) {
+        del.run(e.side, object, e.change.id);
+        if (e.change.deleted) dropCreate.run(object, e.side === 'salesforce' ? 'outlook' : 'salesforce', e.change.id);
+      }
+      for (const w of writes) {
+        const queued = w.request.kind === 'create' && w.sourceId ? queuedCreate.get(object, w.target, w.sourceId) as { seq: number } | undefined : undefined;
+        if (queued) replace.run(JSON.stringify(w.request), w.hash, queued.seq);
+        else add.run(object, w.target, JSON.stringify(w.request), w.sourceId, w.hash);
+      }
       for (const l of linkUpdates) this.putLink(l);
       for (const sfId of linkDeletes) this.deleteLinkBySf(object, sfId);
     });
@@ -183,6 +205,7 @@ export class StateStore {
       state: (get('state') as EngineState | null) ?? 'idle',
       message: get('message'),
       stopReason: get('stopReason'),
+      settingsMessage: get('settingsMessage'),
       lastRun: get('lastRun'),
       lastReport: report ? JSON.parse(report) : null,
     };

@@ -88,8 +88,11 @@ export interface Side {
   changesSince(object: SyncObject, checkpoint: string | null): Promise<ChangeBatch>;
   /** Write in the side's own batch size; per-record failures are values. */
   write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]>;
-  /** Find a record matching content, for creates that may have happened before a crash. */
-  findMatch?(object: SyncObject, data: Canonical): Promise<{ id: string; version: string } | undefined>;
+  /**
+   * Find a record matching content, for creates that may have happened before a crash; records for which
+   * `taken` says true (already linked, or claimed by another retried create) are not candidates.
+   */
+  findMatch?(object: SyncObject, data: Canonical, taken?: (id: string) => boolean): Promise<{ id: string; version: string } | undefined>;
   /** Requests sent so far (for the report and the benchmarks). */
   requestCount(): number;
 }

@@ -8,10 +8,19 @@ import { GraphApiError } from '../../graph/errors';
 import { SyncObject } from '../config';
 import { ChangeBatch, Canonical, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
 import { fromOutlook, toOutlook } from '../mappers/outlook-records';
-import { matchKeys } from '../canonical';
+import { contentHash, matchKeys } from '../canonical';
+
+interface IndexedItem {
+  id: string;
+  version: string;
+  /** Hash of the item's canonical content. */
+  hash: string;
+}
 
 export class OutlookSide implements Side {
   readonly name = 'outlook' as const;
+  /** Match indexes for retried creates, by object (see findMatch). */
+  private readonly indexes = new Map<SyncObject, Promise<Map<string, IndexedItem[]>>>();
 
   constructor(private readonly mailbox: GraphMailbox) {}
 
@@ -45,6 +54,8 @@ export class OutlookSide implements Side {
   }
 
   async write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]> {
+    // What we write changes what a match would find.
+    this.indexes.delete(object);
     const out: WriteResult[] = [];
     for (const r of requests) out.push(await this.writeOne(object, r));
     return out;
@@ -70,14 +81,54 @@ export class OutlookSide implements Side {
     }
   }
 
-  /** After a crash between sending a create and storing its result: find the record it made. */
-  async findMatch(object: SyncObject, data: Canonical): Promise<{ id: string; version: string } | undefined> {
-    const wanted = new Set(matchKeys(object, data));
-    const items = (object === 'contacts' ? await this.mailbox.contacts.list()
-      : object === 'events' ? (await this.mailbox.events.delta()).changed
-        : await this.mailbox.tasks.list()) as Array<Record<string, unknown>>;
-    const found = items.find((i) => matchKeys(object, fromOutlook(object, i)).some((k) => wanted.has(k)));
-    return found ? { id: String(found.id), version: String(found['@odata.etag'] ?? '') } : undefined;
+  /**
+   * After a crash between sending a create and storing its result: find the record it made. The folder is
+   * listed once and indexed by match key; the index lasts until this side writes to the object again, so a
+   * batch of retried creates costs one listing, not one per record.
+   */
+  async findMatch(object: SyncObject, data: Canonical, taken: (id: string) => boolean = () => false): Promise<{ id: string; version: string } | undefined> {
+    const index = await this.matchIndex(object);
+    const hash = contentHash(data);
+    // Strongest key first; among its candidates, the one holding exactly what we sent.
+    for (const key of matchKeys(object, data)) {
+      const candidates = (index.get(key) ?? []).filter((c) => !taken(c.id));
+      const found = candidates.find((c) => c.hash === hash) ?? candidates[0];
+      if (found) return { id: found.id, version: found.version };
+    }
+    return undefined;
+  }
+
+  private matchIndex(object: SyncObject): Promise<Map<string, IndexedItem[]>> {
+    let index = this.indexes.get(object);
+    if (!index) {
+      index = this.guard(this.listForMatching(object)).then((items) => {
+        const byKey = new Map<string, IndexedItem[]>();
+        for (const item of items) {
+          const content = fromOutlook(object, item);
+          const entry = { id: String(item.id), version: String(item['@odata.etag'] ?? ''), hash: contentHash(content) };
+          for (const key of matchKeys(object, content)) {
+            const same = byKey.get(key);
+            if (same) same.push(entry);
+            else byKey.set(key, [entry]);
+          }
+        }
+        return byKey;
+      });
+      // A failed listing is not kept: the next call lists again.
+      const pending = index;
+      pending.catch(() => {
+        if (this.indexes.get(object) === pending) this.indexes.delete(object);
+      });
+      this.indexes.set(object, pending);
+    }
+    return index;
+  }
+
+  private async listForMatching(object: SyncObject): Promise<Array<Record<string, unknown>>> {
+    if (object === 'contacts') return (await this.mailbox.contacts.list()) as Array<Record<string, unknown>>;
+    if (object === 'tasks') return (await this.mailbox.tasks.list()) as Array<Record<string, unknown>>;
+    const round = (await this.mailbox.events.delta()).changed as Array<Record<string, unknown>>;
+    return round.filter((item) => item.type !== 'seriesMaster' && item.isCancelled !== true);
   }
 
   private guard<T>(p: Promise<T>): Promise<T> {

@@ -1,0 +1,30 @@
+/**
+ * `node build/test/helpers/sync-child.js CONFIG`: one sync run from a config file, printed as JSON the way
+ * `sfo-compat sync --config FILE --once --json` prints it (state, message, report, requests), exit code 0 when
+ * idle and 5 when stopped. It loads the engine alone, not the CLI's other commands (the org and mailbox servers),
+ * so a test that starts the engine dozens of times (and kills it) spends its time syncing, not starting up.
+ */
+import { readSyncConfig } from '../../sync-engine/src/sync/config';
+import { SyncEngine } from '../../sync-engine/src/sync/engine';
+
+async function main(file: string): Promise<number> {
+  const engine = new SyncEngine(readSyncConfig(file));
+  try {
+    const run = await engine.runOnce();
+    const report = run.result?.report ?? null;
+    process.stdout.write(`${JSON.stringify({
+      state: run.status.state === 'stopped' ? 'stopped' : 'idle',
+      message: run.status.state === 'stopped' ? run.status.message : null,
+      report,
+      requests: report?.requests ?? { salesforce: 0, outlook: 0 },
+    })}\n`);
+    return run.status.state === 'stopped' ? 5 : 0;
+  } finally {
+    engine.close();
+  }
+}
+
+main(process.argv[2]).then((code) => (process.exitCode = code), (err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
