@@ -7,6 +7,7 @@ import { SyncConfig } from './config';
 import { StateStore, EngineStatus } from './state-store';
 import { runOnce, RunResult } from './runner';
 import { SalesforceSide } from './sides/salesforce-side';
+import { eventWindow } from './event-window';
 import { OutlookSide } from './sides/outlook-side';
 import { StopReason } from './types';
 import { signIn } from '../products/login-flow';
@@ -44,7 +45,8 @@ export class SyncEngine {
     this.store = new StateStore(config.dataDir);
     this.now = deps.now ?? (() => new Date());
     this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.outlook = new OutlookSide(new GraphMailbox({ baseUrl: config.mailbox.url, token: config.mailbox.token, userAgent: 'sfo-compat-sync' }));
+    const nowMs = () => this.now().getTime();
+    this.outlook = new OutlookSide(new GraphMailbox({ baseUrl: config.mailbox.url, token: config.mailbox.token, userAgent: 'sfo-compat-sync', now: nowMs, eventWindow }), nowMs);
   }
 
   private get product() {
@@ -55,7 +57,7 @@ export class SyncEngine {
   async runOnce(o: { dryRun?: boolean } = {}): Promise<EngineRun> {
     const signedIn = await this.ensureSession();
     if (signedIn) return { status: this.stop(signedIn), result: null };
-    this.store.setStatus({ state: 'syncing' });
+    this.store.markSyncing();
     let result: RunResult;
     try {
       result = await runOnce(this.config, { salesforce: this.salesforce!, outlook: this.outlook }, this.store, { dryRun: o.dryRun, now: this.now, onProgress: this.deps.onProgress });
@@ -137,7 +139,7 @@ export class SyncEngine {
     });
     if (result.ok && session?.connection && session.userId) {
       this.session = session;
-      this.salesforce = new SalesforceSide({ connection: session.connection, userId: session.userId });
+      this.salesforce = new SalesforceSide({ connection: session.connection, userId: session.userId, now: this.now });
       return null;
     }
     switch (result.outcome) {

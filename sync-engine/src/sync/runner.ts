@@ -7,7 +7,7 @@ import { SyncConfig, SyncObject, SYNC_OBJECTS } from './config';
 import { Plan, deletesBySide, planObject } from './planner';
 import { Link, QueuedWrite, StateStore } from './state-store';
 import { SyncReport, emptyReport } from './report';
-import { Side, SideChange, SideName, SyncStop, WriteResult } from './types';
+import { Side, SideChange, SideName, StopReason, SyncStop, WriteResult } from './types';
 import { contentHash } from './canonical';
 
 export interface RunOptions {
@@ -42,6 +42,7 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
   // A dry run keeps what it read in memory: it moves no checkpoint and writes nothing.
   const dryInbox = new Map<string, SideChange[]>();
   let done = 0;
+  const guarded: StopReason[] = [];
   try {
     // Writes an earlier run sent (or may have sent) without storing their results go out again before anything
     // is read: a create that reached a side before a crash is matched and linked now, so the reads below see it
@@ -61,16 +62,16 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
       plans.push(plan);
       report.matched[object] += plan.matched;
       report.conflicts[object] += plan.conflicts;
-      const deletes = deletesBySide(plan);
-      for (const side of ['salesforce', 'outlook'] as SideName[]) {
-        const total = store.linkCount(object);
-        if (deletes[side] >= GUARD_MIN_DELETES && deletes[side] > config.deleteGuard.maxShare * total) {
-          throw new SyncStop({ kind: 'deleteGuard', object, side, deletes: deletes[side], total, maxShare: config.deleteGuard.maxShare });
-        }
+      const guard = deleteGuard(plan, store.linkCount(object), config.deleteGuard.maxShare);
+      if (guard) {
+        // This object's plan stays unplanned (its inbox is kept); the other objects go on.
+        guarded.push(guard);
+        continue;
       }
       if (!o.dryRun) store.commitPlan(object, plan.planned, plan.writes, plan.linkUpdates, plan.linkDeletes);
     }
-    if (!o.dryRun) await sendAll(objects, sides, store, report, done, o);
+    if (!o.dryRun) await sendAll(objects.filter((obj) => !guarded.some((g) => g.kind === 'deleteGuard' && g.object === obj)), sides, store, report, done, o);
+    if (guarded.length) report.stopped = guarded[0];
   } catch (err) {
     if (!(err instanceof SyncStop)) throw err;
     report.stopped = err.reason;
@@ -166,4 +167,15 @@ function linkFor(store: StateStore, object: SyncObject, target: SideName, w: Que
 
 function existingLink(store: StateStore, object: SyncObject, target: SideName, id: string): Link | undefined {
   return target === 'salesforce' ? store.linkBySf(object, id) : store.linkByOl(object, id);
+}
+
+/** The delete guard's verdict on a plan: a stop when it would delete too large a share of a side. */
+function deleteGuard(plan: Plan, total: number, maxShare: number): StopReason | undefined {
+  const deletes = deletesBySide(plan);
+  for (const side of ['salesforce', 'outlook'] as SideName[]) {
+    if (deletes[side] >= GUARD_MIN_DELETES && deletes[side] > maxShare * total) {
+      return { kind: 'deleteGuard', object: plan.object, side, deletes: deletes[side], total, maxShare };
+    }
+  }
+  return undefined;
 }

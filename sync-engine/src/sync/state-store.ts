@@ -201,14 +201,23 @@ export class StateStore {
   status(): EngineStatus {
     const get = (k: string) => (this.db.prepare(`SELECT value FROM status WHERE key = ?`).get(k) as { value: string | null } | undefined)?.value ?? null;
     const report = get('lastReport');
+    let state = (get('state') as EngineState | null) ?? 'idle';
+    // A process killed mid-run leaves 'syncing' behind; it is syncing only while that process lives.
+    if (state === 'syncing' && !processAlive(Number(get('syncPid')))) state = 'idle';
     return {
-      state: (get('state') as EngineState | null) ?? 'idle',
+      state,
       message: get('message'),
       stopReason: get('stopReason'),
       settingsMessage: get('settingsMessage'),
       lastRun: get('lastRun'),
       lastReport: report ? JSON.parse(report) : null,
     };
+  }
+
+  /** Mark a run in progress by this process. */
+  markSyncing(): void {
+    this.setStatus({ state: 'syncing' });
+    this.db.prepare(`INSERT INTO status (key, value) VALUES ('syncPid', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(process.pid));
   }
 
   setStatus(s: Partial<Omit<EngineStatus, 'lastReport'>> & { lastReport?: unknown }): void {
@@ -240,3 +249,13 @@ function toLink(r: unknown): Link | undefined {
 }
 
 export type { Canonical };
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

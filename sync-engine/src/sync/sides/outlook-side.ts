@@ -22,7 +22,7 @@ export class OutlookSide implements Side {
   /** Match indexes for retried creates, by object (see findMatch). */
   private readonly indexes = new Map<SyncObject, Promise<Map<string, IndexedItem[]>>>();
 
-  constructor(private readonly mailbox: GraphMailbox) {}
+  constructor(private readonly mailbox: GraphMailbox, private readonly now: () => number = Date.now) {}
 
   requestCount(): number {
     return this.mailbox.stats.requests;
@@ -39,7 +39,13 @@ export class OutlookSide implements Side {
   }
 
   private async read(object: SyncObject, checkpoint: string | null): Promise<ChangeBatch> {
-    const link = checkpoint ?? undefined;
+    let link = checkpoint ?? undefined;
+    if (object === 'events' && checkpoint) {
+      // A calendar view's delta link keeps the window of its first round; start a new round (with a window
+      // around today) once a week, so events added far ahead keep coming. Links keep the re-read free of duplicates.
+      const saved = parseEventCheckpoint(checkpoint);
+      link = saved && this.now() - saved.since < EVENT_WINDOW_RENEW_MS ? saved.link : undefined;
+    }
     const round = object === 'contacts' ? await this.mailbox.contacts.delta(link)
       : object === 'events' ? await this.mailbox.events.delta(link)
         : await this.mailbox.tasks.delta(link);
@@ -50,7 +56,9 @@ export class OutlookSide implements Side {
       changes.push({ id: String(item.id), version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''), deleted: false, data: fromOutlook(object, item) });
     }
     for (const r of round.removed) changes.push({ id: r.id, deleted: true });
-    return { changes, checkpoint: round.deltaLink, complete: checkpoint === null };
+    if (object !== 'events') return { changes, checkpoint: round.deltaLink, complete: checkpoint === null };
+    const since = link && checkpoint ? parseEventCheckpoint(checkpoint)!.since : this.now();
+    return { changes, checkpoint: JSON.stringify({ link: round.deltaLink, since }), complete: !link };
   }
 
   async write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]> {
@@ -68,7 +76,8 @@ export class OutlookSide implements Side {
         await api.delete(r.id!);
         return { key: r.key, ok: true, id: r.id!, version: null };
       }
-      const body = toOutlook(object, r.data!);
+      let body = toOutlook(object, r.data!);
+      if (r.kind === 'update' && object === 'contacts') body = keepUnmappedEntries(body, (await this.mailbox.contacts.get(r.id!)) as Record<string, unknown>);
       const saved = (r.kind === 'create' ? await api.create(body) : await api.update(r.id!, body)) as Record<string, unknown>;
       return { key: r.key, ok: true, id: String(saved.id), version: String(saved['@odata.etag'] ?? '') };
     } catch (err) {
@@ -147,4 +156,34 @@ function toStop(err: unknown): unknown {
     case 'transient': return new SyncStop({ kind: 'unreachable', side: 'outlook', message: err.message });
     default: return err;
   }
+}
+
+/** How long a calendar view delta round is followed before a new one starts around today. */
+export const EVENT_WINDOW_RENEW_MS = 7 * 24 * 60 * 60_000;
+
+function parseEventCheckpoint(checkpoint: string): { link: string; since: number } | undefined {
+  try {
+    const v = JSON.parse(checkpoint) as { link?: unknown; since?: unknown };
+    return typeof v.link === 'string' && typeof v.since === 'number' ? { link: v.link, since: v.since } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Graph replaces a list property whole on PATCH. We map the first email address and business phone; keep the
+ * contact's other entries (a second email, a third phone) instead of wiping them.
+ */
+export function keepUnmappedEntries(body: Record<string, unknown>, current: Record<string, unknown>): Record<string, unknown> {
+  type Email = { address: string; name?: string | null };
+  const emails = Array.isArray(current.emailAddresses) ? (current.emailAddresses as Email[]) : [];
+  const phones = Array.isArray(current.businessPhones) ? (current.businessPhones as string[]) : [];
+  const first = ((body.emailAddresses as Email[] | undefined) ?? [])[0];
+  // The display name of an unchanged address is the user's; keep it.
+  const firstKept = first && emails[0]?.address === first.address ? { ...first, name: emails[0].name ?? first.name } : first;
+  return {
+    ...body,
+    emailAddresses: [...(firstKept ? [firstKept] : []), ...emails.slice(1)],
+    businessPhones: [...((body.businessPhones as string[] | undefined) ?? []).slice(0, 1), ...phones.slice(1)],
+  };
 }

@@ -9,6 +9,7 @@ import { createRecords, deleteRecords, updateRecords, upsertRecords, SaveResult 
 import { SalesforceApiError } from '../../salesforce/errors';
 import { SyncObject } from '../config';
 import { ChangeBatch, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
+import { eventWindow } from '../event-window';
 import { FIELDS_OF, SOBJECT_OF, fromSalesforce, toSalesforce } from '../mappers/salesforce-records';
 
 export interface SalesforceSideOptions {
@@ -16,6 +17,8 @@ export interface SalesforceSideOptions {
   userId: string;
   /** Called on every request the side makes (the report counts them). */
   onRequest?: () => void;
+  /** For the events window; default the system clock. */
+  now?: () => Date;
 }
 
 /** The external id field that makes creates from Outlook idempotent across crashes. */
@@ -54,6 +57,11 @@ export class SalesforceSide implements Side {
     // Equal timestamps are possible, so read from the checkpoint inclusive; unchanged versions are echoes the planner skips.
     const where = [`OwnerId = ${soqlString(this.o.userId)}`];
     if (checkpoint) where.push(`SystemModstamp >= ${checkpoint}`);
+    if (object === 'events') {
+      // The same window as the Outlook calendar view, so an event outside it is not copied to a side that cannot see it.
+      const w = eventWindow(this.o.now?.() ?? new Date());
+      where.push(`EndDateTime >= ${w.start.toISOString()} AND StartDateTime <= ${w.end.toISOString()}`);
+    }
     const soql = `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE ${where.join(' AND ')} ORDER BY SystemModstamp, Id`;
     const changes: SideChange[] = [];
     let latest = checkpoint;
