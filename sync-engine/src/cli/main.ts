@@ -7,6 +7,7 @@ import { demoCommand } from './demo-command';
 import { registerImpactCommand } from './impact-command';
 import { registerMailboxCommand } from './mailbox-command';
 import { registerSyncCommands } from './sync-command';
+import { registerServiceCommand } from './service-command';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, blocked: 3, unreachable: 4, stopped: 5 } as const;
 
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   registerImpactCommand(program, (c) => (code = c));
   registerMailboxCommand(program, (c) => (code = c));
   registerSyncCommands(program, (c) => (code = c));
+  registerServiceCommand(program, (c) => (code = c));
 
   program.command('demo')
     .description('the main job on a laptop: local org and mailbox on the demo seeds, and the sync engine for the demo user (what `npm start` runs)')

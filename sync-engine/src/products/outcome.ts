@@ -93,6 +93,10 @@ export function blockedMessage(product: Product, version: string, f: { redirecte
 
 function networkMessage(product: Product, err: SalesforceApiError, triedUrl: string | undefined): string {
   if (product.kind === 'mobile') return message('mobile.networkError');
-  const reason = err.message.replace(/^cannot reach [^:]+: /, '');
-  return notice('desktop.networkError', { url: triedUrl ?? err.url ?? '', reason });
+  return notice('desktop.networkError', { url: triedUrl ?? err.url ?? '', reason: networkReason(err) });
+}
+
+/** The reason of a network failure without the client's "cannot reach <url>: " prefix (the notice names the URL). */
+export function networkReason(err: SalesforceApiError): string {
+  return err.message.replace(/^cannot reach \S+: /, '');
 }

@@ -5,7 +5,7 @@
 import { Product } from './catalog';
 import { message } from './messages';
 import { notice } from './notices';
-import { isBelowMinimum } from './outcome';
+import { isBelowMinimum, networkReason } from './outcome';
 import { SalesforceApiError } from '../salesforce/errors';
 
 /**
@@ -54,7 +54,7 @@ export function sessionOutcome(product: Product, version: string, err: Salesforc
     return r;
   }
   if (err.kind === 'network') {
-    const text = product.kind === 'mobile' ? message('mobile.networkError') : notice('desktop.networkError', { url: err.url ?? '', reason: err.message });
+    const text = product.kind === 'mobile' ? message('mobile.networkError') : notice('desktop.networkError', { url: err.url ?? '', reason: networkReason(err) });
     return failed('network-error', text);
   }
   if (err.kind === 'authExpired') return failed('session-expired', err.message);

@@ -97,6 +97,7 @@ describe('products/outcome: what each product shows when blocked', () => {
     const desktop = loginFailure(product('connect-for-outlook'), '3.4', error('ECONNREFUSED', 'network'));
     assert.equal(desktop.outcome, 'network-error');
     assert.match(desktop.message!, /^Could not connect to Salesforce at http:\/\/org\.example/);
+    assert.doesNotMatch(desktop.message!, /cannot reach/, 'the URL is named once');
   });
 
   it('bad credentials are login-failed with the org\'s own text, not a refusal by the rule', () => {

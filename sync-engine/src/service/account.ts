@@ -1,0 +1,140 @@
+/**
+ * The signed-in user, as the service holds them: the product's session (for "Add Email"), the password in
+ * memory only (the engine signs in with it; it is never written to disk), the sync engine for their data, and
+ * when it runs. Lost API access re-checks on the engine's slow capped backoff, never hammering the org.
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { Product } from '../products/catalog';
+import { ProductSession } from '../products/product-session';
+import { SyncEngine, ACCESS_RECHECK, EngineDeps } from '../sync/engine';
+import { SyncConfig } from '../sync/config';
+import { EngineStatus } from '../sync/state-store';
+import { SyncScheduler, Timers } from './scheduler';
+import { SettingsStore, SyncSettings } from './settings';
+
+export interface AccountIdentity {
+  product: Product;
+  productVersion: string;
+  /** The org's login URL (an origin). */
+  orgUrl: string;
+  username: string;
+  /** The org's id of the user. */
+  userId: string;
+  /** Names this user's rows and state folder: a digest of org and username. */
+  userKey: string;
+}
+
+export interface AccountDeps {
+  dataDir: string;
+  mailbox: { url: string; token: string } | null;
+  intervalSeconds: number;
+  settings: SettingsStore;
+  timers: Timers;
+  log: (level: 'info' | 'warn' | 'error', text: string) => void;
+  engineDeps?: EngineDeps;
+}
+
+/** The user's key: the same org and username (any case) give the same key. */
+export function userKeyOf(orgUrl: string, username: string): string {
+  return crypto.createHash('sha256').update(`${orgUrl}\n${username.toLowerCase()}`).digest('hex').slice(0, 24);
+}
+
+export class SignedInAccount {
+  engine: SyncEngine | null;
+  readonly scheduler: SyncScheduler;
+  /** Whether the last word from the org (a sync run, an action) was that the user's API access is off. */
+  accessOff = false;
+  /** Why the last run failed outside the engine's own stops (a bug, a full disk), else null. */
+  lastError: string | null = null;
+  private backoffMs = ACCESS_RECHECK.firstMs;
+
+  constructor(readonly identity: AccountIdentity, readonly session: ProductSession, private readonly password: string, private readonly deps: AccountDeps) {
+    this.engine = this.buildEngine(deps.settings.get(identity.userKey));
+    this.scheduler = new SyncScheduler(() => this.runOnce(), deps.timers);
+  }
+
+  /** Start syncing: the first run now, or after one interval. */
+  start(runNow: boolean): void {
+    if (this.engine) this.scheduler.start(runNow ? 0 : this.intervalMs);
+  }
+
+  get intervalMs(): number {
+    return this.deps.intervalSeconds * 1000;
+  }
+
+  engineStatus(): EngineStatus | null {
+    return this.engine?.status() ?? null;
+  }
+
+  settings(): SyncSettings {
+    return this.deps.settings.get(this.identity.userKey);
+  }
+
+  /** Store new settings and rebuild the engine on them, between runs. */
+  async changeSettings(next: SyncSettings): Promise<void> {
+    await this.scheduler.hold(() => {
+      this.deps.settings.put(this.identity.userKey, next);
+      if (!this.engine) return;
+      this.engine.close();
+      this.engine = this.buildEngine(next);
+    });
+  }
+
+  /** The org answered one of our own calls: note whether API access is on, and wake a sync stopped for it. */
+  noteAccess(on: boolean): void {
+    if (!on) {
+      this.accessOff = true;
+      return;
+    }
+    if (!this.accessOff) return;
+    this.accessOff = false;
+    this.backoffMs = ACCESS_RECHECK.firstMs;
+    if (this.engine && !this.scheduler.isPaused) void this.scheduler.runNow();
+  }
+
+  async close(): Promise<void> {
+    await this.scheduler.close();
+    this.engine?.close();
+    this.engine = null;
+  }
+
+  /** One run; resolves with the wait before the next, as the engine's own loop would choose it. */
+  private async runOnce(): Promise<number> {
+    const engine = this.engine;
+    if (!engine) return this.intervalMs;
+    try {
+      const { status } = await engine.runOnce();
+      this.lastError = null;
+      if (status.state === 'stopped' && status.stopReason === 'accessRevoked') {
+        this.accessOff = true;
+        const wait = this.backoffMs;
+        this.backoffMs = Math.min(this.backoffMs * 2, ACCESS_RECHECK.maxMs);
+        return wait;
+      }
+      this.backoffMs = ACCESS_RECHECK.firstMs;
+      if (status.state === 'stopped') return Math.min(this.intervalMs, ACCESS_RECHECK.maxMs);
+      this.accessOff = false;
+      return this.intervalMs;
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.deps.log('error', `sync run failed: ${(err as Error).stack ?? this.lastError}`);
+      return Math.min(this.intervalMs, ACCESS_RECHECK.maxMs);
+    }
+  }
+
+  private buildEngine(objects: SyncSettings): SyncEngine | null {
+    if (!this.deps.mailbox) return null;
+    const config: SyncConfig = {
+      product: this.identity.product.id,
+      productVersion: this.identity.productVersion,
+      org: { loginUrl: this.identity.orgUrl, clientId: this.identity.product.defaultClientId, username: this.identity.username, password: this.password },
+      mailbox: this.deps.mailbox,
+      objects,
+      intervalSeconds: this.deps.intervalSeconds,
+      dataDir: path.join(this.deps.dataDir, 'users', this.identity.userKey),
+      deleteGuard: { maxShare: 0.5 },
+    };
+    return new SyncEngine(config, { log: this.deps.log, ...this.deps.engineDeps });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The service API's one error type: it knows its status and renders itself as `{"error":{"code","message"}}`
+ * (plus `field` when one input is at fault), so routes throw it and the server's error handler sends it.
+ */
+export interface ServiceErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+
+export class ServiceError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    /** Members sent beside `error` (a refused sign-in also carries the product's outcome). */
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+
+  toBody(): ServiceErrorBody & Record<string, unknown> {
+    const error: ServiceErrorBody['error'] = { code: this.code, message: this.message };
+    if (this.field) error.field = this.field;
+    return { ...this.extra, error };
+  }
+}
+
+export const serviceErrors = {
+  missingSecret: () => new ServiceError(401, 'MISSING_SECRET',
+    'This request has no service key. Sign in to Salesforce in the add-in to get one.'),
+  staleSecret: () => new ServiceError(401, 'STALE_SECRET',
+    'The add-in\'s service key is no longer valid (you signed out, or the service was reinstalled). Sign in to Salesforce again.'),
+  signInRequired: () => new ServiceError(401, 'SIGN_IN_REQUIRED',
+    'Sign in to Salesforce again: the service does not keep your password when it restarts.'),
+  originNotAllowed: (origin: string) => new ServiceError(403, 'ORIGIN_NOT_ALLOWED',
+    `Requests from ${origin} are not accepted: only the add-in's own pages may call this service.`),
+  hostNotAllowed: (host: string) => new ServiceError(403, 'HOST_NOT_ALLOWED',
+    `Requests addressed to host "${host}" are not accepted: call the service at 127.0.0.1 or localhost.`),
+  badJson: (detail: string) => new ServiceError(400, 'BAD_JSON', `The request body is not valid JSON: ${detail}`),
+  bodyRequired: () => new ServiceError(400, 'BODY_REQUIRED', 'This request needs a JSON object body.'),
+  unsupportedMediaType: (type: string) => new ServiceError(415, 'UNSUPPORTED_MEDIA_TYPE',
+    `Content-Type "${type}" is not accepted: send application/json.`),
+  bodyTooLarge: (limit: number) => new ServiceError(413, 'BODY_TOO_LARGE', `The request body is larger than ${limit} bytes.`),
+  invalid: (field: string, message: string) => new ServiceError(400, 'INVALID_INPUT', `${field}: ${message}`, field),
+  notFound: (method: string, url: string) => new ServiceError(404, 'NOT_FOUND', `There is no ${method} ${url.split('?')[0]} in the service API.`),
+  syncInProgress: () => new ServiceError(409, 'SYNC_IN_PROGRESS', 'A sync is already running. Try again when it has finished.'),
+  internal: () => new ServiceError(500, 'INTERNAL', 'The sync service hit an unexpected error. The details are in its log.'),
+};

@@ -1,0 +1,11 @@
+/** Status, "sync now", pause and resume, and the last sync report. */
+import { FastifyInstance } from 'fastify';
+import { SyncService } from '../service';
+
+export function registerSyncRoutes(app: FastifyInstance, service: SyncService): void {
+  app.get('/api/status', async () => service.status());
+  app.post('/api/sync-now', async () => service.syncNow());
+  app.post('/api/pause', async () => service.pause());
+  app.post('/api/resume', async () => service.resume());
+  app.get('/api/report', async () => ({ report: service.report() }));
+}

@@ -1,0 +1,126 @@
+/**
+ * The service's HTTP API for the pane: fastify on 127.0.0.1 only (default port 8702). Every answer is JSON;
+ * every error is `{"error":{"code","message"}}`, never a stack trace. Order of checks on each request: the
+ * Host is a loopback name, the Origin is the add-in's (CORS), then the secret (except sign-in and health).
+ */
+import { AddressInfo } from 'node:net';
+import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ServiceError, serviceErrors } from './errors';
+import { DEFAULT_ADDIN_ORIGINS, registerCors } from './cors';
+import { registerHostGuard } from './host-guard';
+import { SyncService, ServiceOptions } from './service';
+import { registerAccountRoutes } from './routes/account';
+import { registerSyncRoutes } from './routes/sync';
+import { registerSettingsRoutes } from './routes/settings';
+import { registerEmailRoutes } from './routes/email';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Answered without the secret (sign-in hands it out). */
+    public?: boolean;
+  }
+}
+
+export const DEFAULT_SERVICE_PORT = 8702;
+/** The one address the service listens on: never another interface. */
+export const SERVICE_HOST = '127.0.0.1';
+/** An email's text is cut to 32,000 characters; the rest of a body is small. */
+const BODY_LIMIT = 1024 * 1024;
+
+export interface ServiceServerOptions extends ServiceOptions {
+  port?: number;
+  /** Origins of the add-in's pages (default https://localhost:3000 and http://localhost:3000). */
+  addinOrigins?: string[];
+}
+
+export interface RunningService {
+  url: string;
+  /** The socket's address (always 127.0.0.1) and port. */
+  address: AddressInfo;
+  service: SyncService;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Build the API over a service (not listening yet). */
+export async function buildServiceApp(service: SyncService, o: { addinOrigins?: string[]; log?: ServiceOptions['log'] } = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: false });
+  const log = o.log ?? (() => undefined);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(serviceErrors.badJson((err as Error).message), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (_req, reply) => {
+    reply.header('Cache-Control', 'no-store');
+  });
+  registerHostGuard(app);
+  registerCors(app, o.addinOrigins ?? DEFAULT_ADDIN_ORIGINS);
+  app.addHook('onRequest', async (req: FastifyRequest) => {
+    if (req.is404 || req.routeOptions.config.public) return;
+    const refused = service.secret.check(req.headers.authorization);
+    if (refused) throw refused;
+  });
+
+  app.setErrorHandler((err: FastifyError | ServiceError, req, reply) => {
+    sendError(reply, toServiceError(err, req, log));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    sendError(reply, serviceErrors.notFound(req.method, req.url));
+  });
+
+  registerAccountRoutes(app, service);
+  registerSyncRoutes(app, service);
+  registerSettingsRoutes(app, service);
+  registerEmailRoutes(app, service);
+  return app;
+}
+
+/** Start the service and its API on 127.0.0.1:port (0 picks a free port). */
+export async function startServiceServer(o: ServiceServerOptions): Promise<RunningService> {
+  const service = new SyncService(o);
+  try {
+    const app = await buildServiceApp(service, o);
+    await app.listen({ port: o.port ?? DEFAULT_SERVICE_PORT, host: SERVICE_HOST });
+    const address = app.server.address() as AddressInfo;
+    return {
+      url: `http://${SERVICE_HOST}:${address.port}`, address, service, app,
+      close: async () => {
+        await app.close();
+        await service.close();
+      },
+    };
+  } catch (err) {
+    await service.close();
+    throw err;
+  }
+}
+
+function sendError(reply: FastifyReply, err: ServiceError): void {
+  void reply.code(err.status).type('application/json; charset=utf-8').send(JSON.stringify(err.toBody()));
+}
+
+/** Any failure as the pane's error: a client's mistake is a 4xx naming it, our own bug a 500 with no internals. */
+function toServiceError(err: FastifyError | ServiceError, req: FastifyRequest, log: NonNullable<ServiceOptions['log']>): ServiceError {
+  if (err instanceof ServiceError) return err;
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return serviceErrors.bodyTooLarge(BODY_LIMIT);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return serviceErrors.unsupportedMediaType(String(req.headers['content-type'] ?? ''));
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return serviceErrors.bodyRequired();
+  }
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return new ServiceError(err.statusCode, 'BAD_REQUEST', err.message);
+  }
+  log('error', `unexpected error on ${req.method} ${req.url.split('?')[0]}: ${err.stack ?? err.message}`);
+  return serviceErrors.internal();
+}

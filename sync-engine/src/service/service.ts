@@ -1,0 +1,231 @@
+/**
+ * The background service behind the pane: its data dir (secret, database, each user's sync state), the
+ * signed-in account, and the operations the routes expose. One account at a time, as Salesforce for Outlook
+ * had one user per Outlook profile.
+ */
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import { signIn as productSignIn, LoginOptionsError } from '../products/login-flow';
+import { message } from '../products/messages';
+import { EngineDeps } from '../sync/engine';
+import { SalesforceApiError } from '../salesforce/errors';
+import { SignedInAccount, userKeyOf } from './account';
+import { AddedEmails } from './added-emails';
+import { AddEmailInput, AddEmailResult, addEmail } from './add-email';
+import { ServiceError, serviceErrors } from './errors';
+import { Timers, realTimers } from './scheduler';
+import { serviceText } from './texts';
+import { RandomBytes, ServiceSecret } from './secret';
+import { ServiceMeta, openServiceDb } from './service-db';
+import { SettingsStore, SyncSettings } from './settings';
+import { SignInInput, refusedSignIn } from './sign-in';
+import { fromSalesforceFailure, accessOffText } from './salesforce-failure';
+import { ServiceStatus, accountStatus, signedOutStatus } from './status';
+import { UnresolvedEmail, UnresolvedItems } from './unresolved';
+
+export interface ServiceOptions {
+  /** Secret, database and per-user sync state (created 0700). */
+  dataDir: string;
+  /** The Graph mailbox the engine syncs with; without one, sign-in and "Add Email" work and sync is off. */
+  mailbox?: { url: string; token: string } | null;
+  /** How often the engine syncs (default 600). */
+  intervalSeconds?: number;
+  /** Start a sync right after sign-in (default true). */
+  syncOnSignIn?: boolean;
+  /** Timeout of each request to the org at sign-in (ms). */
+  loginTimeoutMs?: number;
+  now?: () => Date;
+  random?: RandomBytes;
+  timers?: Timers;
+  log?: (level: 'info' | 'warn' | 'error', text: string) => void;
+  engineDeps?: EngineDeps;
+}
+
+export interface SignedIn {
+  ok: true;
+  secret: string;
+  outcome: 'logged-in';
+  product: { id: string; name: string; version: string };
+  username: string;
+  orgUrl: string;
+}
+
+const LAST_USER = 'signedInUser';
+
+export class SyncService {
+  readonly secret: ServiceSecret;
+  private readonly db: Database.Database;
+  private readonly meta: ServiceMeta;
+  private readonly settingsStore: SettingsStore;
+  private readonly unresolved: UnresolvedItems;
+  private readonly ledger: AddedEmails;
+  private account: SignedInAccount | null = null;
+  /** Sign-ins and sign-outs one after the other. */
+  private accountChange: Promise<unknown> = Promise.resolve();
+  /** "Add Email" of one message at a time: a second click waits for the first and gets its answer. */
+  private readonly adding = new Map<string, Promise<AddEmailResult>>();
+  private readonly now: () => Date;
+  private readonly log: NonNullable<ServiceOptions['log']>;
+
+  constructor(private readonly o: ServiceOptions) {
+    fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(o.dataDir, 0o700);
+    this.secret = ServiceSecret.open(o.dataDir, o.random);
+    this.db = openServiceDb(o.dataDir);
+    this.meta = new ServiceMeta(this.db);
+    this.settingsStore = new SettingsStore(this.db);
+    this.unresolved = new UnresolvedItems(this.db);
+    this.ledger = new AddedEmails(this.db);
+    this.now = o.now ?? (() => new Date());
+    this.log = o.log ?? (() => undefined);
+  }
+
+  /** Sign in as the product; on success the account replaces the current one and its sync starts. */
+  signIn(input: SignInInput): Promise<SignedIn> {
+    const run = this.accountChange.then(() => this.doSignIn(input));
+    this.accountChange = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doSignIn(input: SignInInput): Promise<SignedIn> {
+    let signed;
+    try {
+      signed = await productSignIn(input.product, {
+        version: input.productVersion, username: input.username, password: input.password, loginUrl: input.orgUrl, timeoutMs: this.o.loginTimeoutMs,
+      });
+    } catch (err) {
+      if (err instanceof LoginOptionsError) throw serviceErrors.invalid(err.option === 'version' ? 'productVersion' : err.option, err.message);
+      throw err;
+    }
+    const { result, session } = signed;
+    if (!result.ok) throw refusedSignIn(result, input.product);
+    if (!session?.connection || !session.userId) throw new Error(`${input.product.id} signed in without a REST session`);
+    const userKey = userKeyOf(input.orgUrl, input.username);
+    await this.account?.close();
+    this.account = null;
+    // Another user's pane must not keep working against this user's data.
+    const previous = this.meta.get(LAST_USER);
+    if (previous !== null && previous !== userKey) this.secret.rotate();
+    this.meta.set(LAST_USER, userKey);
+    this.account = new SignedInAccount(
+      { product: input.product, productVersion: input.productVersion, orgUrl: input.orgUrl, username: input.username, userId: session.userId, userKey },
+      session, input.password,
+      {
+        dataDir: this.o.dataDir, mailbox: this.o.mailbox ?? null, intervalSeconds: this.o.intervalSeconds ?? 600,
+        settings: this.settingsStore, timers: this.o.timers ?? realTimers, log: this.log, engineDeps: this.o.engineDeps,
+      },
+    );
+    this.account.start(this.o.syncOnSignIn ?? true);
+    this.log('info', `signed in ${input.username} at ${input.orgUrl} as ${input.product.name} ${input.productVersion}`);
+    return {
+      ok: true, secret: this.secret.value, outcome: 'logged-in',
+      product: { id: input.product.id, name: input.product.name, version: input.productVersion },
+      username: input.username, orgUrl: input.orgUrl,
+    };
+  }
+
+  /** Stop syncing, forget the password and the session, and make every pane's secret stale. */
+  signOut(): Promise<void> {
+    const run = this.accountChange.then(async () => {
+      await this.account?.close();
+      this.account = null;
+      this.meta.set(LAST_USER, null);
+      this.secret.rotate();
+    });
+    this.accountChange = run.catch(() => undefined);
+    return run;
+  }
+
+  status(): ServiceStatus {
+    return this.account ? accountStatus(this.account) : signedOutStatus();
+  }
+
+  /** Run once now and answer the status after it; 409 when a run is already in progress. */
+  async syncNow(): Promise<ServiceStatus> {
+    const a = this.signedIn();
+    if (!a.engine) throw new ServiceError(409, 'NO_MAILBOX', serviceText('noMailbox'));
+    if (!(await a.scheduler.runNow())) throw serviceErrors.syncInProgress();
+    return this.status();
+  }
+
+  pause(): ServiceStatus {
+    this.signedIn().scheduler.pause();
+    return this.status();
+  }
+
+  resume(): ServiceStatus {
+    this.signedIn().scheduler.resume();
+    return this.status();
+  }
+
+  /** The last sync run's report, or null before the first. */
+  report(): unknown {
+    return this.signedIn().engineStatus()?.lastReport ?? null;
+  }
+
+  settings(): SyncSettings {
+    return this.settingsOpen().settings();
+  }
+
+  async changeSettings(change: (current: SyncSettings) => SyncSettings): Promise<SyncSettings> {
+    const a = this.settingsOpen();
+    const next = change(a.settings());
+    await a.changeSettings(next);
+    return next;
+  }
+
+  /** "Add Email to Salesforce" for the open message. */
+  addEmail(input: AddEmailInput): Promise<AddEmailResult> {
+    const a = this.signedIn();
+    const key = `${a.identity.userKey}\n${input.internetMessageId}`;
+    const inFlight = this.adding.get(key);
+    if (inFlight) return inFlight;
+    const run = this.doAddEmail(a, input).finally(() => this.adding.delete(key));
+    this.adding.set(key, run);
+    return run;
+  }
+
+  private async doAddEmail(a: SignedInAccount, input: AddEmailInput): Promise<AddEmailResult> {
+    try {
+      const result = await addEmail({
+        connection: a.session.connection!, userId: a.identity.userId, userKey: a.identity.userKey,
+        ledger: this.ledger, unresolved: this.unresolved, now: this.now,
+      }, input);
+      a.noteAccess(true);
+      return result;
+    } catch (err) {
+      if (!(err instanceof SalesforceApiError)) throw err;
+      if (err.kind === 'accessRevoked') a.noteAccess(false);
+      throw fromSalesforceFailure(a.identity.product, err, 'add this email to Salesforce');
+    }
+  }
+
+  unresolvedItems(): UnresolvedEmail[] {
+    return this.unresolved.list(this.signedIn().identity.userKey);
+  }
+
+  async close(): Promise<void> {
+    await this.accountChange;
+    await this.account?.close();
+    this.account = null;
+    this.db.close();
+  }
+
+  private signedIn(): SignedInAccount {
+    if (!this.account) throw serviceErrors.signInRequired();
+    return this.account;
+  }
+
+  /**
+   * The account, when its settings may be shown: not while API access is off (Salesforce for Outlook's settings
+   * are unavailable then, with its own text; the other products say their sync-stopped text).
+   */
+  private settingsOpen(): SignedInAccount {
+    const a = this.signedIn();
+    if (a.accessOff) {
+      const product = a.identity.product;
+      throw new ServiceError(403, 'SETTINGS_UNAVAILABLE', product.settingsUnavailable ? message(product.settingsUnavailable) : accessOffText(product));
+    }
+    return a;
+  }
+}

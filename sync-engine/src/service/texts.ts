@@ -1,0 +1,10 @@
+/** The service's own texts for the pane (ours: the article quotes nothing for these situations). */
+export const SERVICE_TEXTS = {
+  signedOut: 'Sign in to Salesforce to start syncing.',
+  noMailbox: 'Outlook sync is off: the service was started without a mailbox (--mailbox-url and --mailbox-token).',
+  runFailed: 'The last sync did not finish: {reason}. It will try again at the next sync.',
+} as const;
+
+export function serviceText(key: keyof typeof SERVICE_TEXTS, values: Record<string, string> = {}): string {
+  return SERVICE_TEXTS[key].replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}

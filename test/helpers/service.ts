@@ -1,0 +1,91 @@
+/**
+ * The service for the pane, over real HTTP on loopback, against a local org and a local mailbox: a started
+ * service, and a caller that sends what the pane sends (JSON, the bearer secret, an Origin) and keeps the raw answer.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LocalOrg } from '../../sync-engine/src/local-org';
+import { LocalMailbox } from '../../sync-engine/src/local-mailbox';
+import { startServiceServer, RunningService, ServiceServerOptions } from '../../sync-engine/src/service/server';
+import { startTestOrg, testSeed } from './org';
+import { startTestMailbox, ANN } from './mailbox';
+
+export interface ServiceAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: any;
+}
+
+export interface ServiceCallOptions {
+  body?: unknown;
+  /** A raw body, sent as is with the given or a JSON content type. */
+  raw?: string;
+  secret?: string | null;
+  headers?: Record<string, string>;
+}
+
+export type ServiceCaller = (method: string, path: string, o?: ServiceCallOptions) => Promise<ServiceAnswer>;
+
+/** Call the service as the pane does. */
+export function serviceCaller(running: { url: string }, defaults: { secret?: string | null } = {}): ServiceCaller {
+  return async (method, urlPath, o = {}) => {
+    const headers: Record<string, string> = {};
+    const secret = o.secret === undefined ? defaults.secret : o.secret;
+    if (secret) headers.Authorization = `Bearer ${secret}`;
+    if (o.body !== undefined || o.raw !== undefined) headers['Content-Type'] = 'application/json';
+    Object.assign(headers, o.headers ?? {});
+    const res = await fetch(`${running.url}${urlPath}`, { method, headers, body: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)) });
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, body };
+  };
+}
+
+export interface ServiceWorld {
+  org: LocalOrg;
+  mailbox: LocalMailbox;
+  running: RunningService;
+  dataDir: string;
+  call: ServiceCaller;
+  /** Sign ann in as Salesforce for Outlook (or another desktop product); returns the secret. */
+  signInAnn(product?: string): Promise<string>;
+  /** Stop the service and start it again on the same data dir (a restart: the password is gone). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A local org (test seed), the test mailbox, and the service on a free port with its own data dir. */
+export async function startServiceWorld(o: Partial<ServiceServerOptions> = {}): Promise<ServiceWorld> {
+  const org = await startTestOrg(testSeed());
+  const mailbox = await startTestMailbox();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-service-'));
+  const options: ServiceServerOptions = { dataDir, port: 0, mailbox: { url: mailbox.url, token: ANN.token }, syncOnSignIn: false, ...o };
+  const running = await startServiceServer(options);
+  const world: ServiceWorld = {
+    org, mailbox, running, dataDir,
+    call: (method, urlPath, c) => serviceCaller(world.running)(method, urlPath, c),
+    async signInAnn(product = 'salesforce-for-outlook') {
+      const res = await world.call('POST', '/api/sign-in', { body: { orgUrl: org.url, product, username: 'ann@test.example', password: 'Ann-pass-1' } });
+      if (res.status !== 200) throw new Error(`ann's sign-in: ${res.status} ${res.text}`);
+      return res.body.secret as string;
+    },
+    async restart() {
+      await world.running.close();
+      world.running = await startServiceServer(options);
+    },
+    async close() {
+      await world.running.close();
+      await mailbox.close();
+      await org.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}

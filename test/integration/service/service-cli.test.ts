@@ -1,0 +1,84 @@
+/** `sfo-compat service`: usage errors name the option (exit 2); a started service listens on 127.0.0.1 and says where. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { serviceCommand, registerServiceCommand, ServiceCommandOptions } from '../../../sync-engine/src/cli/service-command';
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s) } };
+}
+
+describe('sfo-compat service', function () {
+  this.timeout(30_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-service-cli-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const opts = (o: Partial<ServiceCommandOptions> = {}): ServiceCommandOptions => ({ port: '0', data: dir, interval: '600', ...o });
+
+  const usage: Array<[string, Partial<ServiceCommandOptions>, NodeJS.ProcessEnv, string]> = [
+    ['a token without a URL', { mailboxToken: 't' }, {}, 'sfo-compat service: --mailbox-token needs --mailbox-url (the mailbox to sync with)\n'],
+    ['a URL without a token', { mailboxUrl: 'http://127.0.0.1:8701' }, {}, "sfo-compat service: --mailbox-url needs --mailbox-token (or SFO_MAILBOX_TOKEN): the mailbox's bearer token\n"],
+    ['a mailbox URL that is not one', { mailboxUrl: 'mailbox', mailboxToken: 't' }, {}, 'sfo-compat service: --mailbox-url: "mailbox" is not a URL: use https://graph.microsoft.com or a local mailbox such as http://127.0.0.1:8701\n'],
+    ['plain http to a remote mailbox', { mailboxUrl: 'http://graph.microsoft.com', mailboxToken: 't' }, {}, 'sfo-compat service: --mailbox-url: "http://graph.microsoft.com" must use https (plain http only for a local mailbox on this machine)\n'],
+    ['a bad origin', { addinOrigin: ['localhost:3000'] }, {}, 'sfo-compat service: --addin-origin: "localhost:3000" is not an http(s) origin such as https://localhost:3000\n'],
+    ['a short interval', { interval: '5' }, {}, 'sfo-compat service: --interval: "5" must be a whole number of seconds, at least 60\n'],
+    ['a bad port', { port: 'http' }, {}, 'sfo-compat service: --port: "http" is not a port number (0-65535)\n'],
+  ];
+  for (const [what, o, env, text] of usage) {
+    it(`usage: ${what}`, async () => {
+      const t = io();
+      assert.equal(await serviceCommand(opts(o), env, t.io, async () => undefined), 2);
+      assert.deepEqual(t.err, [text]);
+    });
+  }
+
+  it('serves on 127.0.0.1 until told to stop, and says where (the token from SFO_MAILBOX_TOKEN)', async () => {
+    const t = io();
+    let stop!: () => void;
+    const until = new Promise<void>((r) => (stop = r));
+    const done = serviceCommand(opts({ mailboxUrl: 'http://127.0.0.1:8701/', addinOrigin: ['https://addin.example:8443/taskpane.html'] }), { SFO_MAILBOX_TOKEN: 'tok' }, t.io, () => until);
+    for (let i = 0; i < 100 && t.out.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const text = t.out.join('');
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+) \(127\.0\.0\.1 only\)/.exec(text)?.[1];
+    assert.ok(url, text);
+    assert.match(text, /add-in origins: https:\/\/addin\.example:8443\n/);
+    assert.match(text, /mailbox: http:\/\/127\.0\.0\.1:8701, syncing every 600s after sign-in/);
+    assert.doesNotMatch(text, /tok/);
+    const health = await fetch(`${url}/api/health`, { headers: { Origin: 'https://addin.example:8443' } });
+    assert.equal(health.status, 200);
+    assert.equal(health.headers.get('access-control-allow-origin'), 'https://addin.example:8443');
+    assert.equal((await fetch(`${url}/api/health`, { headers: { Origin: 'https://localhost:3000' } })).status, 403, 'a configured origin replaces the defaults');
+    stop();
+    assert.equal(await done, 0);
+    assert.ok(fs.existsSync(path.join(dir, 'service-secret')));
+  });
+
+  it('a port in use: exit 2 with what to do', async () => {
+    const t1 = io();
+    let stop!: () => void;
+    const until = new Promise<void>((r) => (stop = r));
+    const first = serviceCommand(opts(), {}, t1.io, () => until);
+    for (let i = 0; i < 100 && t1.out.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const port = /127\.0\.0\.1:(\d+)/.exec(t1.out.join(''))![1];
+    const t2 = io();
+    const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-service-cli-'));
+    assert.equal(await serviceCommand(opts({ port, data: dir2 }), {}, t2.io, async () => undefined), 2);
+    assert.match(t2.err.join(''), new RegExp(`port ${port} is in use \\(is the service already running\\?\\): choose another with --port N`));
+    fs.rmSync(dir2, { recursive: true, force: true });
+    stop();
+    assert.equal(await first, 0);
+  });
+
+  it('registers `service` with its options', () => {
+    const program = new Command('sfo-compat');
+    registerServiceCommand(program, () => undefined);
+    const cmd = program.commands.find((c) => c.name() === 'service')!;
+    assert.deepEqual(cmd.options.map((o) => o.long), ['--port', '--data', '--mailbox-url', '--mailbox-token', '--addin-origin', '--interval']);
+  });
+});
