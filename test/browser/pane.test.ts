@@ -1,0 +1,254 @@
+/**
+ * The task pane in a real browser (Debian's Chromium, driven by playwright-core) against the real service, a
+ * local org and a local mailbox. dist/ is built offline once and served on loopback; Office is a stand-in
+ * injected before the page's scripts, and no request may reach Microsoft's CDN.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { AddressInfo } from 'node:net';
+import axios, { AxiosInstance } from 'axios';
+import webpack from 'webpack';
+import { chromium, BrowserContext, Page } from 'playwright-core';
+import { startServiceWorld, ServiceWorld } from '../helpers/service';
+import { sessionFor } from '../helpers/org';
+import { REPO_ROOT, sharedMessages } from '../helpers/shared';
+import { texts } from '../../addin/taskpane/texts';
+
+/** The little of the DOM that the page functions below use (this program is compiled without lib dom). */
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+declare const localStorage: { setItem(key: string, value: string): void };
+interface Cell { textContent: string | null }
+interface Row { dataset: Record<string, string | undefined>; querySelectorAll(selector: string): Iterable<Cell> }
+
+const CHROMIUM = '/usr/bin/chromium';
+const DIST = path.join(REPO_ROOT, 'dist');
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+/** Office as Outlook gives it to the pane (a plain browser script, run before the page's own). */
+const OFFICE_STAND_IN = path.join(REPO_ROOT, 'test', 'browser', 'office-stand-in.js');
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png' };
+
+/** Build dist/ with office.js served locally (the OFFLINE variant). */
+async function buildDist(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const makeConfig = require(path.join(REPO_ROOT, 'webpack.config.js')) as (env: object, argv: object) => webpack.Configuration;
+  const compiler = webpack(makeConfig({ offline: true }, { mode: 'development' }));
+  await new Promise<void>((resolve, reject) => compiler.run((err, stats) => {
+    compiler.close(() => undefined);
+    if (err) reject(err);
+    else if (stats?.hasErrors()) reject(new Error(stats.toString('errors-only')));
+    else resolve();
+  }));
+}
+
+/** dist/ over http on 127.0.0.1. */
+async function serveDist(): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const file = path.join(DIST, path.normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+    if (!file.startsWith(DIST + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('browser: the task pane against the service', function () {
+  this.timeout(120_000);
+  const messages = sharedMessages();
+  let site: { origin: string; close(): Promise<void> };
+  let w: ServiceWorld;
+  let sf: AxiosInstance;
+  let profileId: string;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  const cdnRequests: string[] = [];
+
+  const paneUrl = (service = w.running.url, extra = '') => `${site.origin}/taskpane.html?service=${encodeURIComponent(service)}${extra}`;
+  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `pane-${name}.png`), fullPage: true });
+
+  /** Wait until the element's text is `expected`; fail with the text it has. */
+  async function expectText(selector: string, expected: string): Promise<void> {
+    const reached = await page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent === t, [selector, expected] as const, { timeout: 15_000 })
+      .then(() => true, () => false);
+    if (!reached) assert.equal(await page.textContent(selector), expected, `text of ${selector}`);
+  }
+  async function setApiEnabled(on: boolean): Promise<void> {
+    const res = await sf.patch(`/sobjects/Profile/${profileId}`, { PermissionsApiEnabled: on });
+    assert.equal(res.status, 204, JSON.stringify(res.data));
+  }
+  async function signIn(username: string, password: string, orgUrl = w.org.url): Promise<void> {
+    await page.fill('#org-url', orgUrl);
+    await page.selectOption('#product', 'salesforce-for-outlook');
+    await page.fill('#username', username);
+    await page.fill('#password', password);
+    // Submitted from the keyboard, as a user without a mouse would.
+    await page.focus('#password');
+    await page.keyboard.press('Enter');
+  }
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await buildDist();
+    site = await serveDist();
+    w = await startServiceWorld({ addinOrigins: [site.origin] });
+    sf = axios.create({ baseURL: `${w.org.url}/services/data/v60.0`, headers: { authorization: `Bearer ${sessionFor(w.org, 'admin@test.example')}` }, validateStatus: () => true });
+    profileId = (await sf.get('/query', { params: { q: "SELECT Id FROM Profile WHERE Name = 'Standard User'" } })).data.records[0].Id;
+    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+    await context.route('**/appsforoffice.microsoft.com/**', (route) => {
+      cdnRequests.push(route.request().url());
+      return route.abort();
+    });
+    // The offline build's office.js would replace the stand-in: serve an empty script in its place.
+    await context.route(`${'**'}/office.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: '/* Office is a stand-in in this test */' }));
+    await context.addInitScript({ path: OFFICE_STAND_IN });
+    page = context.pages()[0] ?? await context.newPage();
+  });
+
+  after(async () => {
+    await context?.close();
+    await w?.close();
+    await site?.close();
+    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('an empty org URL gets a message naming the field', async () => {
+    await page.goto(paneUrl());
+    await page.waitForSelector('#sign-in:not([hidden])');
+    await page.click('#sign-in-button');
+    await expectText('#message', texts.orgUrlMissing);
+    assert.equal(await page.getAttribute('#message', 'aria-live'), 'polite');
+    await shot('empty-org-url');
+  });
+
+  it("a user without API Enabled (bob) sees Salesforce for Outlook's exact sign-in text", async () => {
+    await signIn('bob@test.example', 'Bob-pass-1');
+    await expectText('#message', messages['sfo.login']);
+    assert.equal(await page.isVisible('#sign-in'), true);
+    await shot('blocked-sign-in');
+  });
+
+  it("a wrong password gets the service's message", async () => {
+    await signIn('ann@test.example', 'not-her-password');
+    const direct = await w.call('POST', '/api/sign-in', { body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', username: 'ann@test.example', password: 'not-her-password' } });
+    assert.equal(direct.status, 401);
+    await expectText('#message', direct.body.message || direct.body.error.message);
+    await shot('wrong-password');
+  });
+
+  it('ann signs in and sees the counts per object and side after Sync now', async () => {
+    await signIn('ann@test.example', 'Ann-pass-1');
+    await page.waitForSelector('#status-view:not([hidden])');
+    await page.click('#sync-now');
+    await page.waitForSelector('#counts:not([hidden])');
+    await expectText('#state', 'Idle');
+    const counts = w.running.service.status().counts!;
+    const rows = await page.$$eval('#counts tbody tr', (trs) => (trs as unknown as Row[]).map((tr) => ({
+      object: tr.dataset.object, side: tr.dataset.side,
+      cells: Array.from(tr.querySelectorAll('td')).map((td) => Number(td.textContent)),
+    })));
+    assert.equal(rows.length, 6);
+    for (const r of rows) {
+      const c = (counts as any)[r.side!][r.object!];
+      assert.deepEqual(r.cells, [c.created, c.updated, c.deleted], `${r.object} in ${r.side}`);
+    }
+    assert.ok(rows.some((r) => r.cells.some((n) => n > 0)), 'the first sync changed something');
+    await shot('synced');
+  });
+
+  it('the admin removes API Enabled: Sync now shows sfo.syncStopped exactly, Settings shows sfo.settingsUnavailable', async () => {
+    await setApiEnabled(false);
+    await page.click('#sync-now');
+    await expectText('#stopped-message', messages['sfo.syncStopped']);
+    await expectText('#state', 'Stopped');
+    await shot('sync-stopped');
+    await page.click('#settings-button');
+    await expectText('#message', messages['sfo.settingsUnavailable']);
+    assert.equal(await page.isVisible('#settings'), false);
+    await shot('settings-unavailable');
+  });
+
+  it('API Enabled restored: Sync now brings the state back to idle', async () => {
+    await setApiEnabled(true);
+    await page.click('#sync-now');
+    await expectText('#state', 'Idle');
+    assert.equal(await page.isVisible('#stopped-message'), false);
+    await page.click('#settings-button');
+    await page.waitForSelector('#settings:not([hidden])');
+    assert.equal(await page.inputValue('#contacts-direction'), 'both');
+    await shot('restored-settings');
+  });
+
+  it("Add Email on a message from grace@navy.example creates the Task on Grace's Contact", async () => {
+    await page.click('#add-email');
+    await expectText('#message', texts.addedEmail);
+    const [grace] = (await sf.get('/query', { params: { q: "SELECT Id FROM Contact WHERE Email = 'grace@navy.example'" } })).data.records;
+    const tasks = (await sf.get('/query', { params: { q: `SELECT Subject, Description FROM Task WHERE WhoId = '${grace.Id}'` } })).data.records;
+    assert.deepEqual(tasks.map((t: any) => [t.Subject, t.Description]), [['Email: COBOL', 'See you at the conference.\nGrace']]);
+    await shot('email-added');
+  });
+
+  it('the pane opened by the Add Email button adds the open message by itself, and adding it again makes no second Task', async () => {
+    await page.goto(paneUrl(w.running.url, '&action=add-email'));
+    await expectText('#message', texts.addedEmail);
+    const [grace] = (await sf.get('/query', { params: { q: "SELECT Id FROM Contact WHERE Email = 'grace@navy.example'" } })).data.records;
+    const tasks = (await sf.get('/query', { params: { q: `SELECT Id FROM Task WHERE WhoId = '${grace.Id}'` } })).data.records;
+    assert.equal(tasks.length, 1);
+  });
+
+  it('a secret the service no longer takes sends the pane back to sign in, with a message', async () => {
+    // The key a pane kept from before the service rotated it (another sign-in, a reinstall).
+    await page.evaluate(() => localStorage.setItem('roaming:sfoCompatSecret', JSON.stringify('an-older-secret')));
+    await page.goto(paneUrl());
+    await expectText('#message', texts.staleSecret);
+    await page.waitForSelector('#sign-in:not([hidden])');
+    assert.equal(await page.isVisible('#status-view'), false);
+    await shot('stale-secret');
+  });
+
+  it('outside Outlook the pane says Add Email is unavailable and still shows status', async () => {
+    await page.goto(paneUrl(w.running.url, '&standin=none'));
+    await expectText('#host-note', texts.notInOutlook);
+    assert.equal(await page.isVisible('#add-email'), false);
+    await signIn('ann@test.example', 'Ann-pass-1');
+    await page.waitForSelector('#status-view:not([hidden])');
+    await expectText('#state', 'Idle');
+    await shot('outside-outlook');
+  });
+
+  it('the service down gets a clear message', async () => {
+    const down = `http://127.0.0.1:${await closedPort()}`;
+    await page.goto(paneUrl(down));
+    await page.waitForSelector('#sign-in:not([hidden])');
+    await signIn('ann@test.example', 'Ann-pass-1');
+    await expectText('#message', texts.serviceDown(down));
+    await shot('service-down');
+  });
+
+  it('no request went to the CDN', () => {
+    assert.deepEqual(cdnRequests, []);
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * Builds the Outlook add-in (addin/) into dist/: the task pane, the function file, the support page and icons.
+ * office.js comes from Microsoft's CDN; with OFFLINE=1 (or `--env offline`) it is copied from @microsoft/office-js
+ * into dist/ and loaded from there, so a run without the internet (and the tests) never needs the CDN.
+ */
+const path = require('node:path');
+const HtmlWebpackPlugin = require('html-webpack-plugin');
+const CopyWebpackPlugin = require('copy-webpack-plugin');
+
+const OFFICE_JS_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/office.js';
+
+module.exports = (env = {}, argv = {}) => {
+  const offline = process.env.OFFLINE === '1' || !!env.offline;
+  const production = argv.mode === 'production';
+  const officeJs = offline ? 'office.js' : OFFICE_JS_CDN;
+  const page = (name, chunk) => new HtmlWebpackPlugin({
+    filename: `${name}.html`,
+    template: `./addin/${name}/${name}.html`,
+    chunks: [chunk],
+    templateParameters: { officeJs },
+  });
+  const copies = [{ from: 'addin/assets', to: 'assets' }, { from: 'addin/support.html', to: 'support.html' }, { from: 'addin/taskpane/taskpane.css', to: 'taskpane.css' }];
+  if (offline) copies.push({ from: require.resolve('@microsoft/office-js/dist/office.js'), to: 'office.js' });
+  return {
+    mode: production ? 'production' : 'development',
+    devtool: production ? 'source-map' : 'inline-source-map',
+    entry: { taskpane: './addin/taskpane/taskpane.ts', commands: './addin/commands/commands.ts' },
+    output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', clean: true },
+    resolve: { extensions: ['.ts', '.js'] },
+    module: {
+      rules: [
+        { test: /\.ts$/, loader: 'ts-loader', options: { configFile: path.resolve(__dirname, 'addin/tsconfig.json') }, exclude: /node_modules/ },
+      ],
+    },
+    plugins: [page('taskpane', 'taskpane'), page('commands', 'commands'), new CopyWebpackPlugin({ patterns: copies })],
+    performance: { hints: false },
+  };
+};
