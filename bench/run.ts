@@ -2,6 +2,7 @@
 import { Figure, printTable, writeResults } from './figures';
 import { orgBench } from './org-bench';
 import { impactBench } from './impact-bench';
+import { syncBench } from './sync-bench';
 
 async function main(): Promise<void> {
   const figures: Figure[] = [];
@@ -9,6 +10,8 @@ async function main(): Promise<void> {
   figures.push(...(await orgBench()));
   process.stdout.write('impact report: 10,000 users...\n');
   figures.push(...(await impactBench()));
+  process.stdout.write('sync engine: 10,000 contacts + 5,000 events + 5,000 tasks each way, an idle run, 100,000 contacts...\n');
+  figures.push(...(await syncBench()));
   printTable(figures);
   writeResults(figures);
   process.stdout.write('written to bench/results.json\n');

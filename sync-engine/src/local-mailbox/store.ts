@@ -93,6 +93,7 @@ export class MailboxStore {
         seq INTEGER PRIMARY KEY, mailbox INTEGER NOT NULL, scope TEXT NOT NULL, item_id TEXT NOT NULL,
         op TEXT NOT NULL, before TEXT, at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS changes_scope ON changes (mailbox, scope, seq);
+      CREATE INDEX IF NOT EXISTS changes_mailbox ON changes (mailbox, seq);
     `);
     if (!this.getMeta('tokenSecret')) this.setMeta('tokenSecret', crypto.randomBytes(32).toString('base64'));
   }
@@ -167,6 +168,7 @@ export class MailboxStore {
     this.setMeta('changeSeq', String(seq));
     this.db.prepare(`INSERT INTO changes (seq, mailbox, scope, item_id, op, before, at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
       .run(seq, mailbox, scope, itemId, op, before === null || before === undefined ? null : JSON.stringify(before), this.now());
+    // The (mailbox, seq) index keeps finding the cut an index walk rather than a sort of the whole log.
     const cut = this.db.prepare(`SELECT seq FROM changes WHERE mailbox = ? ORDER BY seq DESC LIMIT 1 OFFSET ?`).get(mailbox, this.changeLogLimit) as { seq: number } | undefined;
     if (cut) {
       this.db.prepare(`DELETE FROM changes WHERE mailbox = ? AND seq <= ?`).run(mailbox, cut.seq);

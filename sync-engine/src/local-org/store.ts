@@ -92,6 +92,10 @@ export class OrgStore {
         if ((f.externalId || f.type === 'email') && f.name !== 'Id') {
           this.db.exec(`CREATE INDEX IF NOT EXISTS ${tableName(obj)}_${f.name} ON ${tableName(obj)} (${quoteIdent(f.name)})`);
         }
+        // Upserts match external ids case-insensitively, as Salesforce does: index that expression.
+        if (f.externalId) {
+          this.db.exec(`CREATE INDEX IF NOT EXISTS ${tableName(obj)}_${f.name}_lower ON ${tableName(obj)} (lower(${quoteIdent(f.name)}))`);
+        }
       }
     }
     this.db.exec(`CREATE INDEX IF NOT EXISTS psa_assignee ON ${tableName(findSObject('PermissionSetAssignment')!)} ("AssigneeId")`);

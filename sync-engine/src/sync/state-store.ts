@@ -75,20 +75,32 @@ export class StateStore {
     `);
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, prepared once: each preparation holds native memory until it is collected. */
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
 
   checkpoint(side: SideName, object: SyncObject): string | null {
-    const r = this.db.prepare(`SELECT value FROM checkpoints WHERE side = ? AND object = ?`).get(side, object) as { value: string } | undefined;
+    const r = this.stmt(`SELECT value FROM checkpoints WHERE side = ? AND object = ?`).get(side, object) as { value: string } | undefined;
     return r?.value ?? null;
   }
 
   /** Store what a side reported and move its checkpoint, in one transaction. Later reads of a record replace earlier ones. */
   storeChanges(side: SideName, object: SyncObject, changes: SideChange[], checkpoint: string): void {
-    const put = this.db.prepare(`INSERT INTO inbox (side, object, id, change) VALUES (?, ?, ?, ?)
+    const put = this.stmt(`INSERT INTO inbox (side, object, id, change) VALUES (?, ?, ?, ?)
       ON CONFLICT(side, object, id) DO UPDATE SET change = excluded.change`);
-    const cp = this.db.prepare(`INSERT INTO checkpoints (side, object, value) VALUES (?, ?, ?)
+    const cp = this.stmt(`INSERT INTO checkpoints (side, object, value) VALUES (?, ?, ?)
       ON CONFLICT(side, object) DO UPDATE SET value = excluded.value`);
     this.transaction(() => {
       for (const c of changes) put.run(side, object, c.id, JSON.stringify(c));
@@ -98,11 +110,11 @@ export class StateStore {
 
   /** Forget a side's checkpoint (the side lost it: the next read lists everything). */
   resetCheckpoint(side: SideName, object: SyncObject): void {
-    this.db.prepare(`DELETE FROM checkpoints WHERE side = ? AND object = ?`).run(side, object);
+    this.stmt(`DELETE FROM checkpoints WHERE side = ? AND object = ?`).run(side, object);
   }
 
   inbox(object: SyncObject): InboxEntry[] {
-    const rows = this.db.prepare(`SELECT side, change FROM inbox WHERE object = ?`).all(object) as Array<{ side: SideName; change: string }>;
+    const rows = this.stmt(`SELECT side, change FROM inbox WHERE object = ?`).all(object) as Array<{ side: SideName; change: string }>;
     return rows.map((r) => ({ side: r.side, object, change: JSON.parse(r.change) as SideChange }));
   }
 
@@ -115,12 +127,12 @@ export class StateStore {
    * queued is not created at all. Only creates never sent are touched: one that was may have reached the side.
    */
   commitPlan(object: SyncObject, planned: InboxEntry[], writes: Array<Omit<QueuedWrite, 'seq' | 'attempts'>>, linkUpdates: Link[], linkDeletes: string[]): void {
-    const del = this.db.prepare(`DELETE FROM inbox WHERE side = ? AND object = ? AND id = ?`);
-    const add = this.db.prepare(`INSERT INTO outbox (object, target, request, source_id, hash) VALUES (?, ?, ?, ?, ?)`);
-    const queuedCreate = this.db.prepare(`SELECT seq FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND attempts = 0
+    const del = this.stmt(`DELETE FROM inbox WHERE side = ? AND object = ? AND id = ?`);
+    const add = this.stmt(`INSERT INTO outbox (object, target, request, source_id, hash) VALUES (?, ?, ?, ?, ?)`);
+    const queuedCreate = this.stmt(`SELECT seq FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND attempts = 0
       AND json_extract(request, '$.kind') = 'create' ORDER BY seq LIMIT 1`);
-    const replace = this.db.prepare(`UPDATE outbox SET request = ?, hash = ? WHERE seq = ?`);
-    const dropCreate = this.db.prepare(`DELETE FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND attempts = 0
+    const replace = this.stmt(`UPDATE outbox SET request = ?, hash = ? WHERE seq = ?`);
+    const dropCreate = this.stmt(`DELETE FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND attempts = 0
       AND json_extract(request, '$.kind') = 'create'`);
     this.transaction(() => {
       for (const e of planned) {
@@ -139,8 +151,8 @@ export class StateStore {
 
   outbox(object: SyncObject, target?: SideName): QueuedWrite[] {
     const rows = (target
-      ? this.db.prepare(`SELECT * FROM outbox WHERE object = ? AND target = ? ORDER BY seq`).all(object, target)
-      : this.db.prepare(`SELECT * FROM outbox WHERE object = ? ORDER BY seq`).all(object)) as Array<Record<string, unknown>>;
+      ? this.stmt(`SELECT * FROM outbox WHERE object = ? AND target = ? ORDER BY seq`).all(object, target)
+      : this.stmt(`SELECT * FROM outbox WHERE object = ? ORDER BY seq`).all(object)) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       seq: r.seq as number,
       object,
@@ -153,18 +165,18 @@ export class StateStore {
   }
 
   pendingCount(): number {
-    return (this.db.prepare(`SELECT (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM inbox) AS n`).get() as { n: number }).n;
+    return (this.stmt(`SELECT (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM inbox) AS n`).get() as { n: number }).n;
   }
 
   /** Mark writes as attempted before sending them, so a retry after a crash knows to match instead of create. */
   markAttempted(seqs: number[]): void {
-    const stmt = this.db.prepare(`UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?`);
+    const stmt = this.stmt(`UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?`);
     this.transaction(() => seqs.forEach((s) => stmt.run(s)));
   }
 
   /** Record confirmed writes: drop them from the outbox and update links, in one transaction. */
   completeWrites(done: number[], linkUpdates: Link[], linkDeletes: Array<{ object: SyncObject; sfId: string }>): void {
-    const del = this.db.prepare(`DELETE FROM outbox WHERE seq = ?`);
+    const del = this.stmt(`DELETE FROM outbox WHERE seq = ?`);
     this.transaction(() => {
       for (const s of done) del.run(s);
       for (const l of linkUpdates) this.putLink(l);
@@ -173,33 +185,33 @@ export class StateStore {
   }
 
   linkBySf(object: SyncObject, sfId: string): Link | undefined {
-    return toLink(this.db.prepare(`SELECT * FROM links WHERE object = ? AND sf_id = ?`).get(object, sfId));
+    return toLink(this.stmt(`SELECT * FROM links WHERE object = ? AND sf_id = ?`).get(object, sfId));
   }
 
   linkByOl(object: SyncObject, olId: string): Link | undefined {
-    return toLink(this.db.prepare(`SELECT * FROM links WHERE object = ? AND ol_id = ?`).get(object, olId));
+    return toLink(this.stmt(`SELECT * FROM links WHERE object = ? AND ol_id = ?`).get(object, olId));
   }
 
   links(object: SyncObject): Link[] {
-    return (this.db.prepare(`SELECT * FROM links WHERE object = ?`).all(object) as unknown[]).map((r) => toLink(r)!);
+    return (this.stmt(`SELECT * FROM links WHERE object = ?`).all(object) as unknown[]).map((r) => toLink(r)!);
   }
 
   linkCount(object: SyncObject): number {
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM links WHERE object = ?`).get(object) as { n: number }).n;
+    return (this.stmt(`SELECT COUNT(*) AS n FROM links WHERE object = ?`).get(object) as { n: number }).n;
   }
 
   putLink(l: Link): void {
-    this.db.prepare(`DELETE FROM links WHERE object = ? AND (sf_id = ? OR ol_id = ?)`).run(l.object, l.sfId, l.olId);
-    this.db.prepare(`INSERT INTO links (object, sf_id, ol_id, sf_version, ol_version, hash) VALUES (?, ?, ?, ?, ?, ?)`)
+    this.stmt(`DELETE FROM links WHERE object = ? AND (sf_id = ? OR ol_id = ?)`).run(l.object, l.sfId, l.olId);
+    this.stmt(`INSERT INTO links (object, sf_id, ol_id, sf_version, ol_version, hash) VALUES (?, ?, ?, ?, ?, ?)`)
       .run(l.object, l.sfId, l.olId, l.sfVersion, l.olVersion, l.hash);
   }
 
   deleteLinkBySf(object: SyncObject, sfId: string): void {
-    this.db.prepare(`DELETE FROM links WHERE object = ? AND sf_id = ?`).run(object, sfId);
+    this.stmt(`DELETE FROM links WHERE object = ? AND sf_id = ?`).run(object, sfId);
   }
 
   status(): EngineStatus {
-    const get = (k: string) => (this.db.prepare(`SELECT value FROM status WHERE key = ?`).get(k) as { value: string | null } | undefined)?.value ?? null;
+    const get = (k: string) => (this.stmt(`SELECT value FROM status WHERE key = ?`).get(k) as { value: string | null } | undefined)?.value ?? null;
     const report = get('lastReport');
     let state = (get('state') as EngineState | null) ?? 'idle';
     // A process killed mid-run leaves 'syncing' behind; it is syncing only while that process lives.
@@ -217,11 +229,11 @@ export class StateStore {
   /** Mark a run in progress by this process. */
   markSyncing(): void {
     this.setStatus({ state: 'syncing' });
-    this.db.prepare(`INSERT INTO status (key, value) VALUES ('syncPid', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(process.pid));
+    this.stmt(`INSERT INTO status (key, value) VALUES ('syncPid', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(process.pid));
   }
 
   setStatus(s: Partial<Omit<EngineStatus, 'lastReport'>> & { lastReport?: unknown }): void {
-    const put = this.db.prepare(`INSERT INTO status (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+    const put = this.stmt(`INSERT INTO status (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
     this.transaction(() => {
       for (const [k, v] of Object.entries(s)) {
         if (v === undefined) continue;

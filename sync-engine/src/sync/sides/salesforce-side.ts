@@ -3,6 +3,7 @@
  * (queryAll, so deletes show as IsDeleted), pages at 2,000, writes in sObject Collections of 200.
  * Lost API access, throttling and an unreachable org stop the run (SyncStop); record errors are values.
  */
+import crypto from 'node:crypto';
 import { Connection } from '../../salesforce/connection';
 import { queryPages, soqlString } from '../../salesforce/query';
 import { createRecords, deleteRecords, updateRecords, upsertRecords, SaveResult } from '../../salesforce/collections';
@@ -23,6 +24,15 @@ export interface SalesforceSideOptions {
 
 /** The external id field that makes creates from Outlook idempotent across crashes. */
 const EXTERNAL_ID = 'OutlookId__c';
+
+/**
+ * The external id value for an Outlook id. Salesforce matches external ids regardless of letter case while Graph
+ * ids are case-sensitive, so two Outlook ids differing only in case would upsert into one record (a lost record,
+ * found by the benchmark): store a case-safe digest instead of the raw id.
+ */
+export function outlookExternalId(outlookId: string): string {
+  return crypto.createHash('sha256').update(outlookId).digest('hex');
+}
 
 export class SalesforceSide implements Side {
   readonly name = 'salesforce' as const;
@@ -88,7 +98,7 @@ export class SalesforceSide implements Side {
     const deletes = requests.filter((r) => r.kind === 'delete');
     if (creates.length) {
       // Upsert on the Outlook id: a create retried after a crash finds the record it made instead of making another.
-      const rows = creates.map((r) => ({ ...toSalesforce(object, r.data!), OwnerId: this.o.userId, [EXTERNAL_ID]: r.sourceId ?? null }));
+      const rows = creates.map((r) => ({ ...toSalesforce(object, r.data!), OwnerId: this.o.userId, [EXTERNAL_ID]: r.sourceId ? outlookExternalId(r.sourceId) : null }));
       const withKey = creates.every((r) => r.sourceId);
       const results = await this.collections(withKey ? upsertRecords(this.o.connection, type, EXTERNAL_ID, rows) : createRecords(this.o.connection, type, rows), rows.length);
       collect(out, creates, results);
