@@ -48,7 +48,7 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
     // is read: a create that reached a side before a crash is matched and linked now, so the reads below see it
     // as the echo of our own write, not as a new record to copy back (a duplicate on the other side). Writes
     // never attempted cannot have reached a side; they wait for the send phase.
-    if (!o.dryRun) done = await sendAll(objects, sides, store, report, done, o, (w) => w.attempts > 0);
+    if (!o.dryRun) done = await sendAll(objects, sides, store, report, done, o, true);
     for (const object of objects) {
       for (const side of [sides.salesforce, sides.outlook]) {
         const batch = await side.changesSince(object, store.checkpoint(side.name, object));
@@ -87,21 +87,23 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
 
 /** Send what is queued (all of it, or what `which` picks), object by object, Salesforce first; returns the progress count. */
 async function sendAll(objects: SyncObject[], sides: Record<SideName, Side>, store: StateStore, report: SyncReport, done: number, o: RunOptions,
-  which: (w: QueuedWrite) => boolean = () => true): Promise<number> {
-  const total = done + objects.reduce((n, obj) => n + store.outbox(obj).filter(which).length, 0);
+  attemptedOnly = false): Promise<number> {
+  const total = done + objects.reduce((n, obj) => n + store.outboxCount(obj, attemptedOnly), 0);
   for (const object of objects) {
     for (const target of ['salesforce', 'outlook'] as SideName[]) {
-      done = await sendQueued(object, target, sides[target], store, report, done, total, o, which);
+      done = await sendQueued(object, target, sides[target], store, report, done, total, o, attemptedOnly);
     }
   }
   return done;
 }
 
 async function sendQueued(object: SyncObject, target: SideName, side: Side, store: StateStore, report: SyncReport, done: number, total: number, o: RunOptions,
-  which: (w: QueuedWrite) => boolean): Promise<number> {
-  const queued = store.outbox(object, target).filter(which);
-  for (let i = 0; i < queued.length; i += WRITE_BATCH[target]) {
-    const batch = queued.slice(i, i + WRITE_BATCH[target]);
+  attemptedOnly: boolean): Promise<number> {
+  // One batch at a time from the queue: a retryable failure stays queued behind `after` for the next run.
+  for (let after = 0; ;) {
+    const batch = store.outboxBatch(object, target, after, WRITE_BATCH[target], attemptedOnly);
+    if (batch.length === 0) break;
+    after = batch[batch.length - 1].seq;
     const requests: QueuedWrite[] = [];
     const claimed = new Set<string>();
     for (const w of batch) requests.push(await resolveRetriedCreate(w, side, store, claimed));

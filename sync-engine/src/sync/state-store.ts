@@ -153,15 +153,18 @@ export class StateStore {
     const rows = (target
       ? this.stmt(`SELECT * FROM outbox WHERE object = ? AND target = ? ORDER BY seq`).all(object, target)
       : this.stmt(`SELECT * FROM outbox WHERE object = ? ORDER BY seq`).all(object)) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      seq: r.seq as number,
-      object,
-      target: r.target as SideName,
-      request: JSON.parse(r.request as string) as WriteRequest,
-      sourceId: (r.source_id as string | null) ?? null,
-      hash: (r.hash as string | null) ?? null,
-      attempts: r.attempts as number,
-    }));
+    return rows.map((r) => toQueuedWrite(object, r));
+  }
+
+  /** The next queued writes after a sequence number, so a large queue is sent without loading it whole. */
+  outboxBatch(object: SyncObject, target: SideName, afterSeq: number, limit: number, attemptedOnly = false): QueuedWrite[] {
+    const rows = this.stmt(`SELECT * FROM outbox WHERE object = ? AND target = ? AND seq > ? AND (? = 0 OR attempts > 0) ORDER BY seq LIMIT ?`)
+      .all(object, target, afterSeq, attemptedOnly ? 1 : 0, limit) as Array<Record<string, unknown>>;
+    return rows.map((r) => toQueuedWrite(object, r));
+  }
+
+  outboxCount(object: SyncObject, attemptedOnly = false): number {
+    return (this.stmt(`SELECT COUNT(*) AS n FROM outbox WHERE object = ? AND (? = 0 OR attempts > 0)`).get(object, attemptedOnly ? 1 : 0) as { n: number }).n;
   }
 
   pendingCount(): number {
@@ -270,4 +273,16 @@ function processAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+function toQueuedWrite(object: SyncObject, r: Record<string, unknown>): QueuedWrite {
+  return {
+    seq: r.seq as number,
+    object,
+    target: r.target as SideName,
+    request: JSON.parse(r.request as string) as WriteRequest,
+    sourceId: (r.source_id as string | null) ?? null,
+    hash: (r.hash as string | null) ?? null,
+    attempts: r.attempts as number,
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { GraphMailbox } from '../../graph/mailbox-client';
 import { GraphApiError } from '../../graph/errors';
+import { DeltaPage } from '../../graph/paging';
 import { SyncObject } from '../config';
 import { ChangeBatch, Canonical, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
 import { fromOutlook, toOutlook } from '../mappers/outlook-records';
@@ -46,19 +47,25 @@ export class OutlookSide implements Side {
       const saved = parseEventCheckpoint(checkpoint);
       link = saved && this.now() - saved.since < EVENT_WINDOW_RENEW_MS ? saved.link : undefined;
     }
-    const round = object === 'contacts' ? await this.mailbox.contacts.delta(link)
-      : object === 'events' ? await this.mailbox.events.delta(link)
-        : await this.mailbox.tasks.delta(link);
+    // Map each page as it arrives: a first round of 100,000 contacts never sits in memory as raw Graph items.
+    const pages: AsyncGenerator<DeltaPage<Record<string, unknown>>, string> = object === 'contacts' ? this.mailbox.contacts.deltaPages(link)
+      : object === 'events' ? this.mailbox.events.deltaPages(link)
+        : this.mailbox.tasks.deltaPages(link);
     const changes: SideChange[] = [];
-    for (const item of round.changed as Array<Record<string, unknown>>) {
-      // A series master is not an occurrence: its occurrences and exceptions come as their own items.
-      if (object === 'events' && (item.type === 'seriesMaster' || item.isCancelled === true)) continue;
-      changes.push({ id: String(item.id), version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''), deleted: false, data: fromOutlook(object, item) });
+    let next = await pages.next();
+    while (!next.done) {
+      for (const item of next.value.changed) {
+        // A series master is not an occurrence: its occurrences and exceptions come as their own items.
+        if (object === 'events' && (item.type === 'seriesMaster' || item.isCancelled === true)) continue;
+        changes.push({ id: String(item.id), version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''), deleted: false, data: fromOutlook(object, item) });
+      }
+      for (const r of next.value.removed) changes.push({ id: r.id, deleted: true });
+      next = await pages.next();
     }
-    for (const r of round.removed) changes.push({ id: r.id, deleted: true });
-    if (object !== 'events') return { changes, checkpoint: round.deltaLink, complete: checkpoint === null };
+    const deltaLink = next.value;
+    if (object !== 'events') return { changes, checkpoint: deltaLink, complete: checkpoint === null };
     const since = link && checkpoint ? parseEventCheckpoint(checkpoint)!.since : this.now();
-    return { changes, checkpoint: JSON.stringify({ link: round.deltaLink, since }), complete: !link };
+    return { changes, checkpoint: JSON.stringify({ link: deltaLink, since }), complete: !link };
   }
 
   async write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]> {
