@@ -16,3 +16,10 @@ export function sharedMessages(): Record<string, string> {
   const raw = JSON.parse(fs.readFileSync(path.join(SHARED, 'spec', 'messages.json'), 'utf8')) as { messages: Record<string, { text: string }> };
   return Object.fromEntries(Object.entries(raw.messages).map(([k, v]) => [k, v.text]));
 }
+
+/** A message's exact text from spec/messages.json, with `{placeholders}` filled in. */
+export function specText(key: string, values: Record<string, string> = {}): string {
+  const text = sharedMessages()[key];
+  if (text === undefined) throw new Error(`no message "${key}" in spec/messages.json`);
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}

@@ -1,22 +1,12 @@
 /** The matrix runner in process: every scenario from real logins, and a few rows checked against the article's texts. */
+import { specText } from '../helpers/shared';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { runMatrix, runScenario, MatrixRow } from '../../sync-engine/src/matrix/runner';
 import { SCENARIOS, findScenario } from '../../sync-engine/src/matrix/scenarios';
 import { formatMatrix } from '../../sync-engine/src/matrix/format';
 import { PRODUCTS } from '../../sync-engine/src/products/catalog';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
-const SPEC = JSON.parse(fs.readFileSync(path.join(repoRoot(), '..', 'shared', 'spec', 'messages.json'), 'utf8')) as {
-  messages: Record<string, { text: string }>;
-};
-const text = (key: string, values: Record<string, string> = {}) =>
-  SPEC.messages[key].text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+const text = specText;
 
 const pick = (rows: MatrixRow[], scenario: string, product: string) => {
   const row = rows.find((r) => r.scenario === scenario && r.product === product);

@@ -3,9 +3,8 @@
  * product over real HTTP against a local org seeded as the row says, and asserting the exact texts of
  * shared/spec/messages.json.
  */
+import { specText } from '../helpers/shared';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { startLocalOrg, LocalOrg } from '../../sync-engine/src/local-org';
 import { PRODUCTS, ProductId } from '../../sync-engine/src/products/catalog';
 import { loginAs, signIn, LoginOptions } from '../../sync-engine/src/products/login-flow';
@@ -17,17 +16,7 @@ import { scenarioSeed, MATRIX_USER, MATRIX_ADMIN, MATRIX_PROFILE, API_PERMISSION
 import { adminConnection, removeApiFromProfile, unassignPermissionSet } from '../../sync-engine/src/matrix/admin';
 import { closedPort } from '../unit/salesforce/fake-server';
 
-/** The repository's root, found from wherever the compiled test runs. */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
-const SPEC = JSON.parse(fs.readFileSync(path.join(repoRoot(), '..', 'shared', 'spec', 'messages.json'), 'utf8')) as {
-  messages: Record<string, { text: string }>;
-};
-const text = (key: string, values: Record<string, string> = {}) =>
-  SPEC.messages[key].text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+const text = specText;
 
 const ALL = PRODUCTS.map((p) => p.id);
 const DESKTOP: ProductId[] = ['salesforce-for-outlook', 'connect-for-outlook', 'connect-for-office'];

@@ -3,6 +3,7 @@
  * with Graph's wire formats, the bearer token checked and the throttle switch applied on every request.
  * Paths are matched without regard to case, as Graph does (`contactfolders` = `contactFolders`).
  */
+import { addJsonBodyParser } from '../common/json-body';
 import crypto from 'node:crypto';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MailboxContext } from './context';
@@ -31,15 +32,7 @@ export async function buildMailboxServer(ctx: MailboxContext, tls?: TlsMaterial)
 
   // JSON only: any other body is a 415, an unreadable one Graph's 400.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(graphErrors.badJson(), undefined);
-    }
-  });
+  addJsonBodyParser(app, () => graphErrors.badJson());
 
   app.addHook('onRequest', async (req, reply) => {
     const requestId = crypto.randomUUID();

@@ -2,6 +2,7 @@
  * The embedded Salesforce-compatible org: one fastify app serving SOAP login, OAuth 2.0 and the REST data
  * API with Salesforce's wire formats, the access rule applied on login and on every data request.
  */
+import { addJsonBodyParser } from '../common/json-body';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import { OrgContext } from './context';
@@ -24,15 +25,7 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   await app.register(formbody, { bodyLimit: ctx.options.bodyLimit });
 
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(restErrors.jsonParser(describeJsonError(text, err as Error)), undefined);
-    }
-  });
+  addJsonBodyParser(app, (text, err) => restErrors.jsonParser(describeJsonError(text, err)));
   for (const type of ['text/xml', 'application/xml', 'application/soap+xml']) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
   }

@@ -3,6 +3,7 @@
  * every error is `{"error":{"code","message"}}`, never a stack trace. Order of checks on each request: the
  * Host is a loopback name, the Origin is the add-in's (CORS), then the secret (except sign-in and health).
  */
+import { addJsonBodyParser } from '../common/json-body';
 import { AddressInfo } from 'node:net';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError, serviceErrors } from './errors';
@@ -48,15 +49,7 @@ export async function buildServiceApp(service: SyncService, o: { addinOrigins?: 
   const log = o.log ?? (() => undefined);
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(serviceErrors.badJson((err as Error).message), undefined);
-    }
-  });
+  addJsonBodyParser(app, (_text, err) => serviceErrors.badJson(err.message));
 
   app.addHook('onRequest', async (_req, reply) => {
     reply.header('Cache-Control', 'no-store');
