@@ -39,12 +39,10 @@ export class SyncEngine {
   private salesforce: SalesforceSide | null = null;
   private readonly outlook: OutlookSide;
   private readonly now: () => Date;
-  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(readonly config: SyncConfig, private readonly deps: EngineDeps = {}) {
     this.store = new StateStore(config.dataDir);
     this.now = deps.now ?? (() => new Date());
-    this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const nowMs = () => this.now().getTime();
     this.outlook = new OutlookSide(new GraphMailbox({ baseUrl: config.mailbox.url, token: config.mailbox.token, userAgent: 'sfo-compat-sync', now: nowMs, eventWindow }), nowMs);
   }
@@ -88,15 +86,38 @@ export class SyncEngine {
       o.onRun?.(run);
       if (run.status.state === 'stopped' && run.status.stopReason === 'accessRevoked') {
         while (!signal.aborted) {
-          await this.sleep(backoff);
+          await this.sleepUnless(backoff, signal);
           backoff = Math.min(backoff * 2, ACCESS_RECHECK.maxMs);
           if (await this.accessBack()) break;
         }
         backoff = ACCESS_RECHECK.firstMs;
         continue;
       }
-      await this.sleep(run.status.state === 'stopped' ? Math.min(this.config.intervalSeconds * 1000, ACCESS_RECHECK.maxMs) : this.config.intervalSeconds * 1000);
+      await this.sleepUnless(run.status.state === 'stopped' ? Math.min(this.config.intervalSeconds * 1000, ACCESS_RECHECK.maxMs) : this.config.intervalSeconds * 1000, signal);
     }
+  }
+
+  /** Sleep, but wake as soon as the signal aborts (Ctrl+C must not wait for the next interval). */
+  private sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.resolve();
+    if (this.deps.sleep) {
+      return new Promise<void>((resolve) => {
+        signal.addEventListener('abort', () => resolve(), { once: true });
+        void this.deps.sleep!(ms).then(() => resolve());
+      });
+    }
+    // The real timer is cleared on abort, so no pending timer keeps a stopping process alive.
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** One cheap request: the product's next call on the kept session, or a new sign-in when there is none. */
