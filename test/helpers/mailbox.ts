@@ -1,4 +1,5 @@
 /** Start throwaway local mailboxes for tests, and call them over real HTTP on loopback. */
+import { fetchJson } from './loopback';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,15 +50,7 @@ export function graphCaller(mb: LocalMailbox, token: string | null = ANN.token) 
     const headers: Record<string, string> = { ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) };
     if (o.body !== undefined) headers['Content-Type'] = 'application/json';
     Object.assign(headers, o.headers ?? {});
-    const res = await fetch(url, { method, headers, body: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)) });
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, body };
+    return fetchJson(url, { method, headers, body: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)) });
   };
 }
 

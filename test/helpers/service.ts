@@ -2,6 +2,7 @@
  * The service for the pane, over real HTTP on loopback, against a local org and a local mailbox: a started
  * service, and a caller that sends what the pane sends (JSON, the bearer secret, an Origin) and keeps the raw answer.
  */
+import { fetchJson } from './loopback';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,15 +37,7 @@ export function serviceCaller(running: { url: string }, defaults: { secret?: str
     if (secret) headers.Authorization = `Bearer ${secret}`;
     if (o.body !== undefined || o.raw !== undefined) headers['Content-Type'] = 'application/json';
     Object.assign(headers, o.headers ?? {});
-    const res = await fetch(`${running.url}${urlPath}`, { method, headers, body: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)) });
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, body };
+    return fetchJson(`${running.url}${urlPath}`, { method, headers, body: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)) });
   };
 }
 

@@ -1,6 +1,6 @@
 /** A tiny Graph stand-in for the mailbox client's unit tests: real HTTP on 127.0.0.1, each request answered by a handler and recorded. */
 import http from 'node:http';
-import { AddressInfo, Socket } from 'node:net';
+import { closedPort, listenOnLoopback } from '../../helpers/loopback';
 
 export interface Seen {
   method: string;
@@ -35,7 +35,6 @@ export function graphError(code: string, message: string, requestId = 'req-1'): 
 
 export async function fakeGraph(handler: (req: Seen, n: number, origin: string) => Answer | Promise<Answer>): Promise<FakeGraph> {
   const seen: Seen[] = [];
-  const sockets = new Set<Socket>();
   let origin = '';
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -54,31 +53,12 @@ export async function fakeGraph(handler: (req: Seen, n: number, origin: string) 
       res.writeHead(a.status ?? 200, headers).end(body);
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
-  return {
-    url: origin,
-    seen,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
-  };
+  const listening = await listenOnLoopback(server);
+  origin = listening.url;
+  return { url: origin, seen, close: listening.close };
 }
 
-/** A port nothing listens on. */
-export async function closedPort(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
+export { closedPort };
 
 /** Retry options that never wait: every wait is recorded instead. */
 export function instantRetry(now = Date.parse('2026-06-01T12:00:00Z')): { waits: number[]; retry: { sleep: (ms: number) => Promise<void>; random: () => number; now: () => number } } {

@@ -1,6 +1,6 @@
 /** A tiny HTTP server for the org client's unit tests: each request answered by a handler, every request recorded. */
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { closedPort, listenOnLoopback } from '../../helpers/loopback';
 
 export interface Seen {
   method: string;
@@ -25,7 +25,6 @@ export interface FakeServer {
 
 export async function fakeServer(handler: (req: Seen, n: number) => Answer | Promise<Answer>): Promise<FakeServer> {
   const seen: Seen[] = [];
-  const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -39,27 +38,8 @@ export async function fakeServer(handler: (req: Seen, n: number) => Answer | Pro
       res.writeHead(a.status ?? 200, headers).end(body);
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
-  };
+  const listening = await listenOnLoopback(server);
+  return { url: listening.url, seen, close: listening.close };
 }
 
-/** A port nothing listens on. */
-export async function closedPort(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
+export { closedPort };
