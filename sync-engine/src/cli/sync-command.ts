@@ -6,7 +6,6 @@ import { SyncEngine, EngineRun } from '../sync/engine';
 import { StateStore } from '../sync/state-store';
 import { createSyncLogger } from '../sync/logger';
 import { SyncReport } from '../sync/report';
-import { Plan } from '../sync/planner';
 import { EXIT } from './main';
 import { waitForSignal } from './org-serve-command';
 
@@ -89,15 +88,14 @@ function print(run: EngineRun, o: { json?: boolean; dryRun?: boolean }): void {
       report: report ? publicReport(report) : null,
       requests: report?.requests ?? { salesforce: 0, outlook: 0 },
     };
-    if (o.dryRun && run.result) out.plan = run.result.plans.map(planSummary);
+    if (o.dryRun && run.result) out.plan = run.result.plans.map((p) => ({ object: p.object, writes: p.writes, byKind: p.byKind }));
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
   if (o.dryRun && run.result) {
     process.stdout.write('Dry run: nothing was written. Planned:\n');
     for (const p of run.result.plans) {
-      const s = planSummary(p);
-      process.stdout.write(`  ${p.object}: ${s.writes.length} writes (${JSON.stringify(s.byKind)}), ${p.matched} matched, ${p.conflicts} conflicts\n`);
+      process.stdout.write(`  ${p.object}: ${p.writes.length} writes (${JSON.stringify(p.byKind)}), ${p.matched} matched, ${p.conflicts} conflicts\n`);
     }
   }
   if (run.status.state === 'stopped') process.stderr.write(`${run.status.message}\n`);
@@ -113,12 +111,6 @@ function print(run: EngineRun, o: { json?: boolean; dryRun?: boolean }): void {
 
 function publicReport(r: SyncReport): Record<string, unknown> {
   return { counts: r.counts, matched: r.matched, conflicts: r.conflicts, errors: r.errors, warnings: r.warnings, pending: r.pending, stopped: r.stopped, startedAt: r.startedAt, endedAt: r.endedAt };
-}
-
-function planSummary(p: Plan): { object: string; writes: Array<{ target: string; kind: string; id?: string; sourceId?: string | null }>; byKind: Record<string, number> } {
-  const byKind: Record<string, number> = {};
-  for (const w of p.writes) byKind[`${w.request.kind} in ${w.target}`] = (byKind[`${w.request.kind} in ${w.target}`] ?? 0) + 1;
-  return { object: p.object, writes: p.writes.map((w) => ({ target: w.target, kind: w.request.kind, id: w.request.id, sourceId: w.sourceId })), byKind };
 }
 
 async function statusCommand(o: { config: string; json?: boolean }): Promise<number> {

@@ -34,7 +34,46 @@ export interface LinkLookup {
   byOl(id: string): Link | undefined;
 }
 
-type Present = Extract<SideChange, { deleted: false }>;
+export type Present = Extract<SideChange, { deleted: false }>;
+
+/**
+ * First-sync matching: finds the unlinked Salesforce record an unlinked Outlook record matches, and claims it so
+ * no other record takes it. By default it holds the Salesforce records of the inbox being planned; planning in
+ * chunks passes one that spans the whole inbox.
+ */
+export interface Matcher {
+  claim(data: Canonical): Present | undefined;
+  claimed(id: string): boolean;
+}
+
+/** A matcher over a list of Salesforce records; `lookup` gives the records holding a match key, strongest first. */
+export function matcherOf(object: SyncObject, idsByKey: Map<string, string[]>, lookup: (id: string) => Present | undefined): Matcher {
+  const taken = new Set<string>();
+  return {
+    claim(data) {
+      for (const key of matchKeys(object, data)) {
+        for (const id of idsByKey.get(key) ?? []) {
+          if (taken.has(id)) continue;
+          const record = lookup(id);
+          if (!record) continue;
+          taken.add(id);
+          return record;
+        }
+      }
+      return undefined;
+    },
+    claimed: (id) => taken.has(id),
+  };
+}
+
+/** Add a record's match keys to an index of ids by key. */
+export function indexKeys(object: SyncObject, index: Map<string, string[]>, record: Present): void {
+  for (const key of matchKeys(object, record.data)) {
+    const ids = index.get(key);
+    if (ids) ids.push(record.id);
+    else index.set(key, [record.id]);
+  }
+}
 
 const flows = (d: Direction, from: SideName): boolean =>
   d === 'both' || (from === 'salesforce' ? d === 'salesforce-to-outlook' : d === 'outlook-to-salesforce');
@@ -51,9 +90,12 @@ export function winnerOf(settings: ObjectSettings): SideName {
   return settings.winner;
 }
 
-/** Plan one object's writes. */
-export function planObject(object: SyncObject, inbox: InboxEntry[], links: LinkLookup, settings: ObjectSettings): Plan {
-  const plan: Plan = { object, planned: inbox, writes: [], linkUpdates: [], linkDeletes: [], matched: 0, conflicts: 0, warnings: [] };
+/**
+ * Plan one object's writes for the given inbox entries. A matched Salesforce record from outside them (through
+ * `matcher`) is added to `planned`, since planning it is done.
+ */
+export function planObject(object: SyncObject, inbox: InboxEntry[], links: LinkLookup, settings: ObjectSettings, matcher?: Matcher): Plan {
+  const plan: Plan = { object, planned: [...inbox], writes: [], linkUpdates: [], linkDeletes: [], matched: 0, conflicts: 0, warnings: [] };
   if (settings.direction === 'none') return { ...plan, planned: [] };
 
   // Pair changes through their links.
@@ -72,7 +114,7 @@ export function planObject(object: SyncObject, inbox: InboxEntry[], links: LinkL
   }
 
   for (const { link, sf, ol } of pairs.values()) planLinked(plan, settings, link, sf, ol);
-  planUnlinked(plan, settings, unlinked);
+  planUnlinked(plan, settings, unlinked, matcher);
   return plan;
 }
 
@@ -146,20 +188,22 @@ function update(plan: Plan, link: Link, from: SideName, data: Canonical, sfVersi
 }
 
 /** First-sync matching, then creates for what has no counterpart. */
-function planUnlinked(plan: Plan, settings: ObjectSettings, unlinked: Record<SideName, Present[]>): void {
-  const index = new Map<string, Present>();
-  for (const r of unlinked.salesforce) {
-    for (const k of matchKeys(plan.object, r.data)) if (!index.has(k)) index.set(k, r);
+function planUnlinked(plan: Plan, settings: ObjectSettings, unlinked: Record<SideName, Present[]>, given?: Matcher): void {
+  const own = new Map(unlinked.salesforce.map((r) => [r.id, r]));
+  let matcher = given;
+  if (!matcher) {
+    const index = new Map<string, string[]>();
+    for (const r of unlinked.salesforce) indexKeys(plan.object, index, r);
+    matcher = matcherOf(plan.object, index, (id) => own.get(id));
   }
-  const taken = new Set<string>();
   const unmatchedOutlook: Present[] = [];
   for (const o of unlinked.outlook) {
-    const match = matchKeys(plan.object, o.data).map((k) => index.get(k)).find((s) => s && !taken.has(s.id));
+    const match = matcher.claim(o.data);
     if (!match) {
       unmatchedOutlook.push(o);
       continue;
     }
-    taken.add(match.id);
+    if (!own.has(match.id)) plan.planned.push({ side: 'salesforce', object: plan.object, change: match });
     plan.matched += 1;
     const sfHash = contentHash(match.data);
     const link: Link = { object: plan.object, sfId: match.id, olId: o.id, sfVersion: match.version, olVersion: o.version, hash: sfHash };
@@ -180,7 +224,7 @@ function planUnlinked(plan: Plan, settings: ObjectSettings, unlinked: Record<Sid
       request: { key: `create:${target}:${r.id}`, kind: 'create', data: r.data, sourceId: r.id },
     });
   };
-  if (flows(settings.direction, 'salesforce')) for (const s of unlinked.salesforce) if (!taken.has(s.id)) create('salesforce', s);
+  if (flows(settings.direction, 'salesforce')) for (const s of unlinked.salesforce) if (!matcher.claimed(s.id)) create('salesforce', s);
   if (flows(settings.direction, 'outlook')) for (const o of unmatchedOutlook) create('outlook', o);
 }
 

@@ -4,10 +4,11 @@
  * once with everything read and queued kept, so the next run continues where this one stopped.
  */
 import { SyncConfig, SyncObject, SYNC_OBJECTS } from './config';
-import { Plan, deletesBySide, planObject } from './planner';
+import { Plan } from './planner';
+import { planInChunks, plannedDeletes } from './plan-chunks';
 import { Link, QueuedWrite, StateStore } from './state-store';
 import { SyncReport, emptyReport } from './report';
-import { Side, SideChange, SideName, StopReason, SyncStop, WriteResult } from './types';
+import { Side, SideName, StopReason, SyncStop, WriteResult } from './types';
 import { contentHash } from './canonical';
 
 export interface RunOptions {
@@ -17,9 +18,18 @@ export interface RunOptions {
   onProgress?: (done: number, total: number, what: string) => void;
 }
 
+/** What a run planned for one object: counts always; each write only in a dry run (which prints them). */
+export interface PlanSummary {
+  object: SyncObject;
+  matched: number;
+  conflicts: number;
+  byKind: Record<string, number>;
+  writes: Array<{ target: SideName; kind: string; id?: string; sourceId: string | null }>;
+}
+
 export interface RunResult {
   report: SyncReport;
-  plans: Plan[];
+  plans: PlanSummary[];
 }
 
 /**
@@ -36,14 +46,14 @@ const GUARD_MIN_DELETES = 5;
 export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>, store: StateStore, o: RunOptions = {}): Promise<RunResult> {
   const now = o.now ?? (() => new Date());
   const report = emptyReport(now().toISOString(), !!o.dryRun);
-  const plans: Plan[] = [];
+  const plans: PlanSummary[] = [];
   const objects = SYNC_OBJECTS.filter((obj) => config.objects[obj].direction !== 'none');
   const before = { salesforce: sides.salesforce.requestCount(), outlook: sides.outlook.requestCount() };
-  // A dry run keeps what it read in memory: it moves no checkpoint and writes nothing.
-  const dryInbox = new Map<string, SideChange[]>();
   let done = 0;
   const guarded: StopReason[] = [];
-  try {
+  // A dry run goes through the same steps in a transaction that is rolled back: it moves no checkpoint and
+  // queues nothing, and it sends nothing.
+  const steps = async () => {
     // Writes an earlier run sent (or may have sent) without storing their results go out again before anything
     // is read: a create that reached a side before a crash is matched and linked now, so the reads below see it
     // as the echo of our own write, not as a new record to copy back (a duplicate on the other side). Writes
@@ -51,27 +61,31 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
     if (!o.dryRun) done = await sendAll(objects, sides, store, report, done, o, true);
     for (const object of objects) {
       for (const side of [sides.salesforce, sides.outlook]) {
-        const batch = await side.changesSince(object, store.checkpoint(side.name, object));
-        if (!o.dryRun) store.storeChanges(side.name, object, batch.changes, batch.checkpoint);
-        else dryInbox.set(`${side.name}:${object}`, batch.changes);
+        // Each page is stored as it arrives; the checkpoint moves once the read is complete.
+        const batch = await side.changesSince(object, store.checkpoint(side.name, object), (page) => store.putChanges(side.name, object, page));
+        store.storeChanges(side.name, object, batch.changes, batch.checkpoint);
       }
-      const inbox = o.dryRun
-        ? [...store.inbox(object), ...(['salesforce', 'outlook'] as SideName[]).flatMap((s) => (dryInbox.get(`${s}:${object}`) ?? []).map((change) => ({ side: s, object, change })))]
-        : store.inbox(object);
-      const plan = planObject(object, inbox, { bySf: (id) => store.linkBySf(object, id), byOl: (id) => store.linkByOl(object, id) }, config.objects[object]);
-      plans.push(plan);
-      report.matched[object] += plan.matched;
-      report.conflicts[object] += plan.conflicts;
-      const guard = deleteGuard(plan, store.linkCount(object), config.deleteGuard.maxShare);
+      const settings = config.objects[object];
+      const guard = deleteGuard(object, plannedDeletes(store, object, settings), store.linkCount(object), config.deleteGuard.maxShare);
       if (guard) {
-        // This object's plan stays unplanned (its inbox is kept); the other objects go on.
+        // This object's inbox stays unplanned; the other objects go on.
         guarded.push(guard);
         continue;
       }
-      if (!o.dryRun) store.commitPlan(object, plan.planned, plan.writes, plan.linkUpdates, plan.linkDeletes);
+      const summary: PlanSummary = { object, matched: 0, conflicts: 0, byKind: {}, writes: [] };
+      plans.push(summary);
+      planInChunks(store, object, settings, (plan) => {
+        store.commitPlan(object, plan.planned, plan.writes, plan.linkUpdates, plan.linkDeletes);
+        summarize(summary, plan, !!o.dryRun);
+      });
+      report.matched[object] += summary.matched;
+      report.conflicts[object] += summary.conflicts;
     }
     if (!o.dryRun) await sendAll(objects.filter((obj) => !guarded.some((g) => g.kind === 'deleteGuard' && g.object === obj)), sides, store, report, done, o);
     if (guarded.length) report.stopped = guarded[0];
+  };
+  try {
+    await (o.dryRun ? store.discarding(steps) : steps());
   } catch (err) {
     if (!(err instanceof SyncStop)) throw err;
     report.stopped = err.reason;
@@ -171,13 +185,23 @@ function existingLink(store: StateStore, object: SyncObject, target: SideName, i
   return target === 'salesforce' ? store.linkBySf(object, id) : store.linkByOl(object, id);
 }
 
-/** The delete guard's verdict on a plan: a stop when it would delete too large a share of a side. */
-function deleteGuard(plan: Plan, total: number, maxShare: number): StopReason | undefined {
-  const deletes = deletesBySide(plan);
+/** The delete guard's verdict on an object's planned deletes: a stop when they would take too large a share of a side. */
+function deleteGuard(object: SyncObject, deletes: Record<SideName, number>, total: number, maxShare: number): StopReason | undefined {
   for (const side of ['salesforce', 'outlook'] as SideName[]) {
     if (deletes[side] >= GUARD_MIN_DELETES && deletes[side] > maxShare * total) {
-      return { kind: 'deleteGuard', object: plan.object, side, deletes: deletes[side], total, maxShare };
+      return { kind: 'deleteGuard', object, side, deletes: deletes[side], total, maxShare };
     }
   }
   return undefined;
+}
+
+/** Add a chunk's plan to the object's summary. */
+function summarize(summary: PlanSummary, plan: Plan, withWrites: boolean): void {
+  summary.matched += plan.matched;
+  summary.conflicts += plan.conflicts;
+  for (const w of plan.writes) {
+    const kind = `${w.request.kind} in ${w.target}`;
+    summary.byKind[kind] = (summary.byKind[kind] ?? 0) + 1;
+    if (withWrites) summary.writes.push({ target: w.target, kind: w.request.kind, id: w.request.id, sourceId: w.sourceId });
+  }
 }

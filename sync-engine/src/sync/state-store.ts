@@ -98,13 +98,23 @@ export class StateStore {
 
   /** Store what a side reported and move its checkpoint, in one transaction. Later reads of a record replace earlier ones. */
   storeChanges(side: SideName, object: SyncObject, changes: SideChange[], checkpoint: string): void {
-    const put = this.stmt(`INSERT INTO inbox (side, object, id, change) VALUES (?, ?, ?, ?)
-      ON CONFLICT(side, object, id) DO UPDATE SET change = excluded.change`);
     const cp = this.stmt(`INSERT INTO checkpoints (side, object, value) VALUES (?, ?, ?)
       ON CONFLICT(side, object) DO UPDATE SET value = excluded.value`);
     this.transaction(() => {
-      for (const c of changes) put.run(side, object, c.id, JSON.stringify(c));
+      this.putChanges(side, object, changes);
       cp.run(side, object, checkpoint);
+    });
+  }
+
+  /**
+   * Store a page of what a side reported, leaving the checkpoint where it was: a read interrupted after this
+   * starts again from the old checkpoint, and its pages replace these.
+   */
+  putChanges(side: SideName, object: SyncObject, changes: SideChange[]): void {
+    const put = this.stmt(`INSERT INTO inbox (side, object, id, change) VALUES (?, ?, ?, ?)
+      ON CONFLICT(side, object, id) DO UPDATE SET change = excluded.change`);
+    this.transaction(() => {
+      for (const c of changes) put.run(side, object, c.id, JSON.stringify(c));
     });
   }
 
@@ -113,9 +123,37 @@ export class StateStore {
     this.stmt(`DELETE FROM checkpoints WHERE side = ? AND object = ?`).run(side, object);
   }
 
-  inbox(object: SyncObject): InboxEntry[] {
-    const rows = this.stmt(`SELECT side, change FROM inbox WHERE object = ?`).all(object) as Array<{ side: SideName; change: string }>;
-    return rows.map((r) => ({ side: r.side, object, change: JSON.parse(r.change) as SideChange }));
+  /**
+   * Up to `limit` of one side's inbox entries for an object, in id order after `afterId`: those whose record is
+   * linked, or those whose record is not; `deletedOnly` keeps deletions only. Planning reads the inbox this way,
+   * a chunk at a time, so a first sync of 100,000 records never holds them all.
+   */
+  inboxPage(side: SideName, object: SyncObject, o: { afterId: string; limit: number; linked: boolean; deletedOnly?: boolean }): InboxEntry[] {
+    const column = side === 'salesforce' ? 'sf_id' : 'ol_id';
+    const sql = `SELECT change FROM inbox i WHERE side = ? AND object = ? AND id > ?
+      AND ${o.linked ? '' : 'NOT '}EXISTS (SELECT 1 FROM links l WHERE l.object = i.object AND l.${column} = i.id)
+      ${o.deletedOnly ? `AND json_extract(change, '$.deleted') = 1` : ''} ORDER BY id LIMIT ?`;
+    const rows = this.stmt(sql).all(side, object, o.afterId, o.limit) as Array<{ change: string }>;
+    return rows.map((r) => ({ side, object, change: JSON.parse(r.change) as SideChange }));
+  }
+
+  /** One inbox entry, if a side reported that record and it is not planned yet. */
+  inboxEntry(side: SideName, object: SyncObject, id: string): InboxEntry | undefined {
+    const row = this.stmt(`SELECT change FROM inbox WHERE side = ? AND object = ? AND id = ?`).get(side, object, id) as { change: string } | undefined;
+    return row ? { side, object, change: JSON.parse(row.change) as SideChange } : undefined;
+  }
+
+  /**
+   * Run `fn` in a transaction that is rolled back whatever happens: a dry run goes through the same steps as a
+   * real one (store, plan, queue) and leaves the state file as it was.
+   */
+  async discarding<T>(fn: () => Promise<T>): Promise<T> {
+    this.db.exec('BEGIN');
+    try {
+      return await fn();
+    } finally {
+      this.db.exec('ROLLBACK');
+    }
   }
 
   /**

@@ -84,8 +84,11 @@ export type WriteResult =
 /** A remote as the synchronizer sees it. Failures that stop a run (lost access, throttling) are thrown as SyncStop. */
 export interface Side {
   readonly name: SideName;
-  /** Changes since a checkpoint, or everything when the checkpoint is null. */
-  changesSince(object: SyncObject, checkpoint: string | null): Promise<ChangeBatch>;
+  /**
+   * Changes since a checkpoint, or everything when the checkpoint is null. With `onPage`, each page of changes
+   * goes to it as it arrives and the batch's `changes` is empty, so a large first read never sits in memory whole.
+   */
+  changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void): Promise<ChangeBatch>;
   /** Write in the side's own batch size; per-record failures are values. */
   write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]>;
   /**

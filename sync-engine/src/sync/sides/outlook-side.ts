@@ -29,17 +29,17 @@ export class OutlookSide implements Side {
     return this.mailbox.stats.requests;
   }
 
-  async changesSince(object: SyncObject, checkpoint: string | null): Promise<ChangeBatch> {
+  async changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void): Promise<ChangeBatch> {
     try {
-      return await this.read(object, checkpoint);
+      return await this.read(object, checkpoint, onPage);
     } catch (err) {
       // The mailbox forgot our delta token: list everything again; links keep it free of duplicates.
-      if (err instanceof GraphApiError && err.kind === 'syncStateLost' && checkpoint) return this.guard(this.read(object, null));
+      if (err instanceof GraphApiError && err.kind === 'syncStateLost' && checkpoint) return this.guard(this.read(object, null, onPage));
       throw toStop(err);
     }
   }
 
-  private async read(object: SyncObject, checkpoint: string | null): Promise<ChangeBatch> {
+  private async read(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void): Promise<ChangeBatch> {
     let link = checkpoint ?? undefined;
     if (object === 'events' && checkpoint) {
       // A calendar view's delta link keeps the window of its first round; start a new round (with a window
@@ -54,12 +54,14 @@ export class OutlookSide implements Side {
     const changes: SideChange[] = [];
     let next = await pages.next();
     while (!next.done) {
+      const page: SideChange[] = onPage ? [] : changes;
       for (const item of next.value.changed) {
         // A series master is not an occurrence: its occurrences and exceptions come as their own items.
         if (object === 'events' && (item.type === 'seriesMaster' || item.isCancelled === true)) continue;
-        changes.push({ id: String(item.id), version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''), deleted: false, data: fromOutlook(object, item) });
+        page.push({ id: String(item.id), version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''), deleted: false, data: fromOutlook(object, item) });
       }
-      for (const r of next.value.removed) changes.push({ id: r.id, deleted: true });
+      for (const r of next.value.removed) page.push({ id: r.id, deleted: true });
+      if (onPage && page.length) onPage(page);
       next = await pages.next();
     }
     const deltaLink = next.value;

@@ -62,7 +62,7 @@ export class SalesforceSide implements Side {
     return this.guard(p);
   }
 
-  async changesSince(object: SyncObject, checkpoint: string | null): Promise<ChangeBatch> {
+  async changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void): Promise<ChangeBatch> {
     const fields = ['Id', 'SystemModstamp', 'IsDeleted', ...FIELDS_OF[object]].join(', ');
     // Equal timestamps are possible, so read from the checkpoint inclusive; unchanged versions are echoes the planner skips.
     const where = [`OwnerId = ${soqlString(this.o.userId)}`];
@@ -80,12 +80,14 @@ export class SalesforceSide implements Side {
       const next = await this.guard(pages.next());
       if (next.done) break;
       this.count();
+      const page: SideChange[] = onPage ? [] : changes;
       for (const r of next.value.records) {
         const id = String(r.Id);
         const stamp = toSoqlDateTime(String(r.SystemModstamp));
         if (!latest || stamp > latest) latest = stamp;
-        changes.push(r.IsDeleted === true ? { id, deleted: true } : { id, version: String(r.SystemModstamp), deleted: false, data: fromSalesforce(object, r) });
+        page.push(r.IsDeleted === true ? { id, deleted: true } : { id, version: String(r.SystemModstamp), deleted: false, data: fromSalesforce(object, r) });
       }
+      if (onPage && page.length) onPage(page);
     }
     return { changes, checkpoint: latest ?? '1970-01-01T00:00:00Z', complete: checkpoint === null };
   }
