@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { AddressInfo } from 'node:net';
 import axios, { AxiosInstance } from 'axios';
-import webpack from 'webpack';
+import { buildPane, DIST_DIR } from '../../sync-engine/src/addin-site/build';
+import { AddinSite, startAddinSite } from '../../sync-engine/src/addin-site/site';
 import { chromium, BrowserContext, Page } from 'playwright-core';
 import { startServiceWorld, ServiceWorld } from '../helpers/service';
 import { sessionFor } from '../helpers/org';
@@ -24,42 +25,9 @@ interface Cell { textContent: string | null }
 interface Row { dataset: Record<string, string | undefined>; querySelectorAll(selector: string): Iterable<Cell> }
 
 const CHROMIUM = '/usr/bin/chromium';
-const DIST = path.join(REPO_ROOT, 'dist');
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 /** Office as Outlook gives it to the pane (a plain browser script, run before the page's own). */
 const OFFICE_STAND_IN = path.join(REPO_ROOT, 'test', 'browser', 'office-stand-in.js');
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png' };
-
-/** Build dist/ with office.js served locally (the OFFLINE variant). */
-async function buildDist(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const makeConfig = require(path.join(REPO_ROOT, 'webpack.config.js')) as (env: object, argv: object) => webpack.Configuration;
-  const compiler = webpack(makeConfig({ offline: true }, { mode: 'development' }));
-  await new Promise<void>((resolve, reject) => compiler.run((err, stats) => {
-    compiler.close(() => undefined);
-    if (err) reject(err);
-    else if (stats?.hasErrors()) reject(new Error(stats.toString('errors-only')));
-    else resolve();
-  }));
-}
-
-/** dist/ over http on 127.0.0.1. */
-async function serveDist(): Promise<{ origin: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const file = path.join(DIST, path.normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    if (!file.startsWith(DIST + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -73,7 +41,7 @@ async function closedPort(): Promise<number> {
 describe('browser: the task pane against the service', function () {
   this.timeout(120_000);
   const messages = sharedMessages();
-  let site: { origin: string; close(): Promise<void> };
+  let site: AddinSite;
   let w: ServiceWorld;
   let sf: AxiosInstance;
   let profileId: string;
@@ -107,8 +75,9 @@ describe('browser: the task pane against the service', function () {
 
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await buildDist();
-    site = await serveDist();
+    // Built from the current sources every time (the OFFLINE variant: office.js from the package), served on loopback.
+    await buildPane();
+    site = await startAddinSite({ root: DIST_DIR, port: 0, host: '127.0.0.1' });
     w = await startServiceWorld({ addinOrigins: [site.origin] });
     sf = axios.create({ baseURL: `${w.org.url}/services/data/v60.0`, headers: { authorization: `Bearer ${sessionFor(w.org, 'admin@test.example')}` }, validateStatus: () => true });
     profileId = (await sf.get('/query', { params: { q: "SELECT Id FROM Profile WHERE Name = 'Standard User'" } })).data.records[0].Id;

@@ -1,6 +1,7 @@
 /**
- * `npm start` (sfo-compat demo) runs the main job: the local org and mailbox on the shipped demo seeds and the
- * sync engine for the demo user, whose first run must finish. Run through the built CLI, as a newcomer would.
+ * `npm start` (sfo-compat demo) runs the main job: the local org and mailbox on the shipped demo seeds, the
+ * service with the demo user signed in (whose first sync run must finish), and the add-in's pages, whose origin
+ * the service lets in. Run through the built CLI, as a newcomer would.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,11 +11,13 @@ import path from 'node:path';
 import { REPO_ROOT } from '../helpers/shared';
 
 describe('sfo-compat demo (what npm start runs)', function () {
-  this.timeout(60_000);
+  // A clean clone builds the pane first (webpack, some seconds).
+  this.timeout(120_000);
 
-  it('starts the org and the mailbox, syncs the demo user once, and stops cleanly on SIGINT', async () => {
+  it('starts the org, the mailbox, the service and the pane\'s site, syncs the demo user once, and stops cleanly on SIGINT', async () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-demo-'));
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'sfo-compat.js'), 'demo', '--port', '0', '--mailbox-port', '0', '--data', data],
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'sfo-compat.js'), 'demo', '--port', '0', '--mailbox-port', '0', '--service-port', '0',
+      '--addin-port', '0', '--data', data],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -22,7 +25,7 @@ describe('sfo-compat demo (what npm start runs)', function () {
     child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no finished sync run within 45 s\n${out}\n${err}`)), 45_000);
+        const timer = setTimeout(() => reject(new Error(`no finished sync run within 100 s\n${out}\n${err}`)), 100_000);
         child.stdout.on('data', () => {
           if (/sync (done|stopped)/.test(out)) {
             clearTimeout(timer);
@@ -35,6 +38,26 @@ describe('sfo-compat demo (what npm start runs)', function () {
       assert.match(out, /mailbox: +http:\/\/127\.0\.0\.1:\d+\/v1\.0\/me/);
       assert.match(out, /bob@demo\.example .*blocked \(API_CURRENTLY_DISABLED\)/);
       assert.match(out, /sync done\. Salesforce: contacts \+\d+/, out);
+
+      // The pane's site serves the built pane, with office.js from the package (no CDN).
+      const pane = /add-in: +(http:\/\/localhost:\d+)\/taskpane\.html\?service=(\S+)/.exec(out);
+      assert.ok(pane, out);
+      const [, site, service] = [pane[0], pane[1], decodeURIComponent(pane[2])];
+      const html = await fetch(`${site}/taskpane.html`);
+      assert.equal(html.status, 200);
+      const page = await html.text();
+      assert.match(page, /<script[^>]+src="office\.js"/);
+      assert.doesNotMatch(page, /appsforoffice\.microsoft\.com/);
+      assert.equal((await fetch(`${site}/office.js`)).status, 200);
+      assert.match(out, new RegExp(`service: +${service.replace(/[.]/g, '\\.')} `));
+      // The service lets that origin in, and ann is signed in (the status needs the secret the pane gets at sign-in).
+      const health = await fetch(`${service}/api/health`, { headers: { Origin: site } });
+      assert.equal(health.status, 200);
+      assert.equal(health.headers.get('access-control-allow-origin'), site);
+      assert.equal((await fetch(`${service}/api/status`)).status, 401);
+      // A manifest for where the pages are, since the port is not manifest.xml's.
+      const manifest = fs.readFileSync(path.join(data, 'manifest.xml'), 'utf8');
+      assert.ok(manifest.includes(`${site}/taskpane.html`) && !manifest.includes('localhost:3000'));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGINT');
       assert.equal(await exited, 0);

@@ -1,105 +1,202 @@
 /**
- * `sfo-compat demo` (what `npm start` runs): the main job on a laptop with no account anywhere. It starts the
- * local org and the local mailbox on the shipped demo seeds, runs the sync engine for the demo user ann as a
- * background loop, and prints the URLs, the demo users with what the rule decides for each, and what to try.
+ * `sfo-compat demo` (what `npm start` runs): the whole product on a laptop with no account anywhere. It starts
+ * the local org and the local mailbox on the shipped demo seeds, the background service with the demo user ann
+ * signed in and syncing, and the add-in's pages (https with office-addin-dev-certs' certificate when this
+ * machine trusts it, else http), then prints the URLs, the demo users with what the rule decides for each, how
+ * to sideload the manifest, and each sync run as it ends.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { startLocalOrg, LocalOrg } from '../local-org';
 import { startLocalMailbox, LocalMailbox } from '../local-mailbox';
 import { readSeedFile } from '../local-org/seed';
-import { readSyncConfig } from '../sync/config';
-import { SyncEngine, EngineRun } from '../sync/engine';
+import { findProduct } from '../products/catalog';
+import { startServiceServer, RunningService } from '../service/server';
+import { ServiceStatus } from '../service/status';
 import { createSyncLogger } from '../sync/logger';
+import { AddinSite, startAddinSite } from '../addin-site/site';
+import { DIST_DIR, REPO_DIR, ensurePaneBuilt } from '../addin-site/build';
+import { devCertificate } from '../addin-site/dev-certs';
 import { parsePort, EXIT } from './main';
 import { waitForSignal } from './org-serve-command';
 
-const DEMO_DIR = path.join(__dirname, '..', '..', '..', '..', 'demo');
-export const DEMO_SEED = path.join(DEMO_DIR, 'org-seed.json');
-export const DEMO_MAILBOX_SEED = path.join(DEMO_DIR, 'mailbox-seed.json');
+const DEMO_DIR = path.join(REPO_DIR, 'demo');
+const DEMO_SEED = path.join(DEMO_DIR, 'org-seed.json');
+const DEMO_MAILBOX_SEED = path.join(DEMO_DIR, 'mailbox-seed.json');
 const DEMO_MAILBOX_TOKEN = 'demo-mailbox-token-ann';
+const DEMO_USER = { username: 'ann@demo.example', password: 'Demo-Ann-1' };
+/** The origin manifest.xml names. */
+const MANIFEST_ORIGIN = 'https://localhost:3000';
+const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8702';
 
-export async function demoCommand(opts: { port: string; mailboxPort: string; data: string; interval: string }): Promise<number> {
+export interface DemoOptions {
+  port: string;
+  mailboxPort: string;
+  servicePort: string;
+  addinPort: string;
+  data: string;
+  interval: string;
+}
+
+export async function demoCommand(opts: DemoOptions): Promise<number> {
   const seed = readSeedFile(DEMO_SEED);
-  const orgPort = parsePort(opts.port);
-  const mailboxPort = parsePort(opts.mailboxPort, '--mailbox-port');
-  let org: LocalOrg | undefined;
-  let mailbox: LocalMailbox | undefined;
+  const ports = {
+    org: parsePort(opts.port), mailbox: parsePort(opts.mailboxPort, '--mailbox-port'),
+    service: parsePort(opts.servicePort, '--service-port'), addin: parsePort(opts.addinPort, '--addin-port'),
+  };
+  const dataDir = path.resolve(opts.data);
+  const intervalSeconds = Math.max(60, Number(opts.interval) || 60);
+
+  // The pane first: a build takes some seconds, and a missing webpack must not keep the main job from running.
+  let paneProblem: string | null = null;
   try {
-    org = await startLocalOrg({ seed, dataDir: path.join(opts.data, 'org'), port: orgPort });
-    mailbox = await startLocalMailbox({ seedFile: DEMO_MAILBOX_SEED, dataDir: path.join(opts.data, 'mailbox'), port: mailboxPort });
+    const built = await ensurePaneBuilt();
+    if (built) process.stdout.write(`built the add-in pane into dist/ (${built})\n`);
   } catch (err) {
-    await org?.close();
+    paneProblem = (err as Error).message;
+  }
+
+  const closers: Array<() => Promise<void> | void> = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+  };
+  let org: LocalOrg;
+  let mailbox: LocalMailbox;
+  let site: AddinSite | null = null;
+  let running: RunningService;
+  const cert = devCertificate();
+  const logger = createSyncLogger(path.join(dataDir, 'service'));
+  closers.push(() => void logger.close());
+  try {
+    org = await startLocalOrg({ seed, dataDir: path.join(dataDir, 'org'), port: ports.org });
+    closers.push(() => org.close());
+    mailbox = await startLocalMailbox({ seedFile: DEMO_MAILBOX_SEED, dataDir: path.join(dataDir, 'mailbox'), port: ports.mailbox });
+    closers.push(() => mailbox.close());
+    if (!paneProblem) {
+      site = await startAddinSite({ root: DIST_DIR, port: ports.addin, tls: cert.ok ? cert : null });
+      const s = site;
+      closers.push(() => s.close());
+    }
+    running = await startServiceServer({
+      dataDir: path.join(dataDir, 'service'), port: ports.service, mailbox: { url: mailbox.url, token: DEMO_MAILBOX_TOKEN },
+      addinOrigins: site ? [site.origin] : undefined, intervalSeconds, log: (level, text) => logger.log(level, text),
+    });
+    closers.push(() => running.close());
+  } catch (err) {
+    await closeAll();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      process.stderr.write(`a port is in use: run \`npx sfo-compat demo --port N --mailbox-port M\` with free ports\n`);
+      process.stderr.write(`a port is in use: run \`npx sfo-compat demo --port N --mailbox-port M --service-port S --addin-port A\` with free ports\n`);
       return EXIT.usage;
     }
     throw err;
   }
 
-  // The engine's configuration, in the SYNC-CONFIG format, written beside its state.
-  const syncDir = path.resolve(opts.data, 'sync-ann');
-  fs.mkdirSync(syncDir, { recursive: true, mode: 0o700 });
-  const configFile = path.join(syncDir, 'config.json');
-  fs.writeFileSync(configFile, `${JSON.stringify({
-    product: 'salesforce-for-outlook', productVersion: '2.9.3',
-    org: { loginUrl: org.url, username: 'ann@demo.example', password: 'Demo-Ann-1' },
-    mailbox: { url: mailbox.url, token: DEMO_MAILBOX_TOKEN },
-    objects: { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'both', winner: 'salesforce' }, tasks: { direction: 'both', winner: 'outlook' } },
-    intervalSeconds: Math.max(60, Number(opts.interval) || 60),
-    dataDir: '.',
-  }, null, 2)}\n`, { mode: 0o600 });
-  const config = readSyncConfig(configFile);
-  const logger = createSyncLogger(config.dataDir);
-  const engine = new SyncEngine(config, { log: (level, text) => logger.log(level, text) });
+  const product = findProduct('salesforce-for-outlook')!;
+  await running.service.signIn({ orgUrl: org.url, product, productVersion: product.defaultVersion, ...DEMO_USER });
 
-  const out: string[] = [];
-  out.push(`sfo-compat demo: the sync engine on a local org and a local mailbox (${path.resolve(opts.data)}${org.seeded ? ', new' : ', reused: delete it to start over'})`);
-  out.push(`  org:      ${org.url}   (${seed.organization.name}, ${seed.organization.edition} edition, enforcement ${seed.organization.enforceApiEnabledForAllowlistedApps === false ? 'off' : 'on'})`);
-  out.push(`  mailbox:  ${mailbox.url}/v1.0/me   (ann@demo.example, Authorization: Bearer ${DEMO_MAILBOX_TOKEN})`);
-  out.push(`  engine:   syncing ann@demo.example as Salesforce for Outlook 2.9.3 every ${config.intervalSeconds}s (config ${configFile}, log ${path.join(config.dataDir, 'sync.log')})`);
-  out.push('');
-  out.push('Demo users (allowlisted apps = Salesforce for Outlook, Connect for Outlook/Office, mobile apps):');
-  const width = Math.max(...seed.users.map((u) => u.username.length));
-  for (const u of seed.users) {
-    const id = (org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = ?`).get(u.username) as { Id: string }).Id;
-    const verdict = (u.active ?? true) ? describeUser(org, id) : 'inactive: every login fails';
-    out.push(`  ${u.username.padEnd(width)}  ${u.password.padEnd(12)}  ${u.profile}${u.permissionSets?.length ? ` + ${u.permissionSets.join(', ')}` : ''}: ${verdict}`);
-  }
-  out.push('');
-  out.push('Try, in another terminal:');
-  out.push(`  npx sfo-compat status --config ${configFile}`);
-  out.push(`  npx sfo-compat login --product salesforce-for-outlook --username bob@demo.example --password Demo-Bob-1 --login-url ${org.url}`);
-  out.push(`  npx sfo-compat login --product salesforce-android --username dee@demo.example --password Demo-Dee-1 --login-url ${org.url} --json`);
-  out.push(`  npx sfo-compat impact --login-url ${org.url} --username admin@demo.example --password Demo-Admin-1`);
-  out.push(`  npx sfo-compat matrix`);
-  out.push('  Then remove "API Enabled" from the Standard User profile (as admin, through the REST API) and watch the engine stop');
-  out.push('  with the product\'s text; restore it and the engine resumes by itself, sending what was queued.');
-  out.push('');
-  out.push('Press Ctrl+C to stop.');
-  process.stdout.write(`${out.join('\n')}\n\n`);
+  process.stdout.write(`${describeDemo({ org, mailbox, site, running, seed, dataDir, intervalSeconds, cert, paneProblem })}\n\n`);
 
-  const controller = new AbortController();
-  void waitForSignal().then(() => controller.abort());
+  const stopWatching = watchRuns(running, (line) => process.stdout.write(`${line}\n`));
   try {
-    await engine.runForever(controller.signal, { onRun: (run) => process.stdout.write(`${describeRun(run)}\n`) });
+    await waitForSignal();
   } finally {
-    engine.close();
-    logger.close();
-    await mailbox.close();
-    await org.close();
+    stopWatching();
+    await closeAll();
   }
   return EXIT.ok;
 }
 
-function describeRun(run: EngineRun): string {
+interface Started {
+  org: LocalOrg;
+  mailbox: LocalMailbox;
+  site: AddinSite | null;
+  running: RunningService;
+  seed: ReturnType<typeof readSeedFile>;
+  dataDir: string;
+  intervalSeconds: number;
+  cert: ReturnType<typeof devCertificate>;
+  paneProblem: string | null;
+}
+
+function describeDemo(s: Started): string {
+  const out: string[] = [];
+  const org = s.seed.organization;
+  out.push(`sfo-compat demo: the sync engine, its service and the Outlook add-in on a local org and mailbox (${s.dataDir}${s.org.seeded ? ', new' : ', reused: delete it to start over'})`);
+  out.push(`  org:      ${s.org.url}   (${org.name}, ${org.edition} edition, enforcement ${org.enforceApiEnabledForAllowlistedApps === false ? 'off' : 'on'})`);
+  out.push(`  mailbox:  ${s.mailbox.url}/v1.0/me   (${DEMO_USER.username}, Authorization: Bearer ${DEMO_MAILBOX_TOKEN})`);
+  out.push(`  service:  ${s.running.url}   (127.0.0.1 only; ${DEMO_USER.username} signed in as Salesforce for Outlook, syncing every ${s.intervalSeconds}s; log ${path.join(s.dataDir, 'service', 'sync.log')})`);
+  const paneUrl = s.site ? `${s.site.origin}/taskpane.html${s.running.url === DEFAULT_SERVICE_URL ? '' : `?service=${encodeURIComponent(s.running.url)}`}` : null;
+  if (s.site && paneUrl) {
+    out.push(`  add-in:   ${paneUrl}`);
+    if (!s.cert.ok) out.push(`            http only (${s.cert.why}). Outlook loads add-ins over https: run \`npx office-addin-dev-certs install\` once, then start again.`);
+  } else {
+    out.push(`  add-in:   not served: ${s.paneProblem}`);
+  }
+  out.push('');
+  out.push('Demo users (allowlisted apps = Salesforce for Outlook, Connect for Outlook/Office, mobile apps):');
+  const width = Math.max(...s.seed.users.map((u) => u.username.length));
+  for (const u of s.seed.users) {
+    const id = (s.org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = ?`).get(u.username) as { Id: string }).Id;
+    const verdict = (u.active ?? true) ? describeUser(s.org, id) : 'inactive: every login fails';
+    out.push(`  ${u.username.padEnd(width)}  ${u.password.padEnd(12)}  ${u.profile}${u.permissionSets?.length ? ` + ${u.permissionSets.join(', ')}` : ''}: ${verdict}`);
+  }
+  if (s.site) {
+    out.push('');
+    out.push('The add-in:');
+    const manifest = manifestFor(s.site.origin, s.dataDir);
+    out.push(`  In a browser: open ${paneUrl}. Outside Outlook the pane says so and still shows status.`);
+    out.push(`  Sign in with org URL ${s.org.url}: as ${DEMO_USER.username} (${DEMO_USER.password}) to see her sync, as bob@demo.example (Demo-Bob-1) to see the blocked text.`);
+    out.push(`  Sideload into Outlook with ${manifest}${s.site.origin.startsWith('https:') ? '' : ' (after the https step above)'}:`);
+    out.push('    Outlook on the web or new Outlook: open https://aka.ms/olksideload, then My add-ins > Custom Addins > Add a custom add-in > Add from File.');
+    out.push('    Classic Outlook on Windows: Home > Get Add-ins > My add-ins > Custom Addins > Add a custom add-in > Add from File.');
+    out.push('    Then open a message: "Add Email to Salesforce" is on its ribbon, and the pane can be pinned.');
+    out.push(`  (The demo has one mailbox, ${DEMO_USER.username}'s: whoever signs in syncs with it.)`);
+  }
+  out.push('');
+  out.push('Try, in another terminal:');
+  out.push(`  npx sfo-compat login --product salesforce-for-outlook --username bob@demo.example --password Demo-Bob-1 --login-url ${s.org.url}`);
+  out.push(`  npx sfo-compat login --product salesforce-android --username dee@demo.example --password Demo-Dee-1 --login-url ${s.org.url} --json`);
+  out.push(`  npx sfo-compat impact --login-url ${s.org.url} --username admin@demo.example --password Demo-Admin-1`);
+  out.push(`  npx sfo-compat matrix`);
+  out.push('  Then remove "API Enabled" from the Standard User profile (as admin, through the REST API) and watch the sync stop');
+  out.push('  with the product\'s text, here and in the pane; restore it and the sync resumes by itself, sending what was queued.');
+  out.push('');
+  out.push('Press Ctrl+C to stop.');
+  return out.join('\n');
+}
+
+/** manifest.xml as is when the pages are at its origin; else a copy naming where they are, in the data dir. */
+function manifestFor(origin: string, dataDir: string): string {
+  const original = path.join(REPO_DIR, 'manifest.xml');
+  if (origin === MANIFEST_ORIGIN) return original;
+  const copy = path.join(dataDir, 'manifest.xml');
+  fs.writeFileSync(copy, fs.readFileSync(original, 'utf8').split(MANIFEST_ORIGIN).join(origin));
+  return copy;
+}
+
+/** Print a line each time a sync run ends (the service's status changes); returns a stop function. */
+function watchRuns(running: RunningService, print: (line: string) => void): () => void {
+  let last = '';
+  const timer = setInterval(() => {
+    const s = running.service.status();
+    if (s.state === 'syncing') return;
+    const key = `${s.lastRun}|${s.state}|${s.message}`;
+    if (key === last || (s.lastRun === null && s.state !== 'stopped')) return;
+    last = key;
+    print(describeStatus(s));
+  }, 500);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function describeStatus(s: ServiceStatus): string {
   const at = new Date().toISOString().slice(11, 19);
-  if (run.status.state === 'stopped') return `[${at}] sync stopped: ${run.status.message}`;
-  const r = run.result?.report;
-  if (!r) return `[${at}] sync: ${run.status.state}`;
+  if (s.state === 'stopped') return `[${at}] sync stopped: ${s.message}`;
+  const c = s.counts;
+  if (!c) return `[${at}] sync: ${s.state}`;
   const sum = (side: 'salesforce' | 'outlook') => (['contacts', 'events', 'tasks'] as const)
-    .map((o) => `${o} +${r.counts[side][o].created} ~${r.counts[side][o].updated} -${r.counts[side][o].deleted}`).join(', ');
-  return `[${at}] sync done. Salesforce: ${sum('salesforce')}. Outlook: ${sum('outlook')}.${r.errors.length ? ` ${r.errors.length} record errors (see status).` : ''}`;
+    .map((o) => `${o} +${c[side][o].created} ~${c[side][o].updated} -${c[side][o].deleted}`).join(', ');
+  return `[${at}] sync done. Salesforce: ${sum('salesforce')}. Outlook: ${sum('outlook')}.${s.pending ? ` ${s.pending} changes queued.` : ''}`;
 }
 
 function describeUser(org: LocalOrg, userId: string): string {

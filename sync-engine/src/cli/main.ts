@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { orgServeCommand } from './org-serve-command';
 import { registerLoginCommand } from './login-command';
 import { registerMatrixCommand } from './matrix-command';
-import { demoCommand } from './demo-command';
+import { demoCommand, DemoOptions } from './demo-command';
 import { registerImpactCommand } from './impact-command';
 import { registerMailboxCommand } from './mailbox-command';
 import { registerSyncCommands } from './sync-command';
@@ -38,12 +38,14 @@ export async function main(argv: string[]): Promise<number> {
   registerServiceCommand(program, (c) => (code = c));
 
   program.command('demo')
-    .description('the main job on a laptop: local org and mailbox on the demo seeds, and the sync engine for the demo user (what `npm start` runs)')
+    .description('the whole product on a laptop: local org and mailbox on the demo seeds, the service with the demo user syncing, and the add-in\'s pages (what `npm start` runs)')
     .option('--port <n>', 'port for the org', '8700')
     .option('--mailbox-port <n>', 'port for the mailbox', '8701')
+    .option('--service-port <n>', 'port for the service the pane talks to', '8702')
+    .option('--addin-port <n>', 'port for the add-in\'s pages (manifest.xml names 3000)', '3000')
     .option('--data <dir>', 'data directory', '.sfo-compat/demo')
     .option('--interval <seconds>', 'how often the engine syncs (at least 60)', '60')
-    .action(async (opts: { port: string; mailboxPort: string; data: string; interval: string }) => {
+    .action(async (opts: DemoOptions) => {
       code = await demoCommand(opts);
     });
 

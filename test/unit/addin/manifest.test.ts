@@ -182,6 +182,24 @@ describe('addin/manifest.xml', () => {
       assert.ok(attr(child(app, 'SupportUrl'), 'DefaultValue').startsWith('https://'));
     });
 
+    it('office-addin-manifest info (Microsoft\'s own reader, offline) reads the same Id, type, host, permission and URLs', async () => {
+      const app = readManifest();
+      const bin = path.join(REPO_ROOT, 'node_modules', 'office-addin-manifest', 'cli.js');
+      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [bin, 'info', MANIFEST], { timeout: 30_000 }, (err, stdout, stderr) =>
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const field = (name: string) => new RegExp(`^\\s*${name}: (.*)$`, 'm').exec(r.stdout)?.[1];
+      assert.equal(field('Id'), String(app.Id));
+      assert.equal(field('Name'), 'sfo-compat');
+      assert.equal(field('Type'), 'MailApp');
+      assert.equal(field('Hosts'), 'Mailbox');
+      assert.equal(field('Permissions'), 'ReadItem');
+      assert.equal(field('Icon Url'), `${SERVER}/assets/icon-64.png`);
+      assert.equal(field('Support Url'), attr(child(app, 'SupportUrl'), 'DefaultValue'));
+    });
+
     it('asks for Mailbox 1.5 (a pinnable task pane), and every Requirements in it agrees', () => {
       const app = readManifest();
       const sets = children(child(child(app, 'Requirements'), 'Sets'), 'Set');
