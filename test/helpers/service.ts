@@ -9,7 +9,9 @@ import path from 'node:path';
 import { LocalOrg } from '../../sync-engine/src/local-org';
 import { LocalMailbox } from '../../sync-engine/src/local-mailbox';
 import { startServiceServer, RunningService, ServiceServerOptions } from '../../sync-engine/src/service/server';
-import { startTestOrg, testSeed } from './org';
+import axios, { AxiosInstance } from 'axios';
+import { sessionFor, startTestOrg, testSeed } from './org';
+import { findProduct } from '../../sync-engine/src/products/catalog';
 import { startTestMailbox, ANN } from './mailbox';
 
 export interface ServiceAnswer {
@@ -55,11 +57,21 @@ export interface ServiceWorld {
 }
 
 /** A local org (test seed), the test mailbox, and the service on a free port with its own data dir. */
-export async function startServiceWorld(o: Partial<ServiceServerOptions> = {}): Promise<ServiceWorld> {
-  const org = await startTestOrg(testSeed());
+export async function startServiceWorld(o: Partial<ServiceServerOptions> & {
+  /** Callback pages the desktop products' connected apps accept (the pane's oauth-callback.html), for dialog sign-ins. */
+  addinCallbackUrls?: string[];
+} = {}): Promise<ServiceWorld> {
+  const { addinCallbackUrls, ...serviceOptions } = o;
+  const seed = testSeed();
+  if (addinCallbackUrls) {
+    for (const app of seed.connectedApps ?? []) {
+      if (app.product && findProduct(app.product)?.kind === 'desktop') app.callbackUrls = [...(app.callbackUrls ?? []), ...addinCallbackUrls];
+    }
+  }
+  const org = await startTestOrg(seed);
   const mailbox = await startTestMailbox();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-service-'));
-  const options: ServiceServerOptions = { dataDir, port: 0, mailbox: { url: mailbox.url, token: ANN.token }, syncOnSignIn: false, ...o };
+  const options: ServiceServerOptions = { dataDir, port: 0, mailbox: { url: mailbox.url, token: ANN.token }, syncOnSignIn: false, ...serviceOptions };
   const running = await startServiceServer(options);
   const world: ServiceWorld = {
     org, mailbox, running, dataDir,
@@ -81,4 +93,17 @@ export async function startServiceWorld(o: Partial<ServiceServerOptions> = {}): 
     },
   };
   return world;
+}
+
+/** The REST API as the org's admin, and a switch for "API Enabled" on the Standard User profile (ann's). */
+export async function adminOf(w: ServiceWorld): Promise<{ sf: AxiosInstance; setApiEnabled(on: boolean): Promise<void> }> {
+  const sf = axios.create({ baseURL: `${w.org.url}/services/data/v60.0`, headers: { authorization: `Bearer ${sessionFor(w.org, 'admin@test.example')}` }, validateStatus: () => true });
+  const profileId = (await sf.get('/query', { params: { q: "SELECT Id FROM Profile WHERE Name = 'Standard User'" } })).data.records[0].Id as string;
+  return {
+    sf,
+    async setApiEnabled(on) {
+      const res = await sf.patch(`/sobjects/Profile/${profileId}`, { PermissionsApiEnabled: on });
+      if (res.status !== 204) throw new Error(`setting API Enabled to ${on}: ${res.status} ${JSON.stringify(res.data)}`);
+    },
+  };
 }

@@ -68,15 +68,20 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const logger = createSyncLogger(path.join(dataDir, 'service'));
   closers.push(() => void logger.close());
   try {
-    org = await startLocalOrg({ seed, dataDir: path.join(dataDir, 'org'), port: ports.org });
-    closers.push(() => org.close());
-    mailbox = await startLocalMailbox({ seedFile: DEMO_MAILBOX_SEED, dataDir: path.join(dataDir, 'mailbox'), port: ports.mailbox });
-    closers.push(() => mailbox.close());
     if (!paneProblem) {
       site = await startAddinSite({ root: DIST_DIR, port: ports.addin, tls: cert.ok ? cert : null });
       const s = site;
       closers.push(() => s.close());
+      // The pane's sign-in dialog comes back to its callback page, which the desktop apps must list (a new org only).
+      const callback = `${site.origin}/oauth-callback.html`;
+      for (const app of seed.connectedApps ?? []) {
+        if (app.product && findProduct(app.product)?.kind === 'desktop' && !app.callbackUrls?.includes(callback)) app.callbackUrls = [...(app.callbackUrls ?? []), callback];
+      }
     }
+    org = await startLocalOrg({ seed, dataDir: path.join(dataDir, 'org'), port: ports.org });
+    closers.push(() => org.close());
+    mailbox = await startLocalMailbox({ seedFile: DEMO_MAILBOX_SEED, dataDir: path.join(dataDir, 'mailbox'), port: ports.mailbox });
+    closers.push(() => mailbox.close());
     running = await startServiceServer({
       dataDir: path.join(dataDir, 'service'), port: ports.service, mailbox: { url: mailbox.url, token: DEMO_MAILBOX_TOKEN },
       addinOrigins: site ? [site.origin] : undefined, intervalSeconds, log: (level, text) => logger.log(level, text),
@@ -145,7 +150,8 @@ function describeDemo(s: Started): string {
     out.push('The add-in:');
     const manifest = manifestFor(s.site.origin, s.dataDir);
     out.push(`  In a browser: open ${paneUrl}. Outside Outlook the pane says so and still shows status.`);
-    out.push(`  Sign in with org URL ${s.org.url}: as ${DEMO_USER.username} (${DEMO_USER.password}) to see her sync, as bob@demo.example (Demo-Bob-1) to see the blocked text.`);
+    out.push(`  Sign in with org URL ${s.org.url}: as ${DEMO_USER.username} (${DEMO_USER.password}) to see her sync, as bob@demo.example (Demo-Bob-1) to see the blocked text;`);
+    out.push('  "Sign in with Salesforce" takes the way a real org is signed in: the org\'s login page in a dialog (OAuth).');
     out.push(`  Sideload into Outlook with ${manifest}${s.site.origin.startsWith('https:') ? '' : ' (after the https step above)'}:`);
     out.push('    Outlook on the web or new Outlook: open https://aka.ms/olksideload, then My add-ins > Custom Addins > Add a custom add-in > Add from File.');
     out.push('    Classic Outlook on Windows: Home > Get Add-ins > My add-ins > Custom Addins > Add a custom add-in > Add from File.');

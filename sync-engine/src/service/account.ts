@@ -1,12 +1,16 @@
 /**
- * The signed-in user, as the service holds them: the product's session (for "Add Email"), the password in
- * memory only (the engine signs in with it; it is never written to disk), the sync engine for their data, and
- * when it runs. Lost API access re-checks on the engine's slow capped backoff, never hammering the org.
+ * The signed-in user, as the service holds them: the product's session (for "Add Email"), the password or OAuth
+ * refresh token in memory only (the engine signs in again with it; it is never written to disk), the sync
+ * engine for their data, and when it runs. Lost API access re-checks on the engine's slow capped backoff,
+ * never hammering the org.
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { Product } from '../products/catalog';
-import { ProductSession } from '../products/product-session';
+import { ProductSession, SignInResult } from '../products/product-session';
+import { signIn } from '../products/login-flow';
+import { loggedIn } from '../products/outcome';
+import { signInWithRefreshToken } from '../products/oauth-session';
 import { SyncEngine, ACCESS_RECHECK, EngineDeps } from '../sync/engine';
 import { SyncConfig } from '../sync/config';
 import { EngineStatus } from '../sync/state-store';
@@ -24,6 +28,9 @@ export interface AccountIdentity {
   /** Names this user's rows and state folder: a digest of org and username. */
   userKey: string;
 }
+
+/** How the engine signs in again: the password (local orgs; memory only) or the OAuth refresh token (real orgs). */
+export type AccountCredential = { kind: 'password'; password: string } | { kind: 'oauth'; refreshToken: string };
 
 export interface AccountDeps {
   dataDir: string;
@@ -48,8 +55,11 @@ export class SignedInAccount {
   /** Why the last run failed outside the engine's own stops (a bug, a full disk), else null. */
   lastError: string | null = null;
   private backoffMs = ACCESS_RECHECK.firstMs;
+  /** The sign-in's own session, handed to the engine for its first run instead of a second login. */
+  private handOver: ProductSession | null;
 
-  constructor(readonly identity: AccountIdentity, readonly session: ProductSession, private readonly password: string, private readonly deps: AccountDeps) {
+  constructor(readonly identity: AccountIdentity, readonly session: ProductSession, private readonly credential: AccountCredential, private readonly deps: AccountDeps) {
+    this.handOver = session;
     this.engine = this.buildEngine(deps.settings.get(identity.userKey));
     this.scheduler = new SyncScheduler(() => this.runOnce(), deps.timers);
   }
@@ -128,13 +138,28 @@ export class SignedInAccount {
     const config: SyncConfig = {
       product: this.identity.product.id,
       productVersion: this.identity.productVersion,
-      org: { loginUrl: this.identity.orgUrl, clientId: this.identity.product.defaultClientId, username: this.identity.username, password: this.password },
+      org: {
+        loginUrl: this.identity.orgUrl, clientId: this.identity.product.defaultClientId, username: this.identity.username,
+        password: this.credential.kind === 'password' ? this.credential.password : '',
+      },
       mailbox: this.deps.mailbox,
       objects,
       intervalSeconds: this.deps.intervalSeconds,
       dataDir: path.join(this.deps.dataDir, 'users', this.identity.userKey),
       deleteGuard: { maxShare: 0.5 },
     };
-    return new SyncEngine(config, { log: this.deps.log, ...this.deps.engineDeps });
+    return new SyncEngine(config, { log: this.deps.log, signIn: () => this.engineSignIn(), ...this.deps.engineDeps });
+  }
+
+  /** The engine's sign-in: the session this account was signed in with, once; then the credential. */
+  private async engineSignIn(): Promise<SignInResult> {
+    const { product, productVersion: version, orgUrl: loginUrl, username } = this.identity;
+    const session = this.handOver;
+    this.handOver = null;
+    if (session) return { result: loggedIn(product, version), session };
+    if (this.credential.kind === 'password') {
+      return signIn(product, { version, clientId: product.defaultClientId, username, password: this.credential.password, loginUrl });
+    }
+    return signInWithRefreshToken(product, { loginUrl, clientId: product.defaultClientId, version, refreshToken: this.credential.refreshToken });
   }
 }

@@ -14,6 +14,7 @@ import { registerAccountRoutes } from './routes/account';
 import { registerSyncRoutes } from './routes/sync';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerEmailRoutes } from './routes/email';
+import { registerOAuthRoutes } from './routes/oauth';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -73,6 +74,7 @@ export async function buildServiceApp(service: SyncService, o: { addinOrigins?: 
   registerSyncRoutes(app, service);
   registerSettingsRoutes(app, service);
   registerEmailRoutes(app, service);
+  registerOAuthRoutes(app, service, o.addinOrigins ?? DEFAULT_ADDIN_ORIGINS);
   return app;
 }
 

@@ -9,7 +9,11 @@ import { signIn as productSignIn, LoginOptionsError } from '../products/login-fl
 import { message } from '../products/messages';
 import { EngineDeps } from '../sync/engine';
 import { SalesforceApiError } from '../salesforce/errors';
-import { SignedInAccount, userKeyOf } from './account';
+import { AccountCredential, SignedInAccount, userKeyOf } from './account';
+import { OAuthFinishInput, OAuthStartInput, PendingSignIns, deniedInDialog } from './oauth-sign-in';
+import { signInWithCode } from '../products/oauth-session';
+import { Product } from '../products/catalog';
+import { ProductSession } from '../products/product-session';
 import { AddedEmails } from './added-emails';
 import { AddEmailInput, AddEmailResult, addEmail } from './add-email';
 import { ServiceError, serviceErrors } from './errors';
@@ -66,6 +70,7 @@ export class SyncService {
   private readonly adding = new Map<string, Promise<AddEmailResult>>();
   private readonly now: () => Date;
   private readonly log: NonNullable<ServiceOptions['log']>;
+  private readonly pending: PendingSignIns;
 
   constructor(private readonly o: ServiceOptions) {
     fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
@@ -78,6 +83,7 @@ export class SyncService {
     this.ledger = new AddedEmails(this.db);
     this.now = o.now ?? (() => new Date());
     this.log = o.log ?? (() => undefined);
+    this.pending = new PendingSignIns(() => this.now().getTime(), o.random);
   }
 
   /** Sign in as the product; on success the account replaces the current one and its sync starts. */
@@ -99,6 +105,35 @@ export class SyncService {
     }
     const { result, session } = signed;
     if (!result.ok) throw refusedSignIn(result, input.product);
+    return this.adopt(input, session, { kind: 'password', password: input.password });
+  }
+
+  /** Start a sign-in through the org's login page in a dialog: the URL it opens, and its state. */
+  startOAuth(input: OAuthStartInput): { authorizeUrl: string; state: string } {
+    return this.pending.start(input);
+  }
+
+  /** Finish a dialog sign-in with the code the org sent to the callback page: the same answers as a password sign-in. */
+  finishOAuth(input: OAuthFinishInput): Promise<SignedIn> {
+    const pending = this.pending.take(input.state);
+    const run = this.accountChange.then(async () => {
+      if ('error' in input) throw deniedInDialog(input.error, input.errorDescription);
+      const signed = await signInWithCode(pending.product, {
+        loginUrl: pending.orgUrl, clientId: pending.product.defaultClientId, version: pending.productVersion, timeoutMs: this.o.loginTimeoutMs,
+        code: input.code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier,
+      });
+      if (!signed.result.ok) throw refusedSignIn(signed.result, pending.product);
+      if (!signed.refreshToken) throw new ServiceError(502, 'NO_REFRESH_TOKEN', serviceText('noRefreshToken'));
+      const username = signed.username ?? signed.session?.userId ?? 'unknown user';
+      return this.adopt({ ...pending, username }, signed.session, { kind: 'oauth', refreshToken: signed.refreshToken });
+    });
+    this.accountChange = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A sign-in succeeded: its account replaces the current one, and its sync starts. */
+  private async adopt(input: { orgUrl: string; product: Product; productVersion: string; username: string }, session: ProductSession | null,
+    credential: AccountCredential): Promise<SignedIn> {
     if (!session?.connection || !session.userId) throw new Error(`${input.product.id} signed in without a REST session`);
     const userKey = userKeyOf(input.orgUrl, input.username);
     await this.account?.close();
@@ -109,7 +144,7 @@ export class SyncService {
     this.meta.set(LAST_USER, userKey);
     this.account = new SignedInAccount(
       { product: input.product, productVersion: input.productVersion, orgUrl: input.orgUrl, username: input.username, userId: session.userId, userKey },
-      session, input.password,
+      session, credential,
       {
         dataDir: this.o.dataDir, mailbox: this.o.mailbox ?? null, intervalSeconds: this.o.intervalSeconds ?? 600,
         settings: this.settingsStore, timers: this.o.timers ?? realTimers, log: this.log, engineDeps: this.o.engineDeps,

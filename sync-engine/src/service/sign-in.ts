@@ -22,22 +22,8 @@ type Obj = Record<string, unknown>;
 
 /** Check a `POST /api/sign-in` body; throws a 400 naming the first wrong field, in the form's order. */
 export function parseSignIn(body: unknown): SignInInput {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw serviceErrors.bodyRequired();
-  const b = body as Obj;
-  const orgUrl = parseOrgUrl(b.orgUrl);
-  if (b.product === undefined || b.product === null || b.product === '') {
-    throw serviceErrors.invalid('product', `required: one of ${SIGN_IN_PRODUCTS.join(', ')}`);
-  }
-  const product = typeof b.product === 'string' ? findProduct(b.product) : undefined;
-  if (!product) throw serviceErrors.invalid('product', `must be one of ${SIGN_IN_PRODUCTS.join(', ')} (got ${JSON.stringify(b.product)})`);
-  if (product.kind !== 'desktop') throw serviceErrors.invalid('product', `${product.name} does not sync Outlook data: use one of ${SIGN_IN_PRODUCTS.join(', ')}`);
-  let productVersion = product.defaultVersion;
-  if (b.productVersion !== undefined && b.productVersion !== null && b.productVersion !== '') {
-    if (typeof b.productVersion !== 'string' || !isVersion(b.productVersion)) {
-      throw serviceErrors.invalid('productVersion', `must be a version like "${product.defaultVersion}" (got ${JSON.stringify(b.productVersion)})`);
-    }
-    productVersion = b.productVersion;
-  }
+  const b = objectBody(body);
+  const { orgUrl, product, productVersion } = parseProductChoice(b);
   if (typeof b.username !== 'string' || b.username.trim() === '') throw serviceErrors.invalid('username', 'required: your Salesforce username, e.g. you@yourcompany.com');
   if (typeof b.password !== 'string' || b.password === '') throw serviceErrors.invalid('password', 'required: your Salesforce password');
   return { orgUrl, product, productVersion, username: b.username.trim(), password: b.password };
@@ -63,4 +49,29 @@ export function refusedSignIn(r: LoginResult, product: Product): ServiceError {
     case 'logged-in':
       throw new Error('refusedSignIn called for a login that succeeded');
   }
+}
+
+/** A request body as an object; throws a 400 when it is not one. */
+export function objectBody(body: unknown): Obj {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw serviceErrors.bodyRequired();
+  return body as Obj;
+}
+
+/** The org, product and version a sign-in names (password or OAuth), checked in the form's order. */
+export function parseProductChoice(b: Obj): { orgUrl: string; product: Product; productVersion: string } {
+  const orgUrl = parseOrgUrl(b.orgUrl);
+  if (b.product === undefined || b.product === null || b.product === '') {
+    throw serviceErrors.invalid('product', `required: one of ${SIGN_IN_PRODUCTS.join(', ')}`);
+  }
+  const product = typeof b.product === 'string' ? findProduct(b.product) : undefined;
+  if (!product) throw serviceErrors.invalid('product', `must be one of ${SIGN_IN_PRODUCTS.join(', ')} (got ${JSON.stringify(b.product)})`);
+  if (product.kind !== 'desktop') throw serviceErrors.invalid('product', `${product.name} does not sync Outlook data: use one of ${SIGN_IN_PRODUCTS.join(', ')}`);
+  let productVersion = product.defaultVersion;
+  if (b.productVersion !== undefined && b.productVersion !== null && b.productVersion !== '') {
+    if (typeof b.productVersion !== 'string' || !isVersion(b.productVersion)) {
+      throw serviceErrors.invalid('productVersion', `must be a version like "${product.defaultVersion}" (got ${JSON.stringify(b.productVersion)})`);
+    }
+    productVersion = b.productVersion;
+  }
+  return { orgUrl, product, productVersion };
 }

@@ -11,7 +11,7 @@ import { eventWindow } from './event-window';
 import { OutlookSide } from './sides/outlook-side';
 import { StopReason } from './types';
 import { signIn } from '../products/login-flow';
-import { ProductSession } from '../products/product-session';
+import { ProductSession, SignInResult } from '../products/product-session';
 import { findProduct } from '../products/catalog';
 import { message } from '../products/messages';
 import { notice } from '../products/notices';
@@ -23,6 +23,11 @@ export interface EngineDeps {
   sleep?: (ms: number) => Promise<void>;
   log?: (level: 'info' | 'warn' | 'error', text: string) => void;
   onProgress?: (done: number, total: number, what: string) => void;
+  /**
+   * How the engine signs in as the product; default the password sign-in the config names. The service passes
+   * its own: the session it already holds first (no second login), then its password or OAuth refresh token.
+   */
+  signIn?: () => Promise<SignInResult>;
 }
 
 export interface EngineRun {
@@ -154,10 +159,10 @@ export class SyncEngine {
   /** Sign in as the product; returns why it could not, or null when signed in. */
   private async ensureSession(): Promise<StopReason | null> {
     if (this.session && this.salesforce) return null;
-    const { result, session } = await signIn(this.product, {
+    const { result, session } = await (this.deps.signIn ?? (() => signIn(this.product, {
       version: this.config.productVersion, clientId: this.config.org.clientId, username: this.config.org.username,
       password: this.config.org.password, loginUrl: this.config.org.loginUrl,
-    });
+    })))();
     if (result.ok && session?.connection && session.userId) {
       this.session = session;
       this.salesforce = new SalesforceSide({ connection: session.connection, userId: session.userId, now: this.now });

@@ -4,25 +4,10 @@
  * refused with Salesforce for Outlook's own text, and everything back once the admin restores the permission.
  */
 import assert from 'node:assert/strict';
-import axios, { AxiosInstance } from 'axios';
-import { startServiceWorld, ServiceWorld } from '../../helpers/service';
-import { sessionFor } from '../../helpers/org';
+import { adminOf, startServiceWorld, ServiceWorld } from '../../helpers/service';
 import { sharedMessages } from '../../helpers/shared';
 
 const messages = sharedMessages();
-
-/** The REST API as the org's admin, and a switch for "API Enabled" on the Standard User profile (ann's). */
-async function adminOf(w: ServiceWorld): Promise<{ sf: AxiosInstance; setApiEnabled(on: boolean): Promise<void> }> {
-  const sf = axios.create({ baseURL: `${w.org.url}/services/data/v60.0`, headers: { authorization: `Bearer ${sessionFor(w.org, 'admin@test.example')}` }, validateStatus: () => true });
-  const profileId = (await sf.get('/query', { params: { q: "SELECT Id FROM Profile WHERE Name = 'Standard User'" } })).data.records[0].Id as string;
-  return {
-    sf,
-    async setApiEnabled(on) {
-      const res = await sf.patch(`/sobjects/Profile/${profileId}`, { PermissionsApiEnabled: on });
-      assert.equal(res.status, 204, JSON.stringify(res.data));
-    },
-  };
-}
 
 const GRACE_EMAIL = {
   sender: { address: 'grace@navy.example', name: 'Grace Hopper' }, subject: 'COBOL', body: 'See you at the conference.',

@@ -1,0 +1,9 @@
+/** `POST /api/oauth/start` and `POST /api/oauth/finish` (public, like sign-in: finishing hands out the secret). */
+import { FastifyInstance } from 'fastify';
+import { SyncService } from '../service';
+import { parseOAuthFinish, parseOAuthStart } from '../oauth-sign-in';
+
+export function registerOAuthRoutes(app: FastifyInstance, service: SyncService, addinOrigins: string[]): void {
+  app.post('/api/oauth/start', { config: { public: true } }, async (req) => service.startOAuth(parseOAuthStart(req.body, addinOrigins)));
+  app.post('/api/oauth/finish', { config: { public: true } }, async (req) => service.finishOAuth(parseOAuthFinish(req.body)));
+}

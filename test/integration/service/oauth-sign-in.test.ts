@@ -1,0 +1,157 @@
+/**
+ * Sign-in through the org's login page (the OAuth web-server flow with PKCE the pane runs in an Office dialog),
+ * over real HTTP against a local org whose desktop apps list the pane's callback page. The dialog's part (the
+ * login form, the redirects to the callback) is played by the same page driver the mobile logins use.
+ */
+import assert from 'node:assert/strict';
+import { adminOf, startServiceWorld, ServiceWorld, serviceCaller } from '../../helpers/service';
+import { sharedMessages } from '../../helpers/shared';
+import { loginThroughPage } from '../../../sync-engine/src/salesforce/page-login';
+
+const ADDIN = 'https://localhost:3000';
+const CALLBACK = `${ADDIN}/oauth-callback.html`;
+
+describe('service: sign-in through the org\'s login page (OAuth, for a real org)', function () {
+  this.timeout(60_000);
+  let w: ServiceWorld;
+  const messages = sharedMessages();
+
+  before(async () => {
+    w = await startServiceWorld({ addinCallbackUrls: [CALLBACK], addinOrigins: [ADDIN], syncOnSignIn: true });
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  const start = (product = 'salesforce-for-outlook', extra: Record<string, unknown> = {}) =>
+    w.call('POST', '/api/oauth/start', { body: { orgUrl: w.org.url, product, redirectUri: CALLBACK, ...extra }, headers: { Origin: ADDIN } });
+  const finish = (body: unknown) => w.call('POST', '/api/oauth/finish', { body, headers: { Origin: ADDIN } });
+
+  /** What the dialog does: the login form, then the redirects up to the callback page; returns the callback's parameters. */
+  async function loginInDialog(authorizeUrl: string, username: string, password: string): Promise<URLSearchParams> {
+    return loginThroughPage({ startUrl: authorizeUrl, username, password }, ({ url }) => (url.startsWith(CALLBACK) ? new URL(url).searchParams : undefined));
+  }
+
+  it('start answers the org\'s authorize URL for the product\'s app, the callback page, PKCE S256 and a fresh state', async () => {
+    const a = await start();
+    const b = await start();
+    assert.equal(a.status, 200, a.text);
+    assert.deepEqual(Object.keys(a.body).sort(), ['authorizeUrl', 'state']);
+    const url = new URL(a.body.authorizeUrl);
+    assert.equal(`${url.origin}${url.pathname}`, `${w.org.url}/services/oauth2/authorize`);
+    assert.equal(url.searchParams.get('client_id'), 'SfdcSalesforceForOutlook');
+    assert.equal(url.searchParams.get('redirect_uri'), CALLBACK);
+    assert.equal(url.searchParams.get('response_type'), 'code');
+    assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+    assert.match(url.searchParams.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(url.searchParams.get('state'), a.body.state);
+    assert.match(url.searchParams.get('scope') ?? '', /\brefresh_token\b/);
+    assert.notEqual(a.body.state, b.body.state);
+    assert.equal(new URL(b.body.authorizeUrl).searchParams.get('client_id'), 'SfdcSalesforceForOutlook');
+  });
+
+  it('a user without API Enabled is issued tokens, and finish answers 403 with exactly sfo.login, no secret', async () => {
+    const { body } = await start();
+    const callback = await loginInDialog(body.authorizeUrl, 'bob@test.example', 'Bob-pass-1');
+    assert.ok(callback.get('code'), 'OAuth issues a code to a blocked user (ACCESS.md 3)');
+    const res = await finish({ state: callback.get('state'), code: callback.get('code') });
+    assert.equal(res.status, 403, res.text);
+    assert.equal(res.body.error.code, 'API_CURRENTLY_DISABLED');
+    assert.equal(res.body.error.message, messages['sfo.login']);
+    assert.equal(res.body.message, messages['sfo.login']);
+    assert.ok(!('secret' in res.body));
+  });
+
+  it('each desktop product shows its own blocked text through the dialog too', async () => {
+    for (const [product, key] of [['connect-for-outlook', 'connectOutlook.login'], ['connect-for-office', 'connectOffice.login']] as const) {
+      const { body } = await start(product);
+      const callback = await loginInDialog(body.authorizeUrl, 'bob@test.example', 'Bob-pass-1');
+      const res = await finish({ state: callback.get('state'), code: callback.get('code') });
+      assert.equal(res.status, 403, res.text);
+      if (product === 'connect-for-outlook') assert.equal(res.body.message, messages[key]);
+      else assert.equal(res.body.message, `${messages[key]}\nURL: ${w.org.url}/services/data/v60.0/query`);
+    }
+  });
+
+  it('ann signs in: the secret, her username from the identity URL, and her first sync on the sign-in\'s session, later ones on the refresh token', async () => {
+    const { body } = await start();
+    const callback = await loginInDialog(body.authorizeUrl, 'ann@test.example', 'Ann-pass-1');
+    const res = await finish({ state: callback.get('state'), code: callback.get('code') });
+    assert.equal(res.status, 200, res.text);
+    assert.match(res.body.secret, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(res.body.username, 'ann@test.example');
+    assert.deepEqual(res.body.product, { id: 'salesforce-for-outlook', name: 'Salesforce for Outlook', version: '2.9.3' });
+    const call = serviceCaller(w.running, { secret: res.body.secret });
+    // The first run uses the session of the sign-in (no second login); it must finish with ann's counts.
+    let status = (await call('GET', '/api/status')).body;
+    for (let i = 0; i < 100 && (status.lastRun === null || status.state === 'syncing'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await call('GET', '/api/status')).body;
+    }
+    assert.equal(status.state, 'idle', JSON.stringify(status));
+    assert.equal(status.username, 'ann@test.example');
+    assert.ok(status.counts.salesforce.contacts.created + status.counts.outlook.contacts.updated > 0, JSON.stringify(status.counts));
+
+    // Access removed: the session is dropped. Restored: the engine signs in again with the refresh token (the
+    // service never had a password for this account) and syncs.
+    const admin = await adminOf(w);
+    await admin.setApiEnabled(false);
+    try {
+      const stopped = await call('POST', '/api/sync-now');
+      assert.equal(stopped.body.state, 'stopped', stopped.text);
+      assert.equal(stopped.body.message, messages['sfo.syncStopped']);
+    } finally {
+      await admin.setApiEnabled(true);
+    }
+    const back = await call('POST', '/api/sync-now');
+    assert.equal(back.status, 200, back.text);
+    assert.equal(back.body.state, 'idle', back.text);
+    assert.equal(back.body.lastError, null);
+  });
+
+  it('a state is good once: the same code sent again is refused, naming state', async () => {
+    const { body } = await start();
+    const callback = await loginInDialog(body.authorizeUrl, 'ann@test.example', 'Ann-pass-1');
+    assert.equal((await finish({ state: callback.get('state'), code: callback.get('code') })).status, 200);
+    const again = await finish({ state: callback.get('state'), code: callback.get('code') });
+    assert.equal(again.status, 400);
+    assert.equal(again.body.error.code, 'SIGN_IN_EXPIRED');
+    assert.equal(again.body.error.field, 'state');
+  });
+
+  it('the org\'s error in the callback (the user denied access) is said as the org said it', async () => {
+    const { body } = await start();
+    const res = await finish({ state: body.state, error: 'access_denied', errorDescription: 'end-user denied authorization' });
+    assert.equal(res.status, 401, res.text);
+    assert.equal(res.body.error.code, 'SIGN_IN_REFUSED');
+    assert.equal(res.body.error.message, 'Salesforce did not sign you in: end-user denied authorization (access_denied).');
+  });
+
+  it('bad input: each field named, and a callback page off the add-in\'s origin refused', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ orgUrl: '', product: 'salesforce-for-outlook', redirectUri: CALLBACK }, 'orgUrl'],
+      [{ orgUrl: w.org.url, product: 'salesforce-ios', redirectUri: CALLBACK }, 'product'],
+      [{ orgUrl: w.org.url, product: 'salesforce-for-outlook' }, 'redirectUri'],
+      [{ orgUrl: w.org.url, product: 'salesforce-for-outlook', redirectUri: 'https://evil.example/oauth-callback.html' }, 'redirectUri'],
+      [{ orgUrl: w.org.url, product: 'salesforce-for-outlook', redirectUri: `${CALLBACK}?x=1` }, 'redirectUri'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await w.call('POST', '/api/oauth/start', { body, headers: { Origin: ADDIN } });
+      assert.equal(res.status, 400, res.text);
+      assert.equal(res.body.error.field, field, res.text);
+    }
+    for (const [body, field] of [[{}, 'state'], [{ state: 'x' }, 'code'], [{ state: 'not-started-here', code: 'abc' }, 'state']] as const) {
+      const res = await finish(body);
+      assert.equal(res.status, 400, res.text);
+      assert.equal(res.body.error.field, field, res.text);
+    }
+  });
+
+  it('a code that is not the org\'s: the org\'s refusal, as a failed sign-in (never a 500)', async () => {
+    const { body } = await start();
+    const res = await finish({ state: body.state, code: 'made-up-code' });
+    assert.equal(res.status, 401, res.text);
+    assert.equal(res.body.outcome, 'login-failed');
+    assert.ok(!('secret' in res.body));
+  });
+});
