@@ -1,5 +1,6 @@
 /**
- * Builds the Outlook add-in (addin/) into dist/: the task pane, the function file, the support page and icons.
+ * Builds the Outlook add-in (addin/) into dist/: the task pane, the function file, the sign-in dialog's two pages
+ * (oauth-start, oauth-callback), the support page and icons.
  * office.js comes from Microsoft's CDN; with OFFLINE=1 (or `--env offline`) it is copied from @microsoft/office-js
  * into dist/ and loaded from there, so a run without the internet (and the tests) never needs the CDN.
  */
@@ -13,10 +14,12 @@ module.exports = (env = {}, argv = {}) => {
   const offline = process.env.OFFLINE === '1' || !!env.offline;
   const production = argv.mode === 'production';
   const officeJs = offline ? 'office.js' : OFFICE_JS_CDN;
-  const page = (name, chunk) => new HtmlWebpackPlugin({
+  // Each page is addin/<name>/<name>.html with its script addin/<name>/<name>.ts.
+  const pages = ['taskpane', 'commands', 'oauth-start', 'oauth-callback'];
+  const page = (name) => new HtmlWebpackPlugin({
     filename: `${name}.html`,
     template: `./addin/${name}/${name}.html`,
-    chunks: [chunk],
+    chunks: [name],
     templateParameters: { officeJs },
   });
   const copies = [{ from: 'addin/assets', to: 'assets' }, { from: 'addin/support.html', to: 'support.html' }, { from: 'addin/taskpane/taskpane.css', to: 'taskpane.css' }];
@@ -24,7 +27,7 @@ module.exports = (env = {}, argv = {}) => {
   return {
     mode: production ? 'production' : 'development',
     devtool: production ? 'source-map' : 'inline-source-map',
-    entry: { taskpane: './addin/taskpane/taskpane.ts', commands: './addin/commands/commands.ts' },
+    entry: Object.fromEntries(pages.map((name) => [name, `./addin/${name}/${name}.ts`])),
     output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', clean: true },
     resolve: { extensions: ['.ts', '.js'] },
     module: {
@@ -32,7 +35,7 @@ module.exports = (env = {}, argv = {}) => {
         { test: /\.ts$/, loader: 'ts-loader', options: { configFile: path.resolve(__dirname, 'addin/tsconfig.json') }, exclude: /node_modules/ },
       ],
     },
-    plugins: [page('taskpane', 'taskpane'), page('commands', 'commands'), new CopyWebpackPlugin({ patterns: copies })],
+    plugins: [...pages.map(page), new CopyWebpackPlugin({ patterns: copies })],
     performance: { hints: false },
   };
 };

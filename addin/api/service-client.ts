@@ -2,6 +2,7 @@
  * The pane's client of the sfo-compat service API. Every failure comes back as a `ServiceFailure` with a message
  * fit for the user: the service down, a stale secret, or the service's own `{"error":{"code","message"}}`.
  */
+import { OAuthCallback } from '../oauth-callback/callback-message';
 import { texts } from '../taskpane/texts';
 
 export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8702';
@@ -25,6 +26,9 @@ export interface Status {
 
 export interface SignInInput { orgUrl: string; product: string; username: string; password: string }
 export interface SignedIn { ok: true; secret: string; product: { id: string; name: string; version: string }; username: string }
+/** `POST /api/oauth/start`: the sign-in's org and product, and the add-in's callback page. */
+export interface OAuthStartInput { orgUrl: string; product: string; productVersion?: string; redirectUri: string }
+export interface OAuthStarted { authorizeUrl: string; state: string }
 export type AddEmailResult = { ok: true; taskId: string; contactId: string } | { ok: true; unresolved: true; id: string };
 
 /** Why a call failed: `down` (no service), `stale-secret` (sign in again), or the service's error code. */
@@ -46,6 +50,9 @@ export class ServiceClient {
   constructor(readonly baseUrl: string, public secret: string | null = null) {}
 
   signIn(input: SignInInput): Promise<SignedIn> { return this.call('POST', '/api/sign-in', input); }
+  oauthStart(input: OAuthStartInput): Promise<OAuthStarted> { return this.call('POST', '/api/oauth/start', input); }
+  /** Answers as `signIn` does: the secret, or the product's own text when it refuses the user. */
+  oauthFinish(callback: OAuthCallback): Promise<SignedIn> { return this.call('POST', '/api/oauth/finish', callback); }
   status(): Promise<Status> { return this.call('GET', '/api/status'); }
   syncNow(): Promise<Status> { return this.call('POST', '/api/sync-now'); }
   pause(): Promise<Status> { return this.call('POST', '/api/pause'); }

@@ -1,11 +1,16 @@
 /// <reference types="office-js" />
 /**
- * The task pane: sign in to the sfo-compat service, show its sync status, sync now, pause/resume, edit the
- * settings, and "Add Email to Salesforce" for the open message. Outside Outlook it still signs in and shows status.
+ * The task pane: sign in to the sfo-compat service (a password for a local org, the org's own login page in a
+ * dialog for any org), show its sync status, sync now, pause/resume, edit the settings, and "Add Email to
+ * Salesforce" for the open message. Outside Outlook it still signs in and shows status.
  */
-import { ServiceClient, ServiceFailure, Status, serviceUrlOf } from '../api/service-client';
+import { ServiceClient, ServiceFailure, SignedIn, Status, serviceUrlOf } from '../api/service-client';
 import { OfficeCallError } from '../office/async-result';
+import { dialogMessage } from '../office/dialog';
 import { readOpenMessage } from '../office/mail-item';
+import { SIGN_IN_DIALOG, SignInWindowFailure, oauthSignIn } from './oauth-sign-in';
+import { checkOrgUrl, isRemoteOrg } from './org-url';
+import { popupMessage } from './popup-window';
 import { SecretStore, roamingSecretStore, sessionSecretStore } from './secret-store';
 import { fillSettings, readSettings } from './settings-view';
 import { renderStatus } from './status-view';
@@ -18,6 +23,8 @@ interface Pane {
   secrets: SecretStore;
   /** The open message in Outlook; null outside Outlook or with no item. */
   mailbox: Office.Mailbox | null;
+  /** Office's dialogs, for the sign-in window; null outside Office, where the window is a popup. */
+  ui: Office.UI | null;
   lastState: string | null;
   /** Opened from the "Add Email to Salesforce" button (`?action=add-email`): add the message once signed in. */
   addEmailOnOpen: boolean;
@@ -31,12 +38,21 @@ function announce(text: string): void {
 function show(view: 'sign-in' | 'status'): void {
   $('sign-in').hidden = view !== 'sign-in';
   $('status-view').hidden = view !== 'status';
-  if (view === 'sign-in') $('settings').hidden = true;
+  if (view === 'sign-in') {
+    $('settings').hidden = true;
+    showSignInWays();
+  }
+}
+
+/** The password fields only for an org on this machine (or a URL not yet typed): a real org takes it on its own page. */
+function showSignInWays(): void {
+  $('password-sign-in').hidden = isRemoteOrg($<HTMLInputElement>('org-url').value.trim());
 }
 
 /** A failure as the user sees it; a refused secret sends the user back to sign in. */
 async function fail(pane: Pane, err: unknown): Promise<void> {
-  const message = err instanceof ServiceFailure ? err.message : err instanceof OfficeCallError ? texts.officeFailed(err.message) : texts.unexpected;
+  const message = err instanceof ServiceFailure || err instanceof SignInWindowFailure ? err.message
+    : err instanceof OfficeCallError ? texts.officeFailed(err.message) : texts.unexpected;
   if (err instanceof ServiceFailure && err.status === 401) {
     pane.client.secret = null;
     await pane.secrets.set(null).catch(() => undefined);
@@ -67,13 +83,8 @@ async function refresh(pane: Pane): Promise<void> {
 
 /** Check the form before sending it; a message names the first wrong field. */
 function checkSignIn(orgUrl: string, username: string, password: string): string | null {
-  if (!orgUrl) return texts.orgUrlMissing;
-  try {
-    const u = new URL(orgUrl);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') return texts.orgUrlInvalid;
-  } catch {
-    return texts.orgUrlInvalid;
-  }
+  const orgProblem = checkOrgUrl(orgUrl);
+  if (orgProblem) return orgProblem;
   if (!username) return texts.usernameMissing;
   if (!password) return texts.passwordMissing;
   return null;
@@ -89,7 +100,34 @@ async function signIn(pane: Pane): Promise<void> {
     return;
   }
   announce(texts.signingIn);
-  const signed = await pane.client.signIn({ orgUrl, product: $<HTMLSelectElement>('product').value, username, password });
+  await completeSignIn(pane, await pane.client.signIn({ orgUrl, product: $<HTMLSelectElement>('product').value, username, password }));
+}
+
+/** "Sign in with Salesforce": the org's login page in a dialog (a popup outside Office), then the service finishes. */
+async function signInWithSalesforce(pane: Pane): Promise<void> {
+  const orgUrl = $<HTMLInputElement>('org-url').value.trim();
+  const problem = checkOrgUrl(orgUrl);
+  if (problem) {
+    announce(problem);
+    return;
+  }
+  announce(texts.signingIn);
+  const signed = await oauthSignIn({
+    start: (redirectUri) => pane.client.oauthStart({ orgUrl, product: $<HTMLSelectElement>('product').value, redirectUri }),
+    showWindow: (url) => {
+      announce(texts.openedSignInWindow);
+      return pane.ui ? dialogMessage(pane.ui, url, SIGN_IN_DIALOG) : popupMessage(window, url);
+    },
+    finish: (callback) => {
+      announce(texts.signingIn);
+      return pane.client.oauthFinish(callback);
+    },
+  }, window.location.origin);
+  await completeSignIn(pane, signed);
+}
+
+/** Either way of signing in ends here: keep the secret, show the status. */
+async function completeSignIn(pane: Pane, signed: SignedIn): Promise<void> {
   pane.client.secret = signed.secret;
   await pane.secrets.set(signed.secret);
   $<HTMLInputElement>('password').value = '';
@@ -137,14 +175,19 @@ async function addEmailIfAsked(pane: Pane): Promise<void> {
 }
 
 function wire(pane: Pane): void {
+  const oauthButton = $<HTMLButtonElement>('oauth-sign-in');
   $('sign-in').addEventListener('submit', (e) => {
     e.preventDefault();
-    void act(pane, $<HTMLButtonElement>('sign-in-button'), () => signIn(pane));
+    // Enter in the form signs in the one way shown: a real org has no password fields.
+    if ($('password-sign-in').hidden) void act(pane, oauthButton, () => signInWithSalesforce(pane));
+    else void act(pane, $<HTMLButtonElement>('sign-in-button'), () => signIn(pane));
   });
+  $('org-url').addEventListener('input', showSignInWays);
   const on = (id: string, action: () => Promise<void>) => {
     const button = $<HTMLButtonElement>(id);
     button.addEventListener('click', () => void act(pane, button, action));
   };
+  on('oauth-sign-in', () => signInWithSalesforce(pane));
   on('sync-now', async () => {
     announce(texts.syncing);
     pane.lastState = 'syncing';
@@ -183,6 +226,7 @@ async function start(): Promise<void> {
     client: new ServiceClient(serviceUrlOf(window.location, document)),
     secrets: inOutlook ? roamingSecretStore(Office.context.roamingSettings) : sessionSecretStore(window.sessionStorage),
     mailbox: inOutlook ? Office.context.mailbox : null,
+    ui: host !== null && Office.context?.ui ? Office.context.ui : null,
     lastState: null,
     addEmailOnOpen: new URLSearchParams(window.location.search).get('action') === 'add-email',
   };

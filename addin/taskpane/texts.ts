@@ -1,4 +1,8 @@
-/** Every text the pane shows that is not from the service's answers, in one place. */
+/** Every text the pane (and its sign-in window's pages) shows that is not from the service's answers, in one place. */
+import type { DialogCode } from '../office/dialog';
+
+const TRY_AGAIN = 'Select "Sign in with Salesforce" to try again.';
+
 export const texts = {
   notInOutlook: 'Not running inside Outlook: Add Email is unavailable',
   serviceDown: (url: string) => `The sfo-compat service is not running at ${url}. Start it with "sfo-compat service" and try again.`,
@@ -23,4 +27,23 @@ export const texts = {
   officeFailed: (message: string) => `Outlook could not read the message: ${message}`,
   unexpected: 'Something went wrong in the pane. Close it and open it again.',
   signedOut: 'Signed out.',
+  openedSignInWindow: 'Sign in to Salesforce in the window that opened…',
+  /** The sign-in window (an Office dialog, or a popup outside Office) ended without an answer, by Office's dialog code. */
+  signInWindow: {
+    closedByUser: `The Salesforce sign-in window was closed before you signed in. ${TRY_AGAIN}`,
+    pageNotLoaded: `The Salesforce sign-in window could not load its page. Check the org URL and your connection. ${TRY_AGAIN}`,
+    httpPage: 'The Salesforce sign-in window was sent to an http:// page, which Outlook does not show. Use your org\'s https:// address (a local org on this machine: sign in with its username and password).',
+    domainNotTrusted: 'Outlook did not open the Salesforce sign-in window: its page is not on a domain the add-in\'s manifest lists (AppDomains). Tell whoever installed the add-in.',
+    httpsRequired: 'Outlook did not open the Salesforce sign-in window: the add-in is not served over https://. Tell whoever installed the add-in.',
+    alreadyOpen: 'A Salesforce sign-in window is already open. Finish signing in there, or close it and try again.',
+    ignoredByUser: `The Salesforce sign-in window was not allowed to open. ${TRY_AGAIN}`,
+    popupBlocked: 'The browser blocked the Salesforce sign-in window. Allow pop-ups for this page, then try again.',
+  } satisfies Record<keyof typeof DialogCode, string>,
+  signInWindowFailed: (detail: string) => `The Salesforce sign-in window could not be used: ${detail}`,
+  signInWindowBadAnswer: `The Salesforce sign-in window sent an answer the pane could not read. ${TRY_AGAIN}`,
+  signInWindowOtherSignIn: `The Salesforce sign-in window answered for another sign-in (an older window?). ${TRY_AGAIN}`,
+  /** oauth-start.html, given an address that is not an org's authorize page (it opens nothing else). */
+  notAnAuthorizePage: 'This window opens only a Salesforce sign-in page, and the address it was given is not one. Close it and sign in from the add-in again.',
+  /** oauth-callback.html, once it has handed the org's answer to the pane. */
+  signInWindowDone: 'You can close this window.',
 };

@@ -21,6 +21,7 @@ import { texts } from '../../addin/taskpane/texts';
 /** The little of the DOM that the page functions below use (this program is compiled without lib dom). */
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
 declare const localStorage: { setItem(key: string, value: string): void };
+declare const sessionStorage: { clear(): void };
 interface Cell { textContent: string | null }
 interface Row { dataset: Record<string, string | undefined>; querySelectorAll(selector: string): Iterable<Cell> }
 
@@ -73,12 +74,31 @@ describe('browser: the task pane against the service', function () {
     await page.keyboard.press('Enter');
   }
 
+  /**
+   * Press "Sign in with Salesforce" (from the keyboard) and answer the org's login page in the window it opens; the
+   * window closes itself once the pane has the org's answer. `popupShot` names a screenshot of the login page.
+   */
+  const onAuthorizePage = (url: URL) => url.href.startsWith(`${w.org.url}/services/oauth2/authorize?`);
+  async function signInWithSalesforce(username: string, password: string, popupShot?: string): Promise<void> {
+    await page.fill('#org-url', w.org.url);
+    await page.selectOption('#product', 'salesforce-for-outlook');
+    await page.focus('#oauth-sign-in');
+    const [popup] = await Promise.all([context.waitForEvent('page'), page.keyboard.press('Enter')]);
+    // The dialog's first page is the add-in's oauth-start.html, which goes on to the org's authorize page.
+    await popup.waitForURL(onAuthorizePage);
+    await popup.fill('#username', username);
+    await popup.fill('#password', password);
+    if (popupShot) await popup.screenshot({ path: path.join(ARTIFACTS, `pane-${popupShot}.png`), fullPage: true });
+    await Promise.all([popup.waitForEvent('close'), popup.press('#password', 'Enter', { noWaitAfter: true })]);
+  }
+
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     // Built from the current sources every time (the OFFLINE variant: office.js from the package), served on loopback.
     await buildPane();
     site = await startAddinSite({ root: DIST_DIR, port: 0, host: '127.0.0.1' });
-    w = await startServiceWorld({ addinOrigins: [site.origin] });
+    // The org's desktop apps list the pane's callback page, as an admin registers it for "Sign in with Salesforce".
+    w = await startServiceWorld({ addinOrigins: [site.origin], addinCallbackUrls: [`${site.origin}/oauth-callback.html`] });
     sf = axios.create({ baseURL: `${w.org.url}/services/data/v60.0`, headers: { authorization: `Bearer ${sessionFor(w.org, 'admin@test.example')}` }, validateStatus: () => true });
     profileId = (await sf.get('/query', { params: { q: "SELECT Id FROM Profile WHERE Name = 'Standard User'" } })).data.records[0].Id;
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-chromium-'));
@@ -215,6 +235,80 @@ describe('browser: the task pane against the service', function () {
     await signIn('ann@test.example', 'Ann-pass-1');
     await expectText('#message', texts.serviceDown(down));
     await shot('service-down');
+  });
+
+  it('a real org\'s URL leaves "Sign in with Salesforce" the only way in; a local org offers both, each reached from the keyboard', async () => {
+    await page.goto(paneUrl());
+    await page.waitForSelector('#sign-in:not([hidden])');
+    await page.fill('#org-url', 'https://acme.my.salesforce.com');
+    assert.equal(await page.isVisible('#username'), false);
+    assert.equal(await page.isVisible('#password'), false);
+    assert.equal(await page.isVisible('#sign-in-button'), false);
+    assert.equal(await page.isVisible('#oauth-sign-in'), true);
+    await page.focus('#product');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.querySelector(':focus') === document.querySelector('#oauth-sign-in')), true);
+    assert.equal(await page.textContent('#oauth-sign-in'), 'Sign in with Salesforce');
+    await shot('oauth-remote-org');
+    await page.fill('#org-url', 'notaurl');
+    await page.click('#oauth-sign-in');
+    await expectText('#message', texts.orgUrlInvalid);
+    await page.fill('#org-url', '');
+    await page.click('#oauth-sign-in');
+    await expectText('#message', texts.orgUrlMissing);
+    await page.fill('#org-url', w.org.url);
+    assert.equal(await page.isVisible('#password'), true);
+    assert.equal(await page.isVisible('#oauth-sign-in'), true);
+  });
+
+  it("bob (no API Enabled) signs in with Salesforce and sees Salesforce for Outlook's exact sign-in text", async () => {
+    await signInWithSalesforce('bob@test.example', 'Bob-pass-1');
+    await expectText('#message', messages['sfo.login']);
+    assert.equal(await page.isVisible('#sign-in'), true);
+    assert.equal(await page.isVisible('#status-view'), false);
+    await shot('oauth-blocked');
+  });
+
+  it('the user closes the sign-in window: the pane says so, and the button works again', async () => {
+    await page.fill('#org-url', w.org.url);
+    const [popup] = await Promise.all([context.waitForEvent('page'), page.click('#oauth-sign-in')]);
+    await popup.waitForURL(onAuthorizePage);
+    assert.equal(await page.isDisabled('#oauth-sign-in'), true);
+    await popup.close();
+    await expectText('#message', texts.signInWindow.closedByUser);
+    assert.equal(await page.isEnabled('#oauth-sign-in'), true);
+    assert.equal(await page.isVisible('#sign-in'), true);
+    await shot('oauth-window-closed');
+  });
+
+  it('ann signs in with Salesforce on the org\'s login page and the pane shows her signed in', async () => {
+    await signInWithSalesforce('ann@test.example', 'Ann-pass-1', 'oauth-login-page');
+    await page.waitForSelector('#status-view:not([hidden])');
+    await expectText('#message', texts.signedIn('ann@test.example', 'Salesforce for Outlook'));
+    assert.equal(w.running.service.status().username, 'ann@test.example');
+    await shot('oauth-signed-in');
+  });
+
+  it('outside Office the sign-in window is a popup: closing it says so, and ann signs in the same way', async () => {
+    await page.evaluate(() => sessionStorage.clear());
+    await page.goto(paneUrl(w.running.url, '&standin=none'));
+    await expectText('#host-note', texts.notInOutlook);
+    await page.waitForSelector('#sign-in:not([hidden])');
+    await page.fill('#org-url', w.org.url);
+    const [popup] = await Promise.all([context.waitForEvent('page'), page.click('#oauth-sign-in')]);
+    await popup.waitForURL(onAuthorizePage);
+    await popup.close();
+    await expectText('#message', texts.signInWindow.closedByUser);
+    await signInWithSalesforce('ann@test.example', 'Ann-pass-1');
+    await page.waitForSelector('#status-view:not([hidden])');
+    await expectText('#message', texts.signedIn('ann@test.example', 'Salesforce for Outlook'));
+    await shot('oauth-outside-office');
+  });
+
+  it('oauth-start.html opens nothing but an authorize page', async () => {
+    await page.goto(`${site.origin}/oauth-start.html?to=${encodeURIComponent('https://evil.example/phish')}`);
+    await expectText('#message', texts.notAnAuthorizePage);
+    assert.equal(page.url().startsWith(site.origin), true);
   });
 
   it('no request went to the CDN', () => {

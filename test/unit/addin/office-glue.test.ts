@@ -8,7 +8,7 @@ import sinon from 'sinon';
 import { OfficeMockObject } from 'office-addin-mock';
 import { getBody, getSender, localIsoDateTime, readOpenMessage } from '../../../addin/office/mail-item';
 import { getSetting, putSetting } from '../../../addin/office/roaming-settings';
-import { openDialog } from '../../../addin/office/dialog';
+import { DialogCode, DialogError, dialogMessage, openDialog } from '../../../addin/office/dialog';
 import { OfficeCallError } from '../../../addin/office/async-result';
 
 type Callback = (result: unknown) => void;
@@ -31,6 +31,26 @@ function mailboxMock(o: { from?: unknown; noSender?: boolean; bodyResult?: unkno
   };
   const mailbox = new OfficeMockObject(data) as unknown as Office.Mailbox;
   return { mailbox, item: mailbox.item as Office.MessageRead, getAsync };
+}
+
+/** A dialog whose handlers the test fires by hand, as Office would. */
+function dialogMock() {
+  const handlers = new Map<string, (args: unknown) => void>();
+  const dialog = {
+    addEventHandler: sinon.spy((type: string, handler: (args: unknown) => void) => void handlers.set(type, handler)),
+    close: sinon.spy(),
+  };
+  const fire = (type: 'dialogMessageReceived' | 'dialogEventReceived', args: unknown) => {
+    const handler = handlers.get(type);
+    assert.ok(handler, `no handler for ${type}`);
+    handler(args);
+  };
+  return { dialog, fire };
+}
+
+function uiMock(result: unknown) {
+  const displayDialogAsync = sinon.spy((_url: string, _options: unknown, cb: Callback) => cb(result));
+  return { ui: new OfficeMockObject({ host: 'outlook', displayDialogAsync }) as unknown as Office.UI, displayDialogAsync };
 }
 
 function settingsMock(saveResult: unknown = succeeded(undefined)) {
@@ -126,6 +146,60 @@ describe('addin/office: the Office.js glue', () => {
     it("openDialog rejects with Office's error when the dialog is refused", async () => {
       const ui = new OfficeMockObject({ host: 'outlook', displayDialogAsync: (_u: string, _o: unknown, cb: Callback) => cb(failed(12007, 'A dialog box is already opened.')) }) as unknown as Office.UI;
       await assert.rejects(openDialog(ui, 'https://localhost:3000/support.html'), { name: 'OfficeCallError', message: 'A dialog box is already opened.' });
+    });
+  });
+
+  describe('dialogMessage (the sign-in window)', () => {
+    const START = 'https://localhost:3000/oauth-start.html?to=x';
+    const OPTIONS = { height: 60, width: 30, displayInIframe: false };
+    /** Let displayDialogAsync's callback run and the handlers be added. */
+    const opened = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('opens the URL with the options, listens for both dialog events, and resolves with the first message; the dialog is closed', async () => {
+      const { dialog, fire } = dialogMock();
+      const { ui, displayDialogAsync } = uiMock(succeeded(dialog));
+      const answer = dialogMessage(ui, START, OPTIONS);
+      await opened();
+      sinon.assert.calledOnceWithMatch(displayDialogAsync, START, OPTIONS);
+      assert.deepEqual(dialog.addEventHandler.args.map((a) => a[0]).sort(), ['dialogEventReceived', 'dialogMessageReceived']);
+      fire('dialogMessageReceived', { message: '{"state":"s","code":"c"}', origin: 'https://localhost:3000' });
+      assert.deepEqual(await answer, { message: '{"state":"s","code":"c"}', origin: 'https://localhost:3000' });
+      sinon.assert.calledOnce(dialog.close);
+    });
+
+    it('a second message or a later event changes nothing and does not close again', async () => {
+      const { dialog, fire } = dialogMock();
+      const answer = dialogMessage(uiMock(succeeded(dialog)).ui, START, OPTIONS);
+      await opened();
+      fire('dialogMessageReceived', { message: 'first', origin: undefined });
+      fire('dialogMessageReceived', { message: 'second', origin: undefined });
+      fire('dialogEventReceived', { error: DialogCode.closedByUser });
+      assert.deepEqual(await answer, { message: 'first', origin: undefined });
+      sinon.assert.calledOnce(dialog.close);
+    });
+
+    it('12006 (the user closed the dialog) rejects with a DialogError of that code; the dialog is not closed again', async () => {
+      const { dialog, fire } = dialogMock();
+      const answer = dialogMessage(uiMock(succeeded(dialog)).ui, START, OPTIONS);
+      await opened();
+      fire('dialogEventReceived', { error: 12006 });
+      await assert.rejects(answer, (err: unknown) => err instanceof DialogError && err.code === DialogCode.closedByUser);
+      sinon.assert.notCalled(dialog.close);
+    });
+
+    it('12002 (the page could not load) rejects with that code and closes the dialog left showing the error', async () => {
+      const { dialog, fire } = dialogMock();
+      const answer = dialogMessage(uiMock(succeeded(dialog)).ui, START, OPTIONS);
+      await opened();
+      fire('dialogEventReceived', { error: 12002 });
+      await assert.rejects(answer, (err: unknown) => err instanceof DialogError && err.code === DialogCode.pageNotLoaded);
+      sinon.assert.calledOnce(dialog.close);
+    });
+
+    it("displayDialogAsync failing rejects with a DialogError carrying Office's code and message", async () => {
+      const { ui } = uiMock(failed(12007, 'A dialog box is already opened.'));
+      await assert.rejects(dialogMessage(ui, START, OPTIONS), (err: unknown) =>
+        err instanceof DialogError && err.code === DialogCode.alreadyOpen && err.message === 'A dialog box is already opened.');
     });
   });
 });

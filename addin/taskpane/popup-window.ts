@@ -1,0 +1,34 @@
+/**
+ * The sign-in window outside Office (the pane in a plain browser): a popup whose last page posts its answer back to
+ * the pane, settled as an Office dialog is, so the sign-in flow does not care which one it got.
+ */
+import { DialogCode, DialogError, DialogMessage } from '../office/dialog';
+
+/** How often to look whether the user closed the popup: a closed window sends no event to its opener. */
+const CLOSED_POLL_MS = 250;
+
+/** Open `url` in a popup of `win` and settle with the first message its page posts from `win`'s origin, or a `DialogError`. */
+export function popupMessage(win: Window, url: string): Promise<DialogMessage> {
+  // No `noopener`: the callback page answers through window.opener.
+  const popup = win.open(url, '_blank', 'popup,width=520,height=680');
+  if (!popup) return Promise.reject(new DialogError(DialogCode.popupBlocked, 'The browser blocked the popup.'));
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      win.removeEventListener('message', onMessage);
+      win.clearInterval(closedCheck);
+    };
+    const onMessage = (event: MessageEvent) => {
+      // Only this popup's own page on the pane's origin (the callback page) may answer.
+      if (event.source !== popup || event.origin !== win.location.origin) return;
+      stop();
+      popup.close();
+      resolve({ message: typeof event.data === 'string' ? event.data : JSON.stringify(event.data), origin: event.origin });
+    };
+    const closedCheck = win.setInterval(() => {
+      if (!popup.closed) return;
+      stop();
+      reject(new DialogError(DialogCode.closedByUser, 'The popup was closed.'));
+    }, CLOSED_POLL_MS);
+    win.addEventListener('message', onMessage);
+  });
+}
