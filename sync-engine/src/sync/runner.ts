@@ -60,12 +60,19 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
     // never attempted cannot have reached a side; they wait for the send phase.
     if (!o.dryRun) done = await sendAll(objects, sides, store, report, done, o, true);
     for (const object of objects) {
+      const settings = config.objects[object];
+      const planned = store.plannedDirection(object);
+      if (planned !== null && planned !== settings.direction) {
+        // The direction changed: records the old one left alone (never copied, or edited on the side that did not
+        // sync) are read again, both sides in full; links keep the re-read free of duplicates.
+        store.resetCheckpoint('salesforce', object);
+        store.resetCheckpoint('outlook', object);
+      }
       for (const side of [sides.salesforce, sides.outlook]) {
         // Each page is stored as it arrives; the checkpoint moves once the read is complete.
         const batch = await side.changesSince(object, store.checkpoint(side.name, object), (page) => store.putChanges(side.name, object, page));
         store.storeChanges(side.name, object, batch.changes, batch.checkpoint);
       }
-      const settings = config.objects[object];
       const guard = deleteGuard(object, plannedDeletes(store, object, settings), store.linkCount(object), config.deleteGuard.maxShare);
       if (guard) {
         // This object's inbox stays unplanned; the other objects go on.
@@ -78,6 +85,7 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
         store.commitPlan(object, plan.planned, plan.writes, plan.linkUpdates, plan.linkDeletes);
         summarize(summary, plan, !!o.dryRun);
       });
+      store.setPlannedDirection(object, settings.direction);
       report.matched[object] += summary.matched;
       report.conflicts[object] += summary.conflicts;
     }

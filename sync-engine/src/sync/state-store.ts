@@ -71,6 +71,7 @@ export class StateStore {
         request TEXT NOT NULL, source_id TEXT, hash TEXT, attempts INTEGER NOT NULL DEFAULT 0);
       CREATE INDEX IF NOT EXISTS outbox_source ON outbox (object, target, source_id);
       CREATE TABLE IF NOT EXISTS status (key TEXT PRIMARY KEY, value TEXT);
+      CREATE TABLE IF NOT EXISTS planned_directions (object TEXT PRIMARY KEY, direction TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT, report TEXT);
     `);
   }
@@ -116,6 +117,15 @@ export class StateStore {
     this.transaction(() => {
       for (const c of changes) put.run(side, object, c.id, JSON.stringify(c));
     });
+  }
+
+  /** The direction an object's changes were last planned with, or null before its first plan. */
+  plannedDirection(object: SyncObject): string | null {
+    return (this.stmt(`SELECT direction FROM planned_directions WHERE object = ?`).get(object) as { direction: string } | undefined)?.direction ?? null;
+  }
+
+  setPlannedDirection(object: SyncObject, direction: string): void {
+    this.stmt(`INSERT INTO planned_directions (object, direction) VALUES (?, ?) ON CONFLICT(object) DO UPDATE SET direction = excluded.direction`).run(object, direction);
   }
 
   /** Forget a side's checkpoint (the side lost it: the next read lists everything). */

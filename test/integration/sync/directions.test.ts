@@ -163,3 +163,33 @@ describe('sync engine: direction outlook-to-salesforce', function () {
     assert.ok(!(await w.query(CONTACTS)).some((c) => c.LastName === 'Outlook'));
   });
 });
+
+describe('sync engine: a direction changed from one way to both', function () {
+  this.timeout(60_000);
+  let w: SyncWorld;
+
+  before(async () => {
+    w = await startSyncWorld({ config: oneWay('salesforce-to-outlook', 'outlook'), mailbox: MAILBOX, records: RECORDS });
+  });
+  after(async () => w?.close());
+
+  it('what the one-way sync left in Outlook (never copied, or edited there) reaches Salesforce once, without duplicates', async () => {
+    await w.run();
+    assert.deepEqual((await w.query(CONTACTS)).map((c) => c.LastName), ['Hopper', 'Salesforce'], 'one way: nothing from Outlook yet');
+    // An Outlook edit under the one-way direction stays in Outlook, for now.
+    const sam = (await w.list('/me/contacts?$top=100')).find((c) => c.surname === 'Salesforce')!;
+    assert.equal((await w.graph.patch(`/me/contacts/${sam.id}`, { jobTitle: 'Account Executive' })).status, 200);
+    assertQuiet((await w.run()).report, 'an Outlook edit, one way');
+
+    w.reconfigure({ objects: { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'both', winner: 'salesforce' }, tasks: { direction: 'both', winner: 'salesforce' } } });
+    const { report } = await w.run();
+    assert.deepEqual(report.errors, []);
+    assert.deepEqual((await w.query(CONTACTS)).map((c) => c.LastName), ['Hopper', 'Outlook', 'Salesforce']);
+    assert.equal((await w.query(CONTACTS)).find((c) => c.LastName === 'Salesforce').Title, 'Account Executive');
+    assert.deepEqual((await w.query(EVENTS)).map((e) => e.Subject), ['Outlook standup', 'Salesforce demo']);
+    assert.deepEqual((await w.query(TASKS)).map((t) => t.Subject), ['Outlook chore', 'Salesforce chore']);
+    assert.equal(writesOf(report).outlook, 0, 'nothing written back to Outlook: everything there was linked or is the source');
+    assertQuiet((await w.run()).report, 'the next run');
+    assert.equal((await w.list('/me/contacts?$top=100')).length, 3);
+  });
+});
