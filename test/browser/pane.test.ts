@@ -4,11 +4,10 @@
  * injected before the page's scripts, and no request may reach Microsoft's CDN.
  */
 import assert from 'node:assert/strict';
+import { freePort } from '../helpers/loopback';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { AddressInfo } from 'node:net';
 import axios, { AxiosInstance } from 'axios';
 import { buildPane, DIST_DIR } from '../../sync-engine/src/addin-site/build';
 import { AddinSite, startAddinSite } from '../../sync-engine/src/addin-site/site';
@@ -29,15 +28,6 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 /** Office as Outlook gives it to the pane (a plain browser script, run before the page's own). */
 const OFFICE_STAND_IN = path.join(REPO_ROOT, 'test', 'browser', 'office-stand-in.js');
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('browser: the task pane against the service', function () {
   this.timeout(120_000);
@@ -229,7 +219,7 @@ describe('browser: the task pane against the service', function () {
   });
 
   it('the service down gets a clear message', async () => {
-    const down = `http://127.0.0.1:${await closedPort()}`;
+    const down = `http://127.0.0.1:${await freePort()}`;
     await page.goto(paneUrl(down));
     await page.waitForSelector('#sign-in:not([hidden])');
     await signIn('ann@test.example', 'Ann-pass-1');

@@ -20,13 +20,18 @@ export async function listenOnLoopback(server: http.Server): Promise<{ url: stri
   };
 }
 
-/** A port nothing listens on. */
-export async function closedPort(): Promise<string> {
+/** A loopback port free right now (nothing listens on it). */
+export async function freePort(): Promise<number> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return port;
+}
+
+/** The URL of a port nothing listens on. */
+export async function closedPort(): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 export interface JsonAnswer {

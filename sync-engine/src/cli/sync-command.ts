@@ -1,13 +1,34 @@
-/** `sfo-compat sync` and `sfo-compat status`: the configuration, output and exit codes of SYNC-CONFIG.md. */
-import { Command } from 'commander';
+/**
+ * `sfo-compat sync` and `sfo-compat status`: the configuration, output and exit codes of SYNC-CONFIG.md, and a real
+ * org's sign-in (`sync --sign-in` / `--sign-out`, sync-sign-in.ts) for configurations without a password.
+ */
+import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { ConfigError, readSyncConfig, SyncConfig } from '../sync/config';
-import { SyncEngine, EngineRun } from '../sync/engine';
+import { ConfigError, ReadOptions, readSyncConfig, SyncConfig } from '../sync/config';
+import { SyncEngine, EngineRun, EngineDeps } from '../sync/engine';
 import { StateStore } from '../sync/state-store';
 import { createSyncLogger } from '../sync/logger';
 import { SyncReport } from '../sync/report';
-import { EXIT } from './main';
+import { TokenStore } from '../sync/token-store';
+import { EXIT, UsageError, parsePort } from './main';
 import { waitForSignal } from './org-serve-command';
+import { DEFAULT_CALLBACK_PORT } from './oauth-callback-server';
+import { openInBrowser } from './open-browser';
+import { signInCommand, signOutCommand, useStoredSignIn, Output } from './sync-sign-in';
+
+interface SyncOptions {
+  config: string;
+  once?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  signIn?: boolean;
+  signOut?: boolean;
+  callbackPort?: string;
+  /** false with --no-browser */
+  browser: boolean;
+}
+
+const stdio: Output = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
 export function registerSyncCommands(program: Command, setCode: (code: number) => void): void {
   program.command('sync')
@@ -16,7 +37,12 @@ export function registerSyncCommands(program: Command, setCode: (code: number) =
     .option('--once', 'run once and exit (default: keep syncing every intervalSeconds)')
     .option('--dry-run', 'print what would be written and write nothing')
     .option('--json', 'print the result as JSON')
-    .action(async (o: { config: string; once?: boolean; dryRun?: boolean; json?: boolean }) => setCode(await syncCommand(o)));
+    .addOption(new Option('--sign-in', 'sign in to a real org in the browser (OAuth) and store the refresh token, encrypted, for runs without org.password')
+      .conflicts(['signOut', 'once', 'dryRun', 'json']))
+    .addOption(new Option('--sign-out', 'revoke the stored sign-in at the org and delete it').conflicts(['once', 'dryRun', 'json']))
+    .option('--callback-port <n>', `with --sign-in: the port of the callback on 127.0.0.1; the connected app must list http://localhost:<n>/OauthRedirect (default ${DEFAULT_CALLBACK_PORT})`)
+    .option('--no-browser', 'with --sign-in: only print the sign-in link, never open a browser')
+    .action(async (o: SyncOptions) => setCode(await syncCommand(o)));
 
   program.command('status')
     .description("print the sync engine's state for one user: idle, syncing or stopped, the last run and the message")
@@ -25,9 +51,9 @@ export function registerSyncCommands(program: Command, setCode: (code: number) =
     .action(async (o: { config: string; json?: boolean }) => setCode(await statusCommand(o)));
 }
 
-function loadConfig(file: string): SyncConfig | number {
+function loadConfig(file: string, o: ReadOptions = {}): SyncConfig | number {
   try {
-    return readSyncConfig(file);
+    return readSyncConfig(file, process.env, o);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -37,13 +63,33 @@ function loadConfig(file: string): SyncConfig | number {
   }
 }
 
-async function syncCommand(o: { config: string; once?: boolean; dryRun?: boolean; json?: boolean }): Promise<number> {
-  const config = loadConfig(o.config);
+async function syncCommand(o: SyncOptions): Promise<number> {
+  if (o.signIn || o.signOut) return signInOrOut(o);
+  if (o.callbackPort !== undefined || !o.browser) {
+    process.stderr.write('sfo-compat sync: --callback-port and --no-browser go with --sign-in\n');
+    return EXIT.usage;
+  }
+  // A run needs a credential: the password, or a stored sign-in (a missing one is a config problem like any other).
+  const config = loadConfig(o.config, { hasStoredSignIn: (dir) => new TokenStore(dir).exists() });
   if (typeof config === 'number') return config;
+  const deps: Pick<EngineDeps, 'signIn'> = {};
+  let refusedByOrg = () => false;
+  if (!config.org.password) {
+    // The CLI owns the stored token, so it hands the engine the sign-in; the engine stays unaware of where
+    // credentials live (the service passes its own sign-in the same way).
+    const stored = useStoredSignIn(config, o.config, new TokenStore(config.dataDir));
+    if (!stored.ok) {
+      process.stderr.write(`${stored.message}\n`);
+      return EXIT.usage;
+    }
+    deps.signIn = stored.signIn;
+    refusedByOrg = stored.refusedByOrg;
+  }
   const logger = createSyncLogger(config.dataDir);
   const bar = !o.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'sync {bar} {value}/{total} {what}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
   let barStarted = false;
   const engine = new SyncEngine(config, {
+    ...deps,
     log: (level, text) => logger.log(level, text),
     onProgress: (done, total, what) => {
       if (!bar || total < 200) return;
@@ -62,8 +108,14 @@ async function syncCommand(o: { config: string; once?: boolean; dryRun?: boolean
     const controller = new AbortController();
     void waitForSignal().then(() => controller.abort());
     process.stdout.write(`syncing ${config.org.username} every ${config.intervalSeconds}s (Ctrl+C to stop)\n`);
-    await engine.runForever(controller.signal, { onRun: (run) => print(run, o) });
-    return EXIT.ok;
+    await engine.runForever(controller.signal, {
+      onRun: (run) => {
+        print(run, o);
+        // A stored sign-in the org refuses will not work on the next try either: stop, the message says what to do.
+        if (refusedByOrg()) controller.abort();
+      },
+    });
+    return refusedByOrg() ? EXIT.failure : EXIT.ok;
   } catch (err) {
     logger.error(`sync failed: ${(err as Error).message}`);
     process.stderr.write(`sync failed: ${(err as Error).message}\n`);
@@ -71,6 +123,41 @@ async function syncCommand(o: { config: string; once?: boolean; dryRun?: boolean
   } finally {
     engine.close();
     logger.close();
+  }
+}
+
+/** `sync --sign-in` and `sync --sign-out`. */
+async function signInOrOut(o: SyncOptions): Promise<number> {
+  let callbackPort = DEFAULT_CALLBACK_PORT;
+  try {
+    if (o.callbackPort !== undefined) callbackPort = parsePort(o.callbackPort, '--callback-port');
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`sfo-compat sync: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (callbackPort === 0 || (o.signOut && (o.callbackPort !== undefined || !o.browser))) {
+    process.stderr.write(callbackPort === 0
+      ? 'sfo-compat sync: --callback-port: give the port the connected app\'s callback URL names (1-65535)\n'
+      : 'sfo-compat sync: --callback-port and --no-browser go with --sign-in\n');
+    return EXIT.usage;
+  }
+  const config = loadConfig(o.config);
+  if (typeof config === 'number') return config;
+  const store = new TokenStore(config.dataDir);
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    if (o.signOut) return await signOutCommand(o.config, { io: stdio, store });
+    return await signInCommand(config, o.config, callbackPort, { io: stdio, store, signal: controller.signal, openBrowser: o.browser ? (url) => openInBrowser(url) : null });
+  } catch (err) {
+    process.stderr.write(`${o.signOut ? 'sign-out' : 'sign-in'} failed: ${(err as Error).message}\n`);
+    return EXIT.failure;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    process.removeListener('SIGTERM', interrupt);
   }
 }
 

@@ -20,6 +20,7 @@ export interface ObjectSettings {
 export interface SyncConfig {
   product: ProductId;
   productVersion: string;
+  /** `password` is '' when the file names none: the engine then signs in with the stored sign-in (token-store.ts). */
   org: { loginUrl: string; clientId: string; username: string; password: string };
   mailbox: { url: string; token: string };
   objects: Record<SyncObject, ObjectSettings>;
@@ -38,8 +39,17 @@ export class ConfigError extends Error {
 const DEFAULT_OBJECT: ObjectSettings = { direction: 'both', winner: 'salesforce' };
 const SYNC_PRODUCTS = PRODUCTS.filter((p) => p.kind === 'desktop').map((p) => p.id);
 
+export interface ReadOptions {
+  /**
+   * Whether a data dir holds a stored sign-in. When given, a file without org.password or org.passwordEnv is a
+   * problem unless it does (what `sync` runs need); left out, a missing password is not checked (`status`,
+   * `sync --sign-in`, which makes the stored sign-in).
+   */
+  hasStoredSignIn?: (dataDir: string) => boolean;
+}
+
 /** Read, validate and resolve a config file (relative dataDir against the file's folder; secrets from env). */
-export function readSyncConfig(file: string, env: NodeJS.ProcessEnv = process.env): SyncConfig {
+export function readSyncConfig(file: string, env: NodeJS.ProcessEnv = process.env, o: ReadOptions = {}): SyncConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -48,7 +58,7 @@ export function readSyncConfig(file: string, env: NodeJS.ProcessEnv = process.en
     throw new ConfigError([e.code ? `cannot read the file (${e.code})` : `not valid JSON: ${e.message}`], file);
   }
   const problems: string[] = [];
-  const config = validate(raw, problems, env, path.dirname(path.resolve(file)));
+  const config = validate(raw, problems, env, path.dirname(path.resolve(file)), { ...o, file });
   if (problems.length || !config) throw new ConfigError(problems, file);
   return config;
 }
@@ -56,7 +66,7 @@ export function readSyncConfig(file: string, env: NodeJS.ProcessEnv = process.en
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function validate(raw: unknown, p: string[], env: NodeJS.ProcessEnv, baseDir: string): SyncConfig | undefined {
+function validate(raw: unknown, p: string[], env: NodeJS.ProcessEnv, baseDir: string, o: ReadOptions & { file: string }): SyncConfig | undefined {
   if (!isObj(raw)) {
     p.push('(root): must be a JSON object with product, org, mailbox and dataDir');
     return undefined;
@@ -75,10 +85,10 @@ function validate(raw: unknown, p: string[], env: NodeJS.ProcessEnv, baseDir: st
   }
 
   const org = isObj(raw.org) ? raw.org : undefined;
-  if (!org) p.push('org: required, an object with loginUrl, username and password or passwordEnv');
+  if (!org) p.push('org: required, an object with loginUrl, username, and password or passwordEnv (or none, to sign in with --sign-in)');
   const loginUrl = org ? url(p, org.loginUrl, 'org.loginUrl', 'the org login URL, e.g. https://login.salesforce.com or http://127.0.0.1:8700') : '';
   const username = org ? nonEmpty(p, org.username, 'org.username', 'the Salesforce username') : '';
-  const password = org ? secret(p, org, 'password', 'passwordEnv', 'org', env) : '';
+  const password = org ? orgPassword(p, org, env, raw.dataDir, baseDir, o) : '';
   let clientId = productDef?.defaultClientId ?? '';
   if (org && org.clientId !== undefined) clientId = nonEmpty(p, org.clientId, 'org.clientId', "the connected app's client id, or leave it out for the product's own");
 
@@ -163,6 +173,21 @@ function url(p: string[], v: unknown, key: string, what: string): string {
   return s;
 }
 
+/**
+ * The org password, or '' when the file gives none: a real org signs in through the browser once
+ * (`sync --sign-in`) and the engine uses the stored refresh token after that.
+ */
+function orgPassword(p: string[], org: Obj, env: NodeJS.ProcessEnv, dataDir: unknown, baseDir: string, o: ReadOptions & { file: string }): string {
+  if (org.password !== undefined || org.passwordEnv !== undefined) return secret(p, org, 'password', 'passwordEnv', 'org', env);
+  if (!o.hasStoredSignIn) return '';
+  // Without a data dir (its own problem) there is no stored sign-in to find.
+  const dir = typeof dataDir === 'string' && dataDir.trim() !== '' ? path.resolve(baseDir, dataDir) : null;
+  if (dir && o.hasStoredSignIn(dir)) return '';
+  p.push(`org.password: no password and no stored sign-in${dir ? ` in ${dir}` : ''}: give org.password or org.passwordEnv (a local org),`
+    + ` or sign in to a real org once with: sfo-compat sync --config ${o.file} --sign-in`);
+  return '';
+}
+
 /** A secret given inline or by the name of an environment variable; the value never appears in an error. */
 function secret(p: string[], o: Obj, key: string, envKey: string, at: string, env: NodeJS.ProcessEnv): string {
   if (o[key] !== undefined && o[envKey] !== undefined) {
@@ -179,7 +204,9 @@ function secret(p: string[], o: Obj, key: string, envKey: string, at: string, en
     return value ?? '';
   }
   if (typeof o[key] !== 'string' || (o[key] as string) === '') {
-    p.push(`${at}.${key}: required: give ${key}, or ${envKey} naming an environment variable that holds it`);
+    p.push(o[key] === undefined
+      ? `${at}.${key}: required: give ${key}, or ${envKey} naming an environment variable that holds it`
+      : `${at}.${key}: must be a non-empty string; or give ${envKey} naming an environment variable that holds it`);
     return '';
   }
   return o[key] as string;

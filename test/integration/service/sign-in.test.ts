@@ -3,8 +3,8 @@
  * handed out only on success, and a precise 4xx JSON error for every bad input (never a blank or a stack trace).
  */
 import assert from 'node:assert/strict';
+import { freePort } from '../../helpers/loopback';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { startServiceWorld, ServiceWorld, ServiceAnswer } from '../../helpers/service';
 import { sharedMessages } from '../../helpers/shared';
@@ -19,15 +19,6 @@ function assertError(res: ServiceAnswer, status: number, code: string, message?:
   if (typeof message === 'string') assert.equal(res.body.error.message, message);
   else if (message) assert.match(res.body.error.message, message);
   assert.doesNotMatch(res.text, /\bat .+\.js:\d+/, 'no stack trace');
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('service: sign-in', function () {
@@ -137,7 +128,7 @@ describe('service: sign-in', function () {
     });
 
     it('an org that cannot be reached: 502 with the product\'s network text', async () => {
-      const port = await closedPort();
+      const port = await freePort();
       const res = await signIn({ ...good(), orgUrl: `http://127.0.0.1:${port}` });
       // The product's text (products/outcome.ts), naming the URL once (regression: the reason repeated it).
       assertError(res, 502, 'ORG_UNREACHABLE', new RegExp(`^Could not connect to Salesforce at http://127\\.0\\.0\\.1:${port}/services/Soap/u/60\\.0: connection refused$`),
