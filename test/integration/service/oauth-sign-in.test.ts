@@ -50,7 +50,11 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
     assert.equal(new URL(b.body.authorizeUrl).searchParams.get('client_id'), 'SfdcSalesforceForOutlook');
   });
 
-  it('a user without API Enabled is issued tokens, and finish answers 403 with exactly sfo.login, no secret', async () => {
+  it('a user without API Enabled is issued tokens, and finish answers 403 with exactly sfo.login, no secret; the tokens are revoked', async () => {
+    const db = w.org.ctx.store.db;
+    const bobId = (db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = 'bob@test.example'`).get() as { Id: string }).Id;
+    const bobSessions = () => (db.prepare(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?`).get(bobId) as { n: number }).n;
+    const before = bobSessions();
     const { body } = await start();
     const callback = await loginInDialog(body.authorizeUrl, 'bob@test.example', 'Bob-pass-1');
     assert.ok(callback.get('code'), 'OAuth issues a code to a blocked user (ACCESS.md 3)');
@@ -60,6 +64,7 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
     assert.equal(res.body.error.message, messages['sfo.login']);
     assert.equal(res.body.message, messages['sfo.login']);
     assert.ok(!('secret' in res.body));
+    assert.equal(bobSessions(), before, 'the access and refresh tokens issued to the refused sign-in are gone');
   });
 
   it('each desktop product shows its own blocked text through the dialog too', async () => {
