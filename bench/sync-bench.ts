@@ -28,8 +28,6 @@ const BIG_CONTACTS = Number(process.env.SYNC_BENCH_BIG_CONTACTS ?? 100_000);
 const NONE: RecordCounts = { contacts: 0, events: 0, tasks: 0 };
 /** Long enough that the mailbox keeps every change of a run (Graph keeps delta state far longer than a run). */
 const CHANGE_LOG_LIMIT = 1_000_000;
-/** Indexes and list reuse in the embedded servers that change no answer (sync-servers.ts scalingAids); 0 to measure without. */
-const SCALING_AIDS = process.env.SYNC_BENCH_SCALING_AIDS !== '0';
 const RUN_TIMEOUT_MS = Number(process.env.SYNC_BENCH_RUN_TIMEOUT_S ?? 900) * 1000;
 
 type Way = 'outlook-to-salesforce' | 'salesforce-to-outlook';
@@ -202,7 +200,7 @@ interface WayResult {
 
 async function initialSync(way: Way, progress: (line: string) => void): Promise<WayResult> {
   const toSf = way === 'outlook-to-salesforce';
-  const servers = await startServers({ salesforce: toSf ? NONE : INITIAL, outlook: toSf ? INITIAL : NONE, changeLogLimit: CHANGE_LOG_LIMIT, scalingAids: SCALING_AIDS });
+  const servers = await startServers({ salesforce: toSf ? NONE : INITIAL, outlook: toSf ? INITIAL : NONE, changeLogLimit: CHANGE_LOG_LIMIT });
   let engine: ChildProcess | undefined;
   try {
     progress(`  ${way}: seeded ${total(INITIAL)} records in ${servers.seedSeconds.toFixed(1)} s`);
@@ -251,7 +249,7 @@ async function initialSync(way: Way, progress: (line: string) => void): Promise<
 
 async function bigContacts(progress: (line: string) => void): Promise<Figure[]> {
   const n: RecordCounts = { contacts: BIG_CONTACTS, events: 0, tasks: 0 };
-  const servers = await startServers({ salesforce: NONE, outlook: n, changeLogLimit: CHANGE_LOG_LIMIT, scalingAids: SCALING_AIDS });
+  const servers = await startServers({ salesforce: NONE, outlook: n, changeLogLimit: CHANGE_LOG_LIMIT });
   let engine: ChildProcess | undefined;
   try {
     progress(`  ${BIG_CONTACTS} contacts: seeded in ${servers.seedSeconds.toFixed(1)} s`);

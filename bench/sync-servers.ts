@@ -18,7 +18,6 @@ import { createRecords } from '../sync-engine/src/local-org/dml';
 import { findSObject, SObjectDef } from '../sync-engine/src/local-org/schema';
 import { tableName } from '../sync-engine/src/local-org/store';
 import { startLocalMailbox, LocalMailbox, MailboxSeed } from '../sync-engine/src/local-mailbox';
-import { ItemRow, MailboxStore } from '../sync-engine/src/local-mailbox/store';
 import { checkContact, insertContact } from '../sync-engine/src/local-mailbox/contacts';
 import { checkEvent, insertEvent } from '../sync-engine/src/local-mailbox/events';
 import { checkTask, insertTask } from '../sync-engine/src/local-mailbox/todo';
@@ -38,8 +37,6 @@ export interface ServersSpec {
   outlook: RecordCounts;
   /** The mailbox's change log length (delta tokens older than this many changes get 410). */
   changeLogLimit: number;
-  /** Apply scalingAids (indexes and list reuse that change no answer). */
-  scalingAids: boolean;
 }
 
 export interface RequestCounts {
@@ -179,72 +176,13 @@ function ownedCount(org: LocalOrg, obj: SObjectDef, ownerId: string): number {
   return (org.ctx.store.db.prepare(`SELECT COUNT(*) AS n FROM ${tableName(obj)} WHERE "OwnerId" = ? AND "IsDeleted" = 0`).get(ownerId) as { n: number }).n;
 }
 
-/**
- * Help the embedded servers scale to the bench's sizes without changing a single answer they give (see the
- * report in sync-bench.ts for each one's measured effect):
- * - org: an index on lower(OutlookId__c), the expression its upsert matches external ids with (dml.ts
- *   findByExternalId), which the plain column index cannot serve: every upserted record scanned the table;
- * - mailbox: an index on changes (mailbox, seq) for the log pruning query of every write (store.ts logChange),
- *   which otherwise sorts the whole change log per write;
- * - mailbox: item lists (store.items) reused until the next write, since every delta page lists and parses
- *   every item of the folder again to find where the page starts (delta.ts deltaPage via currentGroups).
- */
-export function scalingAids(org: LocalOrg, mailbox: LocalMailbox): void {
-  for (const type of ['Contact', 'Event', 'Task']) {
-    const table = tableName(findSObject(type)!);
-    org.ctx.store.db.exec(`CREATE INDEX IF NOT EXISTS ${table}_outlookid_ci ON ${table} (lower("OutlookId__c"))`);
-  }
-  const store = mailbox.ctx.store;
-  store.db.exec(`CREATE INDEX IF NOT EXISTS changes_mailbox_seq ON changes (mailbox, seq)`);
-  reuseItemLists(store);
-}
-
-function reuseItemLists(store: MailboxStore): void {
-  let generation = 0;
-  const cache = new Map<string, { generation: number; rows: ItemRow[] }>();
-  const items = store.items.bind(store);
-  const putItem = store.putItem.bind(store);
-  const deleteItem = store.deleteItem.bind(store);
-  const transaction = store.transaction.bind(store);
-  Object.assign(store, {
-    putItem: (row: ItemRow, transactionId?: string | null) => {
-      generation += 1;
-      return putItem(row, transactionId);
-    },
-    deleteItem: (id: string) => {
-      generation += 1;
-      return deleteItem(id);
-    },
-    // A rolled-back transaction may have cached rows it then took back.
-    transaction: <T>(fn: () => T): T => {
-      try {
-        return transaction(fn);
-      } finally {
-        generation += 1;
-      }
-    },
-    items: (mailbox: number, kind: ItemRow['kind'], parent?: string): ItemRow[] => {
-      const key = `${mailbox}\u0000${kind}\u0000${parent ?? '\u0001'}`;
-      const hit = cache.get(key);
-      if (hit && hit.generation === generation) return hit.rows.slice();
-      const rows = items(mailbox, kind, parent);
-      cache.set(key, { generation, rows });
-      return rows.slice();
-    },
-  });
-}
-
 /** Start and seed the org and the mailbox (in this process). */
 export async function startBenchServers(spec: ServersSpec): Promise<{ org: LocalOrg; mailbox: LocalMailbox; seedSeconds: number }> {
   const started = performance.now();
   const org = await startLocalOrg({ seed: orgSeed(), dataDir: ':memory:', port: 0, options: { dailyRequestLimit: 1_000_000_000 } });
   seedOrgRecords(org, spec.salesforce);
-  // Seed with a short change log: the first delta round lists items, not changes, and the mailbox prunes its
-  // log with a query that scans up to changeLogLimit rows per write. Then keep every change the runs make.
-  const mailbox: LocalMailbox = await startLocalMailbox({ seed: mailboxSeed(), dataDir: ':memory:', port: 0, options: { changeLogLimit: 16 } });
+  const mailbox: LocalMailbox = await startLocalMailbox({ seed: mailboxSeed(), dataDir: ':memory:', port: 0, options: { changeLogLimit: spec.changeLogLimit } });
   seedMailboxItems(mailbox, spec.outlook);
-  (mailbox.ctx.store as { changeLogLimit: number }).changeLogLimit = spec.changeLogLimit;
-  if (spec.scalingAids) scalingAids(org, mailbox);
   return { org, mailbox, seedSeconds: (performance.now() - started) / 1000 };
 }
 

@@ -163,7 +163,7 @@ export function registerContacts(app: FastifyInstance, ctx: MailboxContext): voi
         scope: contactScope(folder),
         path: (req.params as { folderId?: string }).folderId === undefined ? '/me/contacts/delta' : `/me/contactFolders/${folder}/contacts/delta`,
         context: 'Collection(contact)',
-        currentGroups: () => store.items(m.no, 'contact', folder).map((r) => r.id),
+        groupsAfter: (after, limit) => store.itemIdsAfter(m.no, 'contact', folder, after, limit),
         entries: (id, before, state) => {
           const row = store.getItem(id);
           if (row && row.kind === 'contact' && row.parent === folder) return [applySelect(renderContact(row, true), state.sel)];

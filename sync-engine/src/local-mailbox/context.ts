@@ -1,5 +1,5 @@
 /** Everything a local-mailbox route needs, built once per server. */
-import { MailboxStore } from './store';
+import { DEFAULT_CHANGE_LOG_LIMIT, MailboxStore } from './store';
 import { ThrottleRule, ThrottleSwitch } from './throttle';
 
 export interface MailboxOptions {
@@ -9,7 +9,7 @@ export interface MailboxOptions {
   defaultPageSize: number;
   /** The largest page a client may ask for. */
   maxPageSize: number;
-  /** Changes kept per mailbox for delta rounds; a token older than these gets 410. */
+  /** Changes kept per mailbox for delta rounds; a token older than these gets 410 (why a count: store.ts DEFAULT_CHANGE_LOG_LIMIT). */
   changeLogLimit: number;
   /** Throttle every mailbox's next requests from the start (see throttle.ts). */
   throttle?: ThrottleRule;
@@ -19,7 +19,7 @@ export const DEFAULT_MAILBOX_OPTIONS: MailboxOptions = {
   bodyLimit: 4 * 1024 * 1024,
   defaultPageSize: 10,
   maxPageSize: 1000,
-  changeLogLimit: 10_000,
+  changeLogLimit: DEFAULT_CHANGE_LOG_LIMIT,
 };
 
 export class MailboxContext {

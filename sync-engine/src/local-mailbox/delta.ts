@@ -6,6 +6,11 @@
  *   compared with its state at the token, so a deleted item becomes `@removed`.
  * The final page carries `@odata.deltaLink` with a token for the round's end; other pages `@odata.nextLink`.
  *
+ * Groups go in id order, and a skip token is a keyset cursor: the last group sent whole and how many entries of
+ * the next one went out. A page reads its groups from the store after that id (the store's first-round list is
+ * the folder now; a later round's is the log's fixed slice between its two change sequence numbers), so it costs
+ * what it sends, and a group added, changed or deleted mid-round is seen as a page reading it then finds it.
+ *
  * Tokens are opaque: base64url of a small JSON state (mailbox, scope, change sequence numbers, position,
  * calendar window, `$select`) followed by an HMAC, so a token that was tampered with, belongs to another
  * scope, or is older than the retained change log gets 410 `SyncStateNotFound` (WIRE.md 11.3).
@@ -44,8 +49,8 @@ export interface DeltaSource {
   path: string;
   /** The `@odata.context` fragment (`Collection(event)`). */
   context: string;
-  /** Every group's id now, for a first round. */
-  currentGroups(): string[];
+  /** For a first round: the ids of the groups now that sort after `after`, in id order, at most `limit`. */
+  groupsAfter(after: string | undefined, limit: number): string[];
   /**
    * A group's entries: in a first round `before` is undefined; in a later round it is the group's state at
    * the token (null when it did not exist then), and the source sends what differs plus `@removed` entries.
@@ -109,19 +114,34 @@ export interface DeltaPage {
   delta?: DeltaState;
 }
 
+interface Group {
+  id: string;
+  before: unknown;
+}
+
+/** The groups of a round after the cursor, in id order, read from the store a batch at a time as the page asks. */
+function* groupsFrom(store: MailboxStore, source: DeltaSource, state: DeltaState, batch: number): Generator<Group> {
+  let after = state.g;
+  for (;;) {
+    const groups: Group[] = state.s === null
+      ? source.groupsAfter(after, batch).map((id) => ({ id, before: undefined }))
+      : store.changedItemsAfter(state.m, state.sc, state.s, state.t, after, batch).map((c) => ({ id: c.itemId, before: c.before }));
+    yield* groups;
+    if (groups.length < batch) return;
+    after = groups[groups.length - 1].id;
+  }
+}
+
 /** Compute one page of a round. */
 export function deltaPage(store: MailboxStore, source: DeltaSource, state: DeltaState, pageSize: number): DeltaPage {
-  let groups: Array<{ id: string; before: unknown }>;
-  if (state.s === null) groups = source.currentGroups().map((id) => ({ id, before: undefined }));
-  else groups = store.changesSince(state.m, state.sc, state.s, state.t).map((c) => ({ id: c.itemId, before: c.before }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const remaining = state.g === undefined ? groups : groups.filter((g) => g.id > state.g!);
-
+  // One group past a full page tells a last page (deltaLink) from one with more to come (nextLink).
+  const groups = groupsFrom(store, source, state, pageSize + 1);
   const value: Obj[] = [];
   let lastDone = state.g;
   let skip = state.e ?? 0;
-  for (let i = 0; i < remaining.length; i++) {
-    const g = remaining[i];
+  let next = groups.next();
+  while (!next.done) {
+    const g = next.value;
     const entries = source.entries(g.id, g.before, state).slice(skip);
     const room = pageSize - value.length;
     if (entries.length > room) {
@@ -131,7 +151,8 @@ export function deltaPage(store: MailboxStore, source: DeltaSource, state: Delta
     value.push(...entries);
     lastDone = g.id;
     skip = 0;
-    if (value.length === pageSize && i < remaining.length - 1) return { value, next: { ...state, g: lastDone, e: 0 } };
+    next = groups.next();
+    if (value.length === pageSize && !next.done) return { value, next: { ...state, g: lastDone, e: 0 } };
   }
   return { value, delta: { k: 'd', m: state.m, sc: state.sc, s: null, t: state.t, w: state.w, sel: state.sel, ps: state.ps } };
 }

@@ -351,7 +351,7 @@ export function registerEvents(app: FastifyInstance, ctx: MailboxContext): void 
         scope: CALENDAR_SCOPE,
         path: '/me/calendarView/delta',
         context: 'Collection(event)',
-        currentGroups: () => store.items(m.no, 'event').map((r) => r.id),
+        groupsAfter: (after, limit) => store.itemIdsAfter(m.no, 'event', undefined, after, limit),
         entries: (id, before, state) => {
           const [from, to] = state.w!;
           const current = loadSeries(store, id);

@@ -3,6 +3,9 @@
  * tasks; each a JSON document with its change key and times), and a per-mailbox change log that delta
  * queries read. Every write logs one change (sequence, scope, item, op, and the item as it was before), so
  * a delta round can tell what changed since its token and what each item looked like then.
+ *
+ * Delta rounds page by id: both what a round walks (a scope's items, or the items changed in a slice of the
+ * log) are read in id order from the last id a page sent, so a page costs what it sends, not the folder.
  */
 import Database from 'better-sqlite3';
 import crypto from 'node:crypto';
@@ -50,6 +53,19 @@ export interface Change {
   before: unknown;
 }
 
+/**
+ * Changes kept per mailbox unless told otherwise. Graph forgets an Outlook delta token only when its token
+ * cache overflows (neither after a fixed time nor after some number of changes), and in practice keeps it for
+ * weeks; what a client can tell is that a token outlives even a big run of writes. So the default is a count
+ * far above any run (a run writing 100,000 items keeps its token, where 10,000 made it 410 and re-read the
+ * folder), still a count rather than an age: the log stays bounded as Graph's cache is, and a test forces a
+ * 410 with a small limit (or expireDeltaTokens) without driving a clock.
+ */
+export const DEFAULT_CHANGE_LOG_LIMIT = 1_000_000;
+
+/** Below this many changes a round's slice of the log is read whole (changedItemsAfter). */
+const SMALL_LOG_SLICE = 2_000;
+
 /** sha256 of a bearer token: the store never keeps a token itself. */
 export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token, 'utf8').digest('hex');
@@ -68,8 +84,9 @@ interface RawItem {
 
 export class MailboxStore {
   readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file: string, readonly clock: Clock = systemClock, readonly changeLogLimit = 10_000) {
+  constructor(file: string, readonly clock: Clock = systemClock, readonly changeLogLimit = DEFAULT_CHANGE_LOG_LIMIT) {
     if (file !== ':memory:') {
       fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       // Made 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
@@ -88,28 +105,40 @@ export class MailboxStore {
         id TEXT PRIMARY KEY, mailbox INTEGER NOT NULL, kind TEXT NOT NULL, parent TEXT, data TEXT NOT NULL,
         change_key TEXT NOT NULL, created INTEGER NOT NULL, modified INTEGER NOT NULL, transaction_id TEXT);
       CREATE INDEX IF NOT EXISTS items_scope ON items (mailbox, kind, parent, id);
+      CREATE INDEX IF NOT EXISTS items_kind ON items (mailbox, kind, id);
       CREATE INDEX IF NOT EXISTS items_transaction ON items (mailbox, transaction_id) WHERE transaction_id IS NOT NULL;
       CREATE TABLE IF NOT EXISTS changes (
         seq INTEGER PRIMARY KEY, mailbox INTEGER NOT NULL, scope TEXT NOT NULL, item_id TEXT NOT NULL,
         op TEXT NOT NULL, before TEXT, at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS changes_scope ON changes (mailbox, scope, seq);
       CREATE INDEX IF NOT EXISTS changes_mailbox ON changes (mailbox, seq);
+      CREATE INDEX IF NOT EXISTS changes_item ON changes (mailbox, scope, item_id, seq);
     `);
     if (!this.getMeta('tokenSecret')) this.setMeta('tokenSecret', crypto.randomBytes(32).toString('base64'));
   }
 
+  /** A prepared statement, compiled once per store: compiling took more time than running most of them. */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** Whether any mailbox exists (seeded before). */
   isSeeded(): boolean {
-    return !!this.db.prepare(`SELECT 1 FROM mailboxes LIMIT 1`).get();
+    return !!this.statement(`SELECT 1 FROM mailboxes LIMIT 1`).get();
   }
 
   getMeta(key: string): string | undefined {
-    const r = this.db.prepare(`SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined;
+    const r = this.statement(`SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined;
     return r?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
+    this.statement(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
   }
 
   /** The key that signs delta and skip tokens; kept in the store so tokens outlive a restart. */
@@ -134,24 +163,24 @@ export class MailboxStore {
   }
 
   addMailbox(m: { user: string; token: string; displayName: string; timeZone: string }): MailboxRecord {
-    const no = Number((this.db.prepare(`SELECT COALESCE(MAX(no), 0) + 1 AS n FROM mailboxes`).get() as { n: number }).n);
+    const no = Number((this.statement(`SELECT COALESCE(MAX(no), 0) + 1 AS n FROM mailboxes`).get() as { n: number }).n);
     const rec: MailboxRecord = {
       no, user: m.user, displayName: m.displayName, timeZone: m.timeZone,
       contactFolderId: makeId('contactFolder', no, this.nextItemSeq()), calendarId: makeId('calendar', no, this.nextItemSeq()),
     };
-    this.db.prepare(`INSERT INTO mailboxes (no, user, token_hash, display_name, time_zone, contact_folder_id, calendar_id) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+    this.statement(`INSERT INTO mailboxes (no, user, token_hash, display_name, time_zone, contact_folder_id, calendar_id) VALUES (?, ?, ?, ?, ?, ?, ?)`)
       .run(no, rec.user, hashToken(m.token), rec.displayName, rec.timeZone, rec.contactFolderId, rec.calendarId);
     return rec;
   }
 
   /** The mailbox a bearer token opens. */
   mailboxByToken(token: string): MailboxRecord | undefined {
-    const r = this.db.prepare(`SELECT * FROM mailboxes WHERE token_hash = ?`).get(hashToken(token)) as Record<string, unknown> | undefined;
+    const r = this.statement(`SELECT * FROM mailboxes WHERE token_hash = ?`).get(hashToken(token)) as Record<string, unknown> | undefined;
     return r ? toMailbox(r) : undefined;
   }
 
   mailboxes(): MailboxRecord[] {
-    return (this.db.prepare(`SELECT * FROM mailboxes ORDER BY no`).all() as Record<string, unknown>[]).map(toMailbox);
+    return (this.statement(`SELECT * FROM mailboxes ORDER BY no`).all() as Record<string, unknown>[]).map(toMailbox);
   }
 
   /** The highest change sequence number handed out (0 before any change). */
@@ -165,16 +194,27 @@ export class MailboxStore {
    */
   logChange(mailbox: number, scope: string, itemId: string, op: ChangeOp, before: unknown): number {
     const seq = this.currentChangeSeq() + 1;
+    // The log's length is kept beside it, so a write finds the cut from the oldest end (usually one row):
+    // counting back changeLogLimit rows from the newest cost every write up to that many rows.
+    let kept = this.keptChanges(mailbox) + 1;
     this.setMeta('changeSeq', String(seq));
-    this.db.prepare(`INSERT INTO changes (seq, mailbox, scope, item_id, op, before, at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+    this.statement(`INSERT INTO changes (seq, mailbox, scope, item_id, op, before, at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
       .run(seq, mailbox, scope, itemId, op, before === null || before === undefined ? null : JSON.stringify(before), this.now());
-    // The (mailbox, seq) index keeps finding the cut an index walk rather than a sort of the whole log.
-    const cut = this.db.prepare(`SELECT seq FROM changes WHERE mailbox = ? ORDER BY seq DESC LIMIT 1 OFFSET ?`).get(mailbox, this.changeLogLimit) as { seq: number } | undefined;
-    if (cut) {
-      this.db.prepare(`DELETE FROM changes WHERE mailbox = ? AND seq <= ?`).run(mailbox, cut.seq);
-      this.setMeta(`prunedThrough:${mailbox}`, String(Math.max(cut.seq, this.prunedThrough(mailbox))));
+    if (kept > this.changeLogLimit) {
+      const cut = this.statement(`SELECT seq FROM changes WHERE mailbox = ? ORDER BY seq LIMIT 1 OFFSET ?`).pluck().get(mailbox, kept - this.changeLogLimit - 1) as number;
+      this.statement(`DELETE FROM changes WHERE mailbox = ? AND seq <= ?`).run(mailbox, cut);
+      this.setMeta(`prunedThrough:${mailbox}`, String(Math.max(cut, this.prunedThrough(mailbox))));
+      kept = this.changeLogLimit;
     }
+    this.setMeta(`keptChanges:${mailbox}`, String(kept));
     return seq;
+  }
+
+  /** How many changes of the mailbox the log holds (counted once for a store written before the count was kept). */
+  private keptChanges(mailbox: number): number {
+    const kept = this.getMeta(`keptChanges:${mailbox}`);
+    if (kept !== undefined) return Number(kept);
+    return this.statement(`SELECT COUNT(*) FROM changes WHERE mailbox = ?`).pluck().get(mailbox) as number;
   }
 
   /** The change key a write with this change sequence number gives its item. */
@@ -193,50 +233,70 @@ export class MailboxStore {
     const seq = this.currentChangeSeq() + 1;
     this.transaction(() => {
       this.setMeta('changeSeq', String(seq));
-      this.db.prepare(`DELETE FROM changes`).run();
-      for (const m of this.mailboxes()) this.setMeta(`prunedThrough:${m.no}`, String(seq));
+      this.statement(`DELETE FROM changes`).run();
+      for (const m of this.mailboxes()) {
+        this.setMeta(`prunedThrough:${m.no}`, String(seq));
+        this.setMeta(`keptChanges:${m.no}`, '0');
+      }
     });
   }
 
-  /** The items changed in a scope in (fromSeq, toSeq], each once, with its state before the first of those changes. */
-  changesSince(mailbox: number, scope: string, fromSeq: number, toSeq: number): Change[] {
-    const rows = this.db.prepare(`SELECT seq, item_id, before FROM changes WHERE mailbox = ? AND scope = ? AND seq > ? AND seq <= ? ORDER BY seq`)
-      .all(mailbox, scope, fromSeq, toSeq) as Array<{ seq: number; item_id: string; before: string | null }>;
-    const byItem = new Map<string, Change>();
-    for (const r of rows) {
-      if (!byItem.has(r.item_id)) byItem.set(r.item_id, { seq: r.seq, itemId: r.item_id, before: r.before === null ? null : JSON.parse(r.before) });
-    }
-    return [...byItem.values()];
+  /**
+   * The items changed in a scope in (fromSeq, toSeq] whose ids sort after `after`, in id order, at most `limit`;
+   * each once, with its state before the first of those changes.
+   */
+  changedItemsAfter(mailbox: number, scope: string, fromSeq: number, toSeq: number, after: string | undefined, limit: number): Change[] {
+    // One question, two ways in, chosen by the size of the slice of the log: a small slice is read whole by
+    // sequence number (cheap, and it never touches the older log: an idle round reads nothing); a big one is
+    // walked in id order from `after`, so a page reads about the rows it sends rather than the whole slice.
+    const sliceIsSmall = (this.statement(`SELECT COUNT(*) FROM (SELECT 1 FROM changes INDEXED BY changes_scope
+      WHERE mailbox = ? AND scope = ? AND seq > ? AND seq <= ? LIMIT ?)`).pluck().get(mailbox, scope, fromSeq, toSeq, SMALL_LOG_SLICE) as number) < SMALL_LOG_SLICE;
+    const firsts = this.statement(`SELECT item_id AS itemId, MIN(seq) AS seq FROM changes INDEXED BY ${sliceIsSmall ? 'changes_scope' : 'changes_item'}
+      WHERE mailbox = ? AND scope = ? AND seq > ? AND seq <= ? AND item_id > ? GROUP BY item_id ORDER BY item_id LIMIT ?`)
+      .all(mailbox, scope, fromSeq, toSeq, after ?? '', limit) as Array<{ itemId: string; seq: number }>;
+    const beforeOf = this.statement(`SELECT before FROM changes WHERE seq = ?`).pluck();
+    return firsts.map(({ itemId, seq }) => {
+      const before = beforeOf.get(seq) as string | null;
+      return { seq, itemId, before: before === null ? null : JSON.parse(before) };
+    });
   }
 
   getItem(id: string): ItemRow | undefined {
-    const r = this.db.prepare(`SELECT * FROM items WHERE id = ?`).get(id) as RawItem | undefined;
+    const r = this.statement(`SELECT * FROM items WHERE id = ?`).get(id) as RawItem | undefined;
     return r ? toItem(r) : undefined;
+  }
+
+  /** The ids of a kind's items in a mailbox (under one parent when given) that sort after `after`, in id order, at most `limit`. */
+  itemIdsAfter(mailbox: number, kind: ItemKind, parent: string | undefined, after: string | undefined, limit: number): string[] {
+    const ids = parent === undefined
+      ? this.statement(`SELECT id FROM items WHERE mailbox = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?`).pluck().all(mailbox, kind, after ?? '', limit)
+      : this.statement(`SELECT id FROM items WHERE mailbox = ? AND kind = ? AND parent = ? AND id > ? ORDER BY id LIMIT ?`).pluck().all(mailbox, kind, parent, after ?? '', limit);
+    return ids as string[];
   }
 
   /** The items of a kind in a mailbox (under one parent when given), ordered by id. */
   items(mailbox: number, kind: ItemKind, parent?: string): ItemRow[] {
     const rows = parent === undefined
-      ? this.db.prepare(`SELECT * FROM items WHERE mailbox = ? AND kind = ? ORDER BY id`).all(mailbox, kind)
-      : this.db.prepare(`SELECT * FROM items WHERE mailbox = ? AND kind = ? AND parent = ? ORDER BY id`).all(mailbox, kind, parent);
+      ? this.statement(`SELECT * FROM items WHERE mailbox = ? AND kind = ? ORDER BY id`).all(mailbox, kind)
+      : this.statement(`SELECT * FROM items WHERE mailbox = ? AND kind = ? AND parent = ? ORDER BY id`).all(mailbox, kind, parent);
     return (rows as RawItem[]).map(toItem);
   }
 
   /** The item created earlier with this `transactionId` (Graph's guard against a repeated POST). */
   itemByTransactionId(mailbox: number, transactionId: string): ItemRow | undefined {
-    const r = this.db.prepare(`SELECT * FROM items WHERE mailbox = ? AND transaction_id = ?`).get(mailbox, transactionId) as RawItem | undefined;
+    const r = this.statement(`SELECT * FROM items WHERE mailbox = ? AND transaction_id = ?`).get(mailbox, transactionId) as RawItem | undefined;
     return r ? toItem(r) : undefined;
   }
 
   /** Insert or replace an item. */
   putItem(row: ItemRow, transactionId: string | null = null): void {
-    this.db.prepare(`INSERT INTO items (id, mailbox, kind, parent, data, change_key, created, modified, transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    this.statement(`INSERT INTO items (id, mailbox, kind, parent, data, change_key, created, modified, transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET data = excluded.data, change_key = excluded.change_key, modified = excluded.modified, parent = excluded.parent`)
       .run(row.id, row.mailbox, row.kind, row.parent, JSON.stringify(row.data), row.changeKey, row.created, row.modified, transactionId);
   }
 
   deleteItem(id: string): void {
-    this.db.prepare(`DELETE FROM items WHERE id = ?`).run(id);
+    this.statement(`DELETE FROM items WHERE id = ?`).run(id);
   }
 
   close(): void {

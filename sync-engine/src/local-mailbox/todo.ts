@@ -169,7 +169,7 @@ export function registerTodo(app: FastifyInstance, ctx: MailboxContext): void {
       const q = queryOf(req, ['$select', '$deltatoken', '$skiptoken']);
       const source: DeltaSource = {
         scope: LISTS_SCOPE, path: '/me/todo/lists/delta', context: 'Collection(todoTaskList)',
-        currentGroups: () => store.items(m.no, 'taskList').map((r) => r.id),
+        groupsAfter: (after, limit) => store.itemIdsAfter(m.no, 'taskList', undefined, after, limit),
         entries: (id, before, state) => {
           const row = store.getItem(id);
           if (row && row.kind === 'taskList') return [applySelect(renderList(row), state.sel)];
@@ -230,7 +230,7 @@ export function registerTodo(app: FastifyInstance, ctx: MailboxContext): void {
       const q = queryOf(req, ['$select', '$top', '$deltatoken', '$skiptoken']);
       const source: DeltaSource = {
         scope: tasksScope(list.id), path: `/me/todo/lists/${list.id}/tasks/delta`, context: 'Collection(todoTask)',
-        currentGroups: () => store.items(m.no, 'task', list.id).map((r) => r.id),
+        groupsAfter: (after, limit) => store.itemIdsAfter(m.no, 'task', list.id, after, limit),
         entries: (id, before, state) => {
           const row = store.getItem(id);
           if (row && row.kind === 'task' && row.parent === list.id) return [applySelect(renderTask(row), state.sel)];
