@@ -5,7 +5,10 @@ import fs from 'node:fs';
 /** The repo root, whether tests run from source or from build/. */
 export const REPO_ROOT = (() => {
   let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}: run the tests inside the repository`);
+    dir = path.dirname(dir);
+  }
   return dir;
 })();
 
