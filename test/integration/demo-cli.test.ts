@@ -57,7 +57,7 @@ describe('sfo-compat demo (what npm start runs)', function () {
       assert.equal((await fetch(`${service}/api/status`)).status, 401);
       // A manifest for where the pages are, since the port is not manifest.xml's.
       const manifest = fs.readFileSync(path.join(data, 'manifest.xml'), 'utf8');
-      assert.ok(manifest.includes(`${site}/taskpane.html`) && !manifest.includes('localhost:3000'));
+      assert.ok(manifest.includes(`${site.replace('http:', 'https:')}/taskpane.html`) && !manifest.includes('localhost:3000'), 'https, on the port the pages are on');
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGINT');
       assert.equal(await exited, 0);

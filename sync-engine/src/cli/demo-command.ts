@@ -171,12 +171,16 @@ function describeDemo(s: Started): string {
   return out.join('\n');
 }
 
-/** manifest.xml as is when the pages are at its origin; else a copy naming where they are, in the data dir. */
+/**
+ * manifest.xml as is when the pages are on its port; else a copy naming their port, in the data dir. Always https:
+ * Outlook loads add-ins over https only, so an http site needs the certificate step whatever the manifest says.
+ */
 function manifestFor(origin: string, dataDir: string): string {
   const original = path.join(REPO_DIR, 'manifest.xml');
-  if (origin === MANIFEST_ORIGIN) return original;
+  const served = origin.replace(/^http:/, 'https:');
+  if (served === MANIFEST_ORIGIN) return original;
   const copy = path.join(dataDir, 'manifest.xml');
-  fs.writeFileSync(copy, fs.readFileSync(original, 'utf8').split(MANIFEST_ORIGIN).join(origin));
+  fs.writeFileSync(copy, fs.readFileSync(original, 'utf8').split(MANIFEST_ORIGIN).join(served));
   return copy;
 }
 
