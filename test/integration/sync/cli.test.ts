@@ -180,7 +180,7 @@ describe('sfo-compat sync and status (the built CLI)', function () {
     const r = await cli(['sync', '--config', wrong, '--once', '--json']);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.json.state, 'stopped');
-    assert.match(r.json.message, /^Sync stopped: Outlook did not accept the sign-in \(.+\)\. Check the credentials in the configuration\.$/);
+    assert.match(r.json.message, /^Sync stopped: Outlook did not accept the sign-in \(.+\)\. Sign in again, or check the credentials in the configuration; nothing queued is lost\.$/);
     const s = await cli(['status', '--config', wrong, '--json']);
     assert.equal(s.code, 0, 'status itself worked: only access loss is 5');
     assert.equal(s.json.state, 'stopped');

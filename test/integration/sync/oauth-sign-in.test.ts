@@ -325,7 +325,7 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.json.state, 'stopped');
     assert.equal(r.json.message, 'Sync stopped: Salesforce did not accept the sign-in (expired access/refresh token: the org no longer accepts the stored sign-in;'
-      + ` sign in again with sfo-compat sync --config ${annConfig} --sign-in). Check the credentials in the configuration.`);
+      + ` sign in again with sfo-compat sync --config ${annConfig} --sign-in). Sign in again, or check the credentials in the configuration; nothing queued is lost.`);
     const after = await status();
     assert.equal(after.lastRun, before.lastRun, 'no run happened');
     assert.equal(after.pending, before.pending, 'the queue is as it was');

@@ -2,7 +2,18 @@
  * SOQL text -> the parser's AST (@jetstreamapp/soql-parser-js), with its errors turned into Salesforce's
  * MALFORMED_QUERY. The parser's errors lose the token position, so it is recovered by re-parsing prefixes.
  */
-import { parseQuery, Query } from '@jetstreamapp/soql-parser-js';
+import type { Query } from '@jetstreamapp/soql-parser-js';
+
+/**
+ * The parser, loaded at the first query: building its grammar takes about 200 ms, which every command of the CLI
+ * would otherwise pay at start, most of them never parsing SOQL.
+ */
+let parser: typeof import('@jetstreamapp/soql-parser-js') | undefined;
+function parseQuery(soql: string): Query {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  parser ??= require('@jetstreamapp/soql-parser-js') as typeof import('@jetstreamapp/soql-parser-js');
+  return parser.parseQuery(soql);
+}
 import { QueryText } from './query-text';
 import { queryErrors } from './query-errors';
 import { SalesforceRestError } from '../errors';
