@@ -71,7 +71,12 @@ export async function startServiceWorld(o: Partial<ServiceServerOptions> & {
   const org = await startTestOrg(seed);
   const mailbox = await startTestMailbox();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-service-'));
-  const options: ServiceServerOptions = { dataDir, port: 0, mailbox: { url: mailbox.url, token: ANN.token }, syncOnSignIn: false, ...serviceOptions };
+  // The key of kept sign-ins, outside the data dir as in real use, and never in the home folder of whoever runs the tests.
+  const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-service-key-'));
+  const options: ServiceServerOptions = {
+    dataDir, port: 0, mailbox: { url: mailbox.url, token: ANN.token }, syncOnSignIn: false,
+    tokenStore: { env: { SFO_TOKEN_KEY_FILE: path.join(keyDir, 'token.key') } }, ...serviceOptions,
+  };
   const running = await startServiceServer(options);
   const world: ServiceWorld = {
     org, mailbox, running, dataDir,
@@ -90,6 +95,7 @@ export async function startServiceWorld(o: Partial<ServiceServerOptions> & {
       await mailbox.close();
       await org.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(keyDir, { recursive: true, force: true });
     },
   };
   return world;

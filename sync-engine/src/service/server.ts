@@ -85,6 +85,8 @@ export async function startServiceServer(o: ServiceServerOptions): Promise<Runni
     const app = await buildServiceApp(service, o);
     await app.listen({ port: o.port ?? DEFAULT_SERVICE_PORT, host: SERVICE_HOST });
     const address = app.server.address() as AddressInfo;
+    // A kept OAuth sign-in syncs again without waiting for the pane (in the background: the API answers meanwhile).
+    void service.resumeKeptSignIn().catch((err: unknown) => o.log?.('error', `resuming the kept sign-in: ${(err as Error).stack ?? String(err)}`));
     return {
       url: `http://${SERVICE_HOST}:${address.port}`, address, service, app,
       close: async () => {

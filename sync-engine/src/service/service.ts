@@ -11,7 +11,10 @@ import { EngineDeps } from '../sync/engine';
 import { SalesforceApiError } from '../salesforce/errors';
 import { AccountCredential, SignedInAccount, userKeyOf } from './account';
 import { OAuthFinishInput, OAuthStartInput, PendingSignIns, deniedInDialog } from './oauth-sign-in';
-import { signInWithCode } from '../products/oauth-session';
+import { signInWithCode, signInWithRefreshToken } from '../products/oauth-session';
+import { KeptSignIn } from './kept-sign-in';
+import { TokenStoreOptions } from '../sync/token-store';
+import { ACCESS_RECHECK } from '../sync/engine';
 import { Product } from '../products/catalog';
 import { ProductSession } from '../products/product-session';
 import { AddedEmails } from './added-emails';
@@ -43,6 +46,8 @@ export interface ServiceOptions {
   timers?: Timers;
   log?: (level: 'info' | 'warn' | 'error', text: string) => void;
   engineDeps?: EngineDeps;
+  /** Where the key of kept OAuth sign-ins lives (sync/token-store.ts); tests point it at a temp folder. */
+  tokenStore?: TokenStoreOptions;
 }
 
 export interface SignedIn {
@@ -71,6 +76,10 @@ export class SyncService {
   private readonly now: () => Date;
   private readonly log: NonNullable<ServiceOptions['log']>;
   private readonly pending: PendingSignIns;
+  private readonly kept: KeptSignIn;
+  /** A kept sign-in's next try after a restart (the org unreachable, or API access off), if one is due. */
+  private resumeTimer: unknown = null;
+  private resumeBackoffMs = ACCESS_RECHECK.firstMs;
 
   constructor(private readonly o: ServiceOptions) {
     fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
@@ -84,6 +93,54 @@ export class SyncService {
     this.now = o.now ?? (() => new Date());
     this.log = o.log ?? (() => undefined);
     this.pending = new PendingSignIns(() => this.now().getTime(), o.random);
+    this.kept = new KeptSignIn(this.meta, o.dataDir, o.tokenStore);
+  }
+
+  /**
+   * After a restart: sign the kept OAuth account in again with its refresh token, and sync. While the org cannot be
+   * reached or the user's API access is off, try again on the engine's slow capped backoff; a token the org no
+   * longer accepts is forgotten (the pane asks to sign in).
+   */
+  resumeKeptSignIn(): Promise<'resumed' | 'none' | 'waiting' | 'forgotten'> {
+    const run = this.accountChange.then(async () => {
+      this.cancelResume();
+      if (this.account) return 'none' as const;
+      let kept;
+      try {
+        kept = this.kept.load();
+      } catch (err) {
+        this.log('warn', `the kept sign-in cannot be read (${(err as Error).message}): sign in again in the add-in`);
+        await this.kept.forget(false);
+        return 'forgotten' as const;
+      }
+      if (!kept) return 'none' as const;
+      const { account: a, refreshToken } = kept;
+      const signed = await signInWithRefreshToken(a.product, {
+        loginUrl: a.orgUrl, clientId: a.product.defaultClientId, version: a.productVersion, refreshToken, timeoutMs: this.o.loginTimeoutMs,
+      });
+      if (signed.result.ok) {
+        await this.adopt(a, signed.session, { kind: 'oauth', refreshToken: signed.refreshToken ?? refreshToken });
+        this.resumeBackoffMs = ACCESS_RECHECK.firstMs;
+        return 'resumed' as const;
+      }
+      if (signed.result.outcome === 'network-error' || signed.result.outcome === 'blocked' || signed.result.outcome === 'redirect-to-login') {
+        const wait = this.resumeBackoffMs;
+        this.resumeBackoffMs = Math.min(wait * 2, ACCESS_RECHECK.maxMs);
+        this.log('warn', `${a.username} not signed in again yet (${signed.result.outcome}): trying again in ${Math.round(wait / 1000)} s`);
+        this.resumeTimer = (this.o.timers ?? realTimers).set(() => void this.resumeKeptSignIn(), wait);
+        return 'waiting' as const;
+      }
+      this.log('warn', `${a.username}'s kept sign-in was refused (${signed.result.errorCode ?? signed.result.outcome}): sign in again in the add-in`);
+      await this.kept.forget(false);
+      return 'forgotten' as const;
+    });
+    this.accountChange = run.catch(() => undefined);
+    return run;
+  }
+
+  private cancelResume(): void {
+    if (this.resumeTimer !== null) (this.o.timers ?? realTimers).clear(this.resumeTimer);
+    this.resumeTimer = null;
   }
 
   /** Sign in as the product; on success the account replaces the current one and its sync starts. */
@@ -105,6 +162,8 @@ export class SyncService {
     }
     const { result, session } = signed;
     if (!result.ok) throw refusedSignIn(result, input.product);
+    // A password sign-in replaces a kept OAuth one, and is never kept itself.
+    await this.kept.forget(false);
     return this.adopt(input, session, { kind: 'password', password: input.password });
   }
 
@@ -125,7 +184,16 @@ export class SyncService {
       if (!signed.result.ok) throw refusedSignIn(signed.result, pending.product);
       if (!signed.refreshToken) throw new ServiceError(502, 'NO_REFRESH_TOKEN', serviceText('noRefreshToken'));
       const username = signed.username ?? signed.session?.userId ?? 'unknown user';
-      return this.adopt({ ...pending, username }, signed.session, { kind: 'oauth', refreshToken: signed.refreshToken });
+      const done = await this.adopt({ ...pending, username }, signed.session, { kind: 'oauth', refreshToken: signed.refreshToken });
+      // Kept for the next start of the service (instead of any kept before); a failure to keep it costs only a
+      // sign-in after a restart.
+      try {
+        await this.kept.forget(false);
+        this.kept.keep({ ...pending, username, userKey: userKeyOf(pending.orgUrl, username) }, signed.refreshToken);
+      } catch (err) {
+        this.log('warn', `the sign-in is not kept across restarts: ${(err as Error).message}`);
+      }
+      return done;
     });
     this.accountChange = run.catch(() => undefined);
     return run;
@@ -136,6 +204,7 @@ export class SyncService {
     credential: AccountCredential): Promise<SignedIn> {
     if (!session?.connection || !session.userId) throw new Error(`${input.product.id} signed in without a REST session`);
     const userKey = userKeyOf(input.orgUrl, input.username);
+    this.cancelResume();
     await this.account?.close();
     this.account = null;
     // Another user's pane must not keep working against this user's data.
@@ -162,8 +231,10 @@ export class SyncService {
   /** Stop syncing, forget the password and the session, and make every pane's secret stale. */
   signOut(): Promise<void> {
     const run = this.accountChange.then(async () => {
+      this.cancelResume();
       await this.account?.close();
       this.account = null;
+      await this.kept.forget(true);
       this.meta.set(LAST_USER, null);
       this.secret.rotate();
     });
@@ -240,7 +311,9 @@ export class SyncService {
   }
 
   async close(): Promise<void> {
+    this.cancelResume();
     await this.accountChange;
+    this.cancelResume();
     await this.account?.close();
     this.account = null;
     this.db.close();

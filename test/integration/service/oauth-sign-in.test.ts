@@ -4,6 +4,10 @@
  * login form, the redirects to the callback) is played by the same page driver the mobile logins use.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { userKeyOf } from '../../../sync-engine/src/service/account';
+import { TOKEN_FILE } from '../../../sync-engine/src/sync/token-store';
 import { adminOf, startServiceWorld, ServiceWorld, serviceCaller } from '../../helpers/service';
 import { sharedMessages } from '../../helpers/shared';
 import { loginThroughPage } from '../../../sync-engine/src/salesforce/page-login';
@@ -112,6 +116,53 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
     assert.equal(back.status, 200, back.text);
     assert.equal(back.body.state, 'idle', back.text);
     assert.equal(back.body.lastError, null);
+  });
+
+  it('a restarted service signs the OAuth user in again by itself (the kept, encrypted refresh token) and her pane\'s key still works', async () => {
+    const { body } = await start();
+    const callback = await loginInDialog(body.authorizeUrl, 'ann@test.example', 'Ann-pass-1');
+    const signedIn = await finish({ state: callback.get('state'), code: callback.get('code') });
+    assert.equal(signedIn.status, 200, signedIn.text);
+    const tokenFile = path.join(w.dataDir, 'users', userKeyOf(w.org.url, 'ann@test.example'), TOKEN_FILE);
+    assert.equal(fs.statSync(tokenFile).mode & 0o777, 0o600);
+    assert.doesNotMatch(fs.readFileSync(tokenFile, 'utf8'), /refresh_token|!/, 'no token in clear');
+
+    await w.restart();
+    const call = serviceCaller(w.running, { secret: signedIn.body.secret });
+    let status = (await call('GET', '/api/status')).body;
+    for (let i = 0; i < 100 && status.state === 'signed-out'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = (await call('GET', '/api/status')).body;
+    }
+    assert.equal(status.username, 'ann@test.example', JSON.stringify(status));
+    assert.notEqual(status.state, 'signed-out');
+
+    // While her API access is off, a restart waits and tries again; restored, she is signed in.
+    const admin = await adminOf(w);
+    await admin.setApiEnabled(false);
+    try {
+      await w.restart();
+      assert.equal(await w.running.service.resumeKeptSignIn(), 'waiting');
+      assert.equal(w.running.service.status().state, 'signed-out');
+    } finally {
+      await admin.setApiEnabled(true);
+    }
+    assert.equal(await w.running.service.resumeKeptSignIn(), 'resumed');
+    assert.equal(w.running.service.status().username, 'ann@test.example');
+
+    // Signing out forgets it: the file goes, and the next start stays signed out.
+    assert.equal((await serviceCaller(w.running, { secret: signedIn.body.secret })('POST', '/api/sign-out')).status, 200);
+    assert.ok(!fs.existsSync(tokenFile));
+    await w.restart();
+    assert.equal(await w.running.service.resumeKeptSignIn(), 'none');
+    assert.equal(w.running.service.status().state, 'signed-out');
+  });
+
+  it('a password sign-in is never kept: after a restart the pane signs in again', async () => {
+    await w.signInAnn();
+    await w.restart();
+    assert.equal(await w.running.service.resumeKeptSignIn(), 'none');
+    assert.equal(w.running.service.status().state, 'signed-out');
   });
 
   it('a state is good once: the same code sent again is refused, naming state', async () => {
