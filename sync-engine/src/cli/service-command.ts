@@ -76,7 +76,7 @@ export async function serviceCommand(opts: ServiceCommandOptions, env: NodeJS.Pr
     `  add-in origins: ${settings.origins.join(', ')}`,
     `  data: ${dataDir} (secret in ${path.join(dataDir, SECRET_FILE)}, given to the pane at sign-in; log in ${path.join(dataDir, 'sync.log')})`,
     settings.mailbox ? `  mailbox: ${settings.mailbox.url}, syncing every ${settings.intervalSeconds}s after sign-in` : '  mailbox: none (sign-in and "Add Email" work; sync is off until started with --mailbox-url and --mailbox-token)',
-    '  passwords are kept in memory only: after a restart the pane asks to sign in again.',
+    '  a password is kept in memory only (after a restart the pane asks again); an OAuth sign-in is kept, encrypted, and resumes by itself.',
     'Ctrl-C stops it.',
   ].join('\n') + '\n');
   await until();
