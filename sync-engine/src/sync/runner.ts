@@ -51,29 +51,26 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
   const before = { salesforce: sides.salesforce.requestCount(), outlook: sides.outlook.requestCount() };
   let done = 0;
   const guarded: StopReason[] = [];
-  // A dry run goes through the same steps in a transaction that is rolled back: it moves no checkpoint and
-  // queues nothing, and it sends nothing.
-  const steps = async () => {
+  // A dry run goes through the same steps on a scratch copy of the state file: it moves no checkpoint, queues
+  // nothing in the real file, sends nothing, and holds no lock another engine on the same file would wait for.
+  const steps = async (work: StateStore) => {
     // Writes an earlier run sent (or may have sent) without storing their results go out again before anything
     // is read: a create that reached a side before a crash is matched and linked now, so the reads below see it
     // as the echo of our own write, not as a new record to copy back (a duplicate on the other side). Writes
     // never attempted cannot have reached a side; they wait for the send phase.
-    if (!o.dryRun) done = await sendAll(objects, sides, store, report, done, o, true);
+    if (!o.dryRun) done = await sendAll(objects, sides, work, report, done, o, true);
     for (const object of objects) {
       const settings = config.objects[object];
-      const planned = store.plannedDirection(object);
-      if (planned !== null && planned !== settings.direction) {
-        // The direction changed: records the old one left alone (never copied, or edited on the side that did not
-        // sync) are read again, both sides in full; links keep the re-read free of duplicates.
-        store.resetCheckpoint('salesforce', object);
-        store.resetCheckpoint('outlook', object);
-      }
+      const planned = work.plannedDirection(object);
+      // The direction changed: records the old one left alone (never copied, or edited on the side that did not
+      // sync) are listed again in full, after the usual read (which is what reports deletions).
+      const relist = planned !== null && planned !== settings.direction;
       for (const side of [sides.salesforce, sides.outlook]) {
-        // Each page is stored as it arrives; the checkpoint moves once the read is complete.
-        const batch = await side.changesSince(object, store.checkpoint(side.name, object), (page) => store.putChanges(side.name, object, page));
-        store.storeChanges(side.name, object, batch.changes, batch.checkpoint);
+        await readSide(work, side, object, work.checkpoint(side.name, object));
+        if (relist) await readSide(work, side, object, null);
       }
-      const guard = deleteGuard(object, plannedDeletes(store, object, settings), store.linkCount(object), config.deleteGuard.maxShare);
+      work.setPlannedDirection(object, settings.direction);
+      const guard = deleteGuard(object, plannedDeletes(work, object, settings), work.linkCount(object), config.deleteGuard.maxShare);
       if (guard) {
         // This object's inbox stays unplanned; the other objects go on.
         guarded.push(guard);
@@ -81,22 +78,24 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
       }
       const summary: PlanSummary = { object, matched: 0, conflicts: 0, byKind: {}, writes: [] };
       plans.push(summary);
-      planInChunks(store, object, settings, (plan) => {
-        store.commitPlan(object, plan.planned, plan.writes, plan.linkUpdates, plan.linkDeletes);
+      planInChunks(work, object, settings, (plan) => {
+        work.commitPlan(object, plan.planned, plan.writes, plan.linkUpdates, plan.linkDeletes);
         summarize(summary, plan, !!o.dryRun);
       });
-      store.setPlannedDirection(object, settings.direction);
       report.matched[object] += summary.matched;
       report.conflicts[object] += summary.conflicts;
     }
-    if (!o.dryRun) await sendAll(objects.filter((obj) => !guarded.some((g) => g.kind === 'deleteGuard' && g.object === obj)), sides, store, report, done, o);
+    if (!o.dryRun) await sendAll(objects.filter((obj) => !guarded.some((g) => g.kind === 'deleteGuard' && g.object === obj)), sides, work, report, done, o);
     if (guarded.length) report.stopped = guarded[0];
   };
+  const scratch = o.dryRun ? await store.scratchCopy() : null;
   try {
-    await (o.dryRun ? store.discarding(steps) : steps());
+    await steps(scratch?.store ?? store);
   } catch (err) {
     if (!(err instanceof SyncStop)) throw err;
     report.stopped = err.reason;
+  } finally {
+    scratch?.dispose();
   }
   report.pending = store.pendingCount();
   report.requests = {
@@ -105,6 +104,17 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
   };
   report.endedAt = now().toISOString();
   return { report, plans };
+}
+
+/**
+ * Read what changed on one side into the inbox, each page as it arrives; the checkpoint moves once the read is
+ * complete. A full listing (no checkpoint) reports no deletions, so what an earlier full listing stored before it
+ * stopped part way is dropped first: a record deleted since must not be planned from that stale page.
+ */
+async function readSide(store: StateStore, side: Side, object: SyncObject, checkpoint: string | null): Promise<void> {
+  if (checkpoint === null) store.dropListedChanges(side.name, object);
+  const batch = await side.changesSince(object, checkpoint, (page) => store.putChanges(side.name, object, page));
+  store.storeChanges(side.name, object, batch.changes, batch.checkpoint);
 }
 
 /** Send what is queued (all of it, or what `which` picks), object by object, Salesforce first; returns the progress count. */

@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { SyncObject } from './config';
 import { Canonical, SideChange, SideName, WriteRequest } from './types';
@@ -153,17 +154,28 @@ export class StateStore {
     return row ? { side, object, change: JSON.parse(row.change) as SideChange } : undefined;
   }
 
-  /**
-   * Run `fn` in a transaction that is rolled back whatever happens: a dry run goes through the same steps as a
-   * real one (store, plan, queue) and leaves the state file as it was.
-   */
-  async discarding<T>(fn: () => Promise<T>): Promise<T> {
-    this.db.exec('BEGIN');
+  /** A copy of this state file in a temporary folder (for a dry run); dispose closes and deletes it. */
+  async scratchCopy(): Promise<{ store: StateStore; dispose(): void }> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-dry-run-'));
     try {
-      return await fn();
-    } finally {
-      this.db.exec('ROLLBACK');
+      await this.db.backup(path.join(dir, 'state.sqlite'));
+      const store = new StateStore(dir);
+      return {
+        store,
+        dispose: () => {
+          store.close();
+          fs.rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
     }
+  }
+
+  /** Drop a side's unplanned entries for present records (deletions stay): a full listing is about to list them again. */
+  dropListedChanges(side: SideName, object: SyncObject): void {
+    this.stmt(`DELETE FROM inbox WHERE side = ? AND object = ? AND json_extract(change, '$.deleted') = 0`).run(side, object);
   }
 
   /**

@@ -126,22 +126,4 @@ describe('sync/plan-chunks: planning the inbox a chunk at a time', () => {
     });
   }
 
-  it('a dry run in a discarded transaction leaves the state file as it was', async () => {
-    const s = scenario();
-    const store = storeWith(s);
-    dirs.push(path.dirname(store.db.name));
-    try {
-      const before = store.pendingCount();
-      await store.discarding(async () => {
-        planInChunks(store, 'contacts', { direction: 'both', winner: 'salesforce' }, (plan) => store.commitPlan('contacts', plan.planned, plan.writes, plan.linkUpdates, plan.linkDeletes), 2);
-        store.storeChanges('outlook', 'contacts', [], 'checkpoint-x');
-        assert.notEqual(store.pendingCount(), before);
-      });
-      assert.equal(store.pendingCount(), before);
-      assert.equal(store.checkpoint('outlook', 'contacts'), null);
-      assert.equal(store.linkCount('contacts'), s.links.length);
-    } finally {
-      store.close();
-    }
-  });
 });
