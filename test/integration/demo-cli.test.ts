@@ -55,6 +55,11 @@ describe('sfo-compat demo (what npm start runs)', function () {
       assert.equal(health.status, 200);
       assert.equal(health.headers.get('access-control-allow-origin'), site);
       assert.equal((await fetch(`${service}/api/status`)).status, 401);
+      // The org's desktop apps accept the pane's callback page on this origin: "Sign in with Salesforce" can come back.
+      const orgUrl = /org: +(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
+      const authorize = await fetch(`${orgUrl}/services/oauth2/authorize?response_type=code&client_id=SfdcSalesforceForOutlook`
+        + `&redirect_uri=${encodeURIComponent(`${site}/oauth-callback.html`)}`);
+      assert.equal(authorize.status, 200, await authorize.text());
       // A manifest for where the pages are, since the port is not manifest.xml's.
       const manifest = fs.readFileSync(path.join(data, 'manifest.xml'), 'utf8');
       assert.ok(manifest.includes(`${site.replace('http:', 'https:')}/taskpane.html`) && !manifest.includes('localhost:3000'), 'https, on the port the pages are on');

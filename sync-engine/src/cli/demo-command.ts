@@ -72,14 +72,16 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
       site = await startAddinSite({ root: DIST_DIR, port: ports.addin, tls: cert.ok ? cert : null });
       const s = site;
       closers.push(() => s.close());
-      // The pane's sign-in dialog comes back to its callback page, which the desktop apps must list (a new org only).
-      const callback = `${site.origin}/oauth-callback.html`;
-      for (const app of seed.connectedApps ?? []) {
-        if (app.product && findProduct(app.product)?.kind === 'desktop' && !app.callbackUrls?.includes(callback)) app.callbackUrls = [...(app.callbackUrls ?? []), callback];
-      }
     }
     org = await startLocalOrg({ seed, dataDir: path.join(dataDir, 'org'), port: ports.org });
     closers.push(() => org.close());
+    if (site) {
+      // The pane's sign-in dialog comes back to its callback page, which the desktop apps must list, whatever
+      // origin the pages have this time (http, then https once the certificate is installed; another port).
+      for (const app of org.ctx.apps.all()) {
+        if (app.product && findProduct(app.product)?.kind === 'desktop') org.ctx.apps.addCallbackUrl(app.clientId, `${site.origin}/oauth-callback.html`);
+      }
+    }
     mailbox = await startLocalMailbox({ seedFile: DEMO_MAILBOX_SEED, dataDir: path.join(dataDir, 'mailbox'), port: ports.mailbox });
     closers.push(() => mailbox.close());
     running = await startServiceServer({

@@ -42,6 +42,14 @@ export class ConnectedApps {
     this.byId.set(app.clientId, { ...app });
   }
 
+  /** Let an app redirect to one more callback URL (kept with the org). */
+  addCallbackUrl(clientId: string, url: string): void {
+    const app = this.byId.get(clientId);
+    if (!app || app.callbackUrls.includes(url)) return;
+    app.callbackUrls = [...app.callbackUrls, url];
+    this.store.db.prepare(`UPDATE connected_apps SET callback_urls = ? WHERE client_id = ?`).run(JSON.stringify(app.callbackUrls), clientId);
+  }
+
   /** The app for a client id. A SOAP `client` value may carry a version after a slash (`id/2.9.0`). */
   find(clientId: string | undefined | null): ConnectedApp | undefined {
     if (!clientId) return undefined;

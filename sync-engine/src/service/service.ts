@@ -119,7 +119,10 @@ export class SyncService {
         loginUrl: a.orgUrl, clientId: a.product.defaultClientId, version: a.productVersion, refreshToken, timeoutMs: this.o.loginTimeoutMs,
       });
       if (signed.result.ok) {
-        await this.adopt(a, signed.session, { kind: 'oauth', refreshToken: signed.refreshToken ?? refreshToken });
+        const current = signed.refreshToken ?? refreshToken;
+        // An org that rotates refresh tokens answered a new one: keep that one for the next start.
+        if (current !== refreshToken) this.kept.keep(a, current);
+        await this.adopt(a, signed.session, { kind: 'oauth', refreshToken: current });
         this.resumeBackoffMs = ACCESS_RECHECK.firstMs;
         return 'resumed' as const;
       }
@@ -162,8 +165,8 @@ export class SyncService {
     }
     const { result, session } = signed;
     if (!result.ok) throw refusedSignIn(result, input.product);
-    // A password sign-in replaces a kept OAuth one, and is never kept itself.
-    await this.kept.forget(false);
+    // A password sign-in replaces a kept OAuth one (ended at the org: nobody will use it), and is never kept itself.
+    await this.kept.forget(true);
     return this.adopt(input, session, { kind: 'password', password: input.password });
   }
 
@@ -188,7 +191,7 @@ export class SyncService {
       // Kept for the next start of the service (instead of any kept before); a failure to keep it costs only a
       // sign-in after a restart.
       try {
-        await this.kept.forget(false);
+        await this.kept.forget(true);
         this.kept.keep({ ...pending, username, userKey: userKeyOf(pending.orgUrl, username) }, signed.refreshToken);
       } catch (err) {
         this.log('warn', `the sign-in is not kept across restarts: ${(err as Error).message}`);

@@ -158,8 +158,21 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
     assert.equal(w.running.service.status().state, 'signed-out');
   });
 
-  it('a password sign-in is never kept: after a restart the pane signs in again', async () => {
+  it('a password sign-in is never kept: after a restart the pane signs in again; the kept OAuth one it replaces is ended at the org', async () => {
+    const db = w.org.ctx.store.db;
+    const annId = (db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = 'ann@test.example'`).get() as { Id: string }).Id;
+    const refreshTokens = () => (db.prepare(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ? AND kind = 'refresh'`).get(annId) as { n: number }).n;
+    const signInWithSalesforce = async () => {
+      const { body } = await start();
+      const callback = await loginInDialog(body.authorizeUrl, 'ann@test.example', 'Ann-pass-1');
+      assert.equal((await finish({ state: callback.get('state'), code: callback.get('code') })).status, 200);
+    };
+    await signInWithSalesforce();
+    const kept = refreshTokens();
+    await signInWithSalesforce();
+    assert.equal(refreshTokens(), kept, 'signing in again ends the refresh token it replaces');
     await w.signInAnn();
+    assert.equal(refreshTokens(), kept - 1, 'a password sign-in ends the kept one');
     await w.restart();
     assert.equal(await w.running.service.resumeKeptSignIn(), 'none');
     assert.equal(w.running.service.status().state, 'signed-out');
