@@ -14,11 +14,13 @@ module.exports = (env = {}, argv = {}) => {
   const offline = process.env.OFFLINE === '1' || !!env.offline;
   const production = argv.mode === 'production';
   const officeJs = offline ? 'office.js' : OFFICE_JS_CDN;
-  // Each page is addin/<name>/<name>.html with its script addin/<name>/<name>.ts.
+  // Each page has its script addin/<name>/<name>.ts and the page addin/<name>/<name>.html, except the sign-in
+  // dialog's two pages, which are the same markup (addin/oauth-start/oauth-start.html) with their own scripts.
   const pages = ['taskpane', 'commands', 'oauth-start', 'oauth-callback'];
+  const templateOf = (name) => (name === 'oauth-callback' ? 'oauth-start' : name);
   const page = (name) => new HtmlWebpackPlugin({
     filename: `${name}.html`,
-    template: `./addin/${name}/${name}.html`,
+    template: `./addin/${templateOf(name)}/${templateOf(name)}.html`,
     chunks: [name],
     templateParameters: { officeJs },
   });

@@ -1,5 +1,6 @@
 /** Test servers on 127.0.0.1 and a small JSON fetch, shared by the fakes and the test callers. */
 import http from 'node:http';
+import https from 'node:https';
 import { AddressInfo, Socket } from 'node:net';
 
 /** Listen on a free loopback port; close() also ends kept-alive sockets so tests never hang. */
@@ -53,4 +54,18 @@ export async function fetchJson(url: string, init: RequestInit): Promise<JsonAns
     body = undefined;
   }
   return { status: res.status, headers: res.headers, text, body };
+}
+
+/** GET over https trusting only the given certificate (a self-signed one); the answer as text. */
+export function httpsGet(url: string, ca: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: 'GET', ca, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

@@ -5,22 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { startAddinSite } from '../../sync-engine/src/addin-site/site';
 import { staleReason } from '../../sync-engine/src/addin-site/build';
 import { selfSignedCertificate } from '../../sync-engine/src/local-mailbox/tls';
+import { httpsGet } from '../helpers/loopback';
 
-function get(url: string, ca: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    https.get(url, { ca }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => { body += d.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
+const get = async (url: string, ca: string) => {
+  const res = await httpsGet(url, ca);
+  return { status: res.status, body: res.text };
+};
 
 describe('addin-site: the pages npm start serves', function () {
   this.timeout(30_000);

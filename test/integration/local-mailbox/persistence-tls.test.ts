@@ -1,24 +1,16 @@
 /** The mailbox on disk (kept across restarts, private file modes) and over https with its self-signed certificate. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { startLocalMailbox } from '../../../sync-engine/src/local-mailbox';
 import { ANN, graphCaller, testMailboxSeed, walk } from '../../helpers/mailbox';
+import { httpsGet as httpsGetText } from '../../helpers/loopback';
 
-/** GET over https trusting only the given certificate. */
-function httpsGet(url: string, ca: string, token: string): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'GET', ca, headers: { Authorization: `Bearer ${token}` } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** GET over https trusting only the given certificate, the body as JSON. */
+async function httpsGet(url: string, ca: string, token: string): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
+  const res = await httpsGetText(url, ca, { Authorization: `Bearer ${token}` });
+  return { status: res.status, headers: res.headers, body: res.text ? JSON.parse(res.text) : undefined };
 }
 
 describe('local mailbox: persistence and https', () => {
