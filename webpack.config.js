@@ -1,12 +1,17 @@
 /**
  * Builds the Outlook add-in (addin/) into dist/: the task pane, the function file, the sign-in dialog's two pages
- * (oauth-start, oauth-callback), the support page and icons.
- * office.js comes from Microsoft's CDN; with OFFLINE=1 (or `--env offline`) it is copied from @microsoft/office-js
- * into dist/ and loaded from there, so a run without the internet (and the tests) never needs the CDN.
+ * (oauth-start, oauth-callback), the support page, icons, and Fluent 2's theme (fluent-theme.css, from
+ * @fluentui/tokens).
+ * The production build (`npm run build:addin`) loads office.js from Microsoft's CDN, as AppSource requires. With
+ * OFFLINE=1 (or `--env offline`; what `npm start` and the tests build) office.js and every file it loads for
+ * Outlook and for no host are copied from @microsoft/office-js into dist/ and loaded from there, so the pages work
+ * with no network, in a browser and sideloaded in Outlook.
  */
 const path = require('node:path');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
+const { officeJsCopies } = require('./scripts/addin-build/office-js-files');
+const { FluentThemePlugin } = require('./scripts/addin-build/fluent-css');
 
 const OFFICE_JS_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/office.js';
 
@@ -25,7 +30,7 @@ module.exports = (env = {}, argv = {}) => {
     templateParameters: { officeJs },
   });
   const copies = [{ from: 'addin/assets', to: 'assets' }, { from: 'addin/support.html', to: 'support.html' }, { from: 'addin/taskpane/taskpane.css', to: 'taskpane.css' }];
-  if (offline) copies.push({ from: require.resolve('@microsoft/office-js/dist/office.js'), to: 'office.js' });
+  if (offline) copies.push(...officeJsCopies());
   return {
     mode: production ? 'production' : 'development',
     devtool: production ? 'source-map' : 'inline-source-map',
@@ -37,7 +42,7 @@ module.exports = (env = {}, argv = {}) => {
         { test: /\.ts$/, loader: 'ts-loader', options: { configFile: path.resolve(__dirname, 'addin/tsconfig.json') }, exclude: /node_modules/ },
       ],
     },
-    plugins: [...pages.map(page), new CopyWebpackPlugin({ patterns: copies })],
+    plugins: [...pages.map(page), new CopyWebpackPlugin({ patterns: copies }), new FluentThemePlugin()],
     performance: { hints: false },
   };
 };

@@ -7,29 +7,17 @@ import { texts } from '../taskpane/texts';
 
 export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8702';
 
-export type SyncObject = 'contacts' | 'events' | 'tasks';
-export interface Counts { created: number; updated: number; deleted: number }
-export interface ObjectSettings { direction: 'none' | 'salesforce-to-outlook' | 'outlook-to-salesforce' | 'both'; winner: 'salesforce' | 'outlook' }
-export type SyncSettings = Record<SyncObject, ObjectSettings>;
+import type {
+  AddEmailRequest, AddEmailResult, OAuthStartRequest, OAuthStarted, ServiceStatus, SettingsBody, SignInRequest, SignedIn, SyncSettings,
+} from '../../sync-engine/src/service/contract';
 
-export interface Status {
-  state: 'idle' | 'syncing' | 'stopped' | 'paused' | 'signed-out';
-  message: string | null;
-  paused: boolean;
-  lastRun: string | null;
-  counts: Record<'salesforce' | 'outlook', Record<SyncObject, Counts>> | null;
-  pending: number;
-  lastError: string | null;
-  product: { id: string; name: string; version: string } | null;
-  username: string | null;
-}
-
-export interface SignInInput { orgUrl: string; product: string; username: string; password: string }
-export interface SignedIn { ok: true; secret: string; product: { id: string; name: string; version: string }; username: string }
-/** `POST /api/oauth/start`: the sign-in's org and product, and the add-in's callback page. */
-export interface OAuthStartInput { orgUrl: string; product: string; productVersion?: string; redirectUri: string }
-export interface OAuthStarted { authorizeUrl: string; state: string }
-export type AddEmailResult = { ok: true; taskId: string; contactId: string } | { ok: true; unresolved: true; id: string };
+// The service's own types (one contract, sync-engine/src/service/contract.ts), under the names the pane uses.
+export type {
+  AddEmailResult, Counts, OAuthStarted, ObjectSettings, SignedIn, SyncObject, SyncSettings,
+} from '../../sync-engine/src/service/contract';
+export type Status = ServiceStatus;
+export type SignInInput = SignInRequest;
+export type OAuthStartInput = OAuthStartRequest;
 
 /** Why a call failed: `down` (no service), `stale-secret` (sign in again), or the service's error code. */
 export class ServiceFailure extends Error {
@@ -57,9 +45,9 @@ export class ServiceClient {
   syncNow(): Promise<Status> { return this.call('POST', '/api/sync-now'); }
   pause(): Promise<Status> { return this.call('POST', '/api/pause'); }
   resume(): Promise<Status> { return this.call('POST', '/api/resume'); }
-  async settings(): Promise<SyncSettings> { return (await this.call<{ objects: SyncSettings }>('GET', '/api/settings')).objects; }
-  async saveSettings(objects: SyncSettings): Promise<SyncSettings> { return (await this.call<{ objects: SyncSettings }>('PUT', '/api/settings', { objects })).objects; }
-  addEmail(message: unknown): Promise<AddEmailResult> { return this.call('POST', '/api/add-email', message); }
+  async settings(): Promise<SyncSettings> { return (await this.call<SettingsBody>('GET', '/api/settings')).objects; }
+  async saveSettings(objects: SyncSettings): Promise<SyncSettings> { return (await this.call<SettingsBody>('PUT', '/api/settings', { objects } satisfies SettingsBody)).objects; }
+  addEmail(message: AddEmailRequest): Promise<AddEmailResult> { return this.call('POST', '/api/add-email', message); }
   signOut(): Promise<unknown> { return this.call('POST', '/api/sign-out'); }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

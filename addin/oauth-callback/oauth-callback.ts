@@ -4,6 +4,7 @@
  * hands that to the pane, with `messageParent` in an Office dialog, else to the popup's opener on this origin.
  */
 import { texts } from '../taskpane/texts';
+import { applyOfficeTheme } from '../office/theme';
 import { callbackOf } from './callback-message';
 
 /** Office's dialog API, or null when the page is not in an Office dialog (a popup of a pane in a plain browser). */
@@ -17,6 +18,7 @@ async function officeUi(): Promise<Office.UI | null> {
 async function answer(): Promise<void> {
   const message = callbackOf(new URLSearchParams(window.location.search));
   const ui = await officeUi();
+  applyOfficeTheme(document.documentElement);
   if (ui) ui.messageParent(JSON.stringify(message));
   // Only to the pane's own origin: the code must not reach another page that opened this window.
   else window.opener?.postMessage(message, window.location.origin);

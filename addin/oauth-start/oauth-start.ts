@@ -4,6 +4,7 @@
  * org's authorize page in `?to=`, and to nothing else.
  */
 import { texts } from '../taskpane/texts';
+import { applyOfficeTheme } from '../office/theme';
 import { isAuthorizeUrl } from './authorize-url';
 
 /**
@@ -22,6 +23,7 @@ async function goOn(): Promise<void> {
     return;
   }
   await officeReady();
+  applyOfficeTheme(document.documentElement);
   window.location.replace(to);
 }
 

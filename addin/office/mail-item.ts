@@ -1,20 +1,11 @@
 /// <reference types="office-js" />
 /** The open message in read mode, as "Add Email to Salesforce" sends it. */
+import type { AddEmailRequest } from '../../sync-engine/src/service/contract';
 import { officeAsync } from './async-result';
 
-export interface Sender {
-  address: string;
-  name: string | null;
-}
-
 /** What the service's `POST /api/add-email` takes. */
-export interface OpenMessage {
-  sender: Sender;
-  subject: string;
-  body: string;
-  receivedDateTime: string;
-  internetMessageId: string;
-}
+export type OpenMessage = AddEmailRequest;
+export type Sender = AddEmailRequest['sender'];
 
 /** The sender (`from`) of a message in read mode, or null when the item has none (a compose form, a meeting). */
 export function getSender(item: Office.MessageRead): Sender | null {

@@ -8,6 +8,7 @@ import { ServiceClient, ServiceFailure, SignedIn, Status, serviceUrlOf } from '.
 import { OfficeCallError } from '../office/async-result';
 import { dialogMessage } from '../office/dialog';
 import { readOpenMessage } from '../office/mail-item';
+import { applyOfficeTheme } from '../office/theme';
 import { SIGN_IN_DIALOG, SignInWindowFailure, oauthSignIn } from './oauth-sign-in';
 import { checkOrgUrl, isRemoteOrg } from './org-url';
 import { popupMessage } from './popup-window';
@@ -35,18 +36,49 @@ function announce(text: string): void {
   $('message').textContent = text;
 }
 
-function show(view: 'sign-in' | 'status'): void {
+/** Show one view; `focus` moves the keyboard to its heading (the view it was on is gone). */
+function show(view: 'sign-in' | 'status', focus = false): void {
+  const shown = $(view === 'sign-in' ? 'sign-in' : 'status-view');
+  const wasHidden = shown.hidden;
   $('sign-in').hidden = view !== 'sign-in';
   $('status-view').hidden = view !== 'status';
   if (view === 'sign-in') {
     $('settings').hidden = true;
+    $('settings-button').setAttribute('aria-expanded', 'false');
     showSignInWays();
   }
+  if (focus && wasHidden) $(view === 'sign-in' ? 'sign-in-heading' : 'status-heading').focus();
 }
 
 /** The password fields only for an org on this machine (or a URL not yet typed): a real org takes it on its own page. */
 function showSignInWays(): void {
-  $('password-sign-in').hidden = isRemoteOrg($<HTMLInputElement>('org-url').value.trim());
+  const remote = isRemoteOrg($<HTMLInputElement>('org-url').value.trim());
+  $('password-sign-in').hidden = remote;
+  // One main action: the password sign-in when it is there, else the org's login page.
+  $('oauth-sign-in').classList.toggle('primary', remote);
+}
+
+/** A sign-in field the pane found wrong: marked invalid, named in the message, focused. */
+interface FieldProblem { field: 'org-url' | 'username' | 'password'; text: string }
+
+function markField(problem: FieldProblem): void {
+  const input = $<HTMLInputElement>(problem.field);
+  input.setAttribute('aria-invalid', 'true');
+  input.setAttribute('aria-describedby', 'message');
+  input.dataset.problem = problem.text;
+  announce(problem.text);
+  input.focus();
+}
+
+/** Once a marked field is fixed, its mark goes, and its message if nothing else was said since. */
+function clearFixedField(id: FieldProblem['field'], problemOf: (value: string) => string | null): void {
+  const input = $<HTMLInputElement>(id);
+  if (input.getAttribute('aria-invalid') !== 'true') return;
+  if (problemOf(id === 'password' ? input.value : input.value.trim())) return;
+  input.removeAttribute('aria-invalid');
+  input.removeAttribute('aria-describedby');
+  if ($('message').textContent === input.dataset.problem) announce('');
+  delete input.dataset.problem;
 }
 
 /** A failure as the user sees it; a refused secret sends the user back to sign in. */
@@ -56,17 +88,17 @@ async function fail(pane: Pane, err: unknown): Promise<void> {
   if (err instanceof ServiceFailure && err.status === 401) {
     pane.client.secret = null;
     await pane.secrets.set(null).catch(() => undefined);
-    show('sign-in');
+    show('sign-in', true);
   }
   announce(message);
 }
 
-function showStatus(pane: Pane, status: Status): void {
+function showStatus(pane: Pane, status: Status, focus = false): void {
   if (status.state === 'signed-out') {
-    show('sign-in');
+    show('sign-in', focus);
     return;
   }
-  show('status');
+  show('status', focus);
   renderStatus(status);
   // The stopped text itself is in #stopped-message, an alert: announced once, not twice.
   if (status.state !== pane.lastState) announce(texts.stateChanged(texts.states[status.state] ?? status.state));
@@ -81,12 +113,12 @@ async function refresh(pane: Pane): Promise<void> {
   }
 }
 
-/** Check the form before sending it; a message names the first wrong field. */
-function checkSignIn(orgUrl: string, username: string, password: string): string | null {
+/** Check the form before sending it; the first wrong field, with a message naming it. */
+function checkSignIn(orgUrl: string, username: string, password: string): FieldProblem | null {
   const orgProblem = checkOrgUrl(orgUrl);
-  if (orgProblem) return orgProblem;
-  if (!username) return texts.usernameMissing;
-  if (!password) return texts.passwordMissing;
+  if (orgProblem) return { field: 'org-url', text: orgProblem };
+  if (!username) return { field: 'username', text: texts.usernameMissing };
+  if (!password) return { field: 'password', text: texts.passwordMissing };
   return null;
 }
 
@@ -96,7 +128,7 @@ async function signIn(pane: Pane): Promise<void> {
   const password = $<HTMLInputElement>('password').value;
   const problem = checkSignIn(orgUrl, username, password);
   if (problem) {
-    announce(problem);
+    markField(problem);
     return;
   }
   announce(texts.signingIn);
@@ -108,7 +140,7 @@ async function signInWithSalesforce(pane: Pane): Promise<void> {
   const orgUrl = $<HTMLInputElement>('org-url').value.trim();
   const problem = checkOrgUrl(orgUrl);
   if (problem) {
-    announce(problem);
+    markField({ field: 'org-url', text: problem });
     return;
   }
   announce(texts.signingIn);
@@ -132,7 +164,7 @@ async function completeSignIn(pane: Pane, signed: SignedIn): Promise<void> {
   await pane.secrets.set(signed.secret);
   $<HTMLInputElement>('password').value = '';
   pane.lastState = null;
-  showStatus(pane, await pane.client.status());
+  showStatus(pane, await pane.client.status(), true);
   announce(texts.signedIn(signed.username, signed.product.name));
   await addEmailIfAsked(pane);
 }
@@ -182,7 +214,12 @@ function wire(pane: Pane): void {
     if ($('password-sign-in').hidden) void act(pane, oauthButton, () => signInWithSalesforce(pane));
     else void act(pane, $<HTMLButtonElement>('sign-in-button'), () => signIn(pane));
   });
-  $('org-url').addEventListener('input', showSignInWays);
+  $('org-url').addEventListener('input', () => {
+    showSignInWays();
+    clearFixedField('org-url', checkOrgUrl);
+  });
+  $('username').addEventListener('input', () => clearFixedField('username', (v) => (v ? null : texts.usernameMissing)));
+  $('password').addEventListener('input', () => clearFixedField('password', (v) => (v ? null : texts.passwordMissing)));
   const on = (id: string, action: () => Promise<void>) => {
     const button = $<HTMLButtonElement>(id);
     button.addEventListener('click', () => void act(pane, button, action));
@@ -200,7 +237,7 @@ function wire(pane: Pane): void {
     await pane.client.signOut();
     pane.client.secret = null;
     await pane.secrets.set(null);
-    show('sign-in');
+    show('sign-in', true);
     announce(texts.signedOut);
   });
   $('settings').addEventListener('submit', (e) => {
@@ -220,6 +257,7 @@ function officeHost(): Promise<Office.HostType | null> {
 
 async function start(): Promise<void> {
   const host = await officeHost();
+  applyOfficeTheme(document.documentElement);
   // Compared as text: the HostType enum is only there with the real office.js.
   const inOutlook = String(host) === 'Outlook' && !!Office.context?.mailbox;
   const pane: Pane = {

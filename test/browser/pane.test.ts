@@ -16,6 +16,7 @@ import { startServiceWorld, ServiceWorld } from '../helpers/service';
 import { sessionFor } from '../helpers/org';
 import { REPO_ROOT, sharedMessages } from '../helpers/shared';
 import { texts } from '../../addin/taskpane/texts';
+import { ARTIFACTS, checkScreen } from './pane-checks';
 
 /** The little of the DOM that the page functions below use (this program is compiled without lib dom). */
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
@@ -25,7 +26,6 @@ interface Cell { textContent: string | null }
 interface Row { dataset: Record<string, string | undefined>; querySelectorAll(selector: string): Iterable<Cell> }
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 /** Office as Outlook gives it to the pane (a plain browser script, run before the page's own). */
 const OFFICE_STAND_IN = path.join(REPO_ROOT, 'test', 'browser', 'office-stand-in.js');
 
@@ -42,7 +42,8 @@ describe('browser: the task pane against the service', function () {
   const cdnRequests: string[] = [];
 
   const paneUrl = (service = w.running.url, extra = '') => `${site.origin}/taskpane.html?service=${encodeURIComponent(service)}${extra}`;
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `pane-${name}.png`), fullPage: true });
+  /** Every screen: axe-core and the 320 px fit in light and dark, and its screenshots at 320 and 450 px. */
+  const shot = (name: string) => checkScreen(page, name);
 
   /** Wait until the element's text is `expected`; fail with the text it has. */
   async function expectText(selector: string, expected: string): Promise<void> {
@@ -120,7 +121,24 @@ describe('browser: the task pane against the service', function () {
     await page.click('#sign-in-button');
     await expectText('#message', texts.orgUrlMissing);
     assert.equal(await page.getAttribute('#message', 'aria-live'), 'polite');
+    assert.equal(await page.getAttribute('#org-url', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.querySelector(':focus') === document.querySelector('#org-url')), true, 'the wrong field has the focus');
     await shot('empty-org-url');
+  });
+
+  it("a field's error clears once the field is fixed, and only then", async () => {
+    await page.fill('#org-url', 'notaurl');
+    await expectText('#message', texts.orgUrlMissing);
+    assert.equal(await page.getAttribute('#org-url', 'aria-invalid'), 'true', 'still wrong: still marked');
+    await page.fill('#org-url', w.org.url);
+    await expectText('#message', '');
+    assert.equal(await page.getAttribute('#org-url', 'aria-invalid'), null);
+    await page.click('#sign-in-button');
+    await expectText('#message', texts.usernameMissing);
+    assert.equal(await page.getAttribute('#username', 'aria-invalid'), 'true');
+    await page.fill('#username', 'ann@test.example');
+    await expectText('#message', '');
+    await page.fill('#org-url', '');
   });
 
   it("a user without API Enabled (bob) sees Salesforce for Outlook's exact sign-in text", async () => {

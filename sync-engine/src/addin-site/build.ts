@@ -1,6 +1,6 @@
 /**
- * The pane's build (webpack, addin/ -> dist/) with office.js copied from @microsoft/office-js, so a run without
- * the internet never needs Microsoft's CDN. Built only when dist/ is missing, is the CDN variant, or is older
+ * The pane's build (webpack, addin/ -> dist/) with office.js and the files it loads copied from @microsoft/office-js,
+ * so a run without the internet never needs Microsoft's CDN. Built only when dist/ is missing, is the CDN variant, or is older
  * than a source file.
  */
 import fs from 'node:fs';
@@ -10,14 +10,18 @@ import path from 'node:path';
 export const REPO_DIR = path.resolve(__dirname, '..', '..', '..', '..');
 export const DIST_DIR = path.join(REPO_DIR, 'dist');
 
+/** Files a complete offline build has beside office.js (a build from an older configuration lacks them). */
+const BUILT_FILES = ['o15apptofilemappingtable.js', 'outlook-web-16.01.js', path.join('en-us', 'outlook_strings.js'), 'fluent-theme.css'];
+
 /** Why dist/ needs building, or null when it is up to date. */
 export function staleReason(repo = REPO_DIR): string | null {
   const dist = path.join(repo, 'dist');
   const built = path.join(dist, 'taskpane.html');
   if (!fs.existsSync(built)) return 'dist/ is not built';
   if (!fs.existsSync(path.join(dist, 'office.js'))) return 'dist/ loads office.js from the CDN';
+  for (const file of BUILT_FILES) if (!fs.existsSync(path.join(dist, file))) return `dist/ has no ${file}`;
   const builtAt = fs.statSync(built).mtimeMs;
-  const newer = newestFile([path.join(repo, 'addin'), path.join(repo, 'webpack.config.js')]);
+  const newer = newestFile([path.join(repo, 'addin'), path.join(repo, 'scripts', 'addin-build'), path.join(repo, 'webpack.config.js')]);
   return newer && newer.mtimeMs > builtAt ? `${path.relative(repo, newer.file)} changed` : null;
 }
 

@@ -8,22 +8,14 @@ import { query, soqlString } from '../salesforce/query';
 import { createRecord } from '../salesforce/sobjects';
 import { SalesforceApiError } from '../salesforce/errors';
 import { FieldValues } from '../salesforce/collections';
+import { AddEmailRequest, AddEmailResult } from './contract';
 import { serviceErrors } from './errors';
 import { AddedEmails } from './added-emails';
 import { UnresolvedItems } from './unresolved';
 
-export interface AddEmailInput {
-  sender: { address: string; name: string | null };
-  subject: string;
-  body: string;
-  /** ISO 8601 with an offset; the Task's date is the date as written (the pane sends the user's own offset). */
-  receivedDateTime: string;
-  internetMessageId: string;
-}
-
-export type AddEmailResult =
-  | { ok: true; taskId: string; contactId: string }
-  | { ok: true; unresolved: true; id: string };
+/** The Task's date is the date of `receivedDateTime` as written (the pane sends the user's own offset). */
+export type AddEmailInput = AddEmailRequest;
+export type { AddEmailResult } from './contract';
 
 /** Salesforce's field sizes: Task.Subject 255, Task.Description 32,000. */
 export const SUBJECT_MAX = 255;

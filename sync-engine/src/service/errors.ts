@@ -2,9 +2,9 @@
  * The service API's one error type: it knows its status and renders itself as `{"error":{"code","message"}}`
  * (plus `field` when one input is at fault), so routes throw it and the server's error handler sends it.
  */
-export interface ServiceErrorBody {
-  error: { code: string; message: string; field?: string };
-}
+import { ServiceErrorBody } from './contract';
+
+export type { ServiceErrorBody } from './contract';
 
 export class ServiceError extends Error {
   constructor(

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import { Product } from '../products/catalog';
 import { authorizeUrl, createPkce } from '../salesforce/oauth';
+import { OAuthFinishRequest, OAuthStarted } from './contract';
 import { ServiceError, serviceErrors } from './errors';
 import { objectBody, parseProductChoice } from './sign-in';
 
@@ -23,7 +24,7 @@ export interface OAuthStartInput {
   redirectUri: string;
 }
 
-export type OAuthFinishInput = { state: string; code: string } | { state: string; error: string; errorDescription: string | null };
+export type OAuthFinishInput = OAuthFinishRequest;
 
 export interface PendingSignIn extends OAuthStartInput {
   codeVerifier: string;
@@ -68,7 +69,7 @@ export class PendingSignIns {
   constructor(private readonly now: () => number = Date.now, private readonly random: (n: number) => Buffer = crypto.randomBytes) {}
 
   /** Remember a new sign-in; answers the URL the dialog opens and its state. */
-  start(input: OAuthStartInput): { authorizeUrl: string; state: string } {
+  start(input: OAuthStartInput): OAuthStarted {
     this.prune();
     while (this.byState.size >= MAX_PENDING) this.byState.delete(this.byState.keys().next().value!);
     const state = this.random(24).toString('base64url');

@@ -28,6 +28,7 @@ import { SettingsStore, SyncSettings } from './settings';
 import { SignInInput, refusedSignIn } from './sign-in';
 import { fromSalesforceFailure, accessOffText } from './salesforce-failure';
 import { ServiceStatus, accountStatus, signedOutStatus } from './status';
+import { OAuthStarted, SignedIn } from './contract';
 import { UnresolvedEmail, UnresolvedItems } from './unresolved';
 
 export interface ServiceOptions {
@@ -50,14 +51,7 @@ export interface ServiceOptions {
   tokenStore?: TokenStoreOptions;
 }
 
-export interface SignedIn {
-  ok: true;
-  secret: string;
-  outcome: 'logged-in';
-  product: { id: string; name: string; version: string };
-  username: string;
-  orgUrl: string;
-}
+export type { SignedIn } from './contract';
 
 const LAST_USER = 'signedInUser';
 
@@ -171,7 +165,7 @@ export class SyncService {
   }
 
   /** Start a sign-in through the org's login page in a dialog: the URL it opens, and its state. */
-  startOAuth(input: OAuthStartInput): { authorizeUrl: string; state: string } {
+  startOAuth(input: OAuthStartInput): OAuthStarted {
     return this.pending.start(input);
   }
 

@@ -4,9 +4,10 @@
  */
 import Database from 'better-sqlite3';
 import { DIRECTIONS, Direction, ObjectSettings, SYNC_OBJECTS, SyncObject } from '../sync/config';
+import { SyncSettings } from './contract';
 import { ServiceError } from './errors';
 
-export type SyncSettings = Record<SyncObject, ObjectSettings>;
+export type { SyncSettings } from './contract';
 
 /** Salesforce for Outlook's default data sets: everything both ways, Salesforce wins a conflict. */
 export function defaultSettings(): SyncSettings {

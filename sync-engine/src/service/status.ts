@@ -1,27 +1,16 @@
 /** What `GET /api/status` answers: the engine's state as the pane shows it, with the product's text when stopped. */
 import { SyncReport } from '../sync/report';
 import { SignedInAccount } from './account';
+import { ServiceStatus, StopReasonKind } from './contract';
 import { serviceText } from './texts';
 
-export type ServiceState = 'idle' | 'syncing' | 'stopped' | 'paused' | 'signed-out';
+export type { ServiceState, ServiceStatus } from './contract';
 
-export interface ServiceStatus {
-  state: ServiceState;
-  /** The product's exact text when stopped (ours when signed out or without a mailbox), else null. */
-  message: string | null;
-  /** Why it stopped: accessRevoked, rateLimited, unreachable, authFailed, deleteGuard, noMailbox; else null. */
-  stopReason: string | null;
-  paused: boolean;
-  lastRun: string | null;
-  nextRunAt: string | null;
-  counts: SyncReport['counts'] | null;
-  /** Changes queued for the next run. */
-  pending: number;
-  /** The last run's failure outside the engine's own stops, else null. */
-  lastError: string | null;
-  product: { id: string; name: string; version: string } | null;
-  username: string | null;
-  orgUrl: string | null;
+const STOP_REASONS: readonly StopReasonKind[] = ['accessRevoked', 'rateLimited', 'unreachable', 'authFailed', 'deleteGuard', 'noMailbox'];
+
+/** The engine's stored stop reason as the contract names it (a reason it does not know is reported as none). */
+function stopReasonOf(stored: string | null): StopReasonKind | null {
+  return STOP_REASONS.find((r) => r === stored) ?? null;
 }
 
 export function signedOutStatus(): ServiceStatus {
@@ -48,7 +37,7 @@ export function accountStatus(a: SignedInAccount): ServiceStatus {
   return {
     ...who, state, paused,
     message: state === 'stopped' ? s.message : null,
-    stopReason: state === 'stopped' ? s.stopReason : null,
+    stopReason: state === 'stopped' ? stopReasonOf(s.stopReason) : null,
     lastRun: s.lastRun,
     nextRunAt: next === null ? null : new Date(next).toISOString(),
     counts: report?.counts ?? null,

@@ -1,0 +1,88 @@
+/**
+ * The service API's contract: every request and answer the pane and the service exchange, in one module that both
+ * import (the service for its answers, the pane type-only, so nothing of the service reaches the browser).
+ * It imports nothing: the pane's build compiles it as it is.
+ */
+
+export type SyncObject = 'contacts' | 'events' | 'tasks';
+export type SyncDirection = 'none' | 'salesforce-to-outlook' | 'outlook-to-salesforce' | 'both';
+export type ConflictWinner = 'salesforce' | 'outlook';
+export interface ObjectSettings { direction: SyncDirection; winner: ConflictWinner }
+export type SyncSettings = Record<SyncObject, ObjectSettings>;
+
+export interface Counts { created: number; updated: number; deleted: number }
+/** Writes of one run on each side, per object. */
+export type RunCounts = Record<'salesforce' | 'outlook', Record<SyncObject, Counts>>;
+
+export type ServiceState = 'idle' | 'syncing' | 'stopped' | 'paused' | 'signed-out';
+/** Why the engine stopped (`noMailbox`: the service has no mailbox to sync with). */
+export type StopReasonKind = 'accessRevoked' | 'rateLimited' | 'unreachable' | 'authFailed' | 'deleteGuard' | 'noMailbox';
+export interface ProductInfo { id: string; name: string; version: string }
+
+/** `GET /api/status`, and the answer of sync-now, pause and resume. */
+export interface ServiceStatus {
+  state: ServiceState;
+  /** The product's exact text when stopped (ours when signed out or without a mailbox), else null. */
+  message: string | null;
+  stopReason: StopReasonKind | null;
+  paused: boolean;
+  lastRun: string | null;
+  nextRunAt: string | null;
+  counts: RunCounts | null;
+  /** Changes queued for the next run. */
+  pending: number;
+  /** The last run's failure outside the engine's own stops, else null. */
+  lastError: string | null;
+  product: ProductInfo | null;
+  username: string | null;
+  orgUrl: string | null;
+}
+
+/** `POST /api/sign-in`: a password sign-in (an org on this machine). */
+export interface SignInRequest { orgUrl: string; product: string; productVersion?: string; username: string; password: string }
+/** The answer of a sign-in (password or OAuth): the secret every other call needs. */
+export interface SignedIn {
+  ok: true;
+  secret: string;
+  outcome: 'logged-in';
+  product: ProductInfo;
+  username: string;
+  orgUrl: string;
+}
+
+/** `POST /api/oauth/start`: the sign-in's org and product, and the add-in's callback page. */
+export interface OAuthStartRequest { orgUrl: string; product: string; productVersion?: string; redirectUri: string }
+export interface OAuthStarted { authorizeUrl: string; state: string }
+/** `POST /api/oauth/finish`: what the org's redirect brought to the callback page. */
+export type OAuthFinishRequest =
+  | { state: string; code: string }
+  | { state: string; error: string; errorDescription: string | null };
+
+/** `GET /api/settings` and `PUT /api/settings` (objects left out keep their settings). */
+export interface SettingsBody { objects: SyncSettings }
+
+/** `POST /api/add-email`: the open message. */
+export interface AddEmailRequest {
+  sender: { address: string; name: string | null };
+  subject: string;
+  body: string;
+  /** ISO 8601 with an offset. */
+  receivedDateTime: string;
+  internetMessageId: string;
+}
+export type AddEmailResult =
+  | { ok: true; taskId: string; contactId: string }
+  | { ok: true; unresolved: true; id: string };
+
+/** Every error: `{"error":{"code","message","field"?}}`; a refused sign-in also carries the product's outcome. */
+export interface ServiceErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+export interface SignInRefusedBody extends ServiceErrorBody {
+  ok: false;
+  outcome: string;
+  /** The product's exact text. */
+  message: string | null;
+  errorCode: string | null;
+  product: ProductInfo;
+}
