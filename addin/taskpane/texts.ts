@@ -14,6 +14,8 @@ export const texts = {
   passwordMissing: 'Password: enter your Salesforce password.',
   signingIn: 'Signing in…',
   signedIn: (name: string, product: string) => `Signed in as ${name} (${product}).`,
+  /** Who the service is signed in as, in the status. */
+  account: (name: string, product: string) => `${name} (${product})`,
   syncing: 'Syncing…',
   stateChanged: (state: string) => `Sync status: ${state}`,
   neverSynced: 'Not synced yet',

@@ -162,6 +162,9 @@ describe('browser: the task pane against the service', function () {
     await page.click('#sync-now');
     await page.waitForSelector('#counts:not([hidden])');
     await expectText('#state', 'Idle');
+    // Who the service is signed in as, and where.
+    await expectText('#account', texts.account('ann@test.example', 'Salesforce for Outlook'));
+    await expectText('#org', w.org.url);
     const counts = w.running.service.status().counts!;
     const rows = await page.$$eval('#counts tbody tr', (trs) => (trs as unknown as Row[]).map((tr) => ({
       object: tr.dataset.object, side: tr.dataset.side,

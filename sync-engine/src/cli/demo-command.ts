@@ -99,7 +99,8 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   }
 
   const product = findProduct('salesforce-for-outlook')!;
-  await running.service.signIn({ orgUrl: org.url, product, productVersion: product.defaultVersion, ...DEMO_USER });
+  // The demo's own process signs its user in, in place of whoever a reused data dir had signed in.
+  await running.service.signIn({ orgUrl: org.url, product, productVersion: product.defaultVersion, ...DEMO_USER }, true);
 
   process.stdout.write(`${describeDemo({ org, mailbox, site, running, seed, dataDir, intervalSeconds, cert, paneProblem })}\n\n`);
 

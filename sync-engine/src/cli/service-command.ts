@@ -1,5 +1,5 @@
 /**
- * `sfo-compat service [--port N] [--data DIR] [--mailbox-url URL --mailbox-token T] [--addin-origin URL]...`:
+ * `SFO_MAILBOX_TOKEN=T sfo-compat service [--port N] [--data DIR] [--mailbox-url URL] [--addin-origin URL]...`:
  * the background service the Outlook add-in's pane talks to, on 127.0.0.1 only, until interrupted.
  */
 import path from 'node:path';
@@ -26,6 +26,8 @@ export interface Output {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** Said when the token comes on the command line, where `ps` shows it to every user of the machine. */
+export const TOKEN_ON_ARGV = 'sfo-compat service: warning: --mailbox-token puts the token on the command line, where every user of this computer can read it (ps); set SFO_MAILBOX_TOKEN instead';
 
 export function registerServiceCommand(program: Command, setCode: (code: number) => void): void {
   program.command('service')
@@ -33,7 +35,7 @@ export function registerServiceCommand(program: Command, setCode: (code: number)
     .option('--port <n>', `port on 127.0.0.1 (default ${DEFAULT_SERVICE_PORT}; 0 = any free port)`, String(DEFAULT_SERVICE_PORT))
     .option('--data <dir>', 'data directory: the service secret, settings, unresolved emails, sync state and log', '.sfo-compat/service')
     .option('--mailbox-url <url>', 'the Microsoft Graph mailbox to sync with (https://graph.microsoft.com or a local mailbox)')
-    .option('--mailbox-token <token>', 'the mailbox\'s bearer token (or set SFO_MAILBOX_TOKEN)')
+    .option('--mailbox-token <token>', 'the mailbox\'s bearer token: prefer SFO_MAILBOX_TOKEN (the command line is visible to every user in ps)')
     .option('--addin-origin <url>', `an origin the add-in's pages are served from; repeat for more (default ${DEFAULT_ADDIN_ORIGINS.join(' and ')})`,
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option('--interval <seconds>', 'how often to sync (at least 60)', '600')
@@ -52,6 +54,7 @@ export async function serviceCommand(opts: ServiceCommandOptions, env: NodeJS.Pr
     io.err(`sfo-compat service: ${err.message}\n`);
     return EXIT.usage;
   }
+  if (opts.mailboxToken !== undefined) io.err(`${TOKEN_ON_ARGV}\n`);
   const dataDir = path.resolve(opts.data);
   let running: RunningService;
   let logger: ReturnType<typeof createSyncLogger> | undefined;
@@ -75,7 +78,7 @@ export async function serviceCommand(opts: ServiceCommandOptions, env: NodeJS.Pr
     `sfo-compat service listening on ${running.url} (127.0.0.1 only)`,
     `  add-in origins: ${settings.origins.join(', ')}`,
     `  data: ${dataDir} (secret in ${path.join(dataDir, SECRET_FILE)}, given to the pane at sign-in; log in ${path.join(dataDir, 'sync.log')})`,
-    settings.mailbox ? `  mailbox: ${settings.mailbox.url}, syncing every ${settings.intervalSeconds}s after sign-in` : '  mailbox: none (sign-in and "Add Email" work; sync is off until started with --mailbox-url and --mailbox-token)',
+    settings.mailbox ? `  mailbox: ${settings.mailbox.url}, syncing every ${settings.intervalSeconds}s after sign-in` : '  mailbox: none (sign-in and "Add Email" work; sync is off until started with --mailbox-url and SFO_MAILBOX_TOKEN set)',
     '  a password is kept in memory only (after a restart the pane asks again); an OAuth sign-in is kept, encrypted, and resumes by itself.',
     'Ctrl-C stops it.',
   ].join('\n') + '\n');
@@ -92,8 +95,8 @@ function checkOptions(opts: ServiceCommandOptions, env: NodeJS.ProcessEnv): {
   const token = opts.mailboxToken ?? env.SFO_MAILBOX_TOKEN;
   let mailbox: { url: string; token: string } | null = null;
   if (opts.mailboxUrl !== undefined || token !== undefined) {
-    if (!opts.mailboxUrl) throw new UsageError('--mailbox-token needs --mailbox-url (the mailbox to sync with)');
-    if (!token) throw new UsageError('--mailbox-url needs --mailbox-token (or SFO_MAILBOX_TOKEN): the mailbox\'s bearer token');
+    if (!opts.mailboxUrl) throw new UsageError('a mailbox token (SFO_MAILBOX_TOKEN or --mailbox-token) needs --mailbox-url (the mailbox to sync with)');
+    if (!token) throw new UsageError('--mailbox-url needs the mailbox\'s bearer token in SFO_MAILBOX_TOKEN');
     let url: URL;
     try {
       url = new URL(opts.mailboxUrl);

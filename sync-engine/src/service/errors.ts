@@ -37,6 +37,8 @@ export const serviceErrors = {
     `Requests from ${origin} are not accepted: only the add-in's own pages may call this service.`),
   hostNotAllowed: (host: string) => new ServiceError(403, 'HOST_NOT_ALLOWED',
     `Requests addressed to host "${host}" are not accepted: call the service at 127.0.0.1 or localhost.`),
+  accountInUse: () => new ServiceError(403, 'ACCOUNT_IN_USE',
+    'Another Salesforce account is signed in to this service. Sign out in the add-in where it is signed in (or sign in here as that account, then sign out), then sign in again.'),
   badJson: (detail: string) => new ServiceError(400, 'BAD_JSON', `The request body is not valid JSON: ${detail}`),
   bodyRequired: () => new ServiceError(400, 'BODY_REQUIRED', 'This request needs a JSON object body.'),
   unsupportedMediaType: (type: string) => new ServiceError(415, 'UNSUPPORTED_MEDIA_TYPE',

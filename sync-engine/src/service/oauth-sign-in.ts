@@ -14,8 +14,14 @@ import { objectBody, parseProductChoice } from './sign-in';
 /** The scope asked for: the API, and a refresh token for the engine's later sign-ins. */
 const SCOPE = 'api refresh_token';
 const STATE_TTL_MS = 10 * 60_000;
-/** Sign-in windows open at once; the oldest is dropped beyond this. */
-const MAX_PENDING = 32;
+/**
+ * Sign-in windows open at once without the service's secret: beyond this a new one is refused (429) until one
+ * finishes or expires. A started sign-in is never pushed out by later ones (another local process could otherwise
+ * drop the user's). Starts by the secret's holder (the signed-in pane) have their own few places, the oldest of
+ * those dropped beyond them.
+ */
+export const MAX_PENDING = 32;
+export const MAX_PENDING_WITH_SECRET = 4;
 
 export interface OAuthStartInput {
   orgUrl: string;
@@ -29,6 +35,8 @@ export type OAuthFinishInput = OAuthFinishRequest;
 export interface PendingSignIn extends OAuthStartInput {
   codeVerifier: string;
   startedAt: number;
+  /** Started by the holder of the service's secret. */
+  withSecret: boolean;
 }
 
 /** Check a `POST /api/oauth/start` body: the sign-in's org, product and version, and a callback page on an add-in origin. */
@@ -68,13 +76,19 @@ export class PendingSignIns {
 
   constructor(private readonly now: () => number = Date.now, private readonly random: (n: number) => Buffer = crypto.randomBytes) {}
 
-  /** Remember a new sign-in; answers the URL the dialog opens and its state. */
-  start(input: OAuthStartInput): OAuthStarted {
+  /** Remember a new sign-in; answers the URL the dialog opens and its state. 429 when too many are open. */
+  start(input: OAuthStartInput, withSecret = false): OAuthStarted {
     this.prune();
-    while (this.byState.size >= MAX_PENDING) this.byState.delete(this.byState.keys().next().value!);
+    const mine = [...this.byState].filter(([, p]) => p.withSecret === withSecret);
+    if (withSecret) {
+      for (const [state] of mine.slice(0, Math.max(0, mine.length - MAX_PENDING_WITH_SECRET + 1))) this.byState.delete(state);
+    } else if (mine.length >= MAX_PENDING) {
+      throw new ServiceError(429, 'TOO_MANY_SIGN_INS',
+        'Too many sign-ins to Salesforce are in progress on this computer. Close the open sign-in windows, or wait 10 minutes, then try again.');
+    }
     const state = this.random(24).toString('base64url');
     const pkce = createPkce(this.random);
-    this.byState.set(state, { ...input, codeVerifier: pkce.verifier, startedAt: this.now() });
+    this.byState.set(state, { ...input, codeVerifier: pkce.verifier, startedAt: this.now(), withSecret });
     const url = authorizeUrl({
       loginUrl: input.orgUrl, clientId: input.product.defaultClientId, redirectUri: input.redirectUri, codeChallenge: pkce.challenge,
       state, scope: SCOPE, display: 'popup',

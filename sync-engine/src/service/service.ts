@@ -12,6 +12,7 @@ import { SalesforceApiError } from '../salesforce/errors';
 import { AccountCredential, SignedInAccount, userKeyOf } from './account';
 import { OAuthFinishInput, OAuthStartInput, PendingSignIns, deniedInDialog } from './oauth-sign-in';
 import { signInWithCode, signInWithRefreshToken } from '../products/oauth-session';
+import { revoke } from '../salesforce/oauth';
 import { KeptSignIn } from './kept-sign-in';
 import { TokenStoreOptions } from '../sync/token-store';
 import { ACCESS_RECHECK } from '../sync/engine';
@@ -140,14 +141,32 @@ export class SyncService {
     this.resumeTimer = null;
   }
 
-  /** Sign in as the product; on success the account replaces the current one and its sync starts. */
-  signIn(input: SignInInput): Promise<SignedIn> {
-    const run = this.accountChange.then(() => this.doSignIn(input));
+  /** Whether a request's `Authorization` carries the current secret (the pane of whoever is signed in). */
+  holdsSecret(authorization: string | undefined): boolean {
+    return this.secret.check(authorization) === null;
+  }
+
+  /**
+   * Refuse a sign-in that would replace the signed-in account with another one, unless the caller holds the current
+   * secret. The account stays "signed in" from its sign-in to its sign-out, across restarts (a password is not kept,
+   * but its pane still holds the secret), so only a fresh install or a signed-out service takes anyone.
+   */
+  private checkReplacement(orgUrl: string, username: string, holdsSecret: boolean): void {
+    const current = this.meta.get(LAST_USER);
+    if (current !== null && current !== userKeyOf(orgUrl, username) && !holdsSecret) throw serviceErrors.accountInUse();
+  }
+
+  /**
+   * Sign in as the product; on success the account replaces the current one and its sync starts. Another account
+   * than the signed-in one needs `holdsSecret` (the product's own refusal is still answered first: it changes nothing).
+   */
+  signIn(input: SignInInput, holdsSecret = false): Promise<SignedIn> {
+    const run = this.accountChange.then(() => this.doSignIn(input, holdsSecret));
     this.accountChange = run.catch(() => undefined);
     return run;
   }
 
-  private async doSignIn(input: SignInInput): Promise<SignedIn> {
+  private async doSignIn(input: SignInInput, holdsSecret: boolean): Promise<SignedIn> {
     let signed;
     try {
       signed = await productSignIn(input.product, {
@@ -159,18 +178,22 @@ export class SyncService {
     }
     const { result, session } = signed;
     if (!result.ok) throw refusedSignIn(result, input.product);
+    this.checkReplacement(input.orgUrl, input.username, holdsSecret);
     // A password sign-in replaces a kept OAuth one (ended at the org: nobody will use it), and is never kept itself.
     await this.kept.forget(true);
     return this.adopt(input, session, { kind: 'password', password: input.password });
   }
 
   /** Start a sign-in through the org's login page in a dialog: the URL it opens, and its state. */
-  startOAuth(input: OAuthStartInput): OAuthStarted {
-    return this.pending.start(input);
+  startOAuth(input: OAuthStartInput, holdsSecret = false): OAuthStarted {
+    return this.pending.start(input, holdsSecret);
   }
 
-  /** Finish a dialog sign-in with the code the org sent to the callback page: the same answers as a password sign-in. */
-  finishOAuth(input: OAuthFinishInput): Promise<SignedIn> {
+  /**
+   * Finish a dialog sign-in with the code the org sent to the callback page: the same answers as a password sign-in,
+   * and the same rule for replacing another account (whose tokens, just issued, are then revoked).
+   */
+  finishOAuth(input: OAuthFinishInput, holdsSecret = false): Promise<SignedIn> {
     const pending = this.pending.take(input.state);
     const run = this.accountChange.then(async () => {
       if ('error' in input) throw deniedInDialog(input.error, input.errorDescription);
@@ -181,6 +204,12 @@ export class SyncService {
       if (!signed.result.ok) throw refusedSignIn(signed.result, pending.product);
       if (!signed.refreshToken) throw new ServiceError(502, 'NO_REFRESH_TOKEN', serviceText('noRefreshToken'));
       const username = signed.username ?? signed.session?.userId ?? 'unknown user';
+      try {
+        this.checkReplacement(pending.orgUrl, username, holdsSecret);
+      } catch (err) {
+        await revoke(pending.orgUrl, signed.refreshToken, { timeoutMs: this.o.loginTimeoutMs }).catch(() => undefined);
+        throw err;
+      }
       const done = await this.adopt({ ...pending, username }, signed.session, { kind: 'oauth', refreshToken: signed.refreshToken });
       // Kept for the next start of the service (instead of any kept before); a failure to keep it costs only a
       // sign-in after a restart.

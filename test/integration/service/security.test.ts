@@ -104,14 +104,16 @@ describe('service: secret, CORS and host', function () {
     assert.equal(rebound.body.error.code, 'HOST_NOT_ALLOWED');
   });
 
-  it('the same user signing in again keeps the secret; another user gets a new one and the old one goes stale', async () => {
+  it('the same user signing in again keeps the secret; another user (with the secret) gets a new one and the old one goes stale', async () => {
     assert.equal(await w.signInAnn(), secret);
-    const cy = await w.call('POST', '/api/sign-in', { body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', username: 'cy@test.example', password: 'Cy-pass-1' } });
+    const cy = await w.call('POST', '/api/sign-in', { body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', username: 'cy@test.example', password: 'Cy-pass-1' }, secret });
     assert.equal(cy.status, 200, cy.text);
     assert.notEqual(cy.body.secret, secret);
     assert.equal((await w.call('GET', '/api/status', { secret })).body.error.code, 'STALE_SECRET');
     assert.equal((await w.call('GET', '/api/status', { secret: cy.body.secret })).body.username, 'cy@test.example');
-    secret = await w.signInAnn();
+    const ann = await w.call('POST', '/api/sign-in', { body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', username: 'ann@test.example', password: 'Ann-pass-1' }, secret: cy.body.secret });
+    assert.equal(ann.status, 200, ann.text);
+    secret = ann.body.secret;
   });
 
   it('sign-out makes the secret stale; the next sign-in gets a new one', async () => {

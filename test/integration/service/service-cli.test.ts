@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { serviceCommand, registerServiceCommand, ServiceCommandOptions } from '../../../sync-engine/src/cli/service-command';
+import { TOKEN_ON_ARGV, serviceCommand, registerServiceCommand, ServiceCommandOptions } from '../../../sync-engine/src/cli/service-command';
 
 function io() {
   const out: string[] = [];
@@ -22,8 +22,8 @@ describe('sfo-compat service', function () {
   const opts = (o: Partial<ServiceCommandOptions> = {}): ServiceCommandOptions => ({ port: '0', data: dir, interval: '600', ...o });
 
   const usage: Array<[string, Partial<ServiceCommandOptions>, NodeJS.ProcessEnv, string]> = [
-    ['a token without a URL', { mailboxToken: 't' }, {}, 'sfo-compat service: --mailbox-token needs --mailbox-url (the mailbox to sync with)\n'],
-    ['a URL without a token', { mailboxUrl: 'http://127.0.0.1:8701' }, {}, "sfo-compat service: --mailbox-url needs --mailbox-token (or SFO_MAILBOX_TOKEN): the mailbox's bearer token\n"],
+    ['a token without a URL', {}, { SFO_MAILBOX_TOKEN: 't' }, 'sfo-compat service: a mailbox token (SFO_MAILBOX_TOKEN or --mailbox-token) needs --mailbox-url (the mailbox to sync with)\n'],
+    ['a URL without a token', { mailboxUrl: 'http://127.0.0.1:8701' }, {}, "sfo-compat service: --mailbox-url needs the mailbox's bearer token in SFO_MAILBOX_TOKEN\n"],
     ['a mailbox URL that is not one', { mailboxUrl: 'mailbox', mailboxToken: 't' }, {}, 'sfo-compat service: --mailbox-url: "mailbox" is not a URL: use https://graph.microsoft.com or a local mailbox such as http://127.0.0.1:8701\n'],
     ['plain http to a remote mailbox', { mailboxUrl: 'http://graph.microsoft.com', mailboxToken: 't' }, {}, 'sfo-compat service: --mailbox-url: "http://graph.microsoft.com" must use https (plain http only for a local mailbox on this machine)\n'],
     ['a bad origin', { addinOrigin: ['localhost:3000'] }, {}, 'sfo-compat service: --addin-origin: "localhost:3000" is not an http(s) origin such as https://localhost:3000\n'],
@@ -57,6 +57,19 @@ describe('sfo-compat service', function () {
     stop();
     assert.equal(await done, 0);
     assert.ok(fs.existsSync(path.join(dir, 'service-secret')));
+  });
+
+  it('a token on the command line works, with a warning that ps shows it (and the token itself is never printed)', async () => {
+    const t = io();
+    let stop!: () => void;
+    const until = new Promise<void>((r) => (stop = r));
+    const done = serviceCommand(opts({ mailboxUrl: 'http://127.0.0.1:8701', mailboxToken: 'secret-token-on-argv' }), {}, t.io, () => until);
+    for (let i = 0; i < 100 && t.out.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(t.err, [`${TOKEN_ON_ARGV}\n`]);
+    assert.match(t.out.join(''), /mailbox: http:\/\/127\.0\.0\.1:8701, syncing/);
+    assert.doesNotMatch(t.out.join('') + t.err.join(''), /secret-token-on-argv/);
+    stop();
+    assert.equal(await done, 0);
   });
 
   it('a port in use: exit 2 with what to do', async () => {
