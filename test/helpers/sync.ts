@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import axios, { AxiosInstance } from 'axios';
 import { LocalOrg } from '../../sync-engine/src/local-org';
+import { Clock } from '../../sync-engine/src/local-org/clock';
 import { startLocalMailbox, LocalMailbox, MailboxSeed } from '../../sync-engine/src/local-mailbox';
 import { SyncEngine, EngineRun } from '../../sync-engine/src/sync/engine';
 import { readSyncConfig } from '../../sync-engine/src/sync/config';
@@ -26,6 +27,8 @@ export interface WorldOptions {
   keepSeedContact?: boolean;
   /** The config file's content beside product, org, mailbox and dataDir. */
   config?: Obj;
+  /** The org's clock (its SystemModstamp and session times); default the system's. */
+  orgClock?: Clock;
 }
 
 export interface SyncWorld {
@@ -58,7 +61,7 @@ export async function startSyncWorld(o: WorldOptions = {}): Promise<SyncWorld> {
     Event: owned(o.records?.Event),
     Task: owned(o.records?.Task),
   };
-  const org = await startTestOrg(seed);
+  const org = await startTestOrg(seed, undefined, o.orgClock);
   const mailboxSeed: MailboxSeed = {
     mailboxes: [{ user: 'ann@test.example', token: ANN_TOKEN, timeZone: 'America/New_York', contacts: [], events: [], taskLists: [{ displayName: 'Tasks', tasks: [] }], ...o.mailbox }],
   };

@@ -33,6 +33,10 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   app.addHook('onRequest', async (req, reply) => {
     if (req.url.startsWith('/services/data/')) await restGate(ctx, req, reply);
   });
+  // Every answer's Date is the org's own clock, the one its SystemModstamps come from (clients read it as the org's time).
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('Date', ctx.store.clock.now().toUTCString());
+  });
 
   app.setErrorHandler((err: FastifyError | SalesforceRestError, req: FastifyRequest, reply: FastifyReply) => {
     sendRestError(reply, toRestError(err, req));

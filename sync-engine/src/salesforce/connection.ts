@@ -48,6 +48,8 @@ export class Connection {
   readonly apiVersion: string;
   /** From the last `Sforce-Limit-Info` header. */
   limitInfo: { used: number; limit: number } | null = null;
+  /** The org's clock at its last answer (its `Date` header, whole seconds), in ms; null before one or without it. */
+  serverTime: number | null = null;
   private readonly refresher: Refresher | undefined;
   private refreshing: Promise<void> | null = null;
 
@@ -124,6 +126,8 @@ export class Connection {
     const res = await send({ method: r.method, url: target, headers, data, timeoutMs: this.o.timeoutMs ?? DEFAULT_TIMEOUT_MS });
     const limit = /api-usage=(\d+)\/(\d+)/.exec(String(res.headers['sforce-limit-info'] ?? ''));
     if (limit) this.limitInfo = { used: Number(limit[1]), limit: Number(limit[2]) };
+    const date = Date.parse(String(res.headers.date ?? ''));
+    if (!Number.isNaN(date)) this.serverTime = date;
     if (res.status >= 400) throw fromRestResponse(res, target);
     if (res.status === 300) {
       throw new SalesforceApiError({ errorCode: 'MULTIPLE_CHOICES', kind: 'validation', status: 300, url: target, message: 'Multiple records found' });

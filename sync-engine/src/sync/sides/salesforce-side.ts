@@ -22,6 +22,16 @@ export interface SalesforceSideOptions {
   now?: () => Date;
 }
 
+/**
+ * Each read starts this long before the org's time of the previous read (its first page's `Date` header). A
+ * SystemModstamp can land below a time already read past: the org's clock stepped back (NTP steps by seconds to a
+ * couple of minutes), or a transaction committed after a later one was read (a record edited while a long read was
+ * paging). Five minutes covers both with room. What it reads again is an echo (its content is what the link holds)
+ * and writes nothing; it costs the rows changed in those minutes, once: at the default interval (10 minutes) the
+ * next run starts after them.
+ */
+export const READ_OVERLAP_MS = 5 * 60_000;
+
 /** The external id field that makes creates from Outlook idempotent across crashes. */
 const EXTERNAL_ID = 'OutlookId__c';
 
@@ -64,7 +74,8 @@ export class SalesforceSide implements Side {
 
   async changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void): Promise<ChangeBatch> {
     const fields = ['Id', 'SystemModstamp', 'IsDeleted', ...FIELDS_OF[object]].join(', ');
-    // Equal timestamps are possible, so read from the checkpoint inclusive; unchanged versions are echoes the planner skips.
+    // The checkpoint is where this read starts (inclusive; READ_OVERLAP_MS before the previous read): what was read
+    // before is an echo the planner skips.
     const where = [`OwnerId = ${soqlString(this.o.userId)}`];
     if (checkpoint) where.push(`SystemModstamp >= ${checkpoint}`);
     if (object === 'events') {
@@ -74,11 +85,13 @@ export class SalesforceSide implements Side {
     }
     const soql = `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE ${where.join(' AND ')} ORDER BY SystemModstamp, Id`;
     const changes: SideChange[] = [];
-    let latest = checkpoint;
+    let latest: string | null = null;
+    let readAt: number | null = null;
     const pages = queryPages<Record<string, unknown>>(this.o.connection, soql, { all: checkpoint !== null });
     for (;;) {
       const next = await this.guard(pages.next());
       if (next.done) break;
+      readAt ??= this.o.connection.serverTime;
       this.count();
       const page: SideChange[] = onPage ? [] : changes;
       for (const r of next.value.records) {
@@ -89,7 +102,7 @@ export class SalesforceSide implements Side {
       }
       if (onPage && page.length) onPage(page);
     }
-    return { changes, checkpoint: latest ?? '1970-01-01T00:00:00Z', complete: checkpoint === null };
+    return { changes, checkpoint: nextCheckpoint(checkpoint, readAt, latest), complete: checkpoint === null };
   }
 
   async write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]> {
@@ -127,6 +140,17 @@ function collect(out: Map<string, WriteResult>, requests: WriteRequest[], result
       out.set(r.key, { key: r.key, ok: false, code: e?.statusCode ?? 'UNKNOWN', message: e?.message ?? 'no result for this record', fields: e?.fields ?? [], retryable: e?.statusCode === 'UNABLE_TO_LOCK_ROW' });
     }
   });
+}
+
+/**
+ * Where the next read starts: READ_OVERLAP_MS before the org's time of this read. An org that sends no `Date` (not
+ * Salesforce's own) falls back to the newest SystemModstamp read, less the overlap, never before this read's start.
+ */
+export function nextCheckpoint(checkpoint: string | null, readAt: number | null, latestStamp: string | null): string {
+  if (readAt !== null) return new Date(Math.max(0, readAt - READ_OVERLAP_MS)).toISOString();
+  const latest = latestStamp === null ? NaN : Date.parse(latestStamp) - READ_OVERLAP_MS;
+  const start = checkpoint === null ? 0 : Date.parse(checkpoint);
+  return new Date(Math.max(Number.isNaN(start) ? 0 : start, Number.isNaN(latest) ? 0 : latest)).toISOString();
 }
 
 /** `2026-03-08T14:00:00.000+0000` -> a SOQL datetime literal `2026-03-08T14:00:00.000Z`. */
