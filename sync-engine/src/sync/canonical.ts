@@ -21,7 +21,11 @@ export function cleanText(v: unknown): string | null {
   return s === '' ? null : s;
 }
 
-const norm = (s: string | null | undefined) => (s ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
+/**
+ * A value as matching compares it: Unicode NFC (macOS and some mail clients write "é" as e + combining accent, NFD;
+ * Salesforce and Windows as one character), trimmed, lower case, runs of white space as one space.
+ */
+const norm = (s: string | null | undefined) => (s ?? '').normalize('NFC').trim().toLowerCase().replace(/\s+/g, ' ');
 
 /**
  * Keys that identify the same record on both sides at first sync, strongest first (SYNC issue: contacts by email,
