@@ -113,12 +113,22 @@ export function planObject(object: SyncObject, inbox: InboxEntry[], links: LinkL
     pairs.set(link.sfId, pair);
   }
 
-  for (const { link, sf, ol } of pairs.values()) planLinked(plan, settings, link, sf, ol);
+  const held = new Set<SideChange>();
+  for (const { link, sf, ol } of pairs.values()) planLinked(plan, settings, link, sf, ol, held);
   planUnlinked(plan, settings, unlinked, matcher);
+  // A delete the direction does not let flow is held (see planLinked): it stays in the inbox, unplanned.
+  if (held.size) plan.planned = plan.planned.filter((e) => !held.has(e.change));
   return plan;
 }
 
-function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf?: SideChange, ol?: SideChange): void {
+/**
+ * One linked pair. A change on a side whose changes do not flow (one way, from the other side) is held, never lost
+ * and never undone: an edit stays where it was made and flows once the direction lets it (a changed direction lists
+ * both sides again, and the edit differs from what the link holds); a delete keeps its link and stays in the inbox
+ * (`held`), to flow the same way. Under `none` nothing is planned, so everything waits alike. An edit from the side
+ * that flows, against a held delete, is a conflict that side wins (the record comes back).
+ */
+function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf: SideChange | undefined, ol: SideChange | undefined, held: Set<SideChange>): void {
   const changed = (c: SideChange | undefined): c is Present => !!c && !c.deleted && contentHash(c.data) !== link.hash;
   const sfChanged = changed(sf);
   const olChanged = changed(ol);
@@ -143,15 +153,17 @@ function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf?: SideC
       });
       return;
     }
+    if (!flows(settings.direction, deletedOn)) {
+      held.add((sfDeleted ? sf : ol)!);
+      return;
+    }
     if (survivorEdited) plan.conflicts += 1;
     plan.linkDeletes.push(link.sfId);
-    if (flows(settings.direction, deletedOn)) {
-      const target = other(deletedOn);
-      plan.writes.push({
-        object: plan.object, target, sourceId: null, hash: null,
-        request: { key: `delete:${target}:${link.sfId}`, kind: 'delete', id: target === 'salesforce' ? link.sfId : link.olId },
-      });
-    }
+    const target = other(deletedOn);
+    plan.writes.push({
+      object: plan.object, target, sourceId: null, hash: null,
+      request: { key: `delete:${target}:${link.sfId}`, kind: 'delete', id: target === 'salesforce' ? link.sfId : link.olId },
+    });
     return;
   }
 

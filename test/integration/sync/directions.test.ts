@@ -193,3 +193,49 @@ describe('sync engine: a direction changed from one way to both', function () {
     assert.equal((await w.list('/me/contacts?$top=100')).length, 3);
   });
 });
+
+describe('sync engine: a change on the side that does not flow is held, one rule for one way and none', function () {
+  this.timeout(60_000);
+  let w: SyncWorld;
+  const both = { objects: { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'both', winner: 'salesforce' }, tasks: { direction: 'both', winner: 'salesforce' } } };
+
+  before(async () => {
+    w = await startSyncWorld({ config: both, mailbox: MAILBOX, records: RECORDS });
+    await w.run();
+  });
+  after(async () => w?.close());
+
+  for (const direction of ['salesforce-to-outlook', 'none'] as const) {
+    it(`an Outlook delete made under ${direction} stays in Outlook, then reaches Salesforce when the direction is both again (it does not come back)`, async () => {
+      const surname = direction === 'none' ? 'Outlook' : 'Hopper';
+      w.reconfigure({ objects: { ...both.objects, contacts: { direction, winner: 'outlook' } } });
+      await w.run();
+      const ol = (await w.list('/me/contacts?$top=100')).find((c) => c.surname === surname)!;
+      assert.equal((await w.graph.delete(`/me/contacts/${ol.id}`)).status, 204);
+      assertQuiet((await w.run()).report, `an Outlook delete, ${direction}`);
+      assert.ok((await w.query(CONTACTS)).some((c) => c.LastName === surname), 'held: still in Salesforce');
+
+      w.reconfigure(both);
+      const { report } = await w.run();
+      assert.equal(report.counts.salesforce.contacts.deleted, 1, 'the delete flows once the direction lets it');
+      assert.equal(report.counts.outlook.contacts.created, 0, 'and the record does not come back to Outlook');
+      assert.ok(!(await w.query(CONTACTS)).some((c) => c.LastName === surname));
+      assert.ok(!(await w.list('/me/contacts?$top=100')).some((c) => c.surname === surname));
+      assertQuiet((await w.run()).report, 'the run after');
+    });
+  }
+
+  it('a held delete against an edit from the side that flows: that side wins, the record comes back where it was deleted', async () => {
+    w.reconfigure({ objects: { ...both.objects, contacts: { direction: 'salesforce-to-outlook', winner: 'outlook' } } });
+    await w.run();
+    const ol = (await w.list('/me/contacts?$top=100')).find((c) => c.surname === 'Salesforce')!;
+    assert.equal((await w.graph.delete(`/me/contacts/${ol.id}`)).status, 204);
+    assertQuiet((await w.run()).report, 'held');
+    const sam = (await w.query(CONTACTS)).find((c) => c.LastName === 'Salesforce');
+    assert.equal((await w.sf.patch(`/sobjects/Contact/${sam.Id}`, { Title: 'Back' })).status, 204);
+    const { report } = await w.run();
+    assert.equal(report.counts.outlook.contacts.created, 1);
+    assert.equal((await w.list('/me/contacts?$top=100')).find((c) => c.surname === 'Salesforce')?.jobTitle, 'Back');
+    assertQuiet((await w.run()).report, 'the run after');
+  });
+});
