@@ -192,12 +192,17 @@ function print(run: EngineRun, o: { json?: boolean; dryRun?: boolean }): void {
       process.stdout.write(`${side === 'salesforce' ? 'Salesforce' : 'Outlook'}: ${(['contacts', 'events', 'tasks'] as const).map((obj) => `${obj} +${c[obj].created} ~${c[obj].updated} -${c[obj].deleted}`).join(', ')}\n`);
     }
     for (const e of report.errors) process.stdout.write(`  error: ${e.object} ${e.sourceId ?? ''} -> ${e.side}: ${e.code}: ${e.message}\n`);
-    if (report.pending) process.stdout.write(`${report.pending} changes are queued for the next run.\n`);
+    for (const d of report.deferred) process.stdout.write(`  not sent yet: ${d.object} ${d.sourceId ?? ''} -> ${d.side}: ${d.code}: ${d.message}\n`);
+    if (report.pending) {
+      const writes = Object.values(report.pendingWrites).reduce((n, byObject) => n + Object.values(byObject).reduce((m, k) => m + k, 0), 0);
+      process.stdout.write(`${report.pending} ${report.pending === 1 ? 'change is' : 'changes are'} queued for the next run (${writes} ${writes === 1 ? 'write' : 'writes'} to send).\n`);
+    }
   }
 }
 
 function publicReport(r: SyncReport): Record<string, unknown> {
-  return { counts: r.counts, matched: r.matched, conflicts: r.conflicts, errors: r.errors, warnings: r.warnings, pending: r.pending, stopped: r.stopped, startedAt: r.startedAt, endedAt: r.endedAt };
+  return { counts: r.counts, matched: r.matched, conflicts: r.conflicts, errors: r.errors, warnings: r.warnings, pending: r.pending,
+    pendingWrites: r.pendingWrites, deferred: r.deferred, retriedWrites: r.retriedWrites, stopped: r.stopped, startedAt: r.startedAt, endedAt: r.endedAt };
 }
 
 async function statusCommand(o: { config: string; json?: boolean }): Promise<number> {

@@ -21,6 +21,8 @@ import { SalesforceApiError } from '../salesforce/errors';
 export interface EngineDeps {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /** Waits before a failed request or write goes again (default a real timer). */
+  retrySleep?: (ms: number) => Promise<void>;
   log?: (level: 'info' | 'warn' | 'error', text: string) => void;
   onProgress?: (done: number, total: number, what: string) => void;
   /**
@@ -49,7 +51,10 @@ export class SyncEngine {
     this.store = new StateStore(config.dataDir);
     this.now = deps.now ?? (() => new Date());
     const nowMs = () => this.now().getTime();
-    this.outlook = new OutlookSide(new GraphMailbox({ baseUrl: config.mailbox.url, token: config.mailbox.token, userAgent: 'sfo-compat-sync', now: nowMs, eventWindow }), nowMs);
+    this.outlook = new OutlookSide(new GraphMailbox({
+      baseUrl: config.mailbox.url, token: config.mailbox.token, userAgent: 'sfo-compat-sync', now: nowMs, eventWindow,
+      ...(deps.retrySleep ? { retry: { sleep: deps.retrySleep } } : {}),
+    }), nowMs);
   }
 
   private get product() {
@@ -63,7 +68,9 @@ export class SyncEngine {
     this.store.markSyncing();
     let result: RunResult;
     try {
-      result = await runOnce(this.config, { salesforce: this.salesforce!, outlook: this.outlook }, this.store, { dryRun: o.dryRun, now: this.now, onProgress: this.deps.onProgress });
+      result = await runOnce(this.config, { salesforce: this.salesforce!, outlook: this.outlook }, this.store, {
+        dryRun: o.dryRun, now: this.now, onProgress: this.deps.onProgress, sleep: this.deps.retrySleep,
+      });
     } catch (err) {
       this.store.setStatus({ state: 'idle' });
       throw err;

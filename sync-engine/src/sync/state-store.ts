@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SyncObject } from './config';
 import { Canonical, SideChange, SideName, WriteRequest } from './types';
+import { matchKeys } from './canonical';
 
 export interface Link {
   object: SyncObject;
@@ -225,6 +226,36 @@ export class StateStore {
 
   outboxCount(object: SyncObject, attemptedOnly = false): number {
     return (this.stmt(`SELECT COUNT(*) AS n FROM outbox WHERE object = ? AND (? = 0 OR attempts > 0)`).get(object, attemptedOnly ? 1 : 0) as { n: number }).n;
+  }
+
+  /** Queued writes by the side they go to and object. */
+  outboxCounts(): Record<SideName, Record<SyncObject, number>> {
+    const out: Record<SideName, Record<SyncObject, number>> = { salesforce: { contacts: 0, events: 0, tasks: 0 }, outlook: { contacts: 0, events: 0, tasks: 0 } };
+    const rows = this.stmt(`SELECT target, object, COUNT(*) AS n FROM outbox GROUP BY target, object`).all() as Array<{ target: SideName; object: SyncObject; n: number }>;
+    for (const r of rows) out[r.target][r.object] = r.n;
+    return out;
+  }
+
+  /** Queued writes by sequence number (those still queued), in order. */
+  outboxWrites(seqs: number[]): QueuedWrite[] {
+    const get = this.stmt(`SELECT * FROM outbox WHERE seq = ?`);
+    return [...seqs].sort((a, b) => a - b).flatMap((seq) => {
+      const row = get.get(seq) as Record<string, unknown> | undefined;
+      return row ? [toQueuedWrite(row.object as SyncObject, row)] : [];
+    });
+  }
+
+  /** The queued creates to a side that were sent at least once without an answer stored: their sources and match keys. */
+  unansweredCreates(object: SyncObject, target: SideName): { sourceIds: Set<string>; matchKeys: Set<string> } {
+    const rows = this.stmt(`SELECT request, source_id FROM outbox WHERE object = ? AND target = ? AND attempts > 0 AND json_extract(request, '$.kind') = 'create'`)
+      .all(object, target) as Array<{ request: string; source_id: string | null }>;
+    const out = { sourceIds: new Set<string>(), matchKeys: new Set<string>() };
+    for (const r of rows) {
+      if (r.source_id) out.sourceIds.add(r.source_id);
+      const data = (JSON.parse(r.request) as WriteRequest).data;
+      if (data) for (const k of matchKeys(object, data)) out.matchKeys.add(k);
+    }
+    return out;
   }
 
   pendingCount(): number {
