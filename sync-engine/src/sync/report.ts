@@ -40,6 +40,8 @@ export interface SyncReport {
   /** Failed writes sent again within this run. */
   retriedWrites: number;
   stopped: StopReason | null;
+  /** What the engine did on its own that the user should know (the state file restored from its last good copy). */
+  notices: string[];
   requests: Record<SideName, number>;
 }
 
@@ -57,7 +59,7 @@ export function emptyReport(startedAt: string, dryRun: boolean): SyncReport {
     conflicts: { contacts: 0, events: 0, tasks: 0 },
     errors: [], warnings: [], pending: 0, stopped: null,
     pendingWrites: { salesforce: { contacts: 0, events: 0, tasks: 0 }, outlook: { contacts: 0, events: 0, tasks: 0 } },
-    deferred: [], retriedWrites: 0,
+    deferred: [], retriedWrites: 0, notices: [],
     requests: { salesforce: 0, outlook: 0 },
   };
 }

@@ -9,8 +9,6 @@
  * the figure of the review).
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { execFile } from 'node:child_process';
 import { SyncEngine, EngineRun } from '../../../sync-engine/src/sync/engine';
 import { readSyncConfig } from '../../../sync-engine/src/sync/config';
 import { SyncReport } from '../../../sync-engine/src/sync/report';
@@ -18,7 +16,7 @@ import { SyncWorld, startSyncWorld, ANN_TOKEN, assertQuiet } from '../../helpers
 import { FaultProxy, FAULTS, SeenRequest, Fault, randomWriteFaults, startFaultProxy } from '../../helpers/fault-proxy';
 import { prng } from '../../helpers/seeded-random';
 import { contentOf, duplicateKeys, keyOf, outlookRecords, salesforceRecords, SideRecord } from '../../helpers/sync-sides';
-import { REPO_ROOT } from '../../helpers/shared';
+import { runCli } from '../../helpers/sync-cli';
 
 const ANN = 'ann@test.example';
 const SIZE = process.env.FAULT_CONTACTS ? Number(process.env.FAULT_CONTACTS) : 300;
@@ -158,26 +156,7 @@ describe('sync engine: failed Outlook writes are retried, the batch goes on, not
   });
 });
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: any;
-}
-
-function cli(args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(REPO_ROOT, 'bin', 'sfo-compat.js'), ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        json = undefined;
-      }
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr, json });
-    });
-  });
-}
+const cli = (args: string[]) => runCli(args, 60_000);
 
 describe('sync --once --json: a write that keeps failing is reported as pending, the rest goes through', function () {
   this.timeout(120_000);
