@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import { ConfigError, ReadOptions, readSyncConfig, SyncConfig } from '../sync/config';
 import { SyncEngine, EngineRun, EngineDeps } from '../sync/engine';
 import { StateStore } from '../sync/state-store';
+import { describeRunFailure, RunFailure } from '../sync/run-failure';
 import { createSyncLogger } from '../sync/logger';
 import { SyncReport } from '../sync/report';
 import { TokenStore } from '../sync/token-store';
@@ -21,6 +22,7 @@ interface SyncOptions {
   once?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  resync?: boolean;
   signIn?: boolean;
   signOut?: boolean;
   callbackPort?: string;
@@ -36,10 +38,12 @@ export function registerSyncCommands(program: Command, setCode: (code: number) =
     .requiredOption('--config <file>', 'the sync configuration file')
     .option('--once', 'run once and exit (default: keep syncing every intervalSeconds)')
     .option('--dry-run', 'print what would be written and write nothing')
-    .option('--json', 'print the result as JSON')
+    .option('--json', 'print the result as JSON (one object per run, also when the run fails)')
+    .addOption(new Option('--resync', 'start over from an empty state, when the state file is lost or damaged with no good copy to restore: a first sync that links matching records and deletes nothing (records deleted on one side since the last run come back); the old state is kept beside')
+      .conflicts(['dryRun']))
     .addOption(new Option('--sign-in', 'sign in to a real org in the browser (OAuth) and store the refresh token, encrypted, for runs without org.password')
-      .conflicts(['signOut', 'once', 'dryRun', 'json']))
-    .addOption(new Option('--sign-out', 'revoke the stored sign-in at the org and delete it').conflicts(['once', 'dryRun', 'json']))
+      .conflicts(['signOut', 'once', 'dryRun', 'json', 'resync']))
+    .addOption(new Option('--sign-out', 'revoke the stored sign-in at the org and delete it').conflicts(['once', 'dryRun', 'json', 'resync']))
     .option('--callback-port <n>', `with --sign-in: the port of the callback on 127.0.0.1; the connected app must list http://localhost:<n>/OauthRedirect (default ${DEFAULT_CALLBACK_PORT})`)
     .option('--no-browser', 'with --sign-in: only print the sign-in link, never open a browser')
     .action(async (o: SyncOptions) => setCode(await syncCommand(o)));
@@ -51,12 +55,14 @@ export function registerSyncCommands(program: Command, setCode: (code: number) =
     .action(async (o: { config: string; json?: boolean }) => setCode(await statusCommand(o)));
 }
 
-function loadConfig(file: string, o: ReadOptions = {}): SyncConfig | number {
+/** Read the config; a bad one is reported (on stdout as JSON too, with --json) and gives the usage exit code. */
+function loadConfig(file: string, o: ReadOptions & { json?: boolean } = {}): SyncConfig | number {
   try {
     return readSyncConfig(file, process.env, o);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
+      if (o.json) printFailureJson(err.message, { code: 'BAD_CONFIG', file, fix: 'Fix each problem listed, then run again.' });
       return EXIT.usage;
     }
     throw err;
@@ -70,7 +76,7 @@ async function syncCommand(o: SyncOptions): Promise<number> {
     return EXIT.usage;
   }
   // A run needs a credential: the password, or a stored sign-in (a missing one is a config problem like any other).
-  const config = loadConfig(o.config, { hasStoredSignIn: (dir) => new TokenStore(dir).exists() });
+  const config = loadConfig(o.config, { hasStoredSignIn: (dir) => new TokenStore(dir).exists(), json: o.json });
   if (typeof config === 'number') return config;
   const deps: Pick<EngineDeps, 'signIn'> = {};
   let refusedByOrg = () => false;
@@ -80,25 +86,32 @@ async function syncCommand(o: SyncOptions): Promise<number> {
     const stored = useStoredSignIn(config, o.config, new TokenStore(config.dataDir));
     if (!stored.ok) {
       process.stderr.write(`${stored.message}\n`);
+      if (o.json) printFailureJson(stored.message, { code: 'NO_CREDENTIAL', file: o.config, fix: `Sign in again (sfo-compat sync --config ${o.config} --sign-in), or give org.password.` });
       return EXIT.usage;
     }
     deps.signIn = stored.signIn;
     refusedByOrg = stored.refusedByOrg;
   }
-  const logger = createSyncLogger(config.dataDir);
-  const bar = !o.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'sync {bar} {value}/{total} {what}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+  let engine: SyncEngine | null = null;
+  let logger: ReturnType<typeof createSyncLogger> | null = null;
+  let bar: cliProgress.SingleBar | null = null;
   let barStarted = false;
-  const engine = new SyncEngine(config, {
-    ...deps,
-    log: (level, text) => logger.log(level, text),
-    onProgress: (done, total, what) => {
-      if (!bar || total < 200) return;
-      if (!barStarted) bar.start(total, 0, { what });
-      barStarted = true;
-      bar.update(done, { what });
-    },
-  });
   try {
+    logger = createSyncLogger(config.dataDir);
+    const log = logger;
+    bar = !o.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'sync {bar} {value}/{total} {what}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+    engine = new SyncEngine(config, {
+      ...deps,
+      resync: o.resync,
+      howToResync: `run: sfo-compat sync --config ${o.config} --once --resync`,
+      log: (level, text) => log.log(level, text),
+      onProgress: (done, total, what) => {
+        if (!bar || total < 200) return;
+        if (!barStarted) bar.start(total, 0, { what });
+        barStarted = true;
+        bar.update(done, { what });
+      },
+    });
     if (o.once || o.dryRun) {
       const run = await engine.runOnce({ dryRun: o.dryRun });
       if (barStarted) bar!.stop();
@@ -117,13 +130,30 @@ async function syncCommand(o: SyncOptions): Promise<number> {
     });
     return refusedByOrg() ? EXIT.failure : EXIT.ok;
   } catch (err) {
-    logger.error(`sync failed: ${(err as Error).message}`);
-    process.stderr.write(`sync failed: ${(err as Error).message}\n`);
+    if (barStarted) bar!.stop();
+    // One clear account of what failed, naming the file and the fix; the stack goes to the log only.
+    const failure = describeRunFailure(err, config.dataDir);
+    try {
+      logger?.error(`sync failed: ${(err as Error).stack ?? String(err)}`);
+    } catch {
+      // A log that cannot be written (a full disk) must not hide the failure itself.
+    }
+    process.stderr.write(`sync failed: ${failure.message}\n${failure.fix}\n`);
+    if (o.json) printFailureJson(`${failure.message} ${failure.fix}`, { code: failure.code, file: failure.file, fix: failure.fix }, engine?.requestsMade());
     return EXIT.failure;
   } finally {
-    engine.close();
-    logger.close();
+    engine?.close();
+    logger?.close();
   }
+}
+
+/**
+ * `--json` for a run that could not run or finish: still one object (SYNC-CONFIG's shape, state stopped, no report),
+ * with the error's code (a RunFailureCode, BAD_CONFIG or NO_CREDENTIAL), the file it is about and the fix.
+ */
+function printFailureJson(message: string, error: { code: RunFailure['code'] | 'BAD_CONFIG' | 'NO_CREDENTIAL'; file: string; fix: string },
+  requests = { salesforce: 0, outlook: 0 }): void {
+  process.stdout.write(`${JSON.stringify({ state: 'stopped', message, report: null, requests, error }, null, 2)}\n`);
 }
 
 /** `sync --sign-in` and `sync --sign-out`. */
@@ -192,19 +222,26 @@ function print(run: EngineRun, o: { json?: boolean; dryRun?: boolean }): void {
       process.stdout.write(`${side === 'salesforce' ? 'Salesforce' : 'Outlook'}: ${(['contacts', 'events', 'tasks'] as const).map((obj) => `${obj} +${c[obj].created} ~${c[obj].updated} -${c[obj].deleted}`).join(', ')}\n`);
     }
     for (const e of report.errors) process.stdout.write(`  error: ${e.object} ${e.sourceId ?? ''} -> ${e.side}: ${e.code}: ${e.message}\n`);
-    if (report.pending) process.stdout.write(`${report.pending} changes are queued for the next run.\n`);
+    for (const n of report.notices) process.stdout.write(`note: ${n}\n`);
+    for (const d of report.deferred) process.stdout.write(`  not sent yet: ${d.object} ${d.sourceId ?? ''} -> ${d.side}: ${d.code}: ${d.message}\n`);
+    if (report.pending) {
+      const writes = Object.values(report.pendingWrites).reduce((n, byObject) => n + Object.values(byObject).reduce((m, k) => m + k, 0), 0);
+      process.stdout.write(`${report.pending} ${report.pending === 1 ? 'change is' : 'changes are'} queued for the next run (${writes} ${writes === 1 ? 'write' : 'writes'} to send).\n`);
+    }
   }
 }
 
 function publicReport(r: SyncReport): Record<string, unknown> {
-  return { counts: r.counts, matched: r.matched, conflicts: r.conflicts, errors: r.errors, warnings: r.warnings, pending: r.pending, stopped: r.stopped, startedAt: r.startedAt, endedAt: r.endedAt };
+  return { counts: r.counts, matched: r.matched, conflicts: r.conflicts, errors: r.errors, warnings: r.warnings, pending: r.pending,
+    pendingWrites: r.pendingWrites, deferred: r.deferred, retriedWrites: r.retriedWrites, notices: r.notices, stopped: r.stopped, startedAt: r.startedAt, endedAt: r.endedAt };
 }
 
 async function statusCommand(o: { config: string; json?: boolean }): Promise<number> {
-  const config = loadConfig(o.config);
+  const config = loadConfig(o.config, { json: o.json });
   if (typeof config === 'number') return config;
-  const store = new StateStore(config.dataDir);
+  let store: StateStore | null = null;
   try {
+    store = new StateStore(config.dataDir);
     const s = store.status();
     const report = s.lastReport as SyncReport | null;
     if (o.json) {
@@ -213,7 +250,12 @@ async function statusCommand(o: { config: string; json?: boolean }): Promise<num
       process.stdout.write(`state: ${s.state}\nlast run: ${s.lastRun ?? 'never'}\n${s.message ? `message: ${s.message}\n` : ''}queued changes: ${store.pendingCount()}\n`);
     }
     return s.state === 'stopped' && s.stopReason === 'accessRevoked' ? EXIT.stopped : EXIT.ok;
+  } catch (err) {
+    const failure = describeRunFailure(err, config.dataDir);
+    process.stderr.write(`status failed: ${failure.message}\n${failure.fix}\n`);
+    if (o.json) process.stdout.write(`${JSON.stringify({ state: null, message: `${failure.message} ${failure.fix}`, lastRun: null, counts: null, pending: null, error: { code: failure.code, file: failure.file, fix: failure.fix } }, null, 2)}\n`);
+    return EXIT.failure;
   } finally {
-    store.close();
+    store?.close();
   }
 }

@@ -13,6 +13,7 @@ import { loggedIn } from '../products/outcome';
 import { signInWithRefreshToken } from '../products/oauth-session';
 import { SyncEngine, ACCESS_RECHECK, EngineDeps } from '../sync/engine';
 import { SyncConfig } from '../sync/config';
+import { describeRunFailure } from '../sync/run-failure';
 import { EngineStatus } from '../sync/state-store';
 import { SyncScheduler, Timers } from './scheduler';
 import { SettingsStore, SyncSettings } from './settings';
@@ -127,7 +128,9 @@ export class SignedInAccount {
       this.accessOff = false;
       return this.intervalMs;
     } catch (err) {
-      this.lastError = (err as Error).message;
+      // What failed and what to do, naming the file (a damaged state, a full disk); the stack goes to the log only.
+      const failure = describeRunFailure(err, engine.config.dataDir);
+      this.lastError = `${failure.message} ${failure.fix}`.replace(/\.$/, '');
       this.deps.log('error', `sync run failed: ${(err as Error).stack ?? this.lastError}`);
       return Math.min(this.intervalMs, ACCESS_RECHECK.maxMs);
     }

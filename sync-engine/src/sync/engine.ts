@@ -5,6 +5,8 @@
  */
 import { SyncConfig } from './config';
 import { StateStore, EngineStatus } from './state-store';
+import { openState } from './state-file';
+import { keepLastGoodCopy } from './last-good-copy';
 import { runOnce, RunResult } from './runner';
 import { SalesforceSide } from './sides/salesforce-side';
 import { eventWindow } from './event-window';
@@ -21,6 +23,8 @@ import { SalesforceApiError } from '../salesforce/errors';
 export interface EngineDeps {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /** Waits before a failed request or write goes again (default a real timer). */
+  retrySleep?: (ms: number) => Promise<void>;
   log?: (level: 'info' | 'warn' | 'error', text: string) => void;
   onProgress?: (done: number, total: number, what: string) => void;
   /**
@@ -28,6 +32,10 @@ export interface EngineDeps {
    * its own: the session it already holds first (no second login), then its password or OAuth refresh token.
    */
   signIn?: () => Promise<SignInResult>;
+  /** Start over from an empty state (`sync --resync`): a first sync that links matching records and deletes nothing. */
+  resync?: boolean;
+  /** How the user starts over, named in the error for a lost or damaged state without a good copy. */
+  howToResync?: string;
 }
 
 export interface EngineRun {
@@ -44,12 +52,21 @@ export class SyncEngine {
   private salesforce: SalesforceSide | null = null;
   private readonly outlook: OutlookSide;
   private readonly now: () => Date;
+  /** What was done to the state on the way (a restore), told in the next run's report. */
+  private notices: string[];
 
+  /** Throws StateFileError when the state is lost or damaged and there is no good copy to restore. */
   constructor(readonly config: SyncConfig, private readonly deps: EngineDeps = {}) {
-    this.store = new StateStore(config.dataDir);
     this.now = deps.now ?? (() => new Date());
+    const opened = openState(config.dataDir, { resync: deps.resync, now: this.now, howToResync: deps.howToResync });
+    this.store = opened.store;
+    this.notices = opened.notices;
+    for (const n of this.notices) deps.log?.('warn', n);
     const nowMs = () => this.now().getTime();
-    this.outlook = new OutlookSide(new GraphMailbox({ baseUrl: config.mailbox.url, token: config.mailbox.token, userAgent: 'sfo-compat-sync', now: nowMs, eventWindow }), nowMs);
+    this.outlook = new OutlookSide(new GraphMailbox({
+      baseUrl: config.mailbox.url, token: config.mailbox.token, userAgent: 'sfo-compat-sync', now: nowMs, eventWindow,
+      ...(deps.retrySleep ? { retry: { sleep: deps.retrySleep } } : {}),
+    }), nowMs);
   }
 
   private get product() {
@@ -63,21 +80,48 @@ export class SyncEngine {
     this.store.markSyncing();
     let result: RunResult;
     try {
-      result = await runOnce(this.config, { salesforce: this.salesforce!, outlook: this.outlook }, this.store, { dryRun: o.dryRun, now: this.now, onProgress: this.deps.onProgress });
+      result = await runOnce(this.config, { salesforce: this.salesforce!, outlook: this.outlook }, this.store, {
+        dryRun: o.dryRun, now: this.now, onProgress: this.deps.onProgress, sleep: this.deps.retrySleep,
+      });
     } catch (err) {
       this.store.setStatus({ state: 'idle' });
       throw err;
     }
     const { report } = result;
+    if (!o.dryRun) {
+      report.notices.push(...this.notices);
+      this.notices = [];
+    }
     if (report.stopped) {
       if (report.stopped.kind === 'accessRevoked' || report.stopped.kind === 'authFailed') this.dropSession();
       const status = this.stop(report.stopped, o.dryRun ? undefined : report);
+      if (!o.dryRun) await this.keepCopy(report);
       return { status, result };
     }
     if (!o.dryRun) this.store.setStatus({ state: 'idle', message: null, stopReason: null, settingsMessage: null, lastRun: report.endedAt, lastReport: report });
     else this.store.setStatus({ state: 'idle' });
     this.deps.log?.('info', `sync run done: ${JSON.stringify(report.counts)}; ${report.errors.length} record errors`);
+    if (!o.dryRun) await this.keepCopy(report);
     return { status: this.store.status(), result };
+  }
+
+  /** Requests sent to each side since the engine started. */
+  requestsMade(): Record<'salesforce' | 'outlook', number> {
+    return { salesforce: this.salesforce?.requestCount() ?? 0, outlook: this.outlook.requestCount() };
+  }
+
+  /**
+   * After a run that ended, the state it left is the last good copy. A copy that cannot be made (a full disk)
+   * does not undo the run: the previous copy stays, and the report says so.
+   */
+  private async keepCopy(report: RunResult['report']): Promise<void> {
+    try {
+      await keepLastGoodCopy(this.store.db, this.config.dataDir, this.now());
+    } catch (err) {
+      const text = `Could not keep a copy of the sync state after this run (${(err as Error).message}); the previous copy, if any, is kept.`;
+      report.notices.push(text);
+      this.deps.log?.('warn', text);
+    }
   }
 
   /**

@@ -12,6 +12,7 @@ import { ObjectSettings, SyncObject } from './config';
 import { LinkLookup, Matcher, Plan, deletesBySide, indexKeys, matcherOf, planObject } from './planner';
 import { InboxEntry, StateStore } from './state-store';
 import { SideName } from './types';
+import { matchKeys } from './canonical';
 
 /** Inbox entries planned together. 5,000 contacts parse to a few MB; a commit per chunk costs one durable transaction. */
 export const PLAN_CHUNK = 5_000;
@@ -45,13 +46,25 @@ function* linkedChunks(store: StateStore, object: SyncObject, side: SideName, ch
   }
 }
 
-/** Unlinked entries of one side, a page at a time. */
+/**
+ * Unlinked entries of one side, a page at a time, without those a create we sent without getting its answer
+ * keeps back (a 5xx, a reset, a crash): the create's own source record (its copy is on the way; planned now, it
+ * would be queued a second time), and any record holding the create's match keys on the side it went to (it may
+ * be the copy itself, carried out before its answer was lost; planned now, it would be copied back as new). They
+ * stay in the inbox until the create is matched and linked (outbox-sender.ts), and are planned then as the linked
+ * records they are.
+ */
 function* unlinkedChunks(store: StateStore, object: SyncObject, side: SideName, chunk: number): Generator<InboxEntry[]> {
+  const toThisSide = store.unansweredCreates(object, side);
+  const fromThisSide = store.unansweredCreates(object, side === 'salesforce' ? 'outlook' : 'salesforce');
+  const held = (e: InboxEntry) => fromThisSide.sourceIds.has(e.change.id)
+    || (!e.change.deleted && matchKeys(object, e.change.data).some((k) => toThisSide.matchKeys.has(k)));
+  const any = toThisSide.matchKeys.size > 0 || fromThisSide.sourceIds.size > 0;
   for (let afterId = ''; ;) {
     const page = store.inboxPage(side, object, { afterId, limit: chunk, linked: false });
     if (page.length === 0) return;
     afterId = page[page.length - 1].change.id;
-    yield page;
+    yield any ? page.filter((e) => !held(e)) : page;
   }
 }
 

@@ -28,9 +28,20 @@ export interface SyncReport {
   conflicts: Record<SyncObject, number>;
   errors: RecordIssue[];
   warnings: RecordIssue[];
-  /** Writes still queued when the run ended (kept for the next run). */
+  /** Changes still waiting when the run ended, read or queued (kept for the next run). */
   pending: number;
+  /** Writes still queued when the run ended, per side they go to and object. */
+  pendingWrites: Record<SideName, Record<SyncObject, number>>;
+  /**
+   * Queued writes whose last attempt failed for a reason that may pass (a server error, a reset connection, an
+   * answer that was not the side's): why, per record (the first 100). They go again on the next run.
+   */
+  deferred: RecordIssue[];
+  /** Failed writes sent again within this run. */
+  retriedWrites: number;
   stopped: StopReason | null;
+  /** What the engine did on its own that the user should know (the state file restored from its last good copy). */
+  notices: string[];
   requests: Record<SideName, number>;
 }
 
@@ -47,6 +58,8 @@ export function emptyReport(startedAt: string, dryRun: boolean): SyncReport {
     matched: { contacts: 0, events: 0, tasks: 0 },
     conflicts: { contacts: 0, events: 0, tasks: 0 },
     errors: [], warnings: [], pending: 0, stopped: null,
+    pendingWrites: { salesforce: { contacts: 0, events: 0, tasks: 0 }, outlook: { contacts: 0, events: 0, tasks: 0 } },
+    deferred: [], retriedWrites: 0, notices: [],
     requests: { salesforce: 0, outlook: 0 },
   };
 }

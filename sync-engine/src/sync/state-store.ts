@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SyncObject } from './config';
 import { Canonical, SideChange, SideName, WriteRequest } from './types';
+import { matchKeys } from './canonical';
 
 export interface Link {
   object: SyncObject;
@@ -57,10 +58,13 @@ export class StateStore {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     fs.chmodSync(dataDir, 0o700);
     const file = path.join(dataDir, 'state.sqlite');
+    // Made 0600 from the start (SQLite gives its journal files the same mode).
+    if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, 'a', 0o600));
     this.db = new Database(file);
-    fs.chmodSync(file, 0o600);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
+    // Ours to restrict when it is a plain file; a link points at something the user arranged.
+    if (fs.lstatSync(file).isFile()) fs.chmodSync(file, 0o600);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS links (object TEXT NOT NULL, sf_id TEXT NOT NULL, ol_id TEXT NOT NULL,
         sf_version TEXT, ol_version TEXT, hash TEXT NOT NULL, PRIMARY KEY (object, sf_id));
@@ -225,6 +229,36 @@ export class StateStore {
 
   outboxCount(object: SyncObject, attemptedOnly = false): number {
     return (this.stmt(`SELECT COUNT(*) AS n FROM outbox WHERE object = ? AND (? = 0 OR attempts > 0)`).get(object, attemptedOnly ? 1 : 0) as { n: number }).n;
+  }
+
+  /** Queued writes by the side they go to and object. */
+  outboxCounts(): Record<SideName, Record<SyncObject, number>> {
+    const out: Record<SideName, Record<SyncObject, number>> = { salesforce: { contacts: 0, events: 0, tasks: 0 }, outlook: { contacts: 0, events: 0, tasks: 0 } };
+    const rows = this.stmt(`SELECT target, object, COUNT(*) AS n FROM outbox GROUP BY target, object`).all() as Array<{ target: SideName; object: SyncObject; n: number }>;
+    for (const r of rows) out[r.target][r.object] = r.n;
+    return out;
+  }
+
+  /** Queued writes by sequence number (those still queued), in order. */
+  outboxWrites(seqs: number[]): QueuedWrite[] {
+    const get = this.stmt(`SELECT * FROM outbox WHERE seq = ?`);
+    return [...seqs].sort((a, b) => a - b).flatMap((seq) => {
+      const row = get.get(seq) as Record<string, unknown> | undefined;
+      return row ? [toQueuedWrite(row.object as SyncObject, row)] : [];
+    });
+  }
+
+  /** The queued creates to a side that were sent at least once without an answer stored: their sources and match keys. */
+  unansweredCreates(object: SyncObject, target: SideName): { sourceIds: Set<string>; matchKeys: Set<string> } {
+    const rows = this.stmt(`SELECT request, source_id FROM outbox WHERE object = ? AND target = ? AND attempts > 0 AND json_extract(request, '$.kind') = 'create'`)
+      .all(object, target) as Array<{ request: string; source_id: string | null }>;
+    const out = { sourceIds: new Set<string>(), matchKeys: new Set<string>() };
+    for (const r of rows) {
+      if (r.source_id) out.sourceIds.add(r.source_id);
+      const data = (JSON.parse(r.request) as WriteRequest).data;
+      if (data) for (const k of matchKeys(object, data)) out.matchKeys.add(k);
+    }
+    return out;
   }
 
   pendingCount(): number {

@@ -108,9 +108,12 @@ export type StopReason =
   | { kind: 'authFailed'; side: SideName; message: string }
   | { kind: 'unreachable'; side: SideName; message: string };
 
-/** Thrown by a side when the whole run must stop; everything read and queued is kept. */
+/**
+ * Thrown by a side when the whole run must stop; everything read and queued is kept. A side that stops part way
+ * through a batch of writes gives the results of the writes it did send, in order, so they are stored.
+ */
 export class SyncStop extends Error {
-  constructor(readonly reason: StopReason) {
+  constructor(readonly reason: StopReason, readonly partialResults?: WriteResult[]) {
     super(reason.kind);
     this.name = 'SyncStop';
   }

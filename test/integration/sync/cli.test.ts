@@ -7,32 +7,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
 import { SyncWorld, startSyncWorld, ANN_TOKEN } from '../../helpers/sync';
-import { REPO_ROOT, sharedMessages } from '../../helpers/shared';
+import { sharedMessages } from '../../helpers/shared';
+import { runCli } from '../../helpers/sync-cli';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: any;
-}
-
-/** Run the built CLI asynchronously, so this process's org and mailbox can answer it. */
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(REPO_ROOT, 'bin', 'sfo-compat.js'), ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      let json: unknown;
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        json = undefined;
-      }
-      resolve({ code, stdout, stderr: stderr.replace(/^.*FSTDEP.*\n|^\(Use `node --trace-warnings.*\n/gm, ''), json });
-    });
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 describe('sfo-compat sync and status (the built CLI)', function () {
   this.timeout(60_000);
@@ -161,7 +140,13 @@ describe('sfo-compat sync and status (the built CLI)', function () {
       cli(['sync', '--once']),
     ]);
     assert.equal(r.code, 2);
-    assert.equal(r.stdout, '');
+    // --json: still one object on stdout (issue 10, finding 8), saying nothing ran and why.
+    assert.deepEqual(Object.keys(r.json), ['state', 'message', 'report', 'requests', 'error']);
+    assert.equal(r.json.state, 'stopped');
+    assert.equal(r.json.report, null);
+    assert.deepEqual(r.json.requests, { salesforce: 0, outlook: 0 });
+    assert.deepEqual(r.json.error, { code: 'BAD_CONFIG', file: bad, fix: 'Fix each problem listed, then run again.' });
+    assert.ok(r.json.message.startsWith(`${bad}: the sync configuration has 11 problems:`), r.json.message);
     const problems = r.stderr.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4).split(':')[0]);
     assert.deepEqual(problems, [
       'product', 'org.loginUrl', 'org.username', 'org.password', 'mailbox.token', 'objects.contacts.direction', 'objects.contacts.winner',

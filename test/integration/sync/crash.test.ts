@@ -24,6 +24,7 @@ import { SyncObject, SYNC_OBJECTS, readSyncConfig } from '../../../sync-engine/s
 import { SyncEngine } from '../../../sync-engine/src/sync/engine';
 import { startTestOrg, testSeed } from '../../helpers/org';
 import { REPO_ROOT } from '../../helpers/shared';
+import { prng } from '../../helpers/seeded-random';
 import { SideRecord, contentOf, duplicateKeys, keyOf, outlookRecords, salesforceRecords } from '../../helpers/sync-sides';
 import { READ_OVERLAP_MS } from '../../../sync-engine/src/sync/sides/salesforce-side';
 
@@ -34,18 +35,6 @@ const KILLS_WANTED = 22;
 /** The real command, for the runs that finish; the engine alone (the same run, a quicker start) for those killed. */
 const CLI = (config: string) => [path.join(REPO_ROOT, 'bin', 'sfo-compat.js'), 'sync', '--config', config, '--once', '--json'];
 const ENGINE = (config: string) => [path.join(REPO_ROOT, 'build', 'test', 'helpers', 'sync-child.js'), config];
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOUR = 3_600_000;
 /** Activities start a day from now on whole hours, well inside the mailbox's calendar window. */

@@ -174,7 +174,10 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
   it('no password and no stored sign-in: sync exits 2 with one problem naming org.password and --sign-in; nothing runs', async () => {
     const r = await cli(['sync', '--config', annConfig, '--once', '--json']);
     assert.equal(r.code, 2, r.stderr);
-    assert.equal(r.stdout, '');
+    // --json: one object on stdout all the same (issue 10, finding 8), with what stderr says.
+    assert.equal(r.json.state, 'stopped');
+    assert.equal(r.json.message, r.stderr.trimEnd());
+    assert.deepEqual(r.json.error, { code: 'BAD_CONFIG', file: annConfig, fix: 'Fix each problem listed, then run again.' });
     assert.equal(r.stderr, `${annConfig}: the sync configuration has 1 problem:\n`
       + `  - org.password: no password and no stored sign-in in ${annData()}: give org.password or org.passwordEnv (a local org),`
       + ` or sign in to a real org once with: sfo-compat sync --config ${annConfig} --sign-in\n`);
@@ -298,7 +301,9 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
     fs.writeFileSync(path.join(dir, 'tampered-state', TOKEN_FILE), JSON.stringify({ ...f, encryptedRefreshToken: c.toString('base64') }), { mode: 0o600 });
     const r = await cli(['sync', '--config', tampered, '--once', '--json']);
     assert.equal(r.code, 2);
-    assert.equal(r.stdout, '');
+    assert.equal(r.json.message, r.stderr.trimEnd());
+    assert.equal(r.json.error.code, 'NO_CREDENTIAL');
+    assert.equal(r.json.report, null);
     assert.equal(r.stderr, `The stored Salesforce sign-in in ${path.join(dir, 'tampered-state', TOKEN_FILE)} cannot be used: it does not decrypt with the key in`
       + ` ${keyFile} (the key changed, or the file was altered).\nSign in again with: sfo-compat sync --config ${tampered} --sign-in\n`);
 

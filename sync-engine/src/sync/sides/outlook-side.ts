@@ -1,7 +1,9 @@
 /**
  * The Outlook mailbox (Microsoft Graph or the local mailbox) as a Side: delta rounds for contacts, the
  * calendar view (occurrences of recurring series come as their own items) and the default To Do list;
- * writes one record per request. Throttling past the client's retries and lost tokens stop the run.
+ * writes one record per request. A write that fails for a reason that may pass (a 5xx, a reset, a garbage
+ * answer) is a per-record result the runner sends again; throttling past the client's retries, lost tokens, an
+ * unreachable mailbox and a run of failed writes in a row stop the run.
  */
 import { GraphMailbox } from '../../graph/mailbox-client';
 import { GraphApiError } from '../../graph/errors';
@@ -22,6 +24,8 @@ export class OutlookSide implements Side {
   readonly name = 'outlook' as const;
   /** Match indexes for retried creates, by object (see findMatch). */
   private readonly indexes = new Map<SyncObject, Promise<Map<string, IndexedItem[]>>>();
+  /** Writes (by key) that failed for a reason that may pass, one after another (see FAILURES_IN_A_ROW_TO_STOP). */
+  private readonly failedInARow = new Set<string>();
 
   constructor(private readonly mailbox: GraphMailbox, private readonly now: () => number = Date.now) {}
 
@@ -74,7 +78,26 @@ export class OutlookSide implements Side {
     // What we write changes what a match would find.
     this.indexes.delete(object);
     const out: WriteResult[] = [];
-    for (const r of requests) out.push(await this.writeOne(object, r));
+    for (const r of requests) {
+      let result: WriteResult;
+      try {
+        result = await this.writeOne(object, r);
+      } catch (err) {
+        // The results of the writes already sent are kept even when the run stops here.
+        if (err instanceof SyncStop) throw new SyncStop(err.reason, out);
+        throw err;
+      }
+      out.push(result);
+      if (!result.ok && result.retryable) this.failedInARow.add(r.key);
+      else this.failedInARow.clear();
+      // One failed write is a blip (the same one failing again too); this many different ones in a row is a
+      // mailbox that is down: stop instead of failing them all.
+      if (this.failedInARow.size >= FAILURES_IN_A_ROW_TO_STOP) {
+        this.failedInARow.clear();
+        const last = result as Extract<WriteResult, { ok: false }>;
+        throw new SyncStop({ kind: 'unreachable', side: 'outlook', message: `${FAILURES_IN_A_ROW_TO_STOP} writes in a row failed; the last: ${last.message}` }, out);
+      }
+    }
     return out;
   }
 
@@ -87,14 +110,20 @@ export class OutlookSide implements Side {
       }
       let body = toOutlook(object, r.data!);
       if (r.kind === 'update' && object === 'contacts') body = keepUnmappedEntries(body, (await this.mailbox.contacts.get(r.id!)) as Record<string, unknown>);
-      const saved = (r.kind === 'create' ? await api.create(body) : await api.update(r.id!, body)) as Record<string, unknown>;
-      return { key: r.key, ok: true, id: String(saved.id), version: String(saved['@odata.etag'] ?? '') };
+      const saved = (r.kind === 'create' ? await api.create(body) : await api.update(r.id!, body)) as Record<string, unknown> | null | undefined;
+      if (typeof saved?.id !== 'string' || saved.id === '') {
+        // A JSON answer that is not the item: the write may have been carried out. Sent again like any failure that may pass.
+        return { key: r.key, ok: false, code: 'NOT_GRAPH', message: `the mailbox answered the ${r.kind} without the item it wrote`, fields: [], retryable: true };
+      }
+      return { key: r.key, ok: true, id: saved.id, version: String(saved['@odata.etag'] ?? '') };
     } catch (err) {
       if (err instanceof GraphApiError && err.kind === 'validation') {
         // Deleting what is already gone is what a delete wanted.
         if (r.kind === 'delete' && err.statusCode === 404) return { key: r.key, ok: true, id: r.id!, version: null };
         return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: false };
       }
+      // A failure that may pass: the rest of the batch goes on, and this write goes again (see outbox-sender.ts).
+      if (err instanceof GraphApiError && mayPass(err)) return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: true };
       throw toStop(err);
     }
   }
@@ -154,6 +183,20 @@ export class OutlookSide implements Side {
       throw toStop(err);
     });
   }
+}
+
+/**
+ * A mailbox that fails this many different writes in a row is down, not having a blip: the run stops (everything stays
+ * queued). With 5% of writes failing at random, eight in a row comes about once in 25 billion writes.
+ */
+export const FAILURES_IN_A_ROW_TO_STOP = 8;
+
+/**
+ * A failed write worth sending again: a server error or a connection lost mid-request (it may or may not have
+ * been carried out), or an answer that was not Graph's (a proxy's page, a body cut short).
+ */
+function mayPass(err: GraphApiError): boolean {
+  return err.kind === 'transient' || (err.kind === 'network' && err.code === 'NOT_GRAPH');
 }
 
 function toStop(err: unknown): unknown {
