@@ -3,6 +3,7 @@ import { Figure, printTable, writeResults } from './figures';
 import { orgBench } from './org-bench';
 import { impactBench } from './impact-bench';
 import { syncBench } from './sync-bench';
+import { mailboxBench } from './mailbox-bench';
 
 async function main(): Promise<void> {
   const figures: Figure[] = [];
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
   figures.push(...(await orgBench()));
   process.stdout.write('impact report: 10,000 users...\n');
   figures.push(...(await impactBench()));
+  process.stdout.write('local mailbox: 20,000 contacts, whole-calendar and widest windows...\n');
+  figures.push(...(await mailboxBench()));
   process.stdout.write('sync engine: 10,000 contacts + 5,000 events + 5,000 tasks each way, an idle run, 100,000 contacts...\n');
   figures.push(...(await syncBench()));
   printTable(figures);

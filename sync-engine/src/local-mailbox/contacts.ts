@@ -9,11 +9,14 @@ import { Obj, PropDef, checkProperties, problemMessage } from './properties';
 import { GraphError, graphErrors } from './errors';
 import { decodeId, etagOf, makeId } from './ids';
 import { checkIfMatch, jsonBody, param, resource, sendEntity, sendJson, sendNoContent } from './http';
-import { applySelect, parseSelect, queryOf, shapeList } from './query-options';
-import { contextUrl, sendPage } from './paging';
+import { applySelect, parseSelect, queryOf } from './query-options';
+import { contextUrl } from './paging';
 import { createItem, deleteItem, updateItem } from './item-writes';
 import { formatTimestamp } from './time-zones';
-import { DeltaSource, removedEntry, serveDelta } from './delta';
+import { DeltaSource, oneEntry, serveDelta } from './delta';
+import { LIST_OPTIONS, listPath, sendListPage } from './list-page';
+import { itemList } from './item-list';
+import { BODY_LIMITS, bodyLimit } from './body-limits';
 
 const S = { kind: 'string', maxLength: 1024 } as const;
 const LONG = { kind: 'string', maxLength: 1_000_000 } as const;
@@ -140,12 +143,9 @@ export function registerContacts(app: FastifyInstance, ctx: MailboxContext): voi
   resource(app, ['/me/contacts', '/me/contactFolders/:folderId/contacts'], {
     GET: (req, reply, m) => {
       const folder = folderFrom(req, m);
-      const q = queryOf(req, ['$select', '$top', '$skip', '$filter', '$orderby']);
-      const all = store.items(m.no, 'contact', folder).map((r) => renderContact(r, false));
-      sendPage(req, reply, {
-        path: req.url.split('?')[0].replace(/^\/v1\.0/i, ''), context: userContext(m, 'contacts'), query: q,
-        defaultPageSize: options.defaultPageSize, maxPageSize: options.maxPageSize,
-      }, shapeList(all, q, CONTACT_SELECTABLE, 'contact'));
+      const q = queryOf(req, LIST_OPTIONS);
+      sendListPage(req, reply, ctx, { path: listPath(req), context: userContext(m, 'contacts'), query: q, entityType: 'contact', properties: CONTACT_SELECTABLE },
+        itemList(store, m.no, 'contact', folder, (r) => renderContact(r, false)));
     },
     POST: (req, reply, m) => {
       folderFrom(req, m);
@@ -153,7 +153,7 @@ export function registerContacts(app: FastifyInstance, ctx: MailboxContext): voi
       const row = insertContact(ctx, m, props, autoName);
       sendEntity(reply, 201, { '@odata.context': contextUrl(req, `${userContext(m, 'contacts')}/$entity`), ...renderContact(row, false) }, row.changeKey);
     },
-  });
+  }, bodyLimit(BODY_LIMITS.item, options));
 
   resource(app, ['/me/contacts/delta', '/me/contactFolders/:folderId/contacts/delta'], {
     GET: (req, reply, m) => {
@@ -164,11 +164,10 @@ export function registerContacts(app: FastifyInstance, ctx: MailboxContext): voi
         path: (req.params as { folderId?: string }).folderId === undefined ? '/me/contacts/delta' : `/me/contactFolders/${folder}/contacts/delta`,
         context: 'Collection(contact)',
         groupsAfter: (after, limit) => store.itemIdsAfter(m.no, 'contact', folder, after, limit),
-        entries: (id, before, state) => {
+        entries: (id, before, state, after) => oneEntry(id, before, after, '#microsoft.graph.contact', () => {
           const row = store.getItem(id);
-          if (row && row.kind === 'contact' && row.parent === folder) return [applySelect(renderContact(row, true), state.sel)];
-          return before ? [removedEntry(id, '#microsoft.graph.contact')] : [];
-        },
+          return row && row.kind === 'contact' && row.parent === folder ? applySelect(renderContact(row, true), state.sel) : undefined;
+        }),
       };
       serveDelta(req, reply, store, m, source, {
         deltaToken: q.get('$deltatoken'), skipToken: q.get('$skiptoken'), select: parseSelect(q.get('$select'), CONTACT_SELECTABLE, 'contact'),
@@ -196,5 +195,5 @@ export function registerContacts(app: FastifyInstance, ctx: MailboxContext): voi
       deleteItem(store, m, row, contactScope(row.parent!));
       sendNoContent(reply);
     },
-  });
+  }, bodyLimit(BODY_LIMITS.item, options));
 }

@@ -9,6 +9,11 @@ export interface MailboxOptions {
   defaultPageSize: number;
   /** The largest page a client may ask for. */
   maxPageSize: number;
+  /**
+   * Items a list page examines at most when `$filter` (or `$skip`) passes most of them over: past it the page ends
+   * short, with a nextLink that goes on from there, so a page never costs the whole folder.
+   */
+  listScanLimit: number;
   /** Changes kept per mailbox for delta rounds; a token older than these gets 410 (why a count: store.ts DEFAULT_CHANGE_LOG_LIMIT). */
   changeLogLimit: number;
   /** Throttle every mailbox's next requests from the start (see throttle.ts). */
@@ -19,6 +24,7 @@ export const DEFAULT_MAILBOX_OPTIONS: MailboxOptions = {
   bodyLimit: 4 * 1024 * 1024,
   defaultPageSize: 10,
   maxPageSize: 1000,
+  listScanLimit: 5000,
   changeLogLimit: DEFAULT_CHANGE_LOG_LIMIT,
 };
 

@@ -6,22 +6,23 @@
  *   compared with its state at the token, so a deleted item becomes `@removed`.
  * The final page carries `@odata.deltaLink` with a token for the round's end; other pages `@odata.nextLink`.
  *
- * Groups go in id order, and a skip token is a keyset cursor: the last group sent whole and how many entries of
- * the next one went out. A page reads its groups from the store after that id (the store's first-round list is
- * the folder now; a later round's is the log's fixed slice between its two change sequence numbers), so it costs
- * what it sends, and a group added, changed or deleted mid-round is seen as a page reading it then finds it.
+ * Groups go in id order, and a skip token is a keyset cursor: the last group sent whole and the key of the last
+ * entry sent of the next one (an event series sends many). A page reads its groups from the store after that id
+ * (the store's first-round list is the folder now; a later round's is the log's fixed slice between its two
+ * change sequence numbers) and a group's entries after that key, so it costs what it sends, and a group added,
+ * changed or deleted mid-round is seen as a page reading it then finds it.
  *
- * Tokens are opaque: base64url of a small JSON state (mailbox, scope, change sequence numbers, position,
- * calendar window, `$select`) followed by an HMAC, so a token that was tampered with, belongs to another
- * scope, or is older than the retained change log gets 410 `SyncStateNotFound` (WIRE.md 11.3).
+ * Tokens are opaque (signed-token.ts): a small JSON state (mailbox, scope, change sequence numbers, position,
+ * calendar window, `$select`), so a token that was tampered with, belongs to another scope, or is older than the
+ * retained change log gets 410 `SyncStateNotFound` (WIRE.md 11.3).
  */
-import crypto from 'node:crypto';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { MailboxStore, MailboxRecord } from './store';
 import { graphErrors } from './errors';
 import { Obj } from './properties';
 import { graphLink, contextUrl, preferredPageSize } from './paging';
 import { sendJson } from './http';
+import { readSignedToken, signToken } from './signed-token';
 
 export interface DeltaState {
   /** `d`: a delta token (start of a round); `s`: a skip token (inside a round). */
@@ -37,9 +38,20 @@ export interface DeltaState {
   sel?: string[];
   /** Page size asked for with `$top` when the round began (To Do tasks). */
   ps?: number;
-  /** The last group sent completely, and how many entries of the next one were sent. */
+  /** The last group sent completely, and the key of the last entry sent of the next one. */
   g?: string;
+  ek?: EntryKey;
+  /** How many entries of the next group were sent (tokens made before entries had keys). */
   e?: number;
+}
+
+/** Where an entry sits in its group's order (an event's instances: start, then id); kept in skip tokens. */
+export type EntryKey = Array<string | number>;
+
+/** One entry of a group: its key, and the entry rendered when the page takes it. */
+export interface DeltaEntry {
+  key: EntryKey;
+  render(): Obj;
 }
 
 /** What a delta round walks: one scope's groups, and how to turn a group into entries. */
@@ -50,36 +62,23 @@ export interface DeltaSource {
   /** The `@odata.context` fragment (`Collection(event)`). */
   context: string;
   /** For a first round: the ids of the groups now that sort after `after`, in id order, at most `limit`. */
-  groupsAfter(after: string | undefined, limit: number): string[];
+  groupsAfter(after: string | undefined, limit: number, state: DeltaState): string[];
   /**
-   * A group's entries: in a first round `before` is undefined; in a later round it is the group's state at
-   * the token (null when it did not exist then), and the source sends what differs plus `@removed` entries.
+   * A group's entries in key order after `after` (all when undefined), rendered as the page takes them: in a first
+   * round `before` is undefined; in a later round it is the group's state at the token (null when it did not
+   * exist then), and the source sends what differs plus `@removed` entries.
    */
-  entries(groupId: string, before: unknown, state: DeltaState): Obj[];
+  entries(groupId: string, before: unknown, state: DeltaState, after: EntryKey | undefined): Iterable<DeltaEntry>;
 }
-
-const MAC_BYTES = 12;
 
 export function encodeToken(secret: Buffer, state: DeltaState): string {
-  const payload = Buffer.from(JSON.stringify(state), 'utf8');
-  const mac = crypto.createHmac('sha256', secret).update(payload).digest().subarray(0, MAC_BYTES);
-  return Buffer.concat([payload, mac]).toString('base64url');
+  return signToken(secret, state);
 }
 
-/** The state a token carries, or undefined when it is not a token this mailbox store made. */
+/** The state a token carries, or undefined when it is not a delta token this mailbox store made. */
 export function decodeToken(secret: Buffer, token: string): DeltaState | undefined {
-  if (!/^[A-Za-z0-9_-]{20,4000}$/.test(token)) return undefined;
-  const raw = Buffer.from(token, 'base64url');
-  if (raw.length <= MAC_BYTES) return undefined;
-  const payload = raw.subarray(0, raw.length - MAC_BYTES);
-  const mac = crypto.createHmac('sha256', secret).update(payload).digest().subarray(0, MAC_BYTES);
-  if (!crypto.timingSafeEqual(mac, raw.subarray(raw.length - MAC_BYTES))) return undefined;
-  try {
-    const s = JSON.parse(payload.toString('utf8')) as DeltaState;
-    return (s.k === 'd' || s.k === 's') && typeof s.m === 'number' && typeof s.sc === 'string' && typeof s.t === 'number' ? s : undefined;
-  } catch {
-    return undefined;
-  }
+  const s = readSignedToken(secret, token) as DeltaState | undefined;
+  return s && (s.k === 'd' || s.k === 's') && typeof s.m === 'number' && typeof s.sc === 'string' && typeof s.t === 'number' ? s : undefined;
 }
 
 export interface DeltaRequest {
@@ -90,6 +89,8 @@ export interface DeltaRequest {
   select?: string[];
   /** `$top` on a first call, kept for the whole round. */
   top?: number;
+  /** Refuse a round's state the resource no longer serves (a calendar window made before the window limit). */
+  check?: (state: DeltaState) => void;
 }
 
 /** The state this request continues or starts; 410 for a token that is garbage, foreign or forgotten. */
@@ -124,7 +125,7 @@ function* groupsFrom(store: MailboxStore, source: DeltaSource, state: DeltaState
   let after = state.g;
   for (;;) {
     const groups: Group[] = state.s === null
-      ? source.groupsAfter(after, batch).map((id) => ({ id, before: undefined }))
+      ? source.groupsAfter(after, batch, state).map((id) => ({ id, before: undefined }))
       : store.changedItemsAfter(state.m, state.sc, state.s, state.t, after, batch).map((c) => ({ id: c.itemId, before: c.before }));
     yield* groups;
     if (groups.length < batch) return;
@@ -138,21 +139,27 @@ export function deltaPage(store: MailboxStore, source: DeltaSource, state: Delta
   const groups = groupsFrom(store, source, state, pageSize + 1);
   const value: Obj[] = [];
   let lastDone = state.g;
-  let skip = state.e ?? 0;
+  let resumeAfter = state.ek;
+  let skip = state.ek === undefined ? state.e ?? 0 : 0;
   let next = groups.next();
   while (!next.done) {
     const g = next.value;
-    const entries = source.entries(g.id, g.before, state).slice(skip);
-    const room = pageSize - value.length;
-    if (entries.length > room) {
-      value.push(...entries.slice(0, room));
-      return { value, next: { ...state, g: lastDone, e: skip + room } };
+    let lastKey: EntryKey | undefined;
+    for (const entry of source.entries(g.id, g.before, state, resumeAfter)) {
+      if (skip > 0) {
+        skip -= 1;
+        continue;
+      }
+      // An entry past a full page: the group goes on in the next page, after the last entry sent.
+      if (value.length === pageSize) return { value, next: { ...state, g: lastDone, ek: lastKey ?? resumeAfter, e: undefined } };
+      value.push(entry.render());
+      lastKey = entry.key;
     }
-    value.push(...entries);
     lastDone = g.id;
+    resumeAfter = undefined;
     skip = 0;
     next = groups.next();
-    if (value.length === pageSize && !next.done) return { value, next: { ...state, g: lastDone, e: 0 } };
+    if (value.length === pageSize && !next.done) return { value, next: { ...state, g: lastDone, ek: undefined, e: undefined } };
   }
   return { value, delta: { k: 'd', m: state.m, sc: state.sc, s: null, t: state.t, w: state.w, sel: state.sel, ps: state.ps } };
 }
@@ -161,6 +168,7 @@ export function deltaPage(store: MailboxStore, source: DeltaSource, state: Delta
 export function serveDelta(req: FastifyRequest, reply: FastifyReply, store: MailboxStore, mailbox: MailboxRecord, source: DeltaSource,
   r: DeltaRequest, defaultPageSize: number, maxPageSize: number, otherPreferences: string[] = []): void {
   const state = roundState(store, mailbox, source.scope, r);
+  r.check?.(state);
   const preferred = preferredPageSize(req, maxPageSize);
   const page = deltaPage(store, source, state, preferred ?? state.ps ?? defaultPageSize);
   const body: Obj = { '@odata.context': contextUrl(req, source.context) };
@@ -170,6 +178,17 @@ export function serveDelta(req: FastifyRequest, reply: FastifyReply, store: Mail
   const applied = ['odata.track-changes', ...(preferred === undefined ? [] : [`odata.maxpagesize=${preferred}`]), ...otherPreferences];
   reply.header('Preference-Applied', applied.join(', '));
   sendJson(reply, 200, body);
+}
+
+/**
+ * The one entry of an item that is its own group (a contact, a task, a list): the item as it is now, `@removed`
+ * when it is gone but existed at the token, or nothing; none once a page has sent it (`after` set).
+ */
+export function oneEntry(id: string, before: unknown, after: EntryKey | undefined, odataType: string | undefined, now: () => Obj | undefined): DeltaEntry[] {
+  if (after !== undefined) return [];
+  const entity = now();
+  if (entity) return [{ key: [id], render: () => entity }];
+  return before ? [{ key: [id], render: () => removedEntry(id, odataType) }] : [];
 }
 
 /** The `@removed` entry of a deleted item (WIRE.md 9.3); To Do tasks carry no `@odata.type` (10.3). */

@@ -9,8 +9,8 @@
  * to midnight in whatever zone it is shown in; for windows it is placed in the mailbox's time zone.
  */
 import crypto from 'node:crypto';
-import { ItemRow, MailboxRecord, MailboxStore } from './store';
-import { PatternedRecurrence, occurrenceDays } from './recurrence';
+import { ItemRow, MailboxRecord, MailboxStore, ReadStats } from './store';
+import { PatternedRecurrence, occurrenceDaysFrom } from './recurrence';
 import { DAY, MINUTE, formatGraphDateTime, formatTimestamp, parseGraphDateTime, resolveTimeZone, utcToWall, wallToUtc } from './time-zones';
 import { etagOf, occurrenceId } from './ids';
 import { Obj } from './properties';
@@ -87,8 +87,11 @@ interface Occurrence {
   endWall: number;
 }
 
-/** The pattern's occurrences of a master that may touch [from, to) (a day's margin each side). */
-function occurrences(master: ItemRow, mailboxZone: string, from: number, to: number): Occurrence[] {
+/**
+ * The pattern's occurrences of a master that may touch [from, to) (a day's margin each side), in order, computed
+ * as they are iterated and counted in `stats`: a page that takes ten computes about ten.
+ */
+function* occurrences(master: ItemRow, mailboxZone: string, from: number, to: number, stats?: ReadStats): Generator<Occurrence> {
   const props = master.data.props;
   const rec = props.recurrence as PatternedRecurrence;
   const t = eventTimes(props, mailboxZone);
@@ -107,12 +110,13 @@ function occurrences(master: ItemRow, mailboxZone: string, from: number, to: num
   }
   const fromDay = Math.floor((from - Math.max(duration, 0)) / DAY) - 2;
   const toDay = Math.floor(to / DAY) + 2;
-  return occurrenceDays(rec, fromDay, toDay).map((day) => {
+  for (const day of occurrenceDaysFrom(rec, fromDay, toDay)) {
+    if (stats) stats.occurrences += 1;
     const startWall = day * DAY + timeOfDay;
     const endWall = startWall + duration;
     const start = wallToUtc(startWall, zone);
-    return { originalStart: start, start, end: wallToUtc(endWall, zone), startWall, endWall };
-  });
+    yield { originalStart: start, start, end: wallToUtc(endWall, zone), startWall, endWall };
+  }
 }
 
 const overlaps = (start: number, end: number, from: number, to: number) => start < to && (end > from || (start === end && start >= from));
@@ -143,44 +147,93 @@ function occurrenceInstance(master: ItemRow, o: Occurrence, allDay: boolean): In
   };
 }
 
-/** What a calendar view of [from, to) shows of a series: occurrences, exceptions, or the single event. */
-export function seriesInstances(series: SeriesState, mailboxZone: string, from: number, to: number): Instance[] {
+/** Where an instance sits in a calendar's order: its start, then its id. */
+export type InstanceKey = [number, string];
+
+/** Order instances by start, then id. */
+export function compareInstances(a: Instance, b: Instance): number {
+  return a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+const isAfter = (i: Instance, key: InstanceKey | undefined) => !key || i.start > key[0] || (i.start === key[0] && i.id > key[1]);
+
+/**
+ * What a calendar view of [from, to) shows of a series (occurrences, exceptions, or the single event), in (start,
+ * id) order after `after`, computed as iterated: the pattern is expanded from the window's start (or the cursor's),
+ * never from the series' start, and only as far as the reader goes.
+ */
+export function* seriesInstancesFrom(series: SeriesState, mailboxZone: string, from: number, to: number, after?: InstanceKey, stats?: ReadStats): Generator<Instance> {
   const { master } = series;
   if (!master.data.props.recurrence) {
     const single = masterInstance(master, mailboxZone);
-    return overlaps(single.start, single.end, from, to) ? [single] : [];
+    if (overlaps(single.start, single.end, from, to) && isAfter(single, after)) yield single;
+    return;
   }
   const cancelled = cancelledOf(master);
   const replaced = new Set(series.exceptions.map((x) => minutes(x.data.sys.originalStart as number)));
   const allDay = master.data.props.isAllDay === true;
-  const out: Instance[] = occurrences(master, mailboxZone, from, to)
-    .filter((o) => !cancelled.has(minutes(o.originalStart)) && !replaced.has(minutes(o.originalStart)) && overlaps(o.start, o.end, from, to))
-    .map((o) => occurrenceInstance(master, o, allDay));
-  for (const x of series.exceptions) {
-    const inst = exceptionInstance(x, mailboxZone);
-    if (overlaps(inst.start, inst.end, from, to)) out.push(inst);
+  const exceptions = series.exceptions.map((x) => exceptionInstance(x, mailboxZone))
+    .filter((x) => overlaps(x.start, x.end, from, to) && isAfter(x, after)).sort(compareInstances);
+  const pattern = occurrences(master, mailboxZone, after ? Math.max(from, after[0]) : from, to, stats);
+  // Pulled by hand: a for-of left early would close the generator.
+  const nextOccurrence = (): Instance | undefined => {
+    for (let n = pattern.next(); !n.done; n = pattern.next()) {
+      const o = n.value;
+      if (o.start >= to) return undefined;
+      if (cancelled.has(minutes(o.originalStart)) || replaced.has(minutes(o.originalStart)) || !overlaps(o.start, o.end, from, to)) continue;
+      const inst = occurrenceInstance(master, o, allDay);
+      if (isAfter(inst, after)) return inst;
+    }
+    return undefined;
+  };
+  let occurrence = nextOccurrence();
+  let x = 0;
+  while (occurrence || x < exceptions.length) {
+    if (occurrence && (x === exceptions.length || compareInstances(occurrence, exceptions[x]) < 0)) {
+      yield occurrence;
+      occurrence = nextOccurrence();
+    } else {
+      yield exceptions[x++];
+    }
   }
-  return out.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
+}
+
+/** Everything a calendar view of [from, to) shows of a series, in (start, id) order. */
+export function seriesInstances(series: SeriesState, mailboxZone: string, from: number, to: number, stats?: ReadStats): Instance[] {
+  return [...seriesInstancesFrom(series, mailboxZone, from, to, undefined, stats)];
 }
 
 /**
  * The occurrence or exception of a series that originally starts at `originalStart`, or undefined when the
  * pattern has no such occurrence or it was cancelled.
  */
-export function instanceAt(series: SeriesState, mailboxZone: string, originalStart: number): Instance | undefined {
+export function instanceAt(series: SeriesState, mailboxZone: string, originalStart: number, stats?: ReadStats): Instance | undefined {
   const { master } = series;
   if (!master.data.props.recurrence) return undefined;
   const x = series.exceptions.find((e) => minutes(e.data.sys.originalStart as number) === minutes(originalStart));
   if (x) return exceptionInstance(x, mailboxZone);
   if (cancelledOf(master).has(minutes(originalStart))) return undefined;
-  const o = occurrences(master, mailboxZone, originalStart - DAY, originalStart + DAY).find((c) => minutes(c.originalStart) === minutes(originalStart));
+  const o = [...occurrences(master, mailboxZone, originalStart - DAY, originalStart + DAY, stats)].find((c) => minutes(c.originalStart) === minutes(originalStart));
   return o ? occurrenceInstance(master, o, master.data.props.isAllDay === true) : undefined;
+}
+
+/**
+ * The instance of `series` that is `inst` (the same id) as it shows in [from, to), or undefined when the series
+ * has no such instance there now: how a later delta round tells a changed instance from a new or removed one
+ * without expanding the whole window.
+ */
+export function sameInstance(series: SeriesState | null | undefined, mailboxZone: string, inst: Instance, from: number, to: number, stats?: ReadStats): Instance | undefined {
+  if (!series) return undefined;
+  const found = inst.originalStart === undefined
+    ? (series.master.id === inst.id && !series.master.data.props.recurrence ? masterInstance(series.master, mailboxZone) : undefined)
+    : instanceAt(series, mailboxZone, inst.originalStart, stats);
+  return found && found.id === inst.id && overlaps(found.start, found.end, from, to) ? found : undefined;
 }
 
 /** The occurrence a series' pattern puts on a local date (in the series' zone), cancelled or not. */
 export function occurrenceOnDay(master: ItemRow, mailboxZone: string, day: number): Instance | undefined {
   if (!master.data.props.recurrence) return undefined;
-  const o = occurrences(master, mailboxZone, (day - 1) * DAY, (day + 2) * DAY).find((c) => Math.floor(c.startWall / DAY) === day);
+  const o = [...occurrences(master, mailboxZone, (day - 1) * DAY, (day + 2) * DAY)].find((c) => Math.floor(c.startWall / DAY) === day);
   return o ? occurrenceInstance(master, o, master.data.props.isAllDay === true) : undefined;
 }
 

@@ -1,7 +1,8 @@
 /**
- * Events (WIRE.md 9): CRUD under `/me/events` (masters and single events), instances of a series, the
- * calendar view and its delta. Writing an occurrence makes it an exception; deleting one cancels it.
- * `Prefer: outlook.timezone="..."` sets the zone of returned start/end (IANA or Windows names).
+ * Events (WIRE.md 9): CRUD under `/me/events` (masters and single events); instances of a series, the calendar
+ * view and its delta are in calendar-view.ts. Writing an occurrence makes it an exception; deleting one cancels
+ * it. Every write keeps the event's span (event-spans.ts) beside it. `Prefer: outlook.timezone="..."` sets the
+ * zone of returned start/end (IANA or Windows names).
  */
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MailboxContext } from './context';
@@ -10,14 +11,17 @@ import { Obj, Problem, PropDef, checkProperties, isObject, problemMessage } from
 import { GraphError, graphErrors } from './errors';
 import { decodeId, makeId, masterIdOf } from './ids';
 import { checkIfMatch, jsonBody, param, resource, sendEntity, sendNoContent } from './http';
-import { applySelect, parseSelect, queryOf, shapeList } from './query-options';
-import { contextUrl, preferences, sendPage } from './paging';
-import { DeltaSource, removedEntry, serveDelta } from './delta';
+import { applySelect, parseSelect, queryOf } from './query-options';
+import { contextUrl, preferences } from './paging';
 import { validateRecurrence } from './recurrence';
 import { DAY, MINUTE, parseGraphDateTime, resolveTimeZone } from './time-zones';
 import {
-  DateTimeTimeZone, Instance, SeriesState, UTC_VIEW, View, eventTimes, inZoneOf, instanceAt, loadSeries, masterInstance, renderInstance, seriesInstances,
+  DateTimeTimeZone, Instance, SeriesState, UTC_VIEW, View, eventTimes, inZoneOf, instanceAt, loadSeries, masterInstance, renderInstance,
 } from './event-series';
+import { eventSpan } from './event-spans';
+import { LIST_OPTIONS, listPath, sendListPage } from './list-page';
+import { itemList } from './item-list';
+import { BODY_LIMITS, bodyLimit } from './body-limits';
 
 const S = { kind: 'string', maxLength: 1024 } as const;
 const READ_ONLY = ['id', 'createdDateTime', 'lastModifiedDateTime', 'changeKey', 'originalStartTimeZone', 'originalEndTimeZone', 'iCalUId', 'hasAttachments',
@@ -131,6 +135,7 @@ export function insertEvent(store: MailboxStore, mailbox: MailboxRecord, props: 
       id, mailbox: mailbox.no, kind: 'event', parent: mailbox.calendarId, data: { props, sys: transactionId ? { transactionId } : {} },
       changeKey: store.changeKeyFor(mailbox.no, seq), created: now, modified: now,
     };
+    row.span = eventSpan(row, [], mailboxZone(mailbox));
     store.putItem(row, transactionId ?? null);
     return row;
   });
@@ -152,6 +157,7 @@ export function updateMaster(store: MailboxStore, mailbox: MailboxRecord, series
       delete sys.cancelled;
     }
     const row: ItemRow = { ...series.master, data: { props, sys }, changeKey: store.changeKeyFor(mailbox.no, seq), modified: store.now() };
+    row.span = eventSpan(row, timing ? [] : series.exceptions, zone);
     store.putItem(row);
     return row;
   });
@@ -177,6 +183,8 @@ export function writeException(store: MailboxStore, mailbox: MailboxRecord, seri
       created: inst.type === 'exception' ? inst.row.created : now, modified: now,
     };
     store.putItem(row);
+    // An exception may move anywhere: the series' span takes it in.
+    store.setEventSpan(series.master, eventSpan(series.master, [...series.exceptions.filter((x) => x.id !== row.id), row], mailboxZone(mailbox)));
     return row;
   });
 }
@@ -232,33 +240,9 @@ export function findEvent(store: MailboxStore, mailbox: MailboxRecord, id: strin
   throw graphErrors.itemNotFound();
 }
 
-/** `startDateTime`/`endDateTime` of a calendar view: with an offset as given, without one as UTC. */
-export function windowOf(q: Map<string, string>): [number, number] {
-  const s = q.get('startdatetime');
-  const e = q.get('enddatetime');
-  if (s === undefined || e === undefined) {
-    throw graphErrors.invalidParameter('This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
-  }
-  const ps = parseGraphDateTime(s.trim());
-  const pe = parseGraphDateTime(e.trim());
-  if (!ps) throw graphErrors.invalidParameter(`The value '${s}' of parameter 'StartDateTime' is not a date and time.`);
-  if (!pe) throw graphErrors.invalidParameter(`The value '${e}' of parameter 'EndDateTime' is not a date and time.`);
-  const from = ps.instant ?? ps.wall;
-  const to = pe.instant ?? pe.wall;
-  if (to <= from) throw graphErrors.invalidParameter('EndDateTime must be after StartDateTime.');
-  return [from, to];
-}
-
 export function registerEvents(app: FastifyInstance, ctx: MailboxContext): void {
   const { store, options } = ctx;
   const eventsContext = (m: MailboxRecord) => `users('${encodeURIComponent(m.user)}')/events`;
-  const listOf = (req: FastifyRequest, q: Map<string, string>, context: string) => ({
-    path: req.url.split('?')[0].replace(/^\/v1\.0/i, ''), context, query: q, defaultPageSize: options.defaultPageSize, maxPageSize: options.maxPageSize,
-  });
-  const allSeries = (m: MailboxRecord): SeriesState[] => {
-    const exceptions = store.items(m.no, 'exception');
-    return store.items(m.no, 'event').map((master) => ({ master, exceptions: exceptions.filter((x) => x.parent === master.id) }));
-  };
   const sendEvent = (req: FastifyRequest, reply: FastifyReply, m: MailboxRecord, inst: Instance, status: number, select?: string[]) => {
     const entity = applySelect(renderInstance(inst, m, viewOf(req, reply), false), select);
     sendEntity(reply, status, { '@odata.context': contextUrl(req, `${eventsContext(m)}/$entity`), ...entity }, inst.changeKey);
@@ -266,11 +250,11 @@ export function registerEvents(app: FastifyInstance, ctx: MailboxContext): void 
 
   resource(app, ['/me/events', '/me/calendar/events'], {
     GET: (req, reply, m) => {
-      const q = queryOf(req, ['$select', '$top', '$skip', '$filter', '$orderby']);
+      const q = queryOf(req, LIST_OPTIONS);
       const view = viewOf(req, reply);
       const zone = mailboxZone(m);
-      const all = store.items(m.no, 'event').map((r) => renderInstance(masterInstance(r, zone), m, view, false));
-      sendPage(req, reply, listOf(req, q, eventsContext(m)), shapeList(all, q, EVENT_SELECTABLE, 'event'));
+      sendListPage(req, reply, ctx, { path: listPath(req), context: eventsContext(m), query: q, entityType: 'event', properties: EVENT_SELECTABLE },
+        itemList(store, m.no, 'event', undefined, (r) => renderInstance(masterInstance(r, zone), m, view, false)));
     },
     POST: (req, reply, m) => {
       const zone = mailboxZone(m);
@@ -281,7 +265,7 @@ export function registerEvents(app: FastifyInstance, ctx: MailboxContext): void 
       const row = earlier ?? insertEvent(store, m, checked.props, checked.transactionId);
       sendEvent(req, reply, m, masterInstance(row, zone), 201);
     },
-  });
+  }, bodyLimit(BODY_LIMITS.item, options));
 
   resource(app, ['/me/events/:id', '/me/calendar/events/:id'], {
     GET: (req, reply, m) => {
@@ -313,63 +297,5 @@ export function registerEvents(app: FastifyInstance, ctx: MailboxContext): void 
       else deleteSeries(store, m, series);
       sendNoContent(reply);
     },
-  });
-
-  resource(app, ['/me/events/:id/instances', '/me/calendar/events/:id/instances'], {
-    GET: (req, reply, m) => {
-      const q = queryOf(req, ['$select', '$top', '$skip', '$filter', '$orderby']);
-      const [from, to] = windowOf(q);
-      const { series, inst } = findEvent(store, m, param(req, 'id'));
-      if (inst.type !== 'seriesMaster') throw graphErrors.invalidRequest('Instances are available for a series master only.');
-      const view = viewOf(req, reply);
-      const all = seriesInstances(series, mailboxZone(m), from, to).map((i) => renderInstance(i, m, view, false));
-      sendPage(req, reply, listOf(req, q, `Collection(event)`), shapeList(all, q, EVENT_SELECTABLE, 'event'));
-    },
-  });
-
-  resource(app, ['/me/calendarView', '/me/calendar/calendarView'], {
-    GET: (req, reply, m) => {
-      const q = queryOf(req, ['$select', '$top', '$skip', '$filter', '$orderby']);
-      const [from, to] = windowOf(q);
-      const view = viewOf(req, reply);
-      const zone = mailboxZone(m);
-      const instances = allSeries(m).flatMap((s) => seriesInstances(s, zone, from, to)).sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
-      const all = instances.map((i) => renderInstance(i, m, view, false));
-      sendPage(req, reply, listOf(req, q, `users('${encodeURIComponent(m.user)}')/calendarView`), shapeList(all, q, EVENT_SELECTABLE, 'event'));
-    },
-  });
-
-  resource(app, ['/me/calendarView/delta', '/me/calendar/calendarView/delta'], {
-    GET: (req, reply, m) => {
-      const q = queryOf(req, ['$select', '$deltatoken', '$skiptoken']);
-      const resuming = q.has('$deltatoken') || q.has('$skiptoken');
-      // The window is part of the round's state; it is read only when a round starts.
-      const window = resuming ? undefined : windowOf(q);
-      const view = viewOf(req);
-      const zone = mailboxZone(m);
-      const source: DeltaSource = {
-        scope: CALENDAR_SCOPE,
-        path: '/me/calendarView/delta',
-        context: 'Collection(event)',
-        groupsAfter: (after, limit) => store.itemIdsAfter(m.no, 'event', undefined, after, limit),
-        entries: (id, before, state) => {
-          const [from, to] = state.w!;
-          const current = loadSeries(store, id);
-          const now = current ? seriesInstances(current, zone, from, to) : [];
-          const render = (i: Instance) => applySelect(renderInstance(i, m, view, true), state.sel);
-          if (before === undefined) return now.map(render);
-          const then = before ? seriesInstances(before as SeriesState, zone, from, to) : [];
-          const thenKeys = new Map(then.map((i) => [i.id, i.changeKey]));
-          const nowIds = new Set(now.map((i) => i.id));
-          return [
-            ...now.filter((i) => thenKeys.get(i.id) !== i.changeKey).map(render),
-            ...then.filter((i) => !nowIds.has(i.id)).map((i) => removedEntry(i.id, '#microsoft.graph.event')),
-          ];
-        },
-      };
-      serveDelta(req, reply, store, m, source, {
-        deltaToken: q.get('$deltatoken'), skipToken: q.get('$skiptoken'), window, select: parseSelect(q.get('$select'), EVENT_SELECTABLE, 'event'),
-      }, options.defaultPageSize, options.maxPageSize, view === UTC_VIEW ? [] : [`outlook.timezone="${view.zoneName}"`]);
-    },
-  });
+  }, bodyLimit(BODY_LIMITS.item, options));
 }

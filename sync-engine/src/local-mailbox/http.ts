@@ -7,6 +7,7 @@ import { GRAPH_JSON, graphErrors } from './errors';
 import { etagOf } from './ids';
 import { MailboxRecord } from './store';
 import { Obj, isObject } from './properties';
+import { BODY_LIMITS } from './body-limits';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,15 +22,18 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 type Handler = (req: FastifyRequest, reply: FastifyReply, mailbox: MailboxRecord) => unknown;
 const METHODS: Method[] = ['GET', 'POST', 'PATCH', 'DELETE'];
 
-/** Register a resource's handlers on its urls (under /v1.0); any other method is a 405. */
-export function resource(app: FastifyInstance, urls: string[], handlers: Partial<Record<Method, Handler>>): void {
+/**
+ * Register a resource's handlers on its urls (under /v1.0), taking bodies up to `bodyLimit` bytes (body-limits.ts);
+ * any other method is a 405, and reads no more than a small body.
+ */
+export function resource(app: FastifyInstance, urls: string[], handlers: Partial<Record<Method, Handler>>, bodyLimit: number = BODY_LIMITS.none): void {
   const allowed = METHODS.filter((m) => handlers[m]);
   for (const url of urls) {
     for (const m of allowed) {
-      app.route({ method: m, url: `/v1.0${url}`, handler: async (req, reply) => { await handlers[m]!(req, reply, mailboxOf(req)); return reply; } });
+      app.route({ method: m, url: `/v1.0${url}`, bodyLimit, handler: async (req, reply) => { await handlers[m]!(req, reply, mailboxOf(req)); return reply; } });
     }
     app.route({
-      method: [...METHODS.filter((m) => !handlers[m]), 'PUT', ...(handlers.GET ? [] : ['HEAD'])], url: `/v1.0${url}`,
+      method: [...METHODS.filter((m) => !handlers[m]), 'PUT', ...(handlers.GET ? [] : ['HEAD'])], url: `/v1.0${url}`, bodyLimit: BODY_LIMITS.none,
       handler: async (req) => {
         mailboxOf(req);
         throw graphErrors.methodNotAllowed(req.method, allowed);

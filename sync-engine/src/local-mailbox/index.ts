@@ -10,6 +10,7 @@ import { buildMailboxServer } from './server';
 import { MailboxSeed, loadSeed, readSeedFile } from './seed';
 import { ThrottleRule } from './throttle';
 import { selfSignedCertificate, TlsMaterial } from './tls';
+import { fillEventSpans } from './event-spans';
 
 export { MailboxSeed, SeedError, readSeedFile, validateSeed } from './seed';
 export { ThrottleRule } from './throttle';
@@ -66,6 +67,9 @@ export async function startLocalMailbox(o: LocalMailboxOptions): Promise<LocalMa
       if (!seed) throw new Error(`the mailbox in ${o.dataDir} is empty: give a seed file (--seed FILE)`);
       loadSeed(ctx, seed);
       seeded = true;
+    } else {
+      // A store written before events kept their span of time gets them now, once.
+      fillEventSpans(store);
     }
     let tls: TlsMaterial | undefined;
     if (o.tls) {

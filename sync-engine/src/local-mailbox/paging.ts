@@ -1,13 +1,11 @@
 /**
- * Paging and links: the `Prefer` header (`odata.maxpagesize`, `outlook.timezone`), `$top`/`$skip` pages, and
+ * Paging and links: the `Prefer` header (`odata.maxpagesize`, `outlook.timezone`), `$top`/`$skip` values, and
  * absolute `@odata.nextLink`/`@odata.deltaLink` built from the scheme, host and port the request came in on
  * (`{scheme}://host:port/v1.0/...`, no prefix before v1.0: the Graph JS client reads the segment after the
  * host as the API version, WIRE.md 0.2).
  */
-import { FastifyReply, FastifyRequest } from 'fastify';
+import { FastifyRequest } from 'fastify';
 import { graphErrors } from './errors';
-import { sendJson } from './http';
-import { Obj } from './properties';
 
 /** The preferences of a request's `Prefer` headers, by lower-case name (`odata.maxpagesize` → `2`). */
 export function preferences(req: FastifyRequest): Map<string, string> {
@@ -51,43 +49,10 @@ export function contextUrl(req: FastifyRequest, fragment: string): string {
   return `${origin(req)}/v1.0/$metadata#${fragment}`;
 }
 
-/** One page of a list with `$top`/`$skip`, and the query of the next page when there is one. */
-export function pageOf<T>(all: T[], top: number, skip: number): { items: T[]; nextSkip?: number } {
-  const items = all.slice(skip, skip + top);
-  return skip + top < all.length ? { items, nextSkip: skip + top } : { items };
-}
-
 /** A non-negative whole-number query value, or Graph's 400. */
 export function wholeNumber(value: string | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw graphErrors.badRequest(`Invalid value '${value}' for query option '${name}': use a whole number from ${min} to ${max}.`);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw graphErrors.badRequest(`Invalid value '${value.slice(0, 40)}' for query option '${name}': use a whole number from ${min} to ${max}.`);
   return n;
-}
-
-export interface ListRequest {
-  /** The link path of the list (`/me/contacts`). */
-  path: string;
-  /** The `@odata.context` fragment (`users('ann%40demo.example')/contacts`). */
-  context: string;
-  /** The query as parsed (lower-case names), to carry into the next page's link. */
-  query: Map<string, string>;
-  defaultPageSize: number;
-  maxPageSize: number;
-}
-
-/** Send one page of a list: `$top` (or `Prefer: odata.maxpagesize`) items from `$skip`, with a nextLink when more follow. */
-export function sendPage(req: FastifyRequest, reply: FastifyReply, list: ListRequest, all: Obj[]): void {
-  const top = wholeNumber(list.query.get('$top'), '$top', 1, list.maxPageSize) ?? preferredPageSize(req, list.maxPageSize) ?? list.defaultPageSize;
-  const skip = wholeNumber(list.query.get('$skip'), '$skip', 0, Number.MAX_SAFE_INTEGER) ?? 0;
-  const page = pageOf(all, top, skip);
-  const body: Obj = { '@odata.context': contextUrl(req, list.context), value: page.items };
-  if (page.nextSkip !== undefined) {
-    const carried = [...list.query.entries()].filter(([k]) => k !== '$skip' && k !== '$top');
-    const names = new Map(Object.keys((req.query ?? {}) as object).map((k) => [k.toLowerCase(), k]));
-    body['@odata.nextLink'] = graphLink(req, list.path, [
-      ...carried.map(([k, v]): [string, string] => [names.get(k) ?? k, v]), ['$top', String(top)], ['$skip', String(page.nextSkip)],
-    ]);
-  }
-  sendJson(reply, 200, body);
 }

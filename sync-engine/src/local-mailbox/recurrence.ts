@@ -3,7 +3,7 @@
  * numbers 0, `index` "first", `firstDayOfWeek` "sunday", unused `endDate` "0001-01-01"), and expanded into the
  * local dates it falls on. Dates are day numbers (days since 1970-01-01) in the series' time zone.
  */
-import { Problem } from './properties';
+import { Problem, quote } from './properties';
 import { DAY, daysInMonth, parseDay, resolveTimeZone } from './time-zones';
 
 export const PATTERN_TYPES = ['daily', 'weekly', 'absoluteMonthly', 'relativeMonthly', 'absoluteYearly', 'relativeYearly'] as const;
@@ -61,12 +61,12 @@ export function validateRecurrence(value: unknown, path: string, defaultZone: st
   for (const k of Object.keys(r)) if (!RANGE_KEYS.includes(k) && !k.startsWith('@odata.')) bad(`range.${k}`, `unknown property (use ${RANGE_KEYS.join(', ')})`);
 
   const type = p.type as PatternType;
-  if (!PATTERN_TYPES.includes(type)) bad('pattern.type', `must be one of ${PATTERN_TYPES.join(', ')} (got ${JSON.stringify(p.type)})`);
+  if (!PATTERN_TYPES.includes(type)) bad('pattern.type', `must be one of ${PATTERN_TYPES.join(', ')} (got ${quote(p.type)})`);
   const int = (o: Obj, key: string, at: string, min: number, max: number, fallback: number): number => {
     const v = o[key];
     if (v === undefined || v === null) return fallback;
     if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) {
-      bad(at, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)})`);
+      bad(at, `must be a whole number from ${min} to ${max} (got ${quote(v)})`);
       return fallback;
     }
     return v as number;
@@ -79,7 +79,7 @@ export function validateRecurrence(value: unknown, path: string, defaultZone: st
     if (!Array.isArray(p.daysOfWeek)) bad('pattern.daysOfWeek', 'must be an array of day names');
     else p.daysOfWeek.forEach((d, i) => {
       const name = typeof d === 'string' ? d.toLowerCase() : d;
-      if (!DAYS_OF_WEEK.includes(name as DayOfWeek)) bad(`pattern.daysOfWeek[${i}]`, `must be one of ${DAYS_OF_WEEK.join(', ')} (got ${JSON.stringify(d)})`);
+      if (!DAYS_OF_WEEK.includes(name as DayOfWeek)) bad(`pattern.daysOfWeek[${i}]`, `must be one of ${DAYS_OF_WEEK.join(', ')} (got ${quote(d)})`);
       else if (!daysOfWeek.includes(name as DayOfWeek)) daysOfWeek.push(name as DayOfWeek);
     });
   }
@@ -95,12 +95,12 @@ export function validateRecurrence(value: unknown, path: string, defaultZone: st
   if (type === 'daily') daysOfWeek = [];
 
   const rangeType = r.type as RangeType;
-  if (!RANGE_TYPES.includes(rangeType)) bad('range.type', `must be one of ${RANGE_TYPES.join(', ')} (got ${JSON.stringify(r.type)})`);
+  if (!RANGE_TYPES.includes(rangeType)) bad('range.type', `must be one of ${RANGE_TYPES.join(', ')} (got ${quote(r.type)})`);
   const startDate = r.startDate ?? defaultStartDate;
-  if (typeof startDate !== 'string' || parseDay(startDate) === undefined) bad('range.startDate', `required, a date YYYY-MM-DD (got ${JSON.stringify(r.startDate)})`);
+  if (typeof startDate !== 'string' || parseDay(startDate) === undefined) bad('range.startDate', `required, a date YYYY-MM-DD (got ${quote(r.startDate)})`);
   let endDate = NO_DATE;
   if (rangeType === 'endDate') {
-    if (typeof r.endDate !== 'string' || parseDay(r.endDate) === undefined) bad('range.endDate', `required for an endDate range, a date YYYY-MM-DD (got ${JSON.stringify(r.endDate)})`);
+    if (typeof r.endDate !== 'string' || parseDay(r.endDate) === undefined) bad('range.endDate', `required for an endDate range, a date YYYY-MM-DD (got ${quote(r.endDate)})`);
     else if (typeof startDate === 'string' && parseDay(startDate) !== undefined && parseDay(r.endDate)! < parseDay(startDate)!) semantic('range.endDate', `${r.endDate} is before the range's startDate ${startDate}`);
     else endDate = r.endDate;
   } else if (r.endDate !== undefined && r.endDate !== null && (typeof r.endDate !== 'string' || (r.endDate !== NO_DATE && parseDay(r.endDate) === undefined))) {
@@ -109,7 +109,7 @@ export function validateRecurrence(value: unknown, path: string, defaultZone: st
   let numberOfOccurrences = 0;
   if (rangeType === 'numbered') {
     if (!Number.isInteger(r.numberOfOccurrences) || (r.numberOfOccurrences as number) < 1 || (r.numberOfOccurrences as number) > 999) {
-      semantic('range.numberOfOccurrences', `a numbered range needs numberOfOccurrences from 1 to 999 (got ${JSON.stringify(r.numberOfOccurrences)})`);
+      semantic('range.numberOfOccurrences', `a numbered range needs numberOfOccurrences from 1 to 999 (got ${quote(r.numberOfOccurrences)})`);
     } else numberOfOccurrences = r.numberOfOccurrences as number;
   } else if (r.numberOfOccurrences !== undefined && r.numberOfOccurrences !== null && !Number.isInteger(r.numberOfOccurrences)) {
     bad('range.numberOfOccurrences', 'must be a whole number');
@@ -117,8 +117,8 @@ export function validateRecurrence(value: unknown, path: string, defaultZone: st
   let recurrenceTimeZone = defaultZone;
   if (r.recurrenceTimeZone !== undefined && r.recurrenceTimeZone !== null && r.recurrenceTimeZone !== '') {
     if (typeof r.recurrenceTimeZone !== 'string' || !resolveTimeZone(r.recurrenceTimeZone)) {
-      problems.push({ path: `${path}.range.recurrenceTimeZone`, message: `unknown time zone ${JSON.stringify(r.recurrenceTimeZone)}`, code: 'TimeZoneNotSupportedException',
-        wire: `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${String(r.recurrenceTimeZone)}'.` });
+      problems.push({ path: `${path}.range.recurrenceTimeZone`, message: `unknown time zone ${quote(r.recurrenceTimeZone)}`, code: 'TimeZoneNotSupportedException',
+        wire: `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${String(r.recurrenceTimeZone).slice(0, 100)}'.` });
     } else recurrenceTimeZone = r.recurrenceTimeZone;
   }
   if (problems.length) return { problems };
@@ -158,48 +158,54 @@ function relativeDay(y: number, m: number, days: DayOfWeek[], index: WeekIndex):
   return matches[WEEK_INDEXES.indexOf(index)];
 }
 
-/** Stops runaway expansions (a daily series with no end asked about the year 9999). */
+/** Stops runaway expansions: no window a request may ask about holds this many candidate dates. */
 const MAX_STEPS = 200_000;
 
 /**
- * The dates of a recurrence from its start, in order, that lie in [fromDay, toDay]. Dates before fromDay
- * still count towards a numbered range. A day in a month that lacks it (the 31st) falls on the month's last
- * day, as Outlook schedules it.
+ * The dates of a recurrence that lie in [fromDay, toDay], in order, computed as they are iterated. Dates before
+ * fromDay still count towards a numbered range (at most 999 of them, walked as day numbers only); without a count,
+ * whole periods before fromDay are skipped rather than walked, so a series that began years before the window
+ * costs what the window holds. A day in a month that lacks it (the 31st) falls on the month's last day, as Outlook
+ * schedules it.
  */
-export function occurrenceDays(rec: PatternedRecurrence, fromDay: number, toDay: number): number[] {
-  const { pattern, range } = rec;
+export function* occurrenceDaysFrom(rec: PatternedRecurrence, fromDay: number, toDay: number): Generator<number> {
+  const { range } = rec;
   const start = parseDay(range.startDate)!;
   const end = range.type === 'endDate' ? parseDay(range.endDate)! : Infinity;
   const limit = range.type === 'numbered' ? range.numberOfOccurrences : Infinity;
   const last = Math.min(toDay, end);
-  const out: number[] = [];
   let counted = 0;
   let steps = 0;
-  /** Offer one candidate date; false once the series is over. */
-  const offer = (day: number): boolean => {
-    if (day < start) return true;
-    if (day > last || counted >= limit) return false;
+  for (const day of candidateDays(rec, start, limit === Infinity ? fromDay : start)) {
+    if (steps++ >= MAX_STEPS) return;
+    if (day < start) continue;
+    if (day > last || counted >= limit) return;
     counted += 1;
-    if (day >= fromDay) out.push(day);
-    return true;
-  };
-  // Without a count, whole periods before fromDay can be skipped rather than walked.
-  const skipPeriods = (periodDays: number) => (limit === Infinity ? Math.max(0, Math.floor((fromDay - start) / periodDays) - 1) : 0);
+    if (day >= fromDay) yield day;
+  }
+}
 
+/** The dates of a recurrence in [fromDay, toDay] (occurrenceDaysFrom, collected). */
+export function occurrenceDays(rec: PatternedRecurrence, fromDay: number, toDay: number): number[] {
+  return [...occurrenceDaysFrom(rec, fromDay, toDay)];
+}
+
+/** The pattern's dates in order, from the period before the one holding `skipTo` (the series' start at the latest). */
+function* candidateDays(rec: PatternedRecurrence, start: number, skipTo: number): Generator<number> {
+  const { pattern } = rec;
+  const periodsBefore = (periodDays: number) => Math.max(0, Math.floor((skipTo - start) / periodDays) - 1);
   switch (pattern.type) {
-    case 'daily': {
-      for (let k = skipPeriods(pattern.interval); steps++ < MAX_STEPS; k++) if (!offer(start + k * pattern.interval)) break;
-      break;
-    }
+    case 'daily':
+      for (let k = periodsBefore(pattern.interval); ; k++) yield start + k * pattern.interval;
     case 'weekly': {
       const firstDow = DAYS_OF_WEEK.indexOf(pattern.firstDayOfWeek);
       const weekStart = start - ((weekday(start) - firstDow + 7) % 7);
       const order = Array.from({ length: 7 }, (_, i) => (firstDow + i) % 7).filter((dow) => pattern.daysOfWeek.includes(DAYS_OF_WEEK[dow]));
-      outer: for (let w = skipPeriods(7 * pattern.interval); steps++ < MAX_STEPS; w++) {
+      if (order.length === 0) return;
+      for (let w = periodsBefore(7 * pattern.interval); ; w++) {
         const base = weekStart + w * 7 * pattern.interval;
-        for (const dow of order) if (!offer(base + ((dow - firstDow + 7) % 7))) break outer;
+        for (const dow of order) yield base + ((dow - firstDow + 7) % 7);
       }
-      break;
     }
     case 'absoluteMonthly':
     case 'relativeMonthly':
@@ -208,22 +214,21 @@ export function occurrenceDays(rec: PatternedRecurrence, fromDay: number, toDay:
       const yearly = pattern.type.endsWith('Yearly');
       const s = ymd(start);
       const stepMonths = yearly ? 12 * pattern.interval : pattern.interval;
-      const skip = limit === Infinity ? Math.max(0, Math.floor(((ymd(Math.max(fromDay, start)).y - s.y) * 12 + ymd(Math.max(fromDay, start)).m - s.m) / stepMonths) - 1) : 0;
-      for (let k = skip; steps++ < MAX_STEPS; k++) {
+      const to = ymd(Math.max(skipTo, start));
+      const skip = Math.max(0, Math.floor(((to.y - s.y) * 12 + to.m - s.m) / stepMonths) - 1);
+      for (let k = skip; k < skip + MAX_STEPS; k++) {
         const monthIndex = (yearly ? s.y * 12 + pattern.month - 1 : s.y * 12 + s.m - 1) + k * stepMonths;
         const y = Math.floor(monthIndex / 12);
         const m = (monthIndex % 12) + 1;
         const day = pattern.type.startsWith('absolute')
           ? dayOf(y, m, Math.min(pattern.dayOfMonth, daysInMonth(y, m)))
           : relativeDay(y, m, pattern.daysOfWeek, pattern.index);
-        if (day === undefined) continue;
-        if (day > last) break;
-        if (!offer(day)) break;
+        // A month without the day asked for (a fifth Monday) has no occurrence; its place in the order is kept.
+        if (day !== undefined) yield day;
       }
-      break;
+      return;
     }
   }
-  return out;
 }
 
 /** Whether a date is one of the series' dates (for an occurrence id or a seeded cancellation). */

@@ -3,7 +3,6 @@
  * with Graph's wire formats, the bearer token checked and the throttle switch applied on every request.
  * Paths are matched without regard to case, as Graph does (`contactfolders` = `contactFolders`).
  */
-import { addJsonBodyParser } from '../common/json-body';
 import crypto from 'node:crypto';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MailboxContext } from './context';
@@ -15,6 +14,9 @@ import { registerEvents } from './events';
 import { registerTodo } from './todo';
 import { registerThrottleAdmin } from './throttle';
 import { TlsMaterial } from './tls';
+import { addJsonBodyParser } from './body-limits';
+import { graphClientErrorHandler } from './client-errors';
+import { registerCalendarView } from './calendar-view';
 
 const GRAPH_PATH = /^\/v1\.0(?:[/?]|$)/i;
 const ADMIN_PATH = /^\/_admin(?:[/?]|$)/i;
@@ -26,13 +28,14 @@ export async function buildMailboxServer(ctx: MailboxContext, tls?: TlsMaterial)
     logger: false,
     bodyLimit: ctx.options.bodyLimit,
     return503OnClosing: false,
+    clientErrorHandler: graphClientErrorHandler(ctx.store.clock),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
   }) as unknown as FastifyInstance;
 
   // JSON only: any other body is a 415, an unreadable one Graph's 400.
   app.removeAllContentTypeParsers();
-  addJsonBodyParser(app, () => graphErrors.badJson());
+  addJsonBodyParser(app);
 
   app.addHook('onRequest', async (req, reply) => {
     const requestId = crypto.randomUUID();
@@ -61,9 +64,19 @@ export async function buildMailboxServer(ctx: MailboxContext, tls?: TlsMaterial)
   registerMe(app);
   registerContacts(app, ctx);
   registerEvents(app, ctx);
+  registerCalendarView(app, ctx);
   registerTodo(app, ctx);
   registerThrottleAdmin(app, ctx.throttle);
   return app;
+}
+
+/** How much of a stack trace the log keeps. */
+const LOGGED_STACK = 2000;
+
+/** A request's path as the log shows it: no query string, and not too long. */
+function pathForLog(url: string): string {
+  const path = url.split('?')[0];
+  return path.length > 200 ? `${path.slice(0, 200)}...` : path;
 }
 
 function decodeSegment(s: string): string {
@@ -95,7 +108,8 @@ function toGraphError(err: FastifyError | GraphError, req: FastifyRequest): Grap
   }
   if (err instanceof SyntaxError) return graphErrors.badJson();
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return new GraphError(err.statusCode, 'BadRequest', err.message);
-  // A bug of ours: say so in Graph's shape without leaking internals.
-  process.stderr.write(`local mailbox: unexpected error on ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
+  // A bug of ours: say so in Graph's shape without leaking internals, and log the path only: a query string
+  // carries what clients search for, and can be kilobytes long.
+  process.stderr.write(`local mailbox: unexpected error on ${req.method} ${pathForLog(req.url)}: ${(err.stack ?? err.message).slice(0, LOGGED_STACK)}\n`);
   return graphErrors.internal();
 }

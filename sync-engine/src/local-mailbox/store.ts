@@ -4,8 +4,13 @@
  * queries read. Every write logs one change (sequence, scope, item, op, and the item as it was before), so
  * a delta round can tell what changed since its token and what each item looked like then.
  *
- * Delta rounds page by id: both what a round walks (a scope's items, or the items changed in a slice of the
- * log) are read in id order from the last id a page sent, so a page costs what it sends, not the folder.
+ * Delta rounds and lists page by id: both what a round walks (a scope's items, or the items changed in a slice
+ * of the log) and a list's items are read in id order from the last id a page sent, so a page costs what it
+ * sends, not the folder.
+ *
+ * Events carry their span of time beside their document (`span_start`, `span_end`: for a single event when it
+ * starts and ends; for a series a bound of its occurrences and exceptions, open-ended without an end date), so a
+ * calendar window reads the events that can show in it, and single events in start order, without the others.
  */
 import Database from 'better-sqlite3';
 import crypto from 'node:crypto';
@@ -44,7 +49,19 @@ export interface ItemRow {
   /** Milliseconds since the epoch. */
   created: number;
   modified: number;
+  /** Events: when they can show (event-spans.ts). */
+  span?: EventSpan;
 }
+
+/** When an event can show, in UTC epoch ms: exactly for a single event, a bound for a series. */
+export interface EventSpan {
+  start: number;
+  end: number;
+  recurring: boolean;
+}
+
+/** A series with no end: its span ends here (the last instant a Date holds). */
+export const END_OF_TIME = 8.64e15;
 
 export interface Change {
   seq: number;
@@ -80,10 +97,22 @@ interface RawItem {
   change_key: string;
   created: number;
   modified: number;
+  span_start: number | null;
+  span_end: number | null;
+  recurring: number | null;
+}
+
+/** What reads cost, counted as they happen: tests assert a page's cost with them, without timing it. */
+export interface ReadStats {
+  /** Item rows read from SQLite and parsed. */
+  itemRows: number;
+  /** Occurrences of recurring series computed from their patterns. */
+  occurrences: number;
 }
 
 export class MailboxStore {
   readonly db: Database.Database;
+  readonly readStats: ReadStats = { itemRows: 0, occurrences: 0 };
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string, readonly clock: Clock = systemClock, readonly changeLogLimit = DEFAULT_CHANGE_LOG_LIMIT) {
@@ -103,7 +132,8 @@ export class MailboxStore {
         display_name TEXT NOT NULL, time_zone TEXT NOT NULL, contact_folder_id TEXT NOT NULL, calendar_id TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS items (
         id TEXT PRIMARY KEY, mailbox INTEGER NOT NULL, kind TEXT NOT NULL, parent TEXT, data TEXT NOT NULL,
-        change_key TEXT NOT NULL, created INTEGER NOT NULL, modified INTEGER NOT NULL, transaction_id TEXT);
+        change_key TEXT NOT NULL, created INTEGER NOT NULL, modified INTEGER NOT NULL, transaction_id TEXT,
+        span_start INTEGER, span_end INTEGER, recurring INTEGER);
       CREATE INDEX IF NOT EXISTS items_scope ON items (mailbox, kind, parent, id);
       CREATE INDEX IF NOT EXISTS items_kind ON items (mailbox, kind, id);
       CREATE INDEX IF NOT EXISTS items_transaction ON items (mailbox, transaction_id) WHERE transaction_id IS NOT NULL;
@@ -113,6 +143,15 @@ export class MailboxStore {
       CREATE INDEX IF NOT EXISTS changes_scope ON changes (mailbox, scope, seq);
       CREATE INDEX IF NOT EXISTS changes_mailbox ON changes (mailbox, seq);
       CREATE INDEX IF NOT EXISTS changes_item ON changes (mailbox, scope, item_id, seq);
+    `);
+    // Stores made before events had spans get the columns; event-spans.ts fills them in at start.
+    const columns = (this.db.prepare(`PRAGMA table_info(items)`).all() as Array<{ name: string }>).map((c) => c.name);
+    if (!columns.includes('span_start')) {
+      this.db.exec(`ALTER TABLE items ADD COLUMN span_start INTEGER; ALTER TABLE items ADD COLUMN span_end INTEGER; ALTER TABLE items ADD COLUMN recurring INTEGER;`);
+    }
+    this.db.exec(`
+      CREATE INDEX IF NOT EXISTS items_single_events ON items (mailbox, kind, recurring, span_start, id, span_end);
+      CREATE INDEX IF NOT EXISTS items_series_end ON items (mailbox, kind, recurring, span_end, span_start);
     `);
     if (!this.getMeta('tokenSecret')) this.setMeta('tokenSecret', crypto.randomBytes(32).toString('base64'));
   }
@@ -263,7 +302,7 @@ export class MailboxStore {
 
   getItem(id: string): ItemRow | undefined {
     const r = this.statement(`SELECT * FROM items WHERE id = ?`).get(id) as RawItem | undefined;
-    return r ? toItem(r) : undefined;
+    return r ? this.toItem(r) : undefined;
   }
 
   /** The ids of a kind's items in a mailbox (under one parent when given) that sort after `after`, in id order, at most `limit`. */
@@ -274,25 +313,97 @@ export class MailboxStore {
     return ids as string[];
   }
 
+  /** The items of a kind (under one parent when given) whose ids sort after `after`, in id order, at most `limit`. */
+  itemsAfter(mailbox: number, kind: ItemKind, parent: string | undefined, after: string | undefined, limit: number): ItemRow[] {
+    const rows = parent === undefined
+      ? this.statement(`SELECT * FROM items WHERE mailbox = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?`).all(mailbox, kind, after ?? '', limit)
+      : this.statement(`SELECT * FROM items WHERE mailbox = ? AND kind = ? AND parent = ? AND id > ? ORDER BY id LIMIT ?`).all(mailbox, kind, parent, after ?? '', limit);
+    return (rows as RawItem[]).map((r) => this.toItem(r));
+  }
+
+  /** The id `count` items after `after` (1: the next one), read from the index alone; undefined when fewer follow. */
+  idAfterSkipping(mailbox: number, kind: ItemKind, parent: string | undefined, after: string | undefined, count: number): string | undefined {
+    const id = parent === undefined
+      ? this.statement(`SELECT id FROM items WHERE mailbox = ? AND kind = ? AND id > ? ORDER BY id LIMIT 1 OFFSET ?`).pluck().get(mailbox, kind, after ?? '', count - 1)
+      : this.statement(`SELECT id FROM items WHERE mailbox = ? AND kind = ? AND parent = ? AND id > ? ORDER BY id LIMIT 1 OFFSET ?`).pluck().get(mailbox, kind, parent, after ?? '', count - 1);
+    return id as string | undefined;
+  }
+
+  /**
+   * Single events overlapping [from, to) that come after a (start, id) cursor, in (start, id) order, at most `limit`.
+   * An event that starts before `from` overlaps it only if it is longer than the gap, so the scan starts at `from`
+   * less the longest single event the mailbox ever had, not at the beginning of time.
+   */
+  singleEventsOverlapping(mailbox: number, from: number, to: number, after: [number, string] | undefined, limit: number): ItemRow[] {
+    const lower = Math.max(from - this.longestSingleEvent(mailbox), after ? after[0] : -END_OF_TIME);
+    const [afterStart, afterId] = after ?? [-END_OF_TIME, ''];
+    const rows = this.statement(`SELECT * FROM items INDEXED BY items_single_events
+      WHERE mailbox = ? AND kind = 'event' AND recurring = 0 AND span_start >= ? AND span_start < ?
+        AND (span_start > ? OR (span_start = ? AND id > ?)) AND (span_end > ? OR (span_end = span_start AND span_start >= ?))
+      ORDER BY span_start, id LIMIT ?`).all(mailbox, lower, to, afterStart, afterStart, afterId, from, from, limit) as RawItem[];
+    return rows.map((r) => this.toItem(r));
+  }
+
+  /** The ids of series (and of events whose span is not known yet) whose span reaches [from, to). */
+  seriesIdsOverlapping(mailbox: number, from: number, to: number): string[] {
+    const series = this.statement(`SELECT id FROM items INDEXED BY items_series_end
+      WHERE mailbox = ? AND kind = 'event' AND recurring = 1 AND span_end >= ? AND span_start < ?`).pluck().all(mailbox, from, to) as string[];
+    const unknown = this.statement(`SELECT id FROM items INDEXED BY items_single_events WHERE mailbox = ? AND kind = 'event' AND recurring IS NULL`)
+      .pluck().all(mailbox) as string[];
+    return [...series, ...unknown];
+  }
+
+  /** The ids of events (single or series) whose span reaches [from, to), after `after` in id order, at most `limit`. */
+  eventIdsOverlapping(mailbox: number, from: number, to: number, after: string | undefined, limit: number): string[] {
+    return this.statement(`SELECT id FROM items WHERE mailbox = ? AND kind = 'event' AND id > ?
+      AND (span_start IS NULL OR (span_start < ? AND (span_end > ? OR span_start >= ? OR recurring = 1 AND span_end >= ?))) ORDER BY id LIMIT ?`)
+      .pluck().all(mailbox, after ?? '', to, from, from, from, limit) as string[];
+  }
+
+  /** Events stored before spans were kept, a batch at a time. */
+  eventsWithoutSpan(limit: number): ItemRow[] {
+    return (this.statement(`SELECT * FROM items WHERE kind = 'event' AND span_start IS NULL ORDER BY id LIMIT ?`).all(limit) as RawItem[]).map((r) => this.toItem(r));
+  }
+
+  /** Set an event's span (a series widened by a new exception, or one filled in for an older store). */
+  setEventSpan(row: ItemRow, span: EventSpan): void {
+    this.statement(`UPDATE items SET span_start = ?, span_end = ?, recurring = ? WHERE id = ?`).run(span.start, span.end, span.recurring ? 1 : 0, row.id);
+    this.noteSpan(row.mailbox, span);
+  }
+
+  /** The longest single event a mailbox has had, in ms (it only grows: a bound for window reads). */
+  private longestSingleEvent(mailbox: number): number {
+    return Number(this.getMeta(`longestSingleEvent:${mailbox}`) ?? '0');
+  }
+
+  private noteSpan(mailbox: number, span: EventSpan): void {
+    if (!span.recurring && span.end - span.start > this.longestSingleEvent(mailbox)) this.setMeta(`longestSingleEvent:${mailbox}`, String(span.end - span.start));
+  }
+
   /** The items of a kind in a mailbox (under one parent when given), ordered by id. */
   items(mailbox: number, kind: ItemKind, parent?: string): ItemRow[] {
     const rows = parent === undefined
       ? this.statement(`SELECT * FROM items WHERE mailbox = ? AND kind = ? ORDER BY id`).all(mailbox, kind)
       : this.statement(`SELECT * FROM items WHERE mailbox = ? AND kind = ? AND parent = ? ORDER BY id`).all(mailbox, kind, parent);
-    return (rows as RawItem[]).map(toItem);
+    return (rows as RawItem[]).map((r) => this.toItem(r));
   }
 
   /** The item created earlier with this `transactionId` (Graph's guard against a repeated POST). */
   itemByTransactionId(mailbox: number, transactionId: string): ItemRow | undefined {
     const r = this.statement(`SELECT * FROM items WHERE mailbox = ? AND transaction_id = ?`).get(mailbox, transactionId) as RawItem | undefined;
-    return r ? toItem(r) : undefined;
+    return r ? this.toItem(r) : undefined;
   }
 
-  /** Insert or replace an item. */
+  /** Insert or replace an item (with its span, for an event). */
   putItem(row: ItemRow, transactionId: string | null = null): void {
-    this.statement(`INSERT INTO items (id, mailbox, kind, parent, data, change_key, created, modified, transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT(id) DO UPDATE SET data = excluded.data, change_key = excluded.change_key, modified = excluded.modified, parent = excluded.parent`)
-      .run(row.id, row.mailbox, row.kind, row.parent, JSON.stringify(row.data), row.changeKey, row.created, row.modified, transactionId);
+    const { span } = row;
+    this.statement(`INSERT INTO items (id, mailbox, kind, parent, data, change_key, created, modified, transaction_id, span_start, span_end, recurring)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(id) DO UPDATE SET data = excluded.data, change_key = excluded.change_key, modified = excluded.modified, parent = excluded.parent,
+        span_start = excluded.span_start, span_end = excluded.span_end, recurring = excluded.recurring`)
+      .run(row.id, row.mailbox, row.kind, row.parent, JSON.stringify(row.data), row.changeKey, row.created, row.modified, transactionId,
+        span?.start ?? null, span?.end ?? null, span === undefined ? null : span.recurring ? 1 : 0);
+    if (span) this.noteSpan(row.mailbox, span);
   }
 
   deleteItem(id: string): void {
@@ -301,6 +412,11 @@ export class MailboxStore {
 
   close(): void {
     this.db.close();
+  }
+
+  private toItem(r: RawItem): ItemRow {
+    this.readStats.itemRows += 1;
+    return toItem(r);
   }
 }
 
@@ -312,8 +428,10 @@ function toMailbox(r: Record<string, unknown>): MailboxRecord {
 }
 
 function toItem(r: RawItem): ItemRow {
-  return {
+  const row: ItemRow = {
     id: r.id, mailbox: r.mailbox, kind: r.kind, parent: r.parent, data: JSON.parse(r.data) as ItemData,
     changeKey: r.change_key, created: r.created, modified: r.modified,
   };
+  if (r.span_start !== null && r.span_end !== null) row.span = { start: r.span_start, end: r.span_end, recurring: r.recurring === 1 };
+  return row;
 }

@@ -13,6 +13,7 @@ import { FastifyInstance } from 'fastify';
 import { graphErrors } from './errors';
 import { jsonBody, mailboxOf, sendJson, sendNoContent } from './http';
 import { isObject } from './properties';
+import { BODY_LIMITS } from './body-limits';
 
 export interface ThrottleRule {
   /** How many of the next requests get 429. */
@@ -70,7 +71,7 @@ export function parseThrottleRule(body: unknown): ThrottleRule {
 }
 
 export function registerThrottleAdmin(app: FastifyInstance, throttle: ThrottleSwitch): void {
-  app.post('/_admin/throttle', async (req, reply) => {
+  app.post('/_admin/throttle', { bodyLimit: BODY_LIMITS.admin }, async (req, reply) => {
     const mailbox = mailboxOf(req);
     const rule = parseThrottleRule(jsonBody(req));
     throttle.set(rule, mailbox.no);

@@ -9,11 +9,14 @@ import { Obj, Problem, PropDef, checkProperties, problemMessage } from './proper
 import { GraphError, graphErrors } from './errors';
 import { decodeId, etagOf } from './ids';
 import { checkIfMatch, jsonBody, param, resource, sendEntity, sendNoContent } from './http';
-import { applySelect, parseSelect, queryOf, shapeList } from './query-options';
-import { contextUrl, sendPage, wholeNumber } from './paging';
+import { applySelect, parseSelect, queryOf } from './query-options';
+import { contextUrl, wholeNumber } from './paging';
 import { createItem, deleteItem, updateItem } from './item-writes';
 import { formatGraphDateTime, formatTimestamp, parseGraphDateTime, resolveTimeZone, wallToUtc } from './time-zones';
-import { DeltaSource, removedEntry, serveDelta } from './delta';
+import { DeltaSource, oneEntry, serveDelta } from './delta';
+import { LIST_OPTIONS, listPath, sendListPage } from './list-page';
+import { itemList } from './item-list';
+import { BODY_LIMITS, bodyLimit } from './body-limits';
 import { validateRecurrence } from './recurrence';
 import type { DateTimeTimeZone } from './event-series';
 
@@ -132,7 +135,6 @@ export function registerTodo(app: FastifyInstance, ctx: MailboxContext): void {
   const { store, options } = ctx;
   const listsContext = (m: MailboxRecord) => `users('${encodeURIComponent(m.user)}')/todo/lists`;
   const tasksContext = (m: MailboxRecord, listId: string) => `${listsContext(m)}('${listId}')/tasks`;
-  const pathOf = (req: FastifyRequest) => req.url.split('?')[0].replace(/^\/v1\.0/i, '');
 
   const listFrom = (req: FastifyRequest, m: MailboxRecord): ItemRow => {
     const id = param(req, 'listId');
@@ -152,17 +154,16 @@ export function registerTodo(app: FastifyInstance, ctx: MailboxContext): void {
 
   resource(app, ['/me/todo/lists'], {
     GET: (req, reply, m) => {
-      const q = queryOf(req, ['$select', '$top', '$skip', '$filter', '$orderby']);
-      const all = store.items(m.no, 'taskList').map(renderList);
-      sendPage(req, reply, { path: pathOf(req), context: listsContext(m), query: q, defaultPageSize: options.defaultPageSize, maxPageSize: options.maxPageSize },
-        shapeList(all, q, LIST_SELECTABLE, 'todoTaskList'));
+      const q = queryOf(req, LIST_OPTIONS);
+      sendListPage(req, reply, ctx, { path: listPath(req), context: listsContext(m), query: q, entityType: 'todoTaskList', properties: LIST_SELECTABLE },
+        itemList(store, m.no, 'taskList', undefined, renderList));
     },
     POST: (req, reply, m) => {
       const { props } = orThrow(checkList(jsonBody(req), true));
       const row = insertList(store, m, props.displayName as string);
       sendEntity(reply, 201, { '@odata.context': contextUrl(req, `${listsContext(m)}/$entity`), ...renderList(row) }, row.changeKey);
     },
-  });
+  }, bodyLimit(BODY_LIMITS.taskList, options));
 
   resource(app, ['/me/todo/lists/delta'], {
     GET: (req, reply, m) => {
@@ -170,11 +171,10 @@ export function registerTodo(app: FastifyInstance, ctx: MailboxContext): void {
       const source: DeltaSource = {
         scope: LISTS_SCOPE, path: '/me/todo/lists/delta', context: 'Collection(todoTaskList)',
         groupsAfter: (after, limit) => store.itemIdsAfter(m.no, 'taskList', undefined, after, limit),
-        entries: (id, before, state) => {
+        entries: (id, before, state, after) => oneEntry(id, before, after, undefined, () => {
           const row = store.getItem(id);
-          if (row && row.kind === 'taskList') return [applySelect(renderList(row), state.sel)];
-          return before ? [removedEntry(id)] : [];
-        },
+          return row && row.kind === 'taskList' ? applySelect(renderList(row), state.sel) : undefined;
+        }),
       };
       serveDelta(req, reply, store, m, source, {
         deltaToken: q.get('$deltatoken'), skipToken: q.get('$skiptoken'), select: parseSelect(q.get('$select'), LIST_SELECTABLE, 'todoTaskList'),
@@ -206,15 +206,14 @@ export function registerTodo(app: FastifyInstance, ctx: MailboxContext): void {
       });
       sendNoContent(reply);
     },
-  });
+  }, bodyLimit(BODY_LIMITS.taskList, options));
 
   resource(app, ['/me/todo/lists/:listId/tasks'], {
     GET: (req, reply, m) => {
       const list = listFrom(req, m);
-      const q = queryOf(req, ['$select', '$top', '$skip', '$filter', '$orderby']);
-      const all = store.items(m.no, 'task', list.id).map(renderTask);
-      sendPage(req, reply, { path: pathOf(req), context: tasksContext(m, list.id), query: q, defaultPageSize: options.defaultPageSize, maxPageSize: options.maxPageSize },
-        shapeList(all, q, TASK_SELECTABLE, 'todoTask'));
+      const q = queryOf(req, LIST_OPTIONS);
+      sendListPage(req, reply, ctx, { path: listPath(req), context: tasksContext(m, list.id), query: q, entityType: 'todoTask', properties: TASK_SELECTABLE },
+        itemList(store, m.no, 'task', list.id, renderTask));
     },
     POST: (req, reply, m) => {
       const list = listFrom(req, m);
@@ -222,7 +221,7 @@ export function registerTodo(app: FastifyInstance, ctx: MailboxContext): void {
       const row = insertTask(store, m, list.id, props);
       sendEntity(reply, 201, { '@odata.context': contextUrl(req, `${tasksContext(m, list.id)}/$entity`), ...renderTask(row) }, row.changeKey);
     },
-  });
+  }, bodyLimit(BODY_LIMITS.item, options));
 
   resource(app, ['/me/todo/lists/:listId/tasks/delta'], {
     GET: (req, reply, m) => {
@@ -231,11 +230,10 @@ export function registerTodo(app: FastifyInstance, ctx: MailboxContext): void {
       const source: DeltaSource = {
         scope: tasksScope(list.id), path: `/me/todo/lists/${list.id}/tasks/delta`, context: 'Collection(todoTask)',
         groupsAfter: (after, limit) => store.itemIdsAfter(m.no, 'task', list.id, after, limit),
-        entries: (id, before, state) => {
+        entries: (id, before, state, after) => oneEntry(id, before, after, undefined, () => {
           const row = store.getItem(id);
-          if (row && row.kind === 'task' && row.parent === list.id) return [applySelect(renderTask(row), state.sel)];
-          return before ? [removedEntry(id)] : [];
-        },
+          return row && row.kind === 'task' && row.parent === list.id ? applySelect(renderTask(row), state.sel) : undefined;
+        }),
       };
       // To Do takes $top on delta as the page size of the round (WIRE.md 10.3).
       serveDelta(req, reply, store, m, source, {
@@ -267,5 +265,5 @@ export function registerTodo(app: FastifyInstance, ctx: MailboxContext): void {
       deleteItem(store, m, task, tasksScope(list.id));
       sendNoContent(reply);
     },
-  });
+  }, bodyLimit(BODY_LIMITS.item, options));
 }
