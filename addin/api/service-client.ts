@@ -45,6 +45,8 @@ export class ServiceClient {
   syncNow(): Promise<Status> { return this.call('POST', '/api/sync-now'); }
   pause(): Promise<Status> { return this.call('POST', '/api/pause'); }
   resume(): Promise<Status> { return this.call('POST', '/api/resume'); }
+  /** Offered while the status says `stateUnusable`: sync again from what can be read of the damaged state. */
+  startOver(): Promise<Status> { return this.call('POST', '/api/start-over'); }
   async settings(): Promise<SyncSettings> { return (await this.call<SettingsBody>('GET', '/api/settings')).objects; }
   async saveSettings(objects: SyncSettings): Promise<SyncSettings> { return (await this.call<SettingsBody>('PUT', '/api/settings', { objects } satisfies SettingsBody)).objects; }
   addEmail(message: AddEmailRequest): Promise<AddEmailResult> { return this.call('POST', '/api/add-email', message); }

@@ -24,6 +24,7 @@ export function renderStatus(status: Status): void {
   const stopped = byId('stopped-message');
   stopped.textContent = status.message ?? '';
   stopped.hidden = status.state !== 'stopped' || !status.message;
+  byId('start-over').hidden = status.stopReason !== 'stateUnusable';
   const lastError = byId('last-error');
   lastError.textContent = status.lastError ?? '';
   lastError.hidden = !status.lastError;

@@ -232,6 +232,11 @@ function wire(pane: Pane): void {
   });
   on('pause', async () => showStatus(pane, await (pane.lastState === 'paused' ? pane.client.resume() : pane.client.pause())));
   on('settings-button', () => toggleSettings(pane));
+  on('start-over', async () => {
+    announce(texts.startingOver);
+    pane.lastState = 'syncing';
+    showStatus(pane, await pane.client.startOver());
+  });
   on('add-email', () => addEmail(pane));
   on('sign-out', async () => {
     await pane.client.signOut();

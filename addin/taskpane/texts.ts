@@ -17,6 +17,7 @@ export const texts = {
   /** Who the service is signed in as, in the status. */
   account: (name: string, product: string) => `${name} (${product})`,
   syncing: 'Syncing…',
+  startingOver: 'Starting over from what can be read of your sync state…',
   stateChanged: (state: string) => `Sync status: ${state}`,
   neverSynced: 'Not synced yet',
   noCounts: 'No sync has run yet.',

@@ -16,6 +16,7 @@ import { startServiceWorld, ServiceWorld } from '../helpers/service';
 import { sessionFor } from '../helpers/org';
 import { REPO_ROOT, sharedMessages } from '../helpers/shared';
 import { texts } from '../../addin/taskpane/texts';
+import { userKeyOf } from '../../sync-engine/src/service/account';
 import { ARTIFACTS, checkScreen } from './pane-checks';
 
 /** The little of the DOM that the page functions below use (this program is compiled without lib dom). */
@@ -320,6 +321,24 @@ describe('browser: the task pane against the service', function () {
     await page.goto(`${site.origin}/oauth-start.html?to=${encodeURIComponent('https://evil.example/phish')}`);
     await expectText('#message', texts.notAnAuthorizePage);
     assert.equal(page.url().startsWith(site.origin), true);
+  });
+
+  it('a damaged sync state: the pane names the file and offers "Start over", which syncs again', async () => {
+    const stateDir = path.join(w.dataDir, 'users', userKeyOf(w.org.url, 'ann@test.example'));
+    await w.restart();
+    const file = path.join(stateDir, 'state.sqlite');
+    // Not a database any more, and no good copy to restore.
+    fs.writeFileSync(file, 'not a database '.repeat(400));
+    for (const f of fs.readdirSync(stateDir).filter((n) => /^state\.(sqlite-(wal|shm)|last-good\.sqlite)$/.test(n))) fs.rmSync(path.join(stateDir, f));
+    await page.evaluate(() => sessionStorage.clear());
+    await page.goto(paneUrl(w.running.url, '&standin=none'));
+    await signIn('ann@test.example', 'Ann-pass-1');
+    await page.waitForSelector('#start-over:not([hidden])');
+    assert.ok((await page.textContent('#stopped-message'))!.includes(`The sync state file ${file} is damaged`));
+    await shot('state-damaged');
+    await page.click('#start-over');
+    await expectText('#state', 'Idle');
+    assert.equal(await page.isVisible('#start-over'), false);
   });
 
   it('no request went to the CDN', () => {

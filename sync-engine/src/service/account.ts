@@ -14,6 +14,7 @@ import { signInWithRefreshToken } from '../products/oauth-session';
 import { SyncEngine, ACCESS_RECHECK, EngineDeps } from '../sync/engine';
 import { SyncConfig } from '../sync/config';
 import { describeRunFailure } from '../sync/run-failure';
+import { StateFileError } from '../sync/state-file';
 import { EngineStatus } from '../sync/state-store';
 import { SyncScheduler, Timers } from './scheduler';
 import { SettingsStore, SyncSettings } from './settings';
@@ -43,6 +44,9 @@ export interface AccountDeps {
   engineDeps?: EngineDeps;
 }
 
+/** How a user of the pane starts over from an unusable state (the engine's texts name it). */
+const START_OVER = 'select "Start over" in the add-in';
+
 /** The user's key: the same org and username (any case) give the same key. */
 export function userKeyOf(orgUrl: string, username: string): string {
   return crypto.createHash('sha256').update(`${orgUrl}\n${username.toLowerCase()}`).digest('hex').slice(0, 24);
@@ -55,6 +59,8 @@ export class SignedInAccount {
   accessOff = false;
   /** Why the last run failed outside the engine's own stops (a bug, a full disk), else null. */
   lastError: string | null = null;
+  /** The user's sync state is damaged or lost with no good copy: no engine until the user starts over. */
+  stateProblem: StateFileError | null = null;
   private backoffMs = ACCESS_RECHECK.firstMs;
   /** The sign-in's own session, handed to the engine for its first run instead of a second login. */
   private handOver: ProductSession | null;
@@ -89,6 +95,17 @@ export class SignedInAccount {
       if (!this.engine) return;
       this.engine.close();
       this.engine = this.buildEngine(next);
+    });
+  }
+
+  /**
+   * Start over from what can be read of a damaged or lost state (the user chose it: "Start over" in the pane):
+   * the links still readable are kept, everything else is matched as in a first sync, nothing is deleted.
+   */
+  async startOver(): Promise<void> {
+    await this.scheduler.hold(() => {
+      this.engine?.close();
+      this.engine = this.buildEngine(this.settings(), true);
     });
   }
 
@@ -136,7 +153,9 @@ export class SignedInAccount {
     }
   }
 
-  private buildEngine(objects: SyncSettings): SyncEngine | null {
+  /** The engine on the user's state; null without a mailbox, or (with `stateProblem` set) when the state is unusable. */
+  private buildEngine(objects: SyncSettings, resync = false): SyncEngine | null {
+    this.stateProblem = null;
     if (!this.deps.mailbox) return null;
     const config: SyncConfig = {
       product: this.identity.product.id,
@@ -151,7 +170,15 @@ export class SignedInAccount {
       dataDir: path.join(this.deps.dataDir, 'users', this.identity.userKey),
       deleteGuard: { maxShare: 0.5 },
     };
-    return new SyncEngine(config, { log: this.deps.log, signIn: () => this.engineSignIn(), ...this.deps.engineDeps });
+    try {
+      return new SyncEngine(config, { log: this.deps.log, signIn: () => this.engineSignIn(), ...this.deps.engineDeps, resync, howToResync: START_OVER });
+    } catch (err) {
+      // Signed in all the same: the status says which file and what to do, and the pane offers to start over.
+      if (!(err instanceof StateFileError)) throw err;
+      this.stateProblem = err;
+      this.deps.log('error', `${err.message} ${err.fix}`);
+      return null;
+    }
   }
 
   /** The engine's sign-in: the session this account was signed in with, once; then the credential. */

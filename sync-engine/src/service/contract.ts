@@ -15,8 +15,11 @@ export interface Counts { created: number; updated: number; deleted: number }
 export type RunCounts = Record<'salesforce' | 'outlook', Record<SyncObject, Counts>>;
 
 export type ServiceState = 'idle' | 'syncing' | 'stopped' | 'paused' | 'signed-out';
-/** Why the engine stopped (`noMailbox`: the service has no mailbox to sync with). */
-export type StopReasonKind = 'accessRevoked' | 'rateLimited' | 'unreachable' | 'authFailed' | 'deleteGuard' | 'noMailbox';
+/**
+ * Why the engine stopped. `noMailbox`: the service has no mailbox to sync with; `stateUnusable`: the user's sync state
+ * is damaged or lost with no good copy, and `POST /api/start-over` starts again from what can be read of it.
+ */
+export type StopReasonKind = 'accessRevoked' | 'rateLimited' | 'unreachable' | 'authFailed' | 'deleteGuard' | 'noMailbox' | 'stateUnusable';
 export interface ProductInfo { id: string; name: string; version: string }
 
 /** `GET /api/status`, and the answer of sync-now, pause and resume. */

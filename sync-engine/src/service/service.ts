@@ -275,8 +275,22 @@ export class SyncService {
   /** Run once now and answer the status after it; 409 when a run is already in progress. */
   async syncNow(): Promise<ServiceStatus> {
     const a = this.signedIn();
+    if (a.stateProblem) throw serviceErrors.stateUnusable(`${a.stateProblem.message} ${a.stateProblem.fix}`);
     if (!a.engine) throw new ServiceError(409, 'NO_MAILBOX', serviceText('noMailbox'));
     if (!(await a.scheduler.runNow())) throw serviceErrors.syncInProgress();
+    return this.status();
+  }
+
+  /**
+   * "Start over", offered only while the user's sync state is unusable (damaged or lost, no good copy): the engine
+   * starts from what can be read of it, and its first run starts now; answers the status after that run.
+   */
+  async startOver(): Promise<ServiceStatus> {
+    const a = this.signedIn();
+    if (!a.stateProblem) throw serviceErrors.nothingToStartOver();
+    await a.startOver();
+    // Its first run now (it schedules the next ones); a run already going is fine too.
+    if (a.engine) await a.scheduler.runNow();
     return this.status();
   }
 

@@ -6,7 +6,7 @@ import { serviceText } from './texts';
 
 export type { ServiceState, ServiceStatus } from './contract';
 
-const STOP_REASONS: readonly StopReasonKind[] = ['accessRevoked', 'rateLimited', 'unreachable', 'authFailed', 'deleteGuard', 'noMailbox'];
+const STOP_REASONS: readonly StopReasonKind[] = ['accessRevoked', 'rateLimited', 'unreachable', 'authFailed', 'deleteGuard', 'noMailbox', 'stateUnusable'];
 
 /** The engine's stored stop reason as the contract names it (a reason it does not know is reported as none). */
 function stopReasonOf(stored: string | null): StopReasonKind | null {
@@ -28,6 +28,9 @@ export function accountStatus(a: SignedInAccount): ServiceStatus {
   const s = a.engineStatus();
   const paused = a.scheduler.isPaused;
   const next = a.scheduler.nextRunAt;
+  if (a.stateProblem) {
+    return { ...signedOutStatus(), ...who, state: 'stopped', message: `${a.stateProblem.message} ${a.stateProblem.fix}`, stopReason: 'stateUnusable', paused };
+  }
   if (!a.engine || !s) {
     return { ...signedOutStatus(), ...who, state: 'stopped', message: serviceText('noMailbox'), stopReason: 'noMailbox', paused };
   }

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StateStore } from './state-store';
+import { salvageLinks } from './link-salvage';
 import {
   DATABASE_SUFFIXES, LAST_GOOD_COPY, STATE_FILE, SYNCED_MARK, checkLastGoodCopy, holdsSyncHistory, integrityProblems, readSyncedMark,
 } from './last-good-copy';
@@ -54,10 +55,16 @@ export function openState(dataDir: string, o: OpenStateOptions = {}): OpenedStat
   const howToResync = o.howToResync ?? 'run the sync with --resync';
 
   if (o.resync) {
+    // A damaged file's readable links are kept: a restart from them duplicates nothing and brings back no delete.
+    const salvaged = inspect(file).kind === 'damaged' ? salvageLinks(file) : null;
     const aside = [STATE_FILE, LAST_GOOD_COPY, SYNCED_MARK].flatMap((name) => setAside(path.join(dataDir, name), `set-aside-${stamp}`));
-    const notices = [`Started over from an empty state, as asked (--resync): this run is a first sync, which links matching records and deletes nothing.${
-      aside.length ? ` What the data dir held is kept as ${aside.join(', ')}.` : ''}`];
-    return { store: new StateStore(dataDir), notices };
+    const store = new StateStore(dataDir);
+    const kept = salvaged?.links.length ? store.importLinks(salvaged.links) : 0;
+    const start = kept
+      ? `Started over, as asked: the ${kept} links still readable in the damaged state file were kept${salvaged?.stoppedBy ? ` (reading stopped at a damaged page: ${salvaged.stoppedBy})` : ''}, so both sides are listed again and planned against them: nothing is duplicated, and a record deleted on one side since does not come back.`
+      : 'Started over from an empty state, as asked: this run is a first sync, which links matching records and deletes nothing.';
+    const notices = [`${start}${aside.length ? ` What the data dir held is kept as ${aside.join(', ')}.` : ''}`];
+    return { store, notices };
   }
 
   const mark = readSyncedMark(dataDir);
@@ -74,8 +81,9 @@ export function openState(dataDir: string, o: OpenStateOptions = {}): OpenedStat
       : `This data dir synced before${mark ? ` (a good copy was kept ${mark.lastCopyAt})` : ''}: a sync from nothing would copy back every record deleted on one side since the last run.`;
     throw new StateFileError(found.kind === 'damaged' ? 'STATE_CORRUPT' : 'STATE_LOST', file,
       `The sync state file ${file} ${what}, and there is no good copy to restore (${copy.file}: ${copy.why}). ${consequence}`,
-      `To start over as a first sync (matching records are linked, nothing is deleted; records deleted on one side since the last run come back), ${howToResync}.${
-        found.kind === 'damaged' ? ` The damaged file is then kept beside it.` : ''}`);
+      found.kind === 'damaged'
+        ? `To start over, ${howToResync}: the links still readable in the damaged file are kept (nothing is duplicated, and what they cover is not copied back), anything else is matched as in a first sync, nothing is deleted, and the damaged file is kept beside it.`
+        : `To start over as a first sync (matching records are linked, nothing is deleted; records deleted on one side since the last run come back), ${howToResync}.`);
   }
   const label = found.kind === 'damaged' ? 'damaged' : 'empty';
   // A missing file's journals go too: SQLite would replay a leftover -wal onto the restored copy.

@@ -303,6 +303,14 @@ export class StateStore {
       .run(l.object, l.sfId, l.olId, l.sfVersion, l.olVersion, l.hash);
   }
 
+  /** Put links into this (new) state in one transaction, as a restart from salvaged ones does; how many. */
+  importLinks(links: Link[]): number {
+    this.db.transaction(() => {
+      for (const l of links) this.putLink(l);
+    })();
+    return (this.stmt(`SELECT COUNT(*) AS n FROM links`).get() as { n: number }).n;
+  }
+
   deleteLinkBySf(object: SyncObject, sfId: string): void {
     this.stmt(`DELETE FROM links WHERE object = ? AND sf_id = ?`).run(object, sfId);
   }

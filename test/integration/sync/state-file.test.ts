@@ -151,12 +151,42 @@ describe('sync engine: a lost, emptied or damaged state file', function () {
     const run = await engine.runOnce();
     assert.equal(run.status.state, 'idle', String(run.status.message));
     const report = run.result!.report;
-    assert.match(report.notices.join('\n'), /^Started over from an empty state, as asked \(--resync\): this run is a first sync, which links matching records and deletes nothing\. What the data dir held is kept as .*state\.synced\.json\.set-aside-/);
+    assert.match(report.notices.join('\n'), /^Started over from an empty state, as asked: this run is a first sync, which links matching records and deletes nothing\. What the data dir held is kept as .*state\.synced\.json\.set-aside-/);
     assert.equal(report.matched.contacts, before.size, 'every pair linked by matching');
     assert.deepEqual(report.counts.salesforce.contacts, { created: 0, updated: 0, deleted: 0 });
     assert.deepEqual(report.counts.outlook.contacts, { created: 0, updated: 0, deleted: 0 });
     assert.deepEqual(await assertInStep(null, 'after the resync'), before);
     assert.equal(engine.store.linkCount('contacts'), before.size);
     assertQuiet((await engine.runOnce()).result!.report, 'the run after the resync');
+  });
+
+  it('a damaged file and no good copy: starting over keeps the links still readable in it, so contacts deleted since are not copied back', async () => {
+    const before = await assertInStep(null, 'before');
+    const { ol } = await sides();
+    const gone = ol.filter((r) => /^email:state\d+@/.test(keyOf('contacts', r.data))).slice(0, 5);
+    for (const r of gone) assert.equal((await w.graph.delete(`/me/contacts/${encodeURIComponent(r.id)}`)).status, 204);
+    engine.close();
+    const db = new Database(stateFile());
+    const { rootpage } = db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'links_ol'`).get() as { rootpage: number };
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.close();
+    const fd = fs.openSync(stateFile(), 'r+');
+    fs.writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, (rootpage - 1) * pageSize);
+    fs.closeSync(fd);
+    fs.rmSync(path.join(stateDir, 'state.last-good.sqlite'));
+    assert.throws(() => new SyncEngine(readSyncConfig(w.configFile)), (err: unknown) => err instanceof StateFileError && err.code === 'STATE_CORRUPT');
+
+    engine = new SyncEngine(readSyncConfig(w.configFile), { resync: true });
+    const run = await engine.runOnce();
+    assert.equal(run.status.state, 'idle', String(run.status.message));
+    const report = run.result!.report;
+    assert.match(report.notices.join('\n'), new RegExp(`^Started over, as asked: the ${before.size} links still readable in the damaged state file were kept`));
+    assert.equal(report.counts.outlook.contacts.created, 0, 'nothing copied back to Outlook');
+    assert.equal(report.matched.contacts, 0, 'linked already: nothing to match');
+    const { sf: sfAfter, ol: olAfter } = await sides();
+    assert.deepEqual(duplicateKeys('contacts', sfAfter), []);
+    assert.deepEqual(duplicateKeys('contacts', olAfter), []);
+    assert.equal(olAfter.length, before.size - gone.length, 'the deleted contacts stay deleted in Outlook');
+    assert.ok(fs.readdirSync(stateDir).some((n) => /^state\.sqlite\.set-aside-/.test(n)), 'the damaged file is kept');
   });
 });

@@ -1,4 +1,4 @@
-/** Status, "sync now", pause and resume, and the last sync report. */
+/** Status, "sync now", pause and resume, "start over" from an unusable state, and the last sync report. */
 import { FastifyInstance } from 'fastify';
 import { SyncService } from '../service';
 
@@ -7,5 +7,6 @@ export function registerSyncRoutes(app: FastifyInstance, service: SyncService): 
   app.post('/api/sync-now', async () => service.syncNow());
   app.post('/api/pause', async () => service.pause());
   app.post('/api/resume', async () => service.resume());
+  app.post('/api/start-over', async () => service.startOver());
   app.get('/api/report', async () => ({ report: service.report() }));
 }
