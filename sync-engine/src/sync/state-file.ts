@@ -82,7 +82,7 @@ export function openState(dataDir: string, o: OpenStateOptions = {}): OpenedStat
     throw new StateFileError(found.kind === 'damaged' ? 'STATE_CORRUPT' : 'STATE_LOST', file,
       `The sync state file ${file} ${what}, and there is no good copy to restore (${copy.file}: ${copy.why}). ${consequence}`,
       found.kind === 'damaged'
-        ? `To start over, ${howToResync}: the links still readable in the damaged file are kept (nothing is duplicated, and what they cover is not copied back), anything else is matched as in a first sync, nothing is deleted, and the damaged file is kept beside it.`
+        ? `To start over, ${howToResync}. The links still readable in the damaged file are kept (nothing is duplicated, and what they cover is not copied back); anything else is matched as in a first sync; nothing is deleted; the damaged file is kept beside it.`
         : `To start over as a first sync (matching records are linked, nothing is deleted; records deleted on one side since the last run come back), ${howToResync}.`);
   }
   const label = found.kind === 'damaged' ? 'damaged' : 'empty';

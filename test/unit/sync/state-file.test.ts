@@ -101,7 +101,7 @@ describe('sync/state-file: opening, restoring and refusing the state', () => {
       assert.equal(err.code, 'STATE_CORRUPT');
       assert.equal(err.file, state(dir));
       assert.equal(err.message, `The sync state file ${state(dir)} is damaged (file is not a database), and there is no good copy to restore (${path.join(dir, LAST_GOOD_COPY)}: unreadable (file is not a database)). The engine cannot sync with it.`);
-      assert.equal(err.fix, 'To start over as a first sync (matching records are linked, nothing is deleted; records deleted on one side since the last run come back), run: resync-it. The damaged file is then kept beside it.');
+      assert.equal(err.fix, 'To start over, run: resync-it. The links still readable in the damaged file are kept (nothing is duplicated, and what they cover is not copied back); anything else is matched as in a first sync; nothing is deleted; the damaged file is kept beside it.');
       return true;
     });
     assert.deepEqual(fs.readdirSync(dir).sort(), before);
@@ -113,7 +113,7 @@ describe('sync/state-file: opening, restoring and refusing the state', () => {
     assert.equal(store.linkCount('contacts'), 0);
     assert.equal(store.checkpoint('outlook', 'contacts'), null);
     store.close();
-    assert.match(notices[0], /^Started over from an empty state, as asked \(--resync\)/);
+    assert.match(notices[0], /^Started over from an empty state, as asked:/);
     const stamp = '2026-12-01T10-00-00-000Z';
     for (const f of [`state.sqlite.set-aside-${stamp}`, `${LAST_GOOD_COPY}.set-aside-${stamp}`, `${SYNCED_MARK}.set-aside-${stamp}`]) assert.ok(fs.existsSync(path.join(dir, f)), f);
     const reopened = openState(dir, { now: NOW });
