@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SyncObject } from './config';
+import { openPrivateDatabase, privateDir } from '../common/private-files';
 import { Canonical, SideChange, SideName, WriteRequest } from './types';
 
 export interface Link {
@@ -54,11 +55,8 @@ export class StateStore {
   readonly db: Database.Database;
 
   constructor(dataDir: string) {
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    fs.chmodSync(dataDir, 0o700);
-    const file = path.join(dataDir, 'state.sqlite');
-    this.db = new Database(file);
-    fs.chmodSync(file, 0o600);
+    privateDir(dataDir);
+    this.db = openPrivateDatabase(path.join(dataDir, 'state.sqlite'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(`
