@@ -80,7 +80,7 @@ export function registerOAuthAuthorize(app: FastifyInstance, ctx: OrgContext, co
     if (username === '' || password === '') {
       return sendHtml(reply, 200, renderLoginPage({ action: AUTHORIZE_PATH, hidden: hiddenFields(p), username, error: LOGIN_FAILED_TEXT, appName: check.app.name }));
     }
-    const outcome = authenticate(ctx, {
+    const outcome = await authenticate(ctx, {
       username, password, app: check.app, clientVersion: clientVersion(undefined, req.headers['user-agent']),
       loginType: 'Remote Access 2.0', apiType: null, apiVersion: null, ...loginSource(req),
       checkAccess: refusedAtAuthorization(ctx, username, check.app),

@@ -67,12 +67,12 @@ function isActive(ctx: OrgContext, userId: string): boolean {
 
 /** Register `/services/oauth2/token` and `/services/oauth2/revoke`. */
 export function registerOAuthToken(app: FastifyInstance, ctx: OrgContext, codes: AuthorizationCodes, scopes: RefreshScopes): void {
-  const grants: Record<string, (req: FastifyRequest, p: Params) => Record<string, string>> = {
-    password: (req, p) => {
+  const grants: Record<string, (req: FastifyRequest, p: Params) => Record<string, string> | Promise<Record<string, string>>> = {
+    password: async (req, p) => {
       const client = tokenClient(ctx, req, p);
       const username = p.username?.trim();
       if (!username || p.password === undefined) throw oauthErrors.authenticationFailure();
-      const outcome = authenticate(ctx, {
+      const outcome = await authenticate(ctx, {
         username, password: p.password, app: client, clientVersion: clientVersion(undefined, req.headers['user-agent']),
         loginType: 'Remote Access 2.0', apiType: null, apiVersion: null, ...loginSource(req), checkAccess: false,
       });
@@ -106,7 +106,7 @@ export function registerOAuthToken(app: FastifyInstance, ctx: OrgContext, codes:
     const p = params(req.body);
     const grant = Object.hasOwn(grants, p.grant_type ?? '') ? grants[p.grant_type!] : undefined;
     if (!grant) throw oauthErrors.unsupportedGrant();
-    return sendOAuthJson(reply, 200, grant(req, p));
+    return sendOAuthJson(reply, 200, await grant(req, p));
   });
 
   const revoke = async (req: FastifyRequest, reply: FastifyReply) => {

@@ -186,7 +186,7 @@ function sendXml(reply: FastifyReply, status: number, xml: string): FastifyReply
   return reply.code(status).header('content-type', XML_CONTENT_TYPE).send(xml);
 }
 
-function login(ctx: OrgContext, endpoint: Endpoint, req: FastifyRequest<{ Params: { version: string } }>): string {
+async function login(ctx: OrgContext, endpoint: Endpoint, req: FastifyRequest<{ Params: { version: string } }>): Promise<string> {
   const { version } = req.params;
   const major = /^(\d+)\.0$/.exec(version);
   if (!major || Number(major[1]) < MIN_API_VERSION || Number(major[1]) > MAX_API_VERSION) {
@@ -197,7 +197,7 @@ function login(ctx: OrgContext, endpoint: Endpoint, req: FastifyRequest<{ Params
   const app = ctx.apps.find(call.client);
   if (call.username === '') throw faultFor({ ok: false, failure: 'invalid-login' });
   const source = loginSource(req);
-  const outcome = authenticate(ctx, {
+  const outcome = await authenticate(ctx, {
     username: call.username,
     password: call.password,
     app,
@@ -219,7 +219,7 @@ function login(ctx: OrgContext, endpoint: Endpoint, req: FastifyRequest<{ Params
 export async function registerSoapLogin(app: FastifyInstance, ctx: OrgContext): Promise<void> {
   for (const endpoint of ENDPOINTS) {
     const handler = async (req: FastifyRequest<{ Params: { version: string } }>, reply: FastifyReply) =>
-      sendXml(reply, 200, login(ctx, endpoint, req));
+      sendXml(reply, 200, await login(ctx, endpoint, req));
     // Faults are SOAP envelopes with HTTP 500, whatever went wrong (never the REST JSON error shape).
     const errorHandler = (err: FastifyError | SoapFault | SalesforceRestError, req: FastifyRequest, reply: FastifyReply) => {
       if (err instanceof SoapFault) return sendXml(reply, 500, err.toXml(endpoint.faultNamespace));
