@@ -15,6 +15,7 @@ import { registerEvents } from './events';
 import { registerTodo } from './todo';
 import { registerThrottleAdmin } from './throttle';
 import { TlsMaterial } from './tls';
+import { logUnexpectedError } from '../common/unexpected-error-log';
 
 const GRAPH_PATH = /^\/v1\.0(?:[/?]|$)/i;
 const ADMIN_PATH = /^\/_admin(?:[/?]|$)/i;
@@ -96,6 +97,6 @@ function toGraphError(err: FastifyError | GraphError, req: FastifyRequest): Grap
   if (err instanceof SyntaxError) return graphErrors.badJson();
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return new GraphError(err.statusCode, 'BadRequest', err.message);
   // A bug of ours: say so in Graph's shape without leaking internals.
-  process.stderr.write(`local mailbox: unexpected error on ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
+  logUnexpectedError('local mailbox', req, err);
   return graphErrors.internal();
 }

@@ -28,15 +28,15 @@ export const MIN_API_VERSION = 20;
 export const MAX_API_VERSION = 64;
 const VERSIONED = /^\/services\/data\/v(\d+)\.0(?:\/|$|\?)/;
 
-/** The bearer token of a request: `Authorization: Bearer x` or `OAuth x`, or the `oauth_token` parameter. */
+/**
+ * The bearer token of a request: `Authorization: Bearer x` or `OAuth x`. Never a URL parameter on the data API:
+ * URLs end up in logs and browser histories (Salesforce answers INVALID_SESSION_ID without the header).
+ */
 export function bearerToken(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
-  if (h) {
-    const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(h.trim());
-    if (m) return m[1].trim();
-  }
-  const q = (req.query as Record<string, unknown> | undefined)?.oauth_token;
-  return typeof q === 'string' ? q : undefined;
+  if (!h) return undefined;
+  const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(h.trim());
+  return m ? m[1].trim() : undefined;
 }
 
 function today(ctx: OrgContext): string {
