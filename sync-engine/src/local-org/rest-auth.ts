@@ -12,8 +12,10 @@ export interface RestCaller {
   app: ConnectedApp | undefined;
   /** `60.0` from `/services/data/v60.0/...`. */
   apiVersion: string;
-  /** Whether the user has Modify All Data or Manage Users (admin writes). */
+  /** Whether the user has Modify All Data or Manage Users (admin writes, every owned record). */
   isAdmin: boolean;
+  /** Manage Users: every user's LoginHistory. */
+  manageUsers: boolean;
   /** View Setup and Configuration. */
   viewSetup: boolean;
 }
@@ -83,5 +85,5 @@ export async function restGate(ctx: OrgContext, req: FastifyRequest, reply: Fast
   const kind = `${req.method} ${req.url.replace(/\?.*$/, '').split('/').slice(4, 6).join('/')}`;
   ctx.stats.byKind.set(kind, (ctx.stats.byKind.get(kind) ?? 0) + 1);
   req.caller = { userId: session.userId, app, apiVersion: `${version}.0`, isAdmin: evaluated.facts.modifyAllData || evaluated.facts.manageUsers,
-    viewSetup: evaluated.facts.viewSetup };
+    manageUsers: evaluated.facts.manageUsers, viewSetup: evaluated.facts.viewSetup };
 }

@@ -247,7 +247,7 @@ export async function loadSeed(ctx: OrgContext, seed: OrgSeed): Promise<void> {
       list.forEach((record, i) => {
         const fields = { ...record };
         if (typeof fields.OwnerId === 'string' && fields.OwnerId.startsWith('username:')) fields.OwnerId = userIds.get(fields.OwnerId.slice(9).toLowerCase());
-        const [result] = createRecords(ctx, { userId: defaultOwner, isAdmin: true }, [{ type, fields }], true);
+        const [result] = createRecords(ctx, { userId: defaultOwner, isAdmin: true, manageUsers: true }, [{ type, fields }], true);
         if (!result.success) problems.push(...result.errors.map((e) => `records.${type}[${i}]${e.fields.length ? `.${e.fields.join(',')}` : ''}: ${e.message}`));
       });
     }
