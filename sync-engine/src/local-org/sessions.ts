@@ -89,6 +89,17 @@ export class Sessions {
     return true;
   }
 
+  /** Revoke tokens by their hashes, and the access tokens issued from any refresh token among them. */
+  revokeIssued(tokenHashes: string[]): void {
+    if (tokenHashes.length === 0) return;
+    const remove = this.store.db.prepare(`DELETE FROM sessions WHERE token_hash = ? OR refresh_hash = ?`);
+    this.store.transaction(() => {
+      for (const h of tokenHashes) remove.run(h, h);
+    });
+    // The cache is keyed by the tokens themselves, which are not kept: start it afresh.
+    this.cache.clear();
+  }
+
   /** End every session of a user (deactivation does this in Salesforce). */
   revokeUser(userId: string): void {
     this.store.db.prepare(`DELETE FROM sessions WHERE user_id = ?`).run(userId);
