@@ -58,10 +58,19 @@ export function requestsUsedToday(ctx: OrgContext): number {
   return Number(ctx.store.getMeta(`apiUsage:${today(ctx)}`) ?? '0');
 }
 
-/** onRequest hook for `/services/data/vNN.0/...`. Sets `req.caller` or throws Salesforce's error. */
+/** The versions list, the one data URL open without a session. */
+const DISCOVERY = /^\/services\/data\/?(?:\?|$)/;
+
+/**
+ * onRequest hook for `/services/data/...`: sets `req.caller` or throws Salesforce's error. It runs before the body
+ * is read, so a body is never parsed for a request without a session, nor for a URL that names no API version.
+ */
 export async function restGate(ctx: OrgContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const m = VERSIONED.exec(req.url);
-  if (!m) return;
+  if (!m) {
+    if (DISCOVERY.test(req.url)) return;
+    throw restErrors.notFound();
+  }
   const version = Number(m[1]);
   if (version < MIN_API_VERSION || version > MAX_API_VERSION) throw restErrors.notFound();
   const token = bearerToken(req);

@@ -130,6 +130,14 @@ describe('local org: request limits', function () {
       assert.equal(results.filter((r) => r.success).length, 200);
     });
 
+    it('never reads the body of a data URL that names no API version: 404 before parsing, even unauthenticated', async () => {
+      for (const path of ['/services/data/x/composite/sobjects', '/services/data/60.0/sobjects/Contact', '/services/data//composite/sobjects']) {
+        const res = await fetch(`${org.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"records": [' });
+        assert.equal(res.status, 404, path);
+        assert.deepEqual(await res.json(), [{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }], path);
+      }
+    });
+
     it('upserts by a 152-character Graph id in the URL (jsforce\'s single-record upsert), and reads it back by it', async () => {
       assert.equal(GRAPH_ID.length, 152);
       const conn = new jsforce.Connection({ instanceUrl: org.url, accessToken: ann, version: '60.0' });
