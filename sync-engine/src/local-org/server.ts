@@ -16,7 +16,7 @@ import { registerRestSObjects } from './rest-sobjects';
 import { registerRestCollections } from './rest-collections';
 import { registerRestLimits } from './rest-limits';
 import { addFormBodyParser } from './form-body';
-import { MAX_URL_AND_HEADER_BYTES, SIGN_IN_BODY_LIMIT, limitDataApiBodies } from './request-limits';
+import { JSON_BODY_SHAPE, MAX_URL_AND_HEADER_BYTES, SIGN_IN_BODY_LIMIT, limitDataApiBodies } from './request-limits';
 import { answerClientError, answerFrameworkError } from './early-refusals';
 import { logUnexpectedError } from '../common/unexpected-error-log';
 
@@ -38,7 +38,10 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   addFormBodyParser(app);
 
   app.removeContentTypeParser('application/json');
-  addJsonBodyParser(app, (text, err) => restErrors.jsonParser(describeJsonError(text, err)));
+  addJsonBodyParser(app, (text, err) => restErrors.jsonParser(describeJsonError(text, err)), {
+    limits: JSON_BODY_SHAPE,
+    onExcess: (excess) => restErrors.jsonTooComplex(excess.exceeds, excess.limit),
+  });
   for (const type of ['text/xml', 'application/xml', 'application/soap+xml']) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
   }

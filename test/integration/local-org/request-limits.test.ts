@@ -130,6 +130,23 @@ describe('local org: request limits', function () {
       assert.equal(results.filter((r) => r.success).length, 200);
     });
 
+    it('refuses 20 MB of empty objects unparsed (they would stop the org for seconds); a long collection still goes through', async () => {
+      const body = `{"allOrNone":true,"records":[${'{},'.repeat(6_600_000)}{}]}`;
+      const { result: res, pauseMs } = await longestPause(async () => {
+        const answer = await fetch(`${org.url}/services/data/v60.0/composite/sobjects`, {
+          method: 'POST', headers: { authorization: `Bearer ${ann}`, 'content-type': 'application/json' }, body,
+        });
+        return { status: answer.status, body: await answer.json() };
+      });
+      assert.deepEqual(res, { status: 413, body: [{ message: 'The request body holds more than 1000 JSON objects and arrays.', errorCode: 'REQUEST_ENTITY_TOO_LARGE' }] });
+      assert.ok(pauseMs < 250, `the event loop stopped for ${Math.round(pauseMs)} ms`);
+      const ids = Array.from({ length: 2000 }, (_, i) => `003000000000${String(i).padStart(3, '0')}AAA`);
+      const retrieve = await fetch(`${org.url}/services/data/v60.0/composite/sobjects/Contact`, {
+        method: 'POST', headers: { authorization: `Bearer ${ann}`, 'content-type': 'application/json' }, body: JSON.stringify({ ids, fields: ['LastName'] }),
+      });
+      assert.equal(retrieve.status, 200);
+    });
+
     it('never reads the body of a data URL that names no API version: 404 before parsing, even unauthenticated', async () => {
       for (const path of ['/services/data/x/composite/sobjects', '/services/data/60.0/sobjects/Contact', '/services/data//composite/sobjects']) {
         const res = await fetch(`${org.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"records": [' });
