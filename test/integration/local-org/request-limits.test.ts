@@ -15,6 +15,13 @@ const PARTNER_FAULT_NS = 'urn:fault.partner.soap.sforce.com';
 /** A real Graph contact id: 152 characters. */
 const GRAPH_ID = 'AAMkADAwATM0MDAAMS1iNTcwLWI2NTEtMDACLTAwCgBGAAAD2b-xt4VpMU28CRdh70oBigcAzwpFFkTJnUqSIr7l4olnFgAAAgEOAAAAzwpFFkTJnUqSIr7l4olnFgAI1d0lEAAAAAzwpFFkTJq_S7l=';
 
+/**
+ * The longest pause allowed while a huge request is refused. It includes this process's own work as the client
+ * (encoding and sending 20 MB) and the garbage collector's, on a machine shared with other jobs; the previous code
+ * paused the org for 3 to 11 s on these requests.
+ */
+const MAX_PAUSE_MS = 1000;
+
 /** The longest pause of this process's event loop (the org runs in it) while `work` runs. */
 async function longestPause<T>(work: () => Promise<T>): Promise<{ result: T; pauseMs: number }> {
   let pauseMs = 0;
@@ -76,7 +83,7 @@ describe('local org: request limits', function () {
         + `xmlns:sf="${PARTNER_FAULT_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><soapenv:Fault>`
         + '<faultcode>soapenv:Client</faultcode><faultstring>The request body is larger than 65536 bytes.</faultstring>'
         + '</soapenv:Fault></soapenv:Body></soapenv:Envelope>');
-      assert.ok(pauseMs < 250, `the event loop stopped for ${Math.round(pauseMs)} ms`);
+      assert.ok(pauseMs < MAX_PAUSE_MS, `the event loop stopped for ${Math.round(pauseMs)} ms`);
     });
 
     it('refuses an envelope under the size limit with too many elements before parsing it', async () => {
@@ -103,7 +110,7 @@ describe('local org: request limits', function () {
         status: 413, type: 'application/json;charset=UTF-8', cache: 'no-store',
         text: '{"error":"invalid_request","error_description":"the request body is larger than 65536 bytes"}',
       });
-      assert.ok(pauseMs < 250, `the event loop stopped for ${Math.round(pauseMs)} ms`);
+      assert.ok(pauseMs < MAX_PAUSE_MS, `the event loop stopped for ${Math.round(pauseMs)} ms`);
     });
 
     it('refuses a form with more parameters than any OAuth request has, before parsing it', async () => {
@@ -139,7 +146,7 @@ describe('local org: request limits', function () {
         return { status: answer.status, body: await answer.json() };
       });
       assert.deepEqual(res, { status: 413, body: [{ message: 'The request body holds more than 1000 JSON objects and arrays.', errorCode: 'REQUEST_ENTITY_TOO_LARGE' }] });
-      assert.ok(pauseMs < 250, `the event loop stopped for ${Math.round(pauseMs)} ms`);
+      assert.ok(pauseMs < MAX_PAUSE_MS, `the event loop stopped for ${Math.round(pauseMs)} ms`);
       const ids = Array.from({ length: 2000 }, (_, i) => `003000000000${String(i).padStart(3, '0')}AAA`);
       const retrieve = await fetch(`${org.url}/services/data/v60.0/composite/sobjects/Contact`, {
         method: 'POST', headers: { authorization: `Bearer ${ann}`, 'content-type': 'application/json' }, body: JSON.stringify({ ids, fields: ['LastName'] }),
