@@ -80,7 +80,7 @@ const PRIORITY_OL = ['normal', 'high', 'low'];
 /** ann's records straight into the org's store through its DML (validated), in one transaction per 2,000. */
 function seedOrgRecords(org: LocalOrg, n: RecordCounts): void {
   const ann = (org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = ?`).get(BENCH_USER.username) as { Id: string }).Id;
-  const caller = { userId: ann, isAdmin: false };
+  const caller = { userId: ann, isAdmin: false, manageUsers: false };
   const now = Date.now();
   const insert = (type: string, count: number, make: (i: number) => Record<string, unknown>) => {
     for (let from = 0; from < count; from += 2000) {

@@ -11,6 +11,7 @@ import { MailboxSeed, loadSeed, readSeedFile } from './seed';
 import { ThrottleRule } from './throttle';
 import { selfSignedCertificate, TlsMaterial } from './tls';
 import { fillEventSpans } from './event-spans';
+import { privateDir } from '../common/private-files';
 
 export { MailboxSeed, SeedError, readSeedFile, validateSeed } from './seed';
 export { ThrottleRule } from './throttle';
@@ -52,10 +53,7 @@ export interface LocalMailbox {
 export async function startLocalMailbox(o: LocalMailboxOptions): Promise<LocalMailbox> {
   const memory = o.dataDir === ':memory:';
   const file = memory ? ':memory:' : path.join(o.dataDir, 'mailbox.sqlite');
-  if (!memory) {
-    fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-    fs.chmodSync(o.dataDir, 0o700);
-  }
+  if (!memory) privateDir(o.dataDir);
   const options: MailboxOptions = { ...DEFAULT_MAILBOX_OPTIONS, ...o.options };
   const store = new MailboxStore(file, o.clock ?? systemClock, options.changeLogLimit);
   let tmpDir: string | undefined;

@@ -17,6 +17,7 @@ import { TlsMaterial } from './tls';
 import { addJsonBodyParser } from './body-limits';
 import { graphClientErrorHandler } from './client-errors';
 import { registerCalendarView } from './calendar-view';
+import { logUnexpectedError } from '../common/unexpected-error-log';
 
 const GRAPH_PATH = /^\/v1\.0(?:[/?]|$)/i;
 const ADMIN_PATH = /^\/_admin(?:[/?]|$)/i;
@@ -70,15 +71,6 @@ export async function buildMailboxServer(ctx: MailboxContext, tls?: TlsMaterial)
   return app;
 }
 
-/** How much of a stack trace the log keeps. */
-const LOGGED_STACK = 2000;
-
-/** A request's path as the log shows it: no query string, and not too long. */
-function pathForLog(url: string): string {
-  const path = url.split('?')[0];
-  return path.length > 200 ? `${path.slice(0, 200)}...` : path;
-}
-
 function decodeSegment(s: string): string {
   try {
     return decodeURIComponent(s).slice(0, 200);
@@ -108,8 +100,7 @@ function toGraphError(err: FastifyError | GraphError, req: FastifyRequest): Grap
   }
   if (err instanceof SyntaxError) return graphErrors.badJson();
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return new GraphError(err.statusCode, 'BadRequest', err.message);
-  // A bug of ours: say so in Graph's shape without leaking internals, and log the path only: a query string
-  // carries what clients search for, and can be kilobytes long.
-  process.stderr.write(`local mailbox: unexpected error on ${req.method} ${pathForLog(req.url)}: ${(err.stack ?? err.message).slice(0, LOGGED_STACK)}\n`);
+  // A bug of ours: say so in Graph's shape without leaking internals.
+  logUnexpectedError('local mailbox', req, err);
   return graphErrors.internal();
 }

@@ -14,11 +14,10 @@
  */
 import Database from 'better-sqlite3';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Clock, systemClock } from '../local-org/clock';
 import { makeChangeKey, makeId } from './ids';
 import type { Obj } from './properties';
+import { openPrivateDatabase } from '../common/private-files';
 
 export type ItemKind = 'contact' | 'event' | 'exception' | 'taskList' | 'task';
 export type ChangeOp = 'created' | 'updated' | 'deleted';
@@ -116,13 +115,7 @@ export class MailboxStore {
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string, readonly clock: Clock = systemClock, readonly changeLogLimit = DEFAULT_CHANGE_LOG_LIMIT) {
-    if (file !== ':memory:') {
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-      // Made 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
-      fs.closeSync(fs.openSync(file, 'a', 0o600));
-      for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
-    }
-    this.db = new Database(file);
+    this.db = file === ':memory:' ? new Database(file) : openPrivateDatabase(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`

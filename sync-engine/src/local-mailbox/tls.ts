@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { privateDir, privateFile } from '../common/private-files';
 
 export interface TlsMaterial {
   key: string;
@@ -21,8 +22,8 @@ export class TlsError extends Error {}
 export function selfSignedCertificate(dir: string): TlsMaterial {
   const certPath = path.join(dir, 'cert.pem');
   const keyPath = path.join(dir, 'key.pem');
+  privateDir(dir);
   if (!fs.existsSync(certPath) || !fs.existsSync(keyPath)) {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {
       execFileSync('openssl', [
         'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath,
@@ -33,7 +34,8 @@ export function selfSignedCertificate(dir: string): TlsMaterial {
       if (e.code === 'ENOENT') throw new TlsError('--tls needs the openssl command on PATH to make a self-signed certificate');
       throw new TlsError(`openssl could not make a certificate: ${e.stderr?.toString().trim() || e.message}`);
     }
-    fs.chmodSync(keyPath, 0o600);
   }
+  privateFile(keyPath);
+  privateFile(certPath);
   return { key: fs.readFileSync(keyPath, 'utf8'), cert: fs.readFileSync(certPath, 'utf8'), certPath, keyPath };
 }

@@ -36,16 +36,16 @@ const STATUS_TEXT: Record<string, string> = {
 };
 
 /** Authenticate a user for a client and record the attempt. */
-export function authenticate(ctx: OrgContext, req: LoginRequest): LoginOutcome {
+export async function authenticate(ctx: OrgContext, req: LoginRequest): Promise<LoginOutcome> {
   const user = ctx.store.db.prepare(`SELECT "Id", "IsActive" FROM sobj_User WHERE lower("Username") = lower(?)`).get(req.username) as
     | { Id: string; IsActive: number }
     | undefined;
   if (!user) {
     // Spend the same work as a real check, so the answer's timing does not reveal which usernames exist.
-    ctx.credentials.checkUnknown(req.password);
+    await ctx.credentials.checkUnknown(req.password);
     return { ok: false, failure: 'invalid-login' };
   }
-  const outcome = decide(ctx, req, user);
+  const outcome = await decide(ctx, req, user);
   const agent = describeAgent(req.userAgent);
   recordLogin(ctx.store, {
     userId: user.Id,
@@ -66,8 +66,8 @@ export function authenticate(ctx: OrgContext, req: LoginRequest): LoginOutcome {
   return outcome;
 }
 
-function decide(ctx: OrgContext, req: LoginRequest, user: { Id: string; IsActive: number }): LoginOutcome {
-  const check = ctx.credentials.check(user.Id, req.password);
+async function decide(ctx: OrgContext, req: LoginRequest, user: { Id: string; IsActive: number }): Promise<LoginOutcome> {
+  const check = await ctx.credentials.check(user.Id, req.password);
   if (check === 'locked-out') return { ok: false, failure: 'locked-out', userId: user.Id };
   if (check !== 'ok') return { ok: false, failure: 'invalid-login', userId: user.Id };
   if (user.IsActive !== 1) return { ok: false, failure: 'inactive', userId: user.Id };

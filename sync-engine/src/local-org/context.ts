@@ -12,7 +12,7 @@ export interface OrgOptions {
   cacheAccessDecisions: boolean;
   /** Daily API request allocation; `REQUEST_LIMIT_EXCEEDED` past it. */
   dailyRequestLimit: number;
-  /** Largest request body accepted, in bytes. */
+  /** Largest request body the data API accepts, in bytes (sign-in endpoints take 64 KB, request-limits.ts). */
   bodyLimit: number;
 }
 

@@ -15,11 +15,10 @@ import {
   readRecordFields, validateRecord, resolveExternalIdField, unsupportedType, completeValues, objectRules, deleteRules,
 } from './record-validation';
 import { renderRecord, resolveReadFields, WireRecord } from './record-render';
+import { Viewer, canSee, ownRecordsField } from './visibility';
 
-export interface DmlCaller {
-  userId: string;
-  isAdmin: boolean;
-}
+/** Who is writing or reading: what they may see follows visibility.ts. */
+export type DmlCaller = Viewer;
 
 export interface DmlResult {
   id?: string;
@@ -71,11 +70,6 @@ const error = (statusCode: string, message: string, fields: string[] = []): Reco
 
 const NO_ACCESS = error('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
 
-/** Whether the caller may see a record: owned records are private to their owner (and admins). */
-export function canRead(caller: DmlCaller, obj: SObjectDef, row: Row): boolean {
-  return !obj.owned || caller.isAdmin || row.OwnerId === caller.userId;
-}
-
 /** Why the caller may not write this kind of record at all, if they may not. */
 function typeDenied(obj: SObjectDef, caller: DmlCaller, op: 'inserted' | 'updated' | 'deleted'): RecordError | undefined {
   const allowed = op === 'inserted' ? obj.createable : op === 'updated' ? obj.updateable : obj.deletable;
@@ -89,7 +83,7 @@ function target(ctx: OrgContext, caller: DmlCaller, obj: SObjectDef, id: string)
   const row = ctx.store.get(obj, id, true);
   if (!row) return { error: error('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id') };
   if (row.IsDeleted === true) return { error: error('ENTITY_IS_DELETED', 'entity is deleted') };
-  if (!canRead(caller, obj, row)) return { error: NO_ACCESS };
+  if (!canSee(caller, obj, row)) return { error: NO_ACCESS };
   return { row };
 }
 
@@ -184,7 +178,7 @@ function upsertOne(ctx: OrgContext, caller: DmlCaller, obj: SObjectDef, key: Fie
     if (key.name !== 'Id') return failed(error('MISSING_ARGUMENT', `${key.name} not specified`));
     return created(createOne(ctx, caller, { type: obj.name, fields }), true);
   }
-  const matches = findByExternalId(ctx, obj, key, value);
+  const matches = findByExternalId(ctx, caller, obj, key, value);
   if (matches.length > 1) {
     return failed(error('DUPLICATE_EXTERNAL_ID', `${key.label}: more than one record found for external id field: [${matches.join(', ')}]`));
   }
@@ -207,15 +201,21 @@ function keyValue(fields: Record<string, unknown>, key: FieldDef): string | unde
   return v === undefined || v === null || v === '' || typeof v === 'object' ? undefined : String(v);
 }
 
-/** Ids of the live records whose key field equals value (case-insensitively, as Salesforce matches text ids). */
-export function findByExternalId(ctx: OrgContext, obj: SObjectDef, key: FieldDef, value: string): string[] {
+/**
+ * Ids of the live records the viewer may see whose key field equals value (case-insensitively, as Salesforce
+ * matches text ids). Records they may not see are not matched: neither listed in a 300 nor named in an error.
+ */
+export function findByExternalId(ctx: OrgContext, viewer: Viewer, obj: SObjectDef, key: FieldDef, value: string): string[] {
   if (key.name === 'Id') {
     const id = normalizeId(value);
-    return id && ctx.store.get(obj, id) ? [id] : [];
+    const row = id ? ctx.store.get(obj, id) : undefined;
+    return row && canSee(viewer, obj, row) ? [id!] : [];
   }
   const live = findField(obj, 'IsDeleted') ? ' AND "IsDeleted" = 0' : '';
-  const rows = ctx.store.db.prepare(`SELECT "Id" FROM ${tableName(obj)} WHERE lower(${quoteIdent(key.name)}) = lower(?)${live} ORDER BY "Id"`)
-    .all(value) as Array<{ Id: string }>;
+  const own = ownRecordsField(obj, viewer);
+  const visible = own ? ` AND ${quoteIdent(own)} = ?` : '';
+  const rows = ctx.store.db.prepare(`SELECT "Id" FROM ${tableName(obj)} WHERE lower(${quoteIdent(key.name)}) = lower(?)${live}${visible} ORDER BY "Id"`)
+    .all(value, ...(own ? [viewer.userId] : [])) as Array<{ Id: string }>;
   return rows.map((r) => r.Id);
 }
 
@@ -232,7 +232,7 @@ export function retrieveRecords(
   return ids.map((raw) => {
     const id = normalizeId(raw.trim());
     const row = id && sobjectForId(id) === obj ? ctx.store.get(obj, id) : undefined;
-    return row && canRead(caller, obj, row) ? renderRecord(obj, row, fields, apiVersion) : null;
+    return row && canSee(caller, obj, row) ? renderRecord(obj, row, fields, apiVersion) : null;
   });
 }
 

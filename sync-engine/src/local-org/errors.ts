@@ -44,4 +44,12 @@ export const restErrors = {
     new SalesforceRestError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type '${contentType}' is not supported. Use application/json.`),
   bodyTooLarge: (limit: number) =>
     new SalesforceRestError(413, 'REQUEST_ENTITY_TOO_LARGE', `The request body is larger than ${limit} bytes.`),
+  jsonTooComplex: (what: 'containers' | 'values', limit: number) => new SalesforceRestError(413, 'REQUEST_ENTITY_TOO_LARGE',
+    `The request body holds more than ${limit} ${what === 'containers' ? 'JSON objects and arrays' : 'JSON values'}.`),
+  uriTooLong: (limit: number) => new SalesforceRestError(414, 'URI_TOO_LONG', `The request URI is longer than ${limit} bytes.`),
+  headersTooLarge: (limit: number) =>
+    new SalesforceRestError(431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', `The request URI and headers are larger than ${limit} bytes.`),
+  badUrl: () => new SalesforceRestError(400, 'INVALID_REQUEST', 'The request URI is not valid: a percent-encoded character is malformed.'),
+  badHttp: () => new SalesforceRestError(400, 'INVALID_REQUEST', 'The request is not valid HTTP.'),
+  requestTimeout: () => new SalesforceRestError(408, 'REQUEST_TIMEOUT', 'The request did not arrive in time.'),
 };

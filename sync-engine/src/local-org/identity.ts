@@ -190,12 +190,18 @@ function identityError(reply: FastifyReply, status: number, code: string): Fasti
 
 /** The session's user, or an identity error already sent. */
 function sessionUser(ctx: OrgContext, req: FastifyRequest, reply: FastifyReply): IdentityUser | undefined {
-  const token = bearerToken(req) ?? bodyToken(req);
+  const token = bearerToken(req) ?? queryToken(req) ?? bodyToken(req);
   const session = token ? ctx.sessions.findAccess(token) : undefined;
   const user = session ? loadIdentityUser(ctx, session.userId) : undefined;
   if (!user) return void identityError(reply, 403, token ? 'Bad_OAuth_Token' : 'Missing_OAuth_Token');
   if (!user.active) return void identityError(reply, 404, 'Inactive');
   return user;
+}
+
+/** The identity service, unlike the data API, takes `?oauth_token=` (jsforce's identity() sends it, WIRE.md 2.6). */
+function queryToken(req: FastifyRequest): string | undefined {
+  const t = (req.query as Record<string, unknown> | undefined)?.oauth_token;
+  return typeof t === 'string' ? t : undefined;
 }
 
 function bodyToken(req: FastifyRequest): string | undefined {

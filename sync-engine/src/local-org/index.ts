@@ -1,12 +1,12 @@
 /** Start the embedded org: open (or seed) its SQLite file, then serve it on loopback. */
 import path from 'node:path';
-import fs from 'node:fs';
 import { FastifyInstance } from 'fastify';
 import { OrgStore } from './store';
 import { OrgContext, OrgOptions, DEFAULT_ORG_OPTIONS } from './context';
 import { buildOrgServer } from './server';
 import { loadSeed, OrgSeed, readSeedFile } from './seed';
 import { Clock, systemClock } from './clock';
+import { privateDir } from '../common/private-files';
 
 export interface LocalOrgOptions {
   /** Seed file; used only when the data dir holds no org yet. */
@@ -33,9 +33,8 @@ export interface LocalOrg {
 /** Open or create the org in dataDir and listen on host:port (port 0 picks a free one). */
 export async function startLocalOrg(o: LocalOrgOptions): Promise<LocalOrg> {
   const file = o.dataDir === ':memory:' ? ':memory:' : path.join(o.dataDir, 'org.sqlite');
-  if (o.dataDir !== ':memory:') fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  if (o.dataDir !== ':memory:') privateDir(o.dataDir);
   const store = new OrgStore(file, o.clock ?? systemClock);
-  if (file !== ':memory:') fs.chmodSync(file, 0o600);
   let seeded = false;
   try {
     const limit = Number(store.getMeta('dailyApiRequestLimit') ?? '0');
@@ -48,7 +47,7 @@ export async function startLocalOrg(o: LocalOrgOptions): Promise<LocalOrg> {
     if (!store.isSeeded()) {
       const seed = o.seed ?? (o.seedFile ? readSeedFile(o.seedFile) : undefined);
       if (!seed) throw new Error(`the org in ${o.dataDir} is empty: give a seed file (--seed FILE)`);
-      loadSeed(ctx, seed);
+      await loadSeed(ctx, seed);
       seeded = true;
       if (seed.organization.dailyApiRequestLimit && !o.options?.dailyRequestLimit) {
         ctx = new OrgContext(store, { ...DEFAULT_ORG_OPTIONS, dailyRequestLimit: seed.organization.dailyApiRequestLimit, ...o.options });

@@ -9,6 +9,7 @@ import { OAuthError, invalidRequest, oauthErrors } from './oauth-errors';
 import { Params, params, withParams } from './oauth-params';
 import { grantedScope } from './oauth-scopes';
 import { AuthorizationCodes } from './oauth-codes';
+import { logUnexpectedError } from '../common/unexpected-error-log';
 
 const AUTHORIZE_PATH = '/services/oauth2/authorize';
 const AUTHORIZE_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'state', 'scope', 'code_challenge', 'code_challenge_method', 'display', 'prompt'];
@@ -55,7 +56,7 @@ function refuse(reply: FastifyReply, check: Exclude<AuthorizeCheck, { ok: true }
 function authorizeErrorHandler(err: FastifyError | OAuthError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (err instanceof OAuthError) return sendHtml(reply, 400, renderOAuthErrorPage(err.error, err.description));
   if (typeof err.statusCode === 'number' && err.statusCode < 500) return sendHtml(reply, 400, renderOAuthErrorPage('invalid_request', err.message));
-  process.stderr.write(`local org: unexpected error on ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
+  logUnexpectedError('local org', req, err);
   return sendHtml(reply, 500, renderOAuthErrorPage('server_error', 'an unexpected error occurred'));
 }
 
@@ -80,7 +81,7 @@ export function registerOAuthAuthorize(app: FastifyInstance, ctx: OrgContext, co
     if (username === '' || password === '') {
       return sendHtml(reply, 200, renderLoginPage({ action: AUTHORIZE_PATH, hidden: hiddenFields(p), username, error: LOGIN_FAILED_TEXT, appName: check.app.name }));
     }
-    const outcome = authenticate(ctx, {
+    const outcome = await authenticate(ctx, {
       username, password, app: check.app, clientVersion: clientVersion(undefined, req.headers['user-agent']),
       loginType: 'Remote Access 2.0', apiType: null, apiVersion: null, ...loginSource(req),
       checkAccess: refusedAtAuthorization(ctx, username, check.app),

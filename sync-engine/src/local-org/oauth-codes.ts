@@ -1,4 +1,8 @@
-/** Authorization codes of the web-server flow: kept in memory as hashes for 15 minutes, spent by the first exchange. */
+/**
+ * Authorization codes of the web-server flow: kept in memory as hashes for 15 minutes, spent by the first
+ * exchange attempt, failed or not. A spent code is remembered, with the tokens issued from it, until it would
+ * have expired: presented again, it means two callers hold it, so those tokens are revoked (RFC 6749 4.1.2).
+ */
 import crypto from 'node:crypto';
 import { Clock } from './clock';
 import { hashToken } from './sessions';
@@ -14,25 +18,45 @@ export interface AuthorizationCode {
   expiresAt: number;
 }
 
-/** Authorization codes, kept as hashes; each one is spent by the first attempt to exchange it, failed or not. */
+interface SpentCode {
+  expiresAt: number;
+  /** Hashes of the tokens issued from the code (none when its exchange failed). */
+  issuedTokenHashes: string[];
+}
+
+/** What presenting a code finds: its grant the first time; the tokens issued from it on any later time. */
+export type TakenCode = { kind: 'grant'; grant: AuthorizationCode } | { kind: 'reused'; issuedTokenHashes: string[] } | { kind: 'unknown' };
+
 export class AuthorizationCodes {
   private readonly codes = new Map<string, AuthorizationCode>();
+  private readonly spent = new Map<string, SpentCode>();
 
   constructor(private readonly clock: Clock) {}
 
   issue(grant: Omit<AuthorizationCode, 'expiresAt'>): string {
     const now = this.clock.now().getTime();
     for (const [k, c] of this.codes) if (c.expiresAt <= now) this.codes.delete(k);
+    for (const [k, c] of this.spent) if (c.expiresAt <= now) this.spent.delete(k);
     const code = `aPrx${crypto.randomBytes(32).toString('base64url')}`;
     this.codes.set(hashToken(code), { ...grant, expiresAt: now + CODE_MINUTES * 60_000 });
     return code;
   }
 
-  take(code: string): AuthorizationCode | undefined {
+  /** Spend a code: its grant if it was never presented, `reused` if it was. */
+  take(code: string): TakenCode {
     const key = hashToken(code);
+    const spent = this.spent.get(key);
+    if (spent) return { kind: 'reused', issuedTokenHashes: spent.issuedTokenHashes };
     const grant = this.codes.get(key);
+    if (!grant) return { kind: 'unknown' };
     this.codes.delete(key);
-    return grant;
+    this.spent.set(key, { expiresAt: grant.expiresAt, issuedTokenHashes: [] });
+    return { kind: 'grant', grant };
+  }
+
+  /** Remember the tokens a code's exchange issued, for revoking them if the code comes back. */
+  issuedFrom(code: string, tokens: string[]): void {
+    this.spent.get(hashToken(code))?.issuedTokenHashes.push(...tokens.map(hashToken));
   }
 }
 

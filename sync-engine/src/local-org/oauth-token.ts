@@ -67,12 +67,12 @@ function isActive(ctx: OrgContext, userId: string): boolean {
 
 /** Register `/services/oauth2/token` and `/services/oauth2/revoke`. */
 export function registerOAuthToken(app: FastifyInstance, ctx: OrgContext, codes: AuthorizationCodes, scopes: RefreshScopes): void {
-  const grants: Record<string, (req: FastifyRequest, p: Params) => Record<string, string>> = {
-    password: (req, p) => {
+  const grants: Record<string, (req: FastifyRequest, p: Params) => Record<string, string> | Promise<Record<string, string>>> = {
+    password: async (req, p) => {
       const client = tokenClient(ctx, req, p);
       const username = p.username?.trim();
       if (!username || p.password === undefined) throw oauthErrors.authenticationFailure();
-      const outcome = authenticate(ctx, {
+      const outcome = await authenticate(ctx, {
         username, password: p.password, app: client, clientVersion: clientVersion(undefined, req.headers['user-agent']),
         loginType: 'Remote Access 2.0', apiType: null, apiVersion: null, ...loginSource(req), checkAccess: false,
       });
@@ -88,8 +88,10 @@ export function registerOAuthToken(app: FastifyInstance, ctx: OrgContext, codes:
     },
     authorization_code: (req, p) => {
       const client = tokenClient(ctx, req, p);
-      const grant = p.code ? codes.take(p.code) : undefined;
-      if (!grant || grant.clientId !== client.clientId) throw oauthErrors.invalidCode();
+      const taken = p.code ? codes.take(p.code) : { kind: 'unknown' as const };
+      if (taken.kind === 'reused') ctx.sessions.revokeIssued(taken.issuedTokenHashes);
+      if (taken.kind !== 'grant' || taken.grant.clientId !== client.clientId) throw oauthErrors.invalidCode();
+      const { grant } = taken;
       if (grant.expiresAt <= ctx.store.clock.now().getTime()) throw oauthErrors.codeExpired();
       if (p.redirect_uri !== grant.redirectUri) throw oauthErrors.redirectMismatch();
       if (grant.codeChallenge !== null && (!p.code_verifier || pkceChallenge(p.code_verifier) !== grant.codeChallenge)) {
@@ -98,7 +100,9 @@ export function registerOAuthToken(app: FastifyInstance, ctx: OrgContext, codes:
       if (!isActive(ctx, grant.userId)) throw oauthErrors.inactiveUser();
       const refreshToken = allowsRefresh(grant.scope) ? ctx.sessions.createRefresh(grant.userId, client.clientId) : undefined;
       if (refreshToken) scopes.set(refreshToken, grant.scope);
-      return tokenBody(ctx, { base: baseUrl(req), app: client, userId: grant.userId, scope: grant.scope, refreshToken });
+      const body = tokenBody(ctx, { base: baseUrl(req), app: client, userId: grant.userId, scope: grant.scope, refreshToken });
+      codes.issuedFrom(p.code!, [body.access_token, ...(refreshToken ? [refreshToken] : [])]);
+      return body;
     },
   };
 
@@ -106,7 +110,7 @@ export function registerOAuthToken(app: FastifyInstance, ctx: OrgContext, codes:
     const p = params(req.body);
     const grant = Object.hasOwn(grants, p.grant_type ?? '') ? grants[p.grant_type!] : undefined;
     if (!grant) throw oauthErrors.unsupportedGrant();
-    return sendOAuthJson(reply, 200, grant(req, p));
+    return sendOAuthJson(reply, 200, await grant(req, p));
   });
 
   const revoke = async (req: FastifyRequest, reply: FastifyReply) => {

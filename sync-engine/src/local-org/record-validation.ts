@@ -11,14 +11,12 @@ import { FieldValue, Row, OrgStore } from './store';
 import { SalesforceRestError, RecordError } from './errors';
 import { normalizeId } from './ids';
 import { parseSalesforceDateTime } from './clock';
+import { Viewer, canSee } from './visibility';
 
 export type Operation = 'create' | 'update';
 
 /** Who is writing: references to records they cannot see are refused. */
-export interface Writer {
-  userId: string;
-  isAdmin: boolean;
-}
+export type Writer = Viewer;
 
 export type ReadResult = { ok: true; values: Row } | { ok: false; error: SalesforceRestError };
 
@@ -155,7 +153,7 @@ function checkReference(store: OrgStore, writer: Writer, field: FieldDef, raw: s
   const row = store.get(target, id, true);
   if (!row) return { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [field.name] };
   if (row.IsDeleted === true) return { statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [field.name] };
-  if (target.owned && !writer.isAdmin && row.OwnerId !== writer.userId) {
+  if (!canSee(writer, target, row)) {
     return { statusCode: 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY', message: 'insufficient access rights on cross-reference id', fields: [] };
   }
   return id;

@@ -3,7 +3,8 @@ import { OrgContext } from './context';
 import { RestCaller } from './rest-auth';
 import { SalesforceRestError, restErrors } from './errors';
 import { SObjectDef } from './schema';
-import { tableName } from './store';
+import { quoteIdent, tableName } from './store';
+import { ownRecordsField } from './visibility';
 import { toSalesforceDateTime, parseSalesforceDateTime } from './clock';
 import { isReplicateable } from './describe';
 
@@ -51,11 +52,11 @@ function replicationWindow(ctx: OrgContext, range: ReplicationRange): { start: s
 function changedRows(ctx: OrgContext, caller: RestCaller, obj: SObjectDef, range: ReplicationRange, deleted: boolean) {
   if (!isReplicateable(obj)) throw restErrors.notFound();
   const window = replicationWindow(ctx, range);
-  const mine = obj.owned && !caller.isAdmin;
+  const own = ownRecordsField(obj, caller);
   const rows = ctx.store.db.prepare(
-    `SELECT "Id", "SystemModstamp" FROM ${tableName(obj)} WHERE "IsDeleted" = ? AND "SystemModstamp" >= ? AND "SystemModstamp" < ?${mine ? ' AND "OwnerId" = ?' : ''}
+    `SELECT "Id", "SystemModstamp" FROM ${tableName(obj)} WHERE "IsDeleted" = ? AND "SystemModstamp" >= ? AND "SystemModstamp" < ?${own ? ` AND ${quoteIdent(own)} = ?` : ''}
      ORDER BY "SystemModstamp", "Id"`,
-  ).all(deleted ? 1 : 0, window.start, window.covered, ...(mine ? [caller.userId] : [])) as Array<{ Id: string; SystemModstamp: string }>;
+  ).all(deleted ? 1 : 0, window.start, window.covered, ...(own ? [caller.userId] : [])) as Array<{ Id: string; SystemModstamp: string }>;
   return { rows, latestDateCovered: toSalesforceDateTime(window.covered) };
 }
 

@@ -12,8 +12,10 @@ export interface RestCaller {
   app: ConnectedApp | undefined;
   /** `60.0` from `/services/data/v60.0/...`. */
   apiVersion: string;
-  /** Whether the user has Modify All Data or Manage Users (admin writes). */
+  /** Whether the user has Modify All Data or Manage Users (admin writes, every owned record). */
   isAdmin: boolean;
+  /** Manage Users: every user's LoginHistory. */
+  manageUsers: boolean;
   /** View Setup and Configuration. */
   viewSetup: boolean;
 }
@@ -28,15 +30,15 @@ export const MIN_API_VERSION = 20;
 export const MAX_API_VERSION = 64;
 const VERSIONED = /^\/services\/data\/v(\d+)\.0(?:\/|$|\?)/;
 
-/** The bearer token of a request: `Authorization: Bearer x` or `OAuth x`, or the `oauth_token` parameter. */
+/**
+ * The bearer token of a request: `Authorization: Bearer x` or `OAuth x`. Never a URL parameter on the data API:
+ * URLs end up in logs and browser histories (Salesforce answers INVALID_SESSION_ID without the header).
+ */
 export function bearerToken(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
-  if (h) {
-    const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(h.trim());
-    if (m) return m[1].trim();
-  }
-  const q = (req.query as Record<string, unknown> | undefined)?.oauth_token;
-  return typeof q === 'string' ? q : undefined;
+  if (!h) return undefined;
+  const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(h.trim());
+  return m ? m[1].trim() : undefined;
 }
 
 function today(ctx: OrgContext): string {
@@ -56,10 +58,19 @@ export function requestsUsedToday(ctx: OrgContext): number {
   return Number(ctx.store.getMeta(`apiUsage:${today(ctx)}`) ?? '0');
 }
 
-/** onRequest hook for `/services/data/vNN.0/...`. Sets `req.caller` or throws Salesforce's error. */
+/** The versions list, the one data URL open without a session. */
+const DISCOVERY = /^\/services\/data\/?(?:\?|$)/;
+
+/**
+ * onRequest hook for `/services/data/...`: sets `req.caller` or throws Salesforce's error. It runs before the body
+ * is read, so a body is never parsed for a request without a session, nor for a URL that names no API version.
+ */
 export async function restGate(ctx: OrgContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const m = VERSIONED.exec(req.url);
-  if (!m) return;
+  if (!m) {
+    if (DISCOVERY.test(req.url)) return;
+    throw restErrors.notFound();
+  }
   const version = Number(m[1]);
   if (version < MIN_API_VERSION || version > MAX_API_VERSION) throw restErrors.notFound();
   const token = bearerToken(req);
@@ -83,5 +94,5 @@ export async function restGate(ctx: OrgContext, req: FastifyRequest, reply: Fast
   const kind = `${req.method} ${req.url.replace(/\?.*$/, '').split('/').slice(4, 6).join('/')}`;
   ctx.stats.byKind.set(kind, (ctx.stats.byKind.get(kind) ?? 0) + 1);
   req.caller = { userId: session.userId, app, apiVersion: `${version}.0`, isAdmin: evaluated.facts.modifyAllData || evaluated.facts.manageUsers,
-    viewSetup: evaluated.facts.viewSetup };
+    manageUsers: evaluated.facts.manageUsers, viewSetup: evaluated.facts.viewSetup };
 }

@@ -41,8 +41,8 @@ export async function registerRestQuery(app: FastifyInstance, ctx: OrgContext): 
       const plan = compileSoql(soql, {
         now: ctx.store.clock.now(),
         includeDeleted: resource === 'queryAll',
-        // Owned records (Account, Contact, Event, Task) are visible to their owner and to admins.
-        ownerId: caller.isAdmin ? undefined : caller.userId,
+        // Every object the query touches shows only what the caller may see (visibility.ts).
+        viewer: caller,
       });
       sendJson(reply, 200, firstPage(ctx.store.db, cursors, plan, pageOptions(req, caller, resource)));
     };

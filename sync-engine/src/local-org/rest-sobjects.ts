@@ -8,9 +8,10 @@ import { OrgContext } from './context';
 import { RestCaller } from './rest-auth';
 import { SalesforceRestError, restErrors } from './errors';
 import { SObjectDef, FieldDef, findField, sobjectForId } from './schema';
-import { Row, tableName } from './store';
+import { Row, quoteIdent, tableName } from './store';
 import { isIdShaped, normalizeId } from './ids';
-import { createRecords, updateRecords, deleteRecords, upsertRecords, findByExternalId, canRead, DmlResult } from './dml';
+import { createRecords, updateRecords, deleteRecords, upsertRecords, findByExternalId, DmlResult } from './dml';
+import { canSee, ownRecordsField } from './visibility';
 import { readRecordFields, resolveExternalIdField } from './record-validation';
 import { renderRecord, recordUrl, resolveReadFields } from './record-render';
 import { describeGlobal, describeSObject, describeSummary, isReplicateable } from './describe';
@@ -30,7 +31,7 @@ function recordFromUrl(ctx: OrgContext, caller: RestCaller, obj: SObjectDef, raw
   const id = normalizeId(raw);
   if (!id) throw new SalesforceRestError(400, 'MALFORMED_ID', `${findField(obj, 'Id')!.label}: id value of incorrect type: ${raw}`, ['Id']);
   const row = sobjectForId(id) === obj ? ctx.store.get(obj, id) : undefined;
-  if (!row || !canRead(caller, obj, row)) throw restErrors.notFound();
+  if (!row || !canSee(caller, obj, row)) throw restErrors.notFound();
   return row;
 }
 
@@ -133,14 +134,14 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
 
   resource(app, [`${V}/sobjects/:type/:field/:value`], {
     GET: (req, reply, caller) => {
-      const { obj, matches } = byExternalId(ctx, req);
+      const { obj, matches } = byExternalId(ctx, caller, req);
       if (matches.length > 1) return multipleChoices(reply, obj, matches, caller);
       const row = matches.length ? ctx.store.get(obj, matches[0]) : undefined;
-      if (!row || !canRead(caller, obj, row)) throw restErrors.notFound();
+      if (!row) throw restErrors.notFound();
       sendJson(reply, 200, renderRecord(obj, row, resolveReadFields(obj, fieldsParam(req)), caller.apiVersion));
     },
     PATCH: (req, reply, caller) => {
-      const { obj, key, value, matches } = byExternalId(ctx, req);
+      const { obj, key, value, matches } = byExternalId(ctx, caller, req);
       requireMethod(req, obj, 'record');
       if (matches.length > 1) return multipleChoices(reply, obj, matches, caller);
       // The url's value is the key; the same field in the body would only contradict it.
@@ -154,7 +155,7 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
       else reply.code(204).send();
     },
     DELETE: (req, reply, caller) => {
-      const { obj, matches } = byExternalId(ctx, req);
+      const { obj, matches } = byExternalId(ctx, caller, req);
       requireMethod(req, obj, 'record');
       if (matches.length > 1) return multipleChoices(reply, obj, matches, caller);
       if (matches.length === 0) throw restErrors.notFound();
@@ -165,20 +166,21 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
 
 }
 
-function byExternalId(ctx: OrgContext, req: FastifyRequest): { obj: SObjectDef; key: FieldDef; value: string; matches: string[] } {
+function byExternalId(ctx: OrgContext, caller: RestCaller, req: FastifyRequest): { obj: SObjectDef; key: FieldDef; value: string; matches: string[] } {
   const obj = sobjectParam(req);
   const { field, value } = req.params as { field: string; value: string };
   const key = externalKey(obj, field);
-  return { obj, key, value, matches: findByExternalId(ctx, obj, key, value) };
+  return { obj, key, value, matches: findByExternalId(ctx, caller, obj, key, value) };
 }
 
 /** The caller's most recently changed records of a type (Salesforce shows the user's MRU list). */
 function recentItems(ctx: OrgContext, caller: RestCaller, obj: SObjectDef): unknown[] {
   if (!isReplicateable(obj)) return [];
-  const mine = obj.owned && !caller.isAdmin ? ' AND "OwnerId" = ?' : '';
+  const own = ownRecordsField(obj, caller);
+  const mine = own ? ` AND ${quoteIdent(own)} = ?` : '';
   const rows = ctx.store.db.prepare(
     `SELECT * FROM ${tableName(obj)} WHERE "IsDeleted" = 0 AND "LastModifiedById" = ?${mine} ORDER BY "LastModifiedDate" DESC, "Id" DESC LIMIT 25`,
-  ).all(...(mine ? [caller.userId, caller.userId] : [caller.userId])) as Array<Record<string, unknown>>;
+  ).all(...(own ? [caller.userId, caller.userId] : [caller.userId])) as Array<Record<string, unknown>>;
   const shown = obj.fields.filter((f) => f.name === 'Id' || f.nameField);
   return rows.map((raw) => renderRecord(obj, ctx.store.toRow(obj, raw), shown, caller.apiVersion));
 }

@@ -42,8 +42,16 @@ export interface SObjectDef {
   writeAccess: 'any' | 'admin' | 'none';
   /** Records are owned by a user (OwnerId) and visible to their owner and admins. */
   owned: boolean;
+  /**
+   * Records a user sees only when they are theirs: the field naming whose they are, and who sees everyone's
+   * (`admin`: Modify All Data or Manage Users; `manageUsers`: Manage Users only). Absent: every user sees every record.
+   */
+  privateTo?: { userField: string; everyoneWith: 'admin' | 'manageUsers' };
   fields: FieldDef[];
 }
+
+/** Owned records: their owner's, and every admin's. */
+const ownerPrivate = { userField: 'OwnerId', everyoneWith: 'admin' } as const;
 
 const ro = { createable: false, updateable: false } as const;
 const rw = { createable: true, updateable: true } as const;
@@ -154,6 +162,8 @@ export const SOBJECTS: SObjectDef[] = [
   {
     name: 'LoginHistory', label: 'Login History', labelPlural: 'Login History', keyPrefix: '0Ya',
     createable: false, updateable: false, deletable: false, writeAccess: 'none', owned: false,
+    // Salesforce shows other users' logins only to users with Manage Users.
+    privateTo: { userField: 'UserId', everyoneWith: 'manageUsers' },
     fields: [
       { name: 'Id', label: 'Login History ID', type: 'id', length: 18, ...ro, idLookup: true },
       { name: 'UserId', label: 'User ID', type: 'reference', length: 18, ...ro, referenceTo: ['User'] },
@@ -172,7 +182,7 @@ export const SOBJECTS: SObjectDef[] = [
   },
   {
     name: 'Account', label: 'Account', labelPlural: 'Accounts', keyPrefix: '001',
-    createable: true, updateable: true, deletable: true, writeAccess: 'any', owned: true,
+    createable: true, updateable: true, deletable: true, writeAccess: 'any', owned: true, privateTo: ownerPrivate,
     fields: [
       ...systemFields('Account'),
       { name: 'Name', label: 'Account Name', type: 'string', length: 255, required: true, ...rw, nameField: true },
@@ -183,7 +193,7 @@ export const SOBJECTS: SObjectDef[] = [
   },
   {
     name: 'Contact', label: 'Contact', labelPlural: 'Contacts', keyPrefix: '003',
-    createable: true, updateable: true, deletable: true, writeAccess: 'any', owned: true,
+    createable: true, updateable: true, deletable: true, writeAccess: 'any', owned: true, privateTo: ownerPrivate,
     fields: [
       ...systemFields('Contact'),
       { name: 'AccountId', label: 'Account ID', type: 'reference', length: 18, ...rw, referenceTo: ['Account'], relationshipName: 'Account' },
@@ -211,7 +221,7 @@ export const SOBJECTS: SObjectDef[] = [
   },
   {
     name: 'Event', label: 'Event', labelPlural: 'Events', keyPrefix: '00U',
-    createable: true, updateable: true, deletable: true, writeAccess: 'any', owned: true,
+    createable: true, updateable: true, deletable: true, writeAccess: 'any', owned: true, privateTo: ownerPrivate,
     fields: [
       ...systemFields('Activity'),
       { name: 'WhoId', label: 'Name ID', type: 'reference', length: 18, ...rw, referenceTo: ['Contact'], relationshipName: 'Who' },
@@ -233,7 +243,7 @@ export const SOBJECTS: SObjectDef[] = [
   },
   {
     name: 'Task', label: 'Task', labelPlural: 'Tasks', keyPrefix: '00T',
-    createable: true, updateable: true, deletable: true, writeAccess: 'any', owned: true,
+    createable: true, updateable: true, deletable: true, writeAccess: 'any', owned: true, privateTo: ownerPrivate,
     fields: [
       ...systemFields('Activity'),
       { name: 'WhoId', label: 'Name ID', type: 'reference', length: 18, ...rw, referenceTo: ['Contact'], relationshipName: 'Who' },

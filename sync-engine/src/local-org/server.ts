@@ -4,7 +4,6 @@
  */
 import { addJsonBodyParser } from '../common/json-body';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import formbody from '@fastify/formbody';
 import { OrgContext } from './context';
 import { SalesforceRestError, restErrors } from './errors';
 import { JSON_CONTENT_TYPE, sendJson } from './json-reply';
@@ -16,16 +15,33 @@ import { registerRestQuery } from './rest-query';
 import { registerRestSObjects } from './rest-sobjects';
 import { registerRestCollections } from './rest-collections';
 import { registerRestLimits } from './rest-limits';
+import { addFormBodyParser } from './form-body';
+import { JSON_BODY_SHAPE, MAX_URL_AND_HEADER_BYTES, SIGN_IN_BODY_LIMIT, limitDataApiBodies } from './request-limits';
+import { answerClientError, answerFrameworkError } from './early-refusals';
+import { logUnexpectedError } from '../common/unexpected-error-log';
 
 export { JSON_CONTENT_TYPE };
 
 /** Build the org's HTTP app (not listening yet). */
 export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: ctx.options.bodyLimit, return503OnClosing: false });
-  await app.register(formbody, { bodyLimit: ctx.options.bodyLimit });
+  const app = Fastify({
+    logger: false,
+    return503OnClosing: false,
+    // Sign-in endpoints read a few KB at most; the data API's routes get the org's larger limit below.
+    bodyLimit: SIGN_IN_BODY_LIMIT,
+    // A path parameter may be as long as a URL may be: a Graph id is 152 characters and more once percent-encoded.
+    routerOptions: { maxParamLength: MAX_URL_AND_HEADER_BYTES },
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
+  });
+  limitDataApiBodies(app, ctx.options.bodyLimit);
+  addFormBodyParser(app);
 
   app.removeContentTypeParser('application/json');
-  addJsonBodyParser(app, (text, err) => restErrors.jsonParser(describeJsonError(text, err)));
+  addJsonBodyParser(app, (text, err) => restErrors.jsonParser(describeJsonError(text, err)), {
+    limits: JSON_BODY_SHAPE,
+    onExcess: (excess) => restErrors.jsonTooComplex(excess.exceeds, excess.limit),
+  });
   for (const type of ['text/xml', 'application/xml', 'application/soap+xml']) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
   }
@@ -77,7 +93,7 @@ function toRestError(err: FastifyError | SalesforceRestError, req: FastifyReques
     return new SalesforceRestError(err.statusCode, 'INVALID_REQUEST', err.message);
   }
   // A bug of ours: say so in Salesforce's shape without leaking internals.
-  process.stderr.write(`local org: unexpected error on ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
+  logUnexpectedError('local org', req, err);
   return new SalesforceRestError(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: local-org.');
 }
 

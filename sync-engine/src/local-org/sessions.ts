@@ -1,11 +1,15 @@
 /**
  * Sessions: access tokens (SOAP session ids and OAuth access tokens are the same thing in Salesforce) and
  * OAuth refresh tokens. Only SHA-256 hashes of tokens are stored, so the data file holds no usable secret.
+ * A revoked token's row is deleted at once; expired access tokens are deleted at start and, at most once a
+ * minute, when a session is opened (an indexed range delete), so the table holds about the live sessions.
  */
 import crypto from 'node:crypto';
 import { OrgStore } from './store';
 
 export const SESSION_SECONDS = 7200;
+/** How often opening a session also deletes the expired ones. */
+export const PURGE_INTERVAL_MS = 60_000;
 
 export interface Session {
   userId: string;
@@ -21,12 +25,22 @@ export function hashToken(token: string): string {
 
 export class Sessions {
   private readonly cache = new Map<string, Session & { expiresAt: number }>();
+  private lastPurge = 0;
 
   constructor(private readonly store: OrgStore, private readonly orgId15: () => string) {
     store.db.exec(`CREATE TABLE IF NOT EXISTS sessions (
       token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, user_id TEXT NOT NULL, client_id TEXT,
       created_at TEXT NOT NULL, expires_at INTEGER, refresh_hash TEXT)`);
     store.db.exec(`CREATE INDEX IF NOT EXISTS sessions_refresh ON sessions (refresh_hash)`);
+    store.db.exec(`CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at) WHERE expires_at IS NOT NULL`);
+    this.purgeExpired();
+  }
+
+  /** Delete the access tokens past their expiry; returns how many. Refresh tokens do not expire (expires_at NULL). */
+  purgeExpired(): number {
+    const now = this.store.clock.now().getTime();
+    this.lastPurge = now;
+    return this.store.db.prepare(`DELETE FROM sessions WHERE expires_at IS NOT NULL AND expires_at <= ?`).run(now).changes;
   }
 
   private newToken(): string {
@@ -38,6 +52,7 @@ export class Sessions {
   createAccess(userId: string, clientId: string | null, refreshToken?: string): string {
     const token = this.newToken();
     const now = this.store.clock.now();
+    if (now.getTime() - this.lastPurge >= PURGE_INTERVAL_MS) this.purgeExpired();
     this.store.db.prepare(`INSERT INTO sessions (token_hash, kind, user_id, client_id, created_at, expires_at, refresh_hash) VALUES (?, 'access', ?, ?, ?, ?, ?)`)
       .run(hashToken(token), userId, clientId, now.toISOString(), now.getTime() + SESSION_SECONDS * 1000, refreshToken ? hashToken(refreshToken) : null);
     return token;
@@ -87,6 +102,17 @@ export class Sessions {
     }
     this.store.db.prepare(`DELETE FROM sessions WHERE token_hash = ?`).run(h);
     return true;
+  }
+
+  /** Revoke tokens by their hashes, and the access tokens issued from any refresh token among them. */
+  revokeIssued(tokenHashes: string[]): void {
+    if (tokenHashes.length === 0) return;
+    const remove = this.store.db.prepare(`DELETE FROM sessions WHERE token_hash = ? OR refresh_hash = ?`);
+    this.store.transaction(() => {
+      for (const h of tokenHashes) remove.run(h, h);
+    });
+    // The cache is keyed by the tokens themselves, which are not kept: start it afresh.
+    this.cache.clear();
   }
 
   /** End every session of a user (deactivation does this in Salesforce). */

@@ -12,6 +12,9 @@ import { SESSION_SECONDS } from './sessions';
 import { SalesforceRestError } from './errors';
 import { IdentityUser, loadIdentityUser } from './identity';
 import { baseUrl, clientVersion, loginSource } from './request-info';
+import { SOAP_ENV, SoapFault, XML_CONTENT_TYPE, XSI, xmlEscape } from './soap-fault';
+import { MAX_SOAP_TAGS, hasMoreThan } from './request-limits';
+import { logUnexpectedError } from '../common/unexpected-error-log';
 
 interface Endpoint {
   path: 'u' | 'c';
@@ -25,47 +28,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   { path: 'c', namespace: 'urn:enterprise.soap.sforce.com', faultNamespace: 'urn:fault.enterprise.soap.sforce.com', apiType: 'SOAP Enterprise' },
 ];
 
-const SOAP_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
-const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
-const XML_CONTENT_TYPE = 'text/xml;charset=UTF-8';
 const INVALID_LOGIN = 'Invalid username, password, security token; or user locked out.';
-
-/** A SOAP fault: `sf:CODE` faults carry a typed detail; `soapenv:Client` faults are the request's own mistakes. */
-export class SoapFault extends Error {
-  constructor(
-    readonly faultCode: string,
-    message: string,
-    readonly detailType: 'LoginFault' | 'UnexpectedErrorFault' | null,
-  ) {
-    super(message);
-    this.name = 'SoapFault';
-  }
-
-  static login(code: string, message: string): SoapFault {
-    return new SoapFault(code, message, 'LoginFault');
-  }
-
-  static client(message: string): SoapFault {
-    return new SoapFault('soapenv:Client', message, null);
-  }
-
-  /** The fault envelope, on one line as Salesforce sends it. */
-  toXml(faultNamespace: string): string {
-    const sf = this.detailType !== null;
-    const faultString = sf ? `${this.faultCode}: ${this.message}` : this.message;
-    const detail = sf
-      ? `<detail><sf:${this.detailType} xsi:type="sf:${this.detailType}"><sf:exceptionCode>${this.faultCode}</sf:exceptionCode>`
-        + `<sf:exceptionMessage>${xmlEscape(this.message)}</sf:exceptionMessage></sf:${this.detailType}></detail>`
-      : '';
-    return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns:sf="${faultNamespace}" xmlns:xsi="${XSI}">`
-      + `<soapenv:Body><soapenv:Fault><faultcode>${sf ? `sf:${this.faultCode}` : this.faultCode}</faultcode>`
-      + `<faultstring>${xmlEscape(faultString)}</faultstring>${detail}</soapenv:Fault></soapenv:Body></soapenv:Envelope>`;
-  }
-}
-
-export function xmlEscape(text: string): string {
-  return text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
-}
 
 const parser = new XMLParser({
   removeNSPrefix: true,
@@ -105,6 +68,8 @@ export function parseLoginRequest(body: unknown, ns: string): LoginCall {
   if (body !== undefined && typeof body !== 'string') throw SoapFault.client('The request body is not XML: send Content-Type text/xml');
   if (body === undefined || body.trim() === '') throw SoapFault.client('Premature end of file: the request has no SOAP envelope');
   if (/<!DOCTYPE/i.test(body)) throw SoapFault.client('DOCTYPE is not allowed in a SOAP request');
+  // Counted before any parser runs: parsing millions of empty elements would stop the org for seconds.
+  if (hasMoreThan(body, '<', MAX_SOAP_TAGS)) throw SoapFault.client(`The SOAP envelope has more than ${MAX_SOAP_TAGS} tags.`);
   const valid = XMLValidator.validate(body);
   if (valid !== true) throw SoapFault.client(`Malformed XML at [row,col]: [${valid.err.line},${valid.err.col}]: ${valid.err.msg}`);
   let doc: unknown;
@@ -186,7 +151,7 @@ function sendXml(reply: FastifyReply, status: number, xml: string): FastifyReply
   return reply.code(status).header('content-type', XML_CONTENT_TYPE).send(xml);
 }
 
-function login(ctx: OrgContext, endpoint: Endpoint, req: FastifyRequest<{ Params: { version: string } }>): string {
+async function login(ctx: OrgContext, endpoint: Endpoint, req: FastifyRequest<{ Params: { version: string } }>): Promise<string> {
   const { version } = req.params;
   const major = /^(\d+)\.0$/.exec(version);
   if (!major || Number(major[1]) < MIN_API_VERSION || Number(major[1]) > MAX_API_VERSION) {
@@ -197,7 +162,7 @@ function login(ctx: OrgContext, endpoint: Endpoint, req: FastifyRequest<{ Params
   const app = ctx.apps.find(call.client);
   if (call.username === '') throw faultFor({ ok: false, failure: 'invalid-login' });
   const source = loginSource(req);
-  const outcome = authenticate(ctx, {
+  const outcome = await authenticate(ctx, {
     username: call.username,
     password: call.password,
     app,
@@ -219,14 +184,18 @@ function login(ctx: OrgContext, endpoint: Endpoint, req: FastifyRequest<{ Params
 export async function registerSoapLogin(app: FastifyInstance, ctx: OrgContext): Promise<void> {
   for (const endpoint of ENDPOINTS) {
     const handler = async (req: FastifyRequest<{ Params: { version: string } }>, reply: FastifyReply) =>
-      sendXml(reply, 200, login(ctx, endpoint, req));
-    // Faults are SOAP envelopes with HTTP 500, whatever went wrong (never the REST JSON error shape).
+      sendXml(reply, 200, await login(ctx, endpoint, req));
+    // Faults are SOAP envelopes with HTTP 500, whatever went wrong (never the REST JSON error shape); a body over
+    // the limit is refused before it is read, with HTTP's 413.
     const errorHandler = (err: FastifyError | SoapFault | SalesforceRestError, req: FastifyRequest, reply: FastifyReply) => {
       if (err instanceof SoapFault) return sendXml(reply, 500, err.toXml(endpoint.faultNamespace));
+      if (!(err instanceof SalesforceRestError) && err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        return sendXml(reply, 413, SoapFault.client(bodyTooLargeMessage(req)).toXml(endpoint.faultNamespace));
+      }
       if (err instanceof SalesforceRestError || (typeof err.statusCode === 'number' && err.statusCode < 500)) {
         return sendXml(reply, 500, SoapFault.client(clientErrorMessage(err, req)).toXml(endpoint.faultNamespace));
       }
-      process.stderr.write(`local org: unexpected error on ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
+      logUnexpectedError('local org', req, err);
       return sendXml(reply, 500, new SoapFault('UNKNOWN_EXCEPTION', 'An unexpected error occurred.', 'UnexpectedErrorFault')
         .toXml(endpoint.faultNamespace));
     };
@@ -236,13 +205,15 @@ export async function registerSoapLogin(app: FastifyInstance, ctx: OrgContext): 
   }
 }
 
+function bodyTooLargeMessage(req: FastifyRequest): string {
+  return `The request body is larger than ${req.routeOptions.bodyLimit} bytes.`;
+}
+
 function clientErrorMessage(err: FastifyError | SalesforceRestError, req: FastifyRequest): string {
   if (err instanceof SalesforceRestError) return 'The request body is not XML: send Content-Type text/xml';
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return `Content-Type '${String(req.headers['content-type'] ?? '')}' is not supported: send text/xml`;
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'The request body is too large';
     default:
       return err.message;
   }

@@ -4,11 +4,10 @@
  * Every write to the data the access rule reads bumps `accessVersion`, which invalidates cached decisions.
  */
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
-import path from 'node:path';
 import { SOBJECTS, SObjectDef, FieldDef, findSObject } from './schema';
 import { makeId } from './ids';
 import { Clock, systemClock } from './clock';
+import { openPrivateDatabase } from '../common/private-files';
 
 export type FieldValue = string | number | boolean | null;
 export type Row = Record<string, FieldValue>;
@@ -56,8 +55,7 @@ export class OrgStore {
   private readonly instance = 'Dx';
 
   constructor(file: string, readonly clock: Clock = systemClock) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    this.db = new Database(file);
+    this.db = file === ':memory:' ? new Database(file) : openPrivateDatabase(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = OFF');

@@ -38,7 +38,7 @@ export function registerUiLogin(app: FastifyInstance, ctx: OrgContext): void {
     const password = formField(req.body, 'pw');
     const failed = () => sendHtml(reply, 200, renderLoginPage({ action: '/', username, error: LOGIN_FAILED_TEXT }));
     if (username === '' || password === '') return failed();
-    const outcome = authenticate(ctx, {
+    const outcome = await authenticate(ctx, {
       username, password, app: undefined, clientVersion: null,
       loginType: 'Application', apiType: null, apiVersion: null, ...loginSource(req), checkAccess: false,
     });

@@ -1,12 +1,10 @@
 /** The service's own SQLite file (`<dataDir>/service.sqlite`, 0600): settings, added emails, unresolved items. */
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
+import { openPrivateDatabase } from '../common/private-files';
 
 export function openServiceDb(dataDir: string): Database.Database {
-  const file = path.join(dataDir, 'service.sqlite');
-  const db = new Database(file);
-  fs.chmodSync(file, 0o600);
+  const db = openPrivateDatabase(path.join(dataDir, 'service.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   return db;

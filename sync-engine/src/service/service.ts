@@ -3,7 +3,6 @@
  * signed-in account, and the operations the routes expose. One account at a time, as Salesforce for Outlook
  * had one user per Outlook profile.
  */
-import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { signIn as productSignIn, LoginOptionsError } from '../products/login-flow';
 import { message } from '../products/messages';
@@ -25,6 +24,7 @@ import { Timers, realTimers } from './scheduler';
 import { serviceText } from './texts';
 import { RandomBytes, ServiceSecret } from './secret';
 import { ServiceMeta, openServiceDb } from './service-db';
+import { privateDir } from '../common/private-files';
 import { SettingsStore, SyncSettings } from './settings';
 import { SignInInput, refusedSignIn } from './sign-in';
 import { fromSalesforceFailure, accessOffText } from './salesforce-failure';
@@ -77,8 +77,7 @@ export class SyncService {
   private resumeBackoffMs = ACCESS_RECHECK.firstMs;
 
   constructor(private readonly o: ServiceOptions) {
-    fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-    fs.chmodSync(o.dataDir, 0o700);
+    privateDir(o.dataDir);
     this.secret = ServiceSecret.open(o.dataDir, o.random);
     this.db = openServiceDb(o.dataDir);
     this.meta = new ServiceMeta(this.db);

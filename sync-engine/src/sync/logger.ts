@@ -1,6 +1,6 @@
 /** The engine's log: winston to `<dataDir>/sync.log` (0600), with secrets redacted from every line. */
 import path from 'node:path';
-import fs from 'node:fs';
+import { privateDir, privateFile } from '../common/private-files';
 import winston from 'winston';
 
 /** Mask what looks like a secret: session ids, bearer tokens, passwords in key=value or JSON form. */
@@ -12,10 +12,9 @@ export function redact(text: string): string {
 }
 
 export function createSyncLogger(dataDir: string): winston.Logger {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  privateDir(dataDir);
   const file = path.join(dataDir, 'sync.log');
-  fs.closeSync(fs.openSync(file, 'a', 0o600));
-  fs.chmodSync(file, 0o600);
+  privateFile(file);
   return winston.createLogger({
     level: 'info',
     format: winston.format.combine(

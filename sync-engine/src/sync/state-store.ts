@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SyncObject } from './config';
+import { openPrivateDatabase, privateDir } from '../common/private-files';
 import { Canonical, SideChange, SideName, WriteRequest } from './types';
 import { matchKeys } from './canonical';
 
@@ -55,16 +56,13 @@ export class StateStore {
   readonly db: Database.Database;
 
   constructor(dataDir: string) {
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    fs.chmodSync(dataDir, 0o700);
+    privateDir(dataDir);
     const file = path.join(dataDir, 'state.sqlite');
-    // Made 0600 from the start (SQLite gives its journal files the same mode).
-    if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, 'a', 0o600));
-    this.db = new Database(file);
+    // Ours to restrict when it is a plain file (or none yet); a link or a device points at something the user arranged.
+    const plain = !fs.existsSync(file) || fs.lstatSync(file).isFile();
+    this.db = plain ? openPrivateDatabase(file) : new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    // Ours to restrict when it is a plain file; a link points at something the user arranged.
-    if (fs.lstatSync(file).isFile()) fs.chmodSync(file, 0o600);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS links (object TEXT NOT NULL, sf_id TEXT NOT NULL, ol_id TEXT NOT NULL,
         sf_version TEXT, ol_version TEXT, hash TEXT NOT NULL, PRIMARY KEY (object, sf_id));

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { privateDir } from '../common/private-files';
 
 export const TOKEN_FILE = 'salesforce-token.json';
 const FORMAT = 'sfo-compat-token/1';
@@ -134,7 +135,7 @@ export class TokenStore {
     const encrypted = Buffer.concat([cipher.update(s.refreshToken, 'utf8'), cipher.final()]);
     const file: TokenFile = { ...head, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), encryptedRefreshToken: encrypted.toString('base64') };
     fileAccess(() => {
-      fs.mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
+      privateDir(this.dataDir);
       writePrivate(this.file, `${JSON.stringify(file, null, 2)}\n`, this.random);
     }, this.file);
   }

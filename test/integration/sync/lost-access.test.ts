@@ -68,7 +68,7 @@ function mailboxSeed(): MailboxSeed {
 async function startHookedOrg(seed: OrgSeed, hook: (app: FastifyInstance) => void): Promise<LocalOrg> {
   const store = new OrgStore(':memory:');
   const ctx = new OrgContext(store, DEFAULT_ORG_OPTIONS);
-  loadSeed(ctx, seed);
+  await loadSeed(ctx, seed);
   const app = await buildOrgServer(ctx);
   hook(app);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -39,7 +39,7 @@ describe('local-org/soql/compile', () => {
   function prepareAll(plan: QueryPlan): void {
     if (plan.kind === 'records') {
       store.db.prepare(plan.ids.sql);
-      store.db.prepare(plan.pageSql);
+      store.db.prepare(plan.page.sql);
     } else {
       store.db.prepare(plan.kind === 'count' ? plan.count.sql : plan.rows.sql);
     }
@@ -60,14 +60,32 @@ describe('local-org/soql/compile', () => {
   });
 
   it('restricts owned objects to the owner when asked, and only those', () => {
-    assert.deepEqual(records('SELECT Id FROM Contact', { ownerId: '005x' }).ids.params, ['005x']);
-    assert.deepEqual(records('SELECT Id FROM User', { ownerId: '005x' }).ids.params, []);
+    const viewer = { userId: '005x', isAdmin: false, manageUsers: false };
+    const contacts = records('SELECT Id FROM Contact', { viewer });
+    assert.match(contacts.ids.sql, /"OwnerId" = @viewer/);
+    assert.deepEqual(contacts.ids.named, { viewer: '005x' });
+    assert.doesNotMatch(records('SELECT Id FROM User', { viewer }).ids.sql, /@viewer/);
+    assert.doesNotMatch(records('SELECT Id FROM Contact', { viewer: { ...viewer, isAdmin: true } }).ids.sql, /@viewer/);
+  });
+
+  it('restricts the objects of semi-joins and joined parents too, in SQL that prepares', () => {
+    const viewer = { userId: '005x', isAdmin: false, manageUsers: false };
+    const semi = records("SELECT Id FROM User WHERE Id IN (SELECT OwnerId FROM Contact WHERE Email = 'a@b.c')", { viewer });
+    assert.match(semi.ids.sql, /FROM sobj_Contact t\d+ WHERE .*t\d+\."OwnerId" = @viewer/);
+    const parent = records("SELECT Account.Name FROM Contact WHERE Account.Name = 'x'", { viewer });
+    assert.match(parent.ids.sql, /LEFT JOIN sobj_Account t\d+ ON t\d+\."Id" = t\d+\."AccountId" AND t\d+\."OwnerId" = @viewer/);
+    assert.match(parent.page.sql, /LEFT JOIN sobj_Account t\d+ ON .* AND t\d+\."OwnerId" = @viewer/);
+    assert.match(records('SELECT Id FROM LoginHistory', { viewer }).ids.sql, /"UserId" = @viewer/);
+    assert.match(records('SELECT Id FROM LoginHistory', { viewer: { ...viewer, isAdmin: true } }).ids.sql, /"UserId" = @viewer/);
+    assert.doesNotMatch(records('SELECT Id FROM LoginHistory', { viewer: { ...viewer, manageUsers: true } }).ids.sql, /@viewer/);
+    prepareAll(semi);
+    prepareAll(parent);
   });
 
   it('joins parents once per relationship path and nests them in the shape', () => {
     const plan = records('SELECT Name, Profile.Name, profile.userlicense.name FROM User');
-    assert.equal(plan.pageSql.match(/LEFT JOIN sobj_Profile /g)?.length, 1);
-    assert.equal(plan.pageSql.match(/LEFT JOIN sobj_UserLicense /g)?.length, 1);
+    assert.equal(plan.page.sql.match(/LEFT JOIN sobj_Profile /g)?.length, 1);
+    assert.equal(plan.page.sql.match(/LEFT JOIN sobj_UserLicense /g)?.length, 1);
     const [name, profile] = plan.shape.nodes;
     assert.deepEqual(name.kind === 'field' && name.key, 'Name');
     assert.ok(profile.kind === 'parent');

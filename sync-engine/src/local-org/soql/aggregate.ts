@@ -10,6 +10,7 @@ import { AggregateColumn } from './render';
 import { queryErrors } from './query-errors';
 import type { AggregatePlan } from './compile';
 import { Compiling, fieldPath, filterClause, limitClause, orderByItems, orderTerm } from './clauses';
+import { viewerParams } from '../visibility';
 
 const AGGREGATES: Record<string, (column: string) => string> = {
   COUNT: (col) => `COUNT(${col})`,
@@ -48,7 +49,7 @@ function groupByItems(c: Compiling): GroupByClause[] {
 }
 
 export function compileAggregate(c: Compiling): AggregatePlan {
-  const scope = new Scope(c.obj, c.aliases, c.ast.sObjectAlias);
+  const scope = new Scope(c.obj, c.aliases, c.visible, c.ast.sObjectAlias);
   const groups = groupByItems(c).map((g) => {
     if (!('field' in g)) throw queryErrors.unsupported('GROUP BY a function', c.text.at('GROUP'));
     return scope.resolve(g.field, () => c.text.at(g.field, 'GROUP'));
@@ -88,5 +89,5 @@ export function compileAggregate(c: Compiling): AggregatePlan {
   const orderBy = order.length ? ` ORDER BY ${order.join(', ')}` : '';
   const limit = limitClause(c.ast, params);
   const sql = `SELECT ${exprs.join(', ')} FROM ${scope.fromSql()}${where}${groupBy}${orderBy}${limit}`;
-  return { kind: 'aggregate', rows: { sql, params }, columns };
+  return { kind: 'aggregate', rows: { sql, params, named: viewerParams(c.options.viewer) }, columns };
 }

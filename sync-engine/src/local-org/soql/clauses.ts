@@ -9,14 +9,15 @@ import { Aliases, ResolvedField, Scope, isLongText, isText } from './field-paths
 import { FilterContext, notDeleted, whereSql } from './where';
 import { SqlValue } from './literals';
 import { queryErrors } from './query-errors';
+import { Viewer, VisibleRows } from '../visibility';
 
 export interface CompileOptions {
   /** The org clock's now, for TODAY and LAST_N_DAYS:n. */
   now: Date;
   /** queryAll: include records in the recycle bin. */
   includeDeleted: boolean;
-  /** When set, only records of owned sObjects whose OwnerId is this user (a non-admin's visibility). */
-  ownerId?: string;
+  /** Whose query it is: every object it touches shows only the records they may see. Absent: every record. */
+  viewer?: Viewer;
 }
 
 /** What every clause compiler needs about the statement being compiled. */
@@ -26,6 +27,8 @@ export interface Compiling {
   obj: SObjectDef;
   options: CompileOptions;
   aliases: Aliases;
+  /** The viewer's visibility, for every scope of the statement (visibility.ts). */
+  visible: VisibleRows;
 }
 
 /** The SOQL path a select item names (`Name`, `Profile.Name`, `c.Name`). */
@@ -35,19 +38,17 @@ export function fieldPath(f: FieldType): string | undefined {
   return undefined;
 }
 
-/** `WHERE ...` with the recycle-bin and owner filters, or '' when nothing filters. Pushes parameters. */
+/** `WHERE ...` with the recycle-bin and visibility filters, or '' when nothing filters. Pushes parameters. */
 export function filterClause(c: Compiling, scope: Scope, params: SqlValue[]): string {
   const conditions: string[] = [];
   if (!c.options.includeDeleted) {
     const deleted = notDeleted(scope);
     if (deleted) conditions.push(deleted);
   }
-  if (c.options.ownerId && c.obj.owned) {
-    conditions.push(`${scope.alias}."OwnerId" = ?`);
-    params.push(c.options.ownerId);
-  }
+  const visible = scope.visibleSql();
+  if (visible) conditions.push(visible);
   if (c.ast.where) {
-    const ctx: FilterContext = { text: c.text, now: c.options.now, aliases: c.aliases, params };
+    const ctx: FilterContext = { text: c.text, now: c.options.now, aliases: c.aliases, visible: c.visible, params };
     conditions.push(whereSql(c.ast.where, scope, ctx, true));
   }
   return conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';

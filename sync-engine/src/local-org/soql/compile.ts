@@ -14,6 +14,7 @@ import { RecordShape, RenderNode, AggregateColumn } from './render';
 import { queryErrors } from './query-errors';
 import { compileAggregate, isAggregateField } from './aggregate';
 import { CompileOptions, Compiling, fieldPath, filterClause, limitClause, orderByItems, orderTerm } from './clauses';
+import { viewerParams, visibleRowsOf } from '../visibility';
 
 export type { CompileOptions } from './clauses';
 
@@ -22,7 +23,10 @@ const MAX_INT = 2 ** 31 - 1;
 
 export interface SqlStatement {
   sql: string;
+  /** The `?` parameters, in order. */
   params: SqlValue[];
+  /** The named parameters (`@viewer`, visibility.ts). */
+  named: Record<string, string>;
 }
 
 export interface RecordsPlan {
@@ -30,8 +34,8 @@ export interface RecordsPlan {
   obj: SObjectDef;
   /** The ids of all matching records, in result order. */
   ids: SqlStatement;
-  /** Rows for a page, given one parameter: a JSON array of ids. Row order is not the result order. */
-  pageSql: string;
+  /** Rows for a page, given one `?` parameter: a JSON array of ids. Row order is not the result order. */
+  page: { sql: string; named: Record<string, string> };
   shape: RecordShape;
 }
 
@@ -61,7 +65,7 @@ export function compileSoql(soql: string, options: CompileOptions): QueryPlan {
     const token = text.after('LIMIT');
     throw queryErrors.unexpectedToken(token?.text ?? String(ast.limit), text.pointer(token?.start));
   }
-  const c: Compiling = { ast, text, obj, options, aliases: new Aliases() };
+  const c: Compiling = { ast, text, obj, options, aliases: new Aliases(), visible: visibleRowsOf(options.viewer) };
   const fields = ast.fields ?? [];
   if (fields.length === 1 && isCountStar(fields[0])) return compileCount(c);
   if (fields.some(isCountStar)) throw queryErrors.malformed('COUNT() must be the only element in the SELECT list', text.at('COUNT'));
@@ -84,18 +88,18 @@ function rejectUnsupported(ast: Query, text: QueryText): void {
 }
 
 function compileCount(c: Compiling): CountPlan {
-  const scope = new Scope(c.obj, c.aliases, c.ast.sObjectAlias);
+  const scope = new Scope(c.obj, c.aliases, c.visible, c.ast.sObjectAlias);
   const params: SqlValue[] = [];
   const where = filterClause(c, scope, params);
   const limit = limitClause(c.ast, params);
   const inner = `SELECT 1 FROM ${scope.fromSql()}${where}${limit}`;
-  return { kind: 'count', count: { sql: `SELECT COUNT(*) FROM (${inner})`, params } };
+  return { kind: 'count', count: { sql: `SELECT COUNT(*) FROM (${inner})`, params, named: viewerParams(c.options.viewer) } };
 }
 
 function compileRecords(c: Compiling): RecordsPlan {
-  const select = new Scope(c.obj, c.aliases, c.ast.sObjectAlias);
+  const select = new Scope(c.obj, c.aliases, c.visible, c.ast.sObjectAlias);
   const shape = selectShape(c, select);
-  const filter = new Scope(c.obj, c.aliases, c.ast.sObjectAlias);
+  const filter = new Scope(c.obj, c.aliases, c.visible, c.ast.sObjectAlias);
   const params: SqlValue[] = [];
   const where = filterClause(c, filter, params);
   const order = orderByItems(c.ast).map((o) => {
@@ -105,11 +109,12 @@ function compileRecords(c: Compiling): RecordsPlan {
   // The rowid tie-break makes the order total, so a snapshot taken twice pages identically.
   order.push(`${filter.alias}.rowid`);
   const limit = limitClause(c.ast, params);
+  const named = viewerParams(c.options.viewer);
   return {
     kind: 'records',
     obj: c.obj,
-    ids: { sql: `SELECT ${filter.alias}."Id" FROM ${filter.fromSql()}${where} ORDER BY ${order.join(', ')}${limit}`, params },
-    pageSql: `SELECT ${shape.columns.join(', ')} FROM ${select.fromSql()} WHERE ${select.alias}."Id" IN (SELECT value FROM json_each(?))`,
+    ids: { sql: `SELECT ${filter.alias}."Id" FROM ${filter.fromSql()}${where} ORDER BY ${order.join(', ')}${limit}`, params, named },
+    page: { sql: `SELECT ${shape.columns.join(', ')} FROM ${select.fromSql()} WHERE ${select.alias}."Id" IN (SELECT value FROM json_each(?))`, named },
     shape: { obj: c.obj, nodes: shape.nodes },
   };
 }

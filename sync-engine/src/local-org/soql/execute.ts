@@ -28,15 +28,15 @@ export interface PageOptions {
 export function firstPage(db: Database.Database, cursors: QueryCursors, plan: QueryPlan, o: PageOptions): QueryResult {
   switch (plan.kind) {
     case 'count': {
-      const n = db.prepare(plan.count.sql).pluck().get(...plan.count.params) as number;
+      const n = db.prepare(plan.count.sql).pluck().get(...plan.count.params, plan.count.named) as number;
       return { totalSize: n, done: true, records: [] };
     }
     case 'aggregate': {
-      const rows = db.prepare(plan.rows.sql).raw().all(...plan.rows.params) as unknown[][];
+      const rows = db.prepare(plan.rows.sql).raw().all(...plan.rows.params, plan.rows.named) as unknown[][];
       return { totalSize: rows.length, done: true, records: rows.map((r) => renderAggregate(plan.columns, r)) };
     }
     case 'records': {
-      const ids = db.prepare(plan.ids.sql).pluck().all(...plan.ids.params) as string[];
+      const ids = db.prepare(plan.ids.sql).pluck().all(...plan.ids.params, plan.ids.named) as string[];
       if (ids.length <= o.batchSize) return { totalSize: ids.length, done: true, records: fetchRows(db, plan, ids, o.apiVersion) };
       return page(db, cursors.create(o.userId, plan, ids), 0, o);
     }
@@ -57,7 +57,7 @@ export function page(db: Database.Database, cursor: QueryCursor, offset: number,
 /** Rows for ids, rendered in the ids' order. A row gone since the snapshot (hard delete) is skipped. */
 function fetchRows(db: Database.Database, plan: RecordsPlan, ids: string[], apiVersion: string): JsonRecord[] {
   if (ids.length === 0) return [];
-  const rows = db.prepare(plan.pageSql).raw().all(JSON.stringify(ids)) as unknown[][];
+  const rows = db.prepare(plan.page.sql).raw().all(JSON.stringify(ids), plan.page.named) as unknown[][];
   const byId = new Map(rows.map((r) => [r[0] as string, r]));
   const out: JsonRecord[] = [];
   for (const id of ids) {

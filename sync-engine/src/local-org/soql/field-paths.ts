@@ -1,9 +1,11 @@
 /**
  * Field paths (`Name`, `Profile.Name`, `Profile.UserLicense.Name`, `c.Name`) resolved against the schema, each
- * parent relationship becoming one LEFT JOIN that every path through it shares.
+ * parent relationship becoming one LEFT JOIN that every path through it shares. A parent the reader may not see
+ * is left out of its join, so its fields are null and filters on them match nothing.
  */
 import { FieldDef, SObjectDef, findField, findRelationship, findSObject } from '../schema';
 import { quoteIdent, tableName } from '../store';
+import { VisibleRows } from '../visibility';
 import { queryErrors } from './query-errors';
 
 /** Table aliases unique across a whole statement, subqueries included. */
@@ -38,9 +40,14 @@ export class Scope {
   readonly alias: string;
   private readonly joins = new Map<string, Join & { on: string }>();
 
-  /** soqlAlias: the alias given after FROM (`FROM Contact c`). */
-  constructor(readonly obj: SObjectDef, private readonly aliases: Aliases, private readonly soqlAlias?: string) {
+  /** visible: the reader's visibility, applied to every parent joined; soqlAlias: the alias after FROM (`FROM Contact c`). */
+  constructor(readonly obj: SObjectDef, private readonly aliases: Aliases, private readonly visible: VisibleRows, private readonly soqlAlias?: string) {
     this.alias = aliases.next();
+  }
+
+  /** The reader's visibility condition on the scope's own object, or null when they see all its records. */
+  visibleSql(): string | null {
+    return this.visible(this.obj, this.alias);
   }
 
   /** The column behind a SOQL field path, or INVALID_FIELD; `pointer` places the error. */
@@ -86,7 +93,8 @@ export class Scope {
     let join = this.joins.get(key);
     if (!join) {
       const alias = this.aliases.next();
-      join = { path, obj, alias, on: `${alias}."Id" = ${parentAlias}.${quoteIdent(ref.name)}` };
+      const visible = this.visible(obj, alias);
+      join = { path, obj, alias, on: `${alias}."Id" = ${parentAlias}.${quoteIdent(ref.name)}${visible ? ` AND ${visible}` : ''}` };
       this.joins.set(key, join);
     }
     return join;

@@ -9,11 +9,14 @@ import { CondNode, MixedOperatorError, conditionTree } from './conditions';
 import { Aliases, ResolvedField, Scope, isLongText, isText } from './field-paths';
 import { Operand, SqlValue, likePattern, operandFor } from './literals';
 import { queryErrors } from './query-errors';
+import { VisibleRows } from '../visibility';
 
 export interface FilterContext {
   text: QueryText;
   now: Date;
   aliases: Aliases;
+  /** The reader's visibility: a subquery reads only records they may see, as the outer query does. */
+  visible: VisibleRows;
   /** Parameters in the order their `?` appear in the SQL being built. */
   params: SqlValue[];
 }
@@ -151,7 +154,7 @@ function semiJoinSql(cond: ValueQueryCondition, scope: Scope, ctx: FilterContext
   if (!obj) throw queryErrors.invalidType(q.sObject ?? '', ctx.text.at(q.sObject ?? '', 'WHERE'));
   const selected = q.fields?.length === 1 && q.fields[0].type === 'Field' ? q.fields[0].field : undefined;
   if (!selected) throw queryErrors.malformed('The inner select field must be a single Id or reference field', pointer());
-  const inner = new Scope(obj, ctx.aliases, q.sObjectAlias);
+  const inner = new Scope(obj, ctx.aliases, ctx.visible, q.sObjectAlias);
   const innerField = inner.resolve(selected, () => ctx.text.at(selected, 'WHERE'));
   const target = pointsAt(innerField);
   if (!target || !pointsAt(outer) || target !== pointsAt(outer)) {
@@ -160,6 +163,9 @@ function semiJoinSql(cond: ValueQueryCondition, scope: Scope, ctx: FilterContext
   const conditions = [`${innerField.column} IS NOT NULL`];
   const deleted = notDeleted(inner);
   if (deleted) conditions.push(deleted);
+  // Without this, `Id IN (SELECT OwnerId FROM Contact WHERE Email = ...)` answers yes/no about others' records.
+  const visible = inner.visibleSql();
+  if (visible) conditions.push(visible);
   if (q.where) conditions.push(whereSql(q.where, inner, ctx));
   const sub = `SELECT ${innerField.column} FROM ${inner.fromSql()} WHERE ${conditions.join(' AND ')}`;
   const test = `(${outer.column} IS NOT NULL AND ${outer.column} IN (${sub}))`;
