@@ -59,6 +59,12 @@ export class GraphMailbox {
     return this.http.get<GraphUser>('/me');
   }
 
+  /** The mailbox's time zone as its settings name it (`GET /me/mailboxSettings`: Windows or IANA), or null when unset. */
+  async timeZone(): Promise<string | null> {
+    const settings = await this.http.get<{ timeZone?: unknown }>('/me/mailboxSettings');
+    return typeof settings.timeZone === 'string' && settings.timeZone.trim() !== '' ? settings.timeZone : null;
+  }
+
   /** Requests sent so far (retries included) and how many were retries. */
   get stats(): Readonly<GraphStats> {
     return { ...this.http.stats };

@@ -1,12 +1,14 @@
 /**
  * Tasks end to end (local org + local mailbox's default To Do list, direction both): status, priority, due date
  * and notes both ways, the task both sides hold matched by subject and due date, edits and deletes each way,
- * a due date set in a zone east of UTC, bad records, and no ping-pong of our own writes.
+ * due dates as days in the mailbox's zone (New York), bad records, and no ping-pong of our own writes.
  */
 import assert from 'node:assert/strict';
-import { SyncWorld, assertQuiet, dayFromToday, startSyncWorld } from '../../helpers/sync';
+import { SyncWorld, assertQuiet, dayFromToday, startSyncWorld, zonedToUtc } from '../../helpers/sync';
 
 const D = (n: number) => dayFromToday(n);
+/** How the mailbox answers a due date `day`: the start of that day in New York, in UTC (Graph's 7-digit fraction). */
+const nyMidnight = (day: string) => `${zonedToUtc(`${day}T00:00:00`, 'America/New_York').slice(0, 19)}.0000000`;
 
 describe('sync engine: tasks end to end', function () {
   this.timeout(60_000);
@@ -25,10 +27,11 @@ describe('sync engine: tasks end to end', function () {
           { displayName: 'Groceries', tasks: [{ title: 'Milk' }] },
           {
             displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [
-              { title: 'Call Grace', status: 'inProgress', importance: 'high', dueDateTime: { dateTime: `${D(3)}T00:00:00`, timeZone: 'UTC' }, body: { contentType: 'text', content: 'About the\nCOBOL book' } },
+              // As To Do writes a due date: the start of the day in the mailbox's zone (New York).
+              { title: 'Call Grace', status: 'inProgress', importance: 'high', dueDateTime: { dateTime: `${D(3)}T00:00:00`, timeZone: 'Eastern Standard Time' }, body: { contentType: 'text', content: 'About the\nCOBOL book' } },
               { title: 'Send deck', status: 'notStarted', importance: 'normal' },
               { title: 'Renew license', dueDateTime: { dateTime: `${D(9)}T00:00:00`, timeZone: 'Eastern Standard Time' } },
-              // Set at midnight in Tokyo: To Do answers with the evening before in UTC.
+              // Written by a client in Tokyo at midnight there: in the New York mailbox it is due the day before.
               { title: 'Tokyo follow-up', importance: 'low', dueDateTime: { dateTime: `${D(11)}T00:00:00`, timeZone: 'Tokyo Standard Time' } },
               { title: 'Waiting task', status: 'waitingOnOthers' },
               { title: 'Later task', status: 'deferred', body: { contentType: 'html', content: '<p>Some <i>day</i></p>' } },
@@ -64,16 +67,16 @@ describe('sync engine: tasks end to end', function () {
     assert.deepEqual([later.Status, later.Description], ['Deferred', 'Some day']);
   });
 
-  it('a due date set at midnight in a zone east of UTC keeps its day', async () => {
+  it("a due date is the day in the mailbox's zone: midnight in Tokyo is the day before in New York", async () => {
     const [tokyo] = await sfTask('Tokyo follow-up');
-    assert.equal(tokyo.ActivityDate, D(11));
+    assert.equal(tokyo.ActivityDate, D(10));
     assert.equal(tokyo.Priority, 'Low');
   });
 
   it('first sync: Salesforce tasks reach Outlook\'s default list; the task both had is matched; other lists are left alone', async () => {
     const [contract] = await olTask('Prepare contract');
     assert.deepEqual([contract.status, contract.importance, contract.dueDateTime, contract.body.content],
-      ['waitingOnOthers', 'low', { dateTime: `${D(5)}T00:00:00.0000000`, timeZone: 'UTC' }, 'Legal has the draft']);
+      ['waitingOnOthers', 'low', { dateTime: nyMidnight(D(5)), timeZone: 'UTC' }, 'Legal has the draft']);
     const [closed] = await olTask('Closed deal');
     assert.deepEqual([closed.status, closed.importance], ['completed', 'high']);
     assert.equal((await olTask('Renew license')).length, 1);
@@ -93,14 +96,14 @@ describe('sync engine: tasks end to end', function () {
     assert.equal((await w.sf.patch(`/sobjects/Task/${contract.Id}`, { Status: 'Completed', Priority: 'High', ActivityDate: D(6), Description: 'Signed' })).status, 204);
     const [deck] = await olTask('Send deck');
     assert.equal((await w.graph.patch(`/me/todo/lists/${listId}/tasks/${deck.id}`, {
-      status: 'inProgress', importance: 'low', dueDateTime: { dateTime: `${D(4)}T00:00:00`, timeZone: 'UTC' }, body: { contentType: 'text', content: 'v2 slides' },
+      status: 'inProgress', importance: 'low', dueDateTime: { dateTime: `${D(4)}T00:00:00`, timeZone: 'Eastern Standard Time' }, body: { contentType: 'text', content: 'v2 slides' },
     })).status, 200);
     const { report } = await w.run();
     assert.deepEqual(report.errors, []);
     assert.equal(report.counts.outlook.tasks.updated, 1);
     assert.equal(report.counts.salesforce.tasks.updated, 1);
     const [olContract] = await olTask('Prepare contract');
-    assert.deepEqual([olContract.status, olContract.importance, olContract.dueDateTime.dateTime, olContract.body.content], ['completed', 'high', `${D(6)}T00:00:00.0000000`, 'Signed']);
+    assert.deepEqual([olContract.status, olContract.importance, olContract.dueDateTime.dateTime, olContract.body.content], ['completed', 'high', nyMidnight(D(6)), 'Signed']);
     assert.ok(olContract.completedDateTime, 'To Do fills in completedDateTime');
     const [sfDeck] = await sfTask('Send deck');
     assert.deepEqual([sfDeck.Status, sfDeck.Priority, sfDeck.ActivityDate, sfDeck.Description], ['In Progress', 'Low', D(4), 'v2 slides']);

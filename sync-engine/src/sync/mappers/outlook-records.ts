@@ -16,9 +16,18 @@ function utcInstant(dateTime: string): string {
   return new Date(`${dateTime.replace(/(\.\d{3})\d*$/, '$1').replace(/Z$/, '')}Z`).toISOString();
 }
 
+/**
+ * The mailbox's time zone, for To Do due dates: a due date is a day in the mailbox's zone, which To Do keeps as the
+ * instant that day starts there. `name` as Graph gives it (Windows or IANA, what we write back), `iana` resolved.
+ */
+export interface MailboxZone {
+  name: string;
+  iana: string;
+}
+
 const SHOW_AS: Record<string, CanonicalEvent['showAs']> = { busy: 'busy', free: 'free', oof: 'oof', tentative: 'busy', workingElsewhere: 'busy' };
 
-export function fromOutlook(object: SyncObject, item: Record<string, unknown>): Canonical {
+export function fromOutlook(object: SyncObject, item: Record<string, unknown>, zone: MailboxZone | null = null): Canonical {
   switch (object) {
     case 'contacts': {
       const c = item as GraphContact;
@@ -44,7 +53,7 @@ export function fromOutlook(object: SyncObject, item: Record<string, unknown>): 
     case 'tasks': {
       const t = item as GraphTask;
       return {
-        subject: str(t.title), dueDate: t.dueDateTime?.dateTime ? nearestDate(t.dueDateTime.dateTime) : null,
+        subject: str(t.title), dueDate: t.dueDateTime?.dateTime ? dueDateOf(t.dueDateTime, zone) : null,
         status: t.status ?? 'notStarted', priority: t.importance ?? 'normal',
         notes: bodyText(t.body),
       } satisfies CanonicalTask;
@@ -53,7 +62,7 @@ export function fromOutlook(object: SyncObject, item: Record<string, unknown>): 
 }
 
 /** The Graph resource to write; every mapped property is sent so both sides end equal. */
-export function toOutlook(object: SyncObject, data: Canonical): Record<string, unknown> {
+export function toOutlook(object: SyncObject, data: Canonical, zone: MailboxZone | null = null): Record<string, unknown> {
   switch (object) {
     case 'contacts': {
       const c = data as CanonicalContact;
@@ -76,7 +85,8 @@ export function toOutlook(object: SyncObject, data: Canonical): Record<string, u
       const t = data as CanonicalTask;
       return {
         title: t.subject ?? '', status: t.status, importance: t.priority,
-        dueDateTime: t.dueDate ? { dateTime: `${t.dueDate}T00:00:00.0000000`, timeZone: 'UTC' } : null,
+        // The start of the day in the mailbox's zone, as To Do itself writes a due date.
+        dueDateTime: t.dueDate ? { dateTime: `${t.dueDate}T00:00:00.0000000`, timeZone: zone?.name ?? 'UTC' } : null,
         body: { contentType: 'text', content: t.notes ?? '' },
       };
     }
@@ -114,6 +124,24 @@ export function htmlToText(html: string): string {
     .split('\n').map((l) => l.trim()).join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/**
+ * A To Do due date: the day, in the mailbox's zone, of the instant To Do answers (in UTC, or in the zone it names).
+ * Without the mailbox's zone (it could not be read or resolved), the nearest midnight, which is right from UTC-11 to
+ * UTC+12 only.
+ */
+function dueDateOf(due: { dateTime: string; timeZone?: string | null }, zone: MailboxZone | null): string {
+  const utc = /^utc$/i.test(due.timeZone ?? 'UTC') ? Date.parse(`${due.dateTime.replace(/(\.\d{3})\d*$/, '$1').replace(/Z$/, '')}Z`) : NaN;
+  if (!zone || Number.isNaN(utc)) return nearestDate(due.dateTime);
+  return dayIn(utc, zone.iana);
+}
+
+/** `YYYY-MM-DD` of an instant in an IANA zone. */
+export function dayIn(utc: number, iana: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: iana, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(utc));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
 
 /**

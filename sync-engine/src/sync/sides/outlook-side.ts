@@ -10,7 +10,8 @@ import { GraphApiError } from '../../graph/errors';
 import { DeltaPage } from '../../graph/paging';
 import { SyncObject } from '../config';
 import { ChangeBatch, Canonical, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
-import { fromOutlook, toOutlook } from '../mappers/outlook-records';
+import { MailboxZone, fromOutlook, toOutlook } from '../mappers/outlook-records';
+import { resolveTimeZone } from '../../common/time-zone-names';
 import { contentHash, matchKeys } from '../canonical';
 
 interface IndexedItem {
@@ -22,6 +23,8 @@ interface IndexedItem {
 
 export class OutlookSide implements Side {
   readonly name = 'outlook' as const;
+  /** The mailbox's time zone, read once, the first time a To Do due date is read or written. */
+  private zone: Promise<MailboxZone | null> | null = null;
   /** Match indexes for retried creates, by object (see findMatch). */
   private readonly indexes = new Map<SyncObject, Promise<Map<string, IndexedItem[]>>>();
   /** Writes (by key) that failed for a reason that may pass, one after another (see FAILURES_IN_A_ROW_TO_STOP). */
@@ -59,10 +62,11 @@ export class OutlookSide implements Side {
     let next = await pages.next();
     while (!next.done) {
       const page: SideChange[] = onPage ? [] : changes;
+      const zone = await this.zoneFor(object, next.value.changed);
       for (const item of next.value.changed) {
         // A series master is not an occurrence: its occurrences and exceptions come as their own items.
         if (object === 'events' && (item.type === 'seriesMaster' || item.isCancelled === true)) continue;
-        page.push({ id: String(item.id), version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''), deleted: false, data: fromOutlook(object, item) });
+        page.push({ id: String(item.id), version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''), deleted: false, data: fromOutlook(object, item, zone) });
       }
       for (const r of next.value.removed) page.push({ id: r.id, deleted: true });
       if (onPage && page.length) onPage(page);
@@ -108,7 +112,8 @@ export class OutlookSide implements Side {
         await api.delete(r.id!);
         return { key: r.key, ok: true, id: r.id!, version: null };
       }
-      let body = toOutlook(object, r.data!);
+      const zone = object === 'tasks' && (r.data as { dueDate?: unknown }).dueDate ? await this.mailboxZone() : null;
+      let body = toOutlook(object, r.data!, zone);
       if (r.kind === 'update' && object === 'contacts') body = keepUnmappedEntries(body, (await this.mailbox.contacts.get(r.id!)) as Record<string, unknown>);
       const saved = (r.kind === 'create' ? await api.create(body) : await api.update(r.id!, body)) as Record<string, unknown> | null | undefined;
       if (typeof saved?.id !== 'string' || saved.id === '') {
@@ -148,10 +153,11 @@ export class OutlookSide implements Side {
   private matchIndex(object: SyncObject): Promise<Map<string, IndexedItem[]>> {
     let index = this.indexes.get(object);
     if (!index) {
-      index = this.guard(this.listForMatching(object)).then((items) => {
+      index = this.guard(this.listForMatching(object)).then(async (items) => {
         const byKey = new Map<string, IndexedItem[]>();
+        const zone = await this.zoneFor(object, items);
         for (const item of items) {
-          const content = fromOutlook(object, item);
+          const content = fromOutlook(object, item, zone);
           const entry = { id: String(item.id), version: String(item['@odata.etag'] ?? ''), hash: contentHash(content) };
           for (const key of matchKeys(object, content)) {
             const same = byKey.get(key);
@@ -176,6 +182,23 @@ export class OutlookSide implements Side {
     if (object === 'tasks') return (await this.mailbox.tasks.list()) as Array<Record<string, unknown>>;
     const round = (await this.mailbox.events.delta()).changed as Array<Record<string, unknown>>;
     return round.filter((item) => item.type !== 'seriesMaster' && item.isCancelled !== true);
+  }
+
+  /**
+   * The mailbox's zone when `items` hold a To Do due date (else null: an idle run asks nothing more). Read once per
+   * side; a zone that cannot be read or resolved falls back to the nearest midnight, said in the log of the caller.
+   */
+  private async zoneFor(object: SyncObject, items: Array<Record<string, unknown>>): Promise<MailboxZone | null> {
+    if (object !== 'tasks' || !items.some((i) => i.dueDateTime)) return null;
+    return this.mailboxZone();
+  }
+
+  private mailboxZone(): Promise<MailboxZone | null> {
+    this.zone ??= this.guard(this.mailbox.timeZone()).then((name) => {
+      const iana = name ? resolveTimeZone(name) : undefined;
+      return name && iana ? { name, iana } : null;
+    });
+    return this.zone;
   }
 
   private guard<T>(p: Promise<T>): Promise<T> {
