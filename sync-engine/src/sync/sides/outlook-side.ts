@@ -256,9 +256,12 @@ export function keepUnmappedEntries(body: Record<string, unknown>, current: Reco
   const first = ((body.emailAddresses as Email[] | undefined) ?? [])[0];
   // The display name of an unchanged address is the user's; keep it.
   const firstKept = first && emails[0]?.address === first.address ? { ...first, name: emails[0].name ?? first.name } : first;
+  const phone = ((body.businessPhones as string[] | undefined) ?? [])[0];
+  // An address or number Salesforce now holds first is not kept a second time further down.
+  const sameAddress = (e: Email) => !!first && e.address.toLowerCase() === first.address.toLowerCase();
   return {
     ...body,
-    emailAddresses: [...(firstKept ? [firstKept] : []), ...emails.slice(1)],
-    businessPhones: [...((body.businessPhones as string[] | undefined) ?? []).slice(0, 1), ...phones.slice(1)],
+    emailAddresses: [...(firstKept ? [firstKept] : []), ...emails.slice(1).filter((e) => !sameAddress(e))],
+    businessPhones: [...(phone ? [phone] : []), ...phones.slice(1).filter((p) => p !== phone)],
   };
 }
