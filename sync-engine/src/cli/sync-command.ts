@@ -2,11 +2,14 @@
  * `sfo-compat sync` and `sfo-compat status`: the configuration, output and exit codes of SYNC-CONFIG.md, and a real
  * org's sign-in (`sync --sign-in` / `--sign-out`, sync-sign-in.ts) for configurations without a password.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { ConfigError, ReadOptions, readSyncConfig, SyncConfig } from '../sync/config';
 import { SyncEngine, EngineRun, EngineDeps } from '../sync/engine';
 import { StateStore } from '../sync/state-store';
+import { STATE_FILE } from '../sync/last-good-copy';
 import { describeRunFailure, RunFailure } from '../sync/run-failure';
 import { createSyncLogger } from '../sync/logger';
 import { SyncReport } from '../sync/report';
@@ -237,8 +240,14 @@ function publicReport(r: SyncReport): Record<string, unknown> {
 }
 
 async function statusCommand(o: { config: string; json?: boolean }): Promise<number> {
-  const config = loadConfig(o.config, { json: o.json });
+  // Only the local state is read: no password or token needed, and a data dir that never synced is not created.
+  const config = loadConfig(o.config, { json: o.json, secrets: false });
   if (typeof config === 'number') return config;
+  if (!fs.existsSync(path.join(config.dataDir, STATE_FILE))) {
+    if (o.json) process.stdout.write(`${JSON.stringify({ state: 'never-synced', message: null, lastRun: null, counts: null, pending: 0 }, null, 2)}\n`);
+    else process.stdout.write(`state: never synced (no state in ${config.dataDir} yet)\n`);
+    return EXIT.ok;
+  }
   let store: StateStore | null = null;
   try {
     store = new StateStore(config.dataDir);

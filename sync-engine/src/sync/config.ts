@@ -46,6 +46,11 @@ export interface ReadOptions {
    * `sync --sign-in`, which makes the stored sign-in).
    */
   hasStoredSignIn?: (dataDir: string) => boolean;
+  /**
+   * False for commands that read only the local state (`status`): the password and the mailbox token are not read,
+   * so their environment variables need not be set. Default true.
+   */
+  secrets?: boolean;
 }
 
 /** Read, validate and resolve a config file (relative dataDir against the file's folder; secrets from env). */
@@ -88,14 +93,14 @@ function validate(raw: unknown, p: string[], env: NodeJS.ProcessEnv, baseDir: st
   if (!org) p.push('org: required, an object with loginUrl, username, and password or passwordEnv (or none, to sign in with --sign-in)');
   const loginUrl = org ? url(p, org.loginUrl, 'org.loginUrl', 'the org login URL, e.g. https://login.salesforce.com or http://127.0.0.1:8700') : '';
   const username = org ? nonEmpty(p, org.username, 'org.username', 'the Salesforce username') : '';
-  const password = org ? orgPassword(p, org, env, raw.dataDir, baseDir, o) : '';
+  const password = org && o.secrets !== false ? orgPassword(p, org, env, raw.dataDir, baseDir, o) : '';
   let clientId = productDef?.defaultClientId ?? '';
   if (org && org.clientId !== undefined) clientId = nonEmpty(p, org.clientId, 'org.clientId', "the connected app's client id, or leave it out for the product's own");
 
   const mailbox = isObj(raw.mailbox) ? raw.mailbox : undefined;
   if (!mailbox) p.push('mailbox: required, an object with url and token or tokenEnv');
   const mailboxUrl = mailbox ? url(p, mailbox.url, 'mailbox.url', 'https://graph.microsoft.com or a local mailbox URL such as http://127.0.0.1:8701') : '';
-  const token = mailbox ? secret(p, mailbox, 'token', 'tokenEnv', 'mailbox', env) : '';
+  const token = mailbox && o.secrets !== false ? secret(p, mailbox, 'token', 'tokenEnv', 'mailbox', env) : '';
 
   const objects = {} as Record<SyncObject, ObjectSettings>;
   const rawObjects = raw.objects === undefined ? {} : raw.objects;
@@ -135,8 +140,13 @@ function validate(raw: unknown, p: string[], env: NodeJS.ProcessEnv, baseDir: st
       p.push('deleteGuard.maxShare: must be a number above 0 and at most 1 (the largest share of a side one run may delete)');
     } else if (typeof g.maxShare === 'number') maxShare = g.maxShare;
   }
-  const known = ['product', 'productVersion', 'org', 'mailbox', 'objects', 'intervalSeconds', 'dataDir', 'deleteGuard', '$schema', 'about'];
-  for (const k of Object.keys(raw)) if (!known.includes(k)) p.push(`${k}: unknown key (expected ${known.slice(0, 8).join(', ')})`);
+  unknownKeys(p, raw, '', ['product', 'productVersion', 'org', 'mailbox', 'objects', 'intervalSeconds', 'dataDir', 'deleteGuard'], ['$schema', 'about']);
+  if (org) unknownKeys(p, org, 'org', ['loginUrl', 'clientId', 'username', 'password', 'passwordEnv']);
+  if (mailbox) unknownKeys(p, mailbox, 'mailbox', ['url', 'token', 'tokenEnv']);
+  if (isObj(rawObjects)) {
+    for (const name of SYNC_OBJECTS) if (isObj(rawObjects[name])) unknownKeys(p, rawObjects[name] as Obj, `objects.${name}`, ['direction', 'winner']);
+  }
+  if (isObj(raw.deleteGuard)) unknownKeys(p, raw.deleteGuard, 'deleteGuard', ['maxShare']);
   if (p.length) return undefined;
   return {
     product: product as ProductId,
@@ -148,6 +158,30 @@ function validate(raw: unknown, p: string[], env: NodeJS.ProcessEnv, baseDir: st
     dataDir: path.resolve(baseDir, dataDirRaw),
     deleteGuard: { maxShare },
   };
+}
+
+/**
+ * One problem per key not in `known` (nor in `tolerated`), at any level: a misspelled key must not leave a setting at
+ * its default without a word. The nearest known key is suggested when it is one or two letters away.
+ */
+function unknownKeys(p: string[], o: Obj, at: string, known: string[], tolerated: string[] = []): void {
+  for (const k of Object.keys(o)) {
+    if (known.includes(k) || tolerated.includes(k)) continue;
+    const near = known.map((name) => ({ name, d: editDistance(k.toLowerCase(), name.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
+    const hint = near && near.d <= 2 ? `did you mean ${near.name}? ` : '';
+    p.push(`${at ? `${at}.` : ''}${k}: unknown key (${hint}expected ${known.join(', ')})`);
+  }
+}
+
+/** Levenshtein distance (keys are short). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }
 
 function nonEmpty(p: string[], v: unknown, key: string, what: string): string {
