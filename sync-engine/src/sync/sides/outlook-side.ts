@@ -12,6 +12,7 @@ import { SyncObject } from '../config';
 import { ChangeBatch, Canonical, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
 import { fromOutlook, toOutlook } from '../mappers/outlook-records';
 import { contentHash, matchKeys } from '../canonical';
+import { eventWindow } from '../event-window';
 
 interface IndexedItem {
   id: string;
@@ -33,17 +34,17 @@ export class OutlookSide implements Side {
     return this.mailbox.stats.requests;
   }
 
-  async changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void): Promise<ChangeBatch> {
+  async changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void, onFullListing?: () => void): Promise<ChangeBatch> {
     try {
-      return await this.read(object, checkpoint, onPage);
+      return await this.read(object, checkpoint, onPage, onFullListing);
     } catch (err) {
       // The mailbox forgot our delta token: list everything again; links keep it free of duplicates.
-      if (err instanceof GraphApiError && err.kind === 'syncStateLost' && checkpoint) return this.guard(this.read(object, null, onPage));
+      if (err instanceof GraphApiError && err.kind === 'syncStateLost' && checkpoint) return this.guard(this.read(object, null, onPage, onFullListing));
       throw toStop(err);
     }
   }
 
-  private async read(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void): Promise<ChangeBatch> {
+  private async read(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void, onFullListing?: () => void): Promise<ChangeBatch> {
     let link = checkpoint ?? undefined;
     if (object === 'events' && checkpoint) {
       // A calendar view's delta link keeps the window of its first round; start a new round (with a window
@@ -51,9 +52,12 @@ export class OutlookSide implements Side {
       const saved = parseEventCheckpoint(checkpoint);
       link = saved && this.now() - saved.since < EVENT_WINDOW_RENEW_MS ? saved.link : undefined;
     }
+    // A round from the start lists everything: what it leaves out is gone (full-listing.ts).
+    if (!link) onFullListing?.();
+    const window = object === 'events' && !link ? eventWindow(new Date(this.now())) : undefined;
     // Map each page as it arrives: a first round of 100,000 contacts never sits in memory as raw Graph items.
     const pages: AsyncGenerator<DeltaPage<Record<string, unknown>>, string> = object === 'contacts' ? this.mailbox.contacts.deltaPages(link)
-      : object === 'events' ? this.mailbox.events.deltaPages(link)
+      : object === 'events' ? this.mailbox.events.deltaPages(link, window)
         : this.mailbox.tasks.deltaPages(link);
     const changes: SideChange[] = [];
     let next = await pages.next();
@@ -71,7 +75,7 @@ export class OutlookSide implements Side {
     const deltaLink = next.value;
     if (object !== 'events') return { changes, checkpoint: deltaLink, complete: checkpoint === null };
     const since = link && checkpoint ? parseEventCheckpoint(checkpoint)!.since : this.now();
-    return { changes, checkpoint: JSON.stringify({ link: deltaLink, since }), complete: !link };
+    return { changes, checkpoint: JSON.stringify({ link: deltaLink, since }), complete: !link, ...(window ? { window } : {}) };
   }
 
   async write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]> {
