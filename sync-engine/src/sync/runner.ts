@@ -13,6 +13,7 @@ import { OutboxSender } from './outbox-sender';
 import { EventCopies } from './event-copies';
 import { eventWindow } from './event-window';
 import { concludeFullListing, startFullListing } from './full-listing';
+import { settleEventRemovals } from './event-removals';
 
 export interface RunOptions {
   dryRun?: boolean;
@@ -72,6 +73,8 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
         await readSide(work, side, object, work.checkpoint(side.name, object), copies, now);
         if (relist) await readSide(work, side, object, null, copies, now);
       }
+      // What left the calendar view is settled (deleted, moved, or its series moved) before the guard counts deletes.
+      if (object === 'events') await settleEventRemovals(work, copies, sides.outlook, eventWindow(now()));
       work.setPlannedDirection(object, settings.direction);
       const guard = deleteGuard(object, plannedDeletes(work, object, settings), work.linkCount(object), config.deleteGuard.maxShare);
       if (guard) {

@@ -75,6 +75,14 @@ export interface ChangeBatch {
   window?: { start: Date; end: Date };
 }
 
+/** Where an event the calendar view stopped showing is now. */
+export type EventWhereabouts =
+  /** It still exists, here (moved out of the window, or changed). */
+  | { id: string; found: Extract<SideChange, { deleted: false }> }
+  | { id: string; deleted: true }
+  /** Its series still exists but shows nothing in the window: where this occurrence went cannot be told. */
+  | { id: string; outOfSight: true };
+
 export interface WriteRequest {
   /** Our key for the operation, echoed in the result. */
   key: string;
@@ -100,6 +108,11 @@ export interface Side {
    * delta token the mailbox forgot, a new calendar view round): what the listing does not show is gone.
    */
   changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void, onFullListing?: () => void): Promise<ChangeBatch>;
+  /**
+   * Events the calendar view stopped showing (a delta's `@removed`, or absent from a full listing): each one's
+   * whereabouts, looked up one by one. `masterId` is the series of an occurrence, when known.
+   */
+  locateEvents?(gone: Array<{ id: string; masterId: string | null }>, window: { start: Date; end: Date }): Promise<EventWhereabouts[]>;
   /** Write in the side's own batch size; per-record failures are values. */
   write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]>;
   /**

@@ -57,6 +57,25 @@ describe('sync engine: a full listing ends with "linked but not listed = deleted
     });
   }
 
+  it('an event moved beyond the window before a renewed round is not taken for deleted: its Salesforce Event follows', async () => {
+    const clock = new ManualClock(new Date());
+    w = await startSyncWorld({
+      engineClock: clock, orgClock: clock, config: { objects: EVENTS_ONLY },
+      mailbox: { events: [olEvent('Moving on', D(50)), olEvent('Staying', D(51))] },
+    });
+    await w.run();
+    const [before] = await w.query("SELECT Id FROM Event WHERE Subject = 'Moving on'");
+    const moving = (await olEvents()).find((e) => e.subject === 'Moving on')!;
+    assert.equal((await w.graph.patch(`/me/events/${moving.id}`, olEvent('Moving on', D(600)))).status, 200);
+    clock.advance(8 * DAY_MS);
+    const { report } = await w.run();
+    assert.deepEqual(report.counts.salesforce.events, { created: 0, updated: 1, deleted: 0 });
+    const [after] = await w.query("SELECT Id, StartDateTime FROM Event WHERE Subject = 'Moving on'");
+    assert.equal(after.Id, before.Id);
+    assert.ok(String(after.StartDateTime).startsWith(D(600)), `moved to ${D(600)}: ${after.StartDateTime}`);
+    assertQuiet((await w.run()).report, 'the run after');
+  });
+
   it('many deletions found by a renewed round go through the delete guard: stopped, nothing deleted, then let through', async () => {
     const clock = new ManualClock(new Date());
     w = await startSyncWorld({

@@ -9,10 +9,11 @@ import { GraphMailbox } from '../../graph/mailbox-client';
 import { GraphApiError } from '../../graph/errors';
 import { DeltaPage } from '../../graph/paging';
 import { SyncObject } from '../config';
-import { ChangeBatch, Canonical, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
-import { fromOutlook, toOutlook } from '../mappers/outlook-records';
+import { ChangeBatch, Canonical, EventWhereabouts, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
+import { fromOutlook, outlookChange, toOutlook } from '../mappers/outlook-records';
 import { contentHash, matchKeys } from '../canonical';
-import { eventWindow } from '../event-window';
+import { EventWindow, eventWindow } from '../event-window';
+import { locateEvents } from './event-whereabouts';
 
 interface IndexedItem {
   id: string;
@@ -66,7 +67,7 @@ export class OutlookSide implements Side {
       for (const item of next.value.changed) {
         // A series master is not an occurrence: its occurrences and exceptions come as their own items.
         if (object === 'events' && (item.type === 'seriesMaster' || item.isCancelled === true)) continue;
-        page.push({ id: String(item.id), version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''), deleted: false, data: fromOutlook(object, item) });
+        page.push(outlookChange(object, item));
       }
       for (const r of next.value.removed) page.push({ id: r.id, deleted: true });
       if (onPage && page.length) onPage(page);
@@ -76,6 +77,11 @@ export class OutlookSide implements Side {
     if (object !== 'events') return { changes, checkpoint: deltaLink, complete: checkpoint === null };
     const since = link && checkpoint ? parseEventCheckpoint(checkpoint)!.since : this.now();
     return { changes, checkpoint: JSON.stringify({ link: deltaLink, since }), complete: !link, ...(window ? { window } : {}) };
+  }
+
+  /** Where events the calendar view stopped showing are now (event-whereabouts.ts). */
+  locateEvents(gone: Array<{ id: string; masterId: string | null }>, window: EventWindow): Promise<EventWhereabouts[]> {
+    return locateEvents(this.mailbox.events, gone, window, toStop);
   }
 
   async write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]> {

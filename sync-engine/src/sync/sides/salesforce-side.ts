@@ -78,10 +78,10 @@ export class SalesforceSide implements Side {
     // before is an echo the planner skips.
     const where = [`OwnerId = ${soqlString(this.o.userId)}`];
     if (checkpoint) where.push(`SystemModstamp >= ${checkpoint}`);
-    // The same window as the Outlook calendar view, so an event outside it is not copied to a side that cannot see it.
-    const w = object === 'events' ? eventWindow(this.o.now?.() ?? new Date()) : undefined;
-    if (w) where.push(`EndDateTime >= ${w.start.toISOString()} AND StartDateTime <= ${w.end.toISOString()}`);
-    const window = checkpoint === null ? w : undefined;
+    // A full listing of events lists the Outlook calendar view's window. A read of what changed is not bounded by it:
+    // an event moved out of the window must be seen to be followed (event-removals.ts keeps an unlinked one out).
+    const window = object === 'events' && checkpoint === null ? eventWindow(this.o.now?.() ?? new Date()) : undefined;
+    if (window) where.push(`EndDateTime >= ${window.start.toISOString()} AND StartDateTime <= ${window.end.toISOString()}`);
     if (checkpoint === null) onFullListing?.();
     const soql = `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE ${where.join(' AND ')} ORDER BY SystemModstamp, Id`;
     const changes: SideChange[] = [];
