@@ -29,6 +29,11 @@ export interface WorldOptions {
   config?: Obj;
   /** The org's clock (its SystemModstamp and session times); default the system's. */
   orgClock?: Clock;
+  /**
+   * The engine's clock (its calendar window, when a calendar view round is renewed); default the system's. Given
+   * one, the engine also waits no real time before sending a failed request again.
+   */
+  engineClock?: Clock;
 }
 
 export interface SyncWorld {
@@ -78,11 +83,19 @@ export async function startSyncWorld(o: WorldOptions = {}): Promise<SyncWorld> {
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
   const admin = sessionFor(org, 'admin@test.example');
   const sf = axios.create({ baseURL: `${org.url}/services/data/v60.0`, headers: { authorization: `Bearer ${admin}` }, validateStatus: () => true });
+  // A clock moved by hand outlives sessions: the admin gets a new one for each request.
+  if (o.orgClock) {
+    sf.interceptors.request.use((req) => {
+      req.headers.authorization = `Bearer ${sessionFor(org, 'admin@test.example')}`;
+      return req;
+    });
+  }
   const graph = axios.create({ baseURL: `${mailbox.url}/v1.0`, headers: { authorization: `Bearer ${ANN_TOKEN}` }, validateStatus: () => true });
 
+  const engineDeps = o.engineClock ? { now: () => o.engineClock!.now(), retrySleep: async () => undefined } : {};
   const world: SyncWorld = {
     org, mailbox, dir, configFile, sf, graph,
-    engine: new SyncEngine(readSyncConfig(configFile)),
+    engine: new SyncEngine(readSyncConfig(configFile), engineDeps),
     async query(soql) {
       const res = await sf.get('/query', { params: { q: soql } });
       assert.equal(res.status, 200, JSON.stringify(res.data));
@@ -108,7 +121,7 @@ export async function startSyncWorld(o: WorldOptions = {}): Promise<SyncWorld> {
       config = { ...config, ...change };
       fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
       world.engine.close();
-      world.engine = new SyncEngine(readSyncConfig(configFile));
+      world.engine = new SyncEngine(readSyncConfig(configFile), engineDeps);
     },
     async close() {
       world.engine.close();

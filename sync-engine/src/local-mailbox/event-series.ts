@@ -74,9 +74,19 @@ export function eventTimes(props: Obj, mailboxZone: string): EventTimes {
   const ew = wallOf(e);
   if (props.isAllDay === true) return { start: wallToUtc(sw, mailboxZone), end: wallToUtc(ew, mailboxZone), startWall: sw, endWall: ew, allDay: true, zone: mailboxZone };
   const zone = resolveTimeZone(s.timeZone)!;
-  const start = wallToUtc(sw, zone);
-  const end = wallToUtc(ew, resolveTimeZone(e.timeZone)!);
+  const [start, end] = wallSpanToUtc(sw, zone, ew, resolveTimeZone(e.timeZone)!);
   return { start, end, startWall: sw, endWall: utcToWall(end, zone), allDay: false, zone };
+}
+
+/**
+ * The instants of a wall-clock start and end. A start the spring-forward skips (02:30 on the day 02:00 jumps to
+ * 03:00) moves ahead by the gap, and the end moves with it, as Exchange does: 02:30-03:30 becomes 03:30-04:30 and
+ * keeps its hour, where the end taken alone (03:30) would leave nothing, or end a half-hour event before its start.
+ */
+export function wallSpanToUtc(startWall: number, startZone: string, endWall: number, endZone: string): [number, number] {
+  const start = wallToUtc(startWall, startZone);
+  const gap = utcToWall(start, startZone) - startWall;
+  return [start, wallToUtc(endWall + Math.max(gap, 0), endZone)];
 }
 
 interface Occurrence {
@@ -114,8 +124,8 @@ function* occurrences(master: ItemRow, mailboxZone: string, from: number, to: nu
     if (stats) stats.occurrences += 1;
     const startWall = day * DAY + timeOfDay;
     const endWall = startWall + duration;
-    const start = wallToUtc(startWall, zone);
-    yield { originalStart: start, start, end: wallToUtc(endWall, zone), startWall, endWall };
+    const [start, end] = wallSpanToUtc(startWall, zone, endWall, zone);
+    yield { originalStart: start, start, end, startWall, endWall };
   }
 }
 

@@ -8,8 +8,12 @@ import { Plan } from './planner';
 import { planInChunks, plannedDeletes } from './plan-chunks';
 import { StateStore } from './state-store';
 import { SyncReport, emptyReport } from './report';
-import { Side, SideName, StopReason, SyncStop } from './types';
+import { Side, SideChange, SideName, StopReason, SyncStop } from './types';
 import { OutboxSender } from './outbox-sender';
+import { EventCopies } from './event-copies';
+import { eventWindow } from './event-window';
+import { concludeFullListing, startFullListing } from './full-listing';
+import { settleEventRemovals } from './event-removals';
 
 export interface RunOptions {
   dryRun?: boolean;
@@ -58,6 +62,7 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
     // as the echo of our own write, not as a new record to copy back (a duplicate on the other side). Writes
     // never attempted cannot have reached a side; they wait for the send phase.
     if (!o.dryRun) await sender.sendAll(objects, true);
+    const copies = new EventCopies(work.db);
     for (const object of objects) {
       const settings = config.objects[object];
       const planned = work.plannedDirection(object);
@@ -65,9 +70,11 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
       // sync) are listed again in full, after the usual read (which is what reports deletions).
       const relist = planned !== null && planned !== settings.direction;
       for (const side of [sides.salesforce, sides.outlook]) {
-        await readSide(work, side, object, work.checkpoint(side.name, object));
-        if (relist) await readSide(work, side, object, null);
+        await readSide(work, side, object, work.checkpoint(side.name, object), copies, now);
+        if (relist) await readSide(work, side, object, null, copies, now);
       }
+      // What left the calendar view is settled (deleted, moved, or its series moved) before the guard counts deletes.
+      if (object === 'events') await settleEventRemovals(work, copies, sides.outlook, eventWindow(now()));
       work.setPlannedDirection(object, settings.direction);
       const guard = deleteGuard(object, plannedDeletes(work, object, settings), work.linkCount(object), config.deleteGuard.maxShare);
       if (guard) {
@@ -109,13 +116,30 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
 
 /**
  * Read what changed on one side into the inbox, each page as it arrives; the checkpoint moves once the read is
- * complete. A full listing (no checkpoint) reports no deletions, so what an earlier full listing stored before it
- * stopped part way is dropped first: a record deleted since must not be planned from that stale page.
+ * complete. A full listing (no checkpoint, or one the side starts on its own) reports no deletions: what an earlier
+ * full listing stored before it stopped part way is dropped first (a record deleted since must not be planned from
+ * that stale page), and a complete one ends, with its checkpoint, by taking the linked records it left out for
+ * deleted (full-listing.ts).
  */
-async function readSide(store: StateStore, side: Side, object: SyncObject, checkpoint: string | null): Promise<void> {
-  if (checkpoint === null) store.dropListedChanges(side.name, object);
-  const batch = await side.changesSince(object, checkpoint, (page) => store.putChanges(side.name, object, page));
-  store.storeChanges(side.name, object, batch.changes, batch.checkpoint);
+async function readSide(store: StateStore, side: Side, object: SyncObject, checkpoint: string | null, copies: EventCopies, now: () => Date): Promise<void> {
+  let listing = false;
+  const startListing = () => {
+    if (listing) return;
+    listing = true;
+    startFullListing(store, side.name, object, eventWindow(now()));
+  };
+  if (checkpoint === null) startListing();
+  const linked = (id: string) => !!(side.name === 'salesforce' ? store.linkBySf(object, id) : store.linkByOl(object, id));
+  const put = (page: SideChange[]) => {
+    store.putChanges(side.name, object, page);
+    if (object === 'events') copies.note(side.name, page, linked);
+  };
+  const batch = await side.changesSince(object, checkpoint, (page) => store.transaction(() => put(page)), startListing);
+  store.transaction(() => {
+    put(batch.changes);
+    store.storeChanges(side.name, object, [], batch.checkpoint);
+    if (batch.complete) concludeFullListing(store, side.name, object, batch.window, copies);
+  });
 }
 
 /** The delete guard's verdict on an object's planned deletes: a stop when they would take too large a share of a side. */

@@ -55,16 +55,33 @@ export type Canonical = CanonicalContact | CanonicalEvent | CanonicalTask;
 
 /** One record as a side reports it: present with content, or deleted. */
 export type SideChange =
-  | { id: string; version: string; deleted: false; data: Canonical }
+  | { id: string; version: string; deleted: false; data: Canonical; series?: SeriesPlace }
   | { id: string; deleted: true };
+
+/** Where an Outlook occurrence or exception sits in its series: what matches it again once the series moves. */
+export interface SeriesPlace {
+  masterId: string;
+  /** Where the pattern put it, an ISO instant (Graph's `originalStart`). */
+  originalStart: string;
+}
 
 export interface ChangeBatch {
   changes: SideChange[];
   /** Where the next read starts; saved only after `changes` are stored. */
   checkpoint: string;
-  /** True when this read listed everything (first read, or after the side forgot the checkpoint). */
+  /** True when this read listed everything (a first read, a relist, or one the side started on its own). */
   complete: boolean;
+  /** Events: the calendar window a complete read listed (what lies outside it was not listed, and is not gone). */
+  window?: { start: Date; end: Date };
 }
+
+/** Where an event the calendar view stopped showing is now. */
+export type EventWhereabouts =
+  /** It still exists, here (moved out of the window, or changed). */
+  | { id: string; found: Extract<SideChange, { deleted: false }> }
+  | { id: string; deleted: true }
+  /** Its series still exists but shows nothing in the window: where this occurrence went cannot be told. */
+  | { id: string; outOfSight: true };
 
 export interface WriteRequest {
   /** Our key for the operation, echoed in the result. */
@@ -87,8 +104,15 @@ export interface Side {
   /**
    * Changes since a checkpoint, or everything when the checkpoint is null. With `onPage`, each page of changes
    * goes to it as it arrives and the batch's `changes` is empty, so a large first read never sits in memory whole.
+   * `onFullListing` is called before a read that lists everything starts, also one the side starts on its own (a
+   * delta token the mailbox forgot, a new calendar view round): what the listing does not show is gone.
    */
-  changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void): Promise<ChangeBatch>;
+  changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void, onFullListing?: () => void): Promise<ChangeBatch>;
+  /**
+   * Events the calendar view stopped showing (a delta's `@removed`, or absent from a full listing): each one's
+   * whereabouts, looked up one by one. `masterId` is the series of an occurrence, when known.
+   */
+  locateEvents?(gone: Array<{ id: string; masterId: string | null }>, window: { start: Date; end: Date }): Promise<EventWhereabouts[]>;
   /** Write in the side's own batch size; per-record failures are values. */
   write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]>;
   /**

@@ -181,6 +181,40 @@ describe('local mailbox: events', () => {
     });
   });
 
+  describe('the spring-forward gap (New York, 2026-03-08: 02:00 jumps to 03:00)', () => {
+    const gapDay = (subject: string, start: string, end: string, extra: object = {}) => ({
+      subject, start: { dateTime: `2026-03-08T${start}:00`, timeZone: 'America/New_York' }, end: { dateTime: `2026-03-08T${end}:00`, timeZone: 'America/New_York' }, ...extra,
+    });
+
+    it('a single event at 02:30-03:30 starts at 03:30 and keeps its hour, as Exchange moves it', async () => {
+      const created = await ann('POST', '/me/events', { body: gapDay('In the gap', '02:30', '03:30') });
+      assert.equal(created.status, 201);
+      assert.deepEqual([created.body.start.dateTime, created.body.end.dateTime], ['2026-03-08T07:30:00.0000000', '2026-03-08T08:30:00.0000000']);
+      const local = await ann('GET', `/me/events/${created.body.id}`, { headers: NY });
+      assert.deepEqual([local.body.start.dateTime, local.body.end.dateTime], ['2026-03-08T03:30:00.0000000', '2026-03-08T04:30:00.0000000']);
+      // 02:30-03:00 lasts half an hour too (03:30-04:00), rather than ending before it starts.
+      const short = await ann('POST', '/me/events', { body: gapDay('Short', '02:30', '03:00') });
+      assert.equal(short.status, 201);
+      assert.deepEqual([short.body.start.dateTime, short.body.end.dateTime], ['2026-03-08T07:30:00.0000000', '2026-03-08T08:00:00.0000000']);
+    });
+
+    it('the occurrence of a daily 02:30 series on that day starts at 03:30 and keeps its half hour', async () => {
+      const created = await ann('POST', '/me/events', {
+        body: {
+          subject: 'Night shift', start: { dateTime: '2026-03-06T02:30:00', timeZone: 'America/New_York' }, end: { dateTime: '2026-03-06T03:00:00', timeZone: 'America/New_York' },
+          recurrence: { pattern: { type: 'daily', interval: 1 }, range: { type: 'numbered', startDate: '2026-03-06', numberOfOccurrences: 4 } },
+        },
+      });
+      assert.equal(created.status, 201);
+      const res = await ann('GET', `/me/events/${created.body.id}/instances?${MARCH}`, { headers: NY });
+      assert.deepEqual(res.body.value.map((e: any) => `${e.start.dateTime.slice(0, 16)}-${e.end.dateTime.slice(11, 16)}`), [
+        '2026-03-06T02:30-03:00', '2026-03-07T02:30-03:00', '2026-03-08T03:30-04:00', '2026-03-09T02:30-03:00',
+      ]);
+      const view = (await ann('GET', `/me/calendarView?startDateTime=2026-03-08T00:00:00Z&endDateTime=2026-03-09T00:00:00Z`)).body.value.filter((e: any) => e.subject === 'Night shift');
+      assert.deepEqual(view.map((e: any) => [e.start.dateTime, e.end.dateTime]), [['2026-03-08T07:30:00.0000000', '2026-03-08T08:00:00.0000000']]);
+    });
+  });
+
   describe('single and all-day events', () => {
     it('creates, reads in another zone, updates and deletes a single event', async () => {
       const created = await ann('POST', '/me/events', {

@@ -3,7 +3,7 @@
  * `Prefer: outlook.timezone="UTC"`, so their times are UTC instants; all-day events keep their dates.
  */
 import { SyncObject } from '../config';
-import { Canonical, CanonicalContact, CanonicalEvent, CanonicalTask } from '../types';
+import { Canonical, CanonicalContact, CanonicalEvent, CanonicalTask, SideChange } from '../types';
 import { GraphContact } from '../../graph/contacts';
 import { GraphEvent } from '../../graph/events';
 import { GraphTask } from '../../graph/todo';
@@ -59,6 +59,18 @@ export function fromOutlook(object: SyncObject, item: Record<string, unknown>, z
       } satisfies CanonicalTask;
     }
   }
+}
+
+/** A Graph item as a side's change; an occurrence or exception also says where it sits in its series. */
+export function outlookChange(object: SyncObject, item: Record<string, unknown>, zone: MailboxZone | null = null): Extract<SideChange, { deleted: false }> {
+  const change: Extract<SideChange, { deleted: false }> = {
+    id: String(item.id), version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''), deleted: false, data: fromOutlook(object, item, zone),
+  };
+  const originalStart = typeof item.originalStart === 'string' ? Date.parse(item.originalStart) : NaN;
+  if (object === 'events' && typeof item.seriesMasterId === 'string' && item.seriesMasterId !== '' && !Number.isNaN(originalStart)) {
+    change.series = { masterId: item.seriesMasterId, originalStart: new Date(originalStart).toISOString() };
+  }
+  return change;
 }
 
 /** The Graph resource to write; every mapped property is sent so both sides end equal. */

@@ -9,10 +9,12 @@ import { GraphMailbox } from '../../graph/mailbox-client';
 import { GraphApiError } from '../../graph/errors';
 import { DeltaPage } from '../../graph/paging';
 import { SyncObject } from '../config';
-import { ChangeBatch, Canonical, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
-import { MailboxZone, fromOutlook, toOutlook } from '../mappers/outlook-records';
+import { ChangeBatch, Canonical, EventWhereabouts, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
+import { MailboxZone, fromOutlook, outlookChange, toOutlook } from '../mappers/outlook-records';
 import { resolveTimeZone } from '../../common/time-zone-names';
 import { contentHash, matchKeys } from '../canonical';
+import { EventWindow, eventWindow } from '../event-window';
+import { locateEvents } from './event-whereabouts';
 
 interface IndexedItem {
   id: string;
@@ -36,17 +38,17 @@ export class OutlookSide implements Side {
     return this.mailbox.stats.requests;
   }
 
-  async changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void): Promise<ChangeBatch> {
+  async changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void, onFullListing?: () => void): Promise<ChangeBatch> {
     try {
-      return await this.read(object, checkpoint, onPage);
+      return await this.read(object, checkpoint, onPage, onFullListing);
     } catch (err) {
       // The mailbox forgot our delta token: list everything again; links keep it free of duplicates.
-      if (err instanceof GraphApiError && err.kind === 'syncStateLost' && checkpoint) return this.guard(this.read(object, null, onPage));
+      if (err instanceof GraphApiError && err.kind === 'syncStateLost' && checkpoint) return this.guard(this.read(object, null, onPage, onFullListing));
       throw toStop(err);
     }
   }
 
-  private async read(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void): Promise<ChangeBatch> {
+  private async read(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void, onFullListing?: () => void): Promise<ChangeBatch> {
     let link = checkpoint ?? undefined;
     if (object === 'events' && checkpoint) {
       // A calendar view's delta link keeps the window of its first round; start a new round (with a window
@@ -54,9 +56,12 @@ export class OutlookSide implements Side {
       const saved = parseEventCheckpoint(checkpoint);
       link = saved && this.now() - saved.since < EVENT_WINDOW_RENEW_MS ? saved.link : undefined;
     }
+    // A round from the start lists everything: what it leaves out is gone (full-listing.ts).
+    if (!link) onFullListing?.();
+    const window = object === 'events' && !link ? eventWindow(new Date(this.now())) : undefined;
     // Map each page as it arrives: a first round of 100,000 contacts never sits in memory as raw Graph items.
     const pages: AsyncGenerator<DeltaPage<Record<string, unknown>>, string> = object === 'contacts' ? this.mailbox.contacts.deltaPages(link)
-      : object === 'events' ? this.mailbox.events.deltaPages(link)
+      : object === 'events' ? this.mailbox.events.deltaPages(link, window)
         : this.mailbox.tasks.deltaPages(link);
     const changes: SideChange[] = [];
     let next = await pages.next();
@@ -66,7 +71,7 @@ export class OutlookSide implements Side {
       for (const item of next.value.changed) {
         // A series master is not an occurrence: its occurrences and exceptions come as their own items.
         if (object === 'events' && (item.type === 'seriesMaster' || item.isCancelled === true)) continue;
-        page.push({ id: String(item.id), version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''), deleted: false, data: fromOutlook(object, item, zone) });
+        page.push(outlookChange(object, item, zone));
       }
       for (const r of next.value.removed) page.push({ id: r.id, deleted: true });
       if (onPage && page.length) onPage(page);
@@ -75,7 +80,12 @@ export class OutlookSide implements Side {
     const deltaLink = next.value;
     if (object !== 'events') return { changes, checkpoint: deltaLink, complete: checkpoint === null };
     const since = link && checkpoint ? parseEventCheckpoint(checkpoint)!.since : this.now();
-    return { changes, checkpoint: JSON.stringify({ link: deltaLink, since }), complete: !link };
+    return { changes, checkpoint: JSON.stringify({ link: deltaLink, since }), complete: !link, ...(window ? { window } : {}) };
+  }
+
+  /** Where events the calendar view stopped showing are now (event-whereabouts.ts). */
+  locateEvents(gone: Array<{ id: string; masterId: string | null }>, window: EventWindow): Promise<EventWhereabouts[]> {
+    return locateEvents(this.mailbox.events, gone, window, toStop);
   }
 
   async write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]> {

@@ -72,17 +72,17 @@ export class SalesforceSide implements Side {
     return this.guard(p);
   }
 
-  async changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void): Promise<ChangeBatch> {
+  async changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void, onFullListing?: () => void): Promise<ChangeBatch> {
     const fields = ['Id', 'SystemModstamp', 'IsDeleted', ...FIELDS_OF[object]].join(', ');
     // The checkpoint is where this read starts (inclusive; READ_OVERLAP_MS before the previous read): what was read
     // before is an echo the planner skips.
     const where = [`OwnerId = ${soqlString(this.o.userId)}`];
     if (checkpoint) where.push(`SystemModstamp >= ${checkpoint}`);
-    if (object === 'events') {
-      // The same window as the Outlook calendar view, so an event outside it is not copied to a side that cannot see it.
-      const w = eventWindow(this.o.now?.() ?? new Date());
-      where.push(`EndDateTime >= ${w.start.toISOString()} AND StartDateTime <= ${w.end.toISOString()}`);
-    }
+    // A full listing of events lists the Outlook calendar view's window. A read of what changed is not bounded by it:
+    // an event moved out of the window must be seen to be followed (event-removals.ts keeps an unlinked one out).
+    const window = object === 'events' && checkpoint === null ? eventWindow(this.o.now?.() ?? new Date()) : undefined;
+    if (window) where.push(`EndDateTime >= ${window.start.toISOString()} AND StartDateTime <= ${window.end.toISOString()}`);
+    if (checkpoint === null) onFullListing?.();
     const soql = `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE ${where.join(' AND ')} ORDER BY SystemModstamp, Id`;
     const changes: SideChange[] = [];
     let latest: string | null = null;
@@ -102,7 +102,7 @@ export class SalesforceSide implements Side {
       }
       if (onPage && page.length) onPage(page);
     }
-    return { changes, checkpoint: nextCheckpoint(checkpoint, readAt, latest), complete: checkpoint === null };
+    return { changes, checkpoint: nextCheckpoint(checkpoint, readAt, latest), complete: checkpoint === null, ...(window ? { window } : {}) };
   }
 
   async write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]> {
