@@ -11,9 +11,9 @@ export interface CliRun {
   json: any;
 }
 
-export function runCli(args: string[], timeoutMs = 30_000): Promise<CliRun> {
+export function runCli(args: string[], timeoutMs = 30_000, env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(REPO_ROOT, 'bin', 'sfo-compat.js'), ...args], { timeout: timeoutMs }, (err, stdout, stderr) => {
+    execFile(process.execPath, [path.join(REPO_ROOT, 'bin', 'sfo-compat.js'), ...args], { timeout: timeoutMs, env }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       let json: unknown;
       try {

@@ -167,8 +167,10 @@ function describeDemo(s: Started): string {
   out.push(`  npx sfo-compat login --product salesforce-android --username dee@demo.example --password Demo-Dee-1 --login-url ${s.org.url} --json`);
   out.push(`  npx sfo-compat impact --login-url ${s.org.url} --username admin@demo.example --password Demo-Admin-1`);
   out.push(`  npx sfo-compat matrix`);
-  out.push('  Then remove "API Enabled" from the Standard User profile (as admin, through the REST API) and watch the sync stop');
-  out.push('  with the product\'s text, here and in the pane; restore it and the sync resumes by itself, sending what was queued.');
+  out.push('  Then remove "API Enabled" from ann\'s profile, as the admin, and watch the sync stop with the product\'s text, here and');
+  out.push('  in the pane; turn it back on and the sync resumes by itself, sending what was queued:');
+  out.push(`  SFO_PASSWORD=Demo-Admin-1 npx sfo-compat org set-api-enabled --login-url ${s.org.url} --username admin@demo.example --profile "Standard User" --off`);
+  out.push(`  SFO_PASSWORD=Demo-Admin-1 npx sfo-compat org set-api-enabled --login-url ${s.org.url} --username admin@demo.example --profile "Standard User" --on`);
   out.push('');
   out.push('Press Ctrl+C to stop.');
   return out.join('\n');

@@ -8,6 +8,7 @@ import { registerImpactCommand } from './impact-command';
 import { registerMailboxCommand } from './mailbox-command';
 import { registerSyncCommands } from './sync-command';
 import { registerServiceCommand } from './service-command';
+import { registerSetApiEnabledCommand } from './set-api-enabled-command';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, blocked: 3, unreachable: 4, stopped: 5 } as const;
 
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (opts: { seed?: string; port: string; data: string }) => {
       code = await orgServeCommand(opts);
     });
+  registerSetApiEnabledCommand(org, (c) => (code = c));
 
   registerLoginCommand(program, (c) => (code = c));
   registerMatrixCommand(program, (c) => (code = c));
