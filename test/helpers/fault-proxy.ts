@@ -6,6 +6,8 @@
  * - `error-after`: the server carried the request out, the client gets a 5xx instead of its answer;
  * - `reset-before` / `reset-after`: the connection is reset before forwarding / after the server answered;
  * - `garbage-after`: the server carried it out, the client gets a 200 that is not Graph's (HTML, or cut-off JSON).
+ * A test can also act while a request waits: before it goes on (`beforeForward`), or once the server answered and
+ * before the client has the answer (`beforeAnswer`): an edit made then lands between a client's read and its write.
  */
 import http from 'node:http';
 import { listenOnLoopback } from './loopback';
@@ -24,6 +26,10 @@ export interface FaultProxyOptions {
   target: string;
   /** The fault for a request, or null to forward it untouched. */
   decide: (req: SeenRequest) => Fault | null;
+  /** Awaited before the request goes on (or fails as `decide` says); the server has not seen it yet. */
+  beforeForward?: (req: SeenRequest) => Promise<void> | void;
+  /** Awaited once the server answered, before the client gets the answer. */
+  beforeAnswer?: (req: SeenRequest, answer: { status: number; body: string }) => Promise<void> | void;
 }
 
 export interface FaultProxy {
@@ -85,11 +91,20 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
       const body = Buffer.concat(chunks);
       const r: SeenRequest = { method: req.method ?? 'GET', url: req.url ?? '/', body: body.toString('utf8') };
       seen.push(r);
-      const fault = o.decide(r);
-      if (fault) injected[fault] += 1;
-      if (fault === 'error-before') return serverError(res);
-      if (fault === 'reset-before') return void req.socket.destroy();
-      forward(req, body).then((answer) => {
+      const handle = async () => {
+        await o.beforeForward?.(r);
+        const fault = o.decide(r);
+        if (fault) injected[fault] += 1;
+        if (fault === 'error-before') return serverError(res);
+        if (fault === 'reset-before') return void req.socket.destroy();
+        let answer: Awaited<ReturnType<typeof forward>>;
+        try {
+          answer = await forward(req, body);
+        } catch {
+          res.writeHead(502, { 'content-type': 'text/plain' });
+          return void res.end('the server behind the proxy did not answer');
+        }
+        await o.beforeAnswer?.(r, { status: answer.status, body: answer.body.toString('utf8') });
         if (fault === 'error-after') return serverError(res);
         if (fault === 'reset-after') return void req.socket.destroy();
         if (fault === 'garbage-after') return garbage(res);
@@ -99,9 +114,12 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
         delete headers['keep-alive'];
         res.writeHead(answer.status, { ...headers, 'content-length': String(answer.body.length) });
         res.end(answer.body);
-      }, () => {
-        res.writeHead(502, { 'content-type': 'text/plain' });
-        res.end('the server behind the proxy did not answer');
+      };
+      handle().catch((err: unknown) => {
+        // A hook that failed: the client sees a 500 and the test its error in the log.
+        console.error('fault proxy hook failed:', err);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end();
       });
     });
   });

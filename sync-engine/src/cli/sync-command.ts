@@ -12,7 +12,8 @@ import { StateStore } from '../sync/state-store';
 import { STATE_FILE } from '../sync/last-good-copy';
 import { describeRunFailure, RunFailure } from '../sync/run-failure';
 import { createSyncLogger } from '../sync/logger';
-import { SyncReport } from '../sync/report';
+import { PendingFailure, SyncReport } from '../sync/report';
+import { DEFERRED_LISTED } from '../sync/outbox-sender';
 import { TokenStore } from '../sync/token-store';
 import { EXIT, UsageError, parsePort } from './main';
 import { waitForSignal } from './org-serve-command';
@@ -226,7 +227,9 @@ function print(run: EngineRun, o: { json?: boolean; dryRun?: boolean }): void {
     }
     for (const e of report.errors) process.stdout.write(`  error: ${e.object} ${e.sourceId ?? ''} -> ${e.side}: ${e.code}: ${e.message}\n`);
     for (const n of report.notices) process.stdout.write(`note: ${n}\n`);
-    for (const d of report.deferred) process.stdout.write(`  not sent yet: ${d.object} ${d.sourceId ?? ''} -> ${d.side}: ${d.code}: ${d.message}\n`);
+    // A refusal this run met is its error line above; one met before (a run that stopped first) is named here.
+    const refusedNow = new Set(report.errors.map((e) => `${e.object} ${e.side} ${e.sourceId}`));
+    for (const d of report.deferred) if (!d.refused || !refusedNow.has(`${d.object} ${d.side} ${d.sourceId}`)) process.stdout.write(deferredLine(d));
     if (report.pending) {
       const writes = Object.values(report.pendingWrites).reduce((n, byObject) => n + Object.values(byObject).reduce((m, k) => m + k, 0), 0);
       process.stdout.write(`${report.pending} ${report.pending === 1 ? 'change is' : 'changes are'} queued for the next run (${writes} ${writes === 1 ? 'write' : 'writes'} to send).\n`);
@@ -234,9 +237,14 @@ function print(run: EngineRun, o: { json?: boolean; dryRun?: boolean }): void {
   }
 }
 
+/** A queued write whose last attempt failed, as one line. */
+function deferredLine(d: PendingFailure): string {
+  return `  ${d.refused ? 'refused' : 'not sent yet'}: ${d.object} ${d.sourceId ?? ''} -> ${d.side}: ${d.code}: ${d.message}\n`;
+}
+
 function publicReport(r: SyncReport): Record<string, unknown> {
   return { counts: r.counts, matched: r.matched, conflicts: r.conflicts, errors: r.errors, warnings: r.warnings, pending: r.pending,
-    pendingWrites: r.pendingWrites, deferred: r.deferred, retriedWrites: r.retriedWrites, notices: r.notices, stopped: r.stopped, startedAt: r.startedAt, endedAt: r.endedAt };
+    pendingWrites: r.pendingWrites, deferred: r.deferred, retriedWrites: r.retriedWrites, replanned: r.replanned, notices: r.notices, stopped: r.stopped, startedAt: r.startedAt, endedAt: r.endedAt };
 }
 
 async function statusCommand(o: { config: string; json?: boolean }): Promise<number> {
@@ -253,10 +261,13 @@ async function statusCommand(o: { config: string; json?: boolean }): Promise<num
     store = new StateStore(config.dataDir);
     const s = store.status();
     const report = s.lastReport as SyncReport | null;
+    // Every queued write whose last attempt failed, whichever run met it (a refused record is sent again each run).
+    const deferred = store.failedWrites(DEFERRED_LISTED);
     if (o.json) {
-      process.stdout.write(`${JSON.stringify({ state: s.state, message: s.message, lastRun: s.lastRun, counts: report?.counts ?? null, pending: store.pendingCount() }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ state: s.state, message: s.message, lastRun: s.lastRun, counts: report?.counts ?? null, pending: store.pendingCount(), deferred }, null, 2)}\n`);
     } else {
       process.stdout.write(`state: ${s.state}\nlast run: ${s.lastRun ?? 'never'}\n${s.message ? `message: ${s.message}\n` : ''}queued changes: ${store.pendingCount()}\n`);
+      for (const d of deferred) process.stdout.write(deferredLine(d));
     }
     return s.state === 'stopped' && s.stopReason === 'accessRevoked' ? EXIT.stopped : EXIT.ok;
   } catch (err) {

@@ -3,13 +3,18 @@
  * A write that fails for a reason that may pass (a 5xx, a reset connection, an answer that is not the side's)
  * stays queued and the rest of the batch goes on; such writes go again a few times in the same run, after a
  * pause, and what still fails waits for the next run and is reported as pending. Sending again is safe: an update
- * or a delete says the same thing twice, and a create that was sent before is first matched by content on the
- * side (it may have been carried out before its answer was lost), exactly as after a crash.
+ * or a delete is conditional on the version it was planned against, and a create that was sent before is first
+ * matched by content on the side (it may have been carried out before its answer was lost), exactly as after a crash.
+ *
+ * A write the side refuses (a bad record) stays queued too, and goes once each run until it passes or a newer
+ * change of its record replaces it, so every run reports it. A write whose target changed or went since it was
+ * planned writes nothing: what it was about goes back to the inbox, and the runner plans it again (a conflict
+ * the winner decides), unless the target already holds what it meant to write (its earlier attempt went through).
  */
 import { SyncObject } from './config';
-import { Link, QueuedWrite, StateStore } from './state-store';
+import { BatchOutcome, Link, QueuedWrite, Replan, StateStore } from './state-store';
 import { SyncReport, RecordIssue } from './report';
-import { Side, SideName, SyncStop, WriteResult } from './types';
+import { Side, SideChange, SideName, SyncStop, WriteResult } from './types';
 import { contentHash } from './canonical';
 
 /**
@@ -27,7 +32,7 @@ export const WRITE_BATCH: Record<SideName, number> = { salesforce: 200, outlook:
 export const WRITE_RETRY_DELAYS_MS = [500, 1_000, 2_000];
 
 /** At most this many pending writes are named in a report (the counts are always exact). */
-const DEFERRED_LISTED = 100;
+export const DEFERRED_LISTED = 100;
 
 export interface SendOptions {
   /** Waits between rounds of failed writes. */
@@ -36,16 +41,16 @@ export interface SendOptions {
   onProgress?: (done: number, total: number, what: string) => void;
 }
 
-type Failure = Extract<WriteResult, { ok: false }>;
+type Failure = Extract<WriteResult, { retryable: boolean }>;
 
-/** Sends the outbox for one run and keeps, per queued write, why its last attempt failed. */
+/** Sends the outbox for one run. */
 export class OutboxSender {
   private done = 0;
   private total = 0;
-  /** The last failure of each write that may go through later, by outbox seq. */
-  private readonly failures = new Map<number, RecordIssue>();
-  /** Writes that failed every round of this run: they wait for the next run. */
+  /** Writes done with for this run (refused, or failed every round): they wait for the next run. */
   private readonly exhausted = new Set<number>();
+  /** Writes sent back to the planner since the last takeReplanned(). */
+  private replanned = 0;
 
   constructor(private readonly sides: Record<SideName, Side>, private readonly store: StateStore, private readonly report: SyncReport,
     private readonly o: SendOptions) {}
@@ -58,9 +63,11 @@ export class OutboxSender {
     }
   }
 
-  /** The writes still queued whose last attempt failed, with why (for the run's report). */
-  deferred(): RecordIssue[] {
-    return [...this.failures.values()].slice(0, DEFERRED_LISTED);
+  /** How many writes went back to the planner since the last call (their changes wait in the inbox). */
+  takeReplanned(): number {
+    const n = this.replanned;
+    this.replanned = 0;
+    return n;
   }
 
   private async sendQueued(object: SyncObject, target: SideName, attemptedOnly: boolean): Promise<void> {
@@ -70,7 +77,8 @@ export class OutboxSender {
       const read = this.store.outboxBatch(object, target, after, WRITE_BATCH[target], attemptedOnly);
       if (read.length === 0) break;
       after = read[read.length - 1].seq;
-      const batch = read.filter((w) => !this.exhausted.has(w.seq));
+      // A write done with for this run is skipped, unless a newer plan replaced it since (it was never sent then).
+      const batch = read.filter((w) => !this.exhausted.has(w.seq) || w.attempts === 0);
       if (batch.length) failed.push(...await this.sendBatch(object, target, batch));
       this.done += read.length;
       this.o.onProgress?.(this.done, this.total, `${object} -> ${target}`);
@@ -93,47 +101,83 @@ export class OutboxSender {
   /** Send one batch and store its results; returns the seqs of the writes that failed for a reason that may pass. */
   private async sendBatch(object: SyncObject, target: SideName, batch: QueuedWrite[]): Promise<number[]> {
     const side = this.sides[target];
+    const outcome: BatchOutcome = { done: [], linkUpdates: [], linkDeletes: [], failed: [], replans: [] };
     const requests: QueuedWrite[] = [];
     const claimed = new Set<string>();
-    for (const w of batch) requests.push(await resolveRetriedCreate(w, side, this.store, claimed));
-    this.store.markAttempted(batch.map((w) => w.seq));
-    let results: WriteResult[];
+    for (const w of batch) {
+      const resolved = await resolveRetriedCreate(w, side, this.store, claimed);
+      if ('replan' in resolved) this.replan(outcome, resolved.replan);
+      else requests.push(resolved);
+    }
+    this.store.markAttempted(requests.map((w) => w.seq));
+    let results: WriteResult[] = [];
     let stop: SyncStop | null = null;
     try {
-      results = await side.write(object, requests.map((r) => r.request));
+      if (requests.length) results = await side.write(object, requests.map((r) => r.request));
     } catch (err) {
       // A side that stopped part way through the batch: keep what it did, then stop the run.
       if (!(err instanceof SyncStop) || !err.partialResults) throw err;
       stop = err;
       results = err.partialResults;
     }
-    const finished: number[] = [];
+    const kindSent = new Map(batch.map((w) => [w.seq, w.request.kind]));
     const retry: number[] = [];
-    const linkUpdates: Link[] = [];
-    const linkDeletes: Array<{ object: SyncObject; sfId: string }> = [];
     results.forEach((res, j) => {
       const w = requests[j];
       if (res.ok) {
-        finished.push(w.seq);
-        this.failures.delete(w.seq);
-        count(this.report, target, object, w.request.kind);
-        const link = linkFor(this.store, object, target, w, res);
-        if (link) linkUpdates.push(link);
-        if (w.request.kind === 'delete' && target === 'salesforce') linkDeletes.push({ object, sfId: w.request.id! });
+        this.confirm(outcome, object, target, w, res);
+        // A create sent again as an update of the record it made before its answer was lost is still a create.
+        count(this.report, target, object, kindSent.get(w.seq)!);
+      } else if ('stale' in res) {
+        // The target holds what this write meant to write: an earlier attempt went through (its answer was lost).
+        if (!res.current.deleted && w.hash !== null && contentHash(res.current.data) === w.hash) {
+          this.confirm(outcome, object, target, w, { key: w.request.key, ok: true, id: res.current.id, version: res.current.version });
+          return;
+        }
+        this.replan(outcome, replanOf(w, res.current));
       } else if (!res.retryable) {
-        // A bad record is reported and dropped from the queue; the rest of the batch goes on.
-        finished.push(w.seq);
-        this.failures.delete(w.seq);
+        // A bad record is reported and stays queued for the next run; the rest of the batch goes on.
+        this.exhausted.add(w.seq);
+        outcome.failed.push({ seq: w.seq, code: res.code, message: res.message, fields: res.fields, refused: true });
         this.report.errors.push(issue(object, target, w, res));
       } else {
         retry.push(w.seq);
-        this.failures.set(w.seq, issue(object, target, w, res));
+        outcome.failed.push({ seq: w.seq, code: res.code, message: res.message, fields: res.fields, refused: false });
       }
     });
-    this.store.completeWrites(finished, linkUpdates, linkDeletes);
+    this.store.completeWrites(outcome);
     if (stop) throw stop;
     return retry;
   }
+
+  private replan(outcome: BatchOutcome, r: Replan): void {
+    outcome.replans.push(r);
+    this.replanned += 1;
+    this.report.replanned += 1;
+  }
+
+  /** A write carried out: it leaves the queue, and its link follows (a delete's goes with it). */
+  private confirm(outcome: BatchOutcome, object: SyncObject, target: SideName, w: QueuedWrite, res: Extract<WriteResult, { ok: true }>): void {
+    outcome.done.push(w.seq);
+    const link = linkFor(this.store, object, target, w, res);
+    if (link) outcome.linkUpdates.push(link);
+    if (w.request.kind === 'delete') {
+      const gone = existingLink(this.store, object, target, w.request.id!);
+      if (gone) outcome.linkDeletes.push({ object, sfId: gone.sfId });
+    }
+  }
+}
+
+/**
+ * A stale write, planned again: the target as it is now, and the change the write carried from its source (an
+ * edit's content, or a delete). Together they are an edit against an edit, or an edit against a delete.
+ */
+function replanOf(w: QueuedWrite, current: SideChange): Replan {
+  const sourceId = w.request.sourceId ?? w.sourceId;
+  let source: SideChange | null = null;
+  if (sourceId && w.request.kind === 'delete') source = { id: sourceId, deleted: true };
+  else if (sourceId && w.request.data) source = { id: sourceId, version: w.request.sourceVersion ?? '', deleted: false, data: w.request.data };
+  return { seq: w.seq, object: w.object, target: w.target, current, source };
 }
 
 function issue(object: SyncObject, side: SideName, w: QueuedWrite, res: Failure): RecordIssue {
@@ -143,14 +187,18 @@ function issue(object: SyncObject, side: SideName, w: QueuedWrite, res: Failure)
 /**
  * A create that was sent before (a crash, or a failure that may have come after the side carried it out): match
  * instead of creating again. A record already linked, or claimed by another retried create of the batch, is
- * someone else's.
+ * someone else's. A match holding what was sent is confirmed (sent as an update, which finds nothing to change);
+ * one holding something else (edited since, or another record with the same keys) is not overwritten: it goes to
+ * the planner with the create's source, to be matched and decided like any pair found at a first sync.
  */
-async function resolveRetriedCreate(w: QueuedWrite, side: Side, store: StateStore, claimed: Set<string>): Promise<QueuedWrite> {
-  if (w.request.kind !== 'create' || w.attempts === 0 || !side.findMatch || !w.request.data) return w;
+async function resolveRetriedCreate(w: QueuedWrite, side: Side, store: StateStore, claimed: Set<string>): Promise<QueuedWrite | { replan: Replan }> {
+  // A refused create was answered: it made nothing to find.
+  if (w.request.kind !== 'create' || w.attempts === 0 || w.refused || !side.findMatch || !w.request.data) return w;
   const taken = (id: string) => claimed.has(id) || !!existingLink(store, w.object, side.name, id);
   const found = await side.findMatch(w.object, w.request.data, taken);
   if (!found) return w;
   claimed.add(found.id);
+  if (found.hash !== contentHash(w.request.data) && side.current) return { replan: replanOf(w, await side.current(w.object, found.id)) };
   return { ...w, request: { ...w.request, kind: 'update', id: found.id } };
 }
 
@@ -166,9 +214,10 @@ function linkFor(store: StateStore, object: SyncObject, target: SideName, w: Que
   const hash = w.hash ?? (w.request.data ? contentHash(w.request.data) : '');
   if (w.request.kind === 'create' || (w.request.kind === 'update' && w.attempts > 0 && w.sourceId && !existingLink(store, object, target, res.id))) {
     const sourceId = w.sourceId!;
+    const sourceVersion = w.request.sourceVersion ?? null;
     return target === 'salesforce'
-      ? { object, sfId: res.id, olId: sourceId, sfVersion: res.version, olVersion: null, hash }
-      : { object, sfId: sourceId, olId: res.id, sfVersion: null, olVersion: res.version, hash };
+      ? { object, sfId: res.id, olId: sourceId, sfVersion: res.version, olVersion: sourceVersion, hash }
+      : { object, sfId: sourceId, olId: res.id, sfVersion: sourceVersion, olVersion: res.version, hash };
   }
   const link = existingLink(store, object, target, res.id);
   if (!link) return undefined;

@@ -20,7 +20,7 @@ export interface PlanWarning {
 export interface Plan {
   object: SyncObject;
   planned: InboxEntry[];
-  writes: Array<Omit<QueuedWrite, 'seq' | 'attempts'>>;
+  writes: Array<Omit<QueuedWrite, 'seq' | 'attempts' | 'refused'>>;
   linkUpdates: Link[];
   linkDeletes: string[];
   /** First-sync matches that linked existing records instead of creating duplicates. */
@@ -147,9 +147,10 @@ function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf: SideCh
       plan.conflicts += 1;
       const data = (survivor as Present).data;
       plan.linkDeletes.push(link.sfId);
+      const sourceId = deletedOn === 'salesforce' ? link.olId : link.sfId;
       plan.writes.push({
-        object: plan.object, target: deletedOn, sourceId: deletedOn === 'salesforce' ? link.olId : link.sfId, hash: contentHash(data),
-        request: { key: `recreate:${link.sfId}`, kind: 'create', data, sourceId: deletedOn === 'salesforce' ? link.olId : link.sfId },
+        object: plan.object, target: deletedOn, sourceId, hash: contentHash(data),
+        request: { key: `recreate:${link.sfId}`, kind: 'create', data, sourceId, sourceVersion: (survivor as Present).version },
       });
       return;
     }
@@ -158,11 +159,14 @@ function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf: SideCh
       return;
     }
     if (survivorEdited) plan.conflicts += 1;
-    plan.linkDeletes.push(link.sfId);
+    // The link goes when the delete is done (outbox-sender.ts): a target edited meanwhile is planned with it again.
     const target = other(deletedOn);
     plan.writes.push({
       object: plan.object, target, sourceId: null, hash: null,
-      request: { key: `delete:${target}:${link.sfId}`, kind: 'delete', id: target === 'salesforce' ? link.sfId : link.olId },
+      request: {
+        key: `delete:${target}:${link.sfId}`, kind: 'delete', id: target === 'salesforce' ? link.sfId : link.olId,
+        sourceId: target === 'salesforce' ? link.olId : link.sfId, version: target === 'salesforce' ? sfVersion : olVersion,
+      },
     });
     return;
   }
@@ -189,13 +193,18 @@ function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf: SideCh
   if (sfVersion !== link.sfVersion || olVersion !== link.olVersion) plan.linkUpdates.push({ ...link, sfVersion, olVersion });
 }
 
+/** An update of the other side, conditional on the target's version planned against. */
 function update(plan: Plan, link: Link, from: SideName, data: Canonical, sfVersion: string | null, olVersion: string | null): void {
   const target = other(from);
   const hash = contentHash(data);
+  const sourceId = from === 'salesforce' ? link.sfId : link.olId;
   plan.linkUpdates.push({ ...link, sfVersion, olVersion });
   plan.writes.push({
-    object: plan.object, target, sourceId: from === 'salesforce' ? link.sfId : link.olId, hash,
-    request: { key: `update:${target}:${link.sfId}`, kind: 'update', id: target === 'salesforce' ? link.sfId : link.olId, data },
+    object: plan.object, target, sourceId, hash,
+    request: {
+      key: `update:${target}:${link.sfId}`, kind: 'update', id: target === 'salesforce' ? link.sfId : link.olId, data,
+      sourceId, sourceVersion: from === 'salesforce' ? sfVersion : olVersion, version: target === 'salesforce' ? sfVersion : olVersion,
+    },
   });
 }
 
@@ -233,7 +242,7 @@ function planUnlinked(plan: Plan, settings: ObjectSettings, unlinked: Record<Sid
     const target = other(from);
     plan.writes.push({
       object: plan.object, target, sourceId: r.id, hash: contentHash(r.data),
-      request: { key: `create:${target}:${r.id}`, kind: 'create', data: r.data, sourceId: r.id },
+      request: { key: `create:${target}:${r.id}`, kind: 'create', data: r.data, sourceId: r.id, sourceVersion: r.version },
     });
   };
   if (flows(settings.direction, 'salesforce')) for (const s of unlinked.salesforce) if (!matcher.claimed(s.id)) create('salesforce', s);

@@ -18,6 +18,18 @@ export interface RecordIssue {
   fields: string[];
 }
 
+/** A queued write whose last attempt failed. */
+export interface PendingFailure extends RecordIssue {
+  /**
+   * The side refused it (a bad record: a value too long, a required field missing): it is sent again each run and
+   * reported each time, until it goes through or a newer change of its record replaces it. Otherwise the failure
+   * may pass by itself (a server error, a reset connection).
+   */
+  refused: boolean;
+  /** How many times it was sent. */
+  attempts: number;
+}
+
 export interface SyncReport {
   startedAt: string;
   endedAt: string | null;
@@ -33,12 +45,15 @@ export interface SyncReport {
   /** Writes still queued when the run ended, per side they go to and object. */
   pendingWrites: Record<SideName, Record<SyncObject, number>>;
   /**
-   * Queued writes whose last attempt failed for a reason that may pass (a server error, a reset connection, an
-   * answer that was not the side's): why, per record (the first 100). They go again on the next run.
+   * Queued writes whose last attempt failed, in this run or before: why, per record (the first 100), and whether the
+   * side refused the record or the failure may pass (a server error, a reset connection, an answer that was not the
+   * side's). They go again on the next run.
    */
-  deferred: RecordIssue[];
+  deferred: PendingFailure[];
   /** Failed writes sent again within this run. */
   retriedWrites: number;
+  /** Writes that found their target changed or gone since they were planned: planned again, not written. */
+  replanned: number;
   stopped: StopReason | null;
   /** What the engine did on its own that the user should know (the state file restored from its last good copy). */
   notices: string[];
@@ -59,7 +74,7 @@ export function emptyReport(startedAt: string, dryRun: boolean): SyncReport {
     conflicts: { contacts: 0, events: 0, tasks: 0 },
     errors: [], warnings: [], pending: 0, stopped: null,
     pendingWrites: { salesforce: { contacts: 0, events: 0, tasks: 0 }, outlook: { contacts: 0, events: 0, tasks: 0 } },
-    deferred: [], retriedWrites: 0, notices: [],
+    deferred: [], retriedWrites: 0, replanned: 0, notices: [],
     requests: { salesforce: 0, outlook: 0 },
   };
 }

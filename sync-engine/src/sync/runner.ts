@@ -9,7 +9,7 @@ import { planInChunks, plannedDeletes } from './plan-chunks';
 import { StateStore } from './state-store';
 import { SyncReport, emptyReport } from './report';
 import { Side, SideChange, SideName, StopReason, SyncStop } from './types';
-import { OutboxSender } from './outbox-sender';
+import { DEFERRED_LISTED, OutboxSender } from './outbox-sender';
 import { EventCopies } from './event-copies';
 import { eventWindow } from './event-window';
 import { concludeFullListing, startFullListing } from './full-listing';
@@ -43,6 +43,12 @@ export interface RunResult {
 /** The delete guard ignores runs that delete fewer records than this, whatever their share. */
 const GUARD_MIN_DELETES = 5;
 
+/**
+ * Rounds of planning again, in one run, what writes found changed on their target. A target edited again during
+ * each round (someone typing) is left in the inbox for the next run after this many.
+ */
+export const REPLAN_ROUNDS = 3;
+
 /** Run once. Throws nothing for stops: they are in report.stopped. */
 export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>, store: StateStore, o: RunOptions = {}): Promise<RunResult> {
   const now = o.now ?? (() => new Date());
@@ -63,6 +69,24 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
     // never attempted cannot have reached a side; they wait for the send phase.
     if (!o.dryRun) await sender.sendAll(objects, true);
     const copies = new EventCopies(work.db);
+    // What those found changed is in the inbox now, planned below with what the reads bring.
+    sender.takeReplanned();
+    const summaries = new Map<SyncObject, PlanSummary>();
+    const plan = (object: SyncObject) => {
+      let summary = summaries.get(object);
+      if (!summary) {
+        summary = { object, matched: 0, conflicts: 0, byKind: {}, writes: [] };
+        summaries.set(object, summary);
+        plans.push(summary);
+      }
+      const before = { matched: summary.matched, conflicts: summary.conflicts };
+      planInChunks(work, object, config.objects[object], (p) => {
+        work.commitPlan(object, p.planned, p.writes, p.linkUpdates, p.linkDeletes);
+        summarize(summary!, p, !!o.dryRun);
+      });
+      report.matched[object] += summary.matched - before.matched;
+      report.conflicts[object] += summary.conflicts - before.conflicts;
+    };
     for (const object of objects) {
       const settings = config.objects[object];
       const planned = work.plannedDirection(object);
@@ -82,16 +106,18 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
         guarded.push(guard);
         continue;
       }
-      const summary: PlanSummary = { object, matched: 0, conflicts: 0, byKind: {}, writes: [] };
-      plans.push(summary);
-      planInChunks(work, object, settings, (plan) => {
-        work.commitPlan(object, plan.planned, plan.writes, plan.linkUpdates, plan.linkDeletes);
-        summarize(summary, plan, !!o.dryRun);
-      });
-      report.matched[object] += summary.matched;
-      report.conflicts[object] += summary.conflicts;
+      plan(object);
     }
-    if (!o.dryRun) await sender.sendAll(objects.filter((obj) => !guarded.some((g) => g.kind === 'deleteGuard' && g.object === obj)));
+    const sendable = objects.filter((obj) => !guarded.some((g) => g.kind === 'deleteGuard' && g.object === obj));
+    if (!o.dryRun) {
+      await sender.sendAll(sendable);
+      // Writes whose target changed since they were planned: planned again with what it holds now (a conflict the
+      // winner decides), and sent.
+      for (let round = 0; round < REPLAN_ROUNDS && sender.takeReplanned() > 0; round++) {
+        for (const object of sendable) plan(object);
+        await sender.sendAll(sendable);
+      }
+    }
     if (guarded.length) report.stopped = guarded[0];
   };
   const scratch = o.dryRun ? await store.scratchCopy() : null;
@@ -105,7 +131,7 @@ export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>,
   }
   report.pending = store.pendingCount();
   report.pendingWrites = store.outboxCounts();
-  report.deferred = sender.deferred();
+  report.deferred = store.failedWrites(DEFERRED_LISTED);
   report.requests = {
     salesforce: sides.salesforce.requestCount() - before.salesforce,
     outlook: sides.outlook.requestCount() - before.outlook,

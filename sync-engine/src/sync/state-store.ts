@@ -11,6 +11,7 @@ import { SyncObject } from './config';
 import { openPrivateDatabase, privateDir } from '../common/private-files';
 import { Canonical, SideChange, SideName, WriteRequest } from './types';
 import { matchKeys } from './canonical';
+import { PendingFailure } from './report';
 
 export interface Link {
   object: SyncObject;
@@ -38,6 +39,38 @@ export interface QueuedWrite {
   /** Hash of the content being written. */
   hash: string | null;
   attempts: number;
+  /** The side refused the last attempt (a bad record): it was not carried out. */
+  refused: boolean;
+}
+
+/** Why a sent write is still queued: its last attempt failed, and whether the side refused it. */
+export interface WriteFailure {
+  seq: number;
+  code: string;
+  message: string;
+  fields: string[];
+  refused: boolean;
+}
+
+/**
+ * A write that found its target changed or gone since it was planned: it leaves the queue, and what it was about
+ * goes back to the inbox to be planned again: the target as it is now, and the source's change it carried.
+ */
+export interface Replan {
+  seq: number;
+  object: SyncObject;
+  target: SideName;
+  current: SideChange | null;
+  source: SideChange | null;
+}
+
+/** What a sent batch came to, stored in one transaction. */
+export interface BatchOutcome {
+  done: number[];
+  linkUpdates: Link[];
+  linkDeletes: Array<{ object: SyncObject; sfId: string }>;
+  failed: WriteFailure[];
+  replans: Replan[];
 }
 
 export type EngineState = 'idle' | 'syncing' | 'stopped';
@@ -77,6 +110,10 @@ export class StateStore {
       CREATE TABLE IF NOT EXISTS planned_directions (object TEXT PRIMARY KEY, direction TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT, report TEXT);
     `);
+    // Added after the first release: why a queued write's last attempt failed, and whether the side refused it.
+    const columns = new Set((this.db.prepare(`PRAGMA table_info(outbox)`).all() as Array<{ name: string }>).map((c) => c.name));
+    if (!columns.has('failure')) this.db.exec(`ALTER TABLE outbox ADD COLUMN failure TEXT`);
+    if (!columns.has('refused')) this.db.exec(`ALTER TABLE outbox ADD COLUMN refused INTEGER NOT NULL DEFAULT 0`);
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -186,24 +223,33 @@ export class StateStore {
    * A record that changed again while its create was still queued (sync stopped, or the run ended first) is
    * not linked yet, so the planner asks to create it again: the queued create takes the newer content instead,
    * or a side without an external id (Outlook) would get it twice. A record deleted while its create was
-   * queued is not created at all. Only creates never sent are touched: one that was may have reached the side.
+   * queued is not created at all. Only creates no side carried out are touched (never sent, or refused): one sent
+   * without an answer may have reached the side. Likewise a newer update replaces a queued one of the same record
+   * that no side carried out (a refused update stays queued until then), and a delete replaces every write queued
+   * for the record it deletes.
    */
-  commitPlan(object: SyncObject, planned: InboxEntry[], writes: Array<Omit<QueuedWrite, 'seq' | 'attempts'>>, linkUpdates: Link[], linkDeletes: string[]): void {
+  commitPlan(object: SyncObject, planned: InboxEntry[], writes: Array<Omit<QueuedWrite, 'seq' | 'attempts' | 'refused'>>, linkUpdates: Link[], linkDeletes: string[]): void {
     const del = this.stmt(`DELETE FROM inbox WHERE side = ? AND object = ? AND id = ?`);
     const add = this.stmt(`INSERT INTO outbox (object, target, request, source_id, hash) VALUES (?, ?, ?, ?, ?)`);
-    const queuedCreate = this.stmt(`SELECT seq FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND attempts = 0
+    const queuedCreate = this.stmt(`SELECT seq FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND (attempts = 0 OR refused = 1)
       AND json_extract(request, '$.kind') = 'create' ORDER BY seq LIMIT 1`);
-    const replace = this.stmt(`UPDATE outbox SET request = ?, hash = ? WHERE seq = ?`);
-    const dropCreate = this.stmt(`DELETE FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND attempts = 0
+    const queuedUpdate = this.stmt(`SELECT seq FROM outbox WHERE object = ? AND target = ? AND json_extract(request, '$.key') = ? AND (attempts = 0 OR refused = 1)
+      AND json_extract(request, '$.kind') = 'update' ORDER BY seq LIMIT 1`);
+    const replace = this.stmt(`UPDATE outbox SET request = ?, hash = ?, source_id = ?, attempts = 0, refused = 0, failure = NULL WHERE seq = ?`);
+    const dropCreate = this.stmt(`DELETE FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND (attempts = 0 OR refused = 1)
       AND json_extract(request, '$.kind') = 'create'`);
+    const dropWritesTo = this.stmt(`DELETE FROM outbox WHERE object = ? AND target = ? AND json_extract(request, '$.id') = ?
+      AND json_extract(request, '$.kind') IN ('update', 'delete')`);
     this.transaction(() => {
       for (const e of planned) {
         del.run(e.side, object, e.change.id);
         if (e.change.deleted) dropCreate.run(object, e.side === 'salesforce' ? 'outlook' : 'salesforce', e.change.id);
       }
       for (const w of writes) {
-        const queued = w.request.kind === 'create' && w.sourceId ? queuedCreate.get(object, w.target, w.sourceId) as { seq: number } | undefined : undefined;
-        if (queued) replace.run(JSON.stringify(w.request), w.hash, queued.seq);
+        if (w.request.kind === 'delete') dropWritesTo.run(object, w.target, w.request.id);
+        const queued = (w.request.kind === 'create' && w.sourceId ? queuedCreate.get(object, w.target, w.sourceId)
+          : w.request.kind === 'update' ? queuedUpdate.get(object, w.target, w.request.key) : undefined) as { seq: number } | undefined;
+        if (queued) replace.run(JSON.stringify(w.request), w.hash, w.sourceId, queued.seq);
         else add.run(object, w.target, JSON.stringify(w.request), w.sourceId, w.hash);
       }
       for (const l of linkUpdates) this.putLink(l);
@@ -218,15 +264,28 @@ export class StateStore {
     return rows.map((r) => toQueuedWrite(object, r));
   }
 
-  /** The next queued writes after a sequence number, so a large queue is sent without loading it whole. */
+  /**
+   * The next queued writes after a sequence number, so a large queue is sent without loading it whole. With
+   * `attemptedOnly`, those sent before whose answer was not stored (a refused write was answered).
+   */
   outboxBatch(object: SyncObject, target: SideName, afterSeq: number, limit: number, attemptedOnly = false): QueuedWrite[] {
-    const rows = this.stmt(`SELECT * FROM outbox WHERE object = ? AND target = ? AND seq > ? AND (? = 0 OR attempts > 0) ORDER BY seq LIMIT ?`)
+    const rows = this.stmt(`SELECT * FROM outbox WHERE object = ? AND target = ? AND seq > ? AND (? = 0 OR (attempts > 0 AND refused = 0)) ORDER BY seq LIMIT ?`)
       .all(object, target, afterSeq, attemptedOnly ? 1 : 0, limit) as Array<Record<string, unknown>>;
     return rows.map((r) => toQueuedWrite(object, r));
   }
 
   outboxCount(object: SyncObject, attemptedOnly = false): number {
-    return (this.stmt(`SELECT COUNT(*) AS n FROM outbox WHERE object = ? AND (? = 0 OR attempts > 0)`).get(object, attemptedOnly ? 1 : 0) as { n: number }).n;
+    return (this.stmt(`SELECT COUNT(*) AS n FROM outbox WHERE object = ? AND (? = 0 OR (attempts > 0 AND refused = 0))`).get(object, attemptedOnly ? 1 : 0) as { n: number }).n;
+  }
+
+  /** Queued writes whose last attempt failed, oldest first (at most `limit`): what each is and why it is still queued. */
+  failedWrites(limit: number): PendingFailure[] {
+    const rows = this.stmt(`SELECT * FROM outbox WHERE failure IS NOT NULL ORDER BY seq LIMIT ?`).all(limit) as Array<Record<string, unknown>>;
+    return rows.map((r) => {
+      const w = toQueuedWrite(r.object as SyncObject, r);
+      const f = JSON.parse(r.failure as string) as { code: string; message: string; fields: string[] };
+      return { object: w.object, side: w.target, sourceId: w.sourceId ?? w.request.id ?? null, ...f, refused: w.refused, attempts: w.attempts };
+    });
   }
 
   /** Queued writes by the side they go to and object. */
@@ -248,7 +307,7 @@ export class StateStore {
 
   /** The queued creates to a side that were sent at least once without an answer stored: their sources and match keys. */
   unansweredCreates(object: SyncObject, target: SideName): { sourceIds: Set<string>; matchKeys: Set<string> } {
-    const rows = this.stmt(`SELECT request, source_id FROM outbox WHERE object = ? AND target = ? AND attempts > 0 AND json_extract(request, '$.kind') = 'create'`)
+    const rows = this.stmt(`SELECT request, source_id FROM outbox WHERE object = ? AND target = ? AND attempts > 0 AND refused = 0 AND json_extract(request, '$.kind') = 'create'`)
       .all(object, target) as Array<{ request: string; source_id: string | null }>;
     const out = { sourceIds: new Set<string>(), matchKeys: new Set<string>() };
     for (const r of rows) {
@@ -263,19 +322,37 @@ export class StateStore {
     return (this.stmt(`SELECT (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM inbox) AS n`).get() as { n: number }).n;
   }
 
-  /** Mark writes as attempted before sending them, so a retry after a crash knows to match instead of create. */
+  /**
+   * Mark writes as attempted before sending them, so a retry after a crash knows to match instead of create. Until
+   * its answer is stored, a write may have been carried out (a refusal from an earlier attempt no longer holds).
+   */
   markAttempted(seqs: number[]): void {
-    const stmt = this.stmt(`UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?`);
+    const stmt = this.stmt(`UPDATE outbox SET attempts = attempts + 1, refused = 0 WHERE seq = ?`);
     this.transaction(() => seqs.forEach((s) => stmt.run(s)));
   }
 
-  /** Record confirmed writes: drop them from the outbox and update links, in one transaction. */
-  completeWrites(done: number[], linkUpdates: Link[], linkDeletes: Array<{ object: SyncObject; sfId: string }>): void {
+  /**
+   * Store what a batch came to, in one transaction: confirmed writes leave the outbox and move their links; failed
+   * ones stay with why; stale ones leave it and put what they were about back in the inbox (see Replan).
+   */
+  completeWrites(o: BatchOutcome): void {
     const del = this.stmt(`DELETE FROM outbox WHERE seq = ?`);
+    const fail = this.stmt(`UPDATE outbox SET failure = ?, refused = ? WHERE seq = ?`);
+    const putCurrent = this.stmt(`INSERT INTO inbox (side, object, id, change) VALUES (?, ?, ?, ?)
+      ON CONFLICT(side, object, id) DO UPDATE SET change = excluded.change`);
+    // What the source side reported since (a later read) is newer than the change the write carried.
+    const putSource = this.stmt(`INSERT INTO inbox (side, object, id, change) VALUES (?, ?, ?, ?) ON CONFLICT(side, object, id) DO NOTHING`);
     this.transaction(() => {
-      for (const s of done) del.run(s);
-      for (const l of linkUpdates) this.putLink(l);
-      for (const d of linkDeletes) this.deleteLinkBySf(d.object, d.sfId);
+      for (const s of o.done) del.run(s);
+      for (const f of o.failed) fail.run(JSON.stringify({ code: f.code, message: f.message, fields: f.fields }), f.refused ? 1 : 0, f.seq);
+      for (const r of o.replans) {
+        del.run(r.seq);
+        const sourceSide: SideName = r.target === 'salesforce' ? 'outlook' : 'salesforce';
+        if (r.current) putCurrent.run(r.target, r.object, r.current.id, JSON.stringify(r.current));
+        if (r.source) putSource.run(sourceSide, r.object, r.source.id, JSON.stringify(r.source));
+      }
+      for (const l of o.linkUpdates) this.putLink(l);
+      for (const d of o.linkDeletes) this.deleteLinkBySf(d.object, d.sfId);
     });
   }
 
@@ -384,5 +461,6 @@ function toQueuedWrite(object: SyncObject, r: Record<string, unknown>): QueuedWr
     sourceId: (r.source_id as string | null) ?? null,
     hash: (r.hash as string | null) ?? null,
     attempts: r.attempts as number,
+    refused: r.refused === 1,
   };
 }

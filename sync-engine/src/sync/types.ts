@@ -90,13 +90,25 @@ export interface WriteRequest {
   /** The target record for update and delete. */
   id?: string;
   data?: Canonical;
-  /** The other side's id, for idempotent creates (an external id on Salesforce). */
+  /**
+   * The other side's record this write carries: its id (an external id on Salesforce, for idempotent creates), the
+   * deleted record for a delete. A write that finds its target changed goes back to the planner with it.
+   */
   sourceId?: string;
+  /** The source record's version this write carries (for the link, and for planning again). */
+  sourceVersion?: string | null;
+  /**
+   * The target's version the update or delete was planned against: a target that changed since is not written
+   * (Graph's If-Match; Salesforce's SystemModstamp read again just before), and comes back as a stale result.
+   */
+  version?: string | null;
 }
 
 export type WriteResult =
   | { key: string; ok: true; id: string; version: string | null }
-  | { key: string; ok: false; code: string; message: string; fields: string[]; retryable: boolean };
+  | { key: string; ok: false; code: string; message: string; fields: string[]; retryable: boolean }
+  /** Nothing was written: the target changed or went since the write was planned. `current` is what it holds now. */
+  | { key: string; ok: false; stale: true; current: SideChange };
 
 /** A remote as the synchronizer sees it. Failures that stop a run (lost access, throttling) are thrown as SyncStop. */
 export interface Side {
@@ -119,7 +131,9 @@ export interface Side {
    * Find a record matching content, for creates that may have happened before a crash; records for which
    * `taken` says true (already linked, or claimed by another retried create) are not candidates.
    */
-  findMatch?(object: SyncObject, data: Canonical, taken?: (id: string) => boolean): Promise<{ id: string; version: string } | undefined>;
+  findMatch?(object: SyncObject, data: Canonical, taken?: (id: string) => boolean): Promise<{ id: string; version: string; hash: string } | undefined>;
+  /** What the side holds now for a record (deleted when it is gone). */
+  current?(object: SyncObject, id: string): Promise<SideChange>;
   /** Requests sent so far (for the report and the benchmarks). */
   requestCount(): number;
 }

@@ -190,8 +190,10 @@ describe('sync engine: events end to end', function () {
     assert.ok(report.errors.every((e) => typeof e.sourceId === 'string' && e.sourceId.length > 0), 'each error names the Outlook record');
     assert.equal(report.counts.salesforce.events.created, 1);
     assert.equal((await bySubject('Good event')).length, 1);
-    // A refused record is not retried on every run.
-    assert.equal(writesOf((await w.run()).report).salesforce, 0);
+    // A refused record stays queued: the next run sends it again, writes nothing, and names it again (issue 11.14).
+    const next = (await w.run()).report;
+    assert.equal(writesOf(next).salesforce, 0);
+    assert.deepEqual(next.errors.map((e) => [e.code, e.fields]).sort(), [['STRING_TOO_LONG', ['Location']], ['STRING_TOO_LONG', ['Subject']]]);
   });
 });
 

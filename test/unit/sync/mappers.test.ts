@@ -115,6 +115,15 @@ describe('sync/mappers: events', () => {
     assert.equal(htmlToText('<p></p>'), '');
   });
 
+  it('a link in an html body keeps its address after its text, unless the text is the address', () => {
+    assert.equal(htmlToText('<p>See <a href="https://x.example/a?b=1&amp;c=2" target="_blank">the <b>plan</b></a>.</p>'), 'See the plan (https://x.example/a?b=1&c=2).');
+    assert.equal(htmlToText("<a href='https://x.example/'>https://x.example</a>"), 'https://x.example');
+    assert.equal(htmlToText('<a href="mailto:ops@x.example">ops@x.example</a> or <a href="mailto:ops@x.example">Ops</a>'), 'ops@x.example or Ops (ops@x.example)');
+    assert.equal(htmlToText('<a href="#top">Top</a> <a href="javascript:void(0)">Menu</a> <a name="x">Anchor</a>'), 'Top Menu Anchor');
+    assert.equal(htmlToText('<a href=https://x.example/p><img src="logo.png"></a>'), 'https://x.example/p');
+    assert.equal(htmlToText('<a href="https://x.example/?q=&amp;lt;">odd</a>'), 'odd (https://x.example/?q=&lt;)', 'references in the address are decoded once');
+  });
+
   it('text bodies keep their lines; CRLF and surrounding blanks do not make a difference', () => {
     const read = (content: string) => (fromOutlook('events', { start: { dateTime: '2027-01-01T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2027-01-01T11:00:00', timeZone: 'UTC' }, body: { contentType: 'text', content } }) as CanonicalEvent).notes;
     assert.equal(read('one\r\ntwo\n'), 'one\ntwo');

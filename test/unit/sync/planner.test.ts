@@ -48,6 +48,16 @@ describe('sync/planner: linked records', () => {
     assert.deepEqual(writes(planObject('contacts', [present('outlook', 'OL-A', edited)], lookup([link]), settings())), [['salesforce', 'update', '003A', edited]]);
   });
 
+  it('an update carries the target\'s version it was planned against, and the source\'s id and version', () => {
+    const edited = contact({ title: 'Rear Admiral' });
+    const [toOutlook] = planObject('contacts', [present('salesforce', '003A', edited, 'contacts', 'sf-2')], lookup([link]), settings()).writes;
+    assert.deepEqual([toOutlook.request.version, toOutlook.request.sourceId, toOutlook.request.sourceVersion], ['ol-1', '003A', 'sf-2']);
+    // In a conflict, the version read from the losing side is the one overwritten, knowingly.
+    const both = [present('salesforce', '003A', edited, 'contacts', 'sf-2'), present('outlook', 'OL-A', contact({ title: 'Other' }), 'contacts', 'ol-2')];
+    const [conflict] = planObject('contacts', both, lookup([link]), settings('both', 'salesforce')).writes;
+    assert.deepEqual([conflict.target, conflict.request.version, conflict.request.sourceVersion], ['outlook', 'ol-2', 'sf-2']);
+  });
+
   it('a change on a side that does not sync stays there', () => {
     const edited = contact({ title: 'Rear Admiral' });
     assert.deepEqual(writes(planObject('contacts', [present('salesforce', '003A', edited)], lookup([link]), settings('outlook-to-salesforce'))), []);
@@ -88,10 +98,12 @@ describe('sync/planner: linked records', () => {
     assert.equal(winnerOf(settings('outlook-to-salesforce', 'salesforce')), 'outlook');
   });
 
-  it('a delete on one side deletes the other and drops the link', () => {
+  it('a delete on one side deletes the other, conditional on the version planned against; the link goes once it is done', () => {
     const p = planObject('contacts', [gone('outlook', 'OL-A')], lookup([link]), settings());
     assert.deepEqual(writes(p), [['salesforce', 'delete', '003A', null]]);
-    assert.deepEqual(p.linkDeletes, ['003A']);
+    assert.deepEqual([p.writes[0].request.version, p.writes[0].request.sourceId], ['sf-1', 'OL-A']);
+    // Kept until the delete is confirmed (outbox-sender.ts): a target edited meanwhile is planned again with it.
+    assert.deepEqual(p.linkDeletes, []);
     assert.deepEqual(deletesBySide(p), { salesforce: 1, outlook: 0 });
     assert.deepEqual(writes(planObject('contacts', [gone('salesforce', '003A')], lookup([link]), settings())), [['outlook', 'delete', 'OL-A', null]]);
   });

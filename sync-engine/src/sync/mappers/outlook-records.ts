@@ -113,25 +113,50 @@ function bodyText(body: { contentType?: string; content?: string } | undefined):
 
 const ENTITIES: Record<string, string> = { nbsp: ' ', lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
 
+/** Html character references decoded (numeric, and the named ones mail bodies use). */
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] === '#') {
+      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return ENTITIES[name.toLowerCase()] ?? whole;
+  });
+}
+
+const ANCHOR = /<a\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>([\s\S]*?)<\/a\s*>/gi;
+
+/**
+ * A link as a reader of the text needs it: its text, then its address in brackets, unless the text is the address
+ * (`https://x.example`, or `ops@x.example` for `mailto:`). Anchors within the page (`#top`) and scripts keep their text.
+ */
+function linkAsText(inner: string, rawHref: string): string {
+  const href = decodeEntities(rawHref).trim();
+  if (href === '' || href.startsWith('#') || /^javascript:/i.test(href)) return inner;
+  const shown = href.replace(/^mailto:/i, '');
+  const text = decodeEntities(inner.replace(/<[^>]*>/g, '')).trim();
+  const same = (a: string) => a.toLowerCase().replace(/\/+$/, '');
+  // `&` goes back as a reference: the whole text is decoded once, below.
+  const address = shown.replace(/&/g, '&amp;');
+  if (text === '') return address;
+  return same(text) === same(shown) || same(text) === same(href) ? inner : `${inner} (${address})`;
+}
+
 /**
  * Html as the text a reader sees: head, style, script and comments dropped, runs of white space as one space
- * (as html renders them), <br> and the end of a block as a line break, tags removed, entities decoded.
+ * (as html renders them), <br> and the end of a block as a line break, a link's address after its text, tags
+ * removed, entities decoded.
  */
 export function htmlToText(html: string): string {
-  return html
+  const text = html
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<(head|style|script|title)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
     .replace(/\s+/g, ' ')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|li|tr|h[1-6]|blockquote|pre|table|ul|ol)\s*>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-      if (name[0] === '#') {
-        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-      }
-      return ENTITIES[name.toLowerCase()] ?? whole;
-    })
+    .replace(ANCHOR, (_whole, dq: string | undefined, sq: string | undefined, bare: string | undefined, inner: string) => linkAsText(inner, dq ?? sq ?? bare ?? ''))
+    .replace(/<[^>]*>/g, '');
+  return decodeEntities(text)
     .replace(/\u00a0/g, ' ')
     .split('\n').map((l) => l.trim()).join('\n')
     .replace(/\n{3,}/g, '\n\n')

@@ -10,11 +10,14 @@ import { GraphApiError } from '../../graph/errors';
 import { DeltaPage } from '../../graph/paging';
 import { SyncObject } from '../config';
 import { ChangeBatch, Canonical, EventWhereabouts, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
-import { MailboxZone, fromOutlook, outlookChange, toOutlook } from '../mappers/outlook-records';
+import { MailboxZone, fromOutlook, outlookChange } from '../mappers/outlook-records';
 import { resolveTimeZone } from '../../common/time-zone-names';
 import { contentHash, matchKeys } from '../canonical';
 import { EventWindow, eventWindow } from '../event-window';
 import { locateEvents } from './event-whereabouts';
+import { currentItem, writeItem } from './outlook-writes';
+
+export { keepUnmappedEntries } from './outlook-writes';
 
 interface IndexedItem {
   id: string;
@@ -102,41 +105,26 @@ export class OutlookSide implements Side {
         throw err;
       }
       out.push(result);
-      if (!result.ok && result.retryable) this.failedInARow.add(r.key);
+      if (!result.ok && 'retryable' in result && result.retryable) this.failedInARow.add(r.key);
       else this.failedInARow.clear();
       // One failed write is a blip (the same one failing again too); this many different ones in a row is a
       // mailbox that is down: stop instead of failing them all.
       if (this.failedInARow.size >= FAILURES_IN_A_ROW_TO_STOP) {
         this.failedInARow.clear();
-        const last = result as Extract<WriteResult, { ok: false }>;
+        const last = result as Extract<WriteResult, { retryable: boolean }>;
         throw new SyncStop({ kind: 'unreachable', side: 'outlook', message: `${FAILURES_IN_A_ROW_TO_STOP} writes in a row failed; the last: ${last.message}` }, out);
       }
     }
     return out;
   }
 
+  /** One write (outlook-writes.ts), its failures sorted: a bad record, one that may pass, or one that stops the run. */
   private async writeOne(object: SyncObject, r: WriteRequest): Promise<WriteResult> {
-    const api = object === 'contacts' ? this.mailbox.contacts : object === 'events' ? this.mailbox.events : this.mailbox.tasks;
     try {
-      if (r.kind === 'delete') {
-        await api.delete(r.id!);
-        return { key: r.key, ok: true, id: r.id!, version: null };
-      }
-      const zone = object === 'tasks' && (r.data as { dueDate?: unknown }).dueDate ? await this.mailboxZone() : null;
-      let body = toOutlook(object, r.data!, zone);
-      if (r.kind === 'update' && object === 'contacts') body = keepUnmappedEntries(body, (await this.mailbox.contacts.get(r.id!)) as Record<string, unknown>);
-      const saved = (r.kind === 'create' ? await api.create(body) : await api.update(r.id!, body)) as Record<string, unknown> | null | undefined;
-      if (typeof saved?.id !== 'string' || saved.id === '') {
-        // A JSON answer that is not the item: the write may have been carried out. Sent again like any failure that may pass.
-        return { key: r.key, ok: false, code: 'NOT_GRAPH', message: `the mailbox answered the ${r.kind} without the item it wrote`, fields: [], retryable: true };
-      }
-      return { key: r.key, ok: true, id: saved.id, version: String(saved['@odata.etag'] ?? '') };
+      const zone = object === 'tasks' && (r.data as { dueDate?: unknown } | undefined)?.dueDate ? await this.mailboxZone() : null;
+      return await writeItem(this.mailbox, object, r, zone);
     } catch (err) {
-      if (err instanceof GraphApiError && err.kind === 'validation') {
-        // Deleting what is already gone is what a delete wanted.
-        if (r.kind === 'delete' && err.statusCode === 404) return { key: r.key, ok: true, id: r.id!, version: null };
-        return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: false };
-      }
+      if (err instanceof GraphApiError && err.kind === 'validation') return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: false };
       // A failure that may pass: the rest of the batch goes on, and this write goes again (see outbox-sender.ts).
       if (err instanceof GraphApiError && mayPass(err)) return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: true };
       throw toStop(err);
@@ -148,16 +136,22 @@ export class OutlookSide implements Side {
    * listed once and indexed by match key; the index lasts until this side writes to the object again, so a
    * batch of retried creates costs one listing, not one per record.
    */
-  async findMatch(object: SyncObject, data: Canonical, taken: (id: string) => boolean = () => false): Promise<{ id: string; version: string } | undefined> {
+  async findMatch(object: SyncObject, data: Canonical, taken: (id: string) => boolean = () => false): Promise<{ id: string; version: string; hash: string } | undefined> {
     const index = await this.matchIndex(object);
     const hash = contentHash(data);
     // Strongest key first; among its candidates, the one holding exactly what we sent.
     for (const key of matchKeys(object, data)) {
       const candidates = (index.get(key) ?? []).filter((c) => !taken(c.id));
       const found = candidates.find((c) => c.hash === hash) ?? candidates[0];
-      if (found) return { id: found.id, version: found.version };
+      if (found) return { id: found.id, version: found.version, hash: found.hash };
     }
     return undefined;
+  }
+
+  async current(object: SyncObject, id: string): Promise<SideChange> {
+    // A task's due date is read through the mailbox's zone, as every read of it is.
+    const zone = object === 'tasks' ? await this.mailboxZone() : null;
+    return this.guard(currentItem(this.mailbox, object, id, zone));
   }
 
   private matchIndex(object: SyncObject): Promise<Map<string, IndexedItem[]>> {
@@ -253,25 +247,4 @@ function parseEventCheckpoint(checkpoint: string): { link: string; since: number
   } catch {
     return undefined;
   }
-}
-
-/**
- * Graph replaces a list property whole on PATCH. We map the first email address and business phone; keep the
- * contact's other entries (a second email, a third phone) instead of wiping them.
- */
-export function keepUnmappedEntries(body: Record<string, unknown>, current: Record<string, unknown>): Record<string, unknown> {
-  type Email = { address: string; name?: string | null };
-  const emails = Array.isArray(current.emailAddresses) ? (current.emailAddresses as Email[]) : [];
-  const phones = Array.isArray(current.businessPhones) ? (current.businessPhones as string[]) : [];
-  const first = ((body.emailAddresses as Email[] | undefined) ?? [])[0];
-  // The display name of an unchanged address is the user's; keep it.
-  const firstKept = first && emails[0]?.address === first.address ? { ...first, name: emails[0].name ?? first.name } : first;
-  const phone = ((body.businessPhones as string[] | undefined) ?? [])[0];
-  // An address or number Salesforce now holds first is not kept a second time further down.
-  const sameAddress = (e: Email) => !!first && e.address.toLowerCase() === first.address.toLowerCase();
-  return {
-    ...body,
-    emailAddresses: [...(firstKept ? [firstKept] : []), ...emails.slice(1).filter((e) => !sameAddress(e))],
-    businessPhones: [...(phone ? [phone] : []), ...phones.slice(1).filter((p) => p !== phone)],
-  };
 }

@@ -6,12 +6,13 @@
 import crypto from 'node:crypto';
 import { Connection } from '../../salesforce/connection';
 import { queryPages, soqlString } from '../../salesforce/query';
-import { createRecords, deleteRecords, updateRecords, upsertRecords, SaveResult } from '../../salesforce/collections';
+import { COLLECTION_LIMIT, createRecords, deleteRecords, updateRecords, upsertRecords, SaveResult } from '../../salesforce/collections';
 import { SalesforceApiError } from '../../salesforce/errors';
 import { SyncObject } from '../config';
 import { ChangeBatch, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
 import { eventWindow } from '../event-window';
 import { FIELDS_OF, SOBJECT_OF, fromSalesforce, toSalesforce } from '../mappers/salesforce-records';
+import { SALESFORCE_GROUPS, changedProperties } from '../mappers/changed-fields';
 
 export interface SalesforceSideOptions {
   connection: Connection;
@@ -105,12 +106,43 @@ export class SalesforceSide implements Side {
     return { changes, checkpoint: nextCheckpoint(checkpoint, readAt, latest), complete: checkpoint === null, ...(window ? { window } : {}) };
   }
 
+  /**
+   * Creates as upserts; updates and deletes conditional on the version they were planned against. sObject
+   * Collections have no precondition, so the records they target are read again (one query per 200) just before:
+   * one whose SystemModstamp moved since, or that is gone, is not written and comes back stale with what it holds
+   * now. An update sends only the fields whose values changed. (What changes between that query and the call,
+   * milliseconds later, is not seen: Salesforce's `If-Unmodified-Since` would close that, at one request per record.)
+   */
   async write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]> {
     const type = SOBJECT_OF[object];
     const out = new Map<string, WriteResult>();
     const creates = requests.filter((r) => r.kind === 'create');
-    const updates = requests.filter((r) => r.kind === 'update');
-    const deletes = requests.filter((r) => r.kind === 'delete');
+    const held = await this.currentRecords(object, requests.filter((r) => r.kind !== 'create').map((r) => r.id!));
+    const updates: Array<WriteRequest & { fields: Record<string, unknown> }> = [];
+    const deletes: WriteRequest[] = [];
+    for (const r of requests) {
+      if (r.kind === 'create') continue;
+      // Not found at all (not visible to the user, or gone from the recycle bin): the org's answer to the write says which.
+      const now = held.get(idKey(r.id!));
+      const current: SideChange | undefined = !now ? undefined : now.IsDeleted === true ? { id: r.id!, deleted: true }
+        : { id: r.id!, version: String(now.SystemModstamp), deleted: false, data: fromSalesforce(object, now) };
+      const moved = !!current && !current.deleted && !!r.version && current.version !== r.version;
+      if (r.kind === 'delete') {
+        // A record already gone is what a delete wanted.
+        if (current?.deleted) out.set(r.key, { key: r.key, ok: true, id: r.id!, version: null });
+        else if (moved) out.set(r.key, { key: r.key, ok: false, stale: true, current: current! });
+        else deletes.push(r);
+        continue;
+      }
+      if (current && (current.deleted || moved)) {
+        out.set(r.key, { key: r.key, ok: false, stale: true, current });
+        continue;
+      }
+      const whole = toSalesforce(object, r.data!);
+      const fields = current && !current.deleted ? changedProperties(SALESFORCE_GROUPS[object], current.data, r.data!, whole) : whole;
+      if (Object.keys(fields).length === 0) out.set(r.key, { key: r.key, ok: true, id: r.id!, version: current && !current.deleted ? current.version : null });
+      else updates.push({ ...r, fields });
+    }
     if (creates.length) {
       // Upsert on the Outlook id: a create retried after a crash finds the record it made instead of making another.
       const rows = creates.map((r) => ({ ...toSalesforce(object, r.data!), OwnerId: this.o.userId, [EXTERNAL_ID]: r.sourceId ? outlookExternalId(r.sourceId) : null }));
@@ -119,16 +151,52 @@ export class SalesforceSide implements Side {
       collect(out, creates, results);
     }
     if (updates.length) {
-      const rows = updates.map((r) => ({ ...toSalesforce(object, r.data!), Id: r.id! }));
-      collect(out, updates, await this.collections(updateRecords(this.o.connection, type, rows), rows.length));
+      const rows = updates.map((r) => ({ ...r.fields, Id: r.id! }));
+      const results = await this.collections(updateRecords(this.o.connection, type, rows), rows.length);
+      // Deleted between the query and the update: a delete on this side, planned as one.
+      updates.forEach((r, i) => {
+        if (isGone(results[i])) out.set(r.key, { key: r.key, ok: false, stale: true, current: { id: r.id!, deleted: true } });
+      });
+      collect(out, updates.filter((r, i) => !isGone(results[i])), results.filter((res) => !isGone(res)));
     }
     if (deletes.length) {
       const results = await this.collections(deleteRecords(this.o.connection, deletes.map((r) => r.id!)), deletes.length);
-      // A record already gone is what a delete wanted.
-      collect(out, deletes, results.map((r) => (!r.success && r.errors.some((e) => e.statusCode === 'ENTITY_IS_DELETED' || e.statusCode === 'INVALID_CROSS_REFERENCE_KEY')) ? { ...r, success: true, errors: [] } : r));
+      collect(out, deletes, results.map((r) => (isGone(r) ? { ...r, success: true, errors: [] } : r)));
     }
     return requests.map((r) => out.get(r.key)!);
   }
+
+  /** The records with these ids the user sees as the org holds them now, deleted ones included (queryAll), by idKey. */
+  private async currentRecords(object: SyncObject, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+    const out = new Map<string, Record<string, unknown>>();
+    const fields = ['Id', 'SystemModstamp', 'IsDeleted', ...FIELDS_OF[object]].join(', ');
+    for (let i = 0; i < ids.length; i += COLLECTION_LIMIT) {
+      const chunk = ids.slice(i, i + COLLECTION_LIMIT);
+      const soql = `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE Id IN (${chunk.map(soqlString).join(', ')})`;
+      for await (const page of this.guarded(queryPages<Record<string, unknown>>(this.o.connection, soql, { all: true }))) {
+        for (const r of page.records) out.set(idKey(String(r.Id)), r);
+      }
+    }
+    return out;
+  }
+
+  /** A query's pages, counted, with run-stopping failures as SyncStop. */
+  private async *guarded<T>(pages: AsyncGenerator<T>): AsyncGenerator<T> {
+    for (;;) {
+      const next = await this.guard(pages.next());
+      if (next.done) return;
+      this.count();
+      yield next.value;
+    }
+  }
+}
+
+/** A record id without its case-safe suffix: the 15 characters that name it, whichever form a caller holds. */
+const idKey = (id: string) => id.slice(0, 15);
+
+/** A record that is not there to write (deleted, or never was). */
+function isGone(r: SaveResult | undefined): boolean {
+  return !!r && !r.success && r.errors.some((e) => e.statusCode === 'ENTITY_IS_DELETED' || e.statusCode === 'INVALID_CROSS_REFERENCE_KEY');
 }
 
 function collect(out: Map<string, WriteResult>, requests: WriteRequest[], results: SaveResult[]): void {
