@@ -19,7 +19,7 @@ import path from 'node:path';
 import { Figure } from './figures';
 import { BENCH_USER, RecordCounts, RequestCounts, ServersSpec } from './sync-servers';
 import { EngineSpec, RunFigures } from './sync-engine-process';
-import { SYNC_OBJECTS, SyncObject } from '../sync-engine/src/sync/config';
+import { SYNC_OBJECTS, SyncObject } from '../sync-engine/src/sync/objects';
 import { SideName } from '../sync-engine/src/sync/types';
 
 const SCALE = Number(process.env.SYNC_BENCH_SCALE ?? 1);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startLocalOrg, LocalOrg } from '../../sync-engine/src/local-org';
 import { OrgSeed } from '../../sync-engine/src/local-org/seed';
 import { OrgOptions } from '../../sync-engine/src/local-org/context';
-import { Clock } from '../../sync-engine/src/local-org/clock';
+import { Clock } from '../../sync-engine/src/common/clock';
 
 const FIXTURE = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'org-seed.json');
 

@@ -4,8 +4,8 @@
  * idle and 5 when stopped. It loads the engine alone, not the CLI's other commands (the org and mailbox servers),
  * so a test that starts the engine dozens of times (and kills it) spends its time syncing, not starting up.
  */
-import { readSyncConfig } from '../../sync-engine/src/sync/config';
-import { SyncEngine } from '../../sync-engine/src/sync/engine';
+import { readSyncConfig } from '../../sync-engine/src/app/config';
+import { SyncEngine } from '../../sync-engine/src/app/engine';
 
 async function main(file: string): Promise<number> {
   const engine = new SyncEngine(readSyncConfig(file));

@@ -6,7 +6,7 @@
 import axios from 'axios';
 import { LocalOrg } from '../../sync-engine/src/local-org';
 import { LocalMailbox } from '../../sync-engine/src/local-mailbox';
-import { SyncObject } from '../../sync-engine/src/sync/config';
+import { SyncObject } from '../../sync-engine/src/sync/objects';
 import { Canonical } from '../../sync-engine/src/sync/types';
 import { FIELDS_OF, SOBJECT_OF, fromSalesforce } from '../../sync-engine/src/sync/mappers/salesforce-records';
 import { fromOutlook } from '../../sync-engine/src/sync/mappers/outlook-records';

@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import axios, { AxiosInstance } from 'axios';
 import { LocalOrg } from '../../sync-engine/src/local-org';
-import { Clock } from '../../sync-engine/src/local-org/clock';
+import { Clock } from '../../sync-engine/src/common/clock';
 import { startLocalMailbox, LocalMailbox, MailboxSeed } from '../../sync-engine/src/local-mailbox';
-import { SyncEngine, EngineRun } from '../../sync-engine/src/sync/engine';
-import { readSyncConfig } from '../../sync-engine/src/sync/config';
+import { SyncEngine, EngineRun } from '../../sync-engine/src/app/engine';
+import { readSyncConfig } from '../../sync-engine/src/app/config';
 import { SyncReport } from '../../sync-engine/src/sync/report';
 import { startTestOrg, sessionFor, testSeed } from './org';
 

@@ -9,7 +9,7 @@ import { Edition, License, LICENSES } from '../../sync-engine/src/access/rule';
 import { OrgSeed } from '../../sync-engine/src/local-org/seed';
 import { LocalOrg } from '../../sync-engine/src/local-org';
 import { PRODUCTS, ProductId } from '../../sync-engine/src/products/catalog';
-import { loginAs } from '../../sync-engine/src/products/login-flow';
+import { loginAs } from '../../sync-engine/src/sign-in/login-flow';
 import { LoginResult } from '../../sync-engine/src/products/outcome';
 import { impactCommand, ImpactCommandOptions } from '../../sync-engine/src/cli/impact-command';
 import { CSV_COLUMNS } from '../../sync-engine/src/impact/format';

@@ -7,7 +7,7 @@ import { specText } from '../helpers/shared';
 import assert from 'node:assert/strict';
 import { startLocalOrg, LocalOrg } from '../../sync-engine/src/local-org';
 import { PRODUCTS, ProductId } from '../../sync-engine/src/products/catalog';
-import { loginAs, signIn, LoginOptions } from '../../sync-engine/src/products/login-flow';
+import { loginAs, signIn, LoginOptions } from '../../sync-engine/src/sign-in/login-flow';
 import { LoginResult } from '../../sync-engine/src/products/outcome';
 import { sessionOutcome, SessionResult } from '../../sync-engine/src/products/session-outcome';
 import { SalesforceApiError } from '../../sync-engine/src/salesforce/errors';

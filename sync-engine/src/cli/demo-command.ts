@@ -13,12 +13,12 @@ import { readSeedFile } from '../local-org/seed';
 import { findProduct } from '../products/catalog';
 import { startServiceServer, RunningService } from '../service/server';
 import { ServiceStatus } from '../service/status';
-import { createSyncLogger } from '../sync/logger';
+import { createSyncLogger } from '../app/logger';
 import { AddinSite, startAddinSite } from '../addin-site/site';
 import { DIST_DIR, REPO_DIR, ensurePaneBuilt } from '../addin-site/build';
 import { devCertificate } from '../addin-site/dev-certs';
-import { parsePort, EXIT } from './main';
-import { waitForSignal } from './org-serve-command';
+import { parsePort, EXIT } from './usage';
+import { waitForSignal } from './signals';
 
 const DEMO_DIR = path.join(REPO_DIR, 'demo');
 const DEMO_SEED = path.join(DEMO_DIR, 'org-seed.json');

@@ -6,8 +6,8 @@
  */
 import { signInProblem } from './org-options';
 import { Command } from 'commander';
-import { EXIT } from './main';
-import { DEFAULT_LOGIN_URL } from '../products/login-flow';
+import { EXIT } from './usage';
+import { DEFAULT_LOGIN_URL } from '../sign-in/login-flow';
 import { runImpactReport, ImpactRequest } from '../impact/report';
 import { ImpactError, ImpactErrorCode } from '../impact/errors';
 import { formatCsv, formatJson, formatTable } from '../impact/format';

@@ -5,9 +5,9 @@
  */
 import { signInProblem } from './org-options';
 import { Command } from 'commander';
-import { EXIT } from './main';
+import { EXIT } from './usage';
 import { PRODUCTS, ProductId, findProduct, isVersion } from '../products/catalog';
-import { loginAs, DEFAULT_LOGIN_URL } from '../products/login-flow';
+import { loginAs, DEFAULT_LOGIN_URL } from '../sign-in/login-flow';
 import { LoginOutcome, LoginResult } from '../products/outcome';
 import { notice } from '../products/notices';
 

@@ -8,8 +8,8 @@ import { Command } from 'commander';
 import { startLocalMailbox, LocalMailbox } from '../local-mailbox';
 import { SeedError } from '../local-mailbox/seed';
 import { TlsError } from '../local-mailbox/tls';
-import { EXIT, parsePort, UsageError } from './main';
-import { waitForSignal } from './org-serve-command';
+import { EXIT, parsePort, UsageError } from './usage';
+import { waitForSignal } from './signals';
 
 export interface MailboxServeOptions {
   seed?: string;

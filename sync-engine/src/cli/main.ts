@@ -1,5 +1,9 @@
-/** The `sfo-compat` command. Each subcommand lives in its own file; this one wires them to commander. */
+/**
+ * The `sfo-compat` command. Each subcommand lives in its own file; this one wires them to commander. Exit codes and
+ * usage errors are in usage.ts, which every command imports (no command imports this file).
+ */
 import { Command, CommanderError } from 'commander';
+import { EXIT } from './usage';
 import { orgServeCommand } from './org-serve-command';
 import { registerLoginCommand } from './login-command';
 import { registerMatrixCommand } from './matrix-command';
@@ -10,7 +14,6 @@ import { registerSyncCommands } from './sync-command';
 import { registerServiceCommand } from './service-command';
 import { registerSetApiEnabledCommand } from './set-api-enabled-command';
 
-export const EXIT = { ok: 0, failure: 1, usage: 2, blocked: 3, unreachable: 4, stopped: 5 } as const;
 
 /** Run the CLI with argv (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -62,12 +65,3 @@ export async function main(argv: string[]): Promise<number> {
   }
   return code;
 }
-
-/** Parse a --port value, or throw a usage error naming the option. */
-export function parsePort(value: string, option = '--port'): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${option}: "${value}" is not a port number (0-65535)`);
-  return n;
-}
-
-export class UsageError extends Error {}

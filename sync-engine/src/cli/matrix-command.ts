@@ -3,7 +3,7 @@
  * against a throwaway local org.
  */
 import { Command } from 'commander';
-import { EXIT } from './main';
+import { EXIT } from './usage';
 import { runMatrix } from '../matrix/runner';
 import { formatMatrix } from '../matrix/format';
 

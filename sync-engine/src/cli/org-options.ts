@@ -1,5 +1,5 @@
 /** Checks shared by the commands that sign in to an org: username, password (or SFO_PASSWORD), client id, login URL. */
-import { DEFAULT_LOGIN_URL } from '../products/login-flow';
+import { DEFAULT_LOGIN_URL } from '../sign-in/login-flow';
 
 export interface OrgSignInOptions {
   username?: string;

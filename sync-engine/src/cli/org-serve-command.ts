@@ -1,7 +1,8 @@
 /** `sfo-compat org serve`: run a local org until interrupted. */
 import { startLocalOrg, LocalOrg } from '../local-org';
 import { SeedError } from '../local-org/seed';
-import { parsePort, UsageError, EXIT } from './main';
+import { parsePort, UsageError, EXIT } from './usage';
+import { waitForSignal } from './signals';
 
 export async function orgServeCommand(opts: { seed?: string; port: string; data: string }): Promise<number> {
   let org: LocalOrg;
@@ -25,13 +26,4 @@ export async function orgServeCommand(opts: { seed?: string; port: string; data:
   await waitForSignal();
   await org.close();
   return EXIT.ok;
-}
-
-/** Resolve on SIGINT or SIGTERM. */
-export function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => resolve();
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
 }

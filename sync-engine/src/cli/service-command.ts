@@ -7,9 +7,9 @@ import { Command } from 'commander';
 import { startServiceServer, RunningService, DEFAULT_SERVICE_PORT } from '../service/server';
 import { DEFAULT_ADDIN_ORIGINS, normalizeOrigin } from '../service/cors';
 import { SECRET_FILE } from '../service/secret';
-import { createSyncLogger } from '../sync/logger';
-import { EXIT, parsePort, UsageError } from './main';
-import { waitForSignal } from './org-serve-command';
+import { createSyncLogger } from '../app/logger';
+import { EXIT, parsePort, UsageError } from './usage';
+import { waitForSignal } from './signals';
 
 export interface ServiceCommandOptions {
   port: string;

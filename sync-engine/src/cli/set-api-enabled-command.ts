@@ -4,9 +4,9 @@
  * Exit 0 done, 2 usage or no such profile, 3 the rule refused the admin's own sign-in, 4 unreachable, 1 otherwise.
  */
 import { Command } from 'commander';
-import { EXIT } from './main';
+import { EXIT } from './usage';
 import { signInProblem } from './org-options';
-import { DEFAULT_LOGIN_URL } from '../products/login-flow';
+import { DEFAULT_LOGIN_URL } from '../sign-in/login-flow';
 import { ApiEnabledChange, ApiEnabledRequest, TargetNotFound, setApiEnabled } from '../admin/api-enabled-switch';
 import { SalesforceApiError } from '../salesforce/errors';
 

@@ -5,18 +5,18 @@
  * org (best effort) and deletes it. The token, the code and the PKCE verifier are never printed or logged.
  */
 import crypto from 'node:crypto';
-import { SyncConfig } from '../sync/config';
-import { StoredSignIn, TokenOwner, TokenStore, TokenStoreError, sameOwner } from '../sync/token-store';
+import { SyncConfig } from '../app/config';
+import { StoredSignIn, TokenOwner, TokenStore, TokenStoreError, sameOwner } from '../app/token-store';
 import { Product, findProduct } from '../products/catalog';
-import { SignInResult } from '../products/product-session';
+import { SignInResult } from '../sign-in/product-session';
 import { unsupportedVersion } from '../products/outcome';
-import { signInWithCode, signInWithRefreshToken } from '../products/oauth-session';
+import { signInWithCode, signInWithRefreshToken } from '../sign-in/oauth-session';
 import { authorizeUrl, createPkce, revoke } from '../salesforce/oauth';
 import { send } from '../salesforce/http';
 import { SalesforceApiError } from '../salesforce/errors';
 import { decodeEntities } from '../salesforce/login-page';
 import { CallbackResult, CallbackServer, CallbackServerError } from './oauth-callback-server';
-import { EXIT } from './main';
+import { EXIT } from './usage';
 
 /** The scope asked for: the API, and a refresh token for the engine's later sign-ins. */
 const SCOPE = 'api refresh_token';

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { Socket } from 'node:net';
 import { GraphError } from './errors';
-import { Clock } from '../local-org/clock';
+import { Clock } from '../common/clock';
 
 /** fastify's `clientErrorHandler`. */
 export function graphClientErrorHandler(clock: Clock): (err: NodeJS.ErrnoException, socket: Socket) => void {

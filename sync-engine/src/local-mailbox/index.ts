@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FastifyInstance } from 'fastify';
-import { Clock, systemClock } from '../local-org/clock';
+import { Clock, systemClock } from '../common/clock';
 import { MailboxStore, MailboxRecord } from './store';
 import { MailboxContext, MailboxOptions, DEFAULT_MAILBOX_OPTIONS } from './context';
 import { buildMailboxServer } from './server';

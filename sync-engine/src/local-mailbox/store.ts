@@ -14,7 +14,7 @@
  */
 import Database from 'better-sqlite3';
 import crypto from 'node:crypto';
-import { Clock, systemClock } from '../local-org/clock';
+import { Clock, systemClock } from '../common/clock';
 import { makeChangeKey, makeId } from './ids';
 import type { Obj } from './properties';
 import { openPrivateDatabase } from '../common/private-files';

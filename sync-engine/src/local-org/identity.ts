@@ -8,7 +8,7 @@ import { OrgContext } from './context';
 import { License } from '../access/rule';
 import { bearerToken, MAX_API_VERSION } from './rest-auth';
 import { normalizeId } from './ids';
-import { toSalesforceDateTime } from './clock';
+import { toSalesforceDateTime } from '../common/clock';
 import { baseUrl } from './request-info';
 import { sendJson } from './json-reply';
 

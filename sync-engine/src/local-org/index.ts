@@ -5,7 +5,7 @@ import { OrgStore } from './store';
 import { OrgContext, OrgOptions, DEFAULT_ORG_OPTIONS } from './context';
 import { buildOrgServer } from './server';
 import { loadSeed, OrgSeed, readSeedFile } from './seed';
-import { Clock, systemClock } from './clock';
+import { Clock, systemClock } from '../common/clock';
 import { privateDir } from '../common/private-files';
 
 export interface LocalOrgOptions {

@@ -4,7 +4,7 @@
  * have expired: presented again, it means two callers hold it, so those tokens are revoked (RFC 6749 4.1.2).
  */
 import crypto from 'node:crypto';
-import { Clock } from './clock';
+import { Clock } from '../common/clock';
 import { hashToken } from './sessions';
 
 export const CODE_MINUTES = 15;

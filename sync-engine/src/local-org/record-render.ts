@@ -5,7 +5,7 @@
  */
 import { SObjectDef, FieldDef, findField } from './schema';
 import { FieldValue, Row } from './store';
-import { toSalesforceDateTime } from './clock';
+import { toSalesforceDateTime } from '../common/clock';
 import { SalesforceRestError } from './errors';
 
 export interface WireRecord {

@@ -10,7 +10,7 @@ import { SObjectDef, FieldDef, findField, sobjectForId, findSObject } from './sc
 import { FieldValue, Row, OrgStore } from './store';
 import { SalesforceRestError, RecordError } from './errors';
 import { normalizeId } from './ids';
-import { parseSalesforceDateTime } from './clock';
+import { parseSalesforceDateTime } from '../common/clock';
 import { Viewer, canSee } from './visibility';
 
 export type Operation = 'create' | 'update';

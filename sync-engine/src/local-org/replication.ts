@@ -5,7 +5,7 @@ import { SalesforceRestError, restErrors } from './errors';
 import { SObjectDef } from './schema';
 import { quoteIdent, tableName } from './store';
 import { ownRecordsField } from './visibility';
-import { toSalesforceDateTime, parseSalesforceDateTime } from './clock';
+import { toSalesforceDateTime, parseSalesforceDateTime } from '../common/clock';
 import { isReplicateable } from './describe';
 
 const MINUTE = 60_000;

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { SOBJECTS, SObjectDef, FieldDef, findSObject } from './schema';
 import { makeId } from './ids';
-import { Clock, systemClock } from './clock';
+import { Clock, systemClock } from '../common/clock';
 import { openPrivateDatabase } from '../common/private-files';
 
 export type FieldValue = string | number | boolean | null;

@@ -5,8 +5,8 @@
  */
 import { startLocalOrg, LocalOrg } from '../local-org';
 import { PRODUCTS, Product, ProductId, findProduct } from '../products/catalog';
-import { signIn, LoginOptions } from '../products/login-flow';
-import { ProductSession } from '../products/product-session';
+import { signIn, LoginOptions } from '../sign-in/login-flow';
+import { ProductSession } from '../sign-in/product-session';
 import { LoginResult } from '../products/outcome';
 import { sessionOutcome, SessionResult } from '../products/session-outcome';
 import { SalesforceApiError } from '../salesforce/errors';

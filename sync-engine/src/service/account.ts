@@ -7,12 +7,12 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { Product } from '../products/catalog';
-import { ProductSession, SignInResult } from '../products/product-session';
-import { signIn } from '../products/login-flow';
+import { ProductSession, SignInResult } from '../sign-in/product-session';
+import { signIn } from '../sign-in/login-flow';
 import { loggedIn } from '../products/outcome';
-import { signInWithRefreshToken } from '../products/oauth-session';
-import { SyncEngine, ACCESS_RECHECK, EngineDeps } from '../sync/engine';
-import { SyncConfig } from '../sync/config';
+import { signInWithRefreshToken } from '../sign-in/oauth-session';
+import { SyncEngine, ACCESS_RECHECK, EngineDeps } from '../app/engine';
+import { SyncConfig } from '../app/config';
 import { describeRunFailure } from '../sync/run-failure';
 import { StateFileError } from '../sync/state-file';
 import { EngineStatus } from '../sync/state-store';

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { Product, findProduct } from '../products/catalog';
 import { revoke } from '../salesforce/oauth';
-import { TokenStore, TokenStoreOptions } from '../sync/token-store';
+import { TokenStore, TokenStoreOptions } from '../app/token-store';
 import { ServiceMeta } from './service-db';
 
 const KEY = 'keptSignIn';

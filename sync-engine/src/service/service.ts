@@ -4,19 +4,19 @@
  * had one user per Outlook profile.
  */
 import Database from 'better-sqlite3';
-import { signIn as productSignIn, LoginOptionsError } from '../products/login-flow';
+import { signIn as productSignIn, LoginOptionsError } from '../sign-in/login-flow';
 import { message } from '../products/messages';
-import { EngineDeps } from '../sync/engine';
+import { EngineDeps } from '../app/engine';
 import { SalesforceApiError } from '../salesforce/errors';
 import { AccountCredential, SignedInAccount, userKeyOf } from './account';
 import { OAuthFinishInput, OAuthStartInput, PendingSignIns, deniedInDialog } from './oauth-sign-in';
-import { signInWithCode, signInWithRefreshToken } from '../products/oauth-session';
+import { signInWithCode, signInWithRefreshToken } from '../sign-in/oauth-session';
 import { revoke } from '../salesforce/oauth';
 import { KeptSignIn } from './kept-sign-in';
-import { TokenStoreOptions } from '../sync/token-store';
-import { ACCESS_RECHECK } from '../sync/engine';
+import { TokenStoreOptions } from '../app/token-store';
+import { ACCESS_RECHECK } from '../app/engine';
 import { Product } from '../products/catalog';
-import { ProductSession } from '../products/product-session';
+import { ProductSession } from '../sign-in/product-session';
 import { AddedEmails } from './added-emails';
 import { AddEmailInput, AddEmailResult, addEmail } from './add-email';
 import { ServiceError, serviceErrors } from './errors';

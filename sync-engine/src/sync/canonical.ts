@@ -1,6 +1,6 @@
 /** Canonical records: a stable hash to tell real changes from echoes of our own writes, and match keys. */
 import crypto from 'node:crypto';
-import { SyncObject } from './config';
+import { SyncObject } from './objects';
 import { Canonical, CanonicalContact, CanonicalEvent, CanonicalTask } from './types';
 
 /** Hash of content with keys sorted, so the same content always hashes alike whichever side it came from. */

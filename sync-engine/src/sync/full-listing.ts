@@ -5,7 +5,7 @@
  * not listed and is not gone, so only a record whose every copy we know of lay inside the window counts as deleted.
  * A listing that stopped part way concludes nothing (the runner concludes only after a complete read).
  */
-import { SyncObject } from './config';
+import { SyncObject } from './objects';
 import { StateStore } from './state-store';
 import { CanonicalEvent, SideName } from './types';
 import { EventWindow, surelyInside, surelyOutside } from './event-window';

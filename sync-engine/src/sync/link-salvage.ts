@@ -6,7 +6,7 @@
  * the same differences. Rows are read one at a time, so a damaged page costs the rows on it, not the table.
  */
 import Database from 'better-sqlite3';
-import { SYNC_OBJECTS, SyncObject } from './config';
+import { SYNC_OBJECTS, SyncObject } from './objects';
 import { Link } from './state-store';
 
 export interface SalvagedLinks {

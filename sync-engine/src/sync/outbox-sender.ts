@@ -11,7 +11,7 @@
  * planned writes nothing: what it was about goes back to the inbox, and the runner plans it again (a conflict
  * the winner decides), unless the target already holds what it meant to write (its earlier attempt went through).
  */
-import { SyncObject } from './config';
+import { SyncObject } from './objects';
 import { BatchOutcome, Link, QueuedWrite, Replan, StateStore } from './state-store';
 import { SyncReport, RecordIssue } from './report';
 import { Side, SideChange, SideName, SyncStop, WriteResult } from './types';

@@ -8,7 +8,7 @@
  * 2. unlinked Outlook records, matched against an index of every unlinked Salesforce record (ids by match key);
  * 3. the unlinked Salesforce records nothing matched.
  */
-import { ObjectSettings, SyncObject } from './config';
+import { ObjectSettings, SyncObject } from './objects';
 import { LinkLookup, Matcher, Plan, deletesBySide, indexKeys, matcherOf, planObject } from './planner';
 import { InboxEntry, StateStore } from './state-store';
 import { SideName } from './types';

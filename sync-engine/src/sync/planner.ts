@@ -5,7 +5,8 @@
  * Each pair is classified as added / changed / deleted / unchanged on each side; an incoming record whose
  * content equals what we last synced is an echo of our own write, not a change.
  */
-import { Direction, ObjectSettings, SyncObject } from './config';
+import { ObjectSettings, SyncObject } from './objects';
+import { deleteOutcome, flows, otherSide, winnerOf } from './conflicts';
 import { contentHash, matchKeys } from './canonical';
 import { InboxEntry, Link, QueuedWrite } from './state-store';
 import { Canonical, SideChange, SideName } from './types';
@@ -75,21 +76,6 @@ export function indexKeys(object: SyncObject, index: Map<string, string[]>, reco
   }
 }
 
-const flows = (d: Direction, from: SideName): boolean =>
-  d === 'both' || (from === 'salesforce' ? d === 'salesforce-to-outlook' : d === 'outlook-to-salesforce');
-
-const other = (s: SideName): SideName => (s === 'salesforce' ? 'outlook' : 'salesforce');
-
-/**
- * Who wins a conflict. The configured winner applies when both directions sync (SYNC-CONFIG: "who wins a
- * conflict when direction is both"); one way, the side that syncs wins, or its edit would be dropped silently.
- */
-export function winnerOf(settings: ObjectSettings): SideName {
-  if (settings.direction === 'salesforce-to-outlook') return 'salesforce';
-  if (settings.direction === 'outlook-to-salesforce') return 'outlook';
-  return settings.winner;
-}
-
 /**
  * Plan one object's writes for the given inbox entries. A matched Salesforce record from outside them (through
  * `matcher`) is added to `planned`, since planning it is done.
@@ -143,7 +129,8 @@ function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf: SideCh
     const survivor = sfDeleted ? ol : sf;
     const survivorEdited = deletedOn === 'salesforce' ? olChanged : sfChanged;
     // An edit on the other side against a delete is a conflict: the winner decides whether the record lives.
-    if (survivorEdited && winnerOf(settings) !== deletedOn) {
+    const outcome = deleteOutcome(settings, deletedOn, survivorEdited);
+    if (outcome === 'recreate') {
       plan.conflicts += 1;
       const data = (survivor as Present).data;
       plan.linkDeletes.push(link.sfId);
@@ -154,13 +141,13 @@ function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf: SideCh
       });
       return;
     }
-    if (!flows(settings.direction, deletedOn)) {
+    if (outcome === 'hold') {
       held.add((sfDeleted ? sf : ol)!);
       return;
     }
     if (survivorEdited) plan.conflicts += 1;
     // The link goes when the delete is done (outbox-sender.ts): a target edited meanwhile is planned with it again.
-    const target = other(deletedOn);
+    const target = otherSide(deletedOn);
     plan.writes.push({
       object: plan.object, target, sourceId: null, hash: null,
       request: {
@@ -195,7 +182,7 @@ function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf: SideCh
 
 /** An update of the other side, conditional on the target's version planned against. */
 function update(plan: Plan, link: Link, from: SideName, data: Canonical, sfVersion: string | null, olVersion: string | null): void {
-  const target = other(from);
+  const target = otherSide(from);
   const hash = contentHash(data);
   const sourceId = from === 'salesforce' ? link.sfId : link.olId;
   plan.linkUpdates.push({ ...link, sfVersion, olVersion });
@@ -239,7 +226,7 @@ function planUnlinked(plan: Plan, settings: ObjectSettings, unlinked: Record<Sid
     update(plan, { ...link, hash: winner === 'salesforce' ? sfHash : contentHash(o.data) }, winner, data, match.version, o.version);
   }
   const create = (from: SideName, r: Present) => {
-    const target = other(from);
+    const target = otherSide(from);
     plan.writes.push({
       object: plan.object, target, sourceId: r.id, hash: contentHash(r.data),
       request: { key: `create:${target}:${r.id}`, kind: 'create', data: r.data, sourceId: r.id, sourceVersion: r.version },

@@ -1,5 +1,5 @@
 /** The sync report of one run: counts per side and object, per-record errors and warnings, why it stopped. */
-import { SyncObject } from './config';
+import { SyncObject } from './objects';
 import { SideName, StopReason } from './types';
 
 export interface Counts {

@@ -3,9 +3,10 @@
  * writes. A SyncStop (lost API access, throttling, an unreachable side, the delete guard) ends the run at
  * once with everything read and queued kept, so the next run continues where this one stopped.
  */
-import { SyncConfig, SyncObject, SYNC_OBJECTS } from './config';
+import { ObjectSettings, SyncObject, SYNC_OBJECTS } from './objects';
 import { Plan } from './planner';
 import { planInChunks, plannedDeletes } from './plan-chunks';
+import { deleteGuard } from './delete-guard';
 import { StateStore } from './state-store';
 import { SyncReport, emptyReport } from './report';
 import { Side, SideChange, SideName, StopReason, SyncStop } from './types';
@@ -40,17 +41,20 @@ export interface RunResult {
   plans: PlanSummary[];
 }
 
-/** The delete guard ignores runs that delete fewer records than this, whatever their share. */
-const GUARD_MIN_DELETES = 5;
-
 /**
  * Rounds of planning again, in one run, what writes found changed on their target. A target edited again during
  * each round (someone typing) is left in the inbox for the next run after this many.
  */
 export const REPLAN_ROUNDS = 3;
 
+/** What a run needs of the configuration: each object's direction and winner, and the delete guard's share. */
+export interface RunSettings {
+  objects: Record<SyncObject, ObjectSettings>;
+  deleteGuard: { maxShare: number };
+}
+
 /** Run once. Throws nothing for stops: they are in report.stopped. */
-export async function runOnce(config: SyncConfig, sides: Record<SideName, Side>, store: StateStore, o: RunOptions = {}): Promise<RunResult> {
+export async function runOnce(config: RunSettings, sides: Record<SideName, Side>, store: StateStore, o: RunOptions = {}): Promise<RunResult> {
   const now = o.now ?? (() => new Date());
   const report = emptyReport(now().toISOString(), !!o.dryRun);
   const plans: PlanSummary[] = [];
@@ -166,16 +170,6 @@ async function readSide(store: StateStore, side: Side, object: SyncObject, check
     store.storeChanges(side.name, object, [], batch.checkpoint);
     if (batch.complete) concludeFullListing(store, side.name, object, batch.window, copies);
   });
-}
-
-/** The delete guard's verdict on an object's planned deletes: a stop when they would take too large a share of a side. */
-function deleteGuard(object: SyncObject, deletes: Record<SideName, number>, total: number, maxShare: number): StopReason | undefined {
-  for (const side of ['salesforce', 'outlook'] as SideName[]) {
-    if (deletes[side] >= GUARD_MIN_DELETES && deletes[side] > maxShare * total) {
-      return { kind: 'deleteGuard', object, side, deletes: deletes[side], total, maxShare };
-    }
-  }
-  return undefined;
 }
 
 /** Add a chunk's plan to the object's summary. */

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SyncObject } from './config';
+import { SyncObject } from './objects';
 import { openPrivateDatabase, privateDir } from '../common/private-files';
 import { Canonical, SideChange, SideName, WriteRequest } from './types';
 import { matchKeys } from './canonical';

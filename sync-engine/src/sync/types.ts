@@ -2,7 +2,7 @@
  * The synchronizer's vocabulary. It sees each remote as a Side (a port with two calls: read what changed,
  * write records) and each record in a canonical, side-neutral form. It knows neither axios nor Graph nor Salesforce.
  */
-import { SyncObject } from './config';
+import { SyncObject } from './objects';
 
 export type SideName = 'salesforce' | 'outlook';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { userKeyOf } from '../../../sync-engine/src/service/account';
-import { TOKEN_FILE } from '../../../sync-engine/src/sync/token-store';
+import { TOKEN_FILE } from '../../../sync-engine/src/app/token-store';
 import { adminOf, startServiceWorld, ServiceWorld, serviceCaller } from '../../helpers/service';
 import { sharedMessages } from '../../helpers/shared';
 import { loginThroughPage } from '../../../sync-engine/src/salesforce/page-login';

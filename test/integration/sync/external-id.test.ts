@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { LocalOrg } from '../../../sync-engine/src/local-org';
-import { signIn } from '../../../sync-engine/src/products/login-flow';
+import { signIn } from '../../../sync-engine/src/sign-in/login-flow';
 import { SalesforceSide, outlookExternalId } from '../../../sync-engine/src/sync/sides/salesforce-side';
 import { CanonicalContact } from '../../../sync-engine/src/sync/types';
 import { startTestOrg } from '../../helpers/org';

@@ -17,8 +17,9 @@ import { OrgContext, DEFAULT_ORG_OPTIONS } from '../../../sync-engine/src/local-
 import { buildOrgServer } from '../../../sync-engine/src/local-org/server';
 import { OrgSeed, loadSeed } from '../../../sync-engine/src/local-org/seed';
 import { startLocalMailbox, LocalMailbox, MailboxSeed } from '../../../sync-engine/src/local-mailbox';
-import { ACCESS_RECHECK, EngineRun, SyncEngine } from '../../../sync-engine/src/sync/engine';
-import { SyncObject, SYNC_OBJECTS, readSyncConfig } from '../../../sync-engine/src/sync/config';
+import { ACCESS_RECHECK, EngineRun, SyncEngine } from '../../../sync-engine/src/app/engine';
+import { readSyncConfig } from '../../../sync-engine/src/app/config';
+import { SyncObject, SYNC_OBJECTS } from '../../../sync-engine/src/sync/objects';
 import { ProductId } from '../../../sync-engine/src/products/catalog';
 import { sessionFor, testSeed, userId } from '../../helpers/org';
 import { sharedMessages } from '../../helpers/shared';

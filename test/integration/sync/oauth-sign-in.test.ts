@@ -21,7 +21,7 @@ import { LocalMailbox, startLocalMailbox } from '../../../sync-engine/src/local-
 import { loginThroughPage } from '../../../sync-engine/src/salesforce/page-login';
 import { refreshTokenGrant, revoke } from '../../../sync-engine/src/salesforce/oauth';
 import { SalesforceApiError } from '../../../sync-engine/src/salesforce/errors';
-import { TOKEN_FILE, TokenStore } from '../../../sync-engine/src/sync/token-store';
+import { TOKEN_FILE, TokenStore } from '../../../sync-engine/src/app/token-store';
 import { sessionFor, startTestOrg, testSeed } from '../../helpers/org';
 import { sharedMessages } from '../../helpers/shared';
 

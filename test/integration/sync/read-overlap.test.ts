@@ -4,7 +4,7 @@
  * committed while a long read was paging arrive; what the overlap reads again is an echo and writes nothing.
  */
 import assert from 'node:assert/strict';
-import { Clock } from '../../../sync-engine/src/local-org/clock';
+import { Clock } from '../../../sync-engine/src/common/clock';
 import { READ_OVERLAP_MS, nextCheckpoint } from '../../../sync-engine/src/sync/sides/salesforce-side';
 import { assertQuiet, startSyncWorld, SyncWorld } from '../../helpers/sync';
 

@@ -15,7 +15,7 @@ import { SyncWorld, startSyncWorld, ANN_TOKEN, assertQuiet, dayFromToday } from 
 import { FaultProxy, SeenRequest, startFaultProxy } from '../../helpers/fault-proxy';
 import { REPO_ROOT } from '../../helpers/shared';
 import { contentOf, outlookRecords, salesforceRecords } from '../../helpers/sync-sides';
-import { SyncObject } from '../../../sync-engine/src/sync/config';
+import { SyncObject } from '../../../sync-engine/src/sync/objects';
 import { Canonical } from '../../../sync-engine/src/sync/types';
 
 const ANN = 'ann@test.example';

@@ -10,8 +10,8 @@ import path from 'node:path';
 import axios from 'axios';
 import { LocalOrg } from '../../../sync-engine/src/local-org';
 import { startLocalMailbox, LocalMailbox } from '../../../sync-engine/src/local-mailbox';
-import { SyncEngine } from '../../../sync-engine/src/sync/engine';
-import { readSyncConfig } from '../../../sync-engine/src/sync/config';
+import { SyncEngine } from '../../../sync-engine/src/app/engine';
+import { readSyncConfig } from '../../../sync-engine/src/app/config';
 import { startTestOrg, sessionFor, testSeed } from '../../helpers/org';
 import { sharedMessages } from '../../helpers/shared';
 

@@ -9,8 +9,8 @@
  * the figure of the review).
  */
 import assert from 'node:assert/strict';
-import { SyncEngine, EngineRun } from '../../../sync-engine/src/sync/engine';
-import { readSyncConfig } from '../../../sync-engine/src/sync/config';
+import { SyncEngine, EngineRun } from '../../../sync-engine/src/app/engine';
+import { readSyncConfig } from '../../../sync-engine/src/app/config';
 import { SyncReport } from '../../../sync-engine/src/sync/report';
 import { SyncWorld, startSyncWorld, ANN_TOKEN, assertQuiet } from '../../helpers/sync';
 import { FaultProxy, FAULTS, SeenRequest, Fault, randomWriteFaults, startFaultProxy } from '../../helpers/fault-proxy';

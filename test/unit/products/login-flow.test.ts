@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loginAs, LoginOptionsError, resolveLogin } from '../../../sync-engine/src/products/login-flow';
+import { loginAs, LoginOptionsError, resolveLogin } from '../../../sync-engine/src/sign-in/login-flow';
 import { findProduct } from '../../../sync-engine/src/products/catalog';
 import { fakeServer, FakeServer } from '../salesforce/fake-server';
 

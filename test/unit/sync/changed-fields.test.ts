@@ -7,7 +7,7 @@ import { OUTLOOK_GROUPS, SALESFORCE_GROUPS, changedProperties } from '../../../s
 import { toOutlook } from '../../../sync-engine/src/sync/mappers/outlook-records';
 import { toSalesforce } from '../../../sync-engine/src/sync/mappers/salesforce-records';
 import { CanonicalContact, CanonicalEvent } from '../../../sync-engine/src/sync/types';
-import { SYNC_OBJECTS } from '../../../sync-engine/src/sync/config';
+import { SYNC_OBJECTS } from '../../../sync-engine/src/sync/objects';
 
 const contact: CanonicalContact = {
   firstName: 'Grace', lastName: 'Hopper', email: 'grace@navy.example', phone: null, mobilePhone: null, company: 'US Navy', title: 'Captain',

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, readSyncConfig } from '../../../sync-engine/src/sync/config';
+import { ConfigError, readSyncConfig } from '../../../sync-engine/src/app/config';
 
 describe('sync config: unknown keys at every level', () => {
   let dir: string;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { fromOutlook, toOutlook, htmlToText } from '../../../sync-engine/src/sync/mappers/outlook-records';
 import { fromSalesforce, toSalesforce } from '../../../sync-engine/src/sync/mappers/salesforce-records';
 import { cleanText, contentHash, matchKeys } from '../../../sync-engine/src/sync/canonical';
-import { SyncObject } from '../../../sync-engine/src/sync/config';
+import { SyncObject } from '../../../sync-engine/src/sync/objects';
 import { Canonical, CanonicalContact, CanonicalEvent, CanonicalTask } from '../../../sync-engine/src/sync/types';
 
 type Obj = Record<string, any>;

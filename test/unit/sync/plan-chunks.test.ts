@@ -10,7 +10,7 @@ import path from 'node:path';
 import { planInChunks, plannedDeletes } from '../../../sync-engine/src/sync/plan-chunks';
 import { Plan, deletesBySide, planObject } from '../../../sync-engine/src/sync/planner';
 import { contentHash } from '../../../sync-engine/src/sync/canonical';
-import { ObjectSettings } from '../../../sync-engine/src/sync/config';
+import { ObjectSettings } from '../../../sync-engine/src/sync/objects';
 import { InboxEntry, Link, StateStore } from '../../../sync-engine/src/sync/state-store';
 import { CanonicalContact, SideChange, SideName } from '../../../sync-engine/src/sync/types';
 

@@ -4,9 +4,10 @@
  * name + company; events by subject and start; tasks by subject and due date).
  */
 import assert from 'node:assert/strict';
-import { planObject, deletesBySide, winnerOf, Plan } from '../../../sync-engine/src/sync/planner';
+import { planObject, deletesBySide, Plan } from '../../../sync-engine/src/sync/planner';
+import { deleteOutcome, winnerOf } from '../../../sync-engine/src/sync/conflicts';
 import { contentHash } from '../../../sync-engine/src/sync/canonical';
-import { Direction, ObjectSettings, SyncObject, Winner } from '../../../sync-engine/src/sync/config';
+import { Direction, ObjectSettings, SyncObject, Winner } from '../../../sync-engine/src/sync/objects';
 import { InboxEntry, Link } from '../../../sync-engine/src/sync/state-store';
 import { Canonical, CanonicalContact, CanonicalEvent, CanonicalTask, SideName } from '../../../sync-engine/src/sync/types';
 
@@ -89,6 +90,15 @@ describe('sync/planner: linked records', () => {
     const inbox = [present('salesforce', '003A', sf), present('outlook', 'OL-A', ol)];
     assert.deepEqual(writes(planObject('contacts', inbox, lookup([link]), settings('outlook-to-salesforce', 'salesforce'))), [['salesforce', 'update', '003A', ol]]);
     assert.deepEqual(writes(planObject('contacts', inbox, lookup([link]), settings('salesforce-to-outlook', 'outlook'))), [['outlook', 'update', 'OL-A', sf]]);
+  });
+
+  it('deleteOutcome: the editing side wins back a deleted record; a delete that may not flow is held; else it flows', () => {
+    assert.equal(deleteOutcome(settings('both', 'outlook'), 'salesforce', true), 'recreate');
+    assert.equal(deleteOutcome(settings('both', 'salesforce'), 'salesforce', true), 'delete');
+    assert.equal(deleteOutcome(settings('both', 'salesforce'), 'outlook', false), 'delete');
+    assert.equal(deleteOutcome(settings('salesforce-to-outlook', 'outlook'), 'outlook', false), 'hold');
+    assert.equal(deleteOutcome(settings('salesforce-to-outlook', 'outlook'), 'outlook', true), 'recreate');
+    assert.equal(deleteOutcome(settings('outlook-to-salesforce', 'outlook'), 'outlook', true), 'delete');
   });
 
   it('winnerOf: the configured winner only when both directions sync', () => {

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { runOnce } from '../../../sync-engine/src/sync/runner';
 import { StateStore } from '../../../sync-engine/src/sync/state-store';
-import { Direction, SyncConfig } from '../../../sync-engine/src/sync/config';
+import { SyncConfig } from '../../../sync-engine/src/app/config';
+import { Direction } from '../../../sync-engine/src/sync/objects';
 import { CanonicalContact, ChangeBatch, Side, SideChange, SideName, SyncStop, WriteRequest, WriteResult } from '../../../sync-engine/src/sync/types';
 
 const contact = (first: string): CanonicalContact => ({

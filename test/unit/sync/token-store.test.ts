@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TOKEN_FILE, TokenStore, TokenStoreError, sameOwner, tokenKeyFile } from '../../../sync-engine/src/sync/token-store';
+import { TOKEN_FILE, TokenStore, TokenStoreError, sameOwner, tokenKeyFile } from '../../../sync-engine/src/app/token-store';
 
 const SIGN_IN = { loginUrl: 'https://acme.my.salesforce.com', clientId: '3MVG9-connected-app', username: 'ann@acme.example', refreshToken: '5Aep861-the-refresh-token-itself' };
 const unix = process.platform !== 'win32';

@@ -4,7 +4,7 @@
  * most 10 open cursors (opening another releases that user's oldest).
  */
 import crypto from 'node:crypto';
-import { Clock } from '../clock';
+import { Clock } from '../../common/clock';
 import { checksum } from '../ids';
 import type { RecordsPlan } from './compile';
 

@@ -6,7 +6,7 @@
 import { LiteralType } from '@jetstreamapp/soql-parser-js';
 import { FieldDef } from '../schema';
 import { normalizeId } from '../ids';
-import { parseSalesforceDateTime } from '../clock';
+import { parseSalesforceDateTime } from '../../common/clock';
 import { dateLiteralRange } from './date-literals';
 import { isText } from './field-paths';
 import { queryErrors } from './query-errors';

@@ -4,7 +4,7 @@
  * wire form (booleans true/false, datetimes `...+0000`).
  */
 import { FieldDef, SObjectDef } from '../schema';
-import { toSalesforceDateTime } from '../clock';
+import { toSalesforceDateTime } from '../../common/clock';
 
 export type RenderNode =
   | { kind: 'field'; key: string; column: number; field: FieldDef }

@@ -4,7 +4,7 @@
  * `confidential` sensitivity, CRLF line ends, a second email address. Canonical fields that one property carries
  * together (Graph's businessAddress, an event's times) travel together.
  */
-import { SyncObject } from '../config';
+import { SyncObject } from '../objects';
 import { Canonical } from '../types';
 
 /** Canonical fields and the properties of one side that carry them. */

@@ -2,7 +2,7 @@
  * Microsoft Graph contacts, events and To Do tasks <-> canonical records. Events are read with
  * `Prefer: outlook.timezone="UTC"`, so their times are UTC instants; all-day events keep their dates.
  */
-import { SyncObject } from '../config';
+import { SyncObject } from '../objects';
 import { Canonical, CanonicalContact, CanonicalEvent, CanonicalTask, SideChange } from '../types';
 import { GraphContact } from '../../graph/contacts';
 import { GraphEvent } from '../../graph/events';

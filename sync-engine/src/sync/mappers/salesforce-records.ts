@@ -2,7 +2,7 @@
  * Salesforce Contact, Event and Task records <-> canonical records. Writes respect Salesforce's required
  * fields; lengths are left to the org, whose per-record errors land in the sync report.
  */
-import { SyncObject } from '../config';
+import { SyncObject } from '../objects';
 import { Canonical, CanonicalContact, CanonicalEvent, CanonicalTask } from '../types';
 import { cleanText } from '../canonical';
 

@@ -8,7 +8,7 @@
 import { GraphMailbox } from '../../graph/mailbox-client';
 import { GraphApiError } from '../../graph/errors';
 import { DeltaPage } from '../../graph/paging';
-import { SyncObject } from '../config';
+import { SyncObject } from '../objects';
 import { ChangeBatch, Canonical, EventWhereabouts, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
 import { MailboxZone, fromOutlook, outlookChange } from '../mappers/outlook-records';
 import { resolveTimeZone } from '../../common/time-zone-names';

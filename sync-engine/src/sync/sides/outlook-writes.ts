@@ -6,7 +6,7 @@
  */
 import { GraphMailbox } from '../../graph/mailbox-client';
 import { GraphApiError } from '../../graph/errors';
-import { SyncObject } from '../config';
+import { SyncObject } from '../objects';
 import { SideChange, WriteRequest, WriteResult } from '../types';
 import { MailboxZone, fromOutlook, toOutlook } from '../mappers/outlook-records';
 import { OUTLOOK_GROUPS, changedProperties } from '../mappers/changed-fields';

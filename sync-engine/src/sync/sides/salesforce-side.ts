@@ -8,7 +8,7 @@ import { Connection } from '../../salesforce/connection';
 import { queryPages, soqlString } from '../../salesforce/query';
 import { COLLECTION_LIMIT, createRecords, deleteRecords, updateRecords, upsertRecords, SaveResult } from '../../salesforce/collections';
 import { SalesforceApiError } from '../../salesforce/errors';
-import { SyncObject } from '../config';
+import { SyncObject } from '../objects';
 import { ChangeBatch, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
 import { eventWindow } from '../event-window';
 import { FIELDS_OF, SOBJECT_OF, fromSalesforce, toSalesforce } from '../mappers/salesforce-records';

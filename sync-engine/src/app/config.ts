@@ -5,17 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PRODUCTS, ProductId, findProduct, isVersion } from '../products/catalog';
+import { DIRECTIONS, Direction, ObjectSettings, SYNC_OBJECTS, SyncObject } from '../sync/objects';
 
-export const SYNC_OBJECTS = ['contacts', 'events', 'tasks'] as const;
-export type SyncObject = (typeof SYNC_OBJECTS)[number];
-export const DIRECTIONS = ['none', 'salesforce-to-outlook', 'outlook-to-salesforce', 'both'] as const;
-export type Direction = (typeof DIRECTIONS)[number];
-export type Winner = 'salesforce' | 'outlook';
-
-export interface ObjectSettings {
-  direction: Direction;
-  winner: Winner;
-}
+export { DIRECTIONS, SYNC_OBJECTS } from '../sync/objects';
+export type { Direction, ObjectSettings, SyncObject, Winner } from '../sync/objects';
 
 export interface SyncConfig {
   product: ProductId;

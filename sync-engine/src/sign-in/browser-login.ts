@@ -2,9 +2,9 @@
  * The mobile browser: the web UI login (never the API), so the access rule does not apply. The article
  * adds that a phone's browser is not a supported way in: that goes beside the outcome as a notice.
  */
-import { Product } from './catalog';
-import { loggedIn, loginFailure } from './outcome';
-import { notice } from './notices';
+import { Product } from '../products/catalog';
+import { loggedIn, loginFailure } from '../products/outcome';
+import { notice } from '../products/notices';
 import { ResolvedLogin, SignInResult } from './product-session';
 import { webLogin, WebSession } from '../salesforce/web-login';
 import { send } from '../salesforce/http';

@@ -4,8 +4,8 @@
  * refresh token). OAuth issues tokens to a blocked user; the product's first data call is what fails, and the
  * user sees the product's own login text (ACCESS.md section 3).
  */
-import { Product } from './catalog';
-import { loggedIn, loginFailure } from './outcome';
+import { Product } from '../products/catalog';
+import { loggedIn, loginFailure } from '../products/outcome';
 import { SignInResult, readOwnUser } from './product-session';
 import { TokenResponse, authorizationCodeGrant, refreshTokenGrant, revoke } from '../salesforce/oauth';
 import { identity } from '../salesforce/identity';

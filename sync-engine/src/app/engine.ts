@@ -4,16 +4,16 @@
  * the one failing request, keeps everything, re-checks on a slow capped backoff, and resumes by itself.
  */
 import { SyncConfig } from './config';
-import { StateStore, EngineStatus } from './state-store';
-import { openState } from './state-file';
-import { keepLastGoodCopy } from './last-good-copy';
-import { runOnce, RunResult } from './runner';
-import { SalesforceSide } from './sides/salesforce-side';
-import { eventWindow } from './event-window';
-import { OutlookSide } from './sides/outlook-side';
-import { StopReason } from './types';
-import { signIn } from '../products/login-flow';
-import { ProductSession, SignInResult } from '../products/product-session';
+import { StateStore, EngineStatus } from '../sync/state-store';
+import { openState } from '../sync/state-file';
+import { keepLastGoodCopy } from '../sync/last-good-copy';
+import { runOnce, RunResult } from '../sync/runner';
+import { SalesforceSide } from '../sync/sides/salesforce-side';
+import { eventWindow } from '../sync/event-window';
+import { OutlookSide } from '../sync/sides/outlook-side';
+import { StopReason } from '../sync/types';
+import { signIn } from '../sign-in/login-flow';
+import { ProductSession, SignInResult } from '../sign-in/product-session';
 import { findProduct } from '../products/catalog';
 import { message } from '../products/messages';
 import { notice } from '../products/notices';

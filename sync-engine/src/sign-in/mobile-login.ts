@@ -3,8 +3,8 @@
  * the app's web view (the org's login page), then the identity URL (user_type) and the first data call.
  * OAuth issues tokens to a blocked user; the first data call is what fails (ACCESS.md section 3).
  */
-import { Product } from './catalog';
-import { loggedIn, loginFailure } from './outcome';
+import { Product } from '../products/catalog';
+import { loggedIn, loginFailure } from '../products/outcome';
 import { ResolvedLogin, SignInResult, readOwnUser } from './product-session';
 import { loginWithAuthorizationCode, refreshTokenGrant } from '../salesforce/oauth';
 import { identity } from '../salesforce/identity';

@@ -1,7 +1,7 @@
 /** What a product holds after its login: the session its later calls use, for sync and actions. */
 import { Connection } from '../salesforce/connection';
 import { query, soqlString } from '../salesforce/query';
-import { LoginResult } from './outcome';
+import { LoginResult } from '../products/outcome';
 
 export interface ProductSession {
   /** The org's user id, when the login protocol tells it. */

@@ -2,8 +2,8 @@
  * `loginAs`: log in as a product's user does, against a real org over HTTP, and say what that user sees.
  * A login is complete only when the product's first data call succeeds (ACCESS.md section 4).
  */
-import { Product, ProductId, findProduct, isVersion } from './catalog';
-import { LoginResult, unsupportedVersion } from './outcome';
+import { Product, ProductId, findProduct, isVersion } from '../products/catalog';
+import { LoginResult, unsupportedVersion } from '../products/outcome';
 import { ResolvedLogin, SignInResult } from './product-session';
 import { desktopSignIn } from './desktop-login';
 import { mobileSignIn } from './mobile-login';

@@ -2,8 +2,8 @@
  * Desktop products (Salesforce for Outlook, Connect for Outlook, Connect for Office): SOAP `login` naming
  * the app as `clientId/version` in CallOptions, then the first data call.
  */
-import { Product } from './catalog';
-import { loggedIn, loginFailure } from './outcome';
+import { Product } from '../products/catalog';
+import { loggedIn, loginFailure } from '../products/outcome';
 import { ResolvedLogin, SignInResult, readOwnUser } from './product-session';
 import { soapLogin, soapLoginEndpoint } from '../salesforce/soap-login';
 import { Connection } from '../salesforce/connection';
