@@ -66,6 +66,7 @@ describe('sfo-compat demo (what npm start runs)', function () {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGINT');
       assert.equal(await exited, 0);
+      assert.match(out, /stopping: the service, the add-in's pages, the mailbox and the org\.\.\.\nstopped\. Everything is kept in /, 'Ctrl+C says what it does');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       fs.rmSync(data, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import { createSyncLogger } from '../app/logger';
 import { AddinSite, startAddinSite } from '../addin-site/site';
 import { DIST_DIR, REPO_DIR, ensurePaneBuilt } from '../addin-site/build';
 import { devCertificate } from '../addin-site/dev-certs';
-import { parsePort, EXIT } from './usage';
+import { parseInterval, parsePort, EXIT, UsageError } from './usage';
 import { waitForSignal } from './signals';
 
 const DEMO_DIR = path.join(REPO_DIR, 'demo');
@@ -40,12 +40,20 @@ export interface DemoOptions {
 
 export async function demoCommand(opts: DemoOptions): Promise<number> {
   const seed = readSeedFile(DEMO_SEED);
-  const ports = {
-    org: parsePort(opts.port), mailbox: parsePort(opts.mailboxPort, '--mailbox-port'),
-    service: parsePort(opts.servicePort, '--service-port'), addin: parsePort(opts.addinPort, '--addin-port'),
-  };
+  let ports: Record<'org' | 'mailbox' | 'service' | 'addin', number>;
+  let intervalSeconds: number;
+  try {
+    ports = {
+      org: parsePort(opts.port), mailbox: parsePort(opts.mailboxPort, '--mailbox-port'),
+      service: parsePort(opts.servicePort, '--service-port'), addin: parsePort(opts.addinPort, '--addin-port'),
+    };
+    intervalSeconds = parseInterval(opts.interval);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`sfo-compat demo: ${err.message}\n`);
+    return EXIT.usage;
+  }
   const dataDir = path.resolve(opts.data);
-  const intervalSeconds = Math.max(60, Number(opts.interval) || 60);
 
   // The pane first: a build takes some seconds, and a missing webpack must not keep the main job from running.
   let paneProblem: string | null = null;
@@ -92,7 +100,8 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   } catch (err) {
     await closeAll();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      process.stderr.write(`a port is in use: run \`npx sfo-compat demo --port N --mailbox-port M --service-port S --addin-port A\` with free ports\n`);
+      const port = (err as { port?: number }).port;
+      process.stderr.write(`sfo-compat demo: port ${port ?? '(one of them)'} is in use: run \`npx sfo-compat demo --port N --mailbox-port M --service-port S --addin-port A\` with free ports\n`);
       return EXIT.usage;
     }
     throw err;
@@ -107,10 +116,12 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const stopWatching = watchRuns(running, (line) => process.stdout.write(`${line}\n`));
   try {
     await waitForSignal();
+    process.stdout.write('\nstopping: the service, the add-in\'s pages, the mailbox and the org...\n');
   } finally {
     stopWatching();
     await closeAll();
   }
+  process.stdout.write(`stopped. Everything is kept in ${dataDir} for the next start (delete it to start over).\n`);
   return EXIT.ok;
 }
 
@@ -192,26 +203,34 @@ function manifestFor(origin: string, dataDir: string): string {
 /** Print a line each time a sync run ends (the service's status changes); returns a stop function. */
 function watchRuns(running: RunningService, print: (line: string) => void): () => void {
   let last = '';
+  let lastLine = '';
   const timer = setInterval(() => {
     const s = running.service.status();
     if (s.state === 'syncing') return;
     const key = `${s.lastRun}|${s.state}|${s.message}`;
     if (key === last || (s.lastRun === null && s.state !== 'stopped')) return;
     last = key;
-    print(describeStatus(s));
+    // A quiet run after a quiet run says nothing new: one line until something changes.
+    const line = describeStatus(s);
+    if (line === lastLine) return;
+    lastLine = line;
+    print(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
   }, 500);
   timer.unref();
   return () => clearInterval(timer);
 }
 
+/** One run as a line: what changed on each side (created +, updated ~, deleted -), or that nothing did. */
 function describeStatus(s: ServiceStatus): string {
-  const at = new Date().toISOString().slice(11, 19);
-  if (s.state === 'stopped') return `[${at}] sync stopped: ${s.message}`;
+  if (s.state === 'stopped') return `sync stopped: ${s.message}`;
   const c = s.counts;
-  if (!c) return `[${at}] sync: ${s.state}`;
+  if (!c) return `sync: ${s.state}`;
   const sum = (side: 'salesforce' | 'outlook') => (['contacts', 'events', 'tasks'] as const)
-    .map((o) => `${o} +${c[side][o].created} ~${c[side][o].updated} -${c[side][o].deleted}`).join(', ');
-  return `[${at}] sync done. Salesforce: ${sum('salesforce')}. Outlook: ${sum('outlook')}.${s.pending ? ` ${s.pending} changes queued.` : ''}`;
+    .filter((o) => c[side][o].created + c[side][o].updated + c[side][o].deleted > 0)
+    .map((o) => `${o} +${c[side][o].created} ~${c[side][o].updated} -${c[side][o].deleted}`).join(', ') || 'no changes';
+  const queued = s.pending ? ` ${s.pending} changes queued.` : '';
+  const quiet = sum('salesforce') === 'no changes' && sum('outlook') === 'no changes';
+  return quiet ? `sync done: nothing changed (next runs say nothing until something does).${queued}` : `sync done. Salesforce: ${sum('salesforce')}. Outlook: ${sum('outlook')}.${queued}`;
 }
 
 function describeUser(org: LocalOrg, userId: string): string {

@@ -28,7 +28,7 @@ export function registerMailboxCommand(program: Command, setCode: (code: number)
   mailbox.command('serve')
     .description('serve a local mailbox seeded from a seed file (MAILBOX-SEED format)')
     .option('--seed <file>', 'seed file, used when the data dir holds no mailbox yet')
-    .option('--port <n>', 'port on 127.0.0.1 (default 8701; 0 = any free port)', '8701')
+    .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '8701')
     .option('--data <dir>', 'data directory (persistent across restarts)', '.sfo-compat/mailbox')
     .option('--tls', 'serve https with a self-signed certificate (made with openssl, kept in DIR/tls)')
     .action(async (opts: MailboxServeOptions) => {

@@ -2,6 +2,8 @@
  * The `sfo-compat` command. Each subcommand lives in its own file; this one wires them to commander. Exit codes and
  * usage errors are in usage.ts, which every command imports (no command imports this file).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './usage';
 import { orgServeCommand } from './org-serve-command';
@@ -16,19 +18,31 @@ import { registerSetApiEnabledCommand } from './set-api-enabled-command';
 
 
 /** Run the CLI with argv (without node and script); resolves to the exit code. */
+/** The version in package.json (the built file is build/sync-engine/src/cli/main.js, four folders down). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('sfo-compat')
     .description('Salesforce for Outlook, Connect for Outlook and Connect for Office, with the "API Enabled" rule of article 000386343')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .showHelpAfterError('(run sfo-compat --help for usage)');
+    .showHelpAfterError('(run sfo-compat --help for usage)')
+    .version(packageVersion(), '-V, --version', 'the version of sfo-compat')
+    // `sfo-compat --version` is ours; `sfo-compat login --version 2.9.0` is the login's (a product's version).
+    .enablePositionalOptions();
 
   const org = program.command('org').description('the embedded Salesforce-compatible org');
   org.command('serve')
     .description('serve a local org seeded from a seed file (ORG-SEED format)')
     .option('--seed <file>', 'seed file, used when the data dir holds no org yet')
-    .option('--port <n>', 'port on 127.0.0.1 (default 8700; 0 = any free port)', '8700')
+    .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '8700')
     .option('--data <dir>', 'data directory (persistent across restarts)', '.sfo-compat/org')
     .action(async (opts: { seed?: string; port: string; data: string }) => {
       code = await orgServeCommand(opts);
@@ -54,6 +68,11 @@ export async function main(argv: string[]): Promise<number> {
       code = await demoCommand(opts);
     });
 
+  // No command: what the commands are, on stdout (it is an answer, not an error).
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT.ok;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

@@ -32,7 +32,7 @@ export const TOKEN_ON_ARGV = 'sfo-compat service: warning: --mailbox-token puts 
 export function registerServiceCommand(program: Command, setCode: (code: number) => void): void {
   program.command('service')
     .description('the background service for the Outlook add-in: sign-in, sync, settings and "Add Email", on 127.0.0.1 only')
-    .option('--port <n>', `port on 127.0.0.1 (default ${DEFAULT_SERVICE_PORT}; 0 = any free port)`, String(DEFAULT_SERVICE_PORT))
+    .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', String(DEFAULT_SERVICE_PORT))
     .option('--data <dir>', 'data directory: the service secret, settings, unresolved emails, sync state and log', '.sfo-compat/service')
     .option('--mailbox-url <url>', 'the Microsoft Graph mailbox to sync with (https://graph.microsoft.com or a local mailbox)')
     .option('--mailbox-token <token>', 'the mailbox\'s bearer token: prefer SFO_MAILBOX_TOKEN (the command line is visible to every user in ps)')

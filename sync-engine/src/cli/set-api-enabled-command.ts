@@ -70,7 +70,7 @@ export async function setApiEnabledCommand(opts: SetApiEnabledOptions, env: Node
       return EXIT.usage;
     }
     if (!(err instanceof SalesforceApiError)) throw err;
-    io.err(`sfo-compat org set-api-enabled: ${err.errorCode}: ${err.message}\n`);
+    io.err(`sfo-compat org set-api-enabled: ${err.message.startsWith(err.errorCode) ? err.message : `${err.errorCode}: ${err.message}`}\n`);
     return err.kind === 'network' ? EXIT.unreachable : err.kind === 'accessRevoked' ? EXIT.blocked : EXIT.failure;
   }
   io.out(opts.json ? `${JSON.stringify(change, null, 2)}\n` : `${describe(change)}\n`);

@@ -10,3 +10,10 @@ export function parsePort(value: string, option = '--port'): number {
 }
 
 export class UsageError extends Error {}
+
+/** Parse an --interval value (whole seconds, at least 60), or throw a usage error naming the option. */
+export function parseInterval(value: string, option = '--interval'): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 60) throw new UsageError(`${option}: "${value}" must be a whole number of seconds, at least 60`);
+  return n;
+}

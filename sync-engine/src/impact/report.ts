@@ -59,7 +59,8 @@ async function signIn(req: ImpactRequest): Promise<{ connection: Connection; use
 export function asImpactError(err: unknown, phase: 'sign-in' | 'read', req?: Pick<ImpactRequest, 'username' | 'clientId'>): ImpactError {
   if (err instanceof ImpactError) return err;
   if (!(err instanceof SalesforceApiError)) return err instanceof Error ? new ImpactError('ORG_READ_FAILED', err.message) : new ImpactError('ORG_READ_FAILED', String(err));
-  const said = `${err.errorCode}: ${err.message}`;
+  // Salesforce's message often starts with its code already ("INVALID_LOGIN: Invalid username..."): say it once.
+  const said = err.message.startsWith(err.errorCode) ? err.message : `${err.errorCode}: ${err.message}`;
   if (err.kind === 'network') return new ImpactError('ORG_UNREACHABLE', err.message, { orgErrorCode: err.errorCode });
   if (err.kind === 'accessRevoked') {
     const who = req?.username ?? 'the admin';
