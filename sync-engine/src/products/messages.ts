@@ -1,4 +1,5 @@
 /** The project's own message catalog (a copy of spec/messages.json, checked equal by a test). */
+import { fillText } from '../common/fill-text';
 import catalog from './messages.json';
 import { MessageKey } from './catalog';
 
@@ -8,7 +9,7 @@ const messages = catalog.messages as Record<MessageKey, { source: 'seed' | 'ours
 export function message(key: MessageKey, values: Record<string, string> = {}): string {
   const entry = messages[key];
   if (!entry) throw new Error(`no message "${key}" in the catalog`);
-  return entry.text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? values[name] : whole));
+  return fillText(entry.text, values);
 }
 
 export function allMessageKeys(): MessageKey[] {

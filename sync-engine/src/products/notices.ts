@@ -1,4 +1,5 @@
 /** Texts of ours that messages.json does not hold (see notices.json): notices beside a product's answer. */
+import { fillText } from '../common/fill-text';
 import catalog from './notices.json';
 
 export type NoticeKey = keyof typeof catalog.notices;
@@ -7,5 +8,5 @@ export type NoticeKey = keyof typeof catalog.notices;
 export function notice(key: NoticeKey, values: Record<string, string> = {}): string {
   const entry = catalog.notices[key];
   if (!entry) throw new Error(`no notice "${key}" in notices.json`);
-  return entry.text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? values[name] : whole));
+  return fillText(entry.text, values);
 }

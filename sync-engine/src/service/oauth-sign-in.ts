@@ -83,8 +83,7 @@ export class PendingSignIns {
     if (withSecret) {
       for (const [state] of mine.slice(0, Math.max(0, mine.length - MAX_PENDING_WITH_SECRET + 1))) this.byState.delete(state);
     } else if (mine.length >= MAX_PENDING) {
-      throw new ServiceError(429, 'TOO_MANY_SIGN_INS',
-        'Too many sign-ins to Salesforce are in progress on this computer. Close the open sign-in windows, or wait 10 minutes, then try again.');
+      throw serviceErrors.tooManySignIns();
     }
     const state = this.random(24).toString('base64url');
     const pkce = createPkce(this.random);
@@ -102,8 +101,7 @@ export class PendingSignIns {
     const pending = this.byState.get(state);
     this.byState.delete(state);
     if (!pending) {
-      throw new ServiceError(400, 'SIGN_IN_EXPIRED',
-        'This sign-in window was not opened by this service, was already used, or is older than 10 minutes. Sign in again.', 'state');
+      throw serviceErrors.signInExpired();
     }
     return pending;
   }
@@ -117,5 +115,5 @@ export class PendingSignIns {
 /** The org's answer in the dialog was an error (the user denied access, a misconfigured app): say what it said. */
 export function deniedInDialog(error: string, description: string | null): ServiceError {
   const said = description && description !== error ? `${description} (${error})` : error;
-  return new ServiceError(401, 'SIGN_IN_REFUSED', `Salesforce did not sign you in: ${said}.`, undefined, { ok: false, outcome: 'login-failed', errorCode: error });
+  return serviceErrors.signInRefused(said, error);
 }

@@ -116,7 +116,7 @@ function toServiceError(err: FastifyError | ServiceError, req: FastifyRequest, l
       return serviceErrors.bodyRequired();
   }
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-    return new ServiceError(err.statusCode, 'BAD_REQUEST', err.message);
+    return serviceErrors.badRequest(err.statusCode, err.message);
   }
   log('error', `unexpected error on ${req.method} ${req.url.split('?')[0]}: ${err.stack ?? err.message}`);
   return serviceErrors.internal();

@@ -19,7 +19,7 @@ import { Product } from '../products/catalog';
 import { ProductSession } from '../sign-in/product-session';
 import { AddedEmails } from './added-emails';
 import { AddEmailInput, AddEmailResult, addEmail } from './add-email';
-import { ServiceError, serviceErrors } from './errors';
+import { serviceErrors } from './errors';
 import { Timers, realTimers } from './scheduler';
 import { serviceText } from './texts';
 import { RandomBytes, ServiceSecret } from './secret';
@@ -201,7 +201,7 @@ export class SyncService {
         code: input.code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier,
       });
       if (!signed.result.ok) throw refusedSignIn(signed.result, pending.product);
-      if (!signed.refreshToken) throw new ServiceError(502, 'NO_REFRESH_TOKEN', serviceText('noRefreshToken'));
+      if (!signed.refreshToken) throw serviceErrors.noRefreshToken(serviceText('noRefreshToken'));
       const username = signed.username ?? signed.session?.userId ?? 'unknown user';
       try {
         this.checkReplacement(pending.orgUrl, username, holdsSecret);
@@ -275,7 +275,7 @@ export class SyncService {
   async syncNow(): Promise<ServiceStatus> {
     const a = this.signedIn();
     if (a.stateProblem) throw serviceErrors.stateUnusable(`${a.stateProblem.message} ${a.stateProblem.fix}`);
-    if (!a.engine) throw new ServiceError(409, 'NO_MAILBOX', serviceText('noMailbox'));
+    if (!a.engine) throw serviceErrors.noMailbox(serviceText('noMailbox'));
     if (!(await a.scheduler.runNow())) throw serviceErrors.syncInProgress();
     return this.status();
   }
@@ -371,7 +371,7 @@ export class SyncService {
     const a = this.signedIn();
     if (a.accessOff) {
       const product = a.identity.product;
-      throw new ServiceError(403, 'SETTINGS_UNAVAILABLE', product.settingsUnavailable ? message(product.settingsUnavailable) : accessOffText(product));
+      throw serviceErrors.settingsUnavailable(product.settingsUnavailable ? message(product.settingsUnavailable) : accessOffText(product));
     }
     return a;
   }

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { DIRECTIONS, Direction, ObjectSettings, SYNC_OBJECTS, SyncObject } from '../sync/objects';
 import { SyncSettings } from './contract';
-import { ServiceError } from './errors';
+import { serviceErrors } from './errors';
 
 export type { SyncSettings } from './contract';
 
@@ -56,7 +56,7 @@ export function applySettingsChange(current: SyncSettings, body: unknown): SyncS
     }
   }
   if (problems.length) {
-    throw new ServiceError(400, 'INVALID_SETTINGS', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems[0].field);
+    throw serviceErrors.invalidSettings(problems);
   }
   return next;
 }
