@@ -17,7 +17,8 @@ import { OrgContext, DEFAULT_ORG_OPTIONS } from '../../../sync-engine/src/local-
 import { buildOrgServer } from '../../../sync-engine/src/local-org/server';
 import { OrgSeed, loadSeed } from '../../../sync-engine/src/local-org/seed';
 import { startLocalMailbox, LocalMailbox, MailboxSeed } from '../../../sync-engine/src/local-mailbox';
-import { ACCESS_RECHECK, EngineRun, SyncEngine } from '../../../sync-engine/src/sync/engine';
+import { EngineRun, SyncEngine } from '../../../sync-engine/src/sync/engine';
+import { ACCESS_RECHECK } from '../../../sync-engine/src/failures/access-recheck';
 import { SyncObject, SYNC_OBJECTS, readSyncConfig } from '../../../sync-engine/src/sync/config';
 import { ProductId } from '../../../sync-engine/src/products/catalog';
 import { sessionFor, testSeed, userId } from '../../helpers/org';
