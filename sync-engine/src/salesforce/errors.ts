@@ -4,9 +4,11 @@
  * SalesforceApiError carrying Salesforce's own errorCode and a kind the callers act on.
  */
 import { AxiosError, AxiosResponse } from 'axios';
+import { Failure, FailureKind, failure } from '../failures/failure';
 
 /**
- * What a caller does about a failure:
+ * The client's own sorting of what the wire said (kept for its callers); `.failure` is the shared vocabulary
+ * (failures/failure.ts) that the synchronizer and the service act on:
  * - accessRevoked: the access rule refused (stop, keep everything, re-check slowly)
  * - authExpired: the session is gone (refresh once, shared by all callers)
  * - rateLimited: the org's request allocation is used up
@@ -33,6 +35,8 @@ export class SalesforceApiError extends Error {
   readonly status: number | null;
   readonly url: string | undefined;
   readonly fields: string[] | undefined;
+  /** What a caller does about it, in the vocabulary both remotes share. */
+  readonly failure: Failure;
 
   constructor(d: SalesforceErrorDetails) {
     super(d.message);
@@ -42,6 +46,24 @@ export class SalesforceApiError extends Error {
     this.status = d.status;
     this.url = d.url;
     this.fields = d.fields;
+    this.failure = failure(failureKindOf(d), 'salesforce', d.errorCode, d.message);
+  }
+}
+
+/** Socket failures after which the request may have reached the org (and may pass). */
+const BROKEN_MID_REQUEST = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+/** Server errors that may pass (501 never does). */
+const SERVER_BUSY = new Set([500, 502, 503, 504]);
+
+/** The shared failure kind of an org error. */
+function failureKindOf(d: SalesforceErrorDetails): FailureKind {
+  switch (d.kind) {
+    case 'accessRevoked': case 'authExpired': case 'rateLimited': return d.kind;
+    case 'network': return d.status === null && BROKEN_MID_REQUEST.has(d.errorCode) ? 'transient' : 'unreachable';
+    case 'validation':
+      if (d.status === 404 || d.errorCode === 'NOT_FOUND' || d.errorCode === 'ENTITY_IS_DELETED') return 'notFound';
+      return d.status === 409 || d.status === 412 ? 'conflict' : 'validation';
+    case 'other': return d.status !== null && SERVER_BUSY.has(d.status) ? 'transient' : 'other';
   }
 }
 
