@@ -135,7 +135,7 @@ export class SignedInAccount {
     try {
       const { status } = await engine.runOnce();
       this.lastError = null;
-      if (status.state === 'stopped' && status.stopReason === 'accessRevoked') {
+      if (status.state === 'stopped' && status.stopReason?.kind === 'accessRevoked') {
         this.accessOff = true;
         return this.recheck.next();
       }

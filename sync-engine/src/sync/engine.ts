@@ -131,7 +131,7 @@ export class SyncEngine {
     while (!signal.aborted) {
       const run = await this.runOnce();
       o.onRun?.(run);
-      if (run.status.state === 'stopped' && run.status.stopReason === 'accessRevoked') {
+      if (run.status.state === 'stopped' && run.status.stopReason?.kind === 'accessRevoked') {
         while (!signal.aborted) {
           await this.sleepUnless(recheck.next(), signal);
           if (await this.accessBack()) break;
@@ -230,7 +230,7 @@ export class SyncEngine {
     const text = this.stopText(reason);
     this.deps.log?.('warn', `sync stopped (${reason.kind}): ${text}`);
     const settings = reason.kind === 'accessRevoked' && this.product.settingsUnavailable ? message(this.product.settingsUnavailable) : null;
-    this.store.setStatus({ state: 'stopped', message: text, stopReason: reason.kind, settingsMessage: settings, ...(report ? { lastRun: this.now().toISOString(), lastReport: report } : {}) });
+    this.store.setStatus({ state: 'stopped', message: text, stopReason: reason, settingsMessage: settings, ...(report ? { lastRun: this.now().toISOString(), lastReport: report } : {}) });
     return this.store.status();
   }
 

@@ -154,7 +154,7 @@ for (const product of PRODUCTS) {
       const run = await engine.runOnce();
       revokeAfter = null;
       assert.equal(run.status.state, 'stopped');
-      assert.equal(run.status.stopReason, 'accessRevoked');
+      assert.equal(run.status.stopReason?.kind, 'accessRevoked');
       assert.equal(run.status.message, messages[product.syncStopped]);
       assert.equal(org.ctx.stats.refusedByRule - refusedBefore, 1, 'exactly one failing request reached the org');
       assert.equal(upsertsSeen, 3, 'two collections calls served, the third refused, no more sent');
