@@ -4,7 +4,7 @@
  * GraphApiError carrying Graph's own error code and a kind the callers act on (WIRE.md section 11).
  * It never holds the request (whose headers carry the bearer token), only what is safe to log.
  */
-import { parseRetryAfter } from './retry';
+import { parseRetryAfter } from '../failures/retry-plan';
 import { Failure, FailureKind, failure } from '../failures/failure';
 
 /**

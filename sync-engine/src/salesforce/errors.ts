@@ -5,6 +5,7 @@
  */
 import { AxiosError, AxiosResponse } from 'axios';
 import { Failure, FailureKind, failure } from '../failures/failure';
+import { parseRetryAfter } from '../failures/retry-plan';
 
 /**
  * The client's own sorting of what the wire said (kept for its callers); `.failure` is the shared vocabulary
@@ -27,6 +28,8 @@ export interface SalesforceErrorDetails {
   /** The URL that was requested (never with credentials in it). */
   url?: string;
   fields?: string[];
+  /** How long the org asked us to wait (Retry-After), in milliseconds. */
+  retryAfterMs?: number;
 }
 
 export class SalesforceApiError extends Error {
@@ -35,6 +38,7 @@ export class SalesforceApiError extends Error {
   readonly status: number | null;
   readonly url: string | undefined;
   readonly fields: string[] | undefined;
+  readonly retryAfterMs: number | undefined;
   /** What a caller does about it, in the vocabulary both remotes share. */
   readonly failure: Failure;
 
@@ -46,7 +50,8 @@ export class SalesforceApiError extends Error {
     this.status = d.status;
     this.url = d.url;
     this.fields = d.fields;
-    this.failure = failure(failureKindOf(d), 'salesforce', d.errorCode, d.message);
+    this.retryAfterMs = d.retryAfterMs;
+    this.failure = failure(failureKindOf(d), 'salesforce', d.errorCode, d.message, d.retryAfterMs);
   }
 }
 
@@ -118,7 +123,15 @@ export function notSalesforce(url: string, status: number, what: string): Salesf
 }
 
 /** Map a REST answer with status >= 400 (a JSON error array) into the error. */
-export function fromRestResponse(res: AxiosResponse, url: string): SalesforceApiError {
+export function fromRestResponse(res: AxiosResponse, url: string, nowMs = Date.now()): SalesforceApiError {
+  const err = restError(res, url);
+  const retryAfter = res.headers['retry-after'];
+  const retryAfterMs = parseRetryAfter(retryAfter === undefined || retryAfter === null ? undefined : String(retryAfter), nowMs);
+  if (retryAfterMs === undefined) return err;
+  return new SalesforceApiError({ errorCode: err.errorCode, message: err.message, kind: err.kind, status: err.status, url: err.url, fields: err.fields, retryAfterMs });
+}
+
+function restError(res: AxiosResponse, url: string): SalesforceApiError {
   const body = parseJsonBody(res);
   if (Array.isArray(body) && body.length > 0 && isObject(body[0]) && typeof body[0].errorCode === 'string') {
     const first = body[0] as { errorCode: string; message?: string; fields?: string[] };

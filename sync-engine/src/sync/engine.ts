@@ -206,6 +206,8 @@ export class SyncEngine {
       password: this.config.org.password, loginUrl: this.config.org.loginUrl,
     })))();
     if (result.ok && session?.connection && session.userId) {
+      // The org's retries wait as the engine's own do (tests inject a sleep that does not wait).
+      if (this.deps.retrySleep) session.connection.retryOptions.sleep = this.deps.retrySleep;
       this.session = session;
       this.salesforce = new SalesforceSide({ connection: session.connection, userId: session.userId, now: this.now });
       return null;
