@@ -78,7 +78,7 @@ export class SyncEngine {
     this.store.markSyncing();
     let result: RunResult;
     try {
-      result = await runOnce(this.config, { salesforce: this.salesforce!, outlook: this.outlook }, this.store, {
+      result = await runOnce({ config: this.config, sides: { salesforce: this.salesforce!, outlook: this.outlook }, store: this.store }, {
         dryRun: o.dryRun, now: this.now, onProgress: this.deps.onProgress, sleep: this.deps.retrySleep,
       });
     } catch (err) {
