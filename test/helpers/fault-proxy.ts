@@ -8,6 +8,7 @@
  * - `garbage-after`: the server carried it out, the client gets a 200 that is not Graph's (HTML, or cut-off JSON).
  * A test can also act while a request waits: before it goes on (`beforeForward`), or once the server answered and
  * before the client has the answer (`beforeAnswer`): an edit made then lands between a client's read and its write.
+ * It can also answer a request itself (`answer`), with what the server behind it never says (a 403, a 503).
  */
 import http from 'node:http';
 import { listenOnLoopback } from './loopback';
@@ -30,6 +31,15 @@ export interface FaultProxyOptions {
   beforeForward?: (req: SeenRequest) => Promise<void> | void;
   /** Awaited once the server answered, before the client gets the answer. */
   beforeAnswer?: (req: SeenRequest, answer: { status: number; body: string }) => Promise<void> | void;
+  /** An answer the proxy gives itself instead of forwarding (the server never sees the request), or null. */
+  answer?: (req: SeenRequest) => CannedAnswer | null;
+}
+
+export interface CannedAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  body: unknown;
 }
 
 export interface FaultProxy {
@@ -93,6 +103,11 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
       seen.push(r);
       const handle = async () => {
         await o.beforeForward?.(r);
+        const canned = o.answer?.(r);
+        if (canned) {
+          res.writeHead(canned.status, { 'content-type': 'application/json', ...canned.headers });
+          return void res.end(JSON.stringify(canned.body));
+        }
         const fault = o.decide(r);
         if (fault) injected[fault] += 1;
         if (fault === 'error-before') return serverError(res);

@@ -19,6 +19,7 @@ import { message } from '../products/messages';
 import { notice } from '../products/notices';
 import { GraphMailbox } from '../graph/mailbox-client';
 import { SalesforceApiError } from '../salesforce/errors';
+import { AccessRecheck } from '../failures/access-recheck';
 
 export interface EngineDeps {
   now?: () => Date;
@@ -42,9 +43,6 @@ export interface EngineRun {
   status: EngineStatus;
   result: RunResult | null;
 }
-
-/** Re-check lost access after 30 s, then doubling, never more than every 15 minutes. */
-export const ACCESS_RECHECK = { firstMs: 30_000, maxMs: 15 * 60_000 };
 
 export class SyncEngine {
   readonly store: StateStore;
@@ -80,7 +78,7 @@ export class SyncEngine {
     this.store.markSyncing();
     let result: RunResult;
     try {
-      result = await runOnce(this.config, { salesforce: this.salesforce!, outlook: this.outlook }, this.store, {
+      result = await runOnce({ config: this.config, sides: { salesforce: this.salesforce!, outlook: this.outlook }, store: this.store }, {
         dryRun: o.dryRun, now: this.now, onProgress: this.deps.onProgress, sleep: this.deps.retrySleep,
       });
     } catch (err) {
@@ -129,20 +127,20 @@ export class SyncEngine {
    * backoff with the product's own next call (one request), and resume as soon as it works.
    */
   async runForever(signal: AbortSignal, o: { onRun?: (run: EngineRun) => void } = {}): Promise<void> {
-    let backoff = ACCESS_RECHECK.firstMs;
+    const recheck = new AccessRecheck();
     while (!signal.aborted) {
       const run = await this.runOnce();
       o.onRun?.(run);
-      if (run.status.state === 'stopped' && run.status.stopReason === 'accessRevoked') {
+      if (run.status.state === 'stopped' && run.status.stopReason?.kind === 'accessRevoked') {
         while (!signal.aborted) {
-          await this.sleepUnless(backoff, signal);
-          backoff = Math.min(backoff * 2, ACCESS_RECHECK.maxMs);
+          await this.sleepUnless(recheck.next(), signal);
           if (await this.accessBack()) break;
         }
-        backoff = ACCESS_RECHECK.firstMs;
+        recheck.reset();
         continue;
       }
-      await this.sleepUnless(run.status.state === 'stopped' ? Math.min(this.config.intervalSeconds * 1000, ACCESS_RECHECK.maxMs) : this.config.intervalSeconds * 1000, signal);
+      const interval = this.config.intervalSeconds * 1000;
+      await this.sleepUnless(run.status.state === 'stopped' ? recheck.capped(interval) : interval, signal);
     }
   }
 
@@ -208,6 +206,8 @@ export class SyncEngine {
       password: this.config.org.password, loginUrl: this.config.org.loginUrl,
     })))();
     if (result.ok && session?.connection && session.userId) {
+      // The org's retries wait as the engine's own do (tests inject a sleep that does not wait).
+      if (this.deps.retrySleep) session.connection.retryOptions.sleep = this.deps.retrySleep;
       this.session = session;
       this.salesforce = new SalesforceSide({ connection: session.connection, userId: session.userId, now: this.now });
       return null;
@@ -232,7 +232,7 @@ export class SyncEngine {
     const text = this.stopText(reason);
     this.deps.log?.('warn', `sync stopped (${reason.kind}): ${text}`);
     const settings = reason.kind === 'accessRevoked' && this.product.settingsUnavailable ? message(this.product.settingsUnavailable) : null;
-    this.store.setStatus({ state: 'stopped', message: text, stopReason: reason.kind, settingsMessage: settings, ...(report ? { lastRun: this.now().toISOString(), lastReport: report } : {}) });
+    this.store.setStatus({ state: 'stopped', message: text, stopReason: reason, settingsMessage: settings, ...(report ? { lastRun: this.now().toISOString(), lastReport: report } : {}) });
     return this.store.status();
   }
 

@@ -197,7 +197,7 @@ async function signInOrOut(o: SyncOptions): Promise<number> {
 
 function exitCode(run: EngineRun): number {
   if (run.status.state !== 'stopped') return EXIT.ok;
-  return run.status.stopReason === 'accessRevoked' ? EXIT.stopped : EXIT.failure;
+  return run.status.stopReason?.kind === 'accessRevoked' ? EXIT.stopped : EXIT.failure;
 }
 
 function print(run: EngineRun, o: { json?: boolean; dryRun?: boolean }): void {
@@ -269,7 +269,7 @@ async function statusCommand(o: { config: string; json?: boolean }): Promise<num
       process.stdout.write(`state: ${s.state}\nlast run: ${s.lastRun ?? 'never'}\n${s.message ? `message: ${s.message}\n` : ''}queued changes: ${store.pendingCount()}\n`);
       for (const d of deferred) process.stdout.write(deferredLine(d));
     }
-    return s.state === 'stopped' && s.stopReason === 'accessRevoked' ? EXIT.stopped : EXIT.ok;
+    return s.state === 'stopped' && s.stopReason?.kind === 'accessRevoked' ? EXIT.stopped : EXIT.ok;
   } catch (err) {
     const failure = describeRunFailure(err, config.dataDir);
     process.stderr.write(`status failed: ${failure.message}\n${failure.fix}\n`);

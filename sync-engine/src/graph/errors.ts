@@ -4,10 +4,12 @@
  * GraphApiError carrying Graph's own error code and a kind the callers act on (WIRE.md section 11).
  * It never holds the request (whose headers carry the bearer token), only what is safe to log.
  */
-import { parseRetryAfter } from './retry';
+import { parseRetryAfter } from '../failures/retry-plan';
+import { Failure, FailureKind, failure } from '../failures/failure';
 
 /**
- * What a caller does about a failure:
+ * The client's own sorting of what the wire said (kept for its callers); `.failure` is the shared vocabulary
+ * (failures/failure.ts) that the synchronizer acts on:
  * - authExpired: the token is no longer accepted (401) — refresh once, shared by all callers
  * - accessRevoked: the mailbox refused this app or user (403) — stop, keep everything, re-check slowly
  * - rateLimited: throttled (429, or 503 with Retry-After) — wait as told (retryAfterMs when known)
@@ -46,6 +48,8 @@ export class GraphApiError extends Error {
   readonly method: string | undefined;
   readonly url: string | undefined;
   readonly attempts: number;
+  /** What a caller does about it, in the vocabulary both remotes share. */
+  readonly failure: Failure;
 
   constructor(d: GraphErrorDetails) {
     super(d.message);
@@ -58,6 +62,7 @@ export class GraphApiError extends Error {
     this.method = d.method;
     this.url = d.url;
     this.attempts = d.attempts ?? 1;
+    this.failure = failure(failureKindOf(d), 'outlook', d.code, d.message, d.retryAfterMs);
   }
 
   toJSON(): GraphErrorDetails {
@@ -65,6 +70,15 @@ export class GraphApiError extends Error {
       kind: this.kind, code: this.code, message: this.message, statusCode: this.statusCode, requestId: this.requestId,
       retryAfterMs: this.retryAfterMs, method: this.method, url: this.url, attempts: this.attempts,
     };
+  }
+}
+
+/** The shared failure kind of a mailbox error. */
+function failureKindOf(d: GraphErrorDetails): FailureKind {
+  switch (d.kind) {
+    case 'network': return 'unreachable';
+    case 'validation': return d.statusCode === 404 ? 'notFound' : d.statusCode === 409 || d.statusCode === 412 ? 'conflict' : 'validation';
+    default: return d.kind;
   }
 }
 

@@ -8,7 +8,8 @@ import crypto from 'node:crypto';
 import https from 'node:https';
 import axios, { AxiosInstance, AxiosResponse, Method } from 'axios';
 import { GraphApiError, fromResponse, fromNetworkError, foreignLink, notGraph, parseJson, describeContent, withoutQuery } from './errors';
-import { RetryOptions, DEFAULT_RETRY_OPTIONS, installRetry, noRetry, retriesMade, networkCodeOf } from './retry';
+import { RetryOptions, DEFAULT_RETRY_OPTIONS } from '../failures/retry-plan';
+import { installRetry, noRetry, retriesMade, networkCodeOf } from './retry';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const API_VERSION = 'v1.0';

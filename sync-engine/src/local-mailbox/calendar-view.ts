@@ -86,10 +86,14 @@ export function registerCalendarView(app: FastifyInstance, ctx: MailboxContext):
           );
         },
       };
-      serveDelta(req, reply, store, m, source, {
-        deltaToken: q.get('$deltatoken'), skipToken: q.get('$skiptoken'), window, select: parseSelect(q.get('$select'), EVENT_SELECTABLE, 'event'),
-        check: (state) => state.w && checkWindow(state.w),
-      }, options.defaultPageSize, options.maxPageSize, view === UTC_VIEW ? [] : [`outlook.timezone="${view.zoneName}"`]);
+      serveDelta(req, reply, {
+        store, mailbox: m, source, pageSize: { default: options.defaultPageSize, max: options.maxPageSize },
+        request: {
+          deltaToken: q.get('$deltatoken'), skipToken: q.get('$skiptoken'), window, select: parseSelect(q.get('$select'), EVENT_SELECTABLE, 'event'),
+          check: (state) => state.w && checkWindow(state.w),
+        },
+        otherPreferences: view === UTC_VIEW ? [] : [`outlook.timezone="${view.zoneName}"`],
+      });
     },
   });
 }

@@ -169,9 +169,12 @@ export function registerContacts(app: FastifyInstance, ctx: MailboxContext): voi
           return row && row.kind === 'contact' && row.parent === folder ? applySelect(renderContact(row, true), state.sel) : undefined;
         }),
       };
-      serveDelta(req, reply, store, m, source, {
-        deltaToken: q.get('$deltatoken'), skipToken: q.get('$skiptoken'), select: parseSelect(q.get('$select'), CONTACT_SELECTABLE, 'contact'),
-      }, options.defaultPageSize, options.maxPageSize);
+      serveDelta(req, reply, {
+        store, mailbox: m, source, pageSize: { default: options.defaultPageSize, max: options.maxPageSize },
+        request: {
+          deltaToken: q.get('$deltatoken'), skipToken: q.get('$skiptoken'), select: parseSelect(q.get('$select'), CONTACT_SELECTABLE, 'contact'),
+        },
+      });
     },
   });
 

@@ -164,18 +164,30 @@ export function deltaPage(store: MailboxStore, source: DeltaSource, state: Delta
   return { value, delta: { k: 'd', m: state.m, sc: state.sc, s: null, t: state.t, w: state.w, sel: state.sel, ps: state.ps } };
 }
 
+/** What a delta route serves: from which store and mailbox, which source, the client's request, and page sizes. */
+export interface DeltaServing {
+  store: MailboxStore;
+  mailbox: MailboxRecord;
+  source: DeltaSource;
+  request: DeltaRequest;
+  /** Items a page holds when the client does not say (`Prefer: odata.maxpagesize`), and the most it may ask for. */
+  pageSize: { default: number; max: number };
+  /** Preferences applied besides paging (a calendar view's `outlook.timezone`). */
+  otherPreferences?: string[];
+}
+
 /** Serve a delta request end to end: state, page, links and Graph's headers. */
-export function serveDelta(req: FastifyRequest, reply: FastifyReply, store: MailboxStore, mailbox: MailboxRecord, source: DeltaSource,
-  r: DeltaRequest, defaultPageSize: number, maxPageSize: number, otherPreferences: string[] = []): void {
-  const state = roundState(store, mailbox, source.scope, r);
+export function serveDelta(req: FastifyRequest, reply: FastifyReply, s: DeltaServing): void {
+  const { store, source, request: r } = s;
+  const state = roundState(store, s.mailbox, source.scope, r);
   r.check?.(state);
-  const preferred = preferredPageSize(req, maxPageSize);
-  const page = deltaPage(store, source, state, preferred ?? state.ps ?? defaultPageSize);
+  const preferred = preferredPageSize(req, s.pageSize.max);
+  const page = deltaPage(store, source, state, preferred ?? state.ps ?? s.pageSize.default);
   const body: Obj = { '@odata.context': contextUrl(req, source.context) };
   if (page.next) body['@odata.nextLink'] = graphLink(req, source.path, [['$skiptoken', encodeToken(store.tokenSecret, page.next)]]);
   else body['@odata.deltaLink'] = graphLink(req, source.path, [['$deltatoken', encodeToken(store.tokenSecret, page.delta!)]]);
   body.value = page.value;
-  const applied = ['odata.track-changes', ...(preferred === undefined ? [] : [`odata.maxpagesize=${preferred}`]), ...otherPreferences];
+  const applied = ['odata.track-changes', ...(preferred === undefined ? [] : [`odata.maxpagesize=${preferred}`]), ...(s.otherPreferences ?? [])];
   reply.header('Preference-Applied', applied.join(', '));
   sendJson(reply, 200, body);
 }

@@ -176,9 +176,12 @@ export function registerTodo(app: FastifyInstance, ctx: MailboxContext): void {
           return row && row.kind === 'taskList' ? applySelect(renderList(row), state.sel) : undefined;
         }),
       };
-      serveDelta(req, reply, store, m, source, {
-        deltaToken: q.get('$deltatoken'), skipToken: q.get('$skiptoken'), select: parseSelect(q.get('$select'), LIST_SELECTABLE, 'todoTaskList'),
-      }, options.defaultPageSize, options.maxPageSize);
+      serveDelta(req, reply, {
+        store, mailbox: m, source, pageSize: { default: options.defaultPageSize, max: options.maxPageSize },
+        request: {
+          deltaToken: q.get('$deltatoken'), skipToken: q.get('$skiptoken'), select: parseSelect(q.get('$select'), LIST_SELECTABLE, 'todoTaskList'),
+        },
+      });
     },
   });
 
@@ -236,10 +239,13 @@ export function registerTodo(app: FastifyInstance, ctx: MailboxContext): void {
         }),
       };
       // To Do takes $top on delta as the page size of the round (WIRE.md 10.3).
-      serveDelta(req, reply, store, m, source, {
-        deltaToken: q.get('$deltatoken'), skipToken: q.get('$skiptoken'), select: parseSelect(q.get('$select'), TASK_SELECTABLE, 'todoTask'),
-        top: wholeNumber(q.get('$top'), '$top', 1, options.maxPageSize),
-      }, options.defaultPageSize, options.maxPageSize);
+      serveDelta(req, reply, {
+        store, mailbox: m, source, pageSize: { default: options.defaultPageSize, max: options.maxPageSize },
+        request: {
+          deltaToken: q.get('$deltatoken'), skipToken: q.get('$skiptoken'), select: parseSelect(q.get('$select'), TASK_SELECTABLE, 'todoTask'),
+          top: wholeNumber(q.get('$top'), '$top', 1, options.maxPageSize),
+        },
+      });
     },
   });
 

@@ -40,7 +40,7 @@ export function createRecords(conn: Connection, type: string, records: FieldValu
 /** Update records of one type; each needs its Id. */
 export function updateRecords(conn: Connection, type: string, records: Array<FieldValues & { Id: string }>, o: CollectionOptions = {}): Promise<SaveResult[]> {
   return inChunks(records, (chunk) => conn.request<unknown>({
-    method: 'PATCH', path: conn.dataPath('/composite/sobjects'),
+    method: 'PATCH', path: conn.dataPath('/composite/sobjects'), idempotent: true,
     body: { allOrNone: o.allOrNone ?? false, records: chunk.map((r) => withType(type, r)) },
   }).then((res) => results(res.data, chunk.length, conn)));
 }
@@ -48,7 +48,8 @@ export function updateRecords(conn: Connection, type: string, records: Array<Fie
 /** Insert or update records of one type, matched on an external id field. */
 export function upsertRecords(conn: Connection, type: string, externalIdField: string, records: FieldValues[], o: CollectionOptions = {}): Promise<SaveResult[]> {
   return inChunks(records, (chunk) => conn.request<unknown>({
-    method: 'PATCH', path: conn.dataPath(`/composite/sobjects/${encodeURIComponent(type)}/${encodeURIComponent(externalIdField)}`),
+    // An upsert sent twice finds the record its first send made.
+    method: 'PATCH', path: conn.dataPath(`/composite/sobjects/${encodeURIComponent(type)}/${encodeURIComponent(externalIdField)}`), idempotent: true,
     body: { allOrNone: o.allOrNone ?? false, records: chunk.map((r) => withType(type, r)) },
   }).then((res) => results(res.data, chunk.length, conn)));
 }

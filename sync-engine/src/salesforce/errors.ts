@@ -4,9 +4,12 @@
  * SalesforceApiError carrying Salesforce's own errorCode and a kind the callers act on.
  */
 import { AxiosError, AxiosResponse } from 'axios';
+import { Failure, FailureKind, failure } from '../failures/failure';
+import { parseRetryAfter } from '../failures/retry-plan';
 
 /**
- * What a caller does about a failure:
+ * The client's own sorting of what the wire said (kept for its callers); `.failure` is the shared vocabulary
+ * (failures/failure.ts) that the synchronizer and the service act on:
  * - accessRevoked: the access rule refused (stop, keep everything, re-check slowly)
  * - authExpired: the session is gone (refresh once, shared by all callers)
  * - rateLimited: the org's request allocation is used up
@@ -25,6 +28,8 @@ export interface SalesforceErrorDetails {
   /** The URL that was requested (never with credentials in it). */
   url?: string;
   fields?: string[];
+  /** How long the org asked us to wait (Retry-After), in milliseconds. */
+  retryAfterMs?: number;
 }
 
 export class SalesforceApiError extends Error {
@@ -33,6 +38,9 @@ export class SalesforceApiError extends Error {
   readonly status: number | null;
   readonly url: string | undefined;
   readonly fields: string[] | undefined;
+  readonly retryAfterMs: number | undefined;
+  /** What a caller does about it, in the vocabulary both remotes share. */
+  readonly failure: Failure;
 
   constructor(d: SalesforceErrorDetails) {
     super(d.message);
@@ -42,6 +50,25 @@ export class SalesforceApiError extends Error {
     this.status = d.status;
     this.url = d.url;
     this.fields = d.fields;
+    this.retryAfterMs = d.retryAfterMs;
+    this.failure = failure(failureKindOf(d), 'salesforce', d.errorCode, d.message, d.retryAfterMs);
+  }
+}
+
+/** Socket failures after which the request may have reached the org (and may pass). */
+const BROKEN_MID_REQUEST = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+/** Server errors that may pass (501 never does). */
+const SERVER_BUSY = new Set([500, 502, 503, 504]);
+
+/** The shared failure kind of an org error. */
+function failureKindOf(d: SalesforceErrorDetails): FailureKind {
+  switch (d.kind) {
+    case 'accessRevoked': case 'authExpired': case 'rateLimited': return d.kind;
+    case 'network': return d.status === null && BROKEN_MID_REQUEST.has(d.errorCode) ? 'transient' : 'unreachable';
+    case 'validation':
+      if (d.status === 404 || d.errorCode === 'NOT_FOUND' || d.errorCode === 'ENTITY_IS_DELETED') return 'notFound';
+      return d.status === 409 || d.status === 412 ? 'conflict' : 'validation';
+    case 'other': return d.status !== null && SERVER_BUSY.has(d.status) ? 'transient' : 'other';
   }
 }
 
@@ -96,7 +123,15 @@ export function notSalesforce(url: string, status: number, what: string): Salesf
 }
 
 /** Map a REST answer with status >= 400 (a JSON error array) into the error. */
-export function fromRestResponse(res: AxiosResponse, url: string): SalesforceApiError {
+export function fromRestResponse(res: AxiosResponse, url: string, nowMs = Date.now()): SalesforceApiError {
+  const err = restError(res, url);
+  const retryAfter = res.headers['retry-after'];
+  const retryAfterMs = parseRetryAfter(retryAfter === undefined || retryAfter === null ? undefined : String(retryAfter), nowMs);
+  if (retryAfterMs === undefined) return err;
+  return new SalesforceApiError({ errorCode: err.errorCode, message: err.message, kind: err.kind, status: err.status, url: err.url, fields: err.fields, retryAfterMs });
+}
+
+function restError(res: AxiosResponse, url: string): SalesforceApiError {
   const body = parseJsonBody(res);
   if (Array.isArray(body) && body.length > 0 && isObject(body[0]) && typeof body[0].errorCode === 'string') {
     const first = body[0] as { errorCode: string; message?: string; fields?: string[] };

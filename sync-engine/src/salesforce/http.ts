@@ -1,7 +1,8 @@
 /**
- * The transport under the org client: one axios instance that never throws on an HTTP status (the caller
+ * The transport under the org client: an axios instance that never throws on an HTTP status (the caller
  * maps Salesforce's answers) and never follows redirects (login flows read the Location themselves).
  * Anything that fails before an answer arrives becomes a SalesforceApiError of kind 'network'.
+ * A Connection takes a transport (a test, or a second org, brings its own); callers that bring none share one.
  */
 import axios, { AxiosResponse, Method } from 'axios';
 import { networkError } from './errors';
@@ -19,27 +20,39 @@ export interface HttpRequest {
 
 export type HttpResponse = AxiosResponse<string>;
 
-const transport = axios.create({
-  validateStatus: () => true,
-  maxRedirects: 0,
-  responseType: 'text',
-  // Keep the body as text: JSON, XML and HTML are each parsed by the code that expects them.
-  transformResponse: [(data: unknown) => data],
-});
+/** Sends one request; resolves with any HTTP answer, rejects only with a 'network' SalesforceApiError. */
+export type Transport = (req: HttpRequest) => Promise<HttpResponse>;
 
-/** Send one request; resolves with any HTTP answer, rejects only with a 'network' SalesforceApiError. */
-export async function send(req: HttpRequest): Promise<HttpResponse> {
-  try {
-    return await transport.request<string>({
-      method: req.method,
-      url: req.url,
-      headers: req.headers,
-      data: req.data,
-      timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    });
-  } catch (err) {
-    throw networkError(err, req.url);
-  }
+/** A transport on its own axios instance. */
+export function createTransport(): Transport {
+  const instance = axios.create({
+    validateStatus: () => true,
+    maxRedirects: 0,
+    responseType: 'text',
+    // Keep the body as text: JSON, XML and HTML are each parsed by the code that expects them.
+    transformResponse: [(data: unknown) => data],
+  });
+  return async (req) => {
+    try {
+      return await instance.request<string>({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        data: req.data,
+        timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      });
+    } catch (err) {
+      throw networkError(err, req.url);
+    }
+  };
+}
+
+let shared: Transport | null = null;
+
+/** Send one request on the transport shared by callers that bring none. */
+export function send(req: HttpRequest): Promise<HttpResponse> {
+  shared ??= createTransport();
+  return shared(req);
 }
 
 /** `application/x-www-form-urlencoded` body from a record (undefined values are left out). */

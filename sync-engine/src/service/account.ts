@@ -11,7 +11,8 @@ import { ProductSession, SignInResult } from '../sign-in/product-session';
 import { signIn } from '../sign-in/login-flow';
 import { loggedIn } from '../products/outcome';
 import { signInWithRefreshToken } from '../sign-in/oauth-session';
-import { SyncEngine, ACCESS_RECHECK, EngineDeps } from '../app/engine';
+import { SyncEngine, EngineDeps } from '../app/engine';
+import { AccessRecheck } from '../failures/access-recheck';
 import { SyncConfig } from '../app/config';
 import { describeRunFailure } from '../sync/run-failure';
 import { StateFileError } from '../sync/state-file';
@@ -61,7 +62,7 @@ export class SignedInAccount {
   lastError: string | null = null;
   /** The user's sync state is damaged or lost with no good copy: no engine until the user starts over. */
   stateProblem: StateFileError | null = null;
-  private backoffMs = ACCESS_RECHECK.firstMs;
+  private readonly recheck = new AccessRecheck();
   /** The sign-in's own session, handed to the engine for its first run instead of a second login. */
   private handOver: ProductSession | null;
 
@@ -117,7 +118,7 @@ export class SignedInAccount {
     }
     if (!this.accessOff) return;
     this.accessOff = false;
-    this.backoffMs = ACCESS_RECHECK.firstMs;
+    this.recheck.reset();
     if (this.engine && !this.scheduler.isPaused) void this.scheduler.runNow();
   }
 
@@ -134,14 +135,12 @@ export class SignedInAccount {
     try {
       const { status } = await engine.runOnce();
       this.lastError = null;
-      if (status.state === 'stopped' && status.stopReason === 'accessRevoked') {
+      if (status.state === 'stopped' && status.stopReason?.kind === 'accessRevoked') {
         this.accessOff = true;
-        const wait = this.backoffMs;
-        this.backoffMs = Math.min(this.backoffMs * 2, ACCESS_RECHECK.maxMs);
-        return wait;
+        return this.recheck.next();
       }
-      this.backoffMs = ACCESS_RECHECK.firstMs;
-      if (status.state === 'stopped') return Math.min(this.intervalMs, ACCESS_RECHECK.maxMs);
+      this.recheck.reset();
+      if (status.state === 'stopped') return this.recheck.capped(this.intervalMs);
       this.accessOff = false;
       return this.intervalMs;
     } catch (err) {
@@ -149,7 +148,7 @@ export class SignedInAccount {
       const failure = describeRunFailure(err, engine.config.dataDir);
       this.lastError = `${failure.message} ${failure.fix}`.replace(/\.$/, '');
       this.deps.log('error', `sync run failed: ${(err as Error).stack ?? this.lastError}`);
-      return Math.min(this.intervalMs, ACCESS_RECHECK.maxMs);
+      return this.recheck.capped(this.intervalMs);
     }
   }
 

@@ -14,7 +14,7 @@ import { signInWithCode, signInWithRefreshToken } from '../sign-in/oauth-session
 import { revoke } from '../salesforce/oauth';
 import { KeptSignIn } from './kept-sign-in';
 import { TokenStoreOptions } from '../app/token-store';
-import { ACCESS_RECHECK } from '../app/engine';
+import { AccessRecheck } from '../failures/access-recheck';
 import { Product } from '../products/catalog';
 import { ProductSession } from '../sign-in/product-session';
 import { AddedEmails } from './added-emails';
@@ -74,7 +74,7 @@ export class SyncService {
   private readonly kept: KeptSignIn;
   /** A kept sign-in's next try after a restart (the org unreachable, or API access off), if one is due. */
   private resumeTimer: unknown = null;
-  private resumeBackoffMs = ACCESS_RECHECK.firstMs;
+  private readonly resumeRecheck = new AccessRecheck();
 
   constructor(private readonly o: ServiceOptions) {
     privateDir(o.dataDir);
@@ -117,12 +117,11 @@ export class SyncService {
         // An org that rotates refresh tokens answered a new one: keep that one for the next start.
         if (current !== refreshToken) this.kept.keep(a, current);
         await this.adopt(a, signed.session, { kind: 'oauth', refreshToken: current });
-        this.resumeBackoffMs = ACCESS_RECHECK.firstMs;
+        this.resumeRecheck.reset();
         return 'resumed' as const;
       }
       if (signed.result.outcome === 'network-error' || signed.result.outcome === 'blocked' || signed.result.outcome === 'redirect-to-login') {
-        const wait = this.resumeBackoffMs;
-        this.resumeBackoffMs = Math.min(wait * 2, ACCESS_RECHECK.maxMs);
+        const wait = this.resumeRecheck.next();
         this.log('warn', `${a.username} not signed in again yet (${signed.result.outcome}): trying again in ${Math.round(wait / 1000)} s`);
         this.resumeTimer = (this.o.timers ?? realTimers).set(() => void this.resumeKeptSignIn(), wait);
         return 'waiting' as const;

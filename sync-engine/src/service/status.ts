@@ -1,17 +1,10 @@
 /** What `GET /api/status` answers: the engine's state as the pane shows it, with the product's text when stopped. */
 import { SyncReport } from '../sync/report';
 import { SignedInAccount } from './account';
-import { ServiceStatus, StopReasonKind } from './contract';
+import { ServiceStatus } from './contract';
 import { serviceText } from './texts';
 
 export type { ServiceState, ServiceStatus } from './contract';
-
-const STOP_REASONS: readonly StopReasonKind[] = ['accessRevoked', 'rateLimited', 'unreachable', 'authFailed', 'deleteGuard', 'noMailbox', 'stateUnusable'];
-
-/** The engine's stored stop reason as the contract names it (a reason it does not know is reported as none). */
-function stopReasonOf(stored: string | null): StopReasonKind | null {
-  return STOP_REASONS.find((r) => r === stored) ?? null;
-}
 
 export function signedOutStatus(): ServiceStatus {
   return {
@@ -40,7 +33,7 @@ export function accountStatus(a: SignedInAccount): ServiceStatus {
   return {
     ...who, state, paused,
     message: state === 'stopped' ? s.message : null,
-    stopReason: state === 'stopped' ? stopReasonOf(s.stopReason) : null,
+    stopReason: state === 'stopped' ? s.stopReason?.kind ?? null : null,
     lastRun: s.lastRun,
     nextRunAt: next === null ? null : new Date(next).toISOString(),
     counts: report?.counts ?? null,

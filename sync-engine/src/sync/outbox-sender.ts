@@ -56,10 +56,11 @@ export class OutboxSender {
     private readonly o: SendOptions) {}
 
   /** Send what is queued for these objects (only what was sent before, with `attemptedOnly`), Salesforce first. */
-  async sendAll(objects: SyncObject[], attemptedOnly = false): Promise<void> {
+  async sendAll(objects: SyncObject[], o: { attemptedOnly?: boolean } = {}): Promise<void> {
+    const attemptedOnly = o.attemptedOnly ?? false;
     this.total = this.done + objects.reduce((n, obj) => n + this.store.outboxCount(obj, attemptedOnly), 0);
     for (const object of objects) {
-      for (const target of ['salesforce', 'outlook'] as SideName[]) await this.sendQueued(object, target, attemptedOnly);
+      for (const target of ['salesforce', 'outlook'] as SideName[]) await this.sendQueued({ object, target, attemptedOnly });
     }
   }
 
@@ -70,7 +71,7 @@ export class OutboxSender {
     return n;
   }
 
-  private async sendQueued(object: SyncObject, target: SideName, attemptedOnly: boolean): Promise<void> {
+  private async sendQueued({ object, target, attemptedOnly }: { object: SyncObject; target: SideName; attemptedOnly: boolean }): Promise<void> {
     let failed: number[] = [];
     // One batch at a time from the queue: a failure that may pass stays queued behind `after`.
     for (let after = 0; ;) {

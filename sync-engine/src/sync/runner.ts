@@ -16,6 +16,13 @@ import { eventWindow } from './event-window';
 import { concludeFullListing, startFullListing } from './full-listing';
 import { settleEventRemovals } from './event-removals';
 
+/** What a run works on. */
+export interface RunInput {
+  config: RunSettings;
+  sides: Record<SideName, Side>;
+  store: StateStore;
+}
+
 export interface RunOptions {
   dryRun?: boolean;
   now?: () => Date;
@@ -54,7 +61,7 @@ export interface RunSettings {
 }
 
 /** Run once. Throws nothing for stops: they are in report.stopped. */
-export async function runOnce(config: RunSettings, sides: Record<SideName, Side>, store: StateStore, o: RunOptions = {}): Promise<RunResult> {
+export async function runOnce({ config, sides, store }: RunInput, o: RunOptions = {}): Promise<RunResult> {
   const now = o.now ?? (() => new Date());
   const report = emptyReport(now().toISOString(), !!o.dryRun);
   const plans: PlanSummary[] = [];
@@ -71,7 +78,7 @@ export async function runOnce(config: RunSettings, sides: Record<SideName, Side>
     // is read: a create that reached a side before a crash is matched and linked now, so the reads below see it
     // as the echo of our own write, not as a new record to copy back (a duplicate on the other side). Writes
     // never attempted cannot have reached a side; they wait for the send phase.
-    if (!o.dryRun) await sender.sendAll(objects, true);
+    if (!o.dryRun) await sender.sendAll(objects, { attemptedOnly: true });
     const copies = new EventCopies(work.db);
     // What those found changed is in the inbox now, planned below with what the reads bring.
     sender.takeReplanned();

@@ -4,6 +4,7 @@
  * Every step that moves work from one table to another is one transaction, so a crash at any point loses nothing.
  */
 import Database from 'better-sqlite3';
+import { StoredStopReason, readStoredStop, storedStopText } from './stop-reason';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,7 +79,8 @@ export type EngineState = 'idle' | 'syncing' | 'stopped';
 export interface EngineStatus {
   state: EngineState;
   message: string | null;
-  stopReason: string | null;
+  /** Why the engine stopped, typed (a stop stored by an older version reads back as its kind alone). */
+  stopReason: StoredStopReason | null;
   /** The product's text saying its settings cannot be shown (Salesforce for Outlook while API access is off), else null. */
   settingsMessage: string | null;
   lastRun: string | null;
@@ -399,7 +401,7 @@ export class StateStore {
     return {
       state,
       message: get('message'),
-      stopReason: get('stopReason'),
+      stopReason: readStoredStop(get('stopReason')),
       settingsMessage: get('settingsMessage'),
       lastRun: get('lastRun'),
       lastReport: report ? JSON.parse(report) : null,
@@ -417,7 +419,7 @@ export class StateStore {
     this.transaction(() => {
       for (const [k, v] of Object.entries(s)) {
         if (v === undefined) continue;
-        put.run(k, k === 'lastReport' ? JSON.stringify(v) : (v as string | null));
+        put.run(k, k === 'lastReport' ? JSON.stringify(v) : k === 'stopReason' ? storedStopText(v as StoredStopReason | null) : (v as string | null));
       }
     });
   }

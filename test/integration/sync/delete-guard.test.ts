@@ -51,7 +51,7 @@ describe('sync engine: the delete guard', function () {
 
     const run = await w.engine.runOnce();
     assert.equal(run.status.state, 'stopped');
-    assert.equal(run.status.stopReason, 'deleteGuard');
+    assert.equal(run.status.stopReason?.kind, 'deleteGuard');
     assert.equal(run.status.message, deleteGuardText({ count: '5', total: '8', object: 'contacts', side: 'Salesforce', share: '50%' }));
     const report = run.result!.report;
     assert.deepEqual(report.stopped, { kind: 'deleteGuard', object: 'contacts', side: 'salesforce', deletes: 5, total: 8, maxShare: 0.5 });

@@ -86,7 +86,7 @@ describe('sync engine: a full listing ends with "linked but not listed = deleted
     for (const e of (await olEvents()).slice(0, 6)) assert.equal((await w.graph.delete(`/me/events/${e.id}`)).status, 204);
     clock.advance(8 * DAY_MS);
     const stopped = await w.engine.runOnce();
-    assert.equal(stopped.status.stopReason, 'deleteGuard');
+    assert.equal(stopped.status.stopReason?.kind, 'deleteGuard');
     assert.deepEqual(stopped.result!.report.stopped, { kind: 'deleteGuard', object: 'events', side: 'salesforce', deletes: 6, total: 8, maxShare: 0.5 });
     assert.equal((await sfSubjects()).length, 8, 'nothing was deleted');
     w.reconfigure({ deleteGuard: { maxShare: 1 } });

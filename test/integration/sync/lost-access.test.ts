@@ -17,7 +17,8 @@ import { OrgContext, DEFAULT_ORG_OPTIONS } from '../../../sync-engine/src/local-
 import { buildOrgServer } from '../../../sync-engine/src/local-org/server';
 import { OrgSeed, loadSeed } from '../../../sync-engine/src/local-org/seed';
 import { startLocalMailbox, LocalMailbox, MailboxSeed } from '../../../sync-engine/src/local-mailbox';
-import { ACCESS_RECHECK, EngineRun, SyncEngine } from '../../../sync-engine/src/app/engine';
+import { EngineRun, SyncEngine } from '../../../sync-engine/src/app/engine';
+import { ACCESS_RECHECK } from '../../../sync-engine/src/failures/access-recheck';
 import { readSyncConfig } from '../../../sync-engine/src/app/config';
 import { SyncObject, SYNC_OBJECTS } from '../../../sync-engine/src/sync/objects';
 import { ProductId } from '../../../sync-engine/src/products/catalog';
@@ -154,7 +155,7 @@ for (const product of PRODUCTS) {
       const run = await engine.runOnce();
       revokeAfter = null;
       assert.equal(run.status.state, 'stopped');
-      assert.equal(run.status.stopReason, 'accessRevoked');
+      assert.equal(run.status.stopReason?.kind, 'accessRevoked');
       assert.equal(run.status.message, messages[product.syncStopped]);
       assert.equal(org.ctx.stats.refusedByRule - refusedBefore, 1, 'exactly one failing request reached the org');
       assert.equal(upsertsSeen, 3, 'two collections calls served, the third refused, no more sent');

@@ -105,10 +105,10 @@ describe('sync/runner: reading', () => {
     sf.put('003B', contact('Bea'));
     const store = newStore();
     sf.stopAfterPages = 1;
-    const first = await runOnce(config('both'), { salesforce: sf, outlook: ol }, store);
+    const first = await runOnce({ config: config('both'), sides: { salesforce: sf, outlook: ol }, store });
     assert.equal(first.report.stopped?.kind, 'rateLimited');
     sf.remove('003A');
-    const second = await runOnce(config('both'), { salesforce: sf, outlook: ol }, store);
+    const second = await runOnce({ config: config('both'), sides: { salesforce: sf, outlook: ol }, store });
     assert.equal(second.report.stopped, null);
     assert.deepEqual(ol.sent, ['create Bea'], 'Ada was deleted before she was ever synced');
     store.close();
@@ -119,12 +119,12 @@ describe('sync/runner: reading', () => {
     const ol = new LogSide('outlook', 'OL-');
     for (const n of ['Ada', 'Bea', 'Cy']) sf.put(`003${n}`, contact(n));
     const store = newStore();
-    await runOnce(config('both'), { salesforce: sf, outlook: ol }, store);
-    await runOnce(config('both'), { salesforce: sf, outlook: ol }, store);
+    await runOnce({ config: config('both'), sides: { salesforce: sf, outlook: ol }, store });
+    await runOnce({ config: config('both'), sides: { salesforce: sf, outlook: ol }, store });
     const adaInOutlook = store.linkBySf('contacts', '003Ada')!.olId;
     ol.remove(adaInOutlook);
     ol.put('OL-new', contact('Dee'));
-    const run = await runOnce(config('outlook-to-salesforce'), { salesforce: sf, outlook: ol }, store);
+    const run = await runOnce({ config: config('outlook-to-salesforce'), sides: { salesforce: sf, outlook: ol }, store });
     assert.equal(run.report.stopped, null);
     assert.ok(!sf.records.has('003Ada'), `Ada deleted in Salesforce (sent: ${sf.sent.join(', ')})`);
     assert.ok([...sf.records.values()].some((c) => c.firstName === 'Dee'));
@@ -142,7 +142,7 @@ describe('sync/runner: reading', () => {
     sf.betweenPages = () => {
       other.setStatus({ message: `written meanwhile ${++writes}` });
     };
-    const dry = await runOnce(config('both'), { salesforce: sf, outlook: ol }, store, { dryRun: true });
+    const dry = await runOnce({ config: config('both'), sides: { salesforce: sf, outlook: ol }, store }, { dryRun: true });
     sf.betweenPages = null;
     assert.equal(dry.report.stopped, null);
     assert.equal(writes, 2);
@@ -152,7 +152,7 @@ describe('sync/runner: reading', () => {
     assert.equal(store.checkpoint('salesforce', 'contacts'), null, 'no checkpoint moved');
     assert.equal(store.plannedDirection('contacts'), null);
     assert.equal(store.status().message, 'written meanwhile 2');
-    const real = await runOnce(config('both'), { salesforce: sf, outlook: ol }, store);
+    const real = await runOnce({ config: config('both'), sides: { salesforce: sf, outlook: ol }, store });
     assert.deepEqual(ol.sent.sort(), ['create Ada', 'create Bea']);
     assert.equal(real.report.counts.outlook.contacts.created, 2);
     other.close();

@@ -7,6 +7,7 @@
  */
 import { GraphMailbox } from '../../graph/mailbox-client';
 import { GraphApiError } from '../../graph/errors';
+import { stopFor } from '../stop-reason';
 import { DeltaPage } from '../../graph/paging';
 import { SyncObject } from '../objects';
 import { ChangeBatch, Canonical, EventWhereabouts, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
@@ -46,7 +47,7 @@ export class OutlookSide implements Side {
       return await this.read(object, checkpoint, onPage, onFullListing);
     } catch (err) {
       // The mailbox forgot our delta token: list everything again; links keep it free of duplicates.
-      if (err instanceof GraphApiError && err.kind === 'syncStateLost' && checkpoint) return this.guard(this.read(object, null, onPage, onFullListing));
+      if (err instanceof GraphApiError && err.failure.kind === 'syncStateLost' && checkpoint) return this.guard(this.read(object, null, onPage, onFullListing));
       throw toStop(err);
     }
   }
@@ -124,7 +125,7 @@ export class OutlookSide implements Side {
       const zone = object === 'tasks' && (r.data as { dueDate?: unknown } | undefined)?.dueDate ? await this.mailboxZone() : null;
       return await writeItem(this.mailbox, object, r, zone);
     } catch (err) {
-      if (err instanceof GraphApiError && err.kind === 'validation') return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: false };
+      if (err instanceof GraphApiError && recordRefused(err)) return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: false };
       // A failure that may pass: the rest of the batch goes on, and this write goes again (see outbox-sender.ts).
       if (err instanceof GraphApiError && mayPass(err)) return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: true };
       throw toStop(err);
@@ -223,18 +224,18 @@ export const FAILURES_IN_A_ROW_TO_STOP = 8;
  * been carried out), or an answer that was not Graph's (a proxy's page, a body cut short).
  */
 function mayPass(err: GraphApiError): boolean {
-  return err.kind === 'transient' || (err.kind === 'network' && err.code === 'NOT_GRAPH');
+  return err.failure.kind === 'transient' || (err.failure.kind === 'unreachable' && err.code === 'NOT_GRAPH');
 }
 
+/** A write the mailbox refused for this record alone: report it, go on. */
+function recordRefused(err: GraphApiError): boolean {
+  return err.failure.kind === 'validation' || err.failure.kind === 'notFound' || err.failure.kind === 'conflict';
+}
+
+/** Whole-run failures become SyncStop (stop-reason.ts); everything else propagates. */
 function toStop(err: unknown): unknown {
-  if (!(err instanceof GraphApiError)) return err;
-  switch (err.kind) {
-    case 'rateLimited': return new SyncStop({ kind: 'rateLimited', side: 'outlook', retryAfterMs: (err as { retryAfterMs?: number }).retryAfterMs ?? 60_000 });
-    case 'authExpired': return new SyncStop({ kind: 'authFailed', side: 'outlook', message: err.message });
-    case 'network':
-    case 'transient': return new SyncStop({ kind: 'unreachable', side: 'outlook', message: err.message });
-    default: return err;
-  }
+  const stop = err instanceof GraphApiError ? stopFor(err.failure) : null;
+  return stop ? new SyncStop(stop) : err;
 }
 
 /** How long a calendar view delta round is followed before a new one starts around today. */

@@ -8,6 +8,7 @@ import { Connection } from '../../salesforce/connection';
 import { queryPages, soqlString } from '../../salesforce/query';
 import { COLLECTION_LIMIT, createRecords, deleteRecords, updateRecords, upsertRecords, SaveResult } from '../../salesforce/collections';
 import { SalesforceApiError } from '../../salesforce/errors';
+import { stopFor } from '../stop-reason';
 import { SyncObject } from '../objects';
 import { ChangeBatch, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
 import { eventWindow } from '../event-window';
@@ -226,14 +227,8 @@ function toSoqlDateTime(stamp: string): string {
   return new Date(stamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')).toISOString();
 }
 
-/** Whole-run failures become SyncStop; everything else propagates. */
+/** Whole-run failures become SyncStop (stop-reason.ts); everything else propagates. */
 function toStop(err: unknown): unknown {
-  if (!(err instanceof SalesforceApiError)) return err;
-  switch (err.kind) {
-    case 'accessRevoked': return new SyncStop({ kind: 'accessRevoked', errorCode: err.errorCode, message: err.message });
-    case 'rateLimited': return new SyncStop({ kind: 'rateLimited', side: 'salesforce', retryAfterMs: 60 * 60_000 });
-    case 'network': return new SyncStop({ kind: 'unreachable', side: 'salesforce', message: err.message });
-    case 'authExpired': return new SyncStop({ kind: 'authFailed', side: 'salesforce', message: err.message });
-    default: return err;
-  }
+  const stop = err instanceof SalesforceApiError ? stopFor(err.failure) : null;
+  return stop ? new SyncStop(stop) : err;
 }
