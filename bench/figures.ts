@@ -24,7 +24,7 @@ function formatValue(v: number): string {
 
 /** Write bench/results.json as {"figures":[{name,value,unit}]}, replacing figures of the same name. */
 export function writeResults(figures: Figure[], file = path.join(repoRoot(), 'bench', 'results.json')): void {
-  let existing: Figure[] = [];
+  let existing: Figure[];
   try {
     existing = (JSON.parse(fs.readFileSync(file, 'utf8')) as { figures: Figure[] }).figures ?? [];
   } catch {

@@ -24,7 +24,7 @@ function modes(dir: string): Record<string, string> {
   return out;
 }
 
-function allPrivate(dir: string, files: string[]): Record<string, string> {
+function allPrivate(files: string[]): Record<string, string> {
   return Object.fromEntries([['.', '700'], ...files.map((f) => [f, '600'])]);
 }
 
@@ -54,7 +54,7 @@ describe('private data files: 0700 dirs, 0600 files, -wal and -shm too', functio
     const data = path.join(root, 'org');
     const org = await startLocalOrg({ seed: testSeed(), dataDir: data, port: 0 });
     try {
-      assert.deepEqual(modes(data), allPrivate(data, ['org.sqlite', 'org.sqlite-shm', 'org.sqlite-wal']));
+      assert.deepEqual(modes(data), allPrivate(['org.sqlite', 'org.sqlite-shm', 'org.sqlite-wal']));
     } finally {
       await org.close();
     }
@@ -67,7 +67,7 @@ describe('private data files: 0700 dirs, 0600 files, -wal and -shm too', functio
     const org = await startLocalOrg({ dataDir: data, port: 0 });
     try {
       assert.equal(org.seeded, false);
-      assert.deepEqual(modes(data), allPrivate(data, ['org.sqlite', 'org.sqlite-shm', 'org.sqlite-wal']));
+      assert.deepEqual(modes(data), allPrivate(['org.sqlite', 'org.sqlite-shm', 'org.sqlite-wal']));
     } finally {
       await org.close();
       older.close();
@@ -80,7 +80,7 @@ describe('private data files: 0700 dirs, 0600 files, -wal and -shm too', functio
     const older = leaveLoose(data, 'mailbox.sqlite');
     const mailbox = await startLocalMailbox({ dataDir: data, port: 0 });
     try {
-      assert.deepEqual(modes(data), allPrivate(data, ['mailbox.sqlite', 'mailbox.sqlite-shm', 'mailbox.sqlite-wal']));
+      assert.deepEqual(modes(data), allPrivate(['mailbox.sqlite', 'mailbox.sqlite-shm', 'mailbox.sqlite-wal']));
     } finally {
       await mailbox.close();
       older.close();
@@ -93,7 +93,7 @@ describe('private data files: 0700 dirs, 0600 files, -wal and -shm too', functio
     fs.chmodSync(data, 0o700);
     const db = openServiceDb(data);
     try {
-      assert.deepEqual(modes(data), allPrivate(data, ['service.sqlite', 'service.sqlite-shm', 'service.sqlite-wal']));
+      assert.deepEqual(modes(data), allPrivate(['service.sqlite', 'service.sqlite-shm', 'service.sqlite-wal']));
     } finally {
       db.close();
       older.close();
@@ -105,7 +105,7 @@ describe('private data files: 0700 dirs, 0600 files, -wal and -shm too', functio
     const older = leaveLoose(data, 'state.sqlite');
     const store = new StateStore(data);
     try {
-      assert.deepEqual(modes(data), allPrivate(data, ['state.sqlite', 'state.sqlite-shm', 'state.sqlite-wal']));
+      assert.deepEqual(modes(data), allPrivate(['state.sqlite', 'state.sqlite-shm', 'state.sqlite-wal']));
     } finally {
       store.close();
       older.close();
@@ -116,7 +116,7 @@ describe('private data files: 0700 dirs, 0600 files, -wal and -shm too', functio
     const data = path.join(root, 'new-engine');
     const store = new StateStore(data);
     try {
-      assert.deepEqual(modes(data), allPrivate(data, ['state.sqlite', 'state.sqlite-shm', 'state.sqlite-wal']));
+      assert.deepEqual(modes(data), allPrivate(['state.sqlite', 'state.sqlite-shm', 'state.sqlite-wal']));
     } finally {
       store.close();
     }

@@ -20,7 +20,7 @@ export function devCertificate(): DevCert {
   }
   const { localhostCertificatePath: certFile, localhostKeyPath: keyFile } = paths;
   if (!fs.existsSync(certFile) || !fs.existsSync(keyFile)) return { ok: false, why: 'no development certificate yet' };
-  let trusted = false;
+  let trusted: boolean;
   try {
     trusted = verifyCertificates();
   } catch {

@@ -184,7 +184,7 @@ async function signInOrOut(o: SyncOptions): Promise<number> {
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   try {
-    if (o.signOut) return await signOutCommand(o.config, { io: stdio, store });
+    if (o.signOut) return await signOutCommand({ io: stdio, store });
     return await signInCommand(config, o.config, callbackPort, { io: stdio, store, signal: controller.signal, openBrowser: o.browser ? (url) => openInBrowser(url) : null });
   } catch (err) {
     process.stderr.write(`${o.signOut ? 'sign-out' : 'sign-in'} failed: ${(err as Error).message}\n`);

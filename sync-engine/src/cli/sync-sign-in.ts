@@ -190,7 +190,7 @@ function refusalText(config: SyncConfig, redirectUri: string, error: string, des
 }
 
 /** `sync --sign-out`: revoke the stored token at its org (best effort) and delete it; 0 unless the file stays. */
-export async function signOutCommand(configFile: string, d: { io: Output; store: TokenStore }): Promise<number> {
+export async function signOutCommand(d: { io: Output; store: TokenStore }): Promise<number> {
   const { io, store } = d;
   if (!store.exists()) {
     io.out(`No stored sign-in in ${store.file}: nothing to sign out.\n`);

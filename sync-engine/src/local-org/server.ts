@@ -57,7 +57,7 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   app.setErrorHandler((err: FastifyError | SalesforceRestError, req: FastifyRequest, reply: FastifyReply) => {
     sendRestError(reply, toRestError(err, req));
   });
-  app.setNotFoundHandler((req, reply) => {
+  app.setNotFoundHandler((_req, reply) => {
     sendRestError(reply, restErrors.notFound());
   });
 

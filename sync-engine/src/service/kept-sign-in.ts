@@ -55,7 +55,7 @@ export class KeptSignIn {
     const { userKey, orgUrl } = JSON.parse(raw) as { userKey: string; orgUrl: string };
     const store = this.store(userKey);
     if (revokeAtOrg) {
-      let token: string | null = null;
+      let token: string | null;
       try {
         token = store.load()?.refreshToken ?? null;
       } catch {

@@ -3,7 +3,7 @@
  * wins a conflict. Kept per user in the service's database; a change is checked with one message per problem.
  */
 import Database from 'better-sqlite3';
-import { DIRECTIONS, Direction, ObjectSettings, SYNC_OBJECTS, SyncObject } from '../sync/objects';
+import { DIRECTIONS, Direction, SYNC_OBJECTS, SyncObject } from '../sync/objects';
 import { SyncSettings } from './contract';
 import { serviceErrors } from './errors';
 

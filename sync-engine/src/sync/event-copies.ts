@@ -23,7 +23,7 @@ export class EventCopies {
   private readonly one: Database.Statement;
   private readonly ofSeries: Database.Statement;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS event_copies (side TEXT NOT NULL, id TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL,
         all_day INTEGER NOT NULL, master_id TEXT, original_start TEXT, PRIMARY KEY (side, id));

@@ -170,10 +170,6 @@ export class StateStore {
     this.stmt(`INSERT INTO planned_directions (object, direction) VALUES (?, ?) ON CONFLICT(object) DO UPDATE SET direction = excluded.direction`).run(object, direction);
   }
 
-  /** Forget a side's checkpoint (the side lost it: the next read lists everything). */
-  resetCheckpoint(side: SideName, object: SyncObject): void {
-    this.stmt(`DELETE FROM checkpoints WHERE side = ? AND object = ?`).run(side, object);
-  }
 
   /**
    * Up to `limit` of one side's inbox entries for an object, in id order after `afterId`: those whose record is

@@ -22,6 +22,7 @@ interface ValidationResult {
   errors: ValidationError[];
 }
 // The script `npm run validate` runs, used here as a library so the test and the command agree.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain script of the repo, loaded by path
 const { validateManifest } = require(VALIDATE_SCRIPT) as {
   validateManifest: (manifestPath: string, schemaDir: string) => Promise<ValidationResult>;
 };

@@ -16,7 +16,7 @@ describe('graph/paging', () => {
   });
 
   it('follows @odata.nextLink verbatim, with the same Prefer header on every page', async () => {
-    server = await fakeGraph((req, n, origin) => {
+    server = await fakeGraph((_req, n, origin) => {
       if (n === 1) return { body: { value: [{ id: 'a' }, { id: 'b' }], '@odata.nextLink': `${origin}/v1.0/me/contacts?$skiptoken=p2` } };
       if (n === 2) return { body: { value: [], '@odata.nextLink': `${origin}/v1.0/me/contacts?$skiptoken=p3` } };
       return { body: { value: [{ id: 'c' }] } };

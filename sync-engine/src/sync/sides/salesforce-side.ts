@@ -158,7 +158,7 @@ export class SalesforceSide implements Side {
       updates.forEach((r, i) => {
         if (isGone(results[i])) out.set(r.key, { key: r.key, ok: false, stale: true, current: { id: r.id!, deleted: true } });
       });
-      collect(out, updates.filter((r, i) => !isGone(results[i])), results.filter((res) => !isGone(res)));
+      collect(out, updates.filter((_r, i) => !isGone(results[i])), results.filter((res) => !isGone(res)));
     }
     if (deletes.length) {
       const results = await this.collections(deleteRecords(this.o.connection, deletes.map((r) => r.id!)), deletes.length);
