@@ -1,11 +1,14 @@
 /**
- * A fault-injecting HTTP proxy on loopback, in front of a real server (the local mailbox): it forwards every
+ * A fault-injecting HTTP proxy on loopback, in front of a real server (the local mailbox or org): it forwards every
  * request unchanged (Host included, so the links the server builds point back at the proxy), and on the requests
  * `decide` picks it fails them the way a network and a busy server do:
  * - `error-before`: a 5xx, and the server never saw the request;
  * - `error-after`: the server carried the request out, the client gets a 5xx instead of its answer;
  * - `reset-before` / `reset-after`: the connection is reset before forwarding / after the server answered;
- * - `garbage-after`: the server carried it out, the client gets a 200 that is not Graph's (HTML, or cut-off JSON).
+ * - `garbage-after`: the server carried it out, the client gets a 200 that is not the server's (HTML, or cut-off JSON).
+ * A `delay` holds a request before any of that, as a slow network or a busy server does. When the server behind
+ * it does not answer (stopped, or killed mid-request), the proxy answers 502, as a gateway would.
+ * Shared by the tests and the chaos harness (bench/chaos.ts), which puts one in front of the org and the mailbox.
  */
 import http from 'node:http';
 import { listenOnLoopback } from './loopback';
@@ -24,13 +27,24 @@ export interface FaultProxyOptions {
   target: string;
   /** The fault for a request, or null to forward it untouched. */
   decide: (req: SeenRequest) => Fault | null;
+  /** How long to hold a request (decided on arrival) before failing or forwarding it, in ms (default none). */
+  delay?: (req: SeenRequest) => number;
+  /** Keep every request in `seen` (default true; a long run switches it off to keep its memory flat). */
+  keepSeen?: boolean;
 }
 
 export interface FaultProxy {
   url: string;
   /** Faults injected so far, by kind. */
   injected: Record<Fault, number>;
-  /** Requests that reached the proxy, faulty or not. */
+  /** Requests held by `delay` so far. */
+  delayed: number;
+  /**
+   * Requests the proxy has not finished with: not yet answered by the server behind it (or failed before it).
+   * A request whose client went away (a killed engine) counts until the server has carried it out.
+   */
+  inFlight: number;
+  /** Requests that reached the proxy, faulty or not (none kept with keepSeen false). */
   seen: SeenRequest[];
   close(): Promise<void>;
 }
@@ -50,6 +64,8 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
   const injected = Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<Fault, number>;
   const seen: SeenRequest[] = [];
   let answers = 0;
+  let delayed = 0;
+  let inFlight = 0;
 
   const forward = (req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
     new Promise((resolve, reject) => {
@@ -79,36 +95,60 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
   };
 
   const server = http.createServer((req, res) => {
+    inFlight += 1;
+    let received = false;
+    // A client gone before its request was whole: nothing will be forwarded.
+    req.once('close', () => {
+      if (!received) inFlight -= 1;
+    });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      received = true;
       const body = Buffer.concat(chunks);
       const r: SeenRequest = { method: req.method ?? 'GET', url: req.url ?? '/', body: body.toString('utf8') };
-      seen.push(r);
+      if (o.keepSeen !== false) seen.push(r);
+      // Decided on arrival, so a seeded schedule follows the order the client sent its requests in.
       const fault = o.decide(r);
       if (fault) injected[fault] += 1;
-      if (fault === 'error-before') return serverError(res);
-      if (fault === 'reset-before') return void req.socket.destroy();
-      forward(req, body).then((answer) => {
-        if (fault === 'error-after') return serverError(res);
-        if (fault === 'reset-after') return void req.socket.destroy();
-        if (fault === 'garbage-after') return garbage(res);
-        const headers = { ...answer.headers };
-        delete headers['transfer-encoding'];
-        delete headers.connection;
-        delete headers['keep-alive'];
-        res.writeHead(answer.status, { ...headers, 'content-length': String(answer.body.length) });
-        res.end(answer.body);
-      }, () => {
-        res.writeHead(502, { 'content-type': 'text/plain' });
-        res.end('the server behind the proxy did not answer');
-      });
+      const wait = o.delay?.(r) ?? 0;
+      if (wait > 0) delayed += 1;
+      if (wait > 0) setTimeout(() => answer(req, res, body, fault), wait);
+      else answer(req, res, body, fault);
     });
   });
+
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, fault: Fault | null) => {
+    if (fault === 'error-before' || fault === 'reset-before') inFlight -= 1;
+    if (fault === 'error-before') return serverError(res);
+    if (fault === 'reset-before') return void req.socket.destroy();
+    forward(req, body).finally(() => (inFlight -= 1)).then((upstream) => {
+      if (fault === 'error-after') return serverError(res);
+      if (fault === 'reset-after') return void req.socket.destroy();
+      if (fault === 'garbage-after') return garbage(res);
+      const headers = { ...upstream.headers };
+      delete headers['transfer-encoding'];
+      delete headers.connection;
+      delete headers['keep-alive'];
+      res.writeHead(upstream.status, { ...headers, 'content-length': String(upstream.body.length) });
+      res.end(upstream.body);
+    }, () => {
+      // The client may be gone already (a killed engine); the answer then goes nowhere.
+      if (res.headersSent || res.destroyed) return;
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end('the server behind the proxy did not answer');
+    });
+  };
   const listening = await listenOnLoopback(server);
   return {
     url: listening.url,
     injected,
+    get delayed() {
+      return delayed;
+    },
+    get inFlight() {
+      return inFlight;
+    },
     seen,
     close: async () => {
       await listening.close();
