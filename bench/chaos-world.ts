@@ -98,6 +98,8 @@ export class ChaosWorld {
   readonly model = new ExpectedRecords();
   /** Counts requests and fires a run's triggers; null between runs. */
   triggers: RunTriggers | null = null;
+  /** Sees every request through the proxies as it arrives (a case that kills the engine at one request). */
+  onRequest: ((side: Side, req: SeenRequest) => void) | null = null;
   private active: Record<Side, ActiveFaults | null> = { salesforce: null, outlook: null };
   private newRecords = 100_000;
   /** Every request through the proxies, when traced (logs/requests.log). */
@@ -174,6 +176,7 @@ export class ChaosWorld {
 
   private decide(side: Side, req: SeenRequest): Fault | null {
     this.triggers?.request();
+    this.onRequest?.(side, req);
     const fault = this.faultFor(side);
     if (this.trace !== null) {
       const url = req.url.replace(/(\$(?:delta|skip)token=)[^&]+/, '$1…').slice(0, 160);

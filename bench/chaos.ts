@@ -103,7 +103,9 @@ class Findings {
   readonly duplicated = new Map<string, number>();
   readonly editsLost = new Map<string, Finding>();
   readonly unexpected = new Map<string, Finding>();
+  /** Each finding once, where it was first seen (a record lost stays lost in the checks after). */
   readonly lines: string[] = [];
+  private readonly seen = new Set<string>();
   /** Wrong after a run that said it was done, right again later. */
   readonly transient: string[] = [];
 
@@ -117,7 +119,12 @@ class Findings {
     for (const f of v.editsLost) this.editsLost.set(`${id(f)}|${f.sides[0]}`, f);
     for (const f of v.unexpected) this.unexpected.set(`${id(f)}|${f.sides[0]}`, f);
     for (const f of [...v.lost, ...v.resurrected, ...v.duplicated, ...v.editsLost]) world.model.markBroken(f.object, f.key);
-    for (const line of describeVerdict(v, (o, k) => world.model.find(o, k))) this.lines.push(`${when}: ${line}`);
+    for (const line of describeVerdict(v, (o, k) => world.model.find(o, k), Infinity)) {
+      const what = line.replace(/ \[.*$/, '');
+      if (this.seen.has(what)) continue;
+      this.seen.add(what);
+      this.lines.push(`${when}: ${line}`);
+    }
   }
 
   get extraCopies(): number {
