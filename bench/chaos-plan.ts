@@ -2,7 +2,7 @@
  * The chaos schedule, drawn from one seed before anything runs: per round, the steps (the user's edits, then one
  * engine run under that step's faults), then the edits that the run under 5% 5xx has to carry. The same seed gives
  * the same schedule; what a fault hits can still differ from one replay to the next where it depends on timing
- * (a kill after so many milliseconds, a server killed mid-request).
+ * (a kill after so many milliseconds, a server killed mid-request), and with it which records the next edits find.
  */
 import { FAULTS, Fault } from '../test/helpers/fault-proxy';
 import { prng } from '../test/helpers/seeded-random';
