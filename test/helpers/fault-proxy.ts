@@ -5,10 +5,13 @@
  * - `error-before`: a 5xx, and the server never saw the request;
  * - `error-after`: the server carried the request out, the client gets a 5xx instead of its answer;
  * - `reset-before` / `reset-after`: the connection is reset before forwarding / after the server answered;
- * - `garbage-after`: the server carried it out, the client gets a 200 that is not Graph's (HTML, or cut-off JSON).
+ * - `garbage-after`: the server carried it out, the client gets a 200 that is not the server's (HTML, or cut-off JSON).
+ * A `delay` holds a request before any of that, as a slow network or a busy server does. When the server behind
+ * it does not answer (stopped, or killed mid-request), the proxy answers 502, as a gateway would.
  * A test can also act while a request waits: before it goes on (`beforeForward`), or once the server answered and
  * before the client has the answer (`beforeAnswer`): an edit made then lands between a client's read and its write.
  * It can also answer a request itself (`answer`), with what the server behind it never says (a 403, a 503).
+ * Shared by the tests and the chaos harness (bench/chaos.ts), which puts one in front of the org and the mailbox.
  */
 import http from 'node:http';
 import { listenOnLoopback } from './loopback';
@@ -33,6 +36,10 @@ export interface FaultProxyOptions {
   beforeAnswer?: (req: SeenRequest, answer: { status: number; body: string }) => Promise<void> | void;
   /** An answer the proxy gives itself instead of forwarding (the server never sees the request), or null. */
   answer?: (req: SeenRequest) => CannedAnswer | null;
+  /** How long to hold a request (decided on arrival) before failing or forwarding it, in ms (default none). */
+  delay?: (req: SeenRequest) => number;
+  /** Keep every request in `seen` (default true; a long run switches it off to keep its memory flat). */
+  keepSeen?: boolean;
 }
 
 export interface CannedAnswer {
@@ -46,8 +53,12 @@ export interface FaultProxy {
   url: string;
   /** Faults injected so far, by kind. */
   injected: Record<Fault, number>;
-  /** Requests that reached the proxy, faulty or not. */
+  /** Requests that reached the proxy, faulty or not (unless `keepSeen` is false). */
   seen: SeenRequest[];
+  /** Requests held by `delay` so far. */
+  readonly delayed: number;
+  /** Requests received and not answered yet (the harness waits for a killed client's to land). */
+  readonly inFlight: number;
   close(): Promise<void>;
 }
 
@@ -66,6 +77,8 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
   const injected = Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<Fault, number>;
   const seen: SeenRequest[] = [];
   let answers = 0;
+  let delayed = 0;
+  let inFlight = 0;
 
   const forward = (req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
     new Promise((resolve, reject) => {
@@ -95,12 +108,19 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
   };
 
   const server = http.createServer((req, res) => {
+    inFlight += 1;
+    let received = false;
+    // A client gone before its request was whole: nothing will be forwarded.
+    req.once('close', () => {
+      if (!received) inFlight -= 1;
+    });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      received = true;
       const body = Buffer.concat(chunks);
       const r: SeenRequest = { method: req.method ?? 'GET', url: req.url ?? '/', body: body.toString('utf8') };
-      seen.push(r);
+      if (o.keepSeen !== false) seen.push(r);
       const handle = async () => {
         await o.beforeForward?.(r);
         const canned = o.answer?.(r);
@@ -108,14 +128,14 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
           res.writeHead(canned.status, { 'content-type': 'application/json', ...canned.headers });
           return void res.end(JSON.stringify(canned.body));
         }
-        const fault = o.decide(r);
-        if (fault) injected[fault] += 1;
         if (fault === 'error-before') return serverError(res);
         if (fault === 'reset-before') return void req.socket.destroy();
         let answer: Awaited<ReturnType<typeof forward>>;
         try {
           answer = await forward(req, body);
         } catch {
+          // The client may be gone already (a killed engine); the answer then goes nowhere.
+          if (res.headersSent || res.destroyed) return;
           res.writeHead(502, { 'content-type': 'text/plain' });
           return void res.end('the server behind the proxy did not answer');
         }
@@ -130,12 +150,24 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
         res.writeHead(answer.status, { ...headers, 'content-length': String(answer.body.length) });
         res.end(answer.body);
       };
-      handle().catch((err: unknown) => {
-        // A hook that failed: the client sees a 500 and the test its error in the log.
-        console.error('fault proxy hook failed:', err);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end();
-      });
+      const go = () => {
+        handle()
+          .catch((err: unknown) => {
+            // A hook that failed: the client sees a 500 and the test its error in the log.
+            console.error('fault proxy hook failed:', err);
+            if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+            res.end();
+          })
+          .finally(() => (inFlight -= 1));
+      };
+      // Decided on arrival, so a seeded schedule follows the order the client sent its requests in.
+      const fault = o.decide(r);
+      if (fault) injected[fault] += 1;
+      const wait = o.delay?.(r) ?? 0;
+      if (wait > 0) {
+        delayed += 1;
+        setTimeout(go, wait);
+      } else go();
     });
   });
   const listening = await listenOnLoopback(server);
@@ -143,6 +175,12 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     url: listening.url,
     injected,
     seen,
+    get delayed() {
+      return delayed;
+    },
+    get inFlight() {
+      return inFlight;
+    },
     close: async () => {
       await listening.close();
       agent.destroy();
