@@ -128,6 +128,14 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
         for (const object of sendable) plan(object);
         await sender.sendAll(sendable);
       }
+      // The mailbox's delta reports a delete only of an item its token knew. Items this run created are read back
+      // now and planned (echoes: their versions are noted), so a copy the user deletes before the next run is
+      // reported then; anything else the read brings waits in the outbox for the next run.
+      for (const object of sendable) {
+        if (report.counts.outlook[object].created === 0) continue;
+        await readSide(work, sides.outlook, object, work.checkpoint('outlook', object), copies, now);
+        plan(object);
+      }
     }
     if (guarded.length) report.stopped = guarded[0];
   };
