@@ -1,11 +1,12 @@
 /**
- * A fault-injecting HTTP proxy on loopback, in front of a real server (the local mailbox): it forwards every
+ * A fault-injecting HTTP proxy on loopback, in front of a real server (the local mailbox or org): it forwards every
  * request unchanged (Host included, so the links the server builds point back at the proxy), and on the requests
  * `decide` picks it fails them the way a network and a busy server do:
  * - `error-before`: a 5xx, and the server never saw the request;
  * - `error-after`: the server carried the request out, the client gets a 5xx instead of its answer;
  * - `reset-before` / `reset-after`: the connection is reset before forwarding / after the server answered;
  * - `garbage-after`: the server carried it out, the client gets a 200 that is not Graph's (HTML, or cut-off JSON).
+ * A `hold` hook keeps a request waiting while the test acts on the server (a user's edit in the middle of a run).
  */
 import http from 'node:http';
 import { listenOnLoopback } from './loopback';
@@ -24,6 +25,8 @@ export interface FaultProxyOptions {
   target: string;
   /** The fault for a request, or null to forward it untouched. */
   decide: (req: SeenRequest) => Fault | null;
+  /** Awaited before `decide`, while the request waits: the test may change the server meanwhile. */
+  hold?: (req: SeenRequest) => Promise<void>;
 }
 
 export interface FaultProxy {
@@ -32,6 +35,8 @@ export interface FaultProxy {
   injected: Record<Fault, number>;
   /** Requests that reached the proxy, faulty or not. */
   seen: SeenRequest[];
+  /** Resolves once no request is in the proxy (a killed client's last request may still be carried out). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,8 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
   const injected = Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<Fault, number>;
   const seen: SeenRequest[] = [];
   let answers = 0;
+  let inFlight = 0;
+  let whenSettled: Array<() => void> = [];
 
   const forward = (req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
     new Promise((resolve, reject) => {
@@ -78,30 +85,44 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     }
   };
 
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> => {
+    const r: SeenRequest = { method: req.method ?? 'GET', url: req.url ?? '/', body: body.toString('utf8') };
+    seen.push(r);
+    if (o.hold) await o.hold(r);
+    const fault = o.decide(r);
+    if (fault) injected[fault] += 1;
+    if (fault === 'error-before') return serverError(res);
+    if (fault === 'reset-before') return void req.socket.destroy();
+    let answer: { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
+    try {
+      answer = await forward(req, body);
+    } catch {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      return void res.end('the server behind the proxy did not answer');
+    }
+    if (fault === 'error-after') return serverError(res);
+    if (fault === 'reset-after') return void req.socket.destroy();
+    if (fault === 'garbage-after') return garbage(res);
+    const headers = { ...answer.headers };
+    delete headers['transfer-encoding'];
+    delete headers.connection;
+    delete headers['keep-alive'];
+    res.writeHead(answer.status, { ...headers, 'content-length': String(answer.body.length) });
+    res.end(answer.body);
+  };
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
+    inFlight += 1;
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const r: SeenRequest = { method: req.method ?? 'GET', url: req.url ?? '/', body: body.toString('utf8') };
-      seen.push(r);
-      const fault = o.decide(r);
-      if (fault) injected[fault] += 1;
-      if (fault === 'error-before') return serverError(res);
-      if (fault === 'reset-before') return void req.socket.destroy();
-      forward(req, body).then((answer) => {
-        if (fault === 'error-after') return serverError(res);
-        if (fault === 'reset-after') return void req.socket.destroy();
-        if (fault === 'garbage-after') return garbage(res);
-        const headers = { ...answer.headers };
-        delete headers['transfer-encoding'];
-        delete headers.connection;
-        delete headers['keep-alive'];
-        res.writeHead(answer.status, { ...headers, 'content-length': String(answer.body.length) });
-        res.end(answer.body);
-      }, () => {
-        res.writeHead(502, { 'content-type': 'text/plain' });
-        res.end('the server behind the proxy did not answer');
+      void handle(req, res, Buffer.concat(chunks)).finally(() => {
+        inFlight -= 1;
+        if (inFlight === 0) {
+          const waiting = whenSettled;
+          whenSettled = [];
+          for (const w of waiting) w();
+        }
       });
     });
   });
@@ -110,6 +131,7 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     url: listening.url,
     injected,
     seen,
+    settled: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => whenSettled.push(resolve))),
     close: async () => {
       await listening.close();
       agent.destroy();
