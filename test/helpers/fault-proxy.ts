@@ -11,6 +11,7 @@
  * A test can also act while a request waits: before it goes on (`beforeForward`), or once the server answered and
  * before the client has the answer (`beforeAnswer`): an edit made then lands between a client's read and its write.
  * It can also answer a request itself (`answer`), with what the server behind it never says (a 403, a 503).
+ * A `hold` hook keeps a request waiting, before its fault is decided, while the test acts on the server.
  * Shared by the tests and the chaos harness (bench/chaos.ts), which puts one in front of the org and the mailbox.
  */
 import http from 'node:http';
@@ -36,6 +37,8 @@ export interface FaultProxyOptions {
   beforeAnswer?: (req: SeenRequest, answer: { status: number; body: string }) => Promise<void> | void;
   /** An answer the proxy gives itself instead of forwarding (the server never sees the request), or null. */
   answer?: (req: SeenRequest) => CannedAnswer | null;
+  /** Awaited before `decide`, while the request waits: the test may change the server meanwhile. */
+  hold?: (req: SeenRequest) => Promise<void>;
   /** How long to hold a request (decided on arrival) before failing or forwarding it, in ms (default none). */
   delay?: (req: SeenRequest) => number;
   /** Keep every request in `seen` (default true; a long run switches it off to keep its memory flat). */
@@ -59,6 +62,8 @@ export interface FaultProxy {
   readonly delayed: number;
   /** Requests received and not answered yet (the harness waits for a killed client's to land). */
   readonly inFlight: number;
+  /** Resolves once no request is in the proxy (a killed client's last request may still be carried out). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,6 +84,14 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
   let answers = 0;
   let delayed = 0;
   let inFlight = 0;
+  let whenSettled: Array<() => void> = [];
+  const done = () => {
+    inFlight -= 1;
+    if (inFlight > 0) return;
+    const waiting = whenSettled;
+    whenSettled = [];
+    for (const w of waiting) w();
+  };
 
   const forward = (req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
     new Promise((resolve, reject) => {
@@ -112,7 +125,7 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     let received = false;
     // A client gone before its request was whole: nothing will be forwarded.
     req.once('close', () => {
-      if (!received) inFlight -= 1;
+      if (!received) done();
     });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -158,16 +171,24 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
             if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
             res.end();
           })
-          .finally(() => (inFlight -= 1));
+          .finally(done);
       };
-      // Decided on arrival, so a seeded schedule follows the order the client sent its requests in.
-      const fault = o.decide(r);
-      if (fault) injected[fault] += 1;
-      const wait = o.delay?.(r) ?? 0;
-      if (wait > 0) {
-        delayed += 1;
-        setTimeout(go, wait);
-      } else go();
+      let fault: Fault | null = null;
+      const arrive = () => {
+        // Decided on arrival, so a seeded schedule follows the order the client sent its requests in.
+        fault = o.decide(r);
+        if (fault) injected[fault] += 1;
+        const wait = o.delay?.(r) ?? 0;
+        if (wait > 0) {
+          delayed += 1;
+          setTimeout(go, wait);
+        } else go();
+      };
+      if (o.hold) o.hold(r).then(arrive, (err: unknown) => {
+        console.error('fault proxy hold failed:', err);
+        arrive();
+      });
+      else arrive();
     });
   });
   const listening = await listenOnLoopback(server);
@@ -181,6 +202,7 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     get inFlight() {
       return inFlight;
     },
+    settled: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => whenSettled.push(resolve))),
     close: async () => {
       await listening.close();
       agent.destroy();

@@ -3,12 +3,15 @@
  * `sfo-compat sync --config FILE --once --json` prints it (state, message, report, requests), exit code 0 when
  * idle and 5 when stopped. It loads the engine alone, not the CLI's other commands (the org and mailbox servers),
  * so a test that starts the engine dozens of times (and kills it) spends its time syncing, not starting up.
+ * SYNC_CHILD_CLOCK_OFFSET_MS shifts the engine's clock by that much from the system's (a test that moves its servers'
+ * clock by hand gives the engine the same time).
  */
 import { readSyncConfig } from '../../sync-engine/src/app/config';
 import { SyncEngine } from '../../sync-engine/src/app/engine';
 
 async function main(file: string): Promise<number> {
-  const engine = new SyncEngine(readSyncConfig(file));
+  const offsetMs = Number(process.env.SYNC_CHILD_CLOCK_OFFSET_MS ?? 0);
+  const engine = new SyncEngine(readSyncConfig(file), offsetMs ? { now: () => new Date(Date.now() + offsetMs) } : {});
   try {
     const run = await engine.runOnce();
     const report = run.result?.report ?? null;
