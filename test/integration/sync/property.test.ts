@@ -73,7 +73,9 @@ describe('sync engine: a property over random edits, deletes and moves on both s
       console.log(`      ${summary.ops} operations, runs ${JSON.stringify(summary.runs)}, ${summary.checks} checks, ${summary.keys} keys, ${summary.ms} ms`);
       if (summary.missing.length) console.log(`      kinds that did not occur at this seed: ${summary.missing.join(', ')}`);
       assert.ok(summary.checks >= 1, 'the scenario compared the sides at least once');
-      if (seed === CI_SEED && !script && !enable.length) assert.deepEqual(summary.missing, [], 'the CI seed exercises every kind switched on by default');
+      if (seed === CI_SEED && !script && !enable.length) {
+        assert.deepEqual(summary.missing, [], 'the CI seed no longer exercises every kind switched on by default: pick a CI_SEED that does (PROPERTY_RUNS=20 prints what each seed misses)');
+      }
     });
   }
 });
