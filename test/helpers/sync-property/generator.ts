@@ -26,14 +26,17 @@ export type OpKind = (typeof OP_KINDS)[number];
  * with PROPERTY_ENABLE=kind[,kind] (or `all`), and delete its line when its fix lands and the test passes with it.
  */
 export const KNOWN_FAILING_OPS: Partial<Record<OpKind, string>> = {
-  'clock.renewal': 'issue 11, finding 1: Outlook event deletes are lost when the calendar view starts a new round (clock +8 days)',
-  'run.duringEdit': 'issue 11, findings 2 and 3: an edit on the target between the engine\'s read and its write is overwritten (a lost update), or deleted when the write was a delete',
-  'run.duringDelete': 'issue 11, finding 3: the target deleted between the engine\'s read and its update: the editing side\'s win is not honoured',
-  'edit.inFlight': 'issue 11, finding 4: a stale queued write after an interrupted run overwrites a newer edit on the target',
-  'event.moveOutOfWindow': 'issue 11, finding 6: an event moved out of the calendar window is deleted on the other side',
-  'series.move': 'issue 11, finding 7: moving a recurring series deletes and re-creates every occurrence\'s Salesforce Event',
-  'delete.freshOutlookCopy': 'found by this test (not in issue 11): an Outlook copy the engine created, deleted in Outlook before the next run, stays in Salesforce for good',
-  'event.editAtWindowEdge': 'issue 11, finding 6 (found by this test): past the window\'s back edge a Salesforce edit is not read while an Outlook edit still is (its round keeps a week-old window) and overwrites it, the winner ignored',
+  // Their recorded minimal cases pass since the fixes of findings 1-4, 6 and 7 and the fresh-copy fix landed (the
+  // logs are gone); with all of them on, random seeds still fail (PROPERTY_ENABLE=all PROPERTY_SEED=2, 5, 6 or 8):
+  // switch them on one at a time and find which.
+  'clock.renewal': 'issue 11, finding 1 (its minimal case passes now; random seeds with every kind on still fail)',
+  'run.duringDelete': 'issue 11, finding 3 (its minimal case passes now; random seeds with every kind on still fail)',
+  'edit.inFlight': 'issue 11, finding 4 (its minimal case passes now; random seeds with every kind on still fail)',
+  'event.moveOutOfWindow': 'issue 11, finding 6 (its minimal cases pass now; random seeds with every kind on still fail)',
+  'series.move': 'issue 11, finding 7 (its minimal case passes now; random seeds with every kind on still fail)',
+  'delete.freshOutlookCopy': 'found by this test: an Outlook copy deleted before the next run (its minimal case passes now; random seeds with every kind on still fail)',
+  'event.editAtWindowEdge': 'issue 11, finding 6 (its minimal case passes now; random seeds with every kind on still fail)',
+  'run.duringEdit': 'issue 11, findings 2 and 3, Salesforce side: sObject Collections carry no precondition, so an edit made in Salesforce between the engine\'s re-read of its targets and its update is overwritten (or deleted); the Outlook side writes with If-Match',
 };
 
 const WEIGHTS: Record<OpKind, number> = {

@@ -35,18 +35,8 @@ const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'sync-property');
 
 /** The minimal logs of today's failures: the kind each waits for, and the difference it shows today. */
 const KNOWN_FAILURES: Array<{ file: string; kind: OpKind; shows: RegExp }> = [
-  { file: 'finding-1-renewal-loses-outlook-event-delete.json', kind: 'clock.renewal', shows: /^resurrected: e1 / },
-  { file: 'finding-2-edit-during-run-overwritten-outlook.json', kind: 'run.duringEdit', shows: /^content: c1 / },
   { file: 'finding-2-edit-during-run-overwritten-salesforce.json', kind: 'run.duringEdit', shows: /^content: c1 / },
-  { file: 'finding-3-delete-during-update-salesforce.json', kind: 'run.duringDelete', shows: /^lost: t1 / },
-  { file: 'finding-3-edit-during-delete-outlook.json', kind: 'run.duringEdit', shows: /^lost: t1 / },
   { file: 'finding-3-edit-during-delete-salesforce.json', kind: 'run.duringEdit', shows: /^lost: c1 / },
-  { file: 'finding-4-stale-queued-write-after-cut-run.json', kind: 'edit.inFlight', shows: /^content: c1 / },
-  { file: 'finding-6-event-moved-out-of-window-in-outlook.json', kind: 'event.moveOutOfWindow', shows: /^lost: e1 / },
-  { file: 'finding-6-event-moved-out-in-salesforce-then-edited-in-outlook.json', kind: 'event.moveOutOfWindow', shows: /^content: e1 / },
-  { file: 'finding-6-edit-past-the-window-edge-overwrites-salesforce.json', kind: 'event.editAtWindowEdge', shows: /^content: e1 / },
-  { file: 'finding-7-series-moved-30-minutes.json', kind: 'series.move', shows: /^replaced: s1#0/ },
-  { file: 'new-fresh-outlook-copy-deleted-before-next-run.json', kind: 'delete.freshOutlookCopy', shows: /^resurrected: t1 / },
 ];
 
 const enable = (process.env.PROPERTY_ENABLE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
