@@ -23,13 +23,18 @@ module.exports = (env = {}, argv = {}) => {
   // dialog's two pages, which are the same markup (addin/oauth-start/oauth-start.html) with their own scripts.
   const pages = ['taskpane', 'commands', 'oauth-start', 'oauth-callback'];
   const templateOf = (name) => (name === 'oauth-callback' ? 'oauth-start' : name);
-  const page = (name) => new HtmlWebpackPlugin({
-    filename: `${name}.html`,
-    template: `./addin/${templateOf(name)}/${templateOf(name)}.html`,
-    chunks: [name],
-    templateParameters: { officeJs },
-  });
-  const copies = [{ from: 'addin/assets', to: 'assets' }, { from: 'addin/support.html', to: 'support.html' }, { from: 'addin/taskpane/taskpane.css', to: 'taskpane.css' }];
+  const page = (name) =>
+    new HtmlWebpackPlugin({
+      filename: `${name}.html`,
+      template: `./addin/${templateOf(name)}/${templateOf(name)}.html`,
+      chunks: [name],
+      templateParameters: { officeJs },
+    });
+  const copies = [
+    { from: 'addin/assets', to: 'assets' },
+    { from: 'addin/support.html', to: 'support.html' },
+    { from: 'addin/taskpane/taskpane.css', to: 'taskpane.css' },
+  ];
   if (offline) copies.push(...officeJsCopies());
   return {
     mode: production ? 'production' : 'development',
@@ -39,7 +44,12 @@ module.exports = (env = {}, argv = {}) => {
     resolve: { extensions: ['.ts', '.js'] },
     module: {
       rules: [
-        { test: /\.ts$/, loader: 'ts-loader', options: { configFile: path.resolve(__dirname, 'addin/tsconfig.json') }, exclude: /node_modules/ },
+        {
+          test: /\.ts$/,
+          loader: 'ts-loader',
+          options: { configFile: path.resolve(__dirname, 'addin/tsconfig.json') },
+          exclude: /node_modules/,
+        },
       ],
     },
     plugins: [...pages.map(page), new CopyWebpackPlugin({ patterns: copies }), new FluentThemePlugin()],

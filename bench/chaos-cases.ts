@@ -71,7 +71,8 @@ class CaseWorld {
 const SF_CONTACT = 'sf-c-0@chaos.example';
 const OL_CONTACT = 'ol-c-0@chaos.example';
 const SF_EVENT = 'Chaos sf event 0';
-const upsert = (side: Side, _method: string, url: string) => side === 'salesforce' && url.includes('/composite/sobjects/Contact/OutlookId__c');
+const upsert = (side: Side, _method: string, url: string) =>
+  side === 'salesforce' && url.includes('/composite/sobjects/Contact/OutlookId__c');
 
 export const CASES: Case[] = [
   {
@@ -87,7 +88,8 @@ export const CASES: Case[] = [
   },
   {
     name: 'a Salesforce delete before a create is sent again',
-    steps: 'run 1 is killed as its upsert of an Outlook contact reaches the org (carried out, answer lost); the user deletes the new Salesforce contact; runs 2 and 3',
+    steps:
+      'run 1 is killed as its upsert of an Outlook contact reaches the org (carried out, answer lost); the user deletes the new Salesforce contact; runs 2 and 3',
     async play(w) {
       await w.runKilledAt('at the Salesforce upsert', upsert);
       await w.remove('salesforce', 'contacts', OL_CONTACT);
@@ -98,7 +100,8 @@ export const CASES: Case[] = [
   },
   {
     name: 'a Salesforce edit before a create is sent again',
-    steps: 'run 1 is killed as its upsert of an Outlook contact reaches the org; the user edits the new Salesforce contact\'s title; runs 2 and 3',
+    steps:
+      "run 1 is killed as its upsert of an Outlook contact reaches the org; the user edits the new Salesforce contact's title; runs 2 and 3",
     async play(w) {
       await w.runKilledAt('at the Salesforce upsert', upsert);
       const copy = await w.find('salesforce', 'contacts', OL_CONTACT);
@@ -111,9 +114,13 @@ export const CASES: Case[] = [
   },
   {
     name: 'an Outlook delete before a create is sent again',
-    steps: 'run 1 is killed as its POST of a Salesforce contact reaches the mailbox (carried out, answer lost); the user deletes the new Outlook contact; runs 2 and 3',
+    steps:
+      'run 1 is killed as its POST of a Salesforce contact reaches the mailbox (carried out, answer lost); the user deletes the new Outlook contact; runs 2 and 3',
     async play(w) {
-      await w.runKilledAt('at the Outlook create', (side, method, url) => side === 'outlook' && method === 'POST' && url.endsWith('/me/contacts'));
+      await w.runKilledAt(
+        'at the Outlook create',
+        (side, method, url) => side === 'outlook' && method === 'POST' && url.endsWith('/me/contacts'),
+      );
       await w.remove('outlook', 'contacts', SF_CONTACT);
       await w.runToEnd('run 2');
       await w.runToEnd('run 3');
@@ -122,7 +129,8 @@ export const CASES: Case[] = [
   },
   {
     name: 'an Outlook delete whose Salesforce delete waits in the queue (wrong for one run)',
-    steps: 'runs 1 and 2 sync; the user deletes a Salesforce event\'s copy in Outlook and edits a Salesforce contact; run 3 plans both and is killed at its first write (the contact\'s), so the event\'s delete waits unsent; run 4 (within 5 minutes: the read overlap) is checked',
+    steps:
+      "runs 1 and 2 sync; the user deletes a Salesforce event's copy in Outlook and edits a Salesforce contact; run 3 plans both and is killed at its first write (the contact's), so the event's delete waits unsent; run 4 (within 5 minutes: the read overlap) is checked",
     async play(w) {
       await w.runToEnd('run 1');
       await w.runToEnd('run 2');
@@ -152,7 +160,9 @@ async function main(): Promise<number> {
       await world.close(false);
     }
     if (wrong.length) failed += 1;
-    process.stdout.write(`${wrong.length ? 'FAIL' : 'ok  '} ${c.name}\n     steps: ${c.steps}\n${wrong.map((l) => `     ${l}\n`).join('')}`);
+    process.stdout.write(
+      `${wrong.length ? 'FAIL' : 'ok  '} ${c.name}\n     steps: ${c.steps}\n${wrong.map((l) => `     ${l}\n`).join('')}`,
+    );
   }
   process.stdout.write(`${CASES.length - failed} of ${CASES.length} cases pass\n`);
   return failed ? 1 : 0;

@@ -15,13 +15,23 @@ export interface SideRecord {
 }
 
 export class SideCallError extends Error {
-  constructor(readonly side: 'salesforce' | 'outlook', readonly status: number, readonly what: string, body: string) {
+  constructor(
+    readonly side: 'salesforce' | 'outlook',
+    readonly status: number,
+    readonly what: string,
+    body: string,
+  ) {
     super(`${side}: ${what}: HTTP ${status} ${body.slice(0, 300)}`);
     this.name = 'SideCallError';
   }
 }
 
-async function call(side: 'salesforce' | 'outlook', url: string, init: RequestInit, what: string): Promise<{ status: number; body: any }> {
+async function call(
+  side: 'salesforce' | 'outlook',
+  url: string,
+  init: RequestInit,
+  what: string,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(url, init);
   const text = await res.text();
   let body: unknown;
@@ -55,10 +65,22 @@ export class SalesforceUser {
   }
 
   private async signIn(): Promise<void> {
-    const form = new URLSearchParams({ grant_type: 'password', client_id: this.login.clientId, username: this.login.username, password: this.login.password });
-    const { body } = await call('salesforce', `${this.login.url}/services/oauth2/token`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(),
-    }, 'sign-in');
+    const form = new URLSearchParams({
+      grant_type: 'password',
+      client_id: this.login.clientId,
+      username: this.login.username,
+      password: this.login.password,
+    });
+    const { body } = await call(
+      'salesforce',
+      `${this.login.url}/services/oauth2/token`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      },
+      'sign-in',
+    );
     this.token = String(body.access_token);
     this.userId = String(body.id).split('/').pop()!;
   }
@@ -66,10 +88,20 @@ export class SalesforceUser {
   /** One REST call; signs in again once when the session is no longer known (401). */
   private async rest(method: string, pathAndQuery: string, data?: unknown): Promise<any> {
     if (!this.token) await this.signIn();
-    const send = () => call('salesforce', `${this.login.url}${pathAndQuery}`, {
-      method, headers: { authorization: `Bearer ${this.token}`, ...(data === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: data === undefined ? undefined : JSON.stringify(data),
-    }, `${method} ${pathAndQuery.replace(/\?.*$/, '')}`);
+    const send = () =>
+      call(
+        'salesforce',
+        `${this.login.url}${pathAndQuery}`,
+        {
+          method,
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            ...(data === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: data === undefined ? undefined : JSON.stringify(data),
+        },
+        `${method} ${pathAndQuery.replace(/\?.*$/, '')}`,
+      );
     try {
       return (await send()).body;
     } catch (err) {
@@ -86,7 +118,8 @@ export class SalesforceUser {
     const out: SideRecord[] = [];
     let page = await this.rest('GET', `${API}/query?q=${encodeURIComponent(soql)}`);
     for (;;) {
-      for (const r of page.records as Array<Record<string, unknown>>) out.push({ id: String(r.Id), ...readSalesforce(object, r) });
+      for (const r of page.records as Array<Record<string, unknown>>)
+        out.push({ id: String(r.Id), ...readSalesforce(object, r) });
       if (page.done) return out;
       page = await this.rest('GET', page.nextRecordsUrl);
     }
@@ -109,21 +142,38 @@ export class SalesforceUser {
 export class OutlookUser {
   private listId: string | null = null;
 
-  constructor(private readonly url: string, private readonly token: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {}
 
   private async graph(method: string, pathOrUrl: string, data?: unknown): Promise<any> {
     const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : `${this.url}/v1.0${pathOrUrl}`;
-    return (await call('outlook', url, {
-      method, headers: { authorization: `Bearer ${this.token}`, ...(data === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: data === undefined ? undefined : JSON.stringify(data),
-    }, `${method} ${pathOrUrl.replace(/\?.*$/, '')}`)).body;
+    return (
+      await call(
+        'outlook',
+        url,
+        {
+          method,
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            ...(data === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: data === undefined ? undefined : JSON.stringify(data),
+        },
+        `${method} ${pathOrUrl.replace(/\?.*$/, '')}`,
+      )
+    ).body;
   }
 
   private async collection(object: ChaosObject): Promise<string> {
     if (object === 'contacts') return '/me/contacts';
     if (object === 'events') return '/me/events';
     if (!this.listId) {
-      const lists = (await this.graph('GET', '/me/todo/lists')).value as Array<{ id: string; wellknownListName?: string }>;
+      const lists = (await this.graph('GET', '/me/todo/lists')).value as Array<{
+        id: string;
+        wellknownListName?: string;
+      }>;
       const list = lists.find((l) => l.wellknownListName === 'defaultList');
       if (!list) throw new Error('outlook: the mailbox has no default To Do list');
       this.listId = list.id;

@@ -37,10 +37,13 @@ export function openFillableDisk(mountPoint: string, sizeMb: number, wanted = tr
   let reason: string | null = null;
   if (!wanted) reason = 'switched off for this run';
   else if (process.platform !== 'linux') reason = `a size-limited tmpfs needs Linux (this is ${process.platform})`;
-  else if (process.getuid?.() !== 0) reason = 'mounting a size-limited tmpfs needs root (CAP_SYS_ADMIN); run as root to include it';
+  else if (process.getuid?.() !== 0)
+    reason = 'mounting a size-limited tmpfs needs root (CAP_SYS_ADMIN); run as root to include it';
   else {
     try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m,mode=0700`, 'chaos-state', mountPoint], { stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m,mode=0700`, 'chaos-state', mountPoint], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
     } catch (err) {
       reason = `mount -t tmpfs failed: ${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim()}`;
     }
@@ -48,7 +51,9 @@ export function openFillableDisk(mountPoint: string, sizeMb: number, wanted = tr
   const available = reason === null;
   let full = false;
   return {
-    dataDir, available, reason,
+    dataDir,
+    available,
+    reason,
     get full() {
       return full;
     },

@@ -39,9 +39,18 @@ export interface EngineRunHandle {
 }
 
 /** Start one run; its stdout and stderr go to `logFile` too. */
-export function startEngineRun(repoRoot: string, configFile: string, logFile: string, timeoutMs: number): EngineRunHandle {
+export function startEngineRun(
+  repoRoot: string,
+  configFile: string,
+  logFile: string,
+  timeoutMs: number,
+): EngineRunHandle {
   const started = Date.now();
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'sfo-compat.js'), 'sync', '--config', configFile, '--once', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'sfo-compat.js'), 'sync', '--config', configFile, '--once', '--json'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (b: Buffer) => (stdout += b));
@@ -62,7 +71,10 @@ export function startEngineRun(repoRoot: string, configFile: string, logFile: st
     child.once('close', (code) => {
       clearTimeout(timer);
       const ms = Date.now() - started;
-      fs.appendFileSync(logFile, `--- ${new Date().toISOString()} exit ${code}${killedFor ? ` (killed: ${killedFor})` : ''}, ${ms} ms\n${stdout}${stderr ? `stderr:\n${stderr}` : ''}\n`);
+      fs.appendFileSync(
+        logFile,
+        `--- ${new Date().toISOString()} exit ${code}${killedFor ? ` (killed: ${killedFor})` : ''}, ${ms} ms\n${stdout}${stderr ? `stderr:\n${stderr}` : ''}\n`,
+      );
       let json: any;
       try {
         json = JSON.parse(stdout);
@@ -72,15 +84,47 @@ export function startEngineRun(repoRoot: string, configFile: string, logFile: st
       const pending = typeof json?.report?.pending === 'number' ? json.report.pending : null;
       const errorCode = typeof json?.error?.code === 'string' ? json.error.code : null;
       if (killedFor !== null) {
-        resolve({ end: timedOut ? 'timed-out' : 'killed', exitCode: code, json, ms, note: killedFor, pending, errorCode });
+        resolve({
+          end: timedOut ? 'timed-out' : 'killed',
+          exitCode: code,
+          json,
+          ms,
+          note: killedFor,
+          pending,
+          errorCode,
+        });
       } else if (code === 0 && json?.state === 'idle') {
-        resolve({ end: 'idle', exitCode: code, json, ms, note: pending ? `${pending} pending` : 'done', pending, errorCode });
+        resolve({
+          end: 'idle',
+          exitCode: code,
+          json,
+          ms,
+          note: pending ? `${pending} pending` : 'done',
+          pending,
+          errorCode,
+        });
       } else if (json?.state === 'stopped' && !json.error) {
         const stop = json.report?.stopped as { kind?: string } | null | undefined;
-        resolve({ end: 'stopped', exitCode: code, json, ms, note: `stopped${stop?.kind ? ` (${stop.kind})` : ''}: ${String(json.message ?? '').slice(0, 160)}`, pending, errorCode });
+        resolve({
+          end: 'stopped',
+          exitCode: code,
+          json,
+          ms,
+          note: `stopped${stop?.kind ? ` (${stop.kind})` : ''}: ${String(json.message ?? '').slice(0, 160)}`,
+          pending,
+          errorCode,
+        });
       } else {
         const why = errorCode ?? (stderr.trim().split('\n').pop() || `exit code ${code}`);
-        resolve({ end: 'failed', exitCode: code, json, ms, note: `failed: ${why}: ${String(json?.message ?? '').slice(0, 160)}`, pending, errorCode });
+        resolve({
+          end: 'failed',
+          exitCode: code,
+          json,
+          ms,
+          note: `failed: ${why}: ${String(json?.message ?? '').slice(0, 160)}`,
+          pending,
+          errorCode,
+        });
       }
     });
   });

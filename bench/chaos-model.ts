@@ -38,7 +38,14 @@ export class ExpectedRecords {
   }
 
   created(object: ChaosObject, key: string, value: string | null, side: Side, when: string): void {
-    this.records.set(id(object, key), { object, key, alive: true, value, origin: side, history: [`created on ${side} in ${when}`] });
+    this.records.set(id(object, key), {
+      object,
+      key,
+      alive: true,
+      value,
+      origin: side,
+      history: [`created on ${side} in ${when}`],
+    });
     this.touched.add(id(object, key));
   }
 
@@ -67,7 +74,10 @@ export class ExpectedRecords {
 
   /** Records that may be edited or deleted now: alive, not touched since the sides last converged, not broken. */
   editable(object: ChaosObject): Expected[] {
-    return [...this.records.values()].filter((r) => r.object === object && r.alive && !this.touched.has(id(object, r.key)) && !this.broken.has(id(object, r.key)));
+    return [...this.records.values()].filter(
+      (r) =>
+        r.object === object && r.alive && !this.touched.has(id(object, r.key)) && !this.broken.has(id(object, r.key)),
+    );
   }
 
   find(object: ChaosObject, key: string): Expected | undefined {

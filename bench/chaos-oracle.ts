@@ -62,21 +62,50 @@ export function judge(expected: Expected[], snap: Snapshot): Verdict {
       const copies = { salesforce: held.salesforce.get(e.key) ?? [], outlook: held.outlook.get(e.key) ?? [] };
       const present = SIDES.filter((s) => copies[s].length > 0);
       if (e.alive && present.length < 2) {
-        v.lost.push({ object, key: e.key, sides: SIDES.filter((s) => copies[s].length === 0), what: `missing on ${SIDES.filter((s) => !present.includes(s)).join(' and ')}` });
+        v.lost.push({
+          object,
+          key: e.key,
+          sides: SIDES.filter((s) => copies[s].length === 0),
+          what: `missing on ${SIDES.filter((s) => !present.includes(s)).join(' and ')}`,
+        });
       }
-      if (!e.alive && present.length > 0) v.resurrected.push({ object, key: e.key, sides: present, what: `deleted by the user, still on ${present.join(' and ')}` });
+      if (!e.alive && present.length > 0)
+        v.resurrected.push({
+          object,
+          key: e.key,
+          sides: present,
+          what: `deleted by the user, still on ${present.join(' and ')}`,
+        });
       for (const side of SIDES) {
         if (copies[side].length > 1) {
-          v.duplicated.push({ object, key: e.key, sides: [side], copies: copies[side].length, what: `${copies[side].length} copies on ${side} (${copies[side].map((c) => c.id).join(', ')})` });
+          v.duplicated.push({
+            object,
+            key: e.key,
+            sides: [side],
+            copies: copies[side].length,
+            what: `${copies[side].length} copies on ${side} (${copies[side].map((c) => c.id).join(', ')})`,
+          });
           v.extraCopies += copies[side].length - 1;
         }
         const wrong = e.alive ? copies[side].filter((c) => c.value !== e.value) : [];
-        if (wrong.length) v.editsLost.push({ object, key: e.key, sides: [side], what: `${side} holds ${quote(wrong[0].value)}, the user's last edit is ${quote(e.value)}` });
+        if (wrong.length)
+          v.editsLost.push({
+            object,
+            key: e.key,
+            sides: [side],
+            what: `${side} holds ${quote(wrong[0].value)}, the user's last edit is ${quote(e.value)}`,
+          });
       }
     }
     for (const side of SIDES) {
       for (const r of snap[side][object]) {
-        if (r.key === null || !known.has(r.key)) v.unexpected.push({ object, key: r.key ?? `(no key, id ${r.id})`, sides: [side], what: `on ${side}, never written by the harness` });
+        if (r.key === null || !known.has(r.key))
+          v.unexpected.push({
+            object,
+            key: r.key ?? `(no key, id ${r.id})`,
+            sides: [side],
+            what: `on ${side}, never written by the harness`,
+          });
       }
     }
   }
@@ -90,7 +119,9 @@ export function recordsLost(v: Verdict): number {
 
 /** The keys a verdict found anything wrong with, as `object|key`. */
 export function flaggedKeys(v: Verdict): Set<string> {
-  return new Set([...v.lost, ...v.resurrected, ...v.duplicated, ...v.editsLost, ...v.unexpected].map((f) => `${f.object}|${f.key}`));
+  return new Set(
+    [...v.lost, ...v.resurrected, ...v.duplicated, ...v.editsLost, ...v.unexpected].map((f) => `${f.object}|${f.key}`),
+  );
 }
 
 /**
@@ -113,16 +144,27 @@ export function differences(snap: Snapshot, limit = 10, ignore: Set<string> = ne
     const sf = count(snap.salesforce[object]);
     const ol = count(snap.outlook[object]);
     for (const k of new Set([...sf.keys(), ...ol.keys()])) {
-      if ((sf.get(k) ?? 0) !== (ol.get(k) ?? 0)) out.push(`${object} ${k}: ${sf.get(k) ?? 0} in Salesforce, ${ol.get(k) ?? 0} in Outlook`);
+      if ((sf.get(k) ?? 0) !== (ol.get(k) ?? 0))
+        out.push(`${object} ${k}: ${sf.get(k) ?? 0} in Salesforce, ${ol.get(k) ?? 0} in Outlook`);
     }
   }
   return out.slice(0, limit).concat(out.length > limit ? [`... and ${out.length - limit} more`] : []);
 }
 
 /** One line per finding kind, with a few examples each, for the report. */
-export function describeVerdict(v: Verdict, expected: (object: ChaosObject, key: string) => Expected | undefined, limit = 5): string[] {
+export function describeVerdict(
+  v: Verdict,
+  expected: (object: ChaosObject, key: string) => Expected | undefined,
+  limit = 5,
+): string[] {
   const lines: string[] = [];
-  const kinds: Array<[string, Finding[]]> = [['lost', v.lost], ['delete undone', v.resurrected], ['duplicated', v.duplicated], ['edit lost', v.editsLost], ['unexpected', v.unexpected]];
+  const kinds: Array<[string, Finding[]]> = [
+    ['lost', v.lost],
+    ['delete undone', v.resurrected],
+    ['duplicated', v.duplicated],
+    ['edit lost', v.editsLost],
+    ['unexpected', v.unexpected],
+  ];
   for (const [kind, findings] of kinds) {
     for (const f of findings.slice(0, limit)) {
       const history = expected(f.object, f.key)?.history.join('; ');

@@ -76,33 +76,62 @@ export function chaosPlan(o: PlanOptions): RoundPlan[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const chance = (p: number) => random() < p;
   const newSeed = () => Math.floor(random() * 2 ** 31);
-  const shared: Record<ChaosObject, number> = { contacts: o.size.sharedContacts, events: o.size.sharedEvents, tasks: o.size.sharedTasks };
+  const shared: Record<ChaosObject, number> = {
+    contacts: o.size.sharedContacts,
+    events: o.size.sharedEvents,
+    tasks: o.size.sharedTasks,
+  };
   const total = (object: ChaosObject) => 2 * o.size[object] + shared[object];
   // Edits per step grow with the data set: a few per object at the default size, more at --full.
   const scale = Math.max(1, Math.round(o.size.contacts / 300));
   const stepEdits = (): Edits => {
-    const bySide = () => Object.fromEntries(OBJECTS.map((object) => {
-      const k = object === 'contacts' ? scale : Math.max(1, Math.round(scale / 2));
-      return [object, { create: int(0, 3 * k), edit: int(0, 4 * k), delete: int(0, 2 * k) }];
-    })) as Record<ChaosObject, EditCounts>;
+    const bySide = () =>
+      Object.fromEntries(
+        OBJECTS.map((object) => {
+          const k = object === 'contacts' ? scale : Math.max(1, Math.round(scale / 2));
+          return [object, { create: int(0, 3 * k), edit: int(0, 4 * k), delete: int(0, 2 * k) }];
+        }),
+      ) as Record<ChaosObject, EditCounts>;
     return { salesforce: bySide(), outlook: bySide() };
   };
   const batchEdits = (): Edits => {
-    const bySide = () => Object.fromEntries(OBJECTS.map((object) => {
-      const n = total(object);
-      return [object, { create: Math.max(2, Math.round(n * 0.02)), edit: Math.max(3, Math.round(n * 0.05)), delete: Math.max(1, Math.round(n * 0.01)) }];
-    })) as Record<ChaosObject, EditCounts>;
+    const bySide = () =>
+      Object.fromEntries(
+        OBJECTS.map((object) => {
+          const n = total(object);
+          return [
+            object,
+            {
+              create: Math.max(2, Math.round(n * 0.02)),
+              edit: Math.max(3, Math.round(n * 0.05)),
+              delete: Math.max(1, Math.round(n * 0.01)),
+            },
+          ];
+        }),
+      ) as Record<ChaosObject, EditCounts>;
     return { salesforce: bySide(), outlook: bySide() };
   };
   const noEdits = (): Edits => {
-    const none = () => Object.fromEntries(OBJECTS.map((object) => [object, { create: 0, edit: 0, delete: 0 }])) as Record<ChaosObject, EditCounts>;
+    const none = () =>
+      Object.fromEntries(OBJECTS.map((object) => [object, { create: 0, edit: 0, delete: 0 }])) as Record<
+        ChaosObject,
+        EditCounts
+      >;
     return { salesforce: none(), outlook: none() };
   };
   // The first run of all copies every seeded record: far more requests, and far longer, than the runs after it
   // (about one Graph request per Salesforce record, Salesforce's writes go 200 to a request).
   const firstRunRequests = OBJECTS.reduce((n, object) => n + o.size[object], 0) + 50;
   const trigger = (first: boolean, edits: Edits): Trigger => {
-    const written = SIDES.reduce((n, side) => n + OBJECTS.reduce((m, object) => m + edits[side][object].create + edits[side][object].edit + edits[side][object].delete, 0), 0);
+    const written = SIDES.reduce(
+      (n, side) =>
+        n +
+        OBJECTS.reduce(
+          (m, object) => m + edits[side][object].create + edits[side][object].edit + edits[side][object].delete,
+          0,
+        ),
+      0,
+    );
     return chance(0.5)
       ? { by: 'requests', n: int(1, first ? firstRunRequests : 12 + 2 * written) }
       : { by: 'time', ms: int(150, first ? 12_000 : 3_000) };
@@ -127,7 +156,9 @@ export function chaosPlan(o: PlanOptions): RoundPlan[] {
         edits,
         faults,
         engineKill: chance(0.6) ? trigger(first, edits) : null,
-        serverKill: chance(0.3) ? { server: pick(['org', 'mailbox'] as const), at: trigger(first, edits), downMs: int(200, 3_000) } : null,
+        serverKill: chance(0.3)
+          ? { server: pick(['org', 'mailbox'] as const), at: trigger(first, edits), downMs: int(200, 3_000) }
+          : null,
         diskFull: chance(0.2) ? { at: chance(0.3) ? 'start' : trigger(first, edits) } : null,
       });
     }

@@ -27,9 +27,12 @@ const ORIGIN_TAG: Record<Origin, string> = { salesforce: 'sf', outlook: 'ol', bo
 export function keyFor(object: ChaosObject, origin: Origin, n: number | string): string {
   const tag = ORIGIN_TAG[origin];
   switch (object) {
-    case 'contacts': return `${tag}-c-${n}@chaos.example`;
-    case 'events': return `Chaos ${tag} event ${n}`;
-    case 'tasks': return `Chaos ${tag} task ${n}`;
+    case 'contacts':
+      return `${tag}-c-${n}@chaos.example`;
+    case 'events':
+      return `Chaos ${tag} event ${n}`;
+    case 'tasks':
+      return `Chaos ${tag} task ${n}`;
   }
 }
 
@@ -70,12 +73,25 @@ const graphTime = (ms: number) => ({ dateTime: new Date(ms).toISOString().replac
 /** The Salesforce fields of a new record (OwnerId added by the caller when it is not the signed-in user). */
 export function salesforceFields(r: ChaosRecord, today: number): Record<string, unknown> {
   switch (r.object) {
-    case 'contacts': return { FirstName: 'Chaos', LastName: contactName(r.key), Email: r.key, Title: r.value };
+    case 'contacts':
+      return { FirstName: 'Chaos', LastName: contactName(r.key), Email: r.key, Title: r.value };
     case 'events': {
       const start = eventStart(r.n, today);
-      return { Subject: r.key, StartDateTime: new Date(start).toISOString(), EndDateTime: new Date(start + 3_600_000).toISOString(), Location: r.value };
+      return {
+        Subject: r.key,
+        StartDateTime: new Date(start).toISOString(),
+        EndDateTime: new Date(start + 3_600_000).toISOString(),
+        Location: r.value,
+      };
     }
-    case 'tasks': return { Subject: r.key, ActivityDate: dueDate(r.n, today), Status: 'Not Started', Priority: 'Normal', Description: r.value };
+    case 'tasks':
+      return {
+        Subject: r.key,
+        ActivityDate: dueDate(r.n, today),
+        Status: 'Not Started',
+        Priority: 'Normal',
+        Description: r.value,
+      };
   }
 }
 
@@ -83,13 +99,27 @@ export function salesforceFields(r: ChaosRecord, today: number): Record<string, 
 export function outlookProperties(r: ChaosRecord, today: number): Record<string, unknown> {
   switch (r.object) {
     case 'contacts':
-      return { givenName: 'Chaos', surname: contactName(r.key), emailAddresses: [{ address: r.key, name: `Chaos ${contactName(r.key)}` }], ...(r.value ? { jobTitle: r.value } : {}) };
+      return {
+        givenName: 'Chaos',
+        surname: contactName(r.key),
+        emailAddresses: [{ address: r.key, name: `Chaos ${contactName(r.key)}` }],
+        ...(r.value ? { jobTitle: r.value } : {}),
+      };
     case 'events': {
       const start = eventStart(r.n, today);
-      return { subject: r.key, start: graphTime(start), end: graphTime(start + 3_600_000), ...(r.value ? { location: { displayName: r.value } } : {}) };
+      return {
+        subject: r.key,
+        start: graphTime(start),
+        end: graphTime(start + 3_600_000),
+        ...(r.value ? { location: { displayName: r.value } } : {}),
+      };
     }
     case 'tasks':
-      return { title: r.key, dueDateTime: graphTime(Date.parse(`${dueDate(r.n, today)}T00:00:00Z`)), ...(r.value ? { body: { contentType: 'text', content: r.value } } : {}) };
+      return {
+        title: r.key,
+        dueDateTime: graphTime(Date.parse(`${dueDate(r.n, today)}T00:00:00Z`)),
+        ...(r.value ? { body: { contentType: 'text', content: r.value } } : {}),
+      };
   }
 }
 
@@ -101,9 +131,12 @@ export function salesforceEdit(object: ChaosObject, value: string): Record<strin
 /** The change of a record's edited value, in Graph's properties. */
 export function outlookEdit(object: ChaosObject, value: string): Record<string, unknown> {
   switch (object) {
-    case 'contacts': return { jobTitle: value };
-    case 'events': return { location: { displayName: value } };
-    case 'tasks': return { body: { contentType: 'text', content: value } };
+    case 'contacts':
+      return { jobTitle: value };
+    case 'events':
+      return { location: { displayName: value } };
+    case 'tasks':
+      return { body: { contentType: 'text', content: value } };
   }
 }
 
@@ -115,19 +148,26 @@ export function cleanValue(v: unknown): string | null {
 }
 
 /** A Salesforce record's key and value as the harness reads them. */
-export function readSalesforce(object: ChaosObject, r: Record<string, unknown>): { key: string | null; value: string | null } {
+export function readSalesforce(
+  object: ChaosObject,
+  r: Record<string, unknown>,
+): { key: string | null; value: string | null } {
   const key = cleanValue(r[SF_FIELDS[object].key]);
   return { key: object === 'contacts' && key ? key.toLowerCase() : key, value: cleanValue(r[SF_FIELDS[object].value]) };
 }
 
 /** A Graph item's key and value as the harness reads them. */
-export function readOutlook(object: ChaosObject, item: Record<string, any>): { key: string | null; value: string | null } {
+export function readOutlook(
+  object: ChaosObject,
+  item: Record<string, any>,
+): { key: string | null; value: string | null } {
   switch (object) {
     case 'contacts': {
       const email = cleanValue(item.emailAddresses?.[0]?.address);
       return { key: email ? email.toLowerCase() : null, value: cleanValue(item.jobTitle) };
     }
-    case 'events': return { key: cleanValue(item.subject), value: cleanValue(item.location?.displayName) };
+    case 'events':
+      return { key: cleanValue(item.subject), value: cleanValue(item.location?.displayName) };
     case 'tasks': {
       // A task's notes as text; an html body (Outlook's own) with its tags taken out.
       const body = item.body as { content?: string; contentType?: string } | undefined;

@@ -43,7 +43,9 @@ export class ServerProcess {
     if (this.child) return;
     const log = fs.openSync(this.spec.logFile, 'a');
     fs.writeSync(log, `--- start ${this.starts + 1} at ${new Date().toISOString()}\n`);
-    const child = spawn(process.execPath, [path.join(this.spec.repoRoot, 'bin', 'sfo-compat.js'), ...this.spec.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(this.spec.repoRoot, 'bin', 'sfo-compat.js'), ...this.spec.args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     this.starts += 1;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -58,14 +60,20 @@ export class ServerProcess {
       fs.closeSync(log);
     });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(`no "ready" line in ${(this.spec.startTimeoutMs ?? 120_000) / 1000} s`), this.spec.startTimeoutMs ?? 120_000);
+      const timer = setTimeout(
+        () => fail(`no "ready" line in ${(this.spec.startTimeoutMs ?? 120_000) / 1000} s`),
+        this.spec.startTimeoutMs ?? 120_000,
+      );
       const fail = (why: string) => {
         clearTimeout(timer);
         child.off('exit', onExit);
         child.kill('SIGKILL');
-        reject(new Error(`the ${this.name} did not start: ${why}; its log: ${this.spec.logFile}\n${output.slice(-2000)}`));
+        reject(
+          new Error(`the ${this.name} did not start: ${why}; its log: ${this.spec.logFile}\n${output.slice(-2000)}`),
+        );
       };
-      const onExit = (code: number | null, signal: string | null) => fail(`it ended (${signal ?? `exit code ${code}`})`);
+      const onExit = (code: number | null, signal: string | null) =>
+        fail(`it ended (${signal ?? `exit code ${code}`})`);
       let ready = false;
       child.stdout!.on('data', (b: Buffer) => {
         fs.writeSync(log, b);

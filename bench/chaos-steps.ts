@@ -5,7 +5,15 @@
  */
 import path from 'node:path';
 import { prng } from '../test/helpers/seeded-random';
-import { OBJECTS, SIDES, Side, outlookEdit, outlookProperties, salesforceEdit, salesforceFields } from './chaos-records';
+import {
+  OBJECTS,
+  SIDES,
+  Side,
+  outlookEdit,
+  outlookProperties,
+  salesforceEdit,
+  salesforceFields,
+} from './chaos-records';
 import { ChaosWorld } from './chaos-world';
 import { Edits, FIVE_XX, ProxyFaults, StepPlan, describeTrigger } from './chaos-plan';
 import { EngineOutcome, startEngineRun } from './chaos-engine-run';
@@ -40,7 +48,10 @@ function draw<T>(xs: T[], n: number, random: () => number): T[] {
 export async function applyEdits(world: ChaosWorld, edits: Edits, seed: number, label: string): Promise<EditTally> {
   const random = prng(seed);
   const snap = await readSnapshot(world.salesforce, world.outlook);
-  const tally: EditTally = { salesforce: { create: 0, edit: 0, delete: 0 }, outlook: { create: 0, edit: 0, delete: 0 } };
+  const tally: EditTally = {
+    salesforce: { create: 0, edit: 0, delete: 0 },
+    outlook: { create: 0, edit: 0, delete: 0 },
+  };
   for (const side of SIDES) {
     const user = side === 'salesforce' ? world.salesforce : world.outlook;
     for (const object of OBJECTS) {
@@ -57,7 +68,11 @@ export async function applyEdits(world: ChaosWorld, edits: Edits, seed: number, 
           tally[side].delete += 1;
         } else {
           const value = `${label} ${side === 'salesforce' ? 'sf' : 'ol'} edit ${i}`;
-          await user.update(object, id, side === 'salesforce' ? salesforceEdit(object, value) : outlookEdit(object, value));
+          await user.update(
+            object,
+            id,
+            side === 'salesforce' ? salesforceEdit(object, value) : outlookEdit(object, value),
+          );
           world.model.edited(object, e.key, value, side, label);
           tally[side].edit += 1;
         }
@@ -66,7 +81,10 @@ export async function applyEdits(world: ChaosWorld, edits: Edits, seed: number, 
         const { key, n } = world.nextNew(object, side);
         const value = i % 4 === 3 ? null : `${label} new ${i}`;
         const r = { object, key, value, n };
-        await user.create(object, side === 'salesforce' ? salesforceFields(r, world.today) : outlookProperties(r, world.today));
+        await user.create(
+          object,
+          side === 'salesforce' ? salesforceFields(r, world.today) : outlookProperties(r, world.today),
+        );
         world.model.created(object, key, value, side, label);
         tally[side].create += 1;
       }
@@ -76,7 +94,8 @@ export async function applyEdits(world: ChaosWorld, edits: Edits, seed: number, 
 }
 
 export function describeTally(t: EditTally): string {
-  const one = (side: Side) => `${side === 'salesforce' ? 'SF' : 'OL'} +${t[side].create} ~${t[side].edit} -${t[side].delete}`;
+  const one = (side: Side) =>
+    `${side === 'salesforce' ? 'SF' : 'OL'} +${t[side].create} ~${t[side].edit} -${t[side].delete}`;
   return `${one('salesforce')}, ${one('outlook')}`;
 }
 
@@ -116,7 +135,12 @@ export async function runChaosStep(world: ChaosWorld, step: StepPlan, limits: Ru
   if (step.diskFull?.at === 'start') fillDisk('from the start');
   world.triggers = triggers;
   world.note(`${step.label}: engine run starts (edits ${describeTally(edits)})`);
-  const run = startEngineRun(world.repoRoot, world.configFile, path.join(world.dir, 'logs', 'engine-runs.log'), limits.runTimeoutMs);
+  const run = startEngineRun(
+    world.repoRoot,
+    world.configFile,
+    path.join(world.dir, 'logs', 'engine-runs.log'),
+    limits.runTimeoutMs,
+  );
   if (step.engineKill) {
     triggers.at(step.engineKill, () => {
       world.note(`${step.label}: engine killed ${describeTrigger(step.engineKill!)}`);
@@ -153,9 +177,20 @@ export async function runChaosStep(world: ChaosWorld, step: StepPlan, limits: Ru
   world.note(`${step.label}: engine run ended: ${outcome.end} ${outcome.note}`);
   world.keepEngineData(step.label);
   if (step.engineKill && outcome.end !== 'killed') notReached.push(`engine kill ${describeTrigger(step.engineKill)}`);
-  if (step.serverKill && !serverKilled) notReached.push(`${step.serverKill.server} kill ${describeTrigger(step.serverKill.at)}`);
-  if (step.diskFull && world.disk.available && !diskFilled) notReached.push(`disk full ${describeTrigger(step.diskFull.at)}`);
-  return { label: step.label, edits, outcome, requests: triggers.count, engineKilled: outcome.end === 'killed', serverKilled, diskFilled, notReached };
+  if (step.serverKill && !serverKilled)
+    notReached.push(`${step.serverKill.server} kill ${describeTrigger(step.serverKill.at)}`);
+  if (step.diskFull && world.disk.available && !diskFilled)
+    notReached.push(`disk full ${describeTrigger(step.diskFull.at)}`);
+  return {
+    label: step.label,
+    edits,
+    outcome,
+    requests: triggers.count,
+    engineKilled: outcome.end === 'killed',
+    serverKilled,
+    diskFilled,
+    notReached,
+  };
 }
 
 export interface Convergence {
@@ -178,9 +213,13 @@ export interface Convergence {
 }
 
 const writesOf = (o: EngineOutcome): number | null => {
-  const counts = o.json?.report?.counts as Record<string, Record<string, { created: number; updated: number; deleted: number }>> | undefined;
+  const counts = o.json?.report?.counts as
+    Record<string, Record<string, { created: number; updated: number; deleted: number }>> | undefined;
   if (!counts) return null;
-  return Object.values(counts).reduce((n, byObject) => n + Object.values(byObject).reduce((m, c) => m + c.created + c.updated + c.deleted, 0), 0);
+  return Object.values(counts).reduce(
+    (n, byObject) => n + Object.values(byObject).reduce((m, c) => m + c.created + c.updated + c.deleted, 0),
+    0,
+  );
 };
 
 /**
@@ -190,7 +229,12 @@ const writesOf = (o: EngineOutcome): number | null => {
  * that ends idle writes nothing (so a record the oracle flagged was not still on its way to being put right).
  * With `fiveXx`, that share of all requests (reads and writes, both sides) gets a 5xx, the confirming run's too.
  */
-export async function runUntilConverged(world: ChaosWorld, maxRuns: number, limits: RunLimits, fiveXx?: { share: number; seed: number }): Promise<Convergence> {
+export async function runUntilConverged(
+  world: ChaosWorld,
+  maxRuns: number,
+  limits: RunLimits,
+  fiveXx?: { share: number; seed: number },
+): Promise<Convergence> {
   const outcomes: EngineOutcome[] = [];
   type Checked = { run: number; snapshot: Snapshot; verdict: Verdict; differences: string[] };
   let last: Checked | null = null;
@@ -208,7 +252,12 @@ export async function runUntilConverged(world: ChaosWorld, maxRuns: number, limi
     world.note(`${fiveXx ? 'under 5xx' : 'after the faults'}: run ${run} starts`);
     let outcome: EngineOutcome;
     try {
-      outcome = await startEngineRun(world.repoRoot, world.configFile, path.join(world.dir, 'logs', 'engine-runs.log'), limits.runTimeoutMs).done;
+      outcome = await startEngineRun(
+        world.repoRoot,
+        world.configFile,
+        path.join(world.dir, 'logs', 'engine-runs.log'),
+        limits.runTimeoutMs,
+      ).done;
     } finally {
       world.setFaults('salesforce', null);
       world.setFaults('outlook', null);
@@ -223,19 +272,33 @@ export async function runUntilConverged(world: ChaosWorld, maxRuns: number, limi
     const verdict = judge(world.model.all(), snapshot);
     last = { run, snapshot, verdict, differences: differences(snapshot, 10, flaggedKeys(verdict)) };
     const done = outcome.end === 'idle' && outcome.pending === 0;
-    if (done) for (const line of describeVerdict(verdict, (o, k) => world.model.find(o, k), Infinity)) flaggedWhenDone.set(line.replace(/ \[.*$/, ''), `after run ${run}: ${line}`);
+    if (done)
+      for (const line of describeVerdict(verdict, (o, k) => world.model.find(o, k), Infinity))
+        flaggedWhenDone.set(line.replace(/ \[.*$/, ''), `after run ${run}: ${line}`);
     if (!candidate && done && last.differences.length === 0 && run <= maxRuns) candidate = last;
   }
   return finish(candidate ?? last!, false);
 
   function finish(at: Checked, converged: boolean): Convergence {
-    const final = new Set(describeVerdict(at.verdict, (o, k) => world.model.find(o, k), Infinity).map((line) => line.replace(/ \[.*$/, '')));
+    const final = new Set(
+      describeVerdict(at.verdict, (o, k) => world.model.find(o, k), Infinity).map((line) => line.replace(/ \[.*$/, '')),
+    );
     const transient = [...flaggedWhenDone].filter(([what]) => !final.has(what)).map(([, line]) => line);
-    return { runs: converged ? at.run : maxRuns, converged, outcomes, snapshot: at.snapshot, differences: at.differences, verdict: at.verdict, transient };
+    return {
+      runs: converged ? at.run : maxRuns,
+      converged,
+      outcomes,
+      snapshot: at.snapshot,
+      differences: at.differences,
+      verdict: at.verdict,
+      transient,
+    };
   }
 }
 
 /** A few words per run, for the log: `idle`, `stopped (unreachable)`, `killed`. */
 export function describeOutcomes(outcomes: EngineOutcome[]): string {
-  return outcomes.map((o) => (o.end === 'idle' ? (o.pending ? `idle, ${o.pending} pending` : 'idle') : o.note.slice(0, 80))).join(' | ');
+  return outcomes
+    .map((o) => (o.end === 'idle' ? (o.pending ? `idle, ${o.pending} pending` : 'idle') : o.note.slice(0, 80)))
+    .join(' | ');
 }

@@ -10,7 +10,16 @@ import path from 'node:path';
 import { FaultProxy, Fault, FAULTS, SeenRequest, startFaultProxy } from '../test/helpers/fault-proxy';
 import { freePort } from '../test/helpers/loopback';
 import { prng } from '../test/helpers/seeded-random';
-import { ChaosObject, OBJECTS, Origin, Side, keyFor, outlookProperties, salesforceFields, utcMidnight } from './chaos-records';
+import {
+  ChaosObject,
+  OBJECTS,
+  Origin,
+  Side,
+  keyFor,
+  outlookProperties,
+  salesforceFields,
+  utcMidnight,
+} from './chaos-records';
 import { ChaosSize, ProxyFaults } from './chaos-plan';
 import { ServerName, ServerProcess } from './chaos-servers';
 import { FillableDisk, openFillableDisk } from './chaos-disk';
@@ -38,9 +47,12 @@ export interface WorldOptions {
 export function seededValue(object: ChaosObject, n: number): string | null {
   if (n % 5 === 4) return null;
   switch (object) {
-    case 'contacts': return `Buyer ${n % 7}`;
-    case 'events': return `Room ${n % 40}`;
-    case 'tasks': return `Notes ${n}`;
+    case 'contacts':
+      return `Buyer ${n % 7}`;
+    case 'events':
+      return `Room ${n % 40}`;
+    case 'tasks':
+      return `Notes ${n}`;
   }
 }
 
@@ -48,44 +60,97 @@ type Seeded = Array<{ object: ChaosObject; n: number; origin: Origin }>;
 
 function seededRecords(size: ChaosSize): Seeded {
   const out: Seeded = [];
-  const shared: Record<ChaosObject, number> = { contacts: size.sharedContacts, events: size.sharedEvents, tasks: size.sharedTasks };
+  const shared: Record<ChaosObject, number> = {
+    contacts: size.sharedContacts,
+    events: size.sharedEvents,
+    tasks: size.sharedTasks,
+  };
   for (const object of OBJECTS) {
-    for (const origin of ['salesforce', 'outlook'] as const) for (let n = 0; n < size[object]; n++) out.push({ object, n, origin });
+    for (const origin of ['salesforce', 'outlook'] as const)
+      for (let n = 0; n < size[object]; n++) out.push({ object, n, origin });
     for (let n = 0; n < shared[object]; n++) out.push({ object, n, origin: 'both' });
   }
   return out;
 }
 
 function orgSeed(records: Seeded, today: number): object {
-  const owned = (object: ChaosObject) => records.filter((r) => r.object === object && r.origin !== 'outlook')
-    .map((r) => ({ ...salesforceFields({ object, key: keyFor(object, r.origin, r.n), value: seededValue(object, r.n), n: r.n }, today), OwnerId: `username:${CHAOS_USER.username}` }));
+  const owned = (object: ChaosObject) =>
+    records
+      .filter((r) => r.object === object && r.origin !== 'outlook')
+      .map((r) => ({
+        ...salesforceFields(
+          { object, key: keyFor(object, r.origin, r.n), value: seededValue(object, r.n), n: r.n },
+          today,
+        ),
+        OwnerId: `username:${CHAOS_USER.username}`,
+      }));
   return {
-    organization: { name: 'Chaos Org', edition: 'enterprise', features: { apiEnabled: true, customizableProfiles: true }, enforceApiEnabledForAllowlistedApps: true },
+    organization: {
+      name: 'Chaos Org',
+      edition: 'enterprise',
+      features: { apiEnabled: true, customizableProfiles: true },
+      enforceApiEnabledForAllowlistedApps: true,
+    },
     connectedApps: [
-      { name: 'Salesforce for Outlook', clientId: 'SfdcSalesforceForOutlook', allowlisted: true, product: 'salesforce-for-outlook' },
+      {
+        name: 'Salesforce for Outlook',
+        clientId: 'SfdcSalesforceForOutlook',
+        allowlisted: true,
+        product: 'salesforce-for-outlook',
+      },
       // The harness itself, as the user's other tool: edits and reads made in Salesforce, not by the engine.
       { name: 'Chaos harness', clientId: HARNESS_CLIENT_ID, allowlisted: false },
     ],
     profiles: [
-      { name: 'System Administrator', license: 'Salesforce', permissions: { apiEnabled: true, viewSetup: true, manageUsers: true, modifyAllData: true } },
+      {
+        name: 'System Administrator',
+        license: 'Salesforce',
+        permissions: { apiEnabled: true, viewSetup: true, manageUsers: true, modifyAllData: true },
+      },
       { name: 'Standard User', license: 'Salesforce', permissions: { apiEnabled: true } },
     ],
     users: [
-      { username: 'admin@chaos.example', password: 'Chaos-Admin-1', lastName: 'Admin', email: 'admin@chaos.example', profile: 'System Administrator' },
-      { username: CHAOS_USER.username, password: CHAOS_USER.password, firstName: 'Ann', lastName: 'Lee', email: CHAOS_USER.username, profile: 'Standard User' },
+      {
+        username: 'admin@chaos.example',
+        password: 'Chaos-Admin-1',
+        lastName: 'Admin',
+        email: 'admin@chaos.example',
+        profile: 'System Administrator',
+      },
+      {
+        username: CHAOS_USER.username,
+        password: CHAOS_USER.password,
+        firstName: 'Ann',
+        lastName: 'Lee',
+        email: CHAOS_USER.username,
+        profile: 'Standard User',
+      },
     ],
     records: { Contact: owned('contacts'), Event: owned('events'), Task: owned('tasks') },
   };
 }
 
 function mailboxSeed(records: Seeded, today: number): object {
-  const items = (object: ChaosObject) => records.filter((r) => r.object === object && r.origin !== 'salesforce')
-    .map((r) => outlookProperties({ object, key: keyFor(object, r.origin, r.n), value: seededValue(object, r.n), n: r.n }, today));
+  const items = (object: ChaosObject) =>
+    records
+      .filter((r) => r.object === object && r.origin !== 'salesforce')
+      .map((r) =>
+        outlookProperties(
+          { object, key: keyFor(object, r.origin, r.n), value: seededValue(object, r.n), n: r.n },
+          today,
+        ),
+      );
   return {
-    mailboxes: [{
-      user: CHAOS_USER.username, token: CHAOS_USER.token, timeZone: 'UTC', contacts: items('contacts'), events: items('events'),
-      taskLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: items('tasks') }],
-    }],
+    mailboxes: [
+      {
+        user: CHAOS_USER.username,
+        token: CHAOS_USER.token,
+        timeZone: 'UTC',
+        contacts: items('contacts'),
+        events: items('events'),
+        taskLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: items('tasks') }],
+      },
+    ],
   };
 }
 
@@ -135,9 +200,36 @@ export class ChaosWorld {
     fs.writeFileSync(path.join(dir, 'org-seed.json'), JSON.stringify(orgSeed(records, today)));
     fs.writeFileSync(path.join(dir, 'mailbox-seed.json'), JSON.stringify(mailboxSeed(records, today)));
     const [orgPort, mailboxPort] = [await freePort(), await freePort()];
-    const server = (name: ServerName, args: string[], ready: RegExp) => new ServerProcess({ name, args, ready, logFile: path.join(dir, 'logs', `${name}.log`), repoRoot: o.repoRoot });
-    const org = server('org', ['org', 'serve', '--seed', path.join(dir, 'org-seed.json'), '--port', String(orgPort), '--data', path.join(dir, 'org')], /^Login URL: /m);
-    const mailbox = server('mailbox', ['mailbox', 'serve', '--seed', path.join(dir, 'mailbox-seed.json'), '--port', String(mailboxPort), '--data', path.join(dir, 'mailbox')], /^Graph base URL: /m);
+    const server = (name: ServerName, args: string[], ready: RegExp) =>
+      new ServerProcess({ name, args, ready, logFile: path.join(dir, 'logs', `${name}.log`), repoRoot: o.repoRoot });
+    const org = server(
+      'org',
+      [
+        'org',
+        'serve',
+        '--seed',
+        path.join(dir, 'org-seed.json'),
+        '--port',
+        String(orgPort),
+        '--data',
+        path.join(dir, 'org'),
+      ],
+      /^Login URL: /m,
+    );
+    const mailbox = server(
+      'mailbox',
+      [
+        'mailbox',
+        'serve',
+        '--seed',
+        path.join(dir, 'mailbox-seed.json'),
+        '--port',
+        String(mailboxPort),
+        '--data',
+        path.join(dir, 'mailbox'),
+      ],
+      /^Graph base URL: /m,
+    );
     const started = await Promise.allSettled([org.start(), mailbox.start()]);
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) {
@@ -154,18 +246,45 @@ export class ChaosWorld {
     const mailboxProxy = await startFaultProxy({ target: `http://127.0.0.1:${mailboxPort}`, ...hook('outlook') });
     const disk = openFillableDisk(path.join(dir, 'disk'), CHAOS_DISK_MB, o.diskFull);
     const configFile = path.join(dir, 'sync-config.json');
-    fs.writeFileSync(configFile, JSON.stringify({
-      product: 'salesforce-for-outlook', productVersion: '2.9.3',
-      org: { loginUrl: orgProxy.url, username: CHAOS_USER.username, password: CHAOS_USER.password },
-      mailbox: { url: mailboxProxy.url, token: CHAOS_USER.token },
-      objects: Object.fromEntries(OBJECTS.map((object) => [object, { direction: 'both', winner: 'salesforce' }])),
-      dataDir: disk.dataDir,
-    }, null, 2));
-    const salesforce = new SalesforceUser({ url: `http://127.0.0.1:${orgPort}`, clientId: HARNESS_CLIENT_ID, username: CHAOS_USER.username, password: CHAOS_USER.password });
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify(
+        {
+          product: 'salesforce-for-outlook',
+          productVersion: '2.9.3',
+          org: { loginUrl: orgProxy.url, username: CHAOS_USER.username, password: CHAOS_USER.password },
+          mailbox: { url: mailboxProxy.url, token: CHAOS_USER.token },
+          objects: Object.fromEntries(OBJECTS.map((object) => [object, { direction: 'both', winner: 'salesforce' }])),
+          dataDir: disk.dataDir,
+        },
+        null,
+        2,
+      ),
+    );
+    const salesforce = new SalesforceUser({
+      url: `http://127.0.0.1:${orgPort}`,
+      clientId: HARNESS_CLIENT_ID,
+      username: CHAOS_USER.username,
+      password: CHAOS_USER.password,
+    });
     const outlook = new OutlookUser(`http://127.0.0.1:${mailboxPort}`, CHAOS_USER.token);
-    world = new ChaosWorld(o.repoRoot, today, dir, org, mailbox, orgProxy, mailboxProxy, disk, configFile, salesforce, outlook, ownDir);
+    world = new ChaosWorld(
+      o.repoRoot,
+      today,
+      dir,
+      org,
+      mailbox,
+      orgProxy,
+      mailboxProxy,
+      disk,
+      configFile,
+      salesforce,
+      outlook,
+      ownDir,
+    );
     if (o.trace) world.trace = path.join(dir, 'logs', 'requests.log');
-    for (const r of records) world.model.seeded(r.object, keyFor(r.object, r.origin, r.n), seededValue(r.object, r.n), r.origin);
+    for (const r of records)
+      world.model.seeded(r.object, keyFor(r.object, r.origin, r.n), seededValue(r.object, r.n), r.origin);
     return world;
   }
 
@@ -180,7 +299,10 @@ export class ChaosWorld {
     const fault = this.faultFor(side);
     if (this.trace !== null) {
       const url = req.url.replace(/(\$(?:delta|skip)token=)[^&]+/, '$1…').slice(0, 160);
-      fs.appendFileSync(this.trace, `${new Date().toISOString()} ${side} ${req.method} ${url}${fault ? ` FAULT ${fault}` : ''}\n`);
+      fs.appendFileSync(
+        this.trace,
+        `${new Date().toISOString()} ${side} ${req.method} ${url}${fault ? ` FAULT ${fault}` : ''}\n`,
+      );
     }
     return fault;
   }
@@ -221,7 +343,8 @@ export class ChaosWorld {
   /** Until nothing sent through the proxies waits for an answer (what a killed engine sent lands first), 30 s at most. */
   async proxiesQuiet(): Promise<void> {
     const until = Date.now() + 30_000;
-    while ((this.orgProxy.inFlight > 0 || this.mailboxProxy.inFlight > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while ((this.orgProxy.inFlight > 0 || this.mailboxProxy.inFlight > 0) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
   }
 
   /** A key for a record the harness creates now, and the number that places it in time. */
@@ -232,7 +355,9 @@ export class ChaosWorld {
 
   /** Proxy faults injected so far, both proxies, by kind. */
   proxyFaults(): Record<Fault | 'delay', number> {
-    const out = Object.fromEntries(FAULTS.map((f) => [f, this.orgProxy.injected[f] + this.mailboxProxy.injected[f]])) as Record<Fault | 'delay', number>;
+    const out = Object.fromEntries(
+      FAULTS.map((f) => [f, this.orgProxy.injected[f] + this.mailboxProxy.injected[f]]),
+    ) as Record<Fault | 'delay', number>;
     out.delay = this.orgProxy.delayed + this.mailboxProxy.delayed;
     return out;
   }
@@ -243,7 +368,8 @@ export class ChaosWorld {
     await Promise.allSettled([this.org.stop(), this.mailbox.stop()]);
     await Promise.allSettled([this.orgProxy.close(), this.mailboxProxy.close()]);
     // The engine's data dir (state, sync.log) would go with the small disk: kept beside for a diagnosis.
-    if (keepDir && this.disk.available) fs.cpSync(this.disk.dataDir, path.join(this.dir, 'engine-data'), { recursive: true });
+    if (keepDir && this.disk.available)
+      fs.cpSync(this.disk.dataDir, path.join(this.dir, 'engine-data'), { recursive: true });
     this.disk.close();
     if (this.ownDir && !keepDir) fs.rmSync(this.dir, { recursive: true, force: true });
   }

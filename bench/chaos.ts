@@ -15,7 +15,16 @@ import path from 'node:path';
 import { Figure, printTable, repoRoot } from './figures';
 import { ChaosSize, RoundPlan, chaosPlan } from './chaos-plan';
 import { CHAOS_DISK_MB, ChaosWorld } from './chaos-world';
-import { Convergence, RunLimits, StepResult, applyEdits, describeOutcomes, describeTally, runChaosStep, runUntilConverged } from './chaos-steps';
+import {
+  Convergence,
+  RunLimits,
+  StepResult,
+  applyEdits,
+  describeOutcomes,
+  describeTally,
+  runChaosStep,
+  runUntilConverged,
+} from './chaos-steps';
 import { Finding, Verdict, describeVerdict } from './chaos-oracle';
 import { EngineOutcome } from './chaos-engine-run';
 
@@ -33,7 +42,14 @@ const SIZES: Record<'default' | 'full', { size: ChaosSize; rounds: number; steps
 /** `contacts` etc. on each side alone, and 5% more (at least 2) on both sides before the first sync. */
 function sizeOf(contacts: number, events: number, tasks: number): ChaosSize {
   const shared = (n: number) => Math.max(2, Math.round(n * 0.05));
-  return { contacts, events, tasks, sharedContacts: shared(contacts), sharedEvents: shared(events), sharedTasks: shared(tasks) };
+  return {
+    contacts,
+    events,
+    tasks,
+    sharedContacts: shared(contacts),
+    sharedEvents: shared(events),
+    sharedTasks: shared(tasks),
+  };
 }
 
 export interface ChaosOptions {
@@ -63,7 +79,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): ChaosOptio
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (['--full', '--no-disk-full', '--keep', '--help'].includes(a)) flags.set(a, true);
-    else if (['--seed', '--contacts', '--events', '--tasks', '--rounds', '--steps'].includes(a) && argv[i + 1] !== undefined) flags.set(a, argv[++i]);
+    else if (
+      ['--seed', '--contacts', '--events', '--tasks', '--rounds', '--steps'].includes(a) &&
+      argv[i + 1] !== undefined
+    )
+      flags.set(a, argv[++i]);
     else return `unknown option ${a}\n${usage()}`;
   }
   if (flags.has('--help')) return usage();
@@ -77,15 +97,34 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): ChaosOptio
   try {
     const base = SIZES[flags.has('--full') ? 'full' : 'default'];
     const seed = number('--seed', 'CHAOS_SEED') ?? Math.floor(Math.random() * 2 ** 31);
-    const counts = { contacts: number('--contacts', 'CHAOS_CONTACTS'), events: number('--events', 'CHAOS_EVENTS'), tasks: number('--tasks', 'CHAOS_TASKS') };
+    const counts = {
+      contacts: number('--contacts', 'CHAOS_CONTACTS'),
+      events: number('--events', 'CHAOS_EVENTS'),
+      tasks: number('--tasks', 'CHAOS_TASKS'),
+    };
     const custom = Object.values(counts).some((v) => v !== undefined);
-    const size = custom ? sizeOf(counts.contacts ?? base.size.contacts, counts.events ?? base.size.events, counts.tasks ?? base.size.tasks) : base.size;
+    const size = custom
+      ? sizeOf(
+          counts.contacts ?? base.size.contacts,
+          counts.events ?? base.size.events,
+          counts.tasks ?? base.size.tasks,
+        )
+      : base.size;
     const rounds = number('--rounds', 'CHAOS_ROUNDS') ?? base.rounds;
     const steps = number('--steps', 'CHAOS_STEPS') ?? base.steps;
     const sizeName = custom ? 'custom' : flags.has('--full') ? 'full' : 'default';
-    const extra = [flags.has('--full') ? '--full' : '', ...(['--contacts', '--events', '--tasks', '--rounds', '--steps'] as const).flatMap((f) => (flags.has(f) ? [f, String(flags.get(f))] : []))].filter(Boolean);
+    const extra = [
+      flags.has('--full') ? '--full' : '',
+      ...(['--contacts', '--events', '--tasks', '--rounds', '--steps'] as const).flatMap((f) =>
+        flags.has(f) ? [f, String(flags.get(f))] : [],
+      ),
+    ].filter(Boolean);
     return {
-      seed, sizeName, size, rounds: Math.max(1, rounds), steps: Math.max(1, steps),
+      seed,
+      sizeName,
+      size,
+      rounds: Math.max(1, rounds),
+      steps: Math.max(1, steps),
       diskFull: !flags.has('--no-disk-full') && env.CHAOS_DISK_FULL !== '0',
       keep: flags.has('--keep') || env.CHAOS_KEEP === '1',
       trace: env.CHAOS_TRACE === '1',
@@ -114,11 +153,15 @@ class Findings {
     for (const f of [...v.lost, ...v.resurrected]) this.lost.set(id(f), f);
     for (const f of v.duplicated) {
       const extra = (f.copies ?? 2) - 1;
-      this.duplicated.set(`${id(f)}|${f.sides[0]}`, Math.max(extra, this.duplicated.get(`${id(f)}|${f.sides[0]}`) ?? 0));
+      this.duplicated.set(
+        `${id(f)}|${f.sides[0]}`,
+        Math.max(extra, this.duplicated.get(`${id(f)}|${f.sides[0]}`) ?? 0),
+      );
     }
     for (const f of v.editsLost) this.editsLost.set(`${id(f)}|${f.sides[0]}`, f);
     for (const f of v.unexpected) this.unexpected.set(`${id(f)}|${f.sides[0]}`, f);
-    for (const f of [...v.lost, ...v.resurrected, ...v.duplicated, ...v.editsLost]) world.model.markBroken(f.object, f.key);
+    for (const f of [...v.lost, ...v.resurrected, ...v.duplicated, ...v.editsLost])
+      world.model.markBroken(f.object, f.key);
     for (const line of describeVerdict(v, (o, k) => world.model.find(o, k), Infinity)) {
       const what = line.replace(/ \[.*$/, '');
       if (this.seen.has(what)) continue;
@@ -134,9 +177,26 @@ class Findings {
 
 interface RoundSummary {
   round: number;
-  steps: Array<{ label: string; edits: string; faults: string; outcome: string; ms: number; requests: number; serverKill: string | null; diskFull: string | null; notReached: string[] }>;
+  steps: Array<{
+    label: string;
+    edits: string;
+    faults: string;
+    outcome: string;
+    ms: number;
+    requests: number;
+    serverKill: string | null;
+    diskFull: string | null;
+    notReached: string[];
+  }>;
   afterFaults: { runs: number; converged: boolean; outcomes: string; differences: string[] };
-  underFiveXx: { edits: string; runs: number; converged: boolean; outcomes: string; differences: string[]; injected: number };
+  underFiveXx: {
+    edits: string;
+    runs: number;
+    converged: boolean;
+    outcomes: string;
+    differences: string[];
+    injected: number;
+  };
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -144,8 +204,13 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 function stepLine(r: StepResult, step: RoundPlan['steps'][number]): string {
   const f = step.faults;
   const faults = `${Math.round(f.rate * 100)}% [${f.kinds.join(',')}]${f.delayShare ? `, delays ${Math.round(f.delayShare * 100)}% <=${f.maxDelayMs} ms` : ''}`;
-  const parts = [`${r.label}`, `edits ${describeTally(r.edits)}`, `faults ${faults}`, `engine: ${r.outcome.end === 'idle' ? (r.outcome.pending ? `idle, ${r.outcome.pending} pending` : 'idle') : r.outcome.note}`,
-    `${r.requests} requests, ${(r.outcome.ms / 1000).toFixed(1)} s`];
+  const parts = [
+    `${r.label}`,
+    `edits ${describeTally(r.edits)}`,
+    `faults ${faults}`,
+    `engine: ${r.outcome.end === 'idle' ? (r.outcome.pending ? `idle, ${r.outcome.pending} pending` : 'idle') : r.outcome.note}`,
+    `${r.requests} requests, ${(r.outcome.ms / 1000).toFixed(1)} s`,
+  ];
   if (r.serverKilled) parts.push(`killed ${r.serverKilled}`);
   if (r.diskFilled) parts.push(`disk full ${r.diskFilled}`);
   if (r.notReached.length) parts.push(`not reached: ${r.notReached.join(', ')}`);
@@ -157,11 +222,15 @@ function converged(c: Convergence, tried: number): string {
   return `NOT converged in ${tried} runs: ${c.differences.length ? c.differences.slice(0, 3).join('; ') : 'the engine never ended a run idle with nothing pending and the next one quiet'}`;
 }
 
-export async function runChaos(o: ChaosOptions): Promise<{ figures: Figure[]; passed: boolean; report: Record<string, unknown> }> {
+export async function runChaos(
+  o: ChaosOptions,
+): Promise<{ figures: Figure[]; passed: boolean; report: Record<string, unknown> }> {
   const started = Date.now();
   const limits: RunLimits = { runTimeoutMs: o.runTimeoutMs };
   log(`chaos seed: ${o.seed} (replay: ${o.replay})`);
-  log(`size: ${o.sizeName}: ${o.size.contacts} contacts, ${o.size.events} events, ${o.size.tasks} tasks on each side alone, ${o.size.sharedContacts}/${o.size.sharedEvents}/${o.size.sharedTasks} on both; ${o.rounds} rounds of ${o.steps} steps`);
+  log(
+    `size: ${o.sizeName}: ${o.size.contacts} contacts, ${o.size.events} events, ${o.size.tasks} tasks on each side alone, ${o.size.sharedContacts}/${o.size.sharedEvents}/${o.size.sharedTasks} on both; ${o.rounds} rounds of ${o.steps} steps`,
+  );
   const plan = chaosPlan({ seed: o.seed, rounds: o.rounds, steps: o.steps, size: o.size });
   const world = await ChaosWorld.start({ size: o.size, repoRoot: repoRoot(), diskFull: o.diskFull, trace: o.trace });
   // Ctrl+C: stop the servers and unmount the small disk before leaving; the work dir is kept.
@@ -173,7 +242,9 @@ export async function runChaos(o: ChaosOptions): Promise<{ figures: Figure[]; pa
     skipped.push(`full disk: ${world.disk.reason}`);
     log(`full disk: SKIPPED (${world.disk.reason}); the planned disk-full moments are left out`);
   } else {
-    log(`full disk: the engine's data dir is on a ${CHAOS_DISK_MB} MB tmpfs the harness fills with ballast (${world.disk.dataDir})`);
+    log(
+      `full disk: the engine's data dir is on a ${CHAOS_DISK_MB} MB tmpfs the harness fills with ballast (${world.disk.dataDir})`,
+    );
   }
   log(`work dir: ${world.dir}`);
   const findings = new Findings();
@@ -194,8 +265,15 @@ export async function runChaos(o: ChaosOptions): Promise<{ figures: Figure[]; pa
         if (r.diskFilled) kills.disk += 1;
         log(stepLine(r, step));
         summary.steps.push({
-          label: r.label, edits: describeTally(r.edits), faults: `${Math.round(step.faults.rate * 100)}% ${step.faults.kinds.join(',')}`,
-          outcome: r.outcome.end === 'idle' ? 'idle' : r.outcome.note, ms: r.outcome.ms, requests: r.requests, serverKill: r.serverKilled, diskFull: r.diskFilled, notReached: r.notReached,
+          label: r.label,
+          edits: describeTally(r.edits),
+          faults: `${Math.round(step.faults.rate * 100)}% ${step.faults.kinds.join(',')}`,
+          outcome: r.outcome.end === 'idle' ? 'idle' : r.outcome.note,
+          ms: r.outcome.ms,
+          requests: r.requests,
+          serverKill: r.serverKilled,
+          diskFull: r.diskFilled,
+          notReached: r.notReached,
         });
       }
       const calm = await runUntilConverged(world, TRY_RUNS.afterFaults, limits);
@@ -204,21 +282,38 @@ export async function runChaos(o: ChaosOptions): Promise<{ figures: Figure[]; pa
       findings.add(calm.verdict, world, `round ${round.round} after the faults`);
       findings.transient.push(...calm.transient.map((t) => `round ${round.round} after the faults, ${t}`));
       if (calm.converged) world.model.settled();
-      summary.afterFaults = { runs: calm.runs, converged: calm.converged, outcomes: describeOutcomes(calm.outcomes), differences: calm.differences };
+      summary.afterFaults = {
+        runs: calm.runs,
+        converged: calm.converged,
+        outcomes: describeOutcomes(calm.outcomes),
+        differences: calm.differences,
+      };
 
       await world.proxiesQuiet();
       const edits = await applyEdits(world, round.underFiveXx.edits, round.underFiveXx.seed, round.underFiveXx.label);
       const before = world.proxyFaults();
-      const stormy = await runUntilConverged(world, TRY_RUNS.underFiveXx, limits, { share: FIVE_XX_SHARE, seed: round.underFiveXx.seed });
+      const stormy = await runUntilConverged(world, TRY_RUNS.underFiveXx, limits, {
+        share: FIVE_XX_SHARE,
+        seed: round.underFiveXx.seed,
+      });
       const after = world.proxyFaults();
       const injected = after['error-before'] - before['error-before'] + after['error-after'] - before['error-after'];
       fiveXxInjected += injected;
       outcomes.push(...stormy.outcomes);
-      log(`  edits ${describeTally(edits)}, then 5% 5xx (${injected} injected): ${converged(stormy, TRY_RUNS.underFiveXx)} (${describeOutcomes(stormy.outcomes)})`);
+      log(
+        `  edits ${describeTally(edits)}, then 5% 5xx (${injected} injected): ${converged(stormy, TRY_RUNS.underFiveXx)} (${describeOutcomes(stormy.outcomes)})`,
+      );
       findings.add(stormy.verdict, world, `round ${round.round} under 5% 5xx`);
       findings.transient.push(...stormy.transient.map((t) => `round ${round.round} under 5% 5xx, ${t}`));
       if (stormy.converged) world.model.settled();
-      summary.underFiveXx = { edits: describeTally(edits), runs: stormy.runs, converged: stormy.converged, outcomes: describeOutcomes(stormy.outcomes), differences: stormy.differences, injected };
+      summary.underFiveXx = {
+        edits: describeTally(edits),
+        runs: stormy.runs,
+        converged: stormy.converged,
+        outcomes: describeOutcomes(stormy.outcomes),
+        differences: stormy.differences,
+        injected,
+      };
       rounds.push(summary);
     }
   } catch (err) {
@@ -236,32 +331,133 @@ export async function runChaos(o: ChaosOptions): Promise<{ figures: Figure[]; pa
   const hangs = outcomes.filter((x) => x.end === 'timed-out').length;
   const internal = outcomes.filter((x) => x.end === 'failed' && x.errorCode !== 'DISK_FULL');
   const diskFullSeen = outcomes.filter((x) => x.errorCode === 'DISK_FULL').length;
-  const faultsInjected = stepErrors + proxy['reset-before'] + proxy['reset-after'] + proxy['garbage-after'] + proxy.delay + kills.engine + kills.server + kills.disk + fiveXxInjected;
+  const faultsInjected =
+    stepErrors +
+    proxy['reset-before'] +
+    proxy['reset-after'] +
+    proxy['garbage-after'] +
+    proxy.delay +
+    kills.engine +
+    kills.server +
+    kills.disk +
+    fiveXxInjected;
   const seconds = (Date.now() - started) / 1000;
   const notConverged = (tried: number) => `not converged in ${tried} runs is written as ${tried + 1}`;
 
   const figures: Figure[] = [
     { name: 'chaos.seed', value: o.seed, unit: 'seed', note: o.replay },
-    { name: 'chaos.faults-injected', value: faultsInjected, unit: 'faults', note: 'every kind below, 5xx of the 5% runs included' },
-    { name: 'chaos.faults.5xx', value: stepErrors, unit: 'faults', note: 'proxy 5xx in chaos steps (before or after the server carried it out)' },
-    { name: 'chaos.faults.resets', value: proxy['reset-before'] + proxy['reset-after'], unit: 'faults', note: 'connections reset before forwarding or after the answer' },
-    { name: 'chaos.faults.garbage', value: proxy['garbage-after'], unit: 'faults', note: '200 answers that are not the server\'s (HTML, cut-off JSON)' },
+    {
+      name: 'chaos.faults-injected',
+      value: faultsInjected,
+      unit: 'faults',
+      note: 'every kind below, 5xx of the 5% runs included',
+    },
+    {
+      name: 'chaos.faults.5xx',
+      value: stepErrors,
+      unit: 'faults',
+      note: 'proxy 5xx in chaos steps (before or after the server carried it out)',
+    },
+    {
+      name: 'chaos.faults.resets',
+      value: proxy['reset-before'] + proxy['reset-after'],
+      unit: 'faults',
+      note: 'connections reset before forwarding or after the answer',
+    },
+    {
+      name: 'chaos.faults.garbage',
+      value: proxy['garbage-after'],
+      unit: 'faults',
+      note: "200 answers that are not the server's (HTML, cut-off JSON)",
+    },
     { name: 'chaos.faults.delays', value: proxy.delay, unit: 'faults', note: 'requests held up to 3 s' },
     { name: 'chaos.faults.engine-kills', value: kills.engine, unit: 'faults', note: 'SIGKILL of the engine mid-run' },
-    { name: 'chaos.faults.server-kills', value: kills.server, unit: 'faults', note: 'SIGKILL of the org or the mailbox, started again on its data' },
-    { name: 'chaos.faults.disk-full', value: kills.disk, unit: 'faults', note: world.disk.available ? `tmpfs filled during a run; the engine reported DISK_FULL in ${diskFullSeen}` : `SKIPPED: ${world.disk.reason}` },
-    { name: 'chaos.faults.5xx-under-5pct', value: fiveXxInjected, unit: 'faults', note: 'in the runs under 5% injected 5xx' },
-    { name: 'chaos.engine-runs', value: outcomes.length, unit: 'runs', note: `${outcomes.filter((x) => x.end === 'killed').length} killed, ${outcomes.filter((x) => x.end === 'stopped').length} stopped, ${outcomes.filter((x) => x.end === 'failed').length} failed, ${outcomes.filter((x) => x.end === 'idle').length} idle` },
-    { name: 'chaos.runs-to-converge', value: runsAfterFaults, unit: 'runs', note: `worst round, after the faults stop (target <= ${TARGETS.runsAfterFaults}; ${notConverged(TRY_RUNS.afterFaults)})` },
-    { name: 'chaos.runs-to-converge-under-5pct-5xx', value: runsUnderFiveXx, unit: 'runs', note: `worst round, 5% of all requests 5xx (target <= ${TARGETS.runsUnderFiveXx}; ${notConverged(TRY_RUNS.underFiveXx)})` },
-    { name: 'chaos.records-lost', value: lost, unit: 'records', note: `missing on a side, or deleted and back (target 0)` },
-    { name: 'chaos.records-duplicated', value: duplicated, unit: 'records', note: 'extra copies of a key on a side (target 0)' },
-    { name: 'chaos.edits-lost', value: findings.editsLost.size, unit: 'records', note: 'a side holds another value than the user\'s last edit (target 0)' },
-    { name: 'chaos.records-unexpected', value: findings.unexpected.size, unit: 'records', note: 'records the user never made (target 0)' },
-    { name: 'chaos.transient-wrong-records', value: findings.transient.length, unit: 'records', note: 'wrong after a run that said it was done, put right by a later run (a delete undone for a run, ...)' },
-    { name: 'chaos.engine-hangs', value: hangs, unit: 'runs', note: `runs killed after ${o.runTimeoutMs / 1000} s (target 0)` },
-    { name: 'chaos.runs-failed-internal', value: internal.length, unit: 'runs', note: 'runs that ended with an INTERNAL error or no JSON (not killed, not a full disk)' },
-    { name: 'chaos.records-at-end', value: world.model.all().filter((r) => r.alive).length, unit: 'records', note: 'what the user holds on each side' },
+    {
+      name: 'chaos.faults.server-kills',
+      value: kills.server,
+      unit: 'faults',
+      note: 'SIGKILL of the org or the mailbox, started again on its data',
+    },
+    {
+      name: 'chaos.faults.disk-full',
+      value: kills.disk,
+      unit: 'faults',
+      note: world.disk.available
+        ? `tmpfs filled during a run; the engine reported DISK_FULL in ${diskFullSeen}`
+        : `SKIPPED: ${world.disk.reason}`,
+    },
+    {
+      name: 'chaos.faults.5xx-under-5pct',
+      value: fiveXxInjected,
+      unit: 'faults',
+      note: 'in the runs under 5% injected 5xx',
+    },
+    {
+      name: 'chaos.engine-runs',
+      value: outcomes.length,
+      unit: 'runs',
+      note: `${outcomes.filter((x) => x.end === 'killed').length} killed, ${outcomes.filter((x) => x.end === 'stopped').length} stopped, ${outcomes.filter((x) => x.end === 'failed').length} failed, ${outcomes.filter((x) => x.end === 'idle').length} idle`,
+    },
+    {
+      name: 'chaos.runs-to-converge',
+      value: runsAfterFaults,
+      unit: 'runs',
+      note: `worst round, after the faults stop (target <= ${TARGETS.runsAfterFaults}; ${notConverged(TRY_RUNS.afterFaults)})`,
+    },
+    {
+      name: 'chaos.runs-to-converge-under-5pct-5xx',
+      value: runsUnderFiveXx,
+      unit: 'runs',
+      note: `worst round, 5% of all requests 5xx (target <= ${TARGETS.runsUnderFiveXx}; ${notConverged(TRY_RUNS.underFiveXx)})`,
+    },
+    {
+      name: 'chaos.records-lost',
+      value: lost,
+      unit: 'records',
+      note: `missing on a side, or deleted and back (target 0)`,
+    },
+    {
+      name: 'chaos.records-duplicated',
+      value: duplicated,
+      unit: 'records',
+      note: 'extra copies of a key on a side (target 0)',
+    },
+    {
+      name: 'chaos.edits-lost',
+      value: findings.editsLost.size,
+      unit: 'records',
+      note: "a side holds another value than the user's last edit (target 0)",
+    },
+    {
+      name: 'chaos.records-unexpected',
+      value: findings.unexpected.size,
+      unit: 'records',
+      note: 'records the user never made (target 0)',
+    },
+    {
+      name: 'chaos.transient-wrong-records',
+      value: findings.transient.length,
+      unit: 'records',
+      note: 'wrong after a run that said it was done, put right by a later run (a delete undone for a run, ...)',
+    },
+    {
+      name: 'chaos.engine-hangs',
+      value: hangs,
+      unit: 'runs',
+      note: `runs killed after ${o.runTimeoutMs / 1000} s (target 0)`,
+    },
+    {
+      name: 'chaos.runs-failed-internal',
+      value: internal.length,
+      unit: 'runs',
+      note: 'runs that ended with an INTERNAL error or no JSON (not killed, not a full disk)',
+    },
+    {
+      name: 'chaos.records-at-end',
+      value: world.model.all().filter((r) => r.alive).length,
+      unit: 'records',
+      note: 'what the user holds on each side',
+    },
     { name: 'chaos.seconds', value: seconds, unit: 's', note: 'wall time, servers started and seeded included' },
   ];
   const targets = [
@@ -279,9 +475,18 @@ export async function runChaos(o: ChaosOptions): Promise<{ figures: Figure[]; pa
   process.off('SIGTERM', interrupted);
   await world.close(keepDir);
   const report = {
-    seed: o.seed, replay: o.replay, size: o.sizeName, params: { ...o.size, rounds: o.rounds, steps: o.steps },
-    passed, targets, skipped, findings: findings.lines, transient: findings.transient, internalFailures: internal.map((x) => x.note),
-    harnessError: failure ? String((failure as Error).stack ?? failure) : null, rounds,
+    seed: o.seed,
+    replay: o.replay,
+    size: o.sizeName,
+    params: { ...o.size, rounds: o.rounds, steps: o.steps },
+    passed,
+    targets,
+    skipped,
+    findings: findings.lines,
+    transient: findings.transient,
+    internalFailures: internal.map((x) => x.note),
+    harnessError: failure ? String((failure as Error).stack ?? failure) : null,
+    rounds,
     workDir: keepDir ? world.dir : null,
     figures: figures.map(({ name, value, unit }) => ({ name, value, unit })),
   };

@@ -12,9 +12,17 @@ export interface Figure {
 
 export function printTable(figures: Figure[]): void {
   const rows = figures.map((f) => [f.name, formatValue(f.value), f.unit, f.note ?? '']);
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['figure', 'value', 'unit', 'note'][i].length));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
-  process.stdout.write(`${line(['figure', 'value', 'unit', 'note'])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
+  const widths = [0, 1, 2, 3].map((i) =>
+    Math.max(...rows.map((r) => r[i].length), ['figure', 'value', 'unit', 'note'][i].length),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write(
+    `${line(['figure', 'value', 'unit', 'note'])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`,
+  );
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
 }
 
@@ -31,7 +39,11 @@ export function writeResults(figures: Figure[], file = path.join(repoRoot(), 'be
     existing = [];
   }
   const names = new Set(figures.map((f) => f.name));
-  const merged = [...existing.filter((f) => !names.has(f.name)), ...figures].map(({ name, value, unit }) => ({ name, value, unit }));
+  const merged = [...existing.filter((f) => !names.has(f.name)), ...figures].map(({ name, value, unit }) => ({
+    name,
+    value,
+    unit,
+  }));
   fs.writeFileSync(file, `${JSON.stringify({ figures: merged }, null, 2)}\n`);
 }
 

@@ -17,7 +17,12 @@ const RUNS = 3;
 const ADMIN = { username: 'admin@impact-bench.example', password: 'Bench-Admin-1' };
 
 /** Profiles of the bench org and the share of users on each. */
-const MIX: Array<{ profile: string; license: 'Salesforce' | 'Chatter Free' | 'Chatter Only' | 'Chatter External'; apiEnabled: boolean; share: number }> = [
+const MIX: Array<{
+  profile: string;
+  license: 'Salesforce' | 'Chatter Free' | 'Chatter Only' | 'Chatter External';
+  apiEnabled: boolean;
+  share: number;
+}> = [
   { profile: 'Standard User', license: 'Salesforce', apiEnabled: true, share: 0.4 },
   { profile: 'Sales Rep', license: 'Salesforce', apiEnabled: false, share: 0.4 },
   { profile: 'Chatter Free User', license: 'Chatter Free', apiEnabled: false, share: 0.1 },
@@ -27,12 +32,25 @@ const MIX: Array<{ profile: string; license: 'Salesforce' | 'Chatter Free' | 'Ch
 
 function benchSeed(): OrgSeed {
   return {
-    organization: { name: 'Impact Bench', edition: 'enterprise', features: { apiEnabled: true, customizableProfiles: true }, enforceApiEnabledForAllowlistedApps: true },
+    organization: {
+      name: 'Impact Bench',
+      edition: 'enterprise',
+      features: { apiEnabled: true, customizableProfiles: true },
+      enforceApiEnabledForAllowlistedApps: true,
+    },
     connectedApps: PRODUCTS.filter((p) => p.kind !== 'browser').map((p) => ({
-      name: p.name, clientId: p.defaultClientId, allowlisted: true, product: p.id, ...(p.callbackUrl ? { callbackUrls: [p.callbackUrl] } : {}),
+      name: p.name,
+      clientId: p.defaultClientId,
+      allowlisted: true,
+      product: p.id,
+      ...(p.callbackUrl ? { callbackUrls: [p.callbackUrl] } : {}),
     })),
     profiles: [
-      { name: 'System Administrator', license: 'Salesforce', permissions: { apiEnabled: true, viewSetup: true, manageUsers: true, modifyAllData: true } },
+      {
+        name: 'System Administrator',
+        license: 'Salesforce',
+        permissions: { apiEnabled: true, viewSetup: true, manageUsers: true, modifyAllData: true },
+      },
       ...MIX.map((m) => ({ name: m.profile, license: m.license, permissions: { apiEnabled: m.apiEnabled } })),
     ],
     permissionSets: [{ name: 'API_Access', label: 'API Access', permissions: { apiEnabled: true } }],
@@ -44,8 +62,14 @@ function benchSeed(): OrgSeed {
 function addUsers(ctx: OrgContext, count: number): void {
   const { store } = ctx;
   const obj = (name: string) => findSObject(name)!;
-  const profileId = new Map((store.db.prepare(`SELECT "Id", "Name" FROM sobj_Profile`).all() as Array<{ Id: string; Name: string }>).map((r) => [r.Name, r.Id]));
-  const apiSet = (store.db.prepare(`SELECT "Id" FROM sobj_PermissionSet WHERE "Name" = 'API_Access'`).get() as { Id: string }).Id;
+  const profileId = new Map(
+    (store.db.prepare(`SELECT "Id", "Name" FROM sobj_Profile`).all() as Array<{ Id: string; Name: string }>).map(
+      (r) => [r.Name, r.Id],
+    ),
+  );
+  const apiSet = (
+    store.db.prepare(`SELECT "Id" FROM sobj_PermissionSet WHERE "Name" = 'API_Access'`).get() as { Id: string }
+  ).Id;
   const apps = PRODUCTS.filter((p) => p.kind !== 'browser');
   store.transaction(() => {
     let i = 0;
@@ -53,18 +77,42 @@ function addUsers(ctx: OrgContext, count: number): void {
       const n = Math.round(count * m.share);
       for (let k = 0; k < n && i < count; k++, i++) {
         const username = `user${i}@impact-bench.example`;
-        const id = store.insert(obj('User'), {
-          Username: username, FirstName: 'User', LastName: String(i), Email: username, Alias: `u${i}`.slice(0, 8), IsActive: true,
-          ProfileId: profileId.get(m.profile)!, UserType: m.license === 'Salesforce' ? 'Standard' : 'CsnOnly',
-        }, null);
-        if (m.profile === 'Sales Rep' && k % 5 === 0) store.insert(obj('PermissionSetAssignment'), { AssigneeId: id, PermissionSetId: apiSet }, null);
+        const id = store.insert(
+          obj('User'),
+          {
+            Username: username,
+            FirstName: 'User',
+            LastName: String(i),
+            Email: username,
+            Alias: `u${i}`.slice(0, 8),
+            IsActive: true,
+            ProfileId: profileId.get(m.profile)!,
+            UserType: m.license === 'Salesforce' ? 'Standard' : 'CsnOnly',
+          },
+          null,
+        );
+        if (m.profile === 'Sales Rep' && k % 5 === 0)
+          store.insert(obj('PermissionSetAssignment'), { AssigneeId: id, PermissionSetId: apiSet }, null);
         if (i % 2 === 0) {
           for (const app of [apps[i % apps.length], apps[(i + 3) % apps.length]]) {
-            store.insert(obj('LoginHistory'), {
-              UserId: id, LoginTime: store.nowIso(), LoginType: 'Remote Access 2.0', SourceIp: '127.0.0.1', LoginUrl: 'localhost',
-              Browser: 'Unknown', Platform: app.platform === 'ios' ? 'iPhone/iPad' : app.platform === 'android' ? 'Android' : 'Windows',
-              Status: 'Success', Application: app.name, ClientVersion: app.defaultVersion, ApiType: null, ApiVersion: null,
-            }, null);
+            store.insert(
+              obj('LoginHistory'),
+              {
+                UserId: id,
+                LoginTime: store.nowIso(),
+                LoginType: 'Remote Access 2.0',
+                SourceIp: '127.0.0.1',
+                LoginUrl: 'localhost',
+                Browser: 'Unknown',
+                Platform: app.platform === 'ios' ? 'iPhone/iPad' : app.platform === 'android' ? 'Android' : 'Windows',
+                Status: 'Success',
+                Application: app.name,
+                ClientVersion: app.defaultVersion,
+                ApiType: null,
+                ApiVersion: null,
+              },
+              null,
+            );
           }
         }
       }
@@ -84,12 +132,23 @@ export async function impactBench(): Promise<Figure[]> {
       const report = await runImpactReport({ loginUrl: org.url, ...ADMIN });
       seconds.push((performance.now() - start) / 1000);
       requests = org.ctx.stats.total - before;
-      if (report.users.length !== BENCH_USERS + 1) throw new Error(`impact bench: ${report.users.length} users in the report, expected ${BENCH_USERS + 1}`);
+      if (report.users.length !== BENCH_USERS + 1)
+        throw new Error(`impact bench: ${report.users.length} users in the report, expected ${BENCH_USERS + 1}`);
     }
     seconds.sort((a, b) => a - b);
     return [
-      { name: 'impact.10k-users.seconds', value: seconds[Math.floor(RUNS / 2)], unit: 's', note: `median of ${RUNS} reports, sign-in to verdicts, over HTTP` },
-      { name: 'impact.10k-users.requests', value: requests, unit: 'requests', note: 'REST requests per report (paged queries, not one per user)' },
+      {
+        name: 'impact.10k-users.seconds',
+        value: seconds[Math.floor(RUNS / 2)],
+        unit: 's',
+        note: `median of ${RUNS} reports, sign-in to verdicts, over HTTP`,
+      },
+      {
+        name: 'impact.10k-users.requests',
+        value: requests,
+        unit: 'requests',
+        note: 'REST requests per report (paged queries, not one per user)',
+      },
     ];
   } finally {
     await org.close();

@@ -76,7 +76,10 @@ async function timedGet(url: string): Promise<{ status: number; ms: number; body
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Follow nextLinks from `first` for at most `pages` pages: ms per page and the pages read. */
-async function followPages(first: string, pages: number): Promise<{ msPerPage: number; pages: number; items: number; last?: any }> {
+async function followPages(
+  first: string,
+  pages: number,
+): Promise<{ msPerPage: number; pages: number; items: number; last?: any }> {
   let url: string | undefined = first;
   let n = 0;
   let items = 0;
@@ -102,14 +105,40 @@ async function contactsBench(): Promise<Figure[]> {
     const firsts: number[] = [];
     for (let i = 0; i < 20; i++) firsts.push((await timedGet(page)).ms);
     const walked = await followPages(page, 50);
-    const load = await autocannon({ url: page, headers: AUTH, connections: 100, duration: CONCURRENT_SECONDS, timeout: 10 });
+    const load = await autocannon({
+      url: page,
+      headers: AUTH,
+      connections: 100,
+      duration: CONCURRENT_SECONDS,
+      timeout: 10,
+    });
     const k = `${Math.round(CONTACTS / 1000)}k`;
     return [
-      { name: `mailbox: contacts ?$top=10 at ${k}, first page`, value: median(firsts), unit: 'ms', note: 'median of 20' },
-      { name: `mailbox: contacts ?$top=10 at ${k}, per page following nextLink`, value: walked.msPerPage, unit: 'ms', note: `${walked.pages} pages` },
-      { name: `mailbox: contacts ?$top=10 at ${k}, 100 clients`, value: load.requests.average, unit: 'req/s', note: `${CONCURRENT_SECONDS} s` },
+      {
+        name: `mailbox: contacts ?$top=10 at ${k}, first page`,
+        value: median(firsts),
+        unit: 'ms',
+        note: 'median of 20',
+      },
+      {
+        name: `mailbox: contacts ?$top=10 at ${k}, per page following nextLink`,
+        value: walked.msPerPage,
+        unit: 'ms',
+        note: `${walked.pages} pages`,
+      },
+      {
+        name: `mailbox: contacts ?$top=10 at ${k}, 100 clients`,
+        value: load.requests.average,
+        unit: 'req/s',
+        note: `${CONCURRENT_SECONDS} s`,
+      },
       { name: `mailbox: contacts ?$top=10 at ${k}, 100 clients, p99`, value: load.latency.p99, unit: 'ms' },
-      { name: `mailbox: contacts ?$top=10 at ${k}, 100 clients, timeouts+errors`, value: load.timeouts + load.errors, unit: 'requests', note: `of ${load.requests.sent}` },
+      {
+        name: `mailbox: contacts ?$top=10 at ${k}, 100 clients, timeouts+errors`,
+        value: load.timeouts + load.errors,
+        unit: 'requests',
+        note: `of ${load.requests.sent}`,
+      },
       { name: `mailbox: contacts at ${k}, peak RSS`, value: await peakRssMb(mb), unit: 'MB' },
     ];
   } finally {
@@ -125,7 +154,11 @@ async function wholeCalendarBench(): Promise<Figure[]> {
       const r = await timedGet(`${mb.url}/v1.0/me/${what}?${WHOLE_CALENDAR}`);
       const outcome = r.status === 200 ? `200, ${r.body.value.length} items` : `${r.status} ${r.body?.error?.code}`;
       figures.push({ name: `mailbox: ${what} 0001-9999, daily series`, value: r.ms, unit: 'ms', note: outcome });
-      figures.push({ name: `mailbox: ${what} 0001-9999, daily series, peak RSS`, value: await peakRssMb(mb), unit: 'MB' });
+      figures.push({
+        name: `mailbox: ${what} 0001-9999, daily series, peak RSS`,
+        value: await peakRssMb(mb),
+        unit: 'MB',
+      });
     } finally {
       await stopMailbox(mb);
     }
@@ -146,17 +179,39 @@ async function widestWindowBench(): Promise<Figure[]> {
     // The next round after the series is renamed: every occurrence in the window changed.
     const seriesId = (await timedGet(`${mb.url}/v1.0/me/events?$top=1`)).body.value[0].id;
     const renamed = await fetch(`${mb.url}/v1.0/me/events/${seriesId}`, {
-      method: 'PATCH', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ subject: 'Daily stand-up v2' }),
+      method: 'PATCH',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: 'Daily stand-up v2' }),
     });
     if (renamed.status !== 200) throw new Error(`renaming the series: ${renamed.status}`);
     t = performance.now();
     const next = await followPages(round.last['@odata.deltaLink'], 1_000);
     const nextMs = performance.now() - t;
     return [
-      { name: 'mailbox: calendarView 1,825 days, daily series, first page', value: first.ms, unit: 'ms', note: '$top=10' },
-      { name: 'mailbox: calendarView 1,825 days, daily series, per page following nextLink', value: walked.msPerPage, unit: 'ms', note: `${walked.pages} pages` },
-      { name: 'mailbox: calendarView/delta 1,825 days, daily series, whole round', value: roundMs, unit: 'ms', note: `${round.pages} pages, ${round.items} items` },
-      { name: 'mailbox: calendarView/delta 1,825 days, series renamed, next round', value: nextMs, unit: 'ms', note: `${next.pages} pages, ${next.items} items` },
+      {
+        name: 'mailbox: calendarView 1,825 days, daily series, first page',
+        value: first.ms,
+        unit: 'ms',
+        note: '$top=10',
+      },
+      {
+        name: 'mailbox: calendarView 1,825 days, daily series, per page following nextLink',
+        value: walked.msPerPage,
+        unit: 'ms',
+        note: `${walked.pages} pages`,
+      },
+      {
+        name: 'mailbox: calendarView/delta 1,825 days, daily series, whole round',
+        value: roundMs,
+        unit: 'ms',
+        note: `${round.pages} pages, ${round.items} items`,
+      },
+      {
+        name: 'mailbox: calendarView/delta 1,825 days, series renamed, next round',
+        value: nextMs,
+        unit: 'ms',
+        note: `${next.pages} pages, ${next.items} items`,
+      },
       { name: 'mailbox: calendarView 1,825 days, daily series, peak RSS', value: await peakRssMb(mb), unit: 'MB' },
     ];
   } finally {

@@ -21,33 +21,60 @@ async function run(): Promise<void> {
   const spec = JSON.parse(process.argv[2]) as MailboxBenchSpec;
   const started = performance.now();
   const mailbox = await startLocalMailbox({
-    seed: { mailboxes: [{ user: MAILBOX_BENCH_USER.user, token: MAILBOX_BENCH_USER.token, timeZone: 'America/New_York' }] },
-    dataDir: ':memory:', port: 0,
+    seed: {
+      mailboxes: [{ user: MAILBOX_BENCH_USER.user, token: MAILBOX_BENCH_USER.token, timeZone: 'America/New_York' }],
+    },
+    dataDir: ':memory:',
+    port: 0,
   });
   const { ctx } = mailbox;
   const m = mailbox.mailboxes[0];
   ctx.store.transaction(() => {
     for (let i = 0; i < spec.contacts; i++) {
-      const c = checkContact({
-        givenName: `Given${i}`, surname: `Surname${i}`, emailAddresses: [{ address: `c${i}@contacts.example` }],
-        businessPhones: [`+1 555 ${String(i % 10_000).padStart(4, '0')}`], companyName: `Company ${i % 500}`, jobTitle: 'Engineer',
-        businessAddress: { street: `${i} Elm St`, city: 'Shelbyville', state: 'IL', postalCode: '61000', countryOrRegion: 'USA' },
-      }, undefined);
+      const c = checkContact(
+        {
+          givenName: `Given${i}`,
+          surname: `Surname${i}`,
+          emailAddresses: [{ address: `c${i}@contacts.example` }],
+          businessPhones: [`+1 555 ${String(i % 10_000).padStart(4, '0')}`],
+          companyName: `Company ${i % 500}`,
+          jobTitle: 'Engineer',
+          businessAddress: {
+            street: `${i} Elm St`,
+            city: 'Shelbyville',
+            state: 'IL',
+            postalCode: '61000',
+            countryOrRegion: 'USA',
+          },
+        },
+        undefined,
+      );
       insertContact(ctx, m, c.props, c.autoName);
     }
     if (spec.dailySeriesFrom) {
-      const c = checkEvent({
-        subject: 'Daily stand-up',
-        start: { dateTime: `${spec.dailySeriesFrom}T09:00:00`, timeZone: 'America/New_York' },
-        end: { dateTime: `${spec.dailySeriesFrom}T09:30:00`, timeZone: 'America/New_York' },
-        recurrence: { pattern: { type: 'daily', interval: 1 }, range: { type: 'noEnd', startDate: spec.dailySeriesFrom } },
-      }, undefined, 'create', 'America/New_York');
+      const c = checkEvent(
+        {
+          subject: 'Daily stand-up',
+          start: { dateTime: `${spec.dailySeriesFrom}T09:00:00`, timeZone: 'America/New_York' },
+          end: { dateTime: `${spec.dailySeriesFrom}T09:30:00`, timeZone: 'America/New_York' },
+          recurrence: {
+            pattern: { type: 'daily', interval: 1 },
+            range: { type: 'noEnd', startDate: spec.dailySeriesFrom },
+          },
+        },
+        undefined,
+        'create',
+        'America/New_York',
+      );
       if (c.problems.length) throw new Error(JSON.stringify(c.problems));
       insertEvent(ctx.store, m, c.props);
     }
   });
   process.on('message', (msg: { rss?: boolean; stop?: boolean }) => {
-    if (msg.rss) process.send!({ rss: { peakMb: process.resourceUsage().maxRSS / 1024, nowMb: process.memoryUsage.rss() / 1024 / 1024 } });
+    if (msg.rss)
+      process.send!({
+        rss: { peakMb: process.resourceUsage().maxRSS / 1024, nowMb: process.memoryUsage.rss() / 1024 / 1024 },
+      });
     if (msg.stop) void mailbox.close().then(() => process.exit(0));
   });
   process.send!({ ready: { url: mailbox.url, seedSeconds: (performance.now() - started) / 1000 } });

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   figures.push(...(await impactBench()));
   process.stdout.write('local mailbox: 20,000 contacts, whole-calendar and widest windows...\n');
   figures.push(...(await mailboxBench()));
-  process.stdout.write('sync engine: 10,000 contacts + 5,000 events + 5,000 tasks each way, an idle run, 100,000 contacts...\n');
+  process.stdout.write(
+    'sync engine: 10,000 contacts + 5,000 events + 5,000 tasks each way, an idle run, 100,000 contacts...\n',
+  );
   figures.push(...(await syncBench()));
   printTable(figures);
   writeResults(figures);

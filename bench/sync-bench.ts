@@ -23,7 +23,11 @@ import { SYNC_OBJECTS, SyncObject } from '../sync-engine/src/sync/objects';
 import { SideName } from '../sync-engine/src/sync/types';
 
 const SCALE = Number(process.env.SYNC_BENCH_SCALE ?? 1);
-const INITIAL: RecordCounts = { contacts: Math.round(10_000 * SCALE), events: Math.round(5_000 * SCALE), tasks: Math.round(5_000 * SCALE) };
+const INITIAL: RecordCounts = {
+  contacts: Math.round(10_000 * SCALE),
+  events: Math.round(5_000 * SCALE),
+  tasks: Math.round(5_000 * SCALE),
+};
 const BIG_CONTACTS = Number(process.env.SYNC_BENCH_BIG_CONTACTS ?? 100_000);
 const NONE: RecordCounts = { contacts: 0, events: 0, tasks: 0 };
 /** Long enough that the mailbox keeps every change of a run (Graph keeps delta state far longer than a run). */
@@ -43,7 +47,13 @@ const sum = (r: Record<SyncObject, number>) => SYNC_OBJECTS.reduce((n, o) => n +
 const total = (n: RecordCounts) => n.contacts + n.events + n.tasks;
 
 /** One message's answer from a child, or the child's death as an error. */
-function ask<T>(child: ChildProcess, msg: object | null, key: string, what: string, timeoutMs = RUN_TIMEOUT_MS): Promise<T> {
+function ask<T>(
+  child: ChildProcess,
+  msg: object | null,
+  key: string,
+  what: string,
+  timeoutMs = RUN_TIMEOUT_MS,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const done = () => {
       child.off('message', onMessage);
@@ -85,10 +95,20 @@ function nodeArgs(variable: string): string[] {
   return (process.env[variable] ?? '').split(/\s+/).filter(Boolean);
 }
 
-async function startServers(spec: ServersSpec): Promise<{ child: ChildProcess; orgUrl: string; mailboxUrl: string; seedSeconds: number }> {
-  const child = fork(path.join(__dirname, 'sync-servers.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: nodeArgs('SYNC_BENCH_SERVERS_NODE_ARGS') });
+async function startServers(
+  spec: ServersSpec,
+): Promise<{ child: ChildProcess; orgUrl: string; mailboxUrl: string; seedSeconds: number }> {
+  const child = fork(path.join(__dirname, 'sync-servers.js'), [JSON.stringify(spec)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: nodeArgs('SYNC_BENCH_SERVERS_NODE_ARGS'),
+  });
   try {
-    const ready = await ask<{ orgUrl: string; mailboxUrl: string; seedSeconds: number }>(child, null, 'ready', 'sync bench servers (seeding)');
+    const ready = await ask<{ orgUrl: string; mailboxUrl: string; seedSeconds: number }>(
+      child,
+      null,
+      'ready',
+      'sync bench servers (seeding)',
+    );
     return { child, ...ready };
   } catch (err) {
     stop(child);
@@ -97,7 +117,10 @@ async function startServers(spec: ServersSpec): Promise<{ child: ChildProcess; o
 }
 
 async function startEngine(spec: EngineSpec): Promise<ChildProcess> {
-  const child = fork(path.join(__dirname, 'sync-engine-process.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: nodeArgs('SYNC_BENCH_ENGINE_NODE_ARGS') });
+  const child = fork(path.join(__dirname, 'sync-engine-process.js'), [JSON.stringify(spec)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: nodeArgs('SYNC_BENCH_ENGINE_NODE_ARGS'),
+  });
   try {
     await ask(child, null, 'ready', 'sync engine (sign-in)', 120_000);
     return child;
@@ -136,24 +159,34 @@ async function measuredRun(servers: ChildProcess, engine: ChildProcess, label: s
   const figures = await ask<RunFigures>(engine, { run: label }, 'result', `sync run "${label}"`);
   const after = await ask<Stats>(servers, { stats: true }, 'stats', 'sync bench servers (stats)');
   if (figures.state !== 'idle' || figures.stopped) {
-    throw new Error(`sync run "${label}" did not finish: state ${figures.state}, stopped ${JSON.stringify(figures.stopped)}: ${figures.message ?? ''}`);
+    throw new Error(
+      `sync run "${label}" did not finish: state ${figures.state}, stopped ${JSON.stringify(figures.stopped)}: ${figures.message ?? ''}`,
+    );
   }
-  if (figures.errorCount > 0) throw new Error(`sync run "${label}": ${figures.errorCount} record errors, e.g. ${JSON.stringify(figures.errors)}`);
-  if (figures.pending !== 0) throw new Error(`sync run "${label}": ${figures.pending} changes or writes still pending after the run`);
+  if (figures.errorCount > 0)
+    throw new Error(`sync run "${label}": ${figures.errorCount} record errors, e.g. ${JSON.stringify(figures.errors)}`);
+  if (figures.pending !== 0)
+    throw new Error(`sync run "${label}": ${figures.pending} changes or writes still pending after the run`);
   const org = after.org.total - before.org.total;
   const graph = after.mailbox.total - before.mailbox.total;
   const bySide = { salesforce: sum(figures.requests.salesforce), outlook: sum(figures.requests.outlook) };
   // The per-object counts come from wrapping the sides' methods; if that stopped working they would read 0.
   if ((org > 0 && bySide.salesforce === 0) || (graph > 0 && bySide.outlook === 0)) {
-    throw new Error(`sync run "${label}": the per-object request counts missed every request (org ${org}, mailbox ${graph}, sides ${JSON.stringify(bySide)}): do the Side methods still match sync-engine-process.ts?`);
+    throw new Error(
+      `sync run "${label}": the per-object request counts missed every request (org ${org}, mailbox ${graph}, sides ${JSON.stringify(bySide)}): do the Side methods still match sync-engine-process.ts?`,
+    );
   }
   if (bySide.salesforce !== org || bySide.outlook !== graph) {
-    process.stdout.write(`  note: "${label}": requests the sides counted ${JSON.stringify(bySide)}, counted at the org ${org} and the mailbox ${graph}\n`);
+    process.stdout.write(
+      `  note: "${label}": requests the sides counted ${JSON.stringify(bySide)}, counted at the org ${org} and the mailbox ${graph}\n`,
+    );
   }
   return {
     engine: figures,
-    orgRequests: after.org.total - before.org.total, orgByKind: diff(after.org, before.org),
-    graphRequests: after.mailbox.total - before.mailbox.total, graphByKind: diff(after.mailbox, before.mailbox),
+    orgRequests: after.org.total - before.org.total,
+    orgByKind: diff(after.org, before.org),
+    graphRequests: after.mailbox.total - before.mailbox.total,
+    graphByKind: diff(after.mailbox, before.mailbox),
     serversCpuMs: after.cpuMs - before.cpuMs,
   };
 }
@@ -164,81 +197,161 @@ async function measuredRun(servers: ChildProcess, engine: ChildProcess, label: s
  * 2,000; an empty object still costs the one query that finds it empty) for the r records read from it.
  */
 export function minimumRequests(writtenToSf: RecordCounts, readFromSf: RecordCounts): number {
-  return SYNC_OBJECTS.reduce((n, o) => n + Math.ceil(writtenToSf[o] / 200) + Math.max(1, Math.ceil(readFromSf[o] / 2000)), 0);
+  return SYNC_OBJECTS.reduce(
+    (n, o) => n + Math.ceil(writtenToSf[o] / 200) + Math.max(1, Math.ceil(readFromSf[o] / 2000)),
+    0,
+  );
 }
 
 /** The issue's formula as written: ceil(n/200) + ceil(n/2000) per object, n the records synced. */
 function issueMinimum(n: RecordCounts, way: Way): number {
-  return SYNC_OBJECTS.reduce((k, o) => k + (way === 'outlook-to-salesforce' ? Math.ceil(n[o] / 200) : 0) + Math.ceil(n[o] / 2000), 0);
+  return SYNC_OBJECTS.reduce(
+    (k, o) => k + (way === 'outlook-to-salesforce' ? Math.ceil(n[o] / 200) : 0) + Math.ceil(n[o] / 2000),
+    0,
+  );
 }
 
 function checkCreated(run: MeasuredRun, target: SideName, n: RecordCounts): void {
   for (const o of SYNC_OBJECTS) {
     const c = run.engine.counts[target][o];
-    if (c.created !== n[o]) throw new Error(`sync run "${run.engine.label}": ${c.created} ${o} created on ${target}, expected ${n[o]}`);
+    if (c.created !== n[o])
+      throw new Error(`sync run "${run.engine.label}": ${c.created} ${o} created on ${target}, expected ${n[o]}`);
   }
 }
 
-async function checkServerCounts(servers: ChildProcess, expected: Record<SideName, RecordCounts>, what: string, progress: (line: string) => void): Promise<void> {
-  const counts = await ask<Record<SideName, RecordCounts>>(servers, { counts: true }, 'counts', 'sync bench servers (counts)');
+async function checkServerCounts(
+  servers: ChildProcess,
+  expected: Record<SideName, RecordCounts>,
+  what: string,
+  progress: (line: string) => void,
+): Promise<void> {
+  const counts = await ask<Record<SideName, RecordCounts>>(
+    servers,
+    { counts: true },
+    'counts',
+    'sync bench servers (counts)',
+  );
   const wrong: string[] = [];
   for (const side of ['salesforce', 'outlook'] as SideName[]) {
-    for (const o of SYNC_OBJECTS) if (counts[side][o] !== expected[side][o]) wrong.push(`${counts[side][o]} ${o} on ${side}, expected ${expected[side][o]}`);
+    for (const o of SYNC_OBJECTS)
+      if (counts[side][o] !== expected[side][o])
+        wrong.push(`${counts[side][o]} ${o} on ${side}, expected ${expected[side][o]}`);
   }
   if (!wrong.length) return;
   const diagnosis = await ask<string[]>(servers, { diagnose: true }, 'diagnosis', 'sync bench servers (diagnosis)');
   const text = `${what}: records lost or duplicated: ${wrong.join('; ')}${diagnosis.length ? `\n    ${diagnosis.join('\n    ')}` : ''}`;
-  if (process.env.SYNC_BENCH_ALLOW_MISMATCH !== '1') throw new Error(`${text}\n    (SYNC_BENCH_ALLOW_MISMATCH=1 reports this and goes on)`);
+  if (process.env.SYNC_BENCH_ALLOW_MISMATCH !== '1')
+    throw new Error(`${text}\n    (SYNC_BENCH_ALLOW_MISMATCH=1 reports this and goes on)`);
   progress(`  WARNING ${text}`);
 }
 
 interface WayResult {
   figures: Figure[];
   /** Requests per object and side in the runs after the initial one. */
-  idle: Array<{ label: string; way: Way; requests: Record<SideName, Record<SyncObject, number>>; orgRequests: number; graphRequests: number; wallMs: number }>;
+  idle: Array<{
+    label: string;
+    way: Way;
+    requests: Record<SideName, Record<SyncObject, number>>;
+    orgRequests: number;
+    graphRequests: number;
+    wallMs: number;
+  }>;
 }
 
 async function initialSync(way: Way, progress: (line: string) => void): Promise<WayResult> {
   const toSf = way === 'outlook-to-salesforce';
-  const servers = await startServers({ salesforce: toSf ? NONE : INITIAL, outlook: toSf ? INITIAL : NONE, changeLogLimit: CHANGE_LOG_LIMIT });
+  const servers = await startServers({
+    salesforce: toSf ? NONE : INITIAL,
+    outlook: toSf ? INITIAL : NONE,
+    changeLogLimit: CHANGE_LOG_LIMIT,
+  });
   let engine: ChildProcess | undefined;
   try {
     progress(`  ${way}: seeded ${total(INITIAL)} records in ${servers.seedSeconds.toFixed(1)} s`);
-    engine = await startEngine({ orgUrl: servers.orgUrl, mailboxUrl: servers.mailboxUrl, user: BENCH_USER, direction: 'both' });
+    engine = await startEngine({
+      orgUrl: servers.orgUrl,
+      mailboxUrl: servers.mailboxUrl,
+      user: BENCH_USER,
+      direction: 'both',
+    });
     const initial = await measuredRun(servers.child, engine, `${way} initial`);
     checkCreated(initial, toSf ? 'salesforce' : 'outlook', INITIAL);
     await checkServerCounts(servers.child, { salesforce: INITIAL, outlook: INITIAL }, `${way} initial`, progress);
     const seconds = initial.engine.wallMs / 1000;
     const min = minimumRequests(toSf ? INITIAL : NONE, toSf ? NONE : INITIAL);
-    progress(`  ${way}: initial run ${seconds.toFixed(1)} s (CPU: engine ${(initial.engine.cpuMs / 1000).toFixed(1)} s, org + mailbox ${(initial.serversCpuMs / 1000).toFixed(1)} s), `
-      + `${initial.orgRequests} Salesforce requests (${JSON.stringify(initial.orgByKind)}), ${initial.graphRequests} Graph requests, peak RSS ${initial.engine.peakRssMb.toFixed(0)} MB`);
+    progress(
+      `  ${way}: initial run ${seconds.toFixed(1)} s (CPU: engine ${(initial.engine.cpuMs / 1000).toFixed(1)} s, org + mailbox ${(initial.serversCpuMs / 1000).toFixed(1)} s), ` +
+        `${initial.orgRequests} Salesforce requests (${JSON.stringify(initial.orgByKind)}), ${initial.graphRequests} Graph requests, peak RSS ${initial.engine.peakRssMb.toFixed(0)} MB`,
+    );
 
     const idle: WayResult['idle'] = [];
     for (const label of ['idle-1', 'idle-2']) {
       const r = await measuredRun(servers.child, engine, `${way} ${label}`);
-      const written = SYNC_OBJECTS.flatMap((o) => (['salesforce', 'outlook'] as SideName[]).map((s) => r.engine.counts[s][o]))
-        .reduce((n, c) => n + c.created + c.updated + c.deleted, 0);
-      progress(`  ${way}: ${label} ${(r.engine.wallMs / 1000).toFixed(2)} s, requests per object ${JSON.stringify(r.engine.requests)}, org ${r.orgRequests}, mailbox ${r.graphRequests}${written ? `, ${written} records written` : ''}`);
-      idle.push({ label, way, requests: r.engine.requests, orgRequests: r.orgRequests, graphRequests: r.graphRequests, wallMs: r.engine.wallMs });
+      const written = SYNC_OBJECTS.flatMap((o) =>
+        (['salesforce', 'outlook'] as SideName[]).map((s) => r.engine.counts[s][o]),
+      ).reduce((n, c) => n + c.created + c.updated + c.deleted, 0);
+      progress(
+        `  ${way}: ${label} ${(r.engine.wallMs / 1000).toFixed(2)} s, requests per object ${JSON.stringify(r.engine.requests)}, org ${r.orgRequests}, mailbox ${r.graphRequests}${written ? `, ${written} records written` : ''}`,
+      );
+      idle.push({
+        label,
+        way,
+        requests: r.engine.requests,
+        orgRequests: r.orgRequests,
+        graphRequests: r.graphRequests,
+        wallMs: r.engine.wallMs,
+      });
     }
-    await checkServerCounts(servers.child, { salesforce: INITIAL, outlook: INITIAL }, `${way} after the idle runs`, progress);
+    await checkServerCounts(
+      servers.child,
+      { salesforce: INITIAL, outlook: INITIAL },
+      `${way} after the idle runs`,
+      progress,
+    );
 
     const prefix = `sync.initial.${way}`;
     const n = total(INITIAL);
     return {
       idle,
       figures: [
-        { name: `${prefix}.records-per-s`, value: n / seconds, unit: 'records/s', note: `${n} records (${INITIAL.contacts}/${INITIAL.events}/${INITIAL.tasks}), one run, sign-in excluded` },
         {
-          name: `${prefix}.requests-over-minimum`, value: initial.orgRequests / min, unit: 'ratio',
+          name: `${prefix}.records-per-s`,
+          value: n / seconds,
+          unit: 'records/s',
+          note: `${n} records (${INITIAL.contacts}/${INITIAL.events}/${INITIAL.tasks}), one run, sign-in excluded`,
+        },
+        {
+          name: `${prefix}.requests-over-minimum`,
+          value: initial.orgRequests / min,
+          unit: 'ratio',
           note: `${initial.orgRequests} Salesforce requests at the org / minimum ${min} (issue formula: ${issueMinimum(INITIAL, way)}) (target <= 1.1)`,
         },
         { name: `${prefix}.seconds`, value: seconds, unit: 's', note: 'wall time of the run' },
-        { name: `${prefix}.salesforce-requests`, value: initial.orgRequests, unit: 'requests', note: 'data requests counted at the org' },
-        { name: `${prefix}.graph-requests`, value: initial.graphRequests, unit: 'requests', note: 'HTTP requests counted at the mailbox' },
+        {
+          name: `${prefix}.salesforce-requests`,
+          value: initial.orgRequests,
+          unit: 'requests',
+          note: 'data requests counted at the org',
+        },
+        {
+          name: `${prefix}.graph-requests`,
+          value: initial.graphRequests,
+          unit: 'requests',
+          note: 'HTTP requests counted at the mailbox',
+        },
         { name: `${prefix}.peak-rss-mb`, value: initial.engine.peakRssMb, unit: 'MB', note: 'engine process, maxRSS' },
-        { name: `${prefix}.engine-cpu-ms-per-record`, value: initial.engine.cpuMs / n, unit: 'ms', note: 'engine process CPU (user + system) / records: steadier than wall time on a busy machine' },
-        { name: `${prefix}.servers-cpu-ms-per-record`, value: initial.serversCpuMs / n, unit: 'ms', note: 'org + mailbox process CPU / records' },
+        {
+          name: `${prefix}.engine-cpu-ms-per-record`,
+          value: initial.engine.cpuMs / n,
+          unit: 'ms',
+          note: 'engine process CPU (user + system) / records: steadier than wall time on a busy machine',
+        },
+        {
+          name: `${prefix}.servers-cpu-ms-per-record`,
+          value: initial.serversCpuMs / n,
+          unit: 'ms',
+          note: 'org + mailbox process CPU / records',
+        },
       ],
     };
   } finally {
@@ -253,19 +366,41 @@ async function bigContacts(progress: (line: string) => void): Promise<Figure[]> 
   let engine: ChildProcess | undefined;
   try {
     progress(`  ${BIG_CONTACTS} contacts: seeded in ${servers.seedSeconds.toFixed(1)} s`);
-    engine = await startEngine({ orgUrl: servers.orgUrl, mailboxUrl: servers.mailboxUrl, user: BENCH_USER, direction: 'both' });
+    engine = await startEngine({
+      orgUrl: servers.orgUrl,
+      mailboxUrl: servers.mailboxUrl,
+      user: BENCH_USER,
+      direction: 'both',
+    });
     const run = await measuredRun(servers.child, engine, `${BIG_CONTACTS} contacts`);
     checkCreated(run, 'salesforce', n);
     await checkServerCounts(servers.child, { salesforce: n, outlook: n }, `${BIG_CONTACTS} contacts`, progress);
     const seconds = run.engine.wallMs / 1000;
-    progress(`  ${BIG_CONTACTS} contacts: ${seconds.toFixed(1)} s (CPU: engine ${(run.engine.cpuMs / 1000).toFixed(1)} s, org + mailbox ${(run.serversCpuMs / 1000).toFixed(1)} s), `
-      + `peak RSS ${run.engine.peakRssMb.toFixed(0)} MB, ${run.orgRequests} Salesforce requests, ${run.graphRequests} Graph requests`);
+    progress(
+      `  ${BIG_CONTACTS} contacts: ${seconds.toFixed(1)} s (CPU: engine ${(run.engine.cpuMs / 1000).toFixed(1)} s, org + mailbox ${(run.serversCpuMs / 1000).toFixed(1)} s), ` +
+        `peak RSS ${run.engine.peakRssMb.toFixed(0)} MB, ${run.orgRequests} Salesforce requests, ${run.graphRequests} Graph requests`,
+    );
     return [
-      { name: 'sync.100k-contacts.peak-rss-mb', value: run.engine.peakRssMb, unit: 'MB', note: `engine process, ${BIG_CONTACTS} contacts Outlook -> Salesforce (target < 300)` },
+      {
+        name: 'sync.100k-contacts.peak-rss-mb',
+        value: run.engine.peakRssMb,
+        unit: 'MB',
+        note: `engine process, ${BIG_CONTACTS} contacts Outlook -> Salesforce (target < 300)`,
+      },
       { name: 'sync.100k-contacts.seconds', value: seconds, unit: 's', note: 'wall time of the run' },
       { name: 'sync.100k-contacts.records-per-s', value: BIG_CONTACTS / seconds, unit: 'records/s' },
-      { name: 'sync.100k-contacts.engine-cpu-ms-per-record', value: run.engine.cpuMs / BIG_CONTACTS, unit: 'ms', note: 'engine process CPU / records' },
-      { name: 'sync.100k-contacts.requests-over-minimum', value: run.orgRequests / minimumRequests(n, NONE), unit: 'ratio', note: `${run.orgRequests} Salesforce requests / minimum ${minimumRequests(n, NONE)}` },
+      {
+        name: 'sync.100k-contacts.engine-cpu-ms-per-record',
+        value: run.engine.cpuMs / BIG_CONTACTS,
+        unit: 'ms',
+        note: 'engine process CPU / records',
+      },
+      {
+        name: 'sync.100k-contacts.requests-over-minimum',
+        value: run.orgRequests / minimumRequests(n, NONE),
+        unit: 'ratio',
+        note: `${run.orgRequests} Salesforce requests / minimum ${minimumRequests(n, NONE)}`,
+      },
     ];
   } finally {
     if (engine) stop(engine);
@@ -273,7 +408,9 @@ async function bigContacts(progress: (line: string) => void): Promise<Figure[]> 
   }
 }
 
-export async function syncBench(progress: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<Figure[]> {
+export async function syncBench(
+  progress: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<Figure[]> {
   const figures: Figure[] = [];
   const idle: WayResult['idle'] = [];
   for (const way of ['outlook-to-salesforce', 'salesforce-to-outlook'] as Way[]) {
@@ -301,11 +438,15 @@ export async function syncBench(progress: (line: string) => void = (l) => proces
   const idleRun = worst('idle-2');
   figures.push(
     {
-      name: 'sync.idle.requests-per-object-side', value: idleRun.max, unit: 'requests',
+      name: 'sync.idle.requests-per-object-side',
+      value: idleRun.max,
+      unit: 'requests',
       note: `nothing changed since the last run; most on one object-side of 6, both setups (${idleRun.where}) (target <= 1)`,
     },
     {
-      name: 'sync.after-initial.requests-per-object-side', value: afterInitial.max, unit: 'requests',
+      name: 'sync.after-initial.requests-per-object-side',
+      value: afterInitial.max,
+      unit: 'requests',
       note: `the run right after an initial sync reads back the engine's own writes (${afterInitial.where})`,
     },
   );

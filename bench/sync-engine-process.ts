@@ -76,13 +76,17 @@ async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2]) as EngineSpec;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-sync-bench-'));
   const configFile = path.join(dir, 'config.json');
-  fs.writeFileSync(configFile, JSON.stringify({
-    product: 'salesforce-for-outlook', productVersion: '2.9.3',
-    org: { loginUrl: spec.orgUrl, username: spec.user.username, password: spec.user.password },
-    mailbox: { url: spec.mailboxUrl, token: spec.user.token },
-    objects: Object.fromEntries(SYNC_OBJECTS.map((o) => [o, { direction: 'none' }])),
-    dataDir: 'state',
-  }));
+  fs.writeFileSync(
+    configFile,
+    JSON.stringify({
+      product: 'salesforce-for-outlook',
+      productVersion: '2.9.3',
+      org: { loginUrl: spec.orgUrl, username: spec.user.username, password: spec.user.password },
+      mailbox: { url: spec.mailboxUrl, token: spec.user.token },
+      objects: Object.fromEntries(SYNC_OBJECTS.map((o) => [o, { direction: 'none' }])),
+      dataDir: 'state',
+    }),
+  );
   const config = readSyncConfig(configFile);
   const engine = new SyncEngine(config);
   const cleanup = () => {
@@ -97,7 +101,8 @@ async function main(): Promise<void> {
 
   // Sign in with nothing to sync, then switch the objects on: measured runs hold the session already.
   const signIn = await engine.runOnce();
-  if (signIn.status.state !== 'idle') throw new Error(`sign-in failed: ${signIn.status.state}: ${signIn.status.message}`);
+  if (signIn.status.state !== 'idle')
+    throw new Error(`sign-in failed: ${signIn.status.state}: ${signIn.status.message}`);
   for (const o of SYNC_OBJECTS) config.objects[o] = { direction: spec.direction, winner: 'salesforce' };
 
   process.on('message', (msg: { run?: string; stop?: boolean }) => {
@@ -116,8 +121,15 @@ async function main(): Promise<void> {
       const cpu = process.cpuUsage(cpuBefore);
       const report = run.result?.report;
       const figures: RunFigures = {
-        label, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, state: run.status.state, message: run.status.message, stopped: report?.stopped ?? null,
-        errors: (report?.errors ?? []).slice(0, 5).map((e) => ({ object: e.object, side: e.side, code: e.code, message: e.message })),
+        label,
+        wallMs,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        state: run.status.state,
+        message: run.status.message,
+        stopped: report?.stopped ?? null,
+        errors: (report?.errors ?? [])
+          .slice(0, 5)
+          .map((e) => ({ object: e.object, side: e.side, code: e.code, message: e.message })),
         errorCount: report?.errors.length ?? 0,
         counts: (report?.counts ?? {}) as Counts,
         pending: report?.pending ?? -1,

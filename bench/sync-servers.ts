@@ -22,7 +22,11 @@ import { checkContact, insertContact } from '../sync-engine/src/local-mailbox/co
 import { checkEvent, insertEvent } from '../sync-engine/src/local-mailbox/events';
 import { checkTask, insertTask } from '../sync-engine/src/local-mailbox/todo';
 
-export const BENCH_USER = { username: 'ann@sync-bench.example', password: 'Bench-Ann-1', token: 'ann-sync-bench-token' };
+export const BENCH_USER = {
+  username: 'ann@sync-bench.example',
+  password: 'Bench-Ann-1',
+  token: 'ann-sync-bench-token',
+};
 
 export interface RecordCounts {
   contacts: number;
@@ -48,15 +52,44 @@ const DAY_MS = 86_400_000;
 
 function orgSeed(): OrgSeed {
   return {
-    organization: { name: 'Sync Bench', edition: 'enterprise', features: { apiEnabled: true, customizableProfiles: true }, enforceApiEnabledForAllowlistedApps: true },
-    connectedApps: [{ name: 'Salesforce for Outlook', clientId: 'SfdcSalesforceForOutlook', allowlisted: true, product: 'salesforce-for-outlook' }],
+    organization: {
+      name: 'Sync Bench',
+      edition: 'enterprise',
+      features: { apiEnabled: true, customizableProfiles: true },
+      enforceApiEnabledForAllowlistedApps: true,
+    },
+    connectedApps: [
+      {
+        name: 'Salesforce for Outlook',
+        clientId: 'SfdcSalesforceForOutlook',
+        allowlisted: true,
+        product: 'salesforce-for-outlook',
+      },
+    ],
     profiles: [
-      { name: 'System Administrator', license: 'Salesforce', permissions: { apiEnabled: true, viewSetup: true, manageUsers: true, modifyAllData: true } },
+      {
+        name: 'System Administrator',
+        license: 'Salesforce',
+        permissions: { apiEnabled: true, viewSetup: true, manageUsers: true, modifyAllData: true },
+      },
       { name: 'Standard User', license: 'Salesforce', permissions: { apiEnabled: true } },
     ],
     users: [
-      { username: 'admin@sync-bench.example', password: 'Bench-Admin-1', lastName: 'Admin', email: 'admin@sync-bench.example', profile: 'System Administrator' },
-      { username: BENCH_USER.username, password: BENCH_USER.password, firstName: 'Ann', lastName: 'Lee', email: BENCH_USER.username, profile: 'Standard User' },
+      {
+        username: 'admin@sync-bench.example',
+        password: 'Bench-Admin-1',
+        lastName: 'Admin',
+        email: 'admin@sync-bench.example',
+        profile: 'System Administrator',
+      },
+      {
+        username: BENCH_USER.username,
+        password: BENCH_USER.password,
+        firstName: 'Ann',
+        lastName: 'Lee',
+        email: BENCH_USER.username,
+        profile: 'Standard User',
+      },
     ],
   };
 }
@@ -79,40 +112,74 @@ const PRIORITY_OL = ['normal', 'high', 'low'];
 
 /** ann's records straight into the org's store through its DML (validated), in one transaction per 2,000. */
 function seedOrgRecords(org: LocalOrg, n: RecordCounts): void {
-  const ann = (org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = ?`).get(BENCH_USER.username) as { Id: string }).Id;
+  const ann = (
+    org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = ?`).get(BENCH_USER.username) as {
+      Id: string;
+    }
+  ).Id;
   const caller = { userId: ann, isAdmin: false, manageUsers: false };
   const now = Date.now();
   const insert = (type: string, count: number, make: (i: number) => Record<string, unknown>) => {
     for (let from = 0; from < count; from += 2000) {
-      const batch = Array.from({ length: Math.min(2000, count - from) }, (_, k) => ({ type, fields: { ...make(from + k), OwnerId: ann } }));
+      const batch = Array.from({ length: Math.min(2000, count - from) }, (_, k) => ({
+        type,
+        fields: { ...make(from + k), OwnerId: ann },
+      }));
       const results = createRecords(org.ctx, caller, batch, true);
       const bad = results.find((r) => !r.success);
       if (bad) throw new Error(`seeding ${type}: ${JSON.stringify(bad.errors)}`);
     }
   };
   insert('Contact', n.contacts, (i) => ({
-    FirstName: `First${i}`, LastName: `Sf${i}`, Email: `sf${i}@contacts.example`, Phone: `+1 555 ${String(i % 10_000).padStart(4, '0')}`,
-    MobilePhone: i % 3 === 0 ? `+1 666 ${String(i % 10_000).padStart(4, '0')}` : null, Title: i % 2 ? 'Engineer' : 'Manager',
-    Department: `Dept ${i % 20}`, Company__c: `Company ${i % 500}`, MailingStreet: `${i} Main St`, MailingCity: 'Springfield',
-    MailingState: 'IL', MailingPostalCode: String(60000 + (i % 1000)), MailingCountry: 'USA', Description: i % 4 === 0 ? `Notes for contact ${i}` : null,
+    FirstName: `First${i}`,
+    LastName: `Sf${i}`,
+    Email: `sf${i}@contacts.example`,
+    Phone: `+1 555 ${String(i % 10_000).padStart(4, '0')}`,
+    MobilePhone: i % 3 === 0 ? `+1 666 ${String(i % 10_000).padStart(4, '0')}` : null,
+    Title: i % 2 ? 'Engineer' : 'Manager',
+    Department: `Dept ${i % 20}`,
+    Company__c: `Company ${i % 500}`,
+    MailingStreet: `${i} Main St`,
+    MailingCity: 'Springfield',
+    MailingState: 'IL',
+    MailingPostalCode: String(60000 + (i % 1000)),
+    MailingCountry: 'USA',
+    Description: i % 4 === 0 ? `Notes for contact ${i}` : null,
   }));
   insert('Event', n.events, (i) => {
     const start = eventStart(i, now);
     return {
-      Subject: `Sf meeting ${i}`, Location: i % 3 ? `Room ${i % 40}` : null, StartDateTime: start.toISOString(),
-      EndDateTime: new Date(start.getTime() + 3_600_000).toISOString(), IsAllDayEvent: false, Description: i % 4 === 0 ? `Agenda ${i}` : null,
-      ShowAs: 'Busy', IsPrivate: i % 10 === 0,
+      Subject: `Sf meeting ${i}`,
+      Location: i % 3 ? `Room ${i % 40}` : null,
+      StartDateTime: start.toISOString(),
+      EndDateTime: new Date(start.getTime() + 3_600_000).toISOString(),
+      IsAllDayEvent: false,
+      Description: i % 4 === 0 ? `Agenda ${i}` : null,
+      ShowAs: 'Busy',
+      IsPrivate: i % 10 === 0,
     };
   });
   insert('Task', n.tasks, (i) => ({
-    Subject: `Sf task ${i}`, ActivityDate: dueDate(i, now), Status: TASK_STATUS_SF[i % 5], Priority: PRIORITY_SF[i % 3],
+    Subject: `Sf task ${i}`,
+    ActivityDate: dueDate(i, now),
+    Status: TASK_STATUS_SF[i % 5],
+    Priority: PRIORITY_SF[i % 3],
     Description: i % 4 === 0 ? `Task notes ${i}` : null,
   }));
 }
 
 /** ann's mailbox, empty but for the default task list. */
 function mailboxSeed(): MailboxSeed {
-  return { mailboxes: [{ user: BENCH_USER.username, token: BENCH_USER.token, timeZone: 'UTC', taskLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [] }] }] };
+  return {
+    mailboxes: [
+      {
+        user: BENCH_USER.username,
+        token: BENCH_USER.token,
+        timeZone: 'UTC',
+        taskLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [] }],
+      },
+    ],
+  };
 }
 
 /**
@@ -127,36 +194,75 @@ function seedMailboxItems(mailbox: LocalMailbox, n: RecordCounts): void {
   const graphTime = (d: Date) => d.toISOString().replace('Z', '0000');
   const listId = store.items(m.no, 'taskList')[0].id;
   const checked = <T extends { problems: Array<{ path: string; message: string }> }>(what: string, c: T): T => {
-    if (c.problems.length) throw new Error(`seeding ${what}: ${c.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    if (c.problems.length)
+      throw new Error(`seeding ${what}: ${c.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     return c;
   };
   store.transaction(() => {
     for (let i = 0; i < n.contacts; i++) {
-      const c = checked('a contact', checkContact({
-        givenName: `Given${i}`, surname: `Ol${i}`, emailAddresses: [{ address: `ol${i}@contacts.example`, name: `Given${i} Ol${i}` }],
-        businessPhones: [`+1 555 ${String(i % 10_000).padStart(4, '0')}`], ...(i % 3 === 0 ? { mobilePhone: `+1 777 ${String(i % 10_000).padStart(4, '0')}` } : {}),
-        companyName: `Company ${i % 500}`, jobTitle: i % 2 ? 'Engineer' : 'Manager', department: `Dept ${i % 20}`,
-        businessAddress: { street: `${i} Elm St`, city: 'Shelbyville', state: 'IL', postalCode: String(61000 + (i % 1000)), countryOrRegion: 'USA' },
-        ...(i % 4 === 0 ? { personalNotes: `Notes for contact ${i}` } : {}),
-      }, undefined));
+      const c = checked(
+        'a contact',
+        checkContact(
+          {
+            givenName: `Given${i}`,
+            surname: `Ol${i}`,
+            emailAddresses: [{ address: `ol${i}@contacts.example`, name: `Given${i} Ol${i}` }],
+            businessPhones: [`+1 555 ${String(i % 10_000).padStart(4, '0')}`],
+            ...(i % 3 === 0 ? { mobilePhone: `+1 777 ${String(i % 10_000).padStart(4, '0')}` } : {}),
+            companyName: `Company ${i % 500}`,
+            jobTitle: i % 2 ? 'Engineer' : 'Manager',
+            department: `Dept ${i % 20}`,
+            businessAddress: {
+              street: `${i} Elm St`,
+              city: 'Shelbyville',
+              state: 'IL',
+              postalCode: String(61000 + (i % 1000)),
+              countryOrRegion: 'USA',
+            },
+            ...(i % 4 === 0 ? { personalNotes: `Notes for contact ${i}` } : {}),
+          },
+          undefined,
+        ),
+      );
       insertContact(ctx, m, c.props, c.autoName);
     }
     for (let i = 0; i < n.events; i++) {
       const start = eventStart(i, now);
-      const c = checked('an event', checkEvent({
-        subject: `Ol meeting ${i}`, start: { dateTime: graphTime(start), timeZone: 'UTC' }, end: { dateTime: graphTime(new Date(start.getTime() + 3_600_000)), timeZone: 'UTC' },
-        ...(i % 3 ? { location: { displayName: `Room ${i % 40}` } } : {}), body: { contentType: 'text', content: i % 4 === 0 ? `Agenda ${i}` : '' },
-        showAs: 'busy', sensitivity: i % 10 === 0 ? 'private' : 'normal',
-      }, undefined, 'create', 'UTC'));
+      const c = checked(
+        'an event',
+        checkEvent(
+          {
+            subject: `Ol meeting ${i}`,
+            start: { dateTime: graphTime(start), timeZone: 'UTC' },
+            end: { dateTime: graphTime(new Date(start.getTime() + 3_600_000)), timeZone: 'UTC' },
+            ...(i % 3 ? { location: { displayName: `Room ${i % 40}` } } : {}),
+            body: { contentType: 'text', content: i % 4 === 0 ? `Agenda ${i}` : '' },
+            showAs: 'busy',
+            sensitivity: i % 10 === 0 ? 'private' : 'normal',
+          },
+          undefined,
+          'create',
+          'UTC',
+        ),
+      );
       insertEvent(store, m, c.props);
     }
     for (let i = 0; i < n.tasks; i++) {
       const due = dueDate(i, now);
-      const c = checked('a task', checkTask({
-        title: `Ol task ${i}`, status: TASK_STATUS_OL[i % 5], importance: PRIORITY_OL[i % 3],
-        ...(due ? { dueDateTime: { dateTime: `${due}T00:00:00.0000000`, timeZone: 'UTC' } } : {}),
-        ...(i % 4 === 0 ? { body: { contentType: 'text', content: `Task notes ${i}` } } : {}),
-      }, undefined, now));
+      const c = checked(
+        'a task',
+        checkTask(
+          {
+            title: `Ol task ${i}`,
+            status: TASK_STATUS_OL[i % 5],
+            importance: PRIORITY_OL[i % 3],
+            ...(due ? { dueDateTime: { dateTime: `${due}T00:00:00.0000000`, timeZone: 'UTC' } } : {}),
+            ...(i % 4 === 0 ? { body: { contentType: 'text', content: `Task notes ${i}` } } : {}),
+          },
+          undefined,
+          now,
+        ),
+      );
       insertTask(store, m, listId, c.props);
     }
   });
@@ -166,22 +272,42 @@ function seedMailboxItems(mailbox: LocalMailbox, n: RecordCounts): void {
 function countRequests(server: http.Server, counts: RequestCounts): void {
   server.prependListener('request', (req: http.IncomingMessage) => {
     counts.total += 1;
-    const shape = (req.url ?? '').replace(/\?.*$/, '').split('/').map((s) => (s.length > 24 || /\d{5,}/.test(s) ? '{id}' : s)).join('/');
+    const shape = (req.url ?? '')
+      .replace(/\?.*$/, '')
+      .split('/')
+      .map((s) => (s.length > 24 || /\d{5,}/.test(s) ? '{id}' : s))
+      .join('/');
     const kind = `${req.method} ${shape}`;
     counts.byKind[kind] = (counts.byKind[kind] ?? 0) + 1;
   });
 }
 
 function ownedCount(org: LocalOrg, obj: SObjectDef, ownerId: string): number {
-  return (org.ctx.store.db.prepare(`SELECT COUNT(*) AS n FROM ${tableName(obj)} WHERE "OwnerId" = ? AND "IsDeleted" = 0`).get(ownerId) as { n: number }).n;
+  return (
+    org.ctx.store.db
+      .prepare(`SELECT COUNT(*) AS n FROM ${tableName(obj)} WHERE "OwnerId" = ? AND "IsDeleted" = 0`)
+      .get(ownerId) as { n: number }
+  ).n;
 }
 
 /** Start and seed the org and the mailbox (in this process). */
-export async function startBenchServers(spec: ServersSpec): Promise<{ org: LocalOrg; mailbox: LocalMailbox; seedSeconds: number }> {
+export async function startBenchServers(
+  spec: ServersSpec,
+): Promise<{ org: LocalOrg; mailbox: LocalMailbox; seedSeconds: number }> {
   const started = performance.now();
-  const org = await startLocalOrg({ seed: orgSeed(), dataDir: ':memory:', port: 0, options: { dailyRequestLimit: 1_000_000_000 } });
+  const org = await startLocalOrg({
+    seed: orgSeed(),
+    dataDir: ':memory:',
+    port: 0,
+    options: { dailyRequestLimit: 1_000_000_000 },
+  });
   seedOrgRecords(org, spec.salesforce);
-  const mailbox: LocalMailbox = await startLocalMailbox({ seed: mailboxSeed(), dataDir: ':memory:', port: 0, options: { changeLogLimit: spec.changeLogLimit } });
+  const mailbox: LocalMailbox = await startLocalMailbox({
+    seed: mailboxSeed(),
+    dataDir: ':memory:',
+    port: 0,
+    options: { changeLogLimit: spec.changeLogLimit },
+  });
   seedMailboxItems(mailbox, spec.outlook);
   return { org, mailbox, seedSeconds: (performance.now() - started) / 1000 };
 }
@@ -192,18 +318,38 @@ export async function startBenchServers(spec: ServersSpec): Promise<{ org: Local
  */
 export function diagnose(org: LocalOrg, mailbox: LocalMailbox): string[] {
   const out: string[] = [];
-  const kinds: Array<[string, string]> = [['Contact', 'contact'], ['Event', 'event'], ['Task', 'task']];
+  const kinds: Array<[string, string]> = [
+    ['Contact', 'contact'],
+    ['Event', 'event'],
+    ['Task', 'task'],
+  ];
   for (const [type, kind] of kinds) {
-    const sfIds = new Set((org.ctx.store.db.prepare(`SELECT "OutlookId__c" AS o FROM ${tableName(findSObject(type)!)} WHERE "IsDeleted" = 0 AND "OutlookId__c" IS NOT NULL`).all() as Array<{ o: string }>).map((r) => r.o));
-    const olIds = (mailbox.ctx.store.db.prepare(`SELECT id FROM items WHERE kind = ?`).all(kind) as Array<{ id: string }>).map((r) => r.id);
+    const sfIds = new Set(
+      (
+        org.ctx.store.db
+          .prepare(
+            `SELECT "OutlookId__c" AS o FROM ${tableName(findSObject(type)!)} WHERE "IsDeleted" = 0 AND "OutlookId__c" IS NOT NULL`,
+          )
+          .all() as Array<{ o: string }>
+      ).map((r) => r.o),
+    );
+    const olIds = (
+      mailbox.ctx.store.db.prepare(`SELECT id FROM items WHERE kind = ?`).all(kind) as Array<{ id: string }>
+    ).map((r) => r.id);
     if (sfIds.size > 0) {
       const missing = olIds.filter((id) => !sfIds.has(id));
-      if (missing.length) out.push(`${kind}: ${missing.length} Outlook items have no org record with their exact OutlookId__c, e.g. ${missing.slice(0, 3).join(', ')}`);
+      if (missing.length)
+        out.push(
+          `${kind}: ${missing.length} Outlook items have no org record with their exact OutlookId__c, e.g. ${missing.slice(0, 3).join(', ')}`,
+        );
     }
     const byFolded = new Map<string, string[]>();
     for (const id of olIds) byFolded.set(id.toLowerCase(), [...(byFolded.get(id.toLowerCase()) ?? []), id]);
     const clashes = [...byFolded.values()].filter((ids) => ids.length > 1);
-    if (clashes.length) out.push(`${kind}: ${clashes.length} sets of Outlook ids equal but for letter case (Salesforce matches external ids case-insensitively), e.g. ${clashes[0].join(' / ')}`);
+    if (clashes.length)
+      out.push(
+        `${kind}: ${clashes.length} sets of Outlook ids equal but for letter case (Salesforce matches external ids case-insensitively), e.g. ${clashes[0].join(' / ')}`,
+      );
   }
   return out;
 }
@@ -213,7 +359,11 @@ async function run(): Promise<void> {
   const { org, mailbox, seedSeconds } = await startBenchServers(spec);
   const mailboxRequests: RequestCounts = { total: 0, byKind: {} };
   countRequests(mailbox.app.server, mailboxRequests);
-  const ann = (org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = ?`).get(BENCH_USER.username) as { Id: string }).Id;
+  const ann = (
+    org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = ?`).get(BENCH_USER.username) as {
+      Id: string;
+    }
+  ).Id;
   const m = mailbox.mailboxes[0];
 
   process.on('message', (msg: { stats?: boolean; counts?: boolean; diagnose?: boolean; stop?: boolean }) => {
@@ -221,16 +371,26 @@ async function run(): Promise<void> {
       const cpu = process.cpuUsage();
       process.send!({
         stats: {
-          org: { total: org.ctx.stats.total, byKind: Object.fromEntries(org.ctx.stats.byKind) }, mailbox: { total: mailboxRequests.total, byKind: { ...mailboxRequests.byKind } },
+          org: { total: org.ctx.stats.total, byKind: Object.fromEntries(org.ctx.stats.byKind) },
+          mailbox: { total: mailboxRequests.total, byKind: { ...mailboxRequests.byKind } },
           cpuMs: (cpu.user + cpu.system) / 1000,
         },
       });
     }
     if (msg.counts) {
-      const items = (kind: string) => (mailbox.ctx.store.db.prepare(`SELECT COUNT(*) AS n FROM items WHERE mailbox = ? AND kind = ?`).get(m.no, kind) as { n: number }).n;
+      const items = (kind: string) =>
+        (
+          mailbox.ctx.store.db
+            .prepare(`SELECT COUNT(*) AS n FROM items WHERE mailbox = ? AND kind = ?`)
+            .get(m.no, kind) as { n: number }
+        ).n;
       process.send!({
         counts: {
-          salesforce: { contacts: ownedCount(org, findSObject('Contact')!, ann), events: ownedCount(org, findSObject('Event')!, ann), tasks: ownedCount(org, findSObject('Task')!, ann) },
+          salesforce: {
+            contacts: ownedCount(org, findSObject('Contact')!, ann),
+            events: ownedCount(org, findSObject('Event')!, ann),
+            tasks: ownedCount(org, findSObject('Task')!, ann),
+          },
           outlook: { contacts: items('contact'), events: items('event'), tasks: items('task') },
         },
       });

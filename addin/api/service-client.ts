@@ -8,12 +8,26 @@ import { texts } from '../taskpane/texts';
 export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8702';
 
 import type {
-  AddEmailRequest, AddEmailResult, OAuthStartRequest, OAuthStarted, ServiceStatus, SettingsBody, SignInRequest, SignedIn, SyncSettings,
+  AddEmailRequest,
+  AddEmailResult,
+  OAuthStartRequest,
+  OAuthStarted,
+  ServiceStatus,
+  SettingsBody,
+  SignInRequest,
+  SignedIn,
+  SyncSettings,
 } from '../../sync-engine/src/service/contract';
 
 // The service's own types (one contract, sync-engine/src/service/contract.ts), under the names the pane uses.
 export type {
-  AddEmailResult, Counts, OAuthStarted, ObjectSettings, SignedIn, SyncObject, SyncSettings,
+  AddEmailResult,
+  Counts,
+  OAuthStarted,
+  ObjectSettings,
+  SignedIn,
+  SyncObject,
+  SyncSettings,
 } from '../../sync-engine/src/service/contract';
 export type Status = ServiceStatus;
 export type SignInInput = SignInRequest;
@@ -21,7 +35,11 @@ export type OAuthStartInput = OAuthStartRequest;
 
 /** Why a call failed: `down` (no service), `stale-secret` (sign in again), or the service's error code. */
 export class ServiceFailure extends Error {
-  constructor(readonly code: string, message: string, readonly status: number | null = null) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number | null = null,
+  ) {
     super(message);
     this.name = 'ServiceFailure';
   }
@@ -35,22 +53,49 @@ export function serviceUrlOf(location: Location, doc: Document): string {
 }
 
 export class ServiceClient {
-  constructor(readonly baseUrl: string, public secret: string | null = null) {}
+  constructor(
+    readonly baseUrl: string,
+    public secret: string | null = null,
+  ) {}
 
-  signIn(input: SignInInput): Promise<SignedIn> { return this.call('POST', '/api/sign-in', input); }
-  oauthStart(input: OAuthStartInput): Promise<OAuthStarted> { return this.call('POST', '/api/oauth/start', input); }
+  signIn(input: SignInInput): Promise<SignedIn> {
+    return this.call('POST', '/api/sign-in', input);
+  }
+  oauthStart(input: OAuthStartInput): Promise<OAuthStarted> {
+    return this.call('POST', '/api/oauth/start', input);
+  }
   /** Answers as `signIn` does: the secret, or the product's own text when it refuses the user. */
-  oauthFinish(callback: OAuthCallback): Promise<SignedIn> { return this.call('POST', '/api/oauth/finish', callback); }
-  status(): Promise<Status> { return this.call('GET', '/api/status'); }
-  syncNow(): Promise<Status> { return this.call('POST', '/api/sync-now'); }
-  pause(): Promise<Status> { return this.call('POST', '/api/pause'); }
-  resume(): Promise<Status> { return this.call('POST', '/api/resume'); }
+  oauthFinish(callback: OAuthCallback): Promise<SignedIn> {
+    return this.call('POST', '/api/oauth/finish', callback);
+  }
+  status(): Promise<Status> {
+    return this.call('GET', '/api/status');
+  }
+  syncNow(): Promise<Status> {
+    return this.call('POST', '/api/sync-now');
+  }
+  pause(): Promise<Status> {
+    return this.call('POST', '/api/pause');
+  }
+  resume(): Promise<Status> {
+    return this.call('POST', '/api/resume');
+  }
   /** Offered while the status says `stateUnusable`: sync again from what can be read of the damaged state. */
-  startOver(): Promise<Status> { return this.call('POST', '/api/start-over'); }
-  async settings(): Promise<SyncSettings> { return (await this.call<SettingsBody>('GET', '/api/settings')).objects; }
-  async saveSettings(objects: SyncSettings): Promise<SyncSettings> { return (await this.call<SettingsBody>('PUT', '/api/settings', { objects } satisfies SettingsBody)).objects; }
-  addEmail(message: AddEmailRequest): Promise<AddEmailResult> { return this.call('POST', '/api/add-email', message); }
-  signOut(): Promise<unknown> { return this.call('POST', '/api/sign-out'); }
+  startOver(): Promise<Status> {
+    return this.call('POST', '/api/start-over');
+  }
+  async settings(): Promise<SyncSettings> {
+    return (await this.call<SettingsBody>('GET', '/api/settings')).objects;
+  }
+  async saveSettings(objects: SyncSettings): Promise<SyncSettings> {
+    return (await this.call<SettingsBody>('PUT', '/api/settings', { objects } satisfies SettingsBody)).objects;
+  }
+  addEmail(message: AddEmailRequest): Promise<AddEmailResult> {
+    return this.call('POST', '/api/add-email', message);
+  }
+  signOut(): Promise<unknown> {
+    return this.call('POST', '/api/sign-out');
+  }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
@@ -58,7 +103,11 @@ export class ServiceClient {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(this.baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch {
       // fetch rejects (a TypeError) only when nothing answered: the service is not running, or refused CORS.
       throw new ServiceFailure('down', texts.serviceDown(this.baseUrl));
@@ -73,7 +122,10 @@ export class ServiceClient {
     const code: string = json?.error?.code ?? 'UNKNOWN';
     if (res.status === 401 && code === 'STALE_SECRET') throw new ServiceFailure('stale-secret', texts.staleSecret, 401);
     // A refused sign-in carries the product's own text in `message`; other errors in `error.message`.
-    const message: string = typeof json?.message === 'string' && json.message ? json.message : json?.error?.message ?? texts.badAnswer(res.status);
+    const message: string =
+      typeof json?.message === 'string' && json.message
+        ? json.message
+        : (json?.error?.message ?? texts.badAnswer(res.status));
     throw new ServiceFailure(code, message, res.status);
   }
 }

@@ -4,8 +4,7 @@
  */
 
 export type OAuthCallback =
-  | { state: string; code: string }
-  | { state: string; error: string; errorDescription: string };
+  { state: string; code: string } | { state: string; error: string; errorDescription: string };
 
 /** The callback's query (`?code=&state=` or `?error=&error_description=&state=`) as the message; the pane judges it. */
 export function callbackOf(query: URLSearchParams): OAuthCallback {
@@ -28,7 +27,11 @@ export function parseCallback(message: string): OAuthCallback | null {
   if (typeof m.state !== 'string' || m.state === '') return null;
   if (typeof m.code === 'string' && m.code !== '') return { state: m.state, code: m.code };
   if (typeof m.error === 'string' && m.error !== '') {
-    return { state: m.state, error: m.error, errorDescription: typeof m.errorDescription === 'string' ? m.errorDescription : '' };
+    return {
+      state: m.state,
+      error: m.error,
+      errorDescription: typeof m.errorDescription === 'string' ? m.errorDescription : '',
+    };
   }
   return null;
 }

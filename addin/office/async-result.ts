@@ -6,7 +6,10 @@ const SUCCEEDED = 'succeeded';
 
 /** An Office.js call's failure, with Office's error code and message. */
 export class OfficeCallError extends Error {
-  constructor(readonly code: number | null, message: string) {
+  constructor(
+    readonly code: number | null,
+    message: string,
+  ) {
     super(message);
     this.name = 'OfficeCallError';
   }

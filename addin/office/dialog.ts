@@ -31,7 +31,10 @@ export const DialogCode = {
 
 /** A dialog that could not open or ended before its page sent a message, with Office's code (`DialogCode`). */
 export class DialogError extends Error {
-  constructor(readonly code: number | null, message: string) {
+  constructor(
+    readonly code: number | null,
+    message: string,
+  ) {
     super(message);
     this.name = 'DialogError';
   }
@@ -44,7 +47,11 @@ export interface DialogMessage {
 }
 
 /** Open `url` (on the add-in's own origin) in an Office dialog. */
-export function openDialog(ui: Office.UI, url: string, options: Office.DialogOptions = { height: 60, width: 40 }): Promise<Office.Dialog> {
+export function openDialog(
+  ui: Office.UI,
+  url: string,
+  options: Office.DialogOptions = { height: 60, width: 40 },
+): Promise<Office.Dialog> {
   return officeAsync<Office.Dialog>((cb) => ui.displayDialogAsync(url, options, cb));
 }
 

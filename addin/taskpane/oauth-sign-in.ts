@@ -24,7 +24,10 @@ export interface OAuthSignInSteps<Signed> {
 
 /** Why the sign-in window gave nothing to finish with: Office's dialog code, or the answer's fault; `message` is for the user. */
 export class SignInWindowFailure extends Error {
-  constructor(readonly code: number | 'BAD_ANSWER' | 'STATE_MISMATCH' | null, message: string) {
+  constructor(
+    readonly code: number | 'BAD_ANSWER' | 'STATE_MISMATCH' | null,
+    message: string,
+  ) {
     super(message);
     this.name = 'SignInWindowFailure';
   }
@@ -34,7 +37,8 @@ export class SignInWindowFailure extends Error {
 export const callbackPageOf = (origin: string): string => `${origin}/oauth-callback.html`;
 
 /** The dialog's first page, on the add-in's own origin as Office requires; it goes on to the org's `authorizeUrl`. */
-export const startPageOf = (origin: string, authorizeUrl: string): string => `${origin}/oauth-start.html?to=${encodeURIComponent(authorizeUrl)}`;
+export const startPageOf = (origin: string, authorizeUrl: string): string =>
+  `${origin}/oauth-start.html?to=${encodeURIComponent(authorizeUrl)}`;
 
 /** A window that ended without an answer, in the user's words. */
 export function windowFailure(err: DialogError): SignInWindowFailure {

@@ -22,7 +22,10 @@ export function popupMessage(win: Window, url: string): Promise<DialogMessage> {
       if (event.source !== popup || event.origin !== win.location.origin) return;
       stop();
       popup.close();
-      resolve({ message: typeof event.data === 'string' ? event.data : JSON.stringify(event.data), origin: event.origin });
+      resolve({
+        message: typeof event.data === 'string' ? event.data : JSON.stringify(event.data),
+        origin: event.origin,
+      });
     };
     const closedCheck = win.setInterval(() => {
       if (!popup.closed) return;

@@ -2,7 +2,8 @@
 import { SyncObject, SyncSettings } from '../api/service-client';
 
 const OBJECTS: SyncObject[] = ['contacts', 'events', 'tasks'];
-const select = (object: SyncObject, key: 'direction' | 'winner') => document.getElementById(`${object}-${key}`) as HTMLSelectElement;
+const select = (object: SyncObject, key: 'direction' | 'winner') =>
+  document.getElementById(`${object}-${key}`) as HTMLSelectElement;
 
 /** Put the service's settings into the form's selects. */
 export function fillSettings(settings: SyncSettings): void {

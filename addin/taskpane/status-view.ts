@@ -16,7 +16,8 @@ function cell(row: HTMLTableRowElement, text: string, header = false): void {
 /** Fill the status panel from `GET /api/status`. */
 export function renderStatus(status: Status): void {
   const byId = (id: string) => document.getElementById(id)!;
-  byId('account').textContent = status.username && status.product ? texts.account(status.username, status.product.name) : '';
+  byId('account').textContent =
+    status.username && status.product ? texts.account(status.username, status.product.name) : '';
   byId('org').textContent = status.orgUrl ?? '';
   byId('state').textContent = texts.states[status.state] ?? status.state;
   byId('last-run').textContent = status.lastRun ? new Date(status.lastRun).toLocaleString() : texts.neverSynced;

@@ -59,7 +59,10 @@ function showSignInWays(): void {
 }
 
 /** A sign-in field the pane found wrong: marked invalid, named in the message, focused. */
-interface FieldProblem { field: 'org-url' | 'username' | 'password'; text: string }
+interface FieldProblem {
+  field: 'org-url' | 'username' | 'password';
+  text: string;
+}
 
 function markField(problem: FieldProblem): void {
   const input = $<HTMLInputElement>(problem.field);
@@ -83,8 +86,12 @@ function clearFixedField(id: FieldProblem['field'], problemOf: (value: string) =
 
 /** A failure as the user sees it; a refused secret sends the user back to sign in. */
 async function fail(pane: Pane, err: unknown): Promise<void> {
-  const message = err instanceof ServiceFailure || err instanceof SignInWindowFailure ? err.message
-    : err instanceof OfficeCallError ? texts.officeFailed(err.message) : texts.unexpected;
+  const message =
+    err instanceof ServiceFailure || err instanceof SignInWindowFailure
+      ? err.message
+      : err instanceof OfficeCallError
+        ? texts.officeFailed(err.message)
+        : texts.unexpected;
   if (err instanceof ServiceFailure && err.status === 401) {
     pane.client.secret = null;
     await pane.secrets.set(null).catch(() => undefined);
@@ -132,7 +139,10 @@ async function signIn(pane: Pane): Promise<void> {
     return;
   }
   announce(texts.signingIn);
-  await completeSignIn(pane, await pane.client.signIn({ orgUrl, product: $<HTMLSelectElement>('product').value, username, password }));
+  await completeSignIn(
+    pane,
+    await pane.client.signIn({ orgUrl, product: $<HTMLSelectElement>('product').value, username, password }),
+  );
 }
 
 /** "Sign in with Salesforce": the org's login page in a dialog (a popup outside Office), then the service finishes. */
@@ -144,17 +154,21 @@ async function signInWithSalesforce(pane: Pane): Promise<void> {
     return;
   }
   announce(texts.signingIn);
-  const signed = await oauthSignIn({
-    start: (redirectUri) => pane.client.oauthStart({ orgUrl, product: $<HTMLSelectElement>('product').value, redirectUri }),
-    showWindow: (url) => {
-      announce(texts.openedSignInWindow);
-      return pane.ui ? dialogMessage(pane.ui, url, SIGN_IN_DIALOG) : popupMessage(window, url);
+  const signed = await oauthSignIn(
+    {
+      start: (redirectUri) =>
+        pane.client.oauthStart({ orgUrl, product: $<HTMLSelectElement>('product').value, redirectUri }),
+      showWindow: (url) => {
+        announce(texts.openedSignInWindow);
+        return pane.ui ? dialogMessage(pane.ui, url, SIGN_IN_DIALOG) : popupMessage(window, url);
+      },
+      finish: (callback) => {
+        announce(texts.signingIn);
+        return pane.client.oauthFinish(callback);
+      },
     },
-    finish: (callback) => {
-      announce(texts.signingIn);
-      return pane.client.oauthFinish(callback);
-    },
-  }, window.location.origin);
+    window.location.origin,
+  );
   await completeSignIn(pane, signed);
 }
 
@@ -230,7 +244,9 @@ function wire(pane: Pane): void {
     pane.lastState = 'syncing';
     showStatus(pane, await pane.client.syncNow());
   });
-  on('pause', async () => showStatus(pane, await (pane.lastState === 'paused' ? pane.client.resume() : pane.client.pause())));
+  on('pause', async () =>
+    showStatus(pane, await (pane.lastState === 'paused' ? pane.client.resume() : pane.client.pause())),
+  );
   on('settings-button', () => toggleSettings(pane));
   on('start-over', async () => {
     announce(texts.startingOver);

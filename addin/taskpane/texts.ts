@@ -5,8 +5,10 @@ const TRY_AGAIN = 'Select "Sign in with Salesforce" to try again.';
 
 export const texts = {
   notInOutlook: 'Not running inside Outlook: Add Email is unavailable',
-  serviceDown: (url: string) => `The sfo-compat service is not running at ${url}. Start it with "sfo-compat service" and try again.`,
-  staleSecret: 'Your session with the sfo-compat service has ended (the service was restarted or you signed in elsewhere). Sign in again.',
+  serviceDown: (url: string) =>
+    `The sfo-compat service is not running at ${url}. Start it with "sfo-compat service" and try again.`,
+  staleSecret:
+    'Your session with the sfo-compat service has ended (the service was restarted or you signed in elsewhere). Sign in again.',
   badAnswer: (status: number) => `The sfo-compat service gave an answer the pane could not read (HTTP ${status}).`,
   orgUrlMissing: 'Org URL: enter your Salesforce login URL, for example https://login.salesforce.com.',
   orgUrlInvalid: 'Org URL: enter a URL that starts with https:// (or http:// for a local org).',
@@ -21,7 +23,13 @@ export const texts = {
   stateChanged: (state: string) => `Sync status: ${state}`,
   neverSynced: 'Not synced yet',
   noCounts: 'No sync has run yet.',
-  states: { idle: 'Idle', syncing: 'Syncing', stopped: 'Stopped', paused: 'Paused', 'signed-out': 'Signed out' } as Record<string, string>,
+  states: {
+    idle: 'Idle',
+    syncing: 'Syncing',
+    stopped: 'Stopped',
+    paused: 'Paused',
+    'signed-out': 'Signed out',
+  } as Record<string, string>,
   settingsSaved: 'Settings saved.',
   addingEmail: 'Adding the email to Salesforce…',
   addedEmail: 'Added to Salesforce',
@@ -35,9 +43,12 @@ export const texts = {
   signInWindow: {
     closedByUser: `The Salesforce sign-in window was closed before you signed in. ${TRY_AGAIN}`,
     pageNotLoaded: `The Salesforce sign-in window could not load its page. Check the org URL and your connection. ${TRY_AGAIN}`,
-    httpPage: 'The Salesforce sign-in window was sent to an http:// page, which Outlook does not show. Use your org\'s https:// address (a local org on this machine: sign in with its username and password).',
-    domainNotTrusted: 'Outlook did not open the Salesforce sign-in window: its page is not on a domain the add-in\'s manifest lists (AppDomains). Tell whoever installed the add-in.',
-    httpsRequired: 'Outlook did not open the Salesforce sign-in window: the add-in is not served over https://. Tell whoever installed the add-in.',
+    httpPage:
+      "The Salesforce sign-in window was sent to an http:// page, which Outlook does not show. Use your org's https:// address (a local org on this machine: sign in with its username and password).",
+    domainNotTrusted:
+      "Outlook did not open the Salesforce sign-in window: its page is not on a domain the add-in's manifest lists (AppDomains). Tell whoever installed the add-in.",
+    httpsRequired:
+      'Outlook did not open the Salesforce sign-in window: the add-in is not served over https://. Tell whoever installed the add-in.',
     alreadyOpen: 'A Salesforce sign-in window is already open. Finish signing in there, or close it and try again.',
     ignoredByUser: `The Salesforce sign-in window was not allowed to open. ${TRY_AGAIN}`,
     popupBlocked: 'The browser blocked the Salesforce sign-in window. Allow pop-ups for this page, then try again.',
@@ -46,7 +57,8 @@ export const texts = {
   signInWindowBadAnswer: `The Salesforce sign-in window sent an answer the pane could not read. ${TRY_AGAIN}`,
   signInWindowOtherSignIn: `The Salesforce sign-in window answered for another sign-in (an older window?). ${TRY_AGAIN}`,
   /** oauth-start.html, given an address that is not an org's authorize page (it opens nothing else). */
-  notAnAuthorizePage: 'This window opens only a Salesforce sign-in page, and the address it was given is not one. Close it and sign in from the add-in again.',
+  notAnAuthorizePage:
+    'This window opens only a Salesforce sign-in page, and the address it was given is not one. Close it and sign in from the add-in again.',
   /** oauth-callback.html, once it has handed the org's answer to the pane. */
   signInWindowDone: 'You can close this window.',
 };

@@ -8,7 +8,10 @@ const { webLightTheme, webDarkTheme } = require('@fluentui/tokens');
 
 const FILE = 'fluent-theme.css';
 
-const declarations = (theme, indent) => Object.entries(theme).map(([name, value]) => `${indent}--${name}: ${value};`).join('\n');
+const declarations = (theme, indent) =>
+  Object.entries(theme)
+    .map(([name, value]) => `${indent}--${name}: ${value};`)
+    .join('\n');
 
 function fluentThemeCss() {
   return [
@@ -25,9 +28,12 @@ class FluentThemePlugin {
   apply(compiler) {
     const { Compilation, sources } = compiler.webpack;
     compiler.hooks.thisCompilation.tap('FluentThemePlugin', (compilation) => {
-      compilation.hooks.processAssets.tap({ name: 'FluentThemePlugin', stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
-        compilation.emitAsset(FILE, new sources.RawSource(fluentThemeCss()));
-      });
+      compilation.hooks.processAssets.tap(
+        { name: 'FluentThemePlugin', stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL },
+        () => {
+          compilation.emitAsset(FILE, new sources.RawSource(fluentThemeCss()));
+        },
+      );
     });
   }
 }

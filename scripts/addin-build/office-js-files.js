@@ -17,7 +17,12 @@ const NOT_DEBUG = ['**/*.debug.js', '**/*-vsdoc.js'];
 /** copy-webpack-plugin patterns (`to` relative to dist/). */
 function officeJsCopies() {
   // A glob keeps its folder ([path]); a single file goes where it is in the package.
-  const from = (glob) => ({ from: glob, context: PACKAGE_DIST, to: '[path][name][ext]', globOptions: { ignore: NOT_DEBUG } });
+  const from = (glob) => ({
+    from: glob,
+    context: PACKAGE_DIST,
+    to: '[path][name][ext]',
+    globOptions: { ignore: NOT_DEBUG },
+  });
   const file = (name) => ({ from: path.join(PACKAGE_DIST, name), to: name });
   return [
     file('office.js'),

@@ -48,26 +48,64 @@ describe('chaos harness: the schedule and the oracle', () => {
     model.seeded('tasks', 'Chaos ol task 1', 'Notes', 'outlook');
     const rec = (id: string, key: string | null, value: string | null) => ({ id, key, value });
     const clean: Snapshot = {
-      salesforce: { contacts: [rec('s1', 'a@chaos.example', 'Buyer'), rec('s2', 'b@chaos.example', null)], events: [rec('s3', 'Chaos sf event 1', 'Room 1')], tasks: [rec('s4', 'Chaos ol task 1', 'Notes')] },
-      outlook: { contacts: [rec('o1', 'a@chaos.example', 'Buyer'), rec('o2', 'b@chaos.example', null)], events: [rec('o3', 'Chaos sf event 1', 'Room 1')], tasks: [rec('o4', 'Chaos ol task 1', 'Notes')] },
+      salesforce: {
+        contacts: [rec('s1', 'a@chaos.example', 'Buyer'), rec('s2', 'b@chaos.example', null)],
+        events: [rec('s3', 'Chaos sf event 1', 'Room 1')],
+        tasks: [rec('s4', 'Chaos ol task 1', 'Notes')],
+      },
+      outlook: {
+        contacts: [rec('o1', 'a@chaos.example', 'Buyer'), rec('o2', 'b@chaos.example', null)],
+        events: [rec('o3', 'Chaos sf event 1', 'Room 1')],
+        tasks: [rec('o4', 'Chaos ol task 1', 'Notes')],
+      },
     };
     const nothing = judge(model.all(), clean);
-    assert.deepEqual([nothing.lost, nothing.resurrected, nothing.duplicated, nothing.editsLost, nothing.unexpected], [[], [], [], [], []]);
+    assert.deepEqual(
+      [nothing.lost, nothing.resurrected, nothing.duplicated, nothing.editsLost, nothing.unexpected],
+      [[], [], [], [], []],
+    );
     assert.deepEqual(differences(clean), []);
 
     model.deleted('tasks', 'Chaos ol task 1', 'outlook', 'r1s1');
     model.edited('events', 'Chaos sf event 1', 'Room 2', 'salesforce', 'r1s1');
     const damaged: Snapshot = {
-      salesforce: { contacts: [rec('s1', 'a@chaos.example', 'Buyer'), rec('s2', 'b@chaos.example', null), rec('s5', 'b@chaos.example', null)], events: [rec('s3', 'Chaos sf event 1', 'Room 2')], tasks: [rec('s4', 'Chaos ol task 1', 'Notes')] },
-      outlook: { contacts: [rec('o2', 'b@chaos.example', null), rec('o9', null, null)], events: [rec('o3', 'Chaos sf event 1', 'Room 1')], tasks: [] },
+      salesforce: {
+        contacts: [
+          rec('s1', 'a@chaos.example', 'Buyer'),
+          rec('s2', 'b@chaos.example', null),
+          rec('s5', 'b@chaos.example', null),
+        ],
+        events: [rec('s3', 'Chaos sf event 1', 'Room 2')],
+        tasks: [rec('s4', 'Chaos ol task 1', 'Notes')],
+      },
+      outlook: {
+        contacts: [rec('o2', 'b@chaos.example', null), rec('o9', null, null)],
+        events: [rec('o3', 'Chaos sf event 1', 'Room 1')],
+        tasks: [],
+      },
     };
     const v = judge(model.all(), damaged);
-    assert.deepEqual(v.lost.map((f) => [f.object, f.key, f.sides]), [['contacts', 'a@chaos.example', ['outlook']]]);
-    assert.deepEqual(v.resurrected.map((f) => [f.object, f.key, f.sides]), [['tasks', 'Chaos ol task 1', ['salesforce']]]);
-    assert.deepEqual(v.duplicated.map((f) => [f.object, f.key, f.sides, f.copies]), [['contacts', 'b@chaos.example', ['salesforce'], 2]]);
+    assert.deepEqual(
+      v.lost.map((f) => [f.object, f.key, f.sides]),
+      [['contacts', 'a@chaos.example', ['outlook']]],
+    );
+    assert.deepEqual(
+      v.resurrected.map((f) => [f.object, f.key, f.sides]),
+      [['tasks', 'Chaos ol task 1', ['salesforce']]],
+    );
+    assert.deepEqual(
+      v.duplicated.map((f) => [f.object, f.key, f.sides, f.copies]),
+      [['contacts', 'b@chaos.example', ['salesforce'], 2]],
+    );
     assert.equal(v.extraCopies, 1);
-    assert.deepEqual(v.editsLost.map((f) => [f.object, f.key, f.sides]), [['events', 'Chaos sf event 1', ['outlook']]]);
-    assert.deepEqual(v.unexpected.map((f) => [f.object, f.key, f.sides]), [['contacts', '(no key, id o9)', ['outlook']]]);
+    assert.deepEqual(
+      v.editsLost.map((f) => [f.object, f.key, f.sides]),
+      [['events', 'Chaos sf event 1', ['outlook']]],
+    );
+    assert.deepEqual(
+      v.unexpected.map((f) => [f.object, f.key, f.sides]),
+      [['contacts', '(no key, id o9)', ['outlook']]],
+    );
     assert.equal(recordsLost(v), 2);
   });
 });
@@ -86,9 +124,18 @@ describe('chaos harness: end to end at a tiny scale (real servers, the CLI kille
 
   // Delays only where the engine is killed (a fault could stop the run before the kill point); every fault kind after.
   const step = (label: string, seed: number, killAt: number | null, edits: Edits, rate: number): StepPlan => ({
-    label, seed, edits,
-    faults: { rate, kinds: ['error-before', 'error-after', 'reset-after', 'garbage-after'], delayShare: 0.05, maxDelayMs: 50 },
-    engineKill: killAt === null ? null : { by: 'requests', n: killAt }, serverKill: null, diskFull: null,
+    label,
+    seed,
+    edits,
+    faults: {
+      rate,
+      kinds: ['error-before', 'error-after', 'reset-after', 'garbage-after'],
+      delayShare: 0.05,
+      maxDelayMs: 50,
+    },
+    engineKill: killAt === null ? null : { by: 'requests', n: killAt },
+    serverKill: null,
+    diskFull: null,
   });
 
   it('two SIGKILLs and a run under proxy faults, then the sides converge with nothing lost or doubled', async () => {
@@ -112,19 +159,35 @@ describe('chaos harness: end to end at a tiny scale (real servers, the CLI kille
     assert.equal(total, 2 * (8 + 3 + 3) + 2 + 1 + 1 + 3 - 1, 'every seeded and created record, less the deleted one');
   });
 
-  it('finds a duplicate and a loss planted behind the engine\'s back', async () => {
+  it("finds a duplicate and a loss planted behind the engine's back", async () => {
     // A second Salesforce contact with the key of a live one, and an Outlook contact deleted by hand.
-    const alive = world.model.all().filter((r) => r.object === 'contacts' && r.alive).map((r) => r.key).sort();
+    const alive = world.model
+      .all()
+      .filter((r) => r.object === 'contacts' && r.alive)
+      .map((r) => r.key)
+      .sort();
     const [twin, gone] = [alive[0], alive[1]];
-    await world.salesforce.create('contacts', salesforceFields({ object: 'contacts', key: twin, value: world.model.find('contacts', twin)!.value, n: 3 }, world.today));
+    await world.salesforce.create(
+      'contacts',
+      salesforceFields(
+        { object: 'contacts', key: twin, value: world.model.find('contacts', twin)!.value, n: 3 },
+        world.today,
+      ),
+    );
     const victim = (await world.outlook.list('contacts')).find((r) => r.key === gone);
     assert.ok(victim, `${gone} is in Outlook before it is taken away`);
     await world.outlook.remove('contacts', victim.id);
 
     const snap = await readSnapshot(world.salesforce, world.outlook);
     const v = judge(world.model.all(), snap);
-    assert.deepEqual(v.duplicated.map((f) => [f.object, f.key, f.sides, f.copies]), [['contacts', twin, ['salesforce'], 2]]);
-    assert.deepEqual(v.lost.map((f) => [f.object, f.key, f.sides]), [['contacts', gone, ['outlook']]]);
+    assert.deepEqual(
+      v.duplicated.map((f) => [f.object, f.key, f.sides, f.copies]),
+      [['contacts', twin, ['salesforce'], 2]],
+    );
+    assert.deepEqual(
+      v.lost.map((f) => [f.object, f.key, f.sides]),
+      [['contacts', gone, ['outlook']]],
+    );
     assert.equal(recordsLost(v), 1);
     assert.equal(v.extraCopies, 1);
     assert.deepEqual([v.resurrected, v.editsLost, v.unexpected], [[], [], []]);

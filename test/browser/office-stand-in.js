@@ -28,7 +28,9 @@
 
   function displayDialogAsync(url, options, callback) {
     const cb = typeof options === 'function' ? options : callback;
-    const answer = (result) => { if (cb) cb(result); };
+    const answer = (result) => {
+      if (cb) cb(result);
+    };
     if (openDialog) return answer(failed(12007, 'A dialog box is already opened from this host window.'));
     const popup = window.open(url, '_blank', 'popup');
     if (!popup) return answer(failed(12011, "The user's browser blocked the dialog box."));
@@ -91,10 +93,15 @@
         },
       },
       roamingSettings: {
-        get: (name) => { const v = localStorage.getItem(key(name)); return v === null ? undefined : JSON.parse(v); },
+        get: (name) => {
+          const v = localStorage.getItem(key(name));
+          return v === null ? undefined : JSON.parse(v);
+        },
         set: (name, value) => localStorage.setItem(key(name), JSON.stringify(value)),
         remove: (name) => localStorage.removeItem(key(name)),
-        saveAsync: (cb) => { if (cb) cb(ok(undefined)); },
+        saveAsync: (cb) => {
+          if (cb) cb(ok(undefined));
+        },
       },
       ui: { displayDialogAsync, messageParent },
     },

@@ -23,8 +23,13 @@ import { ARTIFACTS, checkScreen } from './pane-checks';
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
 declare const localStorage: { setItem(key: string, value: string): void };
 declare const sessionStorage: { clear(): void };
-interface Cell { textContent: string | null }
-interface Row { dataset: Record<string, string | undefined>; querySelectorAll(selector: string): Iterable<Cell> }
+interface Cell {
+  textContent: string | null;
+}
+interface Row {
+  dataset: Record<string, string | undefined>;
+  querySelectorAll(selector: string): Iterable<Cell>;
+}
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Office as Outlook gives it to the pane (a plain browser script, run before the page's own). */
@@ -42,14 +47,21 @@ describe('browser: the task pane against the service', function () {
   let userDataDir: string;
   const cdnRequests: string[] = [];
 
-  const paneUrl = (service = w.running.url, extra = '') => `${site.origin}/taskpane.html?service=${encodeURIComponent(service)}${extra}`;
+  const paneUrl = (service = w.running.url, extra = '') =>
+    `${site.origin}/taskpane.html?service=${encodeURIComponent(service)}${extra}`;
   /** Every screen: axe-core and the 320 px fit in light and dark, and its screenshots at 320 and 450 px. */
   const shot = (name: string) => checkScreen(page, name);
 
   /** Wait until the element's text is `expected`; fail with the text it has. */
   async function expectText(selector: string, expected: string): Promise<void> {
-    const reached = await page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent === t, [selector, expected] as const, { timeout: 15_000 })
-      .then(() => true, () => false);
+    const reached = await page
+      .waitForFunction(([s, t]) => document.querySelector(s)?.textContent === t, [selector, expected] as const, {
+        timeout: 15_000,
+      })
+      .then(
+        () => true,
+        () => false,
+      );
     if (!reached) assert.equal(await page.textContent(selector), expected, `text of ${selector}`);
   }
   async function setApiEnabled(on: boolean): Promise<void> {
@@ -90,23 +102,41 @@ describe('browser: the task pane against the service', function () {
     await buildPane();
     site = await startAddinSite({ root: DIST_DIR, port: 0, host: '127.0.0.1' });
     // The org's desktop apps list the pane's callback page, as an admin registers it for "Sign in with Salesforce".
-    w = await startServiceWorld({ addinOrigins: [site.origin], addinCallbackUrls: [`${site.origin}/oauth-callback.html`] });
-    sf = axios.create({ baseURL: `${w.org.url}/services/data/v60.0`, headers: { authorization: `Bearer ${sessionFor(w.org, 'admin@test.example')}` }, validateStatus: () => true });
-    profileId = (await sf.get('/query', { params: { q: "SELECT Id FROM Profile WHERE Name = 'Standard User'" } })).data.records[0].Id;
+    w = await startServiceWorld({
+      addinOrigins: [site.origin],
+      addinCallbackUrls: [`${site.origin}/oauth-callback.html`],
+    });
+    sf = axios.create({
+      baseURL: `${w.org.url}/services/data/v60.0`,
+      headers: { authorization: `Bearer ${sessionFor(w.org, 'admin@test.example')}` },
+      validateStatus: () => true,
+    });
+    profileId = (await sf.get('/query', { params: { q: "SELECT Id FROM Profile WHERE Name = 'Standard User'" } })).data
+      .records[0].Id;
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     await context.route('**/appsforoffice.microsoft.com/**', (route) => {
       cdnRequests.push(route.request().url());
       return route.abort();
     });
     // The offline build's office.js would replace the stand-in: serve an empty script in its place.
-    await context.route(`${'**'}/office.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: '/* Office is a stand-in in this test */' }));
+    await context.route(`${'**'}/office.js`, (route) =>
+      route.fulfill({ contentType: 'text/javascript', body: '/* Office is a stand-in in this test */' }),
+    );
     await context.addInitScript({ path: OFFICE_STAND_IN });
-    page = context.pages()[0] ?? await context.newPage();
+    page = context.pages()[0] ?? (await context.newPage());
   });
 
   after(async () => {
@@ -123,7 +153,11 @@ describe('browser: the task pane against the service', function () {
     await expectText('#message', texts.orgUrlMissing);
     assert.equal(await page.getAttribute('#message', 'aria-live'), 'polite');
     assert.equal(await page.getAttribute('#org-url', 'aria-invalid'), 'true');
-    assert.equal(await page.evaluate(() => document.querySelector(':focus') === document.querySelector('#org-url')), true, 'the wrong field has the focus');
+    assert.equal(
+      await page.evaluate(() => document.querySelector(':focus') === document.querySelector('#org-url')),
+      true,
+      'the wrong field has the focus',
+    );
     await shot('empty-org-url');
   });
 
@@ -151,7 +185,14 @@ describe('browser: the task pane against the service', function () {
 
   it("a wrong password gets the service's message", async () => {
     await signIn('ann@test.example', 'not-her-password');
-    const direct = await w.call('POST', '/api/sign-in', { body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', username: 'ann@test.example', password: 'not-her-password' } });
+    const direct = await w.call('POST', '/api/sign-in', {
+      body: {
+        orgUrl: w.org.url,
+        product: 'salesforce-for-outlook',
+        username: 'ann@test.example',
+        password: 'not-her-password',
+      },
+    });
     assert.equal(direct.status, 401);
     await expectText('#message', direct.body.message || direct.body.error.message);
     await shot('wrong-password');
@@ -167,16 +208,22 @@ describe('browser: the task pane against the service', function () {
     await expectText('#account', texts.account('ann@test.example', 'Salesforce for Outlook'));
     await expectText('#org', w.org.url);
     const counts = w.running.service.status().counts!;
-    const rows = await page.$$eval('#counts tbody tr', (trs) => (trs as unknown as Row[]).map((tr) => ({
-      object: tr.dataset.object, side: tr.dataset.side,
-      cells: Array.from(tr.querySelectorAll('td')).map((td) => Number(td.textContent)),
-    })));
+    const rows = await page.$$eval('#counts tbody tr', (trs) =>
+      (trs as unknown as Row[]).map((tr) => ({
+        object: tr.dataset.object,
+        side: tr.dataset.side,
+        cells: Array.from(tr.querySelectorAll('td')).map((td) => Number(td.textContent)),
+      })),
+    );
     assert.equal(rows.length, 6);
     for (const r of rows) {
       const c = (counts as any)[r.side!][r.object!];
       assert.deepEqual(r.cells, [c.created, c.updated, c.deleted], `${r.object} in ${r.side}`);
     }
-    assert.ok(rows.some((r) => r.cells.some((n) => n > 0)), 'the first sync changed something');
+    assert.ok(
+      rows.some((r) => r.cells.some((n) => n > 0)),
+      'the first sync changed something',
+    );
     await shot('synced');
   });
 
@@ -206,17 +253,27 @@ describe('browser: the task pane against the service', function () {
   it("Add Email on a message from grace@navy.example creates the Task on Grace's Contact", async () => {
     await page.click('#add-email');
     await expectText('#message', texts.addedEmail);
-    const [grace] = (await sf.get('/query', { params: { q: "SELECT Id FROM Contact WHERE Email = 'grace@navy.example'" } })).data.records;
-    const tasks = (await sf.get('/query', { params: { q: `SELECT Subject, Description FROM Task WHERE WhoId = '${grace.Id}'` } })).data.records;
-    assert.deepEqual(tasks.map((t: any) => [t.Subject, t.Description]), [['Email: COBOL', 'See you at the conference.\nGrace']]);
+    const [grace] = (
+      await sf.get('/query', { params: { q: "SELECT Id FROM Contact WHERE Email = 'grace@navy.example'" } })
+    ).data.records;
+    const tasks = (
+      await sf.get('/query', { params: { q: `SELECT Subject, Description FROM Task WHERE WhoId = '${grace.Id}'` } })
+    ).data.records;
+    assert.deepEqual(
+      tasks.map((t: any) => [t.Subject, t.Description]),
+      [['Email: COBOL', 'See you at the conference.\nGrace']],
+    );
     await shot('email-added');
   });
 
   it('the pane opened by the Add Email button adds the open message by itself, and adding it again makes no second Task', async () => {
     await page.goto(paneUrl(w.running.url, '&action=add-email'));
     await expectText('#message', texts.addedEmail);
-    const [grace] = (await sf.get('/query', { params: { q: "SELECT Id FROM Contact WHERE Email = 'grace@navy.example'" } })).data.records;
-    const tasks = (await sf.get('/query', { params: { q: `SELECT Id FROM Task WHERE WhoId = '${grace.Id}'` } })).data.records;
+    const [grace] = (
+      await sf.get('/query', { params: { q: "SELECT Id FROM Contact WHERE Email = 'grace@navy.example'" } })
+    ).data.records;
+    const tasks = (await sf.get('/query', { params: { q: `SELECT Id FROM Task WHERE WhoId = '${grace.Id}'` } })).data
+      .records;
     assert.equal(tasks.length, 1);
   });
 
@@ -259,7 +316,10 @@ describe('browser: the task pane against the service', function () {
     assert.equal(await page.isVisible('#oauth-sign-in'), true);
     await page.focus('#product');
     await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.querySelector(':focus') === document.querySelector('#oauth-sign-in')), true);
+    assert.equal(
+      await page.evaluate(() => document.querySelector(':focus') === document.querySelector('#oauth-sign-in')),
+      true,
+    );
     assert.equal(await page.textContent('#oauth-sign-in'), 'Sign in with Salesforce');
     await shot('oauth-remote-org');
     await page.fill('#org-url', 'notaurl');
@@ -293,7 +353,7 @@ describe('browser: the task pane against the service', function () {
     await shot('oauth-window-closed');
   });
 
-  it('ann signs in with Salesforce on the org\'s login page and the pane shows her signed in', async () => {
+  it("ann signs in with Salesforce on the org's login page and the pane shows her signed in", async () => {
     await signInWithSalesforce('ann@test.example', 'Ann-pass-1', 'oauth-login-page');
     await page.waitForSelector('#status-view:not([hidden])');
     await expectText('#message', texts.signedIn('ann@test.example', 'Salesforce for Outlook'));
@@ -329,7 +389,8 @@ describe('browser: the task pane against the service', function () {
     const file = path.join(stateDir, 'state.sqlite');
     // Not a database any more, and no good copy to restore.
     fs.writeFileSync(file, 'not a database '.repeat(400));
-    for (const f of fs.readdirSync(stateDir).filter((n) => /^state\.(sqlite-(wal|shm)|last-good\.sqlite)$/.test(n))) fs.rmSync(path.join(stateDir, f));
+    for (const f of fs.readdirSync(stateDir).filter((n) => /^state\.(sqlite-(wal|shm)|last-good\.sqlite)$/.test(n)))
+      fs.rmSync(path.join(stateDir, f));
     await page.evaluate(() => sessionStorage.clear());
     await page.goto(paneUrl(w.running.url, '&standin=none'));
     await signIn('ann@test.example', 'Ann-pass-1');

@@ -15,7 +15,10 @@ import { texts } from '../../addin/taskpane/texts';
 import { checkScreen, seriousViolations, sidewaysOverflow } from './pane-checks';
 
 /** The little of the DOM and Office the page functions below use (this program is compiled without lib dom). */
-declare const document: { activeElement: { id: string } | null; querySelector(s: string): { textContent: string | null } | null };
+declare const document: {
+  activeElement: { id: string } | null;
+  querySelector(s: string): { textContent: string | null } | null;
+};
 declare const Office: { onReady(): Promise<{ host: unknown; platform: unknown }> };
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -23,12 +26,36 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const DEMO_ANN = { username: 'ann@demo.example', password: 'Demo-Ann-1' };
 
 /** Start `sfo-compat demo` on free ports; resolves with the pane URL it prints. */
-function startDemo(data: string): { child: ChildProcess; paneUrl: Promise<{ url: string; orgUrl: string }>; output: () => string } {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'sfo-compat.js'), 'demo', '--port', '0', '--mailbox-port', '0',
-    '--service-port', '0', '--addin-port', '0', '--data', data], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+function startDemo(data: string): {
+  child: ChildProcess;
+  paneUrl: Promise<{ url: string; orgUrl: string }>;
+  output: () => string;
+} {
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, 'bin', 'sfo-compat.js'),
+      'demo',
+      '--port',
+      '0',
+      '--mailbox-port',
+      '0',
+      '--service-port',
+      '0',
+      '--addin-port',
+      '0',
+      '--data',
+      data,
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   const paneUrl = new Promise<{ url: string; orgUrl: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the demo printed no pane URL within 100 s\n${out}`)), 100_000);
     child.stdout!.on('data', () => {
@@ -65,7 +92,15 @@ describe('browser: the pane from npm start, with the real office.js and only loo
     site = new URL(pane.url).origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -75,10 +110,13 @@ describe('browser: the pane from npm start, with the real office.js and only loo
     scriptErrors = [];
     context = await browser.newContext({ viewport: { width: 320, height: 900 } });
     // Only loopback: anything else is refused, as on a machine with no network.
-    await context.route((url) => !LOOPBACK.has(url.hostname), (route) => {
-      outside.push(route.request().url());
-      return route.abort('internetdisconnected');
-    });
+    await context.route(
+      (url) => !LOOPBACK.has(url.hostname),
+      (route) => {
+        outside.push(route.request().url());
+        return route.abort('internetdisconnected');
+      },
+    );
     page = await context.newPage();
     page.on('response', (res) => {
       if (res.url().startsWith(site)) siteAnswers.push({ url: res.url().slice(site.length), status: res.status() });
@@ -103,16 +141,28 @@ describe('browser: the pane from npm start, with the real office.js and only loo
   it('the printed pane URL shows the sign-in form within 10 s: Office.onReady with no host, the "not in Outlook" note, nothing 4xx/5xx, no script error, no sideways scroll at 320 px, no serious axe violation', async () => {
     await page.goto(pane.url);
     await page.waitForSelector('#sign-in:not([hidden])', { timeout: 10_000 });
-    const ready = await page.evaluate(() => Office.onReady().then((info) => ({ host: info.host ?? null, platform: info.platform ?? null })));
+    const ready = await page.evaluate(() =>
+      Office.onReady().then((info) => ({ host: info.host ?? null, platform: info.platform ?? null })),
+    );
     assert.deepEqual(ready, { host: null, platform: null });
     assert.equal(await page.textContent('#host-note'), texts.notInOutlook);
     assert.equal(await page.isVisible('#host-note'), true);
     // The real loader, from the pane's site: office.js and the file it loads when there is no host.
     const loaded = siteAnswers.map((a) => a.url);
-    for (const file of ['/office.js', '/o15apptofilemappingtable.js', '/taskpane.js', '/fluent-theme.css', '/taskpane.css']) {
+    for (const file of [
+      '/office.js',
+      '/o15apptofilemappingtable.js',
+      '/taskpane.js',
+      '/fluent-theme.css',
+      '/taskpane.css',
+    ]) {
       assert.ok(loaded.includes(file), `${file} loaded from the site (loaded: ${loaded.join(', ')})`);
     }
-    assert.deepEqual(siteAnswers.filter((a) => a.status >= 400), [], 'no request to the pane\'s site answered 4xx or 5xx');
+    assert.deepEqual(
+      siteAnswers.filter((a) => a.status >= 400),
+      [],
+      "no request to the pane's site answered 4xx or 5xx",
+    );
     assert.deepEqual(scriptErrors, [], 'no script error');
     assert.equal(await sidewaysOverflow(page), 0);
     assert.deepEqual(await seriousViolations(page), []);
@@ -128,14 +178,23 @@ describe('browser: the pane from npm start, with the real office.js and only loo
       // Outlook opens the pane with its host info in the URL; the loader then asks the pane's folder for its files.
       const url = new URL(pane.url);
       url.searchParams.set('_host_Info', host);
-      const stringsLoaded = page.waitForResponse((res) => res.url().startsWith(`${site}${strings}`), { timeout: 15_000 });
+      const stringsLoaded = page.waitForResponse((res) => res.url().startsWith(`${site}${strings}`), {
+        timeout: 15_000,
+      });
       await page.goto(url.toString());
-      await stringsLoaded.catch(() => assert.fail(`no ${strings} within 15 s (requested: ${siteAnswers.map((a) => a.url).join(', ')})`));
+      await stringsLoaded.catch(() =>
+        assert.fail(`no ${strings} within 15 s (requested: ${siteAnswers.map((a) => a.url).join(', ')})`),
+      );
       const loaded = siteAnswers.map((a) => a.url);
       assert.ok(loaded.includes(hostFile), `${hostFile} requested (requested: ${loaded.join(', ')})`);
-      assert.deepEqual(siteAnswers.filter((a) => a.status >= 400), [], 'no request to the pane\'s site answered 4xx or 5xx');
+      assert.deepEqual(
+        siteAnswers.filter((a) => a.status >= 400),
+        [],
+        "no request to the pane's site answered 4xx or 5xx",
+      );
       // What the loader fetches from elsewhere is Microsoft's own (its Ajax library, telemetry), never our files.
-      for (const u of outside) assert.match(new URL(u).hostname, /(^|\.)(aspnetcdn\.com|microsoft\.com|oaspapps\.com|office\.net)$/, u);
+      for (const u of outside)
+        assert.match(new URL(u).hostname, /(^|\.)(aspnetcdn\.com|microsoft\.com|oaspapps\.com|office\.net)$/, u);
     });
   }
 
@@ -146,13 +205,14 @@ describe('browser: the pane from npm start, with the real office.js and only loo
     /** Tab forward until `id` has the focus; fails when it is not reachable by Tab. */
     const tabTo = async (id: string) => {
       for (let i = 0; i < 25; i++) {
-        if (await focused() === id) return;
+        if ((await focused()) === id) return;
         await page.keyboard.press('Tab');
       }
       assert.equal(await focused(), id, `#${id} is reachable with Tab`);
     };
     const announced = async (text: string) => {
-      await page.waitForFunction((t) => document.querySelector('#message')?.textContent === t, text, { timeout: 60_000 })
+      await page
+        .waitForFunction((t) => document.querySelector('#message')?.textContent === t, text, { timeout: 60_000 })
         .catch(async () => assert.equal(await page.textContent('#message'), text));
     };
     await tabTo('org-url');
@@ -179,6 +239,9 @@ describe('browser: the pane from npm start, with the real office.js and only loo
     assert.equal(await page.isVisible('#sign-in'), true);
     assert.equal(await focused(), 'sign-in-heading');
     assert.deepEqual(scriptErrors, []);
-    assert.deepEqual(siteAnswers.filter((a) => a.status >= 400), []);
+    assert.deepEqual(
+      siteAnswers.filter((a) => a.status >= 400),
+      [],
+    );
   });
 });

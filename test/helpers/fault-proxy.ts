@@ -68,7 +68,11 @@ export interface FaultProxy {
 }
 
 /** Seeded random faults on a share of writes (anything but GET), spread evenly over the kinds. */
-export function randomWriteFaults(random: () => number, share: number, kinds: readonly Fault[] = FAULTS): (req: SeenRequest) => Fault | null {
+export function randomWriteFaults(
+  random: () => number,
+  share: number,
+  kinds: readonly Fault[] = FAULTS,
+): (req: SeenRequest) => Fault | null {
   return (req) => {
     if (req.method === 'GET') return null;
     if (random() >= share) return null;
@@ -93,14 +97,22 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     for (const w of waiting) w();
   };
 
-  const forward = (req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
+  const forward = (
+    req: http.IncomingMessage,
+    body: Buffer,
+  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
     new Promise((resolve, reject) => {
-      const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
+      const up = http.request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+          res.on('error', reject);
+        },
+      );
       up.on('error', reject);
       up.end(body);
     });
@@ -184,10 +196,11 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
           setTimeout(go, wait);
         } else go();
       };
-      if (o.hold) o.hold(r).then(arrive, (err: unknown) => {
-        console.error('fault proxy hold failed:', err);
-        arrive();
-      });
+      if (o.hold)
+        o.hold(r).then(arrive, (err: unknown) => {
+          console.error('fault proxy hold failed:', err);
+          arrive();
+        });
       else arrive();
     });
   });

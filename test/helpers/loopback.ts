@@ -14,10 +14,11 @@ export async function listenOnLoopback(server: http.Server): Promise<{ url: stri
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -57,7 +58,11 @@ export async function fetchJson(url: string, init: RequestInit): Promise<JsonAns
 }
 
 /** GET over https trusting only the given certificate (a self-signed one); the answer as text. */
-export function httpsGet(url: string, ca: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+export function httpsGet(
+  url: string,
+  ca: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     const req = https.request(url, { method: 'GET', ca, headers }, (res) => {
       let text = '';

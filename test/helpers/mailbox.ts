@@ -50,14 +50,22 @@ export function graphCaller(mb: LocalMailbox, token: string | null = ANN.token) 
     const headers: Record<string, string> = { ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) };
     if (o.body !== undefined) headers['Content-Type'] = 'application/json';
     Object.assign(headers, o.headers ?? {});
-    return fetchJson(url, { method, headers, body: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)) });
+    return fetchJson(url, {
+      method,
+      headers,
+      body: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
+    });
   };
 }
 
 export type GraphCaller = ReturnType<typeof graphCaller>;
 
 /** Follow a delta or list round to its end: every page's value, and the final deltaLink. */
-export async function walk(call: GraphCaller, first: string, headers: Record<string, string> = {}): Promise<{ pages: any[][]; items: any[]; deltaLink?: string }> {
+export async function walk(
+  call: GraphCaller,
+  first: string,
+  headers: Record<string, string> = {},
+): Promise<{ pages: any[][]; items: any[]; deltaLink?: string }> {
   const pages: any[][] = [];
   let url: string | undefined = first;
   let deltaLink: string | undefined;
@@ -73,7 +81,12 @@ export async function walk(call: GraphCaller, first: string, headers: Record<str
 }
 
 /** Assert Graph's error body (WIRE.md 11): status, code, message, and innerError with the request's ids. */
-export function assertGraphError(res: { status: number; headers: Headers; body: any }, status: number, code: string, message?: string): void {
+export function assertGraphError(
+  res: { status: number; headers: Headers; body: any },
+  status: number,
+  code: string,
+  message?: string,
+): void {
   assert.equal(res.status, status, JSON.stringify(res.body));
   assert.deepEqual(Object.keys(res.body ?? {}), ['error']);
   assert.equal(res.body.error.code, code);

@@ -14,20 +14,28 @@ export function testSeed(): OrgSeed {
 }
 
 /** A seeded in-memory org listening on a free loopback port. Close it in after(). */
-export async function startTestOrg(seed: OrgSeed = testSeed(), options?: Partial<OrgOptions>, clock?: Clock): Promise<LocalOrg> {
+export async function startTestOrg(
+  seed: OrgSeed = testSeed(),
+  options?: Partial<OrgOptions>,
+  clock?: Clock,
+): Promise<LocalOrg> {
   return startLocalOrg({ seed, dataDir: ':memory:', port: 0, options, clock });
 }
 
 /** A session for a user without going through a login protocol (for tests of the data API itself). */
 export function sessionFor(org: LocalOrg, username: string, clientId: string | null = null): string {
-  const row = org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE lower("Username") = lower(?)`).get(username) as { Id: string } | undefined;
+  const row = org.ctx.store.db
+    .prepare(`SELECT "Id" FROM sobj_User WHERE lower("Username") = lower(?)`)
+    .get(username) as { Id: string } | undefined;
   if (!row) throw new Error(`no user ${username}`);
   return org.ctx.sessions.createAccess(row.Id, clientId);
 }
 
 /** The user id for a username. */
 export function userId(org: LocalOrg, username: string): string {
-  const row = org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE lower("Username") = lower(?)`).get(username) as { Id: string };
+  const row = org.ctx.store.db
+    .prepare(`SELECT "Id" FROM sobj_User WHERE lower("Username") = lower(?)`)
+    .get(username) as { Id: string };
   return row.Id;
 }
 

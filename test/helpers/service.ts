@@ -39,7 +39,11 @@ export function serviceCaller(running: { url: string }, defaults: { secret?: str
     if (secret) headers.Authorization = `Bearer ${secret}`;
     if (o.body !== undefined || o.raw !== undefined) headers['Content-Type'] = 'application/json';
     Object.assign(headers, o.headers ?? {});
-    return fetchJson(`${running.url}${urlPath}`, { method, headers, body: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)) });
+    return fetchJson(`${running.url}${urlPath}`, {
+      method,
+      headers,
+      body: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
+    });
   };
 }
 
@@ -57,15 +61,18 @@ export interface ServiceWorld {
 }
 
 /** A local org (test seed), the test mailbox, and the service on a free port with its own data dir. */
-export async function startServiceWorld(o: Partial<ServiceServerOptions> & {
-  /** Callback pages the desktop products' connected apps accept (the pane's oauth-callback.html), for dialog sign-ins. */
-  addinCallbackUrls?: string[];
-} = {}): Promise<ServiceWorld> {
+export async function startServiceWorld(
+  o: Partial<ServiceServerOptions> & {
+    /** Callback pages the desktop products' connected apps accept (the pane's oauth-callback.html), for dialog sign-ins. */
+    addinCallbackUrls?: string[];
+  } = {},
+): Promise<ServiceWorld> {
   const { addinCallbackUrls, ...serviceOptions } = o;
   const seed = testSeed();
   if (addinCallbackUrls) {
     for (const app of seed.connectedApps ?? []) {
-      if (app.product && findProduct(app.product)?.kind === 'desktop') app.callbackUrls = [...(app.callbackUrls ?? []), ...addinCallbackUrls];
+      if (app.product && findProduct(app.product)?.kind === 'desktop')
+        app.callbackUrls = [...(app.callbackUrls ?? []), ...addinCallbackUrls];
     }
   }
   const org = await startTestOrg(seed);
@@ -74,15 +81,24 @@ export async function startServiceWorld(o: Partial<ServiceServerOptions> & {
   // The key of kept sign-ins, outside the data dir as in real use, and never in the home folder of whoever runs the tests.
   const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-service-key-'));
   const options: ServiceServerOptions = {
-    dataDir, port: 0, mailbox: { url: mailbox.url, token: ANN.token }, syncOnSignIn: false,
-    tokenStore: { env: { SFO_TOKEN_KEY_FILE: path.join(keyDir, 'token.key') } }, ...serviceOptions,
+    dataDir,
+    port: 0,
+    mailbox: { url: mailbox.url, token: ANN.token },
+    syncOnSignIn: false,
+    tokenStore: { env: { SFO_TOKEN_KEY_FILE: path.join(keyDir, 'token.key') } },
+    ...serviceOptions,
   };
   const running = await startServiceServer(options);
   const world: ServiceWorld = {
-    org, mailbox, running, dataDir,
+    org,
+    mailbox,
+    running,
+    dataDir,
     call: (method, urlPath, c) => serviceCaller(world.running)(method, urlPath, c),
     async signInAnn(product = 'salesforce-for-outlook') {
-      const res = await world.call('POST', '/api/sign-in', { body: { orgUrl: org.url, product, username: 'ann@test.example', password: 'Ann-pass-1' } });
+      const res = await world.call('POST', '/api/sign-in', {
+        body: { orgUrl: org.url, product, username: 'ann@test.example', password: 'Ann-pass-1' },
+      });
       if (res.status !== 200) throw new Error(`ann's sign-in: ${res.status} ${res.text}`);
       return res.body.secret as string;
     },
@@ -102,14 +118,22 @@ export async function startServiceWorld(o: Partial<ServiceServerOptions> & {
 }
 
 /** The REST API as the org's admin, and a switch for "API Enabled" on the Standard User profile (ann's). */
-export async function adminOf(w: ServiceWorld): Promise<{ sf: AxiosInstance; setApiEnabled(on: boolean): Promise<void> }> {
-  const sf = axios.create({ baseURL: `${w.org.url}/services/data/v60.0`, headers: { authorization: `Bearer ${sessionFor(w.org, 'admin@test.example')}` }, validateStatus: () => true });
-  const profileId = (await sf.get('/query', { params: { q: "SELECT Id FROM Profile WHERE Name = 'Standard User'" } })).data.records[0].Id as string;
+export async function adminOf(
+  w: ServiceWorld,
+): Promise<{ sf: AxiosInstance; setApiEnabled(on: boolean): Promise<void> }> {
+  const sf = axios.create({
+    baseURL: `${w.org.url}/services/data/v60.0`,
+    headers: { authorization: `Bearer ${sessionFor(w.org, 'admin@test.example')}` },
+    validateStatus: () => true,
+  });
+  const profileId = (await sf.get('/query', { params: { q: "SELECT Id FROM Profile WHERE Name = 'Standard User'" } }))
+    .data.records[0].Id as string;
   return {
     sf,
     async setApiEnabled(on) {
       const res = await sf.patch(`/sobjects/Profile/${profileId}`, { PermissionsApiEnabled: on });
-      if (res.status !== 204) throw new Error(`setting API Enabled to ${on}: ${res.status} ${JSON.stringify(res.data)}`);
+      if (res.status !== 204)
+        throw new Error(`setting API Enabled to ${on}: ${res.status} ${JSON.stringify(res.data)}`);
     },
   };
 }

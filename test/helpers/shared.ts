@@ -6,7 +6,8 @@ import fs from 'node:fs';
 export const REPO_ROOT = (() => {
   let dir = __dirname;
   while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}: run the tests inside the repository`);
+    if (path.dirname(dir) === dir)
+      throw new Error(`no package.json above ${__dirname}: run the tests inside the repository`);
     dir = path.dirname(dir);
   }
   return dir;
@@ -16,7 +17,9 @@ export const SHARED = path.join(REPO_ROOT, '..', 'shared');
 
 /** The exact texts of spec/messages.json by key. */
 export function sharedMessages(): Record<string, string> {
-  const raw = JSON.parse(fs.readFileSync(path.join(SHARED, 'spec', 'messages.json'), 'utf8')) as { messages: Record<string, { text: string }> };
+  const raw = JSON.parse(fs.readFileSync(path.join(SHARED, 'spec', 'messages.json'), 'utf8')) as {
+    messages: Record<string, { text: string }>;
+  };
   return Object.fromEntries(Object.entries(raw.messages).map(([k, v]) => [k, v.text]));
 }
 

@@ -15,19 +15,24 @@ async function main(file: string): Promise<number> {
   try {
     const run = await engine.runOnce();
     const report = run.result?.report ?? null;
-    process.stdout.write(`${JSON.stringify({
-      state: run.status.state === 'stopped' ? 'stopped' : 'idle',
-      message: run.status.state === 'stopped' ? run.status.message : null,
-      report,
-      requests: report?.requests ?? { salesforce: 0, outlook: 0 },
-    })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        state: run.status.state === 'stopped' ? 'stopped' : 'idle',
+        message: run.status.state === 'stopped' ? run.status.message : null,
+        report,
+        requests: report?.requests ?? { salesforce: 0, outlook: 0 },
+      })}\n`,
+    );
     return run.status.state === 'stopped' ? 5 : 0;
   } finally {
     engine.close();
   }
 }
 
-main(process.argv[2]).then((code) => (process.exitCode = code), (err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exitCode = 1;
-});
+main(process.argv[2]).then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -20,11 +20,20 @@ export interface SideRecord {
 }
 
 /** Every record of `object` owned by `username` in the org, as canonical content. */
-export async function salesforceRecords(org: LocalOrg, object: SyncObject, username: string, admin = 'admin@test.example'): Promise<SideRecord[]> {
+export async function salesforceRecords(
+  org: LocalOrg,
+  object: SyncObject,
+  username: string,
+  admin = 'admin@test.example',
+): Promise<SideRecord[]> {
   const http = axios.create({ baseURL: org.url, headers: { authorization: `Bearer ${sessionFor(org, admin)}` } });
   const soql = `SELECT Id, ${FIELDS_OF[object].join(', ')} FROM ${SOBJECT_OF[object]} WHERE OwnerId = '${userId(org, username)}' ORDER BY Id`;
   const out: SideRecord[] = [];
-  let page = (await http.get('/services/data/v60.0/query', { params: { q: soql } })).data as { done: boolean; nextRecordsUrl?: string; records: Array<Record<string, unknown>> };
+  let page = (await http.get('/services/data/v60.0/query', { params: { q: soql } })).data as {
+    done: boolean;
+    nextRecordsUrl?: string;
+    records: Array<Record<string, unknown>>;
+  };
   for (;;) {
     for (const r of page.records) out.push({ id: String(r.Id), data: fromSalesforce(object, r) });
     if (page.done) return out;
@@ -65,5 +74,9 @@ export function duplicateKeys(object: SyncObject, records: SideRecord[]): string
 /** Canonical content as a comparable string (keys sorted). */
 export function contentOf(data: Canonical): string {
   const obj = data as unknown as Record<string, unknown>;
-  return JSON.stringify(Object.keys(obj).sort().map((k) => [k, obj[k] ?? null]));
+  return JSON.stringify(
+    Object.keys(obj)
+      .sort()
+      .map((k) => [k, obj[k] ?? null]),
+  );
 }

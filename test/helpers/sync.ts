@@ -62,19 +62,30 @@ export async function startSyncWorld(o: WorldOptions = {}): Promise<SyncWorld> {
   const seed = testSeed();
   const owned = (rows: Obj[] = []) => rows.map((r) => ({ OwnerId: 'username:ann@test.example', ...r }));
   seed.records = {
-    Contact: [...(o.keepSeedContact === false ? [] : seed.records?.Contact ?? []), ...owned(o.records?.Contact)],
+    Contact: [...(o.keepSeedContact === false ? [] : (seed.records?.Contact ?? [])), ...owned(o.records?.Contact)],
     Event: owned(o.records?.Event),
     Task: owned(o.records?.Task),
   };
   const org = await startTestOrg(seed, undefined, o.orgClock);
   const mailboxSeed: MailboxSeed = {
-    mailboxes: [{ user: 'ann@test.example', token: ANN_TOKEN, timeZone: 'America/New_York', contacts: [], events: [], taskLists: [{ displayName: 'Tasks', tasks: [] }], ...o.mailbox }],
+    mailboxes: [
+      {
+        user: 'ann@test.example',
+        token: ANN_TOKEN,
+        timeZone: 'America/New_York',
+        contacts: [],
+        events: [],
+        taskLists: [{ displayName: 'Tasks', tasks: [] }],
+        ...o.mailbox,
+      },
+    ],
   };
   const mailbox = await startLocalMailbox({ seed: mailboxSeed, dataDir: ':memory:', port: 0 });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-sync-'));
   const configFile = path.join(dir, 'config.json');
   let config: Obj = {
-    product: 'salesforce-for-outlook', productVersion: '2.9.3',
+    product: 'salesforce-for-outlook',
+    productVersion: '2.9.3',
     org: { loginUrl: org.url, username: 'ann@test.example', password: 'Ann-pass-1' },
     mailbox: { url: mailbox.url, token: ANN_TOKEN },
     dataDir: 'state',
@@ -82,7 +93,11 @@ export async function startSyncWorld(o: WorldOptions = {}): Promise<SyncWorld> {
   };
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
   const admin = sessionFor(org, 'admin@test.example');
-  const sf = axios.create({ baseURL: `${org.url}/services/data/v60.0`, headers: { authorization: `Bearer ${admin}` }, validateStatus: () => true });
+  const sf = axios.create({
+    baseURL: `${org.url}/services/data/v60.0`,
+    headers: { authorization: `Bearer ${admin}` },
+    validateStatus: () => true,
+  });
   // A clock moved by hand outlives sessions: the admin gets a new one for each request.
   if (o.orgClock) {
     sf.interceptors.request.use((req) => {
@@ -90,11 +105,20 @@ export async function startSyncWorld(o: WorldOptions = {}): Promise<SyncWorld> {
       return req;
     });
   }
-  const graph = axios.create({ baseURL: `${mailbox.url}/v1.0`, headers: { authorization: `Bearer ${ANN_TOKEN}` }, validateStatus: () => true });
+  const graph = axios.create({
+    baseURL: `${mailbox.url}/v1.0`,
+    headers: { authorization: `Bearer ${ANN_TOKEN}` },
+    validateStatus: () => true,
+  });
 
   const engineDeps = o.engineClock ? { now: () => o.engineClock!.now(), retrySleep: async () => undefined } : {};
   const world: SyncWorld = {
-    org, mailbox, dir, configFile, sf, graph,
+    org,
+    mailbox,
+    dir,
+    configFile,
+    sf,
+    graph,
     engine: new SyncEngine(readSyncConfig(configFile), engineDeps),
     async query(soql) {
       const res = await sf.get('/query', { params: { q: soql } });
@@ -135,13 +159,18 @@ export async function startSyncWorld(o: WorldOptions = {}): Promise<SyncWorld> {
 
 /** How many writes a run made on each side, all objects together. */
 export function writesOf(report: SyncReport): { salesforce: number; outlook: number } {
-  const sum = (side: 'salesforce' | 'outlook') => Object.values(report.counts[side]).reduce((n, c) => n + c.created + c.updated + c.deleted, 0);
+  const sum = (side: 'salesforce' | 'outlook') =>
+    Object.values(report.counts[side]).reduce((n, c) => n + c.created + c.updated + c.deleted, 0);
   return { salesforce: sum('salesforce'), outlook: sum('outlook') };
 }
 
 /** Assert a run wrote nothing anywhere (no ping-pong of our own writes). */
 export function assertQuiet(report: SyncReport, what = 'the run'): void {
-  assert.deepEqual(writesOf(report), { salesforce: 0, outlook: 0 }, `${what} wrote something: ${JSON.stringify(report.counts)}`);
+  assert.deepEqual(
+    writesOf(report),
+    { salesforce: 0, outlook: 0 },
+    `${what} wrote something: ${JSON.stringify(report.counts)}`,
+  );
   assert.deepEqual(report.errors, []);
 }
 
@@ -149,7 +178,9 @@ const DAY_MS = 86_400_000;
 
 /** `YYYY-MM-DD`, `days` after today (UTC). */
 export function dayFromToday(days: number, now = new Date()): string {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) + days * DAY_MS).toISOString().slice(0, 10);
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) + days * DAY_MS)
+    .toISOString()
+    .slice(0, 10);
 }
 
 export function addDays(date: string, days: number): string {
@@ -177,9 +208,20 @@ export function nextUsDstStart(now = new Date()): string {
 export function zonedToUtc(wall: string, zone: string): string {
   const asUtc = Date.parse(`${wall}Z`);
   const offsetAt = (t: number) => {
-    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-    }).formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      })
+        .formatToParts(new Date(t))
+        .map((p) => [p.type, p.value]),
+    );
     return Date.parse(`${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}Z`) - t;
   };
   const guess = asUtc - offsetAt(asUtc);

@@ -77,14 +77,18 @@ describe('addin-site: the pages npm start serves', function () {
   async function build(out: string, env: object, mode: 'development' | 'production'): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const webpack = require('webpack') as typeof import('webpack');
+    type MakeConfig = (e: object, a: object) => import('webpack').Configuration;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const config = (require(path.join(REPO_DIR, 'webpack.config.js')) as (e: object, a: object) => import('webpack').Configuration)(env, { mode });
+    const makeConfig = require(path.join(REPO_DIR, 'webpack.config.js')) as MakeConfig;
+    const config = makeConfig(env, { mode });
     const compiler = webpack({ ...config, output: { ...config.output, path: out } });
-    await new Promise<void>((resolve, reject) => compiler.run((err, stats) => {
-      compiler.close(() => undefined);
-      if (err || stats?.hasErrors()) reject(err ?? new Error(stats!.toString('errors-only')));
-      else resolve();
-    }));
+    await new Promise<void>((resolve, reject) =>
+      compiler.run((err, stats) => {
+        compiler.close(() => undefined);
+        if (err || stats?.hasErrors()) reject(err ?? new Error(stats!.toString('errors-only')));
+        else resolve();
+      }),
+    );
   }
   const scriptsOf = (html: string) => [...html.matchAll(/<script[^>]*\ssrc="?([^">\s]+)/g)].map((m) => m[1]);
 
@@ -94,19 +98,46 @@ describe('addin-site: the pages npm start serves', function () {
     await build(production, {}, 'production');
     for (const page of ['taskpane.html', 'commands.html', 'oauth-start.html', 'oauth-callback.html']) {
       const html = fs.readFileSync(path.join(production, page), 'utf8');
-      assert.deepEqual(scriptsOf(html).filter((src) => src.endsWith('office.js')), ['https://appsforoffice.microsoft.com/lib/1/hosted/office.js'], page);
+      assert.deepEqual(
+        scriptsOf(html).filter((src) => src.endsWith('office.js')),
+        ['https://appsforoffice.microsoft.com/lib/1/hosted/office.js'],
+        page,
+      );
     }
     assert.equal(fs.existsSync(path.join(production, 'office.js')), false);
     assert.equal(fs.existsSync(path.join(production, 'o15apptofilemappingtable.js')), false);
-    assert.match(fs.readFileSync(path.join(production, 'fluent-theme.css'), 'utf8'), /--colorBrandBackground: ?#0f6cbd;/);
+    assert.match(
+      fs.readFileSync(path.join(production, 'fluent-theme.css'), 'utf8'),
+      /--colorBrandBackground: ?#0f6cbd;/,
+    );
 
     const local = path.join(dir, 'local');
     await build(local, { offline: true }, 'development');
-    assert.deepEqual(scriptsOf(fs.readFileSync(path.join(local, 'taskpane.html'), 'utf8')).filter((src) => src.endsWith('office.js')), ['office.js']);
-    for (const file of ['office.js', 'o15apptofilemappingtable.js', 'outlook-web-16.01.js', 'outlook-win32-16.02.js', 'outlook-mac-16.00.js',
-      'en-us/office_strings.js', 'en-us/outlook_strings.js', 'de-de/office_strings.js', 'telemetry/oteljs_agave.js', 'ariatelemetry/aria-web-telemetry.js']) {
+    assert.deepEqual(
+      scriptsOf(fs.readFileSync(path.join(local, 'taskpane.html'), 'utf8')).filter((src) => src.endsWith('office.js')),
+      ['office.js'],
+    );
+    for (const file of [
+      'office.js',
+      'o15apptofilemappingtable.js',
+      'outlook-web-16.01.js',
+      'outlook-win32-16.02.js',
+      'outlook-mac-16.00.js',
+      'en-us/office_strings.js',
+      'en-us/outlook_strings.js',
+      'de-de/office_strings.js',
+      'telemetry/oteljs_agave.js',
+      'ariatelemetry/aria-web-telemetry.js',
+    ]) {
       assert.ok(fs.existsSync(path.join(local, file)), `the local build has ${file}`);
     }
-    assert.deepEqual(fs.readdirSync(local, { recursive: true }).map(String).filter((f) => f.includes('debug')), [], 'no debug builds');
+    assert.deepEqual(
+      fs
+        .readdirSync(local, { recursive: true })
+        .map(String)
+        .filter((f) => f.includes('debug')),
+      [],
+      'no debug builds',
+    );
   });
 });

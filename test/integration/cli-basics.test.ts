@@ -43,8 +43,14 @@ describe('sfo-compat: version, help and usage errors', function () {
 
   it('demo: a bad port or a short interval is a usage error (exit 2) naming the option', async () => {
     const port = await runCli(['demo', '--port', 'abc', '--data', data]);
-    assert.deepEqual([port.code, port.stderr.trim()], [2, 'sfo-compat demo: --port: "abc" is not a port number (0-65535)']);
+    assert.deepEqual(
+      [port.code, port.stderr.trim()],
+      [2, 'sfo-compat demo: --port: "abc" is not a port number (0-65535)'],
+    );
     const interval = await runCli(['demo', '--interval', '10', '--data', data]);
-    assert.deepEqual([interval.code, interval.stderr.trim()], [2, 'sfo-compat demo: --interval: "10" must be a whole number of seconds, at least 60']);
+    assert.deepEqual(
+      [interval.code, interval.stderr.trim()],
+      [2, 'sfo-compat demo: --interval: "10" must be a whole number of seconds, at least 60'],
+    );
   });
 });

@@ -14,15 +14,34 @@ describe('sfo-compat demo (what npm start runs)', function () {
   // A clean clone builds the pane first (webpack, some seconds).
   this.timeout(120_000);
 
-  it('starts the org, the mailbox, the service and the pane\'s site, syncs the demo user once, and stops cleanly on SIGINT', async () => {
+  it("starts the org, the mailbox, the service and the pane's site, syncs the demo user once, and stops cleanly on SIGINT", async () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-demo-'));
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'sfo-compat.js'), 'demo', '--port', '0', '--mailbox-port', '0', '--service-port', '0',
-      '--addin-port', '0', '--data', data],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'bin', 'sfo-compat.js'),
+        'demo',
+        '--port',
+        '0',
+        '--mailbox-port',
+        '0',
+        '--service-port',
+        '0',
+        '--addin-port',
+        '0',
+        '--data',
+        data,
+      ],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no finished sync run within 100 s\n${out}\n${err}`)), 100_000);
@@ -57,16 +76,25 @@ describe('sfo-compat demo (what npm start runs)', function () {
       assert.equal((await fetch(`${service}/api/status`)).status, 401);
       // The org's desktop apps accept the pane's callback page on this origin: "Sign in with Salesforce" can come back.
       const orgUrl = /org: +(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
-      const authorize = await fetch(`${orgUrl}/services/oauth2/authorize?response_type=code&client_id=SfdcSalesforceForOutlook`
-        + `&redirect_uri=${encodeURIComponent(`${site}/oauth-callback.html`)}`);
+      const authorize = await fetch(
+        `${orgUrl}/services/oauth2/authorize?response_type=code&client_id=SfdcSalesforceForOutlook` +
+          `&redirect_uri=${encodeURIComponent(`${site}/oauth-callback.html`)}`,
+      );
       assert.equal(authorize.status, 200, await authorize.text());
       // A manifest for where the pages are, since the port is not manifest.xml's.
       const manifest = fs.readFileSync(path.join(data, 'manifest.xml'), 'utf8');
-      assert.ok(manifest.includes(`${site.replace('http:', 'https:')}/taskpane.html`) && !manifest.includes('localhost:3000'), 'https, on the port the pages are on');
+      assert.ok(
+        manifest.includes(`${site.replace('http:', 'https:')}/taskpane.html`) && !manifest.includes('localhost:3000'),
+        'https, on the port the pages are on',
+      );
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGINT');
       assert.equal(await exited, 0);
-      assert.match(out, /stopping: the service, the add-in's pages, the mailbox and the org\.\.\.\nstopped\. Everything is kept in /, 'Ctrl+C says what it does');
+      assert.match(
+        out,
+        /stopping: the service, the add-in's pages, the mailbox and the org\.\.\.\nstopped\. Everything is kept in /,
+        'Ctrl+C says what it does',
+      );
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       fs.rmSync(data, { recursive: true, force: true });

@@ -49,11 +49,37 @@ interface OrgCase {
 
 const CASES: OrgCase[] = [
   { id: 'enterprise', edition: 'enterprise', apiEnabled: true, customizableProfiles: true, enforcement: true },
-  { id: 'professional-both-features', edition: 'professional', apiEnabled: true, customizableProfiles: true, enforcement: true },
-  { id: 'professional-default', edition: 'professional', apiEnabled: false, customizableProfiles: false, enforcement: true, adminClientId: REPORT_CLIENT_ID },
+  {
+    id: 'professional-both-features',
+    edition: 'professional',
+    apiEnabled: true,
+    customizableProfiles: true,
+    enforcement: true,
+  },
+  {
+    id: 'professional-default',
+    edition: 'professional',
+    apiEnabled: false,
+    customizableProfiles: false,
+    enforcement: true,
+    adminClientId: REPORT_CLIENT_ID,
+  },
   { id: 'group-api-feature-only', edition: 'group', apiEnabled: true, customizableProfiles: false, enforcement: true },
-  { id: 'contact-manager', edition: 'contact-manager', apiEnabled: false, customizableProfiles: false, enforcement: true, adminClientId: REPORT_CLIENT_ID },
-  { id: 'enterprise-enforcement-off', edition: 'enterprise', apiEnabled: true, customizableProfiles: true, enforcement: false },
+  {
+    id: 'contact-manager',
+    edition: 'contact-manager',
+    apiEnabled: false,
+    customizableProfiles: false,
+    enforcement: true,
+    adminClientId: REPORT_CLIENT_ID,
+  },
+  {
+    id: 'enterprise-enforcement-off',
+    edition: 'enterprise',
+    apiEnabled: true,
+    customizableProfiles: true,
+    enforcement: false,
+  },
 ];
 
 const slug = (l: License) => l.toLowerCase().replace(/\s+/g, '-');
@@ -61,35 +87,87 @@ const slug = (l: License) => l.toLowerCase().replace(/\s+/g, '-');
 /** Every license with "API Enabled" by profile, by permission set and not at all; an inactive user; two non-admins. */
 function impactSeed(c: OrgCase): OrgSeed {
   const profiles: OrgSeed['profiles'] = [
-    { name: 'System Administrator', license: 'Salesforce', permissions: { apiEnabled: true, viewSetup: true, manageUsers: true, modifyAllData: true } },
-    { name: 'Admin without API', license: 'Salesforce', permissions: { apiEnabled: false, viewSetup: true, manageUsers: true } },
+    {
+      name: 'System Administrator',
+      license: 'Salesforce',
+      permissions: { apiEnabled: true, viewSetup: true, manageUsers: true, modifyAllData: true },
+    },
+    {
+      name: 'Admin without API',
+      license: 'Salesforce',
+      permissions: { apiEnabled: false, viewSetup: true, manageUsers: true },
+    },
   ];
   const users: OrgSeed['users'] = [
     { ...ADMIN, firstName: 'Ada', lastName: 'Admin', email: ADMIN.username, profile: 'System Administrator' },
-    { username: 'noapi-admin@impact.example', password: 'Impact-noapi-1', lastName: 'Noapi', email: 'noapi-admin@impact.example', profile: 'Admin without API' },
+    {
+      username: 'noapi-admin@impact.example',
+      password: 'Impact-noapi-1',
+      lastName: 'Noapi',
+      email: 'noapi-admin@impact.example',
+      profile: 'Admin without API',
+    },
   ];
   for (const license of LICENSES) {
     const s = slug(license);
     profiles.push({ name: `${license} API`, license, permissions: { apiEnabled: true } });
     profiles.push({ name: `${license} no API`, license, permissions: { apiEnabled: false } });
     users.push(
-      { username: `${s}-profile@impact.example`, password: `Pw-${s}-profile-1`, lastName: `${s} profile`, email: `${s}-profile@impact.example`, profile: `${license} API` },
-      { username: `${s}-set@impact.example`, password: `Pw-${s}-set-1`, lastName: `${s} set`, email: `${s}-set@impact.example`, profile: `${license} no API`, permissionSets: [API_SET] },
-      { username: `${s}-none@impact.example`, password: `Pw-${s}-none-1`, lastName: `${s} none`, email: `${s}-none@impact.example`, profile: `${license} no API` },
+      {
+        username: `${s}-profile@impact.example`,
+        password: `Pw-${s}-profile-1`,
+        lastName: `${s} profile`,
+        email: `${s}-profile@impact.example`,
+        profile: `${license} API`,
+      },
+      {
+        username: `${s}-set@impact.example`,
+        password: `Pw-${s}-set-1`,
+        lastName: `${s} set`,
+        email: `${s}-set@impact.example`,
+        profile: `${license} no API`,
+        permissionSets: [API_SET],
+      },
+      {
+        username: `${s}-none@impact.example`,
+        password: `Pw-${s}-none-1`,
+        lastName: `${s} none`,
+        email: `${s}-none@impact.example`,
+        profile: `${license} no API`,
+      },
     );
   }
   users.push(
-    { username: 'inactive@impact.example', password: 'Impact-inactive-1', lastName: 'Gone', email: 'inactive@impact.example', profile: 'Salesforce no API', active: false },
-    { username: 'viewer@impact.example', password: 'Impact-viewer-1', lastName: 'Viewer', email: 'viewer@impact.example', profile: 'Salesforce API', permissionSets: ['Setup_Viewer'] },
+    {
+      username: 'inactive@impact.example',
+      password: 'Impact-inactive-1',
+      lastName: 'Gone',
+      email: 'inactive@impact.example',
+      profile: 'Salesforce no API',
+      active: false,
+    },
+    {
+      username: 'viewer@impact.example',
+      password: 'Impact-viewer-1',
+      lastName: 'Viewer',
+      email: 'viewer@impact.example',
+      profile: 'Salesforce API',
+      permissionSets: ['Setup_Viewer'],
+    },
   );
   return {
     organization: {
-      name: `Impact ${c.id}`, edition: c.edition, features: { apiEnabled: c.apiEnabled, customizableProfiles: c.customizableProfiles },
+      name: `Impact ${c.id}`,
+      edition: c.edition,
+      features: { apiEnabled: c.apiEnabled, customizableProfiles: c.customizableProfiles },
       enforceApiEnabledForAllowlistedApps: c.enforcement,
     },
     connectedApps: [
       ...PRODUCTS.filter((p) => p.kind !== 'browser').map((p) => ({
-        name: APP_NAMES[p.id as Exclude<ProductId, 'mobile-browser'>], clientId: p.defaultClientId, allowlisted: true, product: p.id,
+        name: APP_NAMES[p.id as Exclude<ProductId, 'mobile-browser'>],
+        clientId: p.defaultClientId,
+        allowlisted: true,
+        product: p.id,
         ...(p.callbackUrl ? { callbackUrls: [p.callbackUrl] } : {}),
       })),
       { name: 'Impact Report', clientId: REPORT_CLIENT_ID, allowlisted: true },
@@ -117,9 +195,14 @@ interface Run {
 async function impact(org: LocalOrg, opts: Partial<ImpactCommandOptions>, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   let out = '';
   let err = '';
-  const code = await impactCommand({ loginUrl: org.url, username: ADMIN.username, password: ADMIN.password, ...opts }, env, {
-    out: (s) => (out += s), err: (s) => (err += s),
-  });
+  const code = await impactCommand(
+    { loginUrl: org.url, username: ADMIN.username, password: ADMIN.password, ...opts },
+    env,
+    {
+      out: (s) => (out += s),
+      err: (s) => (err += s),
+    },
+  );
   return { code, out, err };
 }
 
@@ -146,13 +229,23 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 
 /** A real login of every product for every user of the report, compared with the report's verdict. */
 async function compareWithLogins(org: LocalOrg, report: ImpactReport, pw: Map<string, string>): Promise<number> {
-  const pairs = report.users.flatMap((u) => PRODUCTS.map((p) => ({ user: u.username, product: p.id, verdict: u.products[p.id] })));
-  const results = await mapLimit(pairs, 8, (pair) => loginAs(pair.product, { username: pair.user, password: pw.get(pair.user)!, loginUrl: org.url }));
+  const pairs = report.users.flatMap((u) =>
+    PRODUCTS.map((p) => ({ user: u.username, product: p.id, verdict: u.products[p.id] })),
+  );
+  const results = await mapLimit(pairs, 8, (pair) =>
+    loginAs(pair.product, { username: pair.user, password: pw.get(pair.user)!, loginUrl: org.url }),
+  );
   const disagreements: string[] = [];
   pairs.forEach((pair, i) => {
     const r: LoginResult = results[i];
-    const agrees = pair.verdict.outcome === 'allowed' ? r.outcome === 'logged-in' : r.outcome === 'blocked' || r.outcome === 'redirect-to-login';
-    if (!agrees) disagreements.push(`${pair.user} / ${pair.product}: report ${pair.verdict.outcome} (${pair.verdict.reason}), login ${r.outcome} ${r.errorCode ?? ''}`);
+    const agrees =
+      pair.verdict.outcome === 'allowed'
+        ? r.outcome === 'logged-in'
+        : r.outcome === 'blocked' || r.outcome === 'redirect-to-login';
+    if (!agrees)
+      disagreements.push(
+        `${pair.user} / ${pair.product}: report ${pair.verdict.outcome} (${pair.verdict.reason}), login ${r.outcome} ${r.errorCode ?? ''}`,
+      );
   });
   assert.deepEqual(disagreements, []);
   return pairs.length;
@@ -171,9 +264,22 @@ describe('sfo-compat impact: the report agrees with real logins', function () {
       before(async () => {
         org = await startTestOrg(seed);
         // Some users used some products lately; the rest never logged in.
-        await loginAs('salesforce-for-outlook', { username: 'salesforce-profile@impact.example', password: pw.get('salesforce-profile@impact.example')!, loginUrl: org.url, version: '2.9.3' });
-        await loginAs('salesforce-android', { username: 'salesforce-profile@impact.example', password: pw.get('salesforce-profile@impact.example')!, loginUrl: org.url });
-        await loginAs('salesforce-ios', { username: 'chatter-free-none@impact.example', password: pw.get('chatter-free-none@impact.example')!, loginUrl: org.url });
+        await loginAs('salesforce-for-outlook', {
+          username: 'salesforce-profile@impact.example',
+          password: pw.get('salesforce-profile@impact.example')!,
+          loginUrl: org.url,
+          version: '2.9.3',
+        });
+        await loginAs('salesforce-android', {
+          username: 'salesforce-profile@impact.example',
+          password: pw.get('salesforce-profile@impact.example')!,
+          loginUrl: org.url,
+        });
+        await loginAs('salesforce-ios', {
+          username: 'chatter-free-none@impact.example',
+          password: pw.get('chatter-free-none@impact.example')!,
+          loginUrl: org.url,
+        });
         report = await jsonReport(org, { clientId: c.adminClientId });
       });
       after(async () => {
@@ -181,8 +287,14 @@ describe('sfo-compat impact: the report agrees with real logins', function () {
       });
 
       it('lists every active user once, and no inactive one', () => {
-        const active = seed.users.filter((u) => u.active !== false).map((u) => u.username).sort();
-        assert.deepEqual(report.users.map((u) => u.username), active);
+        const active = seed.users
+          .filter((u) => u.active !== false)
+          .map((u) => u.username)
+          .sort();
+        assert.deepEqual(
+          report.users.map((u) => u.username),
+          active,
+        );
         assert.equal(report.summary.activeUsers, active.length);
         assert.ok(!report.users.some((u) => u.username === 'inactive@impact.example'));
       });
@@ -207,13 +319,17 @@ describe('sfo-compat impact: the report agrees with real logins', function () {
         }
         const pairs = Object.values(report.summary.perReason).reduce((a, b) => a + b, 0);
         assert.equal(pairs, report.users.length * PRODUCTS.length);
-        assert.equal(report.summary.blockedUsers, report.users.filter((u) => Object.values(u.products).some((v) => v.outcome === 'blocked')).length);
+        assert.equal(
+          report.summary.blockedUsers,
+          report.users.filter((u) => Object.values(u.products).some((v) => v.outcome === 'blocked')).length,
+        );
       });
 
       it('names the smallest fix for every blocked user, and none for allowed ones', () => {
         for (const u of report.users) {
           for (const [id, v] of Object.entries(u.products)) {
-            if (v.outcome === 'blocked') assert.equal(v.fix, `assign permission set ${API_SET}`, `${u.username} / ${id}`);
+            if (v.outcome === 'blocked')
+              assert.equal(v.fix, `assign permission set ${API_SET}`, `${u.username} / ${id}`);
             else assert.equal(v.fix, null, `${u.username} / ${id}`);
           }
         }
@@ -248,10 +364,16 @@ describe('sfo-compat impact: the report agrees with real logins', function () {
     });
 
     it('a user without the admin permissions gets an error naming both, and exit 1', async () => {
-      const r = await impact(org, { username: 'salesforce-profile@impact.example', password: 'Pw-salesforce-profile-1' });
+      const r = await impact(org, {
+        username: 'salesforce-profile@impact.example',
+        password: 'Pw-salesforce-profile-1',
+      });
       assert.equal(r.code, 1);
       assert.equal(r.out, '');
-      assert.match(r.err, /^sfo-compat impact: salesforce-profile@impact\.example lacks the permissions "View Setup and Configuration" and "Manage Users"/);
+      assert.match(
+        r.err,
+        /^sfo-compat impact: salesforce-profile@impact\.example lacks the permissions "View Setup and Configuration" and "Manage Users"/,
+      );
       assert.match(r.err, /run the report as an administrator/);
     });
 
@@ -265,7 +387,10 @@ describe('sfo-compat impact: the report agrees with real logins', function () {
     it('an admin without API Enabled is refused by the rule: exit 3, saying so', async () => {
       const r = await impact(org, { username: 'noapi-admin@impact.example', password: 'Impact-noapi-1' });
       assert.equal(r.code, 3);
-      assert.match(r.err, /the org refused the sign-in of noapi-admin@impact\.example \(API_CURRENTLY_DISABLED: .*\)\. noapi-admin@impact\.example needs "API Enabled"/);
+      assert.match(
+        r.err,
+        /the org refused the sign-in of noapi-admin@impact\.example \(API_CURRENTLY_DISABLED: .*\)\. noapi-admin@impact\.example needs "API Enabled"/,
+      );
     });
 
     it('an org whose API feature is off refuses an ordinary client: exit 3, pointing at --client-id', async () => {
@@ -285,9 +410,14 @@ describe('sfo-compat impact: the report agrees with real logins', function () {
     it('an org that cannot be reached: exit 4', async () => {
       let out = '';
       let err = '';
-      const code = await impactCommand({ loginUrl: await closedPort(), username: ADMIN.username, password: ADMIN.password }, {}, {
-        out: (s) => (out += s), err: (s) => (err += s),
-      });
+      const code = await impactCommand(
+        { loginUrl: await closedPort(), username: ADMIN.username, password: ADMIN.password },
+        {},
+        {
+          out: (s) => (out += s),
+          err: (s) => (err += s),
+        },
+      );
       assert.equal(code, 4);
       assert.equal(out, '');
       assert.match(err, /cannot reach http:\/\/127\.0\.0\.1:\d+: connection refused/);
@@ -318,9 +448,17 @@ describe('sfo-compat impact: the report agrees with real logins', function () {
       const whatIf = await jsonReport(org, { enforcement: 'on' });
       assert.equal(whatIf.summary.enforcement, 'on');
       assert.equal(whatIf.summary.enforcementSource, 'what-if');
-      const blocked = whatIf.users.filter((u) => u.products['salesforce-for-outlook'].outcome === 'blocked').map((u) => u.username).sort();
-      assert.deepEqual(blocked, ['chatter-external-none@impact.example', 'chatter-free-none@impact.example', 'chatter-only-none@impact.example',
-        'noapi-admin@impact.example', 'salesforce-none@impact.example']);
+      const blocked = whatIf.users
+        .filter((u) => u.products['salesforce-for-outlook'].outcome === 'blocked')
+        .map((u) => u.username)
+        .sort();
+      assert.deepEqual(blocked, [
+        'chatter-external-none@impact.example',
+        'chatter-free-none@impact.example',
+        'chatter-only-none@impact.example',
+        'noapi-admin@impact.example',
+        'salesforce-none@impact.example',
+      ]);
 
       // Now turn enforcement on in the org itself, the way an admin would, and log in for real.
       const admin = await adminConnection(org.url, ADMIN.username, ADMIN.password);
@@ -353,11 +491,15 @@ describe('sfo-compat impact: the report agrees with real logins', function () {
 
     it('--json: {"summary", "users": [{"username", "license", "products": {id: {"outcome", "reason", "fix"}}}]}', () => {
       assert.deepEqual(Object.keys(report), ['summary', 'users']);
-      for (const key of ['activeUsers', 'blockedUsers', 'perProduct', 'perReason', 'fixes', 'enforcement', 'org']) assert.ok(key in report.summary, key);
+      for (const key of ['activeUsers', 'blockedUsers', 'perProduct', 'perReason', 'fixes', 'enforcement', 'org'])
+        assert.ok(key in report.summary, key);
       for (const u of report.users) {
         assert.equal(typeof u.username, 'string');
         assert.ok(['Salesforce', 'Chatter Free', 'Chatter Only', 'Chatter External'].includes(u.license));
-        assert.deepEqual(Object.keys(u.products), PRODUCTS.map((p) => p.id));
+        assert.deepEqual(
+          Object.keys(u.products),
+          PRODUCTS.map((p) => p.id),
+        );
         for (const v of Object.values(u.products)) {
           assert.ok(v.outcome === 'allowed' || v.outcome === 'blocked');
           assert.equal(typeof v.reason, 'string');
@@ -376,7 +518,9 @@ describe('sfo-compat impact: the report agrees with real logins', function () {
       const col = (name: string) => CSV_COLUMNS.indexOf(name as (typeof CSV_COLUMNS)[number]);
       for (const row of body) {
         assert.equal(row.length, CSV_COLUMNS.length);
-        const v = report.users.find((u) => u.username === row[col('username')])!.products[row[col('product')] as ProductId];
+        const v = report.users.find((u) => u.username === row[col('username')])!.products[
+          row[col('product')] as ProductId
+        ];
         assert.equal(row[col('outcome')], v.outcome);
         assert.equal(row[col('reason')], v.reason);
         assert.equal(row[col('fix')], v.fix ?? '');
@@ -386,7 +530,10 @@ describe('sfo-compat impact: the report agrees with real logins', function () {
     it('the table: summary on top, one line per user', async () => {
       const r = await impact(org, {});
       assert.equal(r.code, 0, r.err);
-      assert.match(r.out, /^"API Enabled" impact report for Impact enterprise\nEdition: enterprise \(Enterprise Edition\); "API Enabled" feature on, "Customizable Profiles" on; enforcement on\nActive users: 15; blocked from at least one product: 5\n/);
+      assert.match(
+        r.out,
+        /^"API Enabled" impact report for Impact enterprise\nEdition: enterprise \(Enterprise Edition\); "API Enabled" feature on, "Customizable Profiles" on; enforcement on\nActive users: 15; blocked from at least one product: 5\n/,
+      );
       assert.match(r.out, /\n +5 {2}assign permission set API_Access\n/);
       for (const u of report.users) assert.match(r.out, new RegExp(`\\n${u.username.replace(/\./g, '\\.')} `));
     });
@@ -400,7 +547,11 @@ describe('sfo-compat impact: the report agrees with real logins', function () {
     });
 
     it('usage errors exit 2 and name the option', async () => {
-      assert.deepEqual(await impact(org, { json: true, csv: true }), { code: 2, out: '', err: 'sfo-compat impact: --json and --csv cannot be used together\n' });
+      assert.deepEqual(await impact(org, { json: true, csv: true }), {
+        code: 2,
+        out: '',
+        err: 'sfo-compat impact: --json and --csv cannot be used together\n',
+      });
       assert.equal((await impact(org, { enforcement: 'maybe' })).code, 2);
       assert.equal((await impact(org, { username: undefined })).code, 2);
       assert.equal((await impact(org, { password: undefined })).code, 2);
@@ -409,8 +560,21 @@ describe('sfo-compat impact: the report agrees with real logins', function () {
     it('the built CLI runs it: sfo-compat impact --json', async () => {
       const r = await new Promise<Run>((resolve) => {
         const env = { ...process.env, SFO_PASSWORD: ADMIN.password };
-        execFile(process.execPath, [path.join(REPO_ROOT, 'bin', 'sfo-compat.js'), 'impact', '--login-url', org.url, '--username', ADMIN.username, '--json'],
-          { env, timeout: 30_000 }, (err, out, errText) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out, err: errText }));
+        execFile(
+          process.execPath,
+          [
+            path.join(REPO_ROOT, 'bin', 'sfo-compat.js'),
+            'impact',
+            '--login-url',
+            org.url,
+            '--username',
+            ADMIN.username,
+            '--json',
+          ],
+          { env, timeout: 30_000 },
+          (err, out, errText) =>
+            resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out, err: errText }),
+        );
       });
       assert.equal(r.code, 0, r.err);
       assert.equal((JSON.parse(r.out) as ImpactReport).users.length, report.users.length);
@@ -422,7 +586,9 @@ describe('sfo-compat impact: the report agrees with real logins', function () {
 function verdicts(r: ImpactReport): unknown[] {
   return r.users.map((u) => ({
     username: u.username,
-    products: Object.fromEntries(Object.entries(u.products).map(([id, v]) => [id, { outcome: v.outcome, reason: v.reason, fix: v.fix }])),
+    products: Object.fromEntries(
+      Object.entries(u.products).map(([id, v]) => [id, { outcome: v.outcome, reason: v.reason, fix: v.fix }]),
+    ),
   }));
 }
 
@@ -435,14 +601,26 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
-    else field += ch;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += ch;
   }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }

@@ -18,7 +18,11 @@ describe('jsforce 3 against the local org, unchanged', function () {
     const owner = userId(org, 'ann@test.example');
     org.ctx.store.transaction(() => {
       for (let i = 0; i < 2_345; i++) {
-        org.ctx.store.insert(contact, { FirstName: `F${i}`, LastName: `Paged${String(i).padStart(5, '0')}`, Email: `p${i}@paging.example` }, owner);
+        org.ctx.store.insert(
+          contact,
+          { FirstName: `F${i}`, LastName: `Paged${String(i).padStart(5, '0')}`, Email: `p${i}@paging.example` },
+          owner,
+        );
       }
     });
   });
@@ -30,7 +34,8 @@ describe('jsforce 3 against the local org, unchanged', function () {
     assert.equal(info.id, userId(org, 'ann@test.example'));
     assert.equal(conn.instanceUrl, org.url);
     const records: Array<{ LastName: string }> = [];
-    const result = await conn.query<{ LastName: string }>("SELECT Id, LastName FROM Contact WHERE LastName LIKE 'Paged%' ORDER BY LastName")
+    const result = await conn
+      .query<{ LastName: string }>("SELECT Id, LastName FROM Contact WHERE LastName LIKE 'Paged%' ORDER BY LastName")
       .on('record', (r: { LastName: string }) => records.push(r))
       .run({ autoFetch: true, maxFetch: 10_000 });
     void result;
@@ -55,7 +60,10 @@ describe('jsforce 3 against the local org, unchanged', function () {
     const conn = new jsforce.Connection({ loginUrl: org.url, version: '60.0' });
     await conn.login('ann@test.example', 'Ann-pass-1');
     const rows = Array.from({ length: 201 }, (_, i) => ({ LastName: `Over${i}` }));
-    await assert.rejects(conn.sobject('Contact').create(rows, { allOrNone: false }), /EXCEEDED_ID_LIMIT|record limit reached/);
+    await assert.rejects(
+      conn.sobject('Contact').create(rows, { allOrNone: false }),
+      /EXCEEDED_ID_LIMIT|record limit reached/,
+    );
     const left = await conn.query(`SELECT COUNT() FROM Contact WHERE LastName LIKE 'Over%'`);
     assert.equal(left.totalSize, 0);
   });
@@ -69,15 +77,24 @@ describe('jsforce 3 against the local org, unchanged', function () {
     assert.ok(created.every((r) => r.success && typeof r.id === 'string'));
 
     const ids = created.map((r) => r.id as string);
-    const updated = await conn.sobject('Contact').update(ids.map((id, i) => ({ Id: id, Title: `T${i}` })), { allowRecursive: true });
+    const updated = await conn.sobject('Contact').update(
+      ids.map((id, i) => ({ Id: id, Title: `T${i}` })),
+      { allowRecursive: true },
+    );
     assert.ok(updated.every((r) => r.success));
     const check = await conn.query<{ Title: string }>(`SELECT Title FROM Contact WHERE Id = '${ids[7]}'`);
     assert.equal(check.records[0].Title, 'T7');
 
-    const bad = await conn.sobject('Contact').create([{ LastName: 'Fine' }, { FirstName: 'NoLast' }], { allOrNone: false });
+    const bad = await conn
+      .sobject('Contact')
+      .create([{ LastName: 'Fine' }, { FirstName: 'NoLast' }], { allOrNone: false });
     assert.equal(bad[0].success, true);
     assert.equal(bad[1].success, false);
-    assert.equal((bad[1] as { errors: Array<{ errorCode?: string; statusCode?: string }> }).errors[0].statusCode ?? (bad[1] as { errors: Array<{ errorCode?: string }> }).errors[0].errorCode, 'REQUIRED_FIELD_MISSING');
+    assert.equal(
+      (bad[1] as { errors: Array<{ errorCode?: string; statusCode?: string }> }).errors[0].statusCode ??
+        (bad[1] as { errors: Array<{ errorCode?: string }> }).errors[0].errorCode,
+      'REQUIRED_FIELD_MISSING',
+    );
 
     const deleted = await conn.sobject('Contact').destroy(ids, { allowRecursive: true });
     assert.ok(deleted.every((r) => r.success));
@@ -87,6 +104,9 @@ describe('jsforce 3 against the local org, unchanged', function () {
 
   it('surfaces API_CURRENTLY_DISABLED as Salesforce does for a user without API Enabled', async () => {
     const conn = new jsforce.Connection({ loginUrl: org.url, version: '60.0' });
-    await assert.rejects(conn.login('bob@test.example', 'Bob-pass-1'), /API_CURRENTLY_DISABLED: API is disabled for this User/);
+    await assert.rejects(
+      conn.login('bob@test.example', 'Bob-pass-1'),
+      /API_CURRENTLY_DISABLED: API is disabled for this User/,
+    );
   });
 });

@@ -24,14 +24,23 @@ describe('matrix: the scenario table, computed end to end', function () {
   it('runs every scenario with every product it names, and no login fails for a reason outside the rule', () => {
     const expected = SCENARIOS.reduce((n, s) => n + (s.products ?? PRODUCTS).length, 0);
     assert.equal(rows.length, expected);
-    assert.deepEqual([...new Set(rows.map((r) => r.scenario))], SCENARIOS.map((s) => s.id));
-    assert.deepEqual(rows.filter((r) => ['login-failed', 'network-error', 'failed', 'session-expired'].includes(r.outcome)), []);
+    assert.deepEqual(
+      [...new Set(rows.map((r) => r.scenario))],
+      SCENARIOS.map((s) => s.id),
+    );
+    assert.deepEqual(
+      rows.filter((r) => ['login-failed', 'network-error', 'failed', 'session-expired'].includes(r.outcome)),
+      [],
+    );
   });
 
-  it('Enterprise user without API: each product\'s exact refusal', () => {
+  it("Enterprise user without API: each product's exact refusal", () => {
     assert.equal(pick(rows, 'enterprise-no-api', 'salesforce-for-outlook').message, text('sfo.login'));
     assert.equal(pick(rows, 'enterprise-no-api', 'connect-for-outlook').message, text('connectOutlook.login'));
-    assert.match(pick(rows, 'enterprise-no-api', 'connect-for-office').message!, new RegExp(`^${text('connectOffice.login')}\\nURL: http://127\\.0\\.0\\.1:\\d+/services/Soap/u/60\\.0$`));
+    assert.match(
+      pick(rows, 'enterprise-no-api', 'connect-for-office').message!,
+      new RegExp(`^${text('connectOffice.login')}\\nURL: http://127\\.0\\.0\\.1:\\d+/services/Soap/u/60\\.0$`),
+    );
     assert.equal(pick(rows, 'enterprise-no-api', 'salesforce-ios').message, text('mobile.ios.noAccess'));
     assert.equal(pick(rows, 'enterprise-no-api', 'mobile-publisher-android').message, text('mobile.android.noAccess'));
     assert.equal(pick(rows, 'enterprise-no-api', 'mobile-browser').outcome, 'logged-in');
@@ -39,19 +48,42 @@ describe('matrix: the scenario table, computed end to end', function () {
 
   it('mid-session removal: sync stops on the desktop, actions are denied on mobile', () => {
     const sfo = pick(rows, 'api-removed-in-session', 'salesforce-for-outlook');
-    assert.deepEqual([sfo.phase, sfo.outcome, sfo.message, sfo.settings], ['session', 'sync-stopped', text('sfo.syncStopped'), text('sfo.settingsUnavailable')]);
-    assert.equal(pick(rows, 'api-removed-in-session', 'salesforce-android').message, text('mobile.actionDenied', { action: 'open your profile' }));
-    assert.equal(pick(rows, 'permission-set-removed-in-session', 'connect-for-office').message, text('connectOffice.syncStopped'));
+    assert.deepEqual(
+      [sfo.phase, sfo.outcome, sfo.message, sfo.settings],
+      ['session', 'sync-stopped', text('sfo.syncStopped'), text('sfo.settingsUnavailable')],
+    );
+    assert.equal(
+      pick(rows, 'api-removed-in-session', 'salesforce-android').message,
+      text('mobile.actionDenied', { action: 'open your profile' }),
+    );
+    assert.equal(
+      pick(rows, 'permission-set-removed-in-session', 'connect-for-office').message,
+      text('connectOffice.syncStopped'),
+    );
   });
 
   it('editions that keep the old behaviour log in', () => {
-    for (const scenario of ['professional-default', 'group-default', 'contact-manager', 'enforcement-off', 'permission-set-grants-api', 'professional-api-feature-only']) {
-      for (const r of rows.filter((x) => x.scenario === scenario)) assert.equal(r.outcome, 'logged-in', `${scenario} ${r.product}`);
+    for (const scenario of [
+      'professional-default',
+      'group-default',
+      'contact-manager',
+      'enforcement-off',
+      'permission-set-grants-api',
+      'professional-api-feature-only',
+    ]) {
+      for (const r of rows.filter((x) => x.scenario === scenario))
+        assert.equal(r.outcome, 'logged-in', `${scenario} ${r.product}`);
     }
   });
 
   it('Chatter External: iOS back to the login page, Android mobile.noAccess', () => {
-    assert.deepEqual([pick(rows, 'chatter-external-no-api', 'mobile-publisher-ios').outcome, pick(rows, 'chatter-external-no-api', 'mobile-publisher-ios').message], ['redirect-to-login', null]);
+    assert.deepEqual(
+      [
+        pick(rows, 'chatter-external-no-api', 'mobile-publisher-ios').outcome,
+        pick(rows, 'chatter-external-no-api', 'mobile-publisher-ios').message,
+      ],
+      ['redirect-to-login', null],
+    );
     assert.equal(pick(rows, 'chatter-external-no-api', 'salesforce-android').message, text('mobile.noAccess'));
   });
 
@@ -71,11 +103,14 @@ describe('matrix: the scenario table, computed end to end', function () {
 
   it('runs one scenario on its own', async () => {
     const one = await runScenario(findScenario('mobile-before-6.1')!);
-    assert.deepEqual(one.map((r) => [r.product, r.version, r.outcome, r.message]), [
-      ['salesforce-ios', '6.0', 'blocked', text('mobile.legacyGeneric')],
-      ['mobile-publisher-ios', '6.0', 'blocked', text('mobile.legacyGeneric')],
-      ['salesforce-android', '6.0', 'blocked', text('mobile.legacyGeneric')],
-      ['mobile-publisher-android', '6.0', 'blocked', text('mobile.legacyGeneric')],
-    ]);
+    assert.deepEqual(
+      one.map((r) => [r.product, r.version, r.outcome, r.message]),
+      [
+        ['salesforce-ios', '6.0', 'blocked', text('mobile.legacyGeneric')],
+        ['mobile-publisher-ios', '6.0', 'blocked', text('mobile.legacyGeneric')],
+        ['salesforce-android', '6.0', 'blocked', text('mobile.legacyGeneric')],
+        ['mobile-publisher-android', '6.0', 'blocked', text('mobile.legacyGeneric')],
+      ],
+    );
   });
 });

@@ -12,7 +12,14 @@ import { LoginResult } from '../../sync-engine/src/products/outcome';
 import { sessionOutcome, SessionResult } from '../../sync-engine/src/products/session-outcome';
 import { SalesforceApiError } from '../../sync-engine/src/salesforce/errors';
 import { Scenario } from '../../sync-engine/src/matrix/scenarios';
-import { scenarioSeed, MATRIX_USER, MATRIX_ADMIN, MATRIX_PROFILE, API_PERMISSION_SET, ORDINARY_CLIENT_ID } from '../../sync-engine/src/matrix/seed';
+import {
+  scenarioSeed,
+  MATRIX_USER,
+  MATRIX_ADMIN,
+  MATRIX_PROFILE,
+  API_PERMISSION_SET,
+  ORDINARY_CLIENT_ID,
+} from '../../sync-engine/src/matrix/seed';
 import { adminConnection, removeApiFromProfile, unassignPermissionSet } from '../../sync-engine/src/matrix/admin';
 import { closedPort } from '../unit/salesforce/fake-server';
 
@@ -28,7 +35,11 @@ type Org = Scenario['org'];
 type User = Scenario['user'];
 
 async function withOrg<T>(org: Org, user: User, run: (o: LocalOrg) => Promise<T>): Promise<T> {
-  const local = await startLocalOrg({ seed: scenarioSeed({ id: 'test', row: 'test', source: 'ours', org, user }), dataDir: ':memory:', port: 0 });
+  const local = await startLocalOrg({
+    seed: scenarioSeed({ id: 'test', row: 'test', source: 'ours', org, user }),
+    dataDir: ':memory:',
+    port: 0,
+  });
   try {
     return await run(local);
   } finally {
@@ -37,14 +48,22 @@ async function withOrg<T>(org: Org, user: User, run: (o: LocalOrg) => Promise<T>
 }
 
 /** Log in with each product; results by product id. */
-async function loginEach(org: LocalOrg, products: ProductId[], extra: Partial<LoginOptions> = {}): Promise<Record<string, LoginResult>> {
+async function loginEach(
+  org: LocalOrg,
+  products: ProductId[],
+  extra: Partial<LoginOptions> = {},
+): Promise<Record<string, LoginResult>> {
   const out: Record<string, LoginResult> = {};
   for (const id of products) out[id] = await loginAs(id, { ...MATRIX_USER, loginUrl: org.url, ...extra });
   return out;
 }
 
 /** What a user blocked by the rule sees in each product of the article. */
-function assertBlockedTexts(r: Record<string, LoginResult>, org: LocalOrg, android: 'mobile.android.noAccess' | 'mobile.noAccess' = 'mobile.android.noAccess'): void {
+function assertBlockedTexts(
+  r: Record<string, LoginResult>,
+  org: LocalOrg,
+  android: 'mobile.android.noAccess' | 'mobile.noAccess' = 'mobile.android.noAccess',
+): void {
   for (const id of [...DESKTOP, ...MOBILE]) {
     assert.equal(r[id].outcome, 'blocked', id);
     assert.equal(r[id].ok, false, id);
@@ -52,14 +71,21 @@ function assertBlockedTexts(r: Record<string, LoginResult>, org: LocalOrg, andro
   }
   assert.equal(r['salesforce-for-outlook'].message, text('sfo.login'));
   assert.equal(r['connect-for-outlook'].message, text('connectOutlook.login'));
-  assert.equal(r['connect-for-office'].message, `${text('connectOffice.login')}\n${text('connectOffice.urlLine', { url: `${org.url}/services/Soap/u/60.0` })}`);
+  assert.equal(
+    r['connect-for-office'].message,
+    `${text('connectOffice.login')}\n${text('connectOffice.urlLine', { url: `${org.url}/services/Soap/u/60.0` })}`,
+  );
   for (const id of IOS) assert.equal(r[id].message, text('mobile.ios.noAccess'), id);
   for (const id of ANDROID) assert.equal(r[id].message, text(android), id);
 }
 
 function assertAllLoggedIn(r: Record<string, LoginResult>): void {
   for (const [id, result] of Object.entries(r)) {
-    assert.deepEqual([result.outcome, result.message, result.errorCode, result.ok], ['logged-in', null, null, true], id);
+    assert.deepEqual(
+      [result.outcome, result.message, result.errorCode, result.ok],
+      ['logged-in', null, null, true],
+      id,
+    );
   }
 }
 
@@ -73,7 +99,7 @@ function assertBrowserNotice(r: LoginResult): void {
 
 const noApi: User = { license: 'Salesforce', apiEnabled: 'none' };
 
-describe('seed rows: the article\'s table, logged in over real HTTP', function () {
+describe("seed rows: the article's table, logged in over real HTTP", function () {
   this.timeout(30_000);
 
   for (const edition of ['enterprise', 'unlimited', 'performance'] as const) {
@@ -112,16 +138,32 @@ describe('seed rows: the article\'s table, logged in over real HTTP', function (
         const after: Record<string, SessionResult> = {};
         for (const { id, version, session } of sessions) {
           let failure: SalesforceApiError | null = null;
-          await session.nextCall().catch((err: SalesforceApiError) => { failure = err; });
-          after[id] = sessionOutcome(PRODUCTS.find((p) => p.id === id)!, version, failure, { action: 'open your profile' });
+          await session.nextCall().catch((err: SalesforceApiError) => {
+            failure = err;
+          });
+          after[id] = sessionOutcome(
+            PRODUCTS.find((p) => p.id === id)!,
+            version,
+            failure,
+            { action: 'open your profile' },
+          );
         }
-        assert.deepEqual([after['salesforce-for-outlook'].outcome, after['salesforce-for-outlook'].message, after['salesforce-for-outlook'].settings],
-          ['sync-stopped', text('sfo.syncStopped'), text('sfo.settingsUnavailable')]);
+        assert.deepEqual(
+          [
+            after['salesforce-for-outlook'].outcome,
+            after['salesforce-for-outlook'].message,
+            after['salesforce-for-outlook'].settings,
+          ],
+          ['sync-stopped', text('sfo.syncStopped'), text('sfo.settingsUnavailable')],
+        );
         assert.equal(after['connect-for-outlook'].message, text('connectOutlook.syncStopped'));
         assert.equal(after['connect-for-office'].message, text('connectOffice.syncStopped'));
         for (const id of MOBILE) {
-          assert.deepEqual([after[id].outcome, after[id].message, after[id].errorCode],
-            ['action-denied', text('mobile.actionDenied', { action: 'open your profile' }), 'API_CURRENTLY_DISABLED'], id);
+          assert.deepEqual(
+            [after[id].outcome, after[id].message, after[id].errorCode],
+            ['action-denied', text('mobile.actionDenied', { action: 'open your profile' }), 'API_CURRENTLY_DISABLED'],
+            id,
+          );
         }
         assert.equal(after['mobile-browser'].outcome, 'working');
       });
@@ -145,8 +187,10 @@ describe('seed rows: the article\'s table, logged in over real HTTP', function (
   it('Chatter External User without API access***: iOS goes back to the login page, Android shows its error', async () => {
     await withOrg({ edition: 'enterprise' }, { license: 'Chatter External', apiEnabled: 'none' }, async (org) => {
       const r = await loginEach(org, ALL);
-      for (const id of IOS) assert.deepEqual([r[id].outcome, r[id].message, r[id].ok], ['redirect-to-login', null, false], id);
-      for (const id of ANDROID) assert.deepEqual([r[id].outcome, r[id].message], ['blocked', text('mobile.noAccess')], id);
+      for (const id of IOS)
+        assert.deepEqual([r[id].outcome, r[id].message, r[id].ok], ['redirect-to-login', null, false], id);
+      for (const id of ANDROID)
+        assert.deepEqual([r[id].outcome, r[id].message], ['blocked', text('mobile.noAccess')], id);
       assert.equal(r['salesforce-for-outlook'].message, text('sfo.login'));
       assertBrowserNotice(r['mobile-browser']);
     });
@@ -194,11 +238,14 @@ describe('seed rows: the article\'s table, logged in over real HTTP', function (
         assert.deepEqual([r.outcome, r.message], ['blocked', text('sfo.login')], version);
       }
       const old = await loginAs('salesforce-for-outlook', { ...MATRIX_USER, loginUrl: org.url, version: '2.2.0' });
-      assert.deepEqual([old.outcome, old.message], ['unsupported-version', text('sfo.unsupportedVersion', { version: '2.2.0' })]);
+      assert.deepEqual(
+        [old.outcome, old.message],
+        ['unsupported-version', text('sfo.unsupportedVersion', { version: '2.2.0' })],
+      );
     });
   });
 
-  it('The mobile browser is not affected (not an API login), but a phone\'s browser is not supported: a notice', async () => {
+  it("The mobile browser is not affected (not an API login), but a phone's browser is not supported: a notice", async () => {
     await withOrg({ edition: 'enterprise' }, noApi, async (org) => {
       assertBrowserNotice(await loginAs('mobile-browser', { ...MATRIX_USER, loginUrl: org.url }));
     });
@@ -218,7 +265,8 @@ describe('seed rows: the article\'s table, logged in over real HTTP', function (
       });
       await withOrg({ edition: 'professional', enforcement }, noApi, async (org) => {
         const r = await loginEach(org, DESKTOP, { clientId: ORDINARY_CLIENT_ID });
-        for (const id of DESKTOP) assert.deepEqual([r[id].outcome, r[id].errorCode], ['blocked', 'API_DISABLED_FOR_ORG'], id);
+        for (const id of DESKTOP)
+          assert.deepEqual([r[id].outcome, r[id].errorCode], ['blocked', 'API_DISABLED_FOR_ORG'], id);
       });
     }
   });
@@ -239,17 +287,29 @@ describe('seed rows: the article\'s table, logged in over real HTTP', function (
     const loginUrl = await closedPort();
     for (const id of MOBILE) {
       const r = await loginAs(id, { ...MATRIX_USER, loginUrl });
-      assert.deepEqual([r.outcome, r.message, r.errorCode], ['network-error', text('mobile.networkError'), 'ECONNREFUSED'], id);
+      assert.deepEqual(
+        [r.outcome, r.message, r.errorCode],
+        ['network-error', text('mobile.networkError'), 'ECONNREFUSED'],
+        id,
+      );
     }
-    for (const id of DESKTOP) assert.equal((await loginAs(id, { ...MATRIX_USER, loginUrl })).outcome, 'network-error', id);
+    for (const id of DESKTOP)
+      assert.equal((await loginAs(id, { ...MATRIX_USER, loginUrl })).outcome, 'network-error', id);
   });
 
   it('bad credentials are not a refusal by the rule: login-failed with INVALID_LOGIN', async () => {
     await withOrg({ edition: 'enterprise' }, noApi, async (org) => {
       const r = await loginEach(org, ALL, { password: 'not-the-password' });
       for (const id of ALL) assert.deepEqual([r[id].outcome, r[id].errorCode], ['login-failed', 'INVALID_LOGIN'], id);
-      assert.equal(r['salesforce-for-outlook'].message, 'INVALID_LOGIN: Invalid username, password, security token; or user locked out.');
-      const unknownApp = await loginAs('salesforce-ios', { ...MATRIX_USER, loginUrl: org.url, clientId: 'no-such-app' });
+      assert.equal(
+        r['salesforce-for-outlook'].message,
+        'INVALID_LOGIN: Invalid username, password, security token; or user locked out.',
+      );
+      const unknownApp = await loginAs('salesforce-ios', {
+        ...MATRIX_USER,
+        loginUrl: org.url,
+        clientId: 'no-such-app',
+      });
       assert.deepEqual([unknownApp.outcome, unknownApp.errorCode], ['login-failed', 'invalid_client_id']);
     });
   });

@@ -12,13 +12,35 @@ describe('sfo-compat org set-api-enabled', function () {
   this.timeout(60_000);
   let org: LocalOrg;
   const env = { ...process.env, SFO_PASSWORD: 'Admin-pass-1' };
-  const admin = (args: string[]) => runCli(['org', 'set-api-enabled', '--login-url', org.url, '--username', 'admin@test.example', ...args], 30_000, env);
+  const admin = (args: string[]) =>
+    runCli(
+      ['org', 'set-api-enabled', '--login-url', org.url, '--username', 'admin@test.example', ...args],
+      30_000,
+      env,
+    );
   const apiEnabled = async (name: string) => {
-    const res = await fetch(`${org.url}/services/data/v60.0/query?q=${encodeURIComponent(`SELECT PermissionsApiEnabled FROM Profile WHERE Name = '${name}'`)}`,
-      { headers: { authorization: `Bearer ${sessionFor(org, 'admin@test.example')}` } });
-    return ((await res.json()) as { records: Array<{ PermissionsApiEnabled: boolean }> }).records[0].PermissionsApiEnabled;
+    const res = await fetch(
+      `${org.url}/services/data/v60.0/query?q=${encodeURIComponent(`SELECT PermissionsApiEnabled FROM Profile WHERE Name = '${name}'`)}`,
+      { headers: { authorization: `Bearer ${sessionFor(org, 'admin@test.example')}` } },
+    );
+    return ((await res.json()) as { records: Array<{ PermissionsApiEnabled: boolean }> }).records[0]
+      .PermissionsApiEnabled;
   };
-  const annLogin = () => runCli(['login', '--product', 'salesforce-for-outlook', '--username', 'ann@test.example', '--login-url', org.url, '--json'], 30_000, { ...process.env, SFO_PASSWORD: 'Ann-pass-1' });
+  const annLogin = () =>
+    runCli(
+      [
+        'login',
+        '--product',
+        'salesforce-for-outlook',
+        '--username',
+        'ann@test.example',
+        '--login-url',
+        org.url,
+        '--json',
+      ],
+      30_000,
+      { ...process.env, SFO_PASSWORD: 'Ann-pass-1' },
+    );
 
   before(async () => {
     org = await startTestOrg();
@@ -28,7 +50,10 @@ describe('sfo-compat org set-api-enabled', function () {
   it('--off on "Standard User": exit 0, says so, and ann is refused with Salesforce for Outlook\'s text; --on gives it back', async () => {
     const off = await admin(['--profile', 'Standard User', '--off', '--json']);
     assert.equal(off.code, 0, off.stderr);
-    assert.deepEqual([off.json.target.kind, off.json.target.name, off.json.before, off.json.after], ['profile', 'Standard User', true, false]);
+    assert.deepEqual(
+      [off.json.target.kind, off.json.target.name, off.json.before, off.json.after],
+      ['profile', 'Standard User', true, false],
+    );
     assert.equal(await apiEnabled('Standard User'), false);
     const blocked = await annLogin();
     assert.equal(blocked.code, 3);
@@ -52,7 +77,10 @@ describe('sfo-compat org set-api-enabled', function () {
   });
 
   it('usage: no target, both --on and --off, an unknown profile: exit 2 naming the problem', async () => {
-    assert.deepEqual([(await admin(['--on'])).code, (await admin(['--on'])).stderr.trim()], [2, 'sfo-compat org set-api-enabled: give one of --profile NAME or --permission-set NAME']);
+    assert.deepEqual(
+      [(await admin(['--on'])).code, (await admin(['--on'])).stderr.trim()],
+      [2, 'sfo-compat org set-api-enabled: give one of --profile NAME or --permission-set NAME'],
+    );
     const both = await admin(['--profile', 'Standard User', '--on', '--off']);
     assert.equal(both.code, 2);
     assert.match(both.stderr, /give one of --on or --off/);

@@ -12,7 +12,13 @@ describe('common/fill-text', () => {
   });
 
   it('the catalogs use it: notices and the service texts', () => {
-    assert.equal(serviceText('runFailed', { reason: 'disk full' }), 'The last sync did not finish: disk full. It will try again at the next sync.');
-    assert.match(notice('sync.unreachable', { side: 'Outlook', reason: 'ECONNRESET' }), /^Sync paused: Outlook could not be reached \(ECONNRESET\)\./);
+    assert.equal(
+      serviceText('runFailed', { reason: 'disk full' }),
+      'The last sync did not finish: disk full. It will try again at the next sync.',
+    );
+    assert.match(
+      notice('sync.unreachable', { side: 'Outlook', reason: 'ECONNRESET' }),
+      /^Sync paused: Outlook could not be reached \(ECONNRESET\)\./,
+    );
   });
 });

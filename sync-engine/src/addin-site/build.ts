@@ -11,7 +11,12 @@ export const REPO_DIR = path.resolve(__dirname, '..', '..', '..', '..');
 export const DIST_DIR = path.join(REPO_DIR, 'dist');
 
 /** Files a complete offline build has beside office.js (a build from an older configuration lacks them). */
-const BUILT_FILES = ['o15apptofilemappingtable.js', 'outlook-web-16.01.js', path.join('en-us', 'outlook_strings.js'), 'fluent-theme.css'];
+const BUILT_FILES = [
+  'o15apptofilemappingtable.js',
+  'outlook-web-16.01.js',
+  path.join('en-us', 'outlook_strings.js'),
+  'fluent-theme.css',
+];
 
 /** Why dist/ needs building, or null when it is up to date. */
 export function staleReason(repo = REPO_DIR): string | null {
@@ -21,7 +26,11 @@ export function staleReason(repo = REPO_DIR): string | null {
   if (!fs.existsSync(path.join(dist, 'office.js'))) return 'dist/ loads office.js from the CDN';
   for (const file of BUILT_FILES) if (!fs.existsSync(path.join(dist, file))) return `dist/ has no ${file}`;
   const builtAt = fs.statSync(built).mtimeMs;
-  const newer = newestFile([path.join(repo, 'addin'), path.join(repo, 'scripts', 'addin-build'), path.join(repo, 'webpack.config.js')]);
+  const newer = newestFile([
+    path.join(repo, 'addin'),
+    path.join(repo, 'scripts', 'addin-build'),
+    path.join(repo, 'webpack.config.js'),
+  ]);
   return newer && newer.mtimeMs > builtAt ? `${path.relative(repo, newer.file)} changed` : null;
 }
 
@@ -43,17 +52,24 @@ export async function buildPane(repo = REPO_DIR): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     webpack = require('webpack') as typeof import('webpack');
   } catch {
-    throw new Error('webpack is not installed, so the add-in pane cannot be built: run `npm install` (with dev dependencies), then start again');
+    throw new Error(
+      'webpack is not installed, so the add-in pane cannot be built: run `npm install` (with dev dependencies), then start again',
+    );
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const makeConfig = require(path.join(repo, 'webpack.config.js')) as (env: object, argv: object) => import('webpack').Configuration;
+  const makeConfig = require(path.join(repo, 'webpack.config.js')) as (
+    env: object,
+    argv: object,
+  ) => import('webpack').Configuration;
   const compiler = webpack(makeConfig({ offline: true }, { mode: 'development' }));
-  await new Promise<void>((resolve, reject) => compiler.run((err, stats) => {
-    compiler.close(() => undefined);
-    if (err) reject(err);
-    else if (stats?.hasErrors()) reject(new Error(stats.toString('errors-only')));
-    else resolve();
-  }));
+  await new Promise<void>((resolve, reject) =>
+    compiler.run((err, stats) => {
+      compiler.close(() => undefined);
+      if (err) reject(err);
+      else if (stats?.hasErrors()) reject(new Error(stats.toString('errors-only')));
+      else resolve();
+    }),
+  );
 }
 
 /** Build dist/ when it is stale; returns why it was built, or null. */

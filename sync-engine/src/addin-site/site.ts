@@ -26,7 +26,9 @@ export interface AddinSite {
 export async function startAddinSite(o: AddinSiteOptions): Promise<AddinSite> {
   const host = o.host ?? 'localhost';
   // One type for both: the https server differs only in how it accepts connections.
-  const app = (o.tls ? Fastify({ logger: false, https: { cert: o.tls.cert, key: o.tls.key } }) : Fastify({ logger: false })) as unknown as FastifyInstance;
+  const app = (o.tls
+    ? Fastify({ logger: false, https: { cert: o.tls.cert, key: o.tls.key } })
+    : Fastify({ logger: false })) as unknown as FastifyInstance;
   await app.register(fastifyStatic, { root: o.root, index: false, cacheControl: false });
   app.addHook('onSend', async (_req, reply) => {
     // A rebuilt pane is what the next load gets.

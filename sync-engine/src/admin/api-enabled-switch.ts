@@ -36,19 +36,38 @@ export class TargetNotFound extends Error {
 
 export async function setApiEnabled(req: ApiEnabledRequest): Promise<ApiEnabledChange> {
   const login = await soapLogin({
-    loginUrl: req.loginUrl, username: req.username, password: req.password, client: req.clientId, timeoutMs: req.timeoutMs, userAgent: 'sfo-compat-admin',
+    loginUrl: req.loginUrl,
+    username: req.username,
+    password: req.password,
+    client: req.clientId,
+    timeoutMs: req.timeoutMs,
+    userAgent: 'sfo-compat-admin',
   });
-  const conn = new Connection({ instanceUrl: login.instanceUrl, accessToken: login.sessionId, apiVersion: DEFAULT_API_VERSION, timeoutMs: req.timeoutMs, userAgent: 'sfo-compat-admin' });
+  const conn = new Connection({
+    instanceUrl: login.instanceUrl,
+    accessToken: login.sessionId,
+    apiVersion: DEFAULT_API_VERSION,
+    timeoutMs: req.timeoutMs,
+    userAgent: 'sfo-compat-admin',
+  });
   const { kind, name } = req.target;
-  const soql = kind === 'profile'
-    ? `SELECT Id, Name, PermissionsApiEnabled FROM Profile WHERE Name = ${soqlString(name)}`
-    : `SELECT Id, Name, PermissionsApiEnabled FROM PermissionSet WHERE Name = ${soqlString(name)} OR Label = ${soqlString(name)}`;
+  const soql =
+    kind === 'profile'
+      ? `SELECT Id, Name, PermissionsApiEnabled FROM Profile WHERE Name = ${soqlString(name)}`
+      : `SELECT Id, Name, PermissionsApiEnabled FROM PermissionSet WHERE Name = ${soqlString(name)} OR Label = ${soqlString(name)}`;
   const found = (await query<{ Id: string; Name: string; PermissionsApiEnabled: boolean }>(conn, soql)).records;
   const what = kind === 'profile' ? 'profile' : 'permission set';
-  if (found.length === 0) throw new TargetNotFound(`no ${what} named "${name}" in the org (names are as Setup shows them, e.g. "Standard User")`);
-  if (found.length > 1) throw new TargetNotFound(`${found.length} ${what}s match "${name}": give the permission set's API name`);
+  if (found.length === 0)
+    throw new TargetNotFound(
+      `no ${what} named "${name}" in the org (names are as Setup shows them, e.g. "Standard User")`,
+    );
+  if (found.length > 1)
+    throw new TargetNotFound(`${found.length} ${what}s match "${name}": give the permission set's API name`);
   const [row] = found;
   const before = row.PermissionsApiEnabled === true;
-  if (before !== req.on) await updateRecord(conn, kind === 'profile' ? 'Profile' : 'PermissionSet', row.Id, { PermissionsApiEnabled: req.on });
+  if (before !== req.on)
+    await updateRecord(conn, kind === 'profile' ? 'Profile' : 'PermissionSet', row.Id, {
+      PermissionsApiEnabled: req.on,
+    });
   return { target: { kind, name: row.Name, id: row.Id }, before, after: req.on };
 }

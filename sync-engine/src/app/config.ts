@@ -23,8 +23,13 @@ export interface SyncConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[], readonly file: string) {
-    super(`${file}: the sync configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: string[],
+    readonly file: string,
+  ) {
+    super(
+      `${file}: the sync configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -64,7 +69,13 @@ export function readSyncConfig(file: string, env: NodeJS.ProcessEnv = process.en
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function validate(raw: unknown, p: string[], env: NodeJS.ProcessEnv, baseDir: string, o: ReadOptions & { file: string }): SyncConfig | undefined {
+function validate(
+  raw: unknown,
+  p: string[],
+  env: NodeJS.ProcessEnv,
+  baseDir: string,
+  o: ReadOptions & { file: string },
+): SyncConfig | undefined {
   if (!isObj(raw)) {
     p.push('(root): must be a JSON object with product, org, mailbox and dataDir');
     return undefined;
@@ -78,21 +89,45 @@ function validate(raw: unknown, p: string[], env: NodeJS.ProcessEnv, baseDir: st
   const productDef = typeof product === 'string' ? findProduct(product) : undefined;
   let productVersion = productDef?.defaultVersion ?? '';
   if (raw.productVersion !== undefined) {
-    if (typeof raw.productVersion !== 'string' || !isVersion(raw.productVersion)) p.push(`productVersion: must be a version like "2.9.0" (got ${JSON.stringify(raw.productVersion)})`);
+    if (typeof raw.productVersion !== 'string' || !isVersion(raw.productVersion))
+      p.push(`productVersion: must be a version like "2.9.0" (got ${JSON.stringify(raw.productVersion)})`);
     else productVersion = raw.productVersion;
   }
 
   const org = isObj(raw.org) ? raw.org : undefined;
-  if (!org) p.push('org: required, an object with loginUrl, username, and password or passwordEnv (or none, to sign in with --sign-in)');
-  const loginUrl = org ? url(p, org.loginUrl, 'org.loginUrl', 'the org login URL, e.g. https://login.salesforce.com or http://127.0.0.1:8700') : '';
+  if (!org)
+    p.push(
+      'org: required, an object with loginUrl, username, and password or passwordEnv (or none, to sign in with --sign-in)',
+    );
+  const loginUrl = org
+    ? url(
+        p,
+        org.loginUrl,
+        'org.loginUrl',
+        'the org login URL, e.g. https://login.salesforce.com or http://127.0.0.1:8700',
+      )
+    : '';
   const username = org ? nonEmpty(p, org.username, 'org.username', 'the Salesforce username') : '';
   const password = org && o.secrets !== false ? orgPassword(p, org, env, raw.dataDir, baseDir, o) : '';
   let clientId = productDef?.defaultClientId ?? '';
-  if (org && org.clientId !== undefined) clientId = nonEmpty(p, org.clientId, 'org.clientId', "the connected app's client id, or leave it out for the product's own");
+  if (org && org.clientId !== undefined)
+    clientId = nonEmpty(
+      p,
+      org.clientId,
+      'org.clientId',
+      "the connected app's client id, or leave it out for the product's own",
+    );
 
   const mailbox = isObj(raw.mailbox) ? raw.mailbox : undefined;
   if (!mailbox) p.push('mailbox: required, an object with url and token or tokenEnv');
-  const mailboxUrl = mailbox ? url(p, mailbox.url, 'mailbox.url', 'https://graph.microsoft.com or a local mailbox URL such as http://127.0.0.1:8701') : '';
+  const mailboxUrl = mailbox
+    ? url(
+        p,
+        mailbox.url,
+        'mailbox.url',
+        'https://graph.microsoft.com or a local mailbox URL such as http://127.0.0.1:8701',
+      )
+    : '';
   const token = mailbox && o.secrets !== false ? secret(p, mailbox, 'token', 'tokenEnv', 'mailbox', env) : '';
 
   const objects = {} as Record<SyncObject, ObjectSettings>;
@@ -105,11 +140,15 @@ function validate(raw: unknown, p: string[], env: NodeJS.ProcessEnv, baseDir: st
       if (!isObj(o)) p.push(`objects.${name}: must be an object { direction, winner }`);
       else {
         if (o.direction !== undefined) {
-          if (!DIRECTIONS.includes(o.direction as Direction)) p.push(`objects.${name}.direction: must be one of ${DIRECTIONS.join(', ')} (got ${JSON.stringify(o.direction)})`);
+          if (!DIRECTIONS.includes(o.direction as Direction))
+            p.push(
+              `objects.${name}.direction: must be one of ${DIRECTIONS.join(', ')} (got ${JSON.stringify(o.direction)})`,
+            );
           else settings.direction = o.direction as Direction;
         }
         if (o.winner !== undefined) {
-          if (o.winner !== 'salesforce' && o.winner !== 'outlook') p.push(`objects.${name}.winner: must be salesforce or outlook (got ${JSON.stringify(o.winner)})`);
+          if (o.winner !== 'salesforce' && o.winner !== 'outlook')
+            p.push(`objects.${name}.winner: must be salesforce or outlook (got ${JSON.stringify(o.winner)})`);
           else settings.winner = o.winner;
         }
       }
@@ -117,27 +156,49 @@ function validate(raw: unknown, p: string[], env: NodeJS.ProcessEnv, baseDir: st
     objects[name] = settings;
   }
   if (isObj(rawObjects)) {
-    for (const k of Object.keys(rawObjects)) if (!SYNC_OBJECTS.includes(k as SyncObject)) p.push(`objects.${k}: unknown object (use contacts, events or tasks)`);
+    for (const k of Object.keys(rawObjects))
+      if (!SYNC_OBJECTS.includes(k as SyncObject))
+        p.push(`objects.${k}: unknown object (use contacts, events or tasks)`);
   }
 
   let intervalSeconds = 600;
   if (raw.intervalSeconds !== undefined) {
-    if (!Number.isInteger(raw.intervalSeconds) || (raw.intervalSeconds as number) < 60) p.push(`intervalSeconds: must be a whole number of seconds, at least 60 (got ${JSON.stringify(raw.intervalSeconds)})`);
+    if (!Number.isInteger(raw.intervalSeconds) || (raw.intervalSeconds as number) < 60)
+      p.push(
+        `intervalSeconds: must be a whole number of seconds, at least 60 (got ${JSON.stringify(raw.intervalSeconds)})`,
+      );
     else intervalSeconds = raw.intervalSeconds as number;
   }
-  const dataDirRaw = nonEmpty(p, raw.dataDir, 'dataDir', 'a folder for state, reports and logs, e.g. ".sfo-compat/sync-ann"');
+  const dataDirRaw = nonEmpty(
+    p,
+    raw.dataDir,
+    'dataDir',
+    'a folder for state, reports and logs, e.g. ".sfo-compat/sync-ann"',
+  );
   let maxShare = 0.5;
   if (raw.deleteGuard !== undefined) {
     const g = raw.deleteGuard;
-    if (!isObj(g) || (g.maxShare !== undefined && (typeof g.maxShare !== 'number' || g.maxShare <= 0 || g.maxShare > 1))) {
-      p.push('deleteGuard.maxShare: must be a number above 0 and at most 1 (the largest share of a side one run may delete)');
+    if (
+      !isObj(g) ||
+      (g.maxShare !== undefined && (typeof g.maxShare !== 'number' || g.maxShare <= 0 || g.maxShare > 1))
+    ) {
+      p.push(
+        'deleteGuard.maxShare: must be a number above 0 and at most 1 (the largest share of a side one run may delete)',
+      );
     } else if (typeof g.maxShare === 'number') maxShare = g.maxShare;
   }
-  unknownKeys(p, raw, '', ['product', 'productVersion', 'org', 'mailbox', 'objects', 'intervalSeconds', 'dataDir', 'deleteGuard'], ['$schema', 'about']);
+  unknownKeys(
+    p,
+    raw,
+    '',
+    ['product', 'productVersion', 'org', 'mailbox', 'objects', 'intervalSeconds', 'dataDir', 'deleteGuard'],
+    ['$schema', 'about'],
+  );
   if (org) unknownKeys(p, org, 'org', ['loginUrl', 'clientId', 'username', 'password', 'passwordEnv']);
   if (mailbox) unknownKeys(p, mailbox, 'mailbox', ['url', 'token', 'tokenEnv']);
   if (isObj(rawObjects)) {
-    for (const name of SYNC_OBJECTS) if (isObj(rawObjects[name])) unknownKeys(p, rawObjects[name] as Obj, `objects.${name}`, ['direction', 'winner']);
+    for (const name of SYNC_OBJECTS)
+      if (isObj(rawObjects[name])) unknownKeys(p, rawObjects[name] as Obj, `objects.${name}`, ['direction', 'winner']);
   }
   if (isObj(raw.deleteGuard)) unknownKeys(p, raw.deleteGuard, 'deleteGuard', ['maxShare']);
   if (p.length) return undefined;
@@ -160,7 +221,9 @@ function validate(raw: unknown, p: string[], env: NodeJS.ProcessEnv, baseDir: st
 function unknownKeys(p: string[], o: Obj, at: string, known: string[], tolerated: string[] = []): void {
   for (const k of Object.keys(o)) {
     if (known.includes(k) || tolerated.includes(k)) continue;
-    const near = known.map((name) => ({ name, d: editDistance(k.toLowerCase(), name.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
+    const near = known
+      .map((name) => ({ name, d: editDistance(k.toLowerCase(), name.toLowerCase()) }))
+      .sort((a, b) => a.d - b.d)[0];
     const hint = near && near.d <= 2 ? `did you mean ${near.name}? ` : '';
     p.push(`${at ? `${at}.` : ''}${k}: unknown key (${hint}expected ${known.join(', ')})`);
   }
@@ -171,7 +234,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length];
@@ -204,14 +268,24 @@ function url(p: string[], v: unknown, key: string, what: string): string {
  * The org password, or '' when the file gives none: a real org signs in through the browser once
  * (`sync --sign-in`) and the engine uses the stored refresh token after that.
  */
-function orgPassword(p: string[], org: Obj, env: NodeJS.ProcessEnv, dataDir: unknown, baseDir: string, o: ReadOptions & { file: string }): string {
-  if (org.password !== undefined || org.passwordEnv !== undefined) return secret(p, org, 'password', 'passwordEnv', 'org', env);
+function orgPassword(
+  p: string[],
+  org: Obj,
+  env: NodeJS.ProcessEnv,
+  dataDir: unknown,
+  baseDir: string,
+  o: ReadOptions & { file: string },
+): string {
+  if (org.password !== undefined || org.passwordEnv !== undefined)
+    return secret(p, org, 'password', 'passwordEnv', 'org', env);
   if (!o.hasStoredSignIn) return '';
   // Without a data dir (its own problem) there is no stored sign-in to find.
   const dir = typeof dataDir === 'string' && dataDir.trim() !== '' ? path.resolve(baseDir, dataDir) : null;
   if (dir && o.hasStoredSignIn(dir)) return '';
-  p.push(`org.password: no password and no stored sign-in${dir ? ` in ${dir}` : ''}: give org.password or org.passwordEnv (a local org),`
-    + ` or sign in to a real org once with: sfo-compat sync --config ${o.file} --sign-in`);
+  p.push(
+    `org.password: no password and no stored sign-in${dir ? ` in ${dir}` : ''}: give org.password or org.passwordEnv (a local org),` +
+      ` or sign in to a real org once with: sfo-compat sync --config ${o.file} --sign-in`,
+  );
   return '';
 }
 
@@ -227,13 +301,16 @@ function secret(p: string[], o: Obj, key: string, envKey: string, at: string, en
       return '';
     }
     const value = env[o[envKey] as string];
-    if (!value) p.push(`${at}.${envKey}: the environment variable ${o[envKey]} is not set (set it, or give ${at}.${key})`);
+    if (!value)
+      p.push(`${at}.${envKey}: the environment variable ${o[envKey]} is not set (set it, or give ${at}.${key})`);
     return value ?? '';
   }
   if (typeof o[key] !== 'string' || (o[key] as string) === '') {
-    p.push(o[key] === undefined
-      ? `${at}.${key}: required: give ${key}, or ${envKey} naming an environment variable that holds it`
-      : `${at}.${key}: must be a non-empty string; or give ${envKey} naming an environment variable that holds it`);
+    p.push(
+      o[key] === undefined
+        ? `${at}.${key}: required: give ${key}, or ${envKey} naming an environment variable that holds it`
+        : `${at}.${key}: must be a non-empty string; or give ${envKey} naming an environment variable that holds it`,
+    );
     return '';
   }
   return o[key] as string;

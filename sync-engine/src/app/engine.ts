@@ -54,17 +54,27 @@ export class SyncEngine {
   private notices: string[];
 
   /** Throws StateFileError when the state is lost or damaged and there is no good copy to restore. */
-  constructor(readonly config: SyncConfig, private readonly deps: EngineDeps = {}) {
+  constructor(
+    readonly config: SyncConfig,
+    private readonly deps: EngineDeps = {},
+  ) {
     this.now = deps.now ?? (() => new Date());
     const opened = openState(config.dataDir, { resync: deps.resync, now: this.now, howToResync: deps.howToResync });
     this.store = opened.store;
     this.notices = opened.notices;
     for (const n of this.notices) deps.log?.('warn', n);
     const nowMs = () => this.now().getTime();
-    this.outlook = new OutlookSide(new GraphMailbox({
-      baseUrl: config.mailbox.url, token: config.mailbox.token, userAgent: 'sfo-compat-sync', now: nowMs, eventWindow,
-      ...(deps.retrySleep ? { retry: { sleep: deps.retrySleep } } : {}),
-    }), nowMs);
+    this.outlook = new OutlookSide(
+      new GraphMailbox({
+        baseUrl: config.mailbox.url,
+        token: config.mailbox.token,
+        userAgent: 'sfo-compat-sync',
+        now: nowMs,
+        eventWindow,
+        ...(deps.retrySleep ? { retry: { sleep: deps.retrySleep } } : {}),
+      }),
+      nowMs,
+    );
   }
 
   private get product() {
@@ -78,9 +88,15 @@ export class SyncEngine {
     this.store.markSyncing();
     let result: RunResult;
     try {
-      result = await runOnce({ config: this.config, sides: { salesforce: this.salesforce!, outlook: this.outlook }, store: this.store }, {
-        dryRun: o.dryRun, now: this.now, onProgress: this.deps.onProgress, sleep: this.deps.retrySleep,
-      });
+      result = await runOnce(
+        { config: this.config, sides: { salesforce: this.salesforce!, outlook: this.outlook }, store: this.store },
+        {
+          dryRun: o.dryRun,
+          now: this.now,
+          onProgress: this.deps.onProgress,
+          sleep: this.deps.retrySleep,
+        },
+      );
     } catch (err) {
       this.store.setStatus({ state: 'idle' });
       throw err;
@@ -96,7 +112,15 @@ export class SyncEngine {
       if (!o.dryRun) await this.keepCopy(report);
       return { status, result };
     }
-    if (!o.dryRun) this.store.setStatus({ state: 'idle', message: null, stopReason: null, settingsMessage: null, lastRun: report.endedAt, lastReport: report });
+    if (!o.dryRun)
+      this.store.setStatus({
+        state: 'idle',
+        message: null,
+        stopReason: null,
+        settingsMessage: null,
+        lastRun: report.endedAt,
+        lastReport: report,
+      });
     else this.store.setStatus({ state: 'idle' });
     this.deps.log?.('info', `sync run done: ${JSON.stringify(report.counts)}; ${report.errors.length} record errors`);
     if (!o.dryRun) await this.keepCopy(report);
@@ -201,10 +225,17 @@ export class SyncEngine {
   /** Sign in as the product; returns why it could not, or null when signed in. */
   private async ensureSession(): Promise<StopReason | null> {
     if (this.session && this.salesforce) return null;
-    const { result, session } = await (this.deps.signIn ?? (() => signIn(this.product, {
-      version: this.config.productVersion, clientId: this.config.org.clientId, username: this.config.org.username,
-      password: this.config.org.password, loginUrl: this.config.org.loginUrl,
-    })))();
+    const { result, session } = await (
+      this.deps.signIn ??
+      (() =>
+        signIn(this.product, {
+          version: this.config.productVersion,
+          clientId: this.config.org.clientId,
+          username: this.config.org.username,
+          password: this.config.org.password,
+          loginUrl: this.config.org.loginUrl,
+        }))
+    )();
     if (result.ok && session?.connection && session.userId) {
       // The org's retries wait as the engine's own do (tests inject a sleep that does not wait).
       if (this.deps.retrySleep) session.connection.retryOptions.sleep = this.deps.retrySleep;
@@ -215,11 +246,20 @@ export class SyncEngine {
     switch (result.outcome) {
       case 'blocked':
       case 'redirect-to-login':
-        return { kind: 'accessRevoked', errorCode: result.errorCode ?? 'API_CURRENTLY_DISABLED', message: result.message ?? '', fromLogin: true };
+        return {
+          kind: 'accessRevoked',
+          errorCode: result.errorCode ?? 'API_CURRENTLY_DISABLED',
+          message: result.message ?? '',
+          fromLogin: true,
+        };
       case 'network-error':
         return { kind: 'unreachable', side: 'salesforce', message: result.errorCode ?? 'network error' };
       default:
-        return { kind: 'authFailed', side: 'salesforce', message: result.message ?? result.errorCode ?? result.outcome };
+        return {
+          kind: 'authFailed',
+          side: 'salesforce',
+          message: result.message ?? result.errorCode ?? result.outcome,
+        };
     }
   }
 
@@ -231,8 +271,17 @@ export class SyncEngine {
   private stop(reason: StopReason, report?: unknown): EngineStatus {
     const text = this.stopText(reason);
     this.deps.log?.('warn', `sync stopped (${reason.kind}): ${text}`);
-    const settings = reason.kind === 'accessRevoked' && this.product.settingsUnavailable ? message(this.product.settingsUnavailable) : null;
-    this.store.setStatus({ state: 'stopped', message: text, stopReason: reason, settingsMessage: settings, ...(report ? { lastRun: this.now().toISOString(), lastReport: report } : {}) });
+    const settings =
+      reason.kind === 'accessRevoked' && this.product.settingsUnavailable
+        ? message(this.product.settingsUnavailable)
+        : null;
+    this.store.setStatus({
+      state: 'stopped',
+      message: text,
+      stopReason: reason,
+      settingsMessage: settings,
+      ...(report ? { lastRun: this.now().toISOString(), lastReport: report } : {}),
+    });
     return this.store.status();
   }
 
@@ -249,15 +298,24 @@ export class SyncEngine {
       }
       case 'deleteGuard':
         return notice('sync.deleteGuard', {
-          count: String(reason.deletes), total: String(reason.total), object: reason.object, side: reason.side === 'salesforce' ? 'Salesforce' : 'Outlook',
+          count: String(reason.deletes),
+          total: String(reason.total),
+          object: reason.object,
+          side: reason.side === 'salesforce' ? 'Salesforce' : 'Outlook',
           share: `${Math.round(reason.maxShare * 100)}%`,
         });
       case 'rateLimited':
         return notice('sync.rateLimited', { side: reason.side === 'salesforce' ? 'Salesforce' : 'Outlook' });
       case 'unreachable':
-        return notice('sync.unreachable', { side: reason.side === 'salesforce' ? 'Salesforce' : 'Outlook', reason: reason.message });
+        return notice('sync.unreachable', {
+          side: reason.side === 'salesforce' ? 'Salesforce' : 'Outlook',
+          reason: reason.message,
+        });
       case 'authFailed':
-        return notice('sync.authFailed', { side: reason.side === 'salesforce' ? 'Salesforce' : 'Outlook', reason: reason.message });
+        return notice('sync.authFailed', {
+          side: reason.side === 'salesforce' ? 'Salesforce' : 'Outlook',
+          reason: reason.message,
+        });
     }
   }
 }

@@ -8,7 +8,10 @@ export function redact(text: string): string {
   return text
     .replace(/\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g, '[session id]')
     .replace(/(Bearer|OAuth)\s+[A-Za-z0-9._~+/!=-]+/gi, '$1 [redacted]')
-    .replace(/("?(?:password|passwd|pw|token|access_token|refresh_token|client_secret|sessionId)"?\s*[:=]\s*)"?[^"&\s,}]+"?/gi, '$1[redacted]');
+    .replace(
+      /("?(?:password|passwd|pw|token|access_token|refresh_token|client_secret|sessionId)"?\s*[:=]\s*)"?[^"&\s,}]+"?/gi,
+      '$1[redacted]',
+    );
 }
 
 export function createSyncLogger(dataDir: string): winston.Logger {

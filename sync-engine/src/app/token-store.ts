@@ -37,10 +37,19 @@ export interface StoredSignIn extends TokenOwner {
  * - KEY_IN_DATA_DIR: the key file would sit beside the token it protects
  * - FILE_ACCESS: the file system refused (permissions, a full disk)
  */
-export type TokenStoreErrorCode = 'TOKEN_FILE_DAMAGED' | 'TOKEN_UNDECRYPTABLE' | 'KEY_FILE_INVALID' | 'KEY_FILE_TOO_OPEN' | 'KEY_IN_DATA_DIR' | 'FILE_ACCESS';
+export type TokenStoreErrorCode =
+  | 'TOKEN_FILE_DAMAGED'
+  | 'TOKEN_UNDECRYPTABLE'
+  | 'KEY_FILE_INVALID'
+  | 'KEY_FILE_TOO_OPEN'
+  | 'KEY_IN_DATA_DIR'
+  | 'FILE_ACCESS';
 
 export class TokenStoreError extends Error {
-  constructor(readonly code: TokenStoreErrorCode, message: string) {
+  constructor(
+    readonly code: TokenStoreErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'TokenStoreError';
   }
@@ -55,7 +64,8 @@ export class TokenStoreError extends Error {
 export function tokenKeyFile(env: NodeJS.ProcessEnv = process.env, home: string = os.homedir()): string {
   if (env.SFO_TOKEN_KEY_FILE) return path.resolve(env.SFO_TOKEN_KEY_FILE);
   // The XDG spec says to ignore a relative XDG_CONFIG_HOME.
-  const configHome = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(home, '.config');
+  const configHome =
+    env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(home, '.config');
   return path.join(configHome, 'sfo-compat', 'token.key');
 }
 
@@ -79,8 +89,11 @@ export interface TokenStoreOptions {
 
 /** Whether two owners are the same org, app and user (Salesforce usernames ignore case). */
 export function sameOwner(a: TokenOwner, b: TokenOwner): boolean {
-  return a.loginUrl.replace(/\/+$/, '') === b.loginUrl.replace(/\/+$/, '') && a.clientId === b.clientId
-    && a.username.toLowerCase() === b.username.toLowerCase();
+  return (
+    a.loginUrl.replace(/\/+$/, '') === b.loginUrl.replace(/\/+$/, '') &&
+    a.clientId === b.clientId &&
+    a.username.toLowerCase() === b.username.toLowerCase()
+  );
 }
 
 export class TokenStore {
@@ -90,7 +103,10 @@ export class TokenStore {
   private readonly now: () => Date;
   private readonly checkModes: boolean;
 
-  constructor(readonly dataDir: string, o: TokenStoreOptions = {}) {
+  constructor(
+    readonly dataDir: string,
+    o: TokenStoreOptions = {},
+  ) {
     this.file = path.join(dataDir, TOKEN_FILE);
     this.keyFile = tokenKeyFile(o.env, o.home);
     this.random = o.random ?? crypto.randomBytes;
@@ -118,10 +134,15 @@ export class TokenStore {
       const decipher = crypto.createDecipheriv(CIPHER, key, Buffer.from(f.iv, 'base64'));
       decipher.setAAD(associatedData(f));
       decipher.setAuthTag(Buffer.from(f.tag, 'base64'));
-      const refreshToken = Buffer.concat([decipher.update(Buffer.from(f.encryptedRefreshToken, 'base64')), decipher.final()]).toString('utf8');
+      const refreshToken = Buffer.concat([
+        decipher.update(Buffer.from(f.encryptedRefreshToken, 'base64')),
+        decipher.final(),
+      ]).toString('utf8');
       return { loginUrl: f.loginUrl, clientId: f.clientId, username: f.username, refreshToken };
     } catch {
-      throw this.undecryptable(`it does not decrypt with the key in ${this.keyFile} (the key changed, or the file was altered)`);
+      throw this.undecryptable(
+        `it does not decrypt with the key in ${this.keyFile} (the key changed, or the file was altered)`,
+      );
     }
   }
 
@@ -129,11 +150,23 @@ export class TokenStore {
   save(s: StoredSignIn): void {
     const key = this.readKey() ?? this.createKey();
     const iv = this.random(IV_BYTES);
-    const head = { format: FORMAT, loginUrl: s.loginUrl, clientId: s.clientId, username: s.username, savedAt: this.now().toISOString(), cipher: CIPHER } as const;
+    const head = {
+      format: FORMAT,
+      loginUrl: s.loginUrl,
+      clientId: s.clientId,
+      username: s.username,
+      savedAt: this.now().toISOString(),
+      cipher: CIPHER,
+    } as const;
     const cipher = crypto.createCipheriv(CIPHER, key, iv);
     cipher.setAAD(associatedData(head));
     const encrypted = Buffer.concat([cipher.update(s.refreshToken, 'utf8'), cipher.final()]);
-    const file: TokenFile = { ...head, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), encryptedRefreshToken: encrypted.toString('base64') };
+    const file: TokenFile = {
+      ...head,
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      encryptedRefreshToken: encrypted.toString('base64'),
+    };
     fileAccess(() => {
       privateDir(this.dataDir);
       writePrivate(this.file, `${JSON.stringify(file, null, 2)}\n`, this.random);
@@ -167,7 +200,11 @@ export class TokenStore {
     } catch {
       f = undefined;
     }
-    if (!isTokenFile(f)) throw new TokenStoreError('TOKEN_FILE_DAMAGED', `The stored Salesforce sign-in in ${this.file} is damaged: it is not a token file this program wrote.`);
+    if (!isTokenFile(f))
+      throw new TokenStoreError(
+        'TOKEN_FILE_DAMAGED',
+        `The stored Salesforce sign-in in ${this.file} is damaged: it is not a token file this program wrote.`,
+      );
     return f;
   }
 
@@ -182,12 +219,17 @@ export class TokenStore {
       throw accessError(err, this.keyFile);
     }
     if (key.length !== KEY_BYTES) {
-      throw new TokenStoreError('KEY_FILE_INVALID', `The key file ${this.keyFile} is not a ${KEY_BYTES}-byte key. Delete it and sign in again with --sign-in (stored sign-ins it protected are lost).`);
+      throw new TokenStoreError(
+        'KEY_FILE_INVALID',
+        `The key file ${this.keyFile} is not a ${KEY_BYTES}-byte key. Delete it and sign in again with --sign-in (stored sign-ins it protected are lost).`,
+      );
     }
     const mode = fs.statSync(this.keyFile).mode & 0o777;
     if (this.checkModes && (mode & 0o077) !== 0) {
-      throw new TokenStoreError('KEY_FILE_TOO_OPEN',
-        `The key file ${this.keyFile} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}). Run: chmod 600 ${this.keyFile}`);
+      throw new TokenStoreError(
+        'KEY_FILE_TOO_OPEN',
+        `The key file ${this.keyFile} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}). Run: chmod 600 ${this.keyFile}`,
+      );
     }
     return key;
   }
@@ -212,12 +254,18 @@ export class TokenStore {
   private checkKeyPlace(): void {
     const rel = path.relative(path.resolve(this.dataDir), this.keyFile);
     if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
-      throw new TokenStoreError('KEY_IN_DATA_DIR', `The key file ${this.keyFile} is inside the data dir ${this.dataDir}, beside the token it protects. Point SFO_TOKEN_KEY_FILE elsewhere.`);
+      throw new TokenStoreError(
+        'KEY_IN_DATA_DIR',
+        `The key file ${this.keyFile} is inside the data dir ${this.dataDir}, beside the token it protects. Point SFO_TOKEN_KEY_FILE elsewhere.`,
+      );
     }
   }
 
   private undecryptable(why: string): TokenStoreError {
-    return new TokenStoreError('TOKEN_UNDECRYPTABLE', `The stored Salesforce sign-in in ${this.file} cannot be used: ${why}.`);
+    return new TokenStoreError(
+      'TOKEN_UNDECRYPTABLE',
+      `The stored Salesforce sign-in in ${this.file} cannot be used: ${why}.`,
+    );
   }
 }
 
@@ -229,8 +277,11 @@ function associatedData(f: TokenOwner & { format: string; cipher: string }): Buf
 function isTokenFile(f: unknown): f is TokenFile {
   if (typeof f !== 'object' || f === null) return false;
   const o = f as Record<string, unknown>;
-  return o.format === FORMAT && o.cipher === CIPHER
-    && ['loginUrl', 'clientId', 'username', 'iv', 'tag', 'encryptedRefreshToken'].every((k) => typeof o[k] === 'string');
+  return (
+    o.format === FORMAT &&
+    o.cipher === CIPHER &&
+    ['loginUrl', 'clientId', 'username', 'iv', 'tag', 'encryptedRefreshToken'].every((k) => typeof o[k] === 'string')
+  );
 }
 
 function tempName(file: string, random: (n: number) => Buffer): string {

@@ -44,8 +44,10 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   let intervalSeconds: number;
   try {
     ports = {
-      org: parsePort(opts.port), mailbox: parsePort(opts.mailboxPort, '--mailbox-port'),
-      service: parsePort(opts.servicePort, '--service-port'), addin: parsePort(opts.addinPort, '--addin-port'),
+      org: parsePort(opts.port),
+      mailbox: parsePort(opts.mailboxPort, '--mailbox-port'),
+      service: parsePort(opts.servicePort, '--service-port'),
+      addin: parsePort(opts.addinPort, '--addin-port'),
     };
     intervalSeconds = parseInterval(opts.interval);
   } catch (err) {
@@ -87,21 +89,32 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
       // The pane's sign-in dialog comes back to its callback page, which the desktop apps must list, whatever
       // origin the pages have this time (http, then https once the certificate is installed; another port).
       for (const app of org.ctx.apps.all()) {
-        if (app.product && findProduct(app.product)?.kind === 'desktop') org.ctx.apps.addCallbackUrl(app.clientId, `${site.origin}/oauth-callback.html`);
+        if (app.product && findProduct(app.product)?.kind === 'desktop')
+          org.ctx.apps.addCallbackUrl(app.clientId, `${site.origin}/oauth-callback.html`);
       }
     }
-    mailbox = await startLocalMailbox({ seedFile: DEMO_MAILBOX_SEED, dataDir: path.join(dataDir, 'mailbox'), port: ports.mailbox });
+    mailbox = await startLocalMailbox({
+      seedFile: DEMO_MAILBOX_SEED,
+      dataDir: path.join(dataDir, 'mailbox'),
+      port: ports.mailbox,
+    });
     closers.push(() => mailbox.close());
     running = await startServiceServer({
-      dataDir: path.join(dataDir, 'service'), port: ports.service, mailbox: { url: mailbox.url, token: DEMO_MAILBOX_TOKEN },
-      addinOrigins: site ? [site.origin] : undefined, intervalSeconds, log: (level, text) => logger.log(level, text),
+      dataDir: path.join(dataDir, 'service'),
+      port: ports.service,
+      mailbox: { url: mailbox.url, token: DEMO_MAILBOX_TOKEN },
+      addinOrigins: site ? [site.origin] : undefined,
+      intervalSeconds,
+      log: (level, text) => logger.log(level, text),
     });
     closers.push(() => running.close());
   } catch (err) {
     await closeAll();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       const port = (err as { port?: number }).port;
-      process.stderr.write(`sfo-compat demo: port ${port ?? '(one of them)'} is in use: run \`npx sfo-compat demo --port N --mailbox-port M --service-port S --addin-port A\` with free ports\n`);
+      process.stderr.write(
+        `sfo-compat demo: port ${port ?? '(one of them)'} is in use: run \`npx sfo-compat demo --port N --mailbox-port M --service-port S --addin-port A\` with free ports\n`,
+      );
       return EXIT.usage;
     }
     throw err;
@@ -109,14 +122,19 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
 
   const product = findProduct('salesforce-for-outlook')!;
   // The demo's own process signs its user in, in place of whoever a reused data dir had signed in.
-  await running.service.signIn({ orgUrl: org.url, product, productVersion: product.defaultVersion, ...DEMO_USER }, true);
+  await running.service.signIn(
+    { orgUrl: org.url, product, productVersion: product.defaultVersion, ...DEMO_USER },
+    true,
+  );
 
-  process.stdout.write(`${describeDemo({ org, mailbox, site, running, seed, dataDir, intervalSeconds, cert, paneProblem })}\n\n`);
+  process.stdout.write(
+    `${describeDemo({ org, mailbox, site, running, seed, dataDir, intervalSeconds, cert, paneProblem })}\n\n`,
+  );
 
   const stopWatching = watchRuns(running, (line) => process.stdout.write(`${line}\n`));
   try {
     await waitForSignal();
-    process.stdout.write('\nstopping: the service, the add-in\'s pages, the mailbox and the org...\n');
+    process.stdout.write("\nstopping: the service, the add-in's pages, the mailbox and the org...\n");
   } finally {
     stopWatching();
     await closeAll();
@@ -140,14 +158,27 @@ interface Started {
 function describeDemo(s: Started): string {
   const out: string[] = [];
   const org = s.seed.organization;
-  out.push(`sfo-compat demo: the sync engine, its service and the Outlook add-in on a local org and mailbox (${s.dataDir}${s.org.seeded ? ', new' : ', reused: delete it to start over'})`);
-  out.push(`  org:      ${s.org.url}   (${org.name}, ${org.edition} edition, enforcement ${org.enforceApiEnabledForAllowlistedApps === false ? 'off' : 'on'})`);
-  out.push(`  mailbox:  ${s.mailbox.url}/v1.0/me   (${DEMO_USER.username}, Authorization: Bearer ${DEMO_MAILBOX_TOKEN})`);
-  out.push(`  service:  ${s.running.url}   (127.0.0.1 only; ${DEMO_USER.username} signed in as Salesforce for Outlook, syncing every ${s.intervalSeconds}s; log ${path.join(s.dataDir, 'service', 'sync.log')})`);
-  const paneUrl = s.site ? `${s.site.origin}/taskpane.html${s.running.url === DEFAULT_SERVICE_URL ? '' : `?service=${encodeURIComponent(s.running.url)}`}` : null;
+  out.push(
+    `sfo-compat demo: the sync engine, its service and the Outlook add-in on a local org and mailbox (${s.dataDir}${s.org.seeded ? ', new' : ', reused: delete it to start over'})`,
+  );
+  out.push(
+    `  org:      ${s.org.url}   (${org.name}, ${org.edition} edition, enforcement ${org.enforceApiEnabledForAllowlistedApps === false ? 'off' : 'on'})`,
+  );
+  out.push(
+    `  mailbox:  ${s.mailbox.url}/v1.0/me   (${DEMO_USER.username}, Authorization: Bearer ${DEMO_MAILBOX_TOKEN})`,
+  );
+  out.push(
+    `  service:  ${s.running.url}   (127.0.0.1 only; ${DEMO_USER.username} signed in as Salesforce for Outlook, syncing every ${s.intervalSeconds}s; log ${path.join(s.dataDir, 'service', 'sync.log')})`,
+  );
+  const paneUrl = s.site
+    ? `${s.site.origin}/taskpane.html${s.running.url === DEFAULT_SERVICE_URL ? '' : `?service=${encodeURIComponent(s.running.url)}`}`
+    : null;
   if (s.site && paneUrl) {
     out.push(`  add-in:   ${paneUrl}`);
-    if (!s.cert.ok) out.push(`            http only (${s.cert.why}). Outlook loads add-ins over https: run \`npx office-addin-dev-certs install\` once, then start again.`);
+    if (!s.cert.ok)
+      out.push(
+        `            http only (${s.cert.why}). Outlook loads add-ins over https: run \`npx office-addin-dev-certs install\` once, then start again.`,
+      );
   } else {
     out.push(`  add-in:   not served: ${s.paneProblem}`);
   }
@@ -155,33 +186,57 @@ function describeDemo(s: Started): string {
   out.push('Demo users (allowlisted apps = Salesforce for Outlook, Connect for Outlook/Office, mobile apps):');
   const width = Math.max(...s.seed.users.map((u) => u.username.length));
   for (const u of s.seed.users) {
-    const id = (s.org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = ?`).get(u.username) as { Id: string }).Id;
+    const id = (
+      s.org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = ?`).get(u.username) as { Id: string }
+    ).Id;
     const verdict = (u.active ?? true) ? describeUser(s.org, id) : 'inactive: every login fails';
-    out.push(`  ${u.username.padEnd(width)}  ${u.password.padEnd(12)}  ${u.profile}${u.permissionSets?.length ? ` + ${u.permissionSets.join(', ')}` : ''}: ${verdict}`);
+    out.push(
+      `  ${u.username.padEnd(width)}  ${u.password.padEnd(12)}  ${u.profile}${u.permissionSets?.length ? ` + ${u.permissionSets.join(', ')}` : ''}: ${verdict}`,
+    );
   }
   if (s.site) {
     out.push('');
     out.push('The add-in:');
     const manifest = manifestFor(s.site.origin, s.dataDir);
     out.push(`  In a browser: open ${paneUrl}. Outside Outlook the pane says so and still shows status.`);
-    out.push(`  Sign in with org URL ${s.org.url}: as ${DEMO_USER.username} (${DEMO_USER.password}) to see her sync, as bob@demo.example (Demo-Bob-1) to see the blocked text;`);
-    out.push('  "Sign in with Salesforce" takes the way a real org is signed in: the org\'s login page in a dialog (OAuth).');
-    out.push(`  Sideload into Outlook with ${manifest}${s.site.origin.startsWith('https:') ? '' : ' (after the https step above)'}:`);
-    out.push('    Outlook on the web or new Outlook: open https://aka.ms/olksideload, then My add-ins > Custom Addins > Add a custom add-in > Add from File.');
-    out.push('    Classic Outlook on Windows: Home > Get Add-ins > My add-ins > Custom Addins > Add a custom add-in > Add from File.');
+    out.push(
+      `  Sign in with org URL ${s.org.url}: as ${DEMO_USER.username} (${DEMO_USER.password}) to see her sync, as bob@demo.example (Demo-Bob-1) to see the blocked text;`,
+    );
+    out.push(
+      '  "Sign in with Salesforce" takes the way a real org is signed in: the org\'s login page in a dialog (OAuth).',
+    );
+    out.push(
+      `  Sideload into Outlook with ${manifest}${s.site.origin.startsWith('https:') ? '' : ' (after the https step above)'}:`,
+    );
+    out.push(
+      '    Outlook on the web or new Outlook: open https://aka.ms/olksideload, then My add-ins > Custom Addins > Add a custom add-in > Add from File.',
+    );
+    out.push(
+      '    Classic Outlook on Windows: Home > Get Add-ins > My add-ins > Custom Addins > Add a custom add-in > Add from File.',
+    );
     out.push('    Then open a message: "Add Email to Salesforce" is on its ribbon, and the pane can be pinned.');
     out.push(`  (The demo has one mailbox, ${DEMO_USER.username}'s: whoever signs in syncs with it.)`);
   }
   out.push('');
   out.push('Try, in another terminal:');
-  out.push(`  npx sfo-compat login --product salesforce-for-outlook --username bob@demo.example --password Demo-Bob-1 --login-url ${s.org.url}`);
-  out.push(`  npx sfo-compat login --product salesforce-android --username dee@demo.example --password Demo-Dee-1 --login-url ${s.org.url} --json`);
+  out.push(
+    `  npx sfo-compat login --product salesforce-for-outlook --username bob@demo.example --password Demo-Bob-1 --login-url ${s.org.url}`,
+  );
+  out.push(
+    `  npx sfo-compat login --product salesforce-android --username dee@demo.example --password Demo-Dee-1 --login-url ${s.org.url} --json`,
+  );
   out.push(`  npx sfo-compat impact --login-url ${s.org.url} --username admin@demo.example --password Demo-Admin-1`);
   out.push(`  npx sfo-compat matrix`);
-  out.push('  Then remove "API Enabled" from ann\'s profile, as the admin, and watch the sync stop with the product\'s text, here and');
+  out.push(
+    '  Then remove "API Enabled" from ann\'s profile, as the admin, and watch the sync stop with the product\'s text, here and',
+  );
   out.push('  in the pane; turn it back on and the sync resumes by itself, sending what was queued:');
-  out.push(`  SFO_PASSWORD=Demo-Admin-1 npx sfo-compat org set-api-enabled --login-url ${s.org.url} --username admin@demo.example --profile "Standard User" --off`);
-  out.push(`  SFO_PASSWORD=Demo-Admin-1 npx sfo-compat org set-api-enabled --login-url ${s.org.url} --username admin@demo.example --profile "Standard User" --on`);
+  out.push(
+    `  SFO_PASSWORD=Demo-Admin-1 npx sfo-compat org set-api-enabled --login-url ${s.org.url} --username admin@demo.example --profile "Standard User" --off`,
+  );
+  out.push(
+    `  SFO_PASSWORD=Demo-Admin-1 npx sfo-compat org set-api-enabled --login-url ${s.org.url} --username admin@demo.example --profile "Standard User" --on`,
+  );
   out.push('');
   out.push('Press Ctrl+C to stop.');
   return out.join('\n');
@@ -225,12 +280,16 @@ function describeStatus(s: ServiceStatus): string {
   if (s.state === 'stopped') return `sync stopped: ${s.message}`;
   const c = s.counts;
   if (!c) return `sync: ${s.state}`;
-  const sum = (side: 'salesforce' | 'outlook') => (['contacts', 'events', 'tasks'] as const)
-    .filter((o) => c[side][o].created + c[side][o].updated + c[side][o].deleted > 0)
-    .map((o) => `${o} +${c[side][o].created} ~${c[side][o].updated} -${c[side][o].deleted}`).join(', ') || 'no changes';
+  const sum = (side: 'salesforce' | 'outlook') =>
+    (['contacts', 'events', 'tasks'] as const)
+      .filter((o) => c[side][o].created + c[side][o].updated + c[side][o].deleted > 0)
+      .map((o) => `${o} +${c[side][o].created} ~${c[side][o].updated} -${c[side][o].deleted}`)
+      .join(', ') || 'no changes';
   const queued = s.pending ? ` ${s.pending} changes queued.` : '';
   const quiet = sum('salesforce') === 'no changes' && sum('outlook') === 'no changes';
-  return quiet ? `sync done: nothing changed (next runs say nothing until something does).${queued}` : `sync done. Salesforce: ${sum('salesforce')}. Outlook: ${sum('outlook')}.${queued}`;
+  return quiet
+    ? `sync done: nothing changed (next runs say nothing until something does).${queued}`
+    : `sync done. Salesforce: ${sum('salesforce')}. Outlook: ${sum('outlook')}.${queued}`;
 }
 
 function describeUser(org: LocalOrg, userId: string): string {

@@ -32,22 +32,38 @@ export interface Output {
 export type ReportRunner = (req: ImpactRequest) => Promise<ImpactReport>;
 
 export function registerImpactCommand(program: Command, setCode: (code: number) => void): void {
-  program.command('impact')
-    .description('admin report: who is blocked from which product by the "API Enabled" rule, why, and the smallest change that fixes it')
-    .option('--login-url <url>', 'the org\'s login URL', DEFAULT_LOGIN_URL)
-    .option('--username <u>', 'an admin\'s username (needs API Enabled, View Setup and Configuration, Manage Users)')
+  program
+    .command('impact')
+    .description(
+      'admin report: who is blocked from which product by the "API Enabled" rule, why, and the smallest change that fixes it',
+    )
+    .option('--login-url <url>', "the org's login URL", DEFAULT_LOGIN_URL)
+    .option('--username <u>', "an admin's username (needs API Enabled, View Setup and Configuration, Manage Users)")
     .option('--password <p>', 'the password (or set SFO_PASSWORD)')
-    .option('--client-id <id>', 'sign in through this connected app (for orgs whose "API Enabled" feature is off: an allowlisted app)')
-    .option('--enforcement <on|off>', 'what if: decide with enforcement on or off instead of the org\'s setting')
+    .option(
+      '--client-id <id>',
+      'sign in through this connected app (for orgs whose "API Enabled" feature is off: an allowlisted app)',
+    )
+    .option('--enforcement <on|off>', "what if: decide with enforcement on or off instead of the org's setting")
     .option('--json', 'print {"summary": {...}, "users": [...]}')
     .option('--csv', 'print one CSV row per user and product')
     .action(async (opts: ImpactCommandOptions) => {
-      setCode(await impactCommand(opts, process.env, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }));
+      setCode(
+        await impactCommand(opts, process.env, {
+          out: (s) => process.stdout.write(s),
+          err: (s) => process.stderr.write(s),
+        }),
+      );
     });
 }
 
 /** Run the command; resolves to the exit code. */
-export async function impactCommand(opts: ImpactCommandOptions, env: NodeJS.ProcessEnv, io: Output, run: ReportRunner = runImpactReport): Promise<number> {
+export async function impactCommand(
+  opts: ImpactCommandOptions,
+  env: NodeJS.ProcessEnv,
+  io: Output,
+  run: ReportRunner = runImpactReport,
+): Promise<number> {
   const problem = usageProblem(opts, env);
   if (problem) {
     io.err(`sfo-compat impact: ${problem}\n`);
@@ -56,7 +72,10 @@ export async function impactCommand(opts: ImpactCommandOptions, env: NodeJS.Proc
   let report: ImpactReport;
   try {
     report = await run({
-      loginUrl: opts.loginUrl, username: opts.username!, password: opts.password ?? env.SFO_PASSWORD!, clientId: opts.clientId,
+      loginUrl: opts.loginUrl,
+      username: opts.username!,
+      password: opts.password ?? env.SFO_PASSWORD!,
+      clientId: opts.clientId,
       enforcement: opts.enforcement === undefined ? undefined : opts.enforcement.toLowerCase() === 'on',
     });
   } catch (err) {
@@ -71,14 +90,20 @@ export async function impactCommand(opts: ImpactCommandOptions, env: NodeJS.Proc
 /** The one thing wrong with the options, naming the option; null when they are usable. */
 export function usageProblem(opts: ImpactCommandOptions, env: NodeJS.ProcessEnv): string | null {
   if (opts.json && opts.csv) return '--json and --csv cannot be used together';
-  if (opts.enforcement !== undefined && !/^(on|off)$/i.test(opts.enforcement)) return `--enforcement: "${opts.enforcement}" must be on or off`;
+  if (opts.enforcement !== undefined && !/^(on|off)$/i.test(opts.enforcement))
+    return `--enforcement: "${opts.enforcement}" must be on or off`;
   return signInProblem(opts, env, ' (an admin of the org)');
 }
 
 export function exitCodeFor(code: ImpactErrorCode): number {
   switch (code) {
-    case 'ORG_UNREACHABLE': return EXIT.unreachable;
-    case 'REFUSED_BY_RULE': return EXIT.blocked;
-    case 'ADMIN_PERMISSION_MISSING': case 'SIGN_IN_FAILED': case 'ORG_READ_FAILED': return EXIT.failure;
+    case 'ORG_UNREACHABLE':
+      return EXIT.unreachable;
+    case 'REFUSED_BY_RULE':
+      return EXIT.blocked;
+    case 'ADMIN_PERMISSION_MISSING':
+    case 'SIGN_IN_FAILED':
+    case 'ORG_READ_FAILED':
+      return EXIT.failure;
   }
 }

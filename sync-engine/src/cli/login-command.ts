@@ -22,17 +22,23 @@ export interface LoginCommandOptions {
 }
 
 export function registerLoginCommand(program: Command, setCode: (code: number) => void): void {
-  program.command('login')
-    .description('log in as a product\'s user does and print what that user sees')
+  program
+    .command('login')
+    .description("log in as a product's user does and print what that user sees")
     .option('--product <id>', `the product: ${PRODUCTS.map((p) => p.id).join(', ')}`)
-    .option('--version <v>', 'the product\'s version (default: the catalog\'s)')
-    .option('--client-id <id>', 'the connected app\'s client id (default: the product\'s)')
+    .option('--version <v>', "the product's version (default: the catalog's)")
+    .option('--client-id <id>', "the connected app's client id (default: the product's)")
     .option('--username <u>', 'the Salesforce username')
     .option('--password <p>', 'the password (or set SFO_PASSWORD)')
-    .option('--login-url <url>', 'the org\'s login URL', DEFAULT_LOGIN_URL)
+    .option('--login-url <url>', "the org's login URL", DEFAULT_LOGIN_URL)
     .option('--json', 'print {"ok","product","version","outcome","message","errorCode"}')
     .action(async (opts: LoginCommandOptions) => {
-      setCode(await loginCommand(opts, process.env, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }));
+      setCode(
+        await loginCommand(opts, process.env, {
+          out: (s) => process.stdout.write(s),
+          err: (s) => process.stderr.write(s),
+        }),
+      );
     });
 }
 
@@ -49,7 +55,11 @@ export async function loginCommand(opts: LoginCommandOptions, env: NodeJS.Proces
     return EXIT.usage;
   }
   const result = await loginAs(opts.product as ProductId, {
-    version: opts.version, clientId: opts.clientId, username: opts.username!, password: opts.password ?? env.SFO_PASSWORD!, loginUrl: opts.loginUrl,
+    version: opts.version,
+    clientId: opts.clientId,
+    username: opts.username!,
+    password: opts.password ?? env.SFO_PASSWORD!,
+    loginUrl: opts.loginUrl,
   });
   if (opts.json) io.out(`${JSON.stringify(jsonResult(result))}\n`);
   else print(result, opts, io);
@@ -70,16 +80,29 @@ export function usageProblem(opts: LoginCommandOptions, env: NodeJS.ProcessEnv):
 
 export function exitCodeFor(outcome: LoginOutcome): number {
   switch (outcome) {
-    case 'logged-in': return EXIT.ok;
-    case 'blocked': case 'redirect-to-login': return EXIT.blocked;
-    case 'network-error': return EXIT.unreachable;
-    case 'unsupported-version': case 'login-failed': return EXIT.failure;
+    case 'logged-in':
+      return EXIT.ok;
+    case 'blocked':
+    case 'redirect-to-login':
+      return EXIT.blocked;
+    case 'network-error':
+      return EXIT.unreachable;
+    case 'unsupported-version':
+    case 'login-failed':
+      return EXIT.failure;
   }
 }
 
 /** The JSON form: the six fields in a fixed order, and the notice when there is one. */
 export function jsonResult(r: LoginResult): Record<string, unknown> {
-  const out: Record<string, unknown> = { ok: r.ok, product: r.product, version: r.version, outcome: r.outcome, message: r.message, errorCode: r.errorCode };
+  const out: Record<string, unknown> = {
+    ok: r.ok,
+    product: r.product,
+    version: r.version,
+    outcome: r.outcome,
+    message: r.message,
+    errorCode: r.errorCode,
+  };
   if (r.notice) out.notice = r.notice;
   return out;
 }

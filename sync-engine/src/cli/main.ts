@@ -16,12 +16,15 @@ import { registerSyncCommands } from './sync-command';
 import { registerServiceCommand } from './service-command';
 import { registerSetApiEnabledCommand } from './set-api-enabled-command';
 
-
 /** Run the CLI with argv (without node and script); resolves to the exit code. */
 /** The version in package.json (the built file is build/sync-engine/src/cli/main.js, four folders down). */
 function packageVersion(): string {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
   } catch {
     return 'unknown';
   }
@@ -30,7 +33,9 @@ function packageVersion(): string {
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('sfo-compat')
-    .description('Salesforce for Outlook, Connect for Outlook and Connect for Office, with the "API Enabled" rule of article 000386343')
+    .description(
+      'Salesforce for Outlook, Connect for Outlook and Connect for Office, with the "API Enabled" rule of article 000386343',
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError('(run sfo-compat --help for usage)')
@@ -39,7 +44,8 @@ export async function main(argv: string[]): Promise<number> {
     .enablePositionalOptions();
 
   const org = program.command('org').description('the embedded Salesforce-compatible org');
-  org.command('serve')
+  org
+    .command('serve')
     .description('serve a local org seeded from a seed file (ORG-SEED format)')
     .option('--seed <file>', 'seed file, used when the data dir holds no org yet')
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '8700')
@@ -56,12 +62,15 @@ export async function main(argv: string[]): Promise<number> {
   registerSyncCommands(program, (c) => (code = c));
   registerServiceCommand(program, (c) => (code = c));
 
-  program.command('demo')
-    .description('the whole product on a laptop: local org and mailbox on the demo seeds, the service with the demo user syncing, and the add-in\'s pages (what `npm start` runs)')
+  program
+    .command('demo')
+    .description(
+      "the whole product on a laptop: local org and mailbox on the demo seeds, the service with the demo user syncing, and the add-in's pages (what `npm start` runs)",
+    )
     .option('--port <n>', 'port for the org', '8700')
     .option('--mailbox-port <n>', 'port for the mailbox', '8701')
     .option('--service-port <n>', 'port for the service the pane talks to', '8702')
-    .option('--addin-port <n>', 'port for the add-in\'s pages (manifest.xml names 3000)', '3000')
+    .option('--addin-port <n>', "port for the add-in's pages (manifest.xml names 3000)", '3000')
     .option('--data <dir>', 'data directory', '.sfo-compat/demo')
     .option('--interval <seconds>', 'how often the engine syncs (at least 60)', '60')
     .action(async (opts: DemoOptions) => {
@@ -77,7 +86,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return EXIT.ok;
       return EXIT.usage;
     }
     throw err;

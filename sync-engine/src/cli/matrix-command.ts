@@ -8,8 +8,11 @@ import { runMatrix } from '../matrix/runner';
 import { formatMatrix } from '../matrix/format';
 
 export function registerMatrixCommand(program: Command, setCode: (code: number) => void): void {
-  program.command('matrix')
-    .description('run every scenario of the article\'s table against throwaway local orgs and print what each product shows')
+  program
+    .command('matrix')
+    .description(
+      "run every scenario of the article's table against throwaway local orgs and print what each product shows",
+    )
     .option('--json', 'print an array of rows')
     .action(async (opts: { json?: boolean }) => {
       setCode(await matrixCommand(opts));

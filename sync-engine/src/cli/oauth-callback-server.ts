@@ -30,7 +30,11 @@ export type CallbackResult =
  * - PORT_DENIED: the system does not let this user listen on it
  */
 export class CallbackServerError extends Error {
-  constructor(readonly code: 'PORT_IN_USE' | 'PORT_DENIED' | 'LISTEN_FAILED', readonly port: number, message: string) {
+  constructor(
+    readonly code: 'PORT_IN_USE' | 'PORT_DENIED' | 'LISTEN_FAILED',
+    readonly port: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'CallbackServerError';
   }
@@ -42,7 +46,12 @@ export class CallbackServer {
   private received: CallbackResult | null = null;
   private taken = false;
 
-  private constructor(private readonly server: http.Server, readonly port: number, private readonly state: string, private readonly onRefused: (why: string) => void) {
+  private constructor(
+    private readonly server: http.Server,
+    readonly port: number,
+    private readonly state: string,
+    private readonly onRefused: (why: string) => void,
+  ) {
     server.on('request', (req, res) => this.handle(req, res));
   }
 
@@ -51,11 +60,30 @@ export class CallbackServer {
     const server = http.createServer();
     return new Promise((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
-        if (err.code === 'EADDRINUSE') reject(new CallbackServerError('PORT_IN_USE', o.port, `port ${o.port} on ${HOST} is in use (another sign-in still waiting?)`));
-        else if (err.code === 'EACCES') reject(new CallbackServerError('PORT_DENIED', o.port, `this user may not listen on port ${o.port}`));
-        else reject(new CallbackServerError('LISTEN_FAILED', o.port, `cannot listen on ${HOST}:${o.port}: ${err.code ?? err.message}`));
+        if (err.code === 'EADDRINUSE')
+          reject(
+            new CallbackServerError(
+              'PORT_IN_USE',
+              o.port,
+              `port ${o.port} on ${HOST} is in use (another sign-in still waiting?)`,
+            ),
+          );
+        else if (err.code === 'EACCES')
+          reject(new CallbackServerError('PORT_DENIED', o.port, `this user may not listen on port ${o.port}`));
+        else
+          reject(
+            new CallbackServerError(
+              'LISTEN_FAILED',
+              o.port,
+              `cannot listen on ${HOST}:${o.port}: ${err.code ?? err.message}`,
+            ),
+          );
       });
-      server.listen(o.port, HOST, () => resolve(new CallbackServer(server, (server.address() as AddressInfo).port, o.state, o.onRefused ?? (() => undefined))));
+      server.listen(o.port, HOST, () =>
+        resolve(
+          new CallbackServer(server, (server.address() as AddressInfo).port, o.state, o.onRefused ?? (() => undefined)),
+        ),
+      );
     });
   }
 
@@ -92,38 +120,65 @@ export class CallbackServer {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', `http://localhost:${this.port}`);
-    if (url.pathname !== CALLBACK_PATH) return void send(res, { status: 404, title: 'Not found', text: 'Nothing here: this server only receives the Salesforce sign-in.' });
-    if (req.method !== 'GET') return void send(res, { status: 405, title: 'Method not allowed', text: 'The sign-in comes back with GET.' });
+    if (url.pathname !== CALLBACK_PATH)
+      return void send(res, {
+        status: 404,
+        title: 'Not found',
+        text: 'Nothing here: this server only receives the Salesforce sign-in.',
+      });
+    if (req.method !== 'GET')
+      return void send(res, { status: 405, title: 'Method not allowed', text: 'The sign-in comes back with GET.' });
     if (this.taken) {
-      return void send(res, { status: 410, title: 'Sign-in finished', text: 'This sign-in is already finished. Run sfo-compat sync --sign-in again to sign in again.' });
+      return void send(res, {
+        status: 410,
+        title: 'Sign-in finished',
+        text: 'This sign-in is already finished. Run sfo-compat sync --sign-in again to sign in again.',
+      });
     }
     if (url.searchParams.get('state') !== this.state) {
-      this.onRefused(url.searchParams.has('state') ? 'a callback with another state than this sign-in sent' : 'a callback without a state');
+      this.onRefused(
+        url.searchParams.has('state')
+          ? 'a callback with another state than this sign-in sent'
+          : 'a callback without a state',
+      );
       return void send(res, {
-        status: 400, title: 'Not this sign-in',
+        status: 400,
+        title: 'Not this sign-in',
         text: 'This answer does not belong to the sign-in sfo-compat is waiting for (its state does not match), so it was ignored. Use the link the command printed.',
       });
     }
     this.taken = true;
-    const reply = (page: CallbackPage) => new Promise<void>((resolve) => {
-      if (res.writableEnded || res.destroyed) return resolve();
-      res.once('finish', () => resolve());
-      res.once('close', () => resolve());
-      send(res, page);
-    });
+    const reply = (page: CallbackPage) =>
+      new Promise<void>((resolve) => {
+        if (res.writableEnded || res.destroyed) return resolve();
+        res.once('finish', () => resolve());
+        res.once('close', () => resolve());
+        send(res, page);
+      });
     const error = url.searchParams.get('error');
     const code = url.searchParams.get('code');
-    const result: CallbackResult = error ? { kind: 'error', error, description: url.searchParams.get('error_description'), reply }
-      : code ? { kind: 'code', code, reply }
-      : { kind: 'error', error: 'invalid_request', description: 'the callback carried neither a code nor an error', reply };
+    const result: CallbackResult = error
+      ? { kind: 'error', error, description: url.searchParams.get('error_description'), reply }
+      : code
+        ? { kind: 'code', code, reply }
+        : {
+            kind: 'error',
+            error: 'invalid_request',
+            description: 'the callback carried neither a code nor an error',
+            reply,
+          };
     if (this.waiting) this.waiting(result);
     else this.received = result;
   }
 }
 
 function send(res: http.ServerResponse, page: CallbackPage): void {
-  const body = `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(page.title)}</title></head>`
-    + `<body><h1>${escapeHtml(page.title)}</h1>${page.text.split('\n').map((line) => `<p>${escapeHtml(line)}</p>`).join('')}</body></html>\n`;
+  const body =
+    `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(page.title)}</title></head>` +
+    `<body><h1>${escapeHtml(page.title)}</h1>${page.text
+      .split('\n')
+      .map((line) => `<p>${escapeHtml(line)}</p>`)
+      .join('')}</body></html>\n`;
   res.writeHead(page.status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',

@@ -40,7 +40,12 @@ export function browserOpener(url: string, host: OpenerHost): Opener | null {
 
 /** This process's host. */
 export function currentHost(): OpenerHost {
-  return { platform: process.platform, env: process.env, isTTY: process.stdout.isTTY === true, onPath: (name) => onPath(name, process.env) };
+  return {
+    platform: process.platform,
+    env: process.env,
+    isTTY: process.stdout.isTTY === true,
+    onPath: (name) => onPath(name, process.env),
+  };
 }
 
 /** Try to open `url`; whether an opener was started (not whether a browser showed it). */
@@ -48,7 +53,11 @@ export function openInBrowser(url: string, host: OpenerHost = currentHost()): bo
   const opener = browserOpener(url, host);
   if (!opener) return false;
   try {
-    const child = spawn(opener.command, opener.args, { stdio: 'ignore', detached: true, windowsVerbatimArguments: opener.windowsVerbatimArguments });
+    const child = spawn(opener.command, opener.args, {
+      stdio: 'ignore',
+      detached: true,
+      windowsVerbatimArguments: opener.windowsVerbatimArguments,
+    });
     child.on('error', () => undefined);
     child.unref();
     return true;

@@ -22,7 +22,10 @@ export async function orgServeCommand(opts: { seed?: string; port: string; data:
   }
   const name = (org.ctx.store.db.prepare(`SELECT "Name" FROM sobj_Organization`).get() as { Name: string }).Name;
   process.stdout.write(`${org.seeded ? 'Seeded' : 'Opened'} org "${name}" in ${opts.data}\n`);
-  if (opts.seed && !org.seeded) process.stderr.write(`note: ${opts.data} already holds an org, so --seed ${opts.seed} was not read (delete ${opts.data} to start from the seed)\n`);
+  if (opts.seed && !org.seeded)
+    process.stderr.write(
+      `note: ${opts.data} already holds an org, so --seed ${opts.seed} was not read (delete ${opts.data} to start from the seed)\n`,
+    );
   process.stdout.write(`Login URL: ${org.url}\n`);
   await waitForSignal();
   await org.close();

@@ -28,10 +28,11 @@ interface Output {
 }
 
 export function registerSetApiEnabledCommand(org: Command, setCode: (code: number) => void): void {
-  org.command('set-api-enabled')
+  org
+    .command('set-api-enabled')
     .description('turn "API Enabled" on or off for a profile or permission set (as an admin, through the org\'s API)')
-    .option('--login-url <url>', 'the org\'s login URL', DEFAULT_LOGIN_URL)
-    .option('--username <u>', 'an admin\'s username (needs API Enabled and Manage Profiles and Permission Sets)')
+    .option('--login-url <url>', "the org's login URL", DEFAULT_LOGIN_URL)
+    .option('--username <u>', "an admin's username (needs API Enabled and Manage Profiles and Permission Sets)")
     .option('--password <p>', 'the password (prefer SFO_PASSWORD: the command line is visible to every user in ps)')
     .option('--client-id <id>', 'sign in through this connected app')
     .option('--profile <name>', 'the profile to change, e.g. "Standard User"')
@@ -40,7 +41,12 @@ export function registerSetApiEnabledCommand(org: Command, setCode: (code: numbe
     .option('--off', 'remove API Enabled')
     .option('--json', 'print {"target", "before", "after"}')
     .action(async (opts: SetApiEnabledOptions) => {
-      setCode(await setApiEnabledCommand(opts, process.env, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }));
+      setCode(
+        await setApiEnabledCommand(opts, process.env, {
+          out: (s) => process.stdout.write(s),
+          err: (s) => process.stderr.write(s),
+        }),
+      );
     });
 }
 
@@ -51,15 +57,26 @@ export function setApiEnabledProblem(opts: SetApiEnabledOptions, env: NodeJS.Pro
   return signInProblem(opts, env, ' (an admin of the org)');
 }
 
-export async function setApiEnabledCommand(opts: SetApiEnabledOptions, env: NodeJS.ProcessEnv, io: Output, run = setApiEnabled): Promise<number> {
+export async function setApiEnabledCommand(
+  opts: SetApiEnabledOptions,
+  env: NodeJS.ProcessEnv,
+  io: Output,
+  run = setApiEnabled,
+): Promise<number> {
   const problem = setApiEnabledProblem(opts, env);
   if (problem) {
     io.err(`sfo-compat org set-api-enabled: ${problem}\n`);
     return EXIT.usage;
   }
   const req: ApiEnabledRequest = {
-    loginUrl: opts.loginUrl, username: opts.username!, password: opts.password ?? env.SFO_PASSWORD!, clientId: opts.clientId,
-    target: opts.profile ? { kind: 'profile', name: opts.profile } : { kind: 'permissionSet', name: opts.permissionSet! }, on: !!opts.on,
+    loginUrl: opts.loginUrl,
+    username: opts.username!,
+    password: opts.password ?? env.SFO_PASSWORD!,
+    clientId: opts.clientId,
+    target: opts.profile
+      ? { kind: 'profile', name: opts.profile }
+      : { kind: 'permissionSet', name: opts.permissionSet! },
+    on: !!opts.on,
   };
   let change: ApiEnabledChange;
   try {
@@ -70,7 +87,9 @@ export async function setApiEnabledCommand(opts: SetApiEnabledOptions, env: Node
       return EXIT.usage;
     }
     if (!(err instanceof SalesforceApiError)) throw err;
-    io.err(`sfo-compat org set-api-enabled: ${err.message.startsWith(err.errorCode) ? err.message : `${err.errorCode}: ${err.message}`}\n`);
+    io.err(
+      `sfo-compat org set-api-enabled: ${err.message.startsWith(err.errorCode) ? err.message : `${err.errorCode}: ${err.message}`}\n`,
+    );
     return err.kind === 'network' ? EXIT.unreachable : err.kind === 'accessRevoked' ? EXIT.blocked : EXIT.failure;
   }
   io.out(opts.json ? `${JSON.stringify(change, null, 2)}\n` : `${describe(change)}\n`);

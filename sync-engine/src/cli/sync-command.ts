@@ -37,22 +37,42 @@ interface SyncOptions {
 const stdio: Output = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
 export function registerSyncCommands(program: Command, setCode: (code: number) => void): void {
-  program.command('sync')
+  program
+    .command('sync')
     .description('sync Outlook contacts, events and tasks with Salesforce for one user (SYNC-CONFIG format)')
     .requiredOption('--config <file>', 'the sync configuration file')
     .option('--once', 'run once and exit (default: keep syncing every intervalSeconds)')
     .option('--dry-run', 'print what would be written and write nothing')
     .option('--json', 'print the result as JSON (one object per run, also when the run fails)')
-    .addOption(new Option('--resync', 'start over from an empty state, when the state file is lost or damaged with no good copy to restore: a first sync that links matching records and deletes nothing (records deleted on one side since the last run come back); the old state is kept beside')
-      .conflicts(['dryRun']))
-    .addOption(new Option('--sign-in', 'sign in to a real org in the browser (OAuth) and store the refresh token, encrypted, for runs without org.password')
-      .conflicts(['signOut', 'once', 'dryRun', 'json', 'resync']))
-    .addOption(new Option('--sign-out', 'revoke the stored sign-in at the org and delete it').conflicts(['once', 'dryRun', 'json', 'resync']))
-    .option('--callback-port <n>', `with --sign-in: the port of the callback on 127.0.0.1; the connected app must list http://localhost:<n>/OauthRedirect (default ${DEFAULT_CALLBACK_PORT})`)
+    .addOption(
+      new Option(
+        '--resync',
+        'start over from an empty state, when the state file is lost or damaged with no good copy to restore: a first sync that links matching records and deletes nothing (records deleted on one side since the last run come back); the old state is kept beside',
+      ).conflicts(['dryRun']),
+    )
+    .addOption(
+      new Option(
+        '--sign-in',
+        'sign in to a real org in the browser (OAuth) and store the refresh token, encrypted, for runs without org.password',
+      ).conflicts(['signOut', 'once', 'dryRun', 'json', 'resync']),
+    )
+    .addOption(
+      new Option('--sign-out', 'revoke the stored sign-in at the org and delete it').conflicts([
+        'once',
+        'dryRun',
+        'json',
+        'resync',
+      ]),
+    )
+    .option(
+      '--callback-port <n>',
+      `with --sign-in: the port of the callback on 127.0.0.1; the connected app must list http://localhost:<n>/OauthRedirect (default ${DEFAULT_CALLBACK_PORT})`,
+    )
     .option('--no-browser', 'with --sign-in: only print the sign-in link, never open a browser')
     .action(async (o: SyncOptions) => setCode(await syncCommand(o)));
 
-  program.command('status')
+  program
+    .command('status')
     .description("print the sync engine's state for one user: idle, syncing or stopped, the last run and the message")
     .requiredOption('--config <file>', 'the sync configuration file')
     .option('--json', 'print the status as JSON')
@@ -66,7 +86,8 @@ function loadConfig(file: string, o: ReadOptions & { json?: boolean } = {}): Syn
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
-      if (o.json) printFailureJson(err.message, { code: 'BAD_CONFIG', file, fix: 'Fix each problem listed, then run again.' });
+      if (o.json)
+        printFailureJson(err.message, { code: 'BAD_CONFIG', file, fix: 'Fix each problem listed, then run again.' });
       return EXIT.usage;
     }
     throw err;
@@ -90,7 +111,12 @@ async function syncCommand(o: SyncOptions): Promise<number> {
     const stored = useStoredSignIn(config, o.config, new TokenStore(config.dataDir));
     if (!stored.ok) {
       process.stderr.write(`${stored.message}\n`);
-      if (o.json) printFailureJson(stored.message, { code: 'NO_CREDENTIAL', file: o.config, fix: `Sign in again (sfo-compat sync --config ${o.config} --sign-in), or give org.password.` });
+      if (o.json)
+        printFailureJson(stored.message, {
+          code: 'NO_CREDENTIAL',
+          file: o.config,
+          fix: `Sign in again (sfo-compat sync --config ${o.config} --sign-in), or give org.password.`,
+        });
       return EXIT.usage;
     }
     deps.signIn = stored.signIn;
@@ -103,7 +129,13 @@ async function syncCommand(o: SyncOptions): Promise<number> {
   try {
     logger = createSyncLogger(config.dataDir);
     const log = logger;
-    bar = !o.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'sync {bar} {value}/{total} {what}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+    bar =
+      !o.json && process.stderr.isTTY
+        ? new cliProgress.SingleBar(
+            { format: 'sync {bar} {value}/{total} {what}', stream: process.stderr },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
     engine = new SyncEngine(config, {
       ...deps,
       resync: o.resync,
@@ -143,7 +175,12 @@ async function syncCommand(o: SyncOptions): Promise<number> {
       // A log that cannot be written (a full disk) must not hide the failure itself.
     }
     process.stderr.write(`sync failed: ${failure.message}\n${failure.fix}\n`);
-    if (o.json) printFailureJson(`${failure.message} ${failure.fix}`, { code: failure.code, file: failure.file, fix: failure.fix }, engine?.requestsMade());
+    if (o.json)
+      printFailureJson(
+        `${failure.message} ${failure.fix}`,
+        { code: failure.code, file: failure.file, fix: failure.fix },
+        engine?.requestsMade(),
+      );
     return EXIT.failure;
   } finally {
     engine?.close();
@@ -155,8 +192,11 @@ async function syncCommand(o: SyncOptions): Promise<number> {
  * `--json` for a run that could not run or finish: still one object (SYNC-CONFIG's shape, state stopped, no report),
  * with the error's code (a RunFailureCode, BAD_CONFIG or NO_CREDENTIAL), the file it is about and the fix.
  */
-function printFailureJson(message: string, error: { code: RunFailure['code'] | 'BAD_CONFIG' | 'NO_CREDENTIAL'; file: string; fix: string },
-  requests = { salesforce: 0, outlook: 0 }): void {
+function printFailureJson(
+  message: string,
+  error: { code: RunFailure['code'] | 'BAD_CONFIG' | 'NO_CREDENTIAL'; file: string; fix: string },
+  requests = { salesforce: 0, outlook: 0 },
+): void {
   process.stdout.write(`${JSON.stringify({ state: 'stopped', message, report: null, requests, error }, null, 2)}\n`);
 }
 
@@ -171,9 +211,11 @@ async function signInOrOut(o: SyncOptions): Promise<number> {
     return EXIT.usage;
   }
   if (callbackPort === 0 || (o.signOut && (o.callbackPort !== undefined || !o.browser))) {
-    process.stderr.write(callbackPort === 0
-      ? 'sfo-compat sync: --callback-port: give the port the connected app\'s callback URL names (1-65535)\n'
-      : 'sfo-compat sync: --callback-port and --no-browser go with --sign-in\n');
+    process.stderr.write(
+      callbackPort === 0
+        ? "sfo-compat sync: --callback-port: give the port the connected app's callback URL names (1-65535)\n"
+        : 'sfo-compat sync: --callback-port and --no-browser go with --sign-in\n',
+    );
     return EXIT.usage;
   }
   const config = loadConfig(o.config);
@@ -185,7 +227,12 @@ async function signInOrOut(o: SyncOptions): Promise<number> {
   process.once('SIGTERM', interrupt);
   try {
     if (o.signOut) return await signOutCommand({ io: stdio, store });
-    return await signInCommand(config, o.config, callbackPort, { io: stdio, store, signal: controller.signal, openBrowser: o.browser ? (url) => openInBrowser(url) : null });
+    return await signInCommand(config, o.config, callbackPort, {
+      io: stdio,
+      store,
+      signal: controller.signal,
+      openBrowser: o.browser ? (url) => openInBrowser(url) : null,
+    });
   } catch (err) {
     process.stderr.write(`${o.signOut ? 'sign-out' : 'sign-in'} failed: ${(err as Error).message}\n`);
     return EXIT.failure;
@@ -209,30 +256,42 @@ function print(run: EngineRun, o: { json?: boolean; dryRun?: boolean }): void {
       report: report ? publicReport(report) : null,
       requests: report?.requests ?? { salesforce: 0, outlook: 0 },
     };
-    if (o.dryRun && run.result) out.plan = run.result.plans.map((p) => ({ object: p.object, writes: p.writes, byKind: p.byKind }));
+    if (o.dryRun && run.result)
+      out.plan = run.result.plans.map((p) => ({ object: p.object, writes: p.writes, byKind: p.byKind }));
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
   if (o.dryRun && run.result) {
     process.stdout.write('Dry run: nothing was written. Planned:\n');
     for (const p of run.result.plans) {
-      process.stdout.write(`  ${p.object}: ${p.writes.length} writes (${JSON.stringify(p.byKind)}), ${p.matched} matched, ${p.conflicts} conflicts\n`);
+      process.stdout.write(
+        `  ${p.object}: ${p.writes.length} writes (${JSON.stringify(p.byKind)}), ${p.matched} matched, ${p.conflicts} conflicts\n`,
+      );
     }
   }
   if (run.status.state === 'stopped') process.stderr.write(`${run.status.message}\n`);
   if (report && !o.dryRun) {
     for (const side of ['salesforce', 'outlook'] as const) {
       const c = report.counts[side];
-      process.stdout.write(`${side === 'salesforce' ? 'Salesforce' : 'Outlook'}: ${(['contacts', 'events', 'tasks'] as const).map((obj) => `${obj} +${c[obj].created} ~${c[obj].updated} -${c[obj].deleted}`).join(', ')}\n`);
+      process.stdout.write(
+        `${side === 'salesforce' ? 'Salesforce' : 'Outlook'}: ${(['contacts', 'events', 'tasks'] as const).map((obj) => `${obj} +${c[obj].created} ~${c[obj].updated} -${c[obj].deleted}`).join(', ')}\n`,
+      );
     }
-    for (const e of report.errors) process.stdout.write(`  error: ${e.object} ${e.sourceId ?? ''} -> ${e.side}: ${e.code}: ${e.message}\n`);
+    for (const e of report.errors)
+      process.stdout.write(`  error: ${e.object} ${e.sourceId ?? ''} -> ${e.side}: ${e.code}: ${e.message}\n`);
     for (const n of report.notices) process.stdout.write(`note: ${n}\n`);
     // A refusal this run met is its error line above; one met before (a run that stopped first) is named here.
     const refusedNow = new Set(report.errors.map((e) => `${e.object} ${e.side} ${e.sourceId}`));
-    for (const d of report.deferred) if (!d.refused || !refusedNow.has(`${d.object} ${d.side} ${d.sourceId}`)) process.stdout.write(deferredLine(d));
+    for (const d of report.deferred)
+      if (!d.refused || !refusedNow.has(`${d.object} ${d.side} ${d.sourceId}`)) process.stdout.write(deferredLine(d));
     if (report.pending) {
-      const writes = Object.values(report.pendingWrites).reduce((n, byObject) => n + Object.values(byObject).reduce((m, k) => m + k, 0), 0);
-      process.stdout.write(`${report.pending} ${report.pending === 1 ? 'change is' : 'changes are'} queued for the next run (${writes} ${writes === 1 ? 'write' : 'writes'} to send).\n`);
+      const writes = Object.values(report.pendingWrites).reduce(
+        (n, byObject) => n + Object.values(byObject).reduce((m, k) => m + k, 0),
+        0,
+      );
+      process.stdout.write(
+        `${report.pending} ${report.pending === 1 ? 'change is' : 'changes are'} queued for the next run (${writes} ${writes === 1 ? 'write' : 'writes'} to send).\n`,
+      );
     }
   }
 }
@@ -243,8 +302,22 @@ function deferredLine(d: PendingFailure): string {
 }
 
 function publicReport(r: SyncReport): Record<string, unknown> {
-  return { counts: r.counts, matched: r.matched, conflicts: r.conflicts, errors: r.errors, warnings: r.warnings, pending: r.pending,
-    pendingWrites: r.pendingWrites, deferred: r.deferred, retriedWrites: r.retriedWrites, replanned: r.replanned, notices: r.notices, stopped: r.stopped, startedAt: r.startedAt, endedAt: r.endedAt };
+  return {
+    counts: r.counts,
+    matched: r.matched,
+    conflicts: r.conflicts,
+    errors: r.errors,
+    warnings: r.warnings,
+    pending: r.pending,
+    pendingWrites: r.pendingWrites,
+    deferred: r.deferred,
+    retriedWrites: r.retriedWrites,
+    replanned: r.replanned,
+    notices: r.notices,
+    stopped: r.stopped,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+  };
 }
 
 async function statusCommand(o: { config: string; json?: boolean }): Promise<number> {
@@ -252,7 +325,10 @@ async function statusCommand(o: { config: string; json?: boolean }): Promise<num
   const config = loadConfig(o.config, { json: o.json, secrets: false });
   if (typeof config === 'number') return config;
   if (!fs.existsSync(path.join(config.dataDir, STATE_FILE))) {
-    if (o.json) process.stdout.write(`${JSON.stringify({ state: 'never-synced', message: null, lastRun: null, counts: null, pending: 0 }, null, 2)}\n`);
+    if (o.json)
+      process.stdout.write(
+        `${JSON.stringify({ state: 'never-synced', message: null, lastRun: null, counts: null, pending: 0 }, null, 2)}\n`,
+      );
     else process.stdout.write(`state: never synced (no state in ${config.dataDir} yet)\n`);
     return EXIT.ok;
   }
@@ -264,16 +340,23 @@ async function statusCommand(o: { config: string; json?: boolean }): Promise<num
     // Every queued write whose last attempt failed, whichever run met it (a refused record is sent again each run).
     const deferred = store.failedWrites(DEFERRED_LISTED);
     if (o.json) {
-      process.stdout.write(`${JSON.stringify({ state: s.state, message: s.message, lastRun: s.lastRun, counts: report?.counts ?? null, pending: store.pendingCount(), deferred }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ state: s.state, message: s.message, lastRun: s.lastRun, counts: report?.counts ?? null, pending: store.pendingCount(), deferred }, null, 2)}\n`,
+      );
     } else {
-      process.stdout.write(`state: ${s.state}\nlast run: ${s.lastRun ?? 'never'}\n${s.message ? `message: ${s.message}\n` : ''}queued changes: ${store.pendingCount()}\n`);
+      process.stdout.write(
+        `state: ${s.state}\nlast run: ${s.lastRun ?? 'never'}\n${s.message ? `message: ${s.message}\n` : ''}queued changes: ${store.pendingCount()}\n`,
+      );
       for (const d of deferred) process.stdout.write(deferredLine(d));
     }
     return s.state === 'stopped' && s.stopReason?.kind === 'accessRevoked' ? EXIT.stopped : EXIT.ok;
   } catch (err) {
     const failure = describeRunFailure(err, config.dataDir);
     process.stderr.write(`status failed: ${failure.message}\n${failure.fix}\n`);
-    if (o.json) process.stdout.write(`${JSON.stringify({ state: null, message: `${failure.message} ${failure.fix}`, lastRun: null, counts: null, pending: null, error: { code: failure.code, file: failure.file, fix: failure.fix } }, null, 2)}\n`);
+    if (o.json)
+      process.stdout.write(
+        `${JSON.stringify({ state: null, message: `${failure.message} ${failure.fix}`, lastRun: null, counts: null, pending: null, error: { code: failure.code, file: failure.file, fix: failure.fix } }, null, 2)}\n`,
+      );
     return EXIT.failure;
   } finally {
     store?.close();

@@ -39,11 +39,20 @@ export interface SignInDeps {
 }
 
 const productOf = (config: SyncConfig): Product => findProduct(config.product)!;
-const ownerOf = (config: SyncConfig): TokenOwner => ({ loginUrl: config.org.loginUrl, clientId: config.org.clientId, username: config.org.username });
+const ownerOf = (config: SyncConfig): TokenOwner => ({
+  loginUrl: config.org.loginUrl,
+  clientId: config.org.clientId,
+  username: config.org.username,
+});
 const signInAgain = (configFile: string) => `sfo-compat sync --config ${configFile} --sign-in`;
 
 /** `sync --sign-in`: resolves to the exit code (0 stored, 5 refused by the access rule, 1 otherwise). */
-export async function signInCommand(config: SyncConfig, configFile: string, callbackPort: number, d: SignInDeps): Promise<number> {
+export async function signInCommand(
+  config: SyncConfig,
+  configFile: string,
+  callbackPort: number,
+  d: SignInDeps,
+): Promise<number> {
   // The product refuses a version it does not support before asking the org (as its password sign-in does).
   const tooOld = unsupportedVersion(productOf(config), config.productVersion);
   if (tooOld) {
@@ -55,16 +64,29 @@ export async function signInCommand(config: SyncConfig, configFile: string, call
   const pkce = createPkce(random);
   let server: CallbackServer;
   try {
-    server = await CallbackServer.start({ port: callbackPort, state, onRefused: (why) => d.io.err(`Ignored ${why} on the callback port (not this sign-in); still waiting.\n`) });
+    server = await CallbackServer.start({
+      port: callbackPort,
+      state,
+      onRefused: (why) => d.io.err(`Ignored ${why} on the callback port (not this sign-in); still waiting.\n`),
+    });
   } catch (err) {
     if (!(err instanceof CallbackServerError)) throw err;
-    d.io.err(`Cannot receive the sign-in: ${err.message}. Free the port, or use --callback-port N (the connected app must list http://localhost:N/OauthRedirect too).\n`);
+    d.io.err(
+      `Cannot receive the sign-in: ${err.message}. Free the port, or use --callback-port N (the connected app must list http://localhost:N/OauthRedirect too).\n`,
+    );
     return EXIT.failure;
   }
   try {
-    const url = new URL(authorizeUrl({
-      loginUrl: config.org.loginUrl, clientId: config.org.clientId, redirectUri: server.redirectUri, codeChallenge: pkce.challenge, state, scope: SCOPE,
-    }));
+    const url = new URL(
+      authorizeUrl({
+        loginUrl: config.org.loginUrl,
+        clientId: config.org.clientId,
+        redirectUri: server.redirectUri,
+        codeChallenge: pkce.challenge,
+        state,
+        scope: SCOPE,
+      }),
+    );
     url.searchParams.set('login_hint', config.org.username);
     const refused = await checkAuthorizePage(url.toString());
     if (refused) {
@@ -74,9 +96,11 @@ export async function signInCommand(config: SyncConfig, configFile: string, call
     const minutes = Math.round((d.timeoutMs ?? SIGN_IN_TIMEOUT_MS) / 60_000);
     d.io.out(`Sign in to Salesforce as ${config.org.username} in your browser:\n\n  ${url.toString()}\n\n`);
     if (d.openBrowser?.(url.toString())) d.io.out('(opened in your browser)\n');
-    d.io.out(`The browser comes back to ${server.redirectUri}: the org's connected app (client id ${config.org.clientId}, org.clientId) must list`
-      + ' this callback URL. A real org needs its own connected app for that.\n'
-      + `Waiting up to ${minutes} minute${minutes === 1 ? '' : 's'} (Ctrl+C to cancel)...\n`);
+    d.io.out(
+      `The browser comes back to ${server.redirectUri}: the org's connected app (client id ${config.org.clientId}, org.clientId) must list` +
+        ' this callback URL. A real org needs its own connected app for that.\n' +
+        `Waiting up to ${minutes} minute${minutes === 1 ? '' : 's'} (Ctrl+C to cancel)...\n`,
+    );
     const callback = await server.wait({ timeoutMs: d.timeoutMs ?? SIGN_IN_TIMEOUT_MS, signal: d.signal });
     return await finishSignIn(config, configFile, callback, server.redirectUri, pkce.verifier, d);
   } finally {
@@ -84,12 +108,21 @@ export async function signInCommand(config: SyncConfig, configFile: string, call
   }
 }
 
-async function finishSignIn(config: SyncConfig, configFile: string, callback: CallbackResult, redirectUri: string, codeVerifier: string, d: SignInDeps): Promise<number> {
+async function finishSignIn(
+  config: SyncConfig,
+  configFile: string,
+  callback: CallbackResult,
+  redirectUri: string,
+  codeVerifier: string,
+  d: SignInDeps,
+): Promise<number> {
   const { io } = d;
   if (callback.kind === 'timeout' || callback.kind === 'aborted') {
-    io.err(callback.kind === 'timeout'
-      ? `No sign-in came back from the browser in time; nothing was stored. Run ${signInAgain(configFile)} to try again.\n`
-      : 'Sign-in cancelled; nothing was stored.\n');
+    io.err(
+      callback.kind === 'timeout'
+        ? `No sign-in came back from the browser in time; nothing was stored. Run ${signInAgain(configFile)} to try again.\n`
+        : 'Sign-in cancelled; nothing was stored.\n',
+    );
     return EXIT.failure;
   }
   if (callback.kind === 'error') {
@@ -100,7 +133,12 @@ async function finishSignIn(config: SyncConfig, configFile: string, callback: Ca
   }
   const product = productOf(config);
   const out = await signInWithCode(product, {
-    loginUrl: config.org.loginUrl, clientId: config.org.clientId, version: config.productVersion, code: callback.code, redirectUri, codeVerifier,
+    loginUrl: config.org.loginUrl,
+    clientId: config.org.clientId,
+    version: config.productVersion,
+    code: callback.code,
+    redirectUri,
+    codeVerifier,
   });
   const { result } = out;
   if (!result.ok) {
@@ -111,7 +149,9 @@ async function finishSignIn(config: SyncConfig, configFile: string, callback: Ca
       io.err(`${text}\n`);
       return EXIT.stopped;
     }
-    const text = result.errorCode ? refusalText(config, redirectUri, result.errorCode, result.message) : `Salesforce did not sign you in: ${result.message}. Nothing was stored.`;
+    const text = result.errorCode
+      ? refusalText(config, redirectUri, result.errorCode, result.message)
+      : `Salesforce did not sign you in: ${result.message}. Nothing was stored.`;
     await callback.reply({ status: 400, title: 'Not signed in', text });
     io.err(`${text}\n`);
     return EXIT.failure;
@@ -124,12 +164,16 @@ async function finishSignIn(config: SyncConfig, configFile: string, callback: Ca
     return EXIT.failure;
   };
   if (!out.refreshToken) {
-    return failed('The org signed you in but issued no refresh token, so later runs could not sign in: the connected app must allow the'
-      + ' refresh_token (or offline_access) scope. Nothing was stored.');
+    return failed(
+      'The org signed you in but issued no refresh token, so later runs could not sign in: the connected app must allow the' +
+        ' refresh_token (or offline_access) scope. Nothing was stored.',
+    );
   }
   if (!out.username || out.username.toLowerCase() !== config.org.username.toLowerCase()) {
-    return failed(`You signed in as ${out.username ?? 'another user'}, but ${configFile} names ${config.org.username} (org.username). Nothing was stored:`
-      + ' sign in as that user, or change org.username.');
+    return failed(
+      `You signed in as ${out.username ?? 'another user'}, but ${configFile} names ${config.org.username} (org.username). Nothing was stored:` +
+        ' sign in as that user, or change org.username.',
+    );
   }
   const replaced = loadQuietly(d.store);
   try {
@@ -139,11 +183,21 @@ async function finishSignIn(config: SyncConfig, configFile: string, callback: Ca
     return failed(`Signed in, but the sign-in could not be stored: ${err.message}`);
   }
   // The sign-in it replaces would stay valid at its org until revoked: revoke it, as --sign-out would.
-  if (replaced && replaced.refreshToken !== out.refreshToken) await revokeQuietly(replaced.loginUrl, replaced.refreshToken);
-  await callback.reply({ status: 200, title: 'Signed in', text: `Signed in to Salesforce as ${config.org.username}. You can close this window.` });
-  io.out(`Signed in to ${config.org.loginUrl} as ${config.org.username} with ${product.name} ${config.productVersion}.\n`
-    + `The sign-in is stored, encrypted, in ${d.store.file} (key: ${d.store.keyFile}); sfo-compat sync --config ${configFile} uses it.\n`);
-  if (config.org.password) io.out('Note: the configuration gives org.password, so sync runs sign in with the password; leave it out to use this sign-in.\n');
+  if (replaced && replaced.refreshToken !== out.refreshToken)
+    await revokeQuietly(replaced.loginUrl, replaced.refreshToken);
+  await callback.reply({
+    status: 200,
+    title: 'Signed in',
+    text: `Signed in to Salesforce as ${config.org.username}. You can close this window.`,
+  });
+  io.out(
+    `Signed in to ${config.org.loginUrl} as ${config.org.username} with ${product.name} ${config.productVersion}.\n` +
+      `The sign-in is stored, encrypted, in ${d.store.file} (key: ${d.store.keyFile}); sfo-compat sync --config ${configFile} uses it.\n`,
+  );
+  if (config.org.password)
+    io.out(
+      'Note: the configuration gives org.password, so sync runs sign in with the password; leave it out to use this sign-in.\n',
+    );
   return EXIT.ok;
 }
 
@@ -167,7 +221,9 @@ async function checkAuthorizePage(url: string): Promise<{ error: string; descrip
   if (res.status < 400) return null;
   // Salesforce's OAuth error page says `error=... error_description=...`.
   const shown = /error=([\w-]+)[\s\S]*?error_description=([^<&]*)/.exec(String(res.data ?? ''));
-  return shown ? { error: shown[1], description: decodeEntities(shown[2].trim()) } : { error: `HTTP_${res.status}`, description: `the authorize page answered HTTP ${res.status}` };
+  return shown
+    ? { error: shown[1], description: decodeEntities(shown[2].trim()) }
+    : { error: `HTTP_${res.status}`, description: `the authorize page answered HTTP ${res.status}` };
 }
 
 /** What to tell the user when the org refused the sign-in with an OAuth error. */
@@ -175,15 +231,19 @@ function refusalText(config: SyncConfig, redirectUri: string, error: string, des
   const said = description && description !== error ? `${description} (${error})` : error;
   switch (error) {
     case 'redirect_uri_mismatch':
-      return `Salesforce refused the sign-in: ${said}.\n`
-        + `The connected app with client id ${config.org.clientId} does not list the callback URL ${redirectUri}. A real org needs its own`
-        + ' connected app: create one with that callback URL, the api and refresh_token scopes and PKCE, and put its consumer key in'
-        + ' org.clientId (or pass --callback-port N for a callback URL the app already lists). Nothing was stored.';
+      return (
+        `Salesforce refused the sign-in: ${said}.\n` +
+        `The connected app with client id ${config.org.clientId} does not list the callback URL ${redirectUri}. A real org needs its own` +
+        ' connected app: create one with that callback URL, the api and refresh_token scopes and PKCE, and put its consumer key in' +
+        ' org.clientId (or pass --callback-port N for a callback URL the app already lists). Nothing was stored.'
+      );
     case 'invalid_client_id':
     case 'invalid_client':
-      return `Salesforce refused the sign-in: ${said}.\n`
-        + `This org has no connected app with client id ${config.org.clientId}: set org.clientId to the consumer key of a connected app`
-        + ` that lists the callback URL ${redirectUri}. Nothing was stored.`;
+      return (
+        `Salesforce refused the sign-in: ${said}.\n` +
+        `This org has no connected app with client id ${config.org.clientId}: set org.clientId to the consumer key of a connected app` +
+        ` that lists the callback URL ${redirectUri}. Nothing was stored.`
+      );
     default:
       return `Salesforce did not sign you in: ${said}. Nothing was stored.`;
   }
@@ -201,7 +261,9 @@ export async function signOutCommand(d: { io: Output; store: TokenStore }): Prom
     stored = store.load();
   } catch (err) {
     if (!(err instanceof TokenStoreError)) throw err;
-    io.err(`${err.message}\nIt cannot be revoked from here; it is deleted. To end it at the org too, revoke it in Salesforce (Connected Apps OAuth Usage).\n`);
+    io.err(
+      `${err.message}\nIt cannot be revoked from here; it is deleted. To end it at the org too, revoke it in Salesforce (Connected Apps OAuth Usage).\n`,
+    );
   }
   let revoked = '';
   if (stored) {
@@ -212,7 +274,10 @@ export async function signOutCommand(d: { io: Output; store: TokenStore }): Prom
       if (!(err instanceof SalesforceApiError)) throw err;
       // invalid_token: the org had ended it already (revoked in Setup, or a password change).
       if (err.errorCode === 'invalid_token') revoked = ' The org had ended it already.';
-      else io.err(`Could not revoke the sign-in at ${stored.loginUrl} (${err.message}); it is deleted here. Revoke it in Salesforce if it must end now.\n`);
+      else
+        io.err(
+          `Could not revoke the sign-in at ${stored.loginUrl} (${err.message}); it is deleted here. Revoke it in Salesforce if it must end now.\n`,
+        );
     }
   }
   try {
@@ -228,8 +293,7 @@ export async function signOutCommand(d: { io: Output; store: TokenStore }): Prom
 
 /** How a `sync` run without a password signs in: the stored refresh token, or why it cannot. */
 export type StoredSignInUse =
-  | { ok: true; signIn: () => Promise<SignInResult>; refusedByOrg: () => boolean }
-  | { ok: false; message: string };
+  { ok: true; signIn: () => Promise<SignInResult>; refusedByOrg: () => boolean } | { ok: false; message: string };
 
 /** The engine's sign-in with the stored token, for the configured org, app and user only. */
 export function useStoredSignIn(config: SyncConfig, configFile: string, store: TokenStore): StoredSignInUse {
@@ -238,15 +302,20 @@ export function useStoredSignIn(config: SyncConfig, configFile: string, store: T
     stored = store.load();
   } catch (err) {
     if (!(err instanceof TokenStoreError)) throw err;
-    return { ok: false, message: err.signInAgainFixes ? `${err.message}\nSign in again with: ${signInAgain(configFile)}` : err.message };
+    return {
+      ok: false,
+      message: err.signInAgainFixes ? `${err.message}\nSign in again with: ${signInAgain(configFile)}` : err.message,
+    };
   }
-  if (!stored) return { ok: false, message: `No stored sign-in in ${store.file}. Sign in with: ${signInAgain(configFile)}` };
+  if (!stored)
+    return { ok: false, message: `No stored sign-in in ${store.file}. Sign in with: ${signInAgain(configFile)}` };
   const wanted = ownerOf(config);
   if (!sameOwner(stored, wanted)) {
     return {
       ok: false,
-      message: `The stored sign-in in ${store.file} is for ${stored.username} at ${stored.loginUrl} (client id ${stored.clientId}), not for`
-        + ` ${wanted.username} at ${wanted.loginUrl} (client id ${wanted.clientId}) as the configuration says. Sign in again with: ${signInAgain(configFile)}`,
+      message:
+        `The stored sign-in in ${store.file} is for ${stored.username} at ${stored.loginUrl} (client id ${stored.clientId}), not for` +
+        ` ${wanted.username} at ${wanted.loginUrl} (client id ${wanted.clientId}) as the configuration says. Sign in again with: ${signInAgain(configFile)}`,
     };
   }
   const product = productOf(config);
@@ -255,7 +324,12 @@ export function useStoredSignIn(config: SyncConfig, configFile: string, store: T
   const tooOld = unsupportedVersion(product, config.productVersion);
   const signIn = async (): Promise<SignInResult> => {
     if (tooOld) return { result: tooOld, session: null };
-    const out = await signInWithRefreshToken(product, { loginUrl: wanted.loginUrl, clientId: wanted.clientId, version: config.productVersion, refreshToken });
+    const out = await signInWithRefreshToken(product, {
+      loginUrl: wanted.loginUrl,
+      clientId: wanted.clientId,
+      version: config.productVersion,
+      refreshToken,
+    });
     // An org that rotates refresh tokens answers a new one and ends the old: keep the new one.
     if (out.result.ok && out.refreshToken && out.refreshToken !== refreshToken) {
       refreshToken = out.refreshToken;

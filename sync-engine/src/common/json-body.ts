@@ -12,7 +12,11 @@ export interface JsonShapeCheck {
  * Parse `application/json` bodies; an empty body is undefined; a bad one becomes `onError(text, err)`. With
  * `shape`, a body with more objects, arrays or values than it allows is refused before JSON.parse runs.
  */
-export function addJsonBodyParser(app: FastifyInstance, onError: (text: string, err: Error) => Error, shape?: JsonShapeCheck): void {
+export function addJsonBodyParser(
+  app: FastifyInstance,
+  onError: (text: string, err: Error) => Error,
+  shape?: JsonShapeCheck,
+): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);

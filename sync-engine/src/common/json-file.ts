@@ -8,7 +8,10 @@ export function readJsonFile(file: string): JsonRead {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    return { ok: false, problem: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    return {
+      ok: false,
+      problem: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    };
   }
   try {
     return { ok: true, data: JSON.parse(text) };

@@ -14,5 +14,7 @@ export function pathOf(url: string): string {
 export function logUnexpectedError(server: string, req: { method: string; url: string }, err: Error): void {
   const p = pathOf(req.url);
   const shown = p.length > LOGGED_PATH ? `${p.slice(0, LOGGED_PATH)}...` : p;
-  process.stderr.write(`${server}: unexpected error on ${req.method} ${shown}: ${(err.stack ?? err.message).slice(0, LOGGED_STACK)}\n`);
+  process.stderr.write(
+    `${server}: unexpected error on ${req.method} ${shown}: ${(err.stack ?? err.message).slice(0, LOGGED_STACK)}\n`,
+  );
 }

@@ -22,8 +22,16 @@ export type Remote = 'salesforce' | 'outlook';
  * - other: anything else the remote said (bad credentials, an unknown client, a refused link)
  */
 export type FailureKind =
-  | 'accessRevoked' | 'authExpired' | 'rateLimited' | 'transient' | 'unreachable' | 'syncStateLost'
-  | 'notFound' | 'conflict' | 'validation' | 'other';
+  | 'accessRevoked'
+  | 'authExpired'
+  | 'rateLimited'
+  | 'transient'
+  | 'unreachable'
+  | 'syncStateLost'
+  | 'notFound'
+  | 'conflict'
+  | 'validation'
+  | 'other';
 
 interface FailureOf<K extends FailureKind> {
   kind: K;
@@ -34,12 +42,19 @@ interface FailureOf<K extends FailureKind> {
 }
 
 export type Failure =
-  | (FailureOf<'rateLimited'> & { retryAfterMs: number | null })
-  | FailureOf<Exclude<FailureKind, 'rateLimited'>>;
+  (FailureOf<'rateLimited'> & { retryAfterMs: number | null }) | FailureOf<Exclude<FailureKind, 'rateLimited'>>;
 
 /** A failure of one remote (a rate limit without a Retry-After when none is given). */
-export function failure(kind: FailureKind, remote: Remote, code: string, message: string, retryAfterMs?: number | null): Failure {
-  return kind === 'rateLimited' ? { kind, remote, code, message, retryAfterMs: retryAfterMs ?? null } : { kind, remote, code, message };
+export function failure(
+  kind: FailureKind,
+  remote: Remote,
+  code: string,
+  message: string,
+  retryAfterMs?: number | null,
+): Failure {
+  return kind === 'rateLimited'
+    ? { kind, remote, code, message, retryAfterMs: retryAfterMs ?? null }
+    : { kind, remote, code, message };
 }
 
 /** Any error that carries a failure (both clients' errors do). */

@@ -94,12 +94,18 @@ export function planRetry(a: FailedAttempt, o: RetryOptions): RetryPlan {
   }
   if (!RETRY_STATUSES.has(a.status)) return { retry: false, reason: `HTTP ${a.status}` };
   // 429 means "not processed": even a POST may go again. A 5xx may come after the work was done.
-  if (a.status !== 429 && !idempotent) return { retry: false, reason: `${method} is not idempotent (HTTP ${a.status})` };
+  if (a.status !== 429 && !idempotent)
+    return { retry: false, reason: `${method} is not idempotent (HTTP ${a.status})` };
   const told = parseRetryAfter(a.retryAfter, o.now()) ?? a.retryAfterMs;
   if (told === undefined) return { retry: true, delayMs: backoff(a.retryNumber, o), reason: `HTTP ${a.status}` };
-  if (told > o.maxDelayMs) return { retry: false, reason: `Retry-After ${told} ms is beyond the ${o.maxDelayMs} ms cap` };
+  if (told > o.maxDelayMs)
+    return { retry: false, reason: `Retry-After ${told} ms is beyond the ${o.maxDelayMs} ms cap` };
   // Never earlier than told; a little later, spread out.
-  return { retry: true, delayMs: told + Math.floor(o.random() * Math.min(o.jitterMs, o.maxDelayMs - told)), reason: `HTTP ${a.status}, Retry-After` };
+  return {
+    retry: true,
+    delayMs: told + Math.floor(o.random() * Math.min(o.jitterMs, o.maxDelayMs - told)),
+    reason: `HTTP ${a.status}, Retry-After`,
+  };
 }
 
 /** Exponential backoff with equal jitter: half the step fixed, half random, capped. */

@@ -57,7 +57,10 @@ export interface ContactsOptions {
 export class Contacts {
   private readonly base: string;
 
-  constructor(private readonly http: GraphHttp, private readonly o: ContactsOptions = {}) {
+  constructor(
+    private readonly http: GraphHttp,
+    private readonly o: ContactsOptions = {},
+  ) {
     this.base = o.folderId ? `/me/contactFolders/${seg(o.folderId)}/contacts` : '/me/contacts';
   }
 
@@ -87,7 +90,14 @@ export class Contacts {
 
   /** `PATCH` only the fields given → 200 with the whole contact. */
   async update(id: string, changes: Partial<GraphContact>, o: WriteOptions = {}): Promise<GraphContact> {
-    return (await this.http.request<GraphContact>({ method: 'PATCH', path: `/me/contacts/${seg(id)}`, body: changes, ifMatch: o.ifMatch })).data;
+    return (
+      await this.http.request<GraphContact>({
+        method: 'PATCH',
+        path: `/me/contacts/${seg(id)}`,
+        body: changes,
+        ifMatch: o.ifMatch,
+      })
+    ).data;
   }
 
   /** `DELETE` → 204. */

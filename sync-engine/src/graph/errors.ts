@@ -20,7 +20,7 @@ import { Failure, FailureKind, failure } from '../failures/failure';
  * - other: anything else
  */
 export type GraphErrorKind =
-  | 'authExpired' | 'accessRevoked' | 'rateLimited' | 'transient' | 'syncStateLost' | 'validation' | 'network' | 'other';
+  'authExpired' | 'accessRevoked' | 'rateLimited' | 'transient' | 'syncStateLost' | 'validation' | 'network' | 'other';
 
 export interface GraphErrorDetails {
   kind: GraphErrorKind;
@@ -67,8 +67,15 @@ export class GraphApiError extends Error {
 
   toJSON(): GraphErrorDetails {
     return {
-      kind: this.kind, code: this.code, message: this.message, statusCode: this.statusCode, requestId: this.requestId,
-      retryAfterMs: this.retryAfterMs, method: this.method, url: this.url, attempts: this.attempts,
+      kind: this.kind,
+      code: this.code,
+      message: this.message,
+      statusCode: this.statusCode,
+      requestId: this.requestId,
+      retryAfterMs: this.retryAfterMs,
+      method: this.method,
+      url: this.url,
+      attempts: this.attempts,
     };
   }
 }
@@ -76,9 +83,16 @@ export class GraphApiError extends Error {
 /** The shared failure kind of a mailbox error. */
 function failureKindOf(d: GraphErrorDetails): FailureKind {
   switch (d.kind) {
-    case 'network': return 'unreachable';
-    case 'validation': return d.statusCode === 404 ? 'notFound' : d.statusCode === 409 || d.statusCode === 412 ? 'conflict' : 'validation';
-    default: return d.kind;
+    case 'network':
+      return 'unreachable';
+    case 'validation':
+      return d.statusCode === 404
+        ? 'notFound'
+        : d.statusCode === 409 || d.statusCode === 412
+          ? 'conflict'
+          : 'validation';
+    default:
+      return d.kind;
   }
 }
 
@@ -120,10 +134,14 @@ export function fromResponse(res: RawAnswer, ctx: AnswerContext): GraphApiError 
   const retryAfterHeader = headerText(res.headers, 'retry-after');
   const retryAfterMs = parseRetryAfter(retryAfterHeader, ctx.nowMs);
   const code = typeof error?.code === 'string' && error.code !== '' ? error.code : `ERROR_HTTP_${res.status}`;
-  const message = typeof error?.message === 'string' && error.message !== ''
-    ? error.message
-    : error ? code : `HTTP ${res.status} (${describeContent(res.headers)})`;
-  const requestId = typeof inner?.['request-id'] === 'string' ? inner['request-id'] : headerText(res.headers, 'request-id');
+  const message =
+    typeof error?.message === 'string' && error.message !== ''
+      ? error.message
+      : error
+        ? code
+        : `HTTP ${res.status} (${describeContent(res.headers)})`;
+  const requestId =
+    typeof inner?.['request-id'] === 'string' ? inner['request-id'] : headerText(res.headers, 'request-id');
   return new GraphApiError({
     kind: kindOf(res.status, code, retryAfterMs !== undefined),
     code: redact(code, ctx.secret),
@@ -157,7 +175,11 @@ export function fromNetworkError(networkCode: string, ctx: Omit<AnswerContext, '
 /** An answer came, but not one Graph gives (HTML, no JSON, a page without `value`). */
 export function notGraph(ctx: { method: string; url: string; status: number; what: string }): GraphApiError {
   return new GraphApiError({
-    kind: 'network', code: 'NOT_GRAPH', statusCode: ctx.status, method: ctx.method, url: withoutQuery(ctx.url),
+    kind: 'network',
+    code: 'NOT_GRAPH',
+    statusCode: ctx.status,
+    method: ctx.method,
+    url: withoutQuery(ctx.url),
     message: `${originOf(ctx.url)} did not answer like Microsoft Graph (HTTP ${ctx.status}, ${ctx.what})`,
   });
 }
@@ -165,19 +187,30 @@ export function notGraph(ctx: { method: string; url: string; status: number; wha
 /** A link (nextLink, deltaLink) that points away from the mailbox: the token is not sent there. */
 export function foreignLink(link: string, mailboxOrigin: string): GraphApiError {
   return new GraphApiError({
-    kind: 'other', code: 'FOREIGN_LINK', statusCode: null, url: withoutQuery(link),
+    kind: 'other',
+    code: 'FOREIGN_LINK',
+    statusCode: null,
+    url: withoutQuery(link),
     message: `refusing to follow a link to ${originOf(link)}: the mailbox is ${mailboxOrigin}`,
   });
 }
 
 function describeNetworkCode(code: string): string {
   switch (code) {
-    case 'ETIMEDOUT': return 'the request timed out';
-    case 'ECONNREFUSED': return 'connection refused';
-    case 'ENOTFOUND': case 'EAI_AGAIN': return 'host not found';
-    case 'ECONNRESET': return 'connection reset';
-    case 'EPIPE': return 'connection closed while sending';
-    case 'EHOSTUNREACH': case 'ENETUNREACH': return 'host unreachable';
+    case 'ETIMEDOUT':
+      return 'the request timed out';
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    case 'ECONNRESET':
+      return 'connection reset';
+    case 'EPIPE':
+      return 'connection closed while sending';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'host unreachable';
   }
   if (/CERT|SSL|TLS|EPROTO/.test(code)) return `TLS error (${code})`;
   return code;

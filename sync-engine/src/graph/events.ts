@@ -82,7 +82,10 @@ export interface EventsOptions {
 }
 
 export class Events {
-  constructor(private readonly http: GraphHttp, private readonly o: EventsOptions = {}) {}
+  constructor(
+    private readonly http: GraphHttp,
+    private readonly o: EventsOptions = {},
+  ) {}
 
   /**
    * One calendarView delta round: from a saved deltaLink, or from the start over `window` (default: the
@@ -104,7 +107,9 @@ export class Events {
   /** Occurrences and exceptions of a series within a window. */
   instances(seriesMasterId: string, window: EventWindow): Promise<GraphEvent[]> {
     return listAll<GraphEvent>(this.http, `/me/events/${seg(seriesMasterId)}/instances`, {
-      query: windowQuery(window), maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE, prefer: [UTC_PREFERENCE],
+      query: windowQuery(window),
+      maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE,
+      prefer: [UTC_PREFERENCE],
     });
   }
 
@@ -115,14 +120,22 @@ export class Events {
 
   /** `POST /me/events` → 201; with `recurrence` set this creates a series and returns its master. */
   async create(event: GraphEvent): Promise<GraphEvent> {
-    return (await this.http.request<GraphEvent>({ method: 'POST', path: '/me/events', body: event, prefer: [UTC_PREFERENCE] })).data;
+    return (
+      await this.http.request<GraphEvent>({ method: 'POST', path: '/me/events', body: event, prefer: [UTC_PREFERENCE] })
+    ).data;
   }
 
   /** `PATCH` only the fields given (on a master: the whole series) → 200 with the whole event. */
   async update(id: string, changes: Partial<GraphEvent>, o: WriteOptions = {}): Promise<GraphEvent> {
-    return (await this.http.request<GraphEvent>({
-      method: 'PATCH', path: `/me/events/${seg(id)}`, body: changes, ifMatch: o.ifMatch, prefer: [UTC_PREFERENCE],
-    })).data;
+    return (
+      await this.http.request<GraphEvent>({
+        method: 'PATCH',
+        path: `/me/events/${seg(id)}`,
+        body: changes,
+        ifMatch: o.ifMatch,
+        prefer: [UTC_PREFERENCE],
+      })
+    ).data;
   }
 
   /** `DELETE` → 204; deleting a series master deletes the series. */

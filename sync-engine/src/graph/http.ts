@@ -7,7 +7,16 @@
 import crypto from 'node:crypto';
 import https from 'node:https';
 import axios, { AxiosInstance, AxiosResponse, Method } from 'axios';
-import { GraphApiError, fromResponse, fromNetworkError, foreignLink, notGraph, parseJson, describeContent, withoutQuery } from './errors';
+import {
+  GraphApiError,
+  fromResponse,
+  fromNetworkError,
+  foreignLink,
+  notGraph,
+  parseJson,
+  describeContent,
+  withoutQuery,
+} from './errors';
 import { RetryOptions, DEFAULT_RETRY_OPTIONS } from '../failures/retry-plan';
 import { installRetry, noRetry, retriesMade, networkCodeOf } from './retry';
 
@@ -79,7 +88,8 @@ export class GraphHttp {
 
   constructor(o: GraphHttpOptions) {
     const base = new URL(o.baseUrl);
-    if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new TypeError(`mailbox URL must be http(s): ${base.origin}`);
+    if (base.protocol !== 'https:' && base.protocol !== 'http:')
+      throw new TypeError(`mailbox URL must be http(s): ${base.origin}`);
     this.origin = base.origin;
     const prefix = base.pathname.replace(/\/+$/, '').replace(/\/v1\.0$/i, '');
     this.root = `${this.origin}${prefix}/${API_VERSION}`;
@@ -102,9 +112,15 @@ export class GraphHttp {
     });
     installRetry(this.#axios, this.retryOptions, (n) => {
       this.stats.retries++;
-      this.#logger?.warn(`Graph ${n.method} ${withoutQuery(n.url)}: ${n.reason}; retry ${n.retryNumber} of ${this.retryOptions.maxRetries} in ${n.delayMs} ms`, {
-        method: n.method, url: withoutQuery(n.url), retry: n.retryNumber, delayMs: n.delayMs,
-      });
+      this.#logger?.warn(
+        `Graph ${n.method} ${withoutQuery(n.url)}: ${n.reason}; retry ${n.retryNumber} of ${this.retryOptions.maxRetries} in ${n.delayMs} ms`,
+        {
+          method: n.method,
+          url: withoutQuery(n.url),
+          retry: n.retryNumber,
+          delayMs: n.delayMs,
+        },
+      );
     });
   }
 
@@ -132,7 +148,14 @@ export class GraphHttp {
     if (staleToken !== undefined && staleToken !== this.#token && !this.#refreshing) return Promise.resolve();
     const refresher = this.#refresher;
     if (!refresher) {
-      return Promise.reject(new GraphApiError({ kind: 'authExpired', code: 'InvalidAuthenticationToken', statusCode: 401, message: 'the mailbox token was refused and cannot be refreshed' }));
+      return Promise.reject(
+        new GraphApiError({
+          kind: 'authExpired',
+          code: 'InvalidAuthenticationToken',
+          statusCode: 401,
+          message: 'the mailbox token was refused and cannot be refreshed',
+        }),
+      );
     }
     if (!this.#refreshing) {
       this.#refreshing = (async () => {
@@ -184,7 +207,11 @@ export class GraphHttp {
     let res: AxiosResponse<string>;
     try {
       res = await this.#axios.request<string>({
-        method, url, headers, data, timeout: this.#timeoutMs,
+        method,
+        url,
+        headers,
+        data,
+        timeout: this.#timeoutMs,
         ...(r.retry === false ? noRetry() : {}),
       });
     } catch (err) {
@@ -199,7 +226,8 @@ export class GraphHttp {
     const attempts = retriesMade(res.config) + 1;
     const ctx = { method, url, nowMs: this.retryOptions.now(), attempts, secret: token };
     if (res.status >= 300) throw fromResponse(res, ctx);
-    if (res.status === 204 || res.data === undefined || res.data === '') return { status: res.status, data: undefined as T, headers: res.headers };
+    if (res.status === 204 || res.data === undefined || res.data === '')
+      return { status: res.status, data: undefined as T, headers: res.headers };
     const body = parseJson(res);
     if (body === undefined) throw notGraph({ method, url, status: res.status, what: describeContent(res.headers) });
     return { status: res.status, data: body as T, headers: res.headers };

@@ -65,7 +65,9 @@ export async function listAll<T>(http: GraphHttp, path: string, o: PageOptions =
  * page's changes and returns the round's final deltaLink.
  */
 export async function* deltaPages<T extends { id?: string }>(
-  http: GraphHttp, start: { path: string } | { deltaLink: string }, o: PageOptions = {},
+  http: GraphHttp,
+  start: { path: string } | { deltaLink: string },
+  o: PageOptions = {},
 ): AsyncGenerator<DeltaPage<T>, string> {
   let next: string = 'deltaLink' in start ? start.deltaLink : start.path;
   let query = 'deltaLink' in start ? undefined : o.query;
@@ -81,7 +83,12 @@ export async function* deltaPages<T extends { id?: string }>(
     }
     const deltaLink = page['@odata.deltaLink'];
     if (typeof deltaLink !== 'string' || deltaLink === '') {
-      throw notGraph({ method: 'GET', url: http.resolve(next), status: 200, what: 'a delta page with neither @odata.nextLink nor @odata.deltaLink' });
+      throw notGraph({
+        method: 'GET',
+        url: http.resolve(next),
+        status: 200,
+        what: 'a delta page with neither @odata.nextLink nor @odata.deltaLink',
+      });
     }
     // Checked now, not on the next round: a checkpoint that cannot be followed is no checkpoint.
     http.resolve(deltaLink);
@@ -114,11 +121,21 @@ function splitRemoved<T extends { id?: string; '@removed'?: { reason?: string } 
   return { changed, removed };
 }
 
-async function fetchPage<T>(http: GraphHttp, path: string, query: PageOptions['query'], o: PageOptions): Promise<CollectionPage<T>> {
+async function fetchPage<T>(
+  http: GraphHttp,
+  path: string,
+  query: PageOptions['query'],
+  o: PageOptions,
+): Promise<CollectionPage<T>> {
   const prefer = [...(o.maxPageSize ? [`odata.maxpagesize=${o.maxPageSize}`] : []), ...(o.prefer ?? [])];
   const page = await http.get<CollectionPage<T>>(path, { query, prefer });
   if (!page || typeof page !== 'object' || !Array.isArray(page.value)) {
-    throw notGraph({ method: 'GET', url: http.resolve(path, query), status: 200, what: 'a collection answer without value[]' });
+    throw notGraph({
+      method: 'GET',
+      url: http.resolve(path, query),
+      status: 200,
+      what: 'a collection answer without value[]',
+    });
   }
   return page;
 }
@@ -129,7 +146,13 @@ function followNext(page: CollectionPage<unknown>, current: string, seen: Set<st
   if (typeof next !== 'string' || next === '') return undefined;
   seen.add(current);
   if (seen.has(next)) {
-    throw new GraphApiError({ kind: 'other', code: 'PAGING_LOOP', statusCode: 200, url: withoutQuery(next), message: 'the mailbox returned a nextLink to a page already read' });
+    throw new GraphApiError({
+      kind: 'other',
+      code: 'PAGING_LOOP',
+      statusCode: 200,
+      url: withoutQuery(next),
+      message: 'the mailbox returned a nextLink to a page already read',
+    });
   }
   return next;
 }

@@ -10,7 +10,14 @@ import axiosRetry from 'axios-retry';
 import { FailedAttempt, RETRY_STATUSES, RetryOptions, RetryPlan, planRetry } from '../failures/retry-plan';
 
 export {
-  RetryOptions, DEFAULT_RETRY_OPTIONS, FailedAttempt, RetryPlan, RETRY_STATUSES, parseRetryAfter, planRetry, backoff,
+  RetryOptions,
+  DEFAULT_RETRY_OPTIONS,
+  FailedAttempt,
+  RetryPlan,
+  RETRY_STATUSES,
+  parseRetryAfter,
+  planRetry,
+  backoff,
 } from '../failures/retry-plan';
 
 export interface RetryNotice {
@@ -48,7 +55,13 @@ export function installRetry(instance: AxiosInstance, o: RetryOptions, onRetry: 
     onRetry: async (retryNumber, err) => {
       const plan = plans.get(err);
       const delayMs = plan?.retry ? plan.delayMs : 0;
-      onRetry({ method: (err.config?.method ?? 'GET').toUpperCase(), url: err.config?.url ?? '', retryNumber, delayMs, reason: plan?.reason ?? '' });
+      onRetry({
+        method: (err.config?.method ?? 'GET').toUpperCase(),
+        url: err.config?.url ?? '',
+        retryNumber,
+        delayMs,
+        reason: plan?.reason ?? '',
+      });
       await o.sleep(delayMs);
     },
   });
@@ -77,5 +90,11 @@ export function networkCodeOf(err: unknown): string {
 
 /** Strings, buffers and no body can be sent again; a stream cannot. */
 export function isReplayable(data: unknown): boolean {
-  return data === undefined || data === null || typeof data === 'string' || Buffer.isBuffer(data) || data instanceof ArrayBuffer;
+  return (
+    data === undefined ||
+    data === null ||
+    typeof data === 'string' ||
+    Buffer.isBuffer(data) ||
+    data instanceof ArrayBuffer
+  );
 }

@@ -53,25 +53,36 @@ export interface ListChoice {
 export class Tasks {
   private defaultListLookup: Promise<string> | null = null;
 
-  constructor(private readonly http: GraphHttp, private readonly o: TasksOptions = {}) {}
+  constructor(
+    private readonly http: GraphHttp,
+    private readonly o: TasksOptions = {},
+  ) {}
 
   /** All the user's task lists. */
   lists(): Promise<GraphTaskList[]> {
-    return listAll<GraphTaskList>(this.http, '/me/todo/lists', { maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE });
+    return listAll<GraphTaskList>(this.http, '/me/todo/lists', {
+      maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE,
+    });
   }
 
   /** The list marked `wellknownListName: "defaultList"` (Outlook's "Tasks"). */
   async defaultList(): Promise<GraphTaskList> {
     const list = (await this.lists()).find((l) => l.wellknownListName === 'defaultList');
     if (!list) {
-      throw new GraphApiError({ kind: 'other', code: 'DEFAULT_LIST_NOT_FOUND', statusCode: null, message: 'the mailbox has no To Do list with wellknownListName "defaultList"' });
+      throw new GraphApiError({
+        kind: 'other',
+        code: 'DEFAULT_LIST_NOT_FOUND',
+        statusCode: null,
+        message: 'the mailbox has no To Do list with wellknownListName "defaultList"',
+      });
     }
     return list;
   }
 
   /** `POST /me/todo/lists` → 201. */
   async createList(displayName: string): Promise<GraphTaskList> {
-    return (await this.http.request<GraphTaskList>({ method: 'POST', path: '/me/todo/lists', body: { displayName } })).data;
+    return (await this.http.request<GraphTaskList>({ method: 'POST', path: '/me/todo/lists', body: { displayName } }))
+      .data;
   }
 
   /** One tasks delta round: from a saved deltaLink, or from the start on a list. */
@@ -87,7 +98,9 @@ export class Tasks {
   }
 
   async list(o: ListChoice = {}): Promise<GraphTask[]> {
-    return listAll<GraphTask>(this.http, `${await this.listPath(o)}/tasks`, { maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE });
+    return listAll<GraphTask>(this.http, `${await this.listPath(o)}/tasks`, {
+      maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE,
+    });
   }
 
   async get(id: string, o: ListChoice = {}): Promise<GraphTask> {
@@ -96,14 +109,20 @@ export class Tasks {
 
   /** `POST` → 201 with the new task. */
   async create(task: GraphTask, o: ListChoice = {}): Promise<GraphTask> {
-    return (await this.http.request<GraphTask>({ method: 'POST', path: `${await this.listPath(o)}/tasks`, body: task })).data;
+    return (await this.http.request<GraphTask>({ method: 'POST', path: `${await this.listPath(o)}/tasks`, body: task }))
+      .data;
   }
 
   /** `PATCH` only the fields given → 200 with the whole task. */
   async update(id: string, changes: Partial<GraphTask>, o: ListChoice & WriteOptions = {}): Promise<GraphTask> {
-    return (await this.http.request<GraphTask>({
-      method: 'PATCH', path: `${await this.listPath(o)}/tasks/${seg(id)}`, body: changes, ifMatch: o.ifMatch,
-    })).data;
+    return (
+      await this.http.request<GraphTask>({
+        method: 'PATCH',
+        path: `${await this.listPath(o)}/tasks/${seg(id)}`,
+        body: changes,
+        ifMatch: o.ifMatch,
+      })
+    ).data;
   }
 
   /** `DELETE` → 204. */
@@ -119,7 +138,9 @@ export class Tasks {
   private defaultListId(): Promise<string> {
     if (!this.defaultListLookup) {
       const lookup = this.defaultList().then((l) => l.id);
-      lookup.catch(() => { if (this.defaultListLookup === lookup) this.defaultListLookup = null; });
+      lookup.catch(() => {
+        if (this.defaultListLookup === lookup) this.defaultListLookup = null;
+      });
       this.defaultListLookup = lookup;
     }
     return this.defaultListLookup;

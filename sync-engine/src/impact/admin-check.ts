@@ -18,10 +18,14 @@ type PermissionFields = { PermissionsViewSetup?: boolean | null; PermissionsMana
 export async function missingAdminPermissions(conn: Connection, userId: string): Promise<string[]> {
   const fields = ADMIN_PERMISSIONS.map((p) => p.field);
   const [self, assigned] = await Promise.all([
-    query<{ Profile: PermissionFields | null }>(conn,
-      `SELECT Id, ${fields.map((f) => `Profile.${f}`).join(', ')} FROM User WHERE Id = ${soqlString(userId)}`),
-    query<{ PermissionSet: PermissionFields | null }>(conn,
-      `SELECT Id, ${fields.map((f) => `PermissionSet.${f}`).join(', ')} FROM PermissionSetAssignment WHERE AssigneeId = ${soqlString(userId)}`),
+    query<{ Profile: PermissionFields | null }>(
+      conn,
+      `SELECT Id, ${fields.map((f) => `Profile.${f}`).join(', ')} FROM User WHERE Id = ${soqlString(userId)}`,
+    ),
+    query<{ PermissionSet: PermissionFields | null }>(
+      conn,
+      `SELECT Id, ${fields.map((f) => `PermissionSet.${f}`).join(', ')} FROM PermissionSetAssignment WHERE AssigneeId = ${soqlString(userId)}`,
+    ),
   ]);
   const grants = [self.records[0]?.Profile, ...assigned.records.map((a) => a.PermissionSet)];
   return ADMIN_PERMISSIONS.filter((p) => !grants.some((g) => g?.[p.field] === true)).map((p) => p.label);
@@ -32,8 +36,10 @@ export async function requireAdmin(conn: Connection, userId: string, username: s
   const missing = await missingAdminPermissions(conn, userId);
   if (missing.length === 0) return;
   const names = missing.map((m) => `"${m}"`).join(' and ');
-  throw new ImpactError('ADMIN_PERMISSION_MISSING',
-    `${username} lacks the permission${missing.length === 1 ? '' : 's'} ${names}, needed to read the org's users, profiles and permission sets. `
-    + `Give ${missing.length === 1 ? 'it' : 'them'} to this user (profile or permission set), or run the report as an administrator.`,
-    { missing });
+  throw new ImpactError(
+    'ADMIN_PERMISSION_MISSING',
+    `${username} lacks the permission${missing.length === 1 ? '' : 's'} ${names}, needed to read the org's users, profiles and permission sets. ` +
+      `Give ${missing.length === 1 ? 'it' : 'them'} to this user (profile or permission set), or run the report as an administrator.`,
+    { missing },
+  );
 }

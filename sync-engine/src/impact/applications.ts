@@ -13,7 +13,10 @@ const ANDROID = /\bandroid\b/;
 const MOBILE_PLATFORM = /iphone|ipad|ios|android/i;
 
 /** The product behind a login's Application (and Platform, for the browser); undefined for anything else. */
-export function productForApplication(application: string | null | undefined, platform?: string | null): ProductId | undefined {
+export function productForApplication(
+  application: string | null | undefined,
+  platform?: string | null,
+): ProductId | undefined {
   const name = (application ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
   if (name === '') return undefined;
   const exact = EXACT.get(name);
@@ -26,7 +29,8 @@ export function productForApplication(application: string | null | undefined, pl
   // A mobile app named without its platform ("Salesforce Mobile", "Mobile Publisher"): the login's platform says which.
   if (publisher || /\bmobile\b|salesforce1/.test(name)) {
     if (platform && IOS.test(platform.toLowerCase())) return publisher ? 'mobile-publisher-ios' : 'salesforce-ios';
-    if (platform && ANDROID.test(platform.toLowerCase())) return publisher ? 'mobile-publisher-android' : 'salesforce-android';
+    if (platform && ANDROID.test(platform.toLowerCase()))
+      return publisher ? 'mobile-publisher-android' : 'salesforce-android';
   }
   // Web UI logins are recorded as "Browser"; only a phone's or tablet's browser is the article's mobile browser.
   if (name === 'browser' && platform && MOBILE_PLATFORM.test(platform)) return 'mobile-browser';

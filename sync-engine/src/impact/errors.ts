@@ -18,7 +18,11 @@ export class ImpactError extends Error {
   readonly missing: string[];
   readonly orgErrorCode: string | null;
 
-  constructor(readonly code: ImpactErrorCode, message: string, extra: { missing?: string[]; orgErrorCode?: string } = {}) {
+  constructor(
+    readonly code: ImpactErrorCode,
+    message: string,
+    extra: { missing?: string[]; orgErrorCode?: string } = {},
+  ) {
     super(message);
     this.name = 'ImpactError';
     this.missing = extra.missing ?? [];

@@ -42,14 +42,21 @@ interface OrganizationRow {
 export async function readOrgFacts(conn: Connection, evidence: SignInEvidence): Promise<OrgFacts> {
   let row: OrganizationRow | undefined;
   try {
-    row = (await query<OrganizationRow>(conn, `SELECT Name, OrganizationType, ${LOCAL_FIELDS} FROM Organization`)).records[0];
+    row = (await query<OrganizationRow>(conn, `SELECT Name, OrganizationType, ${LOCAL_FIELDS} FROM Organization`))
+      .records[0];
   } catch (err) {
     // A real org answers INVALID_FIELD for the local org's custom fields: fall back to its standard ones.
     if (!(err instanceof SalesforceApiError && err.errorCode === 'INVALID_FIELD')) throw err;
     const standard = (await query<OrganizationRow>(conn, 'SELECT Name, OrganizationType FROM Organization')).records[0];
     return assumedFacts(standard?.Name ?? '', standard?.OrganizationType ?? null, evidence);
   }
-  if (!row) throw new SalesforceApiError({ errorCode: 'NOT_FOUND', kind: 'other', status: 200, message: 'the org returned no Organization record' });
+  if (!row)
+    throw new SalesforceApiError({
+      errorCode: 'NOT_FOUND',
+      kind: 'other',
+      status: 200,
+      message: 'the org returned no Organization record',
+    });
   const edition = editionFromLocalField(row.Edition__c);
   if (!edition) return assumedFacts(row.Name ?? '', row.OrganizationType ?? null, evidence);
   return {
@@ -65,7 +72,15 @@ export async function readOrgFacts(conn: Connection, evidence: SignInEvidence): 
 }
 
 function editionFromLocalField(v: string | null | undefined): Edition | undefined {
-  const known: readonly string[] = ['enterprise', 'unlimited', 'performance', 'developer', 'professional', 'group', 'contact-manager'];
+  const known: readonly string[] = [
+    'enterprise',
+    'unlimited',
+    'performance',
+    'developer',
+    'professional',
+    'group',
+    'contact-manager',
+  ];
   return v && known.includes(v) ? (v as Edition) : undefined;
 }
 
@@ -92,7 +107,9 @@ export function assumedFacts(name: string, organizationType: string | null, evid
   } else {
     // The strictest reading: an unknown edition is treated as one that enforces the rule.
     edition = 'enterprise';
-    assumptions.push(`edition assumed enterprise: OrganizationType ${organizationType ? `"${organizationType}"` : '(empty)'} names no edition the article covers`);
+    assumptions.push(
+      `edition assumed enterprise: OrganizationType ${organizationType ? `"${organizationType}"` : '(empty)'} names no edition the article covers`,
+    );
   }
   let orgApi = orgApiEnabledFor(edition, false);
   let customizable = false;
@@ -109,7 +126,13 @@ export function assumedFacts(name: string, organizationType: string | null, evid
   }
   assumptions.push('enforcement assumed on (Salesforce turned it on on September 10, 2014)');
   return {
-    name, organizationType, edition, orgApiEnabled: orgApi, customizableProfiles: customizable, enforcement: true,
-    source: 'assumed', assumptions,
+    name,
+    organizationType,
+    edition,
+    orgApiEnabled: orgApi,
+    customizableProfiles: customizable,
+    enforcement: true,
+    source: 'assumed',
+    assumptions,
   };
 }

@@ -15,9 +15,23 @@ export interface OrgSnapshot {
   /** Permission sets of their own (not owned by a profile). */
   permissionSets: Array<{ id: string; name: string; label: string; apiEnabled: boolean }>;
   /** Active users only, each with the permission sets assigned to them that grant "API Enabled". */
-  users: Array<{ id: string; username: string; name: string; profileId: string; lastLogin: string | null; apiPermissionSetIds: string[] }>;
+  users: Array<{
+    id: string;
+    username: string;
+    name: string;
+    profileId: string;
+    lastLogin: string | null;
+    apiPermissionSetIds: string[];
+  }>;
   /** Recent logins (LoginHistory), newest first. */
-  logins: Array<{ userId: string; application: string | null; clientVersion: string | null; platform: string | null; status: string | null; time: string }>;
+  logins: Array<{
+    userId: string;
+    application: string | null;
+    clientVersion: string | null;
+    platform: string | null;
+    status: string | null;
+    time: string;
+  }>;
   /** How many days of LoginHistory were read. */
   loginHistoryDays: number;
 }
@@ -59,7 +73,13 @@ export interface FixTally {
 }
 
 export interface ImpactSummary {
-  org: { name: string; edition: Edition; organizationType: string | null; apiEnabledFeature: boolean; customizableProfiles: boolean };
+  org: {
+    name: string;
+    edition: Edition;
+    organizationType: string | null;
+    apiEnabledFeature: boolean;
+    customizableProfiles: boolean;
+  };
   enforcement: 'on' | 'off';
   /** 'org': as the org is set; 'what-if': as --enforcement asked; 'assumed': the org does not say. */
   enforcementSource: 'org' | 'what-if' | 'assumed';
@@ -86,7 +106,7 @@ export interface ImpactOptions {
 }
 
 const PE_GE: ReadonlySet<Edition> = new Set(['professional', 'group']);
-const BROWSER_REASON = 'the mobile browser does not use the API (a phone\'s browser is not a supported way in)';
+const BROWSER_REASON = "the mobile browser does not use the API (a phone's browser is not a supported way in)";
 
 /** The rule's license for an org's license name; any license outside the Chatter ones counts as a full license. */
 export function ruleLicense(name: string): License {
@@ -100,18 +120,25 @@ export function ruleLicense(name: string): License {
 /** The reason in the admin's words; the same text for every user it applies to, so it can be counted. */
 export function reasonText(reason: AccessReason, org: { edition: Edition }, license: License): string {
   switch (reason) {
-    case 'ordinary-client-org-api-off': return 'the org\'s "API Enabled" feature is off';
-    case 'ordinary-client-user-api-off': return 'no "API Enabled"';
+    case 'ordinary-client-org-api-off':
+      return 'the org\'s "API Enabled" feature is off';
+    case 'ordinary-client-user-api-off':
+      return 'no "API Enabled"';
     case 'ordinary-client-api-enabled':
-    case 'allowlisted-api-enabled': return 'has "API Enabled"';
-    case 'allowlisted-enforcement-off': return 'enforcement is off: allowlisted apps bypass "API Enabled"';
-    case 'allowlisted-chatter-license-no-api': return `${license} license without "API Enabled"`;
-    case 'allowlisted-enforced-edition-no-api': return `no "API Enabled" (${org.edition} edition enforces it)`;
+    case 'allowlisted-api-enabled':
+      return 'has "API Enabled"';
+    case 'allowlisted-enforcement-off':
+      return 'enforcement is off: allowlisted apps bypass "API Enabled"';
+    case 'allowlisted-chatter-license-no-api':
+      return `${license} license without "API Enabled"`;
+    case 'allowlisted-enforced-edition-no-api':
+      return `no "API Enabled" (${org.edition} edition enforces it)`;
     case 'allowlisted-pe-ge-enforced-no-api':
       return `no "API Enabled" (${org.edition} edition with both "API Enabled" and "Customizable Profiles" on enforces it)`;
     case 'allowlisted-pe-ge-default-setup':
       return `${org.edition} edition without both "API Enabled" and "Customizable Profiles" on: allowlisted apps work as before`;
-    case 'allowlisted-contact-manager': return 'contact-manager edition: allowlisted apps work as before';
+    case 'allowlisted-contact-manager':
+      return 'contact-manager edition: allowlisted apps work as before';
   }
 }
 
@@ -125,10 +152,14 @@ export type Fix =
 /** The fix as the admin reads it ("assign permission set API_Access"). */
 export function fixText(fix: Fix): string {
   switch (fix.kind) {
-    case 'assign-permission-set': return `assign permission set ${fix.permissionSet}`;
-    case 'profile-api-enabled': return `turn on API Enabled on profile ${fix.profile}`;
-    case 'create-permission-set': return 'create a permission set with API Enabled and assign it';
-    case 'org-api-feature': return 'turn on the org\'s "API Enabled" feature';
+    case 'assign-permission-set':
+      return `assign permission set ${fix.permissionSet}`;
+    case 'profile-api-enabled':
+      return `turn on API Enabled on profile ${fix.profile}`;
+    case 'create-permission-set':
+      return 'create a permission set with API Enabled and assign it';
+    case 'org-api-feature':
+      return 'turn on the org\'s "API Enabled" feature';
   }
 }
 
@@ -142,7 +173,8 @@ export function fixText(fix: Fix): string {
 export function smallestFix(snapshot: OrgSnapshot, profile: { name: string }, activeOnProfile: number): Fix {
   const set = [...snapshot.permissionSets].filter((s) => s.apiEnabled).sort((a, b) => a.name.localeCompare(b.name))[0];
   if (set) return { kind: 'assign-permission-set', permissionSet: set.name, affects: 1 };
-  if (profilesEditable(snapshot.org) && activeOnProfile <= 1) return { kind: 'profile-api-enabled', profile: profile.name, affects: activeOnProfile };
+  if (profilesEditable(snapshot.org) && activeOnProfile <= 1)
+    return { kind: 'profile-api-enabled', profile: profile.name, affects: activeOnProfile };
   return { kind: 'create-permission-set', affects: 1 };
 }
 
@@ -159,7 +191,9 @@ export function computeImpact(snapshot: OrgSnapshot, options: ImpactOptions = {}
   for (const u of snapshot.users) activeOnProfile.set(u.profileId, (activeOnProfile.get(u.profileId) ?? 0) + 1);
   const lastUse = latestUse(snapshot);
 
-  const perProduct = Object.fromEntries(PRODUCTS.map((p) => [p.id, { allowed: 0, blocked: 0 }])) as ImpactSummary['perProduct'];
+  const perProduct = Object.fromEntries(
+    PRODUCTS.map((p) => [p.id, { allowed: 0, blocked: 0 }]),
+  ) as ImpactSummary['perProduct'];
   const perReason: Record<string, number> = {};
   const fixes = new Map<string, FixTally>();
   const users: UserImpact[] = [];
@@ -169,27 +203,42 @@ export function computeImpact(snapshot: OrgSnapshot, options: ImpactOptions = {}
 
   const sorted = [...snapshot.users].sort((a, b) => a.username.toLowerCase().localeCompare(b.username.toLowerCase()));
   for (const u of sorted) {
-    const profile = profiles.get(u.profileId) ?? { id: u.profileId, name: '(unknown profile)', license: 'Salesforce', apiEnabled: false };
+    const profile = profiles.get(u.profileId) ?? {
+      id: u.profileId,
+      name: '(unknown profile)',
+      license: 'Salesforce',
+      apiEnabled: false,
+    };
     const license = ruleLicense(profile.license);
-    const sets = u.apiPermissionSetIds.map((id) => setNames.get(id)).filter((n): n is string => n !== undefined).sort();
+    const sets = u.apiPermissionSetIds
+      .map((id) => setNames.get(id))
+      .filter((n): n is string => n !== undefined)
+      .sort();
     const userApiEnabled = profile.apiEnabled || sets.length > 0;
     const inputs = {
-      edition: snapshot.org.edition, orgApiEnabled: snapshot.org.orgApiEnabled, customizableProfiles: snapshot.org.customizableProfiles,
-      license, userApiEnabled, allowlisted: true,
+      edition: snapshot.org.edition,
+      orgApiEnabled: snapshot.org.orgApiEnabled,
+      customizableProfiles: snapshot.org.customizableProfiles,
+      license,
+      userApiEnabled,
+      allowlisted: true,
     };
     const decision = decideAccess({ ...inputs, enforcement });
     if (!enforcement && !decideAccess({ ...inputs, enforcement: true }).allowed) blockedIfEnforced += 1;
     const reason = reasonText(decision.reason, snapshot.org, license);
-    const fix = decision.allowed ? null
-      : decision.fix === 'enable-org-api' ? { kind: 'org-api-feature' as const, affects: snapshot.users.length }
+    const fix = decision.allowed
+      ? null
+      : decision.fix === 'enable-org-api'
+        ? { kind: 'org-api-feature' as const, affects: snapshot.users.length }
         : smallestFix(snapshot, profile, activeOnProfile.get(u.profileId) ?? 1);
 
     const products = {} as Record<ProductId, ProductVerdict>;
     for (const product of PRODUCTS) {
       // The mobile browser signs in to the web UI, not the API: the rule never refuses it (ACCESS.md section 4).
-      const verdict: ProductVerdict = product.kind === 'browser'
-        ? { outcome: 'allowed', reason: BROWSER_REASON, fix: null }
-        : { outcome: decision.allowed ? 'allowed' : 'blocked', reason, fix: fix ? fixText(fix) : null };
+      const verdict: ProductVerdict =
+        product.kind === 'browser'
+          ? { outcome: 'allowed', reason: BROWSER_REASON, fix: null }
+          : { outcome: decision.allowed ? 'allowed' : 'blocked', reason, fix: fix ? fixText(fix) : null };
       const used = lastUse.get(`${u.id}|${product.id}`);
       if (used) verdict.lastUsed = withVersionNote(product, used);
       products[product.id] = verdict;
@@ -203,23 +252,35 @@ export function computeImpact(snapshot: OrgSnapshot, options: ImpactOptions = {}
       const tally = fixes.get(text) ?? { fix: text, users: 0, affects: 0 };
       tally.users += 1;
       // A profile change touches everyone on the profile once, however many of them it allows.
-      tally.affects = fix.kind === 'profile-api-enabled' || fix.kind === 'org-api-feature' ? fix.affects : tally.affects + fix.affects;
+      tally.affects =
+        fix.kind === 'profile-api-enabled' || fix.kind === 'org-api-feature'
+          ? fix.affects
+          : tally.affects + fix.affects;
       fixes.set(text, tally);
     }
     users.push({
-      username: u.username, name: u.name, license: profile.license, profile: profile.name,
+      username: u.username,
+      name: u.name,
+      license: profile.license,
+      profile: profile.name,
       apiEnabledBy: [...(profile.apiEnabled ? ['profile'] : []), ...sets.map((s) => `permission set ${s}`)],
-      lastLogin: u.lastLogin, products,
+      lastLogin: u.lastLogin,
+      products,
     });
   }
 
-  const asked = options.enforcement !== undefined && (options.enforcement !== snapshot.org.enforcement || snapshot.org.source === 'assumed');
+  const asked =
+    options.enforcement !== undefined &&
+    (options.enforcement !== snapshot.org.enforcement || snapshot.org.source === 'assumed');
   const enforcementSource = asked ? 'what-if' : snapshot.org.source === 'assumed' ? 'assumed' : 'org';
   return {
     summary: {
       org: {
-        name: snapshot.org.name, edition: snapshot.org.edition, organizationType: snapshot.org.organizationType,
-        apiEnabledFeature: snapshot.org.orgApiEnabled, customizableProfiles: snapshot.org.customizableProfiles,
+        name: snapshot.org.name,
+        edition: snapshot.org.edition,
+        organizationType: snapshot.org.organizationType,
+        apiEnabledFeature: snapshot.org.orgApiEnabled,
+        customizableProfiles: snapshot.org.customizableProfiles,
       },
       enforcement: enforcement ? 'on' : 'off',
       enforcementSource,
@@ -244,30 +305,44 @@ function latestUse(snapshot: OrgSnapshot): Map<string, LastUsed> {
     if (!product) continue;
     const key = `${l.userId}|${product}`;
     const seen = out.get(key);
-    if (!seen || seen.time < l.time) out.set(key, { time: l.time, clientVersion: l.clientVersion, platform: l.platform, status: l.status });
+    if (!seen || seen.time < l.time)
+      out.set(key, { time: l.time, clientVersion: l.clientVersion, platform: l.platform, status: l.status });
   }
   return out;
 }
 
 function withVersionNote(product: Product, used: LastUsed): LastUsed {
   const v = used.clientVersion;
-  if (!v || !product.minVersion || !/^\d+(\.\d+)*$/.test(v) || compareVersions(v, product.minVersion) >= 0) return { ...used };
-  const why = product.belowMinimum === 'unsupported' ? 'not supported: upgrade' : 'shows a generic error on every API action: upgrade';
+  if (!v || !product.minVersion || !/^\d+(\.\d+)*$/.test(v) || compareVersions(v, product.minVersion) >= 0)
+    return { ...used };
+  const why =
+    product.belowMinimum === 'unsupported'
+      ? 'not supported: upgrade'
+      : 'shows a generic error on every API action: upgrade';
   return { ...used, note: `version ${v} is below ${product.minVersion} (${why})` };
 }
 
-function notes(snapshot: OrgSnapshot, activeUsers: number, o: { enforcement: boolean; blockedIfEnforced: number; blockedByPeGeFeatures: number }): string[] {
+function notes(
+  snapshot: OrgSnapshot,
+  activeUsers: number,
+  o: { enforcement: boolean; blockedIfEnforced: number; blockedByPeGeFeatures: number },
+): string[] {
   const out: string[] = [];
   if (!o.enforcement && o.blockedIfEnforced > 0) {
-    out.push(`with enforcement on, ${o.blockedIfEnforced} of ${activeUsers} active users would be blocked from the allowlisted apps (run with --enforcement on for the details)`);
+    out.push(
+      `with enforcement on, ${o.blockedIfEnforced} of ${activeUsers} active users would be blocked from the allowlisted apps (run with --enforcement on for the details)`,
+    );
   }
   const peGeBlocked = o.blockedByPeGeFeatures;
   if (peGeBlocked > 0) {
-    out.push(`${snapshot.org.edition} edition: turning off "Customizable Profiles" (or the org's "API Enabled" feature) would also let allowlisted apps work as before, `
-      + `but it changes the whole org (all ${activeUsers} active users, and ordinary API clients lose access without the API feature); `
-      + `the per-user fixes above change ${peGeBlocked} user${peGeBlocked === 1 ? '' : 's'}, so they are the smaller change`);
+    out.push(
+      `${snapshot.org.edition} edition: turning off "Customizable Profiles" (or the org's "API Enabled" feature) would also let allowlisted apps work as before, ` +
+        `but it changes the whole org (all ${activeUsers} active users, and ordinary API clients lose access without the API feature); ` +
+        `the per-user fixes above change ${peGeBlocked} user${peGeBlocked === 1 ? '' : 's'}, so they are the smaller change`,
+    );
   }
-  if (snapshot.org.source === 'assumed') out.push('some org facts were assumed (see assumptions): the verdicts hold if the assumptions do');
+  if (snapshot.org.source === 'assumed')
+    out.push('some org facts were assumed (see assumptions): the verdicts hold if the assumptions do');
   out.push(`"last used" comes from LoginHistory of the last ${snapshot.loginHistoryDays} days`);
   return out;
 }

@@ -5,7 +5,8 @@ import { graphErrors } from './errors';
 
 export function authenticate(store: MailboxStore, req: FastifyRequest): MailboxRecord {
   const header = req.headers.authorization;
-  if (header === undefined || header.trim() === '' || /^bearer\s*$/i.test(header.trim())) throw graphErrors.emptyToken();
+  if (header === undefined || header.trim() === '' || /^bearer\s*$/i.test(header.trim()))
+    throw graphErrors.emptyToken();
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) throw graphErrors.invalidToken();
   const mailbox = store.mailboxByToken(m[1]);

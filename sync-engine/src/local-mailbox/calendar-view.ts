@@ -18,7 +18,17 @@ import { DeltaEntry, DeltaSource, EntryKey, removedEntry, serveDelta } from './d
 import { CalendarWindow, checkWindow, windowOf } from './calendar-window';
 import { LIST_OPTIONS, ListItem, ListSource, ReadHint, listPath, sendListPage } from './list-page';
 import {
-  Instance, InstanceKey, SeriesState, UTC_VIEW, View, compareInstances, loadSeries, masterInstance, renderInstance, sameInstance, seriesInstancesFrom,
+  Instance,
+  InstanceKey,
+  SeriesState,
+  UTC_VIEW,
+  View,
+  compareInstances,
+  loadSeries,
+  masterInstance,
+  renderInstance,
+  sameInstance,
+  seriesInstancesFrom,
 } from './event-series';
 import { CALENDAR_SCOPE, EVENT_SELECTABLE, findEvent, mailboxZone, viewOf } from './events';
 
@@ -27,18 +37,30 @@ const MAX_BATCH = 1000;
 
 export function registerCalendarView(app: FastifyInstance, ctx: MailboxContext): void {
   const { store, options } = ctx;
-  const listOf = (q: Map<string, string>, path: string, context: string) => ({ path, context, query: q, entityType: 'event', properties: EVENT_SELECTABLE });
+  const listOf = (q: Map<string, string>, path: string, context: string) => ({
+    path,
+    context,
+    query: q,
+    entityType: 'event',
+    properties: EVENT_SELECTABLE,
+  });
 
   resource(app, ['/me/events/:id/instances', '/me/calendar/events/:id/instances'], {
     GET: (req, reply, m) => {
       const q = queryOf(req, LIST_OPTIONS);
       const window = windowOf(q);
       const { series, inst } = findEvent(store, m, param(req, 'id'));
-      if (inst.type !== 'seriesMaster') throw graphErrors.invalidRequest('Instances are available for a series master only.');
+      if (inst.type !== 'seriesMaster')
+        throw graphErrors.invalidRequest('Instances are available for a series master only.');
       const view = viewOf(req, reply);
       const zone = mailboxZone(m);
-      sendListPage(req, reply, ctx, listOf(q, listPath(req), 'Collection(event)'),
-        rendered(m, view, (after) => seriesInstancesFrom(series, zone, window[0], window[1], after, store.readStats)));
+      sendListPage(
+        req,
+        reply,
+        ctx,
+        listOf(q, listPath(req), 'Collection(event)'),
+        rendered(m, view, (after) => seriesInstancesFrom(series, zone, window[0], window[1], after, store.readStats)),
+      );
     },
   });
 
@@ -47,8 +69,13 @@ export function registerCalendarView(app: FastifyInstance, ctx: MailboxContext):
       const q = queryOf(req, LIST_OPTIONS);
       const window = windowOf(q);
       const view = viewOf(req, reply);
-      sendListPage(req, reply, ctx, listOf(q, listPath(req), `users('${encodeURIComponent(m.user)}')/calendarView`),
-        rendered(m, view, (after, hint) => viewInstances(store, m, window, after, hint)));
+      sendListPage(
+        req,
+        reply,
+        ctx,
+        listOf(q, listPath(req), `users('${encodeURIComponent(m.user)}')/calendarView`),
+        rendered(m, view, (after, hint) => viewInstances(store, m, window, after, hint)),
+      );
     },
   });
 
@@ -68,28 +95,58 @@ export function registerCalendarView(app: FastifyInstance, ctx: MailboxContext):
         entries: (id, before, state, after) => {
           const [from, to] = state.w!;
           const current = loadSeries(store, id);
-          const entry = (i: Instance): DeltaEntry => ({ key: [i.start, i.id], render: () => applySelect(renderInstance(i, m, view, true), state.sel) });
-          if (before === undefined) return current ? mapped(seriesInstancesFrom(current, zone, from, to, after as InstanceKey | undefined, store.readStats), entry) : [];
+          const entry = (i: Instance): DeltaEntry => ({
+            key: [i.start, i.id],
+            render: () => applySelect(renderInstance(i, m, view, true), state.sel),
+          });
+          if (before === undefined)
+            return current
+              ? mapped(
+                  seriesInstancesFrom(current, zone, from, to, after as InstanceKey | undefined, store.readStats),
+                  entry,
+                )
+              : [];
           // A later round sends the instances that changed since the token, then those gone from the window (as
           // @removed), each part in (start, id) order from where the last page stopped: ['c' | 'r', start, id].
           const then = before as SeriesState | null;
           const stats = store.readStats;
-          const changed = (cursor: InstanceKey | undefined) => current
-            ? filtered(seriesInstancesFrom(current, zone, from, to, cursor, stats), (i) => sameInstance(then, zone, i, from, to, stats)?.changeKey !== i.changeKey)
-            : [];
-          const removed = (cursor: InstanceKey | undefined) => then
-            ? filtered(seriesInstancesFrom(then, zone, from, to, cursor, stats), (i) => !sameInstance(current, zone, i, from, to, stats))
-            : [];
+          const changed = (cursor: InstanceKey | undefined) =>
+            current
+              ? filtered(
+                  seriesInstancesFrom(current, zone, from, to, cursor, stats),
+                  (i) => sameInstance(then, zone, i, from, to, stats)?.changeKey !== i.changeKey,
+                )
+              : [];
+          const removed = (cursor: InstanceKey | undefined) =>
+            then
+              ? filtered(
+                  seriesInstancesFrom(then, zone, from, to, cursor, stats),
+                  (i) => !sameInstance(current, zone, i, from, to, stats),
+                )
+              : [];
           return concatenated(
-            phase('c', after, (k) => mapped(changed(k), (i): DeltaEntry => ({ key: ['c', i.start, i.id], render: entry(i).render }))),
-            phase('r', after, (k) => mapped(removed(k), (i): DeltaEntry => ({ key: ['r', i.start, i.id], render: () => removedEntry(i.id, '#microsoft.graph.event') }))),
+            phase('c', after, (k) =>
+              mapped(changed(k), (i): DeltaEntry => ({ key: ['c', i.start, i.id], render: entry(i).render })),
+            ),
+            phase('r', after, (k) =>
+              mapped(removed(k), (i): DeltaEntry => ({
+                key: ['r', i.start, i.id],
+                render: () => removedEntry(i.id, '#microsoft.graph.event'),
+              })),
+            ),
           );
         },
       };
       serveDelta(req, reply, {
-        store, mailbox: m, source, pageSize: { default: options.defaultPageSize, max: options.maxPageSize },
+        store,
+        mailbox: m,
+        source,
+        pageSize: { default: options.defaultPageSize, max: options.maxPageSize },
         request: {
-          deltaToken: q.get('$deltatoken'), skipToken: q.get('$skiptoken'), window, select: parseSelect(q.get('$select'), EVENT_SELECTABLE, 'event'),
+          deltaToken: q.get('$deltatoken'),
+          skipToken: q.get('$skiptoken'),
+          window,
+          select: parseSelect(q.get('$select'), EVENT_SELECTABLE, 'event'),
           check: (state) => state.w && checkWindow(state.w),
         },
         otherPreferences: view === UTC_VIEW ? [] : [`outlook.timezone="${view.zoneName}"`],
@@ -99,12 +156,28 @@ export function registerCalendarView(app: FastifyInstance, ctx: MailboxContext):
 }
 
 /** Instances as a list: keyed by (start, id), rendered as a page takes them. */
-function rendered(m: MailboxRecord, view: View, instances: (after: InstanceKey | undefined, hint: ReadHint) => Iterable<Instance>): ListSource {
-  return { items: (after, hint) => mapped(instances(after as InstanceKey | undefined, hint), (i): ListItem => ({ key: [i.start, i.id], entity: renderInstance(i, m, view, false) })) };
+function rendered(
+  m: MailboxRecord,
+  view: View,
+  instances: (after: InstanceKey | undefined, hint: ReadHint) => Iterable<Instance>,
+): ListSource {
+  return {
+    items: (after, hint) =>
+      mapped(instances(after as InstanceKey | undefined, hint), (i): ListItem => ({
+        key: [i.start, i.id],
+        entity: renderInstance(i, m, view, false),
+      })),
+  };
 }
 
 /** What a calendar view of a window shows after a cursor, in (start, id) order: single events merged with series' instances. */
-function viewInstances(store: MailboxStore, m: MailboxRecord, [from, to]: CalendarWindow, after: InstanceKey | undefined, hint: ReadHint): Iterable<Instance> {
+function viewInstances(
+  store: MailboxStore,
+  m: MailboxRecord,
+  [from, to]: CalendarWindow,
+  after: InstanceKey | undefined,
+  hint: ReadHint,
+): Iterable<Instance> {
   const zone = mailboxZone(m);
   const streams: Array<Iterator<Instance>> = [singleEvents(store, m, [from, to], after, hint)];
   for (const id of store.seriesIdsOverlapping(m.no, after ? Math.max(from, after[0]) : from, to)) {
@@ -115,7 +188,13 @@ function viewInstances(store: MailboxStore, m: MailboxRecord, [from, to]: Calend
 }
 
 /** Single events of the window after a cursor, in (start, id) order, read in batches as the page goes. */
-function* singleEvents(store: MailboxStore, m: MailboxRecord, [from, to]: CalendarWindow, after: InstanceKey | undefined, hint: ReadHint): Generator<Instance> {
+function* singleEvents(
+  store: MailboxStore,
+  m: MailboxRecord,
+  [from, to]: CalendarWindow,
+  after: InstanceKey | undefined,
+  hint: ReadHint,
+): Generator<Instance> {
   const zone = mailboxZone(m);
   let read = 0;
   let batch = Math.max(1, Math.min(hint.first, MAX_BATCH));
@@ -138,7 +217,8 @@ function* merged(streams: Array<Iterator<Instance>>): Generator<Instance> {
   const heads = streams.map((s) => ({ s, next: s.next() })).filter((h) => !h.next.done);
   while (heads.length > 0) {
     let min = 0;
-    for (let i = 1; i < heads.length; i++) if (compareInstances(heads[i].next.value as Instance, heads[min].next.value as Instance) < 0) min = i;
+    for (let i = 1; i < heads.length; i++)
+      if (compareInstances(heads[i].next.value as Instance, heads[min].next.value as Instance) < 0) min = i;
     const head = heads[min];
     yield head.next.value as Instance;
     head.next = head.s.next();
@@ -162,7 +242,11 @@ function* filtered<T>(items: Iterable<T>, keep: (t: T) => boolean): Generator<T>
  * One part of a later round's entries (`c` changed, `r` removed), resumed after `after`: from its start when the
  * last page stopped in an earlier part, from the cursor within it, none when the last page was past it.
  */
-function* phase(name: 'c' | 'r', after: EntryKey | undefined, entries: (from: InstanceKey | undefined) => Iterable<DeltaEntry>): Generator<DeltaEntry> {
+function* phase(
+  name: 'c' | 'r',
+  after: EntryKey | undefined,
+  entries: (from: InstanceKey | undefined) => Iterable<DeltaEntry>,
+): Generator<DeltaEntry> {
   if (after !== undefined && after[0] > name) return;
   yield* entries(after !== undefined && after[0] === name ? [after[1] as number, after[2] as string] : undefined);
 }

@@ -18,12 +18,20 @@ export function windowOf(q: Map<string, string>): CalendarWindow {
   const s = q.get('startdatetime');
   const e = q.get('enddatetime');
   if (s === undefined || e === undefined) {
-    throw graphErrors.invalidParameter('This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
+    throw graphErrors.invalidParameter(
+      'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+    );
   }
   const ps = parseGraphDateTime(s.trim());
   const pe = parseGraphDateTime(e.trim());
-  if (!ps) throw graphErrors.invalidParameter(`The value '${s.slice(0, 60)}' of parameter 'StartDateTime' is not a date and time.`);
-  if (!pe) throw graphErrors.invalidParameter(`The value '${e.slice(0, 60)}' of parameter 'EndDateTime' is not a date and time.`);
+  if (!ps)
+    throw graphErrors.invalidParameter(
+      `The value '${s.slice(0, 60)}' of parameter 'StartDateTime' is not a date and time.`,
+    );
+  if (!pe)
+    throw graphErrors.invalidParameter(
+      `The value '${e.slice(0, 60)}' of parameter 'EndDateTime' is not a date and time.`,
+    );
   const window: CalendarWindow = [ps.instant ?? ps.wall, pe.instant ?? pe.wall];
   if (window[1] <= window[0]) throw graphErrors.invalidParameter('EndDateTime must be after StartDateTime.');
   checkWindow(window);
@@ -36,6 +44,9 @@ export function checkWindow([from, to]: CalendarWindow): void {
 }
 
 function windowTooBig(): GraphError {
-  return new GraphError(400, 'ErrorInvalidRequest',
-    `Your request can't be completed. The range between the start and end dates is greater than the allowed range. Maximum number of days: ${MAX_WINDOW_DAYS}`);
+  return new GraphError(
+    400,
+    'ErrorInvalidRequest',
+    `Your request can't be completed. The range between the start and end dates is greater than the allowed range. Maximum number of days: ${MAX_WINDOW_DAYS}`,
+  );
 }

@@ -15,16 +15,23 @@ export function graphClientErrorHandler(clock: Clock): (err: NodeJS.ErrnoExcepti
   return (err, socket) => {
     // A connection reset or already closed: nobody is listening for an answer.
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
-    const graphError = err.code === 'HPE_HEADER_OVERFLOW'
-      ? new GraphError(431, 'RequestHeaderFieldsTooLarge', 'The request line and headers are larger than the 16 KB the server reads.')
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? new GraphError(408, 'RequestTimeout', 'The request did not arrive in time.')
-        : new GraphError(400, 'BadRequest', 'The request could not be read as HTTP.');
+    const graphError =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? new GraphError(
+            431,
+            'RequestHeaderFieldsTooLarge',
+            'The request line and headers are larger than the 16 KB the server reads.',
+          )
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new GraphError(408, 'RequestTimeout', 'The request did not arrive in time.')
+          : new GraphError(400, 'BadRequest', 'The request could not be read as HTTP.');
     const requestId = crypto.randomUUID();
     const body = JSON.stringify(graphError.toBody(clock.now(), requestId, requestId));
     if (socket.writable) {
-      socket.write(`HTTP/1.1 ${graphError.status} ${http.STATUS_CODES[graphError.status]}\r\ncontent-type: application/json; charset=utf-8\r\n`
-        + `request-id: ${requestId}\r\nclient-request-id: ${requestId}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      socket.write(
+        `HTTP/1.1 ${graphError.status} ${http.STATUS_CODES[graphError.status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+          `request-id: ${requestId}\r\nclient-request-id: ${requestId}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
     }
     socket.destroy(err);
   };

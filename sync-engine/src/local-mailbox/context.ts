@@ -31,7 +31,10 @@ export const DEFAULT_MAILBOX_OPTIONS: MailboxOptions = {
 export class MailboxContext {
   readonly throttle = new ThrottleSwitch();
 
-  constructor(readonly store: MailboxStore, readonly options: MailboxOptions = DEFAULT_MAILBOX_OPTIONS) {
+  constructor(
+    readonly store: MailboxStore,
+    readonly options: MailboxOptions = DEFAULT_MAILBOX_OPTIONS,
+  ) {
     if (options.throttle) this.throttle.set(options.throttle);
   }
 }

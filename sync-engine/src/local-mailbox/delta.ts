@@ -78,7 +78,13 @@ export function encodeToken(secret: Buffer, state: DeltaState): string {
 /** The state a token carries, or undefined when it is not a delta token this mailbox store made. */
 export function decodeToken(secret: Buffer, token: string): DeltaState | undefined {
   const s = readSignedToken(secret, token) as DeltaState | undefined;
-  return s && (s.k === 'd' || s.k === 's') && typeof s.m === 'number' && typeof s.sc === 'string' && typeof s.t === 'number' ? s : undefined;
+  return s &&
+    (s.k === 'd' || s.k === 's') &&
+    typeof s.m === 'number' &&
+    typeof s.sc === 'string' &&
+    typeof s.t === 'number'
+    ? s
+    : undefined;
 }
 
 export interface DeltaRequest {
@@ -97,13 +103,17 @@ export interface DeltaRequest {
 export function roundState(store: MailboxStore, mailbox: MailboxRecord, scope: string, r: DeltaRequest): DeltaState {
   const current = store.currentChangeSeq();
   const token = r.deltaToken ?? r.skipToken;
-  if (token === undefined) return { k: 's', m: mailbox.no, sc: scope, s: null, t: current, w: r.window, sel: r.select, ps: r.top };
+  if (token === undefined)
+    return { k: 's', m: mailbox.no, sc: scope, s: null, t: current, w: r.window, sel: r.select, ps: r.top };
   const state = decodeToken(store.tokenSecret, token);
   const kind = r.deltaToken !== undefined ? 'd' : 's';
-  if (!state || state.k !== kind || state.m !== mailbox.no || state.sc !== scope) throw graphErrors.syncStateNotFound(state?.t ?? 0, current);
+  if (!state || state.k !== kind || state.m !== mailbox.no || state.sc !== scope)
+    throw graphErrors.syncStateNotFound(state?.t ?? 0, current);
   const from = kind === 'd' ? state.t : state.s;
-  if (from !== null && (from > current || from < store.prunedThrough(mailbox.no))) throw graphErrors.syncStateNotFound(from, current);
-  if (kind === 'd') return { k: 's', m: state.m, sc: state.sc, s: state.t, t: current, w: state.w, sel: state.sel, ps: state.ps };
+  if (from !== null && (from > current || from < store.prunedThrough(mailbox.no)))
+    throw graphErrors.syncStateNotFound(from, current);
+  if (kind === 'd')
+    return { k: 's', m: state.m, sc: state.sc, s: state.t, t: current, w: state.w, sel: state.sel, ps: state.ps };
   return state;
 }
 
@@ -124,9 +134,12 @@ interface Group {
 function* groupsFrom(store: MailboxStore, source: DeltaSource, state: DeltaState, batch: number): Generator<Group> {
   let after = state.g;
   for (;;) {
-    const groups: Group[] = state.s === null
-      ? source.groupsAfter(after, batch, state).map((id) => ({ id, before: undefined }))
-      : store.changedItemsAfter(state.m, state.sc, state.s, state.t, after, batch).map((c) => ({ id: c.itemId, before: c.before }));
+    const groups: Group[] =
+      state.s === null
+        ? source.groupsAfter(after, batch, state).map((id) => ({ id, before: undefined }))
+        : store
+            .changedItemsAfter(state.m, state.sc, state.s, state.t, after, batch)
+            .map((c) => ({ id: c.itemId, before: c.before }));
     yield* groups;
     if (groups.length < batch) return;
     after = groups[groups.length - 1].id;
@@ -140,7 +153,7 @@ export function deltaPage(store: MailboxStore, source: DeltaSource, state: Delta
   const value: Obj[] = [];
   let lastDone = state.g;
   let resumeAfter = state.ek;
-  let skip = state.ek === undefined ? state.e ?? 0 : 0;
+  let skip = state.ek === undefined ? (state.e ?? 0) : 0;
   let next = groups.next();
   while (!next.done) {
     const g = next.value;
@@ -151,7 +164,8 @@ export function deltaPage(store: MailboxStore, source: DeltaSource, state: Delta
         continue;
       }
       // An entry past a full page: the group goes on in the next page, after the last entry sent.
-      if (value.length === pageSize) return { value, next: { ...state, g: lastDone, ek: lastKey ?? resumeAfter, e: undefined } };
+      if (value.length === pageSize)
+        return { value, next: { ...state, g: lastDone, ek: lastKey ?? resumeAfter, e: undefined } };
       value.push(entry.render());
       lastKey = entry.key;
     }
@@ -159,9 +173,13 @@ export function deltaPage(store: MailboxStore, source: DeltaSource, state: Delta
     resumeAfter = undefined;
     skip = 0;
     next = groups.next();
-    if (value.length === pageSize && !next.done) return { value, next: { ...state, g: lastDone, ek: undefined, e: undefined } };
+    if (value.length === pageSize && !next.done)
+      return { value, next: { ...state, g: lastDone, ek: undefined, e: undefined } };
   }
-  return { value, delta: { k: 'd', m: state.m, sc: state.sc, s: null, t: state.t, w: state.w, sel: state.sel, ps: state.ps } };
+  return {
+    value,
+    delta: { k: 'd', m: state.m, sc: state.sc, s: null, t: state.t, w: state.w, sel: state.sel, ps: state.ps },
+  };
 }
 
 /** What a delta route serves: from which store and mailbox, which source, the client's request, and page sizes. */
@@ -184,10 +202,18 @@ export function serveDelta(req: FastifyRequest, reply: FastifyReply, s: DeltaSer
   const preferred = preferredPageSize(req, s.pageSize.max);
   const page = deltaPage(store, source, state, preferred ?? state.ps ?? s.pageSize.default);
   const body: Obj = { '@odata.context': contextUrl(req, source.context) };
-  if (page.next) body['@odata.nextLink'] = graphLink(req, source.path, [['$skiptoken', encodeToken(store.tokenSecret, page.next)]]);
-  else body['@odata.deltaLink'] = graphLink(req, source.path, [['$deltatoken', encodeToken(store.tokenSecret, page.delta!)]]);
+  if (page.next)
+    body['@odata.nextLink'] = graphLink(req, source.path, [['$skiptoken', encodeToken(store.tokenSecret, page.next)]]);
+  else
+    body['@odata.deltaLink'] = graphLink(req, source.path, [
+      ['$deltatoken', encodeToken(store.tokenSecret, page.delta!)],
+    ]);
   body.value = page.value;
-  const applied = ['odata.track-changes', ...(preferred === undefined ? [] : [`odata.maxpagesize=${preferred}`]), ...(s.otherPreferences ?? [])];
+  const applied = [
+    'odata.track-changes',
+    ...(preferred === undefined ? [] : [`odata.maxpagesize=${preferred}`]),
+    ...(s.otherPreferences ?? []),
+  ];
   reply.header('Preference-Applied', applied.join(', '));
   sendJson(reply, 200, body);
 }
@@ -196,7 +222,13 @@ export function serveDelta(req: FastifyRequest, reply: FastifyReply, s: DeltaSer
  * The one entry of an item that is its own group (a contact, a task, a list): the item as it is now, `@removed`
  * when it is gone but existed at the token, or nothing; none once a page has sent it (`after` set).
  */
-export function oneEntry(id: string, before: unknown, after: EntryKey | undefined, odataType: string | undefined, now: () => Obj | undefined): DeltaEntry[] {
+export function oneEntry(
+  id: string,
+  before: unknown,
+  after: EntryKey | undefined,
+  odataType: string | undefined,
+  now: () => Obj | undefined,
+): DeltaEntry[] {
   if (after !== undefined) return [];
   const entity = now();
   if (entity) return [{ key: [id], render: () => entity }];
@@ -205,5 +237,7 @@ export function oneEntry(id: string, before: unknown, after: EntryKey | undefine
 
 /** The `@removed` entry of a deleted item (WIRE.md 9.3); To Do tasks carry no `@odata.type` (10.3). */
 export function removedEntry(id: string, odataType?: string): Obj {
-  return odataType ? { '@odata.type': odataType, id, '@removed': { reason: 'deleted' } } : { id, '@removed': { reason: 'deleted' } };
+  return odataType
+    ? { '@odata.type': odataType, id, '@removed': { reason: 'deleted' } }
+    : { id, '@removed': { reason: 'deleted' } };
 }

@@ -1,5 +1,6 @@
 /** Graph's Content-Type for JSON bodies (WIRE.md, "MICROSOFT GRAPH" common headers). */
-export const GRAPH_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+export const GRAPH_JSON =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 export interface GraphErrorBody {
   error: {
@@ -32,7 +33,12 @@ export class GraphError extends Error {
       error: {
         code: this.code,
         message: this.message,
-        innerError: { ...this.innerExtra, date: date.toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': clientRequestId },
+        innerError: {
+          ...this.innerExtra,
+          date: date.toISOString().slice(0, 19),
+          'request-id': requestId,
+          'client-request-id': clientRequestId,
+        },
       },
     };
   }
@@ -40,33 +46,71 @@ export class GraphError extends Error {
 
 export const graphErrors = {
   emptyToken: () => new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.', WWW_AUTHENTICATE),
-  invalidToken: () => new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.', WWW_AUTHENTICATE),
+  invalidToken: () =>
+    new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.', WWW_AUTHENTICATE),
   itemNotFound: () => new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.'),
   idMalformed: () => new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.'),
   syncStateNotFound: (generation: number | string, highest: number) =>
-    new GraphError(410, 'SyncStateNotFound', `The sync state generation is not found; generation=${generation};[highest=${highest}].`),
-  throttled: (retryAfter: string) => new GraphError(429, 'TooManyRequests', 'Please retry again later.', { 'Retry-After': retryAfter },
-    { code: '429', message: 'Please retry after', status: '429' }),
-  badJson: () => new GraphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'),
+    new GraphError(
+      410,
+      'SyncStateNotFound',
+      `The sync state generation is not found; generation=${generation};[highest=${highest}].`,
+    ),
+  throttled: (retryAfter: string) =>
+    new GraphError(
+      429,
+      'TooManyRequests',
+      'Please retry again later.',
+      { 'Retry-After': retryAfter },
+      { code: '429', message: 'Please retry after', status: '429' },
+    ),
+  badJson: () =>
+    new GraphError(
+      400,
+      'BadRequest',
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+    ),
   emptyBody: () => new GraphError(400, 'BadRequest', 'Empty Payload. JSON content expected.'),
   unsupportedMediaType: (contentType: string) =>
-    new GraphError(415, 'UnsupportedMediaType', `The content type '${contentType}' is not supported. Send application/json.`),
-  bodyTooLarge: (limit: number) => new GraphError(413, 'RequestEntityTooLarge', `The request body is larger than ${limit} bytes.`),
+    new GraphError(
+      415,
+      'UnsupportedMediaType',
+      `The content type '${contentType}' is not supported. Send application/json.`,
+    ),
+  bodyTooLarge: (limit: number) =>
+    new GraphError(413, 'RequestEntityTooLarge', `The request body is larger than ${limit} bytes.`),
   requestBodyRead: (message: string) => new GraphError(400, 'RequestBodyRead', message),
   invalidRequest: (message: string) => new GraphError(400, 'ErrorInvalidRequest', message),
   invalidParameter: (message: string) => new GraphError(400, 'ErrorInvalidParameter', message),
   badRequest: (message: string) => new GraphError(400, 'BadRequest', message),
-  segmentNotFound: (segment: string) => new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
-  notFound: () => new GraphError(404, 'NotFound', 'There is no Graph resource at this address; the local mailbox serves /v1.0/me/....'),
+  segmentNotFound: (segment: string) =>
+    new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
+  notFound: () =>
+    new GraphError(
+      404,
+      'NotFound',
+      'There is no Graph resource at this address; the local mailbox serves /v1.0/me/....',
+    ),
   methodNotAllowed: (method: string, allowed: string[]) =>
-    new GraphError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not allowed for this resource. Allowed: ${allowed.join(', ')}.`, { Allow: allowed.join(', ') }),
-  changeKeyMismatch: () => new GraphError(412, 'ErrorIrresolvableConflict',
-    'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.'),
-  cannotDeleteDefault: () => new GraphError(400, 'ErrorDeleteDistinguishedFolder', 'Distinguished folders cannot be deleted.'),
+    new GraphError(
+      405,
+      'MethodNotAllowed',
+      `The HTTP method '${method}' is not allowed for this resource. Allowed: ${allowed.join(', ')}.`,
+      { Allow: allowed.join(', ') },
+    ),
+  changeKeyMismatch: () =>
+    new GraphError(
+      412,
+      'ErrorIrresolvableConflict',
+      'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.',
+    ),
+  cannotDeleteDefault: () =>
+    new GraphError(400, 'ErrorDeleteDistinguishedFolder', 'Distinguished folders cannot be deleted.'),
   internal: () => new GraphError(500, 'generalException', 'An unexpected error occurred in the local mailbox.'),
 };
 
 /** Sent with 401s (WIRE.md 11.1 [U]): what Graph's front door sends. */
 const WWW_AUTHENTICATE = {
-  'WWW-Authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+  'WWW-Authenticate':
+    'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
 };

@@ -11,7 +11,16 @@
 import crypto from 'node:crypto';
 import { ItemRow, MailboxRecord, MailboxStore, ReadStats } from './store';
 import { PatternedRecurrence, occurrenceDaysFrom } from './recurrence';
-import { DAY, MINUTE, formatGraphDateTime, formatTimestamp, parseGraphDateTime, resolveTimeZone, utcToWall, wallToUtc } from './time-zones';
+import {
+  DAY,
+  MINUTE,
+  formatGraphDateTime,
+  formatTimestamp,
+  parseGraphDateTime,
+  resolveTimeZone,
+  utcToWall,
+  wallToUtc,
+} from './time-zones';
 import { etagOf, occurrenceId } from './ids';
 import { Obj } from './properties';
 
@@ -72,7 +81,15 @@ export function eventTimes(props: Obj, mailboxZone: string): EventTimes {
   const e = props.end as DateTimeTimeZone;
   const sw = wallOf(s);
   const ew = wallOf(e);
-  if (props.isAllDay === true) return { start: wallToUtc(sw, mailboxZone), end: wallToUtc(ew, mailboxZone), startWall: sw, endWall: ew, allDay: true, zone: mailboxZone };
+  if (props.isAllDay === true)
+    return {
+      start: wallToUtc(sw, mailboxZone),
+      end: wallToUtc(ew, mailboxZone),
+      startWall: sw,
+      endWall: ew,
+      allDay: true,
+      zone: mailboxZone,
+    };
   const zone = resolveTimeZone(s.timeZone)!;
   const [start, end] = wallSpanToUtc(sw, zone, ew, resolveTimeZone(e.timeZone)!);
   return { start, end, startWall: sw, endWall: utcToWall(end, zone), allDay: false, zone };
@@ -83,7 +100,12 @@ export function eventTimes(props: Obj, mailboxZone: string): EventTimes {
  * 03:00) moves ahead by the gap, and the end moves with it, as Exchange does: 02:30-03:30 becomes 03:30-04:30 and
  * keeps its hour, where the end taken alone (03:30) would leave nothing, or end a half-hour event before its start.
  */
-export function wallSpanToUtc(startWall: number, startZone: string, endWall: number, endZone: string): [number, number] {
+export function wallSpanToUtc(
+  startWall: number,
+  startZone: string,
+  endWall: number,
+  endZone: string,
+): [number, number] {
   const start = wallToUtc(startWall, startZone);
   const gap = utcToWall(start, startZone) - startWall;
   return [start, wallToUtc(endWall + Math.max(gap, 0), endZone)];
@@ -101,7 +123,13 @@ interface Occurrence {
  * The pattern's occurrences of a master that may touch [from, to) (a day's margin each side), in order, computed
  * as they are iterated and counted in `stats`: a page that takes ten computes about ten.
  */
-function* occurrences(master: ItemRow, mailboxZone: string, from: number, to: number, stats?: ReadStats): Generator<Occurrence> {
+function* occurrences(
+  master: ItemRow,
+  mailboxZone: string,
+  from: number,
+  to: number,
+  stats?: ReadStats,
+): Generator<Occurrence> {
   const props = master.data.props;
   const rec = props.recurrence as PatternedRecurrence;
   const t = eventTimes(props, mailboxZone);
@@ -129,7 +157,8 @@ function* occurrences(master: ItemRow, mailboxZone: string, from: number, to: nu
   }
 }
 
-const overlaps = (start: number, end: number, from: number, to: number) => start < to && (end > from || (start === end && start >= from));
+const overlaps = (start: number, end: number, from: number, to: number) =>
+  start < to && (end > from || (start === end && start >= from));
 const cancelledOf = (master: ItemRow) => new Set((master.data.sys.cancelled as number[] | undefined) ?? []);
 const minutes = (utc: number) => Math.round(utc / MINUTE);
 
@@ -137,23 +166,49 @@ const minutes = (utc: number) => Math.round(utc / MINUTE);
 export function masterInstance(row: ItemRow, mailboxZone: string): Instance {
   const t = eventTimes(row.data.props, mailboxZone);
   return {
-    id: row.id, type: row.data.props.recurrence ? 'seriesMaster' : 'singleInstance', row, masterId: null,
-    start: t.start, end: t.end, allDay: t.allDay, startWall: t.startWall, endWall: t.endWall, changeKey: row.changeKey,
+    id: row.id,
+    type: row.data.props.recurrence ? 'seriesMaster' : 'singleInstance',
+    row,
+    masterId: null,
+    start: t.start,
+    end: t.end,
+    allDay: t.allDay,
+    startWall: t.startWall,
+    endWall: t.endWall,
+    changeKey: row.changeKey,
   };
 }
 
 function exceptionInstance(x: ItemRow, mailboxZone: string): Instance {
   const t = eventTimes(x.data.props, mailboxZone);
   return {
-    id: x.id, type: 'exception', row: x, masterId: x.parent, start: t.start, end: t.end, allDay: t.allDay,
-    startWall: t.startWall, endWall: t.endWall, originalStart: x.data.sys.originalStart as number, changeKey: x.changeKey,
+    id: x.id,
+    type: 'exception',
+    row: x,
+    masterId: x.parent,
+    start: t.start,
+    end: t.end,
+    allDay: t.allDay,
+    startWall: t.startWall,
+    endWall: t.endWall,
+    originalStart: x.data.sys.originalStart as number,
+    changeKey: x.changeKey,
   };
 }
 
 function occurrenceInstance(master: ItemRow, o: Occurrence, allDay: boolean): Instance {
   return {
-    id: occurrenceId(master.id, o.originalStart), type: 'occurrence', row: master, masterId: master.id, start: o.start, end: o.end,
-    allDay, startWall: o.startWall, endWall: o.endWall, originalStart: o.originalStart, changeKey: master.changeKey,
+    id: occurrenceId(master.id, o.originalStart),
+    type: 'occurrence',
+    row: master,
+    masterId: master.id,
+    start: o.start,
+    end: o.end,
+    allDay,
+    startWall: o.startWall,
+    endWall: o.endWall,
+    originalStart: o.originalStart,
+    changeKey: master.changeKey,
   };
 }
 
@@ -165,14 +220,22 @@ export function compareInstances(a: Instance, b: Instance): number {
   return a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-const isAfter = (i: Instance, key: InstanceKey | undefined) => !key || i.start > key[0] || (i.start === key[0] && i.id > key[1]);
+const isAfter = (i: Instance, key: InstanceKey | undefined) =>
+  !key || i.start > key[0] || (i.start === key[0] && i.id > key[1]);
 
 /**
  * What a calendar view of [from, to) shows of a series (occurrences, exceptions, or the single event), in (start,
  * id) order after `after`, computed as iterated: the pattern is expanded from the window's start (or the cursor's),
  * never from the series' start, and only as far as the reader goes.
  */
-export function* seriesInstancesFrom(series: SeriesState, mailboxZone: string, from: number, to: number, after?: InstanceKey, stats?: ReadStats): Generator<Instance> {
+export function* seriesInstancesFrom(
+  series: SeriesState,
+  mailboxZone: string,
+  from: number,
+  to: number,
+  after?: InstanceKey,
+  stats?: ReadStats,
+): Generator<Instance> {
   const { master } = series;
   if (!master.data.props.recurrence) {
     const single = masterInstance(master, mailboxZone);
@@ -182,15 +245,22 @@ export function* seriesInstancesFrom(series: SeriesState, mailboxZone: string, f
   const cancelled = cancelledOf(master);
   const replaced = new Set(series.exceptions.map((x) => minutes(x.data.sys.originalStart as number)));
   const allDay = master.data.props.isAllDay === true;
-  const exceptions = series.exceptions.map((x) => exceptionInstance(x, mailboxZone))
-    .filter((x) => overlaps(x.start, x.end, from, to) && isAfter(x, after)).sort(compareInstances);
+  const exceptions = series.exceptions
+    .map((x) => exceptionInstance(x, mailboxZone))
+    .filter((x) => overlaps(x.start, x.end, from, to) && isAfter(x, after))
+    .sort(compareInstances);
   const pattern = occurrences(master, mailboxZone, after ? Math.max(from, after[0]) : from, to, stats);
   // Pulled by hand: a for-of left early would close the generator.
   const nextOccurrence = (): Instance | undefined => {
     for (let n = pattern.next(); !n.done; n = pattern.next()) {
       const o = n.value;
       if (o.start >= to) return undefined;
-      if (cancelled.has(minutes(o.originalStart)) || replaced.has(minutes(o.originalStart)) || !overlaps(o.start, o.end, from, to)) continue;
+      if (
+        cancelled.has(minutes(o.originalStart)) ||
+        replaced.has(minutes(o.originalStart)) ||
+        !overlaps(o.start, o.end, from, to)
+      )
+        continue;
       const inst = occurrenceInstance(master, o, allDay);
       if (isAfter(inst, after)) return inst;
     }
@@ -209,7 +279,13 @@ export function* seriesInstancesFrom(series: SeriesState, mailboxZone: string, f
 }
 
 /** Everything a calendar view of [from, to) shows of a series, in (start, id) order. */
-export function seriesInstances(series: SeriesState, mailboxZone: string, from: number, to: number, stats?: ReadStats): Instance[] {
+export function seriesInstances(
+  series: SeriesState,
+  mailboxZone: string,
+  from: number,
+  to: number,
+  stats?: ReadStats,
+): Instance[] {
   return [...seriesInstancesFrom(series, mailboxZone, from, to, undefined, stats)];
 }
 
@@ -217,13 +293,20 @@ export function seriesInstances(series: SeriesState, mailboxZone: string, from: 
  * The occurrence or exception of a series that originally starts at `originalStart`, or undefined when the
  * pattern has no such occurrence or it was cancelled.
  */
-export function instanceAt(series: SeriesState, mailboxZone: string, originalStart: number, stats?: ReadStats): Instance | undefined {
+export function instanceAt(
+  series: SeriesState,
+  mailboxZone: string,
+  originalStart: number,
+  stats?: ReadStats,
+): Instance | undefined {
   const { master } = series;
   if (!master.data.props.recurrence) return undefined;
   const x = series.exceptions.find((e) => minutes(e.data.sys.originalStart as number) === minutes(originalStart));
   if (x) return exceptionInstance(x, mailboxZone);
   if (cancelledOf(master).has(minutes(originalStart))) return undefined;
-  const o = [...occurrences(master, mailboxZone, originalStart - DAY, originalStart + DAY, stats)].find((c) => minutes(c.originalStart) === minutes(originalStart));
+  const o = [...occurrences(master, mailboxZone, originalStart - DAY, originalStart + DAY, stats)].find(
+    (c) => minutes(c.originalStart) === minutes(originalStart),
+  );
   return o ? occurrenceInstance(master, o, master.data.props.isAllDay === true) : undefined;
 }
 
@@ -232,18 +315,30 @@ export function instanceAt(series: SeriesState, mailboxZone: string, originalSta
  * has no such instance there now: how a later delta round tells a changed instance from a new or removed one
  * without expanding the whole window.
  */
-export function sameInstance(series: SeriesState | null | undefined, mailboxZone: string, inst: Instance, from: number, to: number, stats?: ReadStats): Instance | undefined {
+export function sameInstance(
+  series: SeriesState | null | undefined,
+  mailboxZone: string,
+  inst: Instance,
+  from: number,
+  to: number,
+  stats?: ReadStats,
+): Instance | undefined {
   if (!series) return undefined;
-  const found = inst.originalStart === undefined
-    ? (series.master.id === inst.id && !series.master.data.props.recurrence ? masterInstance(series.master, mailboxZone) : undefined)
-    : instanceAt(series, mailboxZone, inst.originalStart, stats);
+  const found =
+    inst.originalStart === undefined
+      ? series.master.id === inst.id && !series.master.data.props.recurrence
+        ? masterInstance(series.master, mailboxZone)
+        : undefined
+      : instanceAt(series, mailboxZone, inst.originalStart, stats);
   return found && found.id === inst.id && overlaps(found.start, found.end, from, to) ? found : undefined;
 }
 
 /** The occurrence a series' pattern puts on a local date (in the series' zone), cancelled or not. */
 export function occurrenceOnDay(master: ItemRow, mailboxZone: string, day: number): Instance | undefined {
   if (!master.data.props.recurrence) return undefined;
-  const o = [...occurrences(master, mailboxZone, (day - 1) * DAY, (day + 2) * DAY)].find((c) => Math.floor(c.startWall / DAY) === day);
+  const o = [...occurrences(master, mailboxZone, (day - 1) * DAY, (day + 2) * DAY)].find(
+    (c) => Math.floor(c.startWall / DAY) === day,
+  );
   return o ? occurrenceInstance(master, o, master.data.props.isAllDay === true) : undefined;
 }
 
@@ -282,9 +377,16 @@ function renderLocation(l: Obj): Obj {
 /** The plain text Graph previews a body with (first 255 characters, markup removed). */
 export function bodyPreview(body: Obj): string {
   const content = String(body.content ?? '');
-  const text = body.contentType === 'html'
-    ? content.replace(/<(script|style)[\s\S]*?<\/\1>/gi, '').replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
-    : content;
+  const text =
+    body.contentType === 'html'
+      ? content
+          .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/&nbsp;/g, ' ')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&')
+      : content;
   return text.replace(/\s+/g, ' ').trim().slice(0, 255);
 }
 
@@ -298,10 +400,15 @@ export function renderInstance(inst: Instance, mailbox: MailboxRecord, view: Vie
   const start = p.start as DateTimeTimeZone;
   const end = p.end as DateTimeTimeZone;
   const at = (utc: number, wall: number): DateTimeTimeZone => ({
-    dateTime: formatGraphDateTime(inst.allDay ? wall : utcToWall(utc, view.iana)), timeZone: view.zoneName,
+    dateTime: formatGraphDateTime(inst.allDay ? wall : utcToWall(utc, view.iana)),
+    timeZone: view.zoneName,
   });
   const location = renderLocation(p.location as Obj);
-  const locations = (p.locations as Obj[]).length ? (p.locations as Obj[]).map(renderLocation) : location.displayName ? [location] : [];
+  const locations = (p.locations as Obj[]).length
+    ? (p.locations as Obj[]).map(renderLocation)
+    : location.displayName
+      ? [location]
+      : [];
   return {
     ...(inDelta ? { '@odata.type': '#microsoft.graph.event' } : {}),
     '@odata.etag': etagOf(inst.changeKey),
@@ -310,7 +417,8 @@ export function renderInstance(inst: Instance, mailbox: MailboxRecord, view: Vie
     lastModifiedDateTime: formatTimestamp(inst.row.modified, true),
     changeKey: inst.changeKey,
     categories: p.categories,
-    transactionId: (inst.type === 'occurrence' ? null : (inst.row.data.sys.transactionId as string | undefined)) ?? null,
+    transactionId:
+      (inst.type === 'occurrence' ? null : (inst.row.data.sys.transactionId as string | undefined)) ?? null,
     originalStartTimeZone: start.timeZone,
     originalEndTimeZone: end.timeZone,
     iCalUId: iCalUId(inst.id),

@@ -26,7 +26,8 @@ export function eventSpan(master: ItemRow, exceptions: readonly ItemRow[], mailb
   else {
     // A numbered range ends at its last occurrence (999 at most, walked as day numbers).
     let lastDay = rec.range.type === 'endDate' ? parseDay(rec.range.endDate)! : firstDay;
-    if (rec.range.type === 'numbered') for (const day of occurrenceDaysFrom(rec, firstDay, Number.MAX_SAFE_INTEGER)) lastDay = day;
+    if (rec.range.type === 'numbered')
+      for (const day of occurrenceDaysFrom(rec, firstDay, Number.MAX_SAFE_INTEGER)) lastDay = day;
     end = Math.max(t.end, (lastDay + 1) * DAY + duration) + MARGIN;
   }
   for (const x of exceptions) {

@@ -24,14 +24,20 @@ export type Filter =
   | { op: 'eq' | 'ne'; path: string[]; value: Literal }
   | { op: 'any'; path: string[]; inner: Filter };
 
-const TOKEN = /\s*(?:(\()|(\))|(:)|('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)(?![\w/])|([A-Za-z_][A-Za-z0-9_]*(?:\/[A-Za-z_][A-Za-z0-9_]*)*))/y;
+const TOKEN =
+  /\s*(?:(\()|(\))|(:)|('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)(?![\w/])|([A-Za-z_][A-Za-z0-9_]*(?:\/[A-Za-z_][A-Za-z0-9_]*)*))/y;
 /** How much of a broken filter an error message quotes. */
 const QUOTED = 200;
 
 /** Parse a `$filter` expression; names are checked against the entity's properties. */
-export function parseFilter(text: string | undefined, known: readonly string[], entityType: string): Filter | undefined {
+export function parseFilter(
+  text: string | undefined,
+  known: readonly string[],
+  entityType: string,
+): Filter | undefined {
   if (text === undefined) return undefined;
-  if (text.length > FILTER_MAX_LENGTH) throw graphErrors.badRequest(`Invalid filter clause: the filter is longer than ${FILTER_MAX_LENGTH} characters.`);
+  if (text.length > FILTER_MAX_LENGTH)
+    throw graphErrors.badRequest(`Invalid filter clause: the filter is longer than ${FILTER_MAX_LENGTH} characters.`);
   const tokens = tokenize(text);
   checkDepth(tokens);
   return new Parser(tokens, text, known, entityType).parse();
@@ -59,7 +65,9 @@ function checkDepth(tokens: string[]): void {
     if (t === '(') depth += 1;
     else if (t === ')') depth -= 1;
     if (depth > FILTER_MAX_DEPTH) {
-      throw graphErrors.badRequest(`Invalid filter clause: the filter nests parentheses or lambdas more than ${FILTER_MAX_DEPTH} deep.`);
+      throw graphErrors.badRequest(
+        `Invalid filter clause: the filter nests parentheses or lambdas more than ${FILTER_MAX_DEPTH} deep.`,
+      );
     }
   }
 }
@@ -68,7 +76,12 @@ class Parser {
   private i = 0;
   private readonly byLower: Map<string, string>;
 
-  constructor(private readonly tokens: string[], private readonly text: string, known: readonly string[], private readonly entityType: string) {
+  constructor(
+    private readonly tokens: string[],
+    private readonly text: string,
+    known: readonly string[],
+    private readonly entityType: string,
+  ) {
     this.byLower = new Map(known.map((k) => [k.toLowerCase(), k]));
   }
 
@@ -129,7 +142,10 @@ class Parser {
       return { op: 'any', path: collection, inner };
     }
     const op = this.take().toLowerCase();
-    if (op !== 'eq' && op !== 'ne') throw graphErrors.badRequest(`Invalid filter clause: the local mailbox supports eq and ne comparisons only (got '${op.slice(0, 40)}').`);
+    if (op !== 'eq' && op !== 'ne')
+      throw graphErrors.badRequest(
+        `Invalid filter clause: the local mailbox supports eq and ne comparisons only (got '${op.slice(0, 40)}').`,
+      );
     return { op, path: this.property(path, lambdaVar), value: this.literal() };
   }
 
@@ -149,13 +165,18 @@ class Parser {
       return parts.slice(1);
     }
     const found = this.byLower.get(parts[0].toLowerCase());
-    if (!found) throw graphErrors.badRequest(`Could not find a property named '${parts[0].slice(0, 100)}' on type 'microsoft.graph.${this.entityType}'.`);
+    if (!found)
+      throw graphErrors.badRequest(
+        `Could not find a property named '${parts[0].slice(0, 100)}' on type 'microsoft.graph.${this.entityType}'.`,
+      );
     return [found, ...parts.slice(1)];
   }
 }
 
 function invalid(text: string) {
-  return graphErrors.badRequest(`Invalid filter clause: ${text.length > QUOTED ? `${text.slice(0, QUOTED)}...` : text}`);
+  return graphErrors.badRequest(
+    `Invalid filter clause: ${text.length > QUOTED ? `${text.slice(0, QUOTED)}...` : text}`,
+  );
 }
 
 /** The value at a property path of an entity (undefined where the path leads nowhere). */

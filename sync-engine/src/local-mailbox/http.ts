@@ -26,14 +26,29 @@ const METHODS: Method[] = ['GET', 'POST', 'PATCH', 'DELETE'];
  * Register a resource's handlers on its urls (under /v1.0), taking bodies up to `bodyLimit` bytes (body-limits.ts);
  * any other method is a 405, and reads no more than a small body.
  */
-export function resource(app: FastifyInstance, urls: string[], handlers: Partial<Record<Method, Handler>>, bodyLimit: number = BODY_LIMITS.none): void {
+export function resource(
+  app: FastifyInstance,
+  urls: string[],
+  handlers: Partial<Record<Method, Handler>>,
+  bodyLimit: number = BODY_LIMITS.none,
+): void {
   const allowed = METHODS.filter((m) => handlers[m]);
   for (const url of urls) {
     for (const m of allowed) {
-      app.route({ method: m, url: `/v1.0${url}`, bodyLimit, handler: async (req, reply) => { await handlers[m]!(req, reply, mailboxOf(req)); return reply; } });
+      app.route({
+        method: m,
+        url: `/v1.0${url}`,
+        bodyLimit,
+        handler: async (req, reply) => {
+          await handlers[m]!(req, reply, mailboxOf(req));
+          return reply;
+        },
+      });
     }
     app.route({
-      method: [...METHODS.filter((m) => !handlers[m]), 'PUT', ...(handlers.GET ? [] : ['HEAD'])], url: `/v1.0${url}`, bodyLimit: BODY_LIMITS.none,
+      method: [...METHODS.filter((m) => !handlers[m]), 'PUT', ...(handlers.GET ? [] : ['HEAD'])],
+      url: `/v1.0${url}`,
+      bodyLimit: BODY_LIMITS.none,
       handler: async (req) => {
         mailboxOf(req);
         throw graphErrors.methodNotAllowed(req.method, allowed);
@@ -76,7 +91,14 @@ export function jsonBody(req: FastifyRequest): Obj {
 export function checkIfMatch(req: FastifyRequest, changeKey: string): void {
   const header = req.headers['if-match'];
   if (header === undefined) return;
-  const wanted = String(header).split(',').map((s) => s.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'));
+  const wanted = String(header)
+    .split(',')
+    .map((s) =>
+      s
+        .trim()
+        .replace(/^W\//, '')
+        .replace(/^"(.*)"$/, '$1'),
+    );
   if (wanted.includes('*') || wanted.includes(changeKey)) return;
   throw graphErrors.changeKeyMismatch();
 }

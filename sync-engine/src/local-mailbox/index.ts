@@ -79,11 +79,20 @@ export async function startLocalMailbox(o: LocalMailboxOptions): Promise<LocalMa
     await app.listen({ port: o.port ?? 0, host });
     const port = (app.server.address() as { port: number }).port;
     // The certificate names localhost, so an https url says localhost.
-    const shownHost = tls && (host === '127.0.0.1' || host === '::1' || host === 'localhost') ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+    const shownHost =
+      tls && (host === '127.0.0.1' || host === '::1' || host === 'localhost')
+        ? 'localhost'
+        : host.includes(':')
+          ? `[${host}]`
+          : host;
     const url = `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
     const mailboxes = store.mailboxes();
     return {
-      url, app, ctx, mailboxes, seeded,
+      url,
+      app,
+      ctx,
+      mailboxes,
+      seeded,
       certificate: tls ? { pem: tls.cert, path: tls.certPath } : undefined,
       throttle: (rule, user) => {
         const m = user === undefined ? undefined : mailboxes.find((x) => x.user.toLowerCase() === user.toLowerCase());

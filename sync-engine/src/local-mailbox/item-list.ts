@@ -7,7 +7,13 @@ import { Obj } from './properties';
 const MAX_BATCH = 1000;
 
 /** The items of a kind (under one parent when given), rendered as a page takes them; `$skip` jumps by the id index. */
-export function itemList(store: MailboxStore, mailbox: number, kind: ItemKind, parent: string | undefined, render: (row: ItemRow) => Obj): ListSource {
+export function itemList(
+  store: MailboxStore,
+  mailbox: number,
+  kind: ItemKind,
+  parent: string | undefined,
+  render: (row: ItemRow) => Obj,
+): ListSource {
   return {
     items: (after, hint) => itemsAfter(store, mailbox, kind, parent, after?.[0] as string | undefined, hint, render),
     skipKey: (after, count) => {
@@ -18,8 +24,15 @@ export function itemList(store: MailboxStore, mailbox: number, kind: ItemKind, p
 }
 
 /** Rows after an id, read in batches that start at what the page expects and grow, never past what it may examine. */
-function* itemsAfter(store: MailboxStore, mailbox: number, kind: ItemKind, parent: string | undefined, after: string | undefined, hint: ReadHint,
-  render: (row: ItemRow) => Obj) {
+function* itemsAfter(
+  store: MailboxStore,
+  mailbox: number,
+  kind: ItemKind,
+  parent: string | undefined,
+  after: string | undefined,
+  hint: ReadHint,
+  render: (row: ItemRow) => Obj,
+) {
   let read = 0;
   let batch = Math.max(1, Math.min(hint.first, MAX_BATCH));
   for (;;) {

@@ -5,18 +5,37 @@
 import { ItemData, ItemKind, ItemRow, MailboxRecord, MailboxStore } from './store';
 import { IdKind, makeId } from './ids';
 
-export function createItem(store: MailboxStore, mailbox: MailboxRecord, o: { kind: ItemKind & IdKind; parent: string | null; scope: string; data: ItemData }): ItemRow {
+export function createItem(
+  store: MailboxStore,
+  mailbox: MailboxRecord,
+  o: { kind: ItemKind & IdKind; parent: string | null; scope: string; data: ItemData },
+): ItemRow {
   return store.transaction(() => {
     const id = makeId(o.kind, mailbox.no, store.nextItemSeq());
     const seq = store.logChange(mailbox.no, o.scope, id, 'created', null);
     const now = store.now();
-    const row: ItemRow = { id, mailbox: mailbox.no, kind: o.kind, parent: o.parent, data: o.data, changeKey: store.changeKeyFor(mailbox.no, seq), created: now, modified: now };
+    const row: ItemRow = {
+      id,
+      mailbox: mailbox.no,
+      kind: o.kind,
+      parent: o.parent,
+      data: o.data,
+      changeKey: store.changeKeyFor(mailbox.no, seq),
+      created: now,
+      modified: now,
+    };
     store.putItem(row);
     return row;
   });
 }
 
-export function updateItem(store: MailboxStore, mailbox: MailboxRecord, row: ItemRow, scope: string, data: ItemData): ItemRow {
+export function updateItem(
+  store: MailboxStore,
+  mailbox: MailboxRecord,
+  row: ItemRow,
+  scope: string,
+  data: ItemData,
+): ItemRow {
   return store.transaction(() => {
     const seq = store.logChange(mailbox.no, scope, row.id, 'updated', row);
     const updated: ItemRow = { ...row, data, changeKey: store.changeKeyFor(mailbox.no, seq), modified: store.now() };

@@ -21,7 +21,15 @@ import { Filter, matches, parseFilter } from './filter';
 import { sendJson } from './http';
 import { contextUrl, graphLink, preferredPageSize, wholeNumber } from './paging';
 import { Obj } from './properties';
-import { OrderBy, SortValue, applySelect, compareSortValues, parseOrderBy, parseSelect, sortValues } from './query-options';
+import {
+  OrderBy,
+  SortValue,
+  applySelect,
+  compareSortValues,
+  parseOrderBy,
+  parseSelect,
+  sortValues,
+} from './query-options';
 import { readSignedToken, signToken } from './signed-token';
 
 /** Where an item sits in its list's own order: `[id]`, or `[start, id]` for a calendar's instances. */
@@ -80,32 +88,59 @@ interface Page {
 const POSITION_OPTIONS = new Set(['$top', '$skip', '$skiptoken']);
 
 /** Send one page of a list, with a nextLink when more may follow. */
-export function sendListPage(req: FastifyRequest, reply: FastifyReply, ctx: MailboxContext, list: ListRequest, source: ListSource): void {
+export function sendListPage(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  ctx: MailboxContext,
+  list: ListRequest,
+  source: ListSource,
+): void {
   const { options, store } = ctx;
   const q = list.query;
-  const top = wholeNumber(q.get('$top'), '$top', 1, options.maxPageSize) ?? preferredPageSize(req, options.maxPageSize) ?? options.defaultPageSize;
+  const top =
+    wholeNumber(q.get('$top'), '$top', 1, options.maxPageSize) ??
+    preferredPageSize(req, options.maxPageSize) ??
+    options.defaultPageSize;
   const filter = parseFilter(q.get('$filter'), list.properties, list.entityType);
   const order = parseOrderBy(q.get('$orderby'), list.properties, list.entityType);
   const select = parseSelect(q.get('$select'), list.properties, list.entityType);
   const fingerprint = queryFingerprint(req, list);
   const token = q.get('$skiptoken');
-  const state: ListState = token === undefined
-    ? { k: 'l', q: fingerprint, s: wholeNumber(q.get('$skip'), '$skip', 0, Number.MAX_SAFE_INTEGER) ?? 0 }
-    : readListToken(store.tokenSecret, token, fingerprint);
-  const page = order ? orderedPage(source, state, top, filter, order) : keyedPage(source, state, top, filter, Math.max(options.listScanLimit, top));
+  const state: ListState =
+    token === undefined
+      ? { k: 'l', q: fingerprint, s: wholeNumber(q.get('$skip'), '$skip', 0, Number.MAX_SAFE_INTEGER) ?? 0 }
+      : readListToken(store.tokenSecret, token, fingerprint);
+  const page = order
+    ? orderedPage(source, state, top, filter, order)
+    : keyedPage(source, state, top, filter, Math.max(options.listScanLimit, top));
 
-  const body: Obj = { '@odata.context': contextUrl(req, list.context), value: page.items.map((e) => applySelect(e, select)) };
+  const body: Obj = {
+    '@odata.context': contextUrl(req, list.context),
+    value: page.items.map((e) => applySelect(e, select)),
+  };
   if (page.next) {
     const names = new Map(Object.keys((req.query ?? {}) as object).map((k) => [k.toLowerCase(), k]));
-    const carried = [...q.entries()].filter(([k]) => !POSITION_OPTIONS.has(k)).map(([k, v]): [string, string] => [names.get(k) ?? k, v]);
+    const carried = [...q.entries()]
+      .filter(([k]) => !POSITION_OPTIONS.has(k))
+      .map(([k, v]): [string, string] => [names.get(k) ?? k, v]);
     const next: ListState = { k: 'l', q: fingerprint, ...page.next };
-    body['@odata.nextLink'] = graphLink(req, list.path, [...carried, ['$top', String(top)], ['$skiptoken', signToken(store.tokenSecret, next)]]);
+    body['@odata.nextLink'] = graphLink(req, list.path, [
+      ...carried,
+      ['$top', String(top)],
+      ['$skiptoken', signToken(store.tokenSecret, next)],
+    ]);
   }
   sendJson(reply, 200, body);
 }
 
 /** A page in the list's own order: from the key after the last one examined. */
-function keyedPage(source: ListSource, state: ListState, top: number, filter: Filter | undefined, scanLimit: number): Page {
+function keyedPage(
+  source: ListSource,
+  state: ListState,
+  top: number,
+  filter: Filter | undefined,
+  scanLimit: number,
+): Page {
   let after = state.a;
   let skip = state.s;
   if (skip > 0 && !filter && source.skipKey) {
@@ -140,8 +175,15 @@ interface Ranked {
 }
 
 /** A page in `$orderby` order: the list read whole, keeping the first items after the last one sent. */
-function orderedPage(source: ListSource, state: ListState, top: number, filter: Filter | undefined, order: OrderBy): Page {
-  const rank = (a: { values: SortValue[]; key: ListKey }, b: { values: SortValue[]; key: ListKey }) => compareSortValues(order, a.values, b.values) || compareKeys(a.key, b.key);
+function orderedPage(
+  source: ListSource,
+  state: ListState,
+  top: number,
+  filter: Filter | undefined,
+  order: OrderBy,
+): Page {
+  const rank = (a: { values: SortValue[]; key: ListKey }, b: { values: SortValue[]; key: ListKey }) =>
+    compareSortValues(order, a.values, b.values) || compareKeys(a.key, b.key);
   const after = state.v && state.a ? { values: state.v, key: state.a } : undefined;
   const keep = top + state.s + 1;
   const best: Ranked[] = [];
@@ -178,16 +220,29 @@ export function compareKeys(a: ListKey, b: ListKey): number {
 
 /** What a skip token is bound to: the mailbox, the list and its options other than position and page size. */
 function queryFingerprint(req: FastifyRequest, list: ListRequest): string {
-  const options = [...list.query.entries()].filter(([k]) => !POSITION_OPTIONS.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const options = [...list.query.entries()]
+    .filter(([k]) => !POSITION_OPTIONS.has(k))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const text = JSON.stringify([req.mailbox?.no ?? 0, list.path.toLowerCase(), options]);
   return crypto.createHash('sha256').update(text).digest('base64url').slice(0, 16);
 }
 
 function readListToken(secret: Buffer, token: string, fingerprint: string): ListState {
   const s = readSignedToken(secret, token) as ListState | undefined;
-  const keyOk = (k: unknown) => k === undefined || (Array.isArray(k) && k.every((p) => typeof p === 'string' || typeof p === 'number'));
-  if (!s || s.k !== 'l' || s.q !== fingerprint || !Number.isInteger(s.s) || s.s < 0 || !keyOk(s.a) || (s.v !== undefined && !Array.isArray(s.v))) {
-    throw graphErrors.badRequest('The $skiptoken is not valid for this request: follow the @odata.nextLink as it was given.');
+  const keyOk = (k: unknown) =>
+    k === undefined || (Array.isArray(k) && k.every((p) => typeof p === 'string' || typeof p === 'number'));
+  if (
+    !s ||
+    s.k !== 'l' ||
+    s.q !== fingerprint ||
+    !Number.isInteger(s.s) ||
+    s.s < 0 ||
+    !keyOk(s.a) ||
+    (s.v !== undefined && !Array.isArray(s.v))
+  ) {
+    throw graphErrors.badRequest(
+      'The $skiptoken is not valid for this request: follow the @odata.nextLink as it was given.',
+    );
   }
   return s;
 }

@@ -66,13 +66,19 @@ export function registerMe(app: FastifyInstance): void {
   });
   resource(app, ['/me/calendar'], {
     GET: (req, reply, m) => {
-      sendJson(reply, 200, { '@odata.context': contextUrl(req, `users('${encodeURIComponent(m.user)}')/calendars/$entity`), ...renderCalendar(m) });
+      sendJson(reply, 200, {
+        '@odata.context': contextUrl(req, `users('${encodeURIComponent(m.user)}')/calendars/$entity`),
+        ...renderCalendar(m),
+      });
     },
   });
   resource(app, ['/me/calendars'], {
     GET: (req, reply, m) => {
       queryOf(req, ['$select', '$top']);
-      sendJson(reply, 200, { '@odata.context': contextUrl(req, `users('${encodeURIComponent(m.user)}')/calendars`), value: [renderCalendar(m)] });
+      sendJson(reply, 200, {
+        '@odata.context': contextUrl(req, `users('${encodeURIComponent(m.user)}')/calendars`),
+        value: [renderCalendar(m)],
+      });
     },
   });
 }

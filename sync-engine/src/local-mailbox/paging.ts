@@ -34,13 +34,20 @@ export function preferredPageSize(req: FastifyRequest, max: number): number | un
 
 /** `https://localhost:8701`: where this request came in. */
 export function origin(req: FastifyRequest): string {
-  const host = req.headers.host ?? `${req.socket.localAddress?.includes(':') ? `[${req.socket.localAddress}]` : req.socket.localAddress}:${req.socket.localPort}`;
+  const host =
+    req.headers.host ??
+    `${req.socket.localAddress?.includes(':') ? `[${req.socket.localAddress}]` : req.socket.localAddress}:${req.socket.localPort}`;
   return `${req.protocol}://${host}`;
 }
 
 /** An absolute Graph link: `{origin}/v1.0{path}?{query}`; `$`-options keep their `$` unescaped, as Graph writes them. */
 export function graphLink(req: FastifyRequest, path: string, query: Array<[string, string]> = []): string {
-  const qs = query.map(([k, v]) => `${k.startsWith('$') ? `$${encodeURIComponent(k.slice(1))}` : encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  const qs = query
+    .map(
+      ([k, v]) =>
+        `${k.startsWith('$') ? `$${encodeURIComponent(k.slice(1))}` : encodeURIComponent(k)}=${encodeURIComponent(v)}`,
+    )
+    .join('&');
   return `${origin(req)}/v1.0${path}${qs ? `?${qs}` : ''}`;
 }
 
@@ -53,6 +60,9 @@ export function contextUrl(req: FastifyRequest, fragment: string): string {
 export function wholeNumber(value: string | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw graphErrors.badRequest(`Invalid value '${value.slice(0, 40)}' for query option '${name}': use a whole number from ${min} to ${max}.`);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max)
+    throw graphErrors.badRequest(
+      `Invalid value '${value.slice(0, 40)}' for query option '${name}': use a whole number from ${min} to ${max}.`,
+    );
   return n;
 }

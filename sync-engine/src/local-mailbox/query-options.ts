@@ -14,9 +14,14 @@ export function queryOf(req: FastifyRequest, supported: readonly string[]): Map<
   const allowed = new Set(supported.map((s) => s.toLowerCase()));
   for (const [key, value] of Object.entries((req.query ?? {}) as Record<string, unknown>)) {
     const name = key.toLowerCase();
-    if (Array.isArray(value) || out.has(name)) throw graphErrors.badRequest(`Query option '${key}' was specified more than once but it must be specified at most once.`);
+    if (Array.isArray(value) || out.has(name))
+      throw graphErrors.badRequest(
+        `Query option '${key}' was specified more than once but it must be specified at most once.`,
+      );
     if (name.startsWith('$') && !allowed.has(name)) {
-      throw graphErrors.badRequest(`Query option '${key}' is not supported by this resource in the local mailbox (supported: ${supported.filter((s) => s.startsWith('$')).join(', ') || 'none'}).`);
+      throw graphErrors.badRequest(
+        `Query option '${key}' is not supported by this resource in the local mailbox (supported: ${supported.filter((s) => s.startsWith('$')).join(', ') || 'none'}).`,
+      );
     }
     out.set(name, String(value));
   }
@@ -24,13 +29,23 @@ export function queryOf(req: FastifyRequest, supported: readonly string[]): Map<
 }
 
 /** `$select=displayName,emailAddresses` checked against the entity's properties. */
-export function parseSelect(value: string | undefined, known: readonly string[], entityType: string): string[] | undefined {
+export function parseSelect(
+  value: string | undefined,
+  known: readonly string[],
+  entityType: string,
+): string[] | undefined {
   if (value === undefined) return undefined;
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const byLower = new Map(known.map((k) => [k.toLowerCase(), k]));
   return names.map((n) => {
     const found = byLower.get(n.toLowerCase());
-    if (!found) throw graphErrors.badRequest(`Could not find a property named '${n.slice(0, 100)}' on type 'microsoft.graph.${entityType}'.`);
+    if (!found)
+      throw graphErrors.badRequest(
+        `Could not find a property named '${n.slice(0, 100)}' on type 'microsoft.graph.${entityType}'.`,
+      );
     return found;
   });
 }
@@ -53,7 +68,11 @@ export interface OrderBy {
 export type SortValue = string | number | boolean | null;
 
 /** `$orderby=start/dateTime desc,subject`, checked against the entity's properties. */
-export function parseOrderBy(value: string | undefined, known: readonly string[], entityType: string): OrderBy | undefined {
+export function parseOrderBy(
+  value: string | undefined,
+  known: readonly string[],
+  entityType: string,
+): OrderBy | undefined {
   if (value === undefined) return undefined;
   const byLower = new Map(known.map((k) => [k.toLowerCase(), k]));
   const keys = value.split(',').map((part) => {
@@ -61,7 +80,10 @@ export function parseOrderBy(value: string | undefined, known: readonly string[]
     if (!m) throw graphErrors.badRequest(`Invalid $orderby clause: ${value.slice(0, 200)}`);
     const [head, ...rest] = m[1].split('/');
     const found = byLower.get(head.toLowerCase());
-    if (!found) throw graphErrors.badRequest(`Could not find a property named '${head.slice(0, 100)}' on type 'microsoft.graph.${entityType}'.`);
+    if (!found)
+      throw graphErrors.badRequest(
+        `Could not find a property named '${head.slice(0, 100)}' on type 'microsoft.graph.${entityType}'.`,
+      );
     return { path: [found, ...rest], sign: (m[2]?.toLowerCase() === 'desc' ? -1 : 1) as 1 | -1 };
   });
   return { keys };
@@ -80,8 +102,16 @@ export function sortValues(order: OrderBy, entity: Obj): SortValue[] {
 export function compareSortValues(order: OrderBy, a: SortValue[], b: SortValue[]): number {
   for (let i = 0; i < order.keys.length; i++) {
     const [x, y] = [a[i], b[i]];
-    const c = x === null || y === null ? (x === null ? 0 : 1) - (y === null ? 0 : 1)
-      : typeof x === 'string' && typeof y === 'string' ? x.localeCompare(y, 'en', { sensitivity: 'base' }) : x < y ? -1 : x > y ? 1 : 0;
+    const c =
+      x === null || y === null
+        ? (x === null ? 0 : 1) - (y === null ? 0 : 1)
+        : typeof x === 'string' && typeof y === 'string'
+          ? x.localeCompare(y, 'en', { sensitivity: 'base' })
+          : x < y
+            ? -1
+            : x > y
+              ? 1
+              : 0;
     if (c !== 0) return c * order.keys[i].sign;
   }
   return 0;

@@ -6,15 +6,22 @@
 import { Problem, quote } from './properties';
 import { DAY, daysInMonth, parseDay, resolveTimeZone } from './time-zones';
 
-export const PATTERN_TYPES = ['daily', 'weekly', 'absoluteMonthly', 'relativeMonthly', 'absoluteYearly', 'relativeYearly'] as const;
+export const PATTERN_TYPES = [
+  'daily',
+  'weekly',
+  'absoluteMonthly',
+  'relativeMonthly',
+  'absoluteYearly',
+  'relativeYearly',
+] as const;
 export const RANGE_TYPES = ['endDate', 'noEnd', 'numbered'] as const;
 export const DAYS_OF_WEEK = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 export const WEEK_INDEXES = ['first', 'second', 'third', 'fourth', 'last'] as const;
 
-export type PatternType = typeof PATTERN_TYPES[number];
-export type RangeType = typeof RANGE_TYPES[number];
-export type DayOfWeek = typeof DAYS_OF_WEEK[number];
-export type WeekIndex = typeof WEEK_INDEXES[number];
+export type PatternType = (typeof PATTERN_TYPES)[number];
+export type RangeType = (typeof RANGE_TYPES)[number];
+export type DayOfWeek = (typeof DAYS_OF_WEEK)[number];
+export type WeekIndex = (typeof WEEK_INDEXES)[number];
 
 export interface PatternedRecurrence {
   pattern: {
@@ -46,22 +53,36 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
  * Check a recurrence as a client or a seed sends it. `defaultZone` fills `range.recurrenceTimeZone` (the
  * event's start zone); `defaultStartDate` fills `range.startDate` when the client leaves it out.
  */
-export function validateRecurrence(value: unknown, path: string, defaultZone: string, defaultStartDate?: string): { value?: PatternedRecurrence; problems: Problem[] } {
+export function validateRecurrence(
+  value: unknown,
+  path: string,
+  defaultZone: string,
+  defaultStartDate?: string,
+): { value?: PatternedRecurrence; problems: Problem[] } {
   const problems: Problem[] = [];
-  const bad = (at: string, message: string, code = 'RequestBodyRead') => problems.push({ path: `${path}.${at}`, message, code });
-  if (!isObject(value)) return { problems: [{ path, message: 'must be an object { pattern, range } or null', code: 'RequestBodyRead' }] };
-  for (const k of Object.keys(value)) if (k !== 'pattern' && k !== 'range' && !k.startsWith('@odata.')) bad(k, `unknown property (a recurrence has pattern and range)`);
+  const bad = (at: string, message: string, code = 'RequestBodyRead') =>
+    problems.push({ path: `${path}.${at}`, message, code });
+  if (!isObject(value))
+    return { problems: [{ path, message: 'must be an object { pattern, range } or null', code: 'RequestBodyRead' }] };
+  for (const k of Object.keys(value))
+    if (k !== 'pattern' && k !== 'range' && !k.startsWith('@odata.'))
+      bad(k, `unknown property (a recurrence has pattern and range)`);
   const p = value.pattern;
   const r = value.range;
   if (!isObject(p)) bad('pattern', 'required, an object { type, interval, daysOfWeek, ... }');
   if (!isObject(r)) bad('range', 'required, an object { type, startDate, endDate | numberOfOccurrences }');
   if (!isObject(p) || !isObject(r)) return { problems };
 
-  for (const k of Object.keys(p)) if (!PATTERN_KEYS.includes(k) && !k.startsWith('@odata.')) bad(`pattern.${k}`, `unknown property (use ${PATTERN_KEYS.join(', ')})`);
-  for (const k of Object.keys(r)) if (!RANGE_KEYS.includes(k) && !k.startsWith('@odata.')) bad(`range.${k}`, `unknown property (use ${RANGE_KEYS.join(', ')})`);
+  for (const k of Object.keys(p))
+    if (!PATTERN_KEYS.includes(k) && !k.startsWith('@odata.'))
+      bad(`pattern.${k}`, `unknown property (use ${PATTERN_KEYS.join(', ')})`);
+  for (const k of Object.keys(r))
+    if (!RANGE_KEYS.includes(k) && !k.startsWith('@odata.'))
+      bad(`range.${k}`, `unknown property (use ${RANGE_KEYS.join(', ')})`);
 
   const type = p.type as PatternType;
-  if (!PATTERN_TYPES.includes(type)) bad('pattern.type', `must be one of ${PATTERN_TYPES.join(', ')} (got ${quote(p.type)})`);
+  if (!PATTERN_TYPES.includes(type))
+    bad('pattern.type', `must be one of ${PATTERN_TYPES.join(', ')} (got ${quote(p.type)})`);
   const int = (o: Obj, key: string, at: string, min: number, max: number, fallback: number): number => {
     const v = o[key];
     if (v === undefined || v === null) return fallback;
@@ -77,48 +98,83 @@ export function validateRecurrence(value: unknown, path: string, defaultZone: st
   let daysOfWeek: DayOfWeek[] = [];
   if (p.daysOfWeek !== undefined && p.daysOfWeek !== null) {
     if (!Array.isArray(p.daysOfWeek)) bad('pattern.daysOfWeek', 'must be an array of day names');
-    else p.daysOfWeek.forEach((d, i) => {
-      const name = typeof d === 'string' ? d.toLowerCase() : d;
-      if (!DAYS_OF_WEEK.includes(name as DayOfWeek)) bad(`pattern.daysOfWeek[${i}]`, `must be one of ${DAYS_OF_WEEK.join(', ')} (got ${quote(d)})`);
-      else if (!daysOfWeek.includes(name as DayOfWeek)) daysOfWeek.push(name as DayOfWeek);
-    });
+    else
+      p.daysOfWeek.forEach((d, i) => {
+        const name = typeof d === 'string' ? d.toLowerCase() : d;
+        if (!DAYS_OF_WEEK.includes(name as DayOfWeek))
+          bad(`pattern.daysOfWeek[${i}]`, `must be one of ${DAYS_OF_WEEK.join(', ')} (got ${quote(d)})`);
+        else if (!daysOfWeek.includes(name as DayOfWeek)) daysOfWeek.push(name as DayOfWeek);
+      });
   }
-  const firstDayOfWeek = enumOr(p.firstDayOfWeek, DAYS_OF_WEEK, 'sunday', () => bad('pattern.firstDayOfWeek', `must be one of ${DAYS_OF_WEEK.join(', ')}`));
-  const index = enumOr(p.index, WEEK_INDEXES, 'first', () => bad('pattern.index', `must be one of ${WEEK_INDEXES.join(', ')}`));
+  const firstDayOfWeek = enumOr(p.firstDayOfWeek, DAYS_OF_WEEK, 'sunday', () =>
+    bad('pattern.firstDayOfWeek', `must be one of ${DAYS_OF_WEEK.join(', ')}`),
+  );
+  const index = enumOr(p.index, WEEK_INDEXES, 'first', () =>
+    bad('pattern.index', `must be one of ${WEEK_INDEXES.join(', ')}`),
+  );
 
   const semantic = (at: string, message: string) => bad(at, message, 'ErrorInvalidRequest');
   if ((type === 'weekly' || type === 'relativeMonthly' || type === 'relativeYearly') && daysOfWeek.length === 0) {
     semantic('pattern.daysOfWeek', `a ${type} pattern needs at least one day of the week`);
   }
-  if ((type === 'absoluteMonthly' || type === 'absoluteYearly') && dayOfMonth === 0) semantic('pattern.dayOfMonth', `a ${type} pattern needs dayOfMonth (1-31)`);
-  if ((type === 'absoluteYearly' || type === 'relativeYearly') && month === 0) semantic('pattern.month', `a ${type} pattern needs month (1-12)`);
+  if ((type === 'absoluteMonthly' || type === 'absoluteYearly') && dayOfMonth === 0)
+    semantic('pattern.dayOfMonth', `a ${type} pattern needs dayOfMonth (1-31)`);
+  if ((type === 'absoluteYearly' || type === 'relativeYearly') && month === 0)
+    semantic('pattern.month', `a ${type} pattern needs month (1-12)`);
   if (type === 'daily') daysOfWeek = [];
 
   const rangeType = r.type as RangeType;
-  if (!RANGE_TYPES.includes(rangeType)) bad('range.type', `must be one of ${RANGE_TYPES.join(', ')} (got ${quote(r.type)})`);
+  if (!RANGE_TYPES.includes(rangeType))
+    bad('range.type', `must be one of ${RANGE_TYPES.join(', ')} (got ${quote(r.type)})`);
   const startDate = r.startDate ?? defaultStartDate;
-  if (typeof startDate !== 'string' || parseDay(startDate) === undefined) bad('range.startDate', `required, a date YYYY-MM-DD (got ${quote(r.startDate)})`);
+  if (typeof startDate !== 'string' || parseDay(startDate) === undefined)
+    bad('range.startDate', `required, a date YYYY-MM-DD (got ${quote(r.startDate)})`);
   let endDate = NO_DATE;
   if (rangeType === 'endDate') {
-    if (typeof r.endDate !== 'string' || parseDay(r.endDate) === undefined) bad('range.endDate', `required for an endDate range, a date YYYY-MM-DD (got ${quote(r.endDate)})`);
-    else if (typeof startDate === 'string' && parseDay(startDate) !== undefined && parseDay(r.endDate)! < parseDay(startDate)!) semantic('range.endDate', `${r.endDate} is before the range's startDate ${startDate}`);
+    if (typeof r.endDate !== 'string' || parseDay(r.endDate) === undefined)
+      bad('range.endDate', `required for an endDate range, a date YYYY-MM-DD (got ${quote(r.endDate)})`);
+    else if (
+      typeof startDate === 'string' &&
+      parseDay(startDate) !== undefined &&
+      parseDay(r.endDate)! < parseDay(startDate)!
+    )
+      semantic('range.endDate', `${r.endDate} is before the range's startDate ${startDate}`);
     else endDate = r.endDate;
-  } else if (r.endDate !== undefined && r.endDate !== null && (typeof r.endDate !== 'string' || (r.endDate !== NO_DATE && parseDay(r.endDate) === undefined))) {
+  } else if (
+    r.endDate !== undefined &&
+    r.endDate !== null &&
+    (typeof r.endDate !== 'string' || (r.endDate !== NO_DATE && parseDay(r.endDate) === undefined))
+  ) {
     bad('range.endDate', 'must be a date YYYY-MM-DD');
   }
   let numberOfOccurrences = 0;
   if (rangeType === 'numbered') {
-    if (!Number.isInteger(r.numberOfOccurrences) || (r.numberOfOccurrences as number) < 1 || (r.numberOfOccurrences as number) > 999) {
-      semantic('range.numberOfOccurrences', `a numbered range needs numberOfOccurrences from 1 to 999 (got ${quote(r.numberOfOccurrences)})`);
+    if (
+      !Number.isInteger(r.numberOfOccurrences) ||
+      (r.numberOfOccurrences as number) < 1 ||
+      (r.numberOfOccurrences as number) > 999
+    ) {
+      semantic(
+        'range.numberOfOccurrences',
+        `a numbered range needs numberOfOccurrences from 1 to 999 (got ${quote(r.numberOfOccurrences)})`,
+      );
     } else numberOfOccurrences = r.numberOfOccurrences as number;
-  } else if (r.numberOfOccurrences !== undefined && r.numberOfOccurrences !== null && !Number.isInteger(r.numberOfOccurrences)) {
+  } else if (
+    r.numberOfOccurrences !== undefined &&
+    r.numberOfOccurrences !== null &&
+    !Number.isInteger(r.numberOfOccurrences)
+  ) {
     bad('range.numberOfOccurrences', 'must be a whole number');
   }
   let recurrenceTimeZone = defaultZone;
   if (r.recurrenceTimeZone !== undefined && r.recurrenceTimeZone !== null && r.recurrenceTimeZone !== '') {
     if (typeof r.recurrenceTimeZone !== 'string' || !resolveTimeZone(r.recurrenceTimeZone)) {
-      problems.push({ path: `${path}.range.recurrenceTimeZone`, message: `unknown time zone ${quote(r.recurrenceTimeZone)}`, code: 'TimeZoneNotSupportedException',
-        wire: `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${String(r.recurrenceTimeZone).slice(0, 100)}'.` });
+      problems.push({
+        path: `${path}.range.recurrenceTimeZone`,
+        message: `unknown time zone ${quote(r.recurrenceTimeZone)}`,
+        code: 'TimeZoneNotSupportedException',
+        wire: `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${String(r.recurrenceTimeZone).slice(0, 100)}'.`,
+      });
     } else recurrenceTimeZone = r.recurrenceTimeZone;
   }
   if (problems.length) return { problems };
@@ -200,7 +256,9 @@ function* candidateDays(rec: PatternedRecurrence, start: number, skipTo: number)
     case 'weekly': {
       const firstDow = DAYS_OF_WEEK.indexOf(pattern.firstDayOfWeek);
       const weekStart = start - ((weekday(start) - firstDow + 7) % 7);
-      const order = Array.from({ length: 7 }, (_, i) => (firstDow + i) % 7).filter((dow) => pattern.daysOfWeek.includes(DAYS_OF_WEEK[dow]));
+      const order = Array.from({ length: 7 }, (_, i) => (firstDow + i) % 7).filter((dow) =>
+        pattern.daysOfWeek.includes(DAYS_OF_WEEK[dow]),
+      );
       if (order.length === 0) return;
       for (let w = periodsBefore(7 * pattern.interval); ; w++) {
         const base = weekStart + w * 7 * pattern.interval;

@@ -35,8 +35,13 @@ export interface MailboxSeed {
 }
 
 export class SeedError extends Error {
-  constructor(readonly problems: string[], readonly file?: string) {
-    super(`${file ? `${file}: ` : ''}the mailbox seed has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: string[],
+    readonly file?: string,
+  ) {
+    super(
+      `${file ? `${file}: ` : ''}the mailbox seed has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'SeedError';
   }
 }
@@ -58,14 +63,24 @@ const line = (p: Problem) => `${p.path}: ${p.message}`;
 
 /** A master row that exists only to compute a seeded series' occurrences before anything is written. */
 function draftMaster(props: Obj): ItemRow {
-  return { id: makeId('event', 1, 1), mailbox: 1, kind: 'event', parent: null, data: { props, sys: {} }, changeKey: '', created: 0, modified: 0 };
+  return {
+    id: makeId('event', 1, 1),
+    mailbox: 1,
+    kind: 'event',
+    parent: null,
+    data: { props, sys: {} },
+    changeKey: '',
+    created: 0,
+    modified: 0,
+  };
 }
 
 /** Every problem of a seed, each naming its path. */
 export function validateSeed(data: unknown, now = Date.now()): string[] {
   const p: string[] = [];
   if (!isObject(data)) return ['(root): must be a JSON object with mailboxes'];
-  for (const k of Object.keys(data)) if (!['mailboxes', '$schema', 'about'].includes(k)) p.push(`${k}: unknown key (expected mailboxes)`);
+  for (const k of Object.keys(data))
+    if (!['mailboxes', '$schema', 'about'].includes(k)) p.push(`${k}: unknown key (expected mailboxes)`);
   if (!Array.isArray(data.mailboxes)) {
     p.push(data.mailboxes === undefined ? 'mailboxes: required, an array' : 'mailboxes: must be an array');
     return p;
@@ -75,18 +90,24 @@ export function validateSeed(data: unknown, now = Date.now()): string[] {
   const tokens = new Set<string>();
   data.mailboxes.forEach((mb, i) => {
     const at = `mailboxes[${i}]`;
-    if (!isObject(mb)) return void p.push(`${at}: must be an object { user, token, timeZone, contacts, events, taskLists }`);
-    for (const k of Object.keys(mb)) if (!MAILBOX_KEYS.includes(k)) p.push(`${at}.${k}: unknown key (expected ${MAILBOX_KEYS.join(', ')})`);
-    if (typeof mb.user !== 'string' || !EMAIL.test(mb.user)) p.push(`${at}.user: required, an email address (got ${JSON.stringify(mb.user)})`);
+    if (!isObject(mb))
+      return void p.push(`${at}: must be an object { user, token, timeZone, contacts, events, taskLists }`);
+    for (const k of Object.keys(mb))
+      if (!MAILBOX_KEYS.includes(k)) p.push(`${at}.${k}: unknown key (expected ${MAILBOX_KEYS.join(', ')})`);
+    if (typeof mb.user !== 'string' || !EMAIL.test(mb.user))
+      p.push(`${at}.user: required, an email address (got ${JSON.stringify(mb.user)})`);
     else if (users.has(mb.user.toLowerCase())) p.push(`${at}.user: duplicate mailbox "${mb.user}"`);
     else users.add(mb.user.toLowerCase());
-    if (typeof mb.token !== 'string' || mb.token.length < 8 || /\s/.test(mb.token)) p.push(`${at}.token: required, at least 8 characters without spaces`);
+    if (typeof mb.token !== 'string' || mb.token.length < 8 || /\s/.test(mb.token))
+      p.push(`${at}.token: required, at least 8 characters without spaces`);
     else if (tokens.has(mb.token)) p.push(`${at}.token: another mailbox has the same token`);
     else tokens.add(mb.token);
-    if (mb.displayName !== undefined && (typeof mb.displayName !== 'string' || mb.displayName.trim() === '')) p.push(`${at}.displayName: must be a non-empty string`);
+    if (mb.displayName !== undefined && (typeof mb.displayName !== 'string' || mb.displayName.trim() === ''))
+      p.push(`${at}.displayName: must be a non-empty string`);
     let zone = 'UTC';
     if (mb.timeZone !== undefined) {
-      if (typeof mb.timeZone !== 'string' || !resolveTimeZone(mb.timeZone)) p.push(`${at}.timeZone: unknown time zone ${JSON.stringify(mb.timeZone)}`);
+      if (typeof mb.timeZone !== 'string' || !resolveTimeZone(mb.timeZone))
+        p.push(`${at}.timeZone: unknown time zone ${JSON.stringify(mb.timeZone)}`);
       else zone = resolveTimeZone(mb.timeZone)!;
     }
     list(p, mb, at, 'contacts').forEach((c, j) => {
@@ -99,12 +120,22 @@ export function validateSeed(data: unknown, now = Date.now()): string[] {
     list(p, mb, at, 'taskLists').forEach((l, j) => {
       const lat = `${at}.taskLists[${j}]`;
       if (!isObject(l)) return void p.push(`${lat}: must be an object { displayName, tasks }`);
-      for (const k of Object.keys(l)) if (!['displayName', 'wellknownListName', 'tasks'].includes(k)) p.push(`${lat}.${k}: unknown key (expected displayName, wellknownListName, tasks)`);
-      if (typeof l.displayName !== 'string' || l.displayName.trim() === '') p.push(`${lat}.displayName: required, a non-empty string`);
-      if (l.wellknownListName !== undefined && l.wellknownListName !== 'defaultList' && l.wellknownListName !== 'none') {
-        p.push(`${lat}.wellknownListName: must be "defaultList" or "none" (got ${JSON.stringify(l.wellknownListName)})`);
+      for (const k of Object.keys(l))
+        if (!['displayName', 'wellknownListName', 'tasks'].includes(k))
+          p.push(`${lat}.${k}: unknown key (expected displayName, wellknownListName, tasks)`);
+      if (typeof l.displayName !== 'string' || l.displayName.trim() === '')
+        p.push(`${lat}.displayName: required, a non-empty string`);
+      if (
+        l.wellknownListName !== undefined &&
+        l.wellknownListName !== 'defaultList' &&
+        l.wellknownListName !== 'none'
+      ) {
+        p.push(
+          `${lat}.wellknownListName: must be "defaultList" or "none" (got ${JSON.stringify(l.wellknownListName)})`,
+        );
       }
-      if (l.wellknownListName === 'defaultList' && ++defaults === 2) p.push(`${lat}.wellknownListName: only one list can be the defaultList`);
+      if (l.wellknownListName === 'defaultList' && ++defaults === 2)
+        p.push(`${lat}.wellknownListName: only one list can be the defaultList`);
       list(p, l, lat, 'tasks').forEach((t, k) => {
         const tat = `${lat}.tasks[${k}]`;
         if (!isObject(t)) return void p.push(`${tat}: must be an object with Graph todoTask properties`);
@@ -136,39 +167,47 @@ function checkSeedEvent(e: unknown, at: string, zone: string): SeedEvent {
   if (exceptionOccurrences === undefined && cancelledOccurrences === undefined) return out;
   if (checked.problems.length) return out;
   if (!checked.props.recurrence) {
-    for (const k of SEED_ONLY_EVENT_KEYS) if (e[k] !== undefined) out.problems.push(`${at}.${k}: only a recurring event (with recurrence) has occurrences`);
+    for (const k of SEED_ONLY_EVENT_KEYS)
+      if (e[k] !== undefined) out.problems.push(`${at}.${k}: only a recurring event (with recurrence) has occurrences`);
     return out;
   }
   const master = draftMaster(checked.props);
   const seen = new Set<number>();
   const occurrenceDay = (value: unknown, path: string): number | undefined => {
     const day = typeof value === 'string' ? parseDay(value) : undefined;
-    if (day === undefined) return void out.problems.push(`${path}: must be a date YYYY-MM-DD (got ${JSON.stringify(value)})`);
-    if (!occurrenceOnDay(master, zone, day)) return void out.problems.push(`${path}: ${value} is not a date of this series`);
+    if (day === undefined)
+      return void out.problems.push(`${path}: must be a date YYYY-MM-DD (got ${JSON.stringify(value)})`);
+    if (!occurrenceOnDay(master, zone, day))
+      return void out.problems.push(`${path}: ${value} is not a date of this series`);
     if (seen.has(day)) return void out.problems.push(`${path}: ${value} is already an exception or cancelled`);
     seen.add(day);
     return day;
   };
   if (exceptionOccurrences !== undefined) {
-    if (!Array.isArray(exceptionOccurrences)) out.problems.push(`${at}.exceptionOccurrences: must be an array of { originalStartDate, ...properties }`);
-    else exceptionOccurrences.forEach((x, k) => {
-      const xat = `${at}.exceptionOccurrences[${k}]`;
-      if (!isObject(x)) return void out.problems.push(`${xat}: must be an object { originalStartDate, ...properties }`);
-      const { originalStartDate, ...changes } = x;
-      const day = occurrenceDay(originalStartDate, `${xat}.originalStartDate`);
-      if (day === undefined) return;
-      const inst = occurrenceOnDay(master, zone, day)!;
-      const c = checkEvent(changes, occurrenceProps(inst), 'instance', zone, xat);
-      out.problems.push(...c.problems.map(line));
-      out.exceptions.push({ day, body: changes });
-    });
+    if (!Array.isArray(exceptionOccurrences))
+      out.problems.push(`${at}.exceptionOccurrences: must be an array of { originalStartDate, ...properties }`);
+    else
+      exceptionOccurrences.forEach((x, k) => {
+        const xat = `${at}.exceptionOccurrences[${k}]`;
+        if (!isObject(x))
+          return void out.problems.push(`${xat}: must be an object { originalStartDate, ...properties }`);
+        const { originalStartDate, ...changes } = x;
+        const day = occurrenceDay(originalStartDate, `${xat}.originalStartDate`);
+        if (day === undefined) return;
+        const inst = occurrenceOnDay(master, zone, day)!;
+        const c = checkEvent(changes, occurrenceProps(inst), 'instance', zone, xat);
+        out.problems.push(...c.problems.map(line));
+        out.exceptions.push({ day, body: changes });
+      });
   }
   if (cancelledOccurrences !== undefined) {
-    if (!Array.isArray(cancelledOccurrences)) out.problems.push(`${at}.cancelledOccurrences: must be an array of dates YYYY-MM-DD`);
-    else cancelledOccurrences.forEach((d, k) => {
-      const day = occurrenceDay(d, `${at}.cancelledOccurrences[${k}]`);
-      if (day !== undefined) out.cancelled.push(day);
-    });
+    if (!Array.isArray(cancelledOccurrences))
+      out.problems.push(`${at}.cancelledOccurrences: must be an array of dates YYYY-MM-DD`);
+    else
+      cancelledOccurrences.forEach((d, k) => {
+        const day = occurrenceDay(d, `${at}.cancelledOccurrences[${k}]`);
+        if (day !== undefined) out.cancelled.push(day);
+      });
   }
   return out;
 }
@@ -188,35 +227,47 @@ export function loadSeed(ctx: MailboxContext, seed: MailboxSeed): MailboxRecord[
   const problems = validateSeed(seed, ctx.store.now());
   if (problems.length) throw new SeedError(problems);
   const { store } = ctx;
-  return store.transaction(() => seed.mailboxes.map((mb) => {
-    const m = store.addMailbox({ user: mb.user, token: mb.token, displayName: mb.displayName ?? mb.user.split('@')[0], timeZone: mb.timeZone ?? 'UTC' });
-    const zone = resolveTimeZone(m.timeZone)!;
-    for (const c of mb.contacts ?? []) {
-      const { props, autoName } = checkContact(c, undefined);
-      insertContact(ctx, m, props, autoName);
-    }
-    for (const e of mb.events ?? []) {
-      const checked = checkSeedEvent(e, '', zone);
-      const row = insertEvent(store, m, checked.props, typeof e.transactionId === 'string' ? e.transactionId : undefined);
-      for (const x of checked.exceptions) {
-        const series = loadSeries(store, row.id)!;
-        const inst = occurrenceOnDay(series.master, zone, x.day)!;
-        writeException(store, m, series, inst, checkEvent(x.body, occurrenceProps(inst), 'instance', zone).props);
+  return store.transaction(() =>
+    seed.mailboxes.map((mb) => {
+      const m = store.addMailbox({
+        user: mb.user,
+        token: mb.token,
+        displayName: mb.displayName ?? mb.user.split('@')[0],
+        timeZone: mb.timeZone ?? 'UTC',
+      });
+      const zone = resolveTimeZone(m.timeZone)!;
+      for (const c of mb.contacts ?? []) {
+        const { props, autoName } = checkContact(c, undefined);
+        insertContact(ctx, m, props, autoName);
       }
-      for (const day of checked.cancelled) {
-        const series = loadSeries(store, row.id)!;
-        cancelInstance(store, m, series, occurrenceOnDay(series.master, zone, day)!);
+      for (const e of mb.events ?? []) {
+        const checked = checkSeedEvent(e, '', zone);
+        const row = insertEvent(
+          store,
+          m,
+          checked.props,
+          typeof e.transactionId === 'string' ? e.transactionId : undefined,
+        );
+        for (const x of checked.exceptions) {
+          const series = loadSeries(store, row.id)!;
+          const inst = occurrenceOnDay(series.master, zone, x.day)!;
+          writeException(store, m, series, inst, checkEvent(x.body, occurrenceProps(inst), 'instance', zone).props);
+        }
+        for (const day of checked.cancelled) {
+          const series = loadSeries(store, row.id)!;
+          cancelInstance(store, m, series, occurrenceOnDay(series.master, zone, day)!);
+        }
       }
-    }
-    const lists = mb.taskLists ?? [];
-    const defaultIndex = lists.some((l) => l.wellknownListName === 'defaultList')
-      ? lists.findIndex((l) => l.wellknownListName === 'defaultList')
-      : lists.findIndex((l) => l.displayName.trim().toLowerCase() === 'tasks');
-    if (defaultIndex < 0) insertList(store, m, 'Tasks', 'defaultList');
-    lists.forEach((l, i) => {
-      const listRow = insertList(store, m, l.displayName, i === defaultIndex ? 'defaultList' : 'none');
-      for (const t of l.tasks ?? []) insertTask(store, m, listRow.id, checkTask(t, undefined, store.now()).props);
-    });
-    return m;
-  }));
+      const lists = mb.taskLists ?? [];
+      const defaultIndex = lists.some((l) => l.wellknownListName === 'defaultList')
+        ? lists.findIndex((l) => l.wellknownListName === 'defaultList')
+        : lists.findIndex((l) => l.displayName.trim().toLowerCase() === 'tasks');
+      if (defaultIndex < 0) insertList(store, m, 'Tasks', 'defaultList');
+      lists.forEach((l, i) => {
+        const listRow = insertList(store, m, l.displayName, i === defaultIndex ? 'defaultList' : 'none');
+        for (const t of l.tasks ?? []) insertTask(store, m, listRow.id, checkTask(t, undefined, store.now()).props);
+      });
+      return m;
+    }),
+  );
 }

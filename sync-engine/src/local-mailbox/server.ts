@@ -57,8 +57,14 @@ export async function buildMailboxServer(ctx: MailboxContext, tls?: TlsMaterial)
     sendGraphError(req, reply, toGraphError(err, req), ctx);
   });
   app.setNotFoundHandler((req, reply) => {
-    const segments = req.url.split('?')[0].split('/').filter((s) => s !== '');
-    const err = GRAPH_PATH.test(req.url) && segments.length > 1 ? graphErrors.segmentNotFound(decodeSegment(segments[segments.length - 1])) : graphErrors.notFound();
+    const segments = req.url
+      .split('?')[0]
+      .split('/')
+      .filter((s) => s !== '');
+    const err =
+      GRAPH_PATH.test(req.url) && segments.length > 1
+        ? graphErrors.segmentNotFound(decodeSegment(segments[segments.length - 1]))
+        : graphErrors.notFound();
     sendGraphError(req, reply, err, ctx);
   });
 
@@ -83,7 +89,11 @@ function decodeSegment(s: string): string {
 export function sendGraphError(req: FastifyRequest, reply: FastifyReply, err: GraphError, ctx: MailboxContext): void {
   const requestId = req.graphRequestId ?? crypto.randomUUID();
   const body = err.toBody(ctx.store.clock.now(), requestId, req.graphClientRequestId ?? requestId);
-  reply.code(err.status).headers(err.headers).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+  reply
+    .code(err.status)
+    .headers(err.headers)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(JSON.stringify(body));
 }
 
 /** Map any error to Graph's shape: a client's mistake never becomes a 500. */
@@ -99,7 +109,8 @@ function toGraphError(err: FastifyError | GraphError, req: FastifyRequest): Grap
       return graphErrors.emptyBody();
   }
   if (err instanceof SyntaxError) return graphErrors.badJson();
-  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return new GraphError(err.statusCode, 'BadRequest', err.message);
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500)
+    return new GraphError(err.statusCode, 'BadRequest', err.message);
   // A bug of ours: say so in Graph's shape without leaking internals.
   logUnexpectedError('local mailbox', req, err);
   return graphErrors.internal();

@@ -114,7 +114,11 @@ export class MailboxStore {
   readonly readStats: ReadStats = { itemRows: 0, occurrences: 0 };
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file: string, readonly clock: Clock = systemClock, readonly changeLogLimit = DEFAULT_CHANGE_LOG_LIMIT) {
+  constructor(
+    file: string,
+    readonly clock: Clock = systemClock,
+    readonly changeLogLimit = DEFAULT_CHANGE_LOG_LIMIT,
+  ) {
     this.db = file === ':memory:' ? new Database(file) : openPrivateDatabase(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -140,7 +144,9 @@ export class MailboxStore {
     // Stores made before events had spans get the columns; event-spans.ts fills them in at start.
     const columns = (this.db.prepare(`PRAGMA table_info(items)`).all() as Array<{ name: string }>).map((c) => c.name);
     if (!columns.includes('span_start')) {
-      this.db.exec(`ALTER TABLE items ADD COLUMN span_start INTEGER; ALTER TABLE items ADD COLUMN span_end INTEGER; ALTER TABLE items ADD COLUMN recurring INTEGER;`);
+      this.db.exec(
+        `ALTER TABLE items ADD COLUMN span_start INTEGER; ALTER TABLE items ADD COLUMN span_end INTEGER; ALTER TABLE items ADD COLUMN recurring INTEGER;`,
+      );
     }
     this.db.exec(`
       CREATE INDEX IF NOT EXISTS items_single_events ON items (mailbox, kind, recurring, span_start, id, span_end);
@@ -170,7 +176,9 @@ export class MailboxStore {
   }
 
   setMeta(key: string, value: string): void {
-    this.statement(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
+    this.statement(
+      `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+    ).run(key, value);
   }
 
   /** The key that signs delta and skip tokens; kept in the store so tokens outlive a restart. */
@@ -197,17 +205,23 @@ export class MailboxStore {
   addMailbox(m: { user: string; token: string; displayName: string; timeZone: string }): MailboxRecord {
     const no = Number((this.statement(`SELECT COALESCE(MAX(no), 0) + 1 AS n FROM mailboxes`).get() as { n: number }).n);
     const rec: MailboxRecord = {
-      no, user: m.user, displayName: m.displayName, timeZone: m.timeZone,
-      contactFolderId: makeId('contactFolder', no, this.nextItemSeq()), calendarId: makeId('calendar', no, this.nextItemSeq()),
+      no,
+      user: m.user,
+      displayName: m.displayName,
+      timeZone: m.timeZone,
+      contactFolderId: makeId('contactFolder', no, this.nextItemSeq()),
+      calendarId: makeId('calendar', no, this.nextItemSeq()),
     };
-    this.statement(`INSERT INTO mailboxes (no, user, token_hash, display_name, time_zone, contact_folder_id, calendar_id) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(no, rec.user, hashToken(m.token), rec.displayName, rec.timeZone, rec.contactFolderId, rec.calendarId);
+    this.statement(
+      `INSERT INTO mailboxes (no, user, token_hash, display_name, time_zone, contact_folder_id, calendar_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(no, rec.user, hashToken(m.token), rec.displayName, rec.timeZone, rec.contactFolderId, rec.calendarId);
     return rec;
   }
 
   /** The mailbox a bearer token opens. */
   mailboxByToken(token: string): MailboxRecord | undefined {
-    const r = this.statement(`SELECT * FROM mailboxes WHERE token_hash = ?`).get(hashToken(token)) as Record<string, unknown> | undefined;
+    const r = this.statement(`SELECT * FROM mailboxes WHERE token_hash = ?`).get(hashToken(token)) as
+      Record<string, unknown> | undefined;
     return r ? toMailbox(r) : undefined;
   }
 
@@ -230,10 +244,21 @@ export class MailboxStore {
     // counting back changeLogLimit rows from the newest cost every write up to that many rows.
     let kept = this.keptChanges(mailbox) + 1;
     this.setMeta('changeSeq', String(seq));
-    this.statement(`INSERT INTO changes (seq, mailbox, scope, item_id, op, before, at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(seq, mailbox, scope, itemId, op, before === null || before === undefined ? null : JSON.stringify(before), this.now());
+    this.statement(
+      `INSERT INTO changes (seq, mailbox, scope, item_id, op, before, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      seq,
+      mailbox,
+      scope,
+      itemId,
+      op,
+      before === null || before === undefined ? null : JSON.stringify(before),
+      this.now(),
+    );
     if (kept > this.changeLogLimit) {
-      const cut = this.statement(`SELECT seq FROM changes WHERE mailbox = ? ORDER BY seq LIMIT 1 OFFSET ?`).pluck().get(mailbox, kept - this.changeLogLimit - 1) as number;
+      const cut = this.statement(`SELECT seq FROM changes WHERE mailbox = ? ORDER BY seq LIMIT 1 OFFSET ?`)
+        .pluck()
+        .get(mailbox, kept - this.changeLogLimit - 1) as number;
       this.statement(`DELETE FROM changes WHERE mailbox = ? AND seq <= ?`).run(mailbox, cut);
       this.setMeta(`prunedThrough:${mailbox}`, String(Math.max(cut, this.prunedThrough(mailbox))));
       kept = this.changeLogLimit;
@@ -277,15 +302,28 @@ export class MailboxStore {
    * The items changed in a scope in (fromSeq, toSeq] whose ids sort after `after`, in id order, at most `limit`;
    * each once, with its state before the first of those changes.
    */
-  changedItemsAfter(mailbox: number, scope: string, fromSeq: number, toSeq: number, after: string | undefined, limit: number): Change[] {
+  changedItemsAfter(
+    mailbox: number,
+    scope: string,
+    fromSeq: number,
+    toSeq: number,
+    after: string | undefined,
+    limit: number,
+  ): Change[] {
     // One question, two ways in, chosen by the size of the slice of the log: a small slice is read whole by
     // sequence number (cheap, and it never touches the older log: an idle round reads nothing); a big one is
     // walked in id order from `after`, so a page reads about the rows it sends rather than the whole slice.
-    const sliceIsSmall = (this.statement(`SELECT COUNT(*) FROM (SELECT 1 FROM changes INDEXED BY changes_scope
-      WHERE mailbox = ? AND scope = ? AND seq > ? AND seq <= ? LIMIT ?)`).pluck().get(mailbox, scope, fromSeq, toSeq, SMALL_LOG_SLICE) as number) < SMALL_LOG_SLICE;
-    const firsts = this.statement(`SELECT item_id AS itemId, MIN(seq) AS seq FROM changes INDEXED BY ${sliceIsSmall ? 'changes_scope' : 'changes_item'}
-      WHERE mailbox = ? AND scope = ? AND seq > ? AND seq <= ? AND item_id > ? GROUP BY item_id ORDER BY item_id LIMIT ?`)
-      .all(mailbox, scope, fromSeq, toSeq, after ?? '', limit) as Array<{ itemId: string; seq: number }>;
+    const sliceIsSmall =
+      (this.statement(
+        `SELECT COUNT(*) FROM (SELECT 1 FROM changes INDEXED BY changes_scope
+      WHERE mailbox = ? AND scope = ? AND seq > ? AND seq <= ? LIMIT ?)`,
+      )
+        .pluck()
+        .get(mailbox, scope, fromSeq, toSeq, SMALL_LOG_SLICE) as number) < SMALL_LOG_SLICE;
+    const firsts = this.statement(
+      `SELECT item_id AS itemId, MIN(seq) AS seq FROM changes INDEXED BY ${sliceIsSmall ? 'changes_scope' : 'changes_item'}
+      WHERE mailbox = ? AND scope = ? AND seq > ? AND seq <= ? AND item_id > ? GROUP BY item_id ORDER BY item_id LIMIT ?`,
+    ).all(mailbox, scope, fromSeq, toSeq, after ?? '', limit) as Array<{ itemId: string; seq: number }>;
     const beforeOf = this.statement(`SELECT before FROM changes WHERE seq = ?`).pluck();
     return firsts.map(({ itemId, seq }) => {
       const before = beforeOf.get(seq) as string | null;
@@ -299,26 +337,66 @@ export class MailboxStore {
   }
 
   /** The ids of a kind's items in a mailbox (under one parent when given) that sort after `after`, in id order, at most `limit`. */
-  itemIdsAfter(mailbox: number, kind: ItemKind, parent: string | undefined, after: string | undefined, limit: number): string[] {
-    const ids = parent === undefined
-      ? this.statement(`SELECT id FROM items WHERE mailbox = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?`).pluck().all(mailbox, kind, after ?? '', limit)
-      : this.statement(`SELECT id FROM items WHERE mailbox = ? AND kind = ? AND parent = ? AND id > ? ORDER BY id LIMIT ?`).pluck().all(mailbox, kind, parent, after ?? '', limit);
+  itemIdsAfter(
+    mailbox: number,
+    kind: ItemKind,
+    parent: string | undefined,
+    after: string | undefined,
+    limit: number,
+  ): string[] {
+    const ids =
+      parent === undefined
+        ? this.statement(`SELECT id FROM items WHERE mailbox = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?`)
+            .pluck()
+            .all(mailbox, kind, after ?? '', limit)
+        : this.statement(
+            `SELECT id FROM items WHERE mailbox = ? AND kind = ? AND parent = ? AND id > ? ORDER BY id LIMIT ?`,
+          )
+            .pluck()
+            .all(mailbox, kind, parent, after ?? '', limit);
     return ids as string[];
   }
 
   /** The items of a kind (under one parent when given) whose ids sort after `after`, in id order, at most `limit`. */
-  itemsAfter(mailbox: number, kind: ItemKind, parent: string | undefined, after: string | undefined, limit: number): ItemRow[] {
-    const rows = parent === undefined
-      ? this.statement(`SELECT * FROM items WHERE mailbox = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?`).all(mailbox, kind, after ?? '', limit)
-      : this.statement(`SELECT * FROM items WHERE mailbox = ? AND kind = ? AND parent = ? AND id > ? ORDER BY id LIMIT ?`).all(mailbox, kind, parent, after ?? '', limit);
+  itemsAfter(
+    mailbox: number,
+    kind: ItemKind,
+    parent: string | undefined,
+    after: string | undefined,
+    limit: number,
+  ): ItemRow[] {
+    const rows =
+      parent === undefined
+        ? this.statement(`SELECT * FROM items WHERE mailbox = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?`).all(
+            mailbox,
+            kind,
+            after ?? '',
+            limit,
+          )
+        : this.statement(
+            `SELECT * FROM items WHERE mailbox = ? AND kind = ? AND parent = ? AND id > ? ORDER BY id LIMIT ?`,
+          ).all(mailbox, kind, parent, after ?? '', limit);
     return (rows as RawItem[]).map((r) => this.toItem(r));
   }
 
   /** The id `count` items after `after` (1: the next one), read from the index alone; undefined when fewer follow. */
-  idAfterSkipping(mailbox: number, kind: ItemKind, parent: string | undefined, after: string | undefined, count: number): string | undefined {
-    const id = parent === undefined
-      ? this.statement(`SELECT id FROM items WHERE mailbox = ? AND kind = ? AND id > ? ORDER BY id LIMIT 1 OFFSET ?`).pluck().get(mailbox, kind, after ?? '', count - 1)
-      : this.statement(`SELECT id FROM items WHERE mailbox = ? AND kind = ? AND parent = ? AND id > ? ORDER BY id LIMIT 1 OFFSET ?`).pluck().get(mailbox, kind, parent, after ?? '', count - 1);
+  idAfterSkipping(
+    mailbox: number,
+    kind: ItemKind,
+    parent: string | undefined,
+    after: string | undefined,
+    count: number,
+  ): string | undefined {
+    const id =
+      parent === undefined
+        ? this.statement(`SELECT id FROM items WHERE mailbox = ? AND kind = ? AND id > ? ORDER BY id LIMIT 1 OFFSET ?`)
+            .pluck()
+            .get(mailbox, kind, after ?? '', count - 1)
+        : this.statement(
+            `SELECT id FROM items WHERE mailbox = ? AND kind = ? AND parent = ? AND id > ? ORDER BY id LIMIT 1 OFFSET ?`,
+          )
+            .pluck()
+            .get(mailbox, kind, parent, after ?? '', count - 1);
     return id as string | undefined;
   }
 
@@ -327,40 +405,67 @@ export class MailboxStore {
    * An event that starts before `from` overlaps it only if it is longer than the gap, so the scan starts at `from`
    * less the longest single event the mailbox ever had, not at the beginning of time.
    */
-  singleEventsOverlapping(mailbox: number, from: number, to: number, after: [number, string] | undefined, limit: number): ItemRow[] {
+  singleEventsOverlapping(
+    mailbox: number,
+    from: number,
+    to: number,
+    after: [number, string] | undefined,
+    limit: number,
+  ): ItemRow[] {
     const lower = Math.max(from - this.longestSingleEvent(mailbox), after ? after[0] : -END_OF_TIME);
     const [afterStart, afterId] = after ?? [-END_OF_TIME, ''];
-    const rows = this.statement(`SELECT * FROM items INDEXED BY items_single_events
+    const rows = this.statement(
+      `SELECT * FROM items INDEXED BY items_single_events
       WHERE mailbox = ? AND kind = 'event' AND recurring = 0 AND span_start >= ? AND span_start < ?
         AND (span_start > ? OR (span_start = ? AND id > ?)) AND (span_end > ? OR (span_end = span_start AND span_start >= ?))
-      ORDER BY span_start, id LIMIT ?`).all(mailbox, lower, to, afterStart, afterStart, afterId, from, from, limit) as RawItem[];
+      ORDER BY span_start, id LIMIT ?`,
+    ).all(mailbox, lower, to, afterStart, afterStart, afterId, from, from, limit) as RawItem[];
     return rows.map((r) => this.toItem(r));
   }
 
   /** The ids of series (and of events whose span is not known yet) whose span reaches [from, to). */
   seriesIdsOverlapping(mailbox: number, from: number, to: number): string[] {
-    const series = this.statement(`SELECT id FROM items INDEXED BY items_series_end
-      WHERE mailbox = ? AND kind = 'event' AND recurring = 1 AND span_end >= ? AND span_start < ?`).pluck().all(mailbox, from, to) as string[];
-    const unknown = this.statement(`SELECT id FROM items INDEXED BY items_single_events WHERE mailbox = ? AND kind = 'event' AND recurring IS NULL`)
-      .pluck().all(mailbox) as string[];
+    const series = this.statement(
+      `SELECT id FROM items INDEXED BY items_series_end
+      WHERE mailbox = ? AND kind = 'event' AND recurring = 1 AND span_end >= ? AND span_start < ?`,
+    )
+      .pluck()
+      .all(mailbox, from, to) as string[];
+    const unknown = this.statement(
+      `SELECT id FROM items INDEXED BY items_single_events WHERE mailbox = ? AND kind = 'event' AND recurring IS NULL`,
+    )
+      .pluck()
+      .all(mailbox) as string[];
     return [...series, ...unknown];
   }
 
   /** The ids of events (single or series) whose span reaches [from, to), after `after` in id order, at most `limit`. */
   eventIdsOverlapping(mailbox: number, from: number, to: number, after: string | undefined, limit: number): string[] {
-    return this.statement(`SELECT id FROM items WHERE mailbox = ? AND kind = 'event' AND id > ?
-      AND (span_start IS NULL OR (span_start < ? AND (span_end > ? OR span_start >= ? OR recurring = 1 AND span_end >= ?))) ORDER BY id LIMIT ?`)
-      .pluck().all(mailbox, after ?? '', to, from, from, from, limit) as string[];
+    return this.statement(
+      `SELECT id FROM items WHERE mailbox = ? AND kind = 'event' AND id > ?
+      AND (span_start IS NULL OR (span_start < ? AND (span_end > ? OR span_start >= ? OR recurring = 1 AND span_end >= ?))) ORDER BY id LIMIT ?`,
+    )
+      .pluck()
+      .all(mailbox, after ?? '', to, from, from, from, limit) as string[];
   }
 
   /** Events stored before spans were kept, a batch at a time. */
   eventsWithoutSpan(limit: number): ItemRow[] {
-    return (this.statement(`SELECT * FROM items WHERE kind = 'event' AND span_start IS NULL ORDER BY id LIMIT ?`).all(limit) as RawItem[]).map((r) => this.toItem(r));
+    return (
+      this.statement(`SELECT * FROM items WHERE kind = 'event' AND span_start IS NULL ORDER BY id LIMIT ?`).all(
+        limit,
+      ) as RawItem[]
+    ).map((r) => this.toItem(r));
   }
 
   /** Set an event's span (a series widened by a new exception, or one filled in for an older store). */
   setEventSpan(row: ItemRow, span: EventSpan): void {
-    this.statement(`UPDATE items SET span_start = ?, span_end = ?, recurring = ? WHERE id = ?`).run(span.start, span.end, span.recurring ? 1 : 0, row.id);
+    this.statement(`UPDATE items SET span_start = ?, span_end = ?, recurring = ? WHERE id = ?`).run(
+      span.start,
+      span.end,
+      span.recurring ? 1 : 0,
+      row.id,
+    );
     this.noteSpan(row.mailbox, span);
   }
 
@@ -370,32 +475,54 @@ export class MailboxStore {
   }
 
   private noteSpan(mailbox: number, span: EventSpan): void {
-    if (!span.recurring && span.end - span.start > this.longestSingleEvent(mailbox)) this.setMeta(`longestSingleEvent:${mailbox}`, String(span.end - span.start));
+    if (!span.recurring && span.end - span.start > this.longestSingleEvent(mailbox))
+      this.setMeta(`longestSingleEvent:${mailbox}`, String(span.end - span.start));
   }
 
   /** The items of a kind in a mailbox (under one parent when given), ordered by id. */
   items(mailbox: number, kind: ItemKind, parent?: string): ItemRow[] {
-    const rows = parent === undefined
-      ? this.statement(`SELECT * FROM items WHERE mailbox = ? AND kind = ? ORDER BY id`).all(mailbox, kind)
-      : this.statement(`SELECT * FROM items WHERE mailbox = ? AND kind = ? AND parent = ? ORDER BY id`).all(mailbox, kind, parent);
+    const rows =
+      parent === undefined
+        ? this.statement(`SELECT * FROM items WHERE mailbox = ? AND kind = ? ORDER BY id`).all(mailbox, kind)
+        : this.statement(`SELECT * FROM items WHERE mailbox = ? AND kind = ? AND parent = ? ORDER BY id`).all(
+            mailbox,
+            kind,
+            parent,
+          );
     return (rows as RawItem[]).map((r) => this.toItem(r));
   }
 
   /** The item created earlier with this `transactionId` (Graph's guard against a repeated POST). */
   itemByTransactionId(mailbox: number, transactionId: string): ItemRow | undefined {
-    const r = this.statement(`SELECT * FROM items WHERE mailbox = ? AND transaction_id = ?`).get(mailbox, transactionId) as RawItem | undefined;
+    const r = this.statement(`SELECT * FROM items WHERE mailbox = ? AND transaction_id = ?`).get(
+      mailbox,
+      transactionId,
+    ) as RawItem | undefined;
     return r ? this.toItem(r) : undefined;
   }
 
   /** Insert or replace an item (with its span, for an event). */
   putItem(row: ItemRow, transactionId: string | null = null): void {
     const { span } = row;
-    this.statement(`INSERT INTO items (id, mailbox, kind, parent, data, change_key, created, modified, transaction_id, span_start, span_end, recurring)
+    this.statement(
+      `INSERT INTO items (id, mailbox, kind, parent, data, change_key, created, modified, transaction_id, span_start, span_end, recurring)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET data = excluded.data, change_key = excluded.change_key, modified = excluded.modified, parent = excluded.parent,
-        span_start = excluded.span_start, span_end = excluded.span_end, recurring = excluded.recurring`)
-      .run(row.id, row.mailbox, row.kind, row.parent, JSON.stringify(row.data), row.changeKey, row.created, row.modified, transactionId,
-        span?.start ?? null, span?.end ?? null, span === undefined ? null : span.recurring ? 1 : 0);
+        span_start = excluded.span_start, span_end = excluded.span_end, recurring = excluded.recurring`,
+    ).run(
+      row.id,
+      row.mailbox,
+      row.kind,
+      row.parent,
+      JSON.stringify(row.data),
+      row.changeKey,
+      row.created,
+      row.modified,
+      transactionId,
+      span?.start ?? null,
+      span?.end ?? null,
+      span === undefined ? null : span.recurring ? 1 : 0,
+    );
     if (span) this.noteSpan(row.mailbox, span);
   }
 
@@ -415,16 +542,27 @@ export class MailboxStore {
 
 function toMailbox(r: Record<string, unknown>): MailboxRecord {
   return {
-    no: r.no as number, user: r.user as string, displayName: r.display_name as string, timeZone: r.time_zone as string,
-    contactFolderId: r.contact_folder_id as string, calendarId: r.calendar_id as string,
+    no: r.no as number,
+    user: r.user as string,
+    displayName: r.display_name as string,
+    timeZone: r.time_zone as string,
+    contactFolderId: r.contact_folder_id as string,
+    calendarId: r.calendar_id as string,
   };
 }
 
 function toItem(r: RawItem): ItemRow {
   const row: ItemRow = {
-    id: r.id, mailbox: r.mailbox, kind: r.kind, parent: r.parent, data: JSON.parse(r.data) as ItemData,
-    changeKey: r.change_key, created: r.created, modified: r.modified,
+    id: r.id,
+    mailbox: r.mailbox,
+    kind: r.kind,
+    parent: r.parent,
+    data: JSON.parse(r.data) as ItemData,
+    changeKey: r.change_key,
+    created: r.created,
+    modified: r.modified,
   };
-  if (r.span_start !== null && r.span_end !== null) row.span = { start: r.span_start, end: r.span_end, recurring: r.recurring === 1 };
+  if (r.span_start !== null && r.span_end !== null)
+    row.span = { start: r.span_start, end: r.span_end, recurring: r.recurring === 1 };
   return row;
 }

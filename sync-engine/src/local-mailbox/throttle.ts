@@ -58,13 +58,19 @@ export class ThrottleSwitch {
 export function parseThrottleRule(body: unknown): ThrottleRule {
   if (!isObject(body)) throw graphErrors.badRequest('Send {"requests": N, "retryAfterSeconds": S}.');
   for (const k of Object.keys(body)) {
-    if (k !== 'requests' && k !== 'retryAfterSeconds') throw graphErrors.badRequest(`Unknown property '${k}': send {"requests": N, "retryAfterSeconds": S}.`);
+    if (k !== 'requests' && k !== 'retryAfterSeconds')
+      throw graphErrors.badRequest(`Unknown property '${k}': send {"requests": N, "retryAfterSeconds": S}.`);
   }
   const { requests, retryAfterSeconds = 1 } = body as { requests?: unknown; retryAfterSeconds?: unknown };
   if (!Number.isInteger(requests) || (requests as number) < 0 || (requests as number) > 1_000_000) {
     throw graphErrors.badRequest('requests: must be a whole number from 0 (switch off) to 1000000.');
   }
-  if (typeof retryAfterSeconds !== 'number' || !Number.isFinite(retryAfterSeconds) || retryAfterSeconds < 0 || retryAfterSeconds > 3600) {
+  if (
+    typeof retryAfterSeconds !== 'number' ||
+    !Number.isFinite(retryAfterSeconds) ||
+    retryAfterSeconds < 0 ||
+    retryAfterSeconds > 3600
+  ) {
     throw graphErrors.badRequest('retryAfterSeconds: must be a number of seconds from 0 to 3600.');
   }
   return { requests: requests as number, retryAfterSeconds };

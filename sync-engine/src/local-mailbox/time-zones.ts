@@ -8,7 +8,6 @@
  * (add a day, take the time of day) exact and zone-free.
  */
 
-
 export { WINDOWS_ZONES, resolveTimeZone } from '../common/time-zone-names';
 
 export const MINUTE = 60_000;
@@ -21,7 +20,15 @@ function formatter(iana: string): Intl.DateTimeFormat {
   let f = formatters.get(iana);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: iana, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short',
+      timeZone: iana,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      era: 'short',
     });
     formatters.set(iana, f);
   }
@@ -36,7 +43,14 @@ export function offsetAt(utc: number, iana: string): number {
   for (const p of formatter(iana).formatToParts(new Date(whole))) parts[p.type] = p.value;
   let year = Number(parts.year);
   if (parts.era === 'BC' || parts.era === 'B') year = 1 - year;
-  const asUtc = Date.UTC(year, Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const asUtc = Date.UTC(
+    year,
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
   return asUtc - whole;
 }
 
@@ -61,7 +75,8 @@ export function wallToUtc(wall: number, iana: string): number {
   return Math.max(first, second);
 }
 
-const GRAPH_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const GRAPH_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** A parsed Graph `dateTime`: the wall time, plus the instant when the text carried an offset. */
 export interface ParsedDateTime {

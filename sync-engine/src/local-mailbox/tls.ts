@@ -25,13 +25,33 @@ export function selfSignedCertificate(dir: string): TlsMaterial {
   privateDir(dir);
   if (!fs.existsSync(certPath) || !fs.existsSync(keyPath)) {
     try {
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath,
-        '-days', '825', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:0:0:0:0:0:0:0:1',
-      ], { stdio: 'pipe' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          keyPath,
+          '-out',
+          certPath,
+          '-days',
+          '825',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:0:0:0:0:0:0:0:1',
+        ],
+        { stdio: 'pipe' },
+      );
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
-      if (e.code === 'ENOENT') throw new TlsError('--tls needs the openssl command on PATH to make a self-signed certificate');
+      if (e.code === 'ENOENT')
+        throw new TlsError('--tls needs the openssl command on PATH to make a self-signed certificate');
       throw new TlsError(`openssl could not make a certificate: ${e.stderr?.toString().trim() || e.message}`);
     }
   }

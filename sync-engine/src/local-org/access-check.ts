@@ -32,7 +32,10 @@ export class AccessCheck {
   private cache = new Map<string, { facts: UserAccessFacts; decision: AccessDecision }>();
   private cacheVersion = -1;
 
-  constructor(private readonly store: OrgStore, private readonly useCache = true) {}
+  constructor(
+    private readonly store: OrgStore,
+    private readonly useCache = true,
+  ) {}
 
   orgFacts(): OrgFacts {
     const org = this.store.db.prepare(`SELECT * FROM sobj_Organization LIMIT 1`).get() as Record<string, unknown>;
@@ -45,21 +48,39 @@ export class AccessCheck {
   }
 
   userFacts(userId: string): UserAccessFacts | undefined {
-    const u = this.store.db.prepare(
-      `SELECT u."IsActive" AS active, p."Name" AS profileName, p."PermissionsApiEnabled" AS apiEnabled, l."Name" AS license,
+    const u = this.store.db
+      .prepare(
+        `SELECT u."IsActive" AS active, p."Name" AS profileName, p."PermissionsApiEnabled" AS apiEnabled, l."Name" AS license,
               p."PermissionsViewSetup" AS viewSetup, p."PermissionsManageUsers" AS manageUsers, p."PermissionsModifyAllData" AS modifyAllData
        FROM sobj_User u JOIN sobj_Profile p ON p."Id" = u."ProfileId" JOIN sobj_UserLicense l ON l."Id" = p."UserLicenseId"
        WHERE u."Id" = ?`,
-    ).get(userId) as
-      | { active: number; profileName: string; apiEnabled: number; license: License; viewSetup: number; manageUsers: number; modifyAllData: number }
+      )
+      .get(userId) as
+      | {
+          active: number;
+          profileName: string;
+          apiEnabled: number;
+          license: License;
+          viewSetup: number;
+          manageUsers: number;
+          modifyAllData: number;
+        }
       | undefined;
     if (!u) return undefined;
-    const sets = this.store.db.prepare(
-      `SELECT ps."Name" AS name, ps."PermissionsApiEnabled" AS apiEnabled, ps."PermissionsViewSetup" AS viewSetup,
+    const sets = this.store.db
+      .prepare(
+        `SELECT ps."Name" AS name, ps."PermissionsApiEnabled" AS apiEnabled, ps."PermissionsViewSetup" AS viewSetup,
               ps."PermissionsManageUsers" AS manageUsers, ps."PermissionsModifyAllData" AS modifyAllData
        FROM sobj_PermissionSetAssignment a JOIN sobj_PermissionSet ps ON ps."Id" = a."PermissionSetId"
        WHERE a."AssigneeId" = ? AND a."IsDeleted" = 0 AND ps."IsDeleted" = 0 AND ps."IsOwnedByProfile" = 0`,
-    ).all(userId) as Array<{ name: string; apiEnabled: number; viewSetup: number; manageUsers: number; modifyAllData: number }>;
+      )
+      .all(userId) as Array<{
+      name: string;
+      apiEnabled: number;
+      viewSetup: number;
+      manageUsers: number;
+      modifyAllData: number;
+    }>;
     const any = (k: 'viewSetup' | 'manageUsers' | 'modifyAllData') => u[k] === 1 || sets.some((s) => s[k] === 1);
     return {
       userId,

@@ -37,9 +37,9 @@ const STATUS_TEXT: Record<string, string> = {
 
 /** Authenticate a user for a client and record the attempt. */
 export async function authenticate(ctx: OrgContext, req: LoginRequest): Promise<LoginOutcome> {
-  const user = ctx.store.db.prepare(`SELECT "Id", "IsActive" FROM sobj_User WHERE lower("Username") = lower(?)`).get(req.username) as
-    | { Id: string; IsActive: number }
-    | undefined;
+  const user = ctx.store.db
+    .prepare(`SELECT "Id", "IsActive" FROM sobj_User WHERE lower("Username") = lower(?)`)
+    .get(req.username) as { Id: string; IsActive: number } | undefined;
   if (!user) {
     // Spend the same work as a real check, so the answer's timing does not reveal which usernames exist.
     await ctx.credentials.checkUnknown(req.password);
@@ -66,7 +66,11 @@ export async function authenticate(ctx: OrgContext, req: LoginRequest): Promise<
   return outcome;
 }
 
-async function decide(ctx: OrgContext, req: LoginRequest, user: { Id: string; IsActive: number }): Promise<LoginOutcome> {
+async function decide(
+  ctx: OrgContext,
+  req: LoginRequest,
+  user: { Id: string; IsActive: number },
+): Promise<LoginOutcome> {
   const check = await ctx.credentials.check(user.Id, req.password);
   if (check === 'locked-out') return { ok: false, failure: 'locked-out', userId: user.Id };
   if (check !== 'ok') return { ok: false, failure: 'invalid-login', userId: user.Id };

@@ -37,8 +37,18 @@ export class ConnectedApps {
   }
 
   add(app: ConnectedApp): void {
-    this.store.db.prepare(`INSERT INTO connected_apps (client_id, name, client_secret, callback_urls, allowlisted, product) VALUES (?, ?, ?, ?, ?, ?)`)
-      .run(app.clientId, app.name, app.clientSecret, JSON.stringify(app.callbackUrls), app.allowlisted ? 1 : 0, app.product);
+    this.store.db
+      .prepare(
+        `INSERT INTO connected_apps (client_id, name, client_secret, callback_urls, allowlisted, product) VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        app.clientId,
+        app.name,
+        app.clientSecret,
+        JSON.stringify(app.callbackUrls),
+        app.allowlisted ? 1 : 0,
+        app.product,
+      );
     this.byId.set(app.clientId, { ...app });
   }
 
@@ -47,7 +57,9 @@ export class ConnectedApps {
     const app = this.byId.get(clientId);
     if (!app || app.callbackUrls.includes(url)) return;
     app.callbackUrls = [...app.callbackUrls, url];
-    this.store.db.prepare(`UPDATE connected_apps SET callback_urls = ? WHERE client_id = ?`).run(JSON.stringify(app.callbackUrls), clientId);
+    this.store.db
+      .prepare(`UPDATE connected_apps SET callback_urls = ? WHERE client_id = ?`)
+      .run(JSON.stringify(app.callbackUrls), clientId);
   }
 
   /** The app for a client id. A SOAP `client` value may carry a version after a slash (`id/2.9.0`). */

@@ -38,7 +38,10 @@ export class OrgContext {
   readonly access: AccessCheck;
   readonly stats: RequestStats = { byKind: new Map(), total: 0, refusedByRule: 0 };
 
-  constructor(readonly store: OrgStore, readonly options: OrgOptions = DEFAULT_ORG_OPTIONS) {
+  constructor(
+    readonly store: OrgStore,
+    readonly options: OrgOptions = DEFAULT_ORG_OPTIONS,
+  ) {
     this.sessions = new Sessions(store, () => this.orgId().slice(0, 15));
     this.credentials = new Credentials(store);
     this.apps = new ConnectedApps(store);
@@ -50,7 +53,8 @@ export class OrgContext {
   /** The 18-character organization id. */
   orgId(): string {
     if (!this.cachedOrgId) {
-      const row = this.store.db.prepare(`SELECT "Id" FROM sobj_Organization LIMIT 1`).get() as { Id: string } | undefined;
+      const row = this.store.db.prepare(`SELECT "Id" FROM sobj_Organization LIMIT 1`).get() as
+        { Id: string } | undefined;
       if (!row) throw new Error('the org is not seeded');
       this.cachedOrgId = row.Id;
     }

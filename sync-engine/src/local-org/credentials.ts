@@ -28,7 +28,9 @@ const MAX_SCRYPT_MEMORY = 256 * 1024 * 1024;
 
 function scrypt(password: string, salt: Buffer, cost: ScryptCost, keyBytes = KEY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    crypto.scrypt(password, salt, keyBytes, { ...cost, maxmem: MAX_SCRYPT_MEMORY }, (err, key) => (err ? reject(err) : resolve(key)));
+    crypto.scrypt(password, salt, keyBytes, { ...cost, maxmem: MAX_SCRYPT_MEMORY }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
   });
 }
 
@@ -51,7 +53,11 @@ function parseHash(stored: string): StoredHash | undefined {
   // The first version stored N alone (`scrypt$1024$...`), always with r=8 and p=1.
   const legacy = /^(\d+)$/.exec(params);
   const named = /^n=(\d+),r=(\d+),p=(\d+)$/.exec(params);
-  const cost = legacy ? { N: Number(legacy[1]), r: 8, p: 1 } : named ? { N: Number(named[1]), r: Number(named[2]), p: Number(named[3]) } : undefined;
+  const cost = legacy
+    ? { N: Number(legacy[1]), r: 8, p: 1 }
+    : named
+      ? { N: Number(named[1]), r: Number(named[2]), p: Number(named[3]) }
+      : undefined;
   if (!cost) return undefined;
   return { cost, salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') };
 }
@@ -95,8 +101,11 @@ export class Credentials {
 
   /** Store a hash made by hashPassword, clearing failures and lockout. */
   setPasswordHash(userId: string, passwordHash: string): void {
-    this.store.db.prepare(`INSERT INTO credentials (user_id, password_hash) VALUES (?, ?)
-      ON CONFLICT(user_id) DO UPDATE SET password_hash = excluded.password_hash, failed_attempts = 0, locked_until = NULL`)
+    this.store.db
+      .prepare(
+        `INSERT INTO credentials (user_id, password_hash) VALUES (?, ?)
+      ON CONFLICT(user_id) DO UPDATE SET password_hash = excluded.password_hash, failed_attempts = 0, locked_until = NULL`,
+      )
       .run(userId, passwordHash);
   }
 
@@ -122,21 +131,26 @@ export class Credentials {
     if (row.password_hash !== before.password_hash) return this.check(userId, password);
     if (this.isLockedOut(row)) return 'locked-out';
     if (matches) {
-      this.store.db.prepare(`UPDATE credentials SET failed_attempts = 0, locked_until = NULL WHERE user_id = ?`).run(userId);
+      this.store.db
+        .prepare(`UPDATE credentials SET failed_attempts = 0, locked_until = NULL WHERE user_id = ?`)
+        .run(userId);
       if (!isCurrentCost(row.password_hash)) await this.upgrade(userId, password, row.password_hash);
       return 'ok';
     }
     const failed = (row.locked_until ? 0 : row.failed_attempts) + 1;
-    const lockedUntil = failed >= MAX_INVALID_ATTEMPTS
-      ? new Date(this.store.clock.now().getTime() + LOCKOUT_MINUTES * 60_000).toISOString()
-      : null;
-    this.store.db.prepare(`UPDATE credentials SET failed_attempts = ?, locked_until = ? WHERE user_id = ?`)
+    const lockedUntil =
+      failed >= MAX_INVALID_ATTEMPTS
+        ? new Date(this.store.clock.now().getTime() + LOCKOUT_MINUTES * 60_000).toISOString()
+        : null;
+    this.store.db
+      .prepare(`UPDATE credentials SET failed_attempts = ?, locked_until = ? WHERE user_id = ?`)
       .run(lockedUntil ? 0 : failed, lockedUntil, userId);
     return lockedUntil ? 'locked-out' : 'invalid-password';
   }
 
   private row(userId: string): CredentialRow | undefined {
-    return this.store.db.prepare(`SELECT * FROM credentials WHERE user_id = ?`).get(userId) as CredentialRow | undefined;
+    return this.store.db.prepare(`SELECT * FROM credentials WHERE user_id = ?`).get(userId) as
+      CredentialRow | undefined;
   }
 
   private isLockedOut(row: CredentialRow): boolean {
@@ -147,6 +161,8 @@ export class Credentials {
   private async upgrade(userId: string, password: string, oldHash: string): Promise<void> {
     const newHash = await hashPassword(password);
     if (!this.store.db.open) return;
-    this.store.db.prepare(`UPDATE credentials SET password_hash = ? WHERE user_id = ? AND password_hash = ?`).run(newHash, userId, oldHash);
+    this.store.db
+      .prepare(`UPDATE credentials SET password_hash = ? WHERE user_id = ? AND password_hash = ?`)
+      .run(newHash, userId, oldHash);
   }
 }

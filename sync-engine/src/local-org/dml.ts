@@ -12,7 +12,13 @@ import { SObjectDef, FieldDef, findSObject, sobjectForId, findField } from './sc
 import { Row, tableName, quoteIdent } from './store';
 import { normalizeId } from './ids';
 import {
-  readRecordFields, validateRecord, resolveExternalIdField, unsupportedType, completeValues, objectRules, deleteRules,
+  readRecordFields,
+  validateRecord,
+  resolveExternalIdField,
+  unsupportedType,
+  completeValues,
+  objectRules,
+  deleteRules,
 } from './record-validation';
 import { renderRecord, resolveReadFields, WireRecord } from './record-render';
 import { Viewer, canSee, ownRecordsField } from './visibility';
@@ -58,20 +64,36 @@ function runBatch<T>(ctx: OrgContext, items: readonly T[], allOrNone: boolean, o
     });
   } catch (err) {
     if (!(err instanceof RollBack)) throw err;
-    return outcomes.map((o) => (o.result.success ? { ...(o.keepId ? { id: o.keepId } : {}), success: false, errors: [ROLLED_BACK] } : o.result));
+    return outcomes.map((o) =>
+      o.result.success ? { ...(o.keepId ? { id: o.keepId } : {}), success: false, errors: [ROLLED_BACK] } : o.result,
+    );
   }
   return outcomes.map((o) => o.result);
 }
 
 const ok = (id: string, keepId?: string): Outcome => ({ result: { id, success: true, errors: [] }, keepId });
-const failed = (errors: RecordError | RecordError[]): Outcome => ({ result: { success: false, errors: Array.isArray(errors) ? errors : [errors] } });
-const asRecordError = (e: SalesforceRestError): RecordError => ({ statusCode: e.errorCode, message: e.message, fields: e.fields ?? [] });
-const error = (statusCode: string, message: string, fields: string[] = []): RecordError => ({ statusCode, message, fields });
+const failed = (errors: RecordError | RecordError[]): Outcome => ({
+  result: { success: false, errors: Array.isArray(errors) ? errors : [errors] },
+});
+const asRecordError = (e: SalesforceRestError): RecordError => ({
+  statusCode: e.errorCode,
+  message: e.message,
+  fields: e.fields ?? [],
+});
+const error = (statusCode: string, message: string, fields: string[] = []): RecordError => ({
+  statusCode,
+  message,
+  fields,
+});
 
 const NO_ACCESS = error('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
 
 /** Why the caller may not write this kind of record at all, if they may not. */
-function typeDenied(obj: SObjectDef, caller: DmlCaller, op: 'inserted' | 'updated' | 'deleted'): RecordError | undefined {
+function typeDenied(
+  obj: SObjectDef,
+  caller: DmlCaller,
+  op: 'inserted' | 'updated' | 'deleted',
+): RecordError | undefined {
   const allowed = op === 'inserted' ? obj.createable : op === 'updated' ? obj.updateable : obj.deletable;
   if (!allowed || obj.writeAccess === 'none') return error('INVALID_TYPE_FOR_OPERATION', `entity type cannot be ${op}`);
   if (obj.writeAccess === 'admin' && !caller.isAdmin) return NO_ACCESS;
@@ -79,7 +101,12 @@ function typeDenied(obj: SObjectDef, caller: DmlCaller, op: 'inserted' | 'update
 }
 
 /** The existing record an update or delete targets, or the error for it. */
-function target(ctx: OrgContext, caller: DmlCaller, obj: SObjectDef, id: string): { row: Row } | { error: RecordError } {
+function target(
+  ctx: OrgContext,
+  caller: DmlCaller,
+  obj: SObjectDef,
+  id: string,
+): { row: Row } | { error: RecordError } {
   const row = ctx.store.get(obj, id, true);
   if (!row) return { error: error('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id') };
   if (row.IsDeleted === true) return { error: error('ENTITY_IS_DELETED', 'entity is deleted') };
@@ -105,9 +132,11 @@ function updateOne(ctx: OrgContext, caller: DmlCaller, input: RecordInput): Outc
   const obj = findSObject(input.type);
   if (!obj) return failed(asRecordError(unsupportedType(input.type)));
   const { Id: rawId, ...fields } = withCanonicalId(input.fields);
-  if (rawId === undefined || rawId === null || rawId === '') return failed(error('MISSING_ARGUMENT', 'Id not specified in an update call'));
+  if (rawId === undefined || rawId === null || rawId === '')
+    return failed(error('MISSING_ARGUMENT', 'Id not specified in an update call'));
   const id = typeof rawId === 'string' ? normalizeId(rawId) : undefined;
-  if (!id || sobjectForId(id) !== obj) return failed(error('MALFORMED_ID', `${idLabel(obj)}: id value of incorrect type: ${String(rawId)}`, ['Id']));
+  if (!id || sobjectForId(id) !== obj)
+    return failed(error('MALFORMED_ID', `${idLabel(obj)}: id value of incorrect type: ${String(rawId)}`, ['Id']));
   const denied = typeDenied(obj, caller, 'updated');
   if (denied) return failed(denied);
   const found = target(ctx, caller, obj, id);
@@ -138,12 +167,22 @@ function deleteOne(ctx: OrgContext, caller: DmlCaller, rawId: string): Outcome {
 }
 
 /** Insert records; results in request order. */
-export function createRecords(ctx: OrgContext, caller: DmlCaller, records: RecordInput[], allOrNone: boolean): DmlResult[] {
+export function createRecords(
+  ctx: OrgContext,
+  caller: DmlCaller,
+  records: RecordInput[],
+  allOrNone: boolean,
+): DmlResult[] {
   return runBatch(ctx, records, allOrNone, (r) => createOne(ctx, caller, r));
 }
 
 /** Update records; each names its record in `Id` (or `id`, as sObject Collections send it). */
-export function updateRecords(ctx: OrgContext, caller: DmlCaller, records: RecordInput[], allOrNone: boolean): DmlResult[] {
+export function updateRecords(
+  ctx: OrgContext,
+  caller: DmlCaller,
+  records: RecordInput[],
+  allOrNone: boolean,
+): DmlResult[] {
   return runBatch(ctx, records, allOrNone, (r) => updateOne(ctx, caller, r));
 }
 
@@ -154,7 +193,12 @@ export function deleteRecords(ctx: OrgContext, caller: DmlCaller, ids: string[],
 
 /** Upsert records of one type, matched on an external id field (or Id). Results carry `created`. */
 export function upsertRecords(
-  ctx: OrgContext, caller: DmlCaller, type: string, externalIdField: string, records: RecordInput[], allOrNone: boolean,
+  ctx: OrgContext,
+  caller: DmlCaller,
+  type: string,
+  externalIdField: string,
+  records: RecordInput[],
+  allOrNone: boolean,
 ): DmlResult[] {
   const obj = findSObject(type);
   const key = obj ? resolveExternalIdField(obj, externalIdField) : unsupportedType(type);
@@ -165,13 +209,26 @@ export function upsertRecords(
   const keys = records.map((r) => keyValue(r.fields, key));
   const seen = new Map<string, number>();
   for (const k of keys) if (k !== undefined) seen.set(k.toLowerCase(), (seen.get(k.toLowerCase()) ?? 0) + 1);
-  return runBatch(ctx, records.map((r, i) => ({ r, k: keys[i] })), allOrNone, ({ r, k }) => {
-    if (k !== undefined && seen.get(k.toLowerCase())! > 1) return failed(error('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${k}`));
-    return upsertOne(ctx, caller, obj, key, r, k);
-  });
+  return runBatch(
+    ctx,
+    records.map((r, i) => ({ r, k: keys[i] })),
+    allOrNone,
+    ({ r, k }) => {
+      if (k !== undefined && seen.get(k.toLowerCase())! > 1)
+        return failed(error('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${k}`));
+      return upsertOne(ctx, caller, obj, key, r, k);
+    },
+  );
 }
 
-function upsertOne(ctx: OrgContext, caller: DmlCaller, obj: SObjectDef, key: FieldDef, input: RecordInput, value: string | undefined): Outcome {
+function upsertOne(
+  ctx: OrgContext,
+  caller: DmlCaller,
+  obj: SObjectDef,
+  key: FieldDef,
+  input: RecordInput,
+  value: string | undefined,
+): Outcome {
   // The key (or the match) names the record; an Id in the data would only contradict it.
   const { Id: _named, ...fields } = withCanonicalId(input.fields);
   if (value === undefined) {
@@ -180,7 +237,12 @@ function upsertOne(ctx: OrgContext, caller: DmlCaller, obj: SObjectDef, key: Fie
   }
   const matches = findByExternalId(ctx, caller, obj, key, value);
   if (matches.length > 1) {
-    return failed(error('DUPLICATE_EXTERNAL_ID', `${key.label}: more than one record found for external id field: [${matches.join(', ')}]`));
+    return failed(
+      error(
+        'DUPLICATE_EXTERNAL_ID',
+        `${key.label}: more than one record found for external id field: [${matches.join(', ')}]`,
+      ),
+    );
   }
   if (matches.length === 0) {
     if (key.name === 'Id') return failed(error('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id'));
@@ -205,7 +267,13 @@ function keyValue(fields: Record<string, unknown>, key: FieldDef): string | unde
  * Ids of the live records the viewer may see whose key field equals value (case-insensitively, as Salesforce
  * matches text ids). Records they may not see are not matched: neither listed in a 300 nor named in an error.
  */
-export function findByExternalId(ctx: OrgContext, viewer: Viewer, obj: SObjectDef, key: FieldDef, value: string): string[] {
+export function findByExternalId(
+  ctx: OrgContext,
+  viewer: Viewer,
+  obj: SObjectDef,
+  key: FieldDef,
+  value: string,
+): string[] {
   if (key.name === 'Id') {
     const id = normalizeId(value);
     const row = id ? ctx.store.get(obj, id) : undefined;
@@ -214,7 +282,10 @@ export function findByExternalId(ctx: OrgContext, viewer: Viewer, obj: SObjectDe
   const live = findField(obj, 'IsDeleted') ? ' AND "IsDeleted" = 0' : '';
   const own = ownRecordsField(obj, viewer);
   const visible = own ? ` AND ${quoteIdent(own)} = ?` : '';
-  const rows = ctx.store.db.prepare(`SELECT "Id" FROM ${tableName(obj)} WHERE lower(${quoteIdent(key.name)}) = lower(?)${live}${visible} ORDER BY "Id"`)
+  const rows = ctx.store.db
+    .prepare(
+      `SELECT "Id" FROM ${tableName(obj)} WHERE lower(${quoteIdent(key.name)}) = lower(?)${live}${visible} ORDER BY "Id"`,
+    )
     .all(value, ...(own ? [viewer.userId] : [])) as Array<{ Id: string }>;
   return rows.map((r) => r.Id);
 }
@@ -224,7 +295,12 @@ export function findByExternalId(ctx: OrgContext, viewer: Viewer, obj: SObjectDe
  * is malformed, of another type, deleted or not visible. An unknown type or field fails the whole call.
  */
 export function retrieveRecords(
-  ctx: OrgContext, caller: DmlCaller, type: string, ids: string[], fieldNames: string[] | undefined, apiVersion: string,
+  ctx: OrgContext,
+  caller: DmlCaller,
+  type: string,
+  ids: string[],
+  fieldNames: string[] | undefined,
+  apiVersion: string,
 ): Array<WireRecord | null> {
   const obj = findSObject(type);
   if (!obj) throw restErrors.notFound();

@@ -38,14 +38,20 @@ export function identityUrl(base: string, orgId: string, userId: string): string
 
 /** The user as the identity service sees them; undefined for an unknown id. */
 export function loadIdentityUser(ctx: OrgContext, userId: string): IdentityUser | undefined {
-  const row = ctx.store.db.prepare(
-    `SELECT u."Id", u."Username", u."Email", u."FirstName", u."LastName", u."Name", u."ProfileId", u."UserType", u."TimeZoneSidKey",
+  const row = ctx.store.db
+    .prepare(
+      `SELECT u."Id", u."Username", u."Email", u."FirstName", u."LastName", u."Name", u."ProfileId", u."UserType", u."TimeZoneSidKey",
             u."IsActive", u."LastModifiedDate", l."Name" AS license
      FROM sobj_User u JOIN sobj_Profile p ON p."Id" = u."ProfileId" JOIN sobj_UserLicense l ON l."Id" = p."UserLicenseId"
      WHERE u."Id" = ?`,
-  ).get(userId) as Record<string, string | number | null> | undefined;
+    )
+    .get(userId) as Record<string, string | number | null> | undefined;
   if (!row) return undefined;
-  const org = ctx.store.db.prepare(`SELECT "Id", "Name", "IsSandbox" FROM sobj_Organization LIMIT 1`).get() as { Id: string; Name: string; IsSandbox: number };
+  const org = ctx.store.db.prepare(`SELECT "Id", "Name", "IsSandbox" FROM sobj_Organization LIMIT 1`).get() as {
+    Id: string;
+    Name: string;
+    IsSandbox: number;
+  };
   const license = row.license as License;
   return {
     userId: row.Id as string,
@@ -75,7 +81,14 @@ export function identityUserType(userType: string): string {
 export function standardUtcOffset(timeZone: string, at: Date): number {
   const offsetAt = (d: Date): number => {
     const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     }).formatToParts(d);
     const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
     const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
@@ -134,7 +147,11 @@ export function identityBody(base: string, u: IdentityUser, version: string, now
     last_name: u.lastName,
     timezone: u.timeZone,
     photos: photos(base),
-    addr_street: null, addr_city: null, addr_state: null, addr_country: null, addr_zip: null,
+    addr_street: null,
+    addr_city: null,
+    addr_state: null,
+    addr_country: null,
+    addr_zip: null,
     mobile_phone: null,
     mobile_phone_verified: false,
     is_lightning_login_user: false,
@@ -185,7 +202,11 @@ const NO_STORE = { 'cache-control': 'no-store' };
 
 /** The identity service answers failures with a bare code (Salesforce Help, "Identity URLs"). */
 function identityError(reply: FastifyReply, status: number, code: string): FastifyReply {
-  return reply.code(status).header('content-type', 'text/plain;charset=UTF-8').header('cache-control', 'no-store').send(code);
+  return reply
+    .code(status)
+    .header('content-type', 'text/plain;charset=UTF-8')
+    .header('cache-control', 'no-store')
+    .send(code);
 }
 
 /** The session's user, or an identity error already sent. */
@@ -206,7 +227,7 @@ function queryToken(req: FastifyRequest): string | undefined {
 
 function bodyToken(req: FastifyRequest): string | undefined {
   const body = req.body as Record<string, unknown> | undefined;
-  const t = body && typeof body === 'object' ? body.oauth_token ?? body.access_token : undefined;
+  const t = body && typeof body === 'object' ? (body.oauth_token ?? body.access_token) : undefined;
   return typeof t === 'string' ? t : undefined;
 }
 

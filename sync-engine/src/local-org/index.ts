@@ -38,11 +38,12 @@ export async function startLocalOrg(o: LocalOrgOptions): Promise<LocalOrg> {
   let seeded = false;
   try {
     const limit = Number(store.getMeta('dailyApiRequestLimit') ?? '0');
-    const build = () => new OrgContext(store, {
-      ...DEFAULT_ORG_OPTIONS,
-      ...(limit ? { dailyRequestLimit: limit } : {}),
-      ...o.options,
-    });
+    const build = () =>
+      new OrgContext(store, {
+        ...DEFAULT_ORG_OPTIONS,
+        ...(limit ? { dailyRequestLimit: limit } : {}),
+        ...o.options,
+      });
     let ctx = build();
     if (!store.isSeeded()) {
       const seed = o.seed ?? (o.seedFile ? readSeedFile(o.seedFile) : undefined);
@@ -50,14 +51,21 @@ export async function startLocalOrg(o: LocalOrgOptions): Promise<LocalOrg> {
       await loadSeed(ctx, seed);
       seeded = true;
       if (seed.organization.dailyApiRequestLimit && !o.options?.dailyRequestLimit) {
-        ctx = new OrgContext(store, { ...DEFAULT_ORG_OPTIONS, dailyRequestLimit: seed.organization.dailyApiRequestLimit, ...o.options });
+        ctx = new OrgContext(store, {
+          ...DEFAULT_ORG_OPTIONS,
+          dailyRequestLimit: seed.organization.dailyApiRequestLimit,
+          ...o.options,
+        });
       }
     }
     const app = await buildOrgServer(ctx);
     const address = await app.listen({ port: o.port ?? 0, host: o.host ?? '127.0.0.1' });
     const url = address.replace('[::1]', 'localhost');
     return {
-      url, ctx, app, seeded,
+      url,
+      ctx,
+      app,
+      seeded,
       close: async () => {
         await app.close();
         store.close();

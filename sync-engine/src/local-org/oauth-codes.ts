@@ -25,7 +25,8 @@ interface SpentCode {
 }
 
 /** What presenting a code finds: its grant the first time; the tokens issued from it on any later time. */
-export type TakenCode = { kind: 'grant'; grant: AuthorizationCode } | { kind: 'reused'; issuedTokenHashes: string[] } | { kind: 'unknown' };
+export type TakenCode =
+  { kind: 'grant'; grant: AuthorizationCode } | { kind: 'reused'; issuedTokenHashes: string[] } | { kind: 'unknown' };
 
 export class AuthorizationCodes {
   private readonly codes = new Map<string, AuthorizationCode>();

@@ -5,7 +5,11 @@ import { logUnexpectedError } from '../common/unexpected-error-log';
 
 /** An OAuth error as the token endpoint sends it: `{"error":..., "error_description":...}`. */
 export class OAuthError extends Error {
-  constructor(readonly status: number, readonly error: string, readonly description: string) {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description: string,
+  ) {
     super(description);
     this.name = 'OAuthError';
   }
@@ -42,13 +46,22 @@ export function sendOAuthJson(reply: FastifyReply, status: number, body: unknown
 }
 
 /** Any failure on an OAuth JSON endpoint, in OAuth's shape: a client's mistake is a 400, never a crash page. */
-export function oauthErrorHandler(err: FastifyError | OAuthError | Error, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function oauthErrorHandler(
+  err: FastifyError | OAuthError | Error,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   if (err instanceof OAuthError) return sendOAuthJson(reply, err.status, err.toBody());
   if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return sendOAuthJson(reply, 413, invalidRequest(`the request body is larger than ${req.routeOptions.bodyLimit} bytes`).toBody());
+    return sendOAuthJson(
+      reply,
+      413,
+      invalidRequest(`the request body is larger than ${req.routeOptions.bodyLimit} bytes`).toBody(),
+    );
   }
   const status = (err as FastifyError).statusCode ?? (err as { status?: number }).status;
-  if (typeof status === 'number' && status < 500) return sendOAuthJson(reply, 400, invalidRequest(`malformed request: ${err.message}`).toBody());
+  if (typeof status === 'number' && status < 500)
+    return sendOAuthJson(reply, 400, invalidRequest(`malformed request: ${err.message}`).toBody());
   logUnexpectedError('local org', req, err);
   return sendOAuthJson(reply, 500, { error: 'server_error', error_description: 'an unexpected error occurred' });
 }

@@ -17,7 +17,9 @@ export function params(source: unknown): Params {
 
 /** Append parameters to a URI (which may use an app's own scheme, like `sfdc://success`). */
 export function withParams(uri: string, extra: Params): string {
-  const query = new URLSearchParams(Object.entries(extra).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+  const query = new URLSearchParams(
+    Object.entries(extra).filter((e): e is [string, string] => e[1] !== undefined),
+  ).toString();
   const hash = uri.indexOf('#');
   const [head, fragment] = hash < 0 ? [uri, ''] : [uri.slice(0, hash), uri.slice(hash)];
   return `${head}${head.includes('?') ? '&' : '?'}${query}${fragment}`;

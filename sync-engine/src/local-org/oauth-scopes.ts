@@ -4,8 +4,27 @@ import { hashToken } from './sessions';
 
 /** Decision: the scope granted when none is asked (the password grant always gets it). */
 export const DEFAULT_SCOPE = 'api refresh_token';
-const KNOWN_SCOPES = new Set(['api', 'web', 'full', 'refresh_token', 'offline_access', 'openid', 'id', 'profile', 'email', 'address',
-  'phone', 'chatter_api', 'visualforce', 'custom_permissions', 'wave_api', 'content', 'lightning', 'sfap_api', 'cdp_api']);
+const KNOWN_SCOPES = new Set([
+  'api',
+  'web',
+  'full',
+  'refresh_token',
+  'offline_access',
+  'openid',
+  'id',
+  'profile',
+  'email',
+  'address',
+  'phone',
+  'chatter_api',
+  'visualforce',
+  'custom_permissions',
+  'wave_api',
+  'content',
+  'lightning',
+  'sfap_api',
+  'cdp_api',
+]);
 
 /** Scope as granted: the requested names when all are known, the default when none is asked. */
 export function grantedScope(requested: string | undefined): string | undefined {
@@ -22,17 +41,21 @@ export function allowsRefresh(scope: string): boolean {
 /** The scope granted with each refresh token, so a refresh answers with the scope of the original grant. */
 export class RefreshScopes {
   constructor(private readonly ctx: OrgContext) {
-    ctx.store.db.exec(`CREATE TABLE IF NOT EXISTS oauth_refresh_scopes (refresh_hash TEXT PRIMARY KEY, scope TEXT NOT NULL)`);
+    ctx.store.db.exec(
+      `CREATE TABLE IF NOT EXISTS oauth_refresh_scopes (refresh_hash TEXT PRIMARY KEY, scope TEXT NOT NULL)`,
+    );
   }
 
   set(token: string, scope: string): void {
-    this.ctx.store.db.prepare(`INSERT OR REPLACE INTO oauth_refresh_scopes (refresh_hash, scope) VALUES (?, ?)`).run(hashToken(token), scope);
+    this.ctx.store.db
+      .prepare(`INSERT OR REPLACE INTO oauth_refresh_scopes (refresh_hash, scope) VALUES (?, ?)`)
+      .run(hashToken(token), scope);
   }
 
   get(token: string): string {
-    const row = this.ctx.store.db.prepare(`SELECT scope FROM oauth_refresh_scopes WHERE refresh_hash = ?`).get(hashToken(token)) as
-      | { scope: string }
-      | undefined;
+    const row = this.ctx.store.db
+      .prepare(`SELECT scope FROM oauth_refresh_scopes WHERE refresh_hash = ?`)
+      .get(hashToken(token)) as { scope: string } | undefined;
     return row?.scope ?? DEFAULT_SCOPE;
   }
 

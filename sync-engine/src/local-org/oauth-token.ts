@@ -28,7 +28,8 @@ function tokenClient(ctx: OrgContext, req: FastifyRequest, p: Params): Connected
   const [basicId, basicSecret] = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(/:(.*)/s) : [];
   const app = ctx.apps.find(p.client_id ?? basicId);
   if (!app) throw oauthErrors.invalidClientId();
-  if (app.clientSecret !== null && !ctx.apps.secretMatches(app, p.client_secret ?? basicSecret)) throw oauthErrors.invalidClient();
+  if (app.clientSecret !== null && !ctx.apps.secretMatches(app, p.client_secret ?? basicSecret))
+    throw oauthErrors.invalidClient();
   return app;
 }
 
@@ -48,7 +49,10 @@ function tokenBody(ctx: OrgContext, t: Issue): Record<string, string> {
   const accessToken = ctx.sessions.createAccess(t.userId, t.app.clientId, t.refreshToken ?? t.refreshedFrom);
   const id = identityUrl(t.base, ctx.orgId(), t.userId);
   const issuedAt = String(ctx.store.clock.now().getTime());
-  const signature = crypto.createHmac('sha256', signingKey(ctx, t.app)).update(id + issuedAt).digest('base64');
+  const signature = crypto
+    .createHmac('sha256', signingKey(ctx, t.app))
+    .update(id + issuedAt)
+    .digest('base64');
   return {
     access_token: accessToken,
     ...(t.refreshToken ? { refresh_token: t.refreshToken } : {}),
@@ -66,15 +70,30 @@ function isActive(ctx: OrgContext, userId: string): boolean {
 }
 
 /** Register `/services/oauth2/token` and `/services/oauth2/revoke`. */
-export function registerOAuthToken(app: FastifyInstance, ctx: OrgContext, codes: AuthorizationCodes, scopes: RefreshScopes): void {
-  const grants: Record<string, (req: FastifyRequest, p: Params) => Record<string, string> | Promise<Record<string, string>>> = {
+export function registerOAuthToken(
+  app: FastifyInstance,
+  ctx: OrgContext,
+  codes: AuthorizationCodes,
+  scopes: RefreshScopes,
+): void {
+  const grants: Record<
+    string,
+    (req: FastifyRequest, p: Params) => Record<string, string> | Promise<Record<string, string>>
+  > = {
     password: async (req, p) => {
       const client = tokenClient(ctx, req, p);
       const username = p.username?.trim();
       if (!username || p.password === undefined) throw oauthErrors.authenticationFailure();
       const outcome = await authenticate(ctx, {
-        username, password: p.password, app: client, clientVersion: clientVersion(undefined, req.headers['user-agent']),
-        loginType: 'Remote Access 2.0', apiType: null, apiVersion: null, ...loginSource(req), checkAccess: false,
+        username,
+        password: p.password,
+        app: client,
+        clientVersion: clientVersion(undefined, req.headers['user-agent']),
+        loginType: 'Remote Access 2.0',
+        apiType: null,
+        apiVersion: null,
+        ...loginSource(req),
+        checkAccess: false,
       });
       if (!outcome.ok) throw oauthErrors.authenticationFailure();
       return tokenBody(ctx, { base: baseUrl(req), app: client, userId: outcome.userId, scope: DEFAULT_SCOPE });
@@ -84,7 +103,13 @@ export function registerOAuthToken(app: FastifyInstance, ctx: OrgContext, codes:
       const session = p.refresh_token ? ctx.sessions.findRefresh(p.refresh_token) : undefined;
       if (!session || session.clientId !== client.clientId) throw oauthErrors.expiredToken();
       if (!isActive(ctx, session.userId)) throw oauthErrors.inactiveUser();
-      return tokenBody(ctx, { base: baseUrl(req), app: client, userId: session.userId, scope: scopes.get(p.refresh_token!), refreshedFrom: p.refresh_token });
+      return tokenBody(ctx, {
+        base: baseUrl(req),
+        app: client,
+        userId: session.userId,
+        scope: scopes.get(p.refresh_token!),
+        refreshedFrom: p.refresh_token,
+      });
     },
     authorization_code: (req, p) => {
       const client = tokenClient(ctx, req, p);
@@ -94,13 +119,24 @@ export function registerOAuthToken(app: FastifyInstance, ctx: OrgContext, codes:
       const { grant } = taken;
       if (grant.expiresAt <= ctx.store.clock.now().getTime()) throw oauthErrors.codeExpired();
       if (p.redirect_uri !== grant.redirectUri) throw oauthErrors.redirectMismatch();
-      if (grant.codeChallenge !== null && (!p.code_verifier || pkceChallenge(p.code_verifier) !== grant.codeChallenge)) {
+      if (
+        grant.codeChallenge !== null &&
+        (!p.code_verifier || pkceChallenge(p.code_verifier) !== grant.codeChallenge)
+      ) {
         throw oauthErrors.invalidVerifier();
       }
       if (!isActive(ctx, grant.userId)) throw oauthErrors.inactiveUser();
-      const refreshToken = allowsRefresh(grant.scope) ? ctx.sessions.createRefresh(grant.userId, client.clientId) : undefined;
+      const refreshToken = allowsRefresh(grant.scope)
+        ? ctx.sessions.createRefresh(grant.userId, client.clientId)
+        : undefined;
       if (refreshToken) scopes.set(refreshToken, grant.scope);
-      const body = tokenBody(ctx, { base: baseUrl(req), app: client, userId: grant.userId, scope: grant.scope, refreshToken });
+      const body = tokenBody(ctx, {
+        base: baseUrl(req),
+        app: client,
+        userId: grant.userId,
+        scope: grant.scope,
+        refreshToken,
+      });
       codes.issuedFrom(p.code!, [body.access_token, ...(refreshToken ? [refreshToken] : [])]);
       return body;
     },

@@ -48,8 +48,11 @@ export function resolveReadFields(obj: SObjectDef, names: readonly string[] | un
   for (const name of wanted) {
     const f = findField(obj, name);
     if (!f) {
-      throw new SalesforceRestError(400, 'INVALID_FIELD',
-        `No such column '${name}' on entity '${obj.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+      throw new SalesforceRestError(
+        400,
+        'INVALID_FIELD',
+        `No such column '${name}' on entity '${obj.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+      );
     }
     if (!out.includes(f)) out.push(f);
   }

@@ -26,7 +26,11 @@ export function readRecordFields(obj: SObjectDef, input: Record<string, unknown>
   for (const [name, raw] of Object.entries(input)) {
     if (name === 'attributes') continue;
     const field = findField(obj, name);
-    if (!field) return { ok: false, error: new SalesforceRestError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type ${obj.name}`) };
+    if (!field)
+      return {
+        ok: false,
+        error: new SalesforceRestError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type ${obj.name}`),
+      };
     const value = coerce(field, raw);
     if (value instanceof SalesforceRestError) return { ok: false, error: value };
     values[field.name] = value;
@@ -78,7 +82,13 @@ function isCalendarDate(text: string): boolean {
 }
 
 const SOAP_TYPE_NAMES: Partial<Record<FieldDef['type'], string>> = {
-  boolean: 'boolean', int: 'int', double: 'double', date: 'date', datetime: 'datetime', id: 'id', reference: 'id',
+  boolean: 'boolean',
+  int: 'int',
+  double: 'double',
+  date: 'date',
+  datetime: 'datetime',
+  id: 'id',
+  reference: 'id',
 };
 
 /**
@@ -87,11 +97,20 @@ const SOAP_TYPE_NAMES: Partial<Record<FieldDef['type'], string>> = {
  */
 function cannotDeserialize(field: FieldDef, raw: unknown): SalesforceRestError {
   const type = SOAP_TYPE_NAMES[field.type] ?? 'string';
-  const [token, shown] = Array.isArray(raw) ? ['START_ARRAY', '['] : typeof raw === 'object' ? ['START_OBJECT', '{']
-    : typeof raw === 'string' ? ['VALUE_STRING', raw] : typeof raw === 'boolean' ? [raw ? 'VALUE_TRUE' : 'VALUE_FALSE', String(raw)]
-    : [Number.isInteger(raw) ? 'VALUE_NUMBER_INT' : 'VALUE_NUMBER_FLOAT', String(raw)];
-  return new SalesforceRestError(400, 'JSON_PARSER_ERROR',
-    `Cannot deserialize instance of ${type} from ${token} value ${shown} or request may be missing a required field`);
+  const [token, shown] = Array.isArray(raw)
+    ? ['START_ARRAY', '[']
+    : typeof raw === 'object'
+      ? ['START_OBJECT', '{']
+      : typeof raw === 'string'
+        ? ['VALUE_STRING', raw]
+        : typeof raw === 'boolean'
+          ? [raw ? 'VALUE_TRUE' : 'VALUE_FALSE', String(raw)]
+          : [Number.isInteger(raw) ? 'VALUE_NUMBER_INT' : 'VALUE_NUMBER_FLOAT', String(raw)];
+  return new SalesforceRestError(
+    400,
+    'JSON_PARSER_ERROR',
+    `Cannot deserialize instance of ${type} from ${token} value ${shown} or request may be missing a required field`,
+  );
 }
 
 export interface Validated {
@@ -103,12 +122,26 @@ export interface Validated {
 const EMAIL = /^[^\s@,;<>()[\]"]+@[^\s@,;<>()[\]"]+\.[^\s@,;<>()[\]"]+$/;
 
 /** Stage 2: one record's values for a create or an update of `current`. */
-export function validateRecord(store: OrgStore, writer: Writer, obj: SObjectDef, values: Row, op: Operation, current?: Row): Validated {
-  if (op === 'create' && 'Id' in values) return fail(values, 'INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
-  const locked = Object.keys(values).filter((n) => !(op === 'create' ? findField(obj, n)!.createable : findField(obj, n)!.updateable));
+export function validateRecord(
+  store: OrgStore,
+  writer: Writer,
+  obj: SObjectDef,
+  values: Row,
+  op: Operation,
+  current?: Row,
+): Validated {
+  if (op === 'create' && 'Id' in values)
+    return fail(values, 'INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
+  const locked = Object.keys(values).filter(
+    (n) => !(op === 'create' ? findField(obj, n)!.createable : findField(obj, n)!.updateable),
+  );
   if (locked.length) {
-    return fail(values, 'INVALID_FIELD_FOR_INSERT_UPDATE',
-      `Unable to create/update fields: ${locked.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, locked);
+    return fail(
+      values,
+      'INVALID_FIELD_FOR_INSERT_UPDATE',
+      `Unable to create/update fields: ${locked.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+      locked,
+    );
   }
   const normalized: Row = { ...values };
   for (const f of obj.fields) {
@@ -119,17 +152,32 @@ export function validateRecord(store: OrgStore, writer: Writer, obj: SObjectDef,
   }
   const merged = { ...current, ...normalized };
   const errors: RecordError[] = [];
-  const missing = obj.fields.filter((f) => f.required && (op === 'create' || f.name in values) && (merged[f.name] === null || merged[f.name] === undefined));
+  const missing = obj.fields.filter(
+    (f) =>
+      f.required && (op === 'create' || f.name in values) && (merged[f.name] === null || merged[f.name] === undefined),
+  );
   if (missing.length) {
-    errors.push({ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.map((f) => f.name).join(', ')}]`, fields: missing.map((f) => f.name) });
+    errors.push({
+      statusCode: 'REQUIRED_FIELD_MISSING',
+      message: `Required fields are missing: [${missing.map((f) => f.name).join(', ')}]`,
+      fields: missing.map((f) => f.name),
+    });
   }
   for (const f of obj.fields) {
     const v = values[f.name];
     if (typeof v !== 'string') continue;
     if (f.length && isText(f) && v.length > f.length) {
-      errors.push({ statusCode: 'STRING_TOO_LONG', message: `${f.label}: data value too large: ${v} (max length=${f.length})`, fields: [f.name] });
+      errors.push({
+        statusCode: 'STRING_TOO_LONG',
+        message: `${f.label}: data value too large: ${v} (max length=${f.length})`,
+        fields: [f.name],
+      });
     } else if (f.type === 'email' && !EMAIL.test(v)) {
-      errors.push({ statusCode: 'INVALID_EMAIL_ADDRESS', message: `${f.label}: invalid email address: ${v}`, fields: [f.name] });
+      errors.push({
+        statusCode: 'INVALID_EMAIL_ADDRESS',
+        message: `${f.label}: invalid email address: ${v}`,
+        fields: [f.name],
+      });
     }
   }
   return { values: normalized, errors };
@@ -148,13 +196,23 @@ function checkReference(store: OrgStore, writer: Writer, field: FieldDef, raw: s
   const id = normalizeId(raw);
   const target = id ? sobjectForId(id) : undefined;
   if (!id || !target || !(field.referenceTo ?? []).includes(target.name)) {
-    return { statusCode: 'MALFORMED_ID', message: `${field.label}: id value of incorrect type: ${raw}`, fields: [field.name] };
+    return {
+      statusCode: 'MALFORMED_ID',
+      message: `${field.label}: id value of incorrect type: ${raw}`,
+      fields: [field.name],
+    };
   }
   const row = store.get(target, id, true);
-  if (!row) return { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [field.name] };
-  if (row.IsDeleted === true) return { statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [field.name] };
+  if (!row)
+    return { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [field.name] };
+  if (row.IsDeleted === true)
+    return { statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [field.name] };
   if (!canSee(writer, target, row)) {
-    return { statusCode: 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY', message: 'insufficient access rights on cross-reference id', fields: [] };
+    return {
+      statusCode: 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
+      message: 'insufficient access rights on cross-reference id',
+      fields: [],
+    };
   }
   return id;
 }
@@ -165,9 +223,18 @@ function checkReference(store: OrgStore, writer: Writer, field: FieldDef, raw: s
  */
 export function resolveExternalIdField(obj: SObjectDef, name: string): FieldDef | SalesforceRestError {
   const field = findField(obj, name);
-  if (!field) return new SalesforceRestError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${name}`);
+  if (!field)
+    return new SalesforceRestError(
+      404,
+      'NOT_FOUND',
+      `Provided external ID field does not exist or is not accessible: ${name}`,
+    );
   if (!field.externalId && !field.idLookup) {
-    return new SalesforceRestError(400, 'INVALID_FIELD', `Field name provided, ${field.name} is not an External ID or indexed field for ${obj.name}`);
+    return new SalesforceRestError(
+      400,
+      'INVALID_FIELD',
+      `Field name provided, ${field.name} is not an External ID or indexed field for ${obj.name}`,
+    );
   }
   return field;
 }
@@ -206,39 +273,69 @@ function completeEvent(values: Row, current: Row | undefined): Row {
     if (typeof keep === 'number') out.EndDateTime = new Date(Date.parse(start) + keep * 60_000).toISOString();
   }
   const end = out.EndDateTime ?? current?.EndDateTime;
-  if (typeof end === 'string' && minutes === undefined) out.DurationInMinutes = Math.round((Date.parse(end) - Date.parse(start)) / 60_000);
+  if (typeof end === 'string' && minutes === undefined)
+    out.DurationInMinutes = Math.round((Date.parse(end) - Date.parse(start)) / 60_000);
   if (!('ActivityDateTime' in values)) out.ActivityDateTime = start;
   if (!('ActivityDate' in values)) out.ActivityDate = start.slice(0, 10);
   return out;
 }
 
 /** Checks across fields and records after field validation, and the values Salesforce derives (read-only fields). */
-export function objectRules(store: OrgStore, obj: SObjectDef, values: Row, current: Row | undefined): { values: Row } | { errors: RecordError[] } {
+export function objectRules(
+  store: OrgStore,
+  obj: SObjectDef,
+  values: Row,
+  current: Row | undefined,
+): { values: Row } | { errors: RecordError[] } {
   const merged = { ...current, ...values };
-  const one = (statusCode: string, message: string, fields: string[] = []) => ({ errors: [{ statusCode, message, fields }] });
+  const one = (statusCode: string, message: string, fields: string[] = []) => ({
+    errors: [{ statusCode, message, fields }],
+  });
   switch (obj.name) {
     case 'Event':
-      if (typeof merged.StartDateTime === 'string' && typeof merged.EndDateTime === 'string' && merged.EndDateTime < merged.StartDateTime) {
+      if (
+        typeof merged.StartDateTime === 'string' &&
+        typeof merged.EndDateTime === 'string' &&
+        merged.EndDateTime < merged.StartDateTime
+      ) {
         // Wording ours: Salesforce refuses such an event, its exact text was not found.
-        return one('FIELD_INTEGRITY_EXCEPTION', 'End Date Time: the end time cannot be before the start time', ['EndDateTime']);
+        return one('FIELD_INTEGRITY_EXCEPTION', 'End Date Time: the end time cannot be before the start time', [
+          'EndDateTime',
+        ]);
       }
       return { values };
     case 'PermissionSetAssignment': {
-      const dup = store.db.prepare(`SELECT 1 FROM sobj_PermissionSetAssignment WHERE "AssigneeId" = ? AND "PermissionSetId" = ? AND "IsDeleted" = 0`)
+      const dup = store.db
+        .prepare(
+          `SELECT 1 FROM sobj_PermissionSetAssignment WHERE "AssigneeId" = ? AND "PermissionSetId" = ? AND "IsDeleted" = 0`,
+        )
         .get(merged.AssigneeId, merged.PermissionSetId);
-      return dup ? one('DUPLICATE_VALUE', 'duplicate value found: <unknown> duplicates value on record with id: <unknown>') : { values };
+      return dup
+        ? one('DUPLICATE_VALUE', 'duplicate value found: <unknown> duplicates value on record with id: <unknown>')
+        : { values };
     }
     case 'User': {
-      const dup = 'Username' in values && store.db.prepare(`SELECT 1 FROM sobj_User WHERE lower("Username") = lower(?) AND "Id" != ?`)
-        .get(values.Username, current?.Id ?? '');
+      const dup =
+        'Username' in values &&
+        store.db
+          .prepare(`SELECT 1 FROM sobj_User WHERE lower("Username") = lower(?) AND "Id" != ?`)
+          .get(values.Username, current?.Id ?? '');
       if (dup) {
-        return one('DUPLICATE_USERNAME', "Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations. To resolve, use a different username (it doesn't need to match the user's email address).", ['Username']);
+        return one(
+          'DUPLICATE_USERNAME',
+          "Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations. To resolve, use a different username (it doesn't need to match the user's email address).",
+          ['Username'],
+        );
       }
       // The license comes with the profile, so a new profile can change what the access rule sees.
-      return 'ProfileId' in values ? { values: { ...values, UserType: userTypeOf(licenseOfProfile(store, values.ProfileId as string)) } } : { values };
+      return 'ProfileId' in values
+        ? { values: { ...values, UserType: userTypeOf(licenseOfProfile(store, values.ProfileId as string)) } }
+        : { values };
     }
     case 'Profile':
-      return current ? { values } : { values: { ...values, UserType: userTypeOf(licenseName(store, values.UserLicenseId as string)) } };
+      return current
+        ? { values }
+        : { values: { ...values, UserType: userTypeOf(licenseName(store, values.UserLicenseId as string)) } };
     default:
       return { values };
   }
@@ -248,19 +345,29 @@ export function objectRules(store: OrgStore, obj: SObjectDef, values: Row, curre
 export function deleteRules(store: OrgStore, obj: SObjectDef, id: string): RecordError | undefined {
   if (obj.name === 'Profile' && store.db.prepare(`SELECT 1 FROM sobj_User WHERE "ProfileId" = ?`).get(id)) {
     // Wording ours: Salesforce refuses to delete a profile in use.
-    return { statusCode: 'DELETE_FAILED', message: 'Cannot delete a profile that is assigned to one or more users', fields: [] };
+    return {
+      statusCode: 'DELETE_FAILED',
+      message: 'Cannot delete a profile that is assigned to one or more users',
+      fields: [],
+    };
   }
   return undefined;
 }
 
 function licenseOfProfile(store: OrgStore, profileId: string): string | undefined {
-  const r = store.db.prepare(`SELECT l."Name" AS name FROM sobj_Profile p JOIN sobj_UserLicense l ON l."Id" = p."UserLicenseId" WHERE p."Id" = ?`)
+  const r = store.db
+    .prepare(
+      `SELECT l."Name" AS name FROM sobj_Profile p JOIN sobj_UserLicense l ON l."Id" = p."UserLicenseId" WHERE p."Id" = ?`,
+    )
     .get(profileId) as { name: string } | undefined;
   return r?.name;
 }
 
 function licenseName(store: OrgStore, licenseId: string): string | undefined {
-  return (store.db.prepare(`SELECT "Name" AS name FROM sobj_UserLicense WHERE "Id" = ?`).get(licenseId) as { name: string } | undefined)?.name;
+  return (
+    store.db.prepare(`SELECT "Name" AS name FROM sobj_UserLicense WHERE "Id" = ?`).get(licenseId) as
+      { name: string } | undefined
+  )?.name;
 }
 
 /** Salesforce's User.UserType for a license: Chatter licenses are `CsnOnly` (as the seed loader sets them). */

@@ -33,7 +33,8 @@ function truncateToMinute(d: Date): Date {
 function replicationWindow(ctx: OrgContext, range: ReplicationRange): { start: string; covered: string } {
   const parse = (name: 'start' | 'end') => {
     const text = range[name];
-    if (text === undefined || text === '') throw new SalesforceRestError(400, 'MISSING_ARGUMENT', `${name} parameter is required`);
+    if (text === undefined || text === '')
+      throw new SalesforceRestError(400, 'MISSING_ARGUMENT', `${name} parameter is required`);
     const d = parseSalesforceDateTime(text);
     if (!d) throw replicationError(`${name} is not a valid date/time: ${text}`);
     return truncateToMinute(d);
@@ -41,7 +42,8 @@ function replicationWindow(ctx: OrgContext, range: ReplicationRange): { start: s
   const start = parse('start');
   const end = parse('end');
   const now = truncateToMinute(ctx.store.clock.now());
-  if (start.getTime() >= end.getTime()) throw replicationError('startDate must chronologically precede endDate by more than one minute');
+  if (start.getTime() >= end.getTime())
+    throw replicationError('startDate must chronologically precede endDate by more than one minute');
   if (start.getTime() < now.getTime() - REPLICATION_DAYS * 24 * 60 * MINUTE) {
     throw replicationError(`startDate cannot be more than ${REPLICATION_DAYS} days ago`);
   }
@@ -53,10 +55,15 @@ function changedRows(ctx: OrgContext, caller: RestCaller, obj: SObjectDef, range
   if (!isReplicateable(obj)) throw restErrors.notFound();
   const window = replicationWindow(ctx, range);
   const own = ownRecordsField(obj, caller);
-  const rows = ctx.store.db.prepare(
-    `SELECT "Id", "SystemModstamp" FROM ${tableName(obj)} WHERE "IsDeleted" = ? AND "SystemModstamp" >= ? AND "SystemModstamp" < ?${own ? ` AND ${quoteIdent(own)} = ?` : ''}
+  const rows = ctx.store.db
+    .prepare(
+      `SELECT "Id", "SystemModstamp" FROM ${tableName(obj)} WHERE "IsDeleted" = ? AND "SystemModstamp" >= ? AND "SystemModstamp" < ?${own ? ` AND ${quoteIdent(own)} = ?` : ''}
      ORDER BY "SystemModstamp", "Id"`,
-  ).all(deleted ? 1 : 0, window.start, window.covered, ...(own ? [caller.userId] : [])) as Array<{ Id: string; SystemModstamp: string }>;
+    )
+    .all(deleted ? 1 : 0, window.start, window.covered, ...(own ? [caller.userId] : [])) as Array<{
+    Id: string;
+    SystemModstamp: string;
+  }>;
   return { rows, latestDateCovered: toSalesforceDateTime(window.covered) };
 }
 
@@ -70,7 +77,9 @@ export function updatedIds(ctx: OrgContext, caller: RestCaller, obj: SObjectDef,
 export function deletedIds(ctx: OrgContext, caller: RestCaller, obj: SObjectDef, range: ReplicationRange) {
   const { rows, latestDateCovered } = changedRows(ctx, caller, obj, range, true);
   // Nothing is ever purged here, so deleted records are available since the org was created.
-  const org = ctx.store.db.prepare(`SELECT "CreatedDate" FROM sobj_Organization LIMIT 1`).get() as { CreatedDate: string };
+  const org = ctx.store.db.prepare(`SELECT "CreatedDate" FROM sobj_Organization LIMIT 1`).get() as {
+    CreatedDate: string;
+  };
   return {
     deletedRecords: rows.map((r) => ({ id: r.Id, deletedDate: toSalesforceDateTime(r.SystemModstamp) })),
     earliestDateAvailable: toSalesforceDateTime(truncateToMinute(new Date(org.CreatedDate)).toISOString()),

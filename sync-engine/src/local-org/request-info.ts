@@ -7,7 +7,11 @@ export function baseUrl(req: FastifyRequest): string {
 }
 
 /** Where a login came from, for LoginHistory. */
-export function loginSource(req: FastifyRequest): { sourceIp: string; loginUrl: string; userAgent: string | undefined } {
+export function loginSource(req: FastifyRequest): {
+  sourceIp: string;
+  loginUrl: string;
+  userAgent: string | undefined;
+} {
   return { sourceIp: req.ip, loginUrl: req.host, userAgent: req.headers['user-agent'] };
 }
 

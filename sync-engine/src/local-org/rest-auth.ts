@@ -85,7 +85,9 @@ export async function restGate(ctx: OrgContext, req: FastifyRequest, reply: Fast
   }
   if (ctx.options.checkAccessOnEveryRequest && !evaluated.decision.allowed) {
     ctx.stats.refusedByRule += 1;
-    throw evaluated.decision.errorCode === 'API_DISABLED_FOR_ORG' ? restErrors.apiDisabledForOrg() : restErrors.apiCurrentlyDisabled();
+    throw evaluated.decision.errorCode === 'API_DISABLED_FOR_ORG'
+      ? restErrors.apiDisabledForOrg()
+      : restErrors.apiCurrentlyDisabled();
   }
   const usage = countRequest(ctx);
   reply.header('Sforce-Limit-Info', `api-usage=${usage.used}/${ctx.options.dailyRequestLimit}`);
@@ -93,6 +95,12 @@ export async function restGate(ctx: OrgContext, req: FastifyRequest, reply: Fast
   ctx.stats.total += 1;
   const kind = `${req.method} ${req.url.replace(/\?.*$/, '').split('/').slice(4, 6).join('/')}`;
   ctx.stats.byKind.set(kind, (ctx.stats.byKind.get(kind) ?? 0) + 1);
-  req.caller = { userId: session.userId, app, apiVersion: `${version}.0`, isAdmin: evaluated.facts.modifyAllData || evaluated.facts.manageUsers,
-    manageUsers: evaluated.facts.manageUsers, viewSetup: evaluated.facts.viewSetup };
+  req.caller = {
+    userId: session.userId,
+    app,
+    apiVersion: `${version}.0`,
+    isAdmin: evaluated.facts.modifyAllData || evaluated.facts.manageUsers,
+    manageUsers: evaluated.facts.manageUsers,
+    viewSetup: evaluated.facts.viewSetup,
+  };
 }

@@ -16,7 +16,11 @@ export const MAX_RECORDS = 200;
 export const MAX_RETRIEVE_IDS = 2000;
 
 function tooMany(limit: number): SalesforceRestError {
-  return new SalesforceRestError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${limit} records into this call`);
+  return new SalesforceRestError(
+    400,
+    'EXCEEDED_ID_LIMIT',
+    `record limit reached. cannot submit more than ${limit} records into this call`,
+  );
 }
 
 const malformed = (message: string) => restErrors.jsonParser(message);
@@ -33,23 +37,34 @@ interface CollectionRequest {
 function readCollection(req: FastifyRequest, uriType?: SObjectDef): CollectionRequest {
   const body = jsonBody(req, 'SObjectCollectionRequest');
   for (const key of Object.keys(body)) {
-    if (key !== 'allOrNone' && key !== 'records') throw malformed(`Unrecognized field "${key}": expected only "allOrNone" and "records"`);
+    if (key !== 'allOrNone' && key !== 'records')
+      throw malformed(`Unrecognized field "${key}": expected only "allOrNone" and "records"`);
   }
-  if (body.allOrNone !== undefined && typeof body.allOrNone !== 'boolean') throw malformed('"allOrNone" must be true or false');
+  if (body.allOrNone !== undefined && typeof body.allOrNone !== 'boolean')
+    throw malformed('"allOrNone" must be true or false');
   if (!Array.isArray(body.records)) throw malformed('"records" must be an array of sObjects');
   if (body.records.length > MAX_RECORDS) throw tooMany(MAX_RECORDS);
   const records = body.records.map((raw, i): RecordInput => {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw malformed(`records[${i}] must be a JSON object (an sObject)`);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw malformed(`records[${i}] must be a JSON object (an sObject)`);
     const fields = raw as Record<string, unknown>;
     const attributes = fields.attributes as { type?: unknown } | undefined;
     const type = typeof attributes === 'object' && attributes !== null ? attributes.type : undefined;
     if (typeof type !== 'string' || type === '') {
-      throw new SalesforceRestError(400, 'INVALID_TYPE', `Must send a concrete entity type. records[${i}] has no attributes.type`);
+      throw new SalesforceRestError(
+        400,
+        'INVALID_TYPE',
+        `Must send a concrete entity type. records[${i}] has no attributes.type`,
+      );
     }
     const obj = findSObject(type);
     if (!obj) throw unsupportedType(type);
     if (uriType && obj !== uriType) {
-      throw new SalesforceRestError(400, 'INVALID_TYPE', `records[${i}] is of type ${obj.name}, but this call upserts ${uriType.name} records`);
+      throw new SalesforceRestError(
+        400,
+        'INVALID_TYPE',
+        `records[${i}] is of type ${obj.name}, but this call upserts ${uriType.name} records`,
+      );
     }
     const read = readRecordFields(obj, fields);
     if (!read.ok) throw read.error;
@@ -61,8 +76,12 @@ function readCollection(req: FastifyRequest, uriType?: SObjectDef): CollectionRe
 /** The `ids` of a delete or retrieve, from a comma-separated parameter. */
 function idsParam(req: FastifyRequest, limit: number): string[] {
   const text = queryParam(req, 'ids');
-  if (text === undefined || text.trim() === '') throw new SalesforceRestError(400, 'MISSING_ARGUMENT', 'ids parameter is required');
-  const ids = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (text === undefined || text.trim() === '')
+    throw new SalesforceRestError(400, 'MISSING_ARGUMENT', 'ids parameter is required');
+  const ids = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (ids.length > limit) throw tooMany(limit);
   return ids;
 }
@@ -101,7 +120,11 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
     GET: (req, reply, caller) => {
       const obj = sobjectParam(req);
       const ids = idsParam(req, MAX_RETRIEVE_IDS);
-      sendJson(reply, 200, retrieveRecords(ctx, caller, obj.name, ids, queryParam(req, 'fields')?.split(','), caller.apiVersion));
+      sendJson(
+        reply,
+        200,
+        retrieveRecords(ctx, caller, obj.name, ids, queryParam(req, 'fields')?.split(','), caller.apiVersion),
+      );
     },
     POST: (req, reply, caller) => {
       const obj = sobjectParam(req);

@@ -15,11 +15,19 @@ export function resource(app: FastifyInstance, urls: string[], handlers: Partial
   const allowed = METHODS.filter((m) => handlers[m]);
   for (const url of urls) {
     for (const m of allowed) {
-      app.route({ method: m, url, handler: async (req, reply) => { await handlers[m]!(req, reply, callerOf(req)); return reply; } });
+      app.route({
+        method: m,
+        url,
+        handler: async (req, reply) => {
+          await handlers[m]!(req, reply, callerOf(req));
+          return reply;
+        },
+      });
     }
     const others: string[] = METHODS.filter((m) => !handlers[m]);
     app.route({
-      method: handlers.GET ? others : [...others, 'HEAD'], url,
+      method: handlers.GET ? others : [...others, 'HEAD'],
+      url,
       handler: async (req) => {
         callerOf(req);
         throw notAllowed(req.method, allowed);
@@ -51,11 +59,23 @@ export function jsonBody(req: FastifyRequest, what: string): Record<string, unkn
   const type = String(req.headers['content-type'] ?? '');
   if (req.body !== undefined && !/^application\/json(;|$)/i.test(type)) throw restErrors.unsupportedMediaType(type);
   const body = req.body;
-  if (body === undefined) throw restErrors.jsonParser('The HTTP entity body is required, but this request has no entity body.');
+  if (body === undefined)
+    throw restErrors.jsonParser('The HTTP entity body is required, but this request has no entity body.');
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    const token = Array.isArray(body) ? 'START_ARRAY' : body === null ? 'VALUE_NULL' : typeof body === 'string' ? 'VALUE_STRING'
-      : typeof body === 'boolean' ? (body ? 'VALUE_TRUE' : 'VALUE_FALSE') : 'VALUE_NUMBER_INT';
-    throw restErrors.jsonParser(`Cannot deserialize instance of ${what} from ${token} or request may be missing a required field`);
+    const token = Array.isArray(body)
+      ? 'START_ARRAY'
+      : body === null
+        ? 'VALUE_NULL'
+        : typeof body === 'string'
+          ? 'VALUE_STRING'
+          : typeof body === 'boolean'
+            ? body
+              ? 'VALUE_TRUE'
+              : 'VALUE_FALSE'
+            : 'VALUE_NUMBER_INT';
+    throw restErrors.jsonParser(
+      `Cannot deserialize instance of ${what} from ${token} or request may be missing a required field`,
+    );
   }
   return body as Record<string, unknown>;
 }

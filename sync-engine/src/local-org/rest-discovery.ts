@@ -51,7 +51,10 @@ export async function registerRestDiscovery(app: FastifyInstance, ctx: OrgContex
       const body: Record<string, string> = {};
       for (const r of RESOURCES) {
         if (major < r.since) continue;
-        body[r.name] = r.path === null ? identityUrl(baseUrl(req), ctx.orgId(), caller.userId) : `/services/data/v${major}.0/${r.path}`;
+        body[r.name] =
+          r.path === null
+            ? identityUrl(baseUrl(req), ctx.orgId(), caller.userId)
+            : `/services/data/v${major}.0/${r.path}`;
       }
       return sendJson(reply, 200, body);
     };

@@ -25,7 +25,12 @@ export function batchSizeFrom(header: unknown): number {
 }
 
 function pageOptions(req: FastifyRequest, caller: RestCaller, resource: Resource): PageOptions {
-  return { userId: caller.userId, apiVersion: caller.apiVersion, batchSize: batchSizeFrom(req.headers['sforce-query-options']), resource };
+  return {
+    userId: caller.userId,
+    apiVersion: caller.apiVersion,
+    batchSize: batchSizeFrom(req.headers['sforce-query-options']),
+    resource,
+  };
 }
 
 /** Register `query` and `queryAll` with their next-page urls. */

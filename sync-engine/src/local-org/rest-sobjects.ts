@@ -27,9 +27,20 @@ function only(results: DmlResult[]): DmlResult {
 /** The live, visible record a `/sobjects/{Type}/{id}` url names, or Salesforce's 404 / MALFORMED_ID. */
 function recordFromUrl(ctx: OrgContext, caller: RestCaller, obj: SObjectDef, raw: string): Row {
   // Salesforce reads a segment that is no id as an external id value without a field.
-  if (!isIdShaped(raw)) throw new SalesforceRestError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${raw}`);
+  if (!isIdShaped(raw))
+    throw new SalesforceRestError(
+      404,
+      'NOT_FOUND',
+      `Provided external ID field does not exist or is not accessible: ${raw}`,
+    );
   const id = normalizeId(raw);
-  if (!id) throw new SalesforceRestError(400, 'MALFORMED_ID', `${findField(obj, 'Id')!.label}: id value of incorrect type: ${raw}`, ['Id']);
+  if (!id)
+    throw new SalesforceRestError(
+      400,
+      'MALFORMED_ID',
+      `${findField(obj, 'Id')!.label}: id value of incorrect type: ${raw}`,
+      ['Id'],
+    );
   const row = sobjectForId(id) === obj ? ctx.store.get(obj, id) : undefined;
   if (!row || !canSee(caller, obj, row)) throw restErrors.notFound();
   return row;
@@ -70,11 +81,18 @@ function externalKey(obj: SObjectDef, name: string): FieldDef {
 }
 
 function multipleChoices(reply: FastifyReply, obj: SObjectDef, ids: string[], caller: RestCaller): void {
-  sendJson(reply, 300, ids.map((id) => recordUrl(obj, id, caller.apiVersion)));
+  sendJson(
+    reply,
+    300,
+    ids.map((id) => recordUrl(obj, id, caller.apiVersion)),
+  );
 }
 
 const fieldsParam = (req: FastifyRequest) => queryParam(req, 'fields')?.split(',');
-const replicationRange = (req: FastifyRequest): ReplicationRange => ({ start: queryParam(req, 'start'), end: queryParam(req, 'end') });
+const replicationRange = (req: FastifyRequest): ReplicationRange => ({
+  start: queryParam(req, 'start'),
+  end: queryParam(req, 'end'),
+});
 
 /** Register the `/sobjects` resources. */
 export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext): Promise<void> {
@@ -87,7 +105,10 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
   resource(app, slash(`${V}/sobjects/:type`), {
     GET: (req, reply, caller) => {
       const obj = sobjectParam(req);
-      sendJson(reply, 200, { objectDescribe: describeSummary(obj, caller.apiVersion), recentItems: recentItems(ctx, caller, obj) });
+      sendJson(reply, 200, {
+        objectDescribe: describeSummary(obj, caller.apiVersion),
+        recentItems: recentItems(ctx, caller, obj),
+      });
     },
     POST: (req, reply, caller) => {
       const obj = sobjectParam(req);
@@ -104,11 +125,13 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
   });
 
   resource(app, slash(`${V}/sobjects/:type/updated`), {
-    GET: (req, reply, caller) => sendJson(reply, 200, updatedIds(ctx, caller, sobjectParam(req), replicationRange(req))),
+    GET: (req, reply, caller) =>
+      sendJson(reply, 200, updatedIds(ctx, caller, sobjectParam(req), replicationRange(req))),
   });
 
   resource(app, slash(`${V}/sobjects/:type/deleted`), {
-    GET: (req, reply, caller) => sendJson(reply, 200, deletedIds(ctx, caller, sobjectParam(req), replicationRange(req))),
+    GET: (req, reply, caller) =>
+      sendJson(reply, 200, deletedIds(ctx, caller, sobjectParam(req), replicationRange(req))),
   });
 
   resource(app, [`${V}/sobjects/:type/:id`], {
@@ -121,13 +144,27 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
       const obj = sobjectParam(req);
       requireMethod(req, obj, 'record');
       const id = recordFromUrl(ctx, caller, obj, (req.params as { id: string }).id).Id as string;
-      only(updateRecords(ctx, caller, [{ type: obj.name, fields: { ...writeFields(jsonBody(req, obj.name), obj, id), Id: id } }], true));
+      only(
+        updateRecords(
+          ctx,
+          caller,
+          [{ type: obj.name, fields: { ...writeFields(jsonBody(req, obj.name), obj, id), Id: id } }],
+          true,
+        ),
+      );
       reply.code(204).send();
     },
     DELETE: (req, reply, caller) => {
       const obj = sobjectParam(req);
       requireMethod(req, obj, 'record');
-      only(deleteRecords(ctx, caller, [recordFromUrl(ctx, caller, obj, (req.params as { id: string }).id).Id as string], true));
+      only(
+        deleteRecords(
+          ctx,
+          caller,
+          [recordFromUrl(ctx, caller, obj, (req.params as { id: string }).id).Id as string],
+          true,
+        ),
+      );
       reply.code(204).send();
     },
   });
@@ -145,9 +182,20 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
       requireMethod(req, obj, 'record');
       if (matches.length > 1) return multipleChoices(reply, obj, matches, caller);
       // The url's value is the key; the same field in the body would only contradict it.
-      const body = Object.fromEntries(Object.entries(jsonBody(req, obj.name)).filter(([k]) => k.toLowerCase() !== key.name.toLowerCase()));
+      const body = Object.fromEntries(
+        Object.entries(jsonBody(req, obj.name)).filter(([k]) => k.toLowerCase() !== key.name.toLowerCase()),
+      );
       const fields = writeFields(body, obj);
-      const result = only(upsertRecords(ctx, caller, obj.name, key.name, [{ type: obj.name, fields: { ...fields, [key.name]: value } }], true));
+      const result = only(
+        upsertRecords(
+          ctx,
+          caller,
+          obj.name,
+          key.name,
+          [{ type: obj.name, fields: { ...fields, [key.name]: value } }],
+          true,
+        ),
+      );
       // API 46.0 added `created` to the single upsert and answered updates with 200 instead of 204.
       const v46 = Number.parseFloat(caller.apiVersion) >= 46;
       if (result.created) sendJson(reply, 201, v46 ? result : { id: result.id, success: true, errors: [] });
@@ -163,10 +211,13 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
       reply.code(204).send();
     },
   });
-
 }
 
-function byExternalId(ctx: OrgContext, caller: RestCaller, req: FastifyRequest): { obj: SObjectDef; key: FieldDef; value: string; matches: string[] } {
+function byExternalId(
+  ctx: OrgContext,
+  caller: RestCaller,
+  req: FastifyRequest,
+): { obj: SObjectDef; key: FieldDef; value: string; matches: string[] } {
   const obj = sobjectParam(req);
   const { field, value } = req.params as { field: string; value: string };
   const key = externalKey(obj, field);
@@ -178,9 +229,11 @@ function recentItems(ctx: OrgContext, caller: RestCaller, obj: SObjectDef): unkn
   if (!isReplicateable(obj)) return [];
   const own = ownRecordsField(obj, caller);
   const mine = own ? ` AND ${quoteIdent(own)} = ?` : '';
-  const rows = ctx.store.db.prepare(
-    `SELECT * FROM ${tableName(obj)} WHERE "IsDeleted" = 0 AND "LastModifiedById" = ?${mine} ORDER BY "LastModifiedDate" DESC, "Id" DESC LIMIT 25`,
-  ).all(...(own ? [caller.userId, caller.userId] : [caller.userId])) as Array<Record<string, unknown>>;
+  const rows = ctx.store.db
+    .prepare(
+      `SELECT * FROM ${tableName(obj)} WHERE "IsDeleted" = 0 AND "LastModifiedById" = ?${mine} ORDER BY "LastModifiedDate" DESC, "Id" DESC LIMIT 25`,
+    )
+    .all(...(own ? [caller.userId, caller.userId] : [caller.userId])) as Array<Record<string, unknown>>;
   const shown = obj.fields.filter((f) => f.name === 'Id' || f.nameField);
   return rows.map((raw) => renderRecord(obj, ctx.store.toRow(obj, raw), shown, caller.apiVersion));
 }

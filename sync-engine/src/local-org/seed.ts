@@ -25,19 +25,37 @@ export interface OrgSeed {
     enforceApiEnabledForAllowlistedApps?: boolean;
     dailyApiRequestLimit?: number;
   };
-  connectedApps?: Array<{ name: string; clientId: string; clientSecret?: string; callbackUrls?: string[]; allowlisted: boolean; product?: string }>;
+  connectedApps?: Array<{
+    name: string;
+    clientId: string;
+    clientSecret?: string;
+    callbackUrls?: string[];
+    allowlisted: boolean;
+    product?: string;
+  }>;
   profiles: Array<{ name: string; license: License; permissions?: SeedPermissions }>;
   permissionSets?: Array<{ name: string; label?: string; permissions?: SeedPermissions }>;
   users: Array<{
-    username: string; password: string; firstName?: string; lastName: string; email: string; profile: string;
-    permissionSets?: string[]; active?: boolean;
+    username: string;
+    password: string;
+    firstName?: string;
+    lastName: string;
+    email: string;
+    profile: string;
+    permissionSets?: string[];
+    active?: boolean;
   }>;
   records?: Record<string, Array<Record<string, unknown>>>;
 }
 
 export class SeedError extends Error {
-  constructor(readonly problems: string[], readonly file?: string) {
-    super(`${file ? `${file}: ` : ''}the org seed has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: string[],
+    readonly file?: string,
+  ) {
+    super(
+      `${file ? `${file}: ` : ''}the org seed has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'SeedError';
   }
 }
@@ -62,16 +80,23 @@ export function validateSeed(data: unknown): string[] {
   if (!isObject(org)) p.push('organization: required, an object with name and edition');
   else {
     str(p, org, 'organization', 'name', true);
-    if (!EDITIONS.includes(org.edition as Edition)) p.push(`organization.edition: must be one of ${EDITIONS.join(', ')} (got ${JSON.stringify(org.edition)})`);
+    if (!EDITIONS.includes(org.edition as Edition))
+      p.push(`organization.edition: must be one of ${EDITIONS.join(', ')} (got ${JSON.stringify(org.edition)})`);
     if (org.features !== undefined) {
-      if (!isObject(org.features)) p.push('organization.features: must be an object { apiEnabled, customizableProfiles }');
-      else for (const k of Object.keys(org.features)) {
-        if (k !== 'apiEnabled' && k !== 'customizableProfiles') p.push(`organization.features.${k}: unknown feature (use apiEnabled or customizableProfiles)`);
-        else bool(p, org.features, 'organization.features', k);
-      }
+      if (!isObject(org.features))
+        p.push('organization.features: must be an object { apiEnabled, customizableProfiles }');
+      else
+        for (const k of Object.keys(org.features)) {
+          if (k !== 'apiEnabled' && k !== 'customizableProfiles')
+            p.push(`organization.features.${k}: unknown feature (use apiEnabled or customizableProfiles)`);
+          else bool(p, org.features, 'organization.features', k);
+        }
     }
     bool(p, org, 'organization', 'enforceApiEnabledForAllowlistedApps');
-    if (org.dailyApiRequestLimit !== undefined && !(Number.isInteger(org.dailyApiRequestLimit) && (org.dailyApiRequestLimit as number) > 0)) {
+    if (
+      org.dailyApiRequestLimit !== undefined &&
+      !(Number.isInteger(org.dailyApiRequestLimit) && (org.dailyApiRequestLimit as number) > 0)
+    ) {
       p.push('organization.dailyApiRequestLimit: must be a positive integer');
     }
   }
@@ -89,9 +114,14 @@ export function validateSeed(data: unknown): string[] {
     str(p, a, at, 'clientSecret', false);
     if (typeof a.allowlisted !== 'boolean') p.push(`${at}.allowlisted: required, true or false`);
     if (a.product !== undefined && !PRODUCT_IDS.includes(a.product as string)) {
-      p.push(`${at}.product: unknown product "${a.product}" (use one of ${PRODUCT_IDS.join(', ')}, or leave it out for an ordinary client)`);
+      p.push(
+        `${at}.product: unknown product "${a.product}" (use one of ${PRODUCT_IDS.join(', ')}, or leave it out for an ordinary client)`,
+      );
     }
-    if (a.callbackUrls !== undefined && !(Array.isArray(a.callbackUrls) && a.callbackUrls.every((u) => typeof u === 'string'))) {
+    if (
+      a.callbackUrls !== undefined &&
+      !(Array.isArray(a.callbackUrls) && a.callbackUrls.every((u) => typeof u === 'string'))
+    ) {
       p.push(`${at}.callbackUrls: must be an array of URLs`);
     }
   });
@@ -106,7 +136,8 @@ export function validateSeed(data: unknown): string[] {
       if (profileNames.has(pr.name as string)) p.push(`${at}.name: duplicate profile "${pr.name}"`);
       profileNames.add(pr.name as string);
     }
-    if (!LICENSES.includes(pr.license as License)) p.push(`${at}.license: must be one of ${LICENSES.join(', ')} (got ${JSON.stringify(pr.license)})`);
+    if (!LICENSES.includes(pr.license as License))
+      p.push(`${at}.license: must be one of ${LICENSES.join(', ')} (got ${JSON.stringify(pr.license)})`);
     perms(p, pr, at);
   });
 
@@ -115,7 +146,10 @@ export function validateSeed(data: unknown): string[] {
     const at = `permissionSets[${i}]`;
     if (!isObject(ps)) return void p.push(`${at}: must be an object`);
     if (str(p, ps, at, 'name', true)) {
-      if (!/^[A-Za-z][A-Za-z0-9_]{0,79}$/.test(ps.name as string)) p.push(`${at}.name: "${ps.name}" must start with a letter and use only letters, digits and underscores (an API name)`);
+      if (!/^[A-Za-z][A-Za-z0-9_]{0,79}$/.test(ps.name as string))
+        p.push(
+          `${at}.name: "${ps.name}" must start with a letter and use only letters, digits and underscores (an API name)`,
+        );
       if (setNames.has(ps.name as string)) p.push(`${at}.name: duplicate permission set "${ps.name}"`);
       setNames.add(ps.name as string);
     }
@@ -137,34 +171,49 @@ export function validateSeed(data: unknown): string[] {
     str(p, u, at, 'password', true);
     str(p, u, at, 'firstName', false);
     str(p, u, at, 'lastName', true);
-    if (str(p, u, at, 'email', true) && !EMAIL.test(u.email as string)) p.push(`${at}.email: "${u.email}" is not a valid email address`);
-    if (str(p, u, at, 'profile', true) && !profileNames.has(u.profile as string)) p.push(`${at}.profile: no profile named "${u.profile}"`);
+    if (str(p, u, at, 'email', true) && !EMAIL.test(u.email as string))
+      p.push(`${at}.email: "${u.email}" is not a valid email address`);
+    if (str(p, u, at, 'profile', true) && !profileNames.has(u.profile as string))
+      p.push(`${at}.profile: no profile named "${u.profile}"`);
     bool(p, u, at, 'active');
     if (u.permissionSets !== undefined) {
       if (!Array.isArray(u.permissionSets)) p.push(`${at}.permissionSets: must be an array of permission set names`);
-      else u.permissionSets.forEach((n, j) => {
-        if (!setNames.has(n as string)) p.push(`${at}.permissionSets[${j}]: no permission set named "${n}"`);
-      });
+      else
+        u.permissionSets.forEach((n, j) => {
+          if (!setNames.has(n as string)) p.push(`${at}.permissionSets[${j}]: no permission set named "${n}"`);
+        });
     }
   });
 
   if (data.records !== undefined) {
     if (!isObject(data.records)) p.push('records: must be an object { Contact: [...], Event: [...], Task: [...] }');
-    else for (const [type, list] of Object.entries(data.records)) {
-      const obj = findSObject(type);
-      if (!obj || obj.writeAccess !== 'any') p.push(`records.${type}: records can be seeded for Account, Contact, Event and Task only`);
-      else if (!Array.isArray(list)) p.push(`records.${type}: must be an array of records`);
-      else list.forEach((r, i) => {
-        if (!isObject(r)) return void p.push(`records.${type}[${i}]: must be an object with Salesforce field names`);
-        const owner = r.OwnerId;
-        if (typeof owner === 'string' && owner.startsWith('username:') && !usernames.has(owner.slice(9).toLowerCase())) {
-          p.push(`records.${type}[${i}].OwnerId: no user "${owner.slice(9)}"`);
-        }
-      });
-    }
+    else
+      for (const [type, list] of Object.entries(data.records)) {
+        const obj = findSObject(type);
+        if (!obj || obj.writeAccess !== 'any')
+          p.push(`records.${type}: records can be seeded for Account, Contact, Event and Task only`);
+        else if (!Array.isArray(list)) p.push(`records.${type}: must be an array of records`);
+        else
+          list.forEach((r, i) => {
+            if (!isObject(r))
+              return void p.push(`records.${type}[${i}]: must be an object with Salesforce field names`);
+            const owner = r.OwnerId;
+            if (
+              typeof owner === 'string' &&
+              owner.startsWith('username:') &&
+              !usernames.has(owner.slice(9).toLowerCase())
+            ) {
+              p.push(`records.${type}[${i}].OwnerId: no user "${owner.slice(9)}"`);
+            }
+          });
+      }
   }
   for (const k of Object.keys(data)) {
-    if (!['organization', 'connectedApps', 'profiles', 'permissionSets', 'users', 'records', '$schema', 'about'].includes(k)) {
+    if (
+      !['organization', 'connectedApps', 'profiles', 'permissionSets', 'users', 'records', '$schema', 'about'].includes(
+        k,
+      )
+    ) {
       p.push(`${k}: unknown key (expected organization, connectedApps, profiles, permissionSets, users, records)`);
     }
   }
@@ -196,59 +245,116 @@ export async function loadSeed(ctx: OrgContext, seed: OrgSeed): Promise<void> {
   const o = (name: string) => findSObject(name)!;
   store.transaction(() => {
     const org = seed.organization;
-    store.insert(o('Organization'), {
-      Name: org.name,
-      OrganizationType: EDITION_TYPES[org.edition],
-      InstanceName: 'LOCAL',
-      Edition__c: org.edition,
-      ApiEnabledFeature__c: orgApiEnabledFor(org.edition, org.features?.apiEnabled ?? false),
-      CustomizableProfilesFeature__c: org.features?.customizableProfiles ?? false,
-      EnforceApiEnabled__c: org.enforceApiEnabledForAllowlistedApps ?? true,
-    }, null);
+    store.insert(
+      o('Organization'),
+      {
+        Name: org.name,
+        OrganizationType: EDITION_TYPES[org.edition],
+        InstanceName: 'LOCAL',
+        Edition__c: org.edition,
+        ApiEnabledFeature__c: orgApiEnabledFor(org.edition, org.features?.apiEnabled ?? false),
+        CustomizableProfilesFeature__c: org.features?.customizableProfiles ?? false,
+        EnforceApiEnabled__c: org.enforceApiEnabledForAllowlistedApps ?? true,
+      },
+      null,
+    );
     if (org.dailyApiRequestLimit) store.setMeta('dailyApiRequestLimit', String(org.dailyApiRequestLimit));
     const licenseIds = new Map<License, string>();
     for (const l of LICENSES) {
-      licenseIds.set(l, store.insert(o('UserLicense'), { Name: l, MasterLabel: l, LicenseDefinitionKey: LICENSE_KEYS[l], Status: 'Active' }, null));
+      licenseIds.set(
+        l,
+        store.insert(
+          o('UserLicense'),
+          { Name: l, MasterLabel: l, LicenseDefinitionKey: LICENSE_KEYS[l], Status: 'Active' },
+          null,
+        ),
+      );
     }
     const profileIds = new Map<string, string>();
     for (const p of seed.profiles) {
-      const id = store.insert(o('Profile'), {
-        Name: p.name, UserLicenseId: licenseIds.get(p.license)!, UserType: p.license === 'Salesforce' ? 'Standard' : 'CsnOnly', ...permissionValues(p.permissions),
-      }, null);
+      const id = store.insert(
+        o('Profile'),
+        {
+          Name: p.name,
+          UserLicenseId: licenseIds.get(p.license)!,
+          UserType: p.license === 'Salesforce' ? 'Standard' : 'CsnOnly',
+          ...permissionValues(p.permissions),
+        },
+        null,
+      );
       profileIds.set(p.name, id);
     }
     const setIds = new Map<string, string>();
     for (const s of seed.permissionSets ?? []) {
-      setIds.set(s.name, store.insert(o('PermissionSet'), { Name: s.name, Label: s.label ?? s.name, ...permissionValues(s.permissions) }, null));
+      setIds.set(
+        s.name,
+        store.insert(
+          o('PermissionSet'),
+          { Name: s.name, Label: s.label ?? s.name, ...permissionValues(s.permissions) },
+          null,
+        ),
+      );
     }
     const userIds = new Map<string, string>();
     for (const [i, u] of seed.users.entries()) {
-      const id = store.insert(o('User'), {
-        Username: u.username, FirstName: u.firstName ?? null, LastName: u.lastName, Email: u.email,
-        Alias: (u.firstName?.[0] ?? '') + u.lastName.slice(0, 4).toLowerCase(),
-        IsActive: u.active ?? true, ProfileId: profileIds.get(u.profile)!,
-        UserType: seed.profiles.find((p) => p.name === u.profile)!.license === 'Salesforce' ? 'Standard' : 'CsnOnly',
-      }, null);
+      const id = store.insert(
+        o('User'),
+        {
+          Username: u.username,
+          FirstName: u.firstName ?? null,
+          LastName: u.lastName,
+          Email: u.email,
+          Alias: (u.firstName?.[0] ?? '') + u.lastName.slice(0, 4).toLowerCase(),
+          IsActive: u.active ?? true,
+          ProfileId: profileIds.get(u.profile)!,
+          UserType: seed.profiles.find((p) => p.name === u.profile)!.license === 'Salesforce' ? 'Standard' : 'CsnOnly',
+        },
+        null,
+      );
       userIds.set(u.username.toLowerCase(), id);
       ctx.credentials.setPasswordHash(id, passwordHashes[i]);
     }
     for (const u of seed.users) {
       for (const name of u.permissionSets ?? []) {
-        store.insert(o('PermissionSetAssignment'), { AssigneeId: userIds.get(u.username.toLowerCase())!, PermissionSetId: setIds.get(name)! }, null);
+        store.insert(
+          o('PermissionSetAssignment'),
+          { AssigneeId: userIds.get(u.username.toLowerCase())!, PermissionSetId: setIds.get(name)! },
+          null,
+        );
       }
     }
     for (const a of seed.connectedApps ?? []) {
-      ctx.apps.add({ name: a.name, clientId: a.clientId, clientSecret: a.clientSecret ?? null, callbackUrls: a.callbackUrls ?? [], allowlisted: a.allowlisted, product: a.product ?? null });
+      ctx.apps.add({
+        name: a.name,
+        clientId: a.clientId,
+        clientSecret: a.clientSecret ?? null,
+        callbackUrls: a.callbackUrls ?? [],
+        allowlisted: a.allowlisted,
+        product: a.product ?? null,
+      });
     }
-    const firstAdmin = seed.users.find((u) => seed.profiles.find((p) => p.name === u.profile)?.permissions?.modifyAllData);
+    const firstAdmin = seed.users.find(
+      (u) => seed.profiles.find((p) => p.name === u.profile)?.permissions?.modifyAllData,
+    );
     const defaultOwner = userIds.get((firstAdmin ?? seed.users[0]).username.toLowerCase())!;
     const problems: string[] = [];
     for (const [type, list] of Object.entries(seed.records ?? {})) {
       list.forEach((record, i) => {
         const fields = { ...record };
-        if (typeof fields.OwnerId === 'string' && fields.OwnerId.startsWith('username:')) fields.OwnerId = userIds.get(fields.OwnerId.slice(9).toLowerCase());
-        const [result] = createRecords(ctx, { userId: defaultOwner, isAdmin: true, manageUsers: true }, [{ type, fields }], true);
-        if (!result.success) problems.push(...result.errors.map((e) => `records.${type}[${i}]${e.fields.length ? `.${e.fields.join(',')}` : ''}: ${e.message}`));
+        if (typeof fields.OwnerId === 'string' && fields.OwnerId.startsWith('username:'))
+          fields.OwnerId = userIds.get(fields.OwnerId.slice(9).toLowerCase());
+        const [result] = createRecords(
+          ctx,
+          { userId: defaultOwner, isAdmin: true, manageUsers: true },
+          [{ type, fields }],
+          true,
+        );
+        if (!result.success)
+          problems.push(
+            ...result.errors.map(
+              (e) => `records.${type}[${i}]${e.fields.length ? `.${e.fields.join(',')}` : ''}: ${e.message}`,
+            ),
+          );
       });
     }
     if (problems.length) throw new SeedError(problems);
@@ -282,7 +388,8 @@ function str(p: string[], o: Obj, at: string, key: string, required: boolean): b
   return true;
 }
 function bool(p: string[], o: Obj, at: string, key: string): void {
-  if (o[key] !== undefined && typeof o[key] !== 'boolean') p.push(`${at}.${key}: must be true or false (got ${JSON.stringify(o[key])})`);
+  if (o[key] !== undefined && typeof o[key] !== 'boolean')
+    p.push(`${at}.${key}: must be true or false (got ${JSON.stringify(o[key])})`);
 }
 function arr(p: string[], o: Obj, at: string, key: string, required: boolean): unknown[] {
   const v = o[key];
@@ -299,9 +406,11 @@ function arr(p: string[], o: Obj, at: string, key: string, required: boolean): u
 }
 function perms(p: string[], o: Obj, at: string): void {
   if (o.permissions === undefined) return;
-  if (!isObject(o.permissions)) return void p.push(`${at}.permissions: must be an object { ${PERMISSION_KEYS.join(', ')} }`);
+  if (!isObject(o.permissions))
+    return void p.push(`${at}.permissions: must be an object { ${PERMISSION_KEYS.join(', ')} }`);
   for (const k of Object.keys(o.permissions)) {
-    if (!PERMISSION_KEYS.includes(k)) p.push(`${at}.permissions.${k}: unknown permission (use ${PERMISSION_KEYS.join(', ')})`);
+    if (!PERMISSION_KEYS.includes(k))
+      p.push(`${at}.permissions.${k}: unknown permission (use ${PERMISSION_KEYS.join(', ')})`);
     else bool(p, o.permissions, `${at}.permissions`, k);
   }
 }

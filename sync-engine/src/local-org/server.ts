@@ -94,7 +94,11 @@ function toRestError(err: FastifyError | SalesforceRestError, req: FastifyReques
   }
   // A bug of ours: say so in Salesforce's shape without leaking internals.
   logUnexpectedError('local org', req, err);
-  return new SalesforceRestError(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: local-org.');
+  return new SalesforceRestError(
+    500,
+    'UNKNOWN_EXCEPTION',
+    'An unexpected error occurred. Please include this ErrorId if you contact support: local-org.',
+  );
 }
 
 /** Salesforce reports JSON errors with a line and column. */
@@ -106,6 +110,7 @@ function describeJsonError(text: string, err: Error): string {
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
   const ch = text[offset];
-  const what = ch === undefined ? 'Unexpected end-of-input' : `Unexpected character ('${ch}' (code ${ch.charCodeAt(0)}))`;
+  const what =
+    ch === undefined ? 'Unexpected end-of-input' : `Unexpected character ('${ch}' (code ${ch.charCodeAt(0)}))`;
   return `${what} at [line:${line}, column:${column}]`;
 }

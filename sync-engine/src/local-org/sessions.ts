@@ -27,7 +27,10 @@ export class Sessions {
   private readonly cache = new Map<string, Session & { expiresAt: number }>();
   private lastPurge = 0;
 
-  constructor(private readonly store: OrgStore, private readonly orgId15: () => string) {
+  constructor(
+    private readonly store: OrgStore,
+    private readonly orgId15: () => string,
+  ) {
     store.db.exec(`CREATE TABLE IF NOT EXISTS sessions (
       token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, user_id TEXT NOT NULL, client_id TEXT,
       created_at TEXT NOT NULL, expires_at INTEGER, refresh_hash TEXT)`);
@@ -40,7 +43,8 @@ export class Sessions {
   purgeExpired(): number {
     const now = this.store.clock.now().getTime();
     this.lastPurge = now;
-    return this.store.db.prepare(`DELETE FROM sessions WHERE expires_at IS NOT NULL AND expires_at <= ?`).run(now).changes;
+    return this.store.db.prepare(`DELETE FROM sessions WHERE expires_at IS NOT NULL AND expires_at <= ?`).run(now)
+      .changes;
   }
 
   private newToken(): string {
@@ -53,14 +57,27 @@ export class Sessions {
     const token = this.newToken();
     const now = this.store.clock.now();
     if (now.getTime() - this.lastPurge >= PURGE_INTERVAL_MS) this.purgeExpired();
-    this.store.db.prepare(`INSERT INTO sessions (token_hash, kind, user_id, client_id, created_at, expires_at, refresh_hash) VALUES (?, 'access', ?, ?, ?, ?, ?)`)
-      .run(hashToken(token), userId, clientId, now.toISOString(), now.getTime() + SESSION_SECONDS * 1000, refreshToken ? hashToken(refreshToken) : null);
+    this.store.db
+      .prepare(
+        `INSERT INTO sessions (token_hash, kind, user_id, client_id, created_at, expires_at, refresh_hash) VALUES (?, 'access', ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        hashToken(token),
+        userId,
+        clientId,
+        now.toISOString(),
+        now.getTime() + SESSION_SECONDS * 1000,
+        refreshToken ? hashToken(refreshToken) : null,
+      );
     return token;
   }
 
   createRefresh(userId: string, clientId: string): string {
     const token = `5Aep${crypto.randomBytes(40).toString('base64url')}`;
-    this.store.db.prepare(`INSERT INTO sessions (token_hash, kind, user_id, client_id, created_at, expires_at) VALUES (?, 'refresh', ?, ?, ?, NULL)`)
+    this.store.db
+      .prepare(
+        `INSERT INTO sessions (token_hash, kind, user_id, client_id, created_at, expires_at) VALUES (?, 'refresh', ?, ?, ?, NULL)`,
+      )
       .run(hashToken(token), userId, clientId, this.store.clock.now().toISOString());
     return token;
   }
@@ -73,20 +90,26 @@ export class Sessions {
       if (cached.expiresAt > now) return cached;
       this.cache.delete(token);
     }
-    const row = this.store.db.prepare(`SELECT * FROM sessions WHERE token_hash = ? AND kind = 'access'`).get(hashToken(token)) as
-      | { user_id: string; client_id: string | null; created_at: string; expires_at: number }
-      | undefined;
+    const row = this.store.db
+      .prepare(`SELECT * FROM sessions WHERE token_hash = ? AND kind = 'access'`)
+      .get(hashToken(token)) as
+      { user_id: string; client_id: string | null; created_at: string; expires_at: number } | undefined;
     if (!row || row.expires_at <= now) return undefined;
-    const session = { userId: row.user_id, clientId: row.client_id, createdAt: row.created_at, expiresAt: row.expires_at };
+    const session = {
+      userId: row.user_id,
+      clientId: row.client_id,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+    };
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(token, session);
     return session;
   }
 
   findRefresh(token: string): Session | undefined {
-    const row = this.store.db.prepare(`SELECT * FROM sessions WHERE token_hash = ? AND kind = 'refresh'`).get(hashToken(token)) as
-      | { user_id: string; client_id: string | null; created_at: string }
-      | undefined;
+    const row = this.store.db
+      .prepare(`SELECT * FROM sessions WHERE token_hash = ? AND kind = 'refresh'`)
+      .get(hashToken(token)) as { user_id: string; client_id: string | null; created_at: string } | undefined;
     return row ? { userId: row.user_id, clientId: row.client_id, createdAt: row.created_at } : undefined;
   }
 
@@ -94,7 +117,8 @@ export class Sessions {
   revoke(token: string): boolean {
     const h = hashToken(token);
     this.cache.delete(token);
-    const row = this.store.db.prepare(`SELECT kind FROM sessions WHERE token_hash = ?`).get(h) as { kind: string } | undefined;
+    const row = this.store.db.prepare(`SELECT kind FROM sessions WHERE token_hash = ?`).get(h) as
+      { kind: string } | undefined;
     if (!row) return false;
     if (row.kind === 'refresh') {
       this.store.db.prepare(`DELETE FROM sessions WHERE refresh_hash = ?`).run(h);

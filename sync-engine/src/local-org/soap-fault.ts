@@ -8,7 +8,9 @@ export const XML_CONTENT_TYPE = 'text/xml;charset=UTF-8';
 
 /** The fault namespace of the SOAP endpoint a path names: enterprise for `/services/Soap/c/`, partner otherwise. */
 export function faultNamespaceFor(path: string): string {
-  return path.startsWith('/services/Soap/c/') ? 'urn:fault.enterprise.soap.sforce.com' : 'urn:fault.partner.soap.sforce.com';
+  return path.startsWith('/services/Soap/c/')
+    ? 'urn:fault.enterprise.soap.sforce.com'
+    : 'urn:fault.partner.soap.sforce.com';
 }
 
 /** A SOAP fault: `sf:CODE` faults carry a typed detail; `soapenv:Client` faults are the request's own mistakes. */
@@ -35,12 +37,14 @@ export class SoapFault extends Error {
     const sf = this.detailType !== null;
     const faultString = sf ? `${this.faultCode}: ${this.message}` : this.message;
     const detail = sf
-      ? `<detail><sf:${this.detailType} xsi:type="sf:${this.detailType}"><sf:exceptionCode>${this.faultCode}</sf:exceptionCode>`
-        + `<sf:exceptionMessage>${xmlEscape(this.message)}</sf:exceptionMessage></sf:${this.detailType}></detail>`
+      ? `<detail><sf:${this.detailType} xsi:type="sf:${this.detailType}"><sf:exceptionCode>${this.faultCode}</sf:exceptionCode>` +
+        `<sf:exceptionMessage>${xmlEscape(this.message)}</sf:exceptionMessage></sf:${this.detailType}></detail>`
       : '';
-    return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns:sf="${faultNamespace}" xmlns:xsi="${XSI}">`
-      + `<soapenv:Body><soapenv:Fault><faultcode>${sf ? `sf:${this.faultCode}` : this.faultCode}</faultcode>`
-      + `<faultstring>${xmlEscape(faultString)}</faultstring>${detail}</soapenv:Fault></soapenv:Body></soapenv:Envelope>`;
+    return (
+      `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns:sf="${faultNamespace}" xmlns:xsi="${XSI}">` +
+      `<soapenv:Body><soapenv:Fault><faultcode>${sf ? `sf:${this.faultCode}` : this.faultCode}</faultcode>` +
+      `<faultstring>${xmlEscape(faultString)}</faultstring>${detail}</soapenv:Fault></soapenv:Body></soapenv:Envelope>`
+    );
   }
 }
 

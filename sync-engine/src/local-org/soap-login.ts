@@ -24,8 +24,18 @@ interface Endpoint {
 }
 
 const ENDPOINTS: readonly Endpoint[] = [
-  { path: 'u', namespace: 'urn:partner.soap.sforce.com', faultNamespace: 'urn:fault.partner.soap.sforce.com', apiType: 'SOAP Partner' },
-  { path: 'c', namespace: 'urn:enterprise.soap.sforce.com', faultNamespace: 'urn:fault.enterprise.soap.sforce.com', apiType: 'SOAP Enterprise' },
+  {
+    path: 'u',
+    namespace: 'urn:partner.soap.sforce.com',
+    faultNamespace: 'urn:fault.partner.soap.sforce.com',
+    apiType: 'SOAP Partner',
+  },
+  {
+    path: 'c',
+    namespace: 'urn:enterprise.soap.sforce.com',
+    faultNamespace: 'urn:fault.enterprise.soap.sforce.com',
+    apiType: 'SOAP Enterprise',
+  },
 ];
 
 const INVALID_LOGIN = 'Invalid username, password, security token; or user locked out.';
@@ -65,13 +75,17 @@ interface LoginCall {
 
 /** Read a login request, namespace-aware by local name (prefixes vary by client; SOAPAction is ignored). */
 export function parseLoginRequest(body: unknown, ns: string): LoginCall {
-  if (body !== undefined && typeof body !== 'string') throw SoapFault.client('The request body is not XML: send Content-Type text/xml');
-  if (body === undefined || body.trim() === '') throw SoapFault.client('Premature end of file: the request has no SOAP envelope');
+  if (body !== undefined && typeof body !== 'string')
+    throw SoapFault.client('The request body is not XML: send Content-Type text/xml');
+  if (body === undefined || body.trim() === '')
+    throw SoapFault.client('Premature end of file: the request has no SOAP envelope');
   if (/<!DOCTYPE/i.test(body)) throw SoapFault.client('DOCTYPE is not allowed in a SOAP request');
   // Counted before any parser runs: parsing millions of empty elements would stop the org for seconds.
-  if (hasMoreThan(body, '<', MAX_SOAP_TAGS)) throw SoapFault.client(`The SOAP envelope has more than ${MAX_SOAP_TAGS} tags.`);
+  if (hasMoreThan(body, '<', MAX_SOAP_TAGS))
+    throw SoapFault.client(`The SOAP envelope has more than ${MAX_SOAP_TAGS} tags.`);
   const valid = XMLValidator.validate(body);
-  if (valid !== true) throw SoapFault.client(`Malformed XML at [row,col]: [${valid.err.line},${valid.err.col}]: ${valid.err.msg}`);
+  if (valid !== true)
+    throw SoapFault.client(`Malformed XML at [row,col]: [${valid.err.line},${valid.err.col}]: ${valid.err.msg}`);
   let doc: unknown;
   try {
     doc = parser.parse(body);
@@ -79,12 +93,16 @@ export function parseLoginRequest(body: unknown, ns: string): LoginCall {
     throw SoapFault.client(`Malformed XML: ${(err as Error).message}`);
   }
   const envelope = child(doc, 'Envelope');
-  if (envelope === undefined) throw SoapFault.client(`The request is not a SOAP envelope: expected {${SOAP_ENV}}Envelope`);
+  if (envelope === undefined)
+    throw SoapFault.client(`The request is not a SOAP envelope: expected {${SOAP_ENV}}Envelope`);
   const soapBody = child(envelope, 'Body');
-  if (typeof soapBody !== 'object' || soapBody === null) throw SoapFault.client(`The SOAP envelope has no {${SOAP_ENV}}Body`);
+  if (typeof soapBody !== 'object' || soapBody === null)
+    throw SoapFault.client(`The SOAP envelope has no {${SOAP_ENV}}Body`);
   const operation = Object.keys(soapBody).find((k) => !k.startsWith('#'));
   if (operation !== 'login') {
-    throw SoapFault.client(`No operation available for request {${ns}}${operation ?? ''}, please check the WSDL for the service.`);
+    throw SoapFault.client(
+      `No operation available for request {${ns}}${operation ?? ''}, please check the WSDL for the service.`,
+    );
   }
   const login = child(soapBody, 'login');
   const username = text(login, 'username', ns);
@@ -107,7 +125,13 @@ function element(name: string, value: string | boolean | number | null): string 
 }
 
 /** The LoginResult envelope: result children in schema order, userInfo children alphabetical (GetUserInfoResult). */
-export function loginResultXml(endpoint: Endpoint, base: string, version: string, sessionId: string, u: IdentityUser): string {
+export function loginResultXml(
+  endpoint: Endpoint,
+  base: string,
+  version: string,
+  sessionId: string,
+  u: IdentityUser,
+): string {
   const org15 = u.orgId.slice(0, 15);
   const userInfo: Array<[string, string | boolean | number | null]> = [
     ['accessibilityMode', false],
@@ -135,23 +159,29 @@ export function loginResultXml(endpoint: Endpoint, base: string, version: string
     ['userType', u.userType],
     ['userUiSkin', 'Theme3'],
   ];
-  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns="${endpoint.namespace}" xmlns:xsi="${XSI}">`
-    + '<soapenv:Body><loginResponse><result>'
-    + element('metadataServerUrl', `${base}/services/Soap/m/${version}/${org15}`)
-    + element('passwordExpired', false)
-    + element('sandbox', u.sandbox)
-    + element('serverUrl', `${base}/services/Soap/${endpoint.path}/${version}/${org15}`)
-    + element('sessionId', sessionId)
-    + element('userId', u.userId)
-    + `<userInfo>${userInfo.map(([k, v]) => element(k, v)).join('')}</userInfo>`
-    + '</result></loginResponse></soapenv:Body></soapenv:Envelope>';
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns="${endpoint.namespace}" xmlns:xsi="${XSI}">` +
+    '<soapenv:Body><loginResponse><result>' +
+    element('metadataServerUrl', `${base}/services/Soap/m/${version}/${org15}`) +
+    element('passwordExpired', false) +
+    element('sandbox', u.sandbox) +
+    element('serverUrl', `${base}/services/Soap/${endpoint.path}/${version}/${org15}`) +
+    element('sessionId', sessionId) +
+    element('userId', u.userId) +
+    `<userInfo>${userInfo.map(([k, v]) => element(k, v)).join('')}</userInfo>` +
+    '</result></loginResponse></soapenv:Body></soapenv:Envelope>'
+  );
 }
 
 function sendXml(reply: FastifyReply, status: number, xml: string): FastifyReply {
   return reply.code(status).header('content-type', XML_CONTENT_TYPE).send(xml);
 }
 
-async function login(ctx: OrgContext, endpoint: Endpoint, req: FastifyRequest<{ Params: { version: string } }>): Promise<string> {
+async function login(
+  ctx: OrgContext,
+  endpoint: Endpoint,
+  req: FastifyRequest<{ Params: { version: string } }>,
+): Promise<string> {
   const { version } = req.params;
   const major = /^(\d+)\.0$/.exec(version);
   if (!major || Number(major[1]) < MIN_API_VERSION || Number(major[1]) > MAX_API_VERSION) {
@@ -187,7 +217,11 @@ export async function registerSoapLogin(app: FastifyInstance, ctx: OrgContext): 
       sendXml(reply, 200, await login(ctx, endpoint, req));
     // Faults are SOAP envelopes with HTTP 500, whatever went wrong (never the REST JSON error shape); a body over
     // the limit is refused before it is read, with HTTP's 413.
-    const errorHandler = (err: FastifyError | SoapFault | SalesforceRestError, req: FastifyRequest, reply: FastifyReply) => {
+    const errorHandler = (
+      err: FastifyError | SoapFault | SalesforceRestError,
+      req: FastifyRequest,
+      reply: FastifyReply,
+    ) => {
       if (err instanceof SoapFault) return sendXml(reply, 500, err.toXml(endpoint.faultNamespace));
       if (!(err instanceof SalesforceRestError) && err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         return sendXml(reply, 413, SoapFault.client(bodyTooLargeMessage(req)).toXml(endpoint.faultNamespace));
@@ -196,8 +230,13 @@ export async function registerSoapLogin(app: FastifyInstance, ctx: OrgContext): 
         return sendXml(reply, 500, SoapFault.client(clientErrorMessage(err, req)).toXml(endpoint.faultNamespace));
       }
       logUnexpectedError('local org', req, err);
-      return sendXml(reply, 500, new SoapFault('UNKNOWN_EXCEPTION', 'An unexpected error occurred.', 'UnexpectedErrorFault')
-        .toXml(endpoint.faultNamespace));
+      return sendXml(
+        reply,
+        500,
+        new SoapFault('UNKNOWN_EXCEPTION', 'An unexpected error occurred.', 'UnexpectedErrorFault').toXml(
+          endpoint.faultNamespace,
+        ),
+      );
     };
     for (const url of [`/services/Soap/${endpoint.path}/:version`, `/services/Soap/${endpoint.path}/:version/:orgId`]) {
       app.post<{ Params: { version: string } }>(url, { errorHandler }, handler);

@@ -13,7 +13,14 @@ export type FieldValue = string | number | boolean | null;
 export type Row = Record<string, FieldValue>;
 
 /** sObjects whose changes can change an access decision. */
-const ACCESS_OBJECTS = new Set(['Organization', 'Profile', 'PermissionSet', 'PermissionSetAssignment', 'User', 'UserLicense']);
+const ACCESS_OBJECTS = new Set([
+  'Organization',
+  'Profile',
+  'PermissionSet',
+  'PermissionSetAssignment',
+  'User',
+  'UserLicense',
+]);
 
 export function tableName(obj: SObjectDef): string {
   return `sobj_${obj.name}`;
@@ -54,13 +61,17 @@ export class OrgStore {
   private version = 0;
   private readonly instance = 'Dx';
 
-  constructor(file: string, readonly clock: Clock = systemClock) {
+  constructor(
+    file: string,
+    readonly clock: Clock = systemClock,
+  ) {
     this.db = file === ':memory:' ? new Database(file) : openPrivateDatabase(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = OFF');
     this.createTables();
-    const v = this.db.prepare(`SELECT value FROM meta WHERE key = 'accessVersion'`).get() as { value: string } | undefined;
+    const v = this.db.prepare(`SELECT value FROM meta WHERE key = 'accessVersion'`).get() as
+      { value: string } | undefined;
     this.version = v ? Number(v.value) : 0;
   }
 
@@ -77,26 +88,36 @@ export class OrgStore {
   private createTables(): void {
     this.db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
     for (const obj of SOBJECTS) {
-      const cols = obj.fields.map((f) => `${quoteIdent(f.name)} ${columnType(f)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`);
+      const cols = obj.fields.map(
+        (f) => `${quoteIdent(f.name)} ${columnType(f)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`,
+      );
       this.db.exec(`CREATE TABLE IF NOT EXISTS ${tableName(obj)} (${cols.join(', ')})`);
       const names = new Set(obj.fields.map((f) => f.name));
       if (names.has('SystemModstamp')) {
         this.db.exec(`CREATE INDEX IF NOT EXISTS ${tableName(obj)}_modstamp ON ${tableName(obj)} ("SystemModstamp")`);
       }
       if (names.has('OwnerId')) {
-        this.db.exec(`CREATE INDEX IF NOT EXISTS ${tableName(obj)}_owner ON ${tableName(obj)} ("OwnerId", "IsDeleted")`);
+        this.db.exec(
+          `CREATE INDEX IF NOT EXISTS ${tableName(obj)}_owner ON ${tableName(obj)} ("OwnerId", "IsDeleted")`,
+        );
       }
       for (const f of obj.fields) {
         if ((f.externalId || f.type === 'email') && f.name !== 'Id') {
-          this.db.exec(`CREATE INDEX IF NOT EXISTS ${tableName(obj)}_${f.name} ON ${tableName(obj)} (${quoteIdent(f.name)})`);
+          this.db.exec(
+            `CREATE INDEX IF NOT EXISTS ${tableName(obj)}_${f.name} ON ${tableName(obj)} (${quoteIdent(f.name)})`,
+          );
         }
         // Upserts match external ids case-insensitively, as Salesforce does: index that expression.
         if (f.externalId) {
-          this.db.exec(`CREATE INDEX IF NOT EXISTS ${tableName(obj)}_${f.name}_lower ON ${tableName(obj)} (lower(${quoteIdent(f.name)}))`);
+          this.db.exec(
+            `CREATE INDEX IF NOT EXISTS ${tableName(obj)}_${f.name}_lower ON ${tableName(obj)} (lower(${quoteIdent(f.name)}))`,
+          );
         }
       }
     }
-    this.db.exec(`CREATE INDEX IF NOT EXISTS psa_assignee ON ${tableName(findSObject('PermissionSetAssignment')!)} ("AssigneeId")`);
+    this.db.exec(
+      `CREATE INDEX IF NOT EXISTS psa_assignee ON ${tableName(findSObject('PermissionSetAssignment')!)} ("AssigneeId")`,
+    );
   }
 
   /** Read a meta value. */
@@ -106,7 +127,9 @@ export class OrgStore {
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
+    this.db
+      .prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
+      .run(key, value);
   }
 
   /** A new id for an sObject, unique in this org. */
@@ -128,7 +151,8 @@ export class OrgStore {
 
   /** A record by id (deleted ones only when includeDeleted). */
   get(obj: SObjectDef, id: string, includeDeleted = false): Row | undefined {
-    const raw = this.db.prepare(`SELECT * FROM ${tableName(obj)} WHERE "Id" = ?`).get(id) as Record<string, unknown> | undefined;
+    const raw = this.db.prepare(`SELECT * FROM ${tableName(obj)} WHERE "Id" = ?`).get(id) as
+      Record<string, unknown> | undefined;
     if (!raw) return undefined;
     const row = this.toRow(obj, raw);
     if (!includeDeleted && row.IsDeleted === true) return undefined;
@@ -187,7 +211,10 @@ export class OrgStore {
   delete(obj: SObjectDef, id: string, actorId: string | null): void {
     if (obj.fields.some((f) => f.name === 'IsDeleted')) {
       const now = this.nowIso();
-      this.db.prepare(`UPDATE ${tableName(obj)} SET "IsDeleted" = 1, "SystemModstamp" = ?, "LastModifiedDate" = ?, "LastModifiedById" = COALESCE(?, "LastModifiedById") WHERE "Id" = ?`)
+      this.db
+        .prepare(
+          `UPDATE ${tableName(obj)} SET "IsDeleted" = 1, "SystemModstamp" = ?, "LastModifiedDate" = ?, "LastModifiedById" = COALESCE(?, "LastModifiedById") WHERE "Id" = ?`,
+        )
         .run(now, now, actorId, id);
     } else {
       this.db.prepare(`DELETE FROM ${tableName(obj)} WHERE "Id" = ?`).run(id);

@@ -32,15 +32,26 @@ export function registerUiLogin(app: FastifyInstance, ctx: OrgContext): void {
 
   // A body that cannot be read shows the page again rather than the REST API's JSON error.
   const errorHandler = (_err: Error, _req: FastifyRequest, reply: FastifyReply) =>
-    sendHtml(reply, 400, renderLoginPage({ action: '/', error: 'The login form could not be read. Please try again.' }));
+    sendHtml(
+      reply,
+      400,
+      renderLoginPage({ action: '/', error: 'The login form could not be read. Please try again.' }),
+    );
   app.post('/', { errorHandler }, async (req: FastifyRequest, reply: FastifyReply) => {
     const username = formField(req.body, 'username').trim();
     const password = formField(req.body, 'pw');
     const failed = () => sendHtml(reply, 200, renderLoginPage({ action: '/', username, error: LOGIN_FAILED_TEXT }));
     if (username === '' || password === '') return failed();
     const outcome = await authenticate(ctx, {
-      username, password, app: undefined, clientVersion: null,
-      loginType: 'Application', apiType: null, apiVersion: null, ...loginSource(req), checkAccess: false,
+      username,
+      password,
+      app: undefined,
+      clientVersion: null,
+      loginType: 'Application',
+      apiType: null,
+      apiVersion: null,
+      ...loginSource(req),
+      checkAccess: false,
     });
     if (!outcome.ok) return failed();
     const sid = ctx.sessions.createAccess(outcome.userId, null);
@@ -53,8 +64,12 @@ export function registerUiLogin(app: FastifyInstance, ctx: OrgContext): void {
     const session = sid ? ctx.sessions.findAccess(sid) : undefined;
     const user = session ? loadIdentityUser(ctx, session.userId) : undefined;
     if (!user?.active) return reply.redirect(`/?ec=302&startURL=${encodeURIComponent(HOME_PATH)}`);
-    return sendHtml(reply, 200, '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Home | Salesforce</title></head>'
-      + `<body><main><h1>Home</h1><p>Logged in as <span id="userName">${htmlEscape(user.fullName)}</span> (${htmlEscape(user.username)}).</p>`
-      + '</main></body></html>');
+    return sendHtml(
+      reply,
+      200,
+      '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Home | Salesforce</title></head>' +
+        `<body><main><h1>Home</h1><p>Logged in as <span id="userName">${htmlEscape(user.fullName)}</span> (${htmlEscape(user.username)}).</p>` +
+        '</main></body></html>',
+    );
   });
 }

@@ -16,16 +16,26 @@ export async function adminConnection(loginUrl: string, username: string, passwo
 
 /** Turn "API Enabled" off on a profile. */
 export async function removeApiFromProfile(admin: Connection, profileName: string): Promise<void> {
-  const id = await onlyId(admin, `SELECT Id FROM Profile WHERE Name = ${soqlString(profileName)}`, `profile "${profileName}"`);
+  const id = await onlyId(
+    admin,
+    `SELECT Id FROM Profile WHERE Name = ${soqlString(profileName)}`,
+    `profile "${profileName}"`,
+  );
   await updateRecord(admin, 'Profile', id, { PermissionsApiEnabled: false });
 }
 
 /** Delete a user's assignment of a permission set. */
 export async function unassignPermissionSet(admin: Connection, username: string, permissionSet: string): Promise<void> {
   const user = await onlyId(admin, `SELECT Id FROM User WHERE Username = ${soqlString(username)}`, `user ${username}`);
-  const set = await onlyId(admin, `SELECT Id FROM PermissionSet WHERE Name = ${soqlString(permissionSet)}`, `permission set ${permissionSet}`);
-  const { records } = await query<{ Id: string }>(admin,
-    `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = ${soqlString(user)} AND PermissionSetId = ${soqlString(set)}`);
+  const set = await onlyId(
+    admin,
+    `SELECT Id FROM PermissionSet WHERE Name = ${soqlString(permissionSet)}`,
+    `permission set ${permissionSet}`,
+  );
+  const { records } = await query<{ Id: string }>(
+    admin,
+    `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = ${soqlString(user)} AND PermissionSetId = ${soqlString(set)}`,
+  );
   if (records.length === 0) throw notFound(`an assignment of ${permissionSet} to ${username}`);
   for (const r of records) await deleteRecord(admin, 'PermissionSetAssignment', r.Id);
 }
@@ -37,5 +47,10 @@ async function onlyId(admin: Connection, soql: string, what: string): Promise<st
 }
 
 function notFound(what: string): SalesforceApiError {
-  return new SalesforceApiError({ errorCode: 'NOT_FOUND', kind: 'validation', status: 404, message: `the org has no ${what}` });
+  return new SalesforceApiError({
+    errorCode: 'NOT_FOUND',
+    kind: 'validation',
+    status: 404,
+    message: `the org has no ${what}`,
+  });
 }

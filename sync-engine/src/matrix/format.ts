@@ -25,10 +25,7 @@ export function formatMatrix(rows: readonly MatrixRow[]): string {
       lines.push(`  [${r.scenario}${r.client === 'ordinary' ? ', ordinary client' : ''}]`);
     }
     const shown = r.message ?? (r.outcome === 'redirect-to-login' ? '(the login page again, no message)' : '-');
-    const texts = [
-      ...shown.split('\n'),
-      ...(r.settings ? [`settings: ${r.settings}`] : []),
-    ];
+    const texts = [...shown.split('\n'), ...(r.settings ? [`settings: ${r.settings}`] : [])];
     if (r.notice) texts[0] = `${texts[0]}  ${noteRef(r.notice)}`;
     lines.push(`  ${productLabel(r).padEnd(nameWidth)}  ${outcomeLabel(r).padEnd(outcomeWidth)}  ${texts[0]}`);
     for (const more of texts.slice(1)) lines.push(`${indent}${more}`);

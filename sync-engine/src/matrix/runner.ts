@@ -11,7 +11,14 @@ import { LoginResult } from '../products/outcome';
 import { sessionOutcome, SessionResult } from '../products/session-outcome';
 import { SalesforceApiError } from '../salesforce/errors';
 import { Scenario, SCENARIOS } from './scenarios';
-import { scenarioSeed, MATRIX_ADMIN, MATRIX_USER, MATRIX_PROFILE, API_PERMISSION_SET, ORDINARY_CLIENT_ID } from './seed';
+import {
+  scenarioSeed,
+  MATRIX_ADMIN,
+  MATRIX_USER,
+  MATRIX_PROFILE,
+  API_PERMISSION_SET,
+  ORDINARY_CLIENT_ID,
+} from './seed';
 import { adminConnection, removeApiFromProfile, unassignPermissionSet } from './admin';
 
 export interface MatrixRow {
@@ -36,9 +43,12 @@ export type OrgStarter = (s: Scenario) => Promise<LocalOrg>;
 const startScenarioOrg: OrgStarter = (s) => startLocalOrg({ seed: scenarioSeed(s), dataDir: ':memory:', port: 0 });
 
 /** Every scenario, one after the other. */
-export async function runMatrix(scenarios: readonly Scenario[] = SCENARIOS, start: OrgStarter = startScenarioOrg): Promise<MatrixRow[]> {
+export async function runMatrix(
+  scenarios: readonly Scenario[] = SCENARIOS,
+  start: OrgStarter = startScenarioOrg,
+): Promise<MatrixRow[]> {
   const rows: MatrixRow[] = [];
-  for (const s of scenarios) rows.push(...await runScenario(s, start));
+  for (const s of scenarios) rows.push(...(await runScenario(s, start)));
   return rows;
 }
 
@@ -73,7 +83,8 @@ async function midSession(s: Scenario, products: Product[], loginUrl: string): P
     else rows.push(row(s, p, 'login', result));
   }
   const admin = await adminConnection(loginUrl, MATRIX_ADMIN.username, MATRIX_ADMIN.password);
-  if (s.user.apiEnabled === 'permission-set') await unassignPermissionSet(admin, MATRIX_USER.username, API_PERMISSION_SET);
+  if (s.user.apiEnabled === 'permission-set')
+    await unassignPermissionSet(admin, MATRIX_USER.username, API_PERMISSION_SET);
   else await removeApiFromProfile(admin, MATRIX_PROFILE);
   for (const { product, version, session } of live) {
     let failure: SalesforceApiError | null = null;
@@ -85,14 +96,23 @@ async function midSession(s: Scenario, products: Product[], loginUrl: string): P
     }
     rows.push(row(s, product, 'session', sessionOutcome(product, version, failure, { action: s.midSession!.action })));
   }
-  return rows.sort((a, b) => products.findIndex((p) => p.id === a.product) - products.findIndex((p) => p.id === b.product));
+  return rows.sort(
+    (a, b) => products.findIndex((p) => p.id === a.product) - products.findIndex((p) => p.id === b.product),
+  );
 }
 
 function row(s: Scenario, p: Product, phase: MatrixRow['phase'], r: LoginResult | SessionResult): MatrixRow {
   const out: MatrixRow = {
-    scenario: s.id, row: s.row, source: s.source, product: p.id, version: r.version,
-    client: p.kind === 'browser' ? 'none' : s.client ?? 'allowlisted', phase,
-    outcome: r.outcome, message: r.message, errorCode: r.errorCode,
+    scenario: s.id,
+    row: s.row,
+    source: s.source,
+    product: p.id,
+    version: r.version,
+    client: p.kind === 'browser' ? 'none' : (s.client ?? 'allowlisted'),
+    phase,
+    outcome: r.outcome,
+    message: r.message,
+    errorCode: r.errorCode,
   };
   if (r.notice) out.notice = r.notice;
   if ('settings' in r && r.settings) out.settings = r.settings;

@@ -13,10 +13,18 @@ export const ORDINARY_CLIENT_ID = 'ordinary-api-client';
 /** The seed of a scenario's org. */
 export function scenarioSeed(s: Scenario): OrgSeed {
   const apps: NonNullable<OrgSeed['connectedApps']> = PRODUCTS.filter((p) => p.kind !== 'browser').map((p) => ({
-    name: p.name, clientId: p.defaultClientId, allowlisted: true, product: p.id,
+    name: p.name,
+    clientId: p.defaultClientId,
+    allowlisted: true,
+    product: p.id,
     ...(p.callbackUrl ? { callbackUrls: [p.callbackUrl] } : {}),
   }));
-  apps.push({ name: 'Ordinary API client', clientId: ORDINARY_CLIENT_ID, allowlisted: false, callbackUrls: ['sfdc://success'] });
+  apps.push({
+    name: 'Ordinary API client',
+    clientId: ORDINARY_CLIENT_ID,
+    allowlisted: false,
+    callbackUrls: ['sfdc://success'],
+  });
   return {
     organization: {
       name: `Matrix ${s.id}`,
@@ -26,14 +34,28 @@ export function scenarioSeed(s: Scenario): OrgSeed {
     },
     connectedApps: apps,
     profiles: [
-      { name: 'System Administrator', license: 'Salesforce', permissions: { apiEnabled: true, viewSetup: true, manageUsers: true, modifyAllData: true } },
+      {
+        name: 'System Administrator',
+        license: 'Salesforce',
+        permissions: { apiEnabled: true, viewSetup: true, manageUsers: true, modifyAllData: true },
+      },
       { name: MATRIX_PROFILE, license: s.user.license, permissions: { apiEnabled: s.user.apiEnabled === 'profile' } },
     ],
     permissionSets: [{ name: API_PERMISSION_SET, label: 'API Access', permissions: { apiEnabled: true } }],
     users: [
-      { ...MATRIX_ADMIN, firstName: 'Ada', lastName: 'Admin', email: MATRIX_ADMIN.username, profile: 'System Administrator' },
       {
-        ...MATRIX_USER, firstName: 'Uma', lastName: 'User', email: MATRIX_USER.username, profile: MATRIX_PROFILE,
+        ...MATRIX_ADMIN,
+        firstName: 'Ada',
+        lastName: 'Admin',
+        email: MATRIX_ADMIN.username,
+        profile: 'System Administrator',
+      },
+      {
+        ...MATRIX_USER,
+        firstName: 'Uma',
+        lastName: 'User',
+        email: MATRIX_USER.username,
+        profile: MATRIX_PROFILE,
         ...(s.user.apiEnabled === 'permission-set' ? { permissionSets: [API_PERMISSION_SET] } : {}),
       },
     ],

@@ -14,11 +14,21 @@ export type ProductId =
   | 'mobile-browser';
 
 export type MessageKey =
-  | 'sfo.login' | 'sfo.syncStopped' | 'sfo.settingsUnavailable' | 'sfo.unsupportedVersion'
-  | 'connectOutlook.login' | 'connectOutlook.syncStopped'
-  | 'connectOffice.login' | 'connectOffice.urlLine' | 'connectOffice.syncStopped'
-  | 'mobile.ios.noAccess' | 'mobile.android.noAccess' | 'mobile.noAccess' | 'mobile.networkError'
-  | 'mobile.legacyGeneric' | 'mobile.actionDenied';
+  | 'sfo.login'
+  | 'sfo.syncStopped'
+  | 'sfo.settingsUnavailable'
+  | 'sfo.unsupportedVersion'
+  | 'connectOutlook.login'
+  | 'connectOutlook.syncStopped'
+  | 'connectOffice.login'
+  | 'connectOffice.urlLine'
+  | 'connectOffice.syncStopped'
+  | 'mobile.ios.noAccess'
+  | 'mobile.android.noAccess'
+  | 'mobile.noAccess'
+  | 'mobile.networkError'
+  | 'mobile.legacyGeneric'
+  | 'mobile.actionDenied';
 
 /** How the product signs in: desktop products call SOAP `login`; mobile apps run the OAuth web-server flow. */
 export type LoginProtocol = 'soap' | 'oauth-web-server' | 'browser';
@@ -50,48 +60,119 @@ export interface Product {
 
 export const PRODUCTS: readonly Product[] = [
   {
-    id: 'salesforce-for-outlook', name: 'Salesforce for Outlook', kind: 'desktop', platform: 'windows', protocol: 'soap',
-    minVersion: '2.3.0', belowMinimum: 'unsupported', defaultVersion: '2.9.3', defaultClientId: 'SfdcSalesforceForOutlook',
-    loginBlocked: 'sfo.login', syncStopped: 'sfo.syncStopped', settingsUnavailable: 'sfo.settingsUnavailable',
+    id: 'salesforce-for-outlook',
+    name: 'Salesforce for Outlook',
+    kind: 'desktop',
+    platform: 'windows',
+    protocol: 'soap',
+    minVersion: '2.3.0',
+    belowMinimum: 'unsupported',
+    defaultVersion: '2.9.3',
+    defaultClientId: 'SfdcSalesforceForOutlook',
+    loginBlocked: 'sfo.login',
+    syncStopped: 'sfo.syncStopped',
+    settingsUnavailable: 'sfo.settingsUnavailable',
   },
   {
-    id: 'connect-for-outlook', name: 'Connect for Outlook', kind: 'desktop', platform: 'windows', protocol: 'soap',
-    minVersion: null, belowMinimum: null, defaultVersion: '3.4', defaultClientId: 'SfdcConnectForOutlook',
-    loginBlocked: 'connectOutlook.login', syncStopped: 'connectOutlook.syncStopped',
+    id: 'connect-for-outlook',
+    name: 'Connect for Outlook',
+    kind: 'desktop',
+    platform: 'windows',
+    protocol: 'soap',
+    minVersion: null,
+    belowMinimum: null,
+    defaultVersion: '3.4',
+    defaultClientId: 'SfdcConnectForOutlook',
+    loginBlocked: 'connectOutlook.login',
+    syncStopped: 'connectOutlook.syncStopped',
   },
   {
-    id: 'connect-for-office', name: 'Connect for Office', kind: 'desktop', platform: 'windows', protocol: 'soap',
-    minVersion: null, belowMinimum: null, defaultVersion: '3.0', defaultClientId: 'SfdcConnectForOffice',
-    loginBlocked: 'connectOffice.login', syncStopped: 'connectOffice.syncStopped',
+    id: 'connect-for-office',
+    name: 'Connect for Office',
+    kind: 'desktop',
+    platform: 'windows',
+    protocol: 'soap',
+    minVersion: null,
+    belowMinimum: null,
+    defaultVersion: '3.0',
+    defaultClientId: 'SfdcConnectForOffice',
+    loginBlocked: 'connectOffice.login',
+    syncStopped: 'connectOffice.syncStopped',
   },
   {
-    id: 'salesforce-ios', name: 'Salesforce downloadable app for iOS', kind: 'mobile', platform: 'ios', protocol: 'oauth-web-server',
-    minVersion: '6.1', belowMinimum: 'legacy-generic', defaultVersion: '6.1', defaultClientId: 'SfdcMobileChatteriOS',
-    callbackUrl: 'sfdc://success', loginBlocked: 'mobile.ios.noAccess', loginBlockedChatterExternal: 'redirect-to-login',
+    id: 'salesforce-ios',
+    name: 'Salesforce downloadable app for iOS',
+    kind: 'mobile',
+    platform: 'ios',
+    protocol: 'oauth-web-server',
+    minVersion: '6.1',
+    belowMinimum: 'legacy-generic',
+    defaultVersion: '6.1',
+    defaultClientId: 'SfdcMobileChatteriOS',
+    callbackUrl: 'sfdc://success',
+    loginBlocked: 'mobile.ios.noAccess',
+    loginBlockedChatterExternal: 'redirect-to-login',
     syncStopped: 'mobile.actionDenied',
   },
   {
-    id: 'mobile-publisher-ios', name: 'Mobile Publisher app for iOS', kind: 'mobile', platform: 'ios', protocol: 'oauth-web-server',
-    minVersion: '6.1', belowMinimum: 'legacy-generic', defaultVersion: '6.1', defaultClientId: 'SfdcMobilePublisheriOS',
-    callbackUrl: 'sfdc://success', loginBlocked: 'mobile.ios.noAccess', loginBlockedChatterExternal: 'redirect-to-login',
+    id: 'mobile-publisher-ios',
+    name: 'Mobile Publisher app for iOS',
+    kind: 'mobile',
+    platform: 'ios',
+    protocol: 'oauth-web-server',
+    minVersion: '6.1',
+    belowMinimum: 'legacy-generic',
+    defaultVersion: '6.1',
+    defaultClientId: 'SfdcMobilePublisheriOS',
+    callbackUrl: 'sfdc://success',
+    loginBlocked: 'mobile.ios.noAccess',
+    loginBlockedChatterExternal: 'redirect-to-login',
     syncStopped: 'mobile.actionDenied',
   },
   {
-    id: 'salesforce-android', name: 'Salesforce downloadable app for Android', kind: 'mobile', platform: 'android', protocol: 'oauth-web-server',
-    minVersion: '6.1', belowMinimum: 'legacy-generic', defaultVersion: '6.1', defaultClientId: 'SfdcMobileChatterAndroid',
-    callbackUrl: 'sfdc://success', loginBlocked: 'mobile.android.noAccess', loginBlockedChatter: 'mobile.noAccess',
-    loginBlockedChatterExternal: 'mobile.noAccess', syncStopped: 'mobile.actionDenied',
+    id: 'salesforce-android',
+    name: 'Salesforce downloadable app for Android',
+    kind: 'mobile',
+    platform: 'android',
+    protocol: 'oauth-web-server',
+    minVersion: '6.1',
+    belowMinimum: 'legacy-generic',
+    defaultVersion: '6.1',
+    defaultClientId: 'SfdcMobileChatterAndroid',
+    callbackUrl: 'sfdc://success',
+    loginBlocked: 'mobile.android.noAccess',
+    loginBlockedChatter: 'mobile.noAccess',
+    loginBlockedChatterExternal: 'mobile.noAccess',
+    syncStopped: 'mobile.actionDenied',
   },
   {
-    id: 'mobile-publisher-android', name: 'Mobile Publisher app for Android', kind: 'mobile', platform: 'android', protocol: 'oauth-web-server',
-    minVersion: '6.1', belowMinimum: 'legacy-generic', defaultVersion: '6.1', defaultClientId: 'SfdcMobilePublisherAndroid',
-    callbackUrl: 'sfdc://success', loginBlocked: 'mobile.android.noAccess', loginBlockedChatter: 'mobile.noAccess',
-    loginBlockedChatterExternal: 'mobile.noAccess', syncStopped: 'mobile.actionDenied',
+    id: 'mobile-publisher-android',
+    name: 'Mobile Publisher app for Android',
+    kind: 'mobile',
+    platform: 'android',
+    protocol: 'oauth-web-server',
+    minVersion: '6.1',
+    belowMinimum: 'legacy-generic',
+    defaultVersion: '6.1',
+    defaultClientId: 'SfdcMobilePublisherAndroid',
+    callbackUrl: 'sfdc://success',
+    loginBlocked: 'mobile.android.noAccess',
+    loginBlockedChatter: 'mobile.noAccess',
+    loginBlockedChatterExternal: 'mobile.noAccess',
+    syncStopped: 'mobile.actionDenied',
   },
   {
-    id: 'mobile-browser', name: 'Mobile browser', kind: 'browser', platform: 'any', protocol: 'browser',
-    minVersion: null, belowMinimum: null, defaultVersion: 'any', defaultClientId: 'browser',
-    loginBlocked: null, syncStopped: null,
+    id: 'mobile-browser',
+    name: 'Mobile browser',
+    kind: 'browser',
+    platform: 'any',
+    protocol: 'browser',
+    minVersion: null,
+    belowMinimum: null,
+    defaultVersion: 'any',
+    defaultClientId: 'browser',
+    loginBlocked: null,
+    syncStopped: null,
   },
 ];
 

@@ -15,7 +15,8 @@ import { SalesforceApiError } from '../salesforce/errors';
  * - unsupported-version: the product refuses the version before asking the org
  * - login-failed: the org refused for another reason (bad credentials, locked out, unknown client, ...)
  */
-export type LoginOutcome = 'logged-in' | 'blocked' | 'redirect-to-login' | 'network-error' | 'unsupported-version' | 'login-failed';
+export type LoginOutcome =
+  'logged-in' | 'blocked' | 'redirect-to-login' | 'network-error' | 'unsupported-version' | 'login-failed';
 
 export interface LoginResult {
   ok: boolean;
@@ -39,13 +40,24 @@ export function isBelowMinimum(product: Product, version: string): boolean {
 export function unsupportedVersion(product: Product, version: string): LoginResult | null {
   if (product.belowMinimum !== 'unsupported' || !isBelowMinimum(product, version)) return null;
   return {
-    ok: false, product: product.id, version, outcome: 'unsupported-version',
-    message: message('sfo.unsupportedVersion', { version }), errorCode: null,
+    ok: false,
+    product: product.id,
+    version,
+    outcome: 'unsupported-version',
+    message: message('sfo.unsupportedVersion', { version }),
+    errorCode: null,
   };
 }
 
 export function loggedIn(product: Product, version: string, extra: { notice?: string } = {}): LoginResult {
-  const r: LoginResult = { ok: true, product: product.id, version, outcome: 'logged-in', message: null, errorCode: null };
+  const r: LoginResult = {
+    ok: true,
+    product: product.id,
+    version,
+    outcome: 'logged-in',
+    message: null,
+    errorCode: null,
+  };
   if (extra.notice) r.notice = extra.notice;
   return r;
 }
@@ -58,12 +70,27 @@ export interface FailureContext {
 }
 
 /** The product's answer to a failed login. */
-export function loginFailure(product: Product, version: string, err: SalesforceApiError, c: FailureContext = {}): LoginResult {
-  const failed = (outcome: LoginOutcome, message: string | null): LoginResult =>
-    ({ ok: false, product: product.id, version, outcome, message, errorCode: err.errorCode });
+export function loginFailure(
+  product: Product,
+  version: string,
+  err: SalesforceApiError,
+  c: FailureContext = {},
+): LoginResult {
+  const failed = (outcome: LoginOutcome, message: string | null): LoginResult => ({
+    ok: false,
+    product: product.id,
+    version,
+    outcome,
+    message,
+    errorCode: err.errorCode,
+  });
   if (err.kind === 'network') return failed('network-error', networkMessage(product, err, c.triedUrl));
   if (err.kind === 'accessRevoked') {
-    const shown = blockedMessage(product, version, { redirectedToLogin: err.errorCode === 'access_denied', userType: c.userType ?? null, triedUrl: c.triedUrl ?? err.url ?? '' });
+    const shown = blockedMessage(product, version, {
+      redirectedToLogin: err.errorCode === 'access_denied',
+      userType: c.userType ?? null,
+      triedUrl: c.triedUrl ?? err.url ?? '',
+    });
     return shown === 'redirect-to-login' ? failed('redirect-to-login', null) : failed('blocked', shown);
   }
   return failed('login-failed', err.message);
@@ -74,19 +101,29 @@ export function loginFailure(product: Product, version: string, err: SalesforceA
  * `redirectedToLogin`: the org's authorize flow sent the user back to the login page (`error=access_denied`),
  * which it does for Chatter External users; the iOS apps then just show the login page again.
  */
-export function blockedMessage(product: Product, version: string, f: { redirectedToLogin: boolean; userType: string | null; triedUrl: string }): string | 'redirect-to-login' {
+export function blockedMessage(
+  product: Product,
+  version: string,
+  f: { redirectedToLogin: boolean; userType: string | null; triedUrl: string },
+): string | 'redirect-to-login' {
   if (product.kind === 'desktop') {
     if (!product.loginBlocked) throw new Error(`${product.id} has no blocked-login message`);
     const text = message(product.loginBlocked);
-    return product.id === 'connect-for-office' ? `${text}\n${message('connectOffice.urlLine', { url: f.triedUrl })}` : text;
+    return product.id === 'connect-for-office'
+      ? `${text}\n${message('connectOffice.urlLine', { url: f.triedUrl })}`
+      : text;
   }
-  if (product.kind !== 'mobile') throw new Error(`${product.name} does not use the API: the access rule never refuses it`);
+  if (product.kind !== 'mobile')
+    throw new Error(`${product.name} does not use the API: the access rule never refuses it`);
   if (f.redirectedToLogin && product.loginBlockedChatterExternal === 'redirect-to-login') return 'redirect-to-login';
   // Versions before 6.1 showed one generic error on every API-dependent action (the article's footnote).
-  if (product.belowMinimum === 'legacy-generic' && isBelowMinimum(product, version)) return message('mobile.legacyGeneric');
+  if (product.belowMinimum === 'legacy-generic' && isBelowMinimum(product, version))
+    return message('mobile.legacyGeneric');
   const key = f.redirectedToLogin
-    ? product.loginBlockedChatterExternal ?? product.loginBlockedChatter ?? product.loginBlocked
-    : f.userType === 'CSN_ONLY' ? product.loginBlockedChatter ?? product.loginBlocked : product.loginBlocked;
+    ? (product.loginBlockedChatterExternal ?? product.loginBlockedChatter ?? product.loginBlocked)
+    : f.userType === 'CSN_ONLY'
+      ? (product.loginBlockedChatter ?? product.loginBlocked)
+      : product.loginBlocked;
   if (!key || key === 'redirect-to-login') return 'redirect-to-login';
   return message(key);
 }

@@ -15,7 +15,8 @@ import { SalesforceApiError } from '../salesforce/errors';
  * - session-expired: the session is gone; the product asks to log in again
  * - network-error, failed: as at login
  */
-export type SessionOutcome = 'working' | 'sync-stopped' | 'action-denied' | 'session-expired' | 'network-error' | 'failed';
+export type SessionOutcome =
+  'working' | 'sync-stopped' | 'action-denied' | 'session-expired' | 'network-error' | 'failed';
 
 export interface SessionResult {
   ok: boolean;
@@ -33,19 +34,38 @@ export interface SessionResult {
  * The product's answer to its next data call in a session. `action` names what the mobile user tried, in
  * the words of `mobile.actionDenied` ("view your contacts").
  */
-export function sessionOutcome(product: Product, version: string, err: SalesforceApiError | null, o: { action: string }): SessionResult {
+export function sessionOutcome(
+  product: Product,
+  version: string,
+  err: SalesforceApiError | null,
+  o: { action: string },
+): SessionResult {
   if (!err) {
-    const r: SessionResult = { ok: true, product: product.id, version, outcome: 'working', message: null, errorCode: null };
+    const r: SessionResult = {
+      ok: true,
+      product: product.id,
+      version,
+      outcome: 'working',
+      message: null,
+      errorCode: null,
+    };
     if (product.kind === 'browser') r.notice = notice('mobileBrowser.unsupported');
     return r;
   }
-  const failed = (outcome: SessionOutcome, message: string | null): SessionResult =>
-    ({ ok: false, product: product.id, version, outcome, message, errorCode: err.errorCode });
+  const failed = (outcome: SessionOutcome, message: string | null): SessionResult => ({
+    ok: false,
+    product: product.id,
+    version,
+    outcome,
+    message,
+    errorCode: err.errorCode,
+  });
   if (err.kind === 'accessRevoked') {
     if (product.kind === 'mobile') {
-      const text = isBelowMinimum(product, version) && product.belowMinimum === 'legacy-generic'
-        ? message('mobile.legacyGeneric')
-        : message('mobile.actionDenied', { action: o.action });
+      const text =
+        isBelowMinimum(product, version) && product.belowMinimum === 'legacy-generic'
+          ? message('mobile.legacyGeneric')
+          : message('mobile.actionDenied', { action: o.action });
       return failed('action-denied', text);
     }
     if (!product.syncStopped) return failed('failed', err.message);
@@ -54,7 +74,10 @@ export function sessionOutcome(product: Product, version: string, err: Salesforc
     return r;
   }
   if (err.kind === 'network') {
-    const text = product.kind === 'mobile' ? message('mobile.networkError') : notice('desktop.networkError', { url: err.url ?? '', reason: networkReason(err) });
+    const text =
+      product.kind === 'mobile'
+        ? message('mobile.networkError')
+        : notice('desktop.networkError', { url: err.url ?? '', reason: networkReason(err) });
     return failed('network-error', text);
   }
   if (err.kind === 'authExpired') return failed('session-expired', err.message);

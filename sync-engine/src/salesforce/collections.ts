@@ -30,42 +30,84 @@ export interface CollectionOptions {
 }
 
 /** Insert records of one type. */
-export function createRecords(conn: Connection, type: string, records: FieldValues[], o: CollectionOptions = {}): Promise<SaveResult[]> {
-  return inChunks(records, (chunk) => conn.request<unknown>({
-    method: 'POST', path: conn.dataPath('/composite/sobjects'),
-    body: { allOrNone: o.allOrNone ?? false, records: chunk.map((r) => withType(type, r)) },
-  }).then((res) => results(res.data, chunk.length, conn)));
+export function createRecords(
+  conn: Connection,
+  type: string,
+  records: FieldValues[],
+  o: CollectionOptions = {},
+): Promise<SaveResult[]> {
+  return inChunks(records, (chunk) =>
+    conn
+      .request<unknown>({
+        method: 'POST',
+        path: conn.dataPath('/composite/sobjects'),
+        body: { allOrNone: o.allOrNone ?? false, records: chunk.map((r) => withType(type, r)) },
+      })
+      .then((res) => results(res.data, chunk.length, conn)),
+  );
 }
 
 /** Update records of one type; each needs its Id. */
-export function updateRecords(conn: Connection, type: string, records: Array<FieldValues & { Id: string }>, o: CollectionOptions = {}): Promise<SaveResult[]> {
-  return inChunks(records, (chunk) => conn.request<unknown>({
-    method: 'PATCH', path: conn.dataPath('/composite/sobjects'), idempotent: true,
-    body: { allOrNone: o.allOrNone ?? false, records: chunk.map((r) => withType(type, r)) },
-  }).then((res) => results(res.data, chunk.length, conn)));
+export function updateRecords(
+  conn: Connection,
+  type: string,
+  records: Array<FieldValues & { Id: string }>,
+  o: CollectionOptions = {},
+): Promise<SaveResult[]> {
+  return inChunks(records, (chunk) =>
+    conn
+      .request<unknown>({
+        method: 'PATCH',
+        path: conn.dataPath('/composite/sobjects'),
+        idempotent: true,
+        body: { allOrNone: o.allOrNone ?? false, records: chunk.map((r) => withType(type, r)) },
+      })
+      .then((res) => results(res.data, chunk.length, conn)),
+  );
 }
 
 /** Insert or update records of one type, matched on an external id field. */
-export function upsertRecords(conn: Connection, type: string, externalIdField: string, records: FieldValues[], o: CollectionOptions = {}): Promise<SaveResult[]> {
-  return inChunks(records, (chunk) => conn.request<unknown>({
-    // An upsert sent twice finds the record its first send made.
-    method: 'PATCH', path: conn.dataPath(`/composite/sobjects/${encodeURIComponent(type)}/${encodeURIComponent(externalIdField)}`), idempotent: true,
-    body: { allOrNone: o.allOrNone ?? false, records: chunk.map((r) => withType(type, r)) },
-  }).then((res) => results(res.data, chunk.length, conn)));
+export function upsertRecords(
+  conn: Connection,
+  type: string,
+  externalIdField: string,
+  records: FieldValues[],
+  o: CollectionOptions = {},
+): Promise<SaveResult[]> {
+  return inChunks(records, (chunk) =>
+    conn
+      .request<unknown>({
+        // An upsert sent twice finds the record its first send made.
+        method: 'PATCH',
+        path: conn.dataPath(`/composite/sobjects/${encodeURIComponent(type)}/${encodeURIComponent(externalIdField)}`),
+        idempotent: true,
+        body: { allOrNone: o.allOrNone ?? false, records: chunk.map((r) => withType(type, r)) },
+      })
+      .then((res) => results(res.data, chunk.length, conn)),
+  );
 }
 
 /** Delete records by id. */
 export function deleteRecords(conn: Connection, ids: string[], o: CollectionOptions = {}): Promise<SaveResult[]> {
-  return inChunks(ids, (chunk) => conn.request<unknown>({
-    method: 'DELETE', path: conn.dataPath('/composite/sobjects'),
-    params: { ids: chunk.join(','), allOrNone: String(o.allOrNone ?? false) },
-  }).then((res) => results(res.data, chunk.length, conn)));
+  return inChunks(ids, (chunk) =>
+    conn
+      .request<unknown>({
+        method: 'DELETE',
+        path: conn.dataPath('/composite/sobjects'),
+        params: { ids: chunk.join(','), allOrNone: String(o.allOrNone ?? false) },
+      })
+      .then((res) => results(res.data, chunk.length, conn)),
+  );
 }
 
 /** Split into calls of COLLECTION_LIMIT, one after the other, results concatenated in order. */
-export async function inChunks<T>(items: T[], call: (chunk: T[]) => Promise<SaveResult[]>, size = COLLECTION_LIMIT): Promise<SaveResult[]> {
+export async function inChunks<T>(
+  items: T[],
+  call: (chunk: T[]) => Promise<SaveResult[]>,
+  size = COLLECTION_LIMIT,
+): Promise<SaveResult[]> {
   const out: SaveResult[] = [];
-  for (let i = 0; i < items.length; i += size) out.push(...await call(items.slice(i, i + size)));
+  for (let i = 0; i < items.length; i += size) out.push(...(await call(items.slice(i, i + size))));
   return out;
 }
 
@@ -76,7 +118,11 @@ function withType(type: string, r: FieldValues): FieldValues {
 
 function results(data: unknown, expected: number, conn: Connection): SaveResult[] {
   if (!Array.isArray(data) || data.length !== expected) {
-    throw notSalesforce(conn.instanceUrl, 200, `a collections answer with ${Array.isArray(data) ? data.length : 'no'} results for ${expected} records`);
+    throw notSalesforce(
+      conn.instanceUrl,
+      200,
+      `a collections answer with ${Array.isArray(data) ? data.length : 'no'} results for ${expected} records`,
+    );
   }
   return data.map((r: Record<string, unknown>) => {
     const out: SaveResult = {

@@ -106,7 +106,14 @@ export class Connection {
   refreshSession(staleToken?: string): Promise<void> {
     if (staleToken !== undefined && staleToken !== this.accessToken && !this.refreshing) return Promise.resolve();
     if (!this.refresher) {
-      return Promise.reject(new SalesforceApiError({ errorCode: 'INVALID_SESSION_ID', kind: 'authExpired', status: 401, message: 'Session expired or invalid' }));
+      return Promise.reject(
+        new SalesforceApiError({
+          errorCode: 'INVALID_SESSION_ID',
+          kind: 'authExpired',
+          status: 401,
+          message: 'Session expired or invalid',
+        }),
+      );
     }
     if (!this.refreshing) {
       const refresher = this.refresher;
@@ -118,7 +125,13 @@ export class Connection {
         } catch (err) {
           // A refused refresh means the session is over; a network failure stays a network failure.
           if (err instanceof SalesforceApiError && err.kind !== 'network') {
-            throw new SalesforceApiError({ errorCode: err.errorCode, message: err.message, kind: 'authExpired', status: err.status, url: err.url });
+            throw new SalesforceApiError({
+              errorCode: err.errorCode,
+              message: err.message,
+              kind: 'authExpired',
+              status: err.status,
+              url: err.url,
+            });
           }
           throw err;
         } finally {
@@ -136,10 +149,18 @@ export class Connection {
         return await this.once<T>(r, token);
       } catch (err) {
         if (!(err instanceof SalesforceApiError) || retryNumber > this.retryOptions.maxRetries) throw err;
-        const plan = planRetry({
-          method: r.method, idempotent: r.idempotent, status: err.status, networkCode: err.status === null ? err.errorCode : undefined,
-          retryAfterMs: err.retryAfterMs, replayable: true, retryNumber,
-        }, this.retryOptions);
+        const plan = planRetry(
+          {
+            method: r.method,
+            idempotent: r.idempotent,
+            status: err.status,
+            networkCode: err.status === null ? err.errorCode : undefined,
+            retryAfterMs: err.retryAfterMs,
+            replayable: true,
+            retryNumber,
+          },
+          this.retryOptions,
+        );
         if (!plan.retry) throw err;
         this.retries += 1;
         await this.retryOptions.sleep(plan.delayMs);
@@ -150,7 +171,11 @@ export class Connection {
   private async once<T>(r: RestRequest, token: string): Promise<RestResponse<T>> {
     const url = new URL(joinUrl(this.instanceUrl, r.path));
     for (const [k, v] of Object.entries(r.params ?? {})) url.searchParams.set(k, v);
-    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json', ...r.headers };
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${token}`,
+      Accept: 'application/json',
+      ...r.headers,
+    };
     if (this.o.userAgent) headers['User-Agent'] = this.o.userAgent;
     if (this.o.client) headers['Sforce-Call-Options'] = `client=${this.o.client}`;
     let data: string | undefined;
@@ -159,16 +184,29 @@ export class Connection {
       headers['Content-Type'] = 'application/json';
     }
     const target = url.toString();
-    const res = await this.transport({ method: r.method, url: target, headers, data, timeoutMs: this.o.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    const res = await this.transport({
+      method: r.method,
+      url: target,
+      headers,
+      data,
+      timeoutMs: this.o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
     const limit = /api-usage=(\d+)\/(\d+)/.exec(String(res.headers['sforce-limit-info'] ?? ''));
     if (limit) this.limitInfo = { used: Number(limit[1]), limit: Number(limit[2]) };
     const date = Date.parse(String(res.headers.date ?? ''));
     if (!Number.isNaN(date)) this.serverTime = date;
     if (res.status >= 400) throw fromRestResponse(res, target, this.retryOptions.now());
     if (res.status === 300) {
-      throw new SalesforceApiError({ errorCode: 'MULTIPLE_CHOICES', kind: 'validation', status: 300, url: target, message: 'Multiple records found' });
+      throw new SalesforceApiError({
+        errorCode: 'MULTIPLE_CHOICES',
+        kind: 'validation',
+        status: 300,
+        url: target,
+        message: 'Multiple records found',
+      });
     }
-    if (res.status === 204 || res.data === '' || res.data === undefined) return { status: res.status, data: undefined as T, headers: res.headers };
+    if (res.status === 204 || res.data === '' || res.data === undefined)
+      return { status: res.status, data: undefined as T, headers: res.headers };
     const body = parseJsonBody(res);
     if (body === undefined) throw notSalesforce(target, res.status, describeContent(res));
     return { status: res.status, data: body as T, headers: res.headers };

@@ -63,12 +63,17 @@ const SERVER_BUSY = new Set([500, 502, 503, 504]);
 /** The shared failure kind of an org error. */
 function failureKindOf(d: SalesforceErrorDetails): FailureKind {
   switch (d.kind) {
-    case 'accessRevoked': case 'authExpired': case 'rateLimited': return d.kind;
-    case 'network': return d.status === null && BROKEN_MID_REQUEST.has(d.errorCode) ? 'transient' : 'unreachable';
+    case 'accessRevoked':
+    case 'authExpired':
+    case 'rateLimited':
+      return d.kind;
+    case 'network':
+      return d.status === null && BROKEN_MID_REQUEST.has(d.errorCode) ? 'transient' : 'unreachable';
     case 'validation':
       if (d.status === 404 || d.errorCode === 'NOT_FOUND' || d.errorCode === 'ENTITY_IS_DELETED') return 'notFound';
       return d.status === 409 || d.status === 412 ? 'conflict' : 'validation';
-    case 'other': return d.status !== null && SERVER_BUSY.has(d.status) ? 'transient' : 'other';
+    case 'other':
+      return d.status !== null && SERVER_BUSY.has(d.status) ? 'transient' : 'other';
   }
 }
 
@@ -76,11 +81,28 @@ const ACCESS_REVOKED = new Set(['API_CURRENTLY_DISABLED', 'API_DISABLED_FOR_ORG'
 const AUTH_EXPIRED = new Set(['INVALID_SESSION_ID']);
 const RATE_LIMITED = new Set(['REQUEST_LIMIT_EXCEEDED']);
 const VALIDATION = new Set([
-  'MALFORMED_QUERY', 'INVALID_FIELD', 'INVALID_TYPE', 'REQUIRED_FIELD_MISSING', 'STRING_TOO_LONG', 'INVALID_EMAIL_ADDRESS',
-  'NOT_FOUND', 'ENTITY_IS_DELETED', 'MALFORMED_ID', 'INVALID_ID_FIELD', 'INVALID_CROSS_REFERENCE_KEY', 'JSON_PARSER_ERROR',
-  'FIELD_CUSTOM_VALIDATION_EXCEPTION', 'DUPLICATE_VALUE', 'INVALID_FIELD_FOR_INSERT_UPDATE', 'FIELD_INTEGRITY_EXCEPTION',
-  'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'NUMBER_OUTSIDE_VALID_RANGE', 'EXCEEDED_ID_LIMIT', 'INVALID_QUERY_LOCATOR',
-  'MULTIPLE_CHOICES', 'INVALID_REQUEST',
+  'MALFORMED_QUERY',
+  'INVALID_FIELD',
+  'INVALID_TYPE',
+  'REQUIRED_FIELD_MISSING',
+  'STRING_TOO_LONG',
+  'INVALID_EMAIL_ADDRESS',
+  'NOT_FOUND',
+  'ENTITY_IS_DELETED',
+  'MALFORMED_ID',
+  'INVALID_ID_FIELD',
+  'INVALID_CROSS_REFERENCE_KEY',
+  'JSON_PARSER_ERROR',
+  'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+  'DUPLICATE_VALUE',
+  'INVALID_FIELD_FOR_INSERT_UPDATE',
+  'FIELD_INTEGRITY_EXCEPTION',
+  'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+  'NUMBER_OUTSIDE_VALID_RANGE',
+  'EXCEEDED_ID_LIMIT',
+  'INVALID_QUERY_LOCATOR',
+  'MULTIPLE_CHOICES',
+  'INVALID_REQUEST',
 ]);
 
 /** The kind Salesforce's error code belongs to. */
@@ -96,19 +118,32 @@ export function kindOf(errorCode: string, status: number | null): SalesforceErro
 /** A failure before any answer came (refused, not found, timed out, TLS): the request never reached an org. */
 export function networkError(err: unknown, url: string): SalesforceApiError {
   const e = err as AxiosError & { cause?: { code?: string } };
-  const code = (e.code === 'ERR_NETWORK' || e.code === undefined) && e.cause?.code ? e.cause.code : e.code ?? 'NETWORK_ERROR';
+  const code =
+    (e.code === 'ERR_NETWORK' || e.code === undefined) && e.cause?.code ? e.cause.code : (e.code ?? 'NETWORK_ERROR');
   const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '');
   const errorCode = timedOut ? 'ETIMEDOUT' : code;
   const reason = timedOut ? 'the request timed out' : describeNetworkCode(errorCode, e.message);
-  return new SalesforceApiError({ errorCode, message: `cannot reach ${originOf(url)}: ${reason}`, kind: 'network', status: null, url });
+  return new SalesforceApiError({
+    errorCode,
+    message: `cannot reach ${originOf(url)}: ${reason}`,
+    kind: 'network',
+    status: null,
+    url,
+  });
 }
 
 function describeNetworkCode(code: string, fallback: string | undefined): string {
   switch (code) {
-    case 'ECONNREFUSED': return 'connection refused';
-    case 'ENOTFOUND': case 'EAI_AGAIN': return 'host not found';
-    case 'ECONNRESET': return 'connection reset';
-    case 'EHOSTUNREACH': case 'ENETUNREACH': return 'host unreachable';
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    case 'ECONNRESET':
+      return 'connection reset';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'host unreachable';
   }
   if (/CERT|SSL|TLS|EPROTO/.test(code)) return `TLS error (${code})`;
   return fallback || code;
@@ -117,7 +152,10 @@ function describeNetworkCode(code: string, fallback: string | undefined): string
 /** An answer came, but not from a Salesforce org (an HTML page, a proxy, garbage). */
 export function notSalesforce(url: string, status: number, what: string): SalesforceApiError {
   return new SalesforceApiError({
-    errorCode: 'NOT_SALESFORCE', kind: 'network', status, url,
+    errorCode: 'NOT_SALESFORCE',
+    kind: 'network',
+    status,
+    url,
     message: `${originOf(url)} did not answer like a Salesforce org (HTTP ${status}, ${what})`,
   });
 }
@@ -126,9 +164,20 @@ export function notSalesforce(url: string, status: number, what: string): Salesf
 export function fromRestResponse(res: AxiosResponse, url: string, nowMs = Date.now()): SalesforceApiError {
   const err = restError(res, url);
   const retryAfter = res.headers['retry-after'];
-  const retryAfterMs = parseRetryAfter(retryAfter === undefined || retryAfter === null ? undefined : String(retryAfter), nowMs);
+  const retryAfterMs = parseRetryAfter(
+    retryAfter === undefined || retryAfter === null ? undefined : String(retryAfter),
+    nowMs,
+  );
   if (retryAfterMs === undefined) return err;
-  return new SalesforceApiError({ errorCode: err.errorCode, message: err.message, kind: err.kind, status: err.status, url: err.url, fields: err.fields, retryAfterMs });
+  return new SalesforceApiError({
+    errorCode: err.errorCode,
+    message: err.message,
+    kind: err.kind,
+    status: err.status,
+    url: err.url,
+    fields: err.fields,
+    retryAfterMs,
+  });
 }
 
 function restError(res: AxiosResponse, url: string): SalesforceApiError {
@@ -137,20 +186,34 @@ function restError(res: AxiosResponse, url: string): SalesforceApiError {
     const first = body[0] as { errorCode: string; message?: string; fields?: string[] };
     const errorCode = body.length > 1 ? 'MULTIPLE_API_ERRORS' : first.errorCode;
     return new SalesforceApiError({
-      errorCode, message: String(first.message ?? errorCode), kind: kindOf(first.errorCode, res.status), status: res.status, url,
+      errorCode,
+      message: String(first.message ?? errorCode),
+      kind: kindOf(first.errorCode, res.status),
+      status: res.status,
+      url,
       fields: Array.isArray(first.fields) ? first.fields : undefined,
     });
   }
   if (isObject(body) && typeof body.error === 'string') return fromOAuthBody(body, res.status, url);
   if (body === undefined) return notSalesforce(url, res.status, describeContent(res));
-  return new SalesforceApiError({ errorCode: `ERROR_HTTP_${res.status}`, message: `HTTP ${res.status}`, kind: kindOf('', res.status), status: res.status, url });
+  return new SalesforceApiError({
+    errorCode: `ERROR_HTTP_${res.status}`,
+    message: `HTTP ${res.status}`,
+    kind: kindOf('', res.status),
+    status: res.status,
+    url,
+  });
 }
 
 /** An OAuth error body `{error, error_description}`. */
 export function fromOAuthBody(body: Record<string, unknown>, status: number, url: string): SalesforceApiError {
   const errorCode = String(body.error);
   return new SalesforceApiError({
-    errorCode, message: String(body.error_description ?? errorCode), kind: kindOf(errorCode, status), status, url,
+    errorCode,
+    message: String(body.error_description ?? errorCode),
+    kind: kindOf(errorCode, status),
+    status,
+    url,
   });
 }
 
@@ -173,7 +236,9 @@ function tryJson(text: string, contentType: string): unknown {
 }
 
 export function describeContent(res: AxiosResponse): string {
-  const type = String(res.headers['content-type'] ?? '').split(';')[0].trim();
+  const type = String(res.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim();
   return type ? `content-type ${type}` : 'no content-type';
 }
 

@@ -21,8 +21,9 @@ export function findLoginForm(html: string, pageUrl: string): LoginForm | undefi
     const inputs = [...m[2].matchAll(/<input\b([^>]*)>/gi)].map((i) => attributes(i[1]));
     const password = inputs.find((i) => (i.type ?? '').toLowerCase() === 'password' && i.name);
     if (!password) continue;
-    const username = inputs.find((i) => i.name && /^(username|un|email|login)$/i.test(i.name))
-      ?? inputs.find((i) => i.name && ['text', 'email', ''].includes((i.type ?? '').toLowerCase()) && i !== password);
+    const username =
+      inputs.find((i) => i.name && /^(username|un|email|login)$/i.test(i.name)) ??
+      inputs.find((i) => i.name && ['text', 'email', ''].includes((i.type ?? '').toLowerCase()) && i !== password);
     if (!username) continue;
     const fields: Record<string, string> = {};
     for (const i of inputs) {
@@ -32,7 +33,13 @@ export function findLoginForm(html: string, pageUrl: string): LoginForm | undefi
       fields[i.name] = i.value ?? (type === 'checkbox' ? 'on' : '');
     }
     const method = (attrs.method ?? 'GET').toUpperCase() === 'POST' ? 'POST' : 'GET';
-    return { action: new URL(attrs.action ?? '', pageUrl).toString(), method, fields, usernameField: username.name!, passwordField: password.name! };
+    return {
+      action: new URL(attrs.action ?? '', pageUrl).toString(),
+      method,
+      fields,
+      usernameField: username.name!,
+      passwordField: password.name!,
+    };
   }
   return undefined;
 }
@@ -44,9 +51,13 @@ export function fillLoginForm(form: LoginForm, username: string, password: strin
 
 /** The error a login page shows (an element whose id or class says error), as plain text. */
 export function pageError(html: string): string | undefined {
-  const m = /<(div|p|span|li)\b[^>]*\b(?:id|class)\s*=\s*["'][^"']*\berror\w*[^"']*["'][^>]*>([\s\S]*?)<\/\1>/i.exec(html);
+  const m = /<(div|p|span|li)\b[^>]*\b(?:id|class)\s*=\s*["'][^"']*\berror\w*[^"']*["'][^>]*>([\s\S]*?)<\/\1>/i.exec(
+    html,
+  );
   if (!m) return undefined;
-  const text = decodeEntities(m[2].replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+  const text = decodeEntities(m[2].replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
   return text || undefined;
 }
 
@@ -89,8 +100,9 @@ export class CookieJar {
       if (eq <= 0) continue;
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age\s*=\s*(0|-\d+)\s*$/i.test(a))
-        || attrs.some((a) => /^\s*expires\s*=/i.test(a) && Date.parse(a.split('=').slice(1).join('=')) < Date.now());
+      const expired =
+        attrs.some((a) => /^\s*max-age\s*=\s*(0|-\d+)\s*$/i.test(a)) ||
+        attrs.some((a) => /^\s*expires\s*=/i.test(a) && Date.parse(a.split('=').slice(1).join('=')) < Date.now());
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
     }

@@ -40,16 +40,29 @@ export async function refreshTokenGrant(o: ClientCredentials & { refreshToken: s
 }
 
 /** `grant_type=authorization_code`, with the PKCE verifier. */
-export function authorizationCodeGrant(o: ClientCredentials & { code: string; redirectUri: string; codeVerifier?: string }): Promise<TokenResponse> {
-  return tokenRequest(o, { grant_type: 'authorization_code', code: o.code, redirect_uri: o.redirectUri, code_verifier: o.codeVerifier });
+export function authorizationCodeGrant(
+  o: ClientCredentials & { code: string; redirectUri: string; codeVerifier?: string },
+): Promise<TokenResponse> {
+  return tokenRequest(o, {
+    grant_type: 'authorization_code',
+    code: o.code,
+    redirect_uri: o.redirectUri,
+    code_verifier: o.codeVerifier,
+  });
 }
 
 async function tokenRequest(o: ClientCredentials, grant: Record<string, string | undefined>): Promise<TokenResponse> {
   const url = joinUrl(o.loginUrl, '/services/oauth2/token');
-  const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Accept: 'application/json',
+  };
   if (o.userAgent) headers['User-Agent'] = o.userAgent;
   const res = await send({
-    method: 'POST', url, headers, timeoutMs: o.timeoutMs,
+    method: 'POST',
+    url,
+    headers,
+    timeoutMs: o.timeoutMs,
     data: formBody({ ...grant, client_id: o.clientId, client_secret: o.clientSecret }),
   });
   const body = parseJsonBody(res) as Record<string, unknown> | undefined;
@@ -67,7 +80,11 @@ function tokenFrom(body: Record<string, unknown>, url: string, status: number): 
   }
   const [organizationId, userId] = new URL(id).pathname.split('/').filter(Boolean).slice(-2);
   return {
-    accessToken, instanceUrl: instanceUrl.replace(/\/+$/, ''), identityUrl: id, userId, organizationId,
+    accessToken,
+    instanceUrl: instanceUrl.replace(/\/+$/, ''),
+    identityUrl: id,
+    userId,
+    organizationId,
     refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : null,
     issuedAt: typeof body.issued_at === 'string' ? body.issued_at : null,
     scope: typeof body.scope === 'string' ? body.scope : null,
@@ -91,11 +108,25 @@ export function pkceChallenge(verifier: string): string {
 }
 
 /** The `/services/oauth2/authorize` URL that starts the web-server flow. */
-export function authorizeUrl(o: { loginUrl: string; clientId: string; redirectUri: string; codeChallenge?: string; state?: string; scope?: string; display?: string }): string {
+export function authorizeUrl(o: {
+  loginUrl: string;
+  clientId: string;
+  redirectUri: string;
+  codeChallenge?: string;
+  state?: string;
+  scope?: string;
+  display?: string;
+}): string {
   const url = new URL(joinUrl(o.loginUrl, '/services/oauth2/authorize'));
   const params: Record<string, string | undefined> = {
-    response_type: 'code', client_id: o.clientId, redirect_uri: o.redirectUri, scope: o.scope, state: o.state, display: o.display,
-    code_challenge: o.codeChallenge, code_challenge_method: o.codeChallenge ? 'S256' : undefined,
+    response_type: 'code',
+    client_id: o.clientId,
+    redirect_uri: o.redirectUri,
+    scope: o.scope,
+    state: o.state,
+    display: o.display,
+    code_challenge: o.codeChallenge,
+    code_challenge_method: o.codeChallenge ? 'S256' : undefined,
   };
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
   return url.toString();
@@ -122,7 +153,11 @@ export async function loginWithAuthorizationCode(o: WebServerLogin, pkce: Pkce =
 }
 
 /** Drive the authorize page and its login form; resolves with the authorization code. */
-export function authorizeWithPassword(o: WebServerLogin, pkce: Pkce, state = crypto.randomBytes(12).toString('base64url')): Promise<string> {
+export function authorizeWithPassword(
+  o: WebServerLogin,
+  pkce: Pkce,
+  state = crypto.randomBytes(12).toString('base64url'),
+): Promise<string> {
   const startUrl = authorizeUrl({ ...o, codeChallenge: pkce.challenge, state });
   return loginThroughPage({ ...o, startUrl }, ({ url }) => {
     if (url.startsWith(o.redirectUri)) return codeFromCallback(url, state);
@@ -140,14 +175,23 @@ function codeFromCallback(callback: string, state: string): string {
   const code = params.get('code');
   if (!code) throw notSalesforce(callback, 302, 'a callback without code');
   if (params.get('state') !== null && params.get('state') !== state) {
-    throw new SalesforceApiError({ errorCode: 'STATE_MISMATCH', kind: 'other', status: 302, url: callback, message: 'the callback carried another state than the one sent' });
+    throw new SalesforceApiError({
+      errorCode: 'STATE_MISMATCH',
+      kind: 'other',
+      status: 302,
+      url: callback,
+      message: 'the callback carried another state than the one sent',
+    });
   }
   return code;
 }
 
 function authorizeError(error: string, description: string | null, url: string): SalesforceApiError {
   return new SalesforceApiError({
-    errorCode: error, kind: error === 'access_denied' ? 'accessRevoked' : 'other', status: 302, url,
+    errorCode: error,
+    kind: error === 'access_denied' ? 'accessRevoked' : 'other',
+    status: 302,
+    url,
     message: description ?? error,
   });
 }
@@ -155,13 +199,21 @@ function authorizeError(error: string, description: string | null, url: string):
 /** POST `/services/oauth2/revoke`; revoking a refresh token also ends its access tokens. */
 export async function revoke(loginUrl: string, token: string, o: { timeoutMs?: number } = {}): Promise<void> {
   const url = joinUrl(loginUrl, '/services/oauth2/revoke');
-  const res = await send({ method: 'POST', url, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, data: formBody({ token }), timeoutMs: o.timeoutMs });
+  const res = await send({
+    method: 'POST',
+    url,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    data: formBody({ token }),
+    timeoutMs: o.timeoutMs,
+  });
   if (res.status >= 400) {
     const body = parseJsonBody(res);
-    if (body && typeof body === 'object' && !Array.isArray(body)) throw fromOAuthBody(body as Record<string, unknown>, res.status, url);
+    if (body && typeof body === 'object' && !Array.isArray(body))
+      throw fromOAuthBody(body as Record<string, unknown>, res.status, url);
     const params = new URLSearchParams(String(res.data ?? ''));
     const error = params.get('error');
-    if (error) throw fromOAuthBody({ error, error_description: params.get('error_description') ?? error }, res.status, url);
+    if (error)
+      throw fromOAuthBody({ error, error_description: params.get('error_description') ?? error }, res.status, url);
     throw notSalesforce(url, res.status, `revoke refused by ${originOf(url)}`);
   }
 }

@@ -4,13 +4,21 @@
  * recognises where it arrived. Used by the OAuth web-server flow and by the web UI login.
  */
 import { send, formBody, DEFAULT_TIMEOUT_MS, HttpResponse } from './http';
-import { SalesforceApiError, fromOAuthBody, fromRestResponse, notSalesforce, describeContent, parseJsonBody } from './errors';
+import {
+  SalesforceApiError,
+  fromOAuthBody,
+  fromRestResponse,
+  notSalesforce,
+  describeContent,
+  parseJsonBody,
+} from './errors';
 import { CookieJar, findLoginForm, fillLoginForm, pageError, isHtml, decodeEntities } from './login-page';
 
 const MAX_HOPS = 10;
 
 /** Salesforce's text when the login page comes back (used when the page shows none we can read). */
-const LOGIN_FAILED = 'Please check your username and password. If you still can\'t log in, contact your Salesforce administrator.';
+const LOGIN_FAILED =
+  "Please check your username and password. If you still can't log in, contact your Salesforce administrator.";
 
 export interface PageLogin {
   startUrl: string;
@@ -62,7 +70,8 @@ export async function loginThroughPage<T>(o: PageLogin, arrived: (a: Arrival) =>
     }
     if (res.status >= 400) throw errorPage(res, url);
     const html = String(res.data ?? '');
-    if (!isHtml(html, String(res.headers['content-type'] ?? ''))) throw notSalesforce(url, res.status, describeContent(res));
+    if (!isHtml(html, String(res.headers['content-type'] ?? '')))
+      throw notSalesforce(url, res.status, describeContent(res));
     const form = findLoginForm(html, url);
     if (!form) {
       const done = arrived({ url, submitted, cookies });
@@ -70,12 +79,21 @@ export async function loginThroughPage<T>(o: PageLogin, arrived: (a: Arrival) =>
       throw notSalesforce(url, res.status, 'a page without a login form');
     }
     if (submitted) {
-      throw new SalesforceApiError({ errorCode: 'INVALID_LOGIN', kind: 'other', status: res.status, url, message: pageError(html) ?? LOGIN_FAILED });
+      throw new SalesforceApiError({
+        errorCode: 'INVALID_LOGIN',
+        kind: 'other',
+        status: res.status,
+        url,
+        message: pageError(html) ?? LOGIN_FAILED,
+      });
     }
     submitted = true;
     url = form.action;
     const fields = formBody(fillLoginForm(form, o.username, o.password));
-    res = form.method === 'POST' ? await browse('POST', url, fields) : await browse('GET', `${url}${url.includes('?') ? '&' : '?'}${fields}`);
+    res =
+      form.method === 'POST'
+        ? await browse('POST', url, fields)
+        : await browse('GET', `${url}${url.includes('?') ? '&' : '?'}${fields}`);
   }
   throw notSalesforce(url, res.status, `more than ${MAX_HOPS} redirects`);
 }
@@ -83,7 +101,12 @@ export async function loginThroughPage<T>(o: PageLogin, arrived: (a: Arrival) =>
 /** An error page on the way: Salesforce's OAuth error (JSON or page), a REST error, or not an org at all. */
 function errorPage(res: HttpResponse, url: string): SalesforceApiError {
   const body = parseJsonBody(res);
-  if (body && typeof body === 'object' && !Array.isArray(body) && typeof (body as Record<string, unknown>).error === 'string') {
+  if (
+    body &&
+    typeof body === 'object' &&
+    !Array.isArray(body) &&
+    typeof (body as Record<string, unknown>).error === 'string'
+  ) {
     return fromOAuthBody(body as Record<string, unknown>, res.status, url);
   }
   if (Array.isArray(body)) return fromRestResponse(res, url);
@@ -91,9 +114,23 @@ function errorPage(res: HttpResponse, url: string): SalesforceApiError {
   if (isHtml(html, String(res.headers['content-type'] ?? ''))) {
     // Salesforce's OAuth error page says `error=... error_description=...`.
     const oauth = /error=([\w-]+)[\s\S]*?error_description=([^<]*)/.exec(html);
-    if (oauth) return new SalesforceApiError({ errorCode: oauth[1], kind: 'other', status: res.status, url, message: decodeEntities(oauth[2].trim()) });
+    if (oauth)
+      return new SalesforceApiError({
+        errorCode: oauth[1],
+        kind: 'other',
+        status: res.status,
+        url,
+        message: decodeEntities(oauth[2].trim()),
+      });
     const shown = pageError(html);
-    if (shown) return new SalesforceApiError({ errorCode: `ERROR_HTTP_${res.status}`, kind: 'other', status: res.status, url, message: shown });
+    if (shown)
+      return new SalesforceApiError({
+        errorCode: `ERROR_HTTP_${res.status}`,
+        kind: 'other',
+        status: res.status,
+        url,
+        message: shown,
+      });
   }
   return notSalesforce(url, res.status, describeContent(res));
 }

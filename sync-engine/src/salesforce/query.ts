@@ -20,11 +20,16 @@ export interface QueryResult<T> {
 export type SObjectRecord = Record<string, unknown> & { attributes?: { type: string; url?: string }; Id?: string };
 
 /** Every page of a query, in order; `all` includes deleted and archived rows (`queryAll`). */
-export async function* queryPages<T = SObjectRecord>(conn: Connection, soql: string, o: { all?: boolean } = {}): AsyncGenerator<QueryPage<T>> {
+export async function* queryPages<T = SObjectRecord>(
+  conn: Connection,
+  soql: string,
+  o: { all?: boolean } = {},
+): AsyncGenerator<QueryPage<T>> {
   let page = await fetchPage<T>(conn, conn.dataPath(o.all ? '/queryAll' : '/query'), { q: soql });
   yield page;
   while (!page.done) {
-    if (!page.nextRecordsUrl) throw notSalesforce(conn.instanceUrl, 200, 'a query page with done=false and no nextRecordsUrl');
+    if (!page.nextRecordsUrl)
+      throw notSalesforce(conn.instanceUrl, 200, 'a query page with done=false and no nextRecordsUrl');
     page = await fetchPage<T>(conn, page.nextRecordsUrl);
     yield page;
   }

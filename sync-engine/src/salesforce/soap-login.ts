@@ -43,12 +43,19 @@ export async function soapLogin(req: SoapLoginRequest): Promise<SoapLoginResult>
   const endpoint = soapLoginEndpoint(req.loginUrl, req.apiVersion);
   const headers: Record<string, string> = { 'Content-Type': 'text/xml; charset=UTF-8', SOAPAction: 'login' };
   if (req.userAgent) headers['User-Agent'] = req.userAgent;
-  const res = await send({ method: 'POST', url: endpoint, headers, data: loginEnvelope(req), timeoutMs: req.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const res = await send({
+    method: 'POST',
+    url: endpoint,
+    headers,
+    data: loginEnvelope(req),
+    timeoutMs: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
   const body = parseEnvelope(res.data);
   if (!body) throw notSalesforce(endpoint, res.status, describeContent(res));
   const fault = body.Fault as Record<string, unknown> | undefined;
   if (fault) throw faultError(fault, res.status, endpoint);
-  const result = (body.loginResponse as Record<string, unknown> | undefined)?.result as Record<string, unknown> | undefined;
+  const result = (body.loginResponse as Record<string, unknown> | undefined)?.result as
+    Record<string, unknown> | undefined;
   if (!result) throw notSalesforce(endpoint, res.status, 'a SOAP answer without loginResponse');
   return loginResult(result, endpoint, res.status);
 }
@@ -58,11 +65,13 @@ export function loginEnvelope(req: Pick<SoapLoginRequest, 'username' | 'password
   const header = req.client
     ? `<soapenv:Header><urn:CallOptions><urn:client>${escapeXml(req.client)}</urn:client></urn:CallOptions></soapenv:Header>`
     : '<soapenv:Header/>';
-  return '<?xml version="1.0" encoding="utf-8"?>'
-    + '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:partner.soap.sforce.com">'
-    + header
-    + `<soapenv:Body><urn:login><urn:username>${escapeXml(req.username)}</urn:username>`
-    + `<urn:password>${escapeXml(req.password)}</urn:password></urn:login></soapenv:Body></soapenv:Envelope>`;
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:partner.soap.sforce.com">' +
+    header +
+    `<soapenv:Body><urn:login><urn:username>${escapeXml(req.username)}</urn:username>` +
+    `<urn:password>${escapeXml(req.password)}</urn:password></urn:login></soapenv:Body></soapenv:Envelope>`
+  );
 }
 
 const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false, ignoreAttributes: true, trimValues: true });
@@ -99,12 +108,24 @@ function loginResult(r: Record<string, unknown>, endpoint: string, status: numbe
     throw notSalesforce(endpoint, status, 'a login response without serverUrl, sessionId, userId or organizationId');
   }
   if (text(r.passwordExpired) === 'true') {
-    throw new SalesforceApiError({ errorCode: 'PASSWORD_EXPIRED', message: 'Unable to login because the used password has expired.', kind: 'other', status, url: endpoint });
+    throw new SalesforceApiError({
+      errorCode: 'PASSWORD_EXPIRED',
+      message: 'Unable to login because the used password has expired.',
+      kind: 'other',
+      status,
+      url: endpoint,
+    });
   }
   const seconds = Number(text(info.sessionSecondsValid));
   return {
-    endpoint, serverUrl, instanceUrl: new URL(serverUrl).origin, sessionId, userId, organizationId,
-    userType: text(info.userType) ?? null, userName: text(info.userName) ?? null,
+    endpoint,
+    serverUrl,
+    instanceUrl: new URL(serverUrl).origin,
+    sessionId,
+    userId,
+    organizationId,
+    userType: text(info.userType) ?? null,
+    userName: text(info.userName) ?? null,
     sessionSecondsValid: Number.isFinite(seconds) && seconds > 0 ? seconds : null,
   };
 }
@@ -116,5 +137,10 @@ function text(v: unknown): string | undefined {
 }
 
 function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }

@@ -10,7 +10,10 @@ const base = (conn: Connection, type: string) => conn.dataPath(`/sobjects/${enco
 
 /** One record by id, with the given fields (all fields when none are named). */
 export function retrieveRecord(conn: Connection, type: string, id: string, fields?: string[]): Promise<SObjectRecord> {
-  return conn.get<SObjectRecord>(`${base(conn, type)}/${encodeURIComponent(id)}`, fields ? { fields: fields.join(',') } : undefined);
+  return conn.get<SObjectRecord>(
+    `${base(conn, type)}/${encodeURIComponent(id)}`,
+    fields ? { fields: fields.join(',') } : undefined,
+  );
 }
 
 /** Insert one record; resolves with its id. */
@@ -50,13 +53,25 @@ export function describe(conn: Connection, type: string): Promise<DescribeResult
 }
 
 /** Ids of records changed in [start, end]. */
-export function updatedIds(conn: Connection, type: string, start: Date, end: Date): Promise<{ ids: string[]; latestDateCovered: string }> {
+export function updatedIds(
+  conn: Connection,
+  type: string,
+  start: Date,
+  end: Date,
+): Promise<{ ids: string[]; latestDateCovered: string }> {
   return conn.get(`${base(conn, type)}/updated/`, { start: sfDate(start), end: sfDate(end) });
 }
 
 /** Records deleted in [start, end]. */
-export function deletedRecords(conn: Connection, type: string, start: Date, end: Date): Promise<{
-  deletedRecords: Array<{ id: string; deletedDate: string }>; earliestDateAvailable: string; latestDateCovered: string;
+export function deletedRecords(
+  conn: Connection,
+  type: string,
+  start: Date,
+  end: Date,
+): Promise<{
+  deletedRecords: Array<{ id: string; deletedDate: string }>;
+  earliestDateAvailable: string;
+  latestDateCovered: string;
 }> {
   return conn.get(`${base(conn, type)}/deleted/`, { start: sfDate(start), end: sfDate(end) });
 }

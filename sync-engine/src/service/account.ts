@@ -66,7 +66,12 @@ export class SignedInAccount {
   /** The sign-in's own session, handed to the engine for its first run instead of a second login. */
   private handOver: ProductSession | null;
 
-  constructor(readonly identity: AccountIdentity, readonly session: ProductSession, private readonly credential: AccountCredential, private readonly deps: AccountDeps) {
+  constructor(
+    readonly identity: AccountIdentity,
+    readonly session: ProductSession,
+    private readonly credential: AccountCredential,
+    private readonly deps: AccountDeps,
+  ) {
     this.handOver = session;
     this.engine = this.buildEngine(deps.settings.get(identity.userKey));
     this.scheduler = new SyncScheduler(() => this.runOnce(), deps.timers);
@@ -160,7 +165,9 @@ export class SignedInAccount {
       product: this.identity.product.id,
       productVersion: this.identity.productVersion,
       org: {
-        loginUrl: this.identity.orgUrl, clientId: this.identity.product.defaultClientId, username: this.identity.username,
+        loginUrl: this.identity.orgUrl,
+        clientId: this.identity.product.defaultClientId,
+        username: this.identity.username,
         password: this.credential.kind === 'password' ? this.credential.password : '',
       },
       mailbox: this.deps.mailbox,
@@ -170,7 +177,13 @@ export class SignedInAccount {
       deleteGuard: { maxShare: 0.5 },
     };
     try {
-      return new SyncEngine(config, { log: this.deps.log, signIn: () => this.engineSignIn(), ...this.deps.engineDeps, resync, howToResync: START_OVER });
+      return new SyncEngine(config, {
+        log: this.deps.log,
+        signIn: () => this.engineSignIn(),
+        ...this.deps.engineDeps,
+        resync,
+        howToResync: START_OVER,
+      });
     } catch (err) {
       // Signed in all the same: the status says which file and what to do, and the pane offers to start over.
       if (!(err instanceof StateFileError)) throw err;
@@ -187,8 +200,19 @@ export class SignedInAccount {
     this.handOver = null;
     if (session) return { result: loggedIn(product, version), session };
     if (this.credential.kind === 'password') {
-      return signIn(product, { version, clientId: product.defaultClientId, username, password: this.credential.password, loginUrl });
+      return signIn(product, {
+        version,
+        clientId: product.defaultClientId,
+        username,
+        password: this.credential.password,
+        loginUrl,
+      });
     }
-    return signInWithRefreshToken(product, { loginUrl, clientId: product.defaultClientId, version, refreshToken: this.credential.refreshToken });
+    return signInWithRefreshToken(product, {
+      loginUrl,
+      clientId: product.defaultClientId,
+      version,
+      refreshToken: this.credential.refreshToken,
+    });
   }
 }

@@ -33,21 +33,38 @@ export function parseAddEmail(body: unknown): AddEmailInput {
   const sender = body.sender;
   if (sender === undefined) throw serviceErrors.invalid('sender', 'required: the sender as {"address", "name"}');
   if (!isObj(sender)) throw serviceErrors.invalid('sender', 'must be an object {"address", "name"}');
-  if (typeof sender.address !== 'string' || sender.address.trim() === '') throw serviceErrors.invalid('sender.address', "required: the sender's email address");
+  if (typeof sender.address !== 'string' || sender.address.trim() === '')
+    throw serviceErrors.invalid('sender.address', "required: the sender's email address");
   const address = sender.address.trim();
-  if (!EMAIL.test(address)) throw serviceErrors.invalid('sender.address', `${JSON.stringify(address)} is not an email address`);
-  if (sender.name !== undefined && sender.name !== null && typeof sender.name !== 'string') throw serviceErrors.invalid('sender.name', 'must be text or null');
+  if (!EMAIL.test(address))
+    throw serviceErrors.invalid('sender.address', `${JSON.stringify(address)} is not an email address`);
+  if (sender.name !== undefined && sender.name !== null && typeof sender.name !== 'string')
+    throw serviceErrors.invalid('sender.name', 'must be text or null');
   if (body.subject === undefined) throw serviceErrors.invalid('subject', 'required: the message subject (may be "")');
   if (typeof body.subject !== 'string') throw serviceErrors.invalid('subject', 'must be text');
-  if (body.body !== undefined && body.body !== null && typeof body.body !== 'string') throw serviceErrors.invalid('body', "must be the message's text");
+  if (body.body !== undefined && body.body !== null && typeof body.body !== 'string')
+    throw serviceErrors.invalid('body', "must be the message's text");
   if (typeof body.receivedDateTime !== 'string' || body.receivedDateTime === '') {
-    throw serviceErrors.invalid('receivedDateTime', 'required: when the message arrived, ISO 8601 with an offset, e.g. 2026-03-05T14:30:00Z');
+    throw serviceErrors.invalid(
+      'receivedDateTime',
+      'required: when the message arrived, ISO 8601 with an offset, e.g. 2026-03-05T14:30:00Z',
+    );
   }
-  if (!DATE_TIME.test(body.receivedDateTime) || Number.isNaN(Date.parse(body.receivedDateTime)) || !isCalendarDate(body.receivedDateTime.slice(0, 10))) {
-    throw serviceErrors.invalid('receivedDateTime', `${JSON.stringify(body.receivedDateTime)} is not an ISO 8601 date and time with an offset, e.g. 2026-03-05T14:30:00Z`);
+  if (
+    !DATE_TIME.test(body.receivedDateTime) ||
+    Number.isNaN(Date.parse(body.receivedDateTime)) ||
+    !isCalendarDate(body.receivedDateTime.slice(0, 10))
+  ) {
+    throw serviceErrors.invalid(
+      'receivedDateTime',
+      `${JSON.stringify(body.receivedDateTime)} is not an ISO 8601 date and time with an offset, e.g. 2026-03-05T14:30:00Z`,
+    );
   }
   if (typeof body.internetMessageId !== 'string' || body.internetMessageId.trim() === '') {
-    throw serviceErrors.invalid('internetMessageId', "required: the message's Internet message id (its Message-ID header)");
+    throw serviceErrors.invalid(
+      'internetMessageId',
+      "required: the message's Internet message id (its Message-ID header)",
+    );
   }
   return {
     sender: { address, name: typeof sender.name === 'string' && sender.name.trim() !== '' ? sender.name.trim() : null },
@@ -99,8 +116,13 @@ export async function addEmail(c: AddEmailContext, e: AddEmailInput): Promise<Ad
   if (!contactId) {
     const at = c.now().toISOString();
     const item = c.unresolved.add(c.userKey, {
-      internetMessageId: e.internetMessageId, senderAddress: e.sender.address, senderName: e.sender.name,
-      subject: e.subject, receivedDateTime: e.receivedDateTime, body: fields.Description as string, createdAt: at,
+      internetMessageId: e.internetMessageId,
+      senderAddress: e.sender.address,
+      senderName: e.sender.name,
+      subject: e.subject,
+      receivedDateTime: e.receivedDateTime,
+      body: fields.Description as string,
+      createdAt: at,
     });
     c.ledger.unresolved(c.userKey, e.internetMessageId, item.id, at);
     return { ok: true, unresolved: true, id: item.id };
@@ -127,8 +149,10 @@ function taskFields(e: AddEmailInput): FieldValues {
  * several, the user's own comes first, then the most recently changed.
  */
 async function matchContact(c: AddEmailContext, address: string): Promise<string | undefined> {
-  const found = await query<{ Id: string; OwnerId: string }>(c.connection,
-    `SELECT Id, OwnerId FROM Contact WHERE Email = ${soqlString(address)} ORDER BY LastModifiedDate DESC LIMIT 50`);
+  const found = await query<{ Id: string; OwnerId: string }>(
+    c.connection,
+    `SELECT Id, OwnerId FROM Contact WHERE Email = ${soqlString(address)} ORDER BY LastModifiedDate DESC LIMIT 50`,
+  );
   const own = found.records.find((r) => r.OwnerId === c.userId);
   return (own ?? found.records[0])?.Id;
 }
@@ -149,12 +173,19 @@ function mentionsSubtype(err: SalesforceApiError): boolean {
 }
 
 /** A Task this service made for the message before an answer was lost: same contact, subject, date and type, made since. */
-async function findSentTask(c: AddEmailContext, contactId: string, fields: FieldValues, since: string): Promise<string | undefined> {
+async function findSentTask(
+  c: AddEmailContext,
+  contactId: string,
+  fields: FieldValues,
+  since: string,
+): Promise<string | undefined> {
   // A minute of slack for the org's clock against ours.
   const after = new Date(Date.parse(since) - 60_000).toISOString().slice(0, 19) + 'Z';
-  const found = await query<{ Id: string }>(c.connection,
-    `SELECT Id FROM Task WHERE WhoId = ${soqlString(contactId)} AND OwnerId = ${soqlString(c.userId)} AND Type = 'Email'`
-    + ` AND Subject = ${soqlString(String(fields.Subject))} AND ActivityDate = ${String(fields.ActivityDate)} AND CreatedDate >= ${after}`
-    + ' ORDER BY CreatedDate LIMIT 1');
+  const found = await query<{ Id: string }>(
+    c.connection,
+    `SELECT Id FROM Task WHERE WhoId = ${soqlString(contactId)} AND OwnerId = ${soqlString(c.userId)} AND Type = 'Email'` +
+      ` AND Subject = ${soqlString(String(fields.Subject))} AND ActivityDate = ${String(fields.ActivityDate)} AND CreatedDate >= ${after}` +
+      ' ORDER BY CreatedDate LIMIT 1',
+  );
   return found.records[0]?.Id;
 }

@@ -10,7 +10,13 @@ export type AddedEmail =
   | { state: 'added'; contactId: string; taskId: string }
   | { state: 'unresolved'; unresolvedId: string };
 
-type Row = { state: string; contact_id: string | null; task_id: string | null; unresolved_id: string | null; started_at: string };
+type Row = {
+  state: string;
+  contact_id: string | null;
+  task_id: string | null;
+  unresolved_id: string | null;
+  started_at: string;
+};
 
 export class AddedEmails {
   constructor(private readonly db: Database.Database) {
@@ -19,7 +25,9 @@ export class AddedEmails {
   }
 
   find(userKey: string, messageId: string): AddedEmail | undefined {
-    const r = this.db.prepare(`SELECT * FROM added_emails WHERE user_key = ? AND message_id = ?`).get(userKey, messageId) as Row | undefined;
+    const r = this.db
+      .prepare(`SELECT * FROM added_emails WHERE user_key = ? AND message_id = ?`)
+      .get(userKey, messageId) as Row | undefined;
     if (!r) return undefined;
     if (r.state === 'added') return { state: 'added', contactId: r.contact_id!, taskId: r.task_id! };
     if (r.state === 'unresolved') return { state: 'unresolved', unresolvedId: r.unresolved_id! };
@@ -38,10 +46,18 @@ export class AddedEmails {
     this.put(userKey, messageId, 'unresolved', { unresolved: unresolvedId, started: at });
   }
 
-  private put(userKey: string, messageId: string, state: string, v: { contact?: string; task?: string; unresolved?: string; started: string }): void {
-    this.db.prepare(`INSERT INTO added_emails (user_key, message_id, state, contact_id, task_id, unresolved_id, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+  private put(
+    userKey: string,
+    messageId: string,
+    state: string,
+    v: { contact?: string; task?: string; unresolved?: string; started: string },
+  ): void {
+    this.db
+      .prepare(
+        `INSERT INTO added_emails (user_key, message_id, state, contact_id, task_id, unresolved_id, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (user_key, message_id) DO UPDATE SET state = excluded.state, contact_id = excluded.contact_id, task_id = excluded.task_id,
-      unresolved_id = excluded.unresolved_id, started_at = CASE WHEN added_emails.state = 'sending' THEN added_emails.started_at ELSE excluded.started_at END`)
+      unresolved_id = excluded.unresolved_id, started_at = CASE WHEN added_emails.state = 'sending' THEN added_emails.started_at ELSE excluded.started_at END`,
+      )
       .run(userKey, messageId, state, v.contact ?? null, v.task ?? null, v.unresolved ?? null, v.started);
   }
 }

@@ -7,10 +7,17 @@
 export type SyncObject = 'contacts' | 'events' | 'tasks';
 export type SyncDirection = 'none' | 'salesforce-to-outlook' | 'outlook-to-salesforce' | 'both';
 export type ConflictWinner = 'salesforce' | 'outlook';
-export interface ObjectSettings { direction: SyncDirection; winner: ConflictWinner }
+export interface ObjectSettings {
+  direction: SyncDirection;
+  winner: ConflictWinner;
+}
 export type SyncSettings = Record<SyncObject, ObjectSettings>;
 
-export interface Counts { created: number; updated: number; deleted: number }
+export interface Counts {
+  created: number;
+  updated: number;
+  deleted: number;
+}
 /** Writes of one run on each side, per object. */
 export type RunCounts = Record<'salesforce' | 'outlook', Record<SyncObject, Counts>>;
 
@@ -19,8 +26,13 @@ export type ServiceState = 'idle' | 'syncing' | 'stopped' | 'paused' | 'signed-o
  * Why the engine stopped. `noMailbox`: the service has no mailbox to sync with; `stateUnusable`: the user's sync state
  * is damaged or lost with no good copy, and `POST /api/start-over` starts again from what can be read of it.
  */
-export type StopReasonKind = 'accessRevoked' | 'rateLimited' | 'unreachable' | 'authFailed' | 'deleteGuard' | 'noMailbox' | 'stateUnusable';
-export interface ProductInfo { id: string; name: string; version: string }
+export type StopReasonKind =
+  'accessRevoked' | 'rateLimited' | 'unreachable' | 'authFailed' | 'deleteGuard' | 'noMailbox' | 'stateUnusable';
+export interface ProductInfo {
+  id: string;
+  name: string;
+  version: string;
+}
 
 /** `GET /api/status`, and the answer of sync-now, pause and resume. */
 export interface ServiceStatus {
@@ -42,7 +54,13 @@ export interface ServiceStatus {
 }
 
 /** `POST /api/sign-in`: a password sign-in (an org on this machine). */
-export interface SignInRequest { orgUrl: string; product: string; productVersion?: string; username: string; password: string }
+export interface SignInRequest {
+  orgUrl: string;
+  product: string;
+  productVersion?: string;
+  username: string;
+  password: string;
+}
 /** The answer of a sign-in (password or OAuth): the secret every other call needs. */
 export interface SignedIn {
   ok: true;
@@ -54,15 +72,24 @@ export interface SignedIn {
 }
 
 /** `POST /api/oauth/start`: the sign-in's org and product, and the add-in's callback page. */
-export interface OAuthStartRequest { orgUrl: string; product: string; productVersion?: string; redirectUri: string }
-export interface OAuthStarted { authorizeUrl: string; state: string }
+export interface OAuthStartRequest {
+  orgUrl: string;
+  product: string;
+  productVersion?: string;
+  redirectUri: string;
+}
+export interface OAuthStarted {
+  authorizeUrl: string;
+  state: string;
+}
 /** `POST /api/oauth/finish`: what the org's redirect brought to the callback page. */
 export type OAuthFinishRequest =
-  | { state: string; code: string }
-  | { state: string; error: string; errorDescription: string | null };
+  { state: string; code: string } | { state: string; error: string; errorDescription: string | null };
 
 /** `GET /api/settings` and `PUT /api/settings` (objects left out keep their settings). */
-export interface SettingsBody { objects: SyncSettings }
+export interface SettingsBody {
+  objects: SyncSettings;
+}
 
 /** `POST /api/add-email`: the open message. */
 export interface AddEmailRequest {
@@ -74,8 +101,7 @@ export interface AddEmailRequest {
   internetMessageId: string;
 }
 export type AddEmailResult =
-  | { ok: true; taskId: string; contactId: string }
-  | { ok: true; unresolved: true; id: string };
+  { ok: true; taskId: string; contactId: string } | { ok: true; unresolved: true; id: string };
 
 /** Every error: `{"error":{"code","message","field"?}}`; a refused sign-in also carries the product's outcome. */
 export interface ServiceErrorBody {

@@ -33,11 +33,13 @@ export function registerCors(app: FastifyInstance, origins: readonly string[]): 
     if (!allowed.has(origin)) throw serviceErrors.originNotAllowed(origin);
     reply.header('Access-Control-Allow-Origin', origin).header('Vary', 'Origin');
     if (req.method === 'OPTIONS') {
-      reply.header('Access-Control-Allow-Methods', ALLOW_METHODS)
+      reply
+        .header('Access-Control-Allow-Methods', ALLOW_METHODS)
         .header('Access-Control-Allow-Headers', ALLOW_HEADERS)
         .header('Access-Control-Max-Age', PREFLIGHT_MAX_AGE_S);
       // Chrome asks before a page reaches a loopback address (Private Network Access).
-      if (req.headers['access-control-request-private-network'] === 'true') reply.header('Access-Control-Allow-Private-Network', 'true');
+      if (req.headers['access-control-request-private-network'] === 'true')
+        reply.header('Access-Control-Allow-Private-Network', 'true');
       await reply.code(204).send();
     }
   });

@@ -21,7 +21,11 @@ export interface KeptAccount {
 }
 
 export class KeptSignIn {
-  constructor(private readonly meta: ServiceMeta, private readonly dataDir: string, private readonly tokenOptions: TokenStoreOptions = {}) {}
+  constructor(
+    private readonly meta: ServiceMeta,
+    private readonly dataDir: string,
+    private readonly tokenOptions: TokenStoreOptions = {},
+  ) {}
 
   private store(userKey: string): TokenStore {
     return new TokenStore(path.join(this.dataDir, 'users', userKey), this.tokenOptions);
@@ -29,15 +33,35 @@ export class KeptSignIn {
 
   /** Keep this account's refresh token (replacing what was kept). */
   keep(a: KeptAccount, refreshToken: string): void {
-    this.store(a.userKey).save({ loginUrl: a.orgUrl, clientId: a.product.defaultClientId, username: a.username, refreshToken });
-    this.meta.set(KEY, JSON.stringify({ orgUrl: a.orgUrl, product: a.product.id, productVersion: a.productVersion, username: a.username, userKey: a.userKey }));
+    this.store(a.userKey).save({
+      loginUrl: a.orgUrl,
+      clientId: a.product.defaultClientId,
+      username: a.username,
+      refreshToken,
+    });
+    this.meta.set(
+      KEY,
+      JSON.stringify({
+        orgUrl: a.orgUrl,
+        product: a.product.id,
+        productVersion: a.productVersion,
+        username: a.username,
+        userKey: a.userKey,
+      }),
+    );
   }
 
   /** The kept account and its refresh token, or null; throws TokenStoreError when the token file cannot be read. */
   load(): { account: KeptAccount; refreshToken: string } | null {
     const raw = this.meta.get(KEY);
     if (!raw) return null;
-    const v = JSON.parse(raw) as { orgUrl: string; product: string; productVersion: string; username: string; userKey: string };
+    const v = JSON.parse(raw) as {
+      orgUrl: string;
+      product: string;
+      productVersion: string;
+      username: string;
+      userKey: string;
+    };
     const product = findProduct(v.product);
     const stored = product ? this.store(v.userKey).load() : null;
     if (!product || !stored) {

@@ -44,7 +44,10 @@ export function parseOAuthStart(body: unknown, addinOrigins: string[]): OAuthSta
   const b = objectBody(body);
   const choice = parseProductChoice(b);
   if (typeof b.redirectUri !== 'string' || b.redirectUri === '') {
-    throw serviceErrors.invalid('redirectUri', 'required: the add-in\'s oauth-callback.html page, on the add-in\'s own origin');
+    throw serviceErrors.invalid(
+      'redirectUri',
+      "required: the add-in's oauth-callback.html page, on the add-in's own origin",
+    );
   }
   let url: URL;
   try {
@@ -53,20 +56,30 @@ export function parseOAuthStart(body: unknown, addinOrigins: string[]): OAuthSta
     throw serviceErrors.invalid('redirectUri', `${JSON.stringify(b.redirectUri)} is not an absolute URL`);
   }
   if (!addinOrigins.includes(url.origin)) {
-    throw serviceErrors.invalid('redirectUri', `must be a page of the add-in (${addinOrigins.join(' or ')}), not ${url.origin}`);
+    throw serviceErrors.invalid(
+      'redirectUri',
+      `must be a page of the add-in (${addinOrigins.join(' or ')}), not ${url.origin}`,
+    );
   }
-  if (url.search || url.hash) throw serviceErrors.invalid('redirectUri', 'must have no query or fragment: the org adds the code and state');
+  if (url.search || url.hash)
+    throw serviceErrors.invalid('redirectUri', 'must have no query or fragment: the org adds the code and state');
   return { ...choice, redirectUri: url.toString() };
 }
 
 /** Check a `POST /api/oauth/finish` body: the state, and the code or the org's error from the callback. */
 export function parseOAuthFinish(body: unknown): OAuthFinishInput {
   const b = objectBody(body);
-  if (typeof b.state !== 'string' || b.state === '') throw serviceErrors.invalid('state', 'required: the state the sign-in started with');
+  if (typeof b.state !== 'string' || b.state === '')
+    throw serviceErrors.invalid('state', 'required: the state the sign-in started with');
   if (typeof b.error === 'string' && b.error !== '') {
-    return { state: b.state, error: b.error, errorDescription: typeof b.errorDescription === 'string' ? b.errorDescription : null };
+    return {
+      state: b.state,
+      error: b.error,
+      errorDescription: typeof b.errorDescription === 'string' ? b.errorDescription : null,
+    };
   }
-  if (typeof b.code !== 'string' || b.code === '') throw serviceErrors.invalid('code', 'required: the code the org sent to the callback page (or error)');
+  if (typeof b.code !== 'string' || b.code === '')
+    throw serviceErrors.invalid('code', 'required: the code the org sent to the callback page (or error)');
   return { state: b.state, code: b.code };
 }
 
@@ -74,14 +87,18 @@ export function parseOAuthFinish(body: unknown): OAuthFinishInput {
 export class PendingSignIns {
   private readonly byState = new Map<string, PendingSignIn>();
 
-  constructor(private readonly now: () => number = Date.now, private readonly random: (n: number) => Buffer = crypto.randomBytes) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly random: (n: number) => Buffer = crypto.randomBytes,
+  ) {}
 
   /** Remember a new sign-in; answers the URL the dialog opens and its state. 429 when too many are open. */
   start(input: OAuthStartInput, withSecret = false): OAuthStarted {
     this.prune();
     const mine = [...this.byState].filter(([, p]) => p.withSecret === withSecret);
     if (withSecret) {
-      for (const [state] of mine.slice(0, Math.max(0, mine.length - MAX_PENDING_WITH_SECRET + 1))) this.byState.delete(state);
+      for (const [state] of mine.slice(0, Math.max(0, mine.length - MAX_PENDING_WITH_SECRET + 1)))
+        this.byState.delete(state);
     } else if (mine.length >= MAX_PENDING) {
       throw serviceErrors.tooManySignIns();
     }
@@ -89,8 +106,13 @@ export class PendingSignIns {
     const pkce = createPkce(this.random);
     this.byState.set(state, { ...input, codeVerifier: pkce.verifier, startedAt: this.now(), withSecret });
     const url = authorizeUrl({
-      loginUrl: input.orgUrl, clientId: input.product.defaultClientId, redirectUri: input.redirectUri, codeChallenge: pkce.challenge,
-      state, scope: SCOPE, display: 'popup',
+      loginUrl: input.orgUrl,
+      clientId: input.product.defaultClientId,
+      redirectUri: input.redirectUri,
+      codeChallenge: pkce.challenge,
+      state,
+      scope: SCOPE,
+      display: 'popup',
     });
     return { authorizeUrl: url, state };
   }

@@ -20,12 +20,24 @@ export function fromSalesforceFailure(product: Product, err: SalesforceApiError,
       return new ServiceError(403, err.errorCode, accessOffText(product));
     case 'network': {
       const reason = err.message.replace(/^cannot reach \S+: /, '');
-      return new ServiceError(502, 'ORG_UNREACHABLE', notice('desktop.networkError', { url: originOf(err.url ?? ''), reason }));
+      return new ServiceError(
+        502,
+        'ORG_UNREACHABLE',
+        notice('desktop.networkError', { url: originOf(err.url ?? ''), reason }),
+      );
     }
     case 'authExpired':
-      return new ServiceError(401, 'SIGN_IN_REQUIRED', `Salesforce ended your session and did not accept a new sign-in (${err.message}). Sign in again.`);
+      return new ServiceError(
+        401,
+        'SIGN_IN_REQUIRED',
+        `Salesforce ended your session and did not accept a new sign-in (${err.message}). Sign in again.`,
+      );
     case 'rateLimited':
-      return new ServiceError(503, err.errorCode, `Salesforce asked to slow down (${err.message}), so it could not ${what}. Try again later.`);
+      return new ServiceError(
+        503,
+        err.errorCode,
+        `Salesforce asked to slow down (${err.message}), so it could not ${what}. Try again later.`,
+      );
     default:
       return new ServiceError(502, err.errorCode, `Salesforce could not ${what}: ${err.message}`);
   }

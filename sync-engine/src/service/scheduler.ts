@@ -33,7 +33,11 @@ export class SyncScheduler {
   private lastDelay = 0;
   private next: number | null = null;
 
-  constructor(private readonly run: Run, private readonly timers: Timers = realTimers, private readonly fallbackDelayMs = 60_000) {}
+  constructor(
+    private readonly run: Run,
+    private readonly timers: Timers = realTimers,
+    private readonly fallbackDelayMs = 60_000,
+  ) {}
 
   get busy(): boolean {
     return this.running !== null;

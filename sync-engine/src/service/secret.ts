@@ -15,7 +15,11 @@ const SECRET_FORM = /^[A-Za-z0-9_-]{43}$/;
 export type RandomBytes = (n: number) => Buffer;
 
 export class ServiceSecret {
-  private constructor(readonly file: string, private current: string, private readonly random: RandomBytes) {}
+  private constructor(
+    readonly file: string,
+    private current: string,
+    private readonly random: RandomBytes,
+  ) {}
 
   /** Read the install's secret, or make one (also when the file is unreadable or malformed). */
   static open(dataDir: string, random: RandomBytes = crypto.randomBytes): ServiceSecret {

@@ -45,7 +45,10 @@ export interface RunningService {
 }
 
 /** Build the API over a service (not listening yet). */
-export async function buildServiceApp(service: SyncService, o: { addinOrigins?: string[]; log?: ServiceOptions['log'] } = {}): Promise<FastifyInstance> {
+export async function buildServiceApp(
+  service: SyncService,
+  o: { addinOrigins?: string[]; log?: ServiceOptions['log'] } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: false });
   const log = o.log ?? (() => undefined);
 
@@ -86,9 +89,14 @@ export async function startServiceServer(o: ServiceServerOptions): Promise<Runni
     await app.listen({ port: o.port ?? DEFAULT_SERVICE_PORT, host: SERVICE_HOST });
     const address = app.server.address() as AddressInfo;
     // A kept OAuth sign-in syncs again without waiting for the pane (in the background: the API answers meanwhile).
-    void service.resumeKeptSignIn().catch((err: unknown) => o.log?.('error', `resuming the kept sign-in: ${(err as Error).stack ?? String(err)}`));
+    void service
+      .resumeKeptSignIn()
+      .catch((err: unknown) => o.log?.('error', `resuming the kept sign-in: ${(err as Error).stack ?? String(err)}`));
     return {
-      url: `http://${SERVICE_HOST}:${address.port}`, address, service, app,
+      url: `http://${SERVICE_HOST}:${address.port}`,
+      address,
+      service,
+      app,
       close: async () => {
         await app.close();
         await service.close();
@@ -105,7 +113,11 @@ function sendError(reply: FastifyReply, err: ServiceError): void {
 }
 
 /** Any failure as the pane's error: a client's mistake is a 4xx naming it, our own bug a 500 with no internals. */
-function toServiceError(err: FastifyError | ServiceError, req: FastifyRequest, log: NonNullable<ServiceOptions['log']>): ServiceError {
+function toServiceError(
+  err: FastifyError | ServiceError,
+  req: FastifyRequest,
+  log: NonNullable<ServiceOptions['log']>,
+): ServiceError {
   if (err instanceof ServiceError) return err;
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

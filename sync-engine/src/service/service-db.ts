@@ -17,12 +17,18 @@ export class ServiceMeta {
   }
 
   get(key: string): string | null {
-    const row = this.db.prepare(`SELECT value FROM service_meta WHERE key = ?`).get(key) as { value: string } | undefined;
+    const row = this.db.prepare(`SELECT value FROM service_meta WHERE key = ?`).get(key) as
+      { value: string } | undefined;
     return row?.value ?? null;
   }
 
   set(key: string, value: string | null): void {
     if (value === null) this.db.prepare(`DELETE FROM service_meta WHERE key = ?`).run(key);
-    else this.db.prepare(`INSERT INTO service_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(key, value);
+    else
+      this.db
+        .prepare(
+          `INSERT INTO service_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        )
+        .run(key, value);
   }
 }

@@ -110,7 +110,11 @@ export class SyncService {
       if (!kept) return 'none' as const;
       const { account: a, refreshToken } = kept;
       const signed = await signInWithRefreshToken(a.product, {
-        loginUrl: a.orgUrl, clientId: a.product.defaultClientId, version: a.productVersion, refreshToken, timeoutMs: this.o.loginTimeoutMs,
+        loginUrl: a.orgUrl,
+        clientId: a.product.defaultClientId,
+        version: a.productVersion,
+        refreshToken,
+        timeoutMs: this.o.loginTimeoutMs,
       });
       if (signed.result.ok) {
         const current = signed.refreshToken ?? refreshToken;
@@ -120,13 +124,23 @@ export class SyncService {
         this.resumeRecheck.reset();
         return 'resumed' as const;
       }
-      if (signed.result.outcome === 'network-error' || signed.result.outcome === 'blocked' || signed.result.outcome === 'redirect-to-login') {
+      if (
+        signed.result.outcome === 'network-error' ||
+        signed.result.outcome === 'blocked' ||
+        signed.result.outcome === 'redirect-to-login'
+      ) {
         const wait = this.resumeRecheck.next();
-        this.log('warn', `${a.username} not signed in again yet (${signed.result.outcome}): trying again in ${Math.round(wait / 1000)} s`);
+        this.log(
+          'warn',
+          `${a.username} not signed in again yet (${signed.result.outcome}): trying again in ${Math.round(wait / 1000)} s`,
+        );
         this.resumeTimer = (this.o.timers ?? realTimers).set(() => void this.resumeKeptSignIn(), wait);
         return 'waiting' as const;
       }
-      this.log('warn', `${a.username}'s kept sign-in was refused (${signed.result.errorCode ?? signed.result.outcome}): sign in again in the add-in`);
+      this.log(
+        'warn',
+        `${a.username}'s kept sign-in was refused (${signed.result.errorCode ?? signed.result.outcome}): sign in again in the add-in`,
+      );
       await this.kept.forget(false);
       return 'forgotten' as const;
     });
@@ -168,10 +182,15 @@ export class SyncService {
     let signed;
     try {
       signed = await productSignIn(input.product, {
-        version: input.productVersion, username: input.username, password: input.password, loginUrl: input.orgUrl, timeoutMs: this.o.loginTimeoutMs,
+        version: input.productVersion,
+        username: input.username,
+        password: input.password,
+        loginUrl: input.orgUrl,
+        timeoutMs: this.o.loginTimeoutMs,
       });
     } catch (err) {
-      if (err instanceof LoginOptionsError) throw serviceErrors.invalid(err.option === 'version' ? 'productVersion' : err.option, err.message);
+      if (err instanceof LoginOptionsError)
+        throw serviceErrors.invalid(err.option === 'version' ? 'productVersion' : err.option, err.message);
       throw err;
     }
     const { result, session } = signed;
@@ -196,8 +215,13 @@ export class SyncService {
     const run = this.accountChange.then(async () => {
       if ('error' in input) throw deniedInDialog(input.error, input.errorDescription);
       const signed = await signInWithCode(pending.product, {
-        loginUrl: pending.orgUrl, clientId: pending.product.defaultClientId, version: pending.productVersion, timeoutMs: this.o.loginTimeoutMs,
-        code: input.code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier,
+        loginUrl: pending.orgUrl,
+        clientId: pending.product.defaultClientId,
+        version: pending.productVersion,
+        timeoutMs: this.o.loginTimeoutMs,
+        code: input.code,
+        redirectUri: pending.redirectUri,
+        codeVerifier: pending.codeVerifier,
       });
       if (!signed.result.ok) throw refusedSignIn(signed.result, pending.product);
       if (!signed.refreshToken) throw serviceErrors.noRefreshToken(serviceText('noRefreshToken'));
@@ -208,7 +232,10 @@ export class SyncService {
         await revoke(pending.orgUrl, signed.refreshToken, { timeoutMs: this.o.loginTimeoutMs }).catch(() => undefined);
         throw err;
       }
-      const done = await this.adopt({ ...pending, username }, signed.session, { kind: 'oauth', refreshToken: signed.refreshToken });
+      const done = await this.adopt({ ...pending, username }, signed.session, {
+        kind: 'oauth',
+        refreshToken: signed.refreshToken,
+      });
       // Kept for the next start of the service (instead of any kept before); a failure to keep it costs only a
       // sign-in after a restart.
       try {
@@ -224,9 +251,13 @@ export class SyncService {
   }
 
   /** A sign-in succeeded: its account replaces the current one, and its sync starts. */
-  private async adopt(input: { orgUrl: string; product: Product; productVersion: string; username: string }, session: ProductSession | null,
-    credential: AccountCredential): Promise<SignedIn> {
-    if (!session?.connection || !session.userId) throw new Error(`${input.product.id} signed in without a REST session`);
+  private async adopt(
+    input: { orgUrl: string; product: Product; productVersion: string; username: string },
+    session: ProductSession | null,
+    credential: AccountCredential,
+  ): Promise<SignedIn> {
+    if (!session?.connection || !session.userId)
+      throw new Error(`${input.product.id} signed in without a REST session`);
     const userKey = userKeyOf(input.orgUrl, input.username);
     this.cancelResume();
     await this.account?.close();
@@ -236,19 +267,35 @@ export class SyncService {
     if (previous !== null && previous !== userKey) this.secret.rotate();
     this.meta.set(LAST_USER, userKey);
     this.account = new SignedInAccount(
-      { product: input.product, productVersion: input.productVersion, orgUrl: input.orgUrl, username: input.username, userId: session.userId, userKey },
-      session, credential,
       {
-        dataDir: this.o.dataDir, mailbox: this.o.mailbox ?? null, intervalSeconds: this.o.intervalSeconds ?? 600,
-        settings: this.settingsStore, timers: this.o.timers ?? realTimers, log: this.log, engineDeps: this.o.engineDeps,
+        product: input.product,
+        productVersion: input.productVersion,
+        orgUrl: input.orgUrl,
+        username: input.username,
+        userId: session.userId,
+        userKey,
+      },
+      session,
+      credential,
+      {
+        dataDir: this.o.dataDir,
+        mailbox: this.o.mailbox ?? null,
+        intervalSeconds: this.o.intervalSeconds ?? 600,
+        settings: this.settingsStore,
+        timers: this.o.timers ?? realTimers,
+        log: this.log,
+        engineDeps: this.o.engineDeps,
       },
     );
     this.account.start(this.o.syncOnSignIn ?? true);
     this.log('info', `signed in ${input.username} at ${input.orgUrl} as ${input.product.name} ${input.productVersion}`);
     return {
-      ok: true, secret: this.secret.value, outcome: 'logged-in',
+      ok: true,
+      secret: this.secret.value,
+      outcome: 'logged-in',
       product: { id: input.product.id, name: input.product.name, version: input.productVersion },
-      username: input.username, orgUrl: input.orgUrl,
+      username: input.username,
+      orgUrl: input.orgUrl,
     };
   }
 
@@ -331,10 +378,17 @@ export class SyncService {
 
   private async doAddEmail(a: SignedInAccount, input: AddEmailInput): Promise<AddEmailResult> {
     try {
-      const result = await addEmail({
-        connection: a.session.connection!, userId: a.identity.userId, userKey: a.identity.userKey,
-        ledger: this.ledger, unresolved: this.unresolved, now: this.now,
-      }, input);
+      const result = await addEmail(
+        {
+          connection: a.session.connection!,
+          userId: a.identity.userId,
+          userKey: a.identity.userKey,
+          ledger: this.ledger,
+          unresolved: this.unresolved,
+          now: this.now,
+        },
+        input,
+      );
       a.noteAccess(true);
       return result;
     } catch (err) {
@@ -370,7 +424,9 @@ export class SyncService {
     const a = this.signedIn();
     if (a.accessOff) {
       const product = a.identity.product;
-      throw serviceErrors.settingsUnavailable(product.settingsUnavailable ? message(product.settingsUnavailable) : accessOffText(product));
+      throw serviceErrors.settingsUnavailable(
+        product.settingsUnavailable ? message(product.settingsUnavailable) : accessOffText(product),
+      );
     }
     return a;
   }

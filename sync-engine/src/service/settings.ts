@@ -11,7 +11,11 @@ export type { SyncSettings } from './contract';
 
 /** Salesforce for Outlook's default data sets: everything both ways, Salesforce wins a conflict. */
 export function defaultSettings(): SyncSettings {
-  return { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'both', winner: 'salesforce' }, tasks: { direction: 'both', winner: 'salesforce' } };
+  return {
+    contacts: { direction: 'both', winner: 'salesforce' },
+    events: { direction: 'both', winner: 'salesforce' },
+    tasks: { direction: 'both', winner: 'salesforce' },
+  };
 }
 
 type Obj = Record<string, unknown>;
@@ -23,14 +27,24 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  */
 export function applySettingsChange(current: SyncSettings, body: unknown): SyncSettings {
   const problems: Array<{ field: string; message: string }> = [];
-  const next: SyncSettings = { contacts: { ...current.contacts }, events: { ...current.events }, tasks: { ...current.tasks } };
+  const next: SyncSettings = {
+    contacts: { ...current.contacts },
+    events: { ...current.events },
+    tasks: { ...current.tasks },
+  };
   if (!isObj(body)) {
-    problems.push({ field: 'objects', message: 'the body must be a JSON object {"objects": {"contacts": {"direction", "winner"}, ...}}' });
+    problems.push({
+      field: 'objects',
+      message: 'the body must be a JSON object {"objects": {"contacts": {"direction", "winner"}, ...}}',
+    });
   } else {
-    for (const k of Object.keys(body)) if (k !== 'objects') problems.push({ field: k, message: 'unknown setting (the settings are under "objects")' });
+    for (const k of Object.keys(body))
+      if (k !== 'objects') problems.push({ field: k, message: 'unknown setting (the settings are under "objects")' });
     const objects = body.objects;
-    if (objects === undefined) problems.push({ field: 'objects', message: 'required: an object with contacts, events and/or tasks' });
-    else if (!isObj(objects)) problems.push({ field: 'objects', message: 'must be an object with contacts, events and/or tasks' });
+    if (objects === undefined)
+      problems.push({ field: 'objects', message: 'required: an object with contacts, events and/or tasks' });
+    else if (!isObj(objects))
+      problems.push({ field: 'objects', message: 'must be an object with contacts, events and/or tasks' });
     else {
       for (const name of Object.keys(objects)) {
         if (!SYNC_OBJECTS.includes(name as SyncObject)) {
@@ -43,13 +57,23 @@ export function applySettingsChange(current: SyncSettings, body: unknown): SyncS
           problems.push({ field: at, message: 'must be an object {"direction", "winner"}' });
           continue;
         }
-        for (const k of Object.keys(o)) if (k !== 'direction' && k !== 'winner') problems.push({ field: `${at}.${k}`, message: 'unknown key (use direction and winner)' });
+        for (const k of Object.keys(o))
+          if (k !== 'direction' && k !== 'winner')
+            problems.push({ field: `${at}.${k}`, message: 'unknown key (use direction and winner)' });
         if (o.direction !== undefined) {
-          if (!DIRECTIONS.includes(o.direction as Direction)) problems.push({ field: `${at}.direction`, message: `must be one of ${DIRECTIONS.join(', ')} (got ${JSON.stringify(o.direction)})` });
+          if (!DIRECTIONS.includes(o.direction as Direction))
+            problems.push({
+              field: `${at}.direction`,
+              message: `must be one of ${DIRECTIONS.join(', ')} (got ${JSON.stringify(o.direction)})`,
+            });
           else next[name as SyncObject].direction = o.direction as Direction;
         }
         if (o.winner !== undefined) {
-          if (o.winner !== 'salesforce' && o.winner !== 'outlook') problems.push({ field: `${at}.winner`, message: `must be salesforce or outlook (got ${JSON.stringify(o.winner)})` });
+          if (o.winner !== 'salesforce' && o.winner !== 'outlook')
+            problems.push({
+              field: `${at}.winner`,
+              message: `must be salesforce or outlook (got ${JSON.stringify(o.winner)})`,
+            });
           else next[name as SyncObject].winner = o.winner;
         }
       }
@@ -67,12 +91,16 @@ export class SettingsStore {
   }
 
   get(userKey: string): SyncSettings {
-    const row = this.db.prepare(`SELECT objects FROM sync_settings WHERE user_key = ?`).get(userKey) as { objects: string } | undefined;
+    const row = this.db.prepare(`SELECT objects FROM sync_settings WHERE user_key = ?`).get(userKey) as
+      { objects: string } | undefined;
     return row ? { ...defaultSettings(), ...(JSON.parse(row.objects) as Partial<SyncSettings>) } : defaultSettings();
   }
 
   put(userKey: string, settings: SyncSettings): void {
-    this.db.prepare(`INSERT INTO sync_settings (user_key, objects) VALUES (?, ?) ON CONFLICT (user_key) DO UPDATE SET objects = excluded.objects`)
+    this.db
+      .prepare(
+        `INSERT INTO sync_settings (user_key, objects) VALUES (?, ?) ON CONFLICT (user_key) DO UPDATE SET objects = excluded.objects`,
+      )
       .run(userKey, JSON.stringify(settings));
   }
 }

@@ -24,8 +24,10 @@ type Obj = Record<string, unknown>;
 export function parseSignIn(body: unknown): SignInInput {
   const b = objectBody(body);
   const { orgUrl, product, productVersion } = parseProductChoice(b);
-  if (typeof b.username !== 'string' || b.username.trim() === '') throw serviceErrors.invalid('username', 'required: your Salesforce username, e.g. you@yourcompany.com');
-  if (typeof b.password !== 'string' || b.password === '') throw serviceErrors.invalid('password', 'required: your Salesforce password');
+  if (typeof b.username !== 'string' || b.username.trim() === '')
+    throw serviceErrors.invalid('username', 'required: your Salesforce username, e.g. you@yourcompany.com');
+  if (typeof b.password !== 'string' || b.password === '')
+    throw serviceErrors.invalid('password', 'required: your Salesforce password');
   return { orgUrl, product, productVersion, username: b.username.trim(), password: b.password };
 }
 
@@ -34,7 +36,13 @@ export function parseSignIn(body: unknown): SignInInput {
  * `{ok:false, outcome, message, errorCode, error:{code, message}}`. `message` is the product's exact text.
  */
 export function refusedSignIn(r: LoginResult, product: Product): ServiceError {
-  const extra = { ok: false, outcome: r.outcome, message: r.message, errorCode: r.errorCode, product: { id: product.id, name: product.name, version: r.version } };
+  const extra = {
+    ok: false,
+    outcome: r.outcome,
+    message: r.message,
+    errorCode: r.errorCode,
+    product: { id: product.id, name: product.name, version: r.version },
+  };
   const text = r.message ?? '';
   switch (r.outcome) {
     case 'blocked':
@@ -45,7 +53,13 @@ export function refusedSignIn(r: LoginResult, product: Product): ServiceError {
     case 'unsupported-version':
       return new ServiceError(400, 'UNSUPPORTED_VERSION', text, 'productVersion', extra);
     case 'login-failed':
-      return new ServiceError(401, r.errorCode ?? 'LOGIN_FAILED', text || 'Salesforce did not accept the username and password.', undefined, extra);
+      return new ServiceError(
+        401,
+        r.errorCode ?? 'LOGIN_FAILED',
+        text || 'Salesforce did not accept the username and password.',
+        undefined,
+        extra,
+      );
     case 'logged-in':
       throw new Error('refusedSignIn called for a login that succeeded');
   }
@@ -64,12 +78,23 @@ export function parseProductChoice(b: Obj): { orgUrl: string; product: Product; 
     throw serviceErrors.invalid('product', `required: one of ${SIGN_IN_PRODUCTS.join(', ')}`);
   }
   const product = typeof b.product === 'string' ? findProduct(b.product) : undefined;
-  if (!product) throw serviceErrors.invalid('product', `must be one of ${SIGN_IN_PRODUCTS.join(', ')} (got ${JSON.stringify(b.product)})`);
-  if (product.kind !== 'desktop') throw serviceErrors.invalid('product', `${product.name} does not sync Outlook data: use one of ${SIGN_IN_PRODUCTS.join(', ')}`);
+  if (!product)
+    throw serviceErrors.invalid(
+      'product',
+      `must be one of ${SIGN_IN_PRODUCTS.join(', ')} (got ${JSON.stringify(b.product)})`,
+    );
+  if (product.kind !== 'desktop')
+    throw serviceErrors.invalid(
+      'product',
+      `${product.name} does not sync Outlook data: use one of ${SIGN_IN_PRODUCTS.join(', ')}`,
+    );
   let productVersion = product.defaultVersion;
   if (b.productVersion !== undefined && b.productVersion !== null && b.productVersion !== '') {
     if (typeof b.productVersion !== 'string' || !isVersion(b.productVersion)) {
-      throw serviceErrors.invalid('productVersion', `must be a version like "${product.defaultVersion}" (got ${JSON.stringify(b.productVersion)})`);
+      throw serviceErrors.invalid(
+        'productVersion',
+        `must be a version like "${product.defaultVersion}" (got ${JSON.stringify(b.productVersion)})`,
+      );
     }
     productVersion = b.productVersion;
   }

@@ -3,9 +3,11 @@ import { fillText } from '../common/fill-text';
 
 export const SERVICE_TEXTS = {
   signedOut: 'Sign in to Salesforce to start syncing.',
-  noMailbox: 'Outlook sync is off: the service was started without a mailbox (--mailbox-url, with the token in SFO_MAILBOX_TOKEN).',
+  noMailbox:
+    'Outlook sync is off: the service was started without a mailbox (--mailbox-url, with the token in SFO_MAILBOX_TOKEN).',
   runFailed: 'The last sync did not finish: {reason}. It will try again at the next sync.',
-  noRefreshToken: 'Salesforce signed you in without a refresh token, so sync could not sign in again later. Ask your Salesforce admin to allow the "refresh_token" scope for this app, then sign in again.',
+  noRefreshToken:
+    'Salesforce signed you in without a refresh token, so sync could not sign in again later. Ask your Salesforce admin to allow the "refresh_token" scope for this app, then sign in again.',
 } as const;
 
 export function serviceText(key: keyof typeof SERVICE_TEXTS, values: Record<string, string> = {}): string {

@@ -17,8 +17,14 @@ export interface UnresolvedEmail {
 }
 
 type Row = {
-  id: number; message_id: string; sender_address: string; sender_name: string | null; subject: string;
-  received: string; body: string; created_at: string;
+  id: number;
+  message_id: string;
+  sender_address: string;
+  sender_name: string | null;
+  subject: string;
+  received: string;
+  body: string;
+  created_at: string;
 };
 
 export class UnresolvedItems {
@@ -30,27 +36,49 @@ export class UnresolvedItems {
 
   /** Keep an email; adding the same message again returns the item already kept. */
   add(userKey: string, e: Omit<UnresolvedEmail, 'id'>): UnresolvedEmail {
-    this.db.prepare(`INSERT INTO unresolved_emails (user_key, message_id, sender_address, sender_name, subject, received, body, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_key, message_id) DO NOTHING`)
-      .run(userKey, e.internetMessageId, e.senderAddress, e.senderName, e.subject, e.receivedDateTime, e.body, e.createdAt);
+    this.db
+      .prepare(
+        `INSERT INTO unresolved_emails (user_key, message_id, sender_address, sender_name, subject, received, body, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_key, message_id) DO NOTHING`,
+      )
+      .run(
+        userKey,
+        e.internetMessageId,
+        e.senderAddress,
+        e.senderName,
+        e.subject,
+        e.receivedDateTime,
+        e.body,
+        e.createdAt,
+      );
     return this.byMessageId(userKey, e.internetMessageId)!;
   }
 
   byMessageId(userKey: string, internetMessageId: string): UnresolvedEmail | undefined {
-    const row = this.db.prepare(`SELECT * FROM unresolved_emails WHERE user_key = ? AND message_id = ?`).get(userKey, internetMessageId) as Row | undefined;
+    const row = this.db
+      .prepare(`SELECT * FROM unresolved_emails WHERE user_key = ? AND message_id = ?`)
+      .get(userKey, internetMessageId) as Row | undefined;
     return row && toItem(row);
   }
 
   /** A user's unresolved items, newest first. */
   list(userKey: string): UnresolvedEmail[] {
-    const rows = this.db.prepare(`SELECT * FROM unresolved_emails WHERE user_key = ? ORDER BY id DESC`).all(userKey) as Row[];
+    const rows = this.db
+      .prepare(`SELECT * FROM unresolved_emails WHERE user_key = ? ORDER BY id DESC`)
+      .all(userKey) as Row[];
     return rows.map(toItem);
   }
 }
 
 function toItem(r: Row): UnresolvedEmail {
   return {
-    id: String(r.id), internetMessageId: r.message_id, senderAddress: r.sender_address, senderName: r.sender_name,
-    subject: r.subject, receivedDateTime: r.received, body: r.body, createdAt: r.created_at,
+    id: String(r.id),
+    internetMessageId: r.message_id,
+    senderAddress: r.sender_address,
+    senderName: r.sender_name,
+    subject: r.subject,
+    receivedDateTime: r.received,
+    body: r.body,
+    createdAt: r.created_at,
   };
 }

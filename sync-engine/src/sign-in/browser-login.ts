@@ -15,7 +15,13 @@ export const MOBILE_SAFARI_USER_AGENT =
 
 export async function browserSignIn(product: Product, o: ResolvedLogin): Promise<SignInResult> {
   try {
-    const web = await webLogin({ loginUrl: o.loginUrl, username: o.username, password: o.password, userAgent: MOBILE_SAFARI_USER_AGENT, timeoutMs: o.timeoutMs });
+    const web = await webLogin({
+      loginUrl: o.loginUrl,
+      username: o.username,
+      password: o.password,
+      userAgent: MOBILE_SAFARI_USER_AGENT,
+      timeoutMs: o.timeoutMs,
+    });
     return {
       result: loggedIn(product, o.version, { notice: notice('mobileBrowser.unsupported') }),
       session: { userId: null, connection: null, nextCall: () => openLandingPage(web, o.timeoutMs) },
@@ -33,7 +39,13 @@ async function openLandingPage(web: WebSession, timeoutMs: number | undefined): 
   if (cookie) headers.Cookie = cookie;
   const res = await send({ method: 'GET', url: web.landingUrl, headers, timeoutMs });
   if (res.status >= 300 && res.status < 400) {
-    throw new SalesforceApiError({ errorCode: 'INVALID_SESSION_ID', kind: 'authExpired', status: res.status, url: web.landingUrl, message: 'Session expired or invalid' });
+    throw new SalesforceApiError({
+      errorCode: 'INVALID_SESSION_ID',
+      kind: 'authExpired',
+      status: res.status,
+      url: web.landingUrl,
+      message: 'Session expired or invalid',
+    });
   }
   if (res.status >= 500) throw notSalesforce(web.landingUrl, res.status, 'a server error on the landing page');
 }

@@ -11,15 +11,24 @@ import { SalesforceApiError } from '../salesforce/errors';
 
 export async function desktopSignIn(product: Product, o: ResolvedLogin): Promise<SignInResult> {
   const endpoint = soapLoginEndpoint(o.loginUrl, o.apiVersion);
-  const login = () => soapLogin({
-    loginUrl: o.loginUrl, username: o.username, password: o.password, apiVersion: o.apiVersion, timeoutMs: o.timeoutMs,
-    client: `${o.clientId}/${o.version}`, userAgent: `${product.name}/${o.version} (Windows NT 10.0; Win64; x64)`,
-  });
+  const login = () =>
+    soapLogin({
+      loginUrl: o.loginUrl,
+      username: o.username,
+      password: o.password,
+      apiVersion: o.apiVersion,
+      timeoutMs: o.timeoutMs,
+      client: `${o.clientId}/${o.version}`,
+      userAgent: `${product.name}/${o.version} (Windows NT 10.0; Win64; x64)`,
+    });
   try {
     const first = await login();
     // Desktop products keep the credentials and log in again when the session expires.
     const connection = new Connection({
-      instanceUrl: first.instanceUrl, accessToken: first.sessionId, apiVersion: o.apiVersion, timeoutMs: o.timeoutMs,
+      instanceUrl: first.instanceUrl,
+      accessToken: first.sessionId,
+      apiVersion: o.apiVersion,
+      timeoutMs: o.timeoutMs,
       userAgent: `${product.name}/${o.version} (Windows NT 10.0; Win64; x64)`,
       refresh: () => login().then((again) => ({ accessToken: again.sessionId, instanceUrl: again.instanceUrl })),
     });

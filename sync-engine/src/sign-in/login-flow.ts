@@ -27,7 +27,10 @@ export interface LoginOptions {
 
 /** A login request that cannot be carried out as given (unknown product, malformed version). */
 export class LoginOptionsError extends Error {
-  constructor(readonly option: string, message: string) {
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'LoginOptionsError';
   }
@@ -46,9 +49,12 @@ export async function signIn(productOrId: ProductId | Product, o: LoginOptions):
   const refused = unsupportedVersion(product, resolved.version);
   if (refused) return { result: refused, session: null };
   switch (product.protocol) {
-    case 'soap': return desktopSignIn(product, resolved);
-    case 'oauth-web-server': return mobileSignIn(product, resolved);
-    case 'browser': return browserSignIn(product, resolved);
+    case 'soap':
+      return desktopSignIn(product, resolved);
+    case 'oauth-web-server':
+      return mobileSignIn(product, resolved);
+    case 'browser':
+      return browserSignIn(product, resolved);
   }
 }
 
@@ -56,7 +62,10 @@ export async function signIn(productOrId: ProductId | Product, o: LoginOptions):
 export function resolveLogin(product: Product, o: LoginOptions): ResolvedLogin {
   const version = o.version ?? product.defaultVersion;
   if (product.defaultVersion !== 'any' && !isVersion(version)) {
-    throw new LoginOptionsError('version', `"${version}" is not a version of ${product.name} (use digits and dots, e.g. ${product.defaultVersion})`);
+    throw new LoginOptionsError(
+      'version',
+      `"${version}" is not a version of ${product.name} (use digits and dots, e.g. ${product.defaultVersion})`,
+    );
   }
   return {
     version,

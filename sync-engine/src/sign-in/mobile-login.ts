@@ -23,11 +23,21 @@ export async function mobileSignIn(product: Product, o: ResolvedLogin): Promise<
   const client = { loginUrl: o.loginUrl, clientId: o.clientId, timeoutMs: o.timeoutMs, userAgent };
   let userType: string | null = null;
   try {
-    const token = await loginWithAuthorizationCode({ ...client, redirectUri: product.callbackUrl, username: o.username, password: o.password, display: 'touch' });
+    const token = await loginWithAuthorizationCode({
+      ...client,
+      redirectUri: product.callbackUrl,
+      username: o.username,
+      password: o.password,
+      display: 'touch',
+    });
     userType = (await identity(token.identityUrl, token.accessToken, client)).userType;
     const refreshToken = token.refreshToken;
     const connection = new Connection({
-      instanceUrl: token.instanceUrl, accessToken: token.accessToken, apiVersion: o.apiVersion, timeoutMs: o.timeoutMs, userAgent,
+      instanceUrl: token.instanceUrl,
+      accessToken: token.accessToken,
+      apiVersion: o.apiVersion,
+      timeoutMs: o.timeoutMs,
+      userAgent,
       refresh: refreshToken ? () => refreshTokenGrant({ ...client, refreshToken }) : undefined,
     });
     const nextCall = () => readOwnUser(connection, token.userId);

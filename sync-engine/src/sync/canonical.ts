@@ -6,7 +6,9 @@ import { Canonical, CanonicalContact, CanonicalEvent, CanonicalTask } from './ty
 /** Hash of content with keys sorted, so the same content always hashes alike whichever side it came from. */
 export function contentHash(data: Canonical): string {
   const obj = data as unknown as Record<string, unknown>;
-  const sorted = Object.keys(obj).sort().map((k) => [k, obj[k] ?? null]);
+  const sorted = Object.keys(obj)
+    .sort()
+    .map((k) => [k, obj[k] ?? null]);
   return crypto.createHash('sha256').update(JSON.stringify(sorted)).digest('base64url').slice(0, 22);
 }
 

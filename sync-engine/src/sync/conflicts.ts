@@ -8,7 +8,10 @@ import { SideName } from './types';
 
 /** Whether changes made on `from` flow to the other side in this direction. */
 export function flows(direction: Direction, from: SideName): boolean {
-  return direction === 'both' || (from === 'salesforce' ? direction === 'salesforce-to-outlook' : direction === 'outlook-to-salesforce');
+  return (
+    direction === 'both' ||
+    (from === 'salesforce' ? direction === 'salesforce-to-outlook' : direction === 'outlook-to-salesforce')
+  );
 }
 
 export const otherSide = (s: SideName): SideName => (s === 'salesforce' ? 'outlook' : 'salesforce');

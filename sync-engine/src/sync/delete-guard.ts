@@ -10,7 +10,12 @@ import { SideName, StopReason } from './types';
 export const GUARD_MIN_DELETES = 5;
 
 /** The guard's verdict on an object's planned deletes: a stop when they would take too large a share of a side. */
-export function deleteGuard(object: SyncObject, deletes: Record<SideName, number>, total: number, maxShare: number): StopReason | undefined {
+export function deleteGuard(
+  object: SyncObject,
+  deletes: Record<SideName, number>,
+  total: number,
+  maxShare: number,
+): StopReason | undefined {
   for (const side of ['salesforce', 'outlook'] as SideName[]) {
     if (deletes[side] >= GUARD_MIN_DELETES && deletes[side] > maxShare * total) {
       return { kind: 'deleteGuard', object, side, deletes: deletes[side], total, maxShare };

@@ -29,7 +29,8 @@ export class EventCopies {
         all_day INTEGER NOT NULL, master_id TEXT, original_start TEXT, PRIMARY KEY (side, id));
       CREATE INDEX IF NOT EXISTS event_copies_series ON event_copies (master_id) WHERE master_id IS NOT NULL;
     `);
-    this.put = db.prepare(`INSERT INTO event_copies (side, id, start, end, all_day, master_id, original_start) VALUES (?, ?, ?, ?, ?, ?, ?)
+    this.put =
+      db.prepare(`INSERT INTO event_copies (side, id, start, end, all_day, master_id, original_start) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(side, id) DO UPDATE SET start = excluded.start, end = excluded.end, all_day = excluded.all_day,
       master_id = excluded.master_id, original_start = excluded.original_start`);
     this.drop = db.prepare(`DELETE FROM event_copies WHERE side = ? AND id = ?`);
@@ -49,7 +50,15 @@ export class EventCopies {
         continue;
       }
       const e = c.data as CanonicalEvent;
-      this.put.run(side, c.id, e.start, e.end, e.isAllDay ? 1 : 0, c.series?.masterId ?? null, c.series?.originalStart ?? null);
+      this.put.run(
+        side,
+        c.id,
+        e.start,
+        e.end,
+        e.isAllDay ? 1 : 0,
+        c.series?.masterId ?? null,
+        c.series?.originalStart ?? null,
+      );
     }
   }
 
@@ -71,7 +80,12 @@ function toCopy(r: unknown): EventCopy | undefined {
   if (!r) return undefined;
   const row = r as Record<string, string | number | null>;
   return {
-    side: row.side as SideName, id: row.id as string, start: row.start as string, end: row.end as string, isAllDay: row.all_day === 1,
-    masterId: row.master_id as string | null, originalStart: row.original_start as string | null,
+    side: row.side as SideName,
+    id: row.id as string,
+    start: row.start as string,
+    end: row.end as string,
+    isAllDay: row.all_day === 1,
+    masterId: row.master_id as string | null,
+    originalStart: row.original_start as string | null,
   };
 }

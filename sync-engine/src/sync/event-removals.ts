@@ -25,13 +25,21 @@ interface Removal {
 }
 
 /** Settle the Outlook events that left the calendar view, and keep unlinked ones outside the window out (see above). */
-export async function settleEventRemovals(store: StateStore, copies: EventCopies, outlook: Side, window: EventWindow): Promise<void> {
+export async function settleEventRemovals(
+  store: StateStore,
+  copies: EventCopies,
+  outlook: Side,
+  window: EventWindow,
+): Promise<void> {
   const removals = linkedRemovals(store, copies);
   const settled = pairMovedSeries(store, copies, removals, window);
   const rest = removals.filter((r) => !settled.has(r.entry.change.id));
   if (rest.length && outlook.locateEvents) {
     const byId = new Map(rest.map((r) => [r.entry.change.id, r]));
-    for (const where of await outlook.locateEvents(rest.map((r) => ({ id: r.entry.change.id, masterId: r.copy?.masterId ?? null })), window)) {
+    for (const where of await outlook.locateEvents(
+      rest.map((r) => ({ id: r.entry.change.id, masterId: r.copy?.masterId ?? null })),
+      window,
+    )) {
       const r = byId.get(where.id)!;
       if ('found' in where) {
         store.transaction(() => {
@@ -68,9 +76,17 @@ function linkedRemovals(store: StateStore, copies: EventCopies): Removal[] {
  * and a new one (the window moving on) is just new. An old occurrence left unpaired whose place, moved by the same
  * shift, lies beyond the window went out of sight with its series. Returns the removals settled.
  */
-function pairMovedSeries(store: StateStore, copies: EventCopies, removals: Removal[], window: EventWindow): Set<string> {
+function pairMovedSeries(
+  store: StateStore,
+  copies: EventCopies,
+  removals: Removal[],
+  window: EventWindow,
+): Set<string> {
   const settled = new Set<string>();
-  const removedBySeries = groupBy(removals.filter((r) => r.copy?.masterId && r.copy.originalStart), (r) => r.copy!.masterId!);
+  const removedBySeries = groupBy(
+    removals.filter((r) => r.copy?.masterId && r.copy.originalStart),
+    (r) => r.copy!.masterId!,
+  );
   if (removedBySeries.size === 0) return settled;
   const added: Placed[] = [];
   const seriesOf = new Map<string, string>();
@@ -90,7 +106,10 @@ function pairMovedSeries(store: StateStore, copies: EventCopies, removals: Remov
     if (shown.length === 0) continue;
     const removedIds = new Set(removed.map((r) => r.entry.change.id));
     if (copies.linkedOfSeries(masterId).some((c) => !removedIds.has(c.id) && surelyInside(c, window))) continue;
-    const move = pairMovedOccurrences(removed.map((r) => ({ id: r.entry.change.id, originalStart: Date.parse(r.copy!.originalStart!) })), shown);
+    const move = pairMovedOccurrences(
+      removed.map((r) => ({ id: r.entry.change.id, originalStart: Date.parse(r.copy!.originalStart!) })),
+      shown,
+    );
     for (const pair of move.pairs) {
       const r = removed.find((x) => x.entry.change.id === pair.removed)!;
       store.commitPlan('events', [r.entry], [], [{ ...r.link, olId: pair.added }], []);
@@ -100,7 +119,11 @@ function pairMovedSeries(store: StateStore, copies: EventCopies, removals: Remov
     if (move.shift === null) continue;
     for (const r of removed) {
       if (settled.has(r.entry.change.id)) continue;
-      const shifted = { start: shiftBy(r.copy!, 'start', move.shift), end: shiftBy(r.copy!, 'end', move.shift), isAllDay: r.copy!.isAllDay };
+      const shifted = {
+        start: shiftBy(r.copy!, 'start', move.shift),
+        end: shiftBy(r.copy!, 'end', move.shift),
+        isAllDay: r.copy!.isAllDay,
+      };
       if (!surelyOutside(shifted, window)) continue;
       unlink(store, copies, r);
       settled.add(r.entry.change.id);
@@ -142,7 +165,10 @@ function keepOutsideUnsynced(store: StateStore, copies: EventCopies, window: Eve
       const outside = page.filter((e) => !e.change.deleted && surelyOutside(e.change.data as CanonicalEvent, window));
       if (outside.length === 0) continue;
       store.commitPlan('events', outside, [], [], []);
-      copies.forget(side, outside.map((e) => e.change.id));
+      copies.forget(
+        side,
+        outside.map((e) => e.change.id),
+      );
     }
   }
 }

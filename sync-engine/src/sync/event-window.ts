@@ -12,7 +12,10 @@ export interface EventWindow {
 }
 
 export function eventWindow(now: Date): EventWindow {
-  return { start: new Date(now.getTime() - EVENT_WINDOW.backDays * DAY_MS), end: new Date(now.getTime() + EVENT_WINDOW.aheadDays * DAY_MS) };
+  return {
+    start: new Date(now.getTime() - EVENT_WINDOW.backDays * DAY_MS),
+    end: new Date(now.getTime() + EVENT_WINDOW.aheadDays * DAY_MS),
+  };
 }
 
 /**
@@ -20,7 +23,10 @@ export function eventWindow(now: Date): EventWindow {
  * is where it says. An all-day event's dates are midnights in the mailbox's zone, which we do not know: anywhere from
  * UTC-12 to UTC+14.
  */
-function bounds(e: Pick<CanonicalEvent, 'start' | 'end' | 'isAllDay'>): { start: [number, number]; end: [number, number] } {
+function bounds(e: Pick<CanonicalEvent, 'start' | 'end' | 'isAllDay'>): {
+  start: [number, number];
+  end: [number, number];
+} {
   if (!e.isAllDay) {
     const start = Date.parse(e.start);
     const end = Date.parse(e.end);

@@ -36,16 +36,32 @@ export function startFullListing(store: StateStore, side: SideName, object: Sync
  * linked record of the side that has no entry; for events only when every copy we know of lay inside the window that
  * was listed. Returns how many.
  */
-export function concludeFullListing(store: StateStore, side: SideName, object: SyncObject, window: EventWindow | undefined, copies: EventCopies): number {
+export function concludeFullListing(
+  store: StateStore,
+  side: SideName,
+  object: SyncObject,
+  window: EventWindow | undefined,
+  copies: EventCopies,
+): number {
   const column = side === 'salesforce' ? 'sf_id' : 'ol_id';
-  const unlisted = store.db.prepare(`SELECT sf_id AS sfId, ol_id AS olId FROM links l WHERE l.object = ?
-    AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.side = ? AND i.object = l.object AND i.id = l.${column})`).all(object, side) as Array<{ sfId: string; olId: string }>;
+  const unlisted = store.db
+    .prepare(
+      `SELECT sf_id AS sfId, ol_id AS olId FROM links l WHERE l.object = ?
+    AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.side = ? AND i.object = l.object AND i.id = l.${column})`,
+    )
+    .all(object, side) as Array<{ sfId: string; olId: string }>;
   const gone = unlisted.filter((l) => {
     if (object !== 'events') return true;
     if (!window) return false;
-    const known = [copies.get('salesforce', l.sfId), copies.get('outlook', l.olId)].filter((c): c is EventCopy => c !== undefined);
+    const known = [copies.get('salesforce', l.sfId), copies.get('outlook', l.olId)].filter(
+      (c): c is EventCopy => c !== undefined,
+    );
     return known.length > 0 && known.every((c) => surelyInside(c, window));
   });
-  store.putChanges(side, object, gone.map((l) => ({ id: side === 'salesforce' ? l.sfId : l.olId, deleted: true as const })));
+  store.putChanges(
+    side,
+    object,
+    gone.map((l) => ({ id: side === 'salesforce' ? l.sfId : l.olId, deleted: true as const })),
+  );
   return gone.length;
 }

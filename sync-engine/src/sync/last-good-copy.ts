@@ -23,17 +23,26 @@ export interface SyncedMark {
 /** What `PRAGMA quick_check` found wrong, one line each (empty when the file is sound). */
 export function integrityProblems(db: Database.Database): string[] {
   const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
-  return rows.flatMap((r) => r.quick_check.split('\n')).map((line) => line.trim())
+  return rows
+    .flatMap((r) => r.quick_check.split('\n'))
+    .map((line) => line.trim())
     .filter((line) => line !== '' && line !== 'ok' && !/^\*\*\* in database \w+ \*\*\*$/.test(line));
 }
 
 /** Whether a state holds anything a sync from nothing would lose: links or read checkpoints. */
 export function holdsSyncHistory(db: Database.Database): boolean {
   try {
-    return (db.prepare(`SELECT EXISTS (SELECT 1 FROM checkpoints) OR EXISTS (SELECT 1 FROM links) AS any_`).get() as { any_: number }).any_ === 1;
+    return (
+      (
+        db.prepare(`SELECT EXISTS (SELECT 1 FROM checkpoints) OR EXISTS (SELECT 1 FROM links) AS any_`).get() as {
+          any_: number;
+        }
+      ).any_ === 1
+    );
   } catch (err) {
     // A file without our tables holds no history.
-    if ((err as { code?: string }).code === 'SQLITE_ERROR' && /no such table/.test((err as Error).message)) return false;
+    if ((err as { code?: string }).code === 'SQLITE_ERROR' && /no such table/.test((err as Error).message))
+      return false;
     throw err;
   }
 }
@@ -56,7 +65,9 @@ export function readSyncedMark(dataDir: string): SyncedMark | null {
 }
 
 /** Whether the last good copy is there and sound; why not otherwise. */
-export function checkLastGoodCopy(dataDir: string): { ok: true; file: string } | { ok: false; file: string; why: string } {
+export function checkLastGoodCopy(
+  dataDir: string,
+): { ok: true; file: string } | { ok: false; file: string; why: string } {
   const file = path.join(dataDir, LAST_GOOD_COPY);
   if (!fs.existsSync(file)) return { ok: false, file, why: 'none kept' };
   let db: Database.Database | undefined;

@@ -22,7 +22,9 @@ export function salvageLinks(file: string): SalvagedLinks {
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     // The table itself, never an index (a damaged index page is the commonest damage, and the rows do not need it).
-    const rows = db.prepare(`SELECT object, sf_id, ol_id, sf_version, ol_version, hash FROM links NOT INDEXED`).iterate();
+    const rows = db
+      .prepare(`SELECT object, sf_id, ol_id, sf_version, ol_version, hash FROM links NOT INDEXED`)
+      .iterate();
     for (const r of rows as Iterable<Record<string, unknown>>) {
       const link = linkOf(r);
       if (link) links.push(link);

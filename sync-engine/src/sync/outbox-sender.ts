@@ -52,15 +52,20 @@ export class OutboxSender {
   /** Writes sent back to the planner since the last takeReplanned(). */
   private replanned = 0;
 
-  constructor(private readonly sides: Record<SideName, Side>, private readonly store: StateStore, private readonly report: SyncReport,
-    private readonly o: SendOptions) {}
+  constructor(
+    private readonly sides: Record<SideName, Side>,
+    private readonly store: StateStore,
+    private readonly report: SyncReport,
+    private readonly o: SendOptions,
+  ) {}
 
   /** Send what is queued for these objects (only what was sent before, with `attemptedOnly`), Salesforce first. */
   async sendAll(objects: SyncObject[], o: { attemptedOnly?: boolean } = {}): Promise<void> {
     const attemptedOnly = o.attemptedOnly ?? false;
     this.total = this.done + objects.reduce((n, obj) => n + this.store.outboxCount(obj, attemptedOnly), 0);
     for (const object of objects) {
-      for (const target of ['salesforce', 'outlook'] as SideName[]) await this.sendQueued({ object, target, attemptedOnly });
+      for (const target of ['salesforce', 'outlook'] as SideName[])
+        await this.sendQueued({ object, target, attemptedOnly });
     }
   }
 
@@ -71,7 +76,15 @@ export class OutboxSender {
     return n;
   }
 
-  private async sendQueued({ object, target, attemptedOnly }: { object: SyncObject; target: SideName; attemptedOnly: boolean }): Promise<void> {
+  private async sendQueued({
+    object,
+    target,
+    attemptedOnly,
+  }: {
+    object: SyncObject;
+    target: SideName;
+    attemptedOnly: boolean;
+  }): Promise<void> {
     let failed: number[] = [];
     // One batch at a time from the queue: a failure that may pass stays queued behind `after`.
     for (let after = 0; ;) {
@@ -80,7 +93,7 @@ export class OutboxSender {
       after = read[read.length - 1].seq;
       // A write done with for this run is skipped, unless a newer plan replaced it since (it was never sent then).
       const batch = read.filter((w) => !this.exhausted.has(w.seq) || w.attempts === 0);
-      if (batch.length) failed.push(...await this.sendBatch(object, target, batch));
+      if (batch.length) failed.push(...(await this.sendBatch(object, target, batch)));
       this.done += read.length;
       this.o.onProgress?.(this.done, this.total, `${object} -> ${target}`);
     }
@@ -93,7 +106,7 @@ export class OutboxSender {
       for (let i = 0; i < again.length; i += WRITE_BATCH[target]) {
         const batch = again.slice(i, i + WRITE_BATCH[target]);
         this.report.retriedWrites += batch.length;
-        failed.push(...await this.sendBatch(object, target, batch));
+        failed.push(...(await this.sendBatch(object, target, batch)));
       }
     }
     for (const seq of failed) this.exhausted.add(seq);
@@ -114,7 +127,11 @@ export class OutboxSender {
     let results: WriteResult[] = [];
     let stop: SyncStop | null = null;
     try {
-      if (requests.length) results = await side.write(object, requests.map((r) => r.request));
+      if (requests.length)
+        results = await side.write(
+          object,
+          requests.map((r) => r.request),
+        );
     } catch (err) {
       // A side that stopped part way through the batch: keep what it did, then stop the run.
       if (!(err instanceof SyncStop) || !err.partialResults) throw err;
@@ -132,7 +149,12 @@ export class OutboxSender {
       } else if ('stale' in res) {
         // The target holds what this write meant to write: an earlier attempt went through (its answer was lost).
         if (!res.current.deleted && w.hash !== null && contentHash(res.current.data) === w.hash) {
-          this.confirm(outcome, object, target, w, { key: w.request.key, ok: true, id: res.current.id, version: res.current.version });
+          this.confirm(outcome, object, target, w, {
+            key: w.request.key,
+            ok: true,
+            id: res.current.id,
+            version: res.current.version,
+          });
           return;
         }
         this.replan(outcome, replanOf(w, res.current));
@@ -158,7 +180,13 @@ export class OutboxSender {
   }
 
   /** A write carried out: it leaves the queue, and its link follows (a delete's goes with it). */
-  private confirm(outcome: BatchOutcome, object: SyncObject, target: SideName, w: QueuedWrite, res: Extract<WriteResult, { ok: true }>): void {
+  private confirm(
+    outcome: BatchOutcome,
+    object: SyncObject,
+    target: SideName,
+    w: QueuedWrite,
+    res: Extract<WriteResult, { ok: true }>,
+  ): void {
     outcome.done.push(w.seq);
     const link = linkFor(this.store, object, target, w, res);
     if (link) outcome.linkUpdates.push(link);
@@ -177,12 +205,20 @@ function replanOf(w: QueuedWrite, current: SideChange): Replan {
   const sourceId = w.request.sourceId ?? w.sourceId;
   let source: SideChange | null = null;
   if (sourceId && w.request.kind === 'delete') source = { id: sourceId, deleted: true };
-  else if (sourceId && w.request.data) source = { id: sourceId, version: w.request.sourceVersion ?? '', deleted: false, data: w.request.data };
+  else if (sourceId && w.request.data)
+    source = { id: sourceId, version: w.request.sourceVersion ?? '', deleted: false, data: w.request.data };
   return { seq: w.seq, object: w.object, target: w.target, current, source };
 }
 
 function issue(object: SyncObject, side: SideName, w: QueuedWrite, res: Failure): RecordIssue {
-  return { object, side, sourceId: w.sourceId ?? w.request.id ?? null, code: res.code, message: res.message, fields: res.fields };
+  return {
+    object,
+    side,
+    sourceId: w.sourceId ?? w.request.id ?? null,
+    code: res.code,
+    message: res.message,
+    fields: res.fields,
+  };
 }
 
 /**
@@ -192,14 +228,20 @@ function issue(object: SyncObject, side: SideName, w: QueuedWrite, res: Failure)
  * one holding something else (edited since, or another record with the same keys) is not overwritten: it goes to
  * the planner with the create's source, to be matched and decided like any pair found at a first sync.
  */
-async function resolveRetriedCreate(w: QueuedWrite, side: Side, store: StateStore, claimed: Set<string>): Promise<QueuedWrite | { replan: Replan }> {
+async function resolveRetriedCreate(
+  w: QueuedWrite,
+  side: Side,
+  store: StateStore,
+  claimed: Set<string>,
+): Promise<QueuedWrite | { replan: Replan }> {
   // A refused create was answered: it made nothing to find.
   if (w.request.kind !== 'create' || w.attempts === 0 || w.refused || !side.findMatch || !w.request.data) return w;
   const taken = (id: string) => claimed.has(id) || !!existingLink(store, w.object, side.name, id);
   const found = await side.findMatch(w.object, w.request.data, taken);
   if (!found) return w;
   claimed.add(found.id);
-  if (found.hash !== contentHash(w.request.data) && side.current) return { replan: replanOf(w, await side.current(w.object, found.id)) };
+  if (found.hash !== contentHash(w.request.data) && side.current)
+    return { replan: replanOf(w, await side.current(w.object, found.id)) };
   return { ...w, request: { ...w.request, kind: 'update', id: found.id } };
 }
 
@@ -210,10 +252,19 @@ function count(report: SyncReport, side: SideName, object: SyncObject, kind: 'cr
   else c.deleted += 1;
 }
 
-function linkFor(store: StateStore, object: SyncObject, target: SideName, w: QueuedWrite, res: Extract<WriteResult, { ok: true }>): Link | undefined {
+function linkFor(
+  store: StateStore,
+  object: SyncObject,
+  target: SideName,
+  w: QueuedWrite,
+  res: Extract<WriteResult, { ok: true }>,
+): Link | undefined {
   if (w.request.kind === 'delete') return undefined;
   const hash = w.hash ?? (w.request.data ? contentHash(w.request.data) : '');
-  if (w.request.kind === 'create' || (w.request.kind === 'update' && w.attempts > 0 && w.sourceId && !existingLink(store, object, target, res.id))) {
+  if (
+    w.request.kind === 'create' ||
+    (w.request.kind === 'update' && w.attempts > 0 && w.sourceId && !existingLink(store, object, target, res.id))
+  ) {
     const sourceId = w.sourceId!;
     const sourceVersion = w.request.sourceVersion ?? null;
     return target === 'salesforce'
@@ -222,7 +273,9 @@ function linkFor(store: StateStore, object: SyncObject, target: SideName, w: Que
   }
   const link = existingLink(store, object, target, res.id);
   if (!link) return undefined;
-  return target === 'salesforce' ? { ...link, sfVersion: res.version ?? link.sfVersion, hash } : { ...link, olVersion: res.version ?? link.olVersion, hash };
+  return target === 'salesforce'
+    ? { ...link, sfVersion: res.version ?? link.sfVersion, hash }
+    : { ...link, olVersion: res.version ?? link.olVersion, hash };
 }
 
 function existingLink(store: StateStore, object: SyncObject, target: SideName, id: string): Link | undefined {

@@ -27,7 +27,14 @@ function lookupOf(store: StateStore, object: SyncObject): LinkLookup {
  * Linked entries of one side, a page at a time, each with its partner's entry when the other side reported the
  * same pair; `seen` skips pairs already given (by their Salesforce id).
  */
-function* linkedChunks(store: StateStore, object: SyncObject, side: SideName, chunk: number, deletedOnly: boolean, seen?: Set<string>): Generator<InboxEntry[]> {
+function* linkedChunks(
+  store: StateStore,
+  object: SyncObject,
+  side: SideName,
+  chunk: number,
+  deletedOnly: boolean,
+  seen?: Set<string>,
+): Generator<InboxEntry[]> {
   const links = lookupOf(store, object);
   for (let afterId = ''; ;) {
     const page = store.inboxPage(side, object, { afterId, limit: chunk, linked: true, deletedOnly });
@@ -39,7 +46,10 @@ function* linkedChunks(store: StateStore, object: SyncObject, side: SideName, ch
       if (!link || seen?.has(link.sfId)) continue;
       seen?.add(link.sfId);
       entries.push(e);
-      const partner = side === 'salesforce' ? store.inboxEntry('outlook', object, link.olId) : store.inboxEntry('salesforce', object, link.sfId);
+      const partner =
+        side === 'salesforce'
+          ? store.inboxEntry('outlook', object, link.olId)
+          : store.inboxEntry('salesforce', object, link.sfId);
       if (partner) entries.push(partner);
     }
     yield entries;
@@ -54,11 +64,17 @@ function* linkedChunks(store: StateStore, object: SyncObject, side: SideName, ch
  * stay in the inbox until the create is matched and linked (outbox-sender.ts), and are planned then as the linked
  * records they are.
  */
-function* unlinkedChunks(store: StateStore, object: SyncObject, side: SideName, chunk: number): Generator<InboxEntry[]> {
+function* unlinkedChunks(
+  store: StateStore,
+  object: SyncObject,
+  side: SideName,
+  chunk: number,
+): Generator<InboxEntry[]> {
   const toThisSide = store.unansweredCreates(object, side);
   const fromThisSide = store.unansweredCreates(object, side === 'salesforce' ? 'outlook' : 'salesforce');
-  const held = (e: InboxEntry) => fromThisSide.sourceIds.has(e.change.id)
-    || (!e.change.deleted && matchKeys(object, e.change.data).some((k) => toThisSide.matchKeys.has(k)));
+  const held = (e: InboxEntry) =>
+    fromThisSide.sourceIds.has(e.change.id) ||
+    (!e.change.deleted && matchKeys(object, e.change.data).some((k) => toThisSide.matchKeys.has(k)));
   const any = toThisSide.matchKeys.size > 0 || fromThisSide.sourceIds.size > 0;
   for (let afterId = ''; ;) {
     const page = store.inboxPage(side, object, { afterId, limit: chunk, linked: false });
@@ -69,7 +85,12 @@ function* unlinkedChunks(store: StateStore, object: SyncObject, side: SideName, 
 }
 
 /** The deletes planning the object's inbox would make on each side, for the delete guard; nothing is committed. */
-export function plannedDeletes(store: StateStore, object: SyncObject, settings: ObjectSettings, chunk = PLAN_CHUNK): Record<SideName, number> {
+export function plannedDeletes(
+  store: StateStore,
+  object: SyncObject,
+  settings: ObjectSettings,
+  chunk = PLAN_CHUNK,
+): Record<SideName, number> {
   const total: Record<SideName, number> = { salesforce: 0, outlook: 0 };
   const seen = new Set<string>();
   const links = lookupOf(store, object);
@@ -84,10 +105,17 @@ export function plannedDeletes(store: StateStore, object: SyncObject, settings: 
 }
 
 /** Plan the object's whole inbox, handing each chunk's plan to `commit` (which must take its entries out of the inbox). */
-export function planInChunks(store: StateStore, object: SyncObject, settings: ObjectSettings, commit: (plan: Plan) => void, chunk = PLAN_CHUNK): void {
+export function planInChunks(
+  store: StateStore,
+  object: SyncObject,
+  settings: ObjectSettings,
+  commit: (plan: Plan) => void,
+  chunk = PLAN_CHUNK,
+): void {
   const links = lookupOf(store, object);
   for (const side of SIDES) {
-    for (const entries of linkedChunks(store, object, side, chunk, false)) commit(planObject(object, entries, links, settings));
+    for (const entries of linkedChunks(store, object, side, chunk, false))
+      commit(planObject(object, entries, links, settings));
   }
 
   // Every unlinked Salesforce record's match keys, so an Outlook record in any chunk finds its counterpart.
@@ -99,7 +127,9 @@ export function planInChunks(store: StateStore, object: SyncObject, settings: Ob
     const e = store.inboxEntry('salesforce', object, id);
     return e && !e.change.deleted && !links.bySf(id) ? e.change : undefined;
   });
-  for (const page of unlinkedChunks(store, object, 'outlook', chunk)) commit(planObject(object, page, links, settings, matcher));
+  for (const page of unlinkedChunks(store, object, 'outlook', chunk))
+    commit(planObject(object, page, links, settings, matcher));
   idsByKey.clear();
-  for (const page of unlinkedChunks(store, object, 'salesforce', chunk)) commit(planObject(object, page, links, settings, matcher));
+  for (const page of unlinkedChunks(store, object, 'salesforce', chunk))
+    commit(planObject(object, page, links, settings, matcher));
 }

@@ -48,7 +48,11 @@ export interface Matcher {
 }
 
 /** A matcher over a list of Salesforce records; `lookup` gives the records holding a match key, strongest first. */
-export function matcherOf(object: SyncObject, idsByKey: Map<string, string[]>, lookup: (id: string) => Present | undefined): Matcher {
+export function matcherOf(
+  object: SyncObject,
+  idsByKey: Map<string, string[]>,
+  lookup: (id: string) => Present | undefined,
+): Matcher {
   const taken = new Set<string>();
   return {
     claim(data) {
@@ -80,8 +84,23 @@ export function indexKeys(object: SyncObject, index: Map<string, string[]>, reco
  * Plan one object's writes for the given inbox entries. A matched Salesforce record from outside them (through
  * `matcher`) is added to `planned`, since planning it is done.
  */
-export function planObject(object: SyncObject, inbox: InboxEntry[], links: LinkLookup, settings: ObjectSettings, matcher?: Matcher): Plan {
-  const plan: Plan = { object, planned: [...inbox], writes: [], linkUpdates: [], linkDeletes: [], matched: 0, conflicts: 0, warnings: [] };
+export function planObject(
+  object: SyncObject,
+  inbox: InboxEntry[],
+  links: LinkLookup,
+  settings: ObjectSettings,
+  matcher?: Matcher,
+): Plan {
+  const plan: Plan = {
+    object,
+    planned: [...inbox],
+    writes: [],
+    linkUpdates: [],
+    linkDeletes: [],
+    matched: 0,
+    conflicts: 0,
+    warnings: [],
+  };
   if (settings.direction === 'none') return { ...plan, planned: [] };
 
   // Pair changes through their links.
@@ -114,7 +133,14 @@ export function planObject(object: SyncObject, inbox: InboxEntry[], links: LinkL
  * (`held`), to flow the same way. Under `none` nothing is planned, so everything waits alike. An edit from the side
  * that flows, against a held delete, is a conflict that side wins (the record comes back).
  */
-function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf: SideChange | undefined, ol: SideChange | undefined, held: Set<SideChange>): void {
+function planLinked(
+  plan: Plan,
+  settings: ObjectSettings,
+  link: Link,
+  sf: SideChange | undefined,
+  ol: SideChange | undefined,
+  held: Set<SideChange>,
+): void {
   const changed = (c: SideChange | undefined): c is Present => !!c && !c.deleted && contentHash(c.data) !== link.hash;
   const sfChanged = changed(sf);
   const olChanged = changed(ol);
@@ -136,8 +162,17 @@ function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf: SideCh
       plan.linkDeletes.push(link.sfId);
       const sourceId = deletedOn === 'salesforce' ? link.olId : link.sfId;
       plan.writes.push({
-        object: plan.object, target: deletedOn, sourceId, hash: contentHash(data),
-        request: { key: `recreate:${link.sfId}`, kind: 'create', data, sourceId, sourceVersion: (survivor as Present).version },
+        object: plan.object,
+        target: deletedOn,
+        sourceId,
+        hash: contentHash(data),
+        request: {
+          key: `recreate:${link.sfId}`,
+          kind: 'create',
+          data,
+          sourceId,
+          sourceVersion: (survivor as Present).version,
+        },
       });
       return;
     }
@@ -149,10 +184,16 @@ function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf: SideCh
     // The link goes when the delete is done (outbox-sender.ts): a target edited meanwhile is planned with it again.
     const target = otherSide(deletedOn);
     plan.writes.push({
-      object: plan.object, target, sourceId: null, hash: null,
+      object: plan.object,
+      target,
+      sourceId: null,
+      hash: null,
       request: {
-        key: `delete:${target}:${link.sfId}`, kind: 'delete', id: target === 'salesforce' ? link.sfId : link.olId,
-        sourceId: target === 'salesforce' ? link.olId : link.sfId, version: target === 'salesforce' ? sfVersion : olVersion,
+        key: `delete:${target}:${link.sfId}`,
+        kind: 'delete',
+        id: target === 'salesforce' ? link.sfId : link.olId,
+        sourceId: target === 'salesforce' ? link.olId : link.sfId,
+        version: target === 'salesforce' ? sfVersion : olVersion,
       },
     });
     return;
@@ -169,7 +210,8 @@ function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf: SideCh
     return void update(plan, link, winner, (winner === 'salesforce' ? sf : ol).data, sfVersion, olVersion);
   }
   if (sfChanged) {
-    if (flows(settings.direction, 'salesforce')) return void update(plan, link, 'salesforce', sf.data, sfVersion, olVersion);
+    if (flows(settings.direction, 'salesforce'))
+      return void update(plan, link, 'salesforce', sf.data, sfVersion, olVersion);
     return;
   }
   if (olChanged) {
@@ -177,26 +219,47 @@ function planLinked(plan: Plan, settings: ObjectSettings, link: Link, sf: SideCh
     return;
   }
   // Echoes of our own writes, or unchanged: remember the versions.
-  if (sfVersion !== link.sfVersion || olVersion !== link.olVersion) plan.linkUpdates.push({ ...link, sfVersion, olVersion });
+  if (sfVersion !== link.sfVersion || olVersion !== link.olVersion)
+    plan.linkUpdates.push({ ...link, sfVersion, olVersion });
 }
 
 /** An update of the other side, conditional on the target's version planned against. */
-function update(plan: Plan, link: Link, from: SideName, data: Canonical, sfVersion: string | null, olVersion: string | null): void {
+function update(
+  plan: Plan,
+  link: Link,
+  from: SideName,
+  data: Canonical,
+  sfVersion: string | null,
+  olVersion: string | null,
+): void {
   const target = otherSide(from);
   const hash = contentHash(data);
   const sourceId = from === 'salesforce' ? link.sfId : link.olId;
   plan.linkUpdates.push({ ...link, sfVersion, olVersion });
   plan.writes.push({
-    object: plan.object, target, sourceId, hash,
+    object: plan.object,
+    target,
+    sourceId,
+    hash,
     request: {
-      key: `update:${target}:${link.sfId}`, kind: 'update', id: target === 'salesforce' ? link.sfId : link.olId, data,
-      sourceId, sourceVersion: from === 'salesforce' ? sfVersion : olVersion, version: target === 'salesforce' ? sfVersion : olVersion,
+      key: `update:${target}:${link.sfId}`,
+      kind: 'update',
+      id: target === 'salesforce' ? link.sfId : link.olId,
+      data,
+      sourceId,
+      sourceVersion: from === 'salesforce' ? sfVersion : olVersion,
+      version: target === 'salesforce' ? sfVersion : olVersion,
     },
   });
 }
 
 /** First-sync matching, then creates for what has no counterpart. */
-function planUnlinked(plan: Plan, settings: ObjectSettings, unlinked: Record<SideName, Present[]>, given?: Matcher): void {
+function planUnlinked(
+  plan: Plan,
+  settings: ObjectSettings,
+  unlinked: Record<SideName, Present[]>,
+  given?: Matcher,
+): void {
   const own = new Map(unlinked.salesforce.map((r) => [r.id, r]));
   let matcher = given;
   if (!matcher) {
@@ -214,7 +277,14 @@ function planUnlinked(plan: Plan, settings: ObjectSettings, unlinked: Record<Sid
     if (!own.has(match.id)) plan.planned.push({ side: 'salesforce', object: plan.object, change: match });
     plan.matched += 1;
     const sfHash = contentHash(match.data);
-    const link: Link = { object: plan.object, sfId: match.id, olId: o.id, sfVersion: match.version, olVersion: o.version, hash: sfHash };
+    const link: Link = {
+      object: plan.object,
+      sfId: match.id,
+      olId: o.id,
+      sfVersion: match.version,
+      olVersion: o.version,
+      hash: sfHash,
+    };
     if (sfHash === contentHash(o.data)) {
       plan.linkUpdates.push(link);
       continue;
@@ -223,16 +293,33 @@ function planUnlinked(plan: Plan, settings: ObjectSettings, unlinked: Record<Sid
     plan.conflicts += 1;
     const winner = winnerOf(settings);
     const data = winner === 'salesforce' ? match.data : o.data;
-    update(plan, { ...link, hash: winner === 'salesforce' ? sfHash : contentHash(o.data) }, winner, data, match.version, o.version);
+    update(
+      plan,
+      { ...link, hash: winner === 'salesforce' ? sfHash : contentHash(o.data) },
+      winner,
+      data,
+      match.version,
+      o.version,
+    );
   }
   const create = (from: SideName, r: Present) => {
     const target = otherSide(from);
     plan.writes.push({
-      object: plan.object, target, sourceId: r.id, hash: contentHash(r.data),
-      request: { key: `create:${target}:${r.id}`, kind: 'create', data: r.data, sourceId: r.id, sourceVersion: r.version },
+      object: plan.object,
+      target,
+      sourceId: r.id,
+      hash: contentHash(r.data),
+      request: {
+        key: `create:${target}:${r.id}`,
+        kind: 'create',
+        data: r.data,
+        sourceId: r.id,
+        sourceVersion: r.version,
+      },
     });
   };
-  if (flows(settings.direction, 'salesforce')) for (const s of unlinked.salesforce) if (!matcher.claimed(s.id)) create('salesforce', s);
+  if (flows(settings.direction, 'salesforce'))
+    for (const s of unlinked.salesforce) if (!matcher.claimed(s.id)) create('salesforce', s);
   if (flows(settings.direction, 'outlook')) for (const o of unmatchedOutlook) create('outlook', o);
 }
 

@@ -68,13 +68,21 @@ const zero = (): Record<SyncObject, Counts> => ({
 
 export function emptyReport(startedAt: string, dryRun: boolean): SyncReport {
   return {
-    startedAt, endedAt: null, dryRun,
+    startedAt,
+    endedAt: null,
+    dryRun,
     counts: { salesforce: zero(), outlook: zero() },
     matched: { contacts: 0, events: 0, tasks: 0 },
     conflicts: { contacts: 0, events: 0, tasks: 0 },
-    errors: [], warnings: [], pending: 0, stopped: null,
+    errors: [],
+    warnings: [],
+    pending: 0,
+    stopped: null,
     pendingWrites: { salesforce: { contacts: 0, events: 0, tasks: 0 }, outlook: { contacts: 0, events: 0, tasks: 0 } },
-    deferred: [], retriedWrites: 0, replanned: 0, notices: [],
+    deferred: [],
+    retriedWrites: 0,
+    replanned: 0,
+    notices: [],
     requests: { salesforce: 0, outlook: 0 },
   };
 }

@@ -15,7 +15,14 @@ import { STATE_FILE } from './last-good-copy';
  * - DATA_DIR_NOT_A_FOLDER: the data dir's path is a file
  * - INTERNAL: anything else (the log has the details)
  */
-export type RunFailureCode = 'STATE_CORRUPT' | 'STATE_LOST' | 'DISK_FULL' | 'STATE_NOT_WRITABLE' | 'STATE_BUSY' | 'DATA_DIR_NOT_A_FOLDER' | 'INTERNAL';
+export type RunFailureCode =
+  | 'STATE_CORRUPT'
+  | 'STATE_LOST'
+  | 'DISK_FULL'
+  | 'STATE_NOT_WRITABLE'
+  | 'STATE_BUSY'
+  | 'DATA_DIR_NOT_A_FOLDER'
+  | 'INTERNAL';
 
 export interface RunFailure {
   code: RunFailureCode;
@@ -25,10 +32,22 @@ export interface RunFailure {
   fix: string;
 }
 
-const NOT_WRITABLE = new Set(['SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_AUTH', 'EACCES', 'EPERM', 'EROFS']);
+const NOT_WRITABLE = new Set([
+  'SQLITE_READONLY',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PERM',
+  'SQLITE_AUTH',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+]);
 
 /** Describe why a run failed, for a data dir's engine. `logFile` is where the details are. */
-export function describeRunFailure(err: unknown, dataDir: string, logFile = path.join(dataDir, 'sync.log')): RunFailure {
+export function describeRunFailure(
+  err: unknown,
+  dataDir: string,
+  logFile = path.join(dataDir, 'sync.log'),
+): RunFailure {
   const stateFile = path.join(dataDir, STATE_FILE);
   if (err instanceof StateFileError) return { code: err.code, message: err.message, file: err.file, fix: err.fix };
   const e = err as { code?: unknown; path?: unknown; message?: unknown };
@@ -38,36 +57,48 @@ export function describeRunFailure(err: unknown, dataDir: string, logFile = path
   const reason = typeof e.message === 'string' ? e.message : String(err);
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
     return {
-      code: 'DISK_FULL', file, message: `The disk holding ${file} is full (${reason}).`,
+      code: 'DISK_FULL',
+      file,
+      message: `The disk holding ${file} is full (${reason}).`,
       fix: `Free some space on that disk, then run the sync again. Everything read and queued before is kept.`,
     };
   }
   if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
     return {
-      code: 'STATE_CORRUPT', file, message: `The sync state file ${file} turned out damaged during the run (${reason}).`,
+      code: 'STATE_CORRUPT',
+      file,
+      message: `The sync state file ${file} turned out damaged during the run (${reason}).`,
       fix: 'Run the sync again: it checks the state file first and restores its last good copy.',
     };
   }
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return {
-      code: 'STATE_BUSY', file, message: `Another sync engine is using ${file} (${reason}).`,
+      code: 'STATE_BUSY',
+      file,
+      message: `Another sync engine is using ${file} (${reason}).`,
       fix: 'Wait for it to finish (sfo-compat status shows it), or stop it, then run again.',
     };
   }
   if (code === 'ENOTDIR' || code === 'EEXIST') {
     return {
-      code: 'DATA_DIR_NOT_A_FOLDER', file, message: `The data dir ${dataDir} cannot be used: ${file} is not a folder (${code}).`,
+      code: 'DATA_DIR_NOT_A_FOLDER',
+      file,
+      message: `The data dir ${dataDir} cannot be used: ${file} is not a folder (${code}).`,
       fix: `Point dataDir in the configuration at a folder, or move ${file} away.`,
     };
   }
   if (NOT_WRITABLE.has(code)) {
     return {
-      code: 'STATE_NOT_WRITABLE', file, message: `The sync engine cannot write ${file} (${reason}).`,
+      code: 'STATE_NOT_WRITABLE',
+      file,
+      message: `The sync engine cannot write ${file} (${reason}).`,
       fix: `Give the user running the engine write access to ${dataDir} (it should be theirs, mode 0700), or choose another dataDir.`,
     };
   }
   return {
-    code: 'INTERNAL', file: logFile, message: `The sync run failed: ${reason}`,
+    code: 'INTERNAL',
+    file: logFile,
+    message: `The sync run failed: ${reason}`,
     fix: `The details are in ${logFile}. Everything read and queued before is kept; run the sync again.`,
   };
 }

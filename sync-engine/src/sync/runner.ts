@@ -68,7 +68,9 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
   const objects = SYNC_OBJECTS.filter((obj) => config.objects[obj].direction !== 'none');
   const before = { salesforce: sides.salesforce.requestCount(), outlook: sides.outlook.requestCount() };
   const sender = new OutboxSender(sides, store, report, {
-    sleep: o.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))), retryDelaysMs: o.retryDelaysMs, onProgress: o.onProgress,
+    sleep: o.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    retryDelaysMs: o.retryDelaysMs,
+    onProgress: o.onProgress,
   });
   const guarded: StopReason[] = [];
   // A dry run goes through the same steps on a scratch copy of the state file: it moves no checkpoint, queues
@@ -111,7 +113,12 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
       // What left the calendar view is settled (deleted, moved, or its series moved) before the guard counts deletes.
       if (object === 'events') await settleEventRemovals(work, copies, sides.outlook, eventWindow(now()));
       work.setPlannedDirection(object, settings.direction);
-      const guard = deleteGuard(object, plannedDeletes(work, object, settings), work.linkCount(object), config.deleteGuard.maxShare);
+      const guard = deleteGuard(
+        object,
+        plannedDeletes(work, object, settings),
+        work.linkCount(object),
+        config.deleteGuard.maxShare,
+      );
       if (guard) {
         // This object's inbox stays unplanned; the other objects go on.
         guarded.push(guard);
@@ -166,7 +173,14 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
  * that stale page), and a complete one ends, with its checkpoint, by taking the linked records it left out for
  * deleted (full-listing.ts).
  */
-async function readSide(store: StateStore, side: Side, object: SyncObject, checkpoint: string | null, copies: EventCopies, now: () => Date): Promise<void> {
+async function readSide(
+  store: StateStore,
+  side: Side,
+  object: SyncObject,
+  checkpoint: string | null,
+  copies: EventCopies,
+  now: () => Date,
+): Promise<void> {
   let listing = false;
   const startListing = () => {
     if (listing) return;
@@ -174,7 +188,8 @@ async function readSide(store: StateStore, side: Side, object: SyncObject, check
     startFullListing(store, side.name, object, eventWindow(now()));
   };
   if (checkpoint === null) startListing();
-  const linked = (id: string) => !!(side.name === 'salesforce' ? store.linkBySf(object, id) : store.linkByOl(object, id));
+  const linked = (id: string) =>
+    !!(side.name === 'salesforce' ? store.linkBySf(object, id) : store.linkByOl(object, id));
   const put = (page: SideChange[]) => {
     store.putChanges(side.name, object, page);
     if (object === 'events') copies.note(side.name, page, linked);
@@ -194,6 +209,7 @@ function summarize(summary: PlanSummary, plan: Plan, withWrites: boolean): void 
   for (const w of plan.writes) {
     const kind = `${w.request.kind} in ${w.target}`;
     summary.byKind[kind] = (summary.byKind[kind] ?? 0) + 1;
-    if (withWrites) summary.writes.push({ target: w.target, kind: w.request.kind, id: w.request.id, sourceId: w.sourceId });
+    if (withWrites)
+      summary.writes.push({ target: w.target, kind: w.request.kind, id: w.request.id, sourceId: w.sourceId });
   }
 }

@@ -23,11 +23,17 @@ const TOLERANCE_MS = 3 * 3_600_000;
 
 export function pairMovedOccurrences(removed: Placed[], added: Placed[]): SeriesMove {
   const votes = new Map<number, number>();
-  for (const r of removed) for (const a of added) votes.set(a.originalStart - r.originalStart, (votes.get(a.originalStart - r.originalStart) ?? 0) + 1);
+  for (const r of removed)
+    for (const a of added)
+      votes.set(a.originalStart - r.originalStart, (votes.get(a.originalStart - r.originalStart) ?? 0) + 1);
   let shift: number | null = null;
   for (const [d, n] of votes) {
     const best = shift === null ? 0 : votes.get(shift)!;
-    if (n > best || (n === best && (Math.abs(d) < Math.abs(shift!) || (Math.abs(d) === Math.abs(shift!) && d < shift!)))) shift = d;
+    if (
+      n > best ||
+      (n === best && (Math.abs(d) < Math.abs(shift!) || (Math.abs(d) === Math.abs(shift!) && d < shift!)))
+    )
+      shift = d;
   }
   if (shift === null) return { shift, pairs: [] };
   const free = [...added].sort((a, b) => a.originalStart - b.originalStart);

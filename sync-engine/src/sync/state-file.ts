@@ -10,7 +10,14 @@ import Database from 'better-sqlite3';
 import { StateStore } from './state-store';
 import { salvageLinks } from './link-salvage';
 import {
-  DATABASE_SUFFIXES, LAST_GOOD_COPY, STATE_FILE, SYNCED_MARK, checkLastGoodCopy, holdsSyncHistory, integrityProblems, readSyncedMark,
+  DATABASE_SUFFIXES,
+  LAST_GOOD_COPY,
+  STATE_FILE,
+  SYNCED_MARK,
+  checkLastGoodCopy,
+  holdsSyncHistory,
+  integrityProblems,
+  readSyncedMark,
 } from './last-good-copy';
 
 /**
@@ -21,7 +28,12 @@ import {
 export type StateFileErrorCode = 'STATE_CORRUPT' | 'STATE_LOST';
 
 export class StateFileError extends Error {
-  constructor(readonly code: StateFileErrorCode, readonly file: string, message: string, readonly fix: string) {
+  constructor(
+    readonly code: StateFileErrorCode,
+    readonly file: string,
+    message: string,
+    readonly fix: string,
+  ) {
     super(message);
     this.name = 'StateFileError';
   }
@@ -57,7 +69,9 @@ export function openState(dataDir: string, o: OpenStateOptions = {}): OpenedStat
   if (o.resync) {
     // A damaged file's readable links are kept: a restart from them duplicates nothing and brings back no delete.
     const salvaged = inspect(file).kind === 'damaged' ? salvageLinks(file) : null;
-    const aside = [STATE_FILE, LAST_GOOD_COPY, SYNCED_MARK].flatMap((name) => setAside(path.join(dataDir, name), `set-aside-${stamp}`));
+    const aside = [STATE_FILE, LAST_GOOD_COPY, SYNCED_MARK].flatMap((name) =>
+      setAside(path.join(dataDir, name), `set-aside-${stamp}`),
+    );
     const store = new StateStore(dataDir);
     const kept = salvaged?.links.length ? store.importLinks(salvaged.links) : 0;
     const start = kept
@@ -70,20 +84,26 @@ export function openState(dataDir: string, o: OpenStateOptions = {}): OpenedStat
   const mark = readSyncedMark(dataDir);
   const syncedBefore = mark !== null || fs.existsSync(path.join(dataDir, LAST_GOOD_COPY));
   const found = inspect(file);
-  if (found.kind === 'sound' && (found.history || !syncedBefore)) return { store: new StateStore(dataDir), notices: [] };
+  if (found.kind === 'sound' && (found.history || !syncedBefore))
+    return { store: new StateStore(dataDir), notices: [] };
   if (found.kind !== 'damaged' && !syncedBefore) return { store: new StateStore(dataDir), notices: [] };
 
-  const what = found.kind === 'damaged' ? `is damaged (${found.detail})` : found.kind === 'missing' ? 'is missing' : 'is empty';
+  const what =
+    found.kind === 'damaged' ? `is damaged (${found.detail})` : found.kind === 'missing' ? 'is missing' : 'is empty';
   const copy = checkLastGoodCopy(dataDir);
   if (!copy.ok) {
-    const consequence = found.kind === 'damaged'
-      ? 'The engine cannot sync with it.'
-      : `This data dir synced before${mark ? ` (a good copy was kept ${mark.lastCopyAt})` : ''}: a sync from nothing would copy back every record deleted on one side since the last run.`;
-    throw new StateFileError(found.kind === 'damaged' ? 'STATE_CORRUPT' : 'STATE_LOST', file,
+    const consequence =
+      found.kind === 'damaged'
+        ? 'The engine cannot sync with it.'
+        : `This data dir synced before${mark ? ` (a good copy was kept ${mark.lastCopyAt})` : ''}: a sync from nothing would copy back every record deleted on one side since the last run.`;
+    throw new StateFileError(
+      found.kind === 'damaged' ? 'STATE_CORRUPT' : 'STATE_LOST',
+      file,
       `The sync state file ${file} ${what}, and there is no good copy to restore (${copy.file}: ${copy.why}). ${consequence}`,
       found.kind === 'damaged'
         ? `To start over, ${howToResync}. The links still readable in the damaged file are kept (nothing is duplicated, and what they cover is not copied back); anything else is matched as in a first sync; nothing is deleted; the damaged file is kept beside it.`
-        : `To start over as a first sync (matching records are linked, nothing is deleted; records deleted on one side since the last run come back), ${howToResync}.`);
+        : `To start over as a first sync (matching records are linked, nothing is deleted; records deleted on one side since the last run come back), ${howToResync}.`,
+    );
   }
   const label = found.kind === 'damaged' ? 'damaged' : 'empty';
   // A missing file's journals go too: SQLite would replay a leftover -wal onto the restored copy.
@@ -91,8 +111,13 @@ export function openState(dataDir: string, o: OpenStateOptions = {}): OpenedStat
   fs.copyFileSync(copy.file, file);
   fs.chmodSync(file, 0o600);
   const takenAt = mark?.lastCopyAt && mark.lastCopyAt !== 'unknown' ? ` taken ${mark.lastCopyAt}` : '';
-  const notices = [`The sync state file ${file} ${what}: restored the last good copy${takenAt}. What changed since is read again from both sides; nothing is lost or copied back.${
-    aside.length ? ` ${found.kind === 'missing' ? `The journal files it left are kept as ${aside.join(', ')}` : `The ${label} file is kept as ${aside[0]}${aside.length > 1 ? ' (with its journal files)' : ''}`}.` : ''}`];
+  const notices = [
+    `The sync state file ${file} ${what}: restored the last good copy${takenAt}. What changed since is read again from both sides; nothing is lost or copied back.${
+      aside.length
+        ? ` ${found.kind === 'missing' ? `The journal files it left are kept as ${aside.join(', ')}` : `The ${label} file is kept as ${aside[0]}${aside.length > 1 ? ' (with its journal files)' : ''}`}.`
+        : ''
+    }`,
+  ];
   return { store: new StateStore(dataDir), notices };
 }
 
@@ -111,11 +136,16 @@ function inspect(file: string): Found {
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     const problems = integrityProblems(db);
-    if (problems.length) return { kind: 'damaged', detail: `quick_check: ${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ''}` };
+    if (problems.length)
+      return {
+        kind: 'damaged',
+        detail: `quick_check: ${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ''}`,
+      };
     return { kind: 'sound', history: holdsSyncHistory(db) };
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';
-    if (CORRUPT_CODES.has(code) || code.startsWith('SQLITE_CORRUPT')) return { kind: 'damaged', detail: (err as Error).message };
+    if (CORRUPT_CODES.has(code) || code.startsWith('SQLITE_CORRUPT'))
+      return { kind: 'damaged', detail: (err as Error).message };
     throw err;
   } finally {
     db?.close();

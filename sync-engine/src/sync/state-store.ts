@@ -113,7 +113,9 @@ export class StateStore {
       CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT, report TEXT);
     `);
     // Added after the first release: why a queued write's last attempt failed, and whether the side refused it.
-    const columns = new Set((this.db.prepare(`PRAGMA table_info(outbox)`).all() as Array<{ name: string }>).map((c) => c.name));
+    const columns = new Set(
+      (this.db.prepare(`PRAGMA table_info(outbox)`).all() as Array<{ name: string }>).map((c) => c.name),
+    );
     if (!columns.has('failure')) this.db.exec(`ALTER TABLE outbox ADD COLUMN failure TEXT`);
     if (!columns.has('refused')) this.db.exec(`ALTER TABLE outbox ADD COLUMN refused INTEGER NOT NULL DEFAULT 0`);
   }
@@ -135,7 +137,8 @@ export class StateStore {
   }
 
   checkpoint(side: SideName, object: SyncObject): string | null {
-    const r = this.stmt(`SELECT value FROM checkpoints WHERE side = ? AND object = ?`).get(side, object) as { value: string } | undefined;
+    const r = this.stmt(`SELECT value FROM checkpoints WHERE side = ? AND object = ?`).get(side, object) as
+      { value: string } | undefined;
     return r?.value ?? null;
   }
 
@@ -163,20 +166,30 @@ export class StateStore {
 
   /** The direction an object's changes were last planned with, or null before its first plan. */
   plannedDirection(object: SyncObject): string | null {
-    return (this.stmt(`SELECT direction FROM planned_directions WHERE object = ?`).get(object) as { direction: string } | undefined)?.direction ?? null;
+    return (
+      (
+        this.stmt(`SELECT direction FROM planned_directions WHERE object = ?`).get(object) as
+          { direction: string } | undefined
+      )?.direction ?? null
+    );
   }
 
   setPlannedDirection(object: SyncObject, direction: string): void {
-    this.stmt(`INSERT INTO planned_directions (object, direction) VALUES (?, ?) ON CONFLICT(object) DO UPDATE SET direction = excluded.direction`).run(object, direction);
+    this.stmt(
+      `INSERT INTO planned_directions (object, direction) VALUES (?, ?) ON CONFLICT(object) DO UPDATE SET direction = excluded.direction`,
+    ).run(object, direction);
   }
-
 
   /**
    * Up to `limit` of one side's inbox entries for an object, in id order after `afterId`: those whose record is
    * linked, or those whose record is not; `deletedOnly` keeps deletions only. Planning reads the inbox this way,
    * a chunk at a time, so a first sync of 100,000 records never holds them all.
    */
-  inboxPage(side: SideName, object: SyncObject, o: { afterId: string; limit: number; linked: boolean; deletedOnly?: boolean }): InboxEntry[] {
+  inboxPage(
+    side: SideName,
+    object: SyncObject,
+    o: { afterId: string; limit: number; linked: boolean; deletedOnly?: boolean },
+  ): InboxEntry[] {
     const column = side === 'salesforce' ? 'sf_id' : 'ol_id';
     const sql = `SELECT change FROM inbox i WHERE side = ? AND object = ? AND id > ?
       AND ${o.linked ? '' : 'NOT '}EXISTS (SELECT 1 FROM links l WHERE l.object = i.object AND l.${column} = i.id)
@@ -187,7 +200,8 @@ export class StateStore {
 
   /** One inbox entry, if a side reported that record and it is not planned yet. */
   inboxEntry(side: SideName, object: SyncObject, id: string): InboxEntry | undefined {
-    const row = this.stmt(`SELECT change FROM inbox WHERE side = ? AND object = ? AND id = ?`).get(side, object, id) as { change: string } | undefined;
+    const row = this.stmt(`SELECT change FROM inbox WHERE side = ? AND object = ? AND id = ?`).get(side, object, id) as
+      { change: string } | undefined;
     return row ? { side, object, change: JSON.parse(row.change) as SideChange } : undefined;
   }
 
@@ -212,7 +226,10 @@ export class StateStore {
 
   /** Drop a side's unplanned entries for present records (deletions stay): a full listing is about to list them again. */
   dropListedChanges(side: SideName, object: SyncObject): void {
-    this.stmt(`DELETE FROM inbox WHERE side = ? AND object = ? AND json_extract(change, '$.deleted') = 0`).run(side, object);
+    this.stmt(`DELETE FROM inbox WHERE side = ? AND object = ? AND json_extract(change, '$.deleted') = 0`).run(
+      side,
+      object,
+    );
   }
 
   /**
@@ -226,17 +243,29 @@ export class StateStore {
    * that no side carried out (a refused update stays queued until then), and a delete replaces every write queued
    * for the record it deletes.
    */
-  commitPlan(object: SyncObject, planned: InboxEntry[], writes: Array<Omit<QueuedWrite, 'seq' | 'attempts' | 'refused'>>, linkUpdates: Link[], linkDeletes: string[]): void {
+  commitPlan(
+    object: SyncObject,
+    planned: InboxEntry[],
+    writes: Array<Omit<QueuedWrite, 'seq' | 'attempts' | 'refused'>>,
+    linkUpdates: Link[],
+    linkDeletes: string[],
+  ): void {
     const del = this.stmt(`DELETE FROM inbox WHERE side = ? AND object = ? AND id = ?`);
     const add = this.stmt(`INSERT INTO outbox (object, target, request, source_id, hash) VALUES (?, ?, ?, ?, ?)`);
-    const queuedCreate = this.stmt(`SELECT seq FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND (attempts = 0 OR refused = 1)
+    const queuedCreate = this
+      .stmt(`SELECT seq FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND (attempts = 0 OR refused = 1)
       AND json_extract(request, '$.kind') = 'create' ORDER BY seq LIMIT 1`);
-    const queuedUpdate = this.stmt(`SELECT seq FROM outbox WHERE object = ? AND target = ? AND json_extract(request, '$.key') = ? AND (attempts = 0 OR refused = 1)
+    const queuedUpdate = this
+      .stmt(`SELECT seq FROM outbox WHERE object = ? AND target = ? AND json_extract(request, '$.key') = ? AND (attempts = 0 OR refused = 1)
       AND json_extract(request, '$.kind') = 'update' ORDER BY seq LIMIT 1`);
-    const replace = this.stmt(`UPDATE outbox SET request = ?, hash = ?, source_id = ?, attempts = 0, refused = 0, failure = NULL WHERE seq = ?`);
-    const dropCreate = this.stmt(`DELETE FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND (attempts = 0 OR refused = 1)
+    const replace = this.stmt(
+      `UPDATE outbox SET request = ?, hash = ?, source_id = ?, attempts = 0, refused = 0, failure = NULL WHERE seq = ?`,
+    );
+    const dropCreate = this
+      .stmt(`DELETE FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND (attempts = 0 OR refused = 1)
       AND json_extract(request, '$.kind') = 'create'`);
-    const dropWritesTo = this.stmt(`DELETE FROM outbox WHERE object = ? AND target = ? AND json_extract(request, '$.id') = ?
+    const dropWritesTo = this
+      .stmt(`DELETE FROM outbox WHERE object = ? AND target = ? AND json_extract(request, '$.id') = ?
       AND json_extract(request, '$.kind') IN ('update', 'delete')`);
     this.transaction(() => {
       for (const e of planned) {
@@ -245,8 +274,13 @@ export class StateStore {
       }
       for (const w of writes) {
         if (w.request.kind === 'delete') dropWritesTo.run(object, w.target, w.request.id);
-        const queued = (w.request.kind === 'create' && w.sourceId ? queuedCreate.get(object, w.target, w.sourceId)
-          : w.request.kind === 'update' ? queuedUpdate.get(object, w.target, w.request.key) : undefined) as { seq: number } | undefined;
+        const queued = (
+          w.request.kind === 'create' && w.sourceId
+            ? queuedCreate.get(object, w.target, w.sourceId)
+            : w.request.kind === 'update'
+              ? queuedUpdate.get(object, w.target, w.request.key)
+              : undefined
+        ) as { seq: number } | undefined;
         if (queued) replace.run(JSON.stringify(w.request), w.hash, w.sourceId, queued.seq);
         else add.run(object, w.target, JSON.stringify(w.request), w.sourceId, w.hash);
       }
@@ -256,9 +290,11 @@ export class StateStore {
   }
 
   outbox(object: SyncObject, target?: SideName): QueuedWrite[] {
-    const rows = (target
-      ? this.stmt(`SELECT * FROM outbox WHERE object = ? AND target = ? ORDER BY seq`).all(object, target)
-      : this.stmt(`SELECT * FROM outbox WHERE object = ? ORDER BY seq`).all(object)) as Array<Record<string, unknown>>;
+    const rows = (
+      target
+        ? this.stmt(`SELECT * FROM outbox WHERE object = ? AND target = ? ORDER BY seq`).all(object, target)
+        : this.stmt(`SELECT * FROM outbox WHERE object = ? ORDER BY seq`).all(object)
+    ) as Array<Record<string, unknown>>;
     return rows.map((r) => toQueuedWrite(object, r));
   }
 
@@ -266,30 +302,58 @@ export class StateStore {
    * The next queued writes after a sequence number, so a large queue is sent without loading it whole. With
    * `attemptedOnly`, those sent before whose answer was not stored (a refused write was answered).
    */
-  outboxBatch(object: SyncObject, target: SideName, afterSeq: number, limit: number, attemptedOnly = false): QueuedWrite[] {
-    const rows = this.stmt(`SELECT * FROM outbox WHERE object = ? AND target = ? AND seq > ? AND (? = 0 OR (attempts > 0 AND refused = 0)) ORDER BY seq LIMIT ?`)
-      .all(object, target, afterSeq, attemptedOnly ? 1 : 0, limit) as Array<Record<string, unknown>>;
+  outboxBatch(
+    object: SyncObject,
+    target: SideName,
+    afterSeq: number,
+    limit: number,
+    attemptedOnly = false,
+  ): QueuedWrite[] {
+    const rows = this.stmt(
+      `SELECT * FROM outbox WHERE object = ? AND target = ? AND seq > ? AND (? = 0 OR (attempts > 0 AND refused = 0)) ORDER BY seq LIMIT ?`,
+    ).all(object, target, afterSeq, attemptedOnly ? 1 : 0, limit) as Array<Record<string, unknown>>;
     return rows.map((r) => toQueuedWrite(object, r));
   }
 
   outboxCount(object: SyncObject, attemptedOnly = false): number {
-    return (this.stmt(`SELECT COUNT(*) AS n FROM outbox WHERE object = ? AND (? = 0 OR (attempts > 0 AND refused = 0))`).get(object, attemptedOnly ? 1 : 0) as { n: number }).n;
+    return (
+      this.stmt(`SELECT COUNT(*) AS n FROM outbox WHERE object = ? AND (? = 0 OR (attempts > 0 AND refused = 0))`).get(
+        object,
+        attemptedOnly ? 1 : 0,
+      ) as { n: number }
+    ).n;
   }
 
   /** Queued writes whose last attempt failed, oldest first (at most `limit`): what each is and why it is still queued. */
   failedWrites(limit: number): PendingFailure[] {
-    const rows = this.stmt(`SELECT * FROM outbox WHERE failure IS NOT NULL ORDER BY seq LIMIT ?`).all(limit) as Array<Record<string, unknown>>;
+    const rows = this.stmt(`SELECT * FROM outbox WHERE failure IS NOT NULL ORDER BY seq LIMIT ?`).all(limit) as Array<
+      Record<string, unknown>
+    >;
     return rows.map((r) => {
       const w = toQueuedWrite(r.object as SyncObject, r);
       const f = JSON.parse(r.failure as string) as { code: string; message: string; fields: string[] };
-      return { object: w.object, side: w.target, sourceId: w.sourceId ?? w.request.id ?? null, ...f, refused: w.refused, attempts: w.attempts };
+      return {
+        object: w.object,
+        side: w.target,
+        sourceId: w.sourceId ?? w.request.id ?? null,
+        ...f,
+        refused: w.refused,
+        attempts: w.attempts,
+      };
     });
   }
 
   /** Queued writes by the side they go to and object. */
   outboxCounts(): Record<SideName, Record<SyncObject, number>> {
-    const out: Record<SideName, Record<SyncObject, number>> = { salesforce: { contacts: 0, events: 0, tasks: 0 }, outlook: { contacts: 0, events: 0, tasks: 0 } };
-    const rows = this.stmt(`SELECT target, object, COUNT(*) AS n FROM outbox GROUP BY target, object`).all() as Array<{ target: SideName; object: SyncObject; n: number }>;
+    const out: Record<SideName, Record<SyncObject, number>> = {
+      salesforce: { contacts: 0, events: 0, tasks: 0 },
+      outlook: { contacts: 0, events: 0, tasks: 0 },
+    };
+    const rows = this.stmt(`SELECT target, object, COUNT(*) AS n FROM outbox GROUP BY target, object`).all() as Array<{
+      target: SideName;
+      object: SyncObject;
+      n: number;
+    }>;
     for (const r of rows) out[r.target][r.object] = r.n;
     return out;
   }
@@ -297,16 +361,19 @@ export class StateStore {
   /** Queued writes by sequence number (those still queued), in order. */
   outboxWrites(seqs: number[]): QueuedWrite[] {
     const get = this.stmt(`SELECT * FROM outbox WHERE seq = ?`);
-    return [...seqs].sort((a, b) => a - b).flatMap((seq) => {
-      const row = get.get(seq) as Record<string, unknown> | undefined;
-      return row ? [toQueuedWrite(row.object as SyncObject, row)] : [];
-    });
+    return [...seqs]
+      .sort((a, b) => a - b)
+      .flatMap((seq) => {
+        const row = get.get(seq) as Record<string, unknown> | undefined;
+        return row ? [toQueuedWrite(row.object as SyncObject, row)] : [];
+      });
   }
 
   /** The queued creates to a side that were sent at least once without an answer stored: their sources and match keys. */
   unansweredCreates(object: SyncObject, target: SideName): { sourceIds: Set<string>; matchKeys: Set<string> } {
-    const rows = this.stmt(`SELECT request, source_id FROM outbox WHERE object = ? AND target = ? AND attempts > 0 AND refused = 0 AND json_extract(request, '$.kind') = 'create'`)
-      .all(object, target) as Array<{ request: string; source_id: string | null }>;
+    const rows = this.stmt(
+      `SELECT request, source_id FROM outbox WHERE object = ? AND target = ? AND attempts > 0 AND refused = 0 AND json_extract(request, '$.kind') = 'create'`,
+    ).all(object, target) as Array<{ request: string; source_id: string | null }>;
     const out = { sourceIds: new Set<string>(), matchKeys: new Set<string>() };
     for (const r of rows) {
       if (r.source_id) out.sourceIds.add(r.source_id);
@@ -317,7 +384,9 @@ export class StateStore {
   }
 
   pendingCount(): number {
-    return (this.stmt(`SELECT (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM inbox) AS n`).get() as { n: number }).n;
+    return (
+      this.stmt(`SELECT (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM inbox) AS n`).get() as { n: number }
+    ).n;
   }
 
   /**
@@ -339,10 +408,13 @@ export class StateStore {
     const putCurrent = this.stmt(`INSERT INTO inbox (side, object, id, change) VALUES (?, ?, ?, ?)
       ON CONFLICT(side, object, id) DO UPDATE SET change = excluded.change`);
     // What the source side reported since (a later read) is newer than the change the write carried.
-    const putSource = this.stmt(`INSERT INTO inbox (side, object, id, change) VALUES (?, ?, ?, ?) ON CONFLICT(side, object, id) DO NOTHING`);
+    const putSource = this.stmt(
+      `INSERT INTO inbox (side, object, id, change) VALUES (?, ?, ?, ?) ON CONFLICT(side, object, id) DO NOTHING`,
+    );
     this.transaction(() => {
       for (const s of o.done) del.run(s);
-      for (const f of o.failed) fail.run(JSON.stringify({ code: f.code, message: f.message, fields: f.fields }), f.refused ? 1 : 0, f.seq);
+      for (const f of o.failed)
+        fail.run(JSON.stringify({ code: f.code, message: f.message, fields: f.fields }), f.refused ? 1 : 0, f.seq);
       for (const r of o.replans) {
         del.run(r.seq);
         const sourceSide: SideName = r.target === 'salesforce' ? 'outlook' : 'salesforce';
@@ -372,8 +444,14 @@ export class StateStore {
 
   putLink(l: Link): void {
     this.stmt(`DELETE FROM links WHERE object = ? AND (sf_id = ? OR ol_id = ?)`).run(l.object, l.sfId, l.olId);
-    this.stmt(`INSERT INTO links (object, sf_id, ol_id, sf_version, ol_version, hash) VALUES (?, ?, ?, ?, ?, ?)`)
-      .run(l.object, l.sfId, l.olId, l.sfVersion, l.olVersion, l.hash);
+    this.stmt(`INSERT INTO links (object, sf_id, ol_id, sf_version, ol_version, hash) VALUES (?, ?, ?, ?, ?, ?)`).run(
+      l.object,
+      l.sfId,
+      l.olId,
+      l.sfVersion,
+      l.olVersion,
+      l.hash,
+    );
   }
 
   /** Put links into this (new) state in one transaction, as a restart from salvaged ones does; how many. */
@@ -389,7 +467,9 @@ export class StateStore {
   }
 
   status(): EngineStatus {
-    const get = (k: string) => (this.stmt(`SELECT value FROM status WHERE key = ?`).get(k) as { value: string | null } | undefined)?.value ?? null;
+    const get = (k: string) =>
+      (this.stmt(`SELECT value FROM status WHERE key = ?`).get(k) as { value: string | null } | undefined)?.value ??
+      null;
     const report = get('lastReport');
     let state = (get('state') as EngineState | null) ?? 'idle';
     // A process killed mid-run leaves 'syncing' behind; it is syncing only while that process lives.
@@ -407,15 +487,26 @@ export class StateStore {
   /** Mark a run in progress by this process. */
   markSyncing(): void {
     this.setStatus({ state: 'syncing' });
-    this.stmt(`INSERT INTO status (key, value) VALUES ('syncPid', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(process.pid));
+    this.stmt(
+      `INSERT INTO status (key, value) VALUES ('syncPid', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+    ).run(String(process.pid));
   }
 
   setStatus(s: Partial<Omit<EngineStatus, 'lastReport'>> & { lastReport?: unknown }): void {
-    const put = this.stmt(`INSERT INTO status (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+    const put = this.stmt(
+      `INSERT INTO status (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+    );
     this.transaction(() => {
       for (const [k, v] of Object.entries(s)) {
         if (v === undefined) continue;
-        put.run(k, k === 'lastReport' ? JSON.stringify(v) : k === 'stopReason' ? storedStopText(v as StoredStopReason | null) : (v as string | null));
+        put.run(
+          k,
+          k === 'lastReport'
+            ? JSON.stringify(v)
+            : k === 'stopReason'
+              ? storedStopText(v as StoredStopReason | null)
+              : (v as string | null),
+        );
       }
     });
   }

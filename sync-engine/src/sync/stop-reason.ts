@@ -7,7 +7,13 @@ import { StopReason } from './types';
 
 export type StopKind = StopReason['kind'];
 
-export const STOP_KINDS: readonly StopKind[] = ['accessRevoked', 'rateLimited', 'deleteGuard', 'authFailed', 'unreachable'];
+export const STOP_KINDS: readonly StopKind[] = [
+  'accessRevoked',
+  'rateLimited',
+  'deleteGuard',
+  'authFailed',
+  'unreachable',
+];
 
 /** A throttled side that did not say how long to wait: the org's allocation is per day, the mailbox's per minute. */
 const RATE_LIMIT_WAIT_MS = { salesforce: 60 * 60_000, outlook: 60_000 };
@@ -22,13 +28,19 @@ const RATE_LIMIT_WAIT_MS = { salesforce: 60 * 60_000, outlook: 60_000 };
 export function stopFor(f: Failure): StopReason | null {
   switch (f.kind) {
     case 'accessRevoked':
-      return f.remote === 'salesforce' ? { kind: 'accessRevoked', errorCode: f.code, message: f.message } : { kind: 'authFailed', side: f.remote, message: f.message };
-    case 'rateLimited': return { kind: 'rateLimited', side: f.remote, retryAfterMs: f.retryAfterMs ?? RATE_LIMIT_WAIT_MS[f.remote] };
-    case 'authExpired': return { kind: 'authFailed', side: f.remote, message: f.message };
+      return f.remote === 'salesforce'
+        ? { kind: 'accessRevoked', errorCode: f.code, message: f.message }
+        : { kind: 'authFailed', side: f.remote, message: f.message };
+    case 'rateLimited':
+      return { kind: 'rateLimited', side: f.remote, retryAfterMs: f.retryAfterMs ?? RATE_LIMIT_WAIT_MS[f.remote] };
+    case 'authExpired':
+      return { kind: 'authFailed', side: f.remote, message: f.message };
     // A failure that may pass, still failing after the client's retries, is a side that is not there for now.
     case 'transient':
-    case 'unreachable': return { kind: 'unreachable', side: f.remote, message: f.message };
-    default: return null;
+    case 'unreachable':
+      return { kind: 'unreachable', side: f.remote, message: f.message };
+    default:
+      return null;
   }
 }
 

@@ -119,19 +119,31 @@ export interface Side {
    * `onFullListing` is called before a read that lists everything starts, also one the side starts on its own (a
    * delta token the mailbox forgot, a new calendar view round): what the listing does not show is gone.
    */
-  changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void, onFullListing?: () => void): Promise<ChangeBatch>;
+  changesSince(
+    object: SyncObject,
+    checkpoint: string | null,
+    onPage?: (changes: SideChange[]) => void,
+    onFullListing?: () => void,
+  ): Promise<ChangeBatch>;
   /**
    * Events the calendar view stopped showing (a delta's `@removed`, or absent from a full listing): each one's
    * whereabouts, looked up one by one. `masterId` is the series of an occurrence, when known.
    */
-  locateEvents?(gone: Array<{ id: string; masterId: string | null }>, window: { start: Date; end: Date }): Promise<EventWhereabouts[]>;
+  locateEvents?(
+    gone: Array<{ id: string; masterId: string | null }>,
+    window: { start: Date; end: Date },
+  ): Promise<EventWhereabouts[]>;
   /** Write in the side's own batch size; per-record failures are values. */
   write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]>;
   /**
    * Find a record matching content, for creates that may have happened before a crash; records for which
    * `taken` says true (already linked, or claimed by another retried create) are not candidates.
    */
-  findMatch?(object: SyncObject, data: Canonical, taken?: (id: string) => boolean): Promise<{ id: string; version: string; hash: string } | undefined>;
+  findMatch?(
+    object: SyncObject,
+    data: Canonical,
+    taken?: (id: string) => boolean,
+  ): Promise<{ id: string; version: string; hash: string } | undefined>;
   /** What the side holds now for a record (deleted when it is gone). */
   current?(object: SyncObject, id: string): Promise<SideChange>;
   /** Requests sent so far (for the report and the benchmarks). */
@@ -151,7 +163,10 @@ export type StopReason =
  * through a batch of writes gives the results of the writes it did send, in order, so they are stored.
  */
 export class SyncStop extends Error {
-  constructor(readonly reason: StopReason, readonly partialResults?: WriteResult[]) {
+  constructor(
+    readonly reason: StopReason,
+    readonly partialResults?: WriteResult[],
+  ) {
     super(reason.kind);
     this.name = 'SyncStop';
   }

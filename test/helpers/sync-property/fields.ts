@@ -34,18 +34,27 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !
 const instant = (v: unknown): string | null => {
   if (typeof v !== 'string' || v === '') return null;
   // Graph: 2026-12-08T12:00:00.0000000 (UTC by Prefer); Salesforce: 2026-12-08T12:00:00.000+0000.
-  const iso = /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2') : `${v.replace(/(\.\d{3})\d*$/, '$1')}Z`;
+  const iso = /[zZ]|[+-]\d{2}:?\d{2}$/.test(v)
+    ? v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')
+    : `${v.replace(/(\.\d{3})\d*$/, '$1')}Z`;
   return new Date(iso).toISOString();
 };
 
 /** The day of an instant in an IANA zone. */
 export function dayIn(ms: number, zone: string): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
-const SF_STATUS: Record<string, string> = { notStarted: 'Not Started', inProgress: 'In Progress', completed: 'Completed' };
+const SF_STATUS: Record<string, string> = {
+  notStarted: 'Not Started',
+  inProgress: 'In Progress',
+  completed: 'Completed',
+};
 const GRAPH_STATUS = Object.fromEntries(Object.entries(SF_STATUS).map(([g, s]) => [s, g]));
 
 /** A record as the test sees it: its id on its side, its key (null when it carries none), and its fields. */
@@ -62,19 +71,42 @@ export function fromGraph(object: ObjectName, item: Obj, mailboxZone: string): R
   switch (object) {
     case 'contacts':
       return {
-        id, key: keyIn(item.personalNotes),
-        fields: { first: text(item.givenName), last: text(item.surname), email: text(item.emailAddresses?.[0]?.address), phone: text(item.businessPhones?.[0]), title: text(item.jobTitle), company: text(item.companyName) },
+        id,
+        key: keyIn(item.personalNotes),
+        fields: {
+          first: text(item.givenName),
+          last: text(item.surname),
+          email: text(item.emailAddresses?.[0]?.address),
+          phone: text(item.businessPhones?.[0]),
+          title: text(item.jobTitle),
+          company: text(item.companyName),
+        },
       };
     case 'events':
       return {
-        id, key: keyIn(item.body?.content), seriesMasterId: item.seriesMasterId ?? undefined,
-        fields: { subject: text(item.subject), location: text(item.location?.displayName), start: instant(item.start?.dateTime), end: instant(item.end?.dateTime) },
+        id,
+        key: keyIn(item.body?.content),
+        seriesMasterId: item.seriesMasterId ?? undefined,
+        fields: {
+          subject: text(item.subject),
+          location: text(item.location?.displayName),
+          start: instant(item.start?.dateTime),
+          end: instant(item.end?.dateTime),
+        },
       };
     case 'tasks': {
       const due = item.dueDateTime as { dateTime: string; timeZone: string } | null | undefined;
       // To Do answers a due date as the instant the day starts in the mailbox's zone, in UTC.
-      const day = !due ? null : /^utc$/i.test(due.timeZone) ? dayIn(Date.parse(instant(due.dateTime)!), mailboxZone) : due.dateTime.slice(0, 10);
-      return { id, key: keyIn(item.body?.content), fields: { subject: text(item.title), due: day, status: text(item.status) } };
+      const day = !due
+        ? null
+        : /^utc$/i.test(due.timeZone)
+          ? dayIn(Date.parse(instant(due.dateTime)!), mailboxZone)
+          : due.dateTime.slice(0, 10);
+      return {
+        id,
+        key: keyIn(item.body?.content),
+        fields: { subject: text(item.title), due: day, status: text(item.status) },
+      };
     }
   }
 }
@@ -83,11 +115,39 @@ export function fromSalesforce(object: ObjectName, r: Obj): RawRecord {
   const id = String(r.Id);
   switch (object) {
     case 'contacts':
-      return { id, key: keyIn(r.Description), fields: { first: text(r.FirstName), last: text(r.LastName), email: text(r.Email), phone: text(r.Phone), title: text(r.Title), company: text(r.Company__c) } };
+      return {
+        id,
+        key: keyIn(r.Description),
+        fields: {
+          first: text(r.FirstName),
+          last: text(r.LastName),
+          email: text(r.Email),
+          phone: text(r.Phone),
+          title: text(r.Title),
+          company: text(r.Company__c),
+        },
+      };
     case 'events':
-      return { id, key: keyIn(r.Description), fields: { subject: text(r.Subject), location: text(r.Location), start: instant(r.StartDateTime), end: instant(r.EndDateTime) } };
+      return {
+        id,
+        key: keyIn(r.Description),
+        fields: {
+          subject: text(r.Subject),
+          location: text(r.Location),
+          start: instant(r.StartDateTime),
+          end: instant(r.EndDateTime),
+        },
+      };
     case 'tasks':
-      return { id, key: keyIn(r.Description), fields: { subject: text(r.Subject), due: text(r.ActivityDate), status: GRAPH_STATUS[String(r.Status)] ?? `?${r.Status}` } };
+      return {
+        id,
+        key: keyIn(r.Description),
+        fields: {
+          subject: text(r.Subject),
+          due: text(r.ActivityDate),
+          status: GRAPH_STATUS[String(r.Status)] ?? `?${r.Status}`,
+        },
+      };
   }
 }
 
@@ -123,7 +183,8 @@ export function toGraph(object: ObjectName, fields: Fields, mailboxZone: string,
     case 'tasks':
       if (has('subject')) out.title = fields.subject;
       // As To Do writes a due date: the start of the day in the mailbox's zone.
-      if (has('due')) out.dueDateTime = fields.due ? { dateTime: `${fields.due}T00:00:00.0000000`, timeZone: mailboxZone } : null;
+      if (has('due'))
+        out.dueDateTime = fields.due ? { dateTime: `${fields.due}T00:00:00.0000000`, timeZone: mailboxZone } : null;
       if (has('status')) out.status = fields.status;
       if (key) out.body = { contentType: 'text', content: noteOf(key) };
       break;

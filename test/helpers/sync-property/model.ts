@@ -64,7 +64,8 @@ export const WINDOW = { backDays: 30, aheadDays: 365 };
  */
 const ROUND_DAYS = 7;
 
-const flows = (d: Direction, from: SideName): boolean => d === 'both' || (from === 'salesforce' ? d === 'salesforce-to-outlook' : d === 'outlook-to-salesforce');
+const flows = (d: Direction, from: SideName): boolean =>
+  d === 'both' || (from === 'salesforce' ? d === 'salesforce-to-outlook' : d === 'outlook-to-salesforce');
 
 /** Who wins a conflict: one way, the side that flows; both ways, the configured winner. */
 export function winnerOf(s: ObjectSettings): SideName {
@@ -106,12 +107,17 @@ export function plan(object: ObjectName, a: Alt, s: ObjectSettings): Alt {
 export function surelyInWindow(f: Fields, nowMs: number): boolean {
   const start = Date.parse(f.start!);
   const end = Date.parse(f.end!);
-  return start >= nowMs - (WINDOW.backDays - ROUND_DAYS) * DAY_MS && end <= nowMs + (WINDOW.aheadDays - ROUND_DAYS) * DAY_MS;
+  return (
+    start >= nowMs - (WINDOW.backDays - ROUND_DAYS) * DAY_MS && end <= nowMs + (WINDOW.aheadDays - ROUND_DAYS) * DAY_MS
+  );
 }
 
 /** Whether an event has a copy that is not surely inside the window now. */
 export function atWindowEdge(k: KeyState, nowMs: number): boolean {
-  return k.object === 'events' && k.alts.some((a) => [a.sf, a.ol, a.base].some((f) => f !== null && !surelyInWindow(f, nowMs)));
+  return (
+    k.object === 'events' &&
+    k.alts.some((a) => [a.sf, a.ol, a.base].some((f) => f !== null && !surelyInWindow(f, nowMs)))
+  );
 }
 
 /** The states a complete run may leave a key in (one, but for events near or outside the window). */
@@ -125,7 +131,12 @@ export function planKey(k: KeyState, a: Alt, s: ObjectSettings, nowMs: number): 
 }
 
 export function sameAlt(object: ObjectName, x: Alt, y: Alt): boolean {
-  return sameFields(object, x.sf, y.sf) && sameFields(object, x.ol, y.ol) && sameFields(object, x.base, y.base) && x.sfNew === y.sfNew;
+  return (
+    sameFields(object, x.sf, y.sf) &&
+    sameFields(object, x.ol, y.ol) &&
+    sameFields(object, x.base, y.base) &&
+    x.sfNew === y.sfNew
+  );
 }
 
 /** Alternatives without repeats; of two alike, the one shown on the sides. */
@@ -153,7 +164,12 @@ export function afterCompleteRun(k: KeyState, s: ObjectSettings, nowMs: number):
  * After a run that ended part way: each key as it was, or planned (`unseen` unless both sides already show the
  * planned content: `shown`, what the sides hold now). Keys with work to do are in flight until the next settled check.
  */
-export function afterPartialRun(k: KeyState, s: ObjectSettings, nowMs: number, shown: { sf: Fields | null; ol: Fields | null }): void {
+export function afterPartialRun(
+  k: KeyState,
+  s: ObjectSettings,
+  nowMs: number,
+  shown: { sf: Fields | null; ol: Fields | null },
+): void {
   const next: Alt[] = [];
   for (const a of k.alts) {
     next.push(a);
@@ -171,9 +187,12 @@ export function afterPartialRun(k: KeyState, s: ObjectSettings, nowMs: number, s
 /** A user's change on one side: what that side holds from now on, in every alternative. */
 export function userSets(k: KeyState, side: SideName, f: Fields | null): void {
   const seen = k.alts.filter((a) => !a.unseen);
-  k.alts = uniqueAlts(k.object, (seen.length ? seen : k.alts).map(({ unseen: _, ...a }) => (side === 'salesforce'
-    ? { ...a, sf: f, sfNew: f === null ? a.sfNew : a.sf === null || a.sfNew }
-    : { ...a, ol: f })));
+  k.alts = uniqueAlts(
+    k.object,
+    (seen.length ? seen : k.alts).map(({ unseen: _, ...a }) =>
+      side === 'salesforce' ? { ...a, sf: f, sfNew: f === null ? a.sfNew : a.sf === null || a.sfNew } : { ...a, ol: f },
+    ),
+  );
 }
 
 /** The alternatives that hold exactly what the sides show. */

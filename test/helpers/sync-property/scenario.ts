@@ -9,7 +9,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { SyncReport } from '../../../sync-engine/src/sync/report';
 import { Fields, OBJECTS, ObjectName, SIDES, SideName, fieldsText } from './fields';
-import { Alt, DAY_MS, KeyState, ObjectSettings, afterCompleteRun, afterPartialRun, atWindowEdge, matching, uniqueAlts, userSets } from './model';
+import {
+  Alt,
+  DAY_MS,
+  KeyState,
+  ObjectSettings,
+  afterCompleteRun,
+  afterPartialRun,
+  atWindowEdge,
+  matching,
+  uniqueAlts,
+  userSets,
+} from './model';
 import { GenContext, Generator, KNOWN_FAILING_OPS, LoggedOp, Op, OpKind, Random } from './generator';
 import { DuringPolicy, PropertyWorld, RunOutcome, Snapshot } from './world';
 
@@ -55,7 +66,10 @@ export interface ScenarioSummary {
 }
 
 export class PropertyFailure extends Error {
-  constructor(message: string, readonly logFile: string) {
+  constructor(
+    message: string,
+    readonly logFile: string,
+  ) {
     super(message);
     this.name = 'PropertyFailure';
   }
@@ -72,10 +86,15 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioSummary> 
   world.traceRequest = o.traceRequests;
   const winner = (): SideName => random.pick(SIDES);
   const drawn: Record<ObjectName, ObjectSettings> = {
-    contacts: { direction: 'both', winner: winner() }, events: { direction: 'both', winner: winner() }, tasks: { direction: 'both', winner: winner() },
+    contacts: { direction: 'both', winner: winner() },
+    events: { direction: 'both', winner: winner() },
+    tasks: { direction: 'both', winner: winner() },
   };
   const initial = o.script?.initial ?? drawn;
-  const script = o.script && { ...o.script, ops: shiftDates(o.script.ops, Math.round((day0 - Date.parse(o.script.day0)) / DAY_MS)) };
+  const script = o.script && {
+    ...o.script,
+    ops: shiftDates(o.script.ops, Math.round((day0 - Date.parse(o.script.day0)) / DAY_MS)),
+  };
   const s = new Scenario({ ...o, script }, world, random, initial, new Date(day0).toISOString());
   await world.start(initial);
   try {
@@ -85,7 +104,15 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioSummary> 
   }
   const kinds: Record<string, number> = {};
   for (const e of s.log) kinds[e.kind] = (kinds[e.kind] ?? 0) + 1;
-  return { ops: s.log.length, kinds, missing: s.enabled().filter((k) => !kinds[k]), runs: s.runs, checks: s.checks, keys: s.keys.size, ms: Date.now() - started };
+  return {
+    ops: s.log.length,
+    kinds,
+    missing: s.enabled().filter((k) => !kinds[k]),
+    runs: s.runs,
+    checks: s.checks,
+    keys: s.keys.size,
+    ms: Date.now() - started,
+  };
 }
 
 class Scenario {
@@ -102,8 +129,13 @@ class Scenario {
   /** Each key's Salesforce record at the last check: it must stay the same record unless re-created. */
   private readonly sfIds = new Map<string, string>();
 
-  constructor(private readonly o: ScenarioOptions, private readonly world: PropertyWorld, random: Random, private readonly initial: Record<ObjectName, ObjectSettings>,
-    private readonly day0: string) {
+  constructor(
+    private readonly o: ScenarioOptions,
+    private readonly world: PropertyWorld,
+    random: Random,
+    private readonly initial: Record<ObjectName, ObjectSettings>,
+    private readonly day0: string,
+  ) {
     this.gen = new Generator(random, o.enable, () => world.clock.now().getTime());
   }
 
@@ -129,7 +161,13 @@ class Scenario {
   }
 
   private async context(): Promise<GenContext> {
-    return { keys: this.keys, snap: await this.snapshot(), nowMs: this.world.clock.now().getTime(), settings: (ob) => this.world.settings(ob), clockDays: this.clockDays };
+    return {
+      keys: this.keys,
+      snap: await this.snapshot(),
+      nowMs: this.world.clock.now().getTime(),
+      settings: (ob) => this.world.settings(ob),
+      clockDays: this.clockDays,
+    };
   }
 
   private async snapshot(): Promise<Snapshot> {
@@ -149,7 +187,10 @@ class Scenario {
   /** The one record of a key on a side, as last read. */
   private async record(side: SideName, object: ObjectName, key: string) {
     const records = (await this.snapshot())[side][object].byKey.get(key) ?? [];
-    if (records.length !== 1) throw this.fail(`the script asks to change ${key} in ${sideName(side)}, which holds ${records.length} copies of it`);
+    if (records.length !== 1)
+      throw this.fail(
+        `the script asks to change ${key} in ${sideName(side)}, which holds ${records.length} copies of it`,
+      );
     return records[0];
   }
 
@@ -173,7 +214,8 @@ class Scenario {
         if (op.object === 'events' && (op.patch.start || op.patch.end)) {
           // Moved out of the window: README does not say what follows; the key is judged leniently from now on.
           const now = world.clock.now().getTime();
-          if (Date.parse(after.start!) < now - 25 * DAY_MS || Date.parse(after.start!) > now + 350 * DAY_MS) k.outOfScope = true;
+          if (Date.parse(after.start!) < now - 25 * DAY_MS || Date.parse(after.start!) > now + 350 * DAY_MS)
+            k.outOfScope = true;
         }
         return;
       }
@@ -187,7 +229,12 @@ class Scenario {
         await world.createSeries(op.key, op.subject, op.first, op.minutes, op.count);
         for (let i = 0; i < op.count; i++) {
           const start = Date.parse(op.first) + i * 7 * DAY_MS;
-          userSets(this.key(`${op.key}#${i}`, 'events'), 'outlook', { subject: op.subject, location: null, start: new Date(start).toISOString(), end: new Date(start + op.minutes * 60_000).toISOString() });
+          userSets(this.key(`${op.key}#${i}`, 'events'), 'outlook', {
+            subject: op.subject,
+            location: null,
+            start: new Date(start).toISOString(),
+            end: new Date(start + op.minutes * 60_000).toISOString(),
+          });
         }
         this.snap = null;
         return;
@@ -198,13 +245,20 @@ class Scenario {
         await world.moveSeries(op.key, occurrences[0][1][0].seriesMasterId!, op.ms);
         for (const [key, [r]] of occurrences) {
           const shift = (t: string | null) => new Date(Date.parse(t!) + op.ms).toISOString();
-          userSets(this.key(key, 'events'), 'outlook', { ...r.fields, start: shift(r.fields.start), end: shift(r.fields.end) });
+          userSets(this.key(key, 'events'), 'outlook', {
+            ...r.fields,
+            start: shift(r.fields.start),
+            end: shift(r.fields.end),
+          });
         }
         this.snap = null;
         return;
       }
       case 'config': {
-        const objects = Object.fromEntries(OBJECTS.map((ob) => [ob, world.settings(ob)])) as Record<ObjectName, ObjectSettings>;
+        const objects = Object.fromEntries(OBJECTS.map((ob) => [ob, world.settings(ob)])) as Record<
+          ObjectName,
+          ObjectSettings
+        >;
         objects[op.object] = op.settings;
         world.configure(objects);
         return;
@@ -239,16 +293,24 @@ class Scenario {
     }
     const syncing = (ob: ObjectName) => this.world.settings(ob).direction !== 'none';
     const queued = outcome.report ? queuedWrites(outcome.report, syncing) : 0;
-    entry.note = [entry.note, `ended ${outcome.ended}${outcome.message ? ` (${outcome.message.slice(0, 160)})` : ''} after ${outcome.requests} requests${outcome.report ? `; wrote ${writesText(outcome.report)}` : ''}${queued ? `; ${queued} writes still queued` : ''}`].filter(Boolean).join('; ');
+    entry.note = [
+      entry.note,
+      `ended ${outcome.ended}${outcome.message ? ` (${outcome.message.slice(0, 160)})` : ''} after ${outcome.requests} requests${outcome.report ? `; wrote ${writesText(outcome.report)}` : ''}${queued ? `; ${queued} writes still queued` : ''}`,
+    ]
+      .filter(Boolean)
+      .join('; ');
     this.o.trace?.(`   ${entry.note}`);
-    if (op.plan.kind === 'clean' && outcome.ended !== 'idle') throw this.fail(`a clean run did not end idle: ${outcome.ended} ${outcome.message}`);
+    if (op.plan.kind === 'clean' && outcome.ended !== 'idle')
+      throw this.fail(`a clean run did not end idle: ${outcome.ended} ${outcome.message}`);
     // A run that ended idle with writes still queued (failed ones wait for the next run) did part of its work.
     if (outcome.ended === 'idle' && queued === 0) {
       this.lastRequests = outcome.requests;
-      for (const k of this.keys.values()) if (k.key !== during?.key) afterCompleteRun(k, this.world.settings(k.object), now);
+      for (const k of this.keys.values())
+        if (k.key !== during?.key) afterCompleteRun(k, this.world.settings(k.object), now);
     } else {
       const snap = await this.snapshot();
-      for (const k of this.keys.values()) if (k.key !== during?.key) afterPartialRun(k, this.world.settings(k.object), now, shownOf(snap, k));
+      for (const k of this.keys.values())
+        if (k.key !== during?.key) afterPartialRun(k, this.world.settings(k.object), now, shownOf(snap, k));
     }
     return outcome;
   }
@@ -258,7 +320,13 @@ class Scenario {
     return {
       eligible: (key) => {
         const k = this.keys.get(key);
-        return !!k && k.alts.length === 1 && !k.inFlight && !k.outOfScope && !atWindowEdge(k, this.world.clock.now().getTime());
+        return (
+          !!k &&
+          k.alts.length === 1 &&
+          !k.inFlight &&
+          !k.outOfScope &&
+          !atWindowEdge(k, this.world.clock.now().getTime())
+        );
       },
       edit: (object, key): Fields => {
         const n = ++this.duringEdits;
@@ -275,14 +343,30 @@ class Scenario {
       const entry: LoggedOp = { kind: 'run.clean', op: { do: 'run', plan: { kind: 'clean' } } };
       const outcome = await this.run(entry);
       const report = outcome.report!;
-      quiet = writesText(report) === 'nothing' && report.errors.length === 0 && queuedWrites(report, (ob) => this.world.settings(ob).direction !== 'none') === 0;
-      wrote.push(`run ${i + 1}: ${writesText(report)}${report.errors.length ? `; errors: ${report.errors.map((e) => `${e.object} ${e.side} ${e.code} ${e.message}`).join(' | ').slice(0, 400)}` : ''}`);
+      quiet =
+        writesText(report) === 'nothing' &&
+        report.errors.length === 0 &&
+        queuedWrites(report, (ob) => this.world.settings(ob).direction !== 'none') === 0;
+      wrote.push(
+        `run ${i + 1}: ${writesText(report)}${
+          report.errors.length
+            ? `; errors: ${report.errors
+                .map((e) => `${e.object} ${e.side} ${e.code} ${e.message}`)
+                .join(' | ')
+                .slice(0, 400)}`
+            : ''
+        }`,
+      );
     }
     this.o.trace?.(`   settled: ${wrote.join('; ')}`);
     const problems = this.compare(await this.snapshot());
-    if (!quiet) problems.push(`no convergence: ${SETTLE_RUNS} clean runs in a row still wrote or reported errors (${wrote.join('; ')})`);
+    if (!quiet)
+      problems.push(
+        `no convergence: ${SETTLE_RUNS} clean runs in a row still wrote or reported errors (${wrote.join('; ')})`,
+      );
     this.checks += 1;
-    if (problems.length) throw this.fail(problems[0], problems.length - 1, /^\w+: ([a-z]\d+(?:#\d+)?)\b/.exec(problems[0])?.[1]);
+    if (problems.length)
+      throw this.fail(problems[0], problems.length - 1, /^\w+: ([a-z]\d+(?:#\d+)?)\b/.exec(problems[0])?.[1]);
     this.collapse(await this.snapshot());
   }
 
@@ -291,10 +375,19 @@ class Scenario {
     const problems: string[] = [];
     for (const object of OBJECTS) {
       for (const side of SIDES) {
-        for (const r of snap[side][object].strays) problems.push(`stray: a ${object} record in ${sideName(side)} carries no key of the test's (${r.id}: ${fieldsText(object, r.fields)})`);
+        for (const r of snap[side][object].strays)
+          problems.push(
+            `stray: a ${object} record in ${sideName(side)} carries no key of the test's (${r.id}: ${fieldsText(object, r.fields)})`,
+          );
         for (const [key, records] of snap[side][object].byKey) {
-          if (!this.keys.has(key)) problems.push(`unknown: ${key} is in ${sideName(side)} (${fieldsText(object, records[0].fields)}) but the test never made it`);
-          else if (records.length > 1) problems.push(`duplicate: ${key} has ${records.length} copies in ${sideName(side)}: ${records.map((r) => fieldsText(object, r.fields)).join(' / ')}`);
+          if (!this.keys.has(key))
+            problems.push(
+              `unknown: ${key} is in ${sideName(side)} (${fieldsText(object, records[0].fields)}) but the test never made it`,
+            );
+          else if (records.length > 1)
+            problems.push(
+              `duplicate: ${key} has ${records.length} copies in ${sideName(side)}: ${records.map((r) => fieldsText(object, r.fields)).join(' / ')}`,
+            );
         }
       }
     }
@@ -308,7 +401,9 @@ class Scenario {
       const sfId = snap.salesforce[k.object].byKey.get(k.key)?.[0]?.id;
       const before = this.sfIds.get(k.key);
       if (sfId && before && sfId !== before && fits.every((a) => !a.sfNew)) {
-        problems.push(`replaced: ${k.key}'s Salesforce record was deleted and created again (${before} -> ${sfId}); its Salesforce-only data (WhoId, WhatId, custom fields) is lost`);
+        problems.push(
+          `replaced: ${k.key}'s Salesforce record was deleted and created again (${before} -> ${sfId}); its Salesforce-only data (WhoId, WhatId, custom fields) is lost`,
+        );
       }
     }
     // Losses, resurrections and wrong values first; duplicates, strays and unknowns after.
@@ -334,7 +429,16 @@ class Scenario {
   private fail(difference: string, more = 0, key?: string): PropertyFailure {
     const off = Object.entries(KNOWN_FAILING_OPS).filter(([kind]) => !this.gen.isOn(kind as OpKind));
     const file = path.join(os.tmpdir(), `sfo-property-${this.o.seed}-${process.pid}.json`);
-    fs.writeFileSync(file, scriptText({ seed: this.o.seed, day0: this.day0, zone: this.world.mailboxZone, initial: this.initial, ops: this.log }));
+    fs.writeFileSync(
+      file,
+      scriptText({
+        seed: this.o.seed,
+        day0: this.day0,
+        zone: this.world.mailboxZone,
+        initial: this.initial,
+        ops: this.log,
+      }),
+    );
     const history = key ? this.log.map((e, i) => ({ e, i })).filter(({ e }) => mentions(e, key)) : [];
     const lines = [
       `sync property failed at seed ${this.o.seed} (replay: PROPERTY_SEED=${this.o.seed} npm test, or PROPERTY_SCRIPT=${file})`,
@@ -397,8 +501,12 @@ function describeDifference(k: KeyState, shown: { sf: Fields | null; ol: Fields 
 /** Writes a run left queued for objects it syncs (under `none` they wait, as README says). */
 function queuedWrites(report: SyncReport, syncing: (o: ObjectName) => boolean = () => true): number {
   const objects = OBJECTS.filter(syncing);
-  return SIDES.reduce((n, side) => n + objects.reduce((m, object) => m + (report.pendingWrites?.[side]?.[object] ?? 0), 0), 0)
-    + (report.deferred ?? []).filter((d) => syncing(d.object)).length;
+  return (
+    SIDES.reduce(
+      (n, side) => n + objects.reduce((m, object) => m + (report.pendingWrites?.[side]?.[object] ?? 0), 0),
+      0,
+    ) + (report.deferred ?? []).filter((d) => syncing(d.object)).length
+  );
 }
 
 function writesText(report: SyncReport): string {
@@ -406,19 +514,34 @@ function writesText(report: SyncReport): string {
   for (const side of SIDES) {
     for (const object of OBJECTS) {
       const c = report.counts[side][object];
-      for (const what of ['created', 'updated', 'deleted'] as const) if (c[what]) parts.push(`${c[what]} ${object} ${what} in ${sideName(side)}`);
+      for (const what of ['created', 'updated', 'deleted'] as const)
+        if (c[what]) parts.push(`${c[what]} ${object} ${what} in ${sideName(side)}`);
     }
   }
   return parts.length ? parts.join(', ') : 'nothing';
 }
 
 function fieldsDiff(before: Fields, after: Fields): string {
-  return JSON.stringify(Object.fromEntries(Object.keys(after).filter((f) => after[f] !== before[f]).map((f) => [f, after[f]])));
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.keys(after)
+        .filter((f) => after[f] !== before[f])
+        .map((f) => [f, after[f]]),
+    ),
+  );
 }
 
 function mentions(e: LoggedOp, key: string): boolean {
   const op = e.op as { key?: string };
-  return op.key === key || op.key === key.split('#')[0] || (e.note ?? '').includes(` ${key} `) || e.op.do === 'settle' || e.op.do === 'config' || e.op.do === 'clock' || e.op.do === 'run';
+  return (
+    op.key === key ||
+    op.key === key.split('#')[0] ||
+    (e.note ?? '').includes(` ${key} `) ||
+    e.op.do === 'settle' ||
+    e.op.do === 'config' ||
+    e.op.do === 'clock' ||
+    e.op.do === 'run'
+  );
 }
 
 /** One operation as a line of the log. */
@@ -426,23 +549,35 @@ export function describe(e: LoggedOp): string {
   const op = e.op;
   const text = (() => {
     switch (op.do) {
-      case 'create': return `create ${op.key} in ${sideName(op.side)}: ${JSON.stringify(op.fields)}`;
-      case 'edit': return `edit ${op.key} in ${sideName(op.side)}: ${JSON.stringify(op.patch)}`;
-      case 'delete': return `delete ${op.key} in ${sideName(op.side)}`;
-      case 'series': return `create series ${op.key} in Outlook: "${op.subject}", weekly x${op.count} from ${op.first}, ${op.minutes} min`;
-      case 'moveSeries': return `move series ${op.key} in Outlook by ${op.ms / 60_000} min`;
-      case 'config': return `config ${op.object}: direction ${op.settings.direction}, winner ${op.settings.winner}`;
-      case 'clock': return `clock +${op.days} days`;
+      case 'create':
+        return `create ${op.key} in ${sideName(op.side)}: ${JSON.stringify(op.fields)}`;
+      case 'edit':
+        return `edit ${op.key} in ${sideName(op.side)}: ${JSON.stringify(op.patch)}`;
+      case 'delete':
+        return `delete ${op.key} in ${sideName(op.side)}`;
+      case 'series':
+        return `create series ${op.key} in Outlook: "${op.subject}", weekly x${op.count} from ${op.first}, ${op.minutes} min`;
+      case 'moveSeries':
+        return `move series ${op.key} in Outlook by ${op.ms / 60_000} min`;
+      case 'config':
+        return `config ${op.object}: direction ${op.settings.direction}, winner ${op.settings.winner}`;
+      case 'clock':
+        return `clock +${op.days} days`;
       case 'run': {
         const p = op.plan;
-        const how = p.kind === 'clean' ? 'clean' : p.kind === 'drop' ? `network drops at request ${p.at} (${p.fault}) and stays down`
-          : p.kind === 'kill' ? `SIGKILL at request ${p.at} (${p.afterServer ? 'after the server carried it out' : 'before it reached the server'})`
-            : `the user ${p.change === 'edit' ? 'edits' : 'deletes'} the target of the engine's first write to ${sideName(p.side)} while it waits`;
+        const how =
+          p.kind === 'clean'
+            ? 'clean'
+            : p.kind === 'drop'
+              ? `network drops at request ${p.at} (${p.fault}) and stays down`
+              : p.kind === 'kill'
+                ? `SIGKILL at request ${p.at} (${p.afterServer ? 'after the server carried it out' : 'before it reached the server'})`
+                : `the user ${p.change === 'edit' ? 'edits' : 'deletes'} the target of the engine's first write to ${sideName(p.side)} while it waits`;
         return `run: ${how}`;
       }
-      case 'settle': return `settle: clean runs until one writes nothing (at most ${SETTLE_RUNS}), then compare both sides with the model`;
+      case 'settle':
+        return `settle: clean runs until one writes nothing (at most ${SETTLE_RUNS}), then compare both sides with the model`;
     }
   })();
   return `[${e.kind}] ${text}${e.note ? `\n        -> ${e.note}` : ''}`;
 }
-

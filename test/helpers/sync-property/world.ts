@@ -21,7 +21,18 @@ import { SyncReport } from '../../../sync-engine/src/sync/report';
 import { Fault, FaultProxy, SeenRequest, startFaultProxy } from '../fault-proxy';
 import { sessionFor, startTestOrg, testSeed, userId } from '../org';
 import { REPO_ROOT } from '../shared';
-import { Fields, ObjectName, OBJECTS, RawRecord, SideName, SOQL_FIELDS, fromGraph, fromSalesforce, toGraph, toSalesforce } from './fields';
+import {
+  Fields,
+  ObjectName,
+  OBJECTS,
+  RawRecord,
+  SideName,
+  SOQL_FIELDS,
+  fromGraph,
+  fromSalesforce,
+  toGraph,
+  toSalesforce,
+} from './fields';
 import { DAY_MS, ObjectSettings } from './model';
 
 const ANN = 'ann@test.example';
@@ -98,12 +109,21 @@ export class PropertyWorld {
   private listId = '';
   /** Where each series' first occurrence starts now (a series' occurrences are keyed by their week from it). */
   readonly seriesStart = new Map<string, number>();
-  private current: { plan: RunPlan; requests: number; kill?: () => void; during?: DuringPolicy; changed: DuringChange | null } | null = null;
+  private current: {
+    plan: RunPlan;
+    requests: number;
+    kill?: () => void;
+    during?: DuringPolicy;
+    changed: DuringChange | null;
+  } | null = null;
 
   /** Each request of a run as the proxies see it, when given (PROPERTY_TRACE=requests). */
   traceRequest?: (line: string) => void;
 
-  constructor(readonly mailboxZone: string, startMs: number) {
+  constructor(
+    readonly mailboxZone: string,
+    startMs: number,
+  ) {
     this.clock = new OffsetClock(startMs);
   }
 
@@ -112,11 +132,32 @@ export class PropertyWorld {
     seed.records = { Contact: [], Event: [], Task: [] } as unknown as typeof seed.records;
     this.org = await startTestOrg(seed, undefined, this.clock);
     this.mailbox = await startLocalMailbox({
-      seed: { mailboxes: [{ user: ANN, token: TOKEN, timeZone: this.mailboxZone, contacts: [], events: [], taskLists: [{ displayName: 'Tasks', tasks: [] }] }] } as never,
-      dataDir: ':memory:', port: 0, clock: this.clock,
+      seed: {
+        mailboxes: [
+          {
+            user: ANN,
+            token: TOKEN,
+            timeZone: this.mailboxZone,
+            contacts: [],
+            events: [],
+            taskLists: [{ displayName: 'Tasks', tasks: [] }],
+          },
+        ],
+      } as never,
+      dataDir: ':memory:',
+      port: 0,
+      clock: this.clock,
     });
-    this.orgProxy = await startFaultProxy({ target: this.org.url, decide: (r) => this.decide('salesforce', r), hold: (r) => this.hold('salesforce', r) });
-    this.mailboxProxy = await startFaultProxy({ target: this.mailbox.url, decide: (r) => this.decide('outlook', r), hold: (r) => this.hold('outlook', r) });
+    this.orgProxy = await startFaultProxy({
+      target: this.org.url,
+      decide: (r) => this.decide('salesforce', r),
+      hold: (r) => this.hold('salesforce', r),
+    });
+    this.mailboxProxy = await startFaultProxy({
+      target: this.mailbox.url,
+      decide: (r) => this.decide('outlook', r),
+      hold: (r) => this.hold('outlook', r),
+    });
     this.annId = userId(this.org, ANN);
     this.sf = axios.create({ baseURL: `${this.org.url}/services/data/v60.0`, validateStatus: () => true });
     // The clock moves by days: a new admin session for each request outlives none.
@@ -124,8 +165,15 @@ export class PropertyWorld {
       req.headers.authorization = `Bearer ${sessionFor(this.org, 'admin@test.example')}`;
       return req;
     });
-    this.graph = axios.create({ baseURL: `${this.mailbox.url}/v1.0`, headers: { authorization: `Bearer ${TOKEN}` }, validateStatus: () => true });
-    const lists = (await this.ok(this.graph.get('/me/todo/lists'))).value as Array<{ id: string; wellknownListName: string }>;
+    this.graph = axios.create({
+      baseURL: `${this.mailbox.url}/v1.0`,
+      headers: { authorization: `Bearer ${TOKEN}` },
+      validateStatus: () => true,
+    });
+    const lists = (await this.ok(this.graph.get('/me/todo/lists'))).value as Array<{
+      id: string;
+      wellknownListName: string;
+    }>;
     this.listId = lists.find((l) => l.wellknownListName === 'defaultList')!.id;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-property-'));
     this.configFile = path.join(this.dir, 'config.json');
@@ -147,15 +195,23 @@ export class PropertyWorld {
   /** Rewrite the config's objects; the next run reads it. */
   configure(objects: Record<ObjectName, ObjectSettings>): void {
     this.objects = JSON.parse(JSON.stringify(objects));
-    fs.writeFileSync(this.configFile, JSON.stringify({
-      product: 'salesforce-for-outlook', productVersion: '2.9.3',
-      org: { loginUrl: this.orgProxy.url, username: ANN, password: 'Ann-pass-1' },
-      mailbox: { url: this.mailboxProxy.url, token: TOKEN },
-      objects: this.objects,
-      // The delete guard has its own tests; here every delete the rules call for must go through.
-      deleteGuard: { maxShare: 1 },
-      dataDir: 'state',
-    }, null, 2));
+    fs.writeFileSync(
+      this.configFile,
+      JSON.stringify(
+        {
+          product: 'salesforce-for-outlook',
+          productVersion: '2.9.3',
+          org: { loginUrl: this.orgProxy.url, username: ANN, password: 'Ann-pass-1' },
+          mailbox: { url: this.mailboxProxy.url, token: TOKEN },
+          objects: this.objects,
+          // The delete guard has its own tests; here every delete the rules call for must go through.
+          deleteGuard: { maxShare: 1 },
+          dataDir: 'state',
+        },
+        null,
+        2,
+      ),
+    );
   }
 
   // ---- runs ----
@@ -174,20 +230,32 @@ export class PropertyWorld {
   }
 
   private async runHere(): Promise<Omit<RunOutcome, 'requests' | 'during'>> {
-    const engine = new SyncEngine(readSyncConfig(this.configFile), { now: () => this.clock.now(), retrySleep: async () => undefined });
+    const engine = new SyncEngine(readSyncConfig(this.configFile), {
+      now: () => this.clock.now(),
+      retrySleep: async () => undefined,
+    });
     try {
       const run = await engine.runOnce();
       const report = run.result?.report ?? null;
-      return run.status.state === 'idle' ? { ended: 'idle', message: '', report } : { ended: 'stopped', message: String(run.status.message), report };
+      return run.status.state === 'idle'
+        ? { ended: 'idle', message: '', report }
+        : { ended: 'stopped', message: String(run.status.message), report };
     } catch (err) {
-      return { ended: 'failed', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err), report: null };
+      return {
+        ended: 'failed',
+        message: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        report: null,
+      };
     } finally {
       engine.close();
     }
   }
 
   private runChild(): Promise<Omit<RunOutcome, 'requests' | 'during'>> {
-    const child = spawn(process.execPath, [CHILD, this.configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SYNC_CHILD_CLOCK_OFFSET_MS: String(this.clock.offsetMs) } });
+    const child = spawn(process.execPath, [CHILD, this.configFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SYNC_CHILD_CLOCK_OFFSET_MS: String(this.clock.offsetMs) },
+    });
     let killed = false;
     this.current!.kill = () => {
       killed = true;
@@ -203,7 +271,11 @@ export class PropertyWorld {
         if (killed) return resolve({ ended: 'killed', message: 'SIGKILL', report: null });
         try {
           const out = JSON.parse(stdout) as { state: string; message: string | null; report: SyncReport | null };
-          resolve({ ended: out.state === 'idle' && code === 0 ? 'idle' : 'stopped', message: out.message ?? '', report: out.report });
+          resolve({
+            ended: out.state === 'idle' && code === 0 ? 'idle' : 'stopped',
+            message: out.message ?? '',
+            report: out.report,
+          });
         } catch {
           resolve({ ended: 'failed', message: `exit ${code}: ${stderr.slice(0, 2000)}`, report: null });
         }
@@ -219,7 +291,11 @@ export class PropertyWorld {
     const run = this.current;
     if (!run) return null;
     const n = ++run.requests;
-    this.traceRequest?.(`request ${n}: ${side} ${req.method} ${decodeURIComponent(req.url).replace(/\$?(deltatoken|skiptoken)=[^&]+/g, '$1=…').slice(0, 140)}`);
+    this.traceRequest?.(
+      `request ${n}: ${side} ${req.method} ${decodeURIComponent(req.url)
+        .replace(/\$?(deltatoken|skiptoken)=[^&]+/g, '$1=…')
+        .slice(0, 140)}`,
+    );
     const { plan } = run;
     if (plan.kind === 'drop' && n >= plan.at) {
       const fault = n === plan.at ? plan.fault : 'reset-before';
@@ -235,7 +311,16 @@ export class PropertyWorld {
   /** While a run's write waits: the user changes its target, once per run, when the plan says so. */
   private async hold(side: SideName, req: SeenRequest): Promise<void> {
     const run = this.current;
-    if (!run || run.plan.kind !== 'during' || run.changed || run.plan.side !== side || !run.during || req.method === 'GET' || req.method === 'POST') return;
+    if (
+      !run ||
+      run.plan.kind !== 'during' ||
+      run.changed ||
+      run.plan.side !== side ||
+      !run.during ||
+      req.method === 'GET' ||
+      req.method === 'POST'
+    )
+      return;
     // A delete against the engine's delete is no conflict.
     if (run.plan.change === 'delete' && req.method === 'DELETE') return;
     const targets = side === 'outlook' ? outlookTargets(req) : salesforceTargets(req);
@@ -252,7 +337,14 @@ export class PropertyWorld {
         await this.edit(side, t.object, record.id, patch);
         after = { ...record.fields, ...patch };
       }
-      run.changed = { key, object: t.object, side, before: record.fields, after, request: `${req.method} ${req.url.replace(/\?.*$/, '').slice(0, 80)}` };
+      run.changed = {
+        key,
+        object: t.object,
+        side,
+        before: record.fields,
+        after,
+        request: `${req.method} ${req.url.replace(/\?.*$/, '').slice(0, 80)}`,
+      };
       return;
     }
   }
@@ -292,7 +384,11 @@ export class PropertyWorld {
   private async salesforceRecords(object: ObjectName): Promise<RawRecord[]> {
     const type = { contacts: 'Contact', events: 'Event', tasks: 'Task' }[object];
     const out: RawRecord[] = [];
-    let page = await this.ok(this.sf.get('/query', { params: { q: `SELECT ${SOQL_FIELDS[object]} FROM ${type} WHERE OwnerId = '${this.annId}' ORDER BY Id` } }));
+    let page = await this.ok(
+      this.sf.get('/query', {
+        params: { q: `SELECT ${SOQL_FIELDS[object]} FROM ${type} WHERE OwnerId = '${this.annId}' ORDER BY Id` },
+      }),
+    );
     for (;;) {
       out.push(...(page.records as Obj[]).map((r) => fromSalesforce(object, r)));
       if (page.done) return out;
@@ -303,9 +399,12 @@ export class PropertyWorld {
   private async outlookRecords(object: ObjectName): Promise<RawRecord[]> {
     const now = this.clock.now().getTime();
     const day = (n: number) => new Date(now + n * DAY_MS).toISOString().slice(0, 10);
-    const first = object === 'contacts' ? '/me/contacts?$top=200'
-      : object === 'events' ? `/me/calendarView?startDateTime=${day(-120)}T00:00:00Z&endDateTime=${day(480)}T00:00:00Z&$top=200`
-        : `/me/todo/lists/${encodeURIComponent(this.listId)}/tasks?$top=200`;
+    const first =
+      object === 'contacts'
+        ? '/me/contacts?$top=200'
+        : object === 'events'
+          ? `/me/calendarView?startDateTime=${day(-120)}T00:00:00Z&endDateTime=${day(480)}T00:00:00Z&$top=200`
+          : `/me/todo/lists/${encodeURIComponent(this.listId)}/tasks?$top=200`;
     const out: RawRecord[] = [];
     let next: string | undefined = first;
     while (next) {
@@ -320,7 +419,9 @@ export class PropertyWorld {
   async read(side: SideName, object: ObjectName, id: string): Promise<RawRecord | null> {
     if (side === 'salesforce') {
       const type = { contacts: 'Contact', events: 'Event', tasks: 'Task' }[object];
-      const res = await this.ok(this.sf.get('/query', { params: { q: `SELECT ${SOQL_FIELDS[object]} FROM ${type} WHERE Id = '${id}'` } }));
+      const res = await this.ok(
+        this.sf.get('/query', { params: { q: `SELECT ${SOQL_FIELDS[object]} FROM ${type} WHERE Id = '${id}'` } }),
+      );
       return res.records.length ? fromSalesforce(object, res.records[0]) : null;
     }
     const res = await this.graph.get(this.itemPath(object, id), { headers: UTC });
@@ -334,9 +435,12 @@ export class PropertyWorld {
   async create(side: SideName, object: ObjectName, key: string, fields: Fields): Promise<string> {
     if (side === 'salesforce') {
       const type = { contacts: 'Contact', events: 'Event', tasks: 'Task' }[object];
-      return (await this.ok(this.sf.post(`/sobjects/${type}`, { ...toSalesforce(object, fields, key), OwnerId: this.annId }))).id;
+      return (
+        await this.ok(this.sf.post(`/sobjects/${type}`, { ...toSalesforce(object, fields, key), OwnerId: this.annId }))
+      ).id;
     }
-    return (await this.ok(this.graph.post(this.collectionPath(object), toGraph(object, fields, this.mailboxZone, key)))).id;
+    return (await this.ok(this.graph.post(this.collectionPath(object), toGraph(object, fields, this.mailboxZone, key))))
+      .id;
   }
 
   async edit(side: SideName, object: ObjectName, id: string, patch: Fields): Promise<void> {
@@ -358,25 +462,43 @@ export class PropertyWorld {
     const start = new Date(first);
     const weekday = start.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' }).toLowerCase();
     const end = new Date(start.getTime() + minutes * 60_000).toISOString();
-    await this.ok(this.graph.post('/me/events', {
-      ...toGraph('events', { subject, location: null, start: start.toISOString(), end }, this.mailboxZone, key),
-      recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: [weekday] }, range: { type: 'numbered', startDate: first.slice(0, 10), numberOfOccurrences: count, recurrenceTimeZone: 'UTC' } },
-    }));
+    await this.ok(
+      this.graph.post('/me/events', {
+        ...toGraph('events', { subject, location: null, start: start.toISOString(), end }, this.mailboxZone, key),
+        recurrence: {
+          pattern: { type: 'weekly', interval: 1, daysOfWeek: [weekday] },
+          range: {
+            type: 'numbered',
+            startDate: first.slice(0, 10),
+            numberOfOccurrences: count,
+            recurrenceTimeZone: 'UTC',
+          },
+        },
+      }),
+    );
     this.seriesStart.set(key, start.getTime());
   }
 
   /** Move a whole series (its master) by `ms`. */
   async moveSeries(key: string, masterId: string, ms: number): Promise<void> {
     const master = await this.ok(this.graph.get(`/me/events/${encodeURIComponent(masterId)}`, { headers: UTC }));
-    const shift = (dt: string) => new Date(Date.parse(`${dt.replace(/(\.\d{3})\d*$/, '$1')}Z`) + ms).toISOString().replace(/Z$/, '');
-    await this.ok(this.graph.patch(`/me/events/${encodeURIComponent(masterId)}`, {
-      start: { dateTime: shift(master.start.dateTime), timeZone: 'UTC' }, end: { dateTime: shift(master.end.dateTime), timeZone: 'UTC' },
-    }));
+    const shift = (dt: string) =>
+      new Date(Date.parse(`${dt.replace(/(\.\d{3})\d*$/, '$1')}Z`) + ms).toISOString().replace(/Z$/, '');
+    await this.ok(
+      this.graph.patch(`/me/events/${encodeURIComponent(masterId)}`, {
+        start: { dateTime: shift(master.start.dateTime), timeZone: 'UTC' },
+        end: { dateTime: shift(master.end.dateTime), timeZone: 'UTC' },
+      }),
+    );
     this.seriesStart.set(key, this.seriesStart.get(key)! + ms);
   }
 
   private collectionPath(object: ObjectName): string {
-    return object === 'contacts' ? '/me/contacts' : object === 'events' ? '/me/events' : `/me/todo/lists/${encodeURIComponent(this.listId)}/tasks`;
+    return object === 'contacts'
+      ? '/me/contacts'
+      : object === 'events'
+        ? '/me/events'
+        : `/me/todo/lists/${encodeURIComponent(this.listId)}/tasks`;
   }
 
   private itemPath(object: ObjectName, id: string): string {
@@ -385,7 +507,10 @@ export class PropertyWorld {
 
   private async ok(p: Promise<{ status: number; data: any; config: { method?: string; url?: string } }>): Promise<any> {
     const res = await p;
-    if (res.status >= 300) throw new Error(`${res.config.method?.toUpperCase()} ${res.config.url}: ${res.status} ${JSON.stringify(res.data).slice(0, 500)}`);
+    if (res.status >= 300)
+      throw new Error(
+        `${res.config.method?.toUpperCase()} ${res.config.url}: ${res.status} ${JSON.stringify(res.data).slice(0, 500)}`,
+      );
     return res.data;
   }
 }
@@ -403,10 +528,13 @@ function salesforceTargets(req: SeenRequest): Array<{ object: ObjectName; id: st
   if (!req.url.includes('/composite/sobjects')) return [];
   const byPrefix: Record<string, ObjectName> = { '003': 'contacts', '00U': 'events', '00T': 'tasks' };
   let ids: string[] = [];
-  if (req.method === 'DELETE') ids = (new URL(req.url, 'http://x').searchParams.get('ids') ?? '').split(',').filter(Boolean);
+  if (req.method === 'DELETE')
+    ids = (new URL(req.url, 'http://x').searchParams.get('ids') ?? '').split(',').filter(Boolean);
   else if (req.method === 'PATCH') {
     try {
-      ids = ((JSON.parse(req.body) as { records?: Array<{ Id?: string }> }).records ?? []).map((r) => r.Id ?? '').filter(Boolean);
+      ids = ((JSON.parse(req.body) as { records?: Array<{ Id?: string }> }).records ?? [])
+        .map((r) => r.Id ?? '')
+        .filter(Boolean);
     } catch {
       ids = [];
     }

@@ -10,19 +10,31 @@ const TOKEN = 'local-mailbox-token-ada';
 
 function seed(): MailboxSeed {
   return {
-    mailboxes: [{
-      user: USER,
-      token: TOKEN,
-      contacts: [
-        { givenName: 'Grace', surname: 'Hopper', emailAddresses: [{ address: 'grace@example.com' }] },
-        { givenName: 'Alan', surname: 'Turing', emailAddresses: [{ address: 'alan@example.com' }] },
-        { givenName: 'Edsger', surname: 'Dijkstra', companyName: 'UT Austin' },
-      ],
-      events: [
-        { subject: 'Kick-off', start: { dateTime: '2026-06-03T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-06-03T10:00:00', timeZone: 'UTC' } },
-      ],
-      taskLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [{ title: 'Send the deck', status: 'notStarted' }] }],
-    }],
+    mailboxes: [
+      {
+        user: USER,
+        token: TOKEN,
+        contacts: [
+          { givenName: 'Grace', surname: 'Hopper', emailAddresses: [{ address: 'grace@example.com' }] },
+          { givenName: 'Alan', surname: 'Turing', emailAddresses: [{ address: 'alan@example.com' }] },
+          { givenName: 'Edsger', surname: 'Dijkstra', companyName: 'UT Austin' },
+        ],
+        events: [
+          {
+            subject: 'Kick-off',
+            start: { dateTime: '2026-06-03T09:00:00', timeZone: 'UTC' },
+            end: { dateTime: '2026-06-03T10:00:00', timeZone: 'UTC' },
+          },
+        ],
+        taskLists: [
+          {
+            displayName: 'Tasks',
+            wellknownListName: 'defaultList',
+            tasks: [{ title: 'Send the deck', status: 'notStarted' }],
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -31,11 +43,19 @@ const WINDOW = { start: '2026-06-01T00:00:00Z', end: '2026-07-01T00:00:00Z' };
 describe('graph client against the local mailbox', () => {
   let local: LocalMailbox;
   let waits: number[];
-  const client = (o: Partial<GraphMailboxOptions> = {}) => new GraphMailbox({
-    baseUrl: local.url, token: TOKEN, maxPageSize: 2,
-    retry: { sleep: async (ms) => { waits.push(ms); }, random: () => 0 },
-    ...o,
-  });
+  const client = (o: Partial<GraphMailboxOptions> = {}) =>
+    new GraphMailbox({
+      baseUrl: local.url,
+      token: TOKEN,
+      maxPageSize: 2,
+      retry: {
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+        random: () => 0,
+      },
+      ...o,
+    });
 
   beforeEach(async () => {
     waits = [];
@@ -61,10 +81,18 @@ describe('graph client against the local mailbox', () => {
     const quiet = await mailbox.contacts.delta(first.deltaLink);
     assert.deepEqual([quiet.changed, quiet.removed], [[], []]);
 
-    const created = await mailbox.contacts.create({ givenName: 'Barbara', surname: 'Liskov', emailAddresses: [{ address: 'barbara@example.com' }] });
+    const created = await mailbox.contacts.create({
+      givenName: 'Barbara',
+      surname: 'Liskov',
+      emailAddresses: [{ address: 'barbara@example.com' }],
+    });
     assert.ok(created.id && created['@odata.etag']);
     const hopper = first.changed.find((c) => c.surname === 'Hopper')!;
-    const updated = await mailbox.contacts.update(hopper.id!, { jobTitle: 'Rear Admiral' }, { ifMatch: hopper['@odata.etag'] });
+    const updated = await mailbox.contacts.update(
+      hopper.id!,
+      { jobTitle: 'Rear Admiral' },
+      { ifMatch: hopper['@odata.etag'] },
+    );
     assert.equal(updated.jobTitle, 'Rear Admiral');
     assert.notEqual(updated['@odata.etag'], hopper['@odata.etag']);
     const turing = first.changed.find((c) => c.surname === 'Turing')!;
@@ -81,14 +109,20 @@ describe('graph client against the local mailbox', () => {
     const mailbox = client();
     const [c] = (await mailbox.contacts.delta()).changed;
     await mailbox.contacts.update(c.id!, { jobTitle: 'first' });
-    await assert.rejects(mailbox.contacts.update(c.id!, { jobTitle: 'second' }, { ifMatch: c['@odata.etag'] }), { kind: 'validation', statusCode: 412 });
+    await assert.rejects(mailbox.contacts.update(c.id!, { jobTitle: 'second' }, { ifMatch: c['@odata.etag'] }), {
+      kind: 'validation',
+      statusCode: 412,
+    });
     assert.equal((await mailbox.contacts.get(c.id!)).jobTitle, 'first');
   });
 
   it('events: a calendarView round over a window, then a new series and a deleted event', async () => {
     const mailbox = client();
     const first = await mailbox.events.delta(undefined, WINDOW);
-    assert.deepEqual(first.changed.map((e) => e.subject), ['Kick-off']);
+    assert.deepEqual(
+      first.changed.map((e) => e.subject),
+      ['Kick-off'],
+    );
     const kickoff = first.changed[0];
     assert.equal(kickoff.start?.timeZone, 'UTC');
     assert.match(String(kickoff.start?.dateTime), /^2026-06-03T09:00:00/);
@@ -97,7 +131,10 @@ describe('graph client against the local mailbox', () => {
       subject: 'Weekly sync',
       start: { dateTime: '2026-06-01T15:00:00', timeZone: 'UTC' },
       end: { dateTime: '2026-06-01T15:30:00', timeZone: 'UTC' },
-      recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] }, range: { type: 'numbered', startDate: '2026-06-01', numberOfOccurrences: 3 } },
+      recurrence: {
+        pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] },
+        range: { type: 'numbered', startDate: '2026-06-01', numberOfOccurrences: 3 },
+      },
     });
     assert.equal(master.type, 'seriesMaster');
     const instances = await mailbox.events.instances(master.id!, WINDOW);
@@ -106,9 +143,15 @@ describe('graph client against the local mailbox', () => {
     await mailbox.events.delete(kickoff.id!);
 
     const second = await mailbox.events.delta(first.deltaLink);
-    assert.deepEqual(second.removed.map((r) => r.id), [kickoff.id]);
+    assert.deepEqual(
+      second.removed.map((r) => r.id),
+      [kickoff.id],
+    );
     const weekly = second.changed.filter((e) => e.subject === 'Weekly sync');
-    assert.ok(weekly.length >= 3, `the series' occurrences come back (${second.changed.map((e) => `${e.type}`).join(', ')})`);
+    assert.ok(
+      weekly.length >= 3,
+      `the series' occurrences come back (${second.changed.map((e) => `${e.type}`).join(', ')})`,
+    );
     assert.ok(weekly.filter((e) => e.type === 'occurrence').every((e) => e.seriesMasterId === master.id));
 
     await mailbox.events.update(master.id!, { subject: 'Weekly sync (moved)' });
@@ -122,11 +165,20 @@ describe('graph client against the local mailbox', () => {
     const mailbox = client();
     assert.equal((await mailbox.tasks.defaultList()).wellknownListName, 'defaultList');
     const first = await mailbox.tasks.delta();
-    assert.deepEqual(first.changed.map((t) => t.title), ['Send the deck']);
-    const created = await mailbox.tasks.create({ title: 'Call Grace', dueDateTime: { dateTime: '2026-06-05T00:00:00.0000000', timeZone: 'UTC' } });
+    assert.deepEqual(
+      first.changed.map((t) => t.title),
+      ['Send the deck'],
+    );
+    const created = await mailbox.tasks.create({
+      title: 'Call Grace',
+      dueDateTime: { dateTime: '2026-06-05T00:00:00.0000000', timeZone: 'UTC' },
+    });
     await mailbox.tasks.update(first.changed[0].id!, { status: 'completed' });
     const second = await mailbox.tasks.delta(first.deltaLink);
-    assert.deepEqual(second.changed.map((t) => [t.title, t.status]).sort(), [['Call Grace', 'notStarted'], ['Send the deck', 'completed']]);
+    assert.deepEqual(second.changed.map((t) => [t.title, t.status]).sort(), [
+      ['Call Grace', 'notStarted'],
+      ['Send the deck', 'completed'],
+    ]);
     await mailbox.tasks.delete(created.id!);
     const third = await mailbox.tasks.delta(second.deltaLink);
     assert.deepEqual(third.removed, [{ id: created.id, reason: 'deleted' }]);
@@ -138,7 +190,11 @@ describe('graph client against the local mailbox', () => {
     const firstEvents = await mailbox.events.delta(undefined, WINDOW);
     // Changes after the tokens, then a change log cut short: the changes since the tokens are gone.
     await mailbox.contacts.create({ givenName: 'Mary', surname: 'Allen Wilkes' });
-    await mailbox.events.create({ subject: 'Late', start: { dateTime: '2026-06-10T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-06-10T10:00:00', timeZone: 'UTC' } });
+    await mailbox.events.create({
+      subject: 'Late',
+      start: { dateTime: '2026-06-10T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-06-10T10:00:00', timeZone: 'UTC' },
+    });
     local.expireDeltaTokens();
     await assert.rejects(mailbox.contacts.delta(first.deltaLink), (err: GraphApiError) => {
       assert.equal(err.kind, 'syncStateLost');
@@ -161,7 +217,15 @@ describe('graph client against the local mailbox', () => {
   });
 
   it('throttled beyond the retries: rateLimited with the wait the mailbox asked for', async () => {
-    const mailbox = client({ retry: { sleep: async (ms) => { waits.push(ms); }, random: () => 0, maxRetries: 1 } });
+    const mailbox = client({
+      retry: {
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+        random: () => 0,
+        maxRetries: 1,
+      },
+    });
     local.throttle({ requests: 5, retryAfterSeconds: 2 });
     await assert.rejects(mailbox.me(), { kind: 'rateLimited', statusCode: 429, retryAfterMs: 2000, attempts: 2 });
   });
@@ -186,7 +250,12 @@ describe('graph client against the local mailbox', () => {
     });
 
     it('trusts the printed certificate and follows https links on the same origin', async () => {
-      const mailbox = new GraphMailbox({ baseUrl: secure.url, token: TOKEN, maxPageSize: 1, ca: secure.certificate!.pem });
+      const mailbox = new GraphMailbox({
+        baseUrl: secure.url,
+        token: TOKEN,
+        maxPageSize: 1,
+        ca: secure.certificate!.pem,
+      });
       const round = await mailbox.contacts.delta();
       assert.equal(round.changed.length, 3);
       assert.ok(round.deltaLink.startsWith(`${secure.url}/v1.0/`), round.deltaLink);
@@ -195,7 +264,10 @@ describe('graph client against the local mailbox', () => {
 
     it('without the certificate: a network error naming TLS', async () => {
       const mailbox = new GraphMailbox({ baseUrl: secure.url, token: TOKEN, retry: { sleep: async () => undefined } });
-      await assert.rejects(mailbox.me(), (err: GraphApiError) => err.kind === 'network' && /TLS error/.test(err.message));
+      await assert.rejects(
+        mailbox.me(),
+        (err: GraphApiError) => err.kind === 'network' && /TLS error/.test(err.message),
+      );
     });
   });
 });

@@ -57,18 +57,36 @@ describe('local mailbox: basics', () => {
 
   it('GET /me/todo/lists has exactly one defaultList', async () => {
     const res = await ann('GET', '/me/todo/lists');
-    assert.deepEqual(res.body.value.map((l: any) => [l.displayName, l.wellknownListName]), [['Tasks', 'defaultList'], ['Errands', 'none']]);
+    assert.deepEqual(
+      res.body.value.map((l: any) => [l.displayName, l.wellknownListName]),
+      [
+        ['Tasks', 'defaultList'],
+        ['Errands', 'none'],
+      ],
+    );
     // Bob's seed has no lists: he still gets the default "Tasks".
     const bob = await graphCaller(mb, BOB.token)('GET', '/me/todo/lists');
-    assert.deepEqual(bob.body.value.map((l: any) => [l.displayName, l.wellknownListName]), [['Tasks', 'defaultList']]);
+    assert.deepEqual(
+      bob.body.value.map((l: any) => [l.displayName, l.wellknownListName]),
+      [['Tasks', 'defaultList']],
+    );
   });
 
   it('answers a request without a token, or with an unknown one, 401 InvalidAuthenticationToken', async () => {
     const none = await ann('GET', '/me/contacts', { token: null });
     assertGraphError(none, 401, 'InvalidAuthenticationToken', 'Access token is empty.');
     assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer /);
-    assertGraphError(await ann('GET', '/me/contacts', { token: 'not-a-token' }), 401, 'InvalidAuthenticationToken', 'Access token validation failure.');
-    assertGraphError(await ann('GET', '/me', { token: null, headers: { Authorization: 'Basic YW5uOnB3' } }), 401, 'InvalidAuthenticationToken');
+    assertGraphError(
+      await ann('GET', '/me/contacts', { token: 'not-a-token' }),
+      401,
+      'InvalidAuthenticationToken',
+      'Access token validation failure.',
+    );
+    assertGraphError(
+      await ann('GET', '/me', { token: null, headers: { Authorization: 'Basic YW5uOnB3' } }),
+      401,
+      'InvalidAuthenticationToken',
+    );
     assertGraphError(await ann('GET', '/me/nothing-here', { token: null }), 401, 'InvalidAuthenticationToken');
   });
 
@@ -86,8 +104,13 @@ describe('local mailbox: basics', () => {
     assert.equal((await ann('GET', '/me/mailboxsettings')).status, 200);
   });
 
-  it('answers an unknown segment 400 BadRequest, an unknown method 405, both in Graph\'s shape', async () => {
-    assertGraphError(await ann('GET', '/me/messages'), 400, 'BadRequest', "Resource not found for the segment 'messages'.");
+  it("answers an unknown segment 400 BadRequest, an unknown method 405, both in Graph's shape", async () => {
+    assertGraphError(
+      await ann('GET', '/me/messages'),
+      400,
+      'BadRequest',
+      "Resource not found for the segment 'messages'.",
+    );
     const put = await ann('PUT', '/me/contacts', { body: {} });
     assertGraphError(put, 405, 'MethodNotAllowed');
     assert.equal(put.headers.get('allow'), 'GET, POST');
@@ -96,10 +119,15 @@ describe('local mailbox: basics', () => {
     assert.equal(((await res.json()) as any).error.code, 'NotFound');
   });
 
-  it('keeps mailboxes apart: one mailbox cannot read another\'s items by id', async () => {
+  it("keeps mailboxes apart: one mailbox cannot read another's items by id", async () => {
     const bobContacts = await graphCaller(mb, BOB.token)('GET', '/me/contacts');
     const id = bobContacts.body.value[0].id;
-    assertGraphError(await ann('GET', `/me/contacts/${id}`), 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    assertGraphError(
+      await ann('GET', `/me/contacts/${id}`),
+      404,
+      'ErrorItemNotFound',
+      'The specified object was not found in the store.',
+    );
     assertGraphError(await ann('DELETE', `/me/contacts/${id}`), 404, 'ErrorItemNotFound');
     assert.equal((await graphCaller(mb, BOB.token)('GET', `/me/contacts/${id}`)).status, 200);
   });

@@ -25,12 +25,19 @@ describe('local mailbox: request bodies', () => {
   });
   after(() => mb.close());
 
-  const itemCount = () => (mb.ctx.store.db.prepare('SELECT COUNT(*) FROM items').pluck().get() as number);
+  const itemCount = () => mb.ctx.store.db.prepare('SELECT COUNT(*) FROM items').pluck().get() as number;
 
   it('a task list write over its few KB is a 413; a contact write of a few hundred KB is fine', async () => {
     const before = itemCount();
-    assertGraphError(await ann('POST', '/me/todo/lists', { raw: padded({ displayName: 'Big' }, BODY_LIMITS.taskList + 100), headers: json }), 413, 'RequestEntityTooLarge',
-      `The request body is larger than ${BODY_LIMITS.taskList} bytes.`);
+    assertGraphError(
+      await ann('POST', '/me/todo/lists', {
+        raw: padded({ displayName: 'Big' }, BODY_LIMITS.taskList + 100),
+        headers: json,
+      }),
+      413,
+      'RequestEntityTooLarge',
+      `The request body is larger than ${BODY_LIMITS.taskList} bytes.`,
+    );
     assert.equal(itemCount(), before);
     const notes = await ann('POST', '/me/contacts', { body: { surname: 'Notes', personalNotes: 'n'.repeat(300_000) } });
     assert.equal(notes.status, 201, notes.text.slice(0, 300));
@@ -40,15 +47,36 @@ describe('local mailbox: request bodies', () => {
     const over = BODY_LIMITS.item + 1_000;
     assert.ok(over < mb.ctx.options.bodyLimit);
     const before = itemCount();
-    assertGraphError(await ann('POST', '/me/contacts', { raw: padded({ surname: 'Big' }, over), headers: json }), 413, 'RequestEntityTooLarge');
-    assertGraphError(await ann('POST', `/me/todo/lists/${listId}/tasks`, { raw: padded({ title: 'Big' }, over), headers: json }), 413, 'RequestEntityTooLarge');
-    const event = { subject: 'Big', start: { dateTime: '2026-05-01T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-05-01T10:00:00', timeZone: 'UTC' } };
-    assertGraphError(await ann('POST', '/me/events', { raw: padded(event, over), headers: json }), 413, 'RequestEntityTooLarge');
+    assertGraphError(
+      await ann('POST', '/me/contacts', { raw: padded({ surname: 'Big' }, over), headers: json }),
+      413,
+      'RequestEntityTooLarge',
+    );
+    assertGraphError(
+      await ann('POST', `/me/todo/lists/${listId}/tasks`, { raw: padded({ title: 'Big' }, over), headers: json }),
+      413,
+      'RequestEntityTooLarge',
+    );
+    const event = {
+      subject: 'Big',
+      start: { dateTime: '2026-05-01T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-05-01T10:00:00', timeZone: 'UTC' },
+    };
+    assertGraphError(
+      await ann('POST', '/me/events', { raw: padded(event, over), headers: json }),
+      413,
+      'RequestEntityTooLarge',
+    );
     assert.equal(itemCount(), before);
   });
 
   it('the throttle switch takes a small body only', async () => {
-    const post = (body: string) => fetch(`${mb.url}/_admin/throttle`, { method: 'POST', headers: { ...json, Authorization: `Bearer ${ANN.token}` }, body });
+    const post = (body: string) =>
+      fetch(`${mb.url}/_admin/throttle`, {
+        method: 'POST',
+        headers: { ...json, Authorization: `Bearer ${ANN.token}` },
+        body,
+      });
     const big = await post(padded({ requests: 0 }, BODY_LIMITS.admin + 10));
     assert.equal(big.status, 413);
     assert.equal(((await big.json()) as any).error.code, 'RequestEntityTooLarge');
@@ -64,11 +92,25 @@ describe('local mailbox: request bodies', () => {
       return true;
     }) as typeof process.stderr.write;
     try {
-      const deepProperty = await ann('POST', '/me/contacts', { raw: `{"givenName":${nestedArrays(100_000)}}`, headers: json });
-      assertGraphError(deepProperty, 400, 'BadRequest', `The JSON request payload is nested more than ${JSON_MAX_DEPTH} levels deep.`);
-      const deepAnnotation = await ann('POST', '/me/contacts', { raw: `{"surname":"x","@odata.deep":${nestedArrays(JSON_MAX_DEPTH)}}`, headers: json });
+      const deepProperty = await ann('POST', '/me/contacts', {
+        raw: `{"givenName":${nestedArrays(100_000)}}`,
+        headers: json,
+      });
+      assertGraphError(
+        deepProperty,
+        400,
+        'BadRequest',
+        `The JSON request payload is nested more than ${JSON_MAX_DEPTH} levels deep.`,
+      );
+      const deepAnnotation = await ann('POST', '/me/contacts', {
+        raw: `{"surname":"x","@odata.deep":${nestedArrays(JSON_MAX_DEPTH)}}`,
+        headers: json,
+      });
       assertGraphError(deepAnnotation, 400, 'BadRequest');
-      const deepString = await ann('POST', '/me/contacts', { raw: JSON.stringify({ surname: 'Brackets', personalNotes: nestedArrays(5_000) }), headers: json });
+      const deepString = await ann('POST', '/me/contacts', {
+        raw: JSON.stringify({ surname: 'Brackets', personalNotes: nestedArrays(5_000) }),
+        headers: json,
+      });
       assert.equal(deepString.status, 201, 'brackets inside a string are text, not nesting');
     } finally {
       process.stderr.write = original;
@@ -78,7 +120,10 @@ describe('local mailbox: request bodies', () => {
   });
 
   it('still refuses a 50 MB body', async () => {
-    const res = await ann('POST', '/me/contacts', { raw: padded({ surname: 'Huge' }, 50 * 1024 * 1024), headers: json });
+    const res = await ann('POST', '/me/contacts', {
+      raw: padded({ surname: 'Huge' }, 50 * 1024 * 1024),
+      headers: json,
+    });
     assertGraphError(res, 413, 'RequestEntityTooLarge');
   });
 });

@@ -29,7 +29,10 @@ describe('local mailbox: delta paging while the folder changes', () => {
 
   beforeEach(async () => {
     const contacts = Array.from({ length: 12 }, (_, i) => ({ givenName: 'Person', surname: `P${i}` }));
-    mb = await startTestMailbox({ clock, seed: { mailboxes: [{ user: ANN.user, token: ANN.token, timeZone: 'UTC', contacts }] } });
+    mb = await startTestMailbox({
+      clock,
+      seed: { mailboxes: [{ user: ANN.user, token: ANN.token, timeZone: 'UTC', contacts }] },
+    });
     ann = graphCaller(mb, ANN.token);
   });
   afterEach(() => mb.close());
@@ -79,13 +82,19 @@ describe('local mailbox: delta paging while the folder changes', () => {
     await remove(deletedAhead);
     await remove(deletedBehind);
     const added = [await add('A0'), await add('A1'), await add('A2'), await add('A3')];
-    assert.ok(added.some((id) => id > cursor) && added.some((id) => id < cursor), 'contacts added on both sides of the cursor');
+    assert.ok(
+      added.some((id) => id > cursor) && added.some((id) => id < cursor),
+      'contacts added on both sides of the cursor',
+    );
 
     const rest = await walk(ann, first.next!, { Prefer: 'odata.maxpagesize=3' });
     assert.ok(rest.pages.every((p) => p.length <= 3));
     const round = [...first.value, ...rest.items];
     // Sent pages stay sent; the rest is the folder after the cursor as it is now.
-    assert.deepEqual(idsOf(round), [...start.slice(0, size), ...sorted([...ahead.filter((id) => id !== deletedAhead), ...added.filter((id) => id > cursor)])]);
+    assert.deepEqual(idsOf(round), [
+      ...start.slice(0, size),
+      ...sorted([...ahead.filter((id) => id !== deletedAhead), ...added.filter((id) => id > cursor)]),
+    ]);
     assert.ok(round.every((c) => c['@odata.type'] === CONTACT && !('@removed' in c)));
     assert.equal(round.find((c) => c.id === updatedAhead).jobTitle, 'Changed mid-round');
     assert.equal(round.find((c) => c.id === updatedBehind).jobTitle, null);
@@ -105,7 +114,14 @@ describe('local mailbox: delta paging while the folder changes', () => {
   it('a later round sends the changes up to its start, each item as its page finds it; changes made mid-round reach the next round', async () => {
     const base = await walk(ann, '/me/contacts/delta');
     const start = await folderIds();
-    const created = [await add('C0'), await add('C1'), await add('C2'), await add('C3'), await add('C4'), await add('C5')];
+    const created = [
+      await add('C0'),
+      await add('C1'),
+      await add('C2'),
+      await add('C3'),
+      await add('C4'),
+      await add('C5'),
+    ];
     const updated = start.slice(0, 4);
     for (const id of updated) await change(id, 'Changed');
     const deleted = start.slice(4, 6);
@@ -132,7 +148,11 @@ describe('local mailbox: delta paging while the folder changes', () => {
     const rest = await walk(ann, first.next!, { Prefer: 'odata.maxpagesize=2' });
     assert.ok(rest.pages.every((p) => p.length <= 2));
     const round = [...first.value, ...rest.items];
-    assert.deepEqual(idsOf(round), changes.filter((id) => id !== vanished), 'every change up to the start once, in id order; a contact made and gone since: nothing');
+    assert.deepEqual(
+      idsOf(round),
+      changes.filter((id) => id !== vanished),
+      'every change up to the start once, in id order; a contact made and gone since: nothing',
+    );
     const byId = new Map(round.map((c) => [c.id, c]));
     for (const id of deleted) assert.deepEqual(byId.get(id), removed(id));
     assert.equal(byId.get(changedAgain).jobTitle, 'Changed again');
@@ -153,12 +173,20 @@ describe('local mailbox: delta paging while the folder changes', () => {
     const m = mb.mailboxes[0];
     const store = mb.ctx.store;
     const start = await folderIds();
-    const created = store.transaction(() => Array.from({ length: 2_500 }, (_, i) => insertContact(mb.ctx, m, { givenName: 'Bulk', surname: `B${i}` }, true).id));
+    const created = store.transaction(() =>
+      Array.from(
+        { length: 2_500 },
+        (_, i) => insertContact(mb.ctx, m, { givenName: 'Bulk', surname: `B${i}` }, true).id,
+      ),
+    );
     const scope = `contacts:${m.contactFolderId}`;
     store.transaction(() => {
       for (const id of start.slice(0, 3)) {
         const row = store.getItem(id)!;
-        const once = updateItem(store, m, row, scope, { props: { ...row.data.props, jobTitle: 'Once' }, sys: row.data.sys });
+        const once = updateItem(store, m, row, scope, {
+          props: { ...row.data.props, jobTitle: 'Once' },
+          sys: row.data.sys,
+        });
         updateItem(store, m, once, scope, { props: { ...row.data.props, jobTitle: 'Twice' }, sys: row.data.sys });
       }
       deleteItem(store, m, store.getItem(start[3])!, scope);
@@ -174,7 +202,10 @@ describe('local mailbox: delta paging while the folder changes', () => {
     const rest = await walk(ann, first.next!, { Prefer: 'odata.maxpagesize=100' });
     assert.ok(rest.pages.every((p) => p.length <= 100));
     const round = [...first.value, ...rest.items];
-    assert.deepEqual(idsOf(round), changes.filter((id) => id !== vanished));
+    assert.deepEqual(
+      idsOf(round),
+      changes.filter((id) => id !== vanished),
+    );
     const byId = new Map(round.map((c) => [c.id, c]));
     for (const id of start.slice(0, 3)) assert.equal(byId.get(id).jobTitle, 'Twice');
     assert.deepEqual(byId.get(start[3]), removed(start[3]));

@@ -25,15 +25,29 @@ describe('local mailbox: event spans', () => {
   it('an occurrence moved months past the end of its series shows in a view of where it went, and no longer where it was', async () => {
     mb = await startTestMailbox();
     const ann = graphCaller(mb, ANN.token);
-    const occurrence = (await ann('GET', `/me/calendarView?${MARCH}&$top=50`)).body.value.find((e: any) => e.type === 'occurrence' && e.start.dateTime.startsWith('2026-03-09'));
+    const occurrence = (await ann('GET', `/me/calendarView?${MARCH}&$top=50`)).body.value.find(
+      (e: any) => e.type === 'occurrence' && e.start.dateTime.startsWith('2026-03-09'),
+    );
     const moved = await ann('PATCH', `/me/events/${occurrence.id}`, {
-      body: { start: { dateTime: '2026-06-15T09:00:00', timeZone: 'America/New_York' }, end: { dateTime: '2026-06-15T10:00:00', timeZone: 'America/New_York' } },
+      body: {
+        start: { dateTime: '2026-06-15T09:00:00', timeZone: 'America/New_York' },
+        end: { dateTime: '2026-06-15T10:00:00', timeZone: 'America/New_York' },
+      },
     });
     assert.equal(moved.status, 200, moved.text);
-    assert.deepEqual(subjects((await ann('GET', `/me/calendarView?${JUNE}`)).body), ['exception Weekly sync 2026-06-15']);
-    assert.ok(!subjects((await ann('GET', `/me/calendarView?${MARCH}&$top=50`)).body).includes('occurrence Weekly sync 2026-03-09'));
+    assert.deepEqual(subjects((await ann('GET', `/me/calendarView?${JUNE}`)).body), [
+      'exception Weekly sync 2026-06-15',
+    ]);
+    assert.ok(
+      !subjects((await ann('GET', `/me/calendarView?${MARCH}&$top=50`)).body).includes(
+        'occurrence Weekly sync 2026-03-09',
+      ),
+    );
     const round = (await ann('GET', `/me/calendarView/delta?${JUNE}`)).body;
-    assert.deepEqual(round.value.map((e: any) => e.id), [occurrence.id]);
+    assert.deepEqual(
+      round.value.map((e: any) => e.id),
+      [occurrence.id],
+    );
   });
 
   it('a store written before events kept spans gets them when it opens, and its calendar views show every event', async () => {
@@ -51,9 +65,15 @@ describe('local mailbox: event spans', () => {
 
       mb = await startTestMailbox({ dataDir, seed: testMailboxSeed() });
       assert.equal(mb.seeded, false);
-      const spans = mb.ctx.store.db.prepare(`SELECT COUNT(*) FROM items WHERE kind = 'event' AND span_start IS NULL`).pluck().get();
+      const spans = mb.ctx.store.db
+        .prepare(`SELECT COUNT(*) FROM items WHERE kind = 'event' AND span_start IS NULL`)
+        .pluck()
+        .get();
       assert.equal(spans, 0);
-      assert.deepEqual(subjects((await graphCaller(mb, ANN.token)('GET', `/me/calendarView?${MARCH}&$top=50`)).body), before);
+      assert.deepEqual(
+        subjects((await graphCaller(mb, ANN.token)('GET', `/me/calendarView?${MARCH}&$top=50`)).body),
+        before,
+      );
     } finally {
       await mb?.close();
       mb = undefined;

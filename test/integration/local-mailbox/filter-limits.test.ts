@@ -36,7 +36,7 @@ describe('local mailbox: $filter limits', () => {
   });
   after(() => mb.close());
 
-  it('a filter nested 5,000 deep is a 400 in Graph\'s shape, and nothing is logged', async () => {
+  it("a filter nested 5,000 deep is a 400 in Graph's shape, and nothing is logged", async () => {
     const { result, log } = await stderrOf(() => ann('GET', filtered(nested(5_000))));
     assertGraphError(result, 400, 'BadRequest');
     assert.match(result.body.error.message, /^Invalid filter clause: /);
@@ -48,7 +48,12 @@ describe('local mailbox: $filter limits', () => {
     const deep = nested(FILTER_MAX_DEPTH + 1);
     assert.ok(deep.length < FILTER_MAX_LENGTH);
     const res = await ann('GET', filtered(deep));
-    assertGraphError(res, 400, 'BadRequest', `Invalid filter clause: the filter nests parentheses or lambdas more than ${FILTER_MAX_DEPTH} deep.`);
+    assertGraphError(
+      res,
+      400,
+      'BadRequest',
+      `Invalid filter clause: the filter nests parentheses or lambdas more than ${FILTER_MAX_DEPTH} deep.`,
+    );
     const lambdas = `emailAddresses/any(a:${'('.repeat(FILTER_MAX_DEPTH)}a/address eq 'x'${')'.repeat(FILTER_MAX_DEPTH)})`;
     assertGraphError(await ann('GET', filtered(lambdas)), 400, 'BadRequest');
   });
@@ -57,28 +62,41 @@ describe('local mailbox: $filter limits', () => {
     const long = Array.from({ length: 400 }, (_, i) => `surname eq 'n${i}'`).join(' or ');
     assert.ok(long.length > FILTER_MAX_LENGTH);
     const res = await ann('GET', filtered(long));
-    assertGraphError(res, 400, 'BadRequest', `Invalid filter clause: the filter is longer than ${FILTER_MAX_LENGTH} characters.`);
+    assertGraphError(
+      res,
+      400,
+      'BadRequest',
+      `Invalid filter clause: the filter is longer than ${FILTER_MAX_LENGTH} characters.`,
+    );
   });
 
   it('still answers filters at the limits: nested to the cap, and a long flat chain of comparisons', async () => {
     const atCap = await ann('GET', filtered(nested(FILTER_MAX_DEPTH)));
     assert.equal(atCap.status, 200, atCap.text);
-    assert.deepEqual(atCap.body.value.map((c: any) => c.surname), ['Turing']);
-    const chain = [...Array.from({ length: 180 }, (_, i) => `surname ne 'n${i}'`), "surname eq 'Lovelace'"].join(' and ');
+    assert.deepEqual(
+      atCap.body.value.map((c: any) => c.surname),
+      ['Turing'],
+    );
+    const chain = [...Array.from({ length: 180 }, (_, i) => `surname ne 'n${i}'`), "surname eq 'Lovelace'"].join(
+      ' and ',
+    );
     assert.ok(chain.length <= FILTER_MAX_LENGTH);
     const flat = await ann('GET', filtered(chain));
     assert.equal(flat.status, 200, flat.text);
-    assert.deepEqual(flat.body.value.map((c: any) => c.surname), ['Lovelace']);
+    assert.deepEqual(
+      flat.body.value.map((c: any) => c.surname),
+      ['Lovelace'],
+    );
   });
 
-  it('a broken filter\'s message quotes at most the start of it', async () => {
+  it("a broken filter's message quotes at most the start of it", async () => {
     const broken = `surname eq 'x' and ${'z'.repeat(3_000)}`;
     const res = await ann('GET', filtered(broken));
     assertGraphError(res, 400, 'BadRequest');
     assert.ok(res.body.error.message.length <= 300, res.body.error.message);
   });
 
-  it('a URL past the 16 KB of request line and headers Node reads is refused in Graph\'s shape', async () => {
+  it("a URL past the 16 KB of request line and headers Node reads is refused in Graph's shape", async () => {
     const res = await ann('GET', filtered(`surname eq '${'x'.repeat(20_000)}'`));
     assertGraphError(res, 431, 'RequestHeaderFieldsTooLarge');
   });
@@ -88,7 +106,9 @@ describe('local mailbox: $filter limits', () => {
     try {
       broken.ctx.store.db.close(); // every request now fails inside the mailbox: a bug of ours, as far as the client knows
       const call = graphCaller(broken, ANN.token);
-      const { result, log } = await stderrOf<GraphAnswer>(() => call('GET', `/me/contacts?$top=3&$filter=${encodeURIComponent("surname eq 'secret-surname'")}`));
+      const { result, log } = await stderrOf<GraphAnswer>(() =>
+        call('GET', `/me/contacts?$top=3&$filter=${encodeURIComponent("surname eq 'secret-surname'")}`),
+      );
       assertGraphError(result, 500, 'generalException');
       assert.match(log, /GET \/v1\.0\/me\/contacts\b/);
       assert.ok(!log.includes('secret-surname'), log);

@@ -34,7 +34,11 @@ describe('local mailbox: list pages cost $top, not the folder', () => {
   }
 
   /** Every contact id of ann's in id order, read with SQL (what a page walk must give back). */
-  const allContactIds = () => (mb.ctx.store.db.prepare(`SELECT id FROM items WHERE mailbox = 1 AND kind = 'contact' ORDER BY id`).pluck().all() as string[]);
+  const allContactIds = () =>
+    mb.ctx.store.db
+      .prepare(`SELECT id FROM items WHERE mailbox = 1 AND kind = 'contact' ORDER BY id`)
+      .pluck()
+      .all() as string[];
 
   describe('contacts', () => {
     before(async () => {
@@ -50,11 +54,19 @@ describe('local mailbox: list pages cost $top, not the folder', () => {
       assert.equal(first.body.value.length, 10);
       assert.ok(rows <= 12, `the first page read ${rows} rows`);
       const next: string = first.body['@odata.nextLink'];
-      assert.match(next, new RegExp(`^${mb.url.replace(/[.]/g, '\\.')}/v1\\.0/me/contacts\\?\\$select=surname&\\$top=10&\\$skiptoken=[A-Za-z0-9_-]+$`));
+      assert.match(
+        next,
+        new RegExp(
+          `^${mb.url.replace(/[.]/g, '\\.')}/v1\\.0/me/contacts\\?\\$select=surname&\\$top=10&\\$skiptoken=[A-Za-z0-9_-]+$`,
+        ),
+      );
       const second = await rowsRead(() => ann('GET', next));
       assert.equal(second.result.body.value.length, 10);
       assert.ok(second.rows <= 12, `the second page read ${second.rows} rows`);
-      assert.deepEqual([...first.body.value, ...second.result.body.value].map((c: any) => c.id), allContactIds().slice(0, 20));
+      assert.deepEqual(
+        [...first.body.value, ...second.result.body.value].map((c: any) => c.id),
+        allContactIds().slice(0, 20),
+      );
     });
 
     it('following nextLinks gives every contact once, in id order, each page reading about $top rows', async () => {
@@ -72,18 +84,28 @@ describe('local mailbox: list pages cost $top, not the folder', () => {
 
     it('$skip from a client jumps over rows without reading them', async () => {
       const { result, rows } = await rowsRead(() => ann('GET', '/me/contacts?$top=5&$skip=1500'));
-      assert.deepEqual(result.body.value.map((c: any) => c.id), allContactIds().slice(1500, 1505));
+      assert.deepEqual(
+        result.body.value.map((c: any) => c.id),
+        allContactIds().slice(1500, 1505),
+      );
       assert.ok(rows <= 7, `$skip=1500 read ${rows} rows`);
       const rest = await walk(ann, result.body['@odata.nextLink']);
-      assert.deepEqual(rest.items.map((c: any) => c.id), allContactIds().slice(1505));
+      assert.deepEqual(
+        rest.items.map((c: any) => c.id),
+        allContactIds().slice(1505),
+      );
     });
 
-    it('a forged or altered $skiptoken is a 400 in Graph\'s shape', async () => {
+    it("a forged or altered $skiptoken is a 400 in Graph's shape", async () => {
       const next: string = (await ann('GET', '/me/contacts?$top=2')).body['@odata.nextLink'];
       const token = new URL(next).searchParams.get('$skiptoken')!;
       const altered = `${token.slice(0, -3)}${token.endsWith('AAA') ? 'BBB' : 'AAA'}`;
       assertGraphError(await ann('GET', `/me/contacts?$top=2&$skiptoken=${altered}`), 400, 'BadRequest');
-      assertGraphError(await ann('GET', `/me/contacts?$top=2&$skiptoken=${token}&$filter=${encodeURIComponent("surname eq 'x'")}`), 400, 'BadRequest');
+      assertGraphError(
+        await ann('GET', `/me/contacts?$top=2&$skiptoken=${token}&$filter=${encodeURIComponent("surname eq 'x'")}`),
+        400,
+        'BadRequest',
+      );
       assertGraphError(await ann('GET', `/me/todo/lists?$skiptoken=${token}`), 400, 'BadRequest');
     });
   });
@@ -101,17 +123,31 @@ describe('local mailbox: list pages cost $top, not the folder', () => {
       const first = await ann('GET', '/me/contacts?$top=4');
       assert.equal((await ann('DELETE', `/me/contacts/${first.body.value[1].id}`)).status, 204);
       const rest = await walk(ann, first.body['@odata.nextLink']);
-      assert.deepEqual([...first.body.value, ...rest.items].map((c: any) => c.id), all);
+      assert.deepEqual(
+        [...first.body.value, ...rest.items].map((c: any) => c.id),
+        all,
+      );
     });
 
     it('with $orderby, pages go on after the last one sent: sorted, none skipped, none twice', async () => {
-      const expected = (await ann('GET', '/me/contacts?$orderby=surname desc&$top=100&$select=surname')).body.value.map((c: any) => c.id);
+      const expected = (await ann('GET', '/me/contacts?$orderby=surname desc&$top=100&$select=surname')).body.value.map(
+        (c: any) => c.id,
+      );
       const first = await ann('GET', '/me/contacts?$orderby=surname desc&$top=4&$select=surname');
-      assert.deepEqual(first.body.value.map((c: any) => c.id), expected.slice(0, 4));
-      assert.match(first.body['@odata.nextLink'], /\$orderby=surname%20desc&\$select=surname&\$top=4&\$skiptoken=|\$select=surname&\$orderby=surname%20desc&\$top=4&\$skiptoken=/);
+      assert.deepEqual(
+        first.body.value.map((c: any) => c.id),
+        expected.slice(0, 4),
+      );
+      assert.match(
+        first.body['@odata.nextLink'],
+        /\$orderby=surname%20desc&\$select=surname&\$top=4&\$skiptoken=|\$select=surname&\$orderby=surname%20desc&\$top=4&\$skiptoken=/,
+      );
       assert.equal((await ann('DELETE', `/me/contacts/${first.body.value[0].id}`)).status, 204);
       const rest = await walk(ann, first.body['@odata.nextLink']);
-      assert.deepEqual([...first.body.value, ...rest.items].map((c: any) => c.id), expected);
+      assert.deepEqual(
+        [...first.body.value, ...rest.items].map((c: any) => c.id),
+        expected,
+      );
     });
   });
 
@@ -137,7 +173,12 @@ describe('local mailbox: list pages cost $top, not the folder', () => {
         pages += 1;
       }
       assert.ok(pages >= 5, `${pages} pages`);
-      const needles = mb.ctx.store.db.prepare(`SELECT id FROM items WHERE kind = 'contact' AND json_extract(data, '$.props.surname') = 'Needle' ORDER BY id`).pluck().all();
+      const needles = mb.ctx.store.db
+        .prepare(
+          `SELECT id FROM items WHERE kind = 'contact' AND json_extract(data, '$.props.surname') = 'Needle' ORDER BY id`,
+        )
+        .pluck()
+        .all();
       assert.equal(needles.length, 5);
       assert.deepEqual(found, needles);
     });
@@ -156,16 +197,32 @@ describe('local mailbox: list pages cost $top, not the folder', () => {
           const day = String(1 + (i % 28)).padStart(2, '0');
           const month = String(1 + (Math.floor(i / 2) % 12)).padStart(2, '0');
           const hour = String(6 + (i % 12)).padStart(2, '0');
-          const c = checkEvent({
-            subject: `Meeting ${i}`, start: { dateTime: `${year}-${month}-${day}T${hour}:00:00`, timeZone: 'UTC' },
-            end: { dateTime: `${year}-${month}-${day}T${hour}:30:00`, timeZone: 'UTC' },
-          }, undefined, 'create', 'UTC');
+          const c = checkEvent(
+            {
+              subject: `Meeting ${i}`,
+              start: { dateTime: `${year}-${month}-${day}T${hour}:00:00`, timeZone: 'UTC' },
+              end: { dateTime: `${year}-${month}-${day}T${hour}:30:00`, timeZone: 'UTC' },
+            },
+            undefined,
+            'create',
+            'UTC',
+          );
           insertEvent(store, m, c.props);
         }
-        const series = checkEvent({
-          subject: 'Stand-up', start: { dateTime: '2027-03-01T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2027-03-01T09:15:00', timeZone: 'UTC' },
-          recurrence: { pattern: { type: 'daily', interval: 1 }, range: { type: 'numbered', startDate: '2027-03-01', numberOfOccurrences: 10 } },
-        }, undefined, 'create', 'UTC');
+        const series = checkEvent(
+          {
+            subject: 'Stand-up',
+            start: { dateTime: '2027-03-01T09:00:00', timeZone: 'UTC' },
+            end: { dateTime: '2027-03-01T09:15:00', timeZone: 'UTC' },
+            recurrence: {
+              pattern: { type: 'daily', interval: 1 },
+              range: { type: 'numbered', startDate: '2027-03-01', numberOfOccurrences: 10 },
+            },
+          },
+          undefined,
+          'create',
+          'UTC',
+        );
         insertEvent(store, m, series.props);
       });
     });
@@ -190,12 +247,18 @@ describe('local mailbox: list pages cost $top, not the folder', () => {
       assert.equal(page.result.status, 200, page.result.text);
       assert.equal(page.result.body.value.length, 10);
       assert.ok(page.rows <= 14, `a calendarView page read ${page.rows} rows`);
-      assert.match(page.result.body['@odata.nextLink'], /\?startDateTime=2027-01-01T00%3A00%3A00Z&endDateTime=2027-12-31T00%3A00%3A00Z&\$top=10&\$skiptoken=/);
+      assert.match(
+        page.result.body['@odata.nextLink'],
+        /\?startDateTime=2027-01-01T00%3A00%3A00Z&endDateTime=2027-12-31T00%3A00%3A00Z&\$top=10&\$skiptoken=/,
+      );
 
       const walked = await walk(ann, `/me/calendarView?${window}&$top=7`);
       const whole = (await ann('GET', `/me/calendarView?${window}&$top=1000`)).body.value;
       assert.equal(whole.length, 310);
-      assert.deepEqual(walked.items.map((e: any) => e.id), whole.map((e: any) => e.id));
+      assert.deepEqual(
+        walked.items.map((e: any) => e.id),
+        whole.map((e: any) => e.id),
+      );
       const starts = whole.map((e: any) => e.start.dateTime);
       assert.deepEqual(starts, [...starts].sort());
       assert.equal(whole.filter((e: any) => e.type === 'occurrence').length, 10);

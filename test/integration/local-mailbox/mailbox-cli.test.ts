@@ -23,11 +23,15 @@ describe('sfo-compat mailbox serve', () => {
   it('serves the demo seed and prints the URL and the users, never a token', async () => {
     const c = capture();
     let url = '';
-    const code = await mailboxServeCommand({ seed: DEMO_MAILBOX_SEED, port: '0', data: path.join(dir, 'data') }, c.io, async () => {
-      url = /Graph base URL: (\S+)/.exec(c.out.join(''))![1];
-      const res = await fetch(`${url}/me`, { headers: { Authorization: 'Bearer demo-mailbox-token-ann' } });
-      assert.equal(((await res.json()) as any).mail, 'ann@demo.example');
-    });
+    const code = await mailboxServeCommand(
+      { seed: DEMO_MAILBOX_SEED, port: '0', data: path.join(dir, 'data') },
+      c.io,
+      async () => {
+        url = /Graph base URL: (\S+)/.exec(c.out.join(''))![1];
+        const res = await fetch(`${url}/me`, { headers: { Authorization: 'Bearer demo-mailbox-token-ann' } });
+        assert.equal(((await res.json()) as any).mail, 'ann@demo.example');
+      },
+    );
     assert.equal(code, 0);
     const text = c.out.join('');
     assert.match(text, /^Seeded local mailbox in /);
@@ -44,19 +48,39 @@ describe('sfo-compat mailbox serve', () => {
     const file = path.join(dir, 'bad.json');
     fs.writeFileSync(file, JSON.stringify(seed));
     const c = capture();
-    const code = await mailboxServeCommand({ seed: file, port: '0', data: path.join(dir, 'data') }, c.io, async () => assert.fail('must not serve'));
+    const code = await mailboxServeCommand({ seed: file, port: '0', data: path.join(dir, 'data') }, c.io, async () =>
+      assert.fail('must not serve'),
+    );
     assert.equal(code, 2);
-    assert.equal(c.err.join(''), `${file}: the mailbox seed has 2 problems:\n`
-      + '  - mailboxes[0].user: required, an email address (got "nobody")\n'
-      + '  - mailboxes[0].events[2].start.timeZone: unknown time zone "Mars/Base"\n');
+    assert.equal(
+      c.err.join(''),
+      `${file}: the mailbox seed has 2 problems:\n` +
+        '  - mailboxes[0].user: required, an email address (got "nobody")\n' +
+        '  - mailboxes[0].events[2].start.timeZone: unknown time zone "Mars/Base"\n',
+    );
   });
 
   it('is wired into the CLI (a bad --port is a usage error)', async () => {
     const errs: string[] = [];
     const write = process.stderr.write;
-    process.stderr.write = ((s: string) => { errs.push(String(s)); return true; }) as typeof process.stderr.write;
+    process.stderr.write = ((s: string) => {
+      errs.push(String(s));
+      return true;
+    }) as typeof process.stderr.write;
     try {
-      assert.equal(await main(['mailbox', 'serve', '--seed', DEMO_MAILBOX_SEED, '--port', 'eighty', '--data', path.join(dir, 'd')]), 2);
+      assert.equal(
+        await main([
+          'mailbox',
+          'serve',
+          '--seed',
+          DEMO_MAILBOX_SEED,
+          '--port',
+          'eighty',
+          '--data',
+          path.join(dir, 'd'),
+        ]),
+        2,
+      );
     } finally {
       process.stderr.write = write;
     }

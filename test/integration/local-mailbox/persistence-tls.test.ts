@@ -8,7 +8,11 @@ import { ANN, graphCaller, testMailboxSeed, walk } from '../../helpers/mailbox';
 import { httpsGet as httpsGetText } from '../../helpers/loopback';
 
 /** GET over https trusting only the given certificate, the body as JSON. */
-async function httpsGet(url: string, ca: string, token: string): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
+async function httpsGet(
+  url: string,
+  ca: string,
+  token: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
   const res = await httpsGetText(url, ca, { Authorization: `Bearer ${token}` });
   return { status: res.status, headers: res.headers, body: res.text ? JSON.parse(res.text) : undefined };
 }
@@ -40,14 +44,19 @@ describe('local mailbox: persistence and https', () => {
       assert.equal((await call2('GET', `/me/contacts/${made.id}`)).body.givenName, 'Persistent');
       await call2('DELETE', `/me/contacts/${made.id}`);
       const next = await walk(call2, `/me/contacts/delta?$deltatoken=${token}`);
-      assert.deepEqual(next.items, [{ '@odata.type': '#microsoft.graph.contact', id: made.id, '@removed': { reason: 'deleted' } }]);
+      assert.deepEqual(next.items, [
+        { '@odata.type': '#microsoft.graph.contact', id: made.id, '@removed': { reason: 'deleted' } },
+      ]);
     } finally {
       await second.close();
     }
   });
 
   it('refuses to start on an empty data dir without a seed', async () => {
-    await assert.rejects(startLocalMailbox({ dataDir: path.join(dir, 'empty'), port: 0 }), /is empty: give a seed file/);
+    await assert.rejects(
+      startLocalMailbox({ dataDir: path.join(dir, 'empty'), port: 0 }),
+      /is empty: give a seed file/,
+    );
   });
 
   it('serves https with a self-signed certificate it makes, and links keep https://localhost:port', async function () {
@@ -63,10 +72,24 @@ describe('local mailbox: persistence and https', () => {
       assert.equal(me.body['@odata.context'], `${mb.url}/v1.0/$metadata#users/$entity`);
       const page = await httpsGet(`${mb.url}/v1.0/me/contacts/delta?$select=surname`, mb.certificate!.pem, ANN.token);
       assert.ok(String(page.body['@odata.deltaLink']).startsWith(`${mb.url}/v1.0/me/contacts/delta?$deltatoken=`));
-      const viaIp = await httpsGet(`${mb.url.replace('localhost', '127.0.0.1')}/v1.0/me/contacts?$top=1`, mb.certificate!.pem, ANN.token);
-      assert.ok(String(viaIp.body['@odata.nextLink']).startsWith(`${mb.url.replace('localhost', '127.0.0.1')}/v1.0/me/contacts?`), 'links use the host the request came in on');
+      const viaIp = await httpsGet(
+        `${mb.url.replace('localhost', '127.0.0.1')}/v1.0/me/contacts?$top=1`,
+        mb.certificate!.pem,
+        ANN.token,
+      );
+      assert.ok(
+        String(viaIp.body['@odata.nextLink']).startsWith(
+          `${mb.url.replace('localhost', '127.0.0.1')}/v1.0/me/contacts?`,
+        ),
+        'links use the host the request came in on',
+      );
       // Plain http to the https port is not answered as Graph.
-      await assert.rejects(fetch(`${mb.url.replace('https', 'http')}/v1.0/me`).then((r) => { if (r.status < 400) throw new Error('served'); throw new Error('refused'); }));
+      await assert.rejects(
+        fetch(`${mb.url.replace('https', 'http')}/v1.0/me`).then((r) => {
+          if (r.status < 400) throw new Error('served');
+          throw new Error('refused');
+        }),
+      );
     } finally {
       await mb.close();
     }

@@ -7,11 +7,15 @@ describe('local mailbox: throttle switch', () => {
   let mb: LocalMailbox;
   let ann: GraphCaller;
   let bob: GraphCaller;
-  const admin = (method: string, token: string | null, body?: unknown) => fetch(`${mb.url}/_admin/throttle`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const admin = (method: string, token: string | null, body?: unknown) =>
+    fetch(`${mb.url}/_admin/throttle`, {
+      method,
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   beforeEach(async () => {
     mb = await startTestMailbox();
@@ -20,7 +24,7 @@ describe('local mailbox: throttle switch', () => {
   });
   afterEach(() => mb.close());
 
-  it('POST /_admin/throttle with a mailbox token throttles that mailbox\'s next N requests, then lets them through', async () => {
+  it("POST /_admin/throttle with a mailbox token throttles that mailbox's next N requests, then lets them through", async () => {
     const set = await admin('POST', ANN.token, { requests: 2, retryAfterSeconds: 2.128 });
     assert.equal(set.status, 200);
     assert.deepEqual(await set.json(), { requests: 2, retryAfterSeconds: 2.128 });

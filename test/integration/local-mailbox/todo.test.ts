@@ -20,10 +20,26 @@ describe('local mailbox: To Do', () => {
   it('lists tasks in the shape of WIRE.md 10.2, date-times in UTC', async () => {
     const res = await ann('GET', `/me/todo/lists/${tasksList.id}/tasks`);
     assert.equal(res.status, 200);
-    assert.equal(res.body['@odata.context'], `${mb.url}/v1.0/$metadata#users('ann%40test.example')/todo/lists('${tasksList.id}')/tasks`);
+    assert.equal(
+      res.body['@odata.context'],
+      `${mb.url}/v1.0/$metadata#users('ann%40test.example')/todo/lists('${tasksList.id}')/tasks`,
+    );
     const call = res.body.value.find((t: any) => t.title === 'Call Grace');
-    assert.deepEqual(Object.keys(call), ['@odata.etag', 'importance', 'isReminderOn', 'status', 'title', 'createdDateTime', 'lastModifiedDateTime', 'hasAttachments',
-      'categories', 'id', 'body', 'bodyLastModifiedDateTime', 'dueDateTime']);
+    assert.deepEqual(Object.keys(call), [
+      '@odata.etag',
+      'importance',
+      'isReminderOn',
+      'status',
+      'title',
+      'createdDateTime',
+      'lastModifiedDateTime',
+      'hasAttachments',
+      'categories',
+      'id',
+      'body',
+      'bodyLastModifiedDateTime',
+      'dueDateTime',
+    ]);
     assert.deepEqual(call.dueDateTime, { dateTime: '2026-03-05T00:00:00.0000000', timeZone: 'UTC' });
     assert.equal(call.importance, 'high');
     assert.match(call.createdDateTime, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/);
@@ -34,7 +50,11 @@ describe('local mailbox: To Do', () => {
 
   it('creates, reads, updates and deletes a task', async () => {
     const created = await ann('POST', `/me/todo/lists/${tasksList.id}/tasks`, {
-      body: { title: 'Renew the contract', body: { contentType: 'text', content: 'Before July' }, dueDateTime: { dateTime: '2026-06-30T09:00:00', timeZone: 'Pacific Standard Time' } },
+      body: {
+        title: 'Renew the contract',
+        body: { contentType: 'text', content: 'Before July' },
+        dueDateTime: { dateTime: '2026-06-30T09:00:00', timeZone: 'Pacific Standard Time' },
+      },
     });
     assert.equal(created.status, 201);
     assert.equal(created.headers.get('etag'), created.body['@odata.etag']);
@@ -47,11 +67,23 @@ describe('local mailbox: To Do', () => {
     const done = await ann('PATCH', `/me/todo/lists/${tasksList.id}/tasks/${id}`, { body: { status: 'completed' } });
     assert.equal(done.status, 200);
     assert.deepEqual(done.body.completedDateTime, { dateTime: '2026-06-01T12:05:00.0000000', timeZone: 'UTC' });
-    const reopened = await ann('PATCH', `/me/todo/lists/${tasksList.id}/tasks/${id}`, { body: { status: 'inProgress' } });
+    const reopened = await ann('PATCH', `/me/todo/lists/${tasksList.id}/tasks/${id}`, {
+      body: { status: 'inProgress' },
+    });
     assert.equal(reopened.body.completedDateTime, undefined);
-    assertGraphError(await ann('PATCH', `/me/todo/lists/${tasksList.id}/tasks/${id}`, { body: { status: 'finished' } }), 400, 'RequestBodyRead');
-    assertGraphError(await ann('PATCH', `/me/todo/lists/${tasksList.id}/tasks/${id}`, { body: { title: 'x' }, headers: { 'If-Match': created.body['@odata.etag'] } }),
-      412, 'ErrorIrresolvableConflict');
+    assertGraphError(
+      await ann('PATCH', `/me/todo/lists/${tasksList.id}/tasks/${id}`, { body: { status: 'finished' } }),
+      400,
+      'RequestBodyRead',
+    );
+    assertGraphError(
+      await ann('PATCH', `/me/todo/lists/${tasksList.id}/tasks/${id}`, {
+        body: { title: 'x' },
+        headers: { 'If-Match': created.body['@odata.etag'] },
+      }),
+      412,
+      'ErrorIrresolvableConflict',
+    );
 
     assert.equal((await ann('DELETE', `/me/todo/lists/${tasksList.id}/tasks/${id}`)).status, 204);
     assertGraphError(await ann('GET', `/me/todo/lists/${tasksList.id}/tasks/${id}`), 404, 'ErrorItemNotFound');
@@ -59,7 +91,11 @@ describe('local mailbox: To Do', () => {
 
   it('a recurring task needs a due date', async () => {
     const recurrence = { pattern: { type: 'weekly', daysOfWeek: ['friday'] }, range: { type: 'noEnd' } };
-    assertGraphError(await ann('POST', `/me/todo/lists/${tasksList.id}/tasks`, { body: { title: 'Weekly report', recurrence } }), 400, 'ErrorInvalidRequest');
+    assertGraphError(
+      await ann('POST', `/me/todo/lists/${tasksList.id}/tasks`, { body: { title: 'Weekly report', recurrence } }),
+      400,
+      'ErrorInvalidRequest',
+    );
     const ok = await ann('POST', `/me/todo/lists/${tasksList.id}/tasks`, {
       body: { title: 'Weekly report', recurrence, dueDateTime: { dateTime: '2026-06-05T00:00:00', timeZone: 'UTC' } },
     });
@@ -95,7 +131,10 @@ describe('local mailbox: To Do', () => {
     const round2 = await walk(ann, round1.deltaLink!);
     assert.equal(round2.items.length, 2);
     assert.equal(round2.items.find((t: any) => t.id === added.id).title, 'Delta task');
-    assert.deepEqual(round2.items.find((t: any) => t.id === gone.id), { id: gone.id, '@removed': { reason: 'deleted' } });
+    assert.deepEqual(
+      round2.items.find((t: any) => t.id === gone.id),
+      { id: gone.id, '@removed': { reason: 'deleted' } },
+    );
 
     // $top on the first call sets the page size of the round.
     const byTop = await walk(ann, `${path}?$top=1`);
@@ -103,7 +142,11 @@ describe('local mailbox: To Do', () => {
     // A task list's token is not another list's.
     const errands = (await ann('GET', '/me/todo/lists')).body.value.find((l: any) => l.displayName === 'Errands');
     const token = new URL(round2.deltaLink!).searchParams.get('$deltatoken');
-    assertGraphError(await ann('GET', `/me/todo/lists/${errands.id}/tasks/delta?$deltatoken=${token}`), 410, 'SyncStateNotFound');
+    assertGraphError(
+      await ann('GET', `/me/todo/lists/${errands.id}/tasks/delta?$deltatoken=${token}`),
+      410,
+      'SyncStateNotFound',
+    );
   });
 
   it('list delta sends new, renamed and deleted lists', async () => {
@@ -111,7 +154,10 @@ describe('local mailbox: To Do', () => {
     assert.ok(round1.items.some((l: any) => l.wellknownListName === 'defaultList'));
     const made = (await ann('POST', '/me/todo/lists', { body: { displayName: 'Temp list' } })).body;
     const round2 = await walk(ann, round1.deltaLink!);
-    assert.deepEqual(round2.items.map((l: any) => l.displayName), ['Temp list']);
+    assert.deepEqual(
+      round2.items.map((l: any) => l.displayName),
+      ['Temp list'],
+    );
     await ann('DELETE', `/me/todo/lists/${made.id}`);
     const round3 = await walk(ann, round2.deltaLink!);
     assert.deepEqual(round3.items, [{ id: made.id, '@removed': { reason: 'deleted' } }]);

@@ -22,14 +22,24 @@ describe('local org: REST discovery', () => {
     assert.equal(versions.length, 45);
     assert.deepEqual(versions[0], { label: "Winter '11", url: '/services/data/v20.0', version: '20.0' });
     assert.deepEqual(versions[1], { label: "Spring '11", url: '/services/data/v21.0', version: '21.0' });
-    assert.deepEqual(versions.find((v) => v.version === '60.0'), { label: "Spring '24", url: '/services/data/v60.0', version: '60.0' });
+    assert.deepEqual(
+      versions.find((v) => v.version === '60.0'),
+      { label: "Spring '24", url: '/services/data/v60.0', version: '60.0' },
+    );
     assert.deepEqual(versions.at(-1), { label: "Summer '25", url: '/services/data/v64.0', version: '64.0' });
     const again = await fetch(`${org.url}/services/data`);
     assert.deepEqual(await again.json(), versions);
   });
 
   it('names releases three a year', () => {
-    assert.deepEqual([20, 22, 23, 59, 61, 62].map(releaseLabel), ["Winter '11", "Summer '11", "Winter '12", "Winter '24", "Summer '24", "Winter '25"]);
+    assert.deepEqual([20, 22, 23, 59, 61, 62].map(releaseLabel), [
+      "Winter '11",
+      "Summer '11",
+      "Winter '12",
+      "Winter '24",
+      "Summer '24",
+      "Winter '25",
+    ]);
   });
 
   it('lists the resources of a version, with the identity URL', async () => {
@@ -51,7 +61,9 @@ describe('local org: REST discovery', () => {
   });
 
   it('lists only the resources an old version had', async () => {
-    const res = await fetch(`${org.url}/services/data/v25.0`, { headers: { authorization: `Bearer ${sessionFor(org, 'ann@test.example')}` } });
+    const res = await fetch(`${org.url}/services/data/v25.0`, {
+      headers: { authorization: `Bearer ${sessionFor(org, 'ann@test.example')}` },
+    });
     assert.deepEqual(Object.keys((await res.json()) as object), ['query', 'identity', 'sobjects']);
   });
 
@@ -59,11 +71,17 @@ describe('local org: REST discovery', () => {
     const none = await fetch(`${org.url}/services/data/v60.0`);
     assert.equal(none.status, 401);
     assert.deepEqual(await none.json(), [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
-    const bob = await fetch(`${org.url}/services/data/v60.0`, { headers: { authorization: `Bearer ${sessionFor(org, 'bob@test.example')}` } });
+    const bob = await fetch(`${org.url}/services/data/v60.0`, {
+      headers: { authorization: `Bearer ${sessionFor(org, 'bob@test.example')}` },
+    });
     assert.equal(bob.status, 403);
-    assert.deepEqual(await bob.json(), [{ message: 'API is disabled for this User', errorCode: 'API_CURRENTLY_DISABLED' }]);
+    assert.deepEqual(await bob.json(), [
+      { message: 'API is disabled for this User', errorCode: 'API_CURRENTLY_DISABLED' },
+    ]);
     for (const v of ['19.0', '65.0']) {
-      const res = await fetch(`${org.url}/services/data/v${v}`, { headers: { authorization: `Bearer ${sessionFor(org, 'ann@test.example')}` } });
+      const res = await fetch(`${org.url}/services/data/v${v}`, {
+        headers: { authorization: `Bearer ${sessionFor(org, 'ann@test.example')}` },
+      });
       assert.equal(res.status, 404, v);
     }
   });

@@ -15,7 +15,11 @@ interface Tokens {
 }
 
 function form(values: Record<string, string>): RequestInit {
-  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(values).toString() };
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(values).toString(),
+  };
 }
 
 describe('local org: a reused authorization code', () => {
@@ -31,20 +35,30 @@ describe('local org: a reused authorization code', () => {
     const verifier = crypto.randomBytes(32).toString('base64url');
     const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
     const query = { response_type: 'code', ...IOS, code_challenge: challenge };
-    const res = await fetch(`${org.url}/services/oauth2/authorize`, { ...form({ ...query, username: 'ann@test.example', pw: 'Ann-pass-1' }), redirect: 'manual' });
+    const res = await fetch(`${org.url}/services/oauth2/authorize`, {
+      ...form({ ...query, username: 'ann@test.example', pw: 'Ann-pass-1' }),
+      redirect: 'manual',
+    });
     assert.equal(res.status, 302, await res.text());
     return { code: new URL(res.headers.get('location')!).searchParams.get('code')!, verifier };
   }
 
   const exchange = async (c: { code: string; verifier: string }) => {
-    const res = await fetch(`${org.url}/services/oauth2/token`, form({ grant_type: 'authorization_code', ...IOS, code: c.code, code_verifier: c.verifier }));
-    return { status: res.status, body: await res.json() as Record<string, string> };
+    const res = await fetch(
+      `${org.url}/services/oauth2/token`,
+      form({ grant_type: 'authorization_code', ...IOS, code: c.code, code_verifier: c.verifier }),
+    );
+    return { status: res.status, body: (await res.json()) as Record<string, string> };
   };
   const dataStatus = async (accessToken: string) =>
-    (await fetch(`${org.url}/services/data/v60.0/limits`, { headers: { authorization: `Bearer ${accessToken}` } })).status;
+    (await fetch(`${org.url}/services/data/v60.0/limits`, { headers: { authorization: `Bearer ${accessToken}` } }))
+      .status;
   const refresh = async (refreshToken: string) => {
-    const res = await fetch(`${org.url}/services/oauth2/token`, form({ grant_type: 'refresh_token', client_id: IOS.client_id, refresh_token: refreshToken }));
-    return { status: res.status, body: await res.json() as Record<string, string> };
+    const res = await fetch(
+      `${org.url}/services/oauth2/token`,
+      form({ grant_type: 'refresh_token', client_id: IOS.client_id, refresh_token: refreshToken }),
+    );
+    return { status: res.status, body: (await res.json()) as Record<string, string> };
   };
 
   it('is refused, and every token issued from it stops working: the access token, the refresh token, and what it refreshed', async () => {
@@ -58,10 +72,16 @@ describe('local org: a reused authorization code', () => {
     assert.equal(await dataStatus(refreshed.body.access_token), 200);
 
     const again = await exchange(code);
-    assert.deepEqual(again, { status: 400, body: { error: 'invalid_grant', error_description: 'invalid authorization code' } });
+    assert.deepEqual(again, {
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'invalid authorization code' },
+    });
     assert.equal(await dataStatus(tokens.access_token), 401);
     assert.equal(await dataStatus(refreshed.body.access_token), 401);
-    assert.deepEqual(await refresh(tokens.refresh_token), { status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } });
+    assert.deepEqual(await refresh(tokens.refresh_token), {
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'expired access/refresh token' },
+    });
   });
 
   it('leaves the tokens of other codes alone', async () => {

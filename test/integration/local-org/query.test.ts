@@ -51,14 +51,44 @@ describe('local org: SOQL query over REST', function () {
     const now = store.clock.now().getTime();
     store.transaction(() => {
       for (let i = 0; i < PAGING_CONTACTS; i++) {
-        store.insert(contact, { LastName: `Page ${String(i).padStart(4, '0')}`, Department: 'Paging', OwnerId: adminId }, adminId);
+        store.insert(
+          contact,
+          { LastName: `Page ${String(i).padStart(4, '0')}`, Department: 'Paging', OwnerId: adminId },
+          adminId,
+        );
       }
       const acme = store.insert(account, { Name: 'Acme', OwnerId: adminId }, adminId);
-      store.insert(contact, { FirstName: 'Alan', LastName: 'Turing', Title: 'Dr', Department: 'Query', AccountId: acme, OwnerId: adminId,
-        CreatedDate: new Date(now - 10 * DAY).toISOString() }, adminId);
-      store.insert(contact, { FirstName: 'Ada', LastName: 'Lovelace', Title: null, Department: 'Query', OwnerId: adminId,
-        CreatedDate: new Date(now - 2 * DAY).toISOString(), Email: "ada.o'brien@example.com" }, adminId);
-      deletedId = store.insert(contact, { FirstName: 'Gone', LastName: 'Deleted', Department: 'Query', OwnerId: adminId }, adminId);
+      store.insert(
+        contact,
+        {
+          FirstName: 'Alan',
+          LastName: 'Turing',
+          Title: 'Dr',
+          Department: 'Query',
+          AccountId: acme,
+          OwnerId: adminId,
+          CreatedDate: new Date(now - 10 * DAY).toISOString(),
+        },
+        adminId,
+      );
+      store.insert(
+        contact,
+        {
+          FirstName: 'Ada',
+          LastName: 'Lovelace',
+          Title: null,
+          Department: 'Query',
+          OwnerId: adminId,
+          CreatedDate: new Date(now - 2 * DAY).toISOString(),
+          Email: "ada.o'brien@example.com",
+        },
+        adminId,
+      );
+      deletedId = store.insert(
+        contact,
+        { FirstName: 'Gone', LastName: 'Deleted', Department: 'Query', OwnerId: adminId },
+        adminId,
+      );
       store.delete(contact, deletedId, adminId);
       const today = new Date(now).toISOString().slice(0, 10);
       store.insert(task, { Subject: 'Call today', ActivityDate: today, OwnerId: adminId }, adminId);
@@ -102,7 +132,9 @@ describe('local org: SOQL query over REST', function () {
 
     it('honours Sforce-Query-Options: batchSize, held to 200..2000', async () => {
       const soql = encodeURIComponent("SELECT Id FROM Contact WHERE Department = 'Paging'");
-      const small = await get(`/services/data/v60.0/query?q=${soql}`, admin, { 'Sforce-Query-Options': 'batchSize=500' });
+      const small = await get(`/services/data/v60.0/query?q=${soql}`, admin, {
+        'Sforce-Query-Options': 'batchSize=500',
+      });
       assert.equal((small.body as Page).records.length, 500);
       assert.match((small.body as Page).nextRecordsUrl!, /-500$/);
       const tiny = await get(`/services/data/v60.0/query/?q=${soql}`, admin, { 'Sforce-Query-Options': 'batchSize=5' });
@@ -118,7 +150,10 @@ describe('local org: SOQL query over REST', function () {
 
     it('jsforce pages through 4,500 records with autoFetch, unchanged', async () => {
       const conn = new jsforce.Connection({ instanceUrl: org.url, accessToken: admin, version: '60.0' });
-      const result = await conn.query("SELECT Id, LastName FROM Contact WHERE Department = 'Paging' ORDER BY LastName").autoFetch(true).maxFetch(10_000);
+      const result = await conn
+        .query("SELECT Id, LastName FROM Contact WHERE Department = 'Paging' ORDER BY LastName")
+        .autoFetch(true)
+        .maxFetch(10_000);
       assert.equal(result.totalSize, PAGING_CONTACTS);
       assert.equal(result.records.length, PAGING_CONTACTS);
       assert.equal(new Set(result.records.map((r) => r.Id)).size, PAGING_CONTACTS);
@@ -135,7 +170,7 @@ describe('local org: SOQL query over REST', function () {
       assert.match(second.nextRecordsUrl!, /-4000$/);
     });
 
-    it('answers INVALID_QUERY_LOCATOR for an unknown locator and for another user\'s', async () => {
+    it("answers INVALID_QUERY_LOCATOR for an unknown locator and for another user's", async () => {
       const unknown = await get('/services/data/v60.0/query/01gDx0000000001AAA-2000');
       assert.equal(unknown.status, 400);
       assert.deepEqual(unknown.body, [{ message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' }]);
@@ -148,7 +183,9 @@ describe('local org: SOQL query over REST', function () {
 
   describe('select list', () => {
     it('renders parent fields as nested records, and null for an empty reference', async () => {
-      const page = await query("SELECT id, lastname, Account.Name, Owner.Username FROM Contact WHERE Department = 'Query' ORDER BY LastName");
+      const page = await query(
+        "SELECT id, lastname, Account.Name, Owner.Username FROM Contact WHERE Department = 'Query' ORDER BY LastName",
+      );
       assert.deepEqual(names(page), ['Lovelace', 'Turing']);
       const [ada, alan] = page.records;
       assert.deepEqual(Object.keys(alan), ['attributes', 'Id', 'LastName', 'Account', 'Owner']);
@@ -156,7 +193,10 @@ describe('local org: SOQL query over REST', function () {
       const acct = alan.Account as Record<string, unknown>;
       assert.deepEqual(Object.keys(acct), ['attributes', 'Name']);
       assert.equal(acct.Name, 'Acme');
-      assert.match((acct.attributes as { url: string }).url, /^\/services\/data\/v60\.0\/sobjects\/Account\/001[A-Za-z0-9]{15}$/);
+      assert.match(
+        (acct.attributes as { url: string }).url,
+        /^\/services\/data\/v60\.0\/sobjects\/Account\/001[A-Za-z0-9]{15}$/,
+      );
       assert.deepEqual(alan.Owner, {
         attributes: { type: 'User', url: `/services/data/v60.0/sobjects/User/${adminId}` },
         Username: 'admin@test.example',
@@ -164,7 +204,9 @@ describe('local org: SOQL query over REST', function () {
     });
 
     it('follows two relationships: Profile.UserLicense.Name', async () => {
-      const page = await query("SELECT Username, Profile.Name, Profile.UserLicense.Name FROM User WHERE Username = 'dee@test.example'");
+      const page = await query(
+        "SELECT Username, Profile.Name, Profile.UserLicense.Name FROM User WHERE Username = 'dee@test.example'",
+      );
       const profile = page.records[0].Profile as Record<string, unknown>;
       assert.equal(profile.Name, 'Chatter Free User');
       assert.equal((profile.UserLicense as Record<string, unknown>).Name, 'Chatter Free');
@@ -205,7 +247,10 @@ describe('local org: SOQL query over REST', function () {
     });
 
     it('combines AND, OR and NOT with parentheses', async () => {
-      assert.deepEqual(await contactsWhere("LastName = 'Turing' OR (FirstName = 'Ada' AND Title = null)"), ['Lovelace', 'Turing']);
+      assert.deepEqual(await contactsWhere("LastName = 'Turing' OR (FirstName = 'Ada' AND Title = null)"), [
+        'Lovelace',
+        'Turing',
+      ]);
       assert.deepEqual(await contactsWhere("NOT LastName = 'Turing'"), ['Lovelace']);
       assert.deepEqual(await contactsWhere("(NOT (LastName = 'Turing' OR LastName = 'Lovelace'))"), []);
     });
@@ -217,7 +262,7 @@ describe('local org: SOQL query over REST', function () {
       assert.deepEqual(names(free, 'Username'), ['dee@test.example']);
     });
 
-    it('compares datetimes as instants, whatever the literal\'s offset', async () => {
+    it("compares datetimes as instants, whatever the literal's offset", async () => {
       const alan = await query("SELECT CreatedDate FROM Contact WHERE LastName = 'Turing'");
       const created = new Date((alan.records[0].CreatedDate as string).replace('+0000', 'Z'));
       const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -242,30 +287,41 @@ describe('local org: SOQL query over REST', function () {
 
     it('semi-joins: users holding a permission set', async () => {
       const page = await query(
-        "SELECT Username FROM User WHERE Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.Name = 'API_Access')");
+        "SELECT Username FROM User WHERE Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.Name = 'API_Access')",
+      );
       assert.deepEqual(names(page, 'Username'), ['cy@test.example']);
       const others = await query(
-        "SELECT COUNT() FROM User WHERE Id NOT IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.PermissionsApiEnabled = true AND PermissionSet.IsOwnedByProfile = false)");
+        'SELECT COUNT() FROM User WHERE Id NOT IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.PermissionsApiEnabled = true AND PermissionSet.IsOwnedByProfile = false)',
+      );
       assert.equal(others.totalSize, 6);
     });
   });
 
   describe('ORDER BY, LIMIT, OFFSET, COUNT', () => {
     it('orders by several fields, parent fields and null placement', async () => {
-      const desc = await query("SELECT LastName FROM Contact WHERE Department = 'Query' ORDER BY Account.Name DESC NULLS FIRST, LastName");
+      const desc = await query(
+        "SELECT LastName FROM Contact WHERE Department = 'Query' ORDER BY Account.Name DESC NULLS FIRST, LastName",
+      );
       assert.deepEqual(names(desc), ['Lovelace', 'Turing']);
-      const asc = await query("SELECT LastName FROM Contact WHERE Department = 'Query' ORDER BY Account.Name ASC NULLS LAST");
+      const asc = await query(
+        "SELECT LastName FROM Contact WHERE Department = 'Query' ORDER BY Account.Name ASC NULLS LAST",
+      );
       assert.deepEqual(names(asc), ['Turing', 'Lovelace']);
       const users = await query('SELECT Username FROM User ORDER BY Profile.Name, Username DESC LIMIT 3');
       assert.deepEqual(names(users, 'Username'), ['eve@test.example', 'dee@test.example', 'cy@test.example']);
     });
 
     it('applies LIMIT and OFFSET, and refuses an OFFSET over 2,000', async () => {
-      const page = await query("SELECT LastName FROM Contact WHERE Department = 'Paging' ORDER BY LastName LIMIT 3 OFFSET 10");
+      const page = await query(
+        "SELECT LastName FROM Contact WHERE Department = 'Paging' ORDER BY LastName LIMIT 3 OFFSET 10",
+      );
       assert.equal(page.totalSize, 3);
       assert.deepEqual(names(page), ['Page 0010', 'Page 0011', 'Page 0012']);
       const err = await queryError('SELECT Id FROM Contact OFFSET 2001');
-      assert.deepEqual(err, { status: 400, body: [{ message: 'Maximum SOQL offset allowed is 2000', errorCode: 'NUMBER_OUTSIDE_VALID_RANGE' }] });
+      assert.deepEqual(err, {
+        status: 400,
+        body: [{ message: 'Maximum SOQL offset allowed is 2000', errorCode: 'NUMBER_OUTSIDE_VALID_RANGE' }],
+      });
     });
 
     it('answers COUNT() with totalSize and no records', async () => {
@@ -275,8 +331,14 @@ describe('local org: SOQL query over REST', function () {
 
     it('answers COUNT(Id) and GROUP BY as AggregateResult rows', async () => {
       const page = await query("SELECT COUNT(Id) FROM Contact WHERE Department = 'Query'");
-      assert.deepEqual(page, { totalSize: 1, done: true, records: [{ attributes: { type: 'AggregateResult' }, expr0: 2 }] });
-      const grouped = await query('SELECT Profile.Name, COUNT(Id) n FROM User GROUP BY Profile.Name ORDER BY COUNT(Id) DESC, Profile.Name LIMIT 2');
+      assert.deepEqual(page, {
+        totalSize: 1,
+        done: true,
+        records: [{ attributes: { type: 'AggregateResult' }, expr0: 2 }],
+      });
+      const grouped = await query(
+        'SELECT Profile.Name, COUNT(Id) n FROM User GROUP BY Profile.Name ORDER BY COUNT(Id) DESC, Profile.Name LIMIT 2',
+      );
       assert.deepEqual(grouped.records, [
         { attributes: { type: 'AggregateResult' }, Name: 'Sales Rep (no API)', n: 2 },
         { attributes: { type: 'AggregateResult' }, Name: 'Standard User', n: 2 },
@@ -289,7 +351,10 @@ describe('local org: SOQL query over REST', function () {
       const soql = "SELECT Id, IsDeleted FROM Contact WHERE LastName = 'Deleted'";
       assert.equal((await query(soql)).totalSize, 0);
       const all = await query(soql, 'queryAll');
-      assert.deepEqual(all.records.map((r) => [r.Id, r.IsDeleted]), [[deletedId, true]]);
+      assert.deepEqual(
+        all.records.map((r) => [r.Id, r.IsDeleted]),
+        [[deletedId, true]],
+      );
       const slash = await get(`/services/data/v60.0/queryAll/?q=${encodeURIComponent(soql)}`);
       assert.equal((slash.body as Page).totalSize, 1);
     });
@@ -311,10 +376,22 @@ describe('local org: SOQL query over REST', function () {
     const WSDL = 'Please reference your WSDL or the describe call for the appropriate names.';
 
     it('MALFORMED_QUERY for a statement that does not parse', async () => {
-      assert.deepEqual(await queryError('invalid'), { status: 400, body: [{ message: "unexpected token: 'invalid'", errorCode: 'MALFORMED_QUERY' }] });
-      assert.deepEqual(await queryError('SELECT Id FROM Contact WHERE'), { status: 400, body: [{ message: "unexpected token: '<EOF>'", errorCode: 'MALFORMED_QUERY' }] });
+      assert.deepEqual(await queryError('invalid'), {
+        status: 400,
+        body: [{ message: "unexpected token: 'invalid'", errorCode: 'MALFORMED_QUERY' }],
+      });
+      assert.deepEqual(await queryError('SELECT Id FROM Contact WHERE'), {
+        status: 400,
+        body: [{ message: "unexpected token: '<EOF>'", errorCode: 'MALFORMED_QUERY' }],
+      });
       assert.deepEqual(await queryError('SELECT Id, FROM Account'), {
-        status: 400, body: [{ message: "\nSELECT Id, FROM Account\n           ^\nERROR at Row:1:Column:12\nunexpected token: 'FROM'", errorCode: 'MALFORMED_QUERY' }],
+        status: 400,
+        body: [
+          {
+            message: "\nSELECT Id, FROM Account\n           ^\nERROR at Row:1:Column:12\nunexpected token: 'FROM'",
+            errorCode: 'MALFORMED_QUERY',
+          },
+        ],
       });
     });
 
@@ -323,12 +400,21 @@ describe('local org: SOQL query over REST', function () {
       const offset = soql.indexOf(' OR ') + 1;
       assert.deepEqual(await queryError(soql), {
         status: 400,
-        body: [{ message: `\n${soql}\n${' '.repeat(offset)}^\nERROR at Row:1:Column:${offset + 1}\nunexpected token: 'OR'`, errorCode: 'MALFORMED_QUERY' }],
+        body: [
+          {
+            message: `\n${soql}\n${' '.repeat(offset)}^\nERROR at Row:1:Column:${offset + 1}\nunexpected token: 'OR'`,
+            errorCode: 'MALFORMED_QUERY',
+          },
+        ],
       });
     });
 
     it('MALFORMED_QUERY when q is missing or empty', async () => {
-      for (const path of ['/services/data/v60.0/query', '/services/data/v60.0/query/?q=', '/services/data/v60.0/queryAll?q=%20']) {
+      for (const path of [
+        '/services/data/v60.0/query',
+        '/services/data/v60.0/query/?q=',
+        '/services/data/v60.0/queryAll?q=%20',
+      ]) {
         const res = await get(path);
         assert.equal(res.status, 400);
         assert.equal((res.body as Array<{ errorCode: string }>)[0].errorCode, 'MALFORMED_QUERY');
@@ -338,35 +424,57 @@ describe('local org: SOQL query over REST', function () {
     it('INVALID_TYPE for an unknown sObject', async () => {
       assert.deepEqual(await queryError('select count() from XYZZY'), {
         status: 400,
-        body: [{
-          message: "\nselect count() from XYZZY\n                    ^\nERROR at Row:1:Column:21\nsObject type 'XYZZY' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. " + WSDL,
-          errorCode: 'INVALID_TYPE',
-        }],
+        body: [
+          {
+            message:
+              "\nselect count() from XYZZY\n                    ^\nERROR at Row:1:Column:21\nsObject type 'XYZZY' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. " +
+              WSDL,
+            errorCode: 'INVALID_TYPE',
+          },
+        ],
       });
     });
 
     it('INVALID_FIELD for an unknown field or relationship', async () => {
       assert.deepEqual(await queryError('SELECT Id, Foo__c FROM Account'), {
         status: 400,
-        body: [{
-          message: "\nSELECT Id, Foo__c FROM Account\n           ^\nERROR at Row:1:Column:12\nNo such column 'Foo__c' on entity 'Account'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. " + WSDL,
-          errorCode: 'INVALID_FIELD',
-        }],
+        body: [
+          {
+            message:
+              "\nSELECT Id, Foo__c FROM Account\n           ^\nERROR at Row:1:Column:12\nNo such column 'Foo__c' on entity 'Account'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. " +
+              WSDL,
+            errorCode: 'INVALID_FIELD',
+          },
+        ],
       });
       const rel = await queryError('SELECT Acount.Name FROM Contact');
       assert.equal((rel.body as Array<{ errorCode: string }>)[0].errorCode, 'INVALID_FIELD');
-      assert.match((rel.body as Array<{ message: string }>)[0].message, /Didn't understand relationship 'Acount' in field path/);
+      assert.match(
+        (rel.body as Array<{ message: string }>)[0].message,
+        /Didn't understand relationship 'Acount' in field path/,
+      );
     });
 
     it('INVALID_FIELD for a literal of the wrong type, INVALID_QUERY_FILTER_OPERATOR for a bad id', async () => {
       const bool = await queryError("SELECT Id FROM User WHERE IsActive = 'true'");
-      assert.match((bool.body as Array<{ message: string }>)[0].message,
-        /value of filter criterion for field 'IsActive' must be of type boolean and should not be enclosed in quotes$/);
+      assert.match(
+        (bool.body as Array<{ message: string }>)[0].message,
+        /value of filter criterion for field 'IsActive' must be of type boolean and should not be enclosed in quotes$/,
+      );
       const date = await queryError('SELECT Id FROM User WHERE CreatedDate > 2024-01-01');
-      assert.match((date.body as Array<{ message: string }>)[0].message, /must be of type dateTime and should not be enclosed in quotes$/);
+      assert.match(
+        (date.body as Array<{ message: string }>)[0].message,
+        /must be of type dateTime and should not be enclosed in quotes$/,
+      );
       assert.deepEqual(await queryError("SELECT Id FROM Contact WHERE Id = 'ZZZ'"), {
         status: 400,
-        body: [{ message: "\nSELECT Id FROM Contact WHERE Id = 'ZZZ'\n                             ^\nERROR at Row:1:Column:30\ninvalid ID field: ZZZ", errorCode: 'INVALID_QUERY_FILTER_OPERATOR' }],
+        body: [
+          {
+            message:
+              "\nSELECT Id FROM Contact WHERE Id = 'ZZZ'\n                             ^\nERROR at Row:1:Column:30\ninvalid ID field: ZZZ",
+            errorCode: 'INVALID_QUERY_FILTER_OPERATOR',
+          },
+        ],
       });
     });
 
@@ -377,10 +485,57 @@ describe('local org: SOQL query over REST', function () {
         return seed / 2 ** 31;
       };
       const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
-      const pieces = ['SELECT', 'Id', 'Name', ',', 'FROM', 'Contact', 'User', 'WHERE', 'AND', 'OR', 'NOT', '(', ')', '=', '!=', '<', 'LIKE',
-        'IN', "'x'", "'\\'", '\\', '5', '-1', 'null', 'true', '2024-01-01', '2024-01-01T00:00:00Z', 'TODAY', 'LAST_N_DAYS:99999999',
-        'ORDER BY', 'LIMIT', 'OFFSET', 'LIMIT 99999999999999999999', 'COUNT()', 'COUNT(Id)', 'GROUP BY', 'Profile.Name', 'Account.Owner.Profile.Name', '"', ';', '--',
-        '%', '_', ':x', 'Id IN (SELECT AssigneeId FROM PermissionSetAssignment)', 'é', '\u0000', 'NULLS LAST', 'DESC'];
+      const pieces = [
+        'SELECT',
+        'Id',
+        'Name',
+        ',',
+        'FROM',
+        'Contact',
+        'User',
+        'WHERE',
+        'AND',
+        'OR',
+        'NOT',
+        '(',
+        ')',
+        '=',
+        '!=',
+        '<',
+        'LIKE',
+        'IN',
+        "'x'",
+        "'\\'",
+        '\\',
+        '5',
+        '-1',
+        'null',
+        'true',
+        '2024-01-01',
+        '2024-01-01T00:00:00Z',
+        'TODAY',
+        'LAST_N_DAYS:99999999',
+        'ORDER BY',
+        'LIMIT',
+        'OFFSET',
+        'LIMIT 99999999999999999999',
+        'COUNT()',
+        'COUNT(Id)',
+        'GROUP BY',
+        'Profile.Name',
+        'Account.Owner.Profile.Name',
+        '"',
+        ';',
+        '--',
+        '%',
+        '_',
+        ':x',
+        'Id IN (SELECT AssigneeId FROM PermissionSetAssignment)',
+        'é',
+        '\u0000',
+        'NULLS LAST',
+        'DESC',
+      ];
       const queries: string[] = [];
       for (let i = 0; i < 150; i++) {
         const n = 1 + Math.floor(random() * 12);
@@ -390,8 +545,12 @@ describe('local org: SOQL query over REST', function () {
       }
       for (const soql of queries) {
         const res = await get(`/services/data/v60.0/query?q=${encodeURIComponent(soql)}`);
-        assert.ok(res.status === 200 || res.status === 400, `${res.status} for ${JSON.stringify(soql)}: ${JSON.stringify(res.body)}`);
-        if (res.status === 400) assert.ok(Array.isArray(res.body) && typeof (res.body[0] as { errorCode: string }).errorCode === 'string');
+        assert.ok(
+          res.status === 200 || res.status === 400,
+          `${res.status} for ${JSON.stringify(soql)}: ${JSON.stringify(res.body)}`,
+        );
+        if (res.status === 400)
+          assert.ok(Array.isArray(res.body) && typeof (res.body[0] as { errorCode: string }).errorCode === 'string');
       }
     });
   });

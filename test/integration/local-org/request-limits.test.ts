@@ -13,7 +13,8 @@ const SOAP_ENVELOPE = (inner: string) =>
   `<se:Envelope xmlns:se="http://schemas.xmlsoap.org/soap/envelope/"><se:Body><login xmlns="urn:partner.soap.sforce.com">${inner}</login></se:Body></se:Envelope>`;
 const PARTNER_FAULT_NS = 'urn:fault.partner.soap.sforce.com';
 /** A real Graph contact id: 152 characters. */
-const GRAPH_ID = 'AAMkADAwATM0MDAAMS1iNTcwLWI2NTEtMDACLTAwCgBGAAAD2b-xt4VpMU28CRdh70oBigcAzwpFFkTJnUqSIr7l4olnFgAAAgEOAAAAzwpFFkTJnUqSIr7l4olnFgAI1d0lEAAAAAzwpFFkTJq_S7l=';
+const GRAPH_ID =
+  'AAMkADAwATM0MDAAMS1iNTcwLWI2NTEtMDACLTAwCgBGAAAD2b-xt4VpMU28CRdh70oBigcAzwpFFkTJnUqSIr7l4olnFgAAAgEOAAAAzwpFFkTJnUqSIr7l4olnFgAI1d0lEAAAAAzwpFFkTJq_S7l=';
 
 /**
  * The longest pause allowed while a huge request is refused. It includes this process's own work as the client
@@ -66,9 +67,18 @@ describe('local org: request limits', function () {
   });
   after(async () => org.close());
 
-  const soap = (body: string) => fetch(`${org.url}/services/Soap/u/60.0`, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: '""' }, body });
+  const soap = (body: string) =>
+    fetch(`${org.url}/services/Soap/u/60.0`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml', soapaction: '""' },
+      body,
+    });
   const tokenForm = (body: string) =>
-    fetch(`${org.url}/services/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    fetch(`${org.url}/services/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
 
   describe('SOAP login', () => {
     it('refuses a 19.6 MB envelope of 4.9 million empty elements with a SOAP fault, without stopping the org', async () => {
@@ -79,17 +89,25 @@ describe('local org: request limits', function () {
       });
       assert.equal(res.status, 413);
       assert.equal(res.type, 'text/xml;charset=UTF-8');
-      assert.equal(res.text, '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
-        + `xmlns:sf="${PARTNER_FAULT_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><soapenv:Fault>`
-        + '<faultcode>soapenv:Client</faultcode><faultstring>The request body is larger than 65536 bytes.</faultstring>'
-        + '</soapenv:Fault></soapenv:Body></soapenv:Envelope>');
+      assert.equal(
+        res.text,
+        '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ' +
+          `xmlns:sf="${PARTNER_FAULT_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><soapenv:Fault>` +
+          '<faultcode>soapenv:Client</faultcode><faultstring>The request body is larger than 65536 bytes.</faultstring>' +
+          '</soapenv:Fault></soapenv:Body></soapenv:Envelope>',
+      );
       assert.ok(pauseMs < MAX_PAUSE_MS, `the event loop stopped for ${Math.round(pauseMs)} ms`);
     });
 
     it('refuses an envelope under the size limit with too many elements before parsing it', async () => {
-      const res = await soap(SOAP_ENVELOPE(`<username>ann@test.example</username><password>Ann-pass-1</password>${'<a/>'.repeat(15_000)}`));
+      const res = await soap(
+        SOAP_ENVELOPE(`<username>ann@test.example</username><password>Ann-pass-1</password>${'<a/>'.repeat(15_000)}`),
+      );
       assert.equal(res.status, 500);
-      assert.match(await res.text(), /<faultcode>soapenv:Client<\/faultcode><faultstring>The SOAP envelope has more than 256 tags\.<\/faultstring>/);
+      assert.match(
+        await res.text(),
+        /<faultcode>soapenv:Client<\/faultcode><faultstring>The SOAP envelope has more than 256 tags\.<\/faultstring>/,
+      );
     });
 
     it('still logs in with an ordinary envelope', async () => {
@@ -100,14 +118,24 @@ describe('local org: request limits', function () {
   });
 
   describe('OAuth token endpoint', () => {
-    it('refuses a 15 MB form with OAuth\'s JSON error, without stopping the org', async () => {
-      const body = `grant_type=password&${Array.from({ length: 1_500_000 }, (_, i) => `p${i}=`).join('&')}`.slice(0, 15_000_000);
+    it("refuses a 15 MB form with OAuth's JSON error, without stopping the org", async () => {
+      const body = `grant_type=password&${Array.from({ length: 1_500_000 }, (_, i) => `p${i}=`).join('&')}`.slice(
+        0,
+        15_000_000,
+      );
       const { result: res, pauseMs } = await longestPause(async () => {
         const answer = await tokenForm(body);
-        return { status: answer.status, type: answer.headers.get('content-type'), cache: answer.headers.get('cache-control'), text: await answer.text() };
+        return {
+          status: answer.status,
+          type: answer.headers.get('content-type'),
+          cache: answer.headers.get('cache-control'),
+          text: await answer.text(),
+        };
       });
       assert.deepEqual(res, {
-        status: 413, type: 'application/json;charset=UTF-8', cache: 'no-store',
+        status: 413,
+        type: 'application/json;charset=UTF-8',
+        cache: 'no-store',
         text: '{"error":"invalid_request","error_description":"the request body is larger than 65536 bytes"}',
       });
       assert.ok(pauseMs < MAX_PAUSE_MS, `the event loop stopped for ${Math.round(pauseMs)} ms`);
@@ -116,24 +144,40 @@ describe('local org: request limits', function () {
     it('refuses a form with more parameters than any OAuth request has, before parsing it', async () => {
       const res = await tokenForm(`grant_type=password&${Array.from({ length: 5_000 }, (_, i) => `p${i}=`).join('&')}`);
       assert.equal(res.status, 400);
-      assert.equal(await res.text(), '{"error":"invalid_request","error_description":"malformed request: the form has more than 64 parameters"}');
+      assert.equal(
+        await res.text(),
+        '{"error":"invalid_request","error_description":"malformed request: the form has more than 64 parameters"}',
+      );
     });
 
     it('still issues a token for an ordinary form', async () => {
-      const res = await tokenForm(new URLSearchParams({ grant_type: 'password', client_id: 'reporting-client', client_secret: 'reporting-secret',
-        username: 'ann@test.example', password: 'Ann-pass-1' }).toString());
+      const res = await tokenForm(
+        new URLSearchParams({
+          grant_type: 'password',
+          client_id: 'reporting-client',
+          client_secret: 'reporting-secret',
+          username: 'ann@test.example',
+          password: 'Ann-pass-1',
+        }).toString(),
+      );
       assert.equal(res.status, 200);
     });
   });
 
   describe('data API', () => {
-    it('takes an sObject Collections request of 200 records of 4 KB each (800 KB), past the login endpoints\' limit', async () => {
-      const records = Array.from({ length: 200 }, (_, i) => ({ attributes: { type: 'Contact' }, LastName: `Bulk ${i}`, Description: 'd'.repeat(4000) }));
+    it("takes an sObject Collections request of 200 records of 4 KB each (800 KB), past the login endpoints' limit", async () => {
+      const records = Array.from({ length: 200 }, (_, i) => ({
+        attributes: { type: 'Contact' },
+        LastName: `Bulk ${i}`,
+        Description: 'd'.repeat(4000),
+      }));
       const res = await fetch(`${org.url}/services/data/v60.0/composite/sobjects`, {
-        method: 'POST', headers: { authorization: `Bearer ${ann}`, 'content-type': 'application/json' }, body: JSON.stringify({ allOrNone: true, records }),
+        method: 'POST',
+        headers: { authorization: `Bearer ${ann}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ allOrNone: true, records }),
       });
       assert.equal(res.status, 200);
-      const results = await res.json() as Array<{ success: boolean }>;
+      const results = (await res.json()) as Array<{ success: boolean }>;
       assert.equal(results.filter((r) => r.success).length, 200);
     });
 
@@ -141,65 +185,111 @@ describe('local org: request limits', function () {
       const body = `{"allOrNone":true,"records":[${'{},'.repeat(6_600_000)}{}]}`;
       const { result: res, pauseMs } = await longestPause(async () => {
         const answer = await fetch(`${org.url}/services/data/v60.0/composite/sobjects`, {
-          method: 'POST', headers: { authorization: `Bearer ${ann}`, 'content-type': 'application/json' }, body,
+          method: 'POST',
+          headers: { authorization: `Bearer ${ann}`, 'content-type': 'application/json' },
+          body,
         });
         return { status: answer.status, body: await answer.json() };
       });
-      assert.deepEqual(res, { status: 413, body: [{ message: 'The request body holds more than 1000 JSON objects and arrays.', errorCode: 'REQUEST_ENTITY_TOO_LARGE' }] });
+      assert.deepEqual(res, {
+        status: 413,
+        body: [
+          {
+            message: 'The request body holds more than 1000 JSON objects and arrays.',
+            errorCode: 'REQUEST_ENTITY_TOO_LARGE',
+          },
+        ],
+      });
       assert.ok(pauseMs < MAX_PAUSE_MS, `the event loop stopped for ${Math.round(pauseMs)} ms`);
       const ids = Array.from({ length: 2000 }, (_, i) => `003000000000${String(i).padStart(3, '0')}AAA`);
       const retrieve = await fetch(`${org.url}/services/data/v60.0/composite/sobjects/Contact`, {
-        method: 'POST', headers: { authorization: `Bearer ${ann}`, 'content-type': 'application/json' }, body: JSON.stringify({ ids, fields: ['LastName'] }),
+        method: 'POST',
+        headers: { authorization: `Bearer ${ann}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ids, fields: ['LastName'] }),
       });
       assert.equal(retrieve.status, 200);
     });
 
     it('never reads the body of a data URL that names no API version: 404 before parsing, even unauthenticated', async () => {
-      for (const path of ['/services/data/x/composite/sobjects', '/services/data/60.0/sobjects/Contact', '/services/data//composite/sobjects']) {
-        const res = await fetch(`${org.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"records": [' });
+      for (const path of [
+        '/services/data/x/composite/sobjects',
+        '/services/data/60.0/sobjects/Contact',
+        '/services/data//composite/sobjects',
+      ]) {
+        const res = await fetch(`${org.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"records": [',
+        });
         assert.equal(res.status, 404, path);
-        assert.deepEqual(await res.json(), [{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }], path);
+        assert.deepEqual(
+          await res.json(),
+          [{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }],
+          path,
+        );
       }
     });
 
-    it('upserts by a 152-character Graph id in the URL (jsforce\'s single-record upsert), and reads it back by it', async () => {
+    it("upserts by a 152-character Graph id in the URL (jsforce's single-record upsert), and reads it back by it", async () => {
       assert.equal(GRAPH_ID.length, 152);
       const conn = new jsforce.Connection({ instanceUrl: org.url, accessToken: ann, version: '60.0' });
-      const created = await conn.sobject('Contact').upsert({ OutlookId__c: GRAPH_ID, LastName: 'Long Id' }, 'OutlookId__c');
+      const created = await conn
+        .sobject('Contact')
+        .upsert({ OutlookId__c: GRAPH_ID, LastName: 'Long Id' }, 'OutlookId__c');
       assert.equal((created as { success: boolean; created?: boolean }).created, true);
-      const res = await fetch(`${org.url}/services/data/v60.0/sobjects/Contact/OutlookId__c/${encodeURIComponent(GRAPH_ID)}?fields=LastName`, {
-        headers: { authorization: `Bearer ${ann}` },
-      });
+      const res = await fetch(
+        `${org.url}/services/data/v60.0/sobjects/Contact/OutlookId__c/${encodeURIComponent(GRAPH_ID)}?fields=LastName`,
+        {
+          headers: { authorization: `Bearer ${ann}` },
+        },
+      );
       assert.equal(res.status, 200);
-      assert.equal((await res.json() as { LastName: string }).LastName, 'Long Id');
+      assert.equal(((await res.json()) as { LastName: string }).LastName, 'Long Id');
     });
   });
 
-  describe('URL and headers over 16 KB (Salesforce\'s limit)', () => {
+  describe("URL and headers over 16 KB (Salesforce's limit)", () => {
     it('answers a URL over 16,384 bytes with 414 in the REST error shape', async () => {
-      const res = await rawRequest(org.url, `GET /services/data/v60.0/query?q=${'x'.repeat(17_000)} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${ann}\r\n\r\n`);
+      const res = await rawRequest(
+        org.url,
+        `GET /services/data/v60.0/query?q=${'x'.repeat(17_000)} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${ann}\r\n\r\n`,
+      );
       assert.equal(res.status, 414);
       assert.match(res.headers, /\r\ncontent-type: application\/json;charset=UTF-8\r\n/i);
       assert.equal(res.body, '[{"message":"The request URI is longer than 16384 bytes.","errorCode":"URI_TOO_LONG"}]');
     });
 
     it('answers a short URL with headers that bring it over 16,384 bytes with 431 in the REST error shape', async () => {
-      const res = await rawRequest(org.url, `GET /services/data/v60.0/limits HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${ann}\r\nX-Padding: ${'p'.repeat(17_000)}\r\n\r\n`);
+      const res = await rawRequest(
+        org.url,
+        `GET /services/data/v60.0/limits HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${ann}\r\nX-Padding: ${'p'.repeat(17_000)}\r\n\r\n`,
+      );
       assert.equal(res.status, 431);
-      assert.equal(res.body, '[{"message":"The request URI and headers are larger than 16384 bytes.","errorCode":"REQUEST_HEADER_FIELDS_TOO_LARGE"}]');
+      assert.equal(
+        res.body,
+        '[{"message":"The request URI and headers are larger than 16384 bytes.","errorCode":"REQUEST_HEADER_FIELDS_TOO_LARGE"}]',
+      );
     });
 
     it('answers an over-long SOAP login URL with a SOAP fault', async () => {
-      const res = await rawRequest(org.url, `POST /services/Soap/u/60.0/${'x'.repeat(17_000)} HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\nContent-Length: 0\r\n\r\n`);
+      const res = await rawRequest(
+        org.url,
+        `POST /services/Soap/u/60.0/${'x'.repeat(17_000)} HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\nContent-Length: 0\r\n\r\n`,
+      );
       assert.equal(res.status, 414);
-      assert.match(res.body, /<faultcode>soapenv:Client<\/faultcode><faultstring>The request URI is longer than 16384 bytes\.<\/faultstring>/);
+      assert.match(
+        res.body,
+        /<faultcode>soapenv:Client<\/faultcode><faultstring>The request URI is longer than 16384 bytes\.<\/faultstring>/,
+      );
     });
 
     it('answers a URL that is not valid percent-encoding in the REST error shape', async () => {
-      const res = await fetch(`${org.url}/services/data/v60.0/sobjects/Contact/OutlookId__c/%E0%A4%A`, { headers: { authorization: `Bearer ${ann}` } });
+      const res = await fetch(`${org.url}/services/data/v60.0/sobjects/Contact/OutlookId__c/%E0%A4%A`, {
+        headers: { authorization: `Bearer ${ann}` },
+      });
       assert.equal(res.status, 400);
       assert.equal(res.headers.get('content-type'), 'application/json;charset=UTF-8');
-      const body = await res.json() as Array<{ errorCode: string }>;
+      const body = (await res.json()) as Array<{ errorCode: string }>;
       assert.equal(body[0].errorCode, 'INVALID_REQUEST');
     });
   });

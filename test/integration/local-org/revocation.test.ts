@@ -13,7 +13,10 @@ function restClient(org: LocalOrg, token: string) {
   return async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${org.url}/services/data/v60.0${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, text: await res.text() };
@@ -54,29 +57,47 @@ describe('local org: access revoked and restored through the API', () => {
     assert.equal((await probe(cy)).status, 200);
     const cyId = userId(org, 'cy@test.example');
     const setId = idOf('sobj_PermissionSet', 'API_Access');
-    const assignment = (org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_PermissionSetAssignment WHERE "AssigneeId" = ? AND "IsDeleted" = 0`)
-      .get(cyId) as { Id: string }).Id;
+    const assignment = (
+      org.ctx.store.db
+        .prepare(`SELECT "Id" FROM sobj_PermissionSetAssignment WHERE "AssigneeId" = ? AND "IsDeleted" = 0`)
+        .get(cyId) as { Id: string }
+    ).Id;
 
     assert.equal((await admin('DELETE', `/sobjects/PermissionSetAssignment/${assignment}`)).status, 204);
     const blocked = await probe(cy);
     assert.equal(blocked.status, 403);
     assert.equal(blocked.text, API_DISABLED);
 
-    const inserted = await admin('POST', '/sobjects/PermissionSetAssignment', { AssigneeId: cyId, PermissionSetId: setId });
+    const inserted = await admin('POST', '/sobjects/PermissionSetAssignment', {
+      AssigneeId: cyId,
+      PermissionSetId: setId,
+    });
     assert.equal(inserted.status, 201);
     assert.equal((await probe(cy)).status, 200);
 
-    const again = await admin('POST', '/sobjects/PermissionSetAssignment', { AssigneeId: cyId, PermissionSetId: setId });
+    const again = await admin('POST', '/sobjects/PermissionSetAssignment', {
+      AssigneeId: cyId,
+      PermissionSetId: setId,
+    });
     assert.equal(again.status, 400);
-    assert.equal(again.text, '[{"message":"duplicate value found: <unknown> duplicates value on record with id: <unknown>","errorCode":"DUPLICATE_VALUE","fields":[]}]');
+    assert.equal(
+      again.text,
+      '[{"message":"duplicate value found: <unknown> duplicates value on record with id: <unknown>","errorCode":"DUPLICATE_VALUE","fields":[]}]',
+    );
   });
 
   it('the permission set itself: API Enabled off on the set blocks its assignees', async () => {
     const cy = restClient(org, sessionFor(org, 'cy@test.example', SFO));
     const setId = idOf('sobj_PermissionSet', 'API_Access');
-    assert.equal((await admin('PATCH', `/sobjects/PermissionSet/${setId}`, { PermissionsApiEnabled: false })).status, 204);
+    assert.equal(
+      (await admin('PATCH', `/sobjects/PermissionSet/${setId}`, { PermissionsApiEnabled: false })).status,
+      204,
+    );
     assert.equal((await probe(cy)).text, API_DISABLED);
-    assert.equal((await admin('PATCH', `/sobjects/PermissionSet/${setId}`, { PermissionsApiEnabled: true })).status, 204);
+    assert.equal(
+      (await admin('PATCH', `/sobjects/PermissionSet/${setId}`, { PermissionsApiEnabled: true })).status,
+      204,
+    );
     assert.equal((await probe(cy)).status, 200);
   });
 
@@ -85,11 +106,17 @@ describe('local org: access revoked and restored through the API', () => {
     const annId = userId(org, 'ann@test.example');
     const standard = idOf('sobj_Profile', 'Standard User');
 
-    assert.equal((await admin('PATCH', `/sobjects/User/${annId}`, { ProfileId: idOf('sobj_Profile', 'Chatter Free User') })).status, 204);
+    assert.equal(
+      (await admin('PATCH', `/sobjects/User/${annId}`, { ProfileId: idOf('sobj_Profile', 'Chatter Free User') }))
+        .status,
+      204,
+    );
     const blocked = await probe(ann);
     assert.equal(blocked.status, 403);
     assert.equal(blocked.text, API_DISABLED);
-    const userType = org.ctx.store.db.prepare(`SELECT "UserType" FROM sobj_User WHERE "Id" = ?`).get(annId) as { UserType: string };
+    const userType = org.ctx.store.db.prepare(`SELECT "UserType" FROM sobj_User WHERE "Id" = ?`).get(annId) as {
+      UserType: string;
+    };
     assert.equal(userType.UserType, 'CsnOnly', 'the license comes with the profile');
 
     assert.equal((await admin('PATCH', `/sobjects/User/${annId}`, { ProfileId: standard })).status, 204);
@@ -100,7 +127,10 @@ describe('local org: access revoked and restored through the API', () => {
     const bob = restClient(org, sessionFor(org, 'bob@test.example', SFO));
     assert.equal((await probe(bob)).text, API_DISABLED);
     const orgId = (org.ctx.store.db.prepare(`SELECT "Id" FROM sobj_Organization`).get() as { Id: string }).Id;
-    assert.equal((await admin('PATCH', `/sobjects/Organization/${orgId}`, { EnforceApiEnabled__c: false })).status, 204);
+    assert.equal(
+      (await admin('PATCH', `/sobjects/Organization/${orgId}`, { EnforceApiEnabled__c: false })).status,
+      204,
+    );
     assert.equal((await probe(bob)).status, 200);
     assert.equal((await admin('PATCH', `/sobjects/Organization/${orgId}`, { EnforceApiEnabled__c: true })).status, 204);
     assert.equal((await probe(bob)).text, API_DISABLED);
@@ -122,30 +152,63 @@ describe('local org: access revoked and restored through the API', () => {
     const profile = idOf('sobj_Profile', 'Standard User');
     const res = await ann('PATCH', `/sobjects/Profile/${profile}`, { PermissionsApiEnabled: false });
     assert.equal(res.status, 403);
-    assert.equal(res.text, '[{"message":"insufficient access rights on object id","errorCode":"INSUFFICIENT_ACCESS_OR_READONLY","fields":[]}]');
-    const stored = org.ctx.store.db.prepare(`SELECT "PermissionsApiEnabled" AS on_ FROM sobj_Profile WHERE "Id" = ?`).get(profile) as { on_: number };
+    assert.equal(
+      res.text,
+      '[{"message":"insufficient access rights on object id","errorCode":"INSUFFICIENT_ACCESS_OR_READONLY","fields":[]}]',
+    );
+    const stored = org.ctx.store.db
+      .prepare(`SELECT "PermissionsApiEnabled" AS on_ FROM sobj_Profile WHERE "Id" = ?`)
+      .get(profile) as { on_: number };
     assert.equal(stored.on_, 1, 'unchanged');
 
     const viaCollections = await ann('POST', '/composite/sobjects', {
-      records: [{ attributes: { type: 'PermissionSetAssignment' }, AssigneeId: userId(org, 'bob@test.example'), PermissionSetId: idOf('sobj_PermissionSet', 'API_Access') }],
+      records: [
+        {
+          attributes: { type: 'PermissionSetAssignment' },
+          AssigneeId: userId(org, 'bob@test.example'),
+          PermissionSetId: idOf('sobj_PermissionSet', 'API_Access'),
+        },
+      ],
     });
     assert.equal(viaCollections.status, 200);
-    assert.equal(viaCollections.text, '[{"success":false,"errors":[{"statusCode":"INSUFFICIENT_ACCESS_OR_READONLY","message":"insufficient access rights on object id","fields":[]}]}]');
-    assert.equal((await probe(restClient(org, sessionFor(org, 'bob@test.example', SFO)))).text, API_DISABLED, 'bob still has no API access');
+    assert.equal(
+      viaCollections.text,
+      '[{"success":false,"errors":[{"statusCode":"INSUFFICIENT_ACCESS_OR_READONLY","message":"insufficient access rights on object id","fields":[]}]}]',
+    );
+    assert.equal(
+      (await probe(restClient(org, sessionFor(org, 'bob@test.example', SFO)))).text,
+      API_DISABLED,
+      'bob still has no API access',
+    );
   });
 
   it('an admin creates a user, who needs a profile', async () => {
-    const missing = await admin('POST', '/sobjects/User', { Username: 'new@test.example', LastName: 'New', Email: 'new@test.example' });
+    const missing = await admin('POST', '/sobjects/User', {
+      Username: 'new@test.example',
+      LastName: 'New',
+      Email: 'new@test.example',
+    });
     assert.equal(missing.status, 400);
-    assert.equal(missing.text, '[{"message":"Required fields are missing: [ProfileId]","errorCode":"REQUIRED_FIELD_MISSING","fields":["ProfileId"]}]');
+    assert.equal(
+      missing.text,
+      '[{"message":"Required fields are missing: [ProfileId]","errorCode":"REQUIRED_FIELD_MISSING","fields":["ProfileId"]}]',
+    );
     const created = await admin('POST', '/sobjects/User', {
-      Username: 'new@test.example', LastName: 'New', Email: 'new@test.example', ProfileId: idOf('sobj_Profile', 'Chatter Free User'),
+      Username: 'new@test.example',
+      LastName: 'New',
+      Email: 'new@test.example',
+      ProfileId: idOf('sobj_Profile', 'Chatter Free User'),
     });
     assert.equal(created.status, 201);
-    const row = org.ctx.store.db.prepare(`SELECT "UserType", "Alias", "IsActive" FROM sobj_User WHERE "Username" = 'new@test.example'`).get();
+    const row = org.ctx.store.db
+      .prepare(`SELECT "UserType", "Alias", "IsActive" FROM sobj_User WHERE "Username" = 'new@test.example'`)
+      .get();
     assert.deepEqual(row, { UserType: 'CsnOnly', Alias: 'new', IsActive: 1 });
     const dup = await admin('POST', '/sobjects/User', {
-      Username: 'NEW@test.example', LastName: 'Dup', Email: 'd@test.example', ProfileId: idOf('sobj_Profile', 'Standard User'),
+      Username: 'NEW@test.example',
+      LastName: 'Dup',
+      Email: 'd@test.example',
+      ProfileId: idOf('sobj_Profile', 'Standard User'),
     });
     assert.equal(dup.status, 400);
     assert.match(dup.text, /"errorCode":"DUPLICATE_USERNAME","fields":\["Username"\]/);

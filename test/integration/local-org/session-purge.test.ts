@@ -28,15 +28,27 @@ describe('local org: expired and revoked sessions are purged', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const rows = () => (org.ctx.store.db.prepare(`SELECT kind, COUNT(*) AS n FROM sessions GROUP BY kind ORDER BY kind`).all() as Array<{ kind: string; n: number }>)
-    .map((r) => `${r.kind}:${r.n}`);
+  const rows = () =>
+    (
+      org.ctx.store.db.prepare(`SELECT kind, COUNT(*) AS n FROM sessions GROUP BY kind ORDER BY kind`).all() as Array<{
+        kind: string;
+        n: number;
+      }>
+    ).map((r) => `${r.kind}:${r.n}`);
 
   async function passwordGrant(): Promise<{ access_token: string; status: number }> {
     const res = await fetch(`${org.url}/services/oauth2/token`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'password', client_id: 'reporting-client', client_secret: 'reporting-secret', username: 'ann@test.example', password: 'Ann-pass-1' }).toString(),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: 'reporting-client',
+        client_secret: 'reporting-secret',
+        username: 'ann@test.example',
+        password: 'Ann-pass-1',
+      }).toString(),
     });
-    return { ...(await res.json() as { access_token: string }), status: res.status };
+    return { ...((await res.json()) as { access_token: string }), status: res.status };
   }
 
   it('drops expired sessions when new ones are opened, and keeps live ones', async () => {
@@ -47,7 +59,9 @@ describe('local org: expired and revoked sessions are purged', function () {
     clock.advance(120_000); // the first five are now past their 2 hours; the sixth is not
     await passwordGrant();
     assert.deepEqual(rows(), ['access:2']);
-    const res = await fetch(`${org.url}/services/data/v60.0/limits`, { headers: { authorization: `Bearer ${live.access_token}` } });
+    const res = await fetch(`${org.url}/services/data/v60.0/limits`, {
+      headers: { authorization: `Bearer ${live.access_token}` },
+    });
     assert.equal(res.status, 200);
   });
 
@@ -62,7 +76,9 @@ describe('local org: expired and revoked sessions are purged', function () {
   it('deletes a revoked session at once', async () => {
     const { access_token } = await passwordGrant();
     const res = await fetch(`${org.url}/services/oauth2/revoke`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: access_token }).toString(),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: access_token }).toString(),
     });
     assert.equal(res.status, 200);
     assert.deepEqual(rows(), []);

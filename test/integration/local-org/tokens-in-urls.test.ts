@@ -44,12 +44,16 @@ describe('local org: tokens in URLs', () => {
   });
 
   it('still takes the Authorization header (an oauth_token beside it changes nothing)', async () => {
-    const res = await fetch(`${org.url}/services/data/v60.0/limits?oauth_token=not-a-session`, { headers: { authorization: `Bearer ${ann}` } });
+    const res = await fetch(`${org.url}/services/data/v60.0/limits?oauth_token=not-a-session`, {
+      headers: { authorization: `Bearer ${ann}` },
+    });
     assert.equal(res.status, 200);
   });
 
-  it('still serves the identity URL with oauth_token, as jsforce\'s identity() calls it (WIRE.md 0.1)', async () => {
-    const res = await fetch(`${org.url}/id/${org.ctx.orgId()}/${userId(org, 'ann@test.example')}?format=json&oauth_token=${encodeURIComponent(ann)}`);
+  it("still serves the identity URL with oauth_token, as jsforce's identity() calls it (WIRE.md 0.1)", async () => {
+    const res = await fetch(
+      `${org.url}/id/${org.ctx.orgId()}/${userId(org, 'ann@test.example')}?format=json&oauth_token=${encodeURIComponent(ann)}`,
+    );
     assert.equal(res.status, 200);
   });
 
@@ -65,24 +69,36 @@ describe('local org: tokens in URLs', () => {
       org.ctx.access.evaluate = bug;
       org.ctx.apps.find = bug;
       try {
-        statuses = await Promise.all([
-          fetch(`${org.url}/services/data/v60.0/limits?oauth_token=${secret}`, { headers: { authorization: `Bearer ${ann}` } }),
-          fetch(`${org.url}/services/oauth2/token?code=${secret}`, {
-            method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password&client_id=x',
-          }),
-          fetch(`${org.url}/services/oauth2/authorize?client_id=${secret}&response_type=code`),
-          fetch(`${org.url}/services/Soap/u/60.0?sid=${secret}`, {
-            method: 'POST', headers: { 'content-type': 'text/xml' },
-            body: '<se:Envelope xmlns:se="http://schemas.xmlsoap.org/soap/envelope/"><se:Body><login><username>ann@test.example</username><password>x</password></login></se:Body></se:Envelope>',
-          }),
-        ].map(async (p) => (await p).status));
+        statuses = await Promise.all(
+          [
+            fetch(`${org.url}/services/data/v60.0/limits?oauth_token=${secret}`, {
+              headers: { authorization: `Bearer ${ann}` },
+            }),
+            fetch(`${org.url}/services/oauth2/token?code=${secret}`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: 'grant_type=password&client_id=x',
+            }),
+            fetch(`${org.url}/services/oauth2/authorize?client_id=${secret}&response_type=code`),
+            fetch(`${org.url}/services/Soap/u/60.0?sid=${secret}`, {
+              method: 'POST',
+              headers: { 'content-type': 'text/xml' },
+              body: '<se:Envelope xmlns:se="http://schemas.xmlsoap.org/soap/envelope/"><se:Body><login><username>ann@test.example</username><password>x</password></login></se:Body></se:Envelope>',
+            }),
+          ].map(async (p) => (await p).status),
+        );
       } finally {
         org.ctx.access.evaluate = evaluate;
         org.ctx.apps.find = find;
       }
     });
     assert.deepEqual(statuses, [500, 500, 500, 500]);
-    for (const path of ['GET /services/data/v60.0/limits:', 'POST /services/oauth2/token:', 'GET /services/oauth2/authorize:', 'POST /services/Soap/u/60.0:']) {
+    for (const path of [
+      'GET /services/data/v60.0/limits:',
+      'POST /services/oauth2/token:',
+      'GET /services/oauth2/authorize:',
+      'POST /services/Soap/u/60.0:',
+    ]) {
       assert.ok(logged.includes(`local org: unexpected error on ${path} Error: a bug of ours`), `${path} in ${logged}`);
     }
     assert.ok(!logged.includes(secret), logged);

@@ -12,7 +12,12 @@ import { Connection } from '../../../sync-engine/src/salesforce/connection';
 import { createTransport } from '../../../sync-engine/src/salesforce/http';
 import { SalesforceApiError } from '../../../sync-engine/src/salesforce/errors';
 import { queryAll } from '../../../sync-engine/src/salesforce/query';
-import { createRecords, deleteRecords, updateRecords, upsertRecords } from '../../../sync-engine/src/salesforce/collections';
+import {
+  createRecords,
+  deleteRecords,
+  updateRecords,
+  upsertRecords,
+} from '../../../sync-engine/src/salesforce/collections';
 
 const ANN = 'ann@test.example';
 
@@ -26,12 +31,19 @@ describe('salesforce client: transient failures are retried, creates never', fun
   let picks: (req: SeenRequest) => boolean = () => false;
   const sleeps: number[] = [];
 
-  const connection = () => new Connection({
-    instanceUrl: proxy.url, accessToken: sessionFor(org, ANN), transport: createTransport(),
-    retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
-  });
-  const contacts = (lastName: string) => org.ctx.store.db.prepare(`SELECT "Id", "Title" FROM sobj_Contact WHERE "LastName" = ? AND "IsDeleted" = 0`).all(lastName) as Array<{ Id: string; Title: string | null }>;
-  const sent = (method: string) => proxy.seen.filter((r) => r.method === method && r.url.includes('/composite/sobjects')).length;
+  const connection = () =>
+    new Connection({
+      instanceUrl: proxy.url,
+      accessToken: sessionFor(org, ANN),
+      transport: createTransport(),
+      retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+    });
+  const contacts = (lastName: string) =>
+    org.ctx.store.db
+      .prepare(`SELECT "Id", "Title" FROM sobj_Contact WHERE "LastName" = ? AND "IsDeleted" = 0`)
+      .all(lastName) as Array<{ Id: string; Title: string | null }>;
+  const sent = (method: string) =>
+    proxy.seen.filter((r) => r.method === method && r.url.includes('/composite/sobjects')).length;
 
   before(async () => {
     org = await startTestOrg();
@@ -70,13 +82,18 @@ describe('salesforce client: transient failures are retried, creates never', fun
     const [res] = await updateRecords(conn, 'Contact', [{ Id: made.id!, Title: 'Buyer' }]);
     assert.equal(res.success, true);
     assert.equal(sent('PATCH'), 2);
-    assert.deepEqual(contacts('Retried').map((c) => c.Title), ['Buyer']);
+    assert.deepEqual(
+      contacts('Retried').map((c) => c.Title),
+      ['Buyer'],
+    );
   });
 
   it('an upsert by external id whose connection was reset is sent again and makes one record', async () => {
     picks = (req) => req.method === 'PATCH';
     faults = ['reset-after'];
-    const [res] = await upsertRecords(connection(), 'Contact', 'OutlookId__c', [{ LastName: 'Upserted', OutlookId__c: 'ol-upsert-1', OwnerId: userId(org, ANN) }]);
+    const [res] = await upsertRecords(connection(), 'Contact', 'OutlookId__c', [
+      { LastName: 'Upserted', OutlookId__c: 'ol-upsert-1', OwnerId: userId(org, ANN) },
+    ]);
     assert.equal(res.success, true);
     assert.equal(sent('PATCH'), 2);
     assert.equal(contacts('Upserted').length, 1);
@@ -96,17 +113,24 @@ describe('salesforce client: transient failures are retried, creates never', fun
     picks = (req) => req.method === 'POST';
     faults = ['error-after'];
     const conn = connection();
-    await assert.rejects(createRecords(conn, 'Contact', [{ LastName: 'Once', OwnerId: userId(org, ANN) }]),
-      (err: SalesforceApiError) => err.failure.kind === 'transient');
+    await assert.rejects(
+      createRecords(conn, 'Contact', [{ LastName: 'Once', OwnerId: userId(org, ANN) }]),
+      (err: SalesforceApiError) => err.failure.kind === 'transient',
+    );
     assert.equal(sent('POST'), 1);
     assert.equal(conn.retries, 0);
     assert.equal(contacts('Once').length, 1);
   });
 
-  it("a 503 with Retry-After is waited out as told, then answers", async () => {
+  it('a 503 with Retry-After is waited out as told, then answers', async () => {
     picks = (req) => req.method === 'GET';
-    canned = [{ status: 503, headers: { 'retry-after': '7' }, body: [{ errorCode: 'SERVER_UNAVAILABLE', message: 'busy' }] }];
-    const { records: rows } = await queryAll<{ Id: string }>(connection(), `SELECT Id FROM User WHERE Username = '${ANN}'`);
+    canned = [
+      { status: 503, headers: { 'retry-after': '7' }, body: [{ errorCode: 'SERVER_UNAVAILABLE', message: 'busy' }] },
+    ];
+    const { records: rows } = await queryAll<{ Id: string }>(
+      connection(),
+      `SELECT Id FROM User WHERE Username = '${ANN}'`,
+    );
     assert.equal(rows.length, 1);
     assert.equal(sleeps.length, 1);
     assert.ok(sleeps[0] >= 7_000 && sleeps[0] < 8_000, `waited ${sleeps[0]} ms`);
@@ -116,7 +140,10 @@ describe('salesforce client: transient failures are retried, creates never', fun
     picks = (req) => req.method === 'GET';
     faults = ['error-before', 'error-before', 'error-before', 'error-before', 'error-before'];
     const conn = connection();
-    await assert.rejects(queryAll(conn, 'SELECT Id FROM User'), (err: SalesforceApiError) => err.failure.kind === 'transient');
+    await assert.rejects(
+      queryAll(conn, 'SELECT Id FROM User'),
+      (err: SalesforceApiError) => err.failure.kind === 'transient',
+    );
     assert.equal(conn.retries, 3);
     assert.equal(faults.length, 1, 'four attempts: the first and three retries');
   });

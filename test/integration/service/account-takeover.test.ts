@@ -19,20 +19,30 @@ describe('service: another local process cannot take over the signed-in account'
   let w: ServiceWorld;
   let annSecret: string;
 
-  const signInAs = (who: { username: string; password: string }, secret?: string) => w.call('POST', '/api/sign-in', {
-    body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', ...who }, secret,
-  });
-  const start = (secret?: string) => w.call('POST', '/api/oauth/start', {
-    body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', redirectUri: CALLBACK }, headers: { Origin: ADDIN }, secret,
-  });
-  const finish = (body: unknown, secret?: string) => w.call('POST', '/api/oauth/finish', { body, headers: { Origin: ADDIN }, secret });
+  const signInAs = (who: { username: string; password: string }, secret?: string) =>
+    w.call('POST', '/api/sign-in', {
+      body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', ...who },
+      secret,
+    });
+  const start = (secret?: string) =>
+    w.call('POST', '/api/oauth/start', {
+      body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', redirectUri: CALLBACK },
+      headers: { Origin: ADDIN },
+      secret,
+    });
+  const finish = (body: unknown, secret?: string) =>
+    w.call('POST', '/api/oauth/finish', { body, headers: { Origin: ADDIN }, secret });
   /** The org's login page in the dialog, as `username`: the callback's parameters. */
   const loginInDialog = (authorizeUrl: string, who: { username: string; password: string }) =>
-    loginThroughPage({ startUrl: authorizeUrl, ...who }, ({ url }) => (url.startsWith(CALLBACK) ? new URL(url).searchParams : undefined));
+    loginThroughPage({ startUrl: authorizeUrl, ...who }, ({ url }) =>
+      url.startsWith(CALLBACK) ? new URL(url).searchParams : undefined,
+    );
   const cyRefreshTokens = () => {
     const db = w.org.ctx.store.db;
     const id = (db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = ?`).get(CY.username) as { Id: string }).Id;
-    return (db.prepare(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ? AND kind = 'refresh'`).get(id) as { n: number }).n;
+    return (
+      db.prepare(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ? AND kind = 'refresh'`).get(id) as { n: number }
+    ).n;
   };
   const whoIsSignedIn = async (secret: string) => {
     const res = await w.call('GET', '/api/status', { secret });
@@ -135,15 +145,21 @@ describe('service: another local process cannot take over the signed-in account'
     const refused = await start();
     assert.equal(refused.body.error.code, 'TOO_MANY_SIGN_INS');
     // A secret that is not the current one counts as none.
-    assert.equal((await serviceCaller(w.running, { secret: 'y'.repeat(43) })('POST', '/api/oauth/start', {
-      body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', redirectUri: CALLBACK }, headers: { Origin: ADDIN },
-    })).status, 429);
+    assert.equal(
+      (
+        await serviceCaller(w.running, { secret: 'y'.repeat(43) })('POST', '/api/oauth/start', {
+          body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', redirectUri: CALLBACK },
+          headers: { Origin: ADDIN },
+        })
+      ).status,
+      429,
+    );
     // The first one started still finishes (as cy, the signed-in user), and so does the pane's.
     for (const started of [first, users]) {
       const callback = await loginInDialog(started.body.authorizeUrl, CY);
       const done = await finish({ state: callback.get('state'), code: callback.get('code') });
       assert.equal(done.status, 200, done.text);
     }
-    assert.equal((await start(annSecret)).status, 200, 'the secret\'s holder is never refused');
+    assert.equal((await start(annSecret)).status, 200, "the secret's holder is never refused");
   });
 });

@@ -18,7 +18,12 @@ describe('service: a damaged sync state with no good copy', function () {
   let secret: string;
   let stateDir: string;
   const call = (method: string, urlPath: string) => w.call(method, urlPath, { secret });
-  const outlookContacts = async () => (await fetch(`${w.mailbox.url}/v1.0/me/contacts?$top=100`, { headers: { authorization: `Bearer ${ANN.token}` } }).then((r) => r.json()) as { value: Array<{ id: string; surname: string }> }).value;
+  const outlookContacts = async () =>
+    (
+      (await fetch(`${w.mailbox.url}/v1.0/me/contacts?$top=100`, {
+        headers: { authorization: `Bearer ${ANN.token}` },
+      }).then((r) => r.json())) as { value: Array<{ id: string; surname: string }> }
+    ).value;
 
   before(async () => {
     w = await startServiceWorld();
@@ -34,11 +39,21 @@ describe('service: a damaged sync state with no good copy', function () {
   it('sign-in answers 200 and the status names the damaged file and "Start over"; sync now is refused with the same text', async () => {
     // One contact deleted in Outlook since the last run, then the state file's index page damaged and no good copy.
     const [gone] = (await outlookContacts()).filter((c) => c.surname !== 'Hopper');
-    assert.equal((await fetch(`${w.mailbox.url}/v1.0/me/contacts/${gone.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ANN.token}` } })).status, 204);
+    assert.equal(
+      (
+        await fetch(`${w.mailbox.url}/v1.0/me/contacts/${gone.id}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${ANN.token}` },
+        })
+      ).status,
+      204,
+    );
     await w.restart();
     const file = path.join(stateDir, 'state.sqlite');
     const db = new Database(file);
-    const { rootpage } = db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'links_ol'`).get() as { rootpage: number };
+    const { rootpage } = db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'links_ol'`).get() as {
+      rootpage: number;
+    };
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     db.close();
     const fd = fs.openSync(file, 'r+');
@@ -46,7 +61,14 @@ describe('service: a damaged sync state with no good copy', function () {
     fs.closeSync(fd);
     fs.rmSync(path.join(stateDir, 'state.last-good.sqlite'));
 
-    const again = await w.call('POST', '/api/sign-in', { body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', username: 'ann@test.example', password: 'Ann-pass-1' } });
+    const again = await w.call('POST', '/api/sign-in', {
+      body: {
+        orgUrl: w.org.url,
+        product: 'salesforce-for-outlook',
+        username: 'ann@test.example',
+        password: 'Ann-pass-1',
+      },
+    });
     assert.equal(again.status, 200, again.text);
     secret = again.body.secret;
     const status = (await call('GET', '/api/status')).body;
@@ -65,10 +87,17 @@ describe('service: a damaged sync state with no good copy', function () {
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.state, 'idle', res.text);
     assert.equal(res.body.stopReason, null);
-    assert.deepEqual(res.body.counts.outlook.contacts, { created: 0, updated: 0, deleted: 0 }, 'nothing copied back to Outlook');
+    assert.deepEqual(
+      res.body.counts.outlook.contacts,
+      { created: 0, updated: 0, deleted: 0 },
+      'nothing copied back to Outlook',
+    );
     assert.deepEqual(res.body.counts.salesforce.contacts.created, 0, 'nothing duplicated in Salesforce');
     assert.equal((await outlookContacts()).length, before);
-    assert.ok(fs.readdirSync(stateDir).some((n) => /^state\.sqlite\.set-aside-/.test(n)), 'the damaged file is kept');
+    assert.ok(
+      fs.readdirSync(stateDir).some((n) => /^state\.sqlite\.set-aside-/.test(n)),
+      'the damaged file is kept',
+    );
     // Sound again: nothing to start over from.
     const twice = await call('POST', '/api/start-over');
     assert.equal(twice.status, 409);

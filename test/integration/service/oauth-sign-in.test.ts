@@ -15,7 +15,7 @@ import { loginThroughPage } from '../../../sync-engine/src/salesforce/page-login
 const ADDIN = 'https://localhost:3000';
 const CALLBACK = `${ADDIN}/oauth-callback.html`;
 
-describe('service: sign-in through the org\'s login page (OAuth, for a real org)', function () {
+describe("service: sign-in through the org's login page (OAuth, for a real org)", function () {
   this.timeout(60_000);
   let w: ServiceWorld;
   const messages = sharedMessages();
@@ -28,15 +28,20 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
   });
 
   const start = (product = 'salesforce-for-outlook', extra: Record<string, unknown> = {}) =>
-    w.call('POST', '/api/oauth/start', { body: { orgUrl: w.org.url, product, redirectUri: CALLBACK, ...extra }, headers: { Origin: ADDIN } });
+    w.call('POST', '/api/oauth/start', {
+      body: { orgUrl: w.org.url, product, redirectUri: CALLBACK, ...extra },
+      headers: { Origin: ADDIN },
+    });
   const finish = (body: unknown) => w.call('POST', '/api/oauth/finish', { body, headers: { Origin: ADDIN } });
 
   /** What the dialog does: the login form, then the redirects up to the callback page; returns the callback's parameters. */
   async function loginInDialog(authorizeUrl: string, username: string, password: string): Promise<URLSearchParams> {
-    return loginThroughPage({ startUrl: authorizeUrl, username, password }, ({ url }) => (url.startsWith(CALLBACK) ? new URL(url).searchParams : undefined));
+    return loginThroughPage({ startUrl: authorizeUrl, username, password }, ({ url }) =>
+      url.startsWith(CALLBACK) ? new URL(url).searchParams : undefined,
+    );
   }
 
-  it('start answers the org\'s authorize URL for the product\'s app, the callback page, PKCE S256 and a fresh state', async () => {
+  it("start answers the org's authorize URL for the product's app, the callback page, PKCE S256 and a fresh state", async () => {
     const a = await start();
     const b = await start();
     assert.equal(a.status, 200, a.text);
@@ -56,8 +61,11 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
 
   it('a user without API Enabled is issued tokens, and finish answers 403 with exactly sfo.login, no secret; the tokens are revoked', async () => {
     const db = w.org.ctx.store.db;
-    const bobId = (db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = 'bob@test.example'`).get() as { Id: string }).Id;
-    const bobSessions = () => (db.prepare(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?`).get(bobId) as { n: number }).n;
+    const bobId = (
+      db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = 'bob@test.example'`).get() as { Id: string }
+    ).Id;
+    const bobSessions = () =>
+      (db.prepare(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?`).get(bobId) as { n: number }).n;
     const before = bobSessions();
     const { body } = await start();
     const callback = await loginInDialog(body.authorizeUrl, 'bob@test.example', 'Bob-pass-1');
@@ -72,7 +80,10 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
   });
 
   it('each desktop product shows its own blocked text through the dialog too', async () => {
-    for (const [product, key] of [['connect-for-outlook', 'connectOutlook.login'], ['connect-for-office', 'connectOffice.login']] as const) {
+    for (const [product, key] of [
+      ['connect-for-outlook', 'connectOutlook.login'],
+      ['connect-for-office', 'connectOffice.login'],
+    ] as const) {
       const { body } = await start(product);
       const callback = await loginInDialog(body.authorizeUrl, 'bob@test.example', 'Bob-pass-1');
       const res = await finish({ state: callback.get('state'), code: callback.get('code') });
@@ -82,14 +93,18 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
     }
   });
 
-  it('ann signs in: the secret, her username from the identity URL, and her first sync on the sign-in\'s session, later ones on the refresh token', async () => {
+  it("ann signs in: the secret, her username from the identity URL, and her first sync on the sign-in's session, later ones on the refresh token", async () => {
     const { body } = await start();
     const callback = await loginInDialog(body.authorizeUrl, 'ann@test.example', 'Ann-pass-1');
     const res = await finish({ state: callback.get('state'), code: callback.get('code') });
     assert.equal(res.status, 200, res.text);
     assert.match(res.body.secret, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(res.body.username, 'ann@test.example');
-    assert.deepEqual(res.body.product, { id: 'salesforce-for-outlook', name: 'Salesforce for Outlook', version: '2.9.3' });
+    assert.deepEqual(res.body.product, {
+      id: 'salesforce-for-outlook',
+      name: 'Salesforce for Outlook',
+      version: '2.9.3',
+    });
     const call = serviceCaller(w.running, { secret: res.body.secret });
     // The first run uses the session of the sign-in (no second login); it must finish with ann's counts.
     let status = (await call('GET', '/api/status')).body;
@@ -99,7 +114,10 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
     }
     assert.equal(status.state, 'idle', JSON.stringify(status));
     assert.equal(status.username, 'ann@test.example');
-    assert.ok(status.counts.salesforce.contacts.created + status.counts.outlook.contacts.updated > 0, JSON.stringify(status.counts));
+    assert.ok(
+      status.counts.salesforce.contacts.created + status.counts.outlook.contacts.updated > 0,
+      JSON.stringify(status.counts),
+    );
 
     // Access removed: the session is dropped. Restored: the engine signs in again with the refresh token (the
     // service never had a password for this account) and syncs.
@@ -118,7 +136,7 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
     assert.equal(back.body.lastError, null);
   });
 
-  it('a restarted service signs the OAuth user in again by itself (the kept, encrypted refresh token) and her pane\'s key still works', async () => {
+  it("a restarted service signs the OAuth user in again by itself (the kept, encrypted refresh token) and her pane's key still works", async () => {
     const { body } = await start();
     const callback = await loginInDialog(body.authorizeUrl, 'ann@test.example', 'Ann-pass-1');
     const signedIn = await finish({ state: callback.get('state'), code: callback.get('code') });
@@ -151,7 +169,10 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
     assert.equal(w.running.service.status().username, 'ann@test.example');
 
     // Signing out forgets it: the file goes, and the next start stays signed out.
-    assert.equal((await serviceCaller(w.running, { secret: signedIn.body.secret })('POST', '/api/sign-out')).status, 200);
+    assert.equal(
+      (await serviceCaller(w.running, { secret: signedIn.body.secret })('POST', '/api/sign-out')).status,
+      200,
+    );
     assert.ok(!fs.existsSync(tokenFile));
     await w.restart();
     assert.equal(await w.running.service.resumeKeptSignIn(), 'none');
@@ -160,8 +181,15 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
 
   it('a password sign-in is never kept: after a restart the pane signs in again; the kept OAuth one it replaces is ended at the org', async () => {
     const db = w.org.ctx.store.db;
-    const annId = (db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = 'ann@test.example'`).get() as { Id: string }).Id;
-    const refreshTokens = () => (db.prepare(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ? AND kind = 'refresh'`).get(annId) as { n: number }).n;
+    const annId = (
+      db.prepare(`SELECT "Id" FROM sobj_User WHERE "Username" = 'ann@test.example'`).get() as { Id: string }
+    ).Id;
+    const refreshTokens = () =>
+      (
+        db.prepare(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ? AND kind = 'refresh'`).get(annId) as {
+          n: number;
+        }
+      ).n;
     const signInWithSalesforce = async () => {
       const { body } = await start();
       const callback = await loginInDialog(body.authorizeUrl, 'ann@test.example', 'Ann-pass-1');
@@ -188,20 +216,34 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
     assert.equal(again.body.error.field, 'state');
   });
 
-  it('the org\'s error in the callback (the user denied access) is said as the org said it', async () => {
+  it("the org's error in the callback (the user denied access) is said as the org said it", async () => {
     const { body } = await start();
-    const res = await finish({ state: body.state, error: 'access_denied', errorDescription: 'end-user denied authorization' });
+    const res = await finish({
+      state: body.state,
+      error: 'access_denied',
+      errorDescription: 'end-user denied authorization',
+    });
     assert.equal(res.status, 401, res.text);
     assert.equal(res.body.error.code, 'SIGN_IN_REFUSED');
-    assert.equal(res.body.error.message, 'Salesforce did not sign you in: end-user denied authorization (access_denied).');
+    assert.equal(
+      res.body.error.message,
+      'Salesforce did not sign you in: end-user denied authorization (access_denied).',
+    );
   });
 
-  it('bad input: each field named, and a callback page off the add-in\'s origin refused', async () => {
+  it("bad input: each field named, and a callback page off the add-in's origin refused", async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ orgUrl: '', product: 'salesforce-for-outlook', redirectUri: CALLBACK }, 'orgUrl'],
       [{ orgUrl: w.org.url, product: 'salesforce-ios', redirectUri: CALLBACK }, 'product'],
       [{ orgUrl: w.org.url, product: 'salesforce-for-outlook' }, 'redirectUri'],
-      [{ orgUrl: w.org.url, product: 'salesforce-for-outlook', redirectUri: 'https://evil.example/oauth-callback.html' }, 'redirectUri'],
+      [
+        {
+          orgUrl: w.org.url,
+          product: 'salesforce-for-outlook',
+          redirectUri: 'https://evil.example/oauth-callback.html',
+        },
+        'redirectUri',
+      ],
       [{ orgUrl: w.org.url, product: 'salesforce-for-outlook', redirectUri: `${CALLBACK}?x=1` }, 'redirectUri'],
     ];
     for (const [body, field] of cases) {
@@ -209,14 +251,18 @@ describe('service: sign-in through the org\'s login page (OAuth, for a real org)
       assert.equal(res.status, 400, res.text);
       assert.equal(res.body.error.field, field, res.text);
     }
-    for (const [body, field] of [[{}, 'state'], [{ state: 'x' }, 'code'], [{ state: 'not-started-here', code: 'abc' }, 'state']] as const) {
+    for (const [body, field] of [
+      [{}, 'state'],
+      [{ state: 'x' }, 'code'],
+      [{ state: 'not-started-here', code: 'abc' }, 'state'],
+    ] as const) {
       const res = await finish(body);
       assert.equal(res.status, 400, res.text);
       assert.equal(res.body.error.field, field, res.text);
     }
   });
 
-  it('a code that is not the org\'s: the org\'s refusal, as a failed sign-in (never a 500)', async () => {
+  it("a code that is not the org's: the org's refusal, as a failed sign-in (never a 500)", async () => {
     const { body } = await start();
     const res = await finish({ state: body.state, code: 'made-up-code' });
     assert.equal(res.status, 401, res.text);

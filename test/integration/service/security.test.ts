@@ -7,7 +7,10 @@ import http from 'node:http';
 import { startServiceWorld, ServiceWorld } from '../../helpers/service';
 
 /** A raw request with a Host header of our choosing (fetch does not let one set it). */
-function withHost(url: string, host: string): Promise<{ status: number; body: any; headers: http.IncomingHttpHeaders }> {
+function withHost(
+  url: string,
+  host: string,
+): Promise<{ status: number; body: any; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${url}/api/health`, { headers: { host } }, (res) => {
       let text = '';
@@ -40,18 +43,38 @@ describe('service: secret, CORS and host', function () {
   it('a wrong secret: 401 STALE_SECRET telling the pane to sign in again', async () => {
     const res = await w.call('GET', '/api/status', { secret: 'x'.repeat(43) });
     assert.equal(res.status, 401);
-    assert.deepEqual(res.body, { error: { code: 'STALE_SECRET', message: "The add-in's service key is no longer valid (you signed out, or the service was reinstalled). Sign in to Salesforce again." } });
+    assert.deepEqual(res.body, {
+      error: {
+        code: 'STALE_SECRET',
+        message:
+          "The add-in's service key is no longer valid (you signed out, or the service was reinstalled). Sign in to Salesforce again.",
+      },
+    });
     assert.equal((await w.call('POST', '/api/sync-now', { secret: `${secret}x` })).body.error.code, 'STALE_SECRET');
   });
 
   it('no secret: 401 MISSING_SECRET, on every route but sign-in and health', async () => {
-    for (const [method, path] of [['GET', '/api/status'], ['POST', '/api/sync-now'], ['POST', '/api/pause'], ['POST', '/api/resume'], ['GET', '/api/settings'],
-      ['PUT', '/api/settings'], ['GET', '/api/report'], ['POST', '/api/add-email'], ['GET', '/api/unresolved'], ['POST', '/api/sign-out']]) {
+    for (const [method, path] of [
+      ['GET', '/api/status'],
+      ['POST', '/api/sync-now'],
+      ['POST', '/api/pause'],
+      ['POST', '/api/resume'],
+      ['GET', '/api/settings'],
+      ['PUT', '/api/settings'],
+      ['GET', '/api/report'],
+      ['POST', '/api/add-email'],
+      ['GET', '/api/unresolved'],
+      ['POST', '/api/sign-out'],
+    ]) {
       const res = await w.call(method, path, { secret: null });
       assert.equal(res.status, 401, `${method} ${path}`);
       assert.equal(res.body.error.code, 'MISSING_SECRET', `${method} ${path}`);
     }
-    assert.equal((await w.call('GET', '/api/status', { secret: null, headers: { Authorization: `Basic ${secret}` } })).body.error.code, 'MISSING_SECRET');
+    assert.equal(
+      (await w.call('GET', '/api/status', { secret: null, headers: { Authorization: `Basic ${secret}` } })).body.error
+        .code,
+      'MISSING_SECRET',
+    );
   });
 
   it('the secret is checked before the body is read', async () => {
@@ -60,7 +83,7 @@ describe('service: secret, CORS and host', function () {
     assert.equal(res.body.error.code, 'STALE_SECRET');
   });
 
-  it('CORS: the add-in\'s origin gets Access-Control-Allow-Origin; a preflight gets its answer', async () => {
+  it("CORS: the add-in's origin gets Access-Control-Allow-Origin; a preflight gets its answer", async () => {
     const res = await w.call('GET', '/api/status', { secret, headers: { Origin: 'https://localhost:3000' } });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('access-control-allow-origin'), 'https://localhost:3000');
@@ -69,7 +92,12 @@ describe('service: secret, CORS and host', function () {
     assert.equal(dev.headers.get('access-control-allow-origin'), 'http://localhost:3000');
 
     const pre = await w.call('OPTIONS', '/api/settings', {
-      headers: { Origin: 'https://localhost:3000', 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'authorization,content-type', 'Access-Control-Request-Private-Network': 'true' },
+      headers: {
+        Origin: 'https://localhost:3000',
+        'Access-Control-Request-Method': 'PUT',
+        'Access-Control-Request-Headers': 'authorization,content-type',
+        'Access-Control-Request-Private-Network': 'true',
+      },
     });
     assert.equal(pre.status, 204);
     assert.equal(pre.headers.get('access-control-allow-origin'), 'https://localhost:3000');
@@ -85,12 +113,22 @@ describe('service: secret, CORS and host', function () {
       assert.equal(res.headers.get('access-control-allow-origin'), null, origin);
       assert.equal(res.status, 403, origin);
       assert.equal(res.body.error.code, 'ORIGIN_NOT_ALLOWED');
-      const pre = await w.call('OPTIONS', '/api/sign-in', { headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' } });
+      const pre = await w.call('OPTIONS', '/api/sign-in', {
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' },
+      });
       assert.equal(pre.headers.get('access-control-allow-origin'), null, origin);
       assert.equal(pre.headers.get('access-control-allow-methods'), null, origin);
     }
     // A sign-in posted by another site's page does nothing.
-    const forged = await w.call('POST', '/api/sign-in', { headers: { Origin: 'https://evil.example' }, body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', username: 'bob@test.example', password: 'Bob-pass-1' } });
+    const forged = await w.call('POST', '/api/sign-in', {
+      headers: { Origin: 'https://evil.example' },
+      body: {
+        orgUrl: w.org.url,
+        product: 'salesforce-for-outlook',
+        username: 'bob@test.example',
+        password: 'Bob-pass-1',
+      },
+    });
     assert.equal(forged.status, 403);
     assert.equal(forged.body.error.code, 'ORIGIN_NOT_ALLOWED');
   });
@@ -106,12 +144,28 @@ describe('service: secret, CORS and host', function () {
 
   it('the same user signing in again keeps the secret; another user (with the secret) gets a new one and the old one goes stale', async () => {
     assert.equal(await w.signInAnn(), secret);
-    const cy = await w.call('POST', '/api/sign-in', { body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', username: 'cy@test.example', password: 'Cy-pass-1' }, secret });
+    const cy = await w.call('POST', '/api/sign-in', {
+      body: {
+        orgUrl: w.org.url,
+        product: 'salesforce-for-outlook',
+        username: 'cy@test.example',
+        password: 'Cy-pass-1',
+      },
+      secret,
+    });
     assert.equal(cy.status, 200, cy.text);
     assert.notEqual(cy.body.secret, secret);
     assert.equal((await w.call('GET', '/api/status', { secret })).body.error.code, 'STALE_SECRET');
     assert.equal((await w.call('GET', '/api/status', { secret: cy.body.secret })).body.username, 'cy@test.example');
-    const ann = await w.call('POST', '/api/sign-in', { body: { orgUrl: w.org.url, product: 'salesforce-for-outlook', username: 'ann@test.example', password: 'Ann-pass-1' }, secret: cy.body.secret });
+    const ann = await w.call('POST', '/api/sign-in', {
+      body: {
+        orgUrl: w.org.url,
+        product: 'salesforce-for-outlook',
+        username: 'ann@test.example',
+        password: 'Ann-pass-1',
+      },
+      secret: cy.body.secret,
+    });
     assert.equal(ann.status, 200, ann.text);
     secret = ann.body.secret;
   });

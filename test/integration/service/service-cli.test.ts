@@ -4,7 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { TOKEN_ON_ARGV, serviceCommand, registerServiceCommand, ServiceCommandOptions } from '../../../sync-engine/src/cli/service-command';
+import {
+  TOKEN_ON_ARGV,
+  serviceCommand,
+  registerServiceCommand,
+  ServiceCommandOptions,
+} from '../../../sync-engine/src/cli/service-command';
 
 function io() {
   const out: string[] = [];
@@ -19,15 +24,50 @@ describe('sfo-compat service', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-service-cli-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const opts = (o: Partial<ServiceCommandOptions> = {}): ServiceCommandOptions => ({ port: '0', data: dir, interval: '600', ...o });
+  const opts = (o: Partial<ServiceCommandOptions> = {}): ServiceCommandOptions => ({
+    port: '0',
+    data: dir,
+    interval: '600',
+    ...o,
+  });
 
   const usage: Array<[string, Partial<ServiceCommandOptions>, NodeJS.ProcessEnv, string]> = [
-    ['a token without a URL', {}, { SFO_MAILBOX_TOKEN: 't' }, 'sfo-compat service: a mailbox token (SFO_MAILBOX_TOKEN or --mailbox-token) needs --mailbox-url (the mailbox to sync with)\n'],
-    ['a URL without a token', { mailboxUrl: 'http://127.0.0.1:8701' }, {}, "sfo-compat service: --mailbox-url needs the mailbox's bearer token in SFO_MAILBOX_TOKEN\n"],
-    ['a mailbox URL that is not one', { mailboxUrl: 'mailbox', mailboxToken: 't' }, {}, 'sfo-compat service: --mailbox-url: "mailbox" is not a URL: use https://graph.microsoft.com or a local mailbox such as http://127.0.0.1:8701\n'],
-    ['plain http to a remote mailbox', { mailboxUrl: 'http://graph.microsoft.com', mailboxToken: 't' }, {}, 'sfo-compat service: --mailbox-url: "http://graph.microsoft.com" must use https (plain http only for a local mailbox on this machine)\n'],
-    ['a bad origin', { addinOrigin: ['localhost:3000'] }, {}, 'sfo-compat service: --addin-origin: "localhost:3000" is not an http(s) origin such as https://localhost:3000\n'],
-    ['a short interval', { interval: '5' }, {}, 'sfo-compat service: --interval: "5" must be a whole number of seconds, at least 60\n'],
+    [
+      'a token without a URL',
+      {},
+      { SFO_MAILBOX_TOKEN: 't' },
+      'sfo-compat service: a mailbox token (SFO_MAILBOX_TOKEN or --mailbox-token) needs --mailbox-url (the mailbox to sync with)\n',
+    ],
+    [
+      'a URL without a token',
+      { mailboxUrl: 'http://127.0.0.1:8701' },
+      {},
+      "sfo-compat service: --mailbox-url needs the mailbox's bearer token in SFO_MAILBOX_TOKEN\n",
+    ],
+    [
+      'a mailbox URL that is not one',
+      { mailboxUrl: 'mailbox', mailboxToken: 't' },
+      {},
+      'sfo-compat service: --mailbox-url: "mailbox" is not a URL: use https://graph.microsoft.com or a local mailbox such as http://127.0.0.1:8701\n',
+    ],
+    [
+      'plain http to a remote mailbox',
+      { mailboxUrl: 'http://graph.microsoft.com', mailboxToken: 't' },
+      {},
+      'sfo-compat service: --mailbox-url: "http://graph.microsoft.com" must use https (plain http only for a local mailbox on this machine)\n',
+    ],
+    [
+      'a bad origin',
+      { addinOrigin: ['localhost:3000'] },
+      {},
+      'sfo-compat service: --addin-origin: "localhost:3000" is not an http(s) origin such as https://localhost:3000\n',
+    ],
+    [
+      'a short interval',
+      { interval: '5' },
+      {},
+      'sfo-compat service: --interval: "5" must be a whole number of seconds, at least 60\n',
+    ],
     ['a bad port', { port: 'http' }, {}, 'sfo-compat service: --port: "http" is not a port number (0-65535)\n'],
   ];
   for (const [what, o, env, text] of usage) {
@@ -42,7 +82,12 @@ describe('sfo-compat service', function () {
     const t = io();
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
-    const done = serviceCommand(opts({ mailboxUrl: 'http://127.0.0.1:8701/', addinOrigin: ['https://addin.example:8443/taskpane.html'] }), { SFO_MAILBOX_TOKEN: 'tok' }, t.io, () => until);
+    const done = serviceCommand(
+      opts({ mailboxUrl: 'http://127.0.0.1:8701/', addinOrigin: ['https://addin.example:8443/taskpane.html'] }),
+      { SFO_MAILBOX_TOKEN: 'tok' },
+      t.io,
+      () => until,
+    );
     for (let i = 0; i < 100 && t.out.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     const text = t.out.join('');
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+) \(127\.0\.0\.1 only\)/.exec(text)?.[1];
@@ -53,7 +98,11 @@ describe('sfo-compat service', function () {
     const health = await fetch(`${url}/api/health`, { headers: { Origin: 'https://addin.example:8443' } });
     assert.equal(health.status, 200);
     assert.equal(health.headers.get('access-control-allow-origin'), 'https://addin.example:8443');
-    assert.equal((await fetch(`${url}/api/health`, { headers: { Origin: 'https://localhost:3000' } })).status, 403, 'a configured origin replaces the defaults');
+    assert.equal(
+      (await fetch(`${url}/api/health`, { headers: { Origin: 'https://localhost:3000' } })).status,
+      403,
+      'a configured origin replaces the defaults',
+    );
     stop();
     assert.equal(await done, 0);
     assert.ok(fs.existsSync(path.join(dir, 'service-secret')));
@@ -63,7 +112,12 @@ describe('sfo-compat service', function () {
     const t = io();
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
-    const done = serviceCommand(opts({ mailboxUrl: 'http://127.0.0.1:8701', mailboxToken: 'secret-token-on-argv' }), {}, t.io, () => until);
+    const done = serviceCommand(
+      opts({ mailboxUrl: 'http://127.0.0.1:8701', mailboxToken: 'secret-token-on-argv' }),
+      {},
+      t.io,
+      () => until,
+    );
     for (let i = 0; i < 100 && t.out.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(t.err, [`${TOKEN_ON_ARGV}\n`]);
     assert.match(t.out.join(''), /mailbox: http:\/\/127\.0\.0\.1:8701, syncing/);
@@ -82,7 +136,10 @@ describe('sfo-compat service', function () {
     const t2 = io();
     const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-service-cli-'));
     assert.equal(await serviceCommand(opts({ port, data: dir2 }), {}, t2.io, async () => undefined), 2);
-    assert.match(t2.err.join(''), new RegExp(`port ${port} is in use \\(is the service already running\\?\\): choose another with --port N`));
+    assert.match(
+      t2.err.join(''),
+      new RegExp(`port ${port} is in use \\(is the service already running\\?\\): choose another with --port N`),
+    );
     fs.rmSync(dir2, { recursive: true, force: true });
     stop();
     assert.equal(await first, 0);
@@ -92,6 +149,9 @@ describe('sfo-compat service', function () {
     const program = new Command('sfo-compat');
     registerServiceCommand(program, () => undefined);
     const cmd = program.commands.find((c) => c.name() === 'service')!;
-    assert.deepEqual(cmd.options.map((o) => o.long), ['--port', '--data', '--mailbox-url', '--mailbox-token', '--addin-origin', '--interval']);
+    assert.deepEqual(
+      cmd.options.map((o) => o.long),
+      ['--port', '--data', '--mailbox-url', '--mailbox-token', '--addin-origin', '--interval'],
+    );
   });
 });

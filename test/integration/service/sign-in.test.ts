@@ -11,7 +11,13 @@ import { sharedMessages } from '../../helpers/shared';
 import { SECRET_FILE } from '../../../sync-engine/src/service/secret';
 
 /** An error answer: status, exactly `{error:{code,message[,field]}}` (plus members named in `extra`), JSON. */
-function assertError(res: ServiceAnswer, status: number, code: string, message?: string | RegExp, extra: string[] = []): void {
+function assertError(
+  res: ServiceAnswer,
+  status: number,
+  code: string,
+  message?: string | RegExp,
+  extra: string[] = [],
+): void {
   assert.equal(res.status, status, res.text);
   assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
   assert.deepEqual(Object.keys(res.body).sort(), ['error', ...extra].sort(), res.text);
@@ -50,9 +56,18 @@ describe('service: sign-in', function () {
 
   it('a user without API Enabled signing in as Salesforce for Outlook gets 403 with exactly sfo.login, and no secret', async () => {
     const res = await as('salesforce-for-outlook', 'bob@test.example', 'Bob-pass-1');
-    assertError(res, 403, 'API_CURRENTLY_DISABLED', messages['sfo.login'], ['ok', 'outcome', 'message', 'errorCode', 'product']);
+    assertError(res, 403, 'API_CURRENTLY_DISABLED', messages['sfo.login'], [
+      'ok',
+      'outcome',
+      'message',
+      'errorCode',
+      'product',
+    ]);
     assert.deepEqual(res.body, {
-      ok: false, outcome: 'blocked', message: messages['sfo.login'], errorCode: 'API_CURRENTLY_DISABLED',
+      ok: false,
+      outcome: 'blocked',
+      message: messages['sfo.login'],
+      errorCode: 'API_CURRENTLY_DISABLED',
       product: { id: 'salesforce-for-outlook', name: 'Salesforce for Outlook', version: '2.9.3' },
       error: { code: 'API_CURRENTLY_DISABLED', message: messages['sfo.login'] },
     });
@@ -71,7 +86,13 @@ describe('service: sign-in', function () {
 
   it('Salesforce for Outlook before 2.3.0 is refused as unsupported, naming productVersion', async () => {
     const res = await as('salesforce-for-outlook', 'ann@test.example', 'Ann-pass-1', { productVersion: '2.2.9' });
-    assertError(res, 400, 'UNSUPPORTED_VERSION', messages['sfo.unsupportedVersion'].replace('{version}', '2.2.9'), ['ok', 'outcome', 'message', 'errorCode', 'product']);
+    assertError(res, 400, 'UNSUPPORTED_VERSION', messages['sfo.unsupportedVersion'].replace('{version}', '2.2.9'), [
+      'ok',
+      'outcome',
+      'message',
+      'errorCode',
+      'product',
+    ]);
     assert.equal(res.body.error.field, 'productVersion');
   });
 
@@ -83,10 +104,17 @@ describe('service: sign-in', function () {
     const file = path.join(w.dataDir, SECRET_FILE);
     assert.equal(fs.readFileSync(file, 'utf8').trim(), res.body.secret);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
-    assert.deepEqual({ ...res.body, secret: '' }, {
-      ok: true, secret: '', outcome: 'logged-in', username: 'ann@test.example', orgUrl: w.org.url,
-      product: { id: 'salesforce-for-outlook', name: 'Salesforce for Outlook', version: '2.9.3' },
-    });
+    assert.deepEqual(
+      { ...res.body, secret: '' },
+      {
+        ok: true,
+        secret: '',
+        outcome: 'logged-in',
+        username: 'ann@test.example',
+        orgUrl: w.org.url,
+        product: { id: 'salesforce-for-outlook', name: 'Salesforce for Outlook', version: '2.9.3' },
+      },
+    );
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const status = await w.call('GET', '/api/status', { secret: res.body.secret });
     assert.equal(status.status, 200);
@@ -94,21 +122,71 @@ describe('service: sign-in', function () {
   });
 
   describe('bad input: a precise 4xx JSON error naming the field', () => {
-    const good = () => ({ orgUrl: w.org.url, product: 'salesforce-for-outlook', username: 'ann@test.example', password: 'Ann-pass-1' });
+    const good = () => ({
+      orgUrl: w.org.url,
+      product: 'salesforce-for-outlook',
+      username: 'ann@test.example',
+      password: 'Ann-pass-1',
+    });
     const cases: Array<[string, (g: Record<string, unknown>) => unknown, string, RegExp]> = [
-      ['empty org URL', (g) => ({ ...g, orgUrl: '' }), 'orgUrl', /^orgUrl: is empty: enter the address of your Salesforce org/],
+      [
+        'empty org URL',
+        (g) => ({ ...g, orgUrl: '' }),
+        'orgUrl',
+        /^orgUrl: is empty: enter the address of your Salesforce org/,
+      ],
       ['blank org URL', (g) => ({ ...g, orgUrl: '   ' }), 'orgUrl', /^orgUrl: is empty/],
       ['missing org URL', (g) => ({ ...g, orgUrl: undefined }), 'orgUrl', /^orgUrl: required/],
-      ['ftp:// org URL', (g) => ({ ...g, orgUrl: 'ftp://login.salesforce.com' }), 'orgUrl', /^orgUrl: "ftp:\/\/login\.salesforce\.com" uses ftp: Salesforce is reached over https:\/\//],
+      [
+        'ftp:// org URL',
+        (g) => ({ ...g, orgUrl: 'ftp://login.salesforce.com' }),
+        'orgUrl',
+        /^orgUrl: "ftp:\/\/login\.salesforce\.com" uses ftp: Salesforce is reached over https:\/\//,
+      ],
       ['not a URL', (g) => ({ ...g, orgUrl: 'not a url' }), 'orgUrl', /^orgUrl: "not a url" is not a web address/],
-      ['a host without https://', (g) => ({ ...g, orgUrl: 'login.salesforce.com' }), 'orgUrl', /^orgUrl: "login\.salesforce\.com" has no https:\/\/ in front: enter https:\/\/login\.salesforce\.com$/],
-      ['plain http to a remote host', (g) => ({ ...g, orgUrl: 'http://login.salesforce.com' }), 'orgUrl', /^orgUrl: "http:\/\/login\.salesforce\.com" must use https:\/\//],
-      ['credentials in the URL', (g) => ({ ...g, orgUrl: 'https://ann:pw@login.salesforce.com' }), 'orgUrl', /^orgUrl: must not contain a user name or password/],
+      [
+        'a host without https://',
+        (g) => ({ ...g, orgUrl: 'login.salesforce.com' }),
+        'orgUrl',
+        /^orgUrl: "login\.salesforce\.com" has no https:\/\/ in front: enter https:\/\/login\.salesforce\.com$/,
+      ],
+      [
+        'plain http to a remote host',
+        (g) => ({ ...g, orgUrl: 'http://login.salesforce.com' }),
+        'orgUrl',
+        /^orgUrl: "http:\/\/login\.salesforce\.com" must use https:\/\//,
+      ],
+      [
+        'credentials in the URL',
+        (g) => ({ ...g, orgUrl: 'https://ann:pw@login.salesforce.com' }),
+        'orgUrl',
+        /^orgUrl: must not contain a user name or password/,
+      ],
       ['org URL not text', (g) => ({ ...g, orgUrl: 42 }), 'orgUrl', /^orgUrl: must be a text address/],
-      ['missing product', (g) => ({ ...g, product: undefined }), 'product', /^product: required: one of salesforce-for-outlook, connect-for-outlook, connect-for-office$/],
-      ['unknown product', (g) => ({ ...g, product: 'lotus-notes' }), 'product', /^product: must be one of .* \(got "lotus-notes"\)$/],
-      ['a mobile product', (g) => ({ ...g, product: 'salesforce-ios' }), 'product', /^product: Salesforce downloadable app for iOS does not sync Outlook data/],
-      ['malformed version', (g) => ({ ...g, productVersion: 'two' }), 'productVersion', /^productVersion: must be a version like "2\.9\.3" \(got "two"\)$/],
+      [
+        'missing product',
+        (g) => ({ ...g, product: undefined }),
+        'product',
+        /^product: required: one of salesforce-for-outlook, connect-for-outlook, connect-for-office$/,
+      ],
+      [
+        'unknown product',
+        (g) => ({ ...g, product: 'lotus-notes' }),
+        'product',
+        /^product: must be one of .* \(got "lotus-notes"\)$/,
+      ],
+      [
+        'a mobile product',
+        (g) => ({ ...g, product: 'salesforce-ios' }),
+        'product',
+        /^product: Salesforce downloadable app for iOS does not sync Outlook data/,
+      ],
+      [
+        'malformed version',
+        (g) => ({ ...g, productVersion: 'two' }),
+        'productVersion',
+        /^productVersion: must be a version like "2\.9\.3" \(got "two"\)$/,
+      ],
       ['missing username', (g) => ({ ...g, username: undefined }), 'username', /^username: required/],
       ['missing password', (g) => ({ ...g, password: undefined }), 'password', /^password: required/],
       ['empty password', (g) => ({ ...g, password: '' }), 'password', /^password: required/],
@@ -121,18 +199,31 @@ describe('service: sign-in', function () {
       });
     }
 
-    it('a wrong password: 401 with Salesforce\'s own message', async () => {
+    it("a wrong password: 401 with Salesforce's own message", async () => {
       const res = await as('salesforce-for-outlook', 'ann@test.example', 'wrong');
-      assertError(res, 401, 'INVALID_LOGIN', 'INVALID_LOGIN: Invalid username, password, security token; or user locked out.', ['ok', 'outcome', 'message', 'errorCode', 'product']);
+      assertError(
+        res,
+        401,
+        'INVALID_LOGIN',
+        'INVALID_LOGIN: Invalid username, password, security token; or user locked out.',
+        ['ok', 'outcome', 'message', 'errorCode', 'product'],
+      );
       assert.equal(res.body.outcome, 'login-failed');
     });
 
-    it('an org that cannot be reached: 502 with the product\'s network text', async () => {
+    it("an org that cannot be reached: 502 with the product's network text", async () => {
       const port = await freePort();
       const res = await signIn({ ...good(), orgUrl: `http://127.0.0.1:${port}` });
       // The product's text (products/outcome.ts), naming the URL once (regression: the reason repeated it).
-      assertError(res, 502, 'ORG_UNREACHABLE', new RegExp(`^Could not connect to Salesforce at http://127\\.0\\.0\\.1:${port}/services/Soap/u/60\\.0: connection refused$`),
-        ['ok', 'outcome', 'message', 'errorCode', 'product']);
+      assertError(
+        res,
+        502,
+        'ORG_UNREACHABLE',
+        new RegExp(
+          `^Could not connect to Salesforce at http://127\\.0\\.0\\.1:${port}/services/Soap/u/60\\.0: connection refused$`,
+        ),
+        ['ok', 'outcome', 'message', 'errorCode', 'product'],
+      );
       assert.equal(res.body.message, res.body.error.message);
       assert.equal(res.body.outcome, 'network-error');
       assert.equal(res.body.errorCode, 'ECONNREFUSED');
@@ -149,12 +240,25 @@ describe('service: sign-in', function () {
     });
 
     it('a body that is not JSON: 415', async () => {
-      const res = await w.call('POST', '/api/sign-in', { raw: 'orgUrl=x', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-      assertError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type "application/x-www-form-urlencoded" is not accepted: send application/json.');
+      const res = await w.call('POST', '/api/sign-in', {
+        raw: 'orgUrl=x',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+      assertError(
+        res,
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Content-Type "application/x-www-form-urlencoded" is not accepted: send application/json.',
+      );
     });
 
     it('an unknown route: 404 JSON', async () => {
-      assertError(await w.call('GET', '/api/nothing?x=1'), 404, 'NOT_FOUND', 'There is no GET /api/nothing in the service API.');
+      assertError(
+        await w.call('GET', '/api/nothing?x=1'),
+        404,
+        'NOT_FOUND',
+        'There is no GET /api/nothing in the service API.',
+      );
       assertError(await w.call('GET', '/'), 404, 'NOT_FOUND');
     });
   });

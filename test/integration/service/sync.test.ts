@@ -10,8 +10,11 @@ import { sharedMessages } from '../../helpers/shared';
 const messages = sharedMessages();
 
 const GRACE_EMAIL = {
-  sender: { address: 'grace@navy.example', name: 'Grace Hopper' }, subject: 'COBOL', body: 'See you at the conference.',
-  receivedDateTime: '2026-03-05T14:30:00Z', internetMessageId: '<cobol-1@navy.example>',
+  sender: { address: 'grace@navy.example', name: 'Grace Hopper' },
+  subject: 'COBOL',
+  body: 'See you at the conference.',
+  receivedDateTime: '2026-03-05T14:30:00Z',
+  internetMessageId: '<cobol-1@navy.example>',
 };
 
 describe('service: sync, settings and lost API access (Salesforce for Outlook)', function () {
@@ -35,8 +38,17 @@ describe('service: sync, settings and lost API access (Salesforce for Outlook)',
     assert.equal(res.status, 200);
     const { nextRunAt, ...rest } = res.body;
     assert.deepEqual(rest, {
-      state: 'idle', message: null, stopReason: null, paused: false, lastRun: null, counts: null, pending: 0, lastError: null,
-      product: { id: 'salesforce-for-outlook', name: 'Salesforce for Outlook', version: '2.9.3' }, username: 'ann@test.example', orgUrl: w.org.url,
+      state: 'idle',
+      message: null,
+      stopReason: null,
+      paused: false,
+      lastRun: null,
+      counts: null,
+      pending: 0,
+      lastError: null,
+      product: { id: 'salesforce-for-outlook', name: 'Salesforce for Outlook', version: '2.9.3' },
+      username: 'ann@test.example',
+      orgUrl: w.org.url,
     });
     assert.ok(Date.parse(nextRunAt) > Date.now() + 500_000, 'the first run is an interval away (syncOnSignIn: false)');
     assert.deepEqual((await call('GET', '/api/report')).body, { report: null });
@@ -62,7 +74,9 @@ describe('service: sync, settings and lost API access (Salesforce for Outlook)',
     const [a, b] = await Promise.all([call('POST', '/api/sync-now'), call('POST', '/api/sync-now')]);
     assert.deepEqual([a.status, b.status].sort(), [200, 409]);
     const refused = a.status === 409 ? a : b;
-    assert.deepEqual(refused.body, { error: { code: 'SYNC_IN_PROGRESS', message: 'A sync is already running. Try again when it has finished.' } });
+    assert.deepEqual(refused.body, {
+      error: { code: 'SYNC_IN_PROGRESS', message: 'A sync is already running. Try again when it has finished.' },
+    });
   });
 
   it('pause and resume', async () => {
@@ -81,14 +95,24 @@ describe('service: sync, settings and lost API access (Salesforce for Outlook)',
   it('settings: the defaults, a partial change kept, and precise errors', async () => {
     const first = await call('GET', '/api/settings');
     assert.equal(first.status, 200);
-    assert.deepEqual(first.body, { objects: {
-      contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'both', winner: 'salesforce' }, tasks: { direction: 'both', winner: 'salesforce' },
-    } });
-    const put = await call('PUT', '/api/settings', { objects: { events: { direction: 'salesforce-to-outlook' }, tasks: { winner: 'outlook' } } });
+    assert.deepEqual(first.body, {
+      objects: {
+        contacts: { direction: 'both', winner: 'salesforce' },
+        events: { direction: 'both', winner: 'salesforce' },
+        tasks: { direction: 'both', winner: 'salesforce' },
+      },
+    });
+    const put = await call('PUT', '/api/settings', {
+      objects: { events: { direction: 'salesforce-to-outlook' }, tasks: { winner: 'outlook' } },
+    });
     assert.equal(put.status, 200, put.text);
-    const expected = { objects: {
-      contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'salesforce-to-outlook', winner: 'salesforce' }, tasks: { direction: 'both', winner: 'outlook' },
-    } };
+    const expected = {
+      objects: {
+        contacts: { direction: 'both', winner: 'salesforce' },
+        events: { direction: 'salesforce-to-outlook', winner: 'salesforce' },
+        tasks: { direction: 'both', winner: 'outlook' },
+      },
+    };
     assert.deepEqual(put.body, expected);
     assert.deepEqual((await call('GET', '/api/settings')).body, expected);
     // The engine runs on them.
@@ -99,21 +123,35 @@ describe('service: sync, settings and lost API access (Salesforce for Outlook)',
       assert.equal(res.status, 400, res.text);
       assert.deepEqual(res.body, { error: { code: 'INVALID_SETTINGS', message, field } });
     };
-    await bad({ objects: { contacts: { direction: 'sideways' } } }, 'objects.contacts.direction',
-      'objects.contacts.direction: must be one of none, salesforce-to-outlook, outlook-to-salesforce, both (got "sideways")');
-    await bad({ objects: { tasks: { winner: 'nobody' }, notes: {} } }, 'objects.tasks.winner',
-      'objects.tasks.winner: must be salesforce or outlook (got "nobody"); objects.notes: unknown object (use contacts, events, tasks)');
+    await bad(
+      { objects: { contacts: { direction: 'sideways' } } },
+      'objects.contacts.direction',
+      'objects.contacts.direction: must be one of none, salesforce-to-outlook, outlook-to-salesforce, both (got "sideways")',
+    );
+    await bad(
+      { objects: { tasks: { winner: 'nobody' }, notes: {} } },
+      'objects.tasks.winner',
+      'objects.tasks.winner: must be salesforce or outlook (got "nobody"); objects.notes: unknown object (use contacts, events, tasks)',
+    );
     await bad({}, 'objects', 'objects: required: an object with contacts, events and/or tasks');
-    await bad({ objects: { contacts: 'both' } }, 'objects.contacts', 'objects.contacts: must be an object {"direction", "winner"}');
+    await bad(
+      { objects: { contacts: 'both' } },
+      'objects.contacts',
+      'objects.contacts: must be an object {"direction", "winner"}',
+    );
     await bad({ objects: {}, interval: 5 }, 'interval', 'interval: unknown setting (the settings are under "objects")');
-    await bad({ objects: { contacts: { direction: 'both', winer: 'outlook' } } }, 'objects.contacts.winer', 'objects.contacts.winer: unknown key (use direction and winner)');
+    await bad(
+      { objects: { contacts: { direction: 'both', winer: 'outlook' } } },
+      'objects.contacts.winer',
+      'objects.contacts.winer: unknown key (use direction and winner)',
+    );
     const json = await w.call('PUT', '/api/settings', { secret, raw: '{"objects": {' });
     assert.equal(json.status, 400);
     assert.equal(json.body.error.code, 'BAD_JSON');
     assert.deepEqual((await call('GET', '/api/settings')).body, expected, 'a refused change changes nothing');
   });
 
-  it('the admin removes API Enabled: sync stops with exactly sfo.syncStopped; settings and Add Email are refused with the product\'s texts', async () => {
+  it("the admin removes API Enabled: sync stops with exactly sfo.syncStopped; settings and Add Email are refused with the product's texts", async () => {
     await admin.setApiEnabled(false);
     const refusedBefore = w.org.ctx.stats.refusedByRule;
     const run = await call('POST', '/api/sync-now');
@@ -128,8 +166,14 @@ describe('service: sync, settings and lost API access (Salesforce for Outlook)',
 
     const settings = await call('GET', '/api/settings');
     assert.equal(settings.status, 403);
-    assert.deepEqual(settings.body, { error: { code: 'SETTINGS_UNAVAILABLE', message: messages['sfo.settingsUnavailable'] } });
-    assert.equal(w.org.ctx.stats.refusedByRule - refusedBefore, 1, 'the settings are refused without asking the org again');
+    assert.deepEqual(settings.body, {
+      error: { code: 'SETTINGS_UNAVAILABLE', message: messages['sfo.settingsUnavailable'] },
+    });
+    assert.equal(
+      w.org.ctx.stats.refusedByRule - refusedBefore,
+      1,
+      'the settings are refused without asking the org again',
+    );
     const put = await call('PUT', '/api/settings', { objects: { contacts: { direction: 'none' } } });
     assert.equal(put.status, 403);
     assert.equal(put.body.error.message, messages['sfo.settingsUnavailable']);
@@ -164,13 +208,22 @@ describe('service: sync, settings and lost API access (Salesforce for Outlook)',
     assert.equal(status.status, 200);
     assert.equal(status.body.state, 'signed-out');
     assert.equal(status.body.message, 'Sign in to Salesforce to start syncing.');
-    for (const [method, path] of [['POST', '/api/sync-now'], ['GET', '/api/settings'], ['POST', '/api/pause'], ['GET', '/api/report']]) {
+    for (const [method, path] of [
+      ['POST', '/api/sync-now'],
+      ['GET', '/api/settings'],
+      ['POST', '/api/pause'],
+      ['GET', '/api/report'],
+    ]) {
       const res = await call(method, path);
       assert.equal(res.status, 401, `${method} ${path}`);
       assert.equal(res.body.error.code, 'SIGN_IN_REQUIRED');
     }
-    assert.equal(await w.signInAnn(), secret, 'the same user keeps the install\'s secret');
-    assert.deepEqual((await call('GET', '/api/settings')).body.objects.tasks, { direction: 'both', winner: 'outlook' }, 'settings survive the restart');
+    assert.equal(await w.signInAnn(), secret, "the same user keeps the install's secret");
+    assert.deepEqual(
+      (await call('GET', '/api/settings')).body.objects.tasks,
+      { direction: 'both', winner: 'outlook' },
+      'settings survive the restart',
+    );
   });
 });
 

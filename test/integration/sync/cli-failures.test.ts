@@ -10,7 +10,11 @@ import path from 'node:path';
 import { SyncWorld, startSyncWorld, ANN_TOKEN } from '../../helpers/sync';
 import { runCli, CliRun } from '../../helpers/sync-cli';
 
-const contactsOnly = { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'none' }, tasks: { direction: 'none' } };
+const contactsOnly = {
+  contacts: { direction: 'both', winner: 'salesforce' },
+  events: { direction: 'none' },
+  tasks: { direction: 'none' },
+};
 
 /** The shape every failed `--json` run prints, and no stack anywhere. */
 function assertFailureJson(r: CliRun, code: string, file: string): void {
@@ -39,17 +43,28 @@ describe('sync --once --json when the run fails: one JSON object naming the file
   /** A config of its own (a data dir of its own) for each case. */
   const configFor = (dataDir: string) => {
     const file = path.join(w.dir, `config-${++n}.json`);
-    fs.writeFileSync(file, JSON.stringify({
-      product: 'salesforce-for-outlook', productVersion: '2.9.3',
-      org: { loginUrl: w.org.url, username: 'ann@test.example', password: 'Ann-pass-1' },
-      mailbox: { url: w.mailbox.url, token: ANN_TOKEN }, objects: contactsOnly, dataDir,
-    }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        product: 'salesforce-for-outlook',
+        productVersion: '2.9.3',
+        org: { loginUrl: w.org.url, username: 'ann@test.example', password: 'Ann-pass-1' },
+        mailbox: { url: w.mailbox.url, token: ANN_TOKEN },
+        objects: contactsOnly,
+        dataDir,
+      }),
+    );
     return file;
   };
   const sync = (config: string, ...more: string[]) => runCli(['sync', '--config', config, '--once', '--json', ...more]);
 
   before(async () => {
-    w = await startSyncWorld({ mailbox: { contacts: [{ givenName: 'Ada', surname: 'Lovelace', emailAddresses: [{ address: 'ada@cli.example' }] }] }, config: { objects: contactsOnly } });
+    w = await startSyncWorld({
+      mailbox: {
+        contacts: [{ givenName: 'Ada', surname: 'Lovelace', emailAddresses: [{ address: 'ada@cli.example' }] }],
+      },
+      config: { objects: contactsOnly },
+    });
     w.engine.close();
   });
   after(async () => w?.close());
@@ -60,14 +75,26 @@ describe('sync --once --json when the run fails: one JSON object naming the file
     const stateFile = path.join(dir, 'state.sqlite');
     const first = await sync(config);
     assert.equal(first.code, 0, first.stderr);
-    assert.equal(first.json.report.counts.salesforce.contacts.created + first.json.report.counts.outlook.contacts.created, 2);
+    assert.equal(
+      first.json.report.counts.salesforce.contacts.created + first.json.report.counts.outlook.contacts.created,
+      2,
+    );
     // The file overwritten, and its good copy gone too.
-    for (const f of fs.readdirSync(dir).filter((name) => name.startsWith('state.sqlite') || name.startsWith('state.last-good'))) fs.rmSync(path.join(dir, f));
+    for (const f of fs
+      .readdirSync(dir)
+      .filter((name) => name.startsWith('state.sqlite') || name.startsWith('state.last-good')))
+      fs.rmSync(path.join(dir, f));
     fs.writeFileSync(stateFile, 'this is not an SQLite database: a damaged file '.repeat(100), { mode: 0o600 });
     const r = await sync(config);
     assertFailureJson(r, 'STATE_CORRUPT', stateFile);
-    assert.match(r.json.message, /^The sync state file .+ is damaged \(file is not a database\), and there is no good copy to restore \(.+state\.last-good\.sqlite: none kept\)\./);
-    assert.match(r.json.error.fix, new RegExp(`run: sfo-compat sync --config ${config.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --once --resync\\.`));
+    assert.match(
+      r.json.message,
+      /^The sync state file .+ is damaged \(file is not a database\), and there is no good copy to restore \(.+state\.last-good\.sqlite: none kept\)\./,
+    );
+    assert.match(
+      r.json.error.fix,
+      new RegExp(`run: sfo-compat sync --config ${config.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --once --resync\\.`),
+    );
     assert.deepEqual(r.json.requests, { salesforce: 0, outlook: 0 }, 'nothing was sent');
 
     const status = await runCli(['status', '--config', config, '--json']);
@@ -83,7 +110,10 @@ describe('sync --once --json when the run fails: one JSON object naming the file
     assert.equal(again.json.report.matched.contacts, 2, 'Ada and Grace, synced before, are linked by matching');
     assert.deepEqual(again.json.report.counts.salesforce.contacts, { created: 0, updated: 0, deleted: 0 });
     assert.deepEqual(again.json.report.counts.outlook.contacts, { created: 0, updated: 0, deleted: 0 });
-    assert.ok(fs.readdirSync(dir).some((f) => /^state\.sqlite\.set-aside-/.test(f)), 'the damaged file is kept');
+    assert.ok(
+      fs.readdirSync(dir).some((f) => /^state\.sqlite\.set-aside-/.test(f)),
+      'the damaged file is kept',
+    );
   });
 
   it('a lost state file in a data dir that synced before, and no good copy: STATE_LOST', async () => {
@@ -92,10 +122,16 @@ describe('sync --once --json when the run fails: one JSON object naming the file
     assert.equal(first.code, 0, first.stderr);
     const dir = path.join(w.dir, 'lost');
     assert.ok(fs.existsSync(path.join(dir, 'state.synced.json')));
-    for (const f of fs.readdirSync(dir).filter((name) => name.startsWith('state.sqlite') || name.startsWith('state.last-good'))) fs.rmSync(path.join(dir, f));
+    for (const f of fs
+      .readdirSync(dir)
+      .filter((name) => name.startsWith('state.sqlite') || name.startsWith('state.last-good')))
+      fs.rmSync(path.join(dir, f));
     const r = await sync(config);
     assertFailureJson(r, 'STATE_LOST', path.join(dir, 'state.sqlite'));
-    assert.match(r.json.message, /is missing, and there is no good copy to restore \(.+state\.last-good\.sqlite: none kept\)\. This data dir synced before/);
+    assert.match(
+      r.json.message,
+      /is missing, and there is no good copy to restore \(.+state\.last-good\.sqlite: none kept\)\. This data dir synced before/,
+    );
     assert.match(r.json.error.fix, /--resync/);
   });
 

@@ -24,13 +24,18 @@ describe('sfo-compat sync and status (the built CLI)', function () {
     return file;
   };
   const base = () => ({
-    product: 'salesforce-for-outlook', productVersion: '2.9.3',
+    product: 'salesforce-for-outlook',
+    productVersion: '2.9.3',
     org: { loginUrl: w.org.url, username: 'ann@test.example', password: 'Ann-pass-1' },
     mailbox: { url: w.mailbox.url, token: ANN_TOKEN },
     objects: { contacts: { direction: 'both' }, events: { direction: 'none' }, tasks: { direction: 'both' } },
   });
-  const sfContacts = () => w.query("SELECT Id, LastName, Title, SystemModstamp FROM Contact WHERE Owner.Username = 'ann@test.example' ORDER BY LastName");
-  const olContacts = async () => (await w.list('/me/contacts?$top=100')).sort((a, b) => (a.surname < b.surname ? -1 : 1));
+  const sfContacts = () =>
+    w.query(
+      "SELECT Id, LastName, Title, SystemModstamp FROM Contact WHERE Owner.Username = 'ann@test.example' ORDER BY LastName",
+    );
+  const olContacts = async () =>
+    (await w.list('/me/contacts?$top=100')).sort((a, b) => (a.surname < b.surname ? -1 : 1));
   const setApi = async (on: boolean) => {
     const [profile] = await w.query("SELECT Id FROM Profile WHERE Name = 'Standard User'");
     assert.equal((await w.sf.patch(`/sobjects/Profile/${profile.Id}`, { PermissionsApiEnabled: on })).status, 204);
@@ -39,7 +44,14 @@ describe('sfo-compat sync and status (the built CLI)', function () {
   before(async () => {
     w = await startSyncWorld({
       mailbox: {
-        contacts: [{ givenName: 'Linus', surname: 'Torvalds', companyName: 'Linux', emailAddresses: [{ address: 'linus@kernel.example' }] }],
+        contacts: [
+          {
+            givenName: 'Linus',
+            surname: 'Torvalds',
+            companyName: 'Linux',
+            emailAddresses: [{ address: 'linus@kernel.example' }],
+          },
+        ],
         taskLists: [{ displayName: 'Tasks', tasks: [{ title: 'Review patches', importance: 'high' }] }],
       },
     });
@@ -47,7 +59,7 @@ describe('sfo-compat sync and status (the built CLI)', function () {
   });
   after(async () => w?.close());
 
-  it('sync --once --json: exit 0, state idle, the report\'s counts and the requests per side', async () => {
+  it("sync --once --json: exit 0, state idle, the report's counts and the requests per side", async () => {
     const r = await cli(['sync', '--config', config, '--once', '--json']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(Object.keys(r.json), ['state', 'message', 'report', 'requests']);
@@ -58,8 +70,14 @@ describe('sfo-compat sync and status (the built CLI)', function () {
     assert.deepEqual(r.json.report.counts.salesforce.tasks, { created: 1, updated: 0, deleted: 0 });
     assert.deepEqual(r.json.report.errors, []);
     assert.ok(r.json.requests.salesforce > 0 && r.json.requests.outlook > 0, JSON.stringify(r.json.requests));
-    assert.deepEqual((await sfContacts()).map((c) => c.LastName), ['Hopper', 'Torvalds']);
-    assert.deepEqual((await olContacts()).map((c) => c.surname), ['Hopper', 'Torvalds']);
+    assert.deepEqual(
+      (await sfContacts()).map((c) => c.LastName),
+      ['Hopper', 'Torvalds'],
+    );
+    assert.deepEqual(
+      (await olContacts()).map((c) => c.surname),
+      ['Hopper', 'Torvalds'],
+    );
   });
 
   it('status --json: exit 0, idle, the last run and its counts', async () => {
@@ -87,7 +105,11 @@ describe('sfo-compat sync and status (the built CLI)', function () {
     assert.deepEqual(r.json.report.counts.salesforce.contacts, { created: 0, updated: 0, deleted: 0 });
     assert.deepEqual(await sfContacts(), sfBefore, 'nothing written in Salesforce');
     assert.deepEqual(await olContacts(), olBefore, 'nothing written in Outlook');
-    assert.equal((await cli(['status', '--config', config, '--json'])).json.lastRun, statusBefore.lastRun, 'a dry run is not a run');
+    assert.equal(
+      (await cli(['status', '--config', config, '--json'])).json.lastRun,
+      statusBefore.lastRun,
+      'a dry run is not a run',
+    );
 
     const real = await cli(['sync', '--config', config, '--once', '--json']);
     assert.equal(real.code, 0, real.stderr);
@@ -96,7 +118,7 @@ describe('sfo-compat sync and status (the built CLI)', function () {
     assert.equal((await olContacts()).find((c) => c.surname === 'Hopper')!.jobTitle, 'Rear Admiral');
   });
 
-  it('exit 5 when API access is off: the product\'s exact text in message, for sync and for status', async () => {
+  it("exit 5 when API access is off: the product's exact text in message, for sync and for status", async () => {
     await setApi(false);
     try {
       const r = await cli(['sync', '--config', config, '--once', '--json']);
@@ -147,25 +169,47 @@ describe('sfo-compat sync and status (the built CLI)', function () {
     assert.deepEqual(r.json.requests, { salesforce: 0, outlook: 0 });
     assert.deepEqual(r.json.error, { code: 'BAD_CONFIG', file: bad, fix: 'Fix each problem listed, then run again.' });
     assert.ok(r.json.message.startsWith(`${bad}: the sync configuration has 11 problems:`), r.json.message);
-    const problems = r.stderr.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4).split(':')[0]);
+    const problems = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('  - '))
+      .map((l) => l.slice(4).split(':')[0]);
     assert.deepEqual(problems, [
-      'product', 'org.loginUrl', 'org.username', 'org.password', 'mailbox.token', 'objects.contacts.direction', 'objects.contacts.winner',
-      'objects.notes', 'intervalSeconds', 'dataDir', 'deleteGuard.maxShare',
+      'product',
+      'org.loginUrl',
+      'org.username',
+      'org.password',
+      'mailbox.token',
+      'objects.contacts.direction',
+      'objects.contacts.winner',
+      'objects.notes',
+      'intervalSeconds',
+      'dataDir',
+      'deleteGuard.maxShare',
     ]);
     assert.ok(r.stderr.includes('the sync configuration has 11 problems'), r.stderr);
     assert.equal(status.code, 2);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /missing\.json: the sync configuration has 1 problem:\n {2}- cannot read the file \(ENOENT\)/);
+    assert.match(
+      missing.stderr,
+      /missing\.json: the sync configuration has 1 problem:\n {2}- cannot read the file \(ENOENT\)/,
+    );
     assert.equal(noConfig.code, 2, 'no --config');
     assert.match(noConfig.stderr, /required option '--config <file>' not specified/);
   });
 
   it('exit 1 for any other stop: the mailbox refuses the token', async () => {
-    const wrong = writeConfig('wrong-token.json', { ...base(), mailbox: { url: w.mailbox.url, token: 'not-the-token' }, dataDir: 'cli-state' });
+    const wrong = writeConfig('wrong-token.json', {
+      ...base(),
+      mailbox: { url: w.mailbox.url, token: 'not-the-token' },
+      dataDir: 'cli-state',
+    });
     const r = await cli(['sync', '--config', wrong, '--once', '--json']);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.json.state, 'stopped');
-    assert.match(r.json.message, /^Sync stopped: Outlook did not accept the sign-in \(.+\)\. Sign in again, or check the credentials in the configuration; nothing queued is lost\.$/);
+    assert.match(
+      r.json.message,
+      /^Sync stopped: Outlook did not accept the sign-in \(.+\)\. Sign in again, or check the credentials in the configuration; nothing queued is lost\.$/,
+    );
     const s = await cli(['status', '--config', wrong, '--json']);
     assert.equal(s.code, 0, 'status itself worked: only access loss is 5');
     assert.equal(s.json.state, 'stopped');

@@ -19,17 +19,23 @@ import { CanonicalContact } from '../../../sync-engine/src/sync/types';
 const SIZE = process.env.CONCURRENT_CONTACTS ? Number(process.env.CONCURRENT_CONTACTS) : 300;
 /** Records edited during the run, per way and winner. */
 const EDITED = Math.min(60, Math.floor(SIZE / 5));
-const contactsOnly = (winner: 'salesforce' | 'outlook') => ({ contacts: { direction: 'both', winner }, events: { direction: 'none' }, tasks: { direction: 'none' } });
+const contactsOnly = (winner: 'salesforce' | 'outlook') => ({
+  contacts: { direction: 'both', winner },
+  events: { direction: 'none' },
+  tasks: { direction: 'none' },
+});
 
 /** Run `fn` over `items`, a few at a time. */
 async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>, limit = 8): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
-describe('sync engine: an edit made on the target between the engine\'s read and its write is not lost', function () {
+describe("sync engine: an edit made on the target between the engine's read and its write is not lost", function () {
   this.timeout(SIZE > 1000 ? 900_000 : 180_000);
   let w: SyncWorld;
   let proxy: FaultProxy;
@@ -40,7 +46,14 @@ describe('sync engine: an edit made on the target between the engine\'s read and
 
   before(async () => {
     w = await startSyncWorld({
-      records: { Contact: Array.from({ length: SIZE }, (_, i) => ({ FirstName: `Cora${i}`, LastName: `Current${i}`, Email: `current${i}@edits.example`, Title: 'Buyer' })) },
+      records: {
+        Contact: Array.from({ length: SIZE }, (_, i) => ({
+          FirstName: `Cora${i}`,
+          LastName: `Current${i}`,
+          Email: `current${i}@edits.example`,
+          Title: 'Buyer',
+        })),
+      },
       keepSeedContact: false,
       config: { objects: contactsOnly('salesforce') },
     });
@@ -48,7 +61,13 @@ describe('sync engine: an edit made on the target between the engine\'s read and
       target: w.mailbox.url,
       decide: () => null,
       beforeAnswer: async (req, answer) => {
-        if (!duringRun || req.method !== 'GET' || !req.url.includes('/contacts/delta') || !answer.body.includes('@odata.deltaLink')) return;
+        if (
+          !duringRun ||
+          req.method !== 'GET' ||
+          !req.url.includes('/contacts/delta') ||
+          !answer.body.includes('@odata.deltaLink')
+        )
+          return;
         const edit = duringRun;
         duringRun = null;
         await edit();
@@ -58,7 +77,8 @@ describe('sync engine: an edit made on the target between the engine\'s read and
     const { report } = await w.run();
     assert.equal(report.counts.outlook.contacts.created, SIZE);
     for (const c of await w.list('/me/contacts?$top=500')) olIds.set(c.surname, c.id);
-    for (const r of await salesforceRecords(w.org, 'contacts', 'ann@test.example')) sfIds.set((r.data as CanonicalContact).lastName!, r.id);
+    for (const r of await salesforceRecords(w.org, 'contacts', 'ann@test.example'))
+      sfIds.set((r.data as CanonicalContact).lastName!, r.id);
     assertQuiet((await w.run()).report, 'the run after the first');
   });
   after(async () => {
@@ -67,17 +87,29 @@ describe('sync engine: an edit made on the target between the engine\'s read and
   });
 
   const names = (from: number) => Array.from({ length: EDITED }, (_, i) => `Current${from + i}`);
-  const sfEdit = (name: string, fields: Record<string, unknown>) => w.sf.patch(`/sobjects/Contact/${sfIds.get(name)}`, fields).then((r) => assert.equal(r.status, 204, JSON.stringify(r.data)));
-  const olEdit = (name: string, fields: Record<string, unknown>) => w.graph.patch(`/me/contacts/${olIds.get(name)}`, fields).then((r) => assert.equal(r.status, 200, JSON.stringify(r.data)));
+  const sfEdit = (name: string, fields: Record<string, unknown>) =>
+    w.sf
+      .patch(`/sobjects/Contact/${sfIds.get(name)}`, fields)
+      .then((r) => assert.equal(r.status, 204, JSON.stringify(r.data)));
+  const olEdit = (name: string, fields: Record<string, unknown>) =>
+    w.graph
+      .patch(`/me/contacts/${olIds.get(name)}`, fields)
+      .then((r) => assert.equal(r.status, 200, JSON.stringify(r.data)));
   /** Title and department by last name, as each side holds them (every page). */
-  const state = (records: SideRecord[]) => new Map(records.map((r) => {
-    const c = r.data as CanonicalContact;
-    return [c.lastName as string, [c.title, c.department]];
-  }));
+  const state = (records: SideRecord[]) =>
+    new Map(
+      records.map((r) => {
+        const c = r.data as CanonicalContact;
+        return [c.lastName as string, [c.title, c.department]];
+      }),
+    );
   const sfState = async () => state(await salesforceRecords(w.org, 'contacts', 'ann@test.example'));
   const olState = async () => state(await outlookRecords(w.mailbox, 'contacts', ANN_TOKEN));
 
-  for (const [n, winner] of [[0, 'salesforce'], [1, 'outlook']] as const) {
+  for (const [n, winner] of [
+    [0, 'salesforce'],
+    [1, 'outlook'],
+  ] as const) {
     it(`winner ${winner}: ${EDITED} edits each way during the run are conflicts the winner decides, none overwritten unseen`, async () => {
       w.reconfigure({ objects: contactsOnly(winner) });
       // toOutlook: edited in Salesforce before the run (the engine will update Outlook), then in Outlook during it.
@@ -97,18 +129,28 @@ describe('sync engine: an edit made on the target between the engine\'s read and
       const [sf, ol] = [await sfState(), await olState()];
       // The winner's whole record on both sides: its edit made before the run, or the one made during it.
       const expected = (name: string, before: 'toOutlook' | 'toSalesforce'): [string | null, string | null] => {
-        if (before === 'toOutlook') return winner === 'salesforce' ? [`SF title ${name}`, null] : ['Buyer', `OL dept ${name}`];
+        if (before === 'toOutlook')
+          return winner === 'salesforce' ? [`SF title ${name}`, null] : ['Buyer', `OL dept ${name}`];
         return winner === 'salesforce' ? ['Buyer', `SF dept ${name}`] : [`OL title ${name}`, null];
       };
       // Counted first, so the figure shows what happened before any assertion stops the test.
-      const right = (group: 'toOutlook' | 'toSalesforce', list: string[]) => list.filter((name) =>
-        JSON.stringify([sf.get(name), ol.get(name)]) === JSON.stringify([expected(name, group), expected(name, group)])).length;
+      const right = (group: 'toOutlook' | 'toSalesforce', list: string[]) =>
+        list.filter(
+          (name) =>
+            JSON.stringify([sf.get(name), ol.get(name)]) ===
+            JSON.stringify([expected(name, group), expected(name, group)]),
+        ).length;
       // The edits made during the run on the winner's side are kept; those on the other side lose to it, as a conflict.
       const kept = winner === 'salesforce' ? right('toSalesforce', toSalesforce) : right('toOutlook', toOutlook);
       const lost = winner === 'salesforce' ? right('toOutlook', toOutlook) : right('toSalesforce', toSalesforce);
-      console.log(`      winner ${winner}: ${kept} of ${EDITED} edits made in ${winner === 'salesforce' ? 'Salesforce' : 'Outlook'} during the run kept on both sides; `
-        + `${lost} of ${EDITED} made on the other side decided for the winner; ${report.conflicts.contacts} conflicts reported`);
-      for (const [group, list] of [['toOutlook', toOutlook], ['toSalesforce', toSalesforce]] as const) {
+      console.log(
+        `      winner ${winner}: ${kept} of ${EDITED} edits made in ${winner === 'salesforce' ? 'Salesforce' : 'Outlook'} during the run kept on both sides; ` +
+          `${lost} of ${EDITED} made on the other side decided for the winner; ${report.conflicts.contacts} conflicts reported`,
+      );
+      for (const [group, list] of [
+        ['toOutlook', toOutlook],
+        ['toSalesforce', toSalesforce],
+      ] as const) {
         for (const name of list) {
           assert.deepEqual(sf.get(name), expected(name, group), `${name} in Salesforce`);
           assert.deepEqual(ol.get(name), expected(name, group), `${name} in Outlook`);
@@ -116,7 +158,14 @@ describe('sync engine: an edit made on the target between the engine\'s read and
       }
       assert.equal(report.conflicts.contacts, 2 * EDITED, 'each edit during the run is a conflict');
       // The records nobody edited are as they were.
-      for (const name of names(SIZE - EDITED)) assert.deepEqual([sf.get(name), ol.get(name)], [['Buyer', null], ['Buyer', null]]);
+      for (const name of names(SIZE - EDITED))
+        assert.deepEqual(
+          [sf.get(name), ol.get(name)],
+          [
+            ['Buyer', null],
+            ['Buyer', null],
+          ],
+        );
       assertQuiet((await w.run()).report, 'the run after');
     });
   }

@@ -13,7 +13,10 @@ describe('sync engine: conflicts end to end', function () {
   this.timeout(60_000);
   let w: SyncWorld;
   let listId: string;
-  const sfContact = async (last: string) => (await w.query(`SELECT Id, FirstName, LastName, Email, Title, MobilePhone, Department FROM Contact WHERE Owner.Username = 'ann@test.example' AND LastName = '${last}'`));
+  const sfContact = async (last: string) =>
+    await w.query(
+      `SELECT Id, FirstName, LastName, Email, Title, MobilePhone, Department FROM Contact WHERE Owner.Username = 'ann@test.example' AND LastName = '${last}'`,
+    );
   const olContact = async (last: string) => (await w.list('/me/contacts?$top=100')).filter((c) => c.surname === last);
   const objects = (contactsWinner: 'salesforce' | 'outlook') => ({
     objects: {
@@ -28,13 +31,24 @@ describe('sync engine: conflicts end to end', function () {
       config: objects('salesforce'),
       mailbox: {
         contacts: [
-          { givenName: 'Alan', surname: 'Turing', emailAddresses: [{ address: 'alan@bletchley.example' }], jobTitle: 'Cryptanalyst' },
+          {
+            givenName: 'Alan',
+            surname: 'Turing',
+            emailAddresses: [{ address: 'alan@bletchley.example' }],
+            jobTitle: 'Cryptanalyst',
+          },
           { givenName: 'Edsger', surname: 'Dijkstra', emailAddresses: [{ address: 'ewd@tue.example' }] },
           { givenName: 'Barbara', surname: 'Liskov', emailAddresses: [{ address: 'liskov@mit.example' }] },
           { givenName: 'Donald', surname: 'Knuth', emailAddresses: [{ address: 'knuth@stanford.example' }] },
           { givenName: 'Frances', surname: 'Allen', emailAddresses: [{ address: 'allen@ibm.example' }] },
         ],
-        events: [{ subject: 'Planning', start: { dateTime: `${D(7)}T10:00:00`, timeZone: NY }, end: { dateTime: `${D(7)}T11:00:00`, timeZone: NY } }],
+        events: [
+          {
+            subject: 'Planning',
+            start: { dateTime: `${D(7)}T10:00:00`, timeZone: NY },
+            end: { dateTime: `${D(7)}T11:00:00`, timeZone: NY },
+          },
+        ],
         taskLists: [{ displayName: 'Tasks', tasks: [{ title: 'Write report', importance: 'normal' }] }],
       },
     });
@@ -46,28 +60,35 @@ describe('sync engine: conflicts end to end', function () {
   });
   after(async () => w?.close());
 
-  it('winner salesforce: both sides edit the same contact; Salesforce\'s version ends on both sides', async () => {
+  it("winner salesforce: both sides edit the same contact; Salesforce's version ends on both sides", async () => {
     const [sf] = await sfContact('Turing');
     assert.equal((await w.sf.patch(`/sobjects/Contact/${sf.Id}`, { Title: 'Mathematician' })).status, 204);
     const [ol] = await olContact('Turing');
-    assert.equal((await w.graph.patch(`/me/contacts/${ol.id}`, { jobTitle: 'Codebreaker', mobilePhone: '+44 1908 640404' })).status, 200);
+    assert.equal(
+      (await w.graph.patch(`/me/contacts/${ol.id}`, { jobTitle: 'Codebreaker', mobilePhone: '+44 1908 640404' }))
+        .status,
+      200,
+    );
 
     const { report } = await w.run();
     assert.equal(report.conflicts.contacts, 1);
     assert.equal(report.counts.outlook.contacts.updated, 1);
     assert.equal(report.counts.salesforce.contacts.updated, 0);
     const [after] = await olContact('Turing');
-    assert.deepEqual([after.jobTitle, after.mobilePhone], ['Mathematician', null], 'the whole record is the winner\'s');
+    assert.deepEqual([after.jobTitle, after.mobilePhone], ['Mathematician', null], "the whole record is the winner's");
     const [sfAfter] = await sfContact('Turing');
     assert.deepEqual([sfAfter.Title, sfAfter.MobilePhone], ['Mathematician', null]);
     assertQuiet((await w.run()).report);
     assertQuiet((await w.run()).report);
   });
 
-  it('winner outlook: both sides edit the same contact; Outlook\'s version ends on both sides', async () => {
+  it("winner outlook: both sides edit the same contact; Outlook's version ends on both sides", async () => {
     w.reconfigure(objects('outlook'));
     const [sf] = await sfContact('Dijkstra');
-    assert.equal((await w.sf.patch(`/sobjects/Contact/${sf.Id}`, { Title: 'Professor', Department: 'Mathematics' })).status, 204);
+    assert.equal(
+      (await w.sf.patch(`/sobjects/Contact/${sf.Id}`, { Title: 'Professor', Department: 'Mathematics' })).status,
+      204,
+    );
     const [ol] = await olContact('Dijkstra');
     assert.equal((await w.graph.patch(`/me/contacts/${ol.id}`, { jobTitle: 'Burroughs Research Fellow' })).status, 200);
 
@@ -147,13 +168,22 @@ describe('sync engine: conflicts end to end', function () {
   it('events (winner salesforce) and tasks (winner outlook): each object follows its own winner', async () => {
     const [sfEvent] = await w.query("SELECT Id FROM Event WHERE Subject = 'Planning'");
     assert.equal((await w.sf.patch(`/sobjects/Event/${sfEvent.Id}`, { Location: 'HQ' })).status, 204);
-    const olEvent = (await w.list(`/me/calendarView?startDateTime=${D(6)}T00:00:00Z&endDateTime=${D(9)}T00:00:00Z`)).find((e) => e.subject === 'Planning')!;
-    assert.equal((await w.graph.patch(`/me/events/${olEvent.id}`, { location: { displayName: 'Remote' } })).status, 200);
+    const olEvent = (
+      await w.list(`/me/calendarView?startDateTime=${D(6)}T00:00:00Z&endDateTime=${D(9)}T00:00:00Z`)
+    ).find((e) => e.subject === 'Planning')!;
+    assert.equal(
+      (await w.graph.patch(`/me/events/${olEvent.id}`, { location: { displayName: 'Remote' } })).status,
+      200,
+    );
 
     const [sfTask] = await w.query("SELECT Id FROM Task WHERE Subject = 'Write report'");
     assert.equal((await w.sf.patch(`/sobjects/Task/${sfTask.Id}`, { Priority: 'High' })).status, 204);
     const olTask = (await w.list(`/me/todo/lists/${listId}/tasks`)).find((t) => t.title === 'Write report')!;
-    assert.equal((await w.graph.patch(`/me/todo/lists/${listId}/tasks/${olTask.id}`, { importance: 'low', status: 'inProgress' })).status, 200);
+    assert.equal(
+      (await w.graph.patch(`/me/todo/lists/${listId}/tasks/${olTask.id}`, { importance: 'low', status: 'inProgress' }))
+        .status,
+      200,
+    );
 
     const { report } = await w.run();
     assert.deepEqual([report.conflicts.events, report.conflicts.tasks], [1, 1]);

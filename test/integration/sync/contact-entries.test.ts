@@ -14,13 +14,26 @@ describe("sync engine: Outlook's other email addresses and phone numbers", funct
   before(async () => {
     w = await startSyncWorld({
       keepSeedContact: false,
-      config: { objects: { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'none' }, tasks: { direction: 'none' } } },
+      config: {
+        objects: {
+          contacts: { direction: 'both', winner: 'salesforce' },
+          events: { direction: 'none' },
+          tasks: { direction: 'none' },
+        },
+      },
       mailbox: {
-        contacts: [{
-          givenName: 'Ada', surname: 'Lovelace',
-          emailAddresses: [{ address: 'ada@work.example', name: 'Ada' }, { address: 'ada@home.example', name: 'Ada (home)' }, { address: 'ada@club.example', name: 'Ada (club)' }],
-          businessPhones: ['+44 20 0001', '+44 20 0002'],
-        }],
+        contacts: [
+          {
+            givenName: 'Ada',
+            surname: 'Lovelace',
+            emailAddresses: [
+              { address: 'ada@work.example', name: 'Ada' },
+              { address: 'ada@home.example', name: 'Ada (home)' },
+              { address: 'ada@club.example', name: 'Ada (club)' },
+            ],
+            businessPhones: ['+44 20 0001', '+44 20 0002'],
+          },
+        ],
       },
     });
     await w.run();
@@ -32,10 +45,16 @@ describe("sync engine: Outlook's other email addresses and phone numbers", funct
   it("Salesforce's Email and Phone set to Outlook's second entries: each is held once, first, and the rest are kept", async () => {
     const [sf] = await w.query("SELECT Id, Email, Phone FROM Contact WHERE LastName = 'Lovelace'");
     assert.deepEqual([sf.Email, sf.Phone], ['ada@work.example', '+44 20 0001']);
-    assert.equal((await w.sf.patch(`/sobjects/Contact/${sf.Id}`, { Email: 'ada@home.example', Phone: '+44 20 0002' })).status, 204);
+    assert.equal(
+      (await w.sf.patch(`/sobjects/Contact/${sf.Id}`, { Email: 'ada@home.example', Phone: '+44 20 0002' })).status,
+      204,
+    );
     await w.run();
     const ol = await ada();
-    assert.deepEqual(ol.emailAddresses.map((e: { address: string }) => e.address), ['ada@home.example', 'ada@club.example']);
+    assert.deepEqual(
+      ol.emailAddresses.map((e: { address: string }) => e.address),
+      ['ada@home.example', 'ada@club.example'],
+    );
     assert.deepEqual(ol.businessPhones, ['+44 20 0002']);
     assertQuiet((await w.run()).report, 'the run after');
   });

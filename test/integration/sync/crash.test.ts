@@ -26,7 +26,14 @@ import { SyncEngine } from '../../../sync-engine/src/app/engine';
 import { startTestOrg, testSeed } from '../../helpers/org';
 import { REPO_ROOT } from '../../helpers/shared';
 import { prng } from '../../helpers/seeded-random';
-import { SideRecord, contentOf, duplicateKeys, keyOf, outlookRecords, salesforceRecords } from '../../helpers/sync-sides';
+import {
+  SideRecord,
+  contentOf,
+  duplicateKeys,
+  keyOf,
+  outlookRecords,
+  salesforceRecords,
+} from '../../helpers/sync-sides';
 import { READ_OVERLAP_MS } from '../../../sync-engine/src/sync/sides/salesforce-side';
 
 const TOKEN = 'ann-crash-token';
@@ -34,7 +41,14 @@ const ANN = 'ann@test.example';
 const SIZE = { contacts: 1500, sharedContacts: 100, events: 200, tasks: 200, sharedActivities: 20 };
 const KILLS_WANTED = 22;
 /** The real command, for the runs that finish; the engine alone (the same run, a quicker start) for those killed. */
-const CLI = (config: string) => [path.join(REPO_ROOT, 'bin', 'sfo-compat.js'), 'sync', '--config', config, '--once', '--json'];
+const CLI = (config: string) => [
+  path.join(REPO_ROOT, 'bin', 'sfo-compat.js'),
+  'sync',
+  '--config',
+  config,
+  '--once',
+  '--json',
+];
 const ENGINE = (config: string) => [path.join(REPO_ROOT, 'build', 'test', 'helpers', 'sync-child.js'), config];
 
 const HOUR = 3_600_000;
@@ -49,44 +63,100 @@ function orgSeed(): OrgSeed {
   const owner = `username:${ANN}`;
   const contacts: Array<Record<string, unknown>> = [];
   for (let i = 0; i < SIZE.contacts; i++) {
-    contacts.push({ FirstName: `Sally${i}`, LastName: `Force${i}`, Email: `sf${i}@crash.example`, Phone: `+1 555 ${String(i).padStart(4, '0')}`, Title: i % 3 ? 'Buyer' : null, OwnerId: owner });
+    contacts.push({
+      FirstName: `Sally${i}`,
+      LastName: `Force${i}`,
+      Email: `sf${i}@crash.example`,
+      Phone: `+1 555 ${String(i).padStart(4, '0')}`,
+      Title: i % 3 ? 'Buyer' : null,
+      OwnerId: owner,
+    });
   }
   // Shared contacts: the same person on both sides. Half hold the same content, half differ (Salesforce wins).
   for (let i = 0; i < SIZE.sharedContacts; i++) {
-    contacts.push({ FirstName: `Shared${i}`, LastName: `Both${i}`, Email: `shared${i}@crash.example`, Title: 'Partner', OwnerId: owner });
+    contacts.push({
+      FirstName: `Shared${i}`,
+      LastName: `Both${i}`,
+      Email: `shared${i}@crash.example`,
+      Title: 'Partner',
+      OwnerId: owner,
+    });
   }
   const events: Array<Record<string, unknown>> = [];
   for (let i = 0; i < SIZE.events; i++) {
     const start = BASE + i * 12 * HOUR;
-    events.push({ Subject: `SF meeting ${i}`, StartDateTime: iso(start), EndDateTime: iso(start + HOUR), Location: i % 2 ? 'Room 1' : null, OwnerId: owner });
+    events.push({
+      Subject: `SF meeting ${i}`,
+      StartDateTime: iso(start),
+      EndDateTime: iso(start + HOUR),
+      Location: i % 2 ? 'Room 1' : null,
+      OwnerId: owner,
+    });
   }
   for (let i = 0; i < SIZE.sharedActivities; i++) {
     const start = BASE + i * 12 * HOUR + 3 * HOUR;
-    events.push({ Subject: `Shared meeting ${i}`, StartDateTime: iso(start), EndDateTime: iso(start + HOUR), OwnerId: owner });
+    events.push({
+      Subject: `Shared meeting ${i}`,
+      StartDateTime: iso(start),
+      EndDateTime: iso(start + HOUR),
+      OwnerId: owner,
+    });
   }
   const tasks: Array<Record<string, unknown>> = [];
   for (let i = 0; i < SIZE.tasks; i++) {
-    tasks.push({ Subject: `SF task ${i}`, ActivityDate: day(BASE + i * 24 * HOUR), Status: 'Not Started', Priority: i % 4 ? 'Normal' : 'High', OwnerId: owner });
+    tasks.push({
+      Subject: `SF task ${i}`,
+      ActivityDate: day(BASE + i * 24 * HOUR),
+      Status: 'Not Started',
+      Priority: i % 4 ? 'Normal' : 'High',
+      OwnerId: owner,
+    });
   }
   for (let i = 0; i < SIZE.sharedActivities; i++) {
-    tasks.push({ Subject: `Shared task ${i}`, ActivityDate: day(BASE + i * 24 * HOUR), Status: 'Not Started', Priority: 'Normal', OwnerId: owner });
+    tasks.push({
+      Subject: `Shared task ${i}`,
+      ActivityDate: day(BASE + i * 24 * HOUR),
+      Status: 'Not Started',
+      Priority: 'Normal',
+      OwnerId: owner,
+    });
   }
-  seed.records = { Contact: [...(seed.records?.Contact ?? []), ...contacts], Event: events, Task: tasks } as OrgSeed['records'];
+  seed.records = {
+    Contact: [...(seed.records?.Contact ?? []), ...contacts],
+    Event: events,
+    Task: tasks,
+  } as OrgSeed['records'];
   return seed;
 }
 
 function mailboxSeed(): MailboxSeed {
   const contacts: Array<Record<string, unknown>> = [];
   for (let i = 0; i < SIZE.contacts; i++) {
-    contacts.push({ givenName: `Olive${i}`, surname: `Look${i}`, emailAddresses: [{ address: `ol${i}@crash.example`, name: `Olive${i} Look${i}` }], ...(i % 2 ? { companyName: 'Contoso' } : {}), mobilePhone: `+44 20 ${String(i).padStart(4, '0')}` });
+    contacts.push({
+      givenName: `Olive${i}`,
+      surname: `Look${i}`,
+      emailAddresses: [{ address: `ol${i}@crash.example`, name: `Olive${i} Look${i}` }],
+      ...(i % 2 ? { companyName: 'Contoso' } : {}),
+      mobilePhone: `+44 20 ${String(i).padStart(4, '0')}`,
+    });
   }
   for (let i = 0; i < SIZE.sharedContacts; i++) {
-    contacts.push({ givenName: `Shared${i}`, surname: `Both${i}`, emailAddresses: [{ address: `shared${i}@crash.example`, name: `Shared${i} Both${i}` }], jobTitle: i % 2 ? 'Partner' : 'Old title' });
+    contacts.push({
+      givenName: `Shared${i}`,
+      surname: `Both${i}`,
+      emailAddresses: [{ address: `shared${i}@crash.example`, name: `Shared${i} Both${i}` }],
+      jobTitle: i % 2 ? 'Partner' : 'Old title',
+    });
   }
   const events: Array<Record<string, unknown>> = [];
   for (let i = 0; i < SIZE.events; i++) {
     const start = BASE + i * 12 * HOUR + 6 * HOUR;
-    events.push({ subject: `OL meeting ${i}`, start: graphTime(start), end: graphTime(start + HOUR), showAs: i % 5 ? 'busy' : 'free' });
+    events.push({
+      subject: `OL meeting ${i}`,
+      start: graphTime(start),
+      end: graphTime(start + HOUR),
+      showAs: i % 5 ? 'busy' : 'free',
+    });
   }
   for (let i = 0; i < SIZE.sharedActivities; i++) {
     const start = BASE + i * 12 * HOUR + 3 * HOUR;
@@ -94,13 +164,29 @@ function mailboxSeed(): MailboxSeed {
   }
   const tasks: Array<Record<string, unknown>> = [];
   for (let i = 0; i < SIZE.tasks; i++) {
-    tasks.push({ title: `OL task ${i}`, dueDateTime: graphTime(Date.parse(`${day(BASE + i * 24 * HOUR)}T00:00:00Z`)), importance: i % 3 ? 'normal' : 'low' });
+    tasks.push({
+      title: `OL task ${i}`,
+      dueDateTime: graphTime(Date.parse(`${day(BASE + i * 24 * HOUR)}T00:00:00Z`)),
+      importance: i % 3 ? 'normal' : 'low',
+    });
   }
   for (let i = 0; i < SIZE.sharedActivities; i++) {
-    tasks.push({ title: `Shared task ${i}`, dueDateTime: graphTime(Date.parse(`${day(BASE + i * 24 * HOUR)}T00:00:00Z`)) });
+    tasks.push({
+      title: `Shared task ${i}`,
+      dueDateTime: graphTime(Date.parse(`${day(BASE + i * 24 * HOUR)}T00:00:00Z`)),
+    });
   }
   return {
-    mailboxes: [{ user: ANN, token: TOKEN, timeZone: 'UTC', contacts, events, taskLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks }] }],
+    mailboxes: [
+      {
+        user: ANN,
+        token: TOKEN,
+        timeZone: 'UTC',
+        contacts,
+        events,
+        taskLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks }],
+      },
+    ],
   } as MailboxSeed;
 }
 
@@ -124,7 +210,9 @@ interface KillPoint {
   backstop: number;
 }
 
-const isRead = (s: Seen) => s.method === 'GET' && (s.side === 'org' ? /\/query(All)?[/?]/.test(s.url) : /\/delta|\/contacts|\/events|\/tasks/.test(s.url));
+const isRead = (s: Seen) =>
+  s.method === 'GET' &&
+  (s.side === 'org' ? /\/query(All)?[/?]/.test(s.url) : /\/delta|\/contacts|\/events|\/tasks/.test(s.url));
 const isCollections = (s: Seen) => s.side === 'org' && s.url.includes('/composite/sobjects');
 const isOutlookWrite = (s: Seen) => s.side === 'mailbox' && s.method !== 'GET';
 const isDeltaRead = (s: Seen) => s.side === 'mailbox' && s.method === 'GET' && s.url.includes('delta');
@@ -148,13 +236,25 @@ function killPlan(random: () => number, count: number): KillPoint[] {
     const kind = first ? early[i] : any[int(0, any.length - 1)];
     const backstop = int(1, 120);
     switch (kind) {
-      case 'startup': plan.push({ kind, n: 0, delayMs: int(20, 300), backstop }); break;
+      case 'startup':
+        plan.push({ kind, n: 0, delayMs: int(20, 300), backstop });
+        break;
       // Every run reads at least seven pages (sign-in, then each object on each side) and three delta rounds.
-      case 'read': plan.push({ kind, n: int(1, 7), delayMs: 0, backstop }); break;
-      case 'planning': plan.push({ kind, n: int(1, 3), delayMs: int(0, 15), backstop }); break;
-      case 'salesforce write': plan.push({ kind, n: int(1, first ? 3 : 8), delayMs: 0, backstop }); break;
-      case 'between collections calls': plan.push({ kind, n: int(1, first ? 3 : 8), delayMs: int(0, 5), backstop }); break;
-      case 'outlook write': plan.push({ kind, n: int(1, 120), delayMs: 0, backstop: 0 }); break;
+      case 'read':
+        plan.push({ kind, n: int(1, 7), delayMs: 0, backstop });
+        break;
+      case 'planning':
+        plan.push({ kind, n: int(1, 3), delayMs: int(0, 15), backstop });
+        break;
+      case 'salesforce write':
+        plan.push({ kind, n: int(1, first ? 3 : 8), delayMs: 0, backstop });
+        break;
+      case 'between collections calls':
+        plan.push({ kind, n: int(1, first ? 3 : 8), delayMs: int(0, 5), backstop });
+        break;
+      case 'outlook write':
+        plan.push({ kind, n: int(1, 120), delayMs: 0, backstop: 0 });
+        break;
     }
   }
   return plan;
@@ -181,7 +281,10 @@ describe('sync engine: SIGKILL at random points of a large run converges (no dup
     console.log(`      crash seed: ${seed} (replay with CRASH_SEED=${seed})`);
     org = await startTestOrg(orgSeed(), undefined, orgClock);
     mailbox = await startLocalMailbox({ seed: mailboxSeed(), dataDir: ':memory:', port: 0 });
-    for (const [side, server] of [['org', org.app.server], ['mailbox', mailbox.app.server]] as const) {
+    for (const [side, server] of [
+      ['org', org.app.server],
+      ['mailbox', mailbox.app.server],
+    ] as const) {
       server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
         counts[side] += 1;
         inFlight += 1;
@@ -191,13 +294,21 @@ describe('sync engine: SIGKILL at random points of a large run converges (no dup
     }
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-crash-'));
     configFile = path.join(dir, 'config.json');
-    fs.writeFileSync(configFile, JSON.stringify({
-      product: 'salesforce-for-outlook', productVersion: '2.9.3',
-      org: { loginUrl: org.url, username: ANN, password: 'Ann-pass-1' },
-      mailbox: { url: mailbox.url, token: TOKEN },
-      objects: { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'both', winner: 'salesforce' }, tasks: { direction: 'both', winner: 'salesforce' } },
-      dataDir: 'state',
-    }));
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({
+        product: 'salesforce-for-outlook',
+        productVersion: '2.9.3',
+        org: { loginUrl: org.url, username: ANN, password: 'Ann-pass-1' },
+        mailbox: { url: mailbox.url, token: TOKEN },
+        objects: {
+          contacts: { direction: 'both', winner: 'salesforce' },
+          events: { direction: 'both', winner: 'salesforce' },
+          tasks: { direction: 'both', winner: 'salesforce' },
+        },
+        dataDir: 'state',
+      }),
+    );
   });
   after(async () => {
     listener = null;
@@ -207,7 +318,10 @@ describe('sync engine: SIGKILL at random points of a large run converges (no dup
   });
 
   /** One sync run in a child process, killed at `kill` if given; says where it died. */
-  async function runChild(kill?: KillPoint, command = ENGINE): Promise<{ killedAt: string | null; code: number | null; stdout: string; stderr: string; ms: number }> {
+  async function runChild(
+    kill?: KillPoint,
+    command = ENGINE,
+  ): Promise<{ killedAt: string | null; code: number | null; stdout: string; stderr: string; ms: number }> {
     await quiet();
     const started = Date.now();
     const child: ChildProcess = spawn(process.execPath, command(configFile), { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -225,24 +339,38 @@ describe('sync engine: SIGKILL at random points of a large run converges (no dup
     if (kill) {
       const where = `${kill.kind}${kill.n ? ` #${kill.n}` : ''}${kill.delayMs ? ` +${kill.delayMs}ms` : ''}`;
       if (kill.kind === 'startup') timer = setTimeout(() => die(where), kill.delayMs);
-      const afterAnswer = (s: Seen) => s.res.once('finish', () => (kill.delayMs ? setTimeout(() => die(where), kill.delayMs) : die(where)));
+      const afterAnswer = (s: Seen) =>
+        s.res.once('finish', () => (kill.delayMs ? setTimeout(() => die(where), kill.delayMs) : die(where)));
       let n = 0;
       let writes = 0;
       let lastKind = '';
       listener = (s) => {
         if (process.env.CRASH_TRACE) {
-          const k = `${s.side} ${s.method} ${s.url.replace(/\?.*$/, '').replace(/[A-Za-z0-9_-]{20,}/g, '*').slice(0, 60)}`;
+          const k = `${s.side} ${s.method} ${s.url
+            .replace(/\?.*$/, '')
+            .replace(/[A-Za-z0-9_-]{20,}/g, '*')
+            .slice(0, 60)}`;
           if (k !== lastKind) console.log(`        ${Date.now() - started} ms ${k}`);
           lastKind = k;
         }
         if (isOutlookWrite(s)) writes += 1;
         switch (kill.kind) {
-          case 'read': if (isRead(s) && ++n === kill.n) die(where); break;
-          case 'salesforce write': if (isCollections(s) && ++n === kill.n) die(where); break;
-          case 'outlook write': if (isOutlookWrite(s) && ++n === kill.n) die(where); break;
+          case 'read':
+            if (isRead(s) && ++n === kill.n) die(where);
+            break;
+          case 'salesforce write':
+            if (isCollections(s) && ++n === kill.n) die(where);
+            break;
+          case 'outlook write':
+            if (isOutlookWrite(s) && ++n === kill.n) die(where);
+            break;
           // After a delta page was answered: the engine is storing it, planning, or starting the next read.
-          case 'planning': if (isDeltaRead(s) && ++n === kill.n) afterAnswer(s); break;
-          case 'between collections calls': if (isCollections(s) && ++n === kill.n) afterAnswer(s); break;
+          case 'planning':
+            if (isDeltaRead(s) && ++n === kill.n) afterAnswer(s);
+            break;
+          case 'between collections calls':
+            if (isCollections(s) && ++n === kill.n) afterAnswer(s);
+            break;
         }
         if (kill.backstop && writes === kill.backstop) die(`outlook write #${kill.backstop} (${where} not reached)`);
       };
@@ -257,7 +385,10 @@ describe('sync engine: SIGKILL at random points of a large run converges (no dup
     });
   }
 
-  const sides = async (object: SyncObject) => ({ sf: await salesforceRecords(org, object, ANN), ol: await outlookRecords(mailbox, object, TOKEN) });
+  const sides = async (object: SyncObject) => ({
+    sf: await salesforceRecords(org, object, ANN),
+    ol: await outlookRecords(mailbox, object, TOKEN),
+  });
 
   it('converges after 20+ SIGKILLs with no duplicates, nothing lost, the same content on both sides, and one-to-one links', async () => {
     const random = prng(seed);
@@ -273,25 +404,45 @@ describe('sync engine: SIGKILL at random points of a large run converges (no dup
       }
       // A run that ends on its own has nothing left to do: the kills after it would not be in the large run.
       assert.equal(run.code, 0, `a run that was not killed failed:\n${run.stderr}\n${run.stdout}`);
-      if (process.env.CRASH_TRACE) console.log(`      ended on its own (${JSON.stringify(point)}) after ${run.ms} ms: ${run.stdout}`);
+      if (process.env.CRASH_TRACE)
+        console.log(`      ended on its own (${JSON.stringify(point)}) after ${run.ms} ms: ${run.stdout}`);
       break;
     }
     console.log(`      ${kills.length} kills in ${Date.now() - startedAt} ms:\n        ${kills.join('\n        ')}`);
     assert.ok(kills.length >= 20, `the run ended on its own after ${kills.length} kills (fewer than 20)`);
-    const kinds: KillKind[] = ['startup', 'read', 'planning', 'salesforce write', 'between collections calls', 'outlook write'];
-    for (const kind of kinds) assert.ok(kills.some((k) => k.startsWith(kind)), `no kill was at "${kind}"`);
+    const kinds: KillKind[] = [
+      'startup',
+      'read',
+      'planning',
+      'salesforce write',
+      'between collections calls',
+      'outlook write',
+    ];
+    for (const kind of kinds)
+      assert.ok(
+        kills.some((k) => k.startsWith(kind)),
+        `no kill was at "${kind}"`,
+      );
 
     // Let it finish, then once more: that run only reads back the echoes of the last writes.
     const finish = await runChild(undefined, CLI);
     assert.equal(finish.code, 0, finish.stderr);
     const settle = await runChild(undefined, CLI);
     assert.equal(settle.code, 0, settle.stderr);
-    const settled = JSON.parse(settle.stdout) as { state: string; report: { counts: Record<string, Record<string, Record<string, number>>>; errors: unknown[]; pending: number } };
+    const settled = JSON.parse(settle.stdout) as {
+      state: string;
+      report: { counts: Record<string, Record<string, Record<string, number>>>; errors: unknown[]; pending: number };
+    };
     assert.equal(settled.state, 'idle');
     assert.deepEqual(settled.report.errors, []);
     assert.equal(settled.report.pending, 0);
     for (const side of ['salesforce', 'outlook']) {
-      for (const object of SYNC_OBJECTS) assert.deepEqual(settled.report.counts[side][object], { created: 0, updated: 0, deleted: 0 }, `the run after convergence wrote ${object} to ${side}`);
+      for (const object of SYNC_OBJECTS)
+        assert.deepEqual(
+          settled.report.counts[side][object],
+          { created: 0, updated: 0, deleted: 0 },
+          `the run after convergence wrote ${object} to ${side}`,
+        );
     }
 
     const state = new Database(path.join(dir, 'state', 'state.sqlite'), { readonly: true });
@@ -315,26 +466,50 @@ describe('sync engine: SIGKILL at random points of a large run converges (no dup
           assert.equal(contentOf(twin.data), contentOf(r.data), `${keyOf(object, r.data)} differs between the sides`);
         }
         // The links pair exactly these records, one to one.
-        const links = state.prepare(`SELECT sf_id, ol_id FROM links WHERE object = ?`).all(object) as Array<{ sf_id: string; ol_id: string }>;
+        const links = state.prepare(`SELECT sf_id, ol_id FROM links WHERE object = ?`).all(object) as Array<{
+          sf_id: string;
+          ol_id: string;
+        }>;
         assert.equal(links.length, expected[object], `${object} links`);
         assert.equal(new Set(links.map((l) => l.sf_id)).size, links.length);
         assert.equal(new Set(links.map((l) => l.ol_id)).size, links.length);
         const sfIds = new Map(sf.map((r) => [r.id, r]));
         const olIds = new Map(ol.map((r) => [r.id, r]));
         for (const l of links) {
-          assert.ok(sfIds.has(l.sf_id) && olIds.has(l.ol_id), `link ${l.sf_id} <-> ${l.ol_id} names a record that does not exist`);
-          assert.equal(keyOf(object, sfIds.get(l.sf_id)!.data), keyOf(object, olIds.get(l.ol_id)!.data), `link ${l.sf_id} <-> ${l.ol_id} pairs different records`);
+          assert.ok(
+            sfIds.has(l.sf_id) && olIds.has(l.ol_id),
+            `link ${l.sf_id} <-> ${l.ol_id} names a record that does not exist`,
+          );
+          assert.equal(
+            keyOf(object, sfIds.get(l.sf_id)!.data),
+            keyOf(object, olIds.get(l.ol_id)!.data),
+            `link ${l.sf_id} <-> ${l.ol_id} pairs different records`,
+          );
         }
       }
       // Nothing seeded was lost on the way.
-      const sfContacts = new Set((await salesforceRecords(org, 'contacts', ANN)).map((r) => r.data).map((d) => keyOf('contacts', d)));
+      const sfContacts = new Set(
+        (await salesforceRecords(org, 'contacts', ANN)).map((r) => r.data).map((d) => keyOf('contacts', d)),
+      );
       for (let i = 0; i < SIZE.contacts; i++) {
         assert.ok(sfContacts.has(`email:ol${i}@crash.example`), `Outlook contact ${i} is missing in Salesforce`);
         assert.ok(sfContacts.has(`email:sf${i}@crash.example`), `Salesforce contact ${i} is missing`);
       }
-      const olShared = (await outlookRecords(mailbox, 'contacts', TOKEN)).filter((r) => keyOf('contacts', r.data).startsWith('email:shared'));
-      assert.ok(olShared.every((r) => (r.data as { title: string }).title === 'Partner'), 'the conflict winner (Salesforce) holds on both sides');
-      assert.equal((state.prepare(`SELECT (SELECT COUNT(*) FROM inbox) + (SELECT COUNT(*) FROM outbox) AS n`).get() as { n: number }).n, 0);
+      const olShared = (await outlookRecords(mailbox, 'contacts', TOKEN)).filter((r) =>
+        keyOf('contacts', r.data).startsWith('email:shared'),
+      );
+      assert.ok(
+        olShared.every((r) => (r.data as { title: string }).title === 'Partner'),
+        'the conflict winner (Salesforce) holds on both sides',
+      );
+      assert.equal(
+        (
+          state.prepare(`SELECT (SELECT COUNT(*) FROM inbox) + (SELECT COUNT(*) FROM outbox) AS n`).get() as {
+            n: number;
+          }
+        ).n,
+        0,
+      );
     } finally {
       state.close();
     }
@@ -353,14 +528,24 @@ describe('sync engine: SIGKILL at random points of a large run converges (no dup
       assert.equal(idle.status.state, 'idle');
       const report = idle.result!.report;
       for (const side of ['salesforce', 'outlook'] as const) {
-        for (const object of SYNC_OBJECTS) assert.deepEqual(report.counts[side][object], { created: 0, updated: 0, deleted: 0 });
+        for (const object of SYNC_OBJECTS)
+          assert.deepEqual(report.counts[side][object], { created: 0, updated: 0, deleted: 0 });
       }
       const objects = SYNC_OBJECTS.length;
-      assert.ok(report.requests.salesforce <= objects, `the engine counted ${report.requests.salesforce} Salesforce requests`);
+      assert.ok(
+        report.requests.salesforce <= objects,
+        `the engine counted ${report.requests.salesforce} Salesforce requests`,
+      );
       assert.ok(report.requests.outlook <= objects, `the engine counted ${report.requests.outlook} Outlook requests`);
       assert.ok(counts.org - before.org <= objects, `the org served ${counts.org - before.org} requests`);
-      assert.ok(org.ctx.stats.total - orgData <= objects, `the org counted ${org.ctx.stats.total - orgData} data requests`);
-      assert.ok(counts.mailbox - before.mailbox <= objects, `the mailbox served ${counts.mailbox - before.mailbox} requests`);
+      assert.ok(
+        org.ctx.stats.total - orgData <= objects,
+        `the org counted ${org.ctx.stats.total - orgData} data requests`,
+      );
+      assert.ok(
+        counts.mailbox - before.mailbox <= objects,
+        `the mailbox served ${counts.mailbox - before.mailbox} requests`,
+      );
     } finally {
       engine.close();
     }

@@ -11,7 +11,9 @@ import { REPO_ROOT } from '../../helpers/shared';
 
 /** The notice's text from the catalog the product ships, filled in here independently of the engine. */
 function deleteGuardText(values: Record<string, string>): string {
-  const catalog = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'sync-engine', 'src', 'products', 'notices.json'), 'utf8')) as { notices: Record<string, { text: string }> };
+  const catalog = JSON.parse(
+    fs.readFileSync(path.join(REPO_ROOT, 'sync-engine', 'src', 'products', 'notices.json'), 'utf8'),
+  ) as { notices: Record<string, { text: string }> };
   return catalog.notices['sync.deleteGuard'].text.replace(/\{(\w+)\}/g, (_, k: string) => values[k]);
 }
 
@@ -21,8 +23,10 @@ describe('sync engine: the delete guard', function () {
   this.timeout(60_000);
   let w: SyncWorld;
   let listId: string;
-  const sfContacts = () => w.query("SELECT Id, LastName FROM Contact WHERE Owner.Username = 'ann@test.example' ORDER BY LastName");
-  const sfTasks = () => w.query("SELECT Id, Subject FROM Task WHERE Owner.Username = 'ann@test.example' ORDER BY Subject");
+  const sfContacts = () =>
+    w.query("SELECT Id, LastName FROM Contact WHERE Owner.Username = 'ann@test.example' ORDER BY LastName");
+  const sfTasks = () =>
+    w.query("SELECT Id, Subject FROM Task WHERE Owner.Username = 'ann@test.example' ORDER BY Subject");
   const olContacts = () => w.list('/me/contacts?$top=100');
   const olTasks = () => w.list(`/me/todo/lists/${listId}/tasks`);
 
@@ -33,7 +37,13 @@ describe('sync engine: the delete guard', function () {
         objects: { contacts: { direction: 'both' }, events: { direction: 'none' }, tasks: { direction: 'both' } },
         deleteGuard: { maxShare: 0.5 },
       },
-      mailbox: { contacts: PEOPLE.map((p) => ({ givenName: p, surname: `${p}son`, emailAddresses: [{ address: `${p.toLowerCase()}@guard.example` }] })) },
+      mailbox: {
+        contacts: PEOPLE.map((p) => ({
+          givenName: p,
+          surname: `${p}son`,
+          emailAddresses: [{ address: `${p.toLowerCase()}@guard.example` }],
+        })),
+      },
       records: { Task: ['One', 'Two', 'Three', 'Four', 'Five', 'Six'].map((s) => ({ Subject: `Task ${s}` })) },
     });
     listId = (await w.graph.get('/me/todo/lists')).data.value[0].id;
@@ -46,15 +56,25 @@ describe('sync engine: the delete guard', function () {
     const doomed = (await olContacts()).slice(0, 5);
     for (const c of doomed) assert.equal((await w.graph.delete(`/me/contacts/${c.id}`)).status, 204);
     // An ordinary edit in the same run waits too: the run stops before it writes anything.
-    const [keep] = (await olContacts());
+    const [keep] = await olContacts();
     assert.equal((await w.graph.patch(`/me/contacts/${keep.id}`, { jobTitle: 'Survivor' })).status, 200);
 
     const run = await w.engine.runOnce();
     assert.equal(run.status.state, 'stopped');
     assert.equal(run.status.stopReason?.kind, 'deleteGuard');
-    assert.equal(run.status.message, deleteGuardText({ count: '5', total: '8', object: 'contacts', side: 'Salesforce', share: '50%' }));
+    assert.equal(
+      run.status.message,
+      deleteGuardText({ count: '5', total: '8', object: 'contacts', side: 'Salesforce', share: '50%' }),
+    );
     const report = run.result!.report;
-    assert.deepEqual(report.stopped, { kind: 'deleteGuard', object: 'contacts', side: 'salesforce', deletes: 5, total: 8, maxShare: 0.5 });
+    assert.deepEqual(report.stopped, {
+      kind: 'deleteGuard',
+      object: 'contacts',
+      side: 'salesforce',
+      deletes: 5,
+      total: 8,
+      maxShare: 0.5,
+    });
     assert.equal(report.counts.salesforce.contacts.deleted, 0);
     assert.equal((await sfContacts()).length, 8, 'nothing was deleted in Salesforce');
     assert.ok(report.pending >= 6, `the deletes and the edit are kept (pending ${report.pending})`);
@@ -64,7 +84,10 @@ describe('sync engine: the delete guard', function () {
   it('the next run stops the same way: the deletes stay queued, nothing is lost or sent', async () => {
     const run = await w.engine.runOnce();
     assert.equal(run.status.state, 'stopped');
-    assert.equal(run.status.message, deleteGuardText({ count: '5', total: '8', object: 'contacts', side: 'Salesforce', share: '50%' }));
+    assert.equal(
+      run.status.message,
+      deleteGuardText({ count: '5', total: '8', object: 'contacts', side: 'Salesforce', share: '50%' }),
+    );
     assert.equal((await sfContacts()).length, 8);
   });
 
@@ -85,7 +108,10 @@ describe('sync engine: the delete guard', function () {
     for (const t of tasks.slice(0, 5)) assert.equal((await w.sf.delete(`/sobjects/Task/${t.Id}`)).status, 204);
     const run = await w.engine.runOnce();
     assert.equal(run.status.state, 'stopped');
-    assert.equal(run.status.message, deleteGuardText({ count: '5', total: '6', object: 'tasks', side: 'Outlook', share: '80%' }));
+    assert.equal(
+      run.status.message,
+      deleteGuardText({ count: '5', total: '6', object: 'tasks', side: 'Outlook', share: '80%' }),
+    );
     assert.equal((await olTasks()).length, 6, 'nothing was deleted in Outlook');
 
     w.reconfigure({ deleteGuard: { maxShare: 0.9 } });

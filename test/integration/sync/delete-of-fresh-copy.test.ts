@@ -14,7 +14,13 @@ describe('sync engine: deleting in Outlook a copy the last run made', function (
     w = await startSyncWorld({
       keepSeedContact: false,
       records: { Contact: [{ FirstName: 'Fresh', LastName: 'Copy', Email: 'fresh@copy.example' }] },
-      config: { objects: { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'none' }, tasks: { direction: 'none' } } },
+      config: {
+        objects: {
+          contacts: { direction: 'both', winner: 'salesforce' },
+          events: { direction: 'none' },
+          tasks: { direction: 'none' },
+        },
+      },
     });
   });
   after(async () => {

@@ -8,22 +8,40 @@ import { SyncWorld, assertQuiet, dayFromToday, startSyncWorld, writesOf } from '
 
 const D = (n: number) => dayFromToday(n);
 const NY = 'America/New_York';
-const CONTACTS = "SELECT Id, FirstName, LastName, Email, Phone, Title FROM Contact WHERE Owner.Username = 'ann@test.example' ORDER BY LastName";
-const EVENTS = "SELECT Id, Subject, StartDateTime FROM Event WHERE Owner.Username = 'ann@test.example' ORDER BY Subject";
+const CONTACTS =
+  "SELECT Id, FirstName, LastName, Email, Phone, Title FROM Contact WHERE Owner.Username = 'ann@test.example' ORDER BY LastName";
+const EVENTS =
+  "SELECT Id, Subject, StartDateTime FROM Event WHERE Owner.Username = 'ann@test.example' ORDER BY Subject";
 const TASKS = "SELECT Id, Subject, Status FROM Task WHERE Owner.Username = 'ann@test.example' ORDER BY Subject";
 
 function oneWay(direction: 'salesforce-to-outlook' | 'outlook-to-salesforce', loser: 'salesforce' | 'outlook') {
   // The configured winner is the other side on purpose: one way, the source wins anyway.
-  return { objects: { contacts: { direction, winner: loser }, events: { direction, winner: loser }, tasks: { direction, winner: loser } } };
+  return {
+    objects: {
+      contacts: { direction, winner: loser },
+      events: { direction, winner: loser },
+      tasks: { direction, winner: loser },
+    },
+  };
 }
 
 const MAILBOX = {
   contacts: [
-    { givenName: 'Grace', surname: 'Hopper', emailAddresses: [{ address: 'grace@navy.example' }], businessPhones: ['+1 555 0111'], jobTitle: 'Commodore' },
+    {
+      givenName: 'Grace',
+      surname: 'Hopper',
+      emailAddresses: [{ address: 'grace@navy.example' }],
+      businessPhones: ['+1 555 0111'],
+      jobTitle: 'Commodore',
+    },
     { givenName: 'Olive', surname: 'Outlook', emailAddresses: [{ address: 'olive@outlook.example' }] },
   ],
   events: [
-    { subject: 'Outlook standup', start: { dateTime: `${D(4)}T09:00:00`, timeZone: NY }, end: { dateTime: `${D(4)}T09:15:00`, timeZone: NY } },
+    {
+      subject: 'Outlook standup',
+      start: { dateTime: `${D(4)}T09:00:00`, timeZone: NY },
+      end: { dateTime: `${D(4)}T09:15:00`, timeZone: NY },
+    },
   ],
   taskLists: [{ displayName: 'Tasks', tasks: [{ title: 'Outlook chore' }] }],
 };
@@ -37,23 +55,44 @@ const RECORDS = {
 describe('sync engine: direction salesforce-to-outlook', function () {
   this.timeout(60_000);
   let w: SyncWorld;
-  const olContacts = async () => (await w.list('/me/contacts?$top=100')).sort((a, b) => (a.surname < b.surname ? -1 : 1));
+  const olContacts = async () =>
+    (await w.list('/me/contacts?$top=100')).sort((a, b) => (a.surname < b.surname ? -1 : 1));
 
   before(async () => {
-    w = await startSyncWorld({ config: oneWay('salesforce-to-outlook', 'outlook'), mailbox: MAILBOX, records: RECORDS });
+    w = await startSyncWorld({
+      config: oneWay('salesforce-to-outlook', 'outlook'),
+      mailbox: MAILBOX,
+      records: RECORDS,
+    });
   });
   after(async () => w?.close());
 
-  it('initial sync: Salesforce records reach Outlook; the contact both have takes Salesforce\'s content; nothing reaches Salesforce', async () => {
+  it("initial sync: Salesforce records reach Outlook; the contact both have takes Salesforce's content; nothing reaches Salesforce", async () => {
     const { report } = await w.run();
     assert.deepEqual(report.errors, []);
     assert.equal(writesOf(report).salesforce, 0);
-    assert.deepEqual((await olContacts()).map((c) => c.surname), ['Hopper', 'Outlook', 'Salesforce']);
+    assert.deepEqual(
+      (await olContacts()).map((c) => c.surname),
+      ['Hopper', 'Outlook', 'Salesforce'],
+    );
     const grace = (await olContacts()).find((c) => c.surname === 'Hopper')!;
-    assert.deepEqual([grace.businessPhones, grace.jobTitle], [['+1 555 0100'], null], 'matched by email; Salesforce\'s version wins');
-    assert.deepEqual((await w.query(CONTACTS)).map((c) => c.LastName), ['Hopper', 'Salesforce']);
-    assert.deepEqual((await w.query(EVENTS)).map((e) => e.Subject), ['Salesforce demo']);
-    assert.deepEqual((await w.query(TASKS)).map((t) => t.Subject), ['Salesforce chore']);
+    assert.deepEqual(
+      [grace.businessPhones, grace.jobTitle],
+      [['+1 555 0100'], null],
+      "matched by email; Salesforce's version wins",
+    );
+    assert.deepEqual(
+      (await w.query(CONTACTS)).map((c) => c.LastName),
+      ['Hopper', 'Salesforce'],
+    );
+    assert.deepEqual(
+      (await w.query(EVENTS)).map((e) => e.Subject),
+      ['Salesforce demo'],
+    );
+    assert.deepEqual(
+      (await w.query(TASKS)).map((t) => t.Subject),
+      ['Salesforce chore'],
+    );
     const events = await w.list(`/me/calendarView?startDateTime=${D(0)}T00:00:00Z&endDateTime=${D(10)}T00:00:00Z`);
     assert.deepEqual(events.map((e) => e.subject).sort(), ['Outlook standup', 'Salesforce demo']);
     assertQuiet((await w.run()).report);
@@ -95,32 +134,52 @@ describe('sync engine: direction salesforce-to-outlook', function () {
     const { report } = await w.run();
     assert.equal(report.counts.outlook.tasks.deleted, 1);
     const tasks = await w.list(`/me/todo/lists/${(await w.graph.get('/me/todo/lists')).data.value[0].id}/tasks`);
-    assert.deepEqual(tasks.map((t) => t.title), ['Outlook chore']);
+    assert.deepEqual(
+      tasks.map((t) => t.title),
+      ['Outlook chore'],
+    );
   });
 });
 
 describe('sync engine: direction outlook-to-salesforce', function () {
   this.timeout(60_000);
   let w: SyncWorld;
-  const olContacts = async () => (await w.list('/me/contacts?$top=100')).sort((a, b) => (a.surname < b.surname ? -1 : 1));
+  const olContacts = async () =>
+    (await w.list('/me/contacts?$top=100')).sort((a, b) => (a.surname < b.surname ? -1 : 1));
 
   before(async () => {
-    w = await startSyncWorld({ config: oneWay('outlook-to-salesforce', 'salesforce'), mailbox: MAILBOX, records: RECORDS });
+    w = await startSyncWorld({
+      config: oneWay('outlook-to-salesforce', 'salesforce'),
+      mailbox: MAILBOX,
+      records: RECORDS,
+    });
   });
   after(async () => w?.close());
 
-  it('initial sync: Outlook records reach Salesforce; the contact both have takes Outlook\'s content; nothing reaches Outlook', async () => {
+  it("initial sync: Outlook records reach Salesforce; the contact both have takes Outlook's content; nothing reaches Outlook", async () => {
     const { report } = await w.run();
     assert.deepEqual(report.errors, []);
     assert.equal(writesOf(report).outlook, 0);
     assert.equal(report.matched.contacts, 1);
     const contacts = await w.query(CONTACTS);
-    assert.deepEqual(contacts.map((c) => c.LastName), ['Hopper', 'Outlook', 'Salesforce']);
+    assert.deepEqual(
+      contacts.map((c) => c.LastName),
+      ['Hopper', 'Outlook', 'Salesforce'],
+    );
     const grace = contacts.find((c) => c.LastName === 'Hopper');
     assert.deepEqual([grace.Phone, grace.Title], ['+1 555 0111', 'Commodore']);
-    assert.deepEqual((await olContacts()).map((c) => c.surname), ['Hopper', 'Outlook']);
-    assert.deepEqual((await w.query(EVENTS)).map((e) => e.Subject), ['Outlook standup', 'Salesforce demo']);
-    assert.deepEqual((await w.query(TASKS)).map((t) => t.Subject), ['Outlook chore', 'Salesforce chore']);
+    assert.deepEqual(
+      (await olContacts()).map((c) => c.surname),
+      ['Hopper', 'Outlook'],
+    );
+    assert.deepEqual(
+      (await w.query(EVENTS)).map((e) => e.Subject),
+      ['Outlook standup', 'Salesforce demo'],
+    );
+    assert.deepEqual(
+      (await w.query(TASKS)).map((t) => t.Subject),
+      ['Outlook chore', 'Salesforce chore'],
+    );
     assertQuiet((await w.run()).report);
   });
 
@@ -154,7 +213,10 @@ describe('sync engine: direction outlook-to-salesforce', function () {
     assert.equal((await w.sf.delete(`/sobjects/Event/${standup.Id}`)).status, 204);
     assertQuiet((await w.run()).report, 'a Salesforce delete');
     const events = await w.list(`/me/calendarView?startDateTime=${D(0)}T00:00:00Z&endDateTime=${D(10)}T00:00:00Z`);
-    assert.deepEqual(events.map((e) => e.subject), ['Outlook standup']);
+    assert.deepEqual(
+      events.map((e) => e.subject),
+      ['Outlook standup'],
+    );
 
     const olive = (await olContacts()).find((c) => c.surname === 'Outlook')!;
     assert.equal((await w.graph.delete(`/me/contacts/${olive.id}`)).status, 204);
@@ -169,26 +231,53 @@ describe('sync engine: a direction changed from one way to both', function () {
   let w: SyncWorld;
 
   before(async () => {
-    w = await startSyncWorld({ config: oneWay('salesforce-to-outlook', 'outlook'), mailbox: MAILBOX, records: RECORDS });
+    w = await startSyncWorld({
+      config: oneWay('salesforce-to-outlook', 'outlook'),
+      mailbox: MAILBOX,
+      records: RECORDS,
+    });
   });
   after(async () => w?.close());
 
   it('what the one-way sync left in Outlook (never copied, or edited there) reaches Salesforce once, without duplicates', async () => {
     await w.run();
-    assert.deepEqual((await w.query(CONTACTS)).map((c) => c.LastName), ['Hopper', 'Salesforce'], 'one way: nothing from Outlook yet');
+    assert.deepEqual(
+      (await w.query(CONTACTS)).map((c) => c.LastName),
+      ['Hopper', 'Salesforce'],
+      'one way: nothing from Outlook yet',
+    );
     // An Outlook edit under the one-way direction stays in Outlook, for now.
     const sam = (await w.list('/me/contacts?$top=100')).find((c) => c.surname === 'Salesforce')!;
     assert.equal((await w.graph.patch(`/me/contacts/${sam.id}`, { jobTitle: 'Account Executive' })).status, 200);
     assertQuiet((await w.run()).report, 'an Outlook edit, one way');
 
-    w.reconfigure({ objects: { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'both', winner: 'salesforce' }, tasks: { direction: 'both', winner: 'salesforce' } } });
+    w.reconfigure({
+      objects: {
+        contacts: { direction: 'both', winner: 'salesforce' },
+        events: { direction: 'both', winner: 'salesforce' },
+        tasks: { direction: 'both', winner: 'salesforce' },
+      },
+    });
     const { report } = await w.run();
     assert.deepEqual(report.errors, []);
-    assert.deepEqual((await w.query(CONTACTS)).map((c) => c.LastName), ['Hopper', 'Outlook', 'Salesforce']);
+    assert.deepEqual(
+      (await w.query(CONTACTS)).map((c) => c.LastName),
+      ['Hopper', 'Outlook', 'Salesforce'],
+    );
     assert.equal((await w.query(CONTACTS)).find((c) => c.LastName === 'Salesforce').Title, 'Account Executive');
-    assert.deepEqual((await w.query(EVENTS)).map((e) => e.Subject), ['Outlook standup', 'Salesforce demo']);
-    assert.deepEqual((await w.query(TASKS)).map((t) => t.Subject), ['Outlook chore', 'Salesforce chore']);
-    assert.equal(writesOf(report).outlook, 0, 'nothing written back to Outlook: everything there was linked or is the source');
+    assert.deepEqual(
+      (await w.query(EVENTS)).map((e) => e.Subject),
+      ['Outlook standup', 'Salesforce demo'],
+    );
+    assert.deepEqual(
+      (await w.query(TASKS)).map((t) => t.Subject),
+      ['Outlook chore', 'Salesforce chore'],
+    );
+    assert.equal(
+      writesOf(report).outlook,
+      0,
+      'nothing written back to Outlook: everything there was linked or is the source',
+    );
     assertQuiet((await w.run()).report, 'the next run');
     assert.equal((await w.list('/me/contacts?$top=100')).length, 3);
   });
@@ -197,7 +286,13 @@ describe('sync engine: a direction changed from one way to both', function () {
 describe('sync engine: a change on the side that does not flow is held, one rule for one way and none', function () {
   this.timeout(60_000);
   let w: SyncWorld;
-  const both = { objects: { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'both', winner: 'salesforce' }, tasks: { direction: 'both', winner: 'salesforce' } } };
+  const both = {
+    objects: {
+      contacts: { direction: 'both', winner: 'salesforce' },
+      events: { direction: 'both', winner: 'salesforce' },
+      tasks: { direction: 'both', winner: 'salesforce' },
+    },
+  };
 
   before(async () => {
     w = await startSyncWorld({ config: both, mailbox: MAILBOX, records: RECORDS });
@@ -213,7 +308,10 @@ describe('sync engine: a change on the side that does not flow is held, one rule
       const ol = (await w.list('/me/contacts?$top=100')).find((c) => c.surname === surname)!;
       assert.equal((await w.graph.delete(`/me/contacts/${ol.id}`)).status, 204);
       assertQuiet((await w.run()).report, `an Outlook delete, ${direction}`);
-      assert.ok((await w.query(CONTACTS)).some((c) => c.LastName === surname), 'held: still in Salesforce');
+      assert.ok(
+        (await w.query(CONTACTS)).some((c) => c.LastName === surname),
+        'held: still in Salesforce',
+      );
 
       w.reconfigure(both);
       const { report } = await w.run();
@@ -226,7 +324,9 @@ describe('sync engine: a change on the side that does not flow is held, one rule
   }
 
   it('a held delete against an edit from the side that flows: that side wins, the record comes back where it was deleted', async () => {
-    w.reconfigure({ objects: { ...both.objects, contacts: { direction: 'salesforce-to-outlook', winner: 'outlook' } } });
+    w.reconfigure({
+      objects: { ...both.objects, contacts: { direction: 'salesforce-to-outlook', winner: 'outlook' } },
+    });
     await w.run();
     const ol = (await w.list('/me/contacts?$top=100')).find((c) => c.surname === 'Salesforce')!;
     assert.equal((await w.graph.delete(`/me/contacts/${ol.id}`)).status, 204);

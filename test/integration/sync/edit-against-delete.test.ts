@@ -13,20 +13,35 @@ import { FaultProxy, startFaultProxy } from '../../helpers/fault-proxy';
 
 /** Records per combination of what happened before the run and during it. */
 const EACH = 30;
-const contactsOnly = (winner: 'salesforce' | 'outlook') => ({ contacts: { direction: 'both', winner }, events: { direction: 'none' }, tasks: { direction: 'none' } });
+const contactsOnly = (winner: 'salesforce' | 'outlook') => ({
+  contacts: { direction: 'both', winner },
+  events: { direction: 'none' },
+  tasks: { direction: 'none' },
+});
 
-type Combination = 'sf edit, ol delete during' | 'ol edit, sf delete during' | 'sf delete, ol edit during' | 'ol delete, sf edit during';
-const COMBINATIONS: Combination[] = ['sf edit, ol delete during', 'ol edit, sf delete during', 'sf delete, ol edit during', 'ol delete, sf edit during'];
+type Combination =
+  'sf edit, ol delete during' | 'ol edit, sf delete during' | 'sf delete, ol edit during' | 'ol delete, sf edit during';
+const COMBINATIONS: Combination[] = [
+  'sf edit, ol delete during',
+  'ol edit, sf delete during',
+  'sf delete, ol edit during',
+  'ol delete, sf edit during',
+];
 /** The side whose edit is in each combination (the other side deleted). */
 const EDITED_ON: Record<Combination, 'salesforce' | 'outlook'> = {
-  'sf edit, ol delete during': 'salesforce', 'ol edit, sf delete during': 'outlook', 'sf delete, ol edit during': 'outlook', 'ol delete, sf edit during': 'salesforce',
+  'sf edit, ol delete during': 'salesforce',
+  'ol edit, sf delete during': 'outlook',
+  'sf delete, ol edit during': 'outlook',
+  'ol delete, sf edit during': 'salesforce',
 };
 
 async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>, limit = 8): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 describe('sync engine: an edit against a delete made during a run is decided by the winner', function () {
@@ -40,7 +55,14 @@ describe('sync engine: an edit against a delete made during a run is decided by 
 
   before(async () => {
     w = await startSyncWorld({
-      records: { Contact: Array.from({ length: total }, (_, i) => ({ FirstName: `Del${i}`, LastName: `Race${i}`, Email: `race${i}@deletes.example`, Title: 'Buyer' })) },
+      records: {
+        Contact: Array.from({ length: total }, (_, i) => ({
+          FirstName: `Del${i}`,
+          LastName: `Race${i}`,
+          Email: `race${i}@deletes.example`,
+          Title: 'Buyer',
+        })),
+      },
       keepSeedContact: false,
       config: { objects: contactsOnly('salesforce') },
     });
@@ -48,7 +70,13 @@ describe('sync engine: an edit against a delete made during a run is decided by 
       target: w.mailbox.url,
       decide: () => null,
       beforeAnswer: async (req, answer) => {
-        if (!duringRun || req.method !== 'GET' || !req.url.includes('/contacts/delta') || !answer.body.includes('@odata.deltaLink')) return;
+        if (
+          !duringRun ||
+          req.method !== 'GET' ||
+          !req.url.includes('/contacts/delta') ||
+          !answer.body.includes('@odata.deltaLink')
+        )
+          return;
         const act = duringRun;
         duringRun = null;
         await act();
@@ -57,7 +85,8 @@ describe('sync engine: an edit against a delete made during a run is decided by 
     w.reconfigure({ mailbox: { url: proxy.url, token: ANN_TOKEN } });
     await w.run();
     for (const c of await w.list('/me/contacts?$top=500')) olIds.set(c.surname, c.id);
-    for (const r of await w.query(`SELECT Id, LastName FROM Contact WHERE Owner.Username = 'ann@test.example'`)) sfIds.set(r.LastName, r.Id);
+    for (const r of await w.query(`SELECT Id, LastName FROM Contact WHERE Owner.Username = 'ann@test.example'`))
+      sfIds.set(r.LastName, r.Id);
     assert.equal(olIds.size, total);
     assertQuiet((await w.run()).report, 'the run after the first');
   });
@@ -66,15 +95,31 @@ describe('sync engine: an edit against a delete made during a run is decided by 
     await w?.close();
   });
 
-  const sfEdit = (name: string) => w.sf.patch(`/sobjects/Contact/${sfIds.get(name)}`, { Title: `SF edit ${name}` }).then((r) => assert.equal(r.status, 204));
-  const olEdit = (name: string) => w.graph.patch(`/me/contacts/${olIds.get(name)}`, { jobTitle: `OL edit ${name}` }).then((r) => assert.equal(r.status, 200));
-  const sfDelete = (name: string) => w.sf.delete(`/sobjects/Contact/${sfIds.get(name)}`).then((r) => assert.equal(r.status, 204));
-  const olDelete = (name: string) => w.graph.delete(`/me/contacts/${olIds.get(name)}`).then((r) => assert.equal(r.status, 204));
+  const sfEdit = (name: string) =>
+    w.sf
+      .patch(`/sobjects/Contact/${sfIds.get(name)}`, { Title: `SF edit ${name}` })
+      .then((r) => assert.equal(r.status, 204));
+  const olEdit = (name: string) =>
+    w.graph
+      .patch(`/me/contacts/${olIds.get(name)}`, { jobTitle: `OL edit ${name}` })
+      .then((r) => assert.equal(r.status, 200));
+  const sfDelete = (name: string) =>
+    w.sf.delete(`/sobjects/Contact/${sfIds.get(name)}`).then((r) => assert.equal(r.status, 204));
+  const olDelete = (name: string) =>
+    w.graph.delete(`/me/contacts/${olIds.get(name)}`).then((r) => assert.equal(r.status, 204));
 
-  for (const [n, winner] of [[0, 'salesforce'], [1, 'outlook']] as const) {
+  for (const [n, winner] of [
+    [0, 'salesforce'],
+    [1, 'outlook'],
+  ] as const) {
     it(`winner ${winner}: ${EACH} records in each of ${COMBINATIONS.length} combinations; the record lives where the winner edited it, else goes on both sides`, async () => {
       w.reconfigure({ objects: contactsOnly(winner) });
-      const groups = new Map(COMBINATIONS.map((c, k) => [c, Array.from({ length: EACH }, (_, i) => `Race${(n * COMBINATIONS.length + k) * EACH + i}`)]));
+      const groups = new Map(
+        COMBINATIONS.map((c, k) => [
+          c,
+          Array.from({ length: EACH }, (_, i) => `Race${(n * COMBINATIONS.length + k) * EACH + i}`),
+        ]),
+      );
       const g = (c: Combination) => groups.get(c)!;
       await eachLimited(g('sf edit, ol delete during'), sfEdit);
       await eachLimited(g('ol edit, sf delete during'), olEdit);
@@ -89,7 +134,12 @@ describe('sync engine: an edit against a delete made during a run is decided by 
 
       const { report } = await w.run();
       assert.equal(duringRun, null, 'the changes were made during the run');
-      const sf = new Map((await w.query(`SELECT LastName, Title FROM Contact WHERE Owner.Username = 'ann@test.example'`)).map((r) => [r.LastName as string, r.Title]));
+      const sf = new Map(
+        (await w.query(`SELECT LastName, Title FROM Contact WHERE Owner.Username = 'ann@test.example'`)).map((r) => [
+          r.LastName as string,
+          r.Title,
+        ]),
+      );
       const ol = new Map((await w.list('/me/contacts?$top=500')).map((c) => [c.surname as string, c.jobTitle]));
       const figures: string[] = [];
       for (const c of COMBINATIONS) {
@@ -100,9 +150,13 @@ describe('sync engine: an edit against a delete made during a run is decided by 
           const want = lives ? [title, title] : [undefined, undefined];
           if (JSON.stringify([sf.get(name), ol.get(name)]) === JSON.stringify(want)) right += 1;
         }
-        figures.push(`${c}: ${right} of ${EACH} ${lives ? 'live on both sides with the edit' : 'gone from both sides'}`);
+        figures.push(
+          `${c}: ${right} of ${EACH} ${lives ? 'live on both sides with the edit' : 'gone from both sides'}`,
+        );
       }
-      console.log(`      winner ${winner}:\n        ${figures.join('\n        ')}; ${report.conflicts.contacts} conflicts reported`);
+      console.log(
+        `      winner ${winner}:\n        ${figures.join('\n        ')}; ${report.conflicts.contacts} conflicts reported`,
+      );
       assert.deepEqual(report.errors, [], 'a target found gone is a delete, not a bad record');
       for (const f of figures) assert.match(f, new RegExp(`: ${EACH} of ${EACH} `), f);
       assert.equal(report.conflicts.contacts, COMBINATIONS.length * EACH);

@@ -9,7 +9,15 @@
  *   tripped the delete guard. Occurrences of a moved series are matched to their old copies and updated in place.
  */
 import assert from 'node:assert/strict';
-import { SyncWorld, addDays, assertQuiet, dayFromToday, nextUsDstStart, startSyncWorld, zonedToUtc } from '../../helpers/sync';
+import {
+  SyncWorld,
+  addDays,
+  assertQuiet,
+  dayFromToday,
+  nextUsDstStart,
+  startSyncWorld,
+  zonedToUtc,
+} from '../../helpers/sync';
 import { ManualClock } from '../../helpers/org';
 
 const NY = 'America/New_York';
@@ -18,41 +26,72 @@ const D = (n: number) => dayFromToday(n);
 const DST = nextUsDstStart();
 const at = (day: string, time: string) => ({ dateTime: `${day}T${time}:00`, timeZone: NY });
 const sfTime = (iso: string) => iso.replace('Z', '+0000');
-const EVENTS_ONLY = { contacts: { direction: 'none' }, events: { direction: 'both', winner: 'salesforce' }, tasks: { direction: 'none' } };
+const EVENTS_ONLY = {
+  contacts: { direction: 'none' },
+  events: { direction: 'both', winner: 'salesforce' },
+  tasks: { direction: 'none' },
+};
 
 describe('sync engine: events that leave the window, and moved series', function () {
   this.timeout(60_000);
   let w: SyncWorld;
   const clock = new ManualClock(new Date());
-  const sfEvents = () => w.query("SELECT Id, Subject, StartDateTime, EndDateTime, Location, WhoId FROM Event WHERE Owner.Username = 'ann@test.example' ORDER BY StartDateTime, Subject");
-  const olView = () => w.list(`/me/calendarView?startDateTime=${D(-29)}T00:00:00Z&endDateTime=${D(364)}T00:00:00Z&$top=200`);
+  const sfEvents = () =>
+    w.query(
+      "SELECT Id, Subject, StartDateTime, EndDateTime, Location, WhoId FROM Event WHERE Owner.Username = 'ann@test.example' ORDER BY StartDateTime, Subject",
+    );
+  const olView = () =>
+    w.list(`/me/calendarView?startDateTime=${D(-29)}T00:00:00Z&endDateTime=${D(364)}T00:00:00Z&$top=200`);
   const olAll = () => w.list('/me/events?$top=200', { Prefer: 'outlook.timezone="UTC"' });
   const bySubject = async (subject: string) => (await sfEvents()).filter((e) => e.Subject === subject);
 
   before(async () => {
     w = await startSyncWorld({
-      engineClock: clock, orgClock: clock, config: { objects: EVENTS_ONLY, deleteGuard: { maxShare: 0.5 } },
+      engineClock: clock,
+      orgClock: clock,
+      config: { objects: EVENTS_ONLY, deleteGuard: { maxShare: 0.5 } },
       mailbox: {
         events: [
           { subject: 'Moved far ahead in Outlook', start: at(D(10), '09:00'), end: at(D(10), '10:00') },
           { subject: 'Stays', start: at(D(11), '09:00'), end: at(D(11), '10:00') },
           { subject: 'Stays too', start: at(D(12), '09:00'), end: at(D(12), '10:00') },
           {
-            subject: 'Daily standup', start: at(D(20), '09:00'), end: at(D(20), '09:15'),
-            recurrence: { pattern: { type: 'daily', interval: 1 }, range: { type: 'numbered', startDate: D(20), numberOfOccurrences: 12 } },
+            subject: 'Daily standup',
+            start: at(D(20), '09:00'),
+            end: at(D(20), '09:15'),
+            recurrence: {
+              pattern: { type: 'daily', interval: 1 },
+              range: { type: 'numbered', startDate: D(20), numberOfOccurrences: 12 },
+            },
           },
           {
-            subject: 'Weekly review', start: at(addDays(DST, -8), '09:00'), end: at(addDays(DST, -8), '10:00'),
-            recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['saturday'] }, range: { type: 'numbered', startDate: addDays(DST, -8), numberOfOccurrences: 4 } },
+            subject: 'Weekly review',
+            start: at(addDays(DST, -8), '09:00'),
+            end: at(addDays(DST, -8), '10:00'),
+            recurrence: {
+              pattern: { type: 'weekly', interval: 1, daysOfWeek: ['saturday'] },
+              range: { type: 'numbered', startDate: addDays(DST, -8), numberOfOccurrences: 4 },
+            },
           },
           {
-            subject: 'Planning', start: at(D(40), '14:00'), end: at(D(40), '15:00'),
-            recurrence: { pattern: { type: 'daily', interval: 7 }, range: { type: 'numbered', startDate: D(40), numberOfOccurrences: 3 } },
+            subject: 'Planning',
+            start: at(D(40), '14:00'),
+            end: at(D(40), '15:00'),
+            recurrence: {
+              pattern: { type: 'daily', interval: 7 },
+              range: { type: 'numbered', startDate: D(40), numberOfOccurrences: 3 },
+            },
           },
         ],
       },
       records: {
-        Event: [{ Subject: 'Moved far ahead in Salesforce', StartDateTime: `${D(14)}T15:00:00.000Z`, EndDateTime: `${D(14)}T16:00:00.000Z` }],
+        Event: [
+          {
+            Subject: 'Moved far ahead in Salesforce',
+            StartDateTime: `${D(14)}T15:00:00.000Z`,
+            EndDateTime: `${D(14)}T16:00:00.000Z`,
+          },
+        ],
       },
     });
     const { report } = await w.run();
@@ -65,7 +104,10 @@ describe('sync engine: events that leave the window, and moved series', function
   it('an Outlook event moved beyond the window is not deleted in Salesforce: its Event follows the move', async () => {
     const [before] = await bySubject('Moved far ahead in Outlook');
     const event = (await olView()).find((e) => e.subject === 'Moved far ahead in Outlook')!;
-    assert.equal((await w.graph.patch(`/me/events/${event.id}`, { start: at(D(400), '09:00'), end: at(D(400), '10:00') })).status, 200);
+    assert.equal(
+      (await w.graph.patch(`/me/events/${event.id}`, { start: at(D(400), '09:00'), end: at(D(400), '10:00') })).status,
+      200,
+    );
     const { report } = await w.run();
     assert.deepEqual(report.errors, []);
     assert.equal(report.counts.salesforce.events.deleted, 0);
@@ -77,7 +119,15 @@ describe('sync engine: events that leave the window, and moved series', function
 
   it('a Salesforce event moved beyond the window moves its Outlook copy too; a later Outlook edit does not move it back', async () => {
     const [sf] = await bySubject('Moved far ahead in Salesforce');
-    assert.equal((await w.sf.patch(`/sobjects/Event/${sf.Id}`, { StartDateTime: `${D(420)}T15:00:00.000Z`, EndDateTime: `${D(420)}T16:00:00.000Z` })).status, 204);
+    assert.equal(
+      (
+        await w.sf.patch(`/sobjects/Event/${sf.Id}`, {
+          StartDateTime: `${D(420)}T15:00:00.000Z`,
+          EndDateTime: `${D(420)}T16:00:00.000Z`,
+        })
+      ).status,
+      204,
+    );
     const { report } = await w.run();
     assert.deepEqual(report.errors, []);
     assert.equal(report.counts.outlook.events.updated, 1);
@@ -86,14 +136,26 @@ describe('sync engine: events that leave the window, and moved series', function
     assert.equal(copies[0].start.dateTime, `${D(420)}T15:00:00.0000000`, 'the Outlook copy left the window with it');
     assertQuiet((await w.run()).report, 'the run after the move');
     // The user edits the Outlook copy (out of sight of the calendar view): Salesforce keeps the time it was given.
-    assert.equal((await w.graph.patch(`/me/events/${copies[0].id}`, { location: { displayName: 'Room 2' } })).status, 200);
+    assert.equal(
+      (await w.graph.patch(`/me/events/${copies[0].id}`, { location: { displayName: 'Room 2' } })).status,
+      200,
+    );
     await w.run();
     const [after] = await bySubject('Moved far ahead in Salesforce');
     assert.equal(after.StartDateTime, `${D(420)}T15:00:00.000+0000`);
   });
 
   it('a Salesforce event made beyond the window is not copied, however many runs', async () => {
-    assert.equal((await w.sf.post('/sobjects/Event', { Subject: 'Next year', StartDateTime: `${D(500)}T15:00:00.000Z`, EndDateTime: `${D(500)}T16:00:00.000Z` })).status, 201);
+    assert.equal(
+      (
+        await w.sf.post('/sobjects/Event', {
+          Subject: 'Next year',
+          StartDateTime: `${D(500)}T15:00:00.000Z`,
+          EndDateTime: `${D(500)}T16:00:00.000Z`,
+        })
+      ).status,
+      201,
+    );
     assertQuiet((await w.run()).report);
     assertQuiet((await w.run()).report);
     assert.equal((await olAll()).filter((e) => e.subject === 'Next year').length, 0);
@@ -103,10 +165,14 @@ describe('sync engine: events that leave the window, and moved series', function
     const [grace] = await w.query("SELECT Id FROM Contact WHERE LastName = 'Hopper'");
     const before = await bySubject('Daily standup');
     assert.equal(before.length, 12);
-    for (const e of before) assert.equal((await w.sf.patch(`/sobjects/Event/${e.Id}`, { WhoId: grace.Id })).status, 204);
+    for (const e of before)
+      assert.equal((await w.sf.patch(`/sobjects/Event/${e.Id}`, { WhoId: grace.Id })).status, 204);
     await w.run();
     const master = (await olAll()).find((e) => e.type === 'seriesMaster' && e.subject === 'Daily standup');
-    assert.equal((await w.graph.patch(`/me/events/${master.id}`, { start: at(D(20), '09:30'), end: at(D(20), '09:45') })).status, 200);
+    assert.equal(
+      (await w.graph.patch(`/me/events/${master.id}`, { start: at(D(20), '09:30'), end: at(D(20), '09:45') })).status,
+      200,
+    );
 
     const run = await w.engine.runOnce();
     assert.equal(run.status.state, 'idle', String(run.status.message));
@@ -114,9 +180,19 @@ describe('sync engine: events that leave the window, and moved series', function
     assert.deepEqual(report.errors, []);
     assert.deepEqual(report.counts.salesforce.events, { created: 0, updated: 12, deleted: 0 });
     const after = await bySubject('Daily standup');
-    assert.deepEqual(after.map((e) => e.Id), before.map((e) => e.Id), 'each occurrence kept its Salesforce Event');
-    assert.deepEqual(after.map((e) => e.StartDateTime), before.map((_, i) => sfTime(zonedToUtc(`${addDays(D(20), i)}T09:30:00`, NY))));
-    assert.ok(after.every((e) => e.WhoId === grace.Id), 'WhoId is kept');
+    assert.deepEqual(
+      after.map((e) => e.Id),
+      before.map((e) => e.Id),
+      'each occurrence kept its Salesforce Event',
+    );
+    assert.deepEqual(
+      after.map((e) => e.StartDateTime),
+      before.map((_, i) => sfTime(zonedToUtc(`${addDays(D(20), i)}T09:30:00`, NY))),
+    );
+    assert.ok(
+      after.every((e) => e.WhoId === grace.Id),
+      'WhoId is kept',
+    );
     assertQuiet((await w.run()).report, 'the run after the move');
   });
 
@@ -125,14 +201,32 @@ describe('sync engine: events that leave the window, and moved series', function
     assert.equal(before.length, 4);
     const master = (await olAll()).find((e) => e.type === 'seriesMaster' && e.subject === 'Weekly review');
     const sunday = addDays(DST, -7);
-    const recurrence = { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['sunday'] }, range: { type: 'numbered', startDate: sunday, numberOfOccurrences: 4 } };
-    assert.equal((await w.graph.patch(`/me/events/${master.id}`, { start: at(sunday, '09:00'), end: at(sunday, '10:00'), recurrence })).status, 200);
+    const recurrence = {
+      pattern: { type: 'weekly', interval: 1, daysOfWeek: ['sunday'] },
+      range: { type: 'numbered', startDate: sunday, numberOfOccurrences: 4 },
+    };
+    assert.equal(
+      (
+        await w.graph.patch(`/me/events/${master.id}`, {
+          start: at(sunday, '09:00'),
+          end: at(sunday, '10:00'),
+          recurrence,
+        })
+      ).status,
+      200,
+    );
     const { report } = await w.run();
     assert.deepEqual(report.counts.salesforce.events, { created: 0, updated: 4, deleted: 0 });
     const after = await bySubject('Weekly review');
-    assert.deepEqual(after.map((e) => e.Id), before.map((e) => e.Id));
+    assert.deepEqual(
+      after.map((e) => e.Id),
+      before.map((e) => e.Id),
+    );
     // 09:00 New York each Sunday: the one on the day of the switch moved 23 hours in UTC, the others 24.
-    assert.deepEqual(after.map((e) => e.StartDateTime), [0, 7, 14, 21].map((d) => sfTime(zonedToUtc(`${addDays(sunday, d)}T09:00:00`, NY))));
+    assert.deepEqual(
+      after.map((e) => e.StartDateTime),
+      [0, 7, 14, 21].map((d) => sfTime(zonedToUtc(`${addDays(sunday, d)}T09:00:00`, NY))),
+    );
     assertQuiet((await w.run()).report, 'the run after the move');
   });
 
@@ -149,8 +243,20 @@ describe('sync engine: events that leave the window, and moved series', function
     const before = await bySubject('Planning');
     assert.equal(before.length, 3);
     const master = (await olAll()).find((e) => e.type === 'seriesMaster' && e.subject === 'Planning');
-    const recurrence = { pattern: { type: 'daily', interval: 7 }, range: { type: 'numbered', startDate: D(500), numberOfOccurrences: 3 } };
-    assert.equal((await w.graph.patch(`/me/events/${master.id}`, { start: at(D(500), '14:00'), end: at(D(500), '15:00'), recurrence })).status, 200);
+    const recurrence = {
+      pattern: { type: 'daily', interval: 7 },
+      range: { type: 'numbered', startDate: D(500), numberOfOccurrences: 3 },
+    };
+    assert.equal(
+      (
+        await w.graph.patch(`/me/events/${master.id}`, {
+          start: at(D(500), '14:00'),
+          end: at(D(500), '15:00'),
+          recurrence,
+        })
+      ).status,
+      200,
+    );
     const { report } = await w.run();
     assert.deepEqual(report.counts.salesforce.events, { created: 0, updated: 0, deleted: 0 });
     assert.deepEqual(await bySubject('Planning'), before);

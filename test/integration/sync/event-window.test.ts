@@ -14,18 +14,36 @@ describe('sync engine: calendar window and contact lists', function () {
   before(async () => {
     w = await startSyncWorld({
       keepSeedContact: false,
-      config: { objects: { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'both', winner: 'salesforce' }, tasks: { direction: 'none' } } },
+      config: {
+        objects: {
+          contacts: { direction: 'both', winner: 'salesforce' },
+          events: { direction: 'both', winner: 'salesforce' },
+          tasks: { direction: 'none' },
+        },
+      },
       records: {
         Event: [
-          { Subject: 'Old review', StartDateTime: `${dayFromToday(-60)}T15:00:00.000Z`, EndDateTime: `${dayFromToday(-60)}T16:00:00.000Z` },
-          { Subject: 'Next review', StartDateTime: `${dayFromToday(5)}T15:00:00.000Z`, EndDateTime: `${dayFromToday(5)}T16:00:00.000Z` },
+          {
+            Subject: 'Old review',
+            StartDateTime: `${dayFromToday(-60)}T15:00:00.000Z`,
+            EndDateTime: `${dayFromToday(-60)}T16:00:00.000Z`,
+          },
+          {
+            Subject: 'Next review',
+            StartDateTime: `${dayFromToday(5)}T15:00:00.000Z`,
+            EndDateTime: `${dayFromToday(5)}T16:00:00.000Z`,
+          },
         ],
       },
       mailbox: {
-        contacts: [{
-          givenName: 'Mary', surname: 'Shelley', emailAddresses: [{ address: 'mary@frank.example', name: 'Mary S.' }, { address: 'mws@home.example' }],
-          businessPhones: ['+44 1', '+44 2'],
-        }],
+        contacts: [
+          {
+            givenName: 'Mary',
+            surname: 'Shelley',
+            emailAddresses: [{ address: 'mary@frank.example', name: 'Mary S.' }, { address: 'mws@home.example' }],
+            businessPhones: ['+44 1', '+44 2'],
+          },
+        ],
       },
     });
   });
@@ -46,7 +64,10 @@ describe('sync engine: calendar window and contact lists', function () {
     await w.run();
     const [contact] = await w.list(`/me/contacts?$top=10`);
     assert.equal(contact.jobTitle, 'Author');
-    assert.deepEqual(contact.emailAddresses.map((e: { address: string }) => e.address), ['mary@frank.example', 'mws@home.example']);
+    assert.deepEqual(
+      contact.emailAddresses.map((e: { address: string }) => e.address),
+      ['mary@frank.example', 'mws@home.example'],
+    );
     assert.equal(contact.emailAddresses[0].name, 'Mary S.');
     assert.deepEqual(contact.businessPhones, ['+44 1', '+44 2']);
   });
@@ -54,7 +75,10 @@ describe('sync engine: calendar window and contact lists', function () {
   it('keepUnmappedEntries replaces the first entries and keeps the rest', () => {
     const merged = keepUnmappedEntries(
       { emailAddresses: [{ address: 'new@x.example', name: 'New' }], businessPhones: ['1'] },
-      { emailAddresses: [{ address: 'old@x.example', name: 'Old' }, { address: 'two@x.example' }], businessPhones: ['9', '2'] },
+      {
+        emailAddresses: [{ address: 'old@x.example', name: 'Old' }, { address: 'two@x.example' }],
+        businessPhones: ['9', '2'],
+      },
     );
     assert.deepEqual(merged.emailAddresses, [{ address: 'new@x.example', name: 'New' }, { address: 'two@x.example' }]);
     assert.deepEqual(merged.businessPhones, ['1', '2']);

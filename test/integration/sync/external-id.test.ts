@@ -11,17 +11,35 @@ import { CanonicalContact } from '../../../sync-engine/src/sync/types';
 import { startTestOrg } from '../../helpers/org';
 
 const contact = (lastName: string): CanonicalContact => ({
-  firstName: null, lastName, email: null, phone: null, mobilePhone: null, company: null, title: null, department: null,
-  street: null, city: null, state: null, postalCode: null, country: null, notes: null,
+  firstName: null,
+  lastName,
+  email: null,
+  phone: null,
+  mobilePhone: null,
+  company: null,
+  title: null,
+  department: null,
+  street: null,
+  city: null,
+  state: null,
+  postalCode: null,
+  country: null,
+  notes: null,
 });
 
 describe('sync: Outlook ids that differ only in letter case', () => {
   let org: LocalOrg;
-  before(async () => { org = await startTestOrg(); });
+  before(async () => {
+    org = await startTestOrg();
+  });
   after(async () => org.close());
 
   it('become two Salesforce records, and a retried create still finds its own record', async () => {
-    const { session } = await signIn('salesforce-for-outlook', { username: 'ann@test.example', password: 'Ann-pass-1', loginUrl: org.url });
+    const { session } = await signIn('salesforce-for-outlook', {
+      username: 'ann@test.example',
+      password: 'Ann-pass-1',
+      loginUrl: org.url,
+    });
     const side = new SalesforceSide({ connection: session!.connection!, userId: session!.userId! });
     const a = 'AAMkAUMAAQAAHG4AAAAAAAAAAHBO';
     const b = 'AAMkAUMAAQAAHg4AAAAAAAAAAHbO';

@@ -16,9 +16,15 @@ const DAY_MS = 86_400_000;
 const NY = 'America/New_York';
 const D = (n: number) => dayFromToday(n);
 const olEvent = (subject: string, day: string, hour = 10) => ({
-  subject, start: { dateTime: `${day}T${String(hour).padStart(2, '0')}:00:00`, timeZone: NY }, end: { dateTime: `${day}T${String(hour).padStart(2, '0')}:30:00`, timeZone: NY },
+  subject,
+  start: { dateTime: `${day}T${String(hour).padStart(2, '0')}:00:00`, timeZone: NY },
+  end: { dateTime: `${day}T${String(hour).padStart(2, '0')}:30:00`, timeZone: NY },
 });
-const EVENTS_ONLY = { contacts: { direction: 'none' }, events: { direction: 'both', winner: 'salesforce' }, tasks: { direction: 'none' } };
+const EVENTS_ONLY = {
+  contacts: { direction: 'none' },
+  events: { direction: 'both', winner: 'salesforce' },
+  tasks: { direction: 'none' },
+};
 
 describe('sync engine: a full listing ends with "linked but not listed = deleted"', function () {
   this.timeout(60_000);
@@ -27,14 +33,20 @@ describe('sync engine: a full listing ends with "linked but not listed = deleted
     await w?.close();
     w = undefined;
   });
-  const sfSubjects = async () => (await w!.query("SELECT Subject FROM Event WHERE Owner.Username = 'ann@test.example' ORDER BY Subject")).map((e) => e.Subject as string);
-  const olEvents = () => w!.list(`/me/calendarView?startDateTime=${D(-29)}T00:00:00Z&endDateTime=${D(364)}T00:00:00Z&$top=200`);
+  const sfSubjects = async () =>
+    (await w!.query("SELECT Subject FROM Event WHERE Owner.Username = 'ann@test.example' ORDER BY Subject")).map(
+      (e) => e.Subject as string,
+    );
+  const olEvents = () =>
+    w!.list(`/me/calendarView?startDateTime=${D(-29)}T00:00:00Z&endDateTime=${D(364)}T00:00:00Z&$top=200`);
 
   for (const days of [6, 8, 40]) {
     it(`Outlook events deleted before a run ${days} days later leave Salesforce${days > 7 ? ' (a new calendar view round)' : ''}; one the window left behind stays`, async () => {
       const clock = new ManualClock(new Date());
       w = await startSyncWorld({
-        engineClock: clock, orgClock: clock, config: { objects: EVENTS_ONLY },
+        engineClock: clock,
+        orgClock: clock,
+        config: { objects: EVENTS_ONLY },
         mailbox: {
           events: [
             ...['Keep A', 'Keep B', 'Keep C'].map((s, i) => olEvent(s, D(50 + i))),
@@ -60,7 +72,9 @@ describe('sync engine: a full listing ends with "linked but not listed = deleted
   it('an event moved beyond the window before a renewed round is not taken for deleted: its Salesforce Event follows', async () => {
     const clock = new ManualClock(new Date());
     w = await startSyncWorld({
-      engineClock: clock, orgClock: clock, config: { objects: EVENTS_ONLY },
+      engineClock: clock,
+      orgClock: clock,
+      config: { objects: EVENTS_ONLY },
       mailbox: { events: [olEvent('Moving on', D(50)), olEvent('Staying', D(51))] },
     });
     await w.run();
@@ -79,15 +93,25 @@ describe('sync engine: a full listing ends with "linked but not listed = deleted
   it('many deletions found by a renewed round go through the delete guard: stopped, nothing deleted, then let through', async () => {
     const clock = new ManualClock(new Date());
     w = await startSyncWorld({
-      engineClock: clock, orgClock: clock, config: { objects: EVENTS_ONLY, deleteGuard: { maxShare: 0.5 } },
+      engineClock: clock,
+      orgClock: clock,
+      config: { objects: EVENTS_ONLY, deleteGuard: { maxShare: 0.5 } },
       mailbox: { events: Array.from({ length: 8 }, (_, i) => olEvent(`Meeting ${i}`, D(20 + i))) },
     });
     await w.run();
-    for (const e of (await olEvents()).slice(0, 6)) assert.equal((await w.graph.delete(`/me/events/${e.id}`)).status, 204);
+    for (const e of (await olEvents()).slice(0, 6))
+      assert.equal((await w.graph.delete(`/me/events/${e.id}`)).status, 204);
     clock.advance(8 * DAY_MS);
     const stopped = await w.engine.runOnce();
     assert.equal(stopped.status.stopReason?.kind, 'deleteGuard');
-    assert.deepEqual(stopped.result!.report.stopped, { kind: 'deleteGuard', object: 'events', side: 'salesforce', deletes: 6, total: 8, maxShare: 0.5 });
+    assert.deepEqual(stopped.result!.report.stopped, {
+      kind: 'deleteGuard',
+      object: 'events',
+      side: 'salesforce',
+      deletes: 6,
+      total: 8,
+      maxShare: 0.5,
+    });
     assert.equal((await sfSubjects()).length, 8, 'nothing was deleted');
     w.reconfigure({ deleteGuard: { maxShare: 1 } });
     const { report } = await w.run();
@@ -99,8 +123,14 @@ describe('sync engine: a full listing ends with "linked but not listed = deleted
     const clock = new ManualClock(new Date());
     // More than one page (the engine asks for 100 a page).
     w = await startSyncWorld({
-      engineClock: clock, orgClock: clock, config: { objects: EVENTS_ONLY, deleteGuard: { maxShare: 1 } },
-      mailbox: { events: Array.from({ length: 150 }, (_, i) => olEvent(`Review ${String(i).padStart(3, '0')}`, D(20 + Math.floor(i / 8)), 8 + (i % 8))) },
+      engineClock: clock,
+      orgClock: clock,
+      config: { objects: EVENTS_ONLY, deleteGuard: { maxShare: 1 } },
+      mailbox: {
+        events: Array.from({ length: 150 }, (_, i) =>
+          olEvent(`Review ${String(i).padStart(3, '0')}`, D(20 + Math.floor(i / 8)), 8 + (i % 8)),
+        ),
+      },
     });
     assert.equal((await w.run()).report.counts.salesforce.events.created, 150);
     const listed = await olEvents();
@@ -129,8 +159,20 @@ describe('sync engine: a full listing ends with "linked but not listed = deleted
   it('contacts and tasks deleted in Outlook before the mailbox forgot the delta tokens (410) leave Salesforce', async () => {
     w = await startSyncWorld({
       keepSeedContact: false,
-      config: { objects: { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'none' }, tasks: { direction: 'both', winner: 'salesforce' } } },
-      mailbox: { contacts: ['Ada', 'Alan', 'Barbara', 'Claude'].map((p) => ({ givenName: p, surname: `${p}son`, emailAddresses: [{ address: `${p.toLowerCase()}@full.example` }] })) },
+      config: {
+        objects: {
+          contacts: { direction: 'both', winner: 'salesforce' },
+          events: { direction: 'none' },
+          tasks: { direction: 'both', winner: 'salesforce' },
+        },
+      },
+      mailbox: {
+        contacts: ['Ada', 'Alan', 'Barbara', 'Claude'].map((p) => ({
+          givenName: p,
+          surname: `${p}son`,
+          emailAddresses: [{ address: `${p.toLowerCase()}@full.example` }],
+        })),
+      },
       records: { Task: ['One', 'Two', 'Three', 'Four'].map((s) => ({ Subject: `Task ${s}` })) },
     });
     await w.run();
@@ -138,14 +180,26 @@ describe('sync engine: a full listing ends with "linked but not listed = deleted
     for (const c of (await w.list('/me/contacts?$top=10')).filter((x) => ['Ada', 'Alan'].includes(x.givenName))) {
       assert.equal((await w.graph.delete(`/me/contacts/${c.id}`)).status, 204);
     }
-    for (const t of (await w.list(`/me/todo/lists/${listId}/tasks`)).filter((x) => ['Task One', 'Task Two'].includes(x.title))) {
+    for (const t of (await w.list(`/me/todo/lists/${listId}/tasks`)).filter((x) =>
+      ['Task One', 'Task Two'].includes(x.title),
+    )) {
       assert.equal((await w.graph.delete(`/me/todo/lists/${listId}/tasks/${t.id}`)).status, 204);
     }
     w.mailbox.expireDeltaTokens();
     const { report } = await w.run();
     assert.deepEqual([report.counts.salesforce.contacts.deleted, report.counts.salesforce.tasks.deleted], [2, 2]);
-    assert.deepEqual((await w.query("SELECT LastName FROM Contact WHERE Owner.Username = 'ann@test.example' ORDER BY LastName")).map((c) => c.LastName), ['Barbarason', 'Claudeson']);
-    assert.deepEqual((await w.query("SELECT Subject FROM Task WHERE Owner.Username = 'ann@test.example' ORDER BY Subject")).map((t) => t.Subject), ['Task Four', 'Task Three']);
+    assert.deepEqual(
+      (await w.query("SELECT LastName FROM Contact WHERE Owner.Username = 'ann@test.example' ORDER BY LastName")).map(
+        (c) => c.LastName,
+      ),
+      ['Barbarason', 'Claudeson'],
+    );
+    assert.deepEqual(
+      (await w.query("SELECT Subject FROM Task WHERE Owner.Username = 'ann@test.example' ORDER BY Subject")).map(
+        (t) => t.Subject,
+      ),
+      ['Task Four', 'Task Three'],
+    );
     assertQuiet((await w.run()).report, 'the run after');
   });
 });

@@ -45,14 +45,22 @@ function orgSeed(): OrgSeed {
   const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
   seed.records = {
     Contact: seed.records?.Contact ?? [],
-    Task: [1, 2, 3].map((n) => ({ Subject: `Call back ${n}`, ActivityDate: day(n), Status: 'Not Started', Priority: 'Normal', OwnerId: owner })),
+    Task: [1, 2, 3].map((n) => ({
+      Subject: `Call back ${n}`,
+      ActivityDate: day(n),
+      Status: 'Not Started',
+      Priority: 'Normal',
+      OwnerId: owner,
+    })),
   } as OrgSeed['records'];
   return seed;
 }
 
 function mailboxSeed(): MailboxSeed {
   const contacts = Array.from({ length: OUTLOOK_CONTACTS }, (_, i) => ({
-    givenName: `Olive${i}`, surname: `Look${i}`, emailAddresses: [{ address: `ol${i}@lost.example`, name: `Olive${i} Look${i}` }],
+    givenName: `Olive${i}`,
+    surname: `Look${i}`,
+    emailAddresses: [{ address: `ol${i}@lost.example`, name: `Olive${i} Look${i}` }],
   }));
   const start = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 86_400_000;
   const events = [0, 1].map((n) => ({
@@ -60,7 +68,11 @@ function mailboxSeed(): MailboxSeed {
     start: { dateTime: new Date(start + n * 86_400_000).toISOString().replace('Z', ''), timeZone: 'UTC' },
     end: { dateTime: new Date(start + n * 86_400_000 + 3_600_000).toISOString().replace('Z', ''), timeZone: 'UTC' },
   }));
-  return { mailboxes: [{ user: ANN, token: TOKEN, timeZone: 'UTC', contacts, events, taskLists: [{ displayName: 'Tasks', tasks: [] }] }] } as MailboxSeed;
+  return {
+    mailboxes: [
+      { user: ANN, token: TOKEN, timeZone: 'UTC', contacts, events, taskLists: [{ displayName: 'Tasks', tasks: [] }] },
+    ],
+  } as MailboxSeed;
 }
 
 /**
@@ -74,7 +86,16 @@ async function startHookedOrg(seed: OrgSeed, hook: (app: FastifyInstance) => voi
   const app = await buildOrgServer(ctx);
   hook(app);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url, ctx, app, seeded: true, close: async () => { await app.close(); store.close(); } };
+  return {
+    url,
+    ctx,
+    app,
+    seeded: true,
+    close: async () => {
+      await app.close();
+      store.close();
+    },
+  };
 }
 
 for (const product of PRODUCTS) {
@@ -121,18 +142,30 @@ for (const product of PRODUCTS) {
         });
       });
       mailbox = await startLocalMailbox({ seed: mailboxSeed(), dataDir: ':memory:', port: 0 });
-      admin = axios.create({ baseURL: `${org.url}/services/data/v60.0`, headers: { authorization: `Bearer ${sessionFor(org, 'admin@test.example')}` }, validateStatus: () => true });
-      graph = axios.create({ baseURL: `${mailbox.url}/v1.0`, headers: { authorization: `Bearer ${TOKEN}` }, validateStatus: () => true });
-      profileId = (await admin.get('/query', { params: { q: "SELECT Id FROM Profile WHERE Name = 'Standard User'" } })).data.records[0].Id;
+      admin = axios.create({
+        baseURL: `${org.url}/services/data/v60.0`,
+        headers: { authorization: `Bearer ${sessionFor(org, 'admin@test.example')}` },
+        validateStatus: () => true,
+      });
+      graph = axios.create({
+        baseURL: `${mailbox.url}/v1.0`,
+        headers: { authorization: `Bearer ${TOKEN}` },
+        validateStatus: () => true,
+      });
+      profileId = (await admin.get('/query', { params: { q: "SELECT Id FROM Profile WHERE Name = 'Standard User'" } }))
+        .data.records[0].Id;
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-lost-access-'));
       const configFile = path.join(dir, 'config.json');
-      fs.writeFileSync(configFile, JSON.stringify({
-        product: product.id,
-        org: { loginUrl: org.url, username: ANN, password: 'Ann-pass-1' },
-        mailbox: { url: mailbox.url, token: TOKEN },
-        intervalSeconds: INTERVAL_SECONDS,
-        dataDir: 'state',
-      }));
+      fs.writeFileSync(
+        configFile,
+        JSON.stringify({
+          product: product.id,
+          org: { loginUrl: org.url, username: ANN, password: 'Ann-pass-1' },
+          mailbox: { url: mailbox.url, token: TOKEN },
+          intervalSeconds: INTERVAL_SECONDS,
+          dataDir: 'state',
+        }),
+      );
       engine = new SyncEngine(readSyncConfig(configFile), {
         // Sleeps pass at once: the second re-check finds the permission back.
         sleep: async (ms) => {
@@ -150,7 +183,7 @@ for (const product of PRODUCTS) {
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it('stops after exactly one refused request, with the product\'s exact text, and loses nothing', async () => {
+    it("stops after exactly one refused request, with the product's exact text, and loses nothing", async () => {
       const refusedBefore = org.ctx.stats.refusedByRule;
       const run = await engine.runOnce();
       revokeAfter = null;
@@ -167,9 +200,15 @@ for (const product of PRODUCTS) {
       assert.equal(engine.status().settingsMessage, settings);
 
       // Nothing lost: 600 contacts for Salesforce, Grace and the tasks for Outlook, the events for Salesforce.
-      const queued = (object: SyncObject, target: string) => engine.store.outbox(object, target as 'salesforce' | 'outlook').length;
+      const queued = (object: SyncObject, target: string) =>
+        engine.store.outbox(object, target as 'salesforce' | 'outlook').length;
       assert.deepEqual(
-        { contactsToSalesforce: queued('contacts', 'salesforce'), contactsToOutlook: queued('contacts', 'outlook'), events: queued('events', 'salesforce'), tasks: queued('tasks', 'outlook') },
+        {
+          contactsToSalesforce: queued('contacts', 'salesforce'),
+          contactsToOutlook: queued('contacts', 'outlook'),
+          events: queued('events', 'salesforce'),
+          tasks: queued('tasks', 'outlook'),
+        },
         { contactsToSalesforce: 600, contactsToOutlook: 1, events: 2, tasks: 3 },
       );
       assert.equal(run.result!.report.pending, 606);
@@ -184,15 +223,46 @@ for (const product of PRODUCTS) {
 
       // Outlook: a new contact; edits to one already in Salesforce and to one still queued; deletes of one queued
       // and of one whose create was in the refused call.
-      assert.equal((await graph.post('/me/contacts', { givenName: 'Ada', surname: 'Lovelace', emailAddresses: [{ address: 'ada@lost.example' }] })).status, 201);
-      assert.equal((await graph.patch(`/me/contacts/${olId(10)}`, { jobTitle: 'Edited in Outlook (synced)' })).status, 200);
-      assert.equal((await graph.patch(`/me/contacts/${olId(900)}`, { jobTitle: 'Edited in Outlook (queued)' })).status, 200);
+      assert.equal(
+        (
+          await graph.post('/me/contacts', {
+            givenName: 'Ada',
+            surname: 'Lovelace',
+            emailAddresses: [{ address: 'ada@lost.example' }],
+          })
+        ).status,
+        201,
+      );
+      assert.equal(
+        (await graph.patch(`/me/contacts/${olId(10)}`, { jobTitle: 'Edited in Outlook (synced)' })).status,
+        200,
+      );
+      assert.equal(
+        (await graph.patch(`/me/contacts/${olId(900)}`, { jobTitle: 'Edited in Outlook (queued)' })).status,
+        200,
+      );
       assert.equal((await graph.delete(`/me/contacts/${olId(950)}`)).status, 204);
       assert.equal((await graph.delete(`/me/contacts/${olId(450)}`)).status, 204);
       // Salesforce: a new contact; edits to one that came from Outlook and to Grace, whose create in Outlook is queued.
-      assert.equal((await admin.post('/sobjects/Contact', { FirstName: 'Alan', LastName: 'Turing', Email: 'alan@lost.example', OwnerId: userId(org, ANN) })).status, 201);
-      assert.equal((await admin.patch(`/sobjects/Contact/${sfId('ol20@lost.example')}`, { Phone: '+1 555 0020' })).status, 204);
-      assert.equal((await admin.patch(`/sobjects/Contact/${sfId('grace@navy.example')}`, { Title: 'Rear Admiral' })).status, 204);
+      assert.equal(
+        (
+          await admin.post('/sobjects/Contact', {
+            FirstName: 'Alan',
+            LastName: 'Turing',
+            Email: 'alan@lost.example',
+            OwnerId: userId(org, ANN),
+          })
+        ).status,
+        201,
+      );
+      assert.equal(
+        (await admin.patch(`/sobjects/Contact/${sfId('ol20@lost.example')}`, { Phone: '+1 555 0020' })).status,
+        204,
+      );
+      assert.equal(
+        (await admin.patch(`/sobjects/Contact/${sfId('grace@navy.example')}`, { Title: 'Rear Admiral' })).status,
+        204,
+      );
 
       const refusedBefore = org.ctx.stats.refusedByRule;
       const loginsBefore = soapLogins;
@@ -223,14 +293,22 @@ for (const product of PRODUCTS) {
           assert.equal(contentOf(twin.data), contentOf(r.data), `${keyOf(object, r.data)} differs between the sides`);
         }
       }
-      const sf = new Map((await salesforceRecords(org, 'contacts', ANN)).map((r) => [keyOf('contacts', r.data), r.data as unknown as Record<string, string | null>]));
+      const sf = new Map(
+        (await salesforceRecords(org, 'contacts', ANN)).map((r) => [
+          keyOf('contacts', r.data),
+          r.data as unknown as Record<string, string | null>,
+        ]),
+      );
       assert.equal(sf.size, OUTLOOK_CONTACTS - 2 + 3, 'the Outlook contacts but the two deleted, Ada, Alan and Grace');
       assert.equal(sf.get('email:ol10@lost.example')?.title, 'Edited in Outlook (synced)');
       assert.equal(sf.get('email:ol900@lost.example')?.title, 'Edited in Outlook (queued)');
       assert.equal(sf.get('email:ol20@lost.example')?.phone, '+1 555 0020');
       assert.equal(sf.get('email:grace@navy.example')?.title, 'Rear Admiral');
       assert.ok(sf.has('email:ada@lost.example') && sf.has('email:alan@lost.example'));
-      assert.ok(!sf.has('email:ol950@lost.example') && !sf.has('email:ol450@lost.example'), 'contacts deleted in Outlook while stopped are not in Salesforce');
+      assert.ok(
+        !sf.has('email:ol950@lost.example') && !sf.has('email:ol450@lost.example'),
+        'contacts deleted in Outlook while stopped are not in Salesforce',
+      );
       assert.equal((await outlookRecords(mailbox, 'tasks', TOKEN)).length, 3);
       assert.equal((await salesforceRecords(org, 'events', ANN)).length, 2);
     });

@@ -10,8 +10,15 @@ import { readSyncConfig } from '../../../sync-engine/src/app/config';
 import { SyncWorld, startSyncWorld, ANN_TOKEN } from '../../helpers/sync';
 import { FaultProxy, SeenRequest, startFaultProxy } from '../../helpers/fault-proxy';
 
-const contactsOnly = { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'none' }, tasks: { direction: 'none' } };
-const ACCESS_DENIED = { status: 403, body: { error: { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' } } };
+const contactsOnly = {
+  contacts: { direction: 'both', winner: 'salesforce' },
+  events: { direction: 'none' },
+  tasks: { direction: 'none' },
+};
+const ACCESS_DENIED = {
+  status: 403,
+  body: { error: { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' } },
+};
 
 describe('sync engine: a mailbox that answers 403 ErrorAccessDenied stops the run', function () {
   this.timeout(60_000);
@@ -21,8 +28,16 @@ describe('sync engine: a mailbox that answers 403 ErrorAccessDenied stops the ru
   let refuse: (req: SeenRequest) => boolean = () => false;
 
   before(async () => {
-    w = await startSyncWorld({ keepSeedContact: false, records: { Contact: [{ FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@denied.example' }] }, config: { objects: contactsOnly } });
-    proxy = await startFaultProxy({ target: w.mailbox.url, decide: () => null, answer: (req) => (refuse(req) ? ACCESS_DENIED : null) });
+    w = await startSyncWorld({
+      keepSeedContact: false,
+      records: { Contact: [{ FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@denied.example' }] },
+      config: { objects: contactsOnly },
+    });
+    proxy = await startFaultProxy({
+      target: w.mailbox.url,
+      decide: () => null,
+      answer: (req) => (refuse(req) ? ACCESS_DENIED : null),
+    });
     w.reconfigure({ mailbox: { url: proxy.url, token: ANN_TOKEN } });
     engine = new SyncEngine(readSyncConfig(w.configFile), { retrySleep: async () => {} });
   });
@@ -37,7 +52,11 @@ describe('sync engine: a mailbox that answers 403 ErrorAccessDenied stops the ru
     const run = await engine.runOnce();
     assert.equal(run.status.state, 'stopped', `the run ended ${run.status.state}: ${run.status.message}`);
     const report = run.result!.report;
-    assert.deepEqual(report.stopped, { kind: 'authFailed', side: 'outlook', message: ACCESS_DENIED.body.error.message });
+    assert.deepEqual(report.stopped, {
+      kind: 'authFailed',
+      side: 'outlook',
+      message: ACCESS_DENIED.body.error.message,
+    });
     assert.deepEqual(report.errors, []);
     assert.equal(report.pending, 1);
     assert.equal(proxy.seen.filter((r) => r.method === 'POST').length, 1, 'one refused write is enough to stop');
@@ -47,7 +66,11 @@ describe('sync engine: a mailbox that answers 403 ErrorAccessDenied stops the ru
     refuse = () => true;
     const run = await engine.runOnce();
     assert.equal(run.status.state, 'stopped');
-    assert.deepEqual(run.result!.report.stopped, { kind: 'authFailed', side: 'outlook', message: ACCESS_DENIED.body.error.message });
+    assert.deepEqual(run.result!.report.stopped, {
+      kind: 'authFailed',
+      side: 'outlook',
+      message: ACCESS_DENIED.body.error.message,
+    });
   });
 
   it('once the mailbox takes the token again, the queued write goes', async () => {

@@ -43,19 +43,21 @@ function startCli(args: string[]): { done: Promise<Run>; stdout: () => string } 
   const { write: errWrite } = process.stderr;
   process.stdout.write = ((s: string | Uint8Array) => out.push(String(s)) > 0) as typeof process.stdout.write;
   process.stderr.write = ((s: string | Uint8Array) => err.push(String(s)) > 0) as typeof process.stderr.write;
-  const done = main(args).finally(() => {
-    process.stdout.write = outWrite;
-    process.stderr.write = errWrite;
-  }).then((code) => {
-    const stdout = out.join('');
-    let json: unknown;
-    try {
-      json = JSON.parse(stdout);
-    } catch {
-      json = undefined;
-    }
-    return { code, stdout, stderr: err.join(''), json };
-  });
+  const done = main(args)
+    .finally(() => {
+      process.stdout.write = outWrite;
+      process.stderr.write = errWrite;
+    })
+    .then((code) => {
+      const stdout = out.join('');
+      let json: unknown;
+      try {
+        json = JSON.parse(stdout);
+      } catch {
+        json = undefined;
+      }
+      return { code, stdout, stderr: err.join(''), json };
+    });
   return { done, stdout: () => out.join('') };
 }
 
@@ -79,7 +81,7 @@ async function browserGet(url: string): Promise<{ status: number; text: string; 
 
 const AUTHORIZE_LINK = /^ {2}(http:\/\/\S+\/services\/oauth2\/authorize\?\S+)$/m;
 
-describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypted', function () {
+describe("sfo-compat sync --sign-in: a real org's OAuth sign-in, stored encrypted", function () {
   this.timeout(60_000);
   const messages = sharedMessages();
   let org: LocalOrg;
@@ -93,19 +95,35 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
 
   const writeConfig = (name: string, org_: Record<string, unknown>, dataDir: string) => {
     const file = path.join(dir, name);
-    fs.writeFileSync(file, JSON.stringify({
-      product: 'salesforce-for-outlook', productVersion: '2.9.3',
-      org: { loginUrl: org.url, ...org_ },
-      mailbox: { url: mailbox.url, token: MAILBOX_TOKEN },
-      objects: { contacts: { direction: 'both' }, events: { direction: 'none' }, tasks: { direction: 'none' } },
-      dataDir,
-    }, null, 2));
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          product: 'salesforce-for-outlook',
+          productVersion: '2.9.3',
+          org: { loginUrl: org.url, ...org_ },
+          mailbox: { url: mailbox.url, token: MAILBOX_TOKEN },
+          objects: { contacts: { direction: 'both' }, events: { direction: 'none' }, tasks: { direction: 'none' } },
+          dataDir,
+        },
+        null,
+        2,
+      ),
+    );
     return file;
   };
   let annConfig: string;
   const annData = () => path.join(dir, 'ann-state');
   const annStore = () => new TokenStore(annData());
-  const signInArgs = (config: string, p = port) => ['sync', '--config', config, '--sign-in', '--callback-port', String(p), '--no-browser'];
+  const signInArgs = (config: string, p = port) => [
+    'sync',
+    '--config',
+    config,
+    '--sign-in',
+    '--callback-port',
+    String(p),
+    '--no-browser',
+  ];
 
   /**
    * `sync --sign-in` while playing the user's browser: open the printed link, log in on the org's page, and follow
@@ -116,7 +134,9 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
     try {
       const link = await until(() => AUTHORIZE_LINK.exec(cliRun.stdout())?.[1], 'the sign-in link');
       await beforeLogin?.();
-      const callback = await loginThroughPage({ startUrl: link, username, password }, ({ url }) => (url.startsWith(redirectUri) ? url : undefined));
+      const callback = await loginThroughPage({ startUrl: link, username, password }, ({ url }) =>
+        url.startsWith(redirectUri) ? url : undefined,
+      );
       const page = await browserGet(callback);
       return { run: await cliRun.done, link, callback, page };
     } catch (err) {
@@ -137,25 +157,44 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
     }
   };
   const sfContacts = async (): Promise<string[]> => {
-    const res = await fetch(`${org.url}/services/data/v60.0/query?q=${encodeURIComponent("SELECT LastName FROM Contact WHERE Owner.Username = 'ann@test.example' ORDER BY LastName")}`,
-      { headers: { authorization: `Bearer ${adminSession}` } });
+    const res = await fetch(
+      `${org.url}/services/data/v60.0/query?q=${encodeURIComponent("SELECT LastName FROM Contact WHERE Owner.Username = 'ann@test.example' ORDER BY LastName")}`,
+      { headers: { authorization: `Bearer ${adminSession}` } },
+    );
     return ((await res.json()) as { records: Array<{ LastName: string }> }).records.map((r) => r.LastName);
   };
   /** Every file under the data dir (and the config folder), as text, for "the token is nowhere in clear". */
-  const filesUnder = (root: string): string[] => fs.readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
+  const filesUnder = (root: string): string[] =>
+    fs
+      .readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
 
   before(async () => {
     port = await freePort();
     redirectUri = `http://localhost:${port}/OauthRedirect`;
     const seed = testSeed();
     // A copy of the seed whose Salesforce for Outlook app lists this test's callback (a real org's own app would).
-    seed.connectedApps = seed.connectedApps!.map((a) => (a.clientId === CLIENT_ID ? { ...a, callbackUrls: [redirectUri] } : a));
+    seed.connectedApps = seed.connectedApps!.map((a) =>
+      a.clientId === CLIENT_ID ? { ...a, callbackUrls: [redirectUri] } : a,
+    );
     org = await startTestOrg(seed);
     adminSession = sessionFor(org, 'admin@test.example');
     mailbox = await startLocalMailbox({
-      seed: { mailboxes: [{ user: 'ann@test.example', token: MAILBOX_TOKEN, timeZone: 'America/New_York', contacts: [{ givenName: 'Linus', surname: 'Torvalds' }], events: [], taskLists: [{ displayName: 'Tasks', tasks: [] }] }] },
-      dataDir: ':memory:', port: 0,
+      seed: {
+        mailboxes: [
+          {
+            user: 'ann@test.example',
+            token: MAILBOX_TOKEN,
+            timeZone: 'America/New_York',
+            contacts: [{ givenName: 'Linus', surname: 'Torvalds' }],
+            events: [],
+            taskLists: [{ displayName: 'Tasks', tasks: [] }],
+          },
+        ],
+      },
+      dataDir: ':memory:',
+      port: 0,
     });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-oauth-sign-in-'));
     keyFile = path.join(dir, 'user-config', 'sfo-compat', 'token.key');
@@ -177,10 +216,17 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
     // --json: one object on stdout all the same (issue 10, finding 8), with what stderr says.
     assert.equal(r.json.state, 'stopped');
     assert.equal(r.json.message, r.stderr.trimEnd());
-    assert.deepEqual(r.json.error, { code: 'BAD_CONFIG', file: annConfig, fix: 'Fix each problem listed, then run again.' });
-    assert.equal(r.stderr, `${annConfig}: the sync configuration has 1 problem:\n`
-      + `  - org.password: no password and no stored sign-in in ${annData()}: give org.password or org.passwordEnv (a local org),`
-      + ` or sign in to a real org once with: sfo-compat sync --config ${annConfig} --sign-in\n`);
+    assert.deepEqual(r.json.error, {
+      code: 'BAD_CONFIG',
+      file: annConfig,
+      fix: 'Fix each problem listed, then run again.',
+    });
+    assert.equal(
+      r.stderr,
+      `${annConfig}: the sync configuration has 1 problem:\n` +
+        `  - org.password: no password and no stored sign-in in ${annData()}: give org.password or org.passwordEnv (a local org),` +
+        ` or sign in to a real org once with: sfo-compat sync --config ${annConfig} --sign-in\n`,
+    );
     assert.equal(fs.existsSync(annData()), false, 'no state made');
     // status needs no credential.
     assert.equal((await cli(['status', '--config', annConfig, '--json'])).code, 0);
@@ -191,8 +237,16 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
     const r = await cli(signInArgs(annConfig, other));
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stdout, '', 'no link printed: the org would only show an error page');
-    assert.match(r.stderr, /^Salesforce refused the sign-in: redirect_uri must match configuration \(redirect_uri_mismatch\)\.\n/);
-    assert.ok(r.stderr.includes(`The connected app with client id ${CLIENT_ID} does not list the callback URL http://localhost:${other}/OauthRedirect.`), r.stderr);
+    assert.match(
+      r.stderr,
+      /^Salesforce refused the sign-in: redirect_uri must match configuration \(redirect_uri_mismatch\)\.\n/,
+    );
+    assert.ok(
+      r.stderr.includes(
+        `The connected app with client id ${CLIENT_ID} does not list the callback URL http://localhost:${other}/OauthRedirect.`,
+      ),
+      r.stderr,
+    );
     assert.ok(r.stderr.includes('A real org needs its own connected app'), r.stderr);
     assert.equal(annStore().exists(), false);
     // The one-shot server is gone: the port is free again.
@@ -207,14 +261,33 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
     assert.equal(run.stderr, '');
     const q = new URL(link).searchParams;
     assert.equal(link.split('?')[0], `${org.url}/services/oauth2/authorize`);
-    assert.deepEqual([q.get('response_type'), q.get('client_id'), q.get('redirect_uri'), q.get('code_challenge_method'), q.get('scope'), q.get('login_hint')],
-      ['code', CLIENT_ID, redirectUri, 'S256', 'api refresh_token', 'ann@test.example']);
+    assert.deepEqual(
+      [
+        q.get('response_type'),
+        q.get('client_id'),
+        q.get('redirect_uri'),
+        q.get('code_challenge_method'),
+        q.get('scope'),
+        q.get('login_hint'),
+      ],
+      ['code', CLIENT_ID, redirectUri, 'S256', 'api refresh_token', 'ann@test.example'],
+    );
     assert.match(q.get('code_challenge')!, /^[A-Za-z0-9_-]{43}$/);
     assert.match(q.get('state')!, /^[A-Za-z0-9_-]{32}$/);
-    assert.ok(run.stdout.includes(`The browser comes back to ${redirectUri}: the org's connected app (client id ${CLIENT_ID}, org.clientId) must list this callback URL.`
-      + ' A real org needs its own connected app for that.'), run.stdout);
-    assert.ok(run.stdout.endsWith(`Signed in to ${org.url} as ann@test.example with Salesforce for Outlook 2.9.3.\n`
-      + `The sign-in is stored, encrypted, in ${path.join(annData(), TOKEN_FILE)} (key: ${keyFile}); sfo-compat sync --config ${annConfig} uses it.\n`), run.stdout);
+    assert.ok(
+      run.stdout.includes(
+        `The browser comes back to ${redirectUri}: the org's connected app (client id ${CLIENT_ID}, org.clientId) must list this callback URL.` +
+          ' A real org needs its own connected app for that.',
+      ),
+      run.stdout,
+    );
+    assert.ok(
+      run.stdout.endsWith(
+        `Signed in to ${org.url} as ann@test.example with Salesforce for Outlook 2.9.3.\n` +
+          `The sign-in is stored, encrypted, in ${path.join(annData(), TOKEN_FILE)} (key: ${keyFile}); sfo-compat sync --config ${annConfig} uses it.\n`,
+      ),
+      run.stdout,
+    );
     assert.equal(page.status, 200);
     assert.match(page.text, /Signed in to Salesforce as ann@test\.example\. You can close this window\./);
     assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
@@ -261,10 +334,16 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
       assert.equal((await browserGet(`http://localhost:${port}/favicon.ico`)).status, 404);
     });
     assert.equal(refusedPage!.status, 400);
-    assert.match(refusedPage!.text, /does not belong to the sign-in sfo-compat is waiting for \(its state does not match\)/);
+    assert.match(
+      refusedPage!.text,
+      /does not belong to the sign-in sfo-compat is waiting for \(its state does not match\)/,
+    );
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stderr, 'Ignored a callback with another state than this sign-in sent on the callback port (not this sign-in); still waiting.\n'
-      + 'Ignored a callback without a state on the callback port (not this sign-in); still waiting.\n');
+    assert.equal(
+      run.stderr,
+      'Ignored a callback with another state than this sign-in sent on the callback port (not this sign-in); still waiting.\n' +
+        'Ignored a callback without a state on the callback port (not this sign-in); still waiting.\n',
+    );
     assert.equal(page.status, 200);
     const after = storedToken();
     assert.notEqual(after, before);
@@ -286,8 +365,11 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
     const cyConfig = writeConfig('cy.json', { username: 'cy@test.example' }, 'cy-state');
     const { run } = await signInAs(cyConfig, 'ann@test.example', 'Ann-pass-1');
     assert.equal(run.code, 1);
-    assert.equal(run.stderr, `You signed in as ann@test.example, but ${cyConfig} names cy@test.example (org.username). Nothing was stored:`
-      + ' sign in as that user, or change org.username.\n');
+    assert.equal(
+      run.stderr,
+      `You signed in as ann@test.example, but ${cyConfig} names cy@test.example (org.username). Nothing was stored:` +
+        ' sign in as that user, or change org.username.\n',
+    );
     assert.equal(fs.existsSync(path.join(dir, 'cy-state', TOKEN_FILE)), false);
   });
 
@@ -298,21 +380,33 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
     const f = JSON.parse(fs.readFileSync(path.join(annData(), TOKEN_FILE), 'utf8'));
     const c = Buffer.from(f.encryptedRefreshToken, 'base64');
     c[3] ^= 0x20;
-    fs.writeFileSync(path.join(dir, 'tampered-state', TOKEN_FILE), JSON.stringify({ ...f, encryptedRefreshToken: c.toString('base64') }), { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(dir, 'tampered-state', TOKEN_FILE),
+      JSON.stringify({ ...f, encryptedRefreshToken: c.toString('base64') }),
+      { mode: 0o600 },
+    );
     const r = await cli(['sync', '--config', tampered, '--once', '--json']);
     assert.equal(r.code, 2);
     assert.equal(r.json.message, r.stderr.trimEnd());
     assert.equal(r.json.error.code, 'NO_CREDENTIAL');
     assert.equal(r.json.report, null);
-    assert.equal(r.stderr, `The stored Salesforce sign-in in ${path.join(dir, 'tampered-state', TOKEN_FILE)} cannot be used: it does not decrypt with the key in`
-      + ` ${keyFile} (the key changed, or the file was altered).\nSign in again with: sfo-compat sync --config ${tampered} --sign-in\n`);
+    assert.equal(
+      r.stderr,
+      `The stored Salesforce sign-in in ${path.join(dir, 'tampered-state', TOKEN_FILE)} cannot be used: it does not decrypt with the key in` +
+        ` ${keyFile} (the key changed, or the file was altered).\nSign in again with: sfo-compat sync --config ${tampered} --sign-in\n`,
+    );
 
     const dee = writeConfig('dee.json', { username: 'dee@test.example' }, 'dee-state');
     fs.mkdirSync(path.join(dir, 'dee-state'), { mode: 0o700 });
     fs.copyFileSync(path.join(annData(), TOKEN_FILE), path.join(dir, 'dee-state', TOKEN_FILE));
     const d = await cli(['sync', '--config', dee, '--once', '--json']);
     assert.equal(d.code, 2);
-    assert.match(d.stderr, new RegExp(`is for ann@test\\.example at ${org.url.replace(/[.]/g, '\\.')} \\(client id ${CLIENT_ID}\\), not for dee@test\\.example`));
+    assert.match(
+      d.stderr,
+      new RegExp(
+        `is for ann@test\\.example at ${org.url.replace(/[.]/g, '\\.')} \\(client id ${CLIENT_ID}\\), not for dee@test\\.example`,
+      ),
+    );
     assert.ok(!/\n\s+at /.test(r.stderr + d.stderr), 'no stack trace');
   });
 
@@ -322,15 +416,20 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
     const before = await status();
     // Made while sync is stopped: must reach Salesforce once the user signs in again.
     const graph = await fetch(`${mailbox.url}/v1.0/me/contacts`, {
-      method: 'POST', headers: { authorization: `Bearer ${MAILBOX_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ givenName: 'Ada', surname: 'Lovelace' }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${MAILBOX_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ givenName: 'Ada', surname: 'Lovelace' }),
     });
     assert.equal(graph.status, 201);
 
     const r = await cli(['sync', '--config', annConfig, '--once', '--json']);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.json.state, 'stopped');
-    assert.equal(r.json.message, 'Sync stopped: Salesforce did not accept the sign-in (expired access/refresh token: the org no longer accepts the stored sign-in;'
-      + ` sign in again with sfo-compat sync --config ${annConfig} --sign-in). Sign in again, or check the credentials in the configuration; nothing queued is lost.`);
+    assert.equal(
+      r.json.message,
+      'Sync stopped: Salesforce did not accept the sign-in (expired access/refresh token: the org no longer accepts the stored sign-in;' +
+        ` sign in again with sfo-compat sync --config ${annConfig} --sign-in). Sign in again, or check the credentials in the configuration; nothing queued is lost.`,
+    );
     const after = await status();
     assert.equal(after.lastRun, before.lastRun, 'no run happened');
     assert.equal(after.pending, before.pending, 'the queue is as it was');
@@ -349,7 +448,10 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
     const r = await cli(['sync', '--config', annConfig, '--sign-out']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
-    assert.equal(r.stdout, `Signed out ann@test.example: deleted ${path.join(annData(), TOKEN_FILE)}. The org (${org.url}) no longer accepts it.\n`);
+    assert.equal(
+      r.stdout,
+      `Signed out ann@test.example: deleted ${path.join(annData(), TOKEN_FILE)}. The org (${org.url}) no longer accepts it.\n`,
+    );
     assert.equal(annStore().exists(), false);
     assert.equal(await refused(token), 'invalid_grant');
     assert.ok(fs.existsSync(keyFile), 'the key stays for other data dirs');
@@ -367,16 +469,24 @@ describe('sfo-compat sync --sign-in: a real org\'s OAuth sign-in, stored encrypt
       await cli(['sync', '--config', annConfig, '--sign-in', '--callback-port', '0']),
       await cli(['sync', '--config', annConfig, '--sign-in', '--callback-port', 'http']),
     ];
-    assert.deepEqual(runs.map((r) => r.code), [2, 2, 2, 2, 2], runs.map((r) => r.stderr).join('\n'));
+    assert.deepEqual(
+      runs.map((r) => r.code),
+      [2, 2, 2, 2, 2],
+      runs.map((r) => r.stderr).join('\n'),
+    );
     assert.match(runs[2].stderr, /--callback-port and --no-browser go with --sign-in/);
     assert.match(runs[4].stderr, /--callback-port: "http" is not a port number/);
   });
 });
 
 describe('the sign-in callback server', () => {
-  it('takes only its own state; a callback before anyone waits is kept; then the page is the caller\'s', async () => {
+  it("takes only its own state; a callback before anyone waits is kept; then the page is the caller's", async () => {
     const refusedWhy: string[] = [];
-    const server = await CallbackServer.start({ port: await freePort(), state: 'the-state', onRefused: (why) => refusedWhy.push(why) });
+    const server = await CallbackServer.start({
+      port: await freePort(),
+      state: 'the-state',
+      onRefused: (why) => refusedWhy.push(why),
+    });
     try {
       const base = `http://127.0.0.1:${server.port}/OauthRedirect`;
       assert.equal((await browserGet(`${base}?code=c&state=other`)).status, 400);
@@ -398,7 +508,7 @@ describe('the sign-in callback server', () => {
     }
   });
 
-  it('the org\'s error comes back as an error; waiting ends on the timeout or on Ctrl+C', async () => {
+  it("the org's error comes back as an error; waiting ends on the timeout or on Ctrl+C", async () => {
     const server = await CallbackServer.start({ port: await freePort(), state: 's' });
     try {
       assert.deepEqual(await server.wait({ timeoutMs: 20 }), { kind: 'timeout' });
@@ -406,7 +516,9 @@ describe('the sign-in callback server', () => {
       const waiting = server.wait({ timeoutMs: 5000, signal: controller.signal });
       controller.abort();
       assert.deepEqual(await waiting, { kind: 'aborted' });
-      const browser = browserGet(`http://127.0.0.1:${server.port}/OauthRedirect?error=access_denied&error_description=end-user+denied+authorization&state=s`);
+      const browser = browserGet(
+        `http://127.0.0.1:${server.port}/OauthRedirect?error=access_denied&error_description=end-user+denied+authorization&state=s`,
+      );
       const got = await server.wait({ timeoutMs: 5000 });
       assert.equal(got.kind, 'error');
       if (got.kind !== 'error') return;
@@ -421,7 +533,10 @@ describe('the sign-in callback server', () => {
   it('a port in use is a clear error', async () => {
     const server = await CallbackServer.start({ port: await freePort(), state: 's' });
     try {
-      await assert.rejects(CallbackServer.start({ port: server.port, state: 's' }), { code: 'PORT_IN_USE', message: `port ${server.port} on 127.0.0.1 is in use (another sign-in still waiting?)` });
+      await assert.rejects(CallbackServer.start({ port: server.port, state: 's' }), {
+        code: 'PORT_IN_USE',
+        message: `port ${server.port} on 127.0.0.1 is in use (another sign-in still waiting?)`,
+      });
     } finally {
       await server.close();
     }
@@ -431,15 +546,29 @@ describe('the sign-in callback server', () => {
 describe('opening the sign-in link in a browser', () => {
   const url = 'https://login.example/services/oauth2/authorize?a=1&b=2';
   const host = (o: { platform: NodeJS.Platform; isTTY?: boolean; env?: NodeJS.ProcessEnv; has?: string[] }) => ({
-    platform: o.platform, isTTY: o.isTTY ?? true, env: o.env ?? {}, onPath: (name: string) => (o.has ?? []).includes(name),
+    platform: o.platform,
+    isTTY: o.isTTY ?? true,
+    env: o.env ?? {},
+    onPath: (name: string) => (o.has ?? []).includes(name),
   });
 
   it('only at a terminal, and only with a known opener; never xdg-open without a display', () => {
     assert.deepEqual(browserOpener(url, host({ platform: 'darwin', has: ['open'] })), { command: 'open', args: [url] });
-    assert.deepEqual(browserOpener(url, host({ platform: 'linux', env: { DISPLAY: ':0' }, has: ['xdg-open'] })), { command: 'xdg-open', args: [url] });
-    assert.deepEqual(browserOpener(url, host({ platform: 'win32' })), { command: 'cmd.exe', args: ['/d', '/s', '/c', `start "" "${url}"`], windowsVerbatimArguments: true });
+    assert.deepEqual(browserOpener(url, host({ platform: 'linux', env: { DISPLAY: ':0' }, has: ['xdg-open'] })), {
+      command: 'xdg-open',
+      args: [url],
+    });
+    assert.deepEqual(browserOpener(url, host({ platform: 'win32' })), {
+      command: 'cmd.exe',
+      args: ['/d', '/s', '/c', `start "" "${url}"`],
+      windowsVerbatimArguments: true,
+    });
     assert.equal(browserOpener(url, host({ platform: 'darwin', isTTY: false, has: ['open'] })), null, 'not a TTY');
     assert.equal(browserOpener(url, host({ platform: 'linux', has: ['xdg-open'] })), null, 'no display (ssh)');
-    assert.equal(browserOpener(url, host({ platform: 'linux', env: { WAYLAND_DISPLAY: 'wayland-0' } })), null, 'no xdg-open');
+    assert.equal(
+      browserOpener(url, host({ platform: 'linux', env: { WAYLAND_DISPLAY: 'wayland-0' } })),
+      null,
+      'no xdg-open',
+    );
   });
 });

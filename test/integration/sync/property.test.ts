@@ -39,13 +39,23 @@ const KNOWN_FAILURES: Array<{ file: string; kind: OpKind; shows: RegExp }> = [
   { file: 'finding-3-edit-during-delete-salesforce.json', kind: 'run.duringEdit', shows: /^lost: c1 / },
 ];
 
-const enable = (process.env.PROPERTY_ENABLE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-const script = process.env.PROPERTY_SCRIPT ? (JSON.parse(fs.readFileSync(process.env.PROPERTY_SCRIPT, 'utf8')) as Script) : undefined;
+const enable = (process.env.PROPERTY_ENABLE ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+const script = process.env.PROPERTY_SCRIPT
+  ? (JSON.parse(fs.readFileSync(process.env.PROPERTY_SCRIPT, 'utf8')) as Script)
+  : undefined;
 const runs = Math.max(1, Number(process.env.PROPERTY_RUNS ?? 1));
-const first = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : process.env.PROPERTY_RUNS ? Math.floor(Math.random() * 2 ** 31) : CI_SEED;
+const first = process.env.PROPERTY_SEED
+  ? Number(process.env.PROPERTY_SEED)
+  : process.env.PROPERTY_RUNS
+    ? Math.floor(Math.random() * 2 ** 31)
+    : CI_SEED;
 const seeds = Array.from({ length: script ? 1 : runs }, (_, i) => first + i);
 const trace = process.env.PROPERTY_TRACE ? (line: string) => console.log(`        ${line}`) : undefined;
-const traceRequests = process.env.PROPERTY_TRACE === 'requests' ? (line: string) => console.log(`             ${line}`) : undefined;
+const traceRequests =
+  process.env.PROPERTY_TRACE === 'requests' ? (line: string) => console.log(`             ${line}`) : undefined;
 
 describe('sync engine: a property over random edits, deletes and moves on both sides, with interrupted runs', function () {
   // Bounded: the CI seed takes seconds; each further seed gets at most a minute more.
@@ -58,13 +68,30 @@ describe('sync engine: a property over random edits, deletes and moves on both s
 
   for (const seed of seeds) {
     it(`seed ${seed}: both sides hold what README's rules say after every episode, and a last run writes nothing`, async () => {
-      console.log(`      property seed: ${seed} (replay with PROPERTY_SEED=${seed})${script ? ` replaying ${process.env.PROPERTY_SCRIPT}` : ''}`);
-      const summary = await runScenario({ seed, enable, episodes: EPISODES, rounds: ROUNDS, script, trace, traceRequests });
-      console.log(`      ${summary.ops} operations, runs ${JSON.stringify(summary.runs)}, ${summary.checks} checks, ${summary.keys} keys, ${summary.ms} ms`);
-      if (summary.missing.length) console.log(`      kinds that did not occur at this seed: ${summary.missing.join(', ')}`);
+      console.log(
+        `      property seed: ${seed} (replay with PROPERTY_SEED=${seed})${script ? ` replaying ${process.env.PROPERTY_SCRIPT}` : ''}`,
+      );
+      const summary = await runScenario({
+        seed,
+        enable,
+        episodes: EPISODES,
+        rounds: ROUNDS,
+        script,
+        trace,
+        traceRequests,
+      });
+      console.log(
+        `      ${summary.ops} operations, runs ${JSON.stringify(summary.runs)}, ${summary.checks} checks, ${summary.keys} keys, ${summary.ms} ms`,
+      );
+      if (summary.missing.length)
+        console.log(`      kinds that did not occur at this seed: ${summary.missing.join(', ')}`);
       assert.ok(summary.checks >= 1, 'the scenario compared the sides at least once');
       if (seed === CI_SEED && !script && !enable.length) {
-        assert.deepEqual(summary.missing, [], 'the CI seed no longer exercises every kind switched on by default: pick a CI_SEED that does (PROPERTY_RUNS=20 prints what each seed misses)');
+        assert.deepEqual(
+          summary.missing,
+          [],
+          'the CI seed no longer exercises every kind switched on by default: pick a CI_SEED that does (PROPERTY_RUNS=20 prints what each seed misses)',
+        );
       }
     });
   }
@@ -85,7 +112,10 @@ describe('sync engine property: the known failures of issue 11 still fail as rec
         failure = err;
         fs.rmSync(err.logFile, { force: true });
       }
-      assert.ok(failure, `${known.file} passes now: switch ${known.kind} on (remove it from KNOWN_FAILING_OPS), and delete this log and its line in KNOWN_FAILURES`);
+      assert.ok(
+        failure,
+        `${known.file} passes now: switch ${known.kind} on (remove it from KNOWN_FAILING_OPS), and delete this log and its line in KNOWN_FAILURES`,
+      );
       const difference = /^first difference: (.*)$/m.exec(failure.message)?.[1] ?? failure.message;
       assert.match(difference, known.shows, `${known.file} fails differently than recorded:\n${failure.message}`);
     });

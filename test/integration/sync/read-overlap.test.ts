@@ -25,7 +25,13 @@ describe('sync engine: Salesforce edits stamped before the checkpoint', function
     w = await startSyncWorld({
       orgClock: clock,
       records: { Contact: [{ FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@engine.example', Title: 'Analyst' }] },
-      config: { objects: { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'none' }, tasks: { direction: 'none' } } },
+      config: {
+        objects: {
+          contacts: { direction: 'both', winner: 'salesforce' },
+          events: { direction: 'none' },
+          tasks: { direction: 'none' },
+        },
+      },
     });
     await w.run();
   });
@@ -33,7 +39,8 @@ describe('sync engine: Salesforce edits stamped before the checkpoint', function
     await w?.close();
   });
 
-  const outlookTitle = async () => (await w.list('/me/contacts')).find((c) => c.emailAddresses?.[0]?.address === 'ada@engine.example')?.jobTitle;
+  const outlookTitle = async () =>
+    (await w.list('/me/contacts')).find((c) => c.emailAddresses?.[0]?.address === 'ada@engine.example')?.jobTitle;
 
   it('the overlap is a few minutes, more than an NTP step', () => {
     assert.ok(READ_OVERLAP_MS >= 5 * 60_000 && READ_OVERLAP_MS <= 30 * 60_000, String(READ_OVERLAP_MS));
@@ -57,12 +64,18 @@ describe('sync engine: where the next Salesforce read starts', () => {
   it("READ_OVERLAP_MS before the org's time of this read, even when that is before the checkpoint (a clock stepped back)", () => {
     const at = Date.parse('2026-06-01T12:00:00.000Z');
     assert.equal(nextCheckpoint('2026-06-01T11:58:00.000Z', at, null), new Date(at - READ_OVERLAP_MS).toISOString());
-    assert.equal(nextCheckpoint('2026-06-01T12:30:00.000Z', at, '2026-06-01T12:31:00.000Z'), new Date(at - READ_OVERLAP_MS).toISOString());
+    assert.equal(
+      nextCheckpoint('2026-06-01T12:30:00.000Z', at, '2026-06-01T12:31:00.000Z'),
+      new Date(at - READ_OVERLAP_MS).toISOString(),
+    );
   });
 
-  it('without the org\'s time: the newest stamp read less the overlap, never before where this read started', () => {
+  it("without the org's time: the newest stamp read less the overlap, never before where this read started", () => {
     const newest = '2026-06-01T12:00:00.000Z';
-    assert.equal(nextCheckpoint('2026-06-01T11:00:00.000Z', null, newest), new Date(Date.parse(newest) - READ_OVERLAP_MS).toISOString());
+    assert.equal(
+      nextCheckpoint('2026-06-01T11:00:00.000Z', null, newest),
+      new Date(Date.parse(newest) - READ_OVERLAP_MS).toISOString(),
+    );
     assert.equal(nextCheckpoint('2026-06-01T11:59:00.000Z', null, newest), '2026-06-01T11:59:00.000Z');
     assert.equal(nextCheckpoint('2026-06-01T11:59:00.000Z', null, null), '2026-06-01T11:59:00.000Z');
     assert.equal(nextCheckpoint(null, null, null), '1970-01-01T00:00:00.000Z');

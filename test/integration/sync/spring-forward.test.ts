@@ -19,14 +19,29 @@ describe('sync engine: events in the spring-forward gap', function () {
 
   before(async () => {
     w = await startSyncWorld({
-      config: { objects: { contacts: { direction: 'none' }, events: { direction: 'both', winner: 'salesforce' }, tasks: { direction: 'none' } } },
+      config: {
+        objects: {
+          contacts: { direction: 'none' },
+          events: { direction: 'both', winner: 'salesforce' },
+          tasks: { direction: 'none' },
+        },
+      },
       mailbox: {
         timeZone: NY,
         events: [
-          { subject: 'Gap meeting', start: { dateTime: `${DST}T02:30:00`, timeZone: NY }, end: { dateTime: `${DST}T03:30:00`, timeZone: NY } },
           {
-            subject: 'Night shift', start: { dateTime: `${addDays(DST, -1)}T02:30:00`, timeZone: NY }, end: { dateTime: `${addDays(DST, -1)}T03:00:00`, timeZone: NY },
-            recurrence: { pattern: { type: 'daily', interval: 1 }, range: { type: 'numbered', startDate: addDays(DST, -1), numberOfOccurrences: 3 } },
+            subject: 'Gap meeting',
+            start: { dateTime: `${DST}T02:30:00`, timeZone: NY },
+            end: { dateTime: `${DST}T03:30:00`, timeZone: NY },
+          },
+          {
+            subject: 'Night shift',
+            start: { dateTime: `${addDays(DST, -1)}T02:30:00`, timeZone: NY },
+            end: { dateTime: `${addDays(DST, -1)}T03:00:00`, timeZone: NY },
+            recurrence: {
+              pattern: { type: 'daily', interval: 1 },
+              range: { type: 'numbered', startDate: addDays(DST, -1), numberOfOccurrences: 3 },
+            },
           },
         ],
       },
@@ -37,14 +52,27 @@ describe('sync engine: events in the spring-forward gap', function () {
   it('each reaches Salesforce starting at 03:30 with its own length; no record is refused', async () => {
     const { report } = await w.run();
     assert.deepEqual(report.errors, []);
-    const events = await w.query("SELECT Subject, StartDateTime, EndDateTime FROM Event WHERE Owner.Username = 'ann@test.example' ORDER BY StartDateTime");
+    const events = await w.query(
+      "SELECT Subject, StartDateTime, EndDateTime FROM Event WHERE Owner.Username = 'ann@test.example' ORDER BY StartDateTime",
+    );
     const threeThirty = zonedToUtc(`${DST}T03:30:00`, NY);
-    assert.deepEqual(events.map((e) => [e.Subject, e.StartDateTime, e.EndDateTime]), [
-      ['Night shift', sfTime(zonedToUtc(`${addDays(DST, -1)}T02:30:00`, NY)), sfTime(zonedToUtc(`${addDays(DST, -1)}T03:00:00`, NY))],
-      ['Night shift', sfTime(threeThirty), sfTime(plus(threeThirty, HOUR_MS / 2))],
-      ['Gap meeting', sfTime(threeThirty), sfTime(plus(threeThirty, HOUR_MS))],
-      ['Night shift', sfTime(zonedToUtc(`${addDays(DST, 1)}T02:30:00`, NY)), sfTime(zonedToUtc(`${addDays(DST, 1)}T03:00:00`, NY))],
-    ]);
+    assert.deepEqual(
+      events.map((e) => [e.Subject, e.StartDateTime, e.EndDateTime]),
+      [
+        [
+          'Night shift',
+          sfTime(zonedToUtc(`${addDays(DST, -1)}T02:30:00`, NY)),
+          sfTime(zonedToUtc(`${addDays(DST, -1)}T03:00:00`, NY)),
+        ],
+        ['Night shift', sfTime(threeThirty), sfTime(plus(threeThirty, HOUR_MS / 2))],
+        ['Gap meeting', sfTime(threeThirty), sfTime(plus(threeThirty, HOUR_MS))],
+        [
+          'Night shift',
+          sfTime(zonedToUtc(`${addDays(DST, 1)}T02:30:00`, NY)),
+          sfTime(zonedToUtc(`${addDays(DST, 1)}T03:00:00`, NY)),
+        ],
+      ],
+    );
     assertQuiet((await w.run()).report, 'the next run');
   });
 });

@@ -37,14 +37,33 @@ interface Case {
 
 const CASES: Case[] = [];
 const KILLS: Kill[] = ['before the server saw it', 'after the server carried it out'];
-for (const [object, target] of [['contacts', 'outlook'], ['events', 'salesforce']] as const) {
+for (const [object, target] of [
+  ['contacts', 'outlook'],
+  ['events', 'salesforce'],
+] as const) {
   for (const winner of ['salesforce', 'outlook'] as const) {
-    for (const kill of KILLS) CASES.push({ object, target, write: 'update', winner, kill, name: `Stale ${object} ${CASES.length}` });
+    for (const kill of KILLS)
+      CASES.push({ object, target, write: 'update', winner, kill, name: `Stale ${object} ${CASES.length}` });
   }
 }
-for (const kill of KILLS) CASES.push({ object: 'events', target: 'outlook', write: 'update', winner: 'outlook', kill, name: `Stale events ${CASES.length}` });
+for (const kill of KILLS)
+  CASES.push({
+    object: 'events',
+    target: 'outlook',
+    write: 'update',
+    winner: 'outlook',
+    kill,
+    name: `Stale events ${CASES.length}`,
+  });
 for (const winner of ['salesforce', 'outlook'] as const) {
-  CASES.push({ object: 'contacts', target: 'outlook', write: 'create', winner, kill: 'after the server carried it out', name: `Fresh contact ${CASES.length}` });
+  CASES.push({
+    object: 'contacts',
+    target: 'outlook',
+    write: 'create',
+    winner,
+    kill: 'after the server carried it out',
+    name: `Fresh contact ${CASES.length}`,
+  });
 }
 
 describe('sync engine: a write queued before a crash does not overwrite a newer edit of its target', function () {
@@ -66,38 +85,61 @@ describe('sync engine: a write queued before a crash does not overwrite a newer 
   };
   const decide = (req: SeenRequest) => {
     if (!armed || !armed.matches(req)) return null;
-    return armed.kill === 'before the server saw it' ? 'reset-before' as const : 'reset-after' as const;
+    return armed.kill === 'before the server saw it' ? ('reset-before' as const) : ('reset-after' as const);
   };
-  const proxyFor = (target: string) => startFaultProxy({
-    target, decide,
-    beforeForward: async (req) => {
-      if (armed && !armed.done && armed.kill === 'before the server saw it' && armed.matches(req)) await killChild();
-    },
-    beforeAnswer: async (req) => {
-      if (armed && !armed.done && armed.kill === 'after the server carried it out' && armed.matches(req)) await killChild();
-    },
-  });
+  const proxyFor = (target: string) =>
+    startFaultProxy({
+      target,
+      decide,
+      beforeForward: async (req) => {
+        if (armed && !armed.done && armed.kill === 'before the server saw it' && armed.matches(req)) await killChild();
+      },
+      beforeAnswer: async (req) => {
+        if (armed && !armed.done && armed.kill === 'after the server carried it out' && armed.matches(req))
+          await killChild();
+      },
+    });
 
   before(async () => {
     const start = (i: number) => `${dayFromToday(5 + i)}T15:00:00`;
     w = await startSyncWorld({
       records: {
-        Contact: CASES.filter((c) => c.object === 'contacts' && c.write === 'update').map((c) => ({ FirstName: 'Queued', LastName: c.name, Email: `${c.name.replace(/ /g, '.').toLowerCase()}@stale.example`, Title: 'Buyer' })),
+        Contact: CASES.filter((c) => c.object === 'contacts' && c.write === 'update').map((c) => ({
+          FirstName: 'Queued',
+          LastName: c.name,
+          Email: `${c.name.replace(/ /g, '.').toLowerCase()}@stale.example`,
+          Title: 'Buyer',
+        })),
       },
       mailbox: {
         events: CASES.filter((c) => c.object === 'events').map((c, i) => ({
-          subject: c.name, start: { dateTime: start(i), timeZone: 'UTC' }, end: { dateTime: start(i).replace('T15', 'T16'), timeZone: 'UTC' }, location: { displayName: 'Room 1' },
+          subject: c.name,
+          start: { dateTime: start(i), timeZone: 'UTC' },
+          end: { dateTime: start(i).replace('T15', 'T16'), timeZone: 'UTC' },
+          location: { displayName: 'Room 1' },
         })),
       },
       keepSeedContact: false,
-      config: { objects: { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'both', winner: 'salesforce' }, tasks: { direction: 'none' } } },
+      config: {
+        objects: {
+          contacts: { direction: 'both', winner: 'salesforce' },
+          events: { direction: 'both', winner: 'salesforce' },
+          tasks: { direction: 'none' },
+        },
+      },
     });
     mailboxProxy = await proxyFor(w.mailbox.url);
     orgProxy = await proxyFor(w.org.url);
-    w.reconfigure({ mailbox: { url: mailboxProxy.url, token: ANN_TOKEN }, org: { loginUrl: orgProxy.url, username: ANN, password: 'Ann-pass-1' } });
+    w.reconfigure({
+      mailbox: { url: mailboxProxy.url, token: ANN_TOKEN },
+      org: { loginUrl: orgProxy.url, username: ANN, password: 'Ann-pass-1' },
+    });
     const { report } = await w.run();
     const seeded = (object: SyncObject) => CASES.filter((c) => c.object === object && c.write === 'update').length;
-    assert.deepEqual([report.counts.outlook.contacts.created, report.counts.salesforce.events.created], [seeded('contacts'), seeded('events')]);
+    assert.deepEqual(
+      [report.counts.outlook.contacts.created, report.counts.salesforce.events.created],
+      [seeded('contacts'), seeded('events')],
+    );
     contactIds = (await w.list('/me/contacts?$top=100')).map((c) => c.id as string);
     assertQuiet((await w.run()).report, 'the run after the first');
   });
@@ -108,24 +150,50 @@ describe('sync engine: a write queued before a crash does not overwrite a newer 
   });
 
   const annId = async () => (await w.query("SELECT Id FROM User WHERE Username = 'ann@test.example'"))[0].Id as string;
-  const sfContact = async (name: string) => (await w.query(`SELECT Id, Title, Department FROM Contact WHERE LastName = '${name}'`))[0];
+  const sfContact = async (name: string) =>
+    (await w.query(`SELECT Id, Title, Department FROM Contact WHERE LastName = '${name}'`))[0];
   const olContact = async (name: string) => (await w.list('/me/contacts?$top=100')).find((c) => c.surname === name);
-  const sfEvent = async (name: string) => (await w.query(`SELECT Id, Location, Description FROM Event WHERE Subject = '${name}'`))[0];
+  const sfEvent = async (name: string) =>
+    (await w.query(`SELECT Id, Location, Description FROM Event WHERE Subject = '${name}'`))[0];
   const olEvent = async (name: string) => (await w.list('/me/events?$top=100')).find((e) => e.subject === name);
-  const canonical = async (object: SyncObject, side: 'salesforce' | 'outlook', name: string): Promise<Canonical | undefined> => {
-    const records = side === 'salesforce' ? await salesforceRecords(w.org, object, ANN) : await outlookRecords(w.mailbox, object, ANN_TOKEN);
-    return records.find((r) => (object === 'contacts' ? (r.data as { lastName: string }).lastName : (r.data as { subject: string }).subject) === name)?.data;
+  const canonical = async (
+    object: SyncObject,
+    side: 'salesforce' | 'outlook',
+    name: string,
+  ): Promise<Canonical | undefined> => {
+    const records =
+      side === 'salesforce'
+        ? await salesforceRecords(w.org, object, ANN)
+        : await outlookRecords(w.mailbox, object, ANN_TOKEN);
+    return records.find(
+      (r) =>
+        (object === 'contacts'
+          ? (r.data as { lastName: string }).lastName
+          : (r.data as { subject: string }).subject) === name,
+    )?.data;
   };
 
   for (const c of CASES) {
     const { target } = c;
     it(`${c.write === 'create' ? 'a create of ' : ''}${c.object} to ${target}, winner ${c.winner}, killed ${c.kill}: the target's newer edit is ${c.winner === target ? 'kept' : 'a conflict the source wins'}`, async () => {
-      w.reconfigure({ objects: { contacts: { direction: 'both', winner: c.winner }, events: { direction: 'both', winner: c.winner }, tasks: { direction: 'none' } } });
+      w.reconfigure({
+        objects: {
+          contacts: { direction: 'both', winner: c.winner },
+          events: { direction: 'both', winner: c.winner },
+          tasks: { direction: 'none' },
+        },
+      });
       w.engine.close();
       // The source's edit, which the engine queues for the target.
       let matches: (req: SeenRequest) => boolean;
       if (c.write === 'create') {
-        const made = await w.sf.post('/sobjects/Contact', { FirstName: 'New', LastName: c.name, Email: `fresh${CASES.indexOf(c)}@stale.example`, Title: 'Buyer', OwnerId: await annId() });
+        const made = await w.sf.post('/sobjects/Contact', {
+          FirstName: 'New',
+          LastName: c.name,
+          Email: `fresh${CASES.indexOf(c)}@stale.example`,
+          Title: 'Buyer',
+          OwnerId: await annId(),
+        });
         assert.equal(made.status, 201, JSON.stringify(made.data));
         matches = (req) => req.method === 'POST' && req.url.endsWith('/me/contacts') && req.body.includes(c.name);
       } else if (c.object === 'contacts') {
@@ -141,15 +209,21 @@ describe('sync engine: a write queued before a crash does not overwrite a newer 
       } else {
         const sf = await sfEvent(c.name);
         const ol = await olEvent(c.name);
-        assert.equal((await w.graph.patch(`/me/events/${ol.id}`, { location: { displayName: 'Edited in Outlook' } })).status, 200);
-        matches = (req) => req.method === 'PATCH' && req.url.includes('/composite/sobjects') && req.body.includes(sf.Id);
+        assert.equal(
+          (await w.graph.patch(`/me/events/${ol.id}`, { location: { displayName: 'Edited in Outlook' } })).status,
+          200,
+        );
+        matches = (req) =>
+          req.method === 'PATCH' && req.url.includes('/composite/sobjects') && req.body.includes(sf.Id);
       }
       armed = { matches, kill: c.kill, done: false };
       const child = spawn(process.execPath, [ENGINE, w.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
       armed.child = child;
       let stderr = '';
       child.stderr!.on('data', (b: Buffer) => (stderr += b));
-      const ended = await new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+      const ended = await new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+        child.on('close', (code, signal) => resolve({ code, signal })),
+      );
       assert.ok(armed.done, `the engine ended before its write to ${target} (${JSON.stringify(ended)}): ${stderr}`);
       assert.equal(ended.signal, 'SIGKILL');
       armed = null;
@@ -157,17 +231,28 @@ describe('sync engine: a write queued before a crash does not overwrite a newer 
       // The user edits the target meanwhile.
       if (c.object === 'contacts') {
         const ol = await olContact(c.name);
-        if (c.write === 'create') assert.ok(ol && !contactIds.includes(ol.id), 'the killed engine\'s create reached Outlook');
-        else if (c.kill === 'after the server carried it out') assert.equal(ol.jobTitle, 'Edited in Salesforce', 'the killed engine\'s write reached Outlook');
+        if (c.write === 'create')
+          assert.ok(ol && !contactIds.includes(ol.id), "the killed engine's create reached Outlook");
+        else if (c.kill === 'after the server carried it out')
+          assert.equal(ol.jobTitle, 'Edited in Salesforce', "the killed engine's write reached Outlook");
         assert.equal((await w.graph.patch(`/me/contacts/${ol.id}`, { department: 'Edited in Outlook' })).status, 200);
       } else if (target === 'outlook') {
         const ol = await olEvent(c.name);
-        if (c.kill === 'after the server carried it out') assert.equal(ol.location.displayName, 'Edited in Salesforce', 'the killed engine\'s write reached Outlook');
-        assert.equal((await w.graph.patch(`/me/events/${ol.id}`, { body: { contentType: 'text', content: 'Edited in Outlook' } })).status, 200);
+        if (c.kill === 'after the server carried it out')
+          assert.equal(ol.location.displayName, 'Edited in Salesforce', "the killed engine's write reached Outlook");
+        assert.equal(
+          (await w.graph.patch(`/me/events/${ol.id}`, { body: { contentType: 'text', content: 'Edited in Outlook' } }))
+            .status,
+          200,
+        );
       } else {
         const sf = await sfEvent(c.name);
-        if (c.kill === 'after the server carried it out') assert.equal(sf.Location, 'Edited in Outlook', 'the killed engine\'s write reached Salesforce');
-        assert.equal((await w.sf.patch(`/sobjects/Event/${sf.Id}`, { Description: 'Edited in Salesforce' })).status, 204);
+        if (c.kill === 'after the server carried it out')
+          assert.equal(sf.Location, 'Edited in Outlook', "the killed engine's write reached Salesforce");
+        assert.equal(
+          (await w.sf.patch(`/sobjects/Event/${sf.Id}`, { Description: 'Edited in Salesforce' })).status,
+          204,
+        );
       }
       const winnerHeld = await canonical(c.object, c.winner, c.name);
 
@@ -180,11 +265,22 @@ describe('sync engine: a write queued before a crash does not overwrite a newer 
       assert.equal(contentOf(sf), contentOf(ol), 'both sides hold the same record');
       assert.equal(contentOf(sf), contentOf(winnerHeld), `both sides hold what ${c.winner} held`);
       if (c.winner === target) {
-        const kept = c.object === 'contacts' ? (ol as { department: string }).department : ((target === 'outlook' ? ol : sf) as { notes: string }).notes;
-        assert.equal(kept, `Edited in ${c.winner === 'salesforce' ? 'Salesforce' : 'Outlook'}`, 'the newer edit is kept');
+        const kept =
+          c.object === 'contacts'
+            ? (ol as { department: string }).department
+            : ((target === 'outlook' ? ol : sf) as { notes: string }).notes;
+        assert.equal(
+          kept,
+          `Edited in ${c.winner === 'salesforce' ? 'Salesforce' : 'Outlook'}`,
+          'the newer edit is kept',
+        );
       }
       assert.equal(report.conflicts[c.object], 1, 'the edit made after the write was queued is a conflict');
-      assert.equal((await w.list('/me/contacts?$top=100')).filter((x) => x.surname === c.name).length, c.object === 'contacts' ? 1 : 0, 'no duplicate');
+      assert.equal(
+        (await w.list('/me/contacts?$top=100')).filter((x) => x.surname === c.name).length,
+        c.object === 'contacts' ? 1 : 0,
+        'no duplicate',
+      );
       assertQuiet((await w.run()).report, 'the run after');
     });
   }

@@ -17,7 +17,11 @@ import { duplicateKeys, keyOf, outlookRecords, salesforceRecords } from '../../h
 
 const ANN = 'ann@test.example';
 const CONTACTS = 60;
-const contactsOnly = { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'none' }, tasks: { direction: 'none' } };
+const contactsOnly = {
+  contacts: { direction: 'both', winner: 'salesforce' },
+  events: { direction: 'none' },
+  tasks: { direction: 'none' },
+};
 
 describe('sync engine: a lost, emptied or damaged state file', function () {
   this.timeout(120_000);
@@ -25,7 +29,10 @@ describe('sync engine: a lost, emptied or damaged state file', function () {
   let engine: SyncEngine;
   let stateDir: string;
   const stateFile = () => path.join(stateDir, 'state.sqlite');
-  const sides = async () => ({ sf: await salesforceRecords(w.org, 'contacts', ANN), ol: await outlookRecords(w.mailbox, 'contacts', ANN_TOKEN) });
+  const sides = async () => ({
+    sf: await salesforceRecords(w.org, 'contacts', ANN),
+    ol: await outlookRecords(w.mailbox, 'contacts', ANN_TOKEN),
+  });
   /** The engine stops, the state file is damaged somehow, a new engine starts (as the next `sync --once` would). */
   const restart = (damage: () => void) => {
     engine.close();
@@ -50,7 +57,13 @@ describe('sync engine: a lost, emptied or damaged state file', function () {
 
   before(async () => {
     w = await startSyncWorld({
-      records: { Contact: Array.from({ length: CONTACTS }, (_, i) => ({ FirstName: `Kept${i}`, LastName: `State${i}`, Email: `state${i}@files.example` })) },
+      records: {
+        Contact: Array.from({ length: CONTACTS }, (_, i) => ({
+          FirstName: `Kept${i}`,
+          LastName: `State${i}`,
+          Email: `state${i}@files.example`,
+        })),
+      },
       config: { objects: contactsOnly },
     });
     stateDir = path.join(w.dir, 'state');
@@ -82,7 +95,8 @@ describe('sync engine: a lost, emptied or damaged state file', function () {
     const gone = ol.filter((r) => /^email:state\d+@/.test(keyOf('contacts', r.data))).slice(0, 20);
     for (const r of gone) assert.equal((await w.graph.delete(`/me/contacts/${encodeURIComponent(r.id)}`)).status, 204);
     restart(() => {
-      for (const f of fs.readdirSync(stateDir).filter((n) => n.startsWith('state.sqlite'))) fs.rmSync(path.join(stateDir, f));
+      for (const f of fs.readdirSync(stateDir).filter((n) => n.startsWith('state.sqlite')))
+        fs.rmSync(path.join(stateDir, f));
     });
     const run = await engine.runOnce();
     assert.equal(run.status.state, 'idle', String(run.status.message));
@@ -93,12 +107,19 @@ describe('sync engine: a lost, emptied or damaged state file', function () {
     assert.equal(report.counts.outlook.contacts.created, 0, 'nothing copied back to Outlook');
     assert.equal(left.size, CONTACTS + 1 - 20);
     assert.equal(report.notices.length, 1, JSON.stringify(report.notices));
-    assert.match(report.notices[0], new RegExp(`^The sync state file ${stateFile().replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is missing: restored the last good copy taken \\d{4}-`));
+    assert.match(
+      report.notices[0],
+      new RegExp(
+        `^The sync state file ${stateFile().replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is missing: restored the last good copy taken \\d{4}-`,
+      ),
+    );
     assertQuiet((await engine.runOnce()).result!.report, 'the run after the restore');
   });
 
   it('an emptied state file (0 bytes): restored likewise, deletions in Salesforce since reach Outlook', async () => {
-    const rows = await w.query(`SELECT Id, Email FROM Contact WHERE Owner.Username = '${ANN}' AND Email LIKE 'state%' ORDER BY Email LIMIT 10`);
+    const rows = await w.query(
+      `SELECT Id, Email FROM Contact WHERE Owner.Username = '${ANN}' AND Email LIKE 'state%' ORDER BY Email LIMIT 10`,
+    );
     for (const row of rows) assert.equal((await w.sf.delete(`/sobjects/Contact/${row.Id}`)).status, 204);
     restart(() => fs.truncateSync(stateFile(), 0));
     const run = await engine.runOnce();
@@ -108,14 +129,19 @@ describe('sync engine: a lost, emptied or damaged state file', function () {
     assert.deepEqual(rows.filter((row) => left.has(`email:${row.Email}`)).length, 0, 'deleted contacts came back');
     assert.equal(report.counts.outlook.contacts.deleted, 10);
     assert.equal(report.counts.salesforce.contacts.created, 0, 'nothing copied back to Salesforce');
-    assert.match(report.notices.join('\n'), /is empty: restored the last good copy.*The empty file is kept as .*state\.sqlite\.empty-/);
+    assert.match(
+      report.notices.join('\n'),
+      /is empty: restored the last good copy.*The empty file is kept as .*state\.sqlite\.empty-/,
+    );
   });
 
   it('a damaged page is noticed at start (quick_check): the file is set aside and the last good copy restored', async () => {
     const before = await assertInStep(null, 'before');
     restart(() => {
       const db = new Database(stateFile());
-      const { rootpage } = db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'links_ol'`).get() as { rootpage: number };
+      const { rootpage } = db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'links_ol'`).get() as {
+        rootpage: number;
+      };
       const pageSize = db.pragma('page_size', { simple: true }) as number;
       db.close();
       // The index page's b-tree header overwritten: a page SQLite cannot read, which nothing reads until it is needed.
@@ -125,7 +151,11 @@ describe('sync engine: a lost, emptied or damaged state file', function () {
     });
     const run = await engine.runOnce();
     assert.equal(run.status.state, 'idle', String(run.status.message));
-    assert.match((run.result!.report.notices ?? []).join('\n'), /is damaged \(quick_check: .+\): restored the last good copy/, 'the damage went unnoticed');
+    assert.match(
+      (run.result!.report.notices ?? []).join('\n'),
+      /is damaged \(quick_check: .+\): restored the last good copy/,
+      'the damage went unnoticed',
+    );
     const aside = fs.readdirSync(stateDir).filter((n) => /^state\.sqlite\.damaged-[0-9TZ-]+$/.test(n));
     assert.equal(aside.length, 1, `the damaged file is kept: ${fs.readdirSync(stateDir).join(', ')}`);
     assert.deepEqual(await assertInStep(null, 'after the restore'), before);
@@ -135,23 +165,38 @@ describe('sync engine: a lost, emptied or damaged state file', function () {
   it('no good copy either: refused, naming the file and --resync; --resync starts over as a first sync that deletes nothing', async () => {
     const before = await assertInStep(null, 'before');
     engine.close();
-    for (const f of fs.readdirSync(stateDir).filter((n) => n.startsWith('state.sqlite') || n.startsWith('state.last-good'))) fs.rmSync(path.join(stateDir, f));
-    assert.throws(() => new SyncEngine(readSyncConfig(w.configFile)), (err: unknown) => {
-      assert.ok(err instanceof StateFileError);
-      assert.equal(err.code, 'STATE_LOST');
-      assert.equal(err.file, stateFile());
-      assert.ok(err.message.includes(`The sync state file ${stateFile()} is missing, and there is no good copy to restore`), err.message);
-      assert.match(err.message, /a sync from nothing would copy back every record deleted on one side since the last run/);
-      assert.match(err.fix, /--resync/);
-      return true;
-    });
+    for (const f of fs
+      .readdirSync(stateDir)
+      .filter((n) => n.startsWith('state.sqlite') || n.startsWith('state.last-good')))
+      fs.rmSync(path.join(stateDir, f));
+    assert.throws(
+      () => new SyncEngine(readSyncConfig(w.configFile)),
+      (err: unknown) => {
+        assert.ok(err instanceof StateFileError);
+        assert.equal(err.code, 'STATE_LOST');
+        assert.equal(err.file, stateFile());
+        assert.ok(
+          err.message.includes(`The sync state file ${stateFile()} is missing, and there is no good copy to restore`),
+          err.message,
+        );
+        assert.match(
+          err.message,
+          /a sync from nothing would copy back every record deleted on one side since the last run/,
+        );
+        assert.match(err.fix, /--resync/);
+        return true;
+      },
+    );
     assert.ok(!fs.existsSync(stateFile()), 'the refusal made no new state file');
 
     engine = new SyncEngine(readSyncConfig(w.configFile), { resync: true });
     const run = await engine.runOnce();
     assert.equal(run.status.state, 'idle', String(run.status.message));
     const report = run.result!.report;
-    assert.match(report.notices.join('\n'), /^Started over from an empty state, as asked: this run is a first sync, which links matching records and deletes nothing\. What the data dir held is kept as .*state\.synced\.json\.set-aside-/);
+    assert.match(
+      report.notices.join('\n'),
+      /^Started over from an empty state, as asked: this run is a first sync, which links matching records and deletes nothing\. What the data dir held is kept as .*state\.synced\.json\.set-aside-/,
+    );
     assert.equal(report.matched.contacts, before.size, 'every pair linked by matching');
     assert.deepEqual(report.counts.salesforce.contacts, { created: 0, updated: 0, deleted: 0 });
     assert.deepEqual(report.counts.outlook.contacts, { created: 0, updated: 0, deleted: 0 });
@@ -167,26 +212,39 @@ describe('sync engine: a lost, emptied or damaged state file', function () {
     for (const r of gone) assert.equal((await w.graph.delete(`/me/contacts/${encodeURIComponent(r.id)}`)).status, 204);
     engine.close();
     const db = new Database(stateFile());
-    const { rootpage } = db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'links_ol'`).get() as { rootpage: number };
+    const { rootpage } = db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'links_ol'`).get() as {
+      rootpage: number;
+    };
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     db.close();
     const fd = fs.openSync(stateFile(), 'r+');
     fs.writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, (rootpage - 1) * pageSize);
     fs.closeSync(fd);
     fs.rmSync(path.join(stateDir, 'state.last-good.sqlite'));
-    assert.throws(() => new SyncEngine(readSyncConfig(w.configFile)), (err: unknown) => err instanceof StateFileError && err.code === 'STATE_CORRUPT');
+    assert.throws(
+      () => new SyncEngine(readSyncConfig(w.configFile)),
+      (err: unknown) => err instanceof StateFileError && err.code === 'STATE_CORRUPT',
+    );
 
     engine = new SyncEngine(readSyncConfig(w.configFile), { resync: true });
     const run = await engine.runOnce();
     assert.equal(run.status.state, 'idle', String(run.status.message));
     const report = run.result!.report;
-    assert.match(report.notices.join('\n'), new RegExp(`^Started over, as asked: the ${before.size} links still readable in the damaged state file were kept`));
+    assert.match(
+      report.notices.join('\n'),
+      new RegExp(
+        `^Started over, as asked: the ${before.size} links still readable in the damaged state file were kept`,
+      ),
+    );
     assert.equal(report.counts.outlook.contacts.created, 0, 'nothing copied back to Outlook');
     assert.equal(report.matched.contacts, 0, 'linked already: nothing to match');
     const { sf: sfAfter, ol: olAfter } = await sides();
     assert.deepEqual(duplicateKeys('contacts', sfAfter), []);
     assert.deepEqual(duplicateKeys('contacts', olAfter), []);
     assert.equal(olAfter.length, before.size - gone.length, 'the deleted contacts stay deleted in Outlook');
-    assert.ok(fs.readdirSync(stateDir).some((n) => /^state\.sqlite\.set-aside-/.test(n)), 'the damaged file is kept');
+    assert.ok(
+      fs.readdirSync(stateDir).some((n) => /^state\.sqlite\.set-aside-/.test(n)),
+      'the damaged file is kept',
+    );
   });
 });

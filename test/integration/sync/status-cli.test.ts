@@ -17,7 +17,8 @@ describe('sfo-compat status: local state only', function () {
     return file;
   };
   const config = (secrets: object) => ({
-    product: 'salesforce-for-outlook', dataDir: 'status-state',
+    product: 'salesforce-for-outlook',
+    dataDir: 'status-state',
     objects: { contacts: { direction: 'both' }, events: { direction: 'none' }, tasks: { direction: 'none' } },
     ...secrets,
   });
@@ -28,10 +29,13 @@ describe('sfo-compat status: local state only', function () {
   after(async () => w?.close());
 
   it('before any sync: exit 0, "never-synced", and no state dir made; the secrets\' environment variables unset', async () => {
-    const file = write('by-env.json', config({
-      org: { loginUrl: w.org.url, username: 'ann@test.example', passwordEnv: 'SFO_STATUS_TEST_UNSET_PASSWORD' },
-      mailbox: { url: w.mailbox.url, tokenEnv: 'SFO_STATUS_TEST_UNSET_TOKEN' },
-    }));
+    const file = write(
+      'by-env.json',
+      config({
+        org: { loginUrl: w.org.url, username: 'ann@test.example', passwordEnv: 'SFO_STATUS_TEST_UNSET_PASSWORD' },
+        mailbox: { url: w.mailbox.url, tokenEnv: 'SFO_STATUS_TEST_UNSET_TOKEN' },
+      }),
+    );
     const r = await runCli(['status', '--config', file, '--json']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.json.state, 'never-synced');
@@ -39,10 +43,13 @@ describe('sfo-compat status: local state only', function () {
   });
 
   it('after a sync: the same configuration without the secrets shows the last run', async () => {
-    const withSecrets = write('inline.json', config({
-      org: { loginUrl: w.org.url, username: 'ann@test.example', password: 'Ann-pass-1' },
-      mailbox: { url: w.mailbox.url, token: ANN_TOKEN },
-    }));
+    const withSecrets = write(
+      'inline.json',
+      config({
+        org: { loginUrl: w.org.url, username: 'ann@test.example', password: 'Ann-pass-1' },
+        mailbox: { url: w.mailbox.url, token: ANN_TOKEN },
+      }),
+    );
     assert.equal((await runCli(['sync', '--config', withSecrets, '--once', '--json'])).code, 0);
     const r = await runCli(['status', '--config', path.join(w.dir, 'by-env.json'), '--json']);
     assert.equal(r.code, 0, r.stderr);

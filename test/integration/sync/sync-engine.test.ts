@@ -19,15 +19,29 @@ const TOKEN = 'ann-mailbox-token';
 
 function mailboxSeed() {
   return {
-    mailboxes: [{
-      user: 'ann@test.example', token: TOKEN, timeZone: 'America/New_York',
-      contacts: [
-        { givenName: 'Grace', surname: 'Hopper', emailAddresses: [{ address: 'grace@navy.example', name: 'Grace Hopper' }], businessPhones: ['+1 555 0100'] },
-        { givenName: 'Linus', surname: 'Torvalds', companyName: 'Linux', emailAddresses: [{ address: 'linus@kernel.example', name: 'Linus Torvalds' }] },
-      ],
-      events: [],
-      taskLists: [{ displayName: 'Tasks', tasks: [] }],
-    }],
+    mailboxes: [
+      {
+        user: 'ann@test.example',
+        token: TOKEN,
+        timeZone: 'America/New_York',
+        contacts: [
+          {
+            givenName: 'Grace',
+            surname: 'Hopper',
+            emailAddresses: [{ address: 'grace@navy.example', name: 'Grace Hopper' }],
+            businessPhones: ['+1 555 0100'],
+          },
+          {
+            givenName: 'Linus',
+            surname: 'Torvalds',
+            companyName: 'Linux',
+            emailAddresses: [{ address: 'linus@kernel.example', name: 'Linus Torvalds' }],
+          },
+        ],
+        events: [],
+        taskLists: [{ displayName: 'Tasks', tasks: [] }],
+      },
+    ],
   };
 }
 
@@ -39,10 +53,28 @@ describe('sync engine: contacts end to end (local org + local mailbox)', functio
   let engine: SyncEngine;
   let admin: string;
 
-  const sf = (token: string) => axios.create({ baseURL: `${org.url}/services/data/v60.0`, headers: { authorization: `Bearer ${token}` }, validateStatus: () => true });
-  const graph = () => axios.create({ baseURL: `${mailbox.url}/v1.0`, headers: { authorization: `Bearer ${TOKEN}` }, validateStatus: () => true });
-  const sfContacts = async () => (await sf(admin).get('/query', { params: { q: "SELECT Id, FirstName, LastName, Email, Phone, Title FROM Contact WHERE Owner.Username = 'ann@test.example' ORDER BY LastName" } })).data.records as Array<Record<string, string>>;
-  const olContacts = async () => (await graph().get('/me/contacts', { params: { $top: 100 } })).data.value as Array<Record<string, unknown>>;
+  const sf = (token: string) =>
+    axios.create({
+      baseURL: `${org.url}/services/data/v60.0`,
+      headers: { authorization: `Bearer ${token}` },
+      validateStatus: () => true,
+    });
+  const graph = () =>
+    axios.create({
+      baseURL: `${mailbox.url}/v1.0`,
+      headers: { authorization: `Bearer ${TOKEN}` },
+      validateStatus: () => true,
+    });
+  const sfContacts = async () =>
+    (
+      await sf(admin).get('/query', {
+        params: {
+          q: "SELECT Id, FirstName, LastName, Email, Phone, Title FROM Contact WHERE Owner.Username = 'ann@test.example' ORDER BY LastName",
+        },
+      })
+    ).data.records as Array<Record<string, string>>;
+  const olContacts = async () =>
+    (await graph().get('/me/contacts', { params: { $top: 100 } })).data.value as Array<Record<string, unknown>>;
 
   before(async () => {
     org = await startTestOrg(testSeed());
@@ -50,13 +82,21 @@ describe('sync engine: contacts end to end (local org + local mailbox)', functio
     admin = sessionFor(org, 'admin@test.example');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-sync-'));
     const configFile = path.join(dir, 'config.json');
-    fs.writeFileSync(configFile, JSON.stringify({
-      product: 'salesforce-for-outlook', productVersion: '2.9.3',
-      org: { loginUrl: org.url, username: 'ann@test.example', password: 'Ann-pass-1' },
-      mailbox: { url: mailbox.url, token: TOKEN },
-      objects: { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'none' }, tasks: { direction: 'none' } },
-      dataDir: 'state',
-    }));
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({
+        product: 'salesforce-for-outlook',
+        productVersion: '2.9.3',
+        org: { loginUrl: org.url, username: 'ann@test.example', password: 'Ann-pass-1' },
+        mailbox: { url: mailbox.url, token: TOKEN },
+        objects: {
+          contacts: { direction: 'both', winner: 'salesforce' },
+          events: { direction: 'none' },
+          tasks: { direction: 'none' },
+        },
+        dataDir: 'state',
+      }),
+    );
     engine = new SyncEngine(readSyncConfig(configFile));
   });
   after(async () => {
@@ -70,7 +110,10 @@ describe('sync engine: contacts end to end (local org + local mailbox)', functio
     const run = await engine.runOnce();
     assert.equal(run.status.state, 'idle', String(run.status.message));
     const sfAfter = await sfContacts();
-    assert.deepEqual(sfAfter.map((c) => c.LastName), ['Hopper', 'Torvalds']);
+    assert.deepEqual(
+      sfAfter.map((c) => c.LastName),
+      ['Hopper', 'Torvalds'],
+    );
     const ol = await olContacts();
     assert.deepEqual(ol.map((c) => c.surname).sort(), ['Hopper', 'Torvalds']);
     assert.equal(run.result!.report.matched.contacts, 1);
@@ -80,7 +123,13 @@ describe('sync engine: contacts end to end (local org + local mailbox)', functio
   it('a second run with nothing changed writes nothing', async () => {
     const run = await engine.runOnce();
     const c = run.result!.report.counts;
-    assert.deepEqual([c.salesforce.contacts, c.outlook.contacts], [{ created: 0, updated: 0, deleted: 0 }, { created: 0, updated: 0, deleted: 0 }]);
+    assert.deepEqual(
+      [c.salesforce.contacts, c.outlook.contacts],
+      [
+        { created: 0, updated: 0, deleted: 0 },
+        { created: 0, updated: 0, deleted: 0 },
+      ],
+    );
   });
 
   it('carries edits each way', async () => {
@@ -96,11 +145,20 @@ describe('sync engine: contacts end to end (local org + local mailbox)', functio
 
   it('lost API access: one failing request, the exact sync text, nothing lost, and it all arrives once access returns', async () => {
     const messages = sharedMessages();
-    const profileId = (await sf(admin).get('/query', { params: { q: "SELECT Id FROM Profile WHERE Name = 'Standard User'" } })).data.records[0].Id as string;
-    assert.equal((await sf(admin).patch(`/sobjects/Profile/${profileId}`, { PermissionsApiEnabled: false })).status, 204);
+    const profileId = (
+      await sf(admin).get('/query', { params: { q: "SELECT Id FROM Profile WHERE Name = 'Standard User'" } })
+    ).data.records[0].Id as string;
+    assert.equal(
+      (await sf(admin).patch(`/sobjects/Profile/${profileId}`, { PermissionsApiEnabled: false })).status,
+      204,
+    );
 
     // Edits on both sides while access is off.
-    const created = await graph().post('/me/contacts', { givenName: 'Ada', surname: 'Lovelace', emailAddresses: [{ address: 'ada@engine.example' }] });
+    const created = await graph().post('/me/contacts', {
+      givenName: 'Ada',
+      surname: 'Lovelace',
+      emailAddresses: [{ address: 'ada@engine.example' }],
+    });
     assert.equal(created.status, 201);
     const grace = (await sfContacts()).find((c) => c.LastName === 'Hopper')!;
     assert.equal((await sf(admin).patch(`/sobjects/Contact/${grace.Id}`, { Phone: '+1 555 0199' })).status, 204);
@@ -111,7 +169,10 @@ describe('sync engine: contacts end to end (local org + local mailbox)', functio
     assert.equal(stopped.status.message, messages['sfo.syncStopped']);
     assert.equal(org.ctx.stats.refusedByRule - refusedBefore, 1, 'exactly one failing request reached the org');
 
-    assert.equal((await sf(admin).patch(`/sobjects/Profile/${profileId}`, { PermissionsApiEnabled: true })).status, 204);
+    assert.equal(
+      (await sf(admin).patch(`/sobjects/Profile/${profileId}`, { PermissionsApiEnabled: true })).status,
+      204,
+    );
     let sleeps = 0;
     const controller = new AbortController();
     const resumed = new SyncEngine(engine.config, {
@@ -124,7 +185,10 @@ describe('sync engine: contacts end to end (local org + local mailbox)', functio
     engine = resumed;
     await resumed.runForever(controller.signal);
     assert.equal(resumed.status().state, 'idle');
-    assert.ok((await sfContacts()).some((c) => c.LastName === 'Lovelace'), 'the Outlook contact made while stopped reached Salesforce');
+    assert.ok(
+      (await sfContacts()).some((c) => c.LastName === 'Lovelace'),
+      'the Outlook contact made while stopped reached Salesforce',
+    );
     const olGrace = (await olContacts()).find((c) => c.surname === 'Hopper')!;
     assert.deepEqual(olGrace.businessPhones, ['+1 555 0199'], 'the Salesforce edit made while stopped reached Outlook');
   });

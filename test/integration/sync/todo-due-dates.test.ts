@@ -13,9 +13,24 @@ function startOfDay(day: string, iana: string): number {
   // The zone's offset at that moment, from what Intl shows there; twice, for a day that starts near a change.
   let t = guess;
   for (let i = 0; i < 2; i++) {
-    const shown = new Intl.DateTimeFormat('en-US', { timeZone: iana, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })
-      .formatToParts(new Date(t)).reduce<Record<string, string>>((a, p) => ({ ...a, [p.type]: p.value }), {});
-    const wall = Date.UTC(Number(shown.year), Number(shown.month) - 1, Number(shown.day), Number(shown.hour), Number(shown.minute));
+    const shown = new Intl.DateTimeFormat('en-US', {
+      timeZone: iana,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    })
+      .formatToParts(new Date(t))
+      .reduce<Record<string, string>>((a, p) => ({ ...a, [p.type]: p.value }), {});
+    const wall = Date.UTC(
+      Number(shown.year),
+      Number(shown.month) - 1,
+      Number(shown.day),
+      Number(shown.hour),
+      Number(shown.minute),
+    );
     t = guess - (wall - t);
   }
   return t;
@@ -37,13 +52,30 @@ for (const zone of ZONES) {
     before(async () => {
       w = await startSyncWorld({
         keepSeedContact: false,
-        config: { objects: { contacts: { direction: 'none' }, events: { direction: 'none' }, tasks: { direction: 'both', winner: 'salesforce' } } },
+        config: {
+          objects: {
+            contacts: { direction: 'none' },
+            events: { direction: 'none' },
+            tasks: { direction: 'both', winner: 'salesforce' },
+          },
+        },
         // As To Do writes a due date: the start of the day in the mailbox's zone.
         mailbox: {
           timeZone: zone.windows,
-          taskLists: [{ displayName: 'Tasks', tasks: [{ title: 'Outlook task', dueDateTime: { dateTime: `${outlookDue}T00:00:00`, timeZone: zone.windows } }] }],
+          taskLists: [
+            {
+              displayName: 'Tasks',
+              tasks: [
+                { title: 'Outlook task', dueDateTime: { dateTime: `${outlookDue}T00:00:00`, timeZone: zone.windows } },
+              ],
+            },
+          ],
         },
-        records: { Task: [{ Subject: 'Salesforce task', ActivityDate: salesforceDue, Status: 'Not Started', Priority: 'Normal' }] },
+        records: {
+          Task: [
+            { Subject: 'Salesforce task', ActivityDate: salesforceDue, Status: 'Not Started', Priority: 'Normal' },
+          ],
+        },
       });
     });
     after(async () => {
@@ -57,7 +89,9 @@ for (const zone of ZONES) {
       const list = (await w.graph.get('/me/todo/lists')).data.value[0].id;
       const task = (await w.list(`/me/todo/lists/${list}/tasks`)).find((t) => t.title === 'Salesforce task');
       assert.ok(task?.dueDateTime, JSON.stringify(task));
-      const due = Date.parse(`${task.dueDateTime.dateTime.replace(/(\.\d{3})\d*$/, '$1')}${/^utc$/i.test(task.dueDateTime.timeZone) ? 'Z' : ''}`);
+      const due = Date.parse(
+        `${task.dueDateTime.dateTime.replace(/(\.\d{3})\d*$/, '$1')}${/^utc$/i.test(task.dueDateTime.timeZone) ? 'Z' : ''}`,
+      );
       assert.equal(new Date(due).toISOString(), new Date(startOfDay(salesforceDue, zone.iana)).toISOString());
       assertQuiet((await w.run()).report, 'the run after');
     });

@@ -27,8 +27,24 @@ describe('sync engine: first-sync matching across Unicode forms', function () {
       },
       mailbox: {
         contacts: [{ givenName: nfd(NFC.first), surname: nfd(NFC.last), companyName: nfd(NFC.company) }],
-        events: [{ subject: nfd(NFC.subject), start: { dateTime: start.replace('Z', ''), timeZone: 'UTC' }, end: { dateTime: end.replace('Z', ''), timeZone: 'UTC' } }],
-        taskLists: [{ displayName: 'Tasks', tasks: [{ title: nfd(NFC.subject), dueDateTime: { dateTime: `${due}T00:00:00.0000000`, timeZone: 'Eastern Standard Time' } }] }],
+        events: [
+          {
+            subject: nfd(NFC.subject),
+            start: { dateTime: start.replace('Z', ''), timeZone: 'UTC' },
+            end: { dateTime: end.replace('Z', ''), timeZone: 'UTC' },
+          },
+        ],
+        taskLists: [
+          {
+            displayName: 'Tasks',
+            tasks: [
+              {
+                title: nfd(NFC.subject),
+                dueDateTime: { dateTime: `${due}T00:00:00.0000000`, timeZone: 'Eastern Standard Time' },
+              },
+            ],
+          },
+        ],
       },
     });
   });

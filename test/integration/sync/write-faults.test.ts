@@ -15,7 +15,14 @@ import { SyncReport } from '../../../sync-engine/src/sync/report';
 import { SyncWorld, startSyncWorld, ANN_TOKEN, assertQuiet } from '../../helpers/sync';
 import { FaultProxy, FAULTS, SeenRequest, Fault, randomWriteFaults, startFaultProxy } from '../../helpers/fault-proxy';
 import { prng } from '../../helpers/seeded-random';
-import { contentOf, duplicateKeys, keyOf, outlookRecords, salesforceRecords, SideRecord } from '../../helpers/sync-sides';
+import {
+  contentOf,
+  duplicateKeys,
+  keyOf,
+  outlookRecords,
+  salesforceRecords,
+  SideRecord,
+} from '../../helpers/sync-sides';
 import { runCli } from '../../helpers/sync-cli';
 
 const ANN = 'ann@test.example';
@@ -26,15 +33,27 @@ const FAULT_SHARE = 0.05;
 const MAX_RUNS = 2;
 const noWait = async () => {};
 
-const contactsOnly = { contacts: { direction: 'both', winner: 'salesforce' }, events: { direction: 'none' }, tasks: { direction: 'none' } };
+const contactsOnly = {
+  contacts: { direction: 'both', winner: 'salesforce' },
+  events: { direction: 'none' },
+  tasks: { direction: 'none' },
+};
 
 function sfContacts(n: number, prefix: string) {
-  return Array.from({ length: n }, (_, i) => ({ FirstName: `Sal${i}`, LastName: `${prefix}${i}`, Email: `${prefix.toLowerCase()}${i}@faults.example`, Title: 'Buyer' }));
+  return Array.from({ length: n }, (_, i) => ({
+    FirstName: `Sal${i}`,
+    LastName: `${prefix}${i}`,
+    Email: `${prefix.toLowerCase()}${i}@faults.example`,
+    Title: 'Buyer',
+  }));
 }
 
 function olContacts(n: number, prefix: string) {
   return Array.from({ length: n }, (_, i) => ({
-    givenName: `Ola${i}`, surname: `${prefix}${i}`, companyName: 'Contoso', emailAddresses: [{ address: `${prefix.toLowerCase()}${i}@faults.example`, name: `Ola${i} ${prefix}${i}` }],
+    givenName: `Ola${i}`,
+    surname: `${prefix}${i}`,
+    companyName: 'Contoso',
+    emailAddresses: [{ address: `${prefix.toLowerCase()}${i}@faults.example`, name: `Ola${i} ${prefix}${i}` }],
   }));
 }
 
@@ -73,10 +92,16 @@ describe('sync engine: failed Outlook writes are retried, the batch goes on, not
     await w?.close();
   });
 
-  const sides = async () => ({ sf: await salesforceRecords(w.org, 'contacts', ANN), ol: await outlookRecords(w.mailbox, 'contacts', ANN_TOKEN) });
+  const sides = async () => ({
+    sf: await salesforceRecords(w.org, 'contacts', ANN),
+    ol: await outlookRecords(w.mailbox, 'contacts', ANN_TOKEN),
+  });
 
   /** Both sides hold exactly `expected` contacts, once each, with the same content, linked one to one. */
-  async function assertSameOnBothSides(expected: number, what: string): Promise<{ sf: SideRecord[]; ol: SideRecord[] }> {
+  async function assertSameOnBothSides(
+    expected: number,
+    what: string,
+  ): Promise<{ sf: SideRecord[]; ol: SideRecord[] }> {
     const { sf, ol } = await sides();
     assert.deepEqual(duplicateKeys('contacts', ol), [], `${what}: a contact doubled in Outlook`);
     assert.deepEqual(duplicateKeys('contacts', sf), [], `${what}: a contact doubled in Salesforce`);
@@ -86,7 +111,11 @@ describe('sync engine: failed Outlook writes are retried, the batch goes on, not
     for (const r of sf) {
       const twin = olByKey.get(keyOf('contacts', r.data));
       assert.ok(twin, `${what}: ${keyOf('contacts', r.data)} is in Salesforce only`);
-      assert.equal(contentOf(twin.data), contentOf(r.data), `${what}: ${keyOf('contacts', r.data)} differs between the sides`);
+      assert.equal(
+        contentOf(twin.data),
+        contentOf(r.data),
+        `${what}: ${keyOf('contacts', r.data)} differs between the sides`,
+      );
     }
     const links = engine.store.links('contacts');
     assert.equal(links.length, expected, `${what}: links`);
@@ -100,12 +129,21 @@ describe('sync engine: failed Outlook writes are retried, the batch goes on, not
     const started = Date.now();
     const { runs, reports } = await converge(engine, 10);
     const faults = FAULTS.map((f) => `${f} ${proxy.injected[f]}`).join(', ');
-    console.log(`      converged in ${runs} run(s), ${Date.now() - started} ms; faults injected: ${faults}; writes retried in the run: ${reports.map((r) => r.retriedWrites).join(', ')}`);
+    console.log(
+      `      converged in ${runs} run(s), ${Date.now() - started} ms; faults injected: ${faults}; writes retried in the run: ${reports.map((r) => r.retriedWrites).join(', ')}`,
+    );
     // The faults happened, including writes the mailbox carried out whose answer was lost.
     assert.ok(FAULTS.reduce((n, f) => n + proxy.injected[f], 0) >= SIZE / 40, faults);
-    assert.ok(proxy.injected['error-after'] + proxy.injected['reset-after'] + proxy.injected['garbage-after'] >= 1, faults);
+    assert.ok(
+      proxy.injected['error-after'] + proxy.injected['reset-after'] + proxy.injected['garbage-after'] >= 1,
+      faults,
+    );
     assert.ok(runs <= MAX_RUNS, `not converged in ${MAX_RUNS} runs (${runs === Infinity ? 'not in 10' : runs})`);
-    assert.deepEqual(reports.flatMap((r) => r.errors), [], 'no write was given up as a bad record');
+    assert.deepEqual(
+      reports.flatMap((r) => r.errors),
+      [],
+      'no write was given up as a bad record',
+    );
 
     const expected = 2 * SIZE + 1;
     const { sf } = await assertSameOnBothSides(expected, 'after the first sync');
@@ -122,14 +160,20 @@ describe('sync engine: failed Outlook writes are retried, the batch goes on, not
   it('updates and deletes (PATCH, DELETE) under the same faults converge too', async () => {
     const changed = Math.min(100, SIZE / 3);
     const deleted = Math.min(20, SIZE / 15);
-    const sfRows = await w.query(`SELECT Id, LastName FROM Contact WHERE Owner.Username = '${ANN}' AND LastName LIKE 'Force%' ORDER BY LastName`);
-    for (const row of sfRows.slice(0, changed)) assert.equal((await w.sf.patch(`/sobjects/Contact/${row.Id}`, { Title: 'Head buyer' })).status, 204);
-    for (const row of sfRows.slice(changed, changed + deleted)) assert.equal((await w.sf.delete(`/sobjects/Contact/${row.Id}`)).status, 204);
+    const sfRows = await w.query(
+      `SELECT Id, LastName FROM Contact WHERE Owner.Username = '${ANN}' AND LastName LIKE 'Force%' ORDER BY LastName`,
+    );
+    for (const row of sfRows.slice(0, changed))
+      assert.equal((await w.sf.patch(`/sobjects/Contact/${row.Id}`, { Title: 'Head buyer' })).status, 204);
+    for (const row of sfRows.slice(changed, changed + deleted))
+      assert.equal((await w.sf.delete(`/sobjects/Contact/${row.Id}`)).status, 204);
     const seenBefore = proxy.seen.length;
     decide = randomWriteFaults(prng(SEED + 1), FAULT_SHARE);
     const { runs } = await converge(engine, 10);
     const sent = proxy.seen.slice(seenBefore);
-    console.log(`      converged in ${runs} run(s); ${sent.filter((r) => r.method === 'PATCH').length} PATCH and ${sent.filter((r) => r.method === 'DELETE').length} DELETE sent; faults so far: ${FAULTS.map((f) => `${f} ${proxy.injected[f]}`).join(', ')}`);
+    console.log(
+      `      converged in ${runs} run(s); ${sent.filter((r) => r.method === 'PATCH').length} PATCH and ${sent.filter((r) => r.method === 'DELETE').length} DELETE sent; faults so far: ${FAULTS.map((f) => `${f} ${proxy.injected[f]}`).join(', ')}`,
+    );
     assert.ok(runs <= MAX_RUNS, `not converged in ${MAX_RUNS} runs`);
     const { ol } = await assertSameOnBothSides(2 * SIZE + 1 - deleted, 'after the edits');
     assert.equal(ol.filter((r) => (r.data as { title: string | null }).title === 'Head buyer').length, changed);
@@ -138,8 +182,11 @@ describe('sync engine: failed Outlook writes are retried, the batch goes on, not
   });
 
   it('a mailbox that fails every write stops the run after a few in a row, keeping everything queued', async () => {
-    const rows = await w.query(`SELECT Id FROM Contact WHERE Owner.Username = '${ANN}' AND LastName LIKE 'Force%' ORDER BY LastName LIMIT 40`);
-    for (const row of rows) assert.equal((await w.sf.patch(`/sobjects/Contact/${row.Id}`, { Title: 'Buyer again' })).status, 204);
+    const rows = await w.query(
+      `SELECT Id FROM Contact WHERE Owner.Username = '${ANN}' AND LastName LIKE 'Force%' ORDER BY LastName LIMIT 40`,
+    );
+    for (const row of rows)
+      assert.equal((await w.sf.patch(`/sobjects/Contact/${row.Id}`, { Title: 'Buyer again' })).status, 204);
     const seenBefore = proxy.seen.length;
     decide = (req) => (req.method === 'GET' ? null : 'error-before');
     const run = await engine.runOnce();
@@ -166,12 +213,17 @@ describe('sync --once --json: a write that keeps failing is reported as pending,
 
   before(async () => {
     w = await startSyncWorld({
-      records: { Contact: [...sfContacts(30, 'Force'), { FirstName: 'Stu', LastName: 'Stubborn', Email: 'stu@faults.example' }] },
+      records: {
+        Contact: [...sfContacts(30, 'Force'), { FirstName: 'Stu', LastName: 'Stubborn', Email: 'stu@faults.example' }],
+      },
       config: { objects: contactsOnly },
     });
     // The mailbox fails every write about Stubborn (a 5xx before it does anything). One it carried out before the
     // answer was lost is confirmed by reading it back (it holds what was sent), so it would not keep failing.
-    proxy = await startFaultProxy({ target: w.mailbox.url, decide: (req) => (stubborn && req.method !== 'GET' && req.body.includes('Stubborn') ? 'error-before' : null) });
+    proxy = await startFaultProxy({
+      target: w.mailbox.url,
+      decide: (req) => (stubborn && req.method !== 'GET' && req.body.includes('Stubborn') ? 'error-before' : null),
+    });
     w.reconfigure({ mailbox: { url: proxy.url, token: ANN_TOKEN } });
   });
   after(async () => {
@@ -205,7 +257,11 @@ describe('sync --once --json: a write that keeps failing is reported as pending,
     assert.equal(last.code, 0, last.stderr);
     assert.equal(last.json.report.pending, 0);
     const ol = await outlookRecords(w.mailbox, 'contacts', ANN_TOKEN);
-    assert.equal(ol.filter((c) => (c.data as { lastName: string }).lastName === 'Stubborn').length, 1, 'Stubborn was created once');
+    assert.equal(
+      ol.filter((c) => (c.data as { lastName: string }).lastName === 'Stubborn').length,
+      1,
+      'Stubborn was created once',
+    );
     assert.equal(ol.length, 32);
   });
 });

@@ -2,8 +2,13 @@ import assert from 'node:assert/strict';
 import { decideAccess, AccessInputs, EDITIONS, LICENSES, orgApiEnabledFor } from '../../../sync-engine/src/access/rule';
 
 const base: AccessInputs = {
-  edition: 'enterprise', orgApiEnabled: true, customizableProfiles: true, enforcement: true,
-  license: 'Salesforce', userApiEnabled: false, allowlisted: true,
+  edition: 'enterprise',
+  orgApiEnabled: true,
+  customizableProfiles: true,
+  enforcement: true,
+  license: 'Salesforce',
+  userApiEnabled: false,
+  allowlisted: true,
 };
 
 describe('access rule (ACCESS.md section 2)', () => {
@@ -30,7 +35,10 @@ describe('access rule (ACCESS.md section 2)', () => {
       assert.equal(decideAccess({ ...base, edition, orgApiEnabled: true, customizableProfiles: true }).allowed, false);
       assert.equal(decideAccess({ ...base, edition, orgApiEnabled: true, customizableProfiles: false }).allowed, true);
       assert.equal(decideAccess({ ...base, edition, orgApiEnabled: false, customizableProfiles: true }).allowed, true);
-      assert.equal(decideAccess({ ...base, edition, orgApiEnabled: false, customizableProfiles: false }).reason, 'allowlisted-pe-ge-default-setup');
+      assert.equal(
+        decideAccess({ ...base, edition, orgApiEnabled: false, customizableProfiles: false }).reason,
+        'allowlisted-pe-ge-default-setup',
+      );
     }
   });
 
@@ -54,7 +62,13 @@ describe('access rule (ACCESS.md section 2)', () => {
   });
 
   it('ordinary clients: org without API gives API_DISABLED_FOR_ORG, user without it API_CURRENTLY_DISABLED', () => {
-    const org = decideAccess({ ...base, allowlisted: false, edition: 'professional', orgApiEnabled: false, userApiEnabled: true });
+    const org = decideAccess({
+      ...base,
+      allowlisted: false,
+      edition: 'professional',
+      orgApiEnabled: false,
+      userApiEnabled: true,
+    });
     assert.equal(org.allowed === false && org.errorCode, 'API_DISABLED_FOR_ORG');
     assert.equal(org.allowed === false && org.fix, 'enable-org-api');
     const user = decideAccess({ ...base, allowlisted: false });

@@ -30,7 +30,19 @@ const { validateManifest } = require(VALIDATE_SCRIPT) as {
 type XmlNode = { [key: string]: unknown };
 
 // Elements that may repeat are always arrays, so a lookup never depends on how many there are today.
-const REPEATED = new Set(['Set', 'AppDomain', 'Host', 'ExtensionPoint', 'OfficeTab', 'CustomTab', 'Group', 'Control', 'Image', 'Url', 'String']);
+const REPEATED = new Set([
+  'Set',
+  'AppDomain',
+  'Host',
+  'ExtensionPoint',
+  'OfficeTab',
+  'CustomTab',
+  'Group',
+  'Control',
+  'Image',
+  'Url',
+  'String',
+]);
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
@@ -81,12 +93,19 @@ type ResourceKind = 'Images' | 'Urls' | 'ShortStrings' | 'LongStrings';
 function resourcesOf(vo: XmlNode): Record<ResourceKind, Map<string, string>> {
   const resources = child(vo, 'Resources');
   const table = (kind: ResourceKind, element: string): Map<string, string> => {
-    const entries = children(child(resources, kind), element).map((e) => [attr(e, 'id'), attr(e, 'DefaultValue')] as const);
+    const entries = children(child(resources, kind), element).map(
+      (e) => [attr(e, 'id'), attr(e, 'DefaultValue')] as const,
+    );
     const map = new Map(entries);
     assert.equal(map.size, entries.length, `duplicate id in ${kind}`);
     return map;
   };
-  return { Images: table('Images', 'Image'), Urls: table('Urls', 'Url'), ShortStrings: table('ShortStrings', 'String'), LongStrings: table('LongStrings', 'String') };
+  return {
+    Images: table('Images', 'Image'),
+    Urls: table('Urls', 'Url'),
+    ShortStrings: table('ShortStrings', 'String'),
+    LongStrings: table('LongStrings', 'String'),
+  };
 }
 
 interface Button {
@@ -110,7 +129,9 @@ function messageReadButtons(vo: XmlNode): Button[] {
   const [host, ...otherHosts] = children(child(vo, 'Hosts'), 'Host');
   assert.equal(otherHosts.length, 0);
   assert.equal(attr(host, 'type'), 'MailHost');
-  const surfaces = children(child(host, 'DesktopFormFactor'), 'ExtensionPoint').filter((e) => attr(e, 'type') === 'MessageReadCommandSurface');
+  const surfaces = children(child(host, 'DesktopFormFactor'), 'ExtensionPoint').filter(
+    (e) => attr(e, 'type') === 'MessageReadCommandSurface',
+  );
   assert.equal(surfaces.length, 1, 'one MessageReadCommandSurface');
   const groups = children(surfaces[0], 'OfficeTab').flatMap((tab) => children(tab, 'Group'));
   return groups.flatMap((group) =>
@@ -121,8 +142,13 @@ function messageReadButtons(vo: XmlNode): Button[] {
       return {
         id: attr(control, 'id'),
         label: resolve('ShortStrings', child(control, 'Label')),
-        supertip: { title: resolve('ShortStrings', child(supertip, 'Title')), description: resolve('LongStrings', child(supertip, 'Description')) },
-        icons: Object.fromEntries(children(child(control, 'Icon'), 'Image').map((image) => [attr(image, 'size'), resolve('Images', image)])),
+        supertip: {
+          title: resolve('ShortStrings', child(supertip, 'Title')),
+          description: resolve('LongStrings', child(supertip, 'Description')),
+        },
+        icons: Object.fromEntries(
+          children(child(control, 'Icon'), 'Image').map((image) => [attr(image, 'size'), resolve('Images', image)]),
+        ),
         action: attr(action, 'type'),
         url: resolve('Urls', child(action, 'SourceLocation')),
         supportsPinning: text(action, 'SupportsPinning'),
@@ -173,22 +199,32 @@ describe('addin/manifest.xml', () => {
       assert.equal(attr(child(app, 'DisplayName'), 'DefaultValue'), 'sfo-compat');
       assert.ok(String(app.ProviderName).length > 0);
       assert.ok(attr(child(app, 'Description'), 'DefaultValue').length > 0);
-      assert.deepEqual(children(child(app, 'Hosts'), 'Host').map((h) => attr(h, 'Name')), ['Mailbox']);
+      assert.deepEqual(
+        children(child(app, 'Hosts'), 'Host').map((h) => attr(h, 'Name')),
+        ['Mailbox'],
+      );
       assert.equal(app.Permissions, 'ReadItem');
       const rule = child(app, 'Rule');
-      assert.deepEqual([attr(rule, 'type'), attr(rule, 'ItemType'), attr(rule, 'FormType')], ['ItemIs', 'Message', 'Read']);
+      assert.deepEqual(
+        [attr(rule, 'type'), attr(rule, 'ItemType'), attr(rule, 'FormType')],
+        ['ItemIs', 'Message', 'Read'],
+      );
       const form = child(child(app, 'FormSettings'), 'Form');
       assert.equal(attr(form, 'type'), 'ItemRead');
-      assert.equal(attr(child(child(form, 'DesktopSettings'), 'SourceLocation'), 'DefaultValue'), `${SERVER}/taskpane.html`);
+      assert.equal(
+        attr(child(child(form, 'DesktopSettings'), 'SourceLocation'), 'DefaultValue'),
+        `${SERVER}/taskpane.html`,
+      );
       assert.ok(attr(child(app, 'SupportUrl'), 'DefaultValue').startsWith('https://'));
     });
 
-    it('office-addin-manifest info (Microsoft\'s own reader, offline) reads the same Id, type, host, permission and URLs', async () => {
+    it("office-addin-manifest info (Microsoft's own reader, offline) reads the same Id, type, host, permission and URLs", async () => {
       const app = readManifest();
       const bin = path.join(REPO_ROOT, 'node_modules', 'office-addin-manifest', 'cli.js');
       const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
         execFile(process.execPath, [bin, 'info', MANIFEST], { timeout: 30_000 }, (err, stdout, stderr) =>
-          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+        );
       });
       assert.equal(r.code, 0, r.stderr);
       const field = (name: string) => new RegExp(`^\\s*${name}: (.*)$`, 'm').exec(r.stdout)?.[1];
@@ -204,11 +240,17 @@ describe('addin/manifest.xml', () => {
     it('asks for Mailbox 1.5 (a pinnable task pane), and every Requirements in it agrees', () => {
       const app = readManifest();
       const sets = children(child(child(app, 'Requirements'), 'Sets'), 'Set');
-      assert.deepEqual(sets.map((s) => [attr(s, 'Name'), attr(s, 'MinVersion')]), [['Mailbox', '1.5']]);
+      assert.deepEqual(
+        sets.map((s) => [attr(s, 'Name'), attr(s, 'MinVersion')]),
+        [['Mailbox', '1.5']],
+      );
       const { v1_0, v1_1 } = versionOverrides(app);
       for (const vo of [v1_0, v1_1]) {
         const voSets = child(child(vo, 'Requirements'), 'Sets');
-        const mailbox = children(voSets, 'Set').map((s) => [attr(s, 'Name'), (s['@MinVersion'] as string | undefined) ?? attr(voSets, 'DefaultMinVersion')]);
+        const mailbox = children(voSets, 'Set').map((s) => [
+          attr(s, 'Name'),
+          (s['@MinVersion'] as string | undefined) ?? attr(voSets, 'DefaultMinVersion'),
+        ]);
         assert.deepEqual(mailbox, [['Mailbox', '1.5']]);
       }
     });
@@ -246,19 +288,30 @@ describe('addin/manifest.xml', () => {
         const res = resourcesOf(vo);
         const defined = new Set(Object.values(res).flatMap((m) => [...m.keys()]));
         // The nested 1.1 block has its own resources: look at this block's Hosts only.
-        const referenced = new Set([...walk(child(vo, 'Hosts'))].map((n) => n['@resid']).filter((r): r is string => typeof r === 'string'));
-        for (const resid of referenced) assert.ok(defined.has(resid), `resid ${resid} is not defined in ${attr(vo, 'type')}`);
+        const referenced = new Set(
+          [...walk(child(vo, 'Hosts'))].map((n) => n['@resid']).filter((r): r is string => typeof r === 'string'),
+        );
+        for (const resid of referenced)
+          assert.ok(defined.has(resid), `resid ${resid} is not defined in ${attr(vo, 'type')}`);
         for (const id of defined) assert.ok(referenced.has(id), `resource ${id} of ${attr(vo, 'type')} is never used`);
       }
     });
 
     it('every URL is https, and AppDomains are the dev server and the Salesforce login hosts', () => {
       const app = readManifest();
-      const values = [...walk(app)].flatMap((n) => Object.entries(n).filter(([k, v]) => typeof v === 'string' && !k.startsWith('@xmlns')).map(([, v]) => v as string));
+      const values = [...walk(app)].flatMap((n) =>
+        Object.entries(n)
+          .filter(([k, v]) => typeof v === 'string' && !k.startsWith('@xmlns'))
+          .map(([, v]) => v as string),
+      );
       const urls = values.filter((v) => /^[a-z][a-z0-9+.-]*:\/\//i.test(v));
       assert.ok(urls.length >= 10, `found only ${urls.length} URLs`);
       for (const url of urls) assert.ok(url.startsWith('https://'), `${url} is not https`);
-      assert.deepEqual(children(child(app, 'AppDomains'), 'AppDomain').map(String), [SERVER, 'https://login.salesforce.com', 'https://test.salesforce.com']);
+      assert.deepEqual(children(child(app, 'AppDomains'), 'AppDomain').map(String), [
+        SERVER,
+        'https://login.salesforce.com',
+        'https://test.salesforce.com',
+      ]);
     });
 
     it('every icon it names is a PNG in addin/assets of the size it claims', () => {
@@ -267,14 +320,19 @@ describe('addin/manifest.xml', () => {
         const m = /^https:\/\/localhost:3000\/assets\/(icon-\d+\.png)$/.exec(url);
         assert.ok(m, `${url} is not an icon in /assets/`);
         const png = fs.readFileSync(path.join(ASSETS, m[1]));
-        assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${m[1]} is not a PNG`);
+        assert.deepEqual(
+          [...png.subarray(0, 8)],
+          [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+          `${m[1]} is not a PNG`,
+        );
         assert.equal(png.subarray(12, 16).toString('ascii'), 'IHDR');
         return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
       };
       assert.deepEqual(icon(attr(child(app, 'IconUrl'), 'DefaultValue')), { width: 64, height: 64 });
       assert.deepEqual(icon(attr(child(app, 'HighResolutionIconUrl'), 'DefaultValue')), { width: 128, height: 128 });
       for (const button of messageReadButtons(versionOverrides(app).v1_1)) {
-        for (const [size, url] of Object.entries(button.icons)) assert.deepEqual(icon(url), { width: Number(size), height: Number(size) });
+        for (const [size, url] of Object.entries(button.icons))
+          assert.deepEqual(icon(url), { width: Number(size), height: Number(size) });
       }
     });
 
@@ -284,7 +342,8 @@ describe('addin/manifest.xml', () => {
       const visit = (dir: string): void => {
         for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
           if (entry.isDirectory() && !skip.has(entry.name)) visit(path.join(dir, entry.name));
-          else if (entry.isFile() && entry.name.toLowerCase().endsWith('.xsd')) xsds.push(path.relative(REPO_ROOT, path.join(dir, entry.name)));
+          else if (entry.isFile() && entry.name.toLowerCase().endsWith('.xsd'))
+            xsds.push(path.relative(REPO_ROOT, path.join(dir, entry.name)));
         }
       };
       visit(REPO_ROOT);
@@ -307,7 +366,10 @@ describe('addin/manifest.xml', () => {
     it('a copy with SupportsPinning in VersionOverrides 1.0 is invalid, and the error names its line', async () => {
       const xml = fs.readFileSync(MANIFEST, 'utf8');
       const open10 = '<SourceLocation resid="Taskpane.Url"/>\n                  </Action>'; // the 1.0 block's indentation
-      const broken = xml.replace(open10, '<SourceLocation resid="Taskpane.Url"/>\n<SupportsPinning>true</SupportsPinning>\n                  </Action>');
+      const broken = xml.replace(
+        open10,
+        '<SourceLocation resid="Taskpane.Url"/>\n<SupportsPinning>true</SupportsPinning>\n                  </Action>',
+      );
       assert.notEqual(broken, xml);
       const copy = path.join(tmp, 'pinning-in-1.0.xml');
       fs.writeFileSync(copy, broken);
@@ -317,7 +379,10 @@ describe('addin/manifest.xml', () => {
         result.errors.map((e) => e.line),
         [lineOf(broken, '<SupportsPinning>true</SupportsPinning>\n                  </Action>')],
       );
-      assert.match(result.errors[0].message, /\{http:\/\/schemas\.microsoft\.com\/office\/mailappversionoverrides\}SupportsPinning'.*not expected/);
+      assert.match(
+        result.errors[0].message,
+        /\{http:\/\/schemas\.microsoft\.com\/office\/mailappversionoverrides\}SupportsPinning'.*not expected/,
+      );
     });
 
     it('a copy with a mistyped element is invalid, and the error names its line', async () => {
@@ -333,14 +398,23 @@ describe('addin/manifest.xml', () => {
 
     it('npm run validate: prints the offline verdict, or each error with its line and exits 1', async () => {
       const ok = await runValidate([], REPO_ROOT);
-      assert.deepEqual([ok.code, ok.stdout.trim(), ok.stderr], [0, 'manifest.xml is valid against the Office add-in manifest schemas (offline)', '']);
+      assert.deepEqual(
+        [ok.code, ok.stdout.trim(), ok.stderr],
+        [0, 'manifest.xml is valid against the Office add-in manifest schemas (offline)', ''],
+      );
 
       const xml = fs.readFileSync(MANIFEST, 'utf8');
       const broken = xml.replace('</AppDomains>', '</AppDomain>');
       fs.writeFileSync(path.join(tmp, 'malformed.xml'), broken);
       const bad = await runValidate(['malformed.xml'], tmp);
       assert.equal(bad.code, 1);
-      assert.match(bad.stderr, new RegExp(`^malformed\\.xml:${lineOf(xml, '</AppDomains>')}: parser error : Opening and ending tag mismatch`, 'm'));
+      assert.match(
+        bad.stderr,
+        new RegExp(
+          `^malformed\\.xml:${lineOf(xml, '</AppDomains>')}: parser error : Opening and ending tag mismatch`,
+          'm',
+        ),
+      );
     });
   });
 

@@ -13,11 +13,17 @@ import { OfficeCallError } from '../../../addin/office/async-result';
 
 type Callback = (result: unknown) => void;
 const succeeded = (value: unknown) => ({ status: 'succeeded', value });
-const failed = (code: number, message: string) => ({ status: 'failed', value: undefined, error: { code, message, name: 'Error' } });
+const failed = (code: number, message: string) => ({
+  status: 'failed',
+  value: undefined,
+  error: { code, message, name: 'Error' },
+});
 
 /** A mailbox whose item is a message from Grace, read mode; `body` answers getAsync with `bodyResult`. */
 function mailboxMock(o: { from?: unknown; noSender?: boolean; bodyResult?: unknown } = {}) {
-  const getAsync = sinon.spy((_coercion: string, cb: Callback) => cb(o.bodyResult ?? succeeded('The compiler is ready.\nGrace')));
+  const getAsync = sinon.spy((_coercion: string, cb: Callback) =>
+    cb(o.bodyResult ?? succeeded('The compiler is ready.\nGrace')),
+  );
   const data = {
     host: 'outlook',
     item: {
@@ -50,7 +56,10 @@ function dialogMock() {
 
 function uiMock(result: unknown) {
   const displayDialogAsync = sinon.spy((_url: string, _options: unknown, cb: Callback) => cb(result));
-  return { ui: new OfficeMockObject({ host: 'outlook', displayDialogAsync }) as unknown as Office.UI, displayDialogAsync };
+  return {
+    ui: new OfficeMockObject({ host: 'outlook', displayDialogAsync }) as unknown as Office.UI,
+    displayDialogAsync,
+  };
 }
 
 function settingsMock(saveResult: unknown = succeeded(undefined)) {
@@ -74,7 +83,10 @@ describe('addin/office: the Office.js glue', () => {
 
     it('getSender is null for an item without a sender, and the name null when Outlook gives none', () => {
       assert.equal(getSender(mailboxMock({ noSender: true }).item), null);
-      assert.deepEqual(getSender(mailboxMock({ from: { emailAddress: 'x@y.example', displayName: '' } }).item), { address: 'x@y.example', name: null });
+      assert.deepEqual(getSender(mailboxMock({ from: { emailAddress: 'x@y.example', displayName: '' } }).item), {
+        address: 'x@y.example',
+        name: null,
+      });
     });
 
     it('getBody asks body.getAsync for text and resolves with its value', async () => {
@@ -86,15 +98,21 @@ describe('addin/office: the Office.js glue', () => {
 
     it("getBody rejects with Office's error code and message when getAsync fails", async () => {
       const { item } = mailboxMock({ bodyResult: failed(9020, 'Generic error') });
-      await assert.rejects(getBody(item), (err: unknown) => err instanceof OfficeCallError && err.code === 9020 && err.message === 'Generic error');
+      await assert.rejects(
+        getBody(item),
+        (err: unknown) => err instanceof OfficeCallError && err.code === 9020 && err.message === 'Generic error',
+      );
     });
 
     it('readOpenMessage gives what POST /api/add-email takes, the date with the local offset', async () => {
       const { item } = mailboxMock();
       const message = await readOpenMessage(item);
       assert.deepEqual(message, {
-        sender: { address: 'grace@navy.example', name: 'Grace Hopper' }, subject: 'COBOL', body: 'The compiler is ready.\nGrace',
-        receivedDateTime: localIsoDateTime(new Date(2026, 2, 5, 14, 30, 0)), internetMessageId: '<cobol-1@navy.example>',
+        sender: { address: 'grace@navy.example', name: 'Grace Hopper' },
+        subject: 'COBOL',
+        body: 'The compiler is ready.\nGrace',
+        receivedDateTime: localIsoDateTime(new Date(2026, 2, 5, 14, 30, 0)),
+        internetMessageId: '<cobol-1@navy.example>',
       });
       assert.match(message!.receivedDateTime, /^2026-03-05T14:30:00[+-]\d{2}:\d{2}$/);
     });
@@ -129,7 +147,10 @@ describe('addin/office: the Office.js glue', () => {
 
     it('putSetting rejects when saveAsync fails', async () => {
       const { settings } = settingsMock(failed(5001, 'An internal error has occurred.'));
-      await assert.rejects(putSetting(settings, 'k', 'v'), { name: 'OfficeCallError', message: 'An internal error has occurred.' });
+      await assert.rejects(putSetting(settings, 'k', 'v'), {
+        name: 'OfficeCallError',
+        message: 'An internal error has occurred.',
+      });
     });
   });
 
@@ -140,12 +161,22 @@ describe('addin/office: the Office.js glue', () => {
       const ui = new OfficeMockObject({ host: 'outlook', displayDialogAsync }) as unknown as Office.UI;
       const opened = await openDialog(ui, 'https://localhost:3000/support.html', { height: 50, width: 30 });
       assert.equal(opened, dialog);
-      sinon.assert.calledOnceWithMatch(displayDialogAsync, 'https://localhost:3000/support.html', { height: 50, width: 30 });
+      sinon.assert.calledOnceWithMatch(displayDialogAsync, 'https://localhost:3000/support.html', {
+        height: 50,
+        width: 30,
+      });
     });
 
     it("openDialog rejects with Office's error when the dialog is refused", async () => {
-      const ui = new OfficeMockObject({ host: 'outlook', displayDialogAsync: (_u: string, _o: unknown, cb: Callback) => cb(failed(12007, 'A dialog box is already opened.')) }) as unknown as Office.UI;
-      await assert.rejects(openDialog(ui, 'https://localhost:3000/support.html'), { name: 'OfficeCallError', message: 'A dialog box is already opened.' });
+      const ui = new OfficeMockObject({
+        host: 'outlook',
+        displayDialogAsync: (_u: string, _o: unknown, cb: Callback) =>
+          cb(failed(12007, 'A dialog box is already opened.')),
+      }) as unknown as Office.UI;
+      await assert.rejects(openDialog(ui, 'https://localhost:3000/support.html'), {
+        name: 'OfficeCallError',
+        message: 'A dialog box is already opened.',
+      });
     });
   });
 
@@ -161,7 +192,10 @@ describe('addin/office: the Office.js glue', () => {
       const answer = dialogMessage(ui, START, OPTIONS);
       await opened();
       sinon.assert.calledOnceWithMatch(displayDialogAsync, START, OPTIONS);
-      assert.deepEqual(dialog.addEventHandler.args.map((a) => a[0]).sort(), ['dialogEventReceived', 'dialogMessageReceived']);
+      assert.deepEqual(dialog.addEventHandler.args.map((a) => a[0]).sort(), [
+        'dialogEventReceived',
+        'dialogMessageReceived',
+      ]);
       fire('dialogMessageReceived', { message: '{"state":"s","code":"c"}', origin: 'https://localhost:3000' });
       assert.deepEqual(await answer, { message: '{"state":"s","code":"c"}', origin: 'https://localhost:3000' });
       sinon.assert.calledOnce(dialog.close);
@@ -183,7 +217,10 @@ describe('addin/office: the Office.js glue', () => {
       const answer = dialogMessage(uiMock(succeeded(dialog)).ui, START, OPTIONS);
       await opened();
       fire('dialogEventReceived', { error: 12006 });
-      await assert.rejects(answer, (err: unknown) => err instanceof DialogError && err.code === DialogCode.closedByUser);
+      await assert.rejects(
+        answer,
+        (err: unknown) => err instanceof DialogError && err.code === DialogCode.closedByUser,
+      );
       sinon.assert.notCalled(dialog.close);
     });
 
@@ -192,14 +229,22 @@ describe('addin/office: the Office.js glue', () => {
       const answer = dialogMessage(uiMock(succeeded(dialog)).ui, START, OPTIONS);
       await opened();
       fire('dialogEventReceived', { error: 12002 });
-      await assert.rejects(answer, (err: unknown) => err instanceof DialogError && err.code === DialogCode.pageNotLoaded);
+      await assert.rejects(
+        answer,
+        (err: unknown) => err instanceof DialogError && err.code === DialogCode.pageNotLoaded,
+      );
       sinon.assert.calledOnce(dialog.close);
     });
 
     it("displayDialogAsync failing rejects with a DialogError carrying Office's code and message", async () => {
       const { ui } = uiMock(failed(12007, 'A dialog box is already opened.'));
-      await assert.rejects(dialogMessage(ui, START, OPTIONS), (err: unknown) =>
-        err instanceof DialogError && err.code === DialogCode.alreadyOpen && err.message === 'A dialog box is already opened.');
+      await assert.rejects(
+        dialogMessage(ui, START, OPTIONS),
+        (err: unknown) =>
+          err instanceof DialogError &&
+          err.code === DialogCode.alreadyOpen &&
+          err.message === 'A dialog box is already opened.',
+      );
     });
   });
 });

@@ -31,7 +31,13 @@ describe('addin: the theme from Office', () => {
     (globalThis as { Office?: unknown }).Office = { context: { officeTheme: { bodyBackgroundColor: '#1f1f1f' } } };
     applyOfficeTheme(root);
     assert.equal(root.dataset.theme, 'dark');
-    (globalThis as { Office?: unknown }).Office = { context: { get officeTheme(): never { throw new Error('not supported'); } } };
+    (globalThis as { Office?: unknown }).Office = {
+      context: {
+        get officeTheme(): never {
+          throw new Error('not supported');
+        },
+      },
+    };
     applyOfficeTheme(root);
     assert.equal(root.dataset.theme, undefined);
     root.dataset.theme = 'dark';

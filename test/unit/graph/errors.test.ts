@@ -30,14 +30,25 @@ describe('graph/errors', () => {
       [501, 'NotImplemented', false, 'other'],
       [302, 'ERROR_HTTP_302', false, 'other'],
     ];
-    for (const [status, code, retryAfter, kind] of table) assert.equal(kindOf(status, code, retryAfter), kind, `${status} ${code}`);
+    for (const [status, code, retryAfter, kind] of table)
+      assert.equal(kindOf(status, code, retryAfter), kind, `${status} ${code}`);
   });
 
   it('reads a Graph error body: code, message, request id, Retry-After', () => {
-    const e = fromResponse({
-      status: 429, headers: { ...JSON_TYPE, 'retry-after': '2.128' },
-      data: JSON.stringify({ error: { code: 'TooManyRequests', message: 'Please retry again later.', innerError: { code: '429', 'request-id': '94fb3b52', date: '2020-08-18T12:51:51' } } }),
-    }, ctx);
+    const e = fromResponse(
+      {
+        status: 429,
+        headers: { ...JSON_TYPE, 'retry-after': '2.128' },
+        data: JSON.stringify({
+          error: {
+            code: 'TooManyRequests',
+            message: 'Please retry again later.',
+            innerError: { code: '429', 'request-id': '94fb3b52', date: '2020-08-18T12:51:51' },
+          },
+        }),
+      },
+      ctx,
+    );
     assert.ok(e instanceof GraphApiError);
     assert.equal(e.kind, 'rateLimited');
     assert.equal(e.code, 'TooManyRequests');
@@ -49,24 +60,38 @@ describe('graph/errors', () => {
   });
 
   it('reads the 410 body without innerError, taking the request id from the header', () => {
-    const e = fromResponse({
-      status: 410, headers: { ...JSON_TYPE, 'request-id': '1137f277' },
-      data: '{"error":{"code":"SyncStateNotFound","message":"The sync state generation is not found; generation=25;[highest=28][28][26][27]."}}',
-    }, ctx);
+    const e = fromResponse(
+      {
+        status: 410,
+        headers: { ...JSON_TYPE, 'request-id': '1137f277' },
+        data: '{"error":{"code":"SyncStateNotFound","message":"The sync state generation is not found; generation=25;[highest=28][28][26][27]."}}',
+      },
+      ctx,
+    );
     assert.equal(e.kind, 'syncStateLost');
     assert.equal(e.code, 'SyncStateNotFound');
     assert.equal(e.requestId, '1137f277');
   });
 
   it('names a non-Graph error answer by its status', () => {
-    const e = fromResponse({ status: 502, headers: { 'content-type': 'text/html' }, data: '<html>Bad gateway</html>' }, ctx);
+    const e = fromResponse(
+      { status: 502, headers: { 'content-type': 'text/html' }, data: '<html>Bad gateway</html>' },
+      ctx,
+    );
     assert.equal(e.kind, 'transient');
     assert.equal(e.code, 'ERROR_HTTP_502');
     assert.equal(e.message, 'HTTP 502 (content-type text/html)');
   });
 
   it('never repeats the token, even when the server echoes it', () => {
-    const e = fromResponse({ status: 401, headers: JSON_TYPE, data: '{"error":{"code":"InvalidAuthenticationToken","message":"Bad token s3cr3t-token"}}' }, { ...ctx, secret: 's3cr3t-token' });
+    const e = fromResponse(
+      {
+        status: 401,
+        headers: JSON_TYPE,
+        data: '{"error":{"code":"InvalidAuthenticationToken","message":"Bad token s3cr3t-token"}}',
+      },
+      { ...ctx, secret: 's3cr3t-token' },
+    );
     assert.equal(e.message, 'Bad token [redacted]');
     assert.ok(!util.inspect(e).includes('s3cr3t-token'));
   });
@@ -84,8 +109,13 @@ describe('graph/errors', () => {
   it('serializes to what is safe to log', () => {
     const e = fromNetworkError('ECONNRESET', { ...ctx, attempts: 4 });
     assert.deepEqual(JSON.parse(JSON.stringify(e)), {
-      kind: 'transient', code: 'ECONNRESET', message: 'cannot reach https://graph.microsoft.com: connection reset', statusCode: null,
-      method: 'GET', url: 'https://graph.microsoft.com/v1.0/me/contacts', attempts: 4,
+      kind: 'transient',
+      code: 'ECONNRESET',
+      message: 'cannot reach https://graph.microsoft.com: connection reset',
+      statusCode: null,
+      method: 'GET',
+      url: 'https://graph.microsoft.com/v1.0/me/contacts',
+      attempts: 4,
     });
   });
 });

@@ -9,11 +9,17 @@ const TOKEN = 'eyJ0eXAi.s3cr3t-graph-token';
 /** A logger that keeps every line and its meta, to search them for the token. */
 function recordingLogger(): GraphLogger & { lines: string[] } {
   const lines: string[] = [];
-  const keep = (message: string, meta?: Record<string, unknown>) => { lines.push(`${message} ${JSON.stringify(meta ?? {})}`); };
+  const keep = (message: string, meta?: Record<string, unknown>) => {
+    lines.push(`${message} ${JSON.stringify(meta ?? {})}`);
+  };
   return { lines, warn: keep, debug: keep };
 }
 
-const throttled = (retryAfter: string) => ({ status: 429, headers: { 'retry-after': retryAfter }, body: graphError('TooManyRequests', 'Please retry again later.') });
+const throttled = (retryAfter: string) => ({
+  status: 429,
+  headers: { 'retry-after': retryAfter },
+  body: graphError('TooManyRequests', 'Please retry again later.'),
+});
 
 describe('graph/http', () => {
   let server: FakeGraph | undefined;
@@ -27,7 +33,14 @@ describe('graph/http', () => {
   it('sends the bearer token and Graph JSON to {base}/v1.0/..., and parses the answer', async () => {
     server = await fakeGraph(() => ({ status: 201, body: { id: 'c1' } }));
     const http = new GraphHttp({ baseUrl: `${server.url}/`, token: TOKEN });
-    const res = await http.request<{ id: string }>({ method: 'POST', path: '/me/contacts', body: { givenName: 'Ada' }, query: { $select: 'id' }, prefer: ['odata.maxpagesize=2', 'outlook.timezone="UTC"'], ifMatch: 'W/"ck"' });
+    const res = await http.request<{ id: string }>({
+      method: 'POST',
+      path: '/me/contacts',
+      body: { givenName: 'Ada' },
+      query: { $select: 'id' },
+      prefer: ['odata.maxpagesize=2', 'outlook.timezone="UTC"'],
+      ifMatch: 'W/"ck"',
+    });
     assert.equal(res.status, 201);
     assert.deepEqual(res.data, { id: 'c1' });
     const [req] = server.seen;
@@ -65,7 +78,9 @@ describe('graph/http', () => {
   });
 
   it('on 429 waits until a Retry-After HTTP date, then retries', async () => {
-    server = await fakeGraph((_req, n) => (n === 1 ? throttled('Mon, 01 Jun 2026 12:00:09 GMT') : { body: { id: 'me' } }));
+    server = await fakeGraph((_req, n) =>
+      n === 1 ? throttled('Mon, 01 Jun 2026 12:00:09 GMT') : { body: { id: 'me' } },
+    );
     const { waits, retry } = instantRetry(Date.parse('2026-06-01T12:00:00Z'));
     const http = new GraphHttp({ baseUrl: server.url, token: TOKEN, retry });
     await http.get('/me');
@@ -75,7 +90,11 @@ describe('graph/http', () => {
   it('adds jitter on top of Retry-After', async () => {
     server = await fakeGraph((_req, n) => (n === 1 ? throttled('1') : { body: {} }));
     const { waits, retry } = instantRetry();
-    const http = new GraphHttp({ baseUrl: server.url, token: TOKEN, retry: { ...retry, random: () => 0.25, jitterMs: 400 } });
+    const http = new GraphHttp({
+      baseUrl: server.url,
+      token: TOKEN,
+      retry: { ...retry, random: () => 0.25, jitterMs: 400 },
+    });
     await http.get('/me');
     assert.deepEqual(waits, [1100]);
   });
@@ -94,15 +113,22 @@ describe('graph/http', () => {
   it('does not retry a POST on 5xx: it may have been carried out', async () => {
     for (const status of [500, 502, 503, 504]) {
       await server?.close();
-      server = await fakeGraph(() => ({ status, headers: { 'retry-after': '1' }, body: graphError('ServiceUnavailable', 'busy') }));
+      server = await fakeGraph(() => ({
+        status,
+        headers: { 'retry-after': '1' },
+        body: graphError('ServiceUnavailable', 'busy'),
+      }));
       const { waits, retry } = instantRetry();
       const http = new GraphHttp({ baseUrl: server.url, token: TOKEN, retry });
-      await assert.rejects(http.request({ method: 'POST', path: '/me/events', body: { subject: 'x' } }), (err: GraphApiError) => {
-        assert.equal(err.statusCode, status);
-        assert.equal(err.attempts, 1);
-        assert.equal(err.kind, status === 503 ? 'rateLimited' : 'transient');
-        return true;
-      });
+      await assert.rejects(
+        http.request({ method: 'POST', path: '/me/events', body: { subject: 'x' } }),
+        (err: GraphApiError) => {
+          assert.equal(err.statusCode, status);
+          assert.equal(err.attempts, 1);
+          assert.equal(err.kind, status === 503 ? 'rateLimited' : 'transient');
+          return true;
+        },
+      );
       assert.equal(server.seen.length, 1, `HTTP ${status}`);
       assert.deepEqual(waits, []);
     }
@@ -111,12 +137,17 @@ describe('graph/http', () => {
   it('does not retry a PATCH on 503 either', async () => {
     server = await fakeGraph(() => ({ status: 503, body: graphError('ServiceUnavailable', 'busy') }));
     const http = new GraphHttp({ baseUrl: server.url, token: TOKEN, retry: instantRetry().retry });
-    await assert.rejects(http.request({ method: 'PATCH', path: '/me/contacts/a', body: { surname: 'B' } }), { kind: 'transient', statusCode: 503 });
+    await assert.rejects(http.request({ method: 'PATCH', path: '/me/contacts/a', body: { surname: 'B' } }), {
+      kind: 'transient',
+      statusCode: 503,
+    });
     assert.equal(server.seen.length, 1);
   });
 
   it('retries a GET on 503 with backoff, then succeeds', async () => {
-    server = await fakeGraph((_req, n) => (n <= 2 ? { status: 503, body: graphError('ServiceUnavailable', 'busy') } : { body: { id: 'me' } }));
+    server = await fakeGraph((_req, n) =>
+      n <= 2 ? { status: 503, body: graphError('ServiceUnavailable', 'busy') } : { body: { id: 'me' } },
+    );
     const { waits, retry } = instantRetry();
     const http = new GraphHttp({ baseUrl: server.url, token: TOKEN, retry: { ...retry, baseDelayMs: 1000 } });
     await http.get('/me');
@@ -146,25 +177,56 @@ describe('graph/http', () => {
   });
 
   it('410 is syncStateLost and is not retried', async () => {
-    server = await fakeGraph(() => ({ status: 410, body: graphError('SyncStateNotFound', 'The sync state generation is not found; generation=149;[highest=157].') }));
+    server = await fakeGraph(() => ({
+      status: 410,
+      body: graphError('SyncStateNotFound', 'The sync state generation is not found; generation=149;[highest=157].'),
+    }));
     const http = new GraphHttp({ baseUrl: server.url, token: TOKEN, retry: instantRetry().retry });
-    await assert.rejects(http.get('/me/calendarView/delta?$deltatoken=old'), { kind: 'syncStateLost', code: 'SyncStateNotFound', statusCode: 410, requestId: 'req-1' });
+    await assert.rejects(http.get('/me/calendarView/delta?$deltatoken=old'), {
+      kind: 'syncStateLost',
+      code: 'SyncStateNotFound',
+      statusCode: 410,
+      requestId: 'req-1',
+    });
     assert.equal(server.seen.length, 1);
   });
 
   it('401 without a refresher is authExpired', async () => {
-    server = await fakeGraph(() => ({ status: 401, body: graphError('InvalidAuthenticationToken', 'Access token has expired or is not yet valid.') }));
+    server = await fakeGraph(() => ({
+      status: 401,
+      body: graphError('InvalidAuthenticationToken', 'Access token has expired or is not yet valid.'),
+    }));
     const http = new GraphHttp({ baseUrl: server.url, token: TOKEN });
-    await assert.rejects(http.get('/me'), { kind: 'authExpired', code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' });
+    await assert.rejects(http.get('/me'), {
+      kind: 'authExpired',
+      code: 'InvalidAuthenticationToken',
+      message: 'Access token has expired or is not yet valid.',
+    });
   });
 
   it('on 401 refreshes the token once for all callers and replays each request once', async () => {
-    server = await fakeGraph((req) => (req.headers.authorization === 'Bearer fresh'
-      ? { body: { ok: true } }
-      : { status: 401, body: graphError('InvalidAuthenticationToken', 'Access token has expired or is not yet valid.') }));
+    server = await fakeGraph((req) =>
+      req.headers.authorization === 'Bearer fresh'
+        ? { body: { ok: true } }
+        : {
+            status: 401,
+            body: graphError('InvalidAuthenticationToken', 'Access token has expired or is not yet valid.'),
+          },
+    );
     let refreshes = 0;
-    const http = new GraphHttp({ baseUrl: server.url, token: TOKEN, refreshToken: async () => { refreshes++; return 'fresh'; } });
-    const results = await Promise.all([http.get('/me'), http.get('/me/contacts'), http.request({ method: 'POST', path: '/me/events', body: {} })]);
+    const http = new GraphHttp({
+      baseUrl: server.url,
+      token: TOKEN,
+      refreshToken: async () => {
+        refreshes++;
+        return 'fresh';
+      },
+    });
+    const results = await Promise.all([
+      http.get('/me'),
+      http.get('/me/contacts'),
+      http.request({ method: 'POST', path: '/me/events', body: {} }),
+    ]);
     assert.equal(refreshes, 1);
     assert.equal(results.length, 3);
     assert.equal(server.seen.length, 6);
@@ -173,27 +235,46 @@ describe('graph/http', () => {
   it('calls a refused connection a network error, after retrying it', async () => {
     const { waits, retry } = instantRetry();
     const http = new GraphHttp({ baseUrl: await closedPort(), token: TOKEN, retry: { ...retry, maxRetries: 2 } });
-    await assert.rejects(http.request({ method: 'POST', path: '/me/contacts', body: {} }), { kind: 'network', code: 'ECONNREFUSED', statusCode: null, attempts: 3 });
+    await assert.rejects(http.request({ method: 'POST', path: '/me/contacts', body: {} }), {
+      kind: 'network',
+      code: 'ECONNREFUSED',
+      statusCode: null,
+      attempts: 3,
+    });
     assert.equal(waits.length, 2);
   });
 
   it('retries a GET whose connection was reset, but not a POST', async () => {
-    server = await fakeGraph((req, n) => (n === 1 || req.method === 'POST' ? { destroy: true } : { body: { id: 'me' } }));
+    server = await fakeGraph((req, n) =>
+      n === 1 || req.method === 'POST' ? { destroy: true } : { body: { id: 'me' } },
+    );
     const http = new GraphHttp({ baseUrl: server.url, token: TOKEN, retry: instantRetry().retry });
     assert.deepEqual(await http.get('/me'), { id: 'me' });
     assert.equal(server.seen.length, 2);
-    await assert.rejects(http.request({ method: 'POST', path: '/me/contacts', body: {} }), { kind: 'transient', code: 'ECONNRESET', attempts: 1 });
+    await assert.rejects(http.request({ method: 'POST', path: '/me/contacts', body: {} }), {
+      kind: 'transient',
+      code: 'ECONNRESET',
+      attempts: 1,
+    });
     assert.equal(server.seen.length, 3);
   });
 
   it('times out as transient', async () => {
     server = await fakeGraph(() => ({ hang: true }));
-    const http = new GraphHttp({ baseUrl: server.url, token: TOKEN, timeoutMs: 100, retry: { ...instantRetry().retry, maxRetries: 1 } });
+    const http = new GraphHttp({
+      baseUrl: server.url,
+      token: TOKEN,
+      timeoutMs: 100,
+      retry: { ...instantRetry().retry, maxRetries: 1 },
+    });
     await assert.rejects(http.get('/me'), { kind: 'transient', code: 'ETIMEDOUT', attempts: 2 });
   });
 
   it('calls a 200 that is not JSON (a captive portal) not Graph', async () => {
-    server = await fakeGraph(() => ({ headers: { 'content-type': 'text/html' }, body: '<html>Sign in to the Wi-Fi</html>' }));
+    server = await fakeGraph(() => ({
+      headers: { 'content-type': 'text/html' },
+      body: '<html>Sign in to the Wi-Fi</html>',
+    }));
     const http = new GraphHttp({ baseUrl: server.url, token: TOKEN });
     await assert.rejects(http.get('/me'), { kind: 'network', code: 'NOT_GRAPH' });
   });
@@ -226,18 +307,29 @@ describe('graph/http', () => {
     server = await fakeGraph((req, n) => {
       if (n === 1) return throttled('1');
       if (req.url.includes('reset')) return { destroy: true };
-      if (req.url.includes('echo')) return { status: 400, body: graphError('BadRequest', `you sent ${String(req.headers.authorization)}`) };
+      if (req.url.includes('echo'))
+        return { status: 400, body: graphError('BadRequest', `you sent ${String(req.headers.authorization)}`) };
       return { status: 503, body: graphError('ServiceUnavailable', 'busy') };
     });
     const logger = recordingLogger();
-    const http = new GraphHttp({ baseUrl: server.url, token: TOKEN, logger, retry: { ...instantRetry().retry, maxRetries: 2 } });
+    const http = new GraphHttp({
+      baseUrl: server.url,
+      token: TOKEN,
+      logger,
+      retry: { ...instantRetry().retry, maxRetries: 2 },
+    });
     const errors: unknown[] = [];
     for (const path of ['/me/unavailable', '/me/reset', '/me/echo']) {
       await http.get(path).catch((err: unknown) => errors.push(err));
     }
-    await new GraphHttp({ baseUrl: await closedPort(), token: TOKEN, logger, retry: instantRetry().retry }).get('/me').catch((err: unknown) => errors.push(err));
+    await new GraphHttp({ baseUrl: await closedPort(), token: TOKEN, logger, retry: instantRetry().retry })
+      .get('/me')
+      .catch((err: unknown) => errors.push(err));
     assert.equal(errors.length, 4);
-    assert.ok(logger.lines.some((l) => /retry 1 of 2/.test(l)), logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.some((l) => /retry 1 of 2/.test(l)),
+      logger.lines.join('\n'),
+    );
     const everything = [
       ...logger.lines,
       ...errors.map((e) => util.inspect(e, { depth: 10, showHidden: true })),

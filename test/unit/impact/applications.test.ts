@@ -3,8 +3,9 @@ import { productForApplication } from '../../../sync-engine/src/impact/applicati
 import { PRODUCTS } from '../../../sync-engine/src/products/catalog';
 
 describe('impact/applications: LoginHistory Application -> product', () => {
-  it('knows the catalog\'s own names', () => {
-    for (const p of PRODUCTS.filter((x) => x.kind !== 'browser')) assert.equal(productForApplication(p.name), p.id, p.name);
+  it("knows the catalog's own names", () => {
+    for (const p of PRODUCTS.filter((x) => x.kind !== 'browser'))
+      assert.equal(productForApplication(p.name), p.id, p.name);
   });
 
   it('matches the names orgs give the apps, case-insensitively', () => {

@@ -5,7 +5,13 @@ import { fakeServer, FakeServer } from '../salesforce/fake-server';
 
 const invalidField = {
   status: 400,
-  body: [{ errorCode: 'INVALID_FIELD', message: "\nSELECT Name, OrganizationType, Edition__c\n                               ^\nERROR at Row:1:Column:32\nNo such column 'Edition__c' on entity 'Organization'." }],
+  body: [
+    {
+      errorCode: 'INVALID_FIELD',
+      message:
+        "\nSELECT Name, OrganizationType, Edition__c\n                               ^\nERROR at Row:1:Column:32\nNo such column 'Edition__c' on entity 'Organization'.",
+    },
+  ],
 };
 
 describe('impact/org-facts', () => {
@@ -15,17 +21,24 @@ describe('impact/org-facts', () => {
     server = undefined;
   });
 
-  it('maps OrganizationType to the article\'s editions', () => {
+  it("maps OrganizationType to the article's editions", () => {
     const cases: Array<[string | null, string | undefined]> = [
-      ['Enterprise Edition', 'enterprise'], ['Unlimited Edition', 'unlimited'], ['Performance Edition', 'performance'],
-      ['Developer Edition', 'developer'], ['Professional Edition', 'professional'], ['Team Edition', 'group'],
-      ['Group Edition', 'group'], ['Personal Edition', 'contact-manager'], ['Contact Manager Edition', 'contact-manager'],
-      ['Base Edition', undefined], [null, undefined],
+      ['Enterprise Edition', 'enterprise'],
+      ['Unlimited Edition', 'unlimited'],
+      ['Performance Edition', 'performance'],
+      ['Developer Edition', 'developer'],
+      ['Professional Edition', 'professional'],
+      ['Team Edition', 'group'],
+      ['Group Edition', 'group'],
+      ['Personal Edition', 'contact-manager'],
+      ['Contact Manager Edition', 'contact-manager'],
+      ['Base Edition', undefined],
+      [null, undefined],
     ];
     for (const [type, edition] of cases) assert.equal(editionFromOrganizationType(type), edition, String(type));
   });
 
-  it('assumes the edition\'s defaults and enforcement on, and lists each assumption', () => {
+  it("assumes the edition's defaults and enforcement on, and lists each assumption", () => {
     const pe = assumedFacts('Acme', 'Professional Edition', { ordinaryClient: true });
     assert.equal(pe.edition, 'professional');
     assert.equal(pe.orgApiEnabled, true, 'an ordinary client signed in: the API feature is on');
@@ -49,9 +62,17 @@ describe('impact/org-facts', () => {
     server = await fakeServer((req) => {
       const q = new URL(`http://x${req.url}`).searchParams.get('q') ?? '';
       if (q.includes('Edition__c')) return invalidField;
-      return { body: { totalSize: 1, done: true, records: [{ attributes: { type: 'Organization' }, Name: 'Real Co', OrganizationType: 'Enterprise Edition' }] } };
+      return {
+        body: {
+          totalSize: 1,
+          done: true,
+          records: [{ attributes: { type: 'Organization' }, Name: 'Real Co', OrganizationType: 'Enterprise Edition' }],
+        },
+      };
     });
-    const f = await readOrgFacts(new Connection({ instanceUrl: server.url, accessToken: 'T' }), { ordinaryClient: true });
+    const f = await readOrgFacts(new Connection({ instanceUrl: server.url, accessToken: 'T' }), {
+      ordinaryClient: true,
+    });
     assert.equal(f.source, 'assumed');
     assert.equal(f.edition, 'enterprise');
     assert.equal(f.name, 'Real Co');
@@ -59,24 +80,46 @@ describe('impact/org-facts', () => {
     assert.equal(server.seen.length, 2);
   });
 
-  it('reads the local org\'s fields when they are there', async () => {
+  it("reads the local org's fields when they are there", async () => {
     server = await fakeServer(() => ({
       body: {
-        totalSize: 1, done: true, records: [{
-          Name: 'Local', OrganizationType: 'Professional Edition', Edition__c: 'professional',
-          ApiEnabledFeature__c: true, CustomizableProfilesFeature__c: true, EnforceApiEnabled__c: false,
-        }],
+        totalSize: 1,
+        done: true,
+        records: [
+          {
+            Name: 'Local',
+            OrganizationType: 'Professional Edition',
+            Edition__c: 'professional',
+            ApiEnabledFeature__c: true,
+            CustomizableProfilesFeature__c: true,
+            EnforceApiEnabled__c: false,
+          },
+        ],
       },
     }));
-    const f = await readOrgFacts(new Connection({ instanceUrl: server.url, accessToken: 'T' }), { ordinaryClient: true });
+    const f = await readOrgFacts(new Connection({ instanceUrl: server.url, accessToken: 'T' }), {
+      ordinaryClient: true,
+    });
     assert.deepEqual(f, {
-      name: 'Local', organizationType: 'Professional Edition', edition: 'professional', orgApiEnabled: true, customizableProfiles: true,
-      enforcement: false, source: 'org', assumptions: [],
+      name: 'Local',
+      organizationType: 'Professional Edition',
+      edition: 'professional',
+      orgApiEnabled: true,
+      customizableProfiles: true,
+      enforcement: false,
+      source: 'org',
+      assumptions: [],
     });
   });
 
   it('any other error is not taken for a real org', async () => {
-    server = await fakeServer(() => ({ status: 403, body: [{ errorCode: 'API_CURRENTLY_DISABLED', message: 'API is disabled for this User' }] }));
-    await assert.rejects(readOrgFacts(new Connection({ instanceUrl: server.url, accessToken: 'T' }), { ordinaryClient: true }), { errorCode: 'API_CURRENTLY_DISABLED' });
+    server = await fakeServer(() => ({
+      status: 403,
+      body: [{ errorCode: 'API_CURRENTLY_DISABLED', message: 'API is disabled for this User' }],
+    }));
+    await assert.rejects(
+      readOrgFacts(new Connection({ instanceUrl: server.url, accessToken: 'T' }), { ordinaryClient: true }),
+      { errorCode: 'API_CURRENTLY_DISABLED' },
+    );
   });
 });

@@ -6,26 +6,56 @@ import { computeImpact, OrgSnapshot, ruleLicense, smallestFix } from '../../../s
 
 function facts(edition: Edition, o: Partial<OrgFacts> = {}): OrgFacts {
   return {
-    name: 'Acme', organizationType: null, edition, orgApiEnabled: orgApiEnabledFor(edition, true), customizableProfiles: true,
-    enforcement: true, source: 'org', assumptions: [], ...o,
+    name: 'Acme',
+    organizationType: null,
+    edition,
+    orgApiEnabled: orgApiEnabledFor(edition, true),
+    customizableProfiles: true,
+    enforcement: true,
+    source: 'org',
+    assumptions: [],
+    ...o,
   };
 }
 
 /** A small org: profiles by name, users as [username, profile, ...permission sets]. */
-function snapshot(org: OrgFacts, o: {
-  profiles?: Array<[string, string, boolean]>;
-  sets?: Array<[string, boolean]>;
-  users?: Array<[string, string, ...string[]]>;
-  logins?: OrgSnapshot['logins'];
-} = {}): OrgSnapshot {
-  const profiles = (o.profiles ?? [['Standard User', 'Salesforce', true], ['Sales Rep', 'Salesforce', false], ['Chatter Free User', 'Chatter Free', false]])
-    .map(([name, license, apiEnabled]) => ({ id: `00e${name}`, name, license, apiEnabled }));
-  const sets = (o.sets ?? [['API_Access', true], ['Other', false]]).map(([name, apiEnabled]) => ({ id: `0PS${name}`, name, label: name, apiEnabled }));
-  const users = (o.users ?? [['ann@x.example', 'Standard User'], ['bob@x.example', 'Sales Rep'], ['cy@x.example', 'Sales Rep', 'API_Access'], ['dee@x.example', 'Chatter Free User']])
-    .map(([username, profile, ...setNames]) => ({
-      id: `005${username}`, username, name: username.split('@')[0], profileId: `00e${profile}`, lastLogin: null,
-      apiPermissionSetIds: setNames.map((n) => `0PS${n}`).filter((id) => sets.some((s) => s.id === id && s.apiEnabled)),
-    }));
+function snapshot(
+  org: OrgFacts,
+  o: {
+    profiles?: Array<[string, string, boolean]>;
+    sets?: Array<[string, boolean]>;
+    users?: Array<[string, string, ...string[]]>;
+    logins?: OrgSnapshot['logins'];
+  } = {},
+): OrgSnapshot {
+  const profiles = (
+    o.profiles ?? [
+      ['Standard User', 'Salesforce', true],
+      ['Sales Rep', 'Salesforce', false],
+      ['Chatter Free User', 'Chatter Free', false],
+    ]
+  ).map(([name, license, apiEnabled]) => ({ id: `00e${name}`, name, license, apiEnabled }));
+  const sets = (
+    o.sets ?? [
+      ['API_Access', true],
+      ['Other', false],
+    ]
+  ).map(([name, apiEnabled]) => ({ id: `0PS${name}`, name, label: name, apiEnabled }));
+  const users = (
+    o.users ?? [
+      ['ann@x.example', 'Standard User'],
+      ['bob@x.example', 'Sales Rep'],
+      ['cy@x.example', 'Sales Rep', 'API_Access'],
+      ['dee@x.example', 'Chatter Free User'],
+    ]
+  ).map(([username, profile, ...setNames]) => ({
+    id: `005${username}`,
+    username,
+    name: username.split('@')[0],
+    profileId: `00e${profile}`,
+    lastLogin: null,
+    apiPermissionSetIds: setNames.map((n) => `0PS${n}`).filter((id) => sets.some((s) => s.id === id && s.apiEnabled)),
+  }));
   return { org, profiles, permissionSets: sets, users, logins: o.logins ?? [], loginHistoryDays: 90 };
 }
 
@@ -38,10 +68,14 @@ describe('impact/verdicts', () => {
     assert.deepEqual(verdict(r, 'ann@x.example'), { outcome: 'allowed', reason: 'has "API Enabled"', fix: null });
     assert.deepEqual(verdict(r, 'cy@x.example'), { outcome: 'allowed', reason: 'has "API Enabled"', fix: null });
     assert.deepEqual(verdict(r, 'bob@x.example'), {
-      outcome: 'blocked', reason: 'no "API Enabled" (enterprise edition enforces it)', fix: 'assign permission set API_Access',
+      outcome: 'blocked',
+      reason: 'no "API Enabled" (enterprise edition enforces it)',
+      fix: 'assign permission set API_Access',
     });
     assert.deepEqual(verdict(r, 'dee@x.example', 'salesforce-ios'), {
-      outcome: 'blocked', reason: 'Chatter Free license without "API Enabled"', fix: 'assign permission set API_Access',
+      outcome: 'blocked',
+      reason: 'Chatter Free license without "API Enabled"',
+      fix: 'assign permission set API_Access',
     });
     assert.deepEqual(r.users.find((u) => u.username === 'cy@x.example')!.apiEnabledBy, ['permission set API_Access']);
     assert.deepEqual(r.users.find((u) => u.username === 'ann@x.example')!.apiEnabledBy, ['profile']);
@@ -58,20 +92,44 @@ describe('impact/verdicts', () => {
       for (const apiFeature of [false, true]) {
         for (const customizable of [false, true]) {
           for (const enforcement of [false, true]) {
-            const org = facts(edition, { orgApiEnabled: orgApiEnabledFor(edition, apiFeature), customizableProfiles: customizable, enforcement });
-            const profiles: Array<[string, string, boolean]> = LICENSES.flatMap((l) => [[`${l} API`, l, true], [`${l} none`, l, false]] as Array<[string, string, boolean]>);
-            const users: Array<[string, string, ...string[]]> = LICENSES.flatMap((l, i) => [
-              [`p${i}@x.example`, `${l} API`], [`s${i}@x.example`, `${l} none`, 'API_Access'], [`n${i}@x.example`, `${l} none`],
-            ] as Array<[string, string, ...string[]]>);
+            const org = facts(edition, {
+              orgApiEnabled: orgApiEnabledFor(edition, apiFeature),
+              customizableProfiles: customizable,
+              enforcement,
+            });
+            const profiles: Array<[string, string, boolean]> = LICENSES.flatMap(
+              (l) =>
+                [
+                  [`${l} API`, l, true],
+                  [`${l} none`, l, false],
+                ] as Array<[string, string, boolean]>,
+            );
+            const users: Array<[string, string, ...string[]]> = LICENSES.flatMap(
+              (l, i) =>
+                [
+                  [`p${i}@x.example`, `${l} API`],
+                  [`s${i}@x.example`, `${l} none`, 'API_Access'],
+                  [`n${i}@x.example`, `${l} none`],
+                ] as Array<[string, string, ...string[]]>,
+            );
             const r = computeImpact(snapshot(org, { profiles, users }));
             for (const u of r.users) {
               const kind = u.username[0];
               const expected = decideAccess({
-                edition, orgApiEnabled: org.orgApiEnabled, customizableProfiles: customizable, enforcement,
-                license: ruleLicense(u.license), userApiEnabled: kind !== 'n', allowlisted: true,
+                edition,
+                orgApiEnabled: org.orgApiEnabled,
+                customizableProfiles: customizable,
+                enforcement,
+                license: ruleLicense(u.license),
+                userApiEnabled: kind !== 'n',
+                allowlisted: true,
               });
               for (const p of PRODUCTS.filter((x) => x.kind !== 'browser')) {
-                assert.equal(u.products[p.id].outcome, expected.allowed ? 'allowed' : 'blocked', `${edition} ${apiFeature} ${customizable} ${enforcement} ${u.username} ${p.id}`);
+                assert.equal(
+                  u.products[p.id].outcome,
+                  expected.allowed ? 'allowed' : 'blocked',
+                  `${edition} ${apiFeature} ${customizable} ${enforcement} ${u.username} ${p.id}`,
+                );
               }
             }
           }
@@ -81,9 +139,14 @@ describe('impact/verdicts', () => {
   });
 
   it('professional edition: the default setup works as before; both features on enforce, with a note on the org-wide alternative', () => {
-    const byDefault = computeImpact(snapshot(facts('professional', { orgApiEnabled: false, customizableProfiles: false })));
+    const byDefault = computeImpact(
+      snapshot(facts('professional', { orgApiEnabled: false, customizableProfiles: false })),
+    );
     assert.equal(verdict(byDefault, 'bob@x.example').outcome, 'allowed');
-    assert.match(verdict(byDefault, 'bob@x.example').reason, /without both "API Enabled" and "Customizable Profiles" on/);
+    assert.match(
+      verdict(byDefault, 'bob@x.example').reason,
+      /without both "API Enabled" and "Customizable Profiles" on/,
+    );
     // The Chatter rows apply in every edition.
     assert.equal(verdict(byDefault, 'dee@x.example').outcome, 'blocked');
 
@@ -98,11 +161,20 @@ describe('impact/verdicts', () => {
 
   it('smallest fix: an existing set before a profile; a profile only when the user is alone on it; else a new set', () => {
     const withSet = snapshot(facts('enterprise'));
-    assert.deepEqual(smallestFix(withSet, { name: 'Sales Rep' }, 5), { kind: 'assign-permission-set', permissionSet: 'API_Access', affects: 1 });
+    assert.deepEqual(smallestFix(withSet, { name: 'Sales Rep' }, 5), {
+      kind: 'assign-permission-set',
+      permissionSet: 'API_Access',
+      affects: 1,
+    });
 
     const noSet = snapshot(facts('enterprise'), {
       sets: [['Other', false]],
-      users: [['ann@x.example', 'Standard User'], ['bob@x.example', 'Sales Rep'], ['bea@x.example', 'Sales Rep'], ['dee@x.example', 'Chatter Free User']],
+      users: [
+        ['ann@x.example', 'Standard User'],
+        ['bob@x.example', 'Sales Rep'],
+        ['bea@x.example', 'Sales Rep'],
+        ['dee@x.example', 'Chatter Free User'],
+      ],
     });
     const r = computeImpact(noSet);
     assert.equal(verdict(r, 'dee@x.example').fix, 'turn on API Enabled on profile Chatter Free User');
@@ -114,9 +186,12 @@ describe('impact/verdicts', () => {
   });
 
   it('a profile that cannot be customized (group edition without Customizable Profiles) is never the fix', () => {
-    const r = computeImpact(snapshot(facts('group', { orgApiEnabled: false, customizableProfiles: false }), {
-      sets: [], users: [['dee@x.example', 'Chatter Free User']],
-    }));
+    const r = computeImpact(
+      snapshot(facts('group', { orgApiEnabled: false, customizableProfiles: false }), {
+        sets: [],
+        users: [['dee@x.example', 'Chatter Free User']],
+      }),
+    );
     assert.equal(verdict(r, 'dee@x.example').fix, 'create a permission set with API Enabled and assign it');
   });
 
@@ -149,11 +224,20 @@ describe('impact/verdicts', () => {
     assert.deepEqual(r.summary.fixes, [{ fix: 'assign permission set API_Access', users: 2, affects: 2 }]);
   });
 
-  it('users come sorted by username; a license outside the rule\'s four counts as a full license', () => {
-    const r = computeImpact(snapshot(facts('enterprise'), {
-      profiles: [['Platform', 'Salesforce Platform', false]], users: [['zed@x.example', 'Platform'], ['amy@x.example', 'Platform']],
-    }));
-    assert.deepEqual(r.users.map((u) => u.username), ['amy@x.example', 'zed@x.example']);
+  it("users come sorted by username; a license outside the rule's four counts as a full license", () => {
+    const r = computeImpact(
+      snapshot(facts('enterprise'), {
+        profiles: [['Platform', 'Salesforce Platform', false]],
+        users: [
+          ['zed@x.example', 'Platform'],
+          ['amy@x.example', 'Platform'],
+        ],
+      }),
+    );
+    assert.deepEqual(
+      r.users.map((u) => u.username),
+      ['amy@x.example', 'zed@x.example'],
+    );
     assert.equal(r.users[0].license, 'Salesforce Platform');
     assert.equal(verdict(r, 'amy@x.example').reason, 'no "API Enabled" (enterprise edition enforces it)');
     assert.equal(ruleLicense('Chatter Plus'), 'Chatter Only');
@@ -161,17 +245,50 @@ describe('impact/verdicts', () => {
   });
 
   it('last used: the newest login per product, matched by application name, with a note for a version the article does not cover', () => {
-    const r = computeImpact(snapshot(facts('enterprise'), {
-      logins: [
-        { userId: '005ann@x.example', application: 'Salesforce for Outlook', clientVersion: '2.1.0', platform: 'Windows', status: 'Success', time: '2026-05-02T10:00:00.000+0000' },
-        { userId: '005ann@x.example', application: 'Salesforce for Outlook', clientVersion: '2.0.0', platform: 'Windows', status: 'Success', time: '2026-04-01T10:00:00.000+0000' },
-        { userId: '005ann@x.example', application: 'Salesforce for iOS', clientVersion: '11.1.0', platform: 'iPhone/iPad', status: 'Success', time: '2026-05-01T10:00:00.000+0000' },
-        { userId: '005ann@x.example', application: 'Partner Product', clientVersion: null, platform: 'Unknown', status: 'Success', time: '2026-05-03T10:00:00.000+0000' },
-      ],
-    }));
+    const r = computeImpact(
+      snapshot(facts('enterprise'), {
+        logins: [
+          {
+            userId: '005ann@x.example',
+            application: 'Salesforce for Outlook',
+            clientVersion: '2.1.0',
+            platform: 'Windows',
+            status: 'Success',
+            time: '2026-05-02T10:00:00.000+0000',
+          },
+          {
+            userId: '005ann@x.example',
+            application: 'Salesforce for Outlook',
+            clientVersion: '2.0.0',
+            platform: 'Windows',
+            status: 'Success',
+            time: '2026-04-01T10:00:00.000+0000',
+          },
+          {
+            userId: '005ann@x.example',
+            application: 'Salesforce for iOS',
+            clientVersion: '11.1.0',
+            platform: 'iPhone/iPad',
+            status: 'Success',
+            time: '2026-05-01T10:00:00.000+0000',
+          },
+          {
+            userId: '005ann@x.example',
+            application: 'Partner Product',
+            clientVersion: null,
+            platform: 'Unknown',
+            status: 'Success',
+            time: '2026-05-03T10:00:00.000+0000',
+          },
+        ],
+      }),
+    );
     const ann = r.users.find((u) => u.username === 'ann@x.example')!;
     assert.deepEqual(ann.products['salesforce-for-outlook'].lastUsed, {
-      time: '2026-05-02T10:00:00.000+0000', clientVersion: '2.1.0', platform: 'Windows', status: 'Success',
+      time: '2026-05-02T10:00:00.000+0000',
+      clientVersion: '2.1.0',
+      platform: 'Windows',
+      status: 'Success',
       note: 'version 2.1.0 is below 2.3.0 (not supported: upgrade)',
     });
     assert.equal(ann.products['salesforce-ios'].lastUsed?.clientVersion, '11.1.0');

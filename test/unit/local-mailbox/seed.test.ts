@@ -8,9 +8,15 @@ import { startLocalMailbox } from '../../../sync-engine/src/local-mailbox';
 import { DEMO_MAILBOX_SEED, MAILBOX_FIXTURE, testMailboxSeed } from '../../helpers/mailbox';
 
 const event = (over: object) => ({
-  subject: 'x', start: { dateTime: '2026-03-02T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-03-02T10:00:00', timeZone: 'UTC' }, ...over,
+  subject: 'x',
+  start: { dateTime: '2026-03-02T09:00:00', timeZone: 'UTC' },
+  end: { dateTime: '2026-03-02T10:00:00', timeZone: 'UTC' },
+  ...over,
 });
-const weekly = { pattern: { type: 'weekly', daysOfWeek: ['monday'] }, range: { type: 'numbered', startDate: '2026-03-02', numberOfOccurrences: 3 } };
+const weekly = {
+  pattern: { type: 'weekly', daysOfWeek: ['monday'] },
+  range: { type: 'numbered', startDate: '2026-03-02', numberOfOccurrences: 3 },
+};
 
 describe('local mailbox: seed', () => {
   it('accepts the demo seed and the test fixture', () => {
@@ -28,17 +34,28 @@ describe('local mailbox: seed', () => {
     const problems = validateSeed({
       mailboxes: [
         {
-          user: 'not-an-address', token: 'short', timeZone: 'Nowhere/Town', shoeSize: 42,
+          user: 'not-an-address',
+          token: 'short',
+          timeZone: 'Nowhere/Town',
+          shoeSize: 42,
           contacts: [{ givenName: 5 }, { emailAddresses: [{ name: 'x' }] }, { favouriteColour: 'blue' }],
           events: [
             event({ end: { dateTime: '2026-03-02T08:00:00', timeZone: 'UTC' } }),
             event({ isAllDay: true }),
             event({ recurrence: { pattern: { type: 'hourly' }, range: { type: 'noEnd', startDate: '2026-03-02' } } }),
-            event({ recurrence: weekly, cancelledOccurrences: ['2026-03-03', '2026-03-09', '2026-03-09'], exceptionOccurrences: [{ originalStartDate: '2026-04-20' }] }),
+            event({
+              recurrence: weekly,
+              cancelledOccurrences: ['2026-03-03', '2026-03-09', '2026-03-09'],
+              exceptionOccurrences: [{ originalStartDate: '2026-04-20' }],
+            }),
             event({ cancelledOccurrences: ['2026-03-02'] }),
             { subject: 'no times' },
           ],
-          taskLists: [{ displayName: '', tasks: [{ status: 'done' }] }, { displayName: 'A', wellknownListName: 'defaultList' }, { displayName: 'B', wellknownListName: 'defaultList' }],
+          taskLists: [
+            { displayName: '', tasks: [{ status: 'done' }] },
+            { displayName: 'A', wellknownListName: 'defaultList' },
+            { displayName: 'B', wellknownListName: 'defaultList' },
+          ],
         },
         { user: 'ann@test.example', token: 'tok-12345678' },
         { user: 'ANN@test.example', token: 'tok-12345678' },
@@ -74,7 +91,13 @@ describe('local mailbox: seed', () => {
     try {
       const file = path.join(dir, 'seed.json');
       fs.writeFileSync(file, '{"mailboxes": [');
-      assert.throws(() => readSeedFile(file), (e: SeedError) => e instanceof SeedError && e.message.startsWith(`${file}: the mailbox seed has 1 problem:`) && /not valid JSON/.test(e.message));
+      assert.throws(
+        () => readSeedFile(file),
+        (e: SeedError) =>
+          e instanceof SeedError &&
+          e.message.startsWith(`${file}: the mailbox seed has 1 problem:`) &&
+          /not valid JSON/.test(e.message),
+      );
       assert.throws(() => readSeedFile(path.join(dir, 'missing.json')), /cannot read the file: ENOENT/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -86,7 +109,11 @@ describe('local mailbox: seed', () => {
     try {
       const seed = testMailboxSeed();
       seed.mailboxes[0].timeZone = 'Mars/Base';
-      await assert.rejects(startLocalMailbox({ seed, dataDir: dir, port: 0 }), (e: SeedError) => e instanceof SeedError && /mailboxes\[0\]\.timeZone: unknown time zone "Mars\/Base"/.test(e.message));
+      await assert.rejects(
+        startLocalMailbox({ seed, dataDir: dir, port: 0 }),
+        (e: SeedError) =>
+          e instanceof SeedError && /mailboxes\[0\]\.timeZone: unknown time zone "Mars\/Base"/.test(e.message),
+      );
       // The next start with a good seed seeds from scratch: nothing half-written was kept.
       const mb = await startLocalMailbox({ seed: testMailboxSeed(), dataDir: dir, port: 0 });
       assert.equal(mb.seeded, true);

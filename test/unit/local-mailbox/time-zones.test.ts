@@ -1,7 +1,15 @@
 /** Time zones: Windows and IANA names, and wall time ↔ UTC across daylight-saving changes. */
 import assert from 'node:assert/strict';
 import {
-  WINDOWS_ZONES, resolveTimeZone, wallToUtc, utcToWall, parseGraphDateTime, formatGraphDateTime, formatTimestamp, parseDay, formatDay,
+  WINDOWS_ZONES,
+  resolveTimeZone,
+  wallToUtc,
+  utcToWall,
+  parseGraphDateTime,
+  formatGraphDateTime,
+  formatTimestamp,
+  parseDay,
+  formatDay,
 } from '../../../sync-engine/src/local-mailbox/time-zones';
 
 const wall = (text: string) => parseGraphDateTime(text)!.wall;

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { OrgStore } from '../../../sync-engine/src/local-org/store';
 import {
-  Credentials, MAX_INVALID_ATTEMPTS, PASSWORD_COST, hashPassword, scryptCostOf, verifyPassword,
+  Credentials,
+  MAX_INVALID_ATTEMPTS,
+  PASSWORD_COST,
+  hashPassword,
+  scryptCostOf,
+  verifyPassword,
 } from '../../../sync-engine/src/local-org/credentials';
 
 /** A hash as the previous version stored it: `scrypt$1024$salt$hash` (N=1024, r=8, p=1). */
@@ -17,8 +22,9 @@ function legacyHash(password: string): string {
 function nodeDefaultN(): number {
   const salt = Buffer.alloc(16);
   const byDefault = crypto.scryptSync('x', salt, 32);
-  for (const N of [1024, 2048, 4096, 8192, 16384, 32768]) if (crypto.scryptSync('x', salt, 32, { N }).equals(byDefault)) return N;
-  throw new Error('Node\'s default scrypt N is not a power of two up to 32768');
+  for (const N of [1024, 2048, 4096, 8192, 16384, 32768])
+    if (crypto.scryptSync('x', salt, 32, { N }).equals(byDefault)) return N;
+  throw new Error("Node's default scrypt N is not a power of two up to 32768");
 }
 
 describe('local-org/credentials', function () {
@@ -26,7 +32,11 @@ describe('local-org/credentials', function () {
   let store: OrgStore;
   let credentials: Credentials;
   const storedHash = (userId: string) =>
-    (store.db.prepare(`SELECT password_hash FROM credentials WHERE user_id = ?`).get(userId) as { password_hash: string }).password_hash;
+    (
+      store.db.prepare(`SELECT password_hash FROM credentials WHERE user_id = ?`).get(userId) as {
+        password_hash: string;
+      }
+    ).password_hash;
 
   beforeEach(() => {
     store = new OrgStore(':memory:');
@@ -34,7 +44,7 @@ describe('local-org/credentials', function () {
   });
   afterEach(() => store.close());
 
-  it('hashes at Node\'s default scrypt cost or stronger, the parameters stored with the hash', async () => {
+  it("hashes at Node's default scrypt cost or stronger, the parameters stored with the hash", async () => {
     const hash = await hashPassword('Ann-pass-1');
     const cost = scryptCostOf(hash)!;
     assert.ok(cost.N >= nodeDefaultN(), `N=${cost.N} is below Node's default ${nodeDefaultN()}`);
@@ -45,7 +55,9 @@ describe('local-org/credentials', function () {
   });
 
   it('still accepts a password hashed by the previous version (N=1024), and stores it again at the current cost', async () => {
-    store.db.prepare(`INSERT INTO credentials (user_id, password_hash) VALUES (?, ?)`).run('005A', legacyHash('Old-pass-1'));
+    store.db
+      .prepare(`INSERT INTO credentials (user_id, password_hash) VALUES (?, ?)`)
+      .run('005A', legacyHash('Old-pass-1'));
     assert.equal(await credentials.check('005A', 'Wrong-pass'), 'invalid-password');
     assert.deepEqual(scryptCostOf(storedHash('005A')), { N: 1024, r: 8, p: 1 }, 'a failed login leaves the hash alone');
     assert.equal(await credentials.check('005A', 'Old-pass-1'), 'ok');
@@ -56,7 +68,9 @@ describe('local-org/credentials', function () {
 
   it('counts failures that run at the same time: ten at once lock the user out', async () => {
     await credentials.setPassword('005B', 'Bob-pass-1');
-    const attempts = await Promise.all(Array.from({ length: MAX_INVALID_ATTEMPTS }, () => credentials.check('005B', 'Wrong-pass')));
+    const attempts = await Promise.all(
+      Array.from({ length: MAX_INVALID_ATTEMPTS }, () => credentials.check('005B', 'Wrong-pass')),
+    );
     assert.equal(attempts.filter((a) => a === 'locked-out').length, 1);
     assert.equal(await credentials.check('005B', 'Bob-pass-1'), 'locked-out');
   });

@@ -70,14 +70,25 @@ describe('local-org/soql/compile', () => {
 
   it('restricts the objects of semi-joins and joined parents too, in SQL that prepares', () => {
     const viewer = { userId: '005x', isAdmin: false, manageUsers: false };
-    const semi = records("SELECT Id FROM User WHERE Id IN (SELECT OwnerId FROM Contact WHERE Email = 'a@b.c')", { viewer });
+    const semi = records("SELECT Id FROM User WHERE Id IN (SELECT OwnerId FROM Contact WHERE Email = 'a@b.c')", {
+      viewer,
+    });
     assert.match(semi.ids.sql, /FROM sobj_Contact t\d+ WHERE .*t\d+\."OwnerId" = @viewer/);
     const parent = records("SELECT Account.Name FROM Contact WHERE Account.Name = 'x'", { viewer });
-    assert.match(parent.ids.sql, /LEFT JOIN sobj_Account t\d+ ON t\d+\."Id" = t\d+\."AccountId" AND t\d+\."OwnerId" = @viewer/);
+    assert.match(
+      parent.ids.sql,
+      /LEFT JOIN sobj_Account t\d+ ON t\d+\."Id" = t\d+\."AccountId" AND t\d+\."OwnerId" = @viewer/,
+    );
     assert.match(parent.page.sql, /LEFT JOIN sobj_Account t\d+ ON .* AND t\d+\."OwnerId" = @viewer/);
     assert.match(records('SELECT Id FROM LoginHistory', { viewer }).ids.sql, /"UserId" = @viewer/);
-    assert.match(records('SELECT Id FROM LoginHistory', { viewer: { ...viewer, isAdmin: true } }).ids.sql, /"UserId" = @viewer/);
-    assert.doesNotMatch(records('SELECT Id FROM LoginHistory', { viewer: { ...viewer, manageUsers: true } }).ids.sql, /@viewer/);
+    assert.match(
+      records('SELECT Id FROM LoginHistory', { viewer: { ...viewer, isAdmin: true } }).ids.sql,
+      /"UserId" = @viewer/,
+    );
+    assert.doesNotMatch(
+      records('SELECT Id FROM LoginHistory', { viewer: { ...viewer, manageUsers: true } }).ids.sql,
+      /@viewer/,
+    );
     prepareAll(semi);
     prepareAll(parent);
   });
@@ -90,19 +101,29 @@ describe('local-org/soql/compile', () => {
     assert.deepEqual(name.kind === 'field' && name.key, 'Name');
     assert.ok(profile.kind === 'parent');
     assert.equal(profile.key, 'Profile');
-    assert.deepEqual(profile.children.map((c) => c.key), ['Name', 'UserLicense']);
+    assert.deepEqual(
+      profile.children.map((c) => c.key),
+      ['Name', 'UserLicense'],
+    );
     prepareAll(plan);
   });
 
   it('normalises datetime literals to ISO instants, whatever their offset', () => {
-    const plan = records('SELECT Id FROM Contact WHERE CreatedDate > 2024-01-01T02:00:00+02:00 AND LastModifiedDate <= 2024-01-01T00:00:00Z');
+    const plan = records(
+      'SELECT Id FROM Contact WHERE CreatedDate > 2024-01-01T02:00:00+02:00 AND LastModifiedDate <= 2024-01-01T00:00:00Z',
+    );
     assert.deepEqual(plan.ids.params, ['2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z']);
   });
 
   it('turns date literals into ranges from the injected clock', () => {
-    assert.deepEqual(records('SELECT Id FROM Contact WHERE CreatedDate = LAST_N_DAYS:2').ids.params,
-      ['2024-03-11T00:00:00.000Z', '2024-03-14T00:00:00.000Z']);
-    assert.deepEqual(records('SELECT Id FROM Task WHERE ActivityDate = THIS_MONTH').ids.params, ['2024-03-01', '2024-04-01']);
+    assert.deepEqual(records('SELECT Id FROM Contact WHERE CreatedDate = LAST_N_DAYS:2').ids.params, [
+      '2024-03-11T00:00:00.000Z',
+      '2024-03-14T00:00:00.000Z',
+    ]);
+    assert.deepEqual(records('SELECT Id FROM Task WHERE ActivityDate = THIS_MONTH').ids.params, [
+      '2024-03-01',
+      '2024-04-01',
+    ]);
     assert.deepEqual(records('SELECT Id FROM Task WHERE ActivityDate > TODAY').ids.params, ['2024-03-14']);
   });
 
@@ -125,8 +146,13 @@ describe('local-org/soql/compile', () => {
   });
 
   it('compiles a semi-join to a subquery that ignores empty references', () => {
-    const plan = records("SELECT Id FROM User WHERE Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.Name = 'API_Access')");
-    assert.match(plan.ids.sql, /IN \(SELECT t\d+\."AssigneeId" FROM sobj_PermissionSetAssignment t\d+ LEFT JOIN sobj_PermissionSet/);
+    const plan = records(
+      "SELECT Id FROM User WHERE Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.Name = 'API_Access')",
+    );
+    assert.match(
+      plan.ids.sql,
+      /IN \(SELECT t\d+\."AssigneeId" FROM sobj_PermissionSetAssignment t\d+ LEFT JOIN sobj_PermissionSet/,
+    );
     assert.match(plan.ids.sql, /"AssigneeId" IS NOT NULL/);
     assert.deepEqual(plan.ids.params, ['API_Access']);
     prepareAll(plan);
@@ -136,22 +162,34 @@ describe('local-org/soql/compile', () => {
     const count = compileSoql('SELECT COUNT() FROM Contact LIMIT 5', options);
     assert.equal(count.kind, 'count');
     prepareAll(count);
-    const agg = compileSoql('SELECT Profile.Name, COUNT(Id), MAX(CreatedDate) latest FROM User GROUP BY Profile.Name', options);
+    const agg = compileSoql(
+      'SELECT Profile.Name, COUNT(Id), MAX(CreatedDate) latest FROM User GROUP BY Profile.Name',
+      options,
+    );
     assert.ok(agg.kind === 'aggregate');
-    assert.deepEqual(agg.columns.map((c) => c.key), ['Name', 'expr0', 'latest']);
+    assert.deepEqual(
+      agg.columns.map((c) => c.key),
+      ['Name', 'expr0', 'latest'],
+    );
     prepareAll(agg);
   });
 
   it('orders with case-insensitive text, null placement and a total tie-break', () => {
     const plan = records('SELECT Id FROM Contact ORDER BY LastName DESC NULLS LAST, Account.Name');
-    assert.match(plan.ids.sql, /ORDER BY t\d+\."LastName" COLLATE NOCASE DESC NULLS LAST, t\d+\."Name" COLLATE NOCASE ASC, t\d+\.rowid$/);
+    assert.match(
+      plan.ids.sql,
+      /ORDER BY t\d+\."LastName" COLLATE NOCASE DESC NULLS LAST, t\d+\."Name" COLLATE NOCASE ASC, t\d+\.rowid$/,
+    );
     prepareAll(plan);
   });
 
-  it('reports unknown fields, objects and relationships in Salesforce\'s words', () => {
+  it("reports unknown fields, objects and relationships in Salesforce's words", () => {
     const field = compileError('SELECT Id, Foo__c FROM Account');
     assert.equal(field.errorCode, 'INVALID_FIELD');
-    assert.equal(field.message.split('\n').slice(0, 4).join('|'), '|SELECT Id, Foo__c FROM Account|           ^|ERROR at Row:1:Column:12');
+    assert.equal(
+      field.message.split('\n').slice(0, 4).join('|'),
+      '|SELECT Id, Foo__c FROM Account|           ^|ERROR at Row:1:Column:12',
+    );
     assert.equal(compileError('SELECT Id FROM Nope').errorCode, 'INVALID_TYPE');
     assert.match(compileError('SELECT Acount.Name FROM Contact').message, /Didn't understand relationship 'Acount'/);
     assert.equal(compileError('SELECT Id FROM Contact OFFSET 2001').errorCode, 'NUMBER_OUTSIDE_VALID_RANGE');
@@ -164,7 +202,10 @@ describe('local-org/soql/compile', () => {
   });
 
   it('refuses a NOT the parser would drop rather than invert the filter', () => {
-    assert.equal(compileError('SELECT Id FROM Contact WHERE NOT (NOT (NOT (LastName = null)))').errorCode, 'MALFORMED_QUERY');
+    assert.equal(
+      compileError('SELECT Id FROM Contact WHERE NOT (NOT (NOT (LastName = null)))').errorCode,
+      'MALFORMED_QUERY',
+    );
   });
 
   it('splits a query locator into id and offset', () => {

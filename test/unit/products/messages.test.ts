@@ -14,14 +14,26 @@ describe('message catalog', () => {
   });
 
   it('fills placeholders', () => {
-    assert.equal(message('connectOffice.urlLine', { url: 'https://x.example/services/Soap/u/60.0' }), 'URL: https://x.example/services/Soap/u/60.0');
-    assert.equal(message('sfo.unsupportedVersion', { version: '2.2.0' }), 'Salesforce for Outlook 2.2.0 is not supported. Use version 2.3.0 or later.');
+    assert.equal(
+      message('connectOffice.urlLine', { url: 'https://x.example/services/Soap/u/60.0' }),
+      'URL: https://x.example/services/Soap/u/60.0',
+    );
+    assert.equal(
+      message('sfo.unsupportedVersion', { version: '2.2.0' }),
+      'Salesforce for Outlook 2.2.0 is not supported. Use version 2.3.0 or later.',
+    );
   });
 
   it('every product points at messages that exist', () => {
     const keys = new Set<string>(allMessageKeys());
     for (const p of PRODUCTS) {
-      for (const k of [p.loginBlocked, p.syncStopped, p.settingsUnavailable, p.loginBlockedChatter, p.loginBlockedChatterExternal]) {
+      for (const k of [
+        p.loginBlocked,
+        p.syncStopped,
+        p.settingsUnavailable,
+        p.loginBlockedChatter,
+        p.loginBlockedChatterExternal,
+      ]) {
         if (k && k !== 'redirect-to-login') assert.ok(keys.has(k), `${p.id}: ${k}`);
       }
     }

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { findProduct, Product, ProductId } from '../../../sync-engine/src/products/catalog';
-import { isBelowMinimum, unsupportedVersion, loginFailure, blockedMessage } from '../../../sync-engine/src/products/outcome';
+import {
+  isBelowMinimum,
+  unsupportedVersion,
+  loginFailure,
+  blockedMessage,
+} from '../../../sync-engine/src/products/outcome';
 import { SalesforceApiError, SalesforceErrorKind } from '../../../sync-engine/src/salesforce/errors';
 import { exitCodeFor } from '../../../sync-engine/src/cli/login-command';
 
@@ -10,7 +15,9 @@ import { exitCodeFor } from '../../../sync-engine/src/cli/login-command';
 function specText(key: string): string {
   let dir = __dirname;
   while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  const spec = JSON.parse(fs.readFileSync(path.join(dir, '..', 'shared', 'spec', 'messages.json'), 'utf8')) as { messages: Record<string, { text: string }> };
+  const spec = JSON.parse(fs.readFileSync(path.join(dir, '..', 'shared', 'spec', 'messages.json'), 'utf8')) as {
+    messages: Record<string, { text: string }>;
+  };
   return spec.messages[key].text;
 }
 
@@ -54,7 +61,12 @@ describe('products/outcome: version comparison', () => {
 
 describe('products/outcome: what each product shows when blocked', () => {
   const blocked = (id: ProductId, o: { version?: string; userType?: string; code?: string } = {}) =>
-    loginFailure(product(id), o.version ?? product(id).defaultVersion, error(o.code ?? 'API_CURRENTLY_DISABLED', 'accessRevoked'), { userType: o.userType ?? 'STANDARD' });
+    loginFailure(
+      product(id),
+      o.version ?? product(id).defaultVersion,
+      error(o.code ?? 'API_CURRENTLY_DISABLED', 'accessRevoked'),
+      { userType: o.userType ?? 'STANDARD' },
+    );
 
   it('desktop products show their own texts', () => {
     assert.equal(blocked('salesforce-for-outlook').message, specText('sfo.login'));
@@ -62,8 +74,13 @@ describe('products/outcome: what each product shows when blocked', () => {
   });
 
   it('Connect for Office adds the URL it tried on its own line', () => {
-    const r = loginFailure(product('connect-for-office'), '3.0', error('API_CURRENTLY_DISABLED', 'accessRevoked'), { triedUrl: 'http://127.0.0.1:9/services/Soap/u/60.0' });
-    assert.equal(r.message, `${specText('connectOffice.login')}\n${specText('connectOffice.urlLine').replace('{url}', 'http://127.0.0.1:9/services/Soap/u/60.0')}`);
+    const r = loginFailure(product('connect-for-office'), '3.0', error('API_CURRENTLY_DISABLED', 'accessRevoked'), {
+      triedUrl: 'http://127.0.0.1:9/services/Soap/u/60.0',
+    });
+    assert.equal(
+      r.message,
+      `${specText('connectOffice.login')}\n${specText('connectOffice.urlLine').replace('{url}', 'http://127.0.0.1:9/services/Soap/u/60.0')}`,
+    );
   });
 
   it('API_DISABLED_FOR_ORG is a refusal like API_CURRENTLY_DISABLED', () => {
@@ -88,25 +105,38 @@ describe('products/outcome: what each product shows when blocked', () => {
 
   it('before 6.1 the apps show the generic error instead', () => {
     assert.equal(blocked('salesforce-ios', { version: '6.0' }).message, specText('mobile.legacyGeneric'));
-    assert.equal(blocked('salesforce-android', { version: '5.2', userType: 'CSN_ONLY' }).message, specText('mobile.legacyGeneric'));
+    assert.equal(
+      blocked('salesforce-android', { version: '5.2', userType: 'CSN_ONLY' }).message,
+      specText('mobile.legacyGeneric'),
+    );
   });
 
   it('a network failure: mobile.networkError on mobile, our notice on desktop', () => {
     const mobile = loginFailure(product('salesforce-android'), '6.1', error('ECONNREFUSED', 'network'));
-    assert.deepEqual([mobile.outcome, mobile.message, mobile.errorCode], ['network-error', specText('mobile.networkError'), 'ECONNREFUSED']);
+    assert.deepEqual(
+      [mobile.outcome, mobile.message, mobile.errorCode],
+      ['network-error', specText('mobile.networkError'), 'ECONNREFUSED'],
+    );
     const desktop = loginFailure(product('connect-for-outlook'), '3.4', error('ECONNREFUSED', 'network'));
     assert.equal(desktop.outcome, 'network-error');
     assert.match(desktop.message!, /^Could not connect to Salesforce at http:\/\/org\.example/);
     assert.doesNotMatch(desktop.message!, /cannot reach/, 'the URL is named once');
   });
 
-  it('bad credentials are login-failed with the org\'s own text, not a refusal by the rule', () => {
+  it("bad credentials are login-failed with the org's own text, not a refusal by the rule", () => {
     const r = loginFailure(product('salesforce-for-outlook'), '2.9.3', error('INVALID_LOGIN', 'other'));
-    assert.deepEqual([r.outcome, r.message, r.errorCode], ['login-failed', 'INVALID_LOGIN: text from the org', 'INVALID_LOGIN']);
+    assert.deepEqual(
+      [r.outcome, r.message, r.errorCode],
+      ['login-failed', 'INVALID_LOGIN: text from the org', 'INVALID_LOGIN'],
+    );
   });
 
   it('the mobile browser has no blocked text: it never asks the API', () => {
-    assert.throws(() => blockedMessage(product('mobile-browser'), 'any', { redirectedToLogin: false, userType: null, triedUrl: '' }), /does not use the API/);
+    assert.throws(
+      () =>
+        blockedMessage(product('mobile-browser'), 'any', { redirectedToLogin: false, userType: null, triedUrl: '' }),
+      /does not use the API/,
+    );
   });
 });
 

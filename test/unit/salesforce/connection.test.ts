@@ -22,10 +22,13 @@ describe('salesforce/connection', () => {
   });
 
   it('refreshes once for every caller that hit the expired session, then replays each request once', async () => {
-    server = await fakeServer((req) => (req.headers.authorization === 'Bearer NEW' ? { body: { n: req.url } } : EXPIRED));
+    server = await fakeServer((req) =>
+      req.headers.authorization === 'Bearer NEW' ? { body: { n: req.url } } : EXPIRED,
+    );
     let refreshes = 0;
     const conn = new Connection({
-      instanceUrl: server.url, accessToken: 'OLD',
+      instanceUrl: server.url,
+      accessToken: 'OLD',
       refresh: async () => {
         refreshes += 1;
         await new Promise((r) => setTimeout(r, 50));
@@ -34,15 +37,25 @@ describe('salesforce/connection', () => {
     });
     const answers = await Promise.all([1, 2, 3, 4, 5].map((i) => conn.get<{ n: string }>(`/r/${i}`)));
     assert.equal(refreshes, 1);
-    assert.deepEqual(answers.map((a) => a.n), ['/r/1', '/r/2', '/r/3', '/r/4', '/r/5']);
+    assert.deepEqual(
+      answers.map((a) => a.n),
+      ['/r/1', '/r/2', '/r/3', '/r/4', '/r/5'],
+    );
     assert.equal(conn.accessToken, 'NEW');
   });
 
   it('replays only once: a session that stays invalid is authExpired', async () => {
     server = await fakeServer(() => EXPIRED);
     let refreshes = 0;
-    const conn = new Connection({ instanceUrl: server.url, accessToken: 'OLD', refresh: async () => ({ accessToken: `T${++refreshes}` }) });
-    await assert.rejects(conn.get('/x'), (err: SalesforceApiError) => err.kind === 'authExpired' && err.errorCode === 'INVALID_SESSION_ID');
+    const conn = new Connection({
+      instanceUrl: server.url,
+      accessToken: 'OLD',
+      refresh: async () => ({ accessToken: `T${++refreshes}` }),
+    });
+    await assert.rejects(
+      conn.get('/x'),
+      (err: SalesforceApiError) => err.kind === 'authExpired' && err.errorCode === 'INVALID_SESSION_ID',
+    );
     assert.equal(refreshes, 1);
     assert.equal(server.seen.length, 2);
   });
@@ -50,18 +63,34 @@ describe('salesforce/connection', () => {
   it('a refused refresh is authExpired', async () => {
     server = await fakeServer(() => EXPIRED);
     const conn = new Connection({
-      instanceUrl: server.url, accessToken: 'OLD',
+      instanceUrl: server.url,
+      accessToken: 'OLD',
       refresh: async () => {
-        throw new SalesforceApiError({ errorCode: 'invalid_grant', kind: 'other', status: 400, message: 'expired access/refresh token' });
+        throw new SalesforceApiError({
+          errorCode: 'invalid_grant',
+          kind: 'other',
+          status: 400,
+          message: 'expired access/refresh token',
+        });
       },
     });
-    await assert.rejects(conn.get('/x'), (err: SalesforceApiError) => err.kind === 'authExpired' && err.errorCode === 'invalid_grant');
+    await assert.rejects(
+      conn.get('/x'),
+      (err: SalesforceApiError) => err.kind === 'authExpired' && err.errorCode === 'invalid_grant',
+    );
   });
 
   it('does not refresh on a refusal by the access rule', async () => {
-    server = await fakeServer(() => ({ status: 403, body: [{ message: 'API is disabled for this User', errorCode: 'API_CURRENTLY_DISABLED' }] }));
+    server = await fakeServer(() => ({
+      status: 403,
+      body: [{ message: 'API is disabled for this User', errorCode: 'API_CURRENTLY_DISABLED' }],
+    }));
     let refreshes = 0;
-    const conn = new Connection({ instanceUrl: server.url, accessToken: 'T', refresh: async () => ({ accessToken: `T${++refreshes}` }) });
+    const conn = new Connection({
+      instanceUrl: server.url,
+      accessToken: 'T',
+      refresh: async () => ({ accessToken: `T${++refreshes}` }),
+    });
     await assert.rejects(conn.get('/x'), (err: SalesforceApiError) => err.kind === 'accessRevoked');
     assert.equal(refreshes, 0);
   });

@@ -29,12 +29,20 @@ export async function fakeServer(handler: (req: Seen, n: number) => Answer | Pro
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const s: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const s: Seen = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       seen.push(s);
       const a = await handler(s, seen.length);
       if (a.hang) return;
-      const body = typeof a.body === 'string' || a.body === undefined ? a.body ?? '' : JSON.stringify(a.body);
-      const headers = { ...(typeof a.body === 'object' ? { 'content-type': 'application/json;charset=UTF-8' } : {}), ...a.headers };
+      const body = typeof a.body === 'string' || a.body === undefined ? (a.body ?? '') : JSON.stringify(a.body);
+      const headers = {
+        ...(typeof a.body === 'object' ? { 'content-type': 'application/json;charset=UTF-8' } : {}),
+        ...a.headers,
+      };
       res.writeHead(a.status ?? 200, headers).end(body);
     });
   });

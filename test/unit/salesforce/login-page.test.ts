@@ -12,11 +12,19 @@ describe('salesforce/login-page and PKCE', () => {
     assert.equal(form.action, 'http://127.0.0.1:8700/services/oauth2/authorize');
     assert.equal(form.method, 'POST');
     assert.deepEqual([form.usernameField, form.passwordField], ['username', 'pw']);
-    assert.deepEqual(fillLoginForm(form, 'u@example.com', 'secret'), { client_id: 'a&b', state: 's1', username: 'u@example.com', pw: 'secret' });
+    assert.deepEqual(fillLoginForm(form, 'u@example.com', 'secret'), {
+      client_id: 'a&b',
+      state: 's1',
+      username: 'u@example.com',
+      pw: 'secret',
+    });
   });
 
   it('reads the error the page shows', () => {
-    assert.equal(pageError(PAGE), "Please check your username and password. If you still can't log in, contact your Salesforce administrator.");
+    assert.equal(
+      pageError(PAGE),
+      "Please check your username and password. If you still can't log in, contact your Salesforce administrator.",
+    );
     assert.equal(pageError('<html><body><form></form></body></html>'), undefined);
   });
 
@@ -33,16 +41,33 @@ describe('salesforce/login-page and PKCE', () => {
   });
 
   it('computes the S256 challenge of RFC 7636, appendix B', () => {
-    assert.equal(pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    assert.equal(
+      pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'),
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
     const pair = createPkce(() => Buffer.alloc(32, 7));
     assert.equal(pair.challenge, pkceChallenge(pair.verifier));
     assert.equal(pair.verifier.length, 43);
   });
 
   it('builds the authorize URL with the challenge', () => {
-    const url = new URL(authorizeUrl({ loginUrl: 'http://h:1', clientId: 'c', redirectUri: 'sfdc://success', codeChallenge: 'X', state: 's' }));
+    const url = new URL(
+      authorizeUrl({
+        loginUrl: 'http://h:1',
+        clientId: 'c',
+        redirectUri: 'sfdc://success',
+        codeChallenge: 'X',
+        state: 's',
+      }),
+    );
     assert.equal(url.pathname, '/services/oauth2/authorize');
-    assert.deepEqual(Object.fromEntries(url.searchParams),
-      { response_type: 'code', client_id: 'c', redirect_uri: 'sfdc://success', state: 's', code_challenge: 'X', code_challenge_method: 'S256' });
+    assert.deepEqual(Object.fromEntries(url.searchParams), {
+      response_type: 'code',
+      client_id: 'c',
+      redirect_uri: 'sfdc://success',
+      state: 's',
+      code_challenge: 'X',
+      code_challenge_method: 'S256',
+    });
   });
 });

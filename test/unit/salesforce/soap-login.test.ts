@@ -3,16 +3,18 @@ import { soapLogin, loginEnvelope, soapLoginEndpoint } from '../../../sync-engin
 import { SalesforceApiError } from '../../../sync-engine/src/salesforce/errors';
 import { fakeServer, closedPort, FakeServer } from './fake-server';
 
-const SUCCESS = '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><loginResponse><result>'
-  + '<metadataServerUrl>https://na15.salesforce.com/services/Soap/m/60.0/00Di0000000icUB</metadataServerUrl><passwordExpired>false</passwordExpired><sandbox>false</sandbox>'
-  + '<serverUrl>https://na15.salesforce.com/services/Soap/u/60.0/00Di0000000icUB</serverUrl><sessionId>00Di0000000icUB!AQ0AQ</sessionId><userId>005i0000002MUqLAAW</userId>'
-  + '<userInfo><organizationId>00Di0000000icUBEAY</organizationId><sessionSecondsValid>7200</sessionSecondsValid><userId>005i0000002MUqLAAW</userId><userName>you@example.com</userName><userType>Standard</userType></userInfo>'
-  + '</result></loginResponse></soapenv:Body></soapenv:Envelope>';
+const SUCCESS =
+  '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><loginResponse><result>' +
+  '<metadataServerUrl>https://na15.salesforce.com/services/Soap/m/60.0/00Di0000000icUB</metadataServerUrl><passwordExpired>false</passwordExpired><sandbox>false</sandbox>' +
+  '<serverUrl>https://na15.salesforce.com/services/Soap/u/60.0/00Di0000000icUB</serverUrl><sessionId>00Di0000000icUB!AQ0AQ</sessionId><userId>005i0000002MUqLAAW</userId>' +
+  '<userInfo><organizationId>00Di0000000icUBEAY</organizationId><sessionSecondsValid>7200</sessionSecondsValid><userId>005i0000002MUqLAAW</userId><userName>you@example.com</userName><userType>Standard</userType></userInfo>' +
+  '</result></loginResponse></soapenv:Body></soapenv:Envelope>';
 
-const FAULT = '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><soapenv:Fault>'
-  + '<faultcode>sf:API_CURRENTLY_DISABLED</faultcode><faultstring>API_CURRENTLY_DISABLED: API is disabled for this User</faultstring>'
-  + '<detail><sf:LoginFault xsi:type="sf:LoginFault"><sf:exceptionCode>API_CURRENTLY_DISABLED</sf:exceptionCode><sf:exceptionMessage>API is disabled for this User</sf:exceptionMessage></sf:LoginFault></detail>'
-  + '</soapenv:Fault></soapenv:Body></soapenv:Envelope>';
+const FAULT =
+  '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><soapenv:Fault>' +
+  '<faultcode>sf:API_CURRENTLY_DISABLED</faultcode><faultstring>API_CURRENTLY_DISABLED: API is disabled for this User</faultstring>' +
+  '<detail><sf:LoginFault xsi:type="sf:LoginFault"><sf:exceptionCode>API_CURRENTLY_DISABLED</sf:exceptionCode><sf:exceptionMessage>API is disabled for this User</sf:exceptionMessage></sf:LoginFault></detail>' +
+  '</soapenv:Fault></soapenv:Body></soapenv:Envelope>';
 
 const xml = (body: string, status = 200) => ({ status, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body });
 
@@ -34,8 +36,15 @@ describe('salesforce/soap-login', () => {
   });
 
   it('names the client in CallOptions and escapes values', () => {
-    const envelope = loginEnvelope({ username: 'a&b@example.com', password: 'p<w>', client: 'SfdcSalesforceForOutlook/2.9.3' });
-    assert.match(envelope, /<urn:CallOptions><urn:client>SfdcSalesforceForOutlook\/2\.9\.3<\/urn:client><\/urn:CallOptions>/);
+    const envelope = loginEnvelope({
+      username: 'a&b@example.com',
+      password: 'p<w>',
+      client: 'SfdcSalesforceForOutlook/2.9.3',
+    });
+    assert.match(
+      envelope,
+      /<urn:CallOptions><urn:client>SfdcSalesforceForOutlook\/2\.9\.3<\/urn:client><\/urn:CallOptions>/,
+    );
     assert.match(envelope, /<urn:username>a&amp;b@example\.com<\/urn:username>/);
     assert.match(envelope, /<urn:password>p&lt;w&gt;<\/urn:password>/);
     assert.doesNotMatch(loginEnvelope({ username: 'u', password: 'p' }), /CallOptions/);
@@ -49,14 +58,25 @@ describe('salesforce/soap-login', () => {
     assert.match(String(server.seen[0].headers['content-type']), /^text\/xml/);
     assert.deepEqual(
       [r.instanceUrl, r.sessionId, r.userId, r.organizationId, r.userType, r.sessionSecondsValid, r.endpoint],
-      ['https://na15.salesforce.com', '00Di0000000icUB!AQ0AQ', '005i0000002MUqLAAW', '00Di0000000icUBEAY', 'Standard', 7200, soapLoginEndpoint(server.url)],
+      [
+        'https://na15.salesforce.com',
+        '00Di0000000icUB!AQ0AQ',
+        '005i0000002MUqLAAW',
+        '00Di0000000icUBEAY',
+        'Standard',
+        7200,
+        soapLoginEndpoint(server.url),
+      ],
     );
   });
 
   it('turns a LoginFault into the error code of its faultcode', async () => {
     server = await fakeServer(() => xml(FAULT, 500));
     const err = await failure(soapLogin({ loginUrl: server.url, username: 'u', password: 'p' }));
-    assert.deepEqual([err.errorCode, err.kind, err.status, err.message], ['API_CURRENTLY_DISABLED', 'accessRevoked', 500, 'API_CURRENTLY_DISABLED: API is disabled for this User']);
+    assert.deepEqual(
+      [err.errorCode, err.kind, err.status, err.message],
+      ['API_CURRENTLY_DISABLED', 'accessRevoked', 500, 'API_CURRENTLY_DISABLED: API is disabled for this User'],
+    );
   });
 
   it('calls a refused connection a network error', async () => {
@@ -65,7 +85,9 @@ describe('salesforce/soap-login', () => {
   });
 
   it('calls an unknown host a network error', async () => {
-    const err = await failure(soapLogin({ loginUrl: 'http://no-such-host.invalid', username: 'u', password: 'p', timeoutMs: 5000 }));
+    const err = await failure(
+      soapLogin({ loginUrl: 'http://no-such-host.invalid', username: 'u', password: 'p', timeoutMs: 5000 }),
+    );
     assert.equal(err.kind, 'network');
   });
 
@@ -76,7 +98,11 @@ describe('salesforce/soap-login', () => {
   });
 
   it('calls an HTML page (a captive portal, a proxy) a network error', async () => {
-    server = await fakeServer(() => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html><body>Sign in to the Wi-Fi</body></html>' }));
+    server = await fakeServer(() => ({
+      status: 200,
+      headers: { 'content-type': 'text/html' },
+      body: '<html><body>Sign in to the Wi-Fi</body></html>',
+    }));
     const err = await failure(soapLogin({ loginUrl: server.url, username: 'u', password: 'p' }));
     assert.deepEqual([err.kind, err.errorCode], ['network', 'NOT_SALESFORCE']);
   });

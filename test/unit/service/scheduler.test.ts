@@ -37,7 +37,14 @@ class FakeTimers implements Timers {
 function gatedRun(delay = 1000) {
   const calls: Array<() => void> = [];
   const run = () => new Promise<number>((resolve) => calls.push(() => resolve(delay)));
-  return { run, calls, finish: async () => { calls.shift()!(); await new Promise((r) => setImmediate(r)); } };
+  return {
+    run,
+    calls,
+    finish: async () => {
+      calls.shift()!();
+      await new Promise((r) => setImmediate(r));
+    },
+  };
 }
 
 describe('service scheduler', () => {
@@ -127,9 +134,13 @@ describe('service scheduler', () => {
 
   it('a run that throws is tried again after the fallback delay', async () => {
     const timers = new FakeTimers();
-    const s = new SyncScheduler(async () => {
-      throw new Error('boom');
-    }, timers, 60_000);
+    const s = new SyncScheduler(
+      async () => {
+        throw new Error('boom');
+      },
+      timers,
+      60_000,
+    );
     await s.runNow();
     assert.equal(s.busy, false);
     assert.deepEqual(timers.scheduled, [60_000]);

@@ -5,9 +5,13 @@ import { ServiceError } from '../../../sync-engine/src/service/errors';
 
 describe('service settings', () => {
   it('changes only what the body names', () => {
-    const next = applySettingsChange(defaultSettings(), { objects: { contacts: { winner: 'outlook' }, events: { direction: 'none' } } });
+    const next = applySettingsChange(defaultSettings(), {
+      objects: { contacts: { winner: 'outlook' }, events: { direction: 'none' } },
+    });
     assert.deepEqual(next, {
-      contacts: { direction: 'both', winner: 'outlook' }, events: { direction: 'none', winner: 'salesforce' }, tasks: { direction: 'both', winner: 'salesforce' },
+      contacts: { direction: 'both', winner: 'outlook' },
+      events: { direction: 'none', winner: 'salesforce' },
+      tasks: { direction: 'both', winner: 'salesforce' },
     });
   });
 
@@ -25,12 +29,21 @@ describe('service settings', () => {
       assert.ok(err instanceof ServiceError);
       assert.equal(err.code, 'INVALID_SETTINGS');
       assert.equal(err.field, 'objects.contacts.direction');
-      assert.equal(err.message, 'objects.contacts.direction: must be one of none, salesforce-to-outlook, outlook-to-salesforce, both (got "up"); objects.contacts.winner: must be salesforce or outlook (got "me")');
+      assert.equal(
+        err.message,
+        'objects.contacts.direction: must be one of none, salesforce-to-outlook, outlook-to-salesforce, both (got "up"); objects.contacts.winner: must be salesforce or outlook (got "me")',
+      );
     }
   });
 
   it('a body that is not an object', () => {
-    assert.throws(() => applySettingsChange(defaultSettings(), 'both'), /^ServiceError: objects: the body must be a JSON object/);
-    assert.throws(() => applySettingsChange(defaultSettings(), undefined), /^ServiceError: objects: the body must be a JSON object/);
+    assert.throws(
+      () => applySettingsChange(defaultSettings(), 'both'),
+      /^ServiceError: objects: the body must be a JSON object/,
+    );
+    assert.throws(
+      () => applySettingsChange(defaultSettings(), undefined),
+      /^ServiceError: objects: the body must be a JSON object/,
+    );
   });
 });

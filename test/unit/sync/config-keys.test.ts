@@ -34,7 +34,14 @@ describe('sync config: unknown keys at every level', () => {
   };
 
   it('a sound configuration has no problem', () => {
-    assert.deepEqual(problemsOf({ ...base(), objects: { contacts: { direction: 'both', winner: 'outlook' } }, deleteGuard: { maxShare: 0.2 } }), []);
+    assert.deepEqual(
+      problemsOf({
+        ...base(),
+        objects: { contacts: { direction: 'both', winner: 'outlook' } },
+        deleteGuard: { maxShare: 0.2 },
+      }),
+      [],
+    );
   });
 
   it('one problem per misspelled key, each naming where it is, the key it is near, and the keys expected there', () => {
@@ -56,7 +63,8 @@ describe('sync config: unknown keys at every level', () => {
   });
 
   it('a key far from any known one gets no suggestion', () => {
-    assert.deepEqual(problemsOf({ ...base(), org: { ...base().org, colour: 'blue' } }),
-      ['org.colour: unknown key (expected loginUrl, clientId, username, password, passwordEnv)']);
+    assert.deepEqual(problemsOf({ ...base(), org: { ...base().org, colour: 'blue' } }), [
+      'org.colour: unknown key (expected loginUrl, clientId, username, password, passwordEnv)',
+    ]);
   });
 });

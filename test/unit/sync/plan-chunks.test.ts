@@ -15,8 +15,21 @@ import { InboxEntry, Link, StateStore } from '../../../sync-engine/src/sync/stat
 import { CanonicalContact, SideChange, SideName } from '../../../sync-engine/src/sync/types';
 
 const contact = (o: Partial<CanonicalContact> = {}): CanonicalContact => ({
-  firstName: 'Grace', lastName: 'Hopper', email: 'grace@navy.example', phone: null, mobilePhone: null, company: null, title: null, department: null,
-  street: null, city: null, state: null, postalCode: null, country: null, notes: null, ...o,
+  firstName: 'Grace',
+  lastName: 'Hopper',
+  email: 'grace@navy.example',
+  phone: null,
+  mobilePhone: null,
+  company: null,
+  title: null,
+  department: null,
+  street: null,
+  city: null,
+  state: null,
+  postalCode: null,
+  country: null,
+  notes: null,
+  ...o,
 });
 const present = (id: string, data: CanonicalContact): SideChange => ({ id, version: `v-${id}`, deleted: false, data });
 const gone = (id: string): SideChange => ({ id, deleted: true });
@@ -24,7 +37,14 @@ const gone = (id: string): SideChange => ({ id, deleted: true });
 /** Linked pairs 1..6, edited and deleted every way; unlinked records matched by email, by name + company, or not at all. */
 function scenario(): { links: Link[]; sf: SideChange[]; ol: SideChange[] } {
   const base = (n: number) => contact({ firstName: `P${n}`, email: `p${n}@example.com` });
-  const links: Link[] = [1, 2, 3, 4, 5, 6, 7].map((n) => ({ object: 'contacts', sfId: `003L${n}`, olId: `OL-L${n}`, sfVersion: 's1', olVersion: 'o1', hash: contentHash(base(n)) }));
+  const links: Link[] = [1, 2, 3, 4, 5, 6, 7].map((n) => ({
+    object: 'contacts',
+    sfId: `003L${n}`,
+    olId: `OL-L${n}`,
+    sfVersion: 's1',
+    olVersion: 'o1',
+    hash: contentHash(base(n)),
+  }));
   const sf: SideChange[] = [
     present('003L1', base(1)), // echo
     present('003L2', { ...base(2), title: 'CEO' }), // edited in Salesforce
@@ -46,7 +66,10 @@ function scenario(): { links: Link[]; sf: SideChange[]; ol: SideChange[] } {
     gone('OL-L6'),
     present('OL-L7', { ...base(7), title: 'Kept' }),
     present('OL-U1', contact({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' })), // same content
-    present('OL-U2', contact({ firstName: 'Alan', lastName: 'Turing', email: null, company: 'Bletchley', title: 'Dr' })), // matched, differs
+    present(
+      'OL-U2',
+      contact({ firstName: 'Alan', lastName: 'Turing', email: null, company: 'Bletchley', title: 'Dr' }),
+    ), // matched, differs
     present('OL-U3', contact({ firstName: 'New', lastName: 'Person', email: 'new@example.com' })),
     present('OL-U4', contact({ firstName: 'Twin', lastName: 'A', email: 'twin@example.com' })),
     present('OL-U5', contact({ firstName: 'Twin', lastName: 'B', email: 'twin@example.com' })),
@@ -67,7 +90,11 @@ function storeWith(s: ReturnType<typeof scenario>): StateStore {
 function outcome(plans: Plan[]) {
   const sorted = <T>(xs: T[]) => xs.map((x) => JSON.stringify(x)).sort();
   return {
-    writes: sorted(plans.flatMap((p) => p.writes.map((w) => [w.target, w.request.kind, w.request.id ?? null, w.sourceId, w.request.data ?? null]))),
+    writes: sorted(
+      plans.flatMap((p) =>
+        p.writes.map((w) => [w.target, w.request.kind, w.request.id ?? null, w.sourceId, w.request.data ?? null]),
+      ),
+    ),
     linkUpdates: sorted(plans.flatMap((p) => p.linkUpdates)),
     linkDeletes: sorted(plans.flatMap((p) => p.linkDeletes)),
     planned: sorted(plans.flatMap((p) => p.planned.map((e) => [e.side, e.change.id]))),
@@ -89,7 +116,12 @@ describe('sync/plan-chunks: planning the inbox a chunk at a time', () => {
         ...s.sf.map((change) => ({ side: 'salesforce' as SideName, object: 'contacts' as const, change })),
         ...s.ol.map((change) => ({ side: 'outlook' as SideName, object: 'contacts' as const, change })),
       ];
-      return planObject('contacts', inbox, { bySf: (id) => links.get(id), byOl: (id) => s.links.find((l) => l.olId === id) }, settings);
+      return planObject(
+        'contacts',
+        inbox,
+        { bySf: (id) => links.get(id), byOl: (id) => s.links.find((l) => l.olId === id) },
+        settings,
+      );
     })();
 
     for (const chunk of [1, 2, 3, 1000]) {
@@ -98,13 +130,23 @@ describe('sync/plan-chunks: planning the inbox a chunk at a time', () => {
         dirs.push(path.dirname(store.db.name));
         try {
           const plans: Plan[] = [];
-          planInChunks(store, 'contacts', settings, (plan) => {
-            plans.push(plan);
-            store.commitPlan('contacts', plan.planned, plan.writes, plan.linkUpdates, plan.linkDeletes);
-          }, chunk);
+          planInChunks(
+            store,
+            'contacts',
+            settings,
+            (plan) => {
+              plans.push(plan);
+              store.commitPlan('contacts', plan.planned, plan.writes, plan.linkUpdates, plan.linkDeletes);
+            },
+            chunk,
+          );
           assert.deepEqual(outcome(plans), outcome([whole]));
           assert.equal(whole.matched, 4, 'Ada by email, Alan by name + company, each twin once');
-          assert.equal(store.pendingCount(), whole.writes.length, 'only the queued writes are left: the inbox is empty');
+          assert.equal(
+            store.pendingCount(),
+            whole.writes.length,
+            'only the queued writes are left: the inbox is empty',
+          );
           if (chunk < 1000) assert.ok(plans.length > 3, `planned in ${plans.length} chunks`);
         } finally {
           store.close();
@@ -117,13 +159,16 @@ describe('sync/plan-chunks: planning the inbox a chunk at a time', () => {
       dirs.push(path.dirname(store.db.name));
       try {
         const before = store.pendingCount();
-        for (const chunk of [1, 2, 1000]) assert.deepEqual(plannedDeletes(store, 'contacts', settings, chunk), deletesBySide(whole));
-        assert.ok(deletesBySide(whole).outlook >= 1 && deletesBySide(whole).salesforce >= 1, 'the scenario deletes on both sides');
+        for (const chunk of [1, 2, 1000])
+          assert.deepEqual(plannedDeletes(store, 'contacts', settings, chunk), deletesBySide(whole));
+        assert.ok(
+          deletesBySide(whole).outlook >= 1 && deletesBySide(whole).salesforce >= 1,
+          'the scenario deletes on both sides',
+        );
         assert.equal(store.pendingCount(), before);
       } finally {
         store.close();
       }
     });
   }
-
 });

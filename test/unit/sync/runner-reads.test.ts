@@ -12,11 +12,32 @@ import { runOnce } from '../../../sync-engine/src/sync/runner';
 import { StateStore } from '../../../sync-engine/src/sync/state-store';
 import { SyncConfig } from '../../../sync-engine/src/app/config';
 import { Direction } from '../../../sync-engine/src/sync/objects';
-import { CanonicalContact, ChangeBatch, Side, SideChange, SideName, SyncStop, WriteRequest, WriteResult } from '../../../sync-engine/src/sync/types';
+import {
+  CanonicalContact,
+  ChangeBatch,
+  Side,
+  SideChange,
+  SideName,
+  SyncStop,
+  WriteRequest,
+  WriteResult,
+} from '../../../sync-engine/src/sync/types';
 
 const contact = (first: string): CanonicalContact => ({
-  firstName: first, lastName: 'Test', email: `${first.toLowerCase()}@example.com`, phone: null, mobilePhone: null, company: null, title: null,
-  department: null, street: null, city: null, state: null, postalCode: null, country: null, notes: null,
+  firstName: first,
+  lastName: 'Test',
+  email: `${first.toLowerCase()}@example.com`,
+  phone: null,
+  mobilePhone: null,
+  company: null,
+  title: null,
+  department: null,
+  street: null,
+  city: null,
+  state: null,
+  postalCode: null,
+  country: null,
+  notes: null,
 });
 
 /** A remote as a change log. `stopAfterPages` makes the next read stop (throttled) after that many pages. */
@@ -30,7 +51,10 @@ class LogSide implements Side {
   /** Called between pages of a read (another process writing meanwhile). */
   betweenPages: (() => void) | null = null;
 
-  constructor(readonly name: SideName, private readonly prefix: string) {}
+  constructor(
+    readonly name: SideName,
+    private readonly prefix: string,
+  ) {}
 
   requestCount(): number {
     return 0;
@@ -46,16 +70,25 @@ class LogSide implements Side {
     this.log.push({ seq: ++this.seq, id, deleted: true });
   }
 
-  async changesSince(object: string, checkpoint: string | null, onPage?: (changes: SideChange[]) => void): Promise<ChangeBatch> {
+  async changesSince(
+    object: string,
+    checkpoint: string | null,
+    onPage?: (changes: SideChange[]) => void,
+  ): Promise<ChangeBatch> {
     const at = String(this.seq);
     let changes: SideChange[] = [];
     if (object === 'contacts') {
-      changes = checkpoint === null
-        ? [...this.records].map(([id, data]) => ({ id, version: `v${this.seq}`, deleted: false as const, data }))
-        : this.log.filter((e) => e.seq > Number(checkpoint)).map((e): SideChange => {
-          const data = this.records.get(e.id);
-          return e.deleted || !data ? { id: e.id, deleted: true } : { id: e.id, version: `v${e.seq}`, deleted: false, data };
-        });
+      changes =
+        checkpoint === null
+          ? [...this.records].map(([id, data]) => ({ id, version: `v${this.seq}`, deleted: false as const, data }))
+          : this.log
+              .filter((e) => e.seq > Number(checkpoint))
+              .map((e): SideChange => {
+                const data = this.records.get(e.id);
+                return e.deleted || !data
+                  ? { id: e.id, deleted: true }
+                  : { id: e.id, version: `v${e.seq}`, deleted: false, data };
+              });
     }
     // One record a page.
     for (let i = 0; i < changes.length; i++) {
@@ -84,9 +117,18 @@ class LogSide implements Side {
 }
 
 const config = (direction: Direction): SyncConfig => ({
-  product: 'salesforce-for-outlook', productVersion: '2.9.3', org: { loginUrl: 'x', clientId: 'x', username: 'x', password: 'x' },
-  mailbox: { url: 'x', token: 'x' }, intervalSeconds: 600, dataDir: 'x', deleteGuard: { maxShare: 1 },
-  objects: { contacts: { direction, winner: 'salesforce' }, events: { direction: 'none', winner: 'salesforce' }, tasks: { direction: 'none', winner: 'salesforce' } },
+  product: 'salesforce-for-outlook',
+  productVersion: '2.9.3',
+  org: { loginUrl: 'x', clientId: 'x', username: 'x', password: 'x' },
+  mailbox: { url: 'x', token: 'x' },
+  intervalSeconds: 600,
+  dataDir: 'x',
+  deleteGuard: { maxShare: 1 },
+  objects: {
+    contacts: { direction, winner: 'salesforce' },
+    events: { direction: 'none', winner: 'salesforce' },
+    tasks: { direction: 'none', winner: 'salesforce' },
+  },
 });
 
 describe('sync/runner: reading', () => {
@@ -124,7 +166,11 @@ describe('sync/runner: reading', () => {
     const adaInOutlook = store.linkBySf('contacts', '003Ada')!.olId;
     ol.remove(adaInOutlook);
     ol.put('OL-new', contact('Dee'));
-    const run = await runOnce({ config: config('outlook-to-salesforce'), sides: { salesforce: sf, outlook: ol }, store });
+    const run = await runOnce({
+      config: config('outlook-to-salesforce'),
+      sides: { salesforce: sf, outlook: ol },
+      store,
+    });
     assert.equal(run.report.stopped, null);
     assert.ok(!sf.records.has('003Ada'), `Ada deleted in Salesforce (sent: ${sf.sent.join(', ')})`);
     assert.ok([...sf.records.values()].some((c) => c.firstName === 'Dee'));
@@ -142,7 +188,10 @@ describe('sync/runner: reading', () => {
     sf.betweenPages = () => {
       other.setStatus({ message: `written meanwhile ${++writes}` });
     };
-    const dry = await runOnce({ config: config('both'), sides: { salesforce: sf, outlook: ol }, store }, { dryRun: true });
+    const dry = await runOnce(
+      { config: config('both'), sides: { salesforce: sf, outlook: ol }, store },
+      { dryRun: true },
+    );
     sf.betweenPages = null;
     assert.equal(dry.report.stopped, null);
     assert.equal(writes, 2);

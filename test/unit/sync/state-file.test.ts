@@ -55,7 +55,10 @@ describe('sync/state-file: opening, restoring and refusing the state', () => {
     assert.equal(db.pragma('journal_mode', { simple: true }), 'delete');
     assert.equal(db.pragma('quick_check', { simple: true }), 'ok');
     db.close();
-    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, SYNCED_MARK), 'utf8')), { firstCopyAt: NOW().toISOString(), lastCopyAt: NOW().toISOString() });
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, SYNCED_MARK), 'utf8')), {
+      firstCopyAt: NOW().toISOString(),
+      lastCopyAt: NOW().toISOString(),
+    });
     assert.ok(!fs.readdirSync(dir).some((f) => f.endsWith('.tmp')), 'no temporary file left');
   });
 
@@ -75,8 +78,14 @@ describe('sync/state-file: opening, restoring and refusing the state', () => {
     assert.equal(store.linkCount('contacts'), 1);
     assert.equal(store.checkpoint('outlook', 'contacts'), 'delta-1');
     assert.equal(notices.length, 1);
-    assert.match(notices[0], /is missing: restored the last good copy taken 2026-12-01T10:00:00\.000Z\..* The journal files it left are kept as .*state\.sqlite\.leftover-2026-12-01T10-00-00-000Z-wal\.$/);
-    assert.deepEqual(fs.readFileSync(path.join(dir, 'state.sqlite.leftover-2026-12-01T10-00-00-000Z-wal')), Buffer.alloc(4096, 7));
+    assert.match(
+      notices[0],
+      /is missing: restored the last good copy taken 2026-12-01T10:00:00\.000Z\..* The journal files it left are kept as .*state\.sqlite\.leftover-2026-12-01T10-00-00-000Z-wal\.$/,
+    );
+    assert.deepEqual(
+      fs.readFileSync(path.join(dir, 'state.sqlite.leftover-2026-12-01T10-00-00-000Z-wal')),
+      Buffer.alloc(4096, 7),
+    );
     store.close();
   });
 
@@ -87,7 +96,10 @@ describe('sync/state-file: opening, restoring and refusing the state', () => {
     db.close();
     const { store, notices } = openState(dir, { now: NOW });
     assert.equal(store.linkCount('contacts'), 1);
-    assert.match(notices[0], /is empty: restored the last good copy.* The empty file is kept as .*state\.sqlite\.empty-2026-12-01T10-00-00-000Z( \(with its journal files\))?\.$/);
+    assert.match(
+      notices[0],
+      /is empty: restored the last good copy.* The empty file is kept as .*state\.sqlite\.empty-2026-12-01T10-00-00-000Z( \(with its journal files\))?\.$/,
+    );
     store.close();
   });
 
@@ -96,14 +108,23 @@ describe('sync/state-file: opening, restoring and refusing the state', () => {
     fs.writeFileSync(state(dir), 'not a database '.repeat(300));
     fs.writeFileSync(path.join(dir, LAST_GOOD_COPY), 'not a database either '.repeat(300));
     const before = fs.readdirSync(dir).sort();
-    assert.throws(() => openState(dir, { now: NOW, howToResync: 'run: resync-it' }), (err: unknown) => {
-      assert.ok(err instanceof StateFileError);
-      assert.equal(err.code, 'STATE_CORRUPT');
-      assert.equal(err.file, state(dir));
-      assert.equal(err.message, `The sync state file ${state(dir)} is damaged (file is not a database), and there is no good copy to restore (${path.join(dir, LAST_GOOD_COPY)}: unreadable (file is not a database)). The engine cannot sync with it.`);
-      assert.equal(err.fix, 'To start over, run: resync-it. The links still readable in the damaged file are kept (nothing is duplicated, and what they cover is not copied back); anything else is matched as in a first sync; nothing is deleted; the damaged file is kept beside it.');
-      return true;
-    });
+    assert.throws(
+      () => openState(dir, { now: NOW, howToResync: 'run: resync-it' }),
+      (err: unknown) => {
+        assert.ok(err instanceof StateFileError);
+        assert.equal(err.code, 'STATE_CORRUPT');
+        assert.equal(err.file, state(dir));
+        assert.equal(
+          err.message,
+          `The sync state file ${state(dir)} is damaged (file is not a database), and there is no good copy to restore (${path.join(dir, LAST_GOOD_COPY)}: unreadable (file is not a database)). The engine cannot sync with it.`,
+        );
+        assert.equal(
+          err.fix,
+          'To start over, run: resync-it. The links still readable in the damaged file are kept (nothing is duplicated, and what they cover is not copied back); anything else is matched as in a first sync; nothing is deleted; the damaged file is kept beside it.',
+        );
+        return true;
+      },
+    );
     assert.deepEqual(fs.readdirSync(dir).sort(), before);
   });
 
@@ -115,9 +136,14 @@ describe('sync/state-file: opening, restoring and refusing the state', () => {
     store.close();
     assert.match(notices[0], /^Started over from an empty state, as asked:/);
     const stamp = '2026-12-01T10-00-00-000Z';
-    for (const f of [`state.sqlite.set-aside-${stamp}`, `${LAST_GOOD_COPY}.set-aside-${stamp}`, `${SYNCED_MARK}.set-aside-${stamp}`]) assert.ok(fs.existsSync(path.join(dir, f)), f);
+    for (const f of [
+      `state.sqlite.set-aside-${stamp}`,
+      `${LAST_GOOD_COPY}.set-aside-${stamp}`,
+      `${SYNCED_MARK}.set-aside-${stamp}`,
+    ])
+      assert.ok(fs.existsSync(path.join(dir, f)), f);
     const reopened = openState(dir, { now: NOW });
-    assert.deepEqual(reopened.notices, [], 'the emptied state is the user\'s choice, not a loss to repair');
+    assert.deepEqual(reopened.notices, [], "the emptied state is the user's choice, not a loss to repair");
     assert.equal(reopened.store.linkCount('contacts'), 0);
     reopened.store.close();
   });
@@ -135,14 +161,20 @@ describe('sync/run-failure: what a failed run says', () => {
     store.db.pragma(`max_page_count = ${store.db.pragma('page_count', { simple: true })}`);
     let caught: unknown;
     try {
-      store.putChanges('outlook', 'contacts', Array.from({ length: 500 }, (_, i) => ({ id: `id-${i}`, deleted: true as const })));
+      store.putChanges(
+        'outlook',
+        'contacts',
+        Array.from({ length: 500 }, (_, i) => ({ id: `id-${i}`, deleted: true as const })),
+      );
     } catch (err) {
       caught = err;
     }
     store.close();
     assert.equal((caught as { code?: string }).code, 'SQLITE_FULL');
     assert.deepEqual(describeRunFailure(caught, dir), {
-      code: 'DISK_FULL', file: path.join(dir, 'state.sqlite'), message: `The disk holding ${path.join(dir, 'state.sqlite')} is full (database or disk is full).`,
+      code: 'DISK_FULL',
+      file: path.join(dir, 'state.sqlite'),
+      message: `The disk holding ${path.join(dir, 'state.sqlite')} is full (database or disk is full).`,
       fix: 'Free some space on that disk, then run the sync again. Everything read and queued before is kept.',
     });
   });
@@ -168,7 +200,9 @@ describe('sync/run-failure: what a failed run says', () => {
   it('anything else: INTERNAL, pointing at the log; never the stack', () => {
     const f = describeRunFailure(new TypeError("Cannot read properties of undefined (reading 'id')"), dir);
     assert.deepEqual(f, {
-      code: 'INTERNAL', file: path.join(dir, 'sync.log'), message: "The sync run failed: Cannot read properties of undefined (reading 'id')",
+      code: 'INTERNAL',
+      file: path.join(dir, 'sync.log'),
+      message: "The sync run failed: Cannot read properties of undefined (reading 'id')",
       fix: `The details are in ${path.join(dir, 'sync.log')}. Everything read and queued before is kept; run the sync again.`,
     });
   });

@@ -7,16 +7,28 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TOKEN_FILE, TokenStore, TokenStoreError, sameOwner, tokenKeyFile } from '../../../sync-engine/src/app/token-store';
+import {
+  TOKEN_FILE,
+  TokenStore,
+  TokenStoreError,
+  sameOwner,
+  tokenKeyFile,
+} from '../../../sync-engine/src/app/token-store';
 
-const SIGN_IN = { loginUrl: 'https://acme.my.salesforce.com', clientId: '3MVG9-connected-app', username: 'ann@acme.example', refreshToken: '5Aep861-the-refresh-token-itself' };
+const SIGN_IN = {
+  loginUrl: 'https://acme.my.salesforce.com',
+  clientId: '3MVG9-connected-app',
+  username: 'ann@acme.example',
+  refreshToken: '5Aep861-the-refresh-token-itself',
+};
 const unix = process.platform !== 'win32';
 
 describe('token store', () => {
   let dir: string;
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
-  const store = (o: { env?: NodeJS.ProcessEnv } = {}) => new TokenStore(dataDir, { env: o.env ?? env, now: () => new Date('2026-06-01T12:00:00.000Z') });
+  const store = (o: { env?: NodeJS.ProcessEnv } = {}) =>
+    new TokenStore(dataDir, { env: o.env ?? env, now: () => new Date('2026-06-01T12:00:00.000Z') });
   const code = (f: () => unknown): string => {
     try {
       f();
@@ -52,7 +64,17 @@ describe('token store', () => {
     assert.ok(!text.includes(SIGN_IN.refreshToken), 'no refresh token in clear');
     assert.ok(!text.includes(Buffer.from(SIGN_IN.refreshToken).toString('base64')), 'nor merely encoded');
     const f = JSON.parse(text);
-    assert.deepEqual(Object.keys(f), ['format', 'loginUrl', 'clientId', 'username', 'savedAt', 'cipher', 'iv', 'tag', 'encryptedRefreshToken']);
+    assert.deepEqual(Object.keys(f), [
+      'format',
+      'loginUrl',
+      'clientId',
+      'username',
+      'savedAt',
+      'cipher',
+      'iv',
+      'tag',
+      'encryptedRefreshToken',
+    ]);
     assert.equal(f.cipher, 'aes-256-gcm');
     assert.equal(f.savedAt, '2026-06-01T12:00:00.000Z');
     assert.equal(Buffer.from(f.iv, 'base64').length, 12);
@@ -86,15 +108,27 @@ describe('token store', () => {
     const s = store();
     s.save(SIGN_IN);
     fs.writeFileSync(s.keyFile, crypto.randomBytes(32), { mode: 0o600 });
-    assert.equal(code(() => store().load()), 'TOKEN_UNDECRYPTABLE');
-    assert.throws(() => store().load(), (err: TokenStoreError) => {
-      assert.match(err.message, /cannot be used: it does not decrypt with the key in .*token\.key \(the key changed, or the file was altered\)\.$/);
-      assert.ok(!err.message.includes(SIGN_IN.refreshToken));
-      assert.equal(err.signInAgainFixes, true);
-      return true;
-    });
+    assert.equal(
+      code(() => store().load()),
+      'TOKEN_UNDECRYPTABLE',
+    );
+    assert.throws(
+      () => store().load(),
+      (err: TokenStoreError) => {
+        assert.match(
+          err.message,
+          /cannot be used: it does not decrypt with the key in .*token\.key \(the key changed, or the file was altered\)\.$/,
+        );
+        assert.ok(!err.message.includes(SIGN_IN.refreshToken));
+        assert.equal(err.signInAgainFixes, true);
+        return true;
+      },
+    );
     fs.rmSync(s.keyFile);
-    assert.equal(code(() => store().load()), 'TOKEN_UNDECRYPTABLE');
+    assert.equal(
+      code(() => store().load()),
+      'TOKEN_UNDECRYPTABLE',
+    );
     // Signing in again makes a new key and works.
     s.save(SIGN_IN);
     assert.deepEqual(store().load(), SIGN_IN);
@@ -116,18 +150,31 @@ describe('token store', () => {
     for (const change of cases) {
       store().save(SIGN_IN);
       editFile(change);
-      assert.equal(code(() => store().load()), 'TOKEN_UNDECRYPTABLE', change.toString());
+      assert.equal(
+        code(() => store().load()),
+        'TOKEN_UNDECRYPTABLE',
+        change.toString(),
+      );
     }
     fs.writeFileSync(path.join(dataDir, TOKEN_FILE), 'not json');
-    assert.equal(code(() => store().load()), 'TOKEN_FILE_DAMAGED');
+    assert.equal(
+      code(() => store().load()),
+      'TOKEN_FILE_DAMAGED',
+    );
     editFileRaw(path.join(dataDir, TOKEN_FILE), { format: 'sfo-compat-token/1', cipher: 'aes-256-gcm' });
-    assert.equal(code(() => store().load()), 'TOKEN_FILE_DAMAGED');
+    assert.equal(
+      code(() => store().load()),
+      'TOKEN_FILE_DAMAGED',
+    );
   });
 
   it('a key file of the wrong size is refused, and never replaced by a save', () => {
     fs.mkdirSync(path.dirname(env.SFO_TOKEN_KEY_FILE!), { recursive: true });
     fs.writeFileSync(env.SFO_TOKEN_KEY_FILE!, 'short', { mode: 0o600 });
-    assert.equal(code(() => store().save(SIGN_IN)), 'KEY_FILE_INVALID');
+    assert.equal(
+      code(() => store().save(SIGN_IN)),
+      'KEY_FILE_INVALID',
+    );
     assert.equal(fs.readFileSync(env.SFO_TOKEN_KEY_FILE!, 'utf8'), 'short');
     assert.equal(store().exists(), false);
   });
@@ -136,15 +183,24 @@ describe('token store', () => {
     const s = store();
     s.save(SIGN_IN);
     fs.chmodSync(s.keyFile, 0o644);
-    assert.equal(code(() => store().load()), 'KEY_FILE_TOO_OPEN');
-    assert.throws(() => store().load(), (err: Error) => err.message.endsWith(`Run: chmod 600 ${s.keyFile}`));
+    assert.equal(
+      code(() => store().load()),
+      'KEY_FILE_TOO_OPEN',
+    );
+    assert.throws(
+      () => store().load(),
+      (err: Error) => err.message.endsWith(`Run: chmod 600 ${s.keyFile}`),
+    );
     fs.chmodSync(s.keyFile, 0o600);
     assert.deepEqual(store().load(), SIGN_IN);
   });
 
   it('the key never sits in the data dir', () => {
     const s = store({ env: { SFO_TOKEN_KEY_FILE: path.join(dataDir, 'token.key') } });
-    assert.equal(code(() => s.save(SIGN_IN)), 'KEY_IN_DATA_DIR');
+    assert.equal(
+      code(() => s.save(SIGN_IN)),
+      'KEY_IN_DATA_DIR',
+    );
     assert.equal(fs.existsSync(path.join(dataDir, 'token.key')), false);
   });
 
@@ -158,10 +214,17 @@ describe('token store', () => {
   });
 
   it('the key file: SFO_TOKEN_KEY_FILE, else $XDG_CONFIG_HOME/sfo-compat, else ~/.config/sfo-compat', () => {
-    assert.equal(tokenKeyFile({ SFO_TOKEN_KEY_FILE: '/keys/k', XDG_CONFIG_HOME: '/xdg' }, '/home/ann'), path.resolve('/keys/k'));
+    assert.equal(
+      tokenKeyFile({ SFO_TOKEN_KEY_FILE: '/keys/k', XDG_CONFIG_HOME: '/xdg' }, '/home/ann'),
+      path.resolve('/keys/k'),
+    );
     assert.equal(tokenKeyFile({ XDG_CONFIG_HOME: '/xdg' }, '/home/ann'), path.join('/xdg', 'sfo-compat', 'token.key'));
     assert.equal(tokenKeyFile({}, '/home/ann'), path.join('/home/ann', '.config', 'sfo-compat', 'token.key'));
-    assert.equal(tokenKeyFile({ XDG_CONFIG_HOME: 'relative' }, '/home/ann'), path.join('/home/ann', '.config', 'sfo-compat', 'token.key'), 'a relative XDG_CONFIG_HOME is ignored');
+    assert.equal(
+      tokenKeyFile({ XDG_CONFIG_HOME: 'relative' }, '/home/ann'),
+      path.join('/home/ann', '.config', 'sfo-compat', 'token.key'),
+      'a relative XDG_CONFIG_HOME is ignored',
+    );
   });
 
   it('a token belongs to one org, app and user (username in any case)', () => {

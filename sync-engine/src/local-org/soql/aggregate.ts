@@ -35,7 +35,8 @@ function aggregateSql(fn: { functionName?: string; parameters?: unknown[] }, sco
   const name = (fn.functionName ?? '').toUpperCase();
   const build = AGGREGATES[name];
   const param = fn.parameters?.length === 1 ? fn.parameters[0] : undefined;
-  if (!build || typeof param !== 'string') throw queryErrors.unsupported(`${fn.functionName ?? 'This function'}()`, c.text.at(fn.functionName ?? ''));
+  if (!build || typeof param !== 'string')
+    throw queryErrors.unsupported(`${fn.functionName ?? 'This function'}()`, c.text.at(fn.functionName ?? ''));
   const f = scope.resolve(param, () => c.text.at(param));
   if ((name === 'SUM' || name === 'AVG') && f.field.type !== 'int' && f.field.type !== 'double') {
     throw queryErrors.malformed(`field ${f.field.name} does not support aggregate operator ${name}`, c.text.at(param));
@@ -83,7 +84,8 @@ export function compileAggregate(c: Compiling): AggregatePlan {
       return `${aggregateSql(o.fn, scope, c).sql}${dir}${o.nulls ? ` NULLS ${o.nulls.toUpperCase() === 'LAST' ? 'LAST' : 'FIRST'}` : ''}`;
     }
     const f = scope.resolve(o.field, () => c.text.at(o.field, 'ORDER'));
-    if (!grouped.has(f.canonical.toLowerCase())) throw queryErrors.notGrouped(f.field.name, c.text.at(o.field, 'ORDER'));
+    if (!grouped.has(f.canonical.toLowerCase()))
+      throw queryErrors.notGrouped(f.field.name, c.text.at(o.field, 'ORDER'));
     return orderTerm(f, o.order, o.nulls, c);
   });
   const orderBy = order.length ? ` ORDER BY ${order.join(', ')}` : '';

@@ -34,7 +34,8 @@ export interface Compiling {
 /** The SOQL path a select item names (`Name`, `Profile.Name`, `c.Name`). */
 export function fieldPath(f: FieldType): string | undefined {
   if (f.type === 'Field') return 'objectPrefix' in f && f.objectPrefix ? `${f.objectPrefix}.${f.field}` : f.field;
-  if (f.type === 'FieldRelationship') return [...('objectPrefix' in f && f.objectPrefix ? [f.objectPrefix] : []), ...f.relationships, f.field].join('.');
+  if (f.type === 'FieldRelationship')
+    return [...('objectPrefix' in f && f.objectPrefix ? [f.objectPrefix] : []), ...f.relationships, f.field].join('.');
   return undefined;
 }
 
@@ -67,7 +68,12 @@ export function orderByItems(ast: Query): OrderByClause[] {
 }
 
 /** One ORDER BY field: text sorts case-insensitively; Salesforce's null placement is SQLite's default. */
-export function orderTerm(f: ResolvedField, order: string | undefined, nulls: string | undefined, c: Compiling): string {
+export function orderTerm(
+  f: ResolvedField,
+  order: string | undefined,
+  nulls: string | undefined,
+  c: Compiling,
+): string {
   if (isLongText(f.field)) throw queryErrors.notSortable(f.field.name, c.text.at(f.canonical, 'ORDER'));
   const dir = order?.toUpperCase() === 'DESC' ? ' DESC' : ' ASC';
   const placement = nulls ? ` NULLS ${nulls.toUpperCase() === 'LAST' ? 'LAST' : 'FIRST'}` : '';

@@ -68,7 +68,8 @@ export function compileSoql(soql: string, options: CompileOptions): QueryPlan {
   const c: Compiling = { ast, text, obj, options, aliases: new Aliases(), visible: visibleRowsOf(options.viewer) };
   const fields = ast.fields ?? [];
   if (fields.length === 1 && isCountStar(fields[0])) return compileCount(c);
-  if (fields.some(isCountStar)) throw queryErrors.malformed('COUNT() must be the only element in the SELECT list', text.at('COUNT'));
+  if (fields.some(isCountStar))
+    throw queryErrors.malformed('COUNT() must be the only element in the SELECT list', text.at('COUNT'));
   if (fields.some(isAggregateField) || ast.groupBy) return compileAggregate(c);
   return compileRecords(c);
 }
@@ -80,9 +81,11 @@ function isCountStar(f: FieldType): boolean {
 function rejectUnsupported(ast: Query, text: QueryText): void {
   if (ast.having) throw queryErrors.unsupported('HAVING', text.at('HAVING'));
   if (ast.withDataCategory) throw queryErrors.unsupported('WITH DATA CATEGORY', text.at('DATA'));
-  if (ast.usingScope && ast.usingScope.toLowerCase() !== 'everything') throw queryErrors.unsupported(`USING SCOPE ${ast.usingScope}`, text.at('USING'));
+  if (ast.usingScope && ast.usingScope.toLowerCase() !== 'everything')
+    throw queryErrors.unsupported(`USING SCOPE ${ast.usingScope}`, text.at('USING'));
   for (const f of ast.fields ?? []) {
-    if (f.type === 'FieldSubquery') throw queryErrors.unsupported('A child relationship subquery', text.at(f.subquery.relationshipName));
+    if (f.type === 'FieldSubquery')
+      throw queryErrors.unsupported('A child relationship subquery', text.at(f.subquery.relationshipName));
     if (f.type === 'FieldTypeof') throw queryErrors.unsupported('TYPEOF', text.at('TYPEOF'));
   }
 }
@@ -93,7 +96,10 @@ function compileCount(c: Compiling): CountPlan {
   const where = filterClause(c, scope, params);
   const limit = limitClause(c.ast, params);
   const inner = `SELECT 1 FROM ${scope.fromSql()}${where}${limit}`;
-  return { kind: 'count', count: { sql: `SELECT COUNT(*) FROM (${inner})`, params, named: viewerParams(c.options.viewer) } };
+  return {
+    kind: 'count',
+    count: { sql: `SELECT COUNT(*) FROM (${inner})`, params, named: viewerParams(c.options.viewer) },
+  };
 }
 
 function compileRecords(c: Compiling): RecordsPlan {
@@ -103,8 +109,14 @@ function compileRecords(c: Compiling): RecordsPlan {
   const params: SqlValue[] = [];
   const where = filterClause(c, filter, params);
   const order = orderByItems(c.ast).map((o) => {
-    if (!('field' in o)) throw queryErrors.unsupported('ORDER BY a function outside an aggregate query', c.text.at('ORDER'));
-    return orderTerm(filter.resolve(o.field, () => c.text.at(o.field, 'ORDER')), o.order, o.nulls, c);
+    if (!('field' in o))
+      throw queryErrors.unsupported('ORDER BY a function outside an aggregate query', c.text.at('ORDER'));
+    return orderTerm(
+      filter.resolve(o.field, () => c.text.at(o.field, 'ORDER')),
+      o.order,
+      o.nulls,
+      c,
+    );
   });
   // The rowid tie-break makes the order total, so a snapshot taken twice pages identically.
   order.push(`${filter.alias}.rowid`);
@@ -113,8 +125,15 @@ function compileRecords(c: Compiling): RecordsPlan {
   return {
     kind: 'records',
     obj: c.obj,
-    ids: { sql: `SELECT ${filter.alias}."Id" FROM ${filter.fromSql()}${where} ORDER BY ${order.join(', ')}${limit}`, params, named },
-    page: { sql: `SELECT ${shape.columns.join(', ')} FROM ${select.fromSql()} WHERE ${select.alias}."Id" IN (SELECT value FROM json_each(?))`, named },
+    ids: {
+      sql: `SELECT ${filter.alias}."Id" FROM ${filter.fromSql()}${where} ORDER BY ${order.join(', ')}${limit}`,
+      params,
+      named,
+    },
+    page: {
+      sql: `SELECT ${shape.columns.join(', ')} FROM ${select.fromSql()} WHERE ${select.alias}."Id" IN (SELECT value FROM json_each(?))`,
+      named,
+    },
     shape: { obj: c.obj, nodes: shape.nodes },
   };
 }
@@ -132,7 +151,8 @@ function selectShape(c: Compiling, scope: Scope): { columns: string[]; nodes: Re
       throw queryErrors.unsupported(`${name}()`, c.text.at(name));
     }
     const start = c.text.find(path) ?? 0;
-    if (item.type === 'Field' && item.alias) throw queryErrors.unexpectedToken(item.alias, c.text.pointer(c.text.find(item.alias, start + 1)));
+    if (item.type === 'Field' && item.alias)
+      throw queryErrors.unexpectedToken(item.alias, c.text.pointer(c.text.find(item.alias, start + 1)));
     const f = scope.resolve(path, () => c.text.pointer(start));
     const key = f.canonical.toLowerCase();
     if (seen.has(key)) throw queryErrors.duplicateField(path, c.text.pointer(c.text.find(path, seen.get(key)! + 1)));
@@ -140,7 +160,9 @@ function selectShape(c: Compiling, scope: Scope): { columns: string[]; nodes: Re
     let list = nodes;
     for (const j of f.joins) {
       const name = j.path[j.path.length - 1];
-      let parent = list.find((n): n is Extract<RenderNode, { kind: 'parent' }> => n.kind === 'parent' && n.key === name);
+      let parent = list.find(
+        (n): n is Extract<RenderNode, { kind: 'parent' }> => n.kind === 'parent' && n.key === name,
+      );
       if (!parent) {
         parent = { kind: 'parent', key: name, obj: j.obj, idColumn: column(`${j.alias}."Id"`), children: [] };
         list.push(parent);

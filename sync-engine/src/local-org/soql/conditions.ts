@@ -15,7 +15,10 @@ type Piece = '(' | ')' | 'AND' | 'OR' | 'NOT' | { cond: ConditionWithValueQuery 
 
 /** A logical operator that breaks the rule; `occurrence` counts that operator's appearances (1-based). */
 export class MixedOperatorError extends Error {
-  constructor(readonly operator: string, readonly occurrence: number) {
+  constructor(
+    readonly operator: string,
+    readonly occurrence: number,
+  ) {
     super(`unexpected token: '${operator}'`);
   }
 }

@@ -16,11 +16,16 @@ function startOf(unit: Unit, now: Date): Date {
   const m = now.getUTCMonth();
   const d = now.getUTCDate();
   switch (unit) {
-    case 'DAY': return new Date(Date.UTC(y, m, d));
-    case 'WEEK': return new Date(Date.UTC(y, m, d - now.getUTCDay()));
-    case 'MONTH': return new Date(Date.UTC(y, m, 1));
-    case 'QUARTER': return new Date(Date.UTC(y, m - (m % 3), 1));
-    case 'YEAR': return new Date(Date.UTC(y, 0, 1));
+    case 'DAY':
+      return new Date(Date.UTC(y, m, d));
+    case 'WEEK':
+      return new Date(Date.UTC(y, m, d - now.getUTCDay()));
+    case 'MONTH':
+      return new Date(Date.UTC(y, m, 1));
+    case 'QUARTER':
+      return new Date(Date.UTC(y, m - (m % 3), 1));
+    case 'YEAR':
+      return new Date(Date.UTC(y, 0, 1));
   }
 }
 
@@ -29,11 +34,16 @@ function add(unit: Unit, date: Date, n: number): Date {
   const m = date.getUTCMonth();
   const d = date.getUTCDate();
   switch (unit) {
-    case 'DAY': return new Date(Date.UTC(y, m, d + n));
-    case 'WEEK': return new Date(Date.UTC(y, m, d + 7 * n));
-    case 'MONTH': return new Date(Date.UTC(y, m + n, d));
-    case 'QUARTER': return new Date(Date.UTC(y, m + 3 * n, d));
-    case 'YEAR': return new Date(Date.UTC(y + n, m, d));
+    case 'DAY':
+      return new Date(Date.UTC(y, m, d + n));
+    case 'WEEK':
+      return new Date(Date.UTC(y, m, d + 7 * n));
+    case 'MONTH':
+      return new Date(Date.UTC(y, m + n, d));
+    case 'QUARTER':
+      return new Date(Date.UTC(y, m + 3 * n, d));
+    case 'YEAR':
+      return new Date(Date.UTC(y + n, m, d));
   }
 }
 

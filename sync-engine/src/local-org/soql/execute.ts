@@ -28,16 +28,26 @@ export interface PageOptions {
 export function firstPage(db: Database.Database, cursors: QueryCursors, plan: QueryPlan, o: PageOptions): QueryResult {
   switch (plan.kind) {
     case 'count': {
-      const n = db.prepare(plan.count.sql).pluck().get(...plan.count.params, plan.count.named) as number;
+      const n = db
+        .prepare(plan.count.sql)
+        .pluck()
+        .get(...plan.count.params, plan.count.named) as number;
       return { totalSize: n, done: true, records: [] };
     }
     case 'aggregate': {
-      const rows = db.prepare(plan.rows.sql).raw().all(...plan.rows.params, plan.rows.named) as unknown[][];
+      const rows = db
+        .prepare(plan.rows.sql)
+        .raw()
+        .all(...plan.rows.params, plan.rows.named) as unknown[][];
       return { totalSize: rows.length, done: true, records: rows.map((r) => renderAggregate(plan.columns, r)) };
     }
     case 'records': {
-      const ids = db.prepare(plan.ids.sql).pluck().all(...plan.ids.params, plan.ids.named) as string[];
-      if (ids.length <= o.batchSize) return { totalSize: ids.length, done: true, records: fetchRows(db, plan, ids, o.apiVersion) };
+      const ids = db
+        .prepare(plan.ids.sql)
+        .pluck()
+        .all(...plan.ids.params, plan.ids.named) as string[];
+      if (ids.length <= o.batchSize)
+        return { totalSize: ids.length, done: true, records: fetchRows(db, plan, ids, o.apiVersion) };
       return page(db, cursors.create(o.userId, plan, ids), 0, o);
     }
   }
@@ -51,7 +61,12 @@ export function page(db: Database.Database, cursor: QueryCursor, offset: number,
   const records = fetchRows(db, cursor.plan, slice, o.apiVersion);
   const totalSize = cursor.ids.length;
   if (done) return { totalSize, done, records };
-  return { totalSize, done, nextRecordsUrl: `/services/data/v${o.apiVersion}/${o.resource}/${cursor.id}-${next}`, records };
+  return {
+    totalSize,
+    done,
+    nextRecordsUrl: `/services/data/v${o.apiVersion}/${o.resource}/${cursor.id}-${next}`,
+    records,
+  };
 }
 
 /** Rows for ids, rendered in the ids' order. A row gone since the snapshot (hard delete) is skipped. */

@@ -41,7 +41,12 @@ export class Scope {
   private readonly joins = new Map<string, Join & { on: string }>();
 
   /** visible: the reader's visibility, applied to every parent joined; soqlAlias: the alias after FROM (`FROM Contact c`). */
-  constructor(readonly obj: SObjectDef, private readonly aliases: Aliases, private readonly visible: VisibleRows, private readonly soqlAlias?: string) {
+  constructor(
+    readonly obj: SObjectDef,
+    private readonly aliases: Aliases,
+    private readonly visible: VisibleRows,
+    private readonly soqlAlias?: string,
+  ) {
     this.alias = aliases.next();
   }
 
@@ -94,7 +99,12 @@ export class Scope {
     if (!join) {
       const alias = this.aliases.next();
       const visible = this.visible(obj, alias);
-      join = { path, obj, alias, on: `${alias}."Id" = ${parentAlias}.${quoteIdent(ref.name)}${visible ? ` AND ${visible}` : ''}` };
+      join = {
+        path,
+        obj,
+        alias,
+        on: `${alias}."Id" = ${parentAlias}.${quoteIdent(ref.name)}${visible ? ` AND ${visible}` : ''}`,
+      };
       this.joins.set(key, join);
     }
     return join;

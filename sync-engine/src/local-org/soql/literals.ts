@@ -13,15 +13,19 @@ import { queryErrors } from './query-errors';
 
 /** The type names Salesforce's messages use. */
 const SOAP_TYPES: Partial<Record<FieldDef['type'], string>> = {
-  id: 'id', reference: 'id', boolean: 'boolean', int: 'integer', double: 'double', date: 'date', datetime: 'dateTime',
+  id: 'id',
+  reference: 'id',
+  boolean: 'boolean',
+  int: 'integer',
+  double: 'double',
+  date: 'date',
+  datetime: 'dateTime',
 };
 
 export type SqlValue = string | number;
 
 export type Operand =
-  | { kind: 'null' }
-  | { kind: 'value'; value: SqlValue }
-  | { kind: 'range'; start: SqlValue; end: SqlValue };
+  { kind: 'null' } | { kind: 'value'; value: SqlValue } | { kind: 'range'; start: SqlValue; end: SqlValue };
 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', "'": "'", '\\': '\\' };
 
@@ -43,7 +47,10 @@ export function unquote(raw: string, keepLike = false): string {
       out += keepLike && ch === '\\' ? '\\\\' : ch;
       i += 4;
     } else if (keepLike && (e === '%' || e === '_')) out += `\\${e}`;
-    else throw queryErrors.malformed(`Invalid string literal '${body}'. Illegal character sequence '\\${e}' in string literal.`);
+    else
+      throw queryErrors.malformed(
+        `Invalid string literal '${body}'. Illegal character sequence '\\${e}' in string literal.`,
+      );
   }
   return out;
 }
@@ -60,10 +67,17 @@ function isDate(text: string): boolean {
 }
 
 /** One literal of a condition as the operand the SQL compares the field's column with. */
-export function operandFor(field: FieldDef, raw: string, type: LiteralType | undefined, now: Date, pointer: () => string): Operand {
+export function operandFor(
+  field: FieldDef,
+  raw: string,
+  type: LiteralType | undefined,
+  now: Date,
+  pointer: () => string,
+): Operand {
   if (type === 'NULL') return { kind: 'null' };
   const quoted = isText(field) || field.type === 'id' || field.type === 'reference';
-  const wrongKind = () => queryErrors.filterType(field.name, isText(field) ? 'string' : SOAP_TYPES[field.type]!, quoted, pointer());
+  const wrongKind = () =>
+    queryErrors.filterType(field.name, isText(field) ? 'string' : SOAP_TYPES[field.type]!, quoted, pointer());
   if (type === 'DATE_LITERAL' || type === 'DATE_N_LITERAL') {
     if (field.type !== 'date' && field.type !== 'datetime') throw wrongKind();
     const range = dateLiteralRange(raw, now);

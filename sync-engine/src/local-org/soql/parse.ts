@@ -33,7 +33,9 @@ function malformedFrom(text: QueryText, err: unknown): SalesforceRestError {
   const e = err as Error;
   if (e.name === 'LexingError') {
     const m = /->([\s\S])<- at offset: (\d+)/.exec(e.message);
-    return m ? queryErrors.unexpectedToken(m[1], text.pointer(Number(m[2]))) : queryErrors.malformed('unexpected token');
+    return m
+      ? queryErrors.unexpectedToken(m[1], text.pointer(Number(m[2])))
+      : queryErrors.malformed('unexpected token');
   }
   const found = foundToken(e.message ?? '');
   // Salesforce gives no pointer when the query ends too early or does not start with SELECT.
@@ -45,9 +47,10 @@ function malformedFrom(text: QueryText, err: unknown): SalesforceRestError {
 
 /** The token the parser stopped at, as it reports it ('<EOF>' at the end of the input). */
 function foundToken(message: string): string {
-  const m = /but found --> '([\s\S]*)' <--\s*$/.exec(message)
-    ?? /but found: '([\s\S]*)'\s*$/.exec(message)
-    ?? /Redundant input, expecting EOF but found: ([\s\S]*)$/.exec(message);
+  const m =
+    /but found --> '([\s\S]*)' <--\s*$/.exec(message) ??
+    /but found: '([\s\S]*)'\s*$/.exec(message) ??
+    /Redundant input, expecting EOF but found: ([\s\S]*)$/.exec(message);
   if (!m || m[1] === '') return EOF;
   return m[1];
 }

@@ -75,7 +75,9 @@ export class QueryText {
 
   /** The token after a top-level clause keyword (`LIMIT 5` -> `5`). */
   after(keyword: string): Token | undefined {
-    const i = this.tokens.findIndex((t) => t.depth === 0 && t.kind === 'word' && t.text.toUpperCase() === keyword.toUpperCase());
+    const i = this.tokens.findIndex(
+      (t) => t.depth === 0 && t.kind === 'word' && t.text.toUpperCase() === keyword.toUpperCase(),
+    );
     return i < 0 ? undefined : this.tokens[i + 1];
   }
 

@@ -29,9 +29,12 @@ export function wireValue(field: FieldDef | undefined, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (!field) return v;
   switch (field.type) {
-    case 'boolean': return v === 1 || v === true;
-    case 'datetime': return typeof v === 'string' ? toSalesforceDateTime(v) : v;
-    default: return v;
+    case 'boolean':
+      return v === 1 || v === true;
+    case 'datetime':
+      return typeof v === 'string' ? toSalesforceDateTime(v) : v;
+    default:
+      return v;
   }
 }
 
@@ -45,9 +48,10 @@ function renderNodes(out: JsonRecord, nodes: RenderNode[], row: unknown[], apiVe
       out[n.key] = wireValue(n.field, row[n.column]);
     } else {
       const id = row[n.idColumn];
-      out[n.key] = id === null || id === undefined
-        ? null
-        : renderNodes({ attributes: attributes(n.obj, id, apiVersion) }, n.children, row, apiVersion);
+      out[n.key] =
+        id === null || id === undefined
+          ? null
+          : renderNodes({ attributes: attributes(n.obj, id, apiVersion) }, n.children, row, apiVersion);
     }
   }
   return out;

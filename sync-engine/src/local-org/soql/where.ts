@@ -58,7 +58,7 @@ function nodeSql(node: CondNode, scope: Scope, ctx: FilterContext): string {
 
 function conditionSql(cond: Condition, scope: Scope, ctx: FilterContext): string {
   if (!('field' in cond)) {
-    const fn = 'fn' in cond ? cond.fn.functionName ?? 'function' : 'condition';
+    const fn = 'fn' in cond ? (cond.fn.functionName ?? 'function') : 'condition';
     throw queryErrors.unsupported(`${fn}() in WHERE`, ctx.text.at(fn, 'WHERE'));
   }
   const pointer = () => ctx.text.at(cond.field, 'WHERE');
@@ -66,20 +66,31 @@ function conditionSql(cond: Condition, scope: Scope, ctx: FilterContext): string
   if (isLongText(f.field)) throw queryErrors.notFilterable(f.field.name, pointer());
   const operator = cond.operator.toUpperCase().replace(/\s+/g, ' ');
   const values = Array.isArray(cond.value) ? cond.value : [cond.value];
-  const types: Array<LiteralType | undefined> = Array.isArray(cond.literalType) ? cond.literalType : values.map(() => cond.literalType as LiteralType | undefined);
+  const types: Array<LiteralType | undefined> = Array.isArray(cond.literalType)
+    ? cond.literalType
+    : values.map(() => cond.literalType as LiteralType | undefined);
   const list = operator === 'IN' || operator === 'NOT IN';
-  if (!list && values.length !== 1) throw queryErrors.malformed('unexpected token: \'(\'', pointer());
+  if (!list && values.length !== 1) throw queryErrors.malformed("unexpected token: '('", pointer());
   if (operator === 'LIKE') return likeSql(f, values[0], types[0], ctx.params, pointer);
-  if (operator === 'INCLUDES' || operator === 'EXCLUDES') throw queryErrors.invalidOperator(operator.toLowerCase(), f.field.name, pointer());
+  if (operator === 'INCLUDES' || operator === 'EXCLUDES')
+    throw queryErrors.invalidOperator(operator.toLowerCase(), f.field.name, pointer());
   const operands = values.map((v, i) => operandFor(f.field, v, types[i], ctx.now, pointer));
   const c = new Comparison(f, ctx.params);
   switch (operator) {
-    case '=': return c.equals(operands[0]);
+    case '=':
+      return c.equals(operands[0]);
     case '!=':
-    case '<>': return `(NOT ${c.equals(operands[0])})`;
-    case '<': case '<=': case '>': case '>=': return c.order(operator, operands[0]);
-    case 'IN': return c.anyOf(operands);
-    case 'NOT IN': return `(NOT ${c.anyOf(operands)})`;
+    case '<>':
+      return `(NOT ${c.equals(operands[0])})`;
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      return c.order(operator, operands[0]);
+    case 'IN':
+      return c.anyOf(operands);
+    case 'NOT IN':
+      return `(NOT ${c.anyOf(operands)})`;
   }
   throw queryErrors.unexpectedToken(cond.operator, pointer());
 }
@@ -90,7 +101,10 @@ class Comparison {
   /** The column as compared: text compares case-insensitively in SOQL. */
   private readonly cmp: string;
 
-  constructor(f: ResolvedField, private readonly params: SqlValue[]) {
+  constructor(
+    f: ResolvedField,
+    private readonly params: SqlValue[],
+  ) {
     this.col = f.column;
     this.cmp = isText(f.field) ? `${f.column} COLLATE NOCASE` : f.column;
   }
@@ -102,7 +116,8 @@ class Comparison {
 
   equals(o: Operand): string {
     if (o.kind === 'null') return `(${this.col} IS NULL)`;
-    if (o.kind === 'range') return `(${this.col} IS NOT NULL AND ${this.col} >= ${this.p(o.start)} AND ${this.col} < ${this.p(o.end)})`;
+    if (o.kind === 'range')
+      return `(${this.col} IS NOT NULL AND ${this.col} >= ${this.p(o.start)} AND ${this.col} < ${this.p(o.end)})`;
     return `(${this.col} IS NOT NULL AND ${this.cmp} = ${this.p(o.value)})`;
   }
 
@@ -121,7 +136,8 @@ class Comparison {
     const parts: string[] = [];
     if (operands.some((o) => o.kind === 'null')) parts.push(`${this.col} IS NULL`);
     const values = operands.flatMap((o) => (o.kind === 'value' ? [o.value] : []));
-    if (values.length) parts.push(`(${this.col} IS NOT NULL AND ${this.cmp} IN (${values.map((v) => this.p(v)).join(', ')}))`);
+    if (values.length)
+      parts.push(`(${this.col} IS NOT NULL AND ${this.cmp} IN (${values.map((v) => this.p(v)).join(', ')}))`);
     for (const o of operands) if (o.kind === 'range') parts.push(this.equals(o));
     return `(${parts.join(' OR ')})`;
   }
@@ -153,7 +169,8 @@ function semiJoinSql(cond: ValueQueryCondition, scope: Scope, ctx: FilterContext
   const obj = findSObject(q.sObject ?? '');
   if (!obj) throw queryErrors.invalidType(q.sObject ?? '', ctx.text.at(q.sObject ?? '', 'WHERE'));
   const selected = q.fields?.length === 1 && q.fields[0].type === 'Field' ? q.fields[0].field : undefined;
-  if (!selected) throw queryErrors.malformed('The inner select field must be a single Id or reference field', pointer());
+  if (!selected)
+    throw queryErrors.malformed('The inner select field must be a single Id or reference field', pointer());
   const inner = new Scope(obj, ctx.aliases, ctx.visible, q.sObjectAlias);
   const innerField = inner.resolve(selected, () => ctx.text.at(selected, 'WHERE'));
   const target = pointsAt(innerField);

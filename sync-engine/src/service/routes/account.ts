@@ -9,7 +9,9 @@ import { parseSignIn } from '../sign-in';
 export function registerAccountRoutes(app: FastifyInstance, service: SyncService): void {
   app.get('/api/health', { config: { public: true } }, async () => ({ ok: true, service: 'sfo-compat' }));
 
-  app.post('/api/sign-in', { config: { public: true } }, async (req) => service.signIn(parseSignIn(req.body), service.holdsSecret(req.headers.authorization)));
+  app.post('/api/sign-in', { config: { public: true } }, async (req) =>
+    service.signIn(parseSignIn(req.body), service.holdsSecret(req.headers.authorization)),
+  );
 
   app.post('/api/sign-out', async () => {
     await service.signOut();

@@ -7,6 +7,10 @@ import { SyncService } from '../service';
 import { parseOAuthFinish, parseOAuthStart } from '../oauth-sign-in';
 
 export function registerOAuthRoutes(app: FastifyInstance, service: SyncService, addinOrigins: string[]): void {
-  app.post('/api/oauth/start', { config: { public: true } }, async (req) => service.startOAuth(parseOAuthStart(req.body, addinOrigins), service.holdsSecret(req.headers.authorization)));
-  app.post('/api/oauth/finish', { config: { public: true } }, async (req) => service.finishOAuth(parseOAuthFinish(req.body), service.holdsSecret(req.headers.authorization)));
+  app.post('/api/oauth/start', { config: { public: true } }, async (req) =>
+    service.startOAuth(parseOAuthStart(req.body, addinOrigins), service.holdsSecret(req.headers.authorization)),
+  );
+  app.post('/api/oauth/finish', { config: { public: true } }, async (req) =>
+    service.finishOAuth(parseOAuthFinish(req.body), service.holdsSecret(req.headers.authorization)),
+  );
 }

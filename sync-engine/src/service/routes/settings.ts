@@ -5,5 +5,7 @@ import { applySettingsChange } from '../settings';
 
 export function registerSettingsRoutes(app: FastifyInstance, service: SyncService): void {
   app.get('/api/settings', async () => ({ objects: service.settings() }));
-  app.put('/api/settings', async (req) => ({ objects: await service.changeSettings((current) => applySettingsChange(current, req.body)) }));
+  app.put('/api/settings', async (req) => ({
+    objects: await service.changeSettings((current) => applySettingsChange(current, req.body)),
+  }));
 }

@@ -25,17 +25,37 @@ export interface MailboxZone {
   iana: string;
 }
 
-const SHOW_AS: Record<string, CanonicalEvent['showAs']> = { busy: 'busy', free: 'free', oof: 'oof', tentative: 'busy', workingElsewhere: 'busy' };
+const SHOW_AS: Record<string, CanonicalEvent['showAs']> = {
+  busy: 'busy',
+  free: 'free',
+  oof: 'oof',
+  tentative: 'busy',
+  workingElsewhere: 'busy',
+};
 
-export function fromOutlook(object: SyncObject, item: Record<string, unknown>, zone: MailboxZone | null = null): Canonical {
+export function fromOutlook(
+  object: SyncObject,
+  item: Record<string, unknown>,
+  zone: MailboxZone | null = null,
+): Canonical {
   switch (object) {
     case 'contacts': {
       const c = item as GraphContact;
       const a = c.businessAddress ?? {};
       return {
-        firstName: str(c.givenName), lastName: str(c.surname), email: str(c.emailAddresses?.[0]?.address), phone: str(c.businessPhones?.[0]),
-        mobilePhone: str(c.mobilePhone), company: str(c.companyName), title: str(c.jobTitle), department: str(c.department),
-        street: str(a.street), city: str(a.city), state: str(a.state), postalCode: str(a.postalCode), country: str(a.countryOrRegion),
+        firstName: str(c.givenName),
+        lastName: str(c.surname),
+        email: str(c.emailAddresses?.[0]?.address),
+        phone: str(c.businessPhones?.[0]),
+        mobilePhone: str(c.mobilePhone),
+        company: str(c.companyName),
+        title: str(c.jobTitle),
+        department: str(c.department),
+        street: str(a.street),
+        city: str(a.city),
+        state: str(a.state),
+        postalCode: str(a.postalCode),
+        country: str(a.countryOrRegion),
         notes: str(c.personalNotes),
       } satisfies CanonicalContact;
     }
@@ -43,18 +63,23 @@ export function fromOutlook(object: SyncObject, item: Record<string, unknown>, z
       const e = item as GraphEvent;
       const allDay = e.isAllDay === true;
       return {
-        subject: str(e.subject), location: str(e.location?.displayName),
+        subject: str(e.subject),
+        location: str(e.location?.displayName),
         start: allDay ? nearestDate(e.start?.dateTime) : utcInstant(String(e.start?.dateTime)),
         end: allDay ? nearestDate(e.end?.dateTime) : utcInstant(String(e.end?.dateTime)),
-        isAllDay: allDay, notes: bodyText(e.body),
-        showAs: SHOW_AS[String(e.showAs)] ?? 'busy', isPrivate: e.sensitivity === 'private',
+        isAllDay: allDay,
+        notes: bodyText(e.body),
+        showAs: SHOW_AS[String(e.showAs)] ?? 'busy',
+        isPrivate: e.sensitivity === 'private',
       } satisfies CanonicalEvent;
     }
     case 'tasks': {
       const t = item as GraphTask;
       return {
-        subject: str(t.title), dueDate: t.dueDateTime?.dateTime ? dueDateOf(t.dueDateTime, zone) : null,
-        status: t.status ?? 'notStarted', priority: t.importance ?? 'normal',
+        subject: str(t.title),
+        dueDate: t.dueDateTime?.dateTime ? dueDateOf(t.dueDateTime, zone) : null,
+        status: t.status ?? 'notStarted',
+        priority: t.importance ?? 'normal',
         notes: bodyText(t.body),
       } satisfies CanonicalTask;
     }
@@ -62,41 +87,82 @@ export function fromOutlook(object: SyncObject, item: Record<string, unknown>, z
 }
 
 /** A Graph item as a side's change; an occurrence or exception also says where it sits in its series. */
-export function outlookChange(object: SyncObject, item: Record<string, unknown>, zone: MailboxZone | null = null): Extract<SideChange, { deleted: false }> {
+export function outlookChange(
+  object: SyncObject,
+  item: Record<string, unknown>,
+  zone: MailboxZone | null = null,
+): Extract<SideChange, { deleted: false }> {
   const change: Extract<SideChange, { deleted: false }> = {
-    id: String(item.id), version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''), deleted: false, data: fromOutlook(object, item, zone),
+    id: String(item.id),
+    version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''),
+    deleted: false,
+    data: fromOutlook(object, item, zone),
   };
   const originalStart = typeof item.originalStart === 'string' ? Date.parse(item.originalStart) : NaN;
-  if (object === 'events' && typeof item.seriesMasterId === 'string' && item.seriesMasterId !== '' && !Number.isNaN(originalStart)) {
+  if (
+    object === 'events' &&
+    typeof item.seriesMasterId === 'string' &&
+    item.seriesMasterId !== '' &&
+    !Number.isNaN(originalStart)
+  ) {
     change.series = { masterId: item.seriesMasterId, originalStart: new Date(originalStart).toISOString() };
   }
   return change;
 }
 
 /** The Graph resource to write; every mapped property is sent so both sides end equal. */
-export function toOutlook(object: SyncObject, data: Canonical, zone: MailboxZone | null = null): Record<string, unknown> {
+export function toOutlook(
+  object: SyncObject,
+  data: Canonical,
+  zone: MailboxZone | null = null,
+): Record<string, unknown> {
   switch (object) {
     case 'contacts': {
       const c = data as CanonicalContact;
       return {
-        givenName: c.firstName, surname: c.lastName, emailAddresses: c.email ? [{ address: c.email, name: [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email }] : [],
-        businessPhones: c.phone ? [c.phone] : [], mobilePhone: c.mobilePhone, companyName: c.company, jobTitle: c.title, department: c.department,
-        businessAddress: { street: c.street ?? '', city: c.city ?? '', state: c.state ?? '', postalCode: c.postalCode ?? '', countryOrRegion: c.country ?? '' },
+        givenName: c.firstName,
+        surname: c.lastName,
+        emailAddresses: c.email
+          ? [{ address: c.email, name: [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email }]
+          : [],
+        businessPhones: c.phone ? [c.phone] : [],
+        mobilePhone: c.mobilePhone,
+        companyName: c.company,
+        jobTitle: c.title,
+        department: c.department,
+        businessAddress: {
+          street: c.street ?? '',
+          city: c.city ?? '',
+          state: c.state ?? '',
+          postalCode: c.postalCode ?? '',
+          countryOrRegion: c.country ?? '',
+        },
         personalNotes: c.notes,
       };
     }
     case 'events': {
       const e = data as CanonicalEvent;
-      const when = (v: string) => (e.isAllDay ? { dateTime: `${v}T00:00:00.0000000`, timeZone: 'UTC' } : { dateTime: v.replace('Z', ''), timeZone: 'UTC' });
+      const when = (v: string) =>
+        e.isAllDay
+          ? { dateTime: `${v}T00:00:00.0000000`, timeZone: 'UTC' }
+          : { dateTime: v.replace('Z', ''), timeZone: 'UTC' };
       return {
-        subject: e.subject ?? '', location: { displayName: e.location ?? '' }, start: when(e.start), end: when(e.end), isAllDay: e.isAllDay,
-        body: { contentType: 'text', content: e.notes ?? '' }, showAs: e.showAs, sensitivity: e.isPrivate ? 'private' : 'normal',
+        subject: e.subject ?? '',
+        location: { displayName: e.location ?? '' },
+        start: when(e.start),
+        end: when(e.end),
+        isAllDay: e.isAllDay,
+        body: { contentType: 'text', content: e.notes ?? '' },
+        showAs: e.showAs,
+        sensitivity: e.isPrivate ? 'private' : 'normal',
       };
     }
     case 'tasks': {
       const t = data as CanonicalTask;
       return {
-        title: t.subject ?? '', status: t.status, importance: t.priority,
+        title: t.subject ?? '',
+        status: t.status,
+        importance: t.priority,
         // The start of the day in the mailbox's zone, as To Do itself writes a due date.
         dueDateTime: t.dueDate ? { dateTime: `${t.dueDate}T00:00:00.0000000`, timeZone: zone?.name ?? 'UTC' } : null,
         body: { contentType: 'text', content: t.notes ?? '' },
@@ -154,11 +220,17 @@ export function htmlToText(html: string): string {
     .replace(/\s+/g, ' ')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|li|tr|h[1-6]|blockquote|pre|table|ul|ol)\s*>/gi, '\n')
-    .replace(ANCHOR, (_whole, dq: string | undefined, sq: string | undefined, bare: string | undefined, inner: string) => linkAsText(inner, dq ?? sq ?? bare ?? ''))
+    .replace(
+      ANCHOR,
+      (_whole, dq: string | undefined, sq: string | undefined, bare: string | undefined, inner: string) =>
+        linkAsText(inner, dq ?? sq ?? bare ?? ''),
+    )
     .replace(/<[^>]*>/g, '');
   return decodeEntities(text)
     .replace(/\u00a0/g, ' ')
-    .split('\n').map((l) => l.trim()).join('\n')
+    .split('\n')
+    .map((l) => l.trim())
+    .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
@@ -169,14 +241,21 @@ export function htmlToText(html: string): string {
  * UTC+12 only.
  */
 function dueDateOf(due: { dateTime: string; timeZone?: string | null }, zone: MailboxZone | null): string {
-  const utc = /^utc$/i.test(due.timeZone ?? 'UTC') ? Date.parse(`${due.dateTime.replace(/(\.\d{3})\d*$/, '$1').replace(/Z$/, '')}Z`) : NaN;
+  const utc = /^utc$/i.test(due.timeZone ?? 'UTC')
+    ? Date.parse(`${due.dateTime.replace(/(\.\d{3})\d*$/, '$1').replace(/Z$/, '')}Z`)
+    : NaN;
   if (!zone || Number.isNaN(utc)) return nearestDate(due.dateTime);
   return dayIn(utc, zone.iana);
 }
 
 /** `YYYY-MM-DD` of an instant in an IANA zone. */
 export function dayIn(utc: number, iana: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: iana, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(utc));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: iana,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(new Date(utc));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }

@@ -10,9 +10,33 @@ export const SOBJECT_OF: Record<SyncObject, string> = { contacts: 'Contact', eve
 
 /** Fields read for each object (besides Id, SystemModstamp, IsDeleted). */
 export const FIELDS_OF: Record<SyncObject, string[]> = {
-  contacts: ['FirstName', 'LastName', 'Email', 'Phone', 'MobilePhone', 'Company__c', 'Title', 'Department', 'MailingStreet',
-    'MailingCity', 'MailingState', 'MailingPostalCode', 'MailingCountry', 'Description'],
-  events: ['Subject', 'Location', 'StartDateTime', 'EndDateTime', 'IsAllDayEvent', 'ActivityDate', 'Description', 'ShowAs', 'IsPrivate'],
+  contacts: [
+    'FirstName',
+    'LastName',
+    'Email',
+    'Phone',
+    'MobilePhone',
+    'Company__c',
+    'Title',
+    'Department',
+    'MailingStreet',
+    'MailingCity',
+    'MailingState',
+    'MailingPostalCode',
+    'MailingCountry',
+    'Description',
+  ],
+  events: [
+    'Subject',
+    'Location',
+    'StartDateTime',
+    'EndDateTime',
+    'IsAllDayEvent',
+    'ActivityDate',
+    'Description',
+    'ShowAs',
+    'IsPrivate',
+  ],
   tasks: ['Subject', 'ActivityDate', 'Status', 'Priority', 'Description'],
 };
 
@@ -32,19 +56,34 @@ function addDays(date: string, days: number): string {
 
 const SHOW_AS: Record<string, CanonicalEvent['showAs']> = { Busy: 'busy', Free: 'free', OutOfOffice: 'oof' };
 const TASK_STATUS: Record<string, CanonicalTask['status']> = {
-  'Not Started': 'notStarted', 'In Progress': 'inProgress', Completed: 'completed', 'Waiting on someone else': 'waitingOnOthers', Deferred: 'deferred',
+  'Not Started': 'notStarted',
+  'In Progress': 'inProgress',
+  Completed: 'completed',
+  'Waiting on someone else': 'waitingOnOthers',
+  Deferred: 'deferred',
 };
 const PRIORITY: Record<string, CanonicalTask['priority']> = { High: 'high', Normal: 'normal', Low: 'low' };
-const invert = <K extends string, V extends string>(m: Record<K, V>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [v, k])) as Record<V, K>;
+const invert = <K extends string, V extends string>(m: Record<K, V>) =>
+  Object.fromEntries(Object.entries(m).map(([k, v]) => [v, k])) as Record<V, K>;
 
 export function fromSalesforce(object: SyncObject, r: SfRecord): Canonical {
   switch (object) {
     case 'contacts':
       return {
-        firstName: str(r.FirstName), lastName: str(r.LastName), email: str(r.Email), phone: str(r.Phone),
-        mobilePhone: str(r.MobilePhone), company: str(r.Company__c), title: str(r.Title), department: str(r.Department),
-        street: str(r.MailingStreet), city: str(r.MailingCity), state: str(r.MailingState), postalCode: str(r.MailingPostalCode),
-        country: str(r.MailingCountry), notes: str(r.Description),
+        firstName: str(r.FirstName),
+        lastName: str(r.LastName),
+        email: str(r.Email),
+        phone: str(r.Phone),
+        mobilePhone: str(r.MobilePhone),
+        company: str(r.Company__c),
+        title: str(r.Title),
+        department: str(r.Department),
+        street: str(r.MailingStreet),
+        city: str(r.MailingCity),
+        state: str(r.MailingState),
+        postalCode: str(r.MailingPostalCode),
+        country: str(r.MailingCountry),
+        notes: str(r.Description),
       } satisfies CanonicalContact;
     case 'events': {
       const allDay = r.IsAllDayEvent === true;
@@ -52,14 +91,23 @@ export function fromSalesforce(object: SyncObject, r: SfRecord): Canonical {
       const start = allDay ? String(r.ActivityDate ?? instant(r.StartDateTime).slice(0, 10)) : instant(r.StartDateTime);
       const end = allDay ? addDays(instant(r.EndDateTime).slice(0, 10), 1) : instant(r.EndDateTime);
       return {
-        subject: str(r.Subject), location: str(r.Location), start, end, isAllDay: allDay, notes: str(r.Description),
-        showAs: SHOW_AS[String(r.ShowAs)] ?? 'busy', isPrivate: r.IsPrivate === true,
+        subject: str(r.Subject),
+        location: str(r.Location),
+        start,
+        end,
+        isAllDay: allDay,
+        notes: str(r.Description),
+        showAs: SHOW_AS[String(r.ShowAs)] ?? 'busy',
+        isPrivate: r.IsPrivate === true,
       } satisfies CanonicalEvent;
     }
     case 'tasks':
       return {
-        subject: str(r.Subject), dueDate: str(r.ActivityDate), status: TASK_STATUS[String(r.Status)] ?? 'notStarted',
-        priority: PRIORITY[String(r.Priority)] ?? 'normal', notes: str(r.Description),
+        subject: str(r.Subject),
+        dueDate: str(r.ActivityDate),
+        status: TASK_STATUS[String(r.Status)] ?? 'notStarted',
+        priority: PRIORITY[String(r.Priority)] ?? 'normal',
+        notes: str(r.Description),
       } satisfies CanonicalTask;
   }
 }
@@ -70,24 +118,53 @@ export function toSalesforce(object: SyncObject, data: Canonical): SfRecord {
     case 'contacts': {
       const c = data as CanonicalContact;
       return {
-        FirstName: c.firstName, LastName: c.lastName, Email: c.email, Phone: c.phone, MobilePhone: c.mobilePhone, Company__c: c.company,
-        Title: c.title, Department: c.department, MailingStreet: c.street, MailingCity: c.city, MailingState: c.state,
-        MailingPostalCode: c.postalCode, MailingCountry: c.country, Description: c.notes,
+        FirstName: c.firstName,
+        LastName: c.lastName,
+        Email: c.email,
+        Phone: c.phone,
+        MobilePhone: c.mobilePhone,
+        Company__c: c.company,
+        Title: c.title,
+        Department: c.department,
+        MailingStreet: c.street,
+        MailingCity: c.city,
+        MailingState: c.state,
+        MailingPostalCode: c.postalCode,
+        MailingCountry: c.country,
+        Description: c.notes,
       };
     }
     case 'events': {
       const e = data as CanonicalEvent;
-      const base = { Subject: e.subject, Location: e.location, Description: e.notes, ShowAs: invert(SHOW_AS)[e.showAs], IsPrivate: e.isPrivate, IsAllDayEvent: e.isAllDay };
+      const base = {
+        Subject: e.subject,
+        Location: e.location,
+        Description: e.notes,
+        ShowAs: invert(SHOW_AS)[e.showAs],
+        IsPrivate: e.isPrivate,
+        IsAllDayEvent: e.isAllDay,
+      };
       if (e.isAllDay) {
         const lastDay = addDays(e.end, -1);
-        return { ...base, ActivityDate: e.start, StartDateTime: `${e.start}T00:00:00.000Z`, EndDateTime: `${lastDay < e.start ? e.start : lastDay}T00:00:00.000Z` };
+        return {
+          ...base,
+          ActivityDate: e.start,
+          StartDateTime: `${e.start}T00:00:00.000Z`,
+          EndDateTime: `${lastDay < e.start ? e.start : lastDay}T00:00:00.000Z`,
+        };
       }
       // The org derives ActivityDate from StartDateTime for a timed event.
       return { ...base, StartDateTime: e.start, EndDateTime: e.end };
     }
     case 'tasks': {
       const t = data as CanonicalTask;
-      return { Subject: t.subject, ActivityDate: t.dueDate, Status: invert(TASK_STATUS)[t.status], Priority: invert(PRIORITY)[t.priority], Description: t.notes };
+      return {
+        Subject: t.subject,
+        ActivityDate: t.dueDate,
+        Status: invert(TASK_STATUS)[t.status],
+        Priority: invert(PRIORITY)[t.priority],
+        Description: t.notes,
+      };
     }
   }
 }

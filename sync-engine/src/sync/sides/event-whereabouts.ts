@@ -14,14 +14,23 @@ import { outlookChange } from '../mappers/outlook-records';
 type SeriesNow = 'gone' | 'inWindow' | 'outOfWindow';
 
 /** `stop` maps a failure that ends the run (throttled, unreachable, signed out) to what the side throws. */
-export async function locateEvents(events: Events, gone: Array<{ id: string; masterId: string | null }>, window: EventWindow,
-  stop: (err: unknown) => unknown): Promise<EventWhereabouts[]> {
+export async function locateEvents(
+  events: Events,
+  gone: Array<{ id: string; masterId: string | null }>,
+  window: EventWindow,
+  stop: (err: unknown) => unknown,
+): Promise<EventWhereabouts[]> {
   const found = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await read();
     } catch (err) {
       // Not there: 404, or an id the mailbox cannot read (400).
-      if (err instanceof GraphApiError && err.kind === 'validation' && (err.statusCode === 404 || err.statusCode === 400)) return undefined;
+      if (
+        err instanceof GraphApiError &&
+        err.kind === 'validation' &&
+        (err.statusCode === 404 || err.statusCode === 400)
+      )
+        return undefined;
       throw stop(err);
     }
   };
@@ -46,8 +55,10 @@ export async function locateEvents(events: Events, gone: Array<{ id: string; mas
       continue;
     }
     const item = await found(() => events.get(g.id));
-    if (item && item.type !== 'seriesMaster' && item.isCancelled !== true) out.push({ id: g.id, found: outlookChange('events', item) });
-    else if (!item && g.masterId && (await seriesNow(g.masterId)) === 'outOfWindow') out.push({ id: g.id, outOfSight: true });
+    if (item && item.type !== 'seriesMaster' && item.isCancelled !== true)
+      out.push({ id: g.id, found: outlookChange('events', item) });
+    else if (!item && g.masterId && (await seriesNow(g.masterId)) === 'outOfWindow')
+      out.push({ id: g.id, outOfSight: true });
     else out.push({ id: g.id, deleted: true });
   }
   return out;

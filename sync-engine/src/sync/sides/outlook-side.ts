@@ -10,7 +10,16 @@ import { GraphApiError } from '../../graph/errors';
 import { stopFor } from '../stop-reason';
 import { DeltaPage } from '../../graph/paging';
 import { SyncObject } from '../objects';
-import { ChangeBatch, Canonical, EventWhereabouts, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
+import {
+  ChangeBatch,
+  Canonical,
+  EventWhereabouts,
+  Side,
+  SideChange,
+  SyncStop,
+  WriteRequest,
+  WriteResult,
+} from '../types';
 import { MailboxZone, fromOutlook, outlookChange } from '../mappers/outlook-records';
 import { resolveTimeZone } from '../../common/time-zone-names';
 import { contentHash, matchKeys } from '../canonical';
@@ -36,23 +45,37 @@ export class OutlookSide implements Side {
   /** Writes (by key) that failed for a reason that may pass, one after another (see FAILURES_IN_A_ROW_TO_STOP). */
   private readonly failedInARow = new Set<string>();
 
-  constructor(private readonly mailbox: GraphMailbox, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly mailbox: GraphMailbox,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   requestCount(): number {
     return this.mailbox.stats.requests;
   }
 
-  async changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void, onFullListing?: () => void): Promise<ChangeBatch> {
+  async changesSince(
+    object: SyncObject,
+    checkpoint: string | null,
+    onPage?: (changes: SideChange[]) => void,
+    onFullListing?: () => void,
+  ): Promise<ChangeBatch> {
     try {
       return await this.read(object, checkpoint, onPage, onFullListing);
     } catch (err) {
       // The mailbox forgot our delta token: list everything again; links keep it free of duplicates.
-      if (err instanceof GraphApiError && err.failure.kind === 'syncStateLost' && checkpoint) return this.guard(this.read(object, null, onPage, onFullListing));
+      if (err instanceof GraphApiError && err.failure.kind === 'syncStateLost' && checkpoint)
+        return this.guard(this.read(object, null, onPage, onFullListing));
       throw toStop(err);
     }
   }
 
-  private async read(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void, onFullListing?: () => void): Promise<ChangeBatch> {
+  private async read(
+    object: SyncObject,
+    checkpoint: string | null,
+    onPage?: (changes: SideChange[]) => void,
+    onFullListing?: () => void,
+  ): Promise<ChangeBatch> {
     let link = checkpoint ?? undefined;
     if (object === 'events' && checkpoint) {
       // A calendar view's delta link keeps the window of its first round; start a new round (with a window
@@ -64,8 +87,10 @@ export class OutlookSide implements Side {
     if (!link) onFullListing?.();
     const window = object === 'events' && !link ? eventWindow(new Date(this.now())) : undefined;
     // Map each page as it arrives: a first round of 100,000 contacts never sits in memory as raw Graph items.
-    const pages: AsyncGenerator<DeltaPage<Record<string, unknown>>, string> = object === 'contacts' ? this.mailbox.contacts.deltaPages(link)
-      : object === 'events' ? this.mailbox.events.deltaPages(link, window)
+    const pages: AsyncGenerator<DeltaPage<Record<string, unknown>>, string> = object === 'contacts'
+      ? this.mailbox.contacts.deltaPages(link)
+      : object === 'events'
+        ? this.mailbox.events.deltaPages(link, window)
         : this.mailbox.tasks.deltaPages(link);
     const changes: SideChange[] = [];
     let next = await pages.next();
@@ -84,7 +109,12 @@ export class OutlookSide implements Side {
     const deltaLink = next.value;
     if (object !== 'events') return { changes, checkpoint: deltaLink, complete: checkpoint === null };
     const since = link && checkpoint ? parseEventCheckpoint(checkpoint)!.since : this.now();
-    return { changes, checkpoint: JSON.stringify({ link: deltaLink, since }), complete: !link, ...(window ? { window } : {}) };
+    return {
+      changes,
+      checkpoint: JSON.stringify({ link: deltaLink, since }),
+      complete: !link,
+      ...(window ? { window } : {}),
+    };
   }
 
   /** Where events the calendar view stopped showing are now (event-whereabouts.ts). */
@@ -113,7 +143,14 @@ export class OutlookSide implements Side {
       if (this.failedInARow.size >= FAILURES_IN_A_ROW_TO_STOP) {
         this.failedInARow.clear();
         const last = result as Extract<WriteResult, { retryable: boolean }>;
-        throw new SyncStop({ kind: 'unreachable', side: 'outlook', message: `${FAILURES_IN_A_ROW_TO_STOP} writes in a row failed; the last: ${last.message}` }, out);
+        throw new SyncStop(
+          {
+            kind: 'unreachable',
+            side: 'outlook',
+            message: `${FAILURES_IN_A_ROW_TO_STOP} writes in a row failed; the last: ${last.message}`,
+          },
+          out,
+        );
       }
     }
     return out;
@@ -122,12 +159,15 @@ export class OutlookSide implements Side {
   /** One write (outlook-writes.ts), its failures sorted: a bad record, one that may pass, or one that stops the run. */
   private async writeOne(object: SyncObject, r: WriteRequest): Promise<WriteResult> {
     try {
-      const zone = object === 'tasks' && (r.data as { dueDate?: unknown } | undefined)?.dueDate ? await this.mailboxZone() : null;
+      const zone =
+        object === 'tasks' && (r.data as { dueDate?: unknown } | undefined)?.dueDate ? await this.mailboxZone() : null;
       return await writeItem(this.mailbox, object, r, zone);
     } catch (err) {
-      if (err instanceof GraphApiError && recordRefused(err)) return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: false };
+      if (err instanceof GraphApiError && recordRefused(err))
+        return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: false };
       // A failure that may pass: the rest of the batch goes on, and this write goes again (see outbox-sender.ts).
-      if (err instanceof GraphApiError && mayPass(err)) return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: true };
+      if (err instanceof GraphApiError && mayPass(err))
+        return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: true };
       throw toStop(err);
     }
   }
@@ -137,7 +177,11 @@ export class OutlookSide implements Side {
    * listed once and indexed by match key; the index lasts until this side writes to the object again, so a
    * batch of retried creates costs one listing, not one per record.
    */
-  async findMatch(object: SyncObject, data: Canonical, taken: (id: string) => boolean = () => false): Promise<{ id: string; version: string; hash: string } | undefined> {
+  async findMatch(
+    object: SyncObject,
+    data: Canonical,
+    taken: (id: string) => boolean = () => false,
+  ): Promise<{ id: string; version: string; hash: string } | undefined> {
     const index = await this.matchIndex(object);
     const hash = contentHash(data);
     // Strongest key first; among its candidates, the one holding exactly what we sent.

@@ -34,7 +34,12 @@ const statusOf = (err: unknown) => (err instanceof GraphApiError ? err.statusCod
 
 /** Write one record; failures other than a changed or missing target are thrown as GraphApiError. */
 /** `zone`: the mailbox's time zone, for a task's due date (see outlook-side.ts). */
-export async function writeItem(mailbox: GraphMailbox, object: SyncObject, r: WriteRequest, zone: MailboxZone | null = null): Promise<WriteResult> {
+export async function writeItem(
+  mailbox: GraphMailbox,
+  object: SyncObject,
+  r: WriteRequest,
+  zone: MailboxZone | null = null,
+): Promise<WriteResult> {
   const items = itemsOf(mailbox, object);
   const stale = (current: SideChange): WriteResult => ({ key: r.key, ok: false, stale: true, current });
   const done = (version: string | null): WriteResult => ({ key: r.key, ok: true, id: r.id!, version });
@@ -71,12 +76,22 @@ export async function writeItem(mailbox: GraphMailbox, object: SyncObject, r: Wr
 }
 
 /** What the mailbox holds now for an item, as a change: deleted when it is gone. */
-export async function currentItem(mailbox: GraphMailbox, object: SyncObject, id: string, zone: MailboxZone | null = null): Promise<SideChange> {
+export async function currentItem(
+  mailbox: GraphMailbox,
+  object: SyncObject,
+  id: string,
+  zone: MailboxZone | null = null,
+): Promise<SideChange> {
   return (await current(itemsOf(mailbox, object), object, id, zone)).change;
 }
 
 /** What the mailbox holds now for an id, as a change: gone when not found (or a cancelled occurrence). */
-async function current(items: Items, object: SyncObject, id: string, zone: MailboxZone | null): Promise<{ item?: Item; change: SideChange }> {
+async function current(
+  items: Items,
+  object: SyncObject,
+  id: string,
+  zone: MailboxZone | null,
+): Promise<{ item?: Item; change: SideChange }> {
   let item: Item;
   try {
     item = (await items.get(id)) as Item;
@@ -93,7 +108,14 @@ function answered(r: WriteRequest, saved: unknown): WriteResult {
   const item = saved as Item | null | undefined;
   if (typeof item?.id !== 'string' || item.id === '') {
     // A JSON answer that is not the item: the write may have been carried out. Sent again like any failure that may pass.
-    return { key: r.key, ok: false, code: 'NOT_GRAPH', message: `the mailbox answered the ${r.kind} without the item it wrote`, fields: [], retryable: true };
+    return {
+      key: r.key,
+      ok: false,
+      code: 'NOT_GRAPH',
+      message: `the mailbox answered the ${r.kind} without the item it wrote`,
+      fields: [],
+      retryable: true,
+    };
   }
   return { key: r.key, ok: true, id: item.id, version: itemVersion(item) };
 }
@@ -110,13 +132,17 @@ function withUnmappedEntries(changes: Item, current: Item): Item {
  * Graph replaces a list property whole on PATCH. We map the first email address and business phone; keep the
  * contact's other entries (a second email, a third phone) instead of wiping them.
  */
-export function keepUnmappedEntries(body: Record<string, unknown>, current: Record<string, unknown>): Record<string, unknown> {
+export function keepUnmappedEntries(
+  body: Record<string, unknown>,
+  current: Record<string, unknown>,
+): Record<string, unknown> {
   type Email = { address: string; name?: string | null };
   const emails = Array.isArray(current.emailAddresses) ? (current.emailAddresses as Email[]) : [];
   const phones = Array.isArray(current.businessPhones) ? (current.businessPhones as string[]) : [];
   const first = ((body.emailAddresses as Email[] | undefined) ?? [])[0];
   // The display name of an unchanged address is the user's; keep it.
-  const firstKept = first && emails[0]?.address === first.address ? { ...first, name: emails[0].name ?? first.name } : first;
+  const firstKept =
+    first && emails[0]?.address === first.address ? { ...first, name: emails[0].name ?? first.name } : first;
   const phone = ((body.businessPhones as string[] | undefined) ?? [])[0];
   // An address or number Salesforce now holds first is not kept a second time further down.
   const sameAddress = (e: Email) => !!first && e.address.toLowerCase() === first.address.toLowerCase();

@@ -6,7 +6,14 @@
 import crypto from 'node:crypto';
 import { Connection } from '../../salesforce/connection';
 import { queryPages, soqlString } from '../../salesforce/query';
-import { COLLECTION_LIMIT, createRecords, deleteRecords, updateRecords, upsertRecords, SaveResult } from '../../salesforce/collections';
+import {
+  COLLECTION_LIMIT,
+  createRecords,
+  deleteRecords,
+  updateRecords,
+  upsertRecords,
+  SaveResult,
+} from '../../salesforce/collections';
 import { SalesforceApiError } from '../../salesforce/errors';
 import { stopFor } from '../stop-reason';
 import { SyncObject } from '../objects';
@@ -74,7 +81,12 @@ export class SalesforceSide implements Side {
     return this.guard(p);
   }
 
-  async changesSince(object: SyncObject, checkpoint: string | null, onPage?: (changes: SideChange[]) => void, onFullListing?: () => void): Promise<ChangeBatch> {
+  async changesSince(
+    object: SyncObject,
+    checkpoint: string | null,
+    onPage?: (changes: SideChange[]) => void,
+    onFullListing?: () => void,
+  ): Promise<ChangeBatch> {
     const fields = ['Id', 'SystemModstamp', 'IsDeleted', ...FIELDS_OF[object]].join(', ');
     // The checkpoint is where this read starts (inclusive; READ_OVERLAP_MS before the previous read): what was read
     // before is an echo the planner skips.
@@ -83,7 +95,8 @@ export class SalesforceSide implements Side {
     // A full listing of events lists the Outlook calendar view's window. A read of what changed is not bounded by it:
     // an event moved out of the window must be seen to be followed (event-removals.ts keeps an unlinked one out).
     const window = object === 'events' && checkpoint === null ? eventWindow(this.o.now?.() ?? new Date()) : undefined;
-    if (window) where.push(`EndDateTime >= ${window.start.toISOString()} AND StartDateTime <= ${window.end.toISOString()}`);
+    if (window)
+      where.push(`EndDateTime >= ${window.start.toISOString()} AND StartDateTime <= ${window.end.toISOString()}`);
     if (checkpoint === null) onFullListing?.();
     const soql = `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE ${where.join(' AND ')} ORDER BY SystemModstamp, Id`;
     const changes: SideChange[] = [];
@@ -100,11 +113,20 @@ export class SalesforceSide implements Side {
         const id = String(r.Id);
         const stamp = toSoqlDateTime(String(r.SystemModstamp));
         if (!latest || stamp > latest) latest = stamp;
-        page.push(r.IsDeleted === true ? { id, deleted: true } : { id, version: String(r.SystemModstamp), deleted: false, data: fromSalesforce(object, r) });
+        page.push(
+          r.IsDeleted === true
+            ? { id, deleted: true }
+            : { id, version: String(r.SystemModstamp), deleted: false, data: fromSalesforce(object, r) },
+        );
       }
       if (onPage && page.length) onPage(page);
     }
-    return { changes, checkpoint: nextCheckpoint(checkpoint, readAt, latest), complete: checkpoint === null, ...(window ? { window } : {}) };
+    return {
+      changes,
+      checkpoint: nextCheckpoint(checkpoint, readAt, latest),
+      complete: checkpoint === null,
+      ...(window ? { window } : {}),
+    };
   }
 
   /**
@@ -118,15 +140,21 @@ export class SalesforceSide implements Side {
     const type = SOBJECT_OF[object];
     const out = new Map<string, WriteResult>();
     const creates = requests.filter((r) => r.kind === 'create');
-    const held = await this.currentRecords(object, requests.filter((r) => r.kind !== 'create').map((r) => r.id!));
+    const held = await this.currentRecords(
+      object,
+      requests.filter((r) => r.kind !== 'create').map((r) => r.id!),
+    );
     const updates: Array<WriteRequest & { fields: Record<string, unknown> }> = [];
     const deletes: WriteRequest[] = [];
     for (const r of requests) {
       if (r.kind === 'create') continue;
       // Not found at all (not visible to the user, or gone from the recycle bin): the org's answer to the write says which.
       const now = held.get(idKey(r.id!));
-      const current: SideChange | undefined = !now ? undefined : now.IsDeleted === true ? { id: r.id!, deleted: true }
-        : { id: r.id!, version: String(now.SystemModstamp), deleted: false, data: fromSalesforce(object, now) };
+      const current: SideChange | undefined = !now
+        ? undefined
+        : now.IsDeleted === true
+          ? { id: r.id!, deleted: true }
+          : { id: r.id!, version: String(now.SystemModstamp), deleted: false, data: fromSalesforce(object, now) };
       const moved = !!current && !current.deleted && !!r.version && current.version !== r.version;
       if (r.kind === 'delete') {
         // A record already gone is what a delete wanted.
@@ -140,15 +168,33 @@ export class SalesforceSide implements Side {
         continue;
       }
       const whole = toSalesforce(object, r.data!);
-      const fields = current && !current.deleted ? changedProperties(SALESFORCE_GROUPS[object], current.data, r.data!, whole) : whole;
-      if (Object.keys(fields).length === 0) out.set(r.key, { key: r.key, ok: true, id: r.id!, version: current && !current.deleted ? current.version : null });
+      const fields =
+        current && !current.deleted
+          ? changedProperties(SALESFORCE_GROUPS[object], current.data, r.data!, whole)
+          : whole;
+      if (Object.keys(fields).length === 0)
+        out.set(r.key, {
+          key: r.key,
+          ok: true,
+          id: r.id!,
+          version: current && !current.deleted ? current.version : null,
+        });
       else updates.push({ ...r, fields });
     }
     if (creates.length) {
       // Upsert on the Outlook id: a create retried after a crash finds the record it made instead of making another.
-      const rows = creates.map((r) => ({ ...toSalesforce(object, r.data!), OwnerId: this.o.userId, [EXTERNAL_ID]: r.sourceId ? outlookExternalId(r.sourceId) : null }));
+      const rows = creates.map((r) => ({
+        ...toSalesforce(object, r.data!),
+        OwnerId: this.o.userId,
+        [EXTERNAL_ID]: r.sourceId ? outlookExternalId(r.sourceId) : null,
+      }));
       const withKey = creates.every((r) => r.sourceId);
-      const results = await this.collections(withKey ? upsertRecords(this.o.connection, type, EXTERNAL_ID, rows) : createRecords(this.o.connection, type, rows), rows.length);
+      const results = await this.collections(
+        withKey
+          ? upsertRecords(this.o.connection, type, EXTERNAL_ID, rows)
+          : createRecords(this.o.connection, type, rows),
+        rows.length,
+      );
       collect(out, creates, results);
     }
     if (updates.length) {
@@ -156,13 +202,28 @@ export class SalesforceSide implements Side {
       const results = await this.collections(updateRecords(this.o.connection, type, rows), rows.length);
       // Deleted between the query and the update: a delete on this side, planned as one.
       updates.forEach((r, i) => {
-        if (isGone(results[i])) out.set(r.key, { key: r.key, ok: false, stale: true, current: { id: r.id!, deleted: true } });
+        if (isGone(results[i]))
+          out.set(r.key, { key: r.key, ok: false, stale: true, current: { id: r.id!, deleted: true } });
       });
-      collect(out, updates.filter((_r, i) => !isGone(results[i])), results.filter((res) => !isGone(res)));
+      collect(
+        out,
+        updates.filter((_r, i) => !isGone(results[i])),
+        results.filter((res) => !isGone(res)),
+      );
     }
     if (deletes.length) {
-      const results = await this.collections(deleteRecords(this.o.connection, deletes.map((r) => r.id!)), deletes.length);
-      collect(out, deletes, results.map((r) => (isGone(r) ? { ...r, success: true, errors: [] } : r)));
+      const results = await this.collections(
+        deleteRecords(
+          this.o.connection,
+          deletes.map((r) => r.id!),
+        ),
+        deletes.length,
+      );
+      collect(
+        out,
+        deletes,
+        results.map((r) => (isGone(r) ? { ...r, success: true, errors: [] } : r)),
+      );
     }
     return requests.map((r) => out.get(r.key)!);
   }
@@ -174,7 +235,9 @@ export class SalesforceSide implements Side {
     for (let i = 0; i < ids.length; i += COLLECTION_LIMIT) {
       const chunk = ids.slice(i, i + COLLECTION_LIMIT);
       const soql = `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE Id IN (${chunk.map(soqlString).join(', ')})`;
-      for await (const page of this.guarded(queryPages<Record<string, unknown>>(this.o.connection, soql, { all: true }))) {
+      for await (const page of this.guarded(
+        queryPages<Record<string, unknown>>(this.o.connection, soql, { all: true }),
+      )) {
         for (const r of page.records) out.set(idKey(String(r.Id)), r);
       }
     }
@@ -197,7 +260,11 @@ const idKey = (id: string) => id.slice(0, 15);
 
 /** A record that is not there to write (deleted, or never was). */
 function isGone(r: SaveResult | undefined): boolean {
-  return !!r && !r.success && r.errors.some((e) => e.statusCode === 'ENTITY_IS_DELETED' || e.statusCode === 'INVALID_CROSS_REFERENCE_KEY');
+  return (
+    !!r &&
+    !r.success &&
+    r.errors.some((e) => e.statusCode === 'ENTITY_IS_DELETED' || e.statusCode === 'INVALID_CROSS_REFERENCE_KEY')
+  );
 }
 
 function collect(out: Map<string, WriteResult>, requests: WriteRequest[], results: SaveResult[]): void {
@@ -206,7 +273,14 @@ function collect(out: Map<string, WriteResult>, requests: WriteRequest[], result
     if (res?.success) out.set(r.key, { key: r.key, ok: true, id: res.id ?? r.id ?? '', version: null });
     else {
       const e = res?.errors[0];
-      out.set(r.key, { key: r.key, ok: false, code: e?.statusCode ?? 'UNKNOWN', message: e?.message ?? 'no result for this record', fields: e?.fields ?? [], retryable: e?.statusCode === 'UNABLE_TO_LOCK_ROW' });
+      out.set(r.key, {
+        key: r.key,
+        ok: false,
+        code: e?.statusCode ?? 'UNKNOWN',
+        message: e?.message ?? 'no result for this record',
+        fields: e?.fields ?? [],
+        retryable: e?.statusCode === 'UNABLE_TO_LOCK_ROW',
+      });
     }
   });
 }

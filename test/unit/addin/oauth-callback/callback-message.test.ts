@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { callbackOf, parseCallback } from '../../../../addin/oauth-callback/callback-message';
 
 describe('addin/oauth-callback/callback-message', () => {
-  it('callbackOf: the code and state, or the org\'s error with its description and state', () => {
+  it("callbackOf: the code and state, or the org's error with its description and state", () => {
     assert.deepEqual(callbackOf(new URLSearchParams('code=aPrx%3D%3D&state=s-1')), { state: 's-1', code: 'aPrx==' });
-    assert.deepEqual(callbackOf(new URLSearchParams('error=access_denied&error_description=end-user+denied+authorization&state=s-1')),
-      { state: 's-1', error: 'access_denied', errorDescription: 'end-user denied authorization' });
+    assert.deepEqual(
+      callbackOf(new URLSearchParams('error=access_denied&error_description=end-user+denied+authorization&state=s-1')),
+      { state: 's-1', error: 'access_denied', errorDescription: 'end-user denied authorization' },
+    );
   });
 
   it('parseCallback reads back what callbackOf sent', () => {
@@ -17,7 +19,16 @@ describe('addin/oauth-callback/callback-message', () => {
   });
 
   it('parseCallback: null for what is not a callback (no state, neither code nor error, not JSON, not an object)', () => {
-    for (const message of ['{"code":"c"}', '{"state":"","code":"c"}', '{"state":"s"}', '{"state":"s","error":""}', '{"state":"s","code":7}', 'not json', 'null', '"text"']) {
+    for (const message of [
+      '{"code":"c"}',
+      '{"state":"","code":"c"}',
+      '{"state":"s"}',
+      '{"state":"s","error":""}',
+      '{"state":"s","code":7}',
+      'not json',
+      'null',
+      '"text"',
+    ]) {
       assert.equal(parseCallback(message), null, message);
     }
   });

@@ -9,7 +9,8 @@ describe('addin/oauth-start/authorize-url', () => {
       'https://acme.my.salesforce.com/services/oauth2/authorize',
       'https://acme.my.site.com/partners/services/oauth2/authorize?x=1',
       'http://127.0.0.1:8700/services/oauth2/authorize?client_id=x',
-    ]) assert.equal(isAuthorizeUrl(url), true, url);
+    ])
+      assert.equal(isAuthorizeUrl(url), true, url);
   });
 
   it('refuses any other page, scheme, plain http elsewhere, credentials in the URL, or no URL at all', () => {
@@ -25,6 +26,7 @@ describe('addin/oauth-start/authorize-url', () => {
       'https://user:pw@login.salesforce.com/services/oauth2/authorize',
       '/services/oauth2/authorize',
       '',
-    ]) assert.equal(isAuthorizeUrl(url), false, url);
+    ])
+      assert.equal(isAuthorizeUrl(url), false, url);
   });
 });

@@ -6,11 +6,17 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { DialogCode, DialogError, DialogMessage } from '../../../../addin/office/dialog';
 import { OAuthCallback } from '../../../../addin/oauth-callback/callback-message';
-import { OAuthSignInSteps, SIGN_IN_DIALOG, SignInWindowFailure, oauthSignIn } from '../../../../addin/taskpane/oauth-sign-in';
+import {
+  OAuthSignInSteps,
+  SIGN_IN_DIALOG,
+  SignInWindowFailure,
+  oauthSignIn,
+} from '../../../../addin/taskpane/oauth-sign-in';
 import { texts } from '../../../../addin/taskpane/texts';
 
 const ORIGIN = 'https://localhost:3000';
-const AUTHORIZE = 'https://acme.my.salesforce.com/services/oauth2/authorize?client_id=SfdcSalesforceForOutlook&state=s-1';
+const AUTHORIZE =
+  'https://acme.my.salesforce.com/services/oauth2/authorize?client_id=SfdcSalesforceForOutlook&state=s-1';
 
 /** Steps whose window answers `reply` (a message, or a rejection). */
 function steps(reply: () => Promise<DialogMessage>) {
@@ -21,7 +27,9 @@ function steps(reply: () => Promise<DialogMessage>) {
   };
   return s satisfies OAuthSignInSteps<{ secret: string }>;
 }
-const message = (value: unknown, origin: string | undefined = ORIGIN) => async () => ({ message: JSON.stringify(value), origin });
+const message =
+  (value: unknown, origin: string | undefined = ORIGIN) =>
+  async () => ({ message: JSON.stringify(value), origin });
 
 async function rejectsWith(run: Promise<unknown>, code: SignInWindowFailure['code'], text: string): Promise<void> {
   await assert.rejects(run, (err: unknown) => {
@@ -41,9 +49,15 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
   });
 
   it("the org's error goes to the service as it came, for the service to say", async () => {
-    const s = steps(message({ state: 's-1', error: 'access_denied', errorDescription: 'end-user denied authorization' }));
+    const s = steps(
+      message({ state: 's-1', error: 'access_denied', errorDescription: 'end-user denied authorization' }),
+    );
     await oauthSignIn(s, ORIGIN);
-    sinon.assert.calledOnceWithExactly(s.finish, { state: 's-1', error: 'access_denied', errorDescription: 'end-user denied authorization' });
+    sinon.assert.calledOnceWithExactly(s.finish, {
+      state: 's-1',
+      error: 'access_denied',
+      errorDescription: 'end-user denied authorization',
+    });
   });
 
   it('a client without DialogOrigin (no origin on the message) is still answered', async () => {
@@ -58,12 +72,25 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
     sinon.assert.notCalled(s.finish);
   });
 
-  it('each documented dialog code has its own text; an unknown one says Office\'s message', async () => {
+  it("each documented dialog code has its own text; an unknown one says Office's message", async () => {
     for (const [name, code] of Object.entries(DialogCode) as Array<[keyof typeof DialogCode, number]>) {
-      await rejectsWith(oauthSignIn(steps(() => Promise.reject(new DialogError(code, 'x'))), ORIGIN), code, texts.signInWindow[name]);
+      await rejectsWith(
+        oauthSignIn(
+          steps(() => Promise.reject(new DialogError(code, 'x'))),
+          ORIGIN,
+        ),
+        code,
+        texts.signInWindow[name],
+      );
     }
-    await rejectsWith(oauthSignIn(steps(() => Promise.reject(new DialogError(5001, 'An internal error has occurred.'))), ORIGIN),
-      5001, texts.signInWindowFailed('An internal error has occurred.'));
+    await rejectsWith(
+      oauthSignIn(
+        steps(() => Promise.reject(new DialogError(5001, 'An internal error has occurred.'))),
+        ORIGIN,
+      ),
+      5001,
+      texts.signInWindowFailed('An internal error has occurred.'),
+    );
   });
 
   it('the answer of another sign-in (another state) is refused, nothing sent to finish', async () => {
@@ -73,7 +100,11 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
   });
 
   it('a message from another origin, or one that is not a callback, is refused', async () => {
-    for (const reply of [message({ state: 's-1', code: 'c' }, 'https://evil.example'), async () => ({ message: 'not json', origin: ORIGIN }), message({ state: 's-1' })]) {
+    for (const reply of [
+      message({ state: 's-1', code: 'c' }, 'https://evil.example'),
+      async () => ({ message: 'not json', origin: ORIGIN }),
+      message({ state: 's-1' }),
+    ]) {
       const s = steps(reply);
       await rejectsWith(oauthSignIn(s, ORIGIN), 'BAD_ANSWER', texts.signInWindowBadAnswer);
       sinon.assert.notCalled(s.finish);
@@ -83,17 +114,21 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
   it("the service's refusal at start or at finish comes through unchanged (the pane shows its message)", async () => {
     const refused = new Error('orgUrl: ...');
     const s = steps(message({ state: 's-1', code: 'c' }));
-    s.start = sinon.spy(async (_redirectUri: string): Promise<never> => { throw refused; });
+    s.start = sinon.spy(async (_redirectUri: string): Promise<never> => {
+      throw refused;
+    });
     await assert.rejects(oauthSignIn(s, ORIGIN), (err) => err === refused);
     sinon.assert.notCalled(s.showWindow);
 
     const blocked = new Error("the product's login text");
     const t = steps(message({ state: 's-1', code: 'c' }));
-    t.finish = sinon.spy(async (_callback: OAuthCallback): Promise<never> => { throw blocked; });
+    t.finish = sinon.spy(async (_callback: OAuthCallback): Promise<never> => {
+      throw blocked;
+    });
     await assert.rejects(oauthSignIn(t, ORIGIN), (err) => err === blocked);
   });
 
-  it('the dialog is its own window (the org\'s login page cannot be framed), 60% high and 30% wide', () => {
+  it("the dialog is its own window (the org's login page cannot be framed), 60% high and 30% wide", () => {
     assert.deepEqual(SIGN_IN_DIALOG, { height: 60, width: 30, displayInIframe: false });
   });
 });

@@ -4,7 +4,7 @@ import { checkOrgUrl, isOnThisMachine, isRemoteOrg } from '../../../../addin/tas
 import { texts } from '../../../../addin/taskpane/texts';
 
 describe('addin/taskpane/org-url', () => {
-  it('checkOrgUrl: empty, not a URL, not http(s), each with the form\'s message', () => {
+  it("checkOrgUrl: empty, not a URL, not http(s), each with the form's message", () => {
     assert.equal(checkOrgUrl(''), texts.orgUrlMissing);
     assert.equal(checkOrgUrl('login.salesforce.com'), texts.orgUrlInvalid);
     assert.equal(checkOrgUrl('ftp://login.salesforce.com'), texts.orgUrlInvalid);
@@ -13,8 +13,16 @@ describe('addin/taskpane/org-url', () => {
   });
 
   it('isOnThisMachine: 127.0.0.1, localhost and [::1] over http or https, nothing else', () => {
-    for (const url of ['http://127.0.0.1:8700', 'https://localhost', 'http://[::1]:8700/']) assert.equal(isOnThisMachine(url), true, url);
-    for (const url of ['https://login.salesforce.com', 'http://127.0.0.1.nip.io', 'https://localhost.example', 'ftp://localhost', '', 'not a url']) {
+    for (const url of ['http://127.0.0.1:8700', 'https://localhost', 'http://[::1]:8700/'])
+      assert.equal(isOnThisMachine(url), true, url);
+    for (const url of [
+      'https://login.salesforce.com',
+      'http://127.0.0.1.nip.io',
+      'https://localhost.example',
+      'ftp://localhost',
+      '',
+      'not a url',
+    ]) {
       assert.equal(isOnThisMachine(url), false, url);
     }
   });
