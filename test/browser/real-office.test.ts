@@ -5,12 +5,11 @@
  * same loader finds every file it asks the pane's site for.
  */
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
-import { REPO_ROOT } from '../helpers/shared';
+import { RunningDemo, startDemo } from '../helpers/demo';
 import { texts } from '../../addin/taskpane/texts';
 import { checkScreen, seriousViolations, sidewaysOverflow } from './pane-checks';
 
@@ -25,56 +24,10 @@ const CHROMIUM = '/usr/bin/chromium';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const DEMO_ANN = { username: 'ann@demo.example', password: 'Demo-Ann-1' };
 
-/** Start `sfo-compat demo` on free ports; resolves with the pane URL it prints. */
-function startDemo(data: string): {
-  child: ChildProcess;
-  paneUrl: Promise<{ url: string; orgUrl: string }>;
-  output: () => string;
-} {
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(REPO_ROOT, 'bin', 'sfo-compat.js'),
-      'demo',
-      '--port',
-      '0',
-      '--mailbox-port',
-      '0',
-      '--service-port',
-      '0',
-      '--addin-port',
-      '0',
-      '--data',
-      data,
-    ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const paneUrl = new Promise<{ url: string; orgUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo printed no pane URL within 100 s\n${out}`)), 100_000);
-    child.stdout!.on('data', () => {
-      const pane = /add-in: +(https?:\/\/localhost:\d+\/taskpane\.html\S*)/.exec(out);
-      const org = /org: +(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (pane && org) {
-        clearTimeout(timer);
-        resolve({ url: pane[1], orgUrl: org[1] });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the demo exited early (${code})\n${out}`)));
-  });
-  return { child, paneUrl, output: () => out };
-}
-
 describe('browser: the pane from npm start, with the real office.js and only loopback reachable', function () {
   this.timeout(180_000);
   let data: string;
-  let demo: ReturnType<typeof startDemo>;
+  let demo: RunningDemo;
   let pane: { url: string; orgUrl: string };
   let site: string;
   let browser: Browser;
@@ -88,7 +41,11 @@ describe('browser: the pane from npm start, with the real office.js and only loo
   before(async () => {
     data = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-demo-office-'));
     demo = startDemo(data);
-    pane = await demo.paneUrl;
+    const printed = await demo.waitFor(
+      /org: +(http:\/\/127\.0\.0\.1:\d+)[\s\S]*add-in: +(https?:\/\/localhost:\d+\/taskpane\.html\S*)/,
+      'the pane URL',
+    );
+    pane = { url: printed[2], orgUrl: printed[1] };
     site = new URL(pane.url).origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -4,11 +4,10 @@
  * the service lets in. Run through the built CLI, as a newcomer would.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../helpers/shared';
+import { startDemo } from '../helpers/demo';
 
 describe('sfo-compat demo (what npm start runs)', function () {
   // A clean clone builds the pane first (webpack, some seconds).
@@ -16,43 +15,11 @@ describe('sfo-compat demo (what npm start runs)', function () {
 
   it("starts the org, the mailbox, the service and the pane's site, syncs the demo user once, and stops cleanly on SIGINT", async () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-demo-'));
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(REPO_ROOT, 'bin', 'sfo-compat.js'),
-        'demo',
-        '--port',
-        '0',
-        '--mailbox-port',
-        '0',
-        '--service-port',
-        '0',
-        '--addin-port',
-        '0',
-        '--data',
-        data,
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
+    const demo = startDemo(data);
+    const { child } = demo;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no finished sync run within 100 s\n${out}\n${err}`)), 100_000);
-        child.stdout.on('data', () => {
-          if (/sync (done|stopped)/.test(out)) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`the demo exited early (${code})\n${out}\n${err}`)));
-      });
+      await demo.waitFor(/sync (done|stopped)/, 'a finished sync run');
+      const out = demo.output();
       assert.match(out, /org: +http:\/\/127\.0\.0\.1:\d+/);
       assert.match(out, /mailbox: +http:\/\/127\.0\.0\.1:\d+\/v1\.0\/me/);
       assert.match(out, /bob@demo\.example .*blocked \(API_CURRENTLY_DISABLED\)/);
@@ -91,7 +58,7 @@ describe('sfo-compat demo (what npm start runs)', function () {
       child.kill('SIGINT');
       assert.equal(await exited, 0);
       assert.match(
-        out,
+        demo.output(),
         /stopping: the service, the add-in's pages, the mailbox and the org\.\.\.\nstopped\. Everything is kept in /,
         'Ctrl+C says what it does',
       );
