@@ -39,6 +39,8 @@ export interface SendOptions {
   sleep: (ms: number) => Promise<void>;
   retryDelaysMs?: number[];
   onProgress?: (done: number, total: number, what: string) => void;
+  /** This machine's clock, for when a write was first sent (default the system clock). */
+  now?: () => Date;
 }
 
 type Failure = Extract<WriteResult, { retryable: boolean }>;
@@ -121,9 +123,13 @@ export class OutboxSender {
     for (const w of batch) {
       const resolved = await resolveRetriedCreate(w, side, this.store, claimed);
       if ('replan' in resolved) this.replan(outcome, resolved.replan);
-      else requests.push(resolved);
+      else if ('adopt' in resolved) this.adopt(outcome, object, target, resolved.adopt);
+      else requests.push(resolved.send);
     }
-    this.store.markAttempted(requests.map((w) => w.seq));
+    this.store.markAttempted(
+      requests.map((w) => w.seq),
+      this.o.now?.() ?? new Date(),
+    );
     let results: WriteResult[] = [];
     let stop: SyncStop | null = null;
     try {
@@ -171,6 +177,24 @@ export class OutboxSender {
     this.store.completeWrites(outcome);
     if (stop) throw stop;
     return retry;
+  }
+
+  /**
+   * A create sent before whose record was found (resolveRetriedCreate): it leaves the queue, counted as the create it
+   * was; its link is stored as the create left it, and what the record holds now goes to the inbox to be planned (an
+   * echo when the user did nothing to it).
+   */
+  private adopt(
+    outcome: BatchOutcome,
+    object: SyncObject,
+    target: SideName,
+    a: { link: Link; current: SideChange; seq: number },
+  ): void {
+    outcome.linkUpdates.push(a.link);
+    outcome.replans.push({ seq: a.seq, object, target, current: a.current, source: null });
+    // Planned again in this run when the run is past its reads (see runner.ts).
+    this.replanned += 1;
+    count(this.report, target, object, 'create');
   }
 
   private replan(outcome: BatchOutcome, r: Replan): void {
@@ -222,27 +246,59 @@ function issue(object: SyncObject, side: SideName, w: QueuedWrite, res: Failure)
 }
 
 /**
- * A create that was sent before (a crash, or a failure that may have come after the side carried it out): match
- * instead of creating again. A record already linked, or claimed by another retried create of the batch, is
- * someone else's. A match holding what was sent is confirmed (sent as an update, which finds nothing to change);
- * one holding something else (edited since, or another record with the same keys) is not overwritten: it goes to
- * the planner with the create's source, to be matched and decided like any pair found at a first sync.
+ * How far before a create's first send a record it made may say it was made: the side's clock against this
+ * machine's (clocks step by seconds to a couple of minutes; READ_OVERLAP_MS in salesforce-side.ts says the same).
+ */
+export const MADE_SINCE_MARGIN_MS = 5 * 60_000;
+
+/** What a create sent before comes to, before anything is sent again. */
+type RetriedCreate =
+  | { send: QueuedWrite }
+  | { replan: Replan }
+  /** The record it made, found: linked as the create left it; what the user did to it since is planned as theirs. */
+  | { adopt: { link: Link; current: SideChange; seq: number } };
+
+/**
+ * A create that was sent before (a crash, or a failure that may have come after the side carried it out): find what
+ * it made instead of making another. First the record only this create could have made (Side.madeBy: made since it
+ * was first sent): it is linked as the create wrote it, and what it holds now goes to the inbox, so a user's edit or
+ * delete of it since is planned as any edit or delete of a linked record (it reaches the other side) instead of being
+ * undone by the create sent again. Otherwise a match by content, as at a first sync: a record already linked, or
+ * claimed by another retried create of the batch, is someone else's; one holding what was sent is confirmed (sent
+ * as an update, which finds nothing to change); one holding something else is not overwritten: it goes to the
+ * planner with the create's source, to be matched and decided like any pair found at a first sync.
  */
 async function resolveRetriedCreate(
   w: QueuedWrite,
   side: Side,
   store: StateStore,
   claimed: Set<string>,
-): Promise<QueuedWrite | { replan: Replan }> {
+): Promise<RetriedCreate> {
   // A refused create was answered: it made nothing to find.
-  if (w.request.kind !== 'create' || w.attempts === 0 || w.refused || !side.findMatch || !w.request.data) return w;
+  if (w.request.kind !== 'create' || w.attempts === 0 || w.refused || !w.request.data) return { send: w };
   const taken = (id: string) => claimed.has(id) || !!existingLink(store, w.object, side.name, id);
+  if (side.madeBy && w.firstAttemptedAt && w.sourceId) {
+    const since = new Date(Date.parse(w.firstAttemptedAt) - MADE_SINCE_MARGIN_MS);
+    const made = await side.madeBy(w.object, w.request, since, taken);
+    if (made) {
+      claimed.add(made.id);
+      const hash = w.hash ?? contentHash(w.request.data);
+      const version = made.deleted ? null : made.version;
+      const sourceVersion = w.request.sourceVersion ?? null;
+      const link: Link =
+        side.name === 'salesforce'
+          ? { object: w.object, sfId: made.id, olId: w.sourceId, sfVersion: version, olVersion: sourceVersion, hash }
+          : { object: w.object, sfId: w.sourceId, olId: made.id, sfVersion: sourceVersion, olVersion: version, hash };
+      return { adopt: { link, current: made, seq: w.seq } };
+    }
+  }
+  if (!side.findMatch) return { send: w };
   const found = await side.findMatch(w.object, w.request.data, taken);
-  if (!found) return w;
+  if (!found) return { send: w };
   claimed.add(found.id);
   if (found.hash !== contentHash(w.request.data) && side.current)
     return { replan: replanOf(w, await side.current(w.object, found.id)) };
-  return { ...w, request: { ...w.request, kind: 'update', id: found.id } };
+  return { send: { ...w, request: { ...w.request, kind: 'update', id: found.id } } };
 }
 
 function count(report: SyncReport, side: SideName, object: SyncObject, kind: 'create' | 'update' | 'delete'): void {

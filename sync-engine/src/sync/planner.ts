@@ -21,7 +21,7 @@ export interface PlanWarning {
 export interface Plan {
   object: SyncObject;
   planned: InboxEntry[];
-  writes: Array<Omit<QueuedWrite, 'seq' | 'attempts' | 'refused'>>;
+  writes: Array<Omit<QueuedWrite, 'seq' | 'attempts' | 'refused' | 'firstAttemptedAt'>>;
   linkUpdates: Link[];
   linkDeletes: string[];
   /** First-sync matches that linked existing records instead of creating duplicates. */
@@ -172,6 +172,7 @@ function planLinked(
           data,
           sourceId,
           sourceVersion: (survivor as Present).version,
+          replaces: deletedOn === 'salesforce' ? link.sfId : link.olId,
         },
       });
       return;

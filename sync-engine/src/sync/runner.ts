@@ -71,6 +71,7 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
     sleep: o.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     retryDelaysMs: o.retryDelaysMs,
     onProgress: o.onProgress,
+    now,
   });
   const guarded: StopReason[] = [];
   // A dry run goes through the same steps on a scratch copy of the state file: it moves no checkpoint, queues

@@ -42,6 +42,8 @@ export interface QueuedWrite {
   attempts: number;
   /** The side refused the last attempt (a bad record): it was not carried out. */
   refused: boolean;
+  /** When it was first sent (this machine's clock, ISO), or null: never sent, or queued by an older version. */
+  firstAttemptedAt: string | null;
 }
 
 /** Why a sent write is still queued: its last attempt failed, and whether the side refused it. */
@@ -118,6 +120,8 @@ export class StateStore {
     );
     if (!columns.has('failure')) this.db.exec(`ALTER TABLE outbox ADD COLUMN failure TEXT`);
     if (!columns.has('refused')) this.db.exec(`ALTER TABLE outbox ADD COLUMN refused INTEGER NOT NULL DEFAULT 0`);
+    // When a write was first sent: a create sent again after a crash looks for what it made since (outbox-sender.ts).
+    if (!columns.has('first_attempted_at')) this.db.exec(`ALTER TABLE outbox ADD COLUMN first_attempted_at TEXT`);
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -246,7 +250,7 @@ export class StateStore {
   commitPlan(
     object: SyncObject,
     planned: InboxEntry[],
-    writes: Array<Omit<QueuedWrite, 'seq' | 'attempts' | 'refused'>>,
+    writes: Array<Omit<QueuedWrite, 'seq' | 'attempts' | 'refused' | 'firstAttemptedAt'>>,
     linkUpdates: Link[],
     linkDeletes: string[],
   ): void {
@@ -259,7 +263,7 @@ export class StateStore {
       .stmt(`SELECT seq FROM outbox WHERE object = ? AND target = ? AND json_extract(request, '$.key') = ? AND (attempts = 0 OR refused = 1)
       AND json_extract(request, '$.kind') = 'update' ORDER BY seq LIMIT 1`);
     const replace = this.stmt(
-      `UPDATE outbox SET request = ?, hash = ?, source_id = ?, attempts = 0, refused = 0, failure = NULL WHERE seq = ?`,
+      `UPDATE outbox SET request = ?, hash = ?, source_id = ?, attempts = 0, refused = 0, failure = NULL, first_attempted_at = NULL WHERE seq = ?`,
     );
     const dropCreate = this
       .stmt(`DELETE FROM outbox WHERE object = ? AND target = ? AND source_id = ? AND (attempts = 0 OR refused = 1)
@@ -393,9 +397,11 @@ export class StateStore {
    * Mark writes as attempted before sending them, so a retry after a crash knows to match instead of create. Until
    * its answer is stored, a write may have been carried out (a refusal from an earlier attempt no longer holds).
    */
-  markAttempted(seqs: number[]): void {
-    const stmt = this.stmt(`UPDATE outbox SET attempts = attempts + 1, refused = 0 WHERE seq = ?`);
-    this.transaction(() => seqs.forEach((s) => stmt.run(s)));
+  markAttempted(seqs: number[], at: Date): void {
+    const stmt = this.stmt(
+      `UPDATE outbox SET attempts = attempts + 1, refused = 0, first_attempted_at = COALESCE(first_attempted_at, ?) WHERE seq = ?`,
+    );
+    this.transaction(() => seqs.forEach((s) => stmt.run(at.toISOString(), s)));
   }
 
   /**
@@ -551,5 +557,6 @@ function toQueuedWrite(object: SyncObject, r: Record<string, unknown>): QueuedWr
     hash: (r.hash as string | null) ?? null,
     attempts: r.attempts as number,
     refused: r.refused === 1,
+    firstAttemptedAt: (r.first_attempted_at as string | null) ?? null,
   };
 }

@@ -97,6 +97,8 @@ export interface WriteRequest {
   sourceId?: string;
   /** The source record's version this write carries (for the link, and for planning again). */
   sourceVersion?: string | null;
+  /** A create that brings back a record deleted on the target: that record's id (never taken for this create's own). */
+  replaces?: string;
   /**
    * The target's version the update or delete was planned against: a target that changed since is not written
    * (Graph's If-Match; Salesforce's SystemModstamp read again just before), and comes back as a stale result.
@@ -144,6 +146,19 @@ export interface Side {
     data: Canonical,
     taken?: (id: string) => boolean,
   ): Promise<{ id: string; version: string; hash: string } | undefined>;
+  /**
+   * The record a create sent before (its answer lost) made, when the side can tell it from the user's own: one
+   * created at `since` or later that only this create could have made, as it is now (deleted when the user deleted it
+   * since, where the side keeps deleted records). Salesforce finds it by the Outlook id the create set as external
+   * id, in the recycle bin too; Outlook by the create's match keys (a copy deleted since cannot be told from one never
+   * made). `taken` ids are not candidates.
+   */
+  madeBy?(
+    object: SyncObject,
+    create: WriteRequest,
+    since: Date,
+    taken: (id: string) => boolean,
+  ): Promise<SideChange | undefined>;
   /** What the side holds now for a record (deleted when it is gone). */
   current?(object: SyncObject, id: string): Promise<SideChange>;
   /** Requests sent so far (for the report and the benchmarks). */

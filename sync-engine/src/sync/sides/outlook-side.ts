@@ -34,6 +34,8 @@ interface IndexedItem {
   version: string;
   /** Hash of the item's canonical content. */
   hash: string;
+  /** When the mailbox made it (ms; NaN when it does not say). */
+  createdAt: number;
 }
 
 export class OutlookSide implements Side {
@@ -193,6 +195,28 @@ export class OutlookSide implements Side {
     return undefined;
   }
 
+  /**
+   * The copy a create sent before made: an item with the create's match keys that the mailbox made at `since` or
+   * later, as it is now (the one holding exactly what was sent first). One deleted since is not listed, so it cannot
+   * be told from a create that never reached the mailbox.
+   */
+  async madeBy(
+    object: SyncObject,
+    create: WriteRequest,
+    since: Date,
+    taken: (id: string) => boolean,
+  ): Promise<SideChange | undefined> {
+    if (!create.data) return undefined;
+    const index = await this.matchIndex(object);
+    const hash = contentHash(create.data);
+    for (const key of matchKeys(object, create.data)) {
+      const made = (index.get(key) ?? []).filter((c) => c.createdAt >= since.getTime() && !taken(c.id));
+      const found = made.find((c) => c.hash === hash) ?? made[0];
+      if (found) return this.current(object, found.id);
+    }
+    return undefined;
+  }
+
   async current(object: SyncObject, id: string): Promise<SideChange> {
     // A task's due date is read through the mailbox's zone, as every read of it is.
     const zone = object === 'tasks' ? await this.mailboxZone() : null;
@@ -207,7 +231,12 @@ export class OutlookSide implements Side {
         const zone = await this.zoneFor(object, items);
         for (const item of items) {
           const content = fromOutlook(object, item, zone);
-          const entry = { id: String(item.id), version: String(item['@odata.etag'] ?? ''), hash: contentHash(content) };
+          const entry = {
+            id: String(item.id),
+            version: String(item['@odata.etag'] ?? ''),
+            hash: contentHash(content),
+            createdAt: Date.parse(String(item.createdDateTime ?? '')),
+          };
           for (const key of matchKeys(object, content)) {
             const same = byKey.get(key);
             if (same) same.push(entry);

@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import { Connection } from '../../salesforce/connection';
 import { queryPages, soqlString } from '../../salesforce/query';
+import { parseSalesforceDateTime } from '../../common/clock';
 import {
   COLLECTION_LIMIT,
   createRecords,
@@ -226,6 +227,37 @@ export class SalesforceSide implements Side {
       );
     }
     return requests.map((r) => out.get(r.key)!);
+  }
+
+  /**
+   * The record a create sent before made: the user's record holding the create's Outlook id as external id, created
+   * at `since` or later, as it is now; in the recycle bin when the user deleted it since (queryAll). A live one wins.
+   */
+  async madeBy(
+    object: SyncObject,
+    create: WriteRequest,
+    since: Date,
+    taken: (id: string) => boolean,
+  ): Promise<SideChange | undefined> {
+    if (!create.sourceId) return undefined;
+    const fields = ['Id', 'SystemModstamp', 'IsDeleted', 'CreatedDate', ...FIELDS_OF[object]].join(', ');
+    const soql =
+      `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE OwnerId = ${soqlString(this.o.userId)} ` +
+      `AND ${EXTERNAL_ID} = ${soqlString(outlookExternalId(create.sourceId))}`;
+    const found: Array<Record<string, unknown>> = [];
+    for await (const page of this.guarded(queryPages<Record<string, unknown>>(this.o.connection, soql, { all: true })))
+      found.push(...page.records);
+    const own = found.filter(
+      (r) =>
+        (parseSalesforceDateTime(String(r.CreatedDate))?.getTime() ?? 0) >= since.getTime() &&
+        !taken(String(r.Id)) &&
+        (!create.replaces || idKey(String(r.Id)) !== idKey(create.replaces)),
+    );
+    const r = own.find((x) => x.IsDeleted !== true) ?? own[0];
+    if (!r) return undefined;
+    return r.IsDeleted === true
+      ? { id: String(r.Id), deleted: true }
+      : { id: String(r.Id), version: String(r.SystemModstamp), deleted: false, data: fromSalesforce(object, r) };
   }
 
   /** The records with these ids the user sees as the org holds them now, deleted ones included (queryAll), by idKey. */
