@@ -18,7 +18,7 @@ import { findProduct } from '../products/catalog';
 import { message } from '../products/messages';
 import { notice } from '../products/notices';
 import { GraphMailbox } from '../graph/mailbox-client';
-import { SalesforceApiError } from '../salesforce/errors';
+import { SalesforceApiError, SERVER_ERROR_CODES } from '../salesforce/errors';
 import { AccessRecheck } from '../failures/access-recheck';
 
 export interface EngineDeps {
@@ -255,6 +255,9 @@ export class SyncEngine {
       case 'network-error':
         return { kind: 'unreachable', side: 'salesforce', message: result.errorCode ?? 'network error' };
       default:
+        // A failure on Salesforce's side (UNKNOWN_EXCEPTION, SERVER_UNAVAILABLE) may pass: not the credentials.
+        if (result.errorCode && SERVER_ERROR_CODES.has(result.errorCode))
+          return { kind: 'unreachable', side: 'salesforce', message: result.message ?? result.errorCode };
         return {
           kind: 'authFailed',
           side: 'salesforce',

@@ -30,6 +30,8 @@ export interface SalesforceErrorDetails {
   fields?: string[];
   /** How long the org asked us to wait (Retry-After), in milliseconds. */
   retryAfterMs?: number;
+  /** The answer was a SOAP fault (which Salesforce sends with status 500 for every refusal). */
+  soapFault?: boolean;
 }
 
 export class SalesforceApiError extends Error {
@@ -59,6 +61,11 @@ export class SalesforceApiError extends Error {
 const BROKEN_MID_REQUEST = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
 /** Server errors that may pass (501 never does). */
 const SERVER_BUSY = new Set([500, 502, 503, 504]);
+/**
+ * Salesforce's own codes for a failure on its side, which may pass (its REST errors and SOAP faults). A SOAP fault
+ * always comes with status 500, whatever it says (INVALID_LOGIN too), so for Salesforce's answers the code decides.
+ */
+export const SERVER_ERROR_CODES: ReadonlySet<string> = new Set(['UNKNOWN_EXCEPTION', 'SERVER_UNAVAILABLE']);
 
 /** The shared failure kind of an org error. */
 function failureKindOf(d: SalesforceErrorDetails): FailureKind {
@@ -73,7 +80,9 @@ function failureKindOf(d: SalesforceErrorDetails): FailureKind {
       if (d.status === 404 || d.errorCode === 'NOT_FOUND' || d.errorCode === 'ENTITY_IS_DELETED') return 'notFound';
       return d.status === 409 || d.status === 412 ? 'conflict' : 'validation';
     case 'other':
-      return d.status !== null && SERVER_BUSY.has(d.status) ? 'transient' : 'other';
+      if (SERVER_ERROR_CODES.has(d.errorCode)) return 'transient';
+      // A SOAP fault is a refusal with status 500: only Salesforce's server-side codes above may pass.
+      return d.status !== null && SERVER_BUSY.has(d.status) && !d.soapFault ? 'transient' : 'other';
   }
 }
 

@@ -95,7 +95,7 @@ function faultError(fault: Record<string, unknown>, status: number, url: string)
   const fromCode = String(fault.faultcode ?? '').replace(/^.*:/, '');
   const errorCode = fromCode || String(detailFault?.exceptionCode ?? 'UNKNOWN_EXCEPTION');
   const message = String(fault.faultstring ?? detailFault?.exceptionMessage ?? errorCode);
-  return new SalesforceApiError({ errorCode, message, kind: kindOf(errorCode, status), status, url });
+  return new SalesforceApiError({ errorCode, message, kind: kindOf(errorCode, status), status, url, soapFault: true });
 }
 
 function loginResult(r: Record<string, unknown>, endpoint: string, status: number): SoapLoginResult {

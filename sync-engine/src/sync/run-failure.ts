@@ -3,6 +3,7 @@
  * described once for every way it is shown (`sync --json`, the text output, the service): a code, the file it is
  * about, and what the user does about it. Never a stack: that goes to the log.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { StateFileError } from './state-file';
 import { STATE_FILE } from './last-good-copy';
@@ -42,11 +43,31 @@ const NOT_WRITABLE = new Set([
   'EROFS',
 ]);
 
+/**
+ * Below this much free space a disk is full for SQLite: opening a state in WAL mode grows its `-shm` and `-wal`
+ * files, and a disk without room for them fails with an I/O error (`SQLITE_IOERR_*`, "disk I/O error"), not
+ * SQLITE_FULL.
+ */
+export const FULL_DISK_BYTES = 4 * 1024 * 1024;
+
+/** Free bytes for an unprivileged user on the disk holding `dir` (or its nearest existing parent); null if unknown. */
+export function freeBytes(dir: string): number | null {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    try {
+      const s = fs.statfsSync(at);
+      return s.bavail * s.bsize;
+    } catch {
+      if (at === path.dirname(at)) return null;
+    }
+  }
+}
+
 /** Describe why a run failed, for a data dir's engine. `logFile` is where the details are. */
 export function describeRunFailure(
   err: unknown,
   dataDir: string,
   logFile = path.join(dataDir, 'sync.log'),
+  free: (dir: string) => number | null = freeBytes,
 ): RunFailure {
   const stateFile = path.join(dataDir, STATE_FILE);
   if (err instanceof StateFileError) return { code: err.code, message: err.message, file: err.file, fix: err.fix };
@@ -55,7 +76,8 @@ export function describeRunFailure(
   // A file system error names its path; SQLite's do not, and are about the state file.
   const file = typeof e.path === 'string' ? e.path : code.startsWith('SQLITE_') ? stateFile : dataDir;
   const reason = typeof e.message === 'string' ? e.message : String(err);
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+  const ioErrorOnFullDisk = code.startsWith('SQLITE_IOERR') && (free(dataDir) ?? Infinity) < FULL_DISK_BYTES;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || ioErrorOnFullDisk) {
     return {
       code: 'DISK_FULL',
       file,

@@ -79,6 +79,18 @@ describe('salesforce/soap-login', () => {
     );
   });
 
+  it('a fault is a refusal despite its status 500; only server-side codes may pass (the shared failure kind)', async () => {
+    const fault = (code: string) => FAULT.replace(/API_CURRENTLY_DISABLED/g, code);
+    const kinds: string[] = [];
+    for (const code of ['INVALID_LOGIN', 'UNKNOWN_EXCEPTION', 'SERVER_UNAVAILABLE']) {
+      server = await fakeServer(() => xml(fault(code), 500));
+      kinds.push((await failure(soapLogin({ loginUrl: server.url, username: 'u', password: 'p' }))).failure.kind);
+      await server.close();
+      server = undefined;
+    }
+    assert.deepEqual(kinds, ['other', 'transient', 'transient']);
+  });
+
   it('calls a refused connection a network error', async () => {
     const err = await failure(soapLogin({ loginUrl: await closedPort(), username: 'u', password: 'p' }));
     assert.deepEqual([err.kind, err.errorCode, err.status], ['network', 'ECONNREFUSED', null]);

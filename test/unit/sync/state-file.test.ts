@@ -179,6 +179,18 @@ describe('sync/run-failure: what a failed run says', () => {
     });
   });
 
+  it('an I/O error on a full disk (SQLite at open, growing its WAL files): DISK_FULL; on a disk with room: INTERNAL', () => {
+    // What better-sqlite3 throws when the disk has no room for the -shm file at open (seen by npm run chaos).
+    const ioError = Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_SHMSIZE' });
+    const full = describeRunFailure(ioError, dir, undefined, () => 12_288);
+    assert.equal(full.code, 'DISK_FULL');
+    assert.equal(full.message, `The disk holding ${path.join(dir, 'state.sqlite')} is full (disk I/O error).`);
+    const roomy = describeRunFailure(ioError, dir, undefined, () => 50 * 1024 ** 3);
+    assert.equal(roomy.code, 'INTERNAL');
+    // The real disk under the test's data dir is measured (it has room here).
+    assert.equal(describeRunFailure(ioError, dir).code, 'INTERNAL');
+  });
+
   it('another engine holding the write lock: STATE_BUSY', () => {
     const a = new StateStore(dir);
     const b = new Database(path.join(dir, 'state.sqlite'), { timeout: 0 });
