@@ -125,6 +125,11 @@ export class IdentityStore {
       .run(app.clientId.toLowerCase(), app.name, JSON.stringify(app.redirectUris), app.publicClient ? 1 : 0);
   }
 
+  apps(): IdentityApp[] {
+    const ids = this.db.prepare(`SELECT client_id FROM identity_apps ORDER BY rowid`).pluck().all() as string[];
+    return ids.map((id) => this.app(id)!);
+  }
+
   app(clientId: string): IdentityApp | undefined {
     const r = this.db.prepare(`SELECT * FROM identity_apps WHERE client_id = ?`).get(clientId) as
       { client_id: string; name: string; redirect_uris: string; public_client: number } | undefined;
