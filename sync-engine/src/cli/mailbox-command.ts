@@ -91,6 +91,17 @@ function describe(mb: LocalMailbox, opts: MailboxServeOptions): string {
       `  trust it with NODE_EXTRA_CA_CERTS=${mb.certificate.path}; Graph JS clients also need customHosts: new Set(['localhost'])`,
     );
   }
+  const identity = mb.ctx.identity.config();
+  if (identity) {
+    lines.push(
+      `Microsoft identity platform: authority ${mb.url}/${identity.tenantId} (msal-node: knownAuthorities ['${new URL(mb.url).host}']${mb.certificate ? '' : '; msal-node needs https: start with --tls'}), access tokens live ${identity.tokenLifetimeSeconds} s`,
+    );
+    for (const app of mb.ctx.identity.apps())
+      lines.push(`  app ${app.name}: clientId ${app.clientId}, redirect URIs ${app.redirectUris.join(', ')}`);
+    lines.push(
+      `  device-code page: ${mb.url}/devicelogin; revoke a mailbox's sign-ins: POST ${mb.url}/_admin/revoke with its static token`,
+    );
+  }
   lines.push(
     `Throttle switch: POST ${mb.url}/_admin/throttle {"requests":N,"retryAfterSeconds":S} with a mailbox's bearer token; DELETE to switch it off`,
   );

@@ -39,6 +39,15 @@ describe('sfo-compat mailbox serve', () => {
     assert.match(text, /ann@demo\.example {2}\(Ann Demo, time zone America\/New_York\)/);
     assert.match(text, /_admin\/throttle/);
     assert.ok(!text.includes('demo-mailbox-token-ann'), 'the token is not printed');
+    assert.match(
+      text,
+      /Microsoft identity platform: authority http:\/\/127\.0\.0\.1:\d+\/5d0c5a4e-3f2b-4c1d-9e8f-7a6b5c4d3e2f .*start with --tls/,
+    );
+    assert.match(
+      text,
+      /app sfo-compat \(demo\): clientId 8f4b2c1d-6e5a-4b3c-9d2e-1f0a9b8c7d6e, redirect URIs http:\/\/localhost/,
+    );
+    assert.ok(!text.includes('Demo-Ann-1'), 'the password is not printed');
   });
 
   it('stops on a bad seed with exit 2 and one line per problem', async () => {
