@@ -1,6 +1,7 @@
 /** Everything a local-mailbox route needs, built once per server. */
 import { DEFAULT_CHANGE_LOG_LIMIT, MailboxStore } from './store';
 import { ThrottleRule, ThrottleSwitch } from './throttle';
+import { IdentityStore } from './identity/store';
 
 export interface MailboxOptions {
   /** Largest request body accepted, in bytes (413 past it). */
@@ -18,6 +19,8 @@ export interface MailboxOptions {
   changeLogLimit: number;
   /** Throttle every mailbox's next requests from the start (see throttle.ts). */
   throttle?: ThrottleRule;
+  /** Seconds a device-code client is told to wait between polls (Entra's 5; tests make it 1). */
+  deviceCodeIntervalSeconds: number;
 }
 
 export const DEFAULT_MAILBOX_OPTIONS: MailboxOptions = {
@@ -26,15 +29,19 @@ export const DEFAULT_MAILBOX_OPTIONS: MailboxOptions = {
   maxPageSize: 1000,
   listScanLimit: 5000,
   changeLogLimit: DEFAULT_CHANGE_LOG_LIMIT,
+  deviceCodeIntervalSeconds: 5,
 };
 
 export class MailboxContext {
   readonly throttle = new ThrottleSwitch();
+  /** The identity platform's tenant, apps, passwords and credentials (identity/). */
+  readonly identity: IdentityStore;
 
   constructor(
     readonly store: MailboxStore,
     readonly options: MailboxOptions = DEFAULT_MAILBOX_OPTIONS,
   ) {
+    this.identity = new IdentityStore(store);
     if (options.throttle) this.throttle.set(options.throttle);
   }
 }

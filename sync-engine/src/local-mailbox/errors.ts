@@ -48,6 +48,22 @@ export const graphErrors = {
   emptyToken: () => new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.', WWW_AUTHENTICATE),
   invalidToken: () =>
     new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.', WWW_AUTHENTICATE),
+  expiredToken: () =>
+    new GraphError(
+      401,
+      'InvalidAuthenticationToken',
+      'Lifetime validation failed, the token is expired.',
+      WWW_AUTHENTICATE,
+    ),
+  revokedToken: () =>
+    new GraphError(
+      401,
+      'InvalidAuthenticationToken',
+      'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp',
+      WWW_AUTHENTICATE,
+    ),
+  /** Another user's mailbox under /users/{id}: what Graph answers a delegated token. */
+  accessDenied: () => new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'),
   itemNotFound: () => new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.'),
   idMalformed: () => new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.'),
   syncStateNotFound: (generation: number | string, highest: number) =>

@@ -8,11 +8,14 @@ import { etagOf } from './ids';
 import { MailboxRecord } from './store';
 import { Obj, isObject } from './properties';
 import { BODY_LIMITS } from './body-limits';
+import { checkUsersSegment, withUsersAlias } from './users-alias';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The mailbox the bearer token opened (set by the auth gate for /v1.0 and /_admin). */
     mailbox?: MailboxRecord;
+    /** Which kind of token opened it: the seed's static token, or an access token from the identity platform. */
+    mailboxTokenKind?: 'static' | 'identity';
     graphRequestId?: string;
     graphClientRequestId?: string;
   }
@@ -24,7 +27,9 @@ const METHODS: Method[] = ['GET', 'POST', 'PATCH', 'DELETE'];
 
 /**
  * Register a resource's handlers on its urls (under /v1.0), taking bodies up to `bodyLimit` bytes (body-limits.ts);
- * any other method is a 405, and reads no more than a small body.
+ * any other method is a 405, and reads no more than a small body. Every `/me...` url is also served as
+ * `/users/{id | userPrincipalName}...` (the paths Microsoft's Kiota-based SDK builds) by the same handler, for the
+ * token's own mailbox only (users-alias.ts).
  */
 export function resource(
   app: FastifyInstance,
@@ -33,7 +38,7 @@ export function resource(
   bodyLimit: number = BODY_LIMITS.none,
 ): void {
   const allowed = METHODS.filter((m) => handlers[m]);
-  for (const url of urls) {
+  for (const url of urls.flatMap(withUsersAlias)) {
     for (const m of allowed) {
       app.route({
         method: m,
@@ -57,9 +62,10 @@ export function resource(
   }
 }
 
-/** The caller's mailbox; the auth gate sets it before any /v1.0 route runs. */
+/** The caller's mailbox; the auth gate sets it before any /v1.0 route runs. Under /users/{x}, x must be it. */
 export function mailboxOf(req: FastifyRequest): MailboxRecord {
   if (!req.mailbox) throw graphErrors.emptyToken();
+  checkUsersSegment(req, req.mailbox);
   return req.mailbox;
 }
 

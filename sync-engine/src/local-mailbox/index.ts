@@ -7,7 +7,7 @@ import { Clock, systemClock } from '../common/clock';
 import { MailboxStore, MailboxRecord } from './store';
 import { MailboxContext, MailboxOptions, DEFAULT_MAILBOX_OPTIONS } from './context';
 import { buildMailboxServer } from './server';
-import { MailboxSeed, loadSeed, readSeedFile } from './seed';
+import { MailboxSeed, addIdentityFromSeed, loadSeed, readSeedFile } from './seed';
 import { ThrottleRule } from './throttle';
 import { selfSignedCertificate, TlsMaterial } from './tls';
 import { fillEventSpans } from './event-spans';
@@ -18,7 +18,10 @@ export { ThrottleRule } from './throttle';
 export { MailboxOptions } from './context';
 
 export interface LocalMailboxOptions {
-  /** Seed file; used only when the data dir holds no mailbox yet. */
+  /**
+   * Seed file; used when the data dir holds no mailbox yet, and for a data dir seeded before the identity platform
+   * existed, whose tenant, apps and passwords it then gives (its mail is left as it is).
+   */
   seedFile?: string;
   /** Or the seed itself (tests). */
   seed?: MailboxSeed;
@@ -68,6 +71,11 @@ export async function startLocalMailbox(o: LocalMailboxOptions): Promise<LocalMa
     } else {
       // A store written before events kept their span of time gets them now, once.
       fillEventSpans(store);
+      // A store written before the identity platform gets its tenant, apps and passwords from the seed, once.
+      if (!ctx.identity.config()) {
+        const seed = o.seed ?? (o.seedFile ? readSeedFile(o.seedFile) : undefined);
+        if (seed) addIdentityFromSeed(ctx, seed);
+      }
     }
     let tls: TlsMaterial | undefined;
     if (o.tls) {

@@ -21,11 +21,14 @@ import { checkEvent, insertEvent, cancelInstance, writeException, occurrenceProp
 import { checkTask, insertList, insertTask } from './todo';
 import { loadSeries, occurrenceOnDay } from './event-series';
 import { makeId } from './ids';
+import { IDENTITY_KEYS, IdentitySeed, identityProblems, loadIdentity } from './identity/seed';
 
-export interface MailboxSeed {
+export interface MailboxSeed extends IdentitySeed {
   mailboxes: Array<{
     user: string;
     token: string;
+    /** The owner's password on the identity platform's sign-in page (identity/seed.ts). */
+    password?: string;
     displayName?: string;
     timeZone?: string;
     contacts?: Obj[];
@@ -47,7 +50,8 @@ export class SeedError extends Error {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const MAILBOX_KEYS = ['user', 'token', 'displayName', 'timeZone', 'contacts', 'events', 'taskLists'];
+const MAILBOX_KEYS = ['user', 'token', 'password', 'displayName', 'timeZone', 'contacts', 'events', 'taskLists'];
+const TOP_KEYS = ['mailboxes', ...IDENTITY_KEYS, '$schema', 'about'];
 const SEED_ONLY_EVENT_KEYS = ['exceptionOccurrences', 'cancelledOccurrences'];
 
 /** Read and validate a seed file. Throws SeedError listing every problem. */
@@ -80,7 +84,8 @@ export function validateSeed(data: unknown, now = Date.now()): string[] {
   const p: string[] = [];
   if (!isObject(data)) return ['(root): must be a JSON object with mailboxes'];
   for (const k of Object.keys(data))
-    if (!['mailboxes', '$schema', 'about'].includes(k)) p.push(`${k}: unknown key (expected mailboxes)`);
+    if (!TOP_KEYS.includes(k)) p.push(`${k}: unknown key (expected mailboxes, ${IDENTITY_KEYS.join(', ')})`);
+  p.push(...identityProblems(data));
   if (!Array.isArray(data.mailboxes)) {
     p.push(data.mailboxes === undefined ? 'mailboxes: required, an array' : 'mailboxes: must be an array');
     return p;
@@ -227,8 +232,8 @@ export function loadSeed(ctx: MailboxContext, seed: MailboxSeed): MailboxRecord[
   const problems = validateSeed(seed, ctx.store.now());
   if (problems.length) throw new SeedError(problems);
   const { store } = ctx;
-  return store.transaction(() =>
-    seed.mailboxes.map((mb) => {
+  return store.transaction(() => {
+    const made = seed.mailboxes.map((mb) => {
       const m = store.addMailbox({
         user: mb.user,
         token: mb.token,
@@ -268,6 +273,34 @@ export function loadSeed(ctx: MailboxContext, seed: MailboxSeed): MailboxRecord[
         for (const t of l.tasks ?? []) insertTask(store, m, listRow.id, checkTask(t, undefined, store.now()).props);
       });
       return m;
-    }),
+    });
+    loadIdentity(
+      ctx.identity,
+      seed,
+      made.map((m, i) => ({ mailbox: m, password: seed.mailboxes[i].password })),
+    );
+    return made;
+  });
+}
+
+/**
+ * Give a store seeded before the identity platform existed the seed's identity keys (tenant, apps, passwords of
+ * the mailboxes it already has), leaving its mail as it is. Nothing happens when the store has a tenant already.
+ */
+export function addIdentityFromSeed(ctx: MailboxContext, seed: MailboxSeed): boolean {
+  if (ctx.identity.config() || !seed.tenantId) return false;
+  const problems = validateSeed(seed, ctx.store.now());
+  if (problems.length) throw new SeedError(problems);
+  const mailboxes = ctx.store.mailboxes();
+  ctx.store.transaction(() =>
+    loadIdentity(
+      ctx.identity,
+      seed,
+      mailboxes.map((m) => ({
+        mailbox: m,
+        password: seed.mailboxes.find((x) => x.user.toLowerCase() === m.user.toLowerCase())?.password,
+      })),
+    ),
   );
+  return true;
 }

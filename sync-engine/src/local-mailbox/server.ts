@@ -2,6 +2,7 @@
  * The embedded Graph-compatible mailbox: one fastify app serving `/v1.0/me/...` (contacts, events, To Do)
  * with Graph's wire formats, the bearer token checked and the throttle switch applied on every request.
  * Paths are matched without regard to case, as Graph does (`contactfolders` = `contactFolders`).
+ * Beside Graph, the same app serves the Microsoft identity platform's v2.0 endpoints (identity/).
  */
 import crypto from 'node:crypto';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -18,6 +19,8 @@ import { addJsonBodyParser } from './body-limits';
 import { graphClientErrorHandler } from './client-errors';
 import { registerCalendarView } from './calendar-view';
 import { logUnexpectedError } from '../common/unexpected-error-log';
+import { registerIdentityPlatform } from './identity/routes';
+import { registerRevoke } from './identity/revoke';
 
 const GRAPH_PATH = /^\/v1\.0(?:[/?]|$)/i;
 const ADMIN_PATH = /^\/_admin(?:[/?]|$)/i;
@@ -46,7 +49,7 @@ export async function buildMailboxServer(ctx: MailboxContext, tls?: TlsMaterial)
     reply.header('request-id', requestId).header('client-request-id', req.graphClientRequestId);
     const graph = GRAPH_PATH.test(req.url);
     if (!graph && !ADMIN_PATH.test(req.url)) return;
-    req.mailbox = authenticate(ctx.store, req);
+    req.mailbox = authenticate(ctx, req);
     if (graph) {
       const retryAfter = ctx.throttle.take(req.mailbox.no);
       if (retryAfter !== undefined) throw graphErrors.throttled(retryAfter);
@@ -74,6 +77,10 @@ export async function buildMailboxServer(ctx: MailboxContext, tls?: TlsMaterial)
   registerCalendarView(app, ctx);
   registerTodo(app, ctx);
   registerThrottleAdmin(app, ctx.throttle);
+  registerRevoke(app, ctx.identity);
+  await registerIdentityPlatform(app, ctx.identity, {
+    deviceCodeIntervalSeconds: ctx.options.deviceCodeIntervalSeconds,
+  });
   return app;
 }
 

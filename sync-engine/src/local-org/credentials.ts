@@ -2,87 +2,18 @@
  * Passwords (salted scrypt hashes, never the password) and lockout as Salesforce's default password
  * policy has it: 10 invalid attempts lock the user out for 15 minutes; a successful login resets the count.
  *
- * A hash carries its scrypt parameters, so a hash made at an older, lower cost still verifies, and is made
- * again at the current cost on the user's next successful login. Hashing runs on libuv's thread pool
- * (`crypto.scrypt`, not `scryptSync`): about 50 ms a login that would otherwise stop every other request.
+ * A hash made at an older, lower cost (common/password-hash.ts) is made again at the current cost on the user's
+ * next successful login.
  */
-import crypto from 'node:crypto';
 import { OrgStore } from './store';
+import { hashPassword, isCurrentCost, verifyPassword } from '../common/password-hash';
+
+export { PASSWORD_COST, ScryptCost, hashPassword, scryptCostOf, verifyPassword } from '../common/password-hash';
 
 export const MAX_INVALID_ATTEMPTS = 10;
 export const LOCKOUT_MINUTES = 15;
 
 export type CredentialCheck = 'ok' | 'invalid-password' | 'locked-out';
-
-export interface ScryptCost {
-  N: number;
-  r: number;
-  p: number;
-}
-
-/** Node's default scrypt cost (16 MiB of memory a hash). */
-export const PASSWORD_COST: ScryptCost = { N: 16384, r: 8, p: 1 };
-const KEY_BYTES = 32;
-/** The most memory a stored hash may ask for: a hash stronger than ours still verifies, a forged one cannot exhaust memory. */
-const MAX_SCRYPT_MEMORY = 256 * 1024 * 1024;
-
-function scrypt(password: string, salt: Buffer, cost: ScryptCost, keyBytes = KEY_BYTES): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    crypto.scrypt(password, salt, keyBytes, { ...cost, maxmem: MAX_SCRYPT_MEMORY }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
-  });
-}
-
-/** `scrypt$n=16384,r=8,p=1$<salt>$<hash>`, both in base64. */
-export async function hashPassword(password: string, cost: ScryptCost = PASSWORD_COST): Promise<string> {
-  const salt = crypto.randomBytes(16);
-  const hash = await scrypt(password, salt, cost);
-  return `scrypt$n=${cost.N},r=${cost.r},p=${cost.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
-
-interface StoredHash {
-  cost: ScryptCost;
-  salt: Buffer;
-  hash: Buffer;
-}
-
-function parseHash(stored: string): StoredHash | undefined {
-  const [scheme, params, salt, hash, extra] = stored.split('$');
-  if (scheme !== 'scrypt' || salt === undefined || hash === undefined || extra !== undefined) return undefined;
-  // The first version stored N alone (`scrypt$1024$...`), always with r=8 and p=1.
-  const legacy = /^(\d+)$/.exec(params);
-  const named = /^n=(\d+),r=(\d+),p=(\d+)$/.exec(params);
-  const cost = legacy
-    ? { N: Number(legacy[1]), r: 8, p: 1 }
-    : named
-      ? { N: Number(named[1]), r: Number(named[2]), p: Number(named[3]) }
-      : undefined;
-  if (!cost) return undefined;
-  return { cost, salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') };
-}
-
-/** The scrypt parameters a stored hash was made with, or undefined when it is not one of ours. */
-export function scryptCostOf(stored: string): ScryptCost | undefined {
-  return parseHash(stored)?.cost;
-}
-
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const parsed = parseHash(stored);
-  if (!parsed || parsed.hash.length < 16 || parsed.hash.length > 64) return false;
-  let actual: Buffer;
-  try {
-    actual = await scrypt(password, parsed.salt, parsed.cost, parsed.hash.length);
-  } catch {
-    return false; // parameters scrypt refuses (not a power of two, too much memory): not a hash we wrote
-  }
-  return crypto.timingSafeEqual(parsed.hash, actual);
-}
-
-function isCurrentCost(stored: string): boolean {
-  const cost = scryptCostOf(stored);
-  return cost !== undefined && cost.N === PASSWORD_COST.N && cost.r === PASSWORD_COST.r && cost.p === PASSWORD_COST.p;
-}
 
 interface CredentialRow {
   password_hash: string;

@@ -62,7 +62,7 @@ describe('local mailbox: seed', () => {
       ],
     });
     assert.deepEqual(problems, [
-      'mailboxes[0].shoeSize: unknown key (expected user, token, displayName, timeZone, contacts, events, taskLists)',
+      'mailboxes[0].shoeSize: unknown key (expected user, token, password, displayName, timeZone, contacts, events, taskLists)',
       'mailboxes[0].user: required, an email address (got "not-an-address")',
       'mailboxes[0].token: required, at least 8 characters without spaces',
       'mailboxes[0].timeZone: unknown time zone "Nowhere/Town"',
