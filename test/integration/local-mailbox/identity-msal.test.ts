@@ -5,6 +5,10 @@
  * opened by each token until it expires.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, BrowserContext } from 'playwright-core';
 import {
   AccountInfo,
   AuthenticationResult,
@@ -72,6 +76,51 @@ describe('local mailbox: msal-node signs in against the local identity platform 
     assert.match(page.text, /You have signed in to the <strong>Sync test app<\/strong> application on your device/);
     return result!;
   }
+
+  it('interactive: acquireTokenInteractive opens the sign-in page in Chromium, the user signs in, form_post reaches msal', async () => {
+    const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-chromium-identity-'));
+    let browser: BrowserContext | undefined;
+    try {
+      browser = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: '/usr/bin/chromium',
+        headless: true,
+        // The mailbox's certificate is self-signed; this throwaway browser is told to accept it.
+        ignoreHTTPSErrors: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+      });
+      const page = await browser.newPage();
+      const seen: string[] = [];
+      const pca = msal();
+      const result = await pca.acquireTokenInteractive({
+        scopes: GRAPH_SCOPES,
+        openBrowser: async (url) => {
+          seen.push(url);
+          await page.goto(url);
+          // A wrong password first: the page says so and keeps the address.
+          await page.getByLabel('Email address').fill(ANN.user);
+          await page.getByLabel('Password').fill('not-the-password');
+          await page.getByRole('button', { name: 'Sign in' }).click();
+          await page.getByRole('alert').waitFor();
+          assert.match(await page.getByRole('alert').innerText(), /Your account or password is incorrect/);
+          assert.equal(await page.getByLabel('Email address').inputValue(), ANN.user);
+          await page.getByLabel('Password').fill(ANN_PASSWORD);
+          await page.getByRole('button', { name: 'Sign in' }).click();
+        },
+      });
+      await page.waitForURL(/^http:\/\/localhost:\d+\/?$/);
+      assert.match(await page.content(), /successfully acquired/);
+      const authorize = new URL(seen[0]);
+      assert.equal(authorize.searchParams.get('response_mode'), 'form_post');
+      assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
+      assert.equal(result.account?.username, ANN.user);
+      assert.equal((await graphGet(mb.url, '/me/calendars', result.accessToken, ca)).status, 200);
+      const silent = await pca.acquireTokenSilent({ account: result.account!, scopes: GRAPH_SCOPES });
+      assert.equal((await graphGet(mb.url, '/me', silent.accessToken, ca)).status, 200);
+    } finally {
+      await browser?.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    }
+  });
 
   it('device code: the user approves on the page, msal gets tokens keyed by client_info, Graph opens with them', async () => {
     const pca = msal();
