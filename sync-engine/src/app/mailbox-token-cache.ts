@@ -83,7 +83,6 @@ export class MailboxTokenCache implements ICachePlugin {
 
   async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
     const text = this.load();
-    if (text === this.last && text !== null) return;
     this.last = text;
     context.tokenCache.deserialize(text ?? EMPTY_CACHE);
   }
