@@ -15,12 +15,26 @@ export interface SyncConfig {
   productVersion: string;
   /** `password` is '' when the file names none: the engine then signs in with the stored sign-in (token-store.ts). */
   org: { loginUrl: string; clientId: string; username: string; password: string };
-  mailbox: { url: string; token: string };
+  /**
+   * `token` is the static bearer token (a local mailbox, scripts), '' when the mailbox signs in with Microsoft
+   * (`microsoft`: the app registration and its authority; the tokens are msal's, kept encrypted in the data dir).
+   */
+  mailbox: { url: string; token: string; microsoft?: MicrosoftMailboxSettings | null };
   objects: Record<SyncObject, ObjectSettings>;
   intervalSeconds: number;
   dataDir: string;
   deleteGuard: { maxShare: number };
 }
+
+/** A mailbox opened by a Microsoft sign-in: the app registration's client id and the authority it signs in at. */
+export interface MicrosoftMailboxSettings {
+  clientId: string;
+  /** `https://login.microsoftonline.com/<tenant>`, or the `mailbox.authority` override. */
+  authority: string;
+}
+
+export const GRAPH_URL = 'https://graph.microsoft.com';
+export const MICROSOFT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 
 export class ConfigError extends Error {
   constructor(
@@ -44,6 +58,11 @@ export interface ReadOptions {
    * `sync --sign-in`, which makes the stored sign-in).
    */
   hasStoredSignIn?: (dataDir: string) => boolean;
+  /**
+   * Whether a data dir holds a connected mailbox (msal's cache). When given, a file with mailbox.clientId is a
+   * problem unless it does (what `sync` runs need); left out, it is not checked (`status`, `--connect-mailbox`).
+   */
+  hasMailboxSignIn?: (dataDir: string) => boolean;
   /**
    * False for commands that read only the local state (`status`): the password and the mailbox token are not read,
    * so their environment variables need not be set. Default true.
@@ -119,16 +138,29 @@ function validate(
     );
 
   const mailbox = isObj(raw.mailbox) ? raw.mailbox : undefined;
-  if (!mailbox) p.push('mailbox: required, an object with url and token or tokenEnv');
+  if (!mailbox)
+    p.push(
+      'mailbox: required, an object with clientId (Microsoft sign-in, see docs/microsoft-sign-in.md) or url and token or tokenEnv (a local mailbox)',
+    );
   const mailboxUrl = mailbox
-    ? url(
-        p,
-        mailbox.url,
-        'mailbox.url',
-        'https://graph.microsoft.com or a local mailbox URL such as http://127.0.0.1:8701',
-      )
+    ? mailbox.url === undefined
+      ? GRAPH_URL
+      : url(
+          p,
+          mailbox.url,
+          'mailbox.url',
+          `${GRAPH_URL} (the default) or a local mailbox URL such as http://127.0.0.1:8701`,
+        )
     : '';
-  const token = mailbox && o.secrets !== false ? secret(p, mailbox, 'token', 'tokenEnv', 'mailbox', env) : '';
+  const microsoft = mailbox ? microsoftSignIn(p, mailbox, raw.dataDir, baseDir, o) : null;
+  const signsIn = mailbox !== undefined && ['clientId', 'tenant', 'authority'].some((k) => mailbox[k] !== undefined);
+  let token = '';
+  if (mailbox && !signsIn && mailbox.token === undefined && mailbox.tokenEnv === undefined)
+    p.push(
+      "mailbox: give clientId to sign in to a Microsoft 365 mailbox (your app registration's Application (client) ID; docs/microsoft-sign-in.md)," +
+        ' or token or tokenEnv for a local mailbox or a script',
+    );
+  else if (mailbox && o.secrets !== false && !signsIn) token = secret(p, mailbox, 'token', 'tokenEnv', 'mailbox', env);
 
   const objects = {} as Record<SyncObject, ObjectSettings>;
   const rawObjects = raw.objects === undefined ? {} : raw.objects;
@@ -195,7 +227,7 @@ function validate(
     ['$schema', 'about'],
   );
   if (org) unknownKeys(p, org, 'org', ['loginUrl', 'clientId', 'username', 'password', 'passwordEnv']);
-  if (mailbox) unknownKeys(p, mailbox, 'mailbox', ['url', 'token', 'tokenEnv']);
+  if (mailbox) unknownKeys(p, mailbox, 'mailbox', ['url', 'token', 'tokenEnv', 'clientId', 'tenant', 'authority']);
   if (isObj(rawObjects)) {
     for (const name of SYNC_OBJECTS)
       if (isObj(rawObjects[name])) unknownKeys(p, rawObjects[name] as Obj, `objects.${name}`, ['direction', 'winner']);
@@ -206,12 +238,107 @@ function validate(
     product: product as ProductId,
     productVersion,
     org: { loginUrl: loginUrl.replace(/\/+$/, ''), clientId, username, password },
-    mailbox: { url: mailboxUrl.replace(/\/+$/, ''), token },
+    mailbox: { url: mailboxUrl.replace(/\/+$/, ''), token, microsoft },
     objects,
     intervalSeconds,
     dataDir: path.resolve(baseDir, dataDirRaw),
     deleteGuard: { maxShare },
   };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TENANT_NAMES = ['common', 'organizations', 'consumers'];
+/** A verified domain of a tenant, e.g. contoso.onmicrosoft.com. */
+const TENANT_DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/**
+ * mailbox.clientId, tenant and authority: a Microsoft sign-in, or null when the file names none (the static token).
+ * The token and the sign-in exclude each other; a sign-in that is not there yet says how to make it.
+ */
+function microsoftSignIn(
+  p: string[],
+  m: Obj,
+  dataDir: unknown,
+  baseDir: string,
+  o: ReadOptions & { file: string },
+): MicrosoftMailboxSettings | null {
+  const wantsSignIn = m.clientId !== undefined || m.tenant !== undefined || m.authority !== undefined;
+  if (!wantsSignIn) return null;
+  if (m.token !== undefined || m.tokenEnv !== undefined) {
+    p.push(
+      `mailbox.${m.token !== undefined ? 'token' : 'tokenEnv'}: give either a static token (token or tokenEnv: a local mailbox, scripts)` +
+        ' or a Microsoft sign-in (clientId, with tenant or authority), not both',
+    );
+    return null;
+  }
+  const before = p.length;
+  let clientId = '';
+  if (m.clientId === undefined)
+    p.push(
+      'mailbox.clientId: required with mailbox.tenant or mailbox.authority: the Application (client) ID of your app registration in Entra ID (docs/microsoft-sign-in.md)',
+    );
+  else if (typeof m.clientId !== 'string' || !GUID.test(m.clientId))
+    p.push(
+      `mailbox.clientId: must be the Application (client) ID of your app registration in Entra ID, a GUID like 11111111-2222-3333-4444-555555555555 (got ${JSON.stringify(m.clientId)})`,
+    );
+  else clientId = m.clientId;
+  let authority = '';
+  if (m.tenant !== undefined && m.authority !== undefined)
+    p.push('mailbox.authority: give either tenant or authority (which names its tenant), not both');
+  else if (m.authority !== undefined) {
+    authority = authorityUrl(p, m.authority);
+  } else {
+    const tenant = m.tenant === undefined ? 'common' : m.tenant;
+    if (
+      typeof tenant !== 'string' ||
+      !(TENANT_NAMES.includes(tenant) || GUID.test(tenant) || TENANT_DOMAIN.test(tenant))
+    )
+      p.push(
+        `mailbox.tenant: must be common (the default), organizations, consumers, your Directory (tenant) ID (a GUID) or a domain of your tenant such as contoso.onmicrosoft.com (got ${JSON.stringify(m.tenant)})`,
+      );
+    else authority = `${MICROSOFT_AUTHORITY_HOST}/${tenant}`;
+  }
+  if (p.length > before) return null;
+  if (o.hasMailboxSignIn) {
+    const dir = typeof dataDir === 'string' && dataDir.trim() !== '' ? path.resolve(baseDir, dataDir) : null;
+    if (dir && !o.hasMailboxSignIn(dir)) {
+      p.push(
+        `mailbox.clientId: no Outlook mailbox is connected in ${dir}: connect it once with: sfo-compat sync --config ${o.file} --connect-mailbox` +
+          ' (add --device-code on a machine without a browser)',
+      );
+      return null;
+    }
+  }
+  return { clientId, authority };
+}
+
+/** mailbox.authority: https, with a tenant segment (msal-node takes nothing else). */
+function authorityUrl(p: string[], v: unknown): string {
+  const what =
+    'the authority to sign in at, with its tenant, e.g. https://login.microsoftonline.us/<tenant> (a sovereign cloud) or https://localhost:8701/<tenant> (a local mailbox served with --tls)';
+  if (typeof v !== 'string' || v.trim() === '') {
+    p.push(`mailbox.authority: must be ${what}`);
+    return '';
+  }
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    p.push(`mailbox.authority: "${v}" is not a URL: use ${what}`);
+    return '';
+  }
+  if (u.protocol !== 'https:') {
+    p.push(
+      `mailbox.authority: "${v}" must use https (Microsoft's library signs in at https authorities only; serve a local mailbox with --tls)`,
+    );
+    return '';
+  }
+  const segments = u.pathname.split('/').filter(Boolean);
+  if (segments.length !== 1 || u.search || u.hash) {
+    p.push(`mailbox.authority: "${v}" must be the authority's host and its tenant alone, e.g. ${u.origin}/common`);
+    return '';
+  }
+  return `${u.origin}/${segments[0]}`;
 }
 
 /**

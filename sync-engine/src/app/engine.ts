@@ -20,6 +20,9 @@ import { notice } from '../products/notices';
 import { GraphMailbox } from '../graph/mailbox-client';
 import { SalesforceApiError, SERVER_ERROR_CODES } from '../salesforce/errors';
 import { AccessRecheck } from '../failures/access-recheck';
+import { GraphApiError } from '../graph/errors';
+import { stopFor } from '../sync/stop-reason';
+import { MailboxTokenSource } from './mailbox-token-source';
 
 export interface EngineDeps {
   now?: () => Date;
@@ -37,6 +40,15 @@ export interface EngineDeps {
   resync?: boolean;
   /** How the user starts over, named in the error for a lost or damaged state without a good copy. */
   howToResync?: string;
+  /**
+   * How the user connects the mailbox again, named in the stop text when it no longer accepts us
+   * (`sfo-compat sync --config F --connect-mailbox`, or the pane's step). Default: the CLI's, without the file.
+   */
+  howToReconnect?: string;
+  /** The mailbox's (and a local authority's) self-signed certificate to trust, PEM. */
+  mailboxCa?: string | Buffer;
+  /** The mailbox's tokens, for a mailbox that signs in with Microsoft; default: msal's cache in the data dir. */
+  mailboxTokens?: MailboxTokenSource;
 }
 
 export interface EngineRun {
@@ -49,6 +61,9 @@ export class SyncEngine {
   private session: ProductSession | null = null;
   private salesforce: SalesforceSide | null = null;
   private readonly outlook: OutlookSide;
+  private readonly mailbox: GraphMailbox;
+  /** Null for a mailbox opened by a static token. */
+  readonly mailboxTokens: MailboxTokenSource | null;
   private readonly now: () => Date;
   /** What was done to the state on the way (a restore), told in the next run's report. */
   private notices: string[];
@@ -64,17 +79,28 @@ export class SyncEngine {
     this.notices = opened.notices;
     for (const n of this.notices) deps.log?.('warn', n);
     const nowMs = () => this.now().getTime();
-    this.outlook = new OutlookSide(
-      new GraphMailbox({
-        baseUrl: config.mailbox.url,
-        token: config.mailbox.token,
-        userAgent: 'sfo-compat-sync',
-        now: nowMs,
-        eventWindow,
-        ...(deps.retrySleep ? { retry: { sleep: deps.retrySleep } } : {}),
-      }),
-      nowMs,
-    );
+    const microsoft = config.mailbox.microsoft;
+    this.mailboxTokens =
+      deps.mailboxTokens ??
+      (microsoft
+        ? new MailboxTokenSource(config.dataDir, microsoft, {
+            ca: deps.mailboxCa,
+            log: deps.log,
+          })
+        : null);
+    const tokens = this.mailboxTokens;
+    this.mailbox = new GraphMailbox({
+      baseUrl: config.mailbox.url,
+      token: config.mailbox.token,
+      // A 401 asks msal for a new token once (forceRefresh: the one it had was refused), then the run stops.
+      ...(tokens ? { refreshToken: () => tokens.token({ forceRefresh: true }) } : {}),
+      userAgent: 'sfo-compat-sync',
+      now: nowMs,
+      eventWindow,
+      ...(deps.mailboxCa ? { ca: deps.mailboxCa } : {}),
+      ...(deps.retrySleep ? { retry: { sleep: deps.retrySleep } } : {}),
+    });
+    this.outlook = new OutlookSide(this.mailbox, nowMs);
   }
 
   private get product() {
@@ -83,6 +109,8 @@ export class SyncEngine {
 
   /** One run (sign in first when needed). */
   async runOnce(o: { dryRun?: boolean } = {}): Promise<EngineRun> {
+    const mailboxOpen = await this.ensureMailboxToken();
+    if (mailboxOpen) return { status: this.stop(mailboxOpen), result: null };
     const signedIn = await this.ensureSession();
     if (signedIn) return { status: this.stop(signedIn), result: null };
     this.store.markSyncing();
@@ -107,7 +135,9 @@ export class SyncEngine {
       this.notices = [];
     }
     if (report.stopped) {
-      if (report.stopped.kind === 'accessRevoked' || report.stopped.kind === 'authFailed') this.dropSession();
+      const stopped = report.stopped;
+      if (stopped.kind === 'accessRevoked' || (stopped.kind === 'authFailed' && stopped.side === 'salesforce'))
+        this.dropSession();
       const status = this.stop(report.stopped, o.dryRun ? undefined : report);
       if (!o.dryRun) await this.keepCopy(report);
       return { status, result };
@@ -222,6 +252,21 @@ export class SyncEngine {
     this.store.close();
   }
 
+  /**
+   * A mailbox that signs in with Microsoft gets a token from msal before each run (msal refreshes it when it expires
+   * within five minutes, and reads the cache file again, so a mailbox connected since is used); null when it has one.
+   */
+  private async ensureMailboxToken(): Promise<StopReason | null> {
+    if (!this.mailboxTokens) return null;
+    try {
+      this.mailbox.http.useToken(await this.mailboxTokens.token());
+      return null;
+    } catch (err) {
+      if (!(err instanceof GraphApiError)) throw err;
+      return stopFor(err.failure) ?? { kind: 'authFailed', side: 'outlook', message: err.message };
+    }
+  }
+
   /** Sign in as the product; returns why it could not, or null when signed in. */
   private async ensureSession(): Promise<StopReason | null> {
     if (this.session && this.salesforce) return null;
@@ -288,6 +333,13 @@ export class SyncEngine {
     return this.store.status();
   }
 
+  /** How to reconnect the mailbox when the caller did not say: the CLI's command, or the static token's fix. */
+  private defaultReconnect(): string {
+    return this.mailboxTokens
+      ? 'run sfo-compat sync --config <your config file> --connect-mailbox'
+      : 'give the configuration a new mailbox token (mailbox.token or mailbox.tokenEnv)';
+  }
+
   /** The user's text for a stop: the product's own for lost access, ours otherwise. */
   private stopText(reason: StopReason): string {
     const product = this.product;
@@ -315,6 +367,12 @@ export class SyncEngine {
           reason: reason.message,
         });
       case 'authFailed':
+        if (reason.side === 'outlook')
+          return notice('sync.mailboxDisconnected', {
+            mailbox: this.mailboxTokens?.mailbox() ?? this.config.mailbox.url,
+            reason: reason.message,
+            fix: this.deps.howToReconnect ?? this.defaultReconnect(),
+          });
         return notice('sync.authFailed', {
           side: reason.side === 'salesforce' ? 'Salesforce' : 'Outlook',
           reason: reason.message,

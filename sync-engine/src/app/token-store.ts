@@ -7,14 +7,16 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { privateDir } from '../common/private-files';
+import { TokenKey, TokenKeyOptions, TokenStoreError, accessError, fileAccess, writePrivate } from './token-key';
+
+export { TokenStoreError, tokenKeyFile } from './token-key';
+export type { TokenStoreErrorCode } from './token-key';
 
 export const TOKEN_FILE = 'salesforce-token.json';
 const FORMAT = 'sfo-compat-token/1';
 const CIPHER = 'aes-256-gcm';
-const KEY_BYTES = 32;
 const IV_BYTES = 12;
 
 /** Whom a stored token belongs to: a token is used only for this org, connected app and user. */
@@ -28,47 +30,6 @@ export interface StoredSignIn extends TokenOwner {
   refreshToken: string;
 }
 
-/**
- * Why a stored sign-in cannot be used:
- * - TOKEN_FILE_DAMAGED: the token file is not one this module wrote (not JSON, fields missing)
- * - TOKEN_UNDECRYPTABLE: the key is missing or another one, or the file was altered
- * - KEY_FILE_INVALID: the key file is not 32 bytes
- * - KEY_FILE_TOO_OPEN: other users may read the key file
- * - KEY_IN_DATA_DIR: the key file would sit beside the token it protects
- * - FILE_ACCESS: the file system refused (permissions, a full disk)
- */
-export type TokenStoreErrorCode =
-  | 'TOKEN_FILE_DAMAGED'
-  | 'TOKEN_UNDECRYPTABLE'
-  | 'KEY_FILE_INVALID'
-  | 'KEY_FILE_TOO_OPEN'
-  | 'KEY_IN_DATA_DIR'
-  | 'FILE_ACCESS';
-
-export class TokenStoreError extends Error {
-  constructor(
-    readonly code: TokenStoreErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TokenStoreError';
-  }
-
-  /** Whether signing in again (which writes a new token, and a new key when there is none) fixes it. */
-  get signInAgainFixes(): boolean {
-    return this.code === 'TOKEN_FILE_DAMAGED' || this.code === 'TOKEN_UNDECRYPTABLE';
-  }
-}
-
-/** The key file's path: `$SFO_TOKEN_KEY_FILE`, else under the user's config folder (XDG). */
-export function tokenKeyFile(env: NodeJS.ProcessEnv = process.env, home: string = os.homedir()): string {
-  if (env.SFO_TOKEN_KEY_FILE) return path.resolve(env.SFO_TOKEN_KEY_FILE);
-  // The XDG spec says to ignore a relative XDG_CONFIG_HOME.
-  const configHome =
-    env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(home, '.config');
-  return path.join(configHome, 'sfo-compat', 'token.key');
-}
-
 interface TokenFile extends TokenOwner {
   format: typeof FORMAT;
   savedAt: string;
@@ -78,13 +39,8 @@ interface TokenFile extends TokenOwner {
   encryptedRefreshToken: string;
 }
 
-export interface TokenStoreOptions {
-  env?: NodeJS.ProcessEnv;
-  home?: string;
-  random?: (n: number) => Buffer;
+export interface TokenStoreOptions extends TokenKeyOptions {
   now?: () => Date;
-  /** Unix permission checks; off on Windows, where modes mean nothing. */
-  checkModes?: boolean;
 }
 
 /** Whether two owners are the same org, app and user (Salesforce usernames ignore case). */
@@ -99,19 +55,19 @@ export function sameOwner(a: TokenOwner, b: TokenOwner): boolean {
 export class TokenStore {
   readonly file: string;
   readonly keyFile: string;
+  private readonly key: TokenKey;
   private readonly random: (n: number) => Buffer;
   private readonly now: () => Date;
-  private readonly checkModes: boolean;
 
   constructor(
     readonly dataDir: string,
     o: TokenStoreOptions = {},
   ) {
     this.file = path.join(dataDir, TOKEN_FILE);
-    this.keyFile = tokenKeyFile(o.env, o.home);
     this.random = o.random ?? crypto.randomBytes;
     this.now = o.now ?? (() => new Date());
-    this.checkModes = o.checkModes ?? process.platform !== 'win32';
+    this.key = new TokenKey(dataDir, o);
+    this.keyFile = this.key.file;
   }
 
   exists(): boolean {
@@ -128,7 +84,7 @@ export class TokenStore {
   load(): StoredSignIn | null {
     const f = this.readFile();
     if (!f) return null;
-    const key = this.readKey();
+    const key = this.key.read();
     if (!key) throw this.undecryptable(`the key file ${this.keyFile} is missing`);
     try {
       const decipher = crypto.createDecipheriv(CIPHER, key, Buffer.from(f.iv, 'base64'));
@@ -148,7 +104,7 @@ export class TokenStore {
 
   /** Encrypt and store a sign-in (0600 temp file, then renamed over the old one); makes the key on first use. */
   save(s: StoredSignIn): void {
-    const key = this.readKey() ?? this.createKey();
+    const key = this.key.readOrCreate();
     const iv = this.random(IV_BYTES);
     const head = {
       format: FORMAT,
@@ -208,59 +164,6 @@ export class TokenStore {
     return f;
   }
 
-  /** The key, or null when there is no key file yet. */
-  private readKey(): Buffer | null {
-    this.checkKeyPlace();
-    let key: Buffer;
-    try {
-      key = fs.readFileSync(this.keyFile);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw accessError(err, this.keyFile);
-    }
-    if (key.length !== KEY_BYTES) {
-      throw new TokenStoreError(
-        'KEY_FILE_INVALID',
-        `The key file ${this.keyFile} is not a ${KEY_BYTES}-byte key. Delete it and sign in again with --sign-in (stored sign-ins it protected are lost).`,
-      );
-    }
-    const mode = fs.statSync(this.keyFile).mode & 0o777;
-    if (this.checkModes && (mode & 0o077) !== 0) {
-      throw new TokenStoreError(
-        'KEY_FILE_TOO_OPEN',
-        `The key file ${this.keyFile} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}). Run: chmod 600 ${this.keyFile}`,
-      );
-    }
-    return key;
-  }
-
-  /** A new random key, created once even when two sign-ins race: the first one linked into place wins. */
-  private createKey(): Buffer {
-    return fileAccess(() => {
-      fs.mkdirSync(path.dirname(this.keyFile), { recursive: true, mode: 0o700 });
-      const tmp = tempName(this.keyFile, this.random);
-      fs.writeFileSync(tmp, this.random(KEY_BYTES), { mode: 0o600, flag: 'wx' });
-      try {
-        fs.linkSync(tmp, this.keyFile);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      } finally {
-        fs.unlinkSync(tmp);
-      }
-      return this.readKey()!;
-    }, this.keyFile);
-  }
-
-  private checkKeyPlace(): void {
-    const rel = path.relative(path.resolve(this.dataDir), this.keyFile);
-    if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
-      throw new TokenStoreError(
-        'KEY_IN_DATA_DIR',
-        `The key file ${this.keyFile} is inside the data dir ${this.dataDir}, beside the token it protects. Point SFO_TOKEN_KEY_FILE elsewhere.`,
-      );
-    }
-  }
-
   private undecryptable(why: string): TokenStoreError {
     return new TokenStoreError(
       'TOKEN_UNDECRYPTABLE',
@@ -282,34 +185,4 @@ function isTokenFile(f: unknown): f is TokenFile {
     o.cipher === CIPHER &&
     ['loginUrl', 'clientId', 'username', 'iv', 'tag', 'encryptedRefreshToken'].every((k) => typeof o[k] === 'string')
   );
-}
-
-function tempName(file: string, random: (n: number) => Buffer): string {
-  return `${file}.${process.pid}.${random(6).toString('hex')}.tmp`;
-}
-
-/** Write a file only its owner may read: a new 0600 temp file beside it (never an existing one), then rename. */
-function writePrivate(file: string, content: string, random: (n: number) => Buffer): void {
-  const tmp = tempName(file, random);
-  try {
-    fs.writeFileSync(tmp, content, { mode: 0o600, flag: 'wx' });
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
-function fileAccess<T>(f: () => T, file: string): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof TokenStoreError) throw err;
-    throw accessError(err, file);
-  }
-}
-
-function accessError(err: unknown, file: string): TokenStoreError {
-  const e = err as NodeJS.ErrnoException;
-  return new TokenStoreError('FILE_ACCESS', `Cannot use ${file}: ${e.code ?? e.message}.`);
 }

@@ -20,6 +20,8 @@ import { waitForSignal } from './signals';
 import { DEFAULT_CALLBACK_PORT } from './oauth-callback-server';
 import { openInBrowser } from './open-browser';
 import { signInCommand, signOutCommand, useStoredSignIn, Output } from './sync-sign-in';
+import { connectMailboxCommand, disconnectMailboxCommand } from './sync-connect-mailbox';
+import { MAILBOX_CACHE_FILE } from '../app/mailbox-token-cache';
 
 interface SyncOptions {
   config: string;
@@ -29,6 +31,9 @@ interface SyncOptions {
   resync?: boolean;
   signIn?: boolean;
   signOut?: boolean;
+  connectMailbox?: boolean;
+  disconnectMailbox?: boolean;
+  deviceCode?: boolean;
   callbackPort?: string;
   /** false with --no-browser */
   browser: boolean;
@@ -64,11 +69,30 @@ export function registerSyncCommands(program: Command, setCode: (code: number) =
         'resync',
       ]),
     )
+    .addOption(
+      new Option(
+        '--connect-mailbox',
+        'connect the Outlook mailbox (mailbox.clientId): sign in to Microsoft in the browser and keep the sign-in, encrypted, for later runs',
+      ).conflicts(['signIn', 'signOut', 'disconnectMailbox', 'once', 'dryRun', 'json', 'resync']),
+    )
+    .addOption(
+      new Option('--device-code', 'with --connect-mailbox: sign in on another device with a code (no browser here)'),
+    )
+    .addOption(
+      new Option('--disconnect-mailbox', 'forget the connected Outlook mailbox and delete its kept sign-in').conflicts([
+        'signIn',
+        'signOut',
+        'once',
+        'dryRun',
+        'json',
+        'resync',
+      ]),
+    )
     .option(
       '--callback-port <n>',
       `with --sign-in: the port of the callback on 127.0.0.1; the connected app must list http://localhost:<n>/OauthRedirect (default ${DEFAULT_CALLBACK_PORT})`,
     )
-    .option('--no-browser', 'with --sign-in: only print the sign-in link, never open a browser')
+    .option('--no-browser', 'with --sign-in or --connect-mailbox: only print the sign-in link, never open a browser')
     .action(async (o: SyncOptions) => setCode(await syncCommand(o)));
 
   program
@@ -95,13 +119,25 @@ function loadConfig(file: string, o: ReadOptions & { json?: boolean } = {}): Syn
 }
 
 async function syncCommand(o: SyncOptions): Promise<number> {
-  if (o.signIn || o.signOut) return signInOrOut(o);
-  if (o.callbackPort !== undefined || !o.browser) {
-    process.stderr.write('sfo-compat sync: --callback-port and --no-browser go with --sign-in\n');
+  if (o.deviceCode && !o.connectMailbox) {
+    process.stderr.write('sfo-compat sync: --device-code goes with --connect-mailbox\n');
     return EXIT.usage;
   }
-  // A run needs a credential: the password, or a stored sign-in (a missing one is a config problem like any other).
-  const config = loadConfig(o.config, { hasStoredSignIn: (dir) => new TokenStore(dir).exists(), json: o.json });
+  if (o.connectMailbox || o.disconnectMailbox) return connectOrDisconnect(o);
+  if (o.signIn || o.signOut) return signInOrOut(o);
+  if (o.callbackPort !== undefined || !o.browser) {
+    process.stderr.write(
+      'sfo-compat sync: --callback-port and --no-browser go with --sign-in (--no-browser also with --connect-mailbox)\n',
+    );
+    return EXIT.usage;
+  }
+  // A run needs a credential: the password, or a stored sign-in (a missing one is a config problem like any other);
+  // and a mailbox that signs in with Microsoft needs to be connected.
+  const config = loadConfig(o.config, {
+    hasStoredSignIn: (dir) => new TokenStore(dir).exists(),
+    hasMailboxSignIn: (dir) => fs.existsSync(path.join(dir, MAILBOX_CACHE_FILE)),
+    json: o.json,
+  });
   if (typeof config === 'number') return config;
   const deps: Pick<EngineDeps, 'signIn'> = {};
   let refusedByOrg = () => false;
@@ -140,6 +176,7 @@ async function syncCommand(o: SyncOptions): Promise<number> {
       ...deps,
       resync: o.resync,
       howToResync: `run: sfo-compat sync --config ${o.config} --once --resync`,
+      howToReconnect: `run sfo-compat sync --config ${o.config} --connect-mailbox`,
       log: (level, text) => log.log(level, text),
       onProgress: (done, total, what) => {
         if (!bar || total < 200) return;
@@ -198,6 +235,47 @@ function printFailureJson(
   requests = { salesforce: 0, outlook: 0 },
 ): void {
   process.stdout.write(`${JSON.stringify({ state: 'stopped', message, report: null, requests, error }, null, 2)}\n`);
+}
+
+/** `sync --connect-mailbox` and `sync --disconnect-mailbox`. */
+async function connectOrDisconnect(o: SyncOptions): Promise<number> {
+  if (o.callbackPort !== undefined || (o.disconnectMailbox && !o.browser)) {
+    process.stderr.write(
+      'sfo-compat sync: --callback-port goes with --sign-in; --no-browser with --sign-in or --connect-mailbox\n',
+    );
+    return EXIT.usage;
+  }
+  // Only the mailbox part is needed: no org password or mailbox token has to be set to connect.
+  const config = loadConfig(o.config, { secrets: false });
+  if (typeof config === 'number') return config;
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  let logger: ReturnType<typeof createSyncLogger> | null = null;
+  try {
+    const log = config.mailbox.microsoft ? (logger = createSyncLogger(config.dataDir)) : null;
+    const deps = {
+      io: stdio,
+      log: log ? (level: 'info' | 'warn' | 'error', text: string) => log.log(level, text) : undefined,
+    };
+    if (o.disconnectMailbox) return await disconnectMailboxCommand(config, o.config, deps);
+    return await connectMailboxCommand(config, o.config, {
+      ...deps,
+      deviceCode: o.deviceCode === true,
+      openBrowser: o.browser ? (url) => openInBrowser(url) : null,
+      signal: controller.signal,
+    });
+  } catch (err) {
+    process.stderr.write(
+      `${o.disconnectMailbox ? 'disconnecting' : 'connecting'} the mailbox failed: ${(err as Error).message}\n`,
+    );
+    return EXIT.failure;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    process.removeListener('SIGTERM', interrupt);
+    logger?.close();
+  }
 }
 
 /** `sync --sign-in` and `sync --sign-out`. */

@@ -136,6 +136,11 @@ export class GraphHttp {
     }
   }
 
+  /** Use this token from the next request on (a token source refreshed it before a run). */
+  useToken(token: string): void {
+    this.#token = token;
+  }
+
   async get<T = unknown>(path: string, r: Partial<GraphRequest> = {}): Promise<T> {
     return (await this.request<T>({ ...r, method: 'GET', path })).data;
   }

@@ -19,6 +19,12 @@ import { StateFileError } from '../sync/state-file';
 import { EngineStatus } from '../sync/state-store';
 import { SyncScheduler, Timers } from './scheduler';
 import { SettingsStore, SyncSettings } from './settings';
+import { MailboxTokenSource } from '../app/mailbox-token-source';
+import { TokenKeyOptions } from '../app/token-key';
+import { MailboxAuthError } from '../sign-in/microsoft/mailbox-auth-error';
+import { MailboxConnectStarted, MailboxStatus } from './contract';
+import { serviceErrors } from './errors';
+import { serviceText } from './texts';
 
 export interface AccountIdentity {
   product: Product;
@@ -37,7 +43,10 @@ export type AccountCredential = { kind: 'password'; password: string } | { kind:
 
 export interface AccountDeps {
   dataDir: string;
-  mailbox: { url: string; token: string } | null;
+  /** The mailbox: a static token, or a Microsoft sign-in (`microsoft`) the user connects from the pane. */
+  mailbox: SyncConfig['mailbox'] | null;
+  /** Where the key of kept sign-ins lives (token-key.ts). */
+  tokenKey?: TokenKeyOptions;
   intervalSeconds: number;
   settings: SettingsStore;
   timers: Timers;
@@ -63,6 +72,11 @@ export class SignedInAccount {
   /** The user's sync state is damaged or lost with no good copy: no engine until the user starts over. */
   stateProblem: StateFileError | null = null;
   private readonly recheck = new AccessRecheck();
+  /** The mailbox's Microsoft sign-in (its cache in the user's folder), when the mailbox signs in with one. */
+  readonly mailboxTokens: MailboxTokenSource | null;
+  /** A connect started from the pane and not finished, and why the last one failed. */
+  private connecting: Promise<void> | null = null;
+  private connectError: string | null = null;
   /** The sign-in's own session, handed to the engine for its first run instead of a second login. */
   private handOver: ProductSession | null;
 
@@ -73,6 +87,14 @@ export class SignedInAccount {
     private readonly deps: AccountDeps,
   ) {
     this.handOver = session;
+    const microsoft = deps.mailbox?.microsoft;
+    this.mailboxTokens = microsoft
+      ? new MailboxTokenSource(this.userDir, microsoft, {
+          ...deps.tokenKey,
+          log: deps.log,
+          ca: deps.engineDeps?.mailboxCa,
+        })
+      : null;
     this.engine = this.buildEngine(deps.settings.get(identity.userKey));
     this.scheduler = new SyncScheduler(() => this.runOnce(), deps.timers);
   }
@@ -80,6 +102,89 @@ export class SignedInAccount {
   /** Start syncing: the first run now, or after one interval. */
   start(runNow: boolean): void {
     if (this.engine) this.scheduler.start(runNow ? 0 : this.intervalMs);
+  }
+
+  get userDir(): string {
+    return path.join(this.deps.dataDir, 'users', this.identity.userKey);
+  }
+
+  /** The mailbox as the pane shows it. */
+  mailboxStatus(): MailboxStatus {
+    if (!this.deps.mailbox) return { signIn: 'none', connectedAs: null, connecting: false, connectError: null };
+    if (!this.mailboxTokens) return { signIn: 'token', connectedAs: null, connecting: false, connectError: null };
+    return {
+      signIn: 'microsoft',
+      connectedAs: this.mailboxTokens.mailbox(),
+      connecting: this.connecting !== null,
+      connectError: this.connectError,
+    };
+  }
+
+  /**
+   * "Connect your Outlook mailbox": msal-node's interactive sign-in, run by the service (its loopback redirect is on
+   * this machine, as the pane is). Resolves with the sign-in page to open once msal has made it; the sign-in goes on
+   * in the background, and once it is done a sync runs (a sync stopped for the mailbox resumes). A second connect
+   * while one is open cancels the first.
+   */
+  async connectMailbox(o: { timeoutMs?: number } = {}): Promise<MailboxConnectStarted> {
+    const tokens = this.mailboxTokens;
+    if (!tokens) throw serviceErrors.noMicrosoftMailbox();
+    this.cancelConnect?.();
+    const controller = new AbortController();
+    this.cancelConnect = () => controller.abort();
+    this.connectError = null;
+    let shown: (url: string) => void = () => {};
+    const page = new Promise<string>((resolve) => (shown = resolve));
+    const signIn = tokens.signIn.interactive({
+      openBrowser: (url) => shown(url),
+      signal: controller.signal,
+      timeoutMs: o.timeoutMs,
+    });
+    const run = signIn.then(
+      (connected) => {
+        this.deps.log('info', `connected the Outlook mailbox of ${connected.username}`);
+        if (this.engine && !this.scheduler.isPaused) void this.scheduler.runNow();
+      },
+      (err: unknown) => {
+        if (err instanceof MailboxAuthError && err.code === 'CANCELLED') return;
+        this.connectError = serviceText('connectFailed', { reason: (err as Error).message });
+        this.deps.log('warn', this.connectError);
+      },
+    );
+    this.connecting = run;
+    void run.finally(() => {
+      if (this.connecting === run) {
+        this.connecting = null;
+        this.cancelConnect = null;
+      }
+    });
+    // msal fails before showing a page when the authority cannot be reached: that failure is the answer.
+    const first = await Promise.race([
+      page.then((url) => ({ url })),
+      signIn.then(
+        () => null,
+        (err: unknown) => ({ err }),
+      ),
+    ]);
+    if (first && 'url' in first) return { authorizeUrl: first.url };
+    throw serviceErrors.mailboxConnectFailed(
+      this.connectError ?? serviceText('connectFailed', { reason: 'no sign-in page' }),
+    );
+  }
+
+  private cancelConnect: (() => void) | null = null;
+
+  /** Forget the connected mailbox: msal removes the account, the cache file is deleted; the next run stops. */
+  async disconnectMailbox(): Promise<void> {
+    const tokens = this.mailboxTokens;
+    if (!tokens) throw serviceErrors.noMicrosoftMailbox();
+    this.cancelConnect?.();
+    try {
+      await tokens.signIn.disconnect();
+    } catch (err) {
+      this.deps.log('warn', `the mailbox's sign-in could not be read (${(err as Error).message}); it is deleted`);
+    }
+    tokens.cache.remove();
   }
 
   get intervalMs(): number {
@@ -128,6 +233,8 @@ export class SignedInAccount {
   }
 
   async close(): Promise<void> {
+    this.cancelConnect?.();
+    await this.connecting;
     await this.scheduler.close();
     this.engine?.close();
     this.engine = null;
@@ -173,7 +280,7 @@ export class SignedInAccount {
       mailbox: this.deps.mailbox,
       objects,
       intervalSeconds: this.deps.intervalSeconds,
-      dataDir: path.join(this.deps.dataDir, 'users', this.identity.userKey),
+      dataDir: this.userDir,
       deleteGuard: { maxShare: 0.5 },
     };
     try {
@@ -181,8 +288,10 @@ export class SignedInAccount {
         log: this.deps.log,
         signIn: () => this.engineSignIn(),
         ...this.deps.engineDeps,
+        ...(this.mailboxTokens ? { mailboxTokens: this.mailboxTokens } : {}),
         resync,
         howToResync: START_OVER,
+        howToReconnect: serviceText('reconnectHow'),
       });
     } catch (err) {
       // Signed in all the same: the status says which file and what to do, and the pane offers to start over.

@@ -51,6 +51,27 @@ export interface ServiceStatus {
   product: ProductInfo | null;
   username: string | null;
   orgUrl: string | null;
+  /** The Outlook mailbox the engine syncs with, and whether it is connected; null when signed out. */
+  mailbox: MailboxStatus | null;
+}
+
+/**
+ * The mailbox: `microsoft` when it is opened by a Microsoft sign-in the user connects ("Connect your Outlook mailbox",
+ * `POST /api/mailbox/connect`), `token` when the service was given a static token, `none` without a mailbox.
+ */
+export interface MailboxStatus {
+  signIn: 'microsoft' | 'token' | 'none';
+  /** Whose mailbox is connected (its Microsoft username), null when none is (or a static token opens it). */
+  connectedAs: string | null;
+  /** A connect started and not finished yet (the sign-in page is open). */
+  connecting: boolean;
+  /** Why the last connect did not finish, else null. */
+  connectError: string | null;
+}
+
+/** `POST /api/mailbox/connect`: the Microsoft sign-in page to open (in the Office dialog, or a popup). */
+export interface MailboxConnectStarted {
+  authorizeUrl: string;
 }
 
 /** `POST /api/sign-in`: a password sign-in (an org on this machine). */

@@ -2,6 +2,7 @@
  * The service API's one error type: it knows its status and renders itself as `{"error":{"code","message"}}`
  * (plus `field` when one input is at fault), so routes throw it and the server's error handler sends it.
  */
+import { serviceText } from './texts';
 import { ServiceErrorBody } from './contract';
 
 export type { ServiceErrorBody } from './contract';
@@ -71,6 +72,8 @@ export const serviceErrors = {
       'Your sync state is sound: there is nothing to start over from. Sync now carries on from where the last run ended.',
     ),
   noMailbox: (text: string) => new ServiceError(409, 'NO_MAILBOX', text),
+  noMicrosoftMailbox: () => new ServiceError(409, 'NO_MICROSOFT_MAILBOX', serviceText('mailboxNotMicrosoft')),
+  mailboxConnectFailed: (text: string) => new ServiceError(502, 'MAILBOX_NOT_CONNECTED', text),
   noRefreshToken: (text: string) => new ServiceError(502, 'NO_REFRESH_TOKEN', text),
   settingsUnavailable: (productText: string) => new ServiceError(403, 'SETTINGS_UNAVAILABLE', productText),
   tooManySignIns: () =>

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { signIn as productSignIn, LoginOptionsError } from '../sign-in/login-flow';
 import { message } from '../products/messages';
 import { EngineDeps } from '../app/engine';
+import { SyncConfig } from '../app/config';
 import { SalesforceApiError } from '../salesforce/errors';
 import { AccountCredential, SignedInAccount, userKeyOf } from './account';
 import { OAuthFinishInput, OAuthStartInput, PendingSignIns, deniedInDialog } from './oauth-sign-in';
@@ -29,14 +30,14 @@ import { SettingsStore, SyncSettings } from './settings';
 import { SignInInput, refusedSignIn } from './sign-in';
 import { fromSalesforceFailure, accessOffText } from './salesforce-failure';
 import { ServiceStatus, accountStatus, signedOutStatus } from './status';
-import { OAuthStarted, SignedIn } from './contract';
+import { MailboxConnectStarted, OAuthStarted, SignedIn } from './contract';
 import { UnresolvedEmail, UnresolvedItems } from './unresolved';
 
 export interface ServiceOptions {
   /** Secret, database and per-user sync state (created 0700). */
   dataDir: string;
   /** The Graph mailbox the engine syncs with; without one, sign-in and "Add Email" work and sync is off. */
-  mailbox?: { url: string; token: string } | null;
+  mailbox?: SyncConfig['mailbox'] | null;
   /** How often the engine syncs (default 600). */
   intervalSeconds?: number;
   /** Start a sync right after sign-in (default true). */
@@ -280,6 +281,7 @@ export class SyncService {
       {
         dataDir: this.o.dataDir,
         mailbox: this.o.mailbox ?? null,
+        tokenKey: this.o.tokenStore,
         intervalSeconds: this.o.intervalSeconds ?? 600,
         settings: this.settingsStore,
         timers: this.o.timers ?? realTimers,
@@ -311,6 +313,17 @@ export class SyncService {
     });
     this.accountChange = run.catch(() => undefined);
     return run;
+  }
+
+  /** "Connect your Outlook mailbox": the Microsoft sign-in page to open; the sign-in finishes in the background. */
+  connectMailbox(): Promise<MailboxConnectStarted> {
+    return this.signedIn().connectMailbox();
+  }
+
+  /** Forget the connected mailbox; the status after it. */
+  async disconnectMailbox(): Promise<ServiceStatus> {
+    await this.signedIn().disconnectMailbox();
+    return this.status();
   }
 
   status(): ServiceStatus {

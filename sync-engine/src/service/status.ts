@@ -20,6 +20,7 @@ export function signedOutStatus(): ServiceStatus {
     product: null,
     username: null,
     orgUrl: null,
+    mailbox: null,
   };
 }
 
@@ -28,6 +29,7 @@ export function accountStatus(a: SignedInAccount): ServiceStatus {
     product: { id: a.identity.product.id, name: a.identity.product.name, version: a.identity.productVersion },
     username: a.identity.username,
     orgUrl: a.identity.orgUrl,
+    mailbox: a.mailboxStatus(),
   };
   const s = a.engineStatus();
   const paused = a.scheduler.isPaused;

@@ -56,7 +56,7 @@ describe('sync config: unknown keys at every level', () => {
     assert.deepEqual(problemsOf(config).sort(), [
       'deleteGuard.maxShar: unknown key (did you mean maxShare? expected maxShare)',
       'intervalSecond: unknown key (did you mean intervalSeconds? expected product, productVersion, org, mailbox, objects, intervalSeconds, dataDir, deleteGuard)',
-      'mailbox.tokne: unknown key (did you mean token? expected url, token, tokenEnv)',
+      'mailbox.tokne: unknown key (did you mean token? expected url, token, tokenEnv, clientId, tenant, authority)',
       'objects.contacts.winer: unknown key (did you mean winner? expected direction, winner)',
       'org.pasword: unknown key (did you mean password? expected loginUrl, clientId, username, password, passwordEnv)',
     ]);
