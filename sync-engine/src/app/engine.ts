@@ -3,6 +3,7 @@
  * run ended into the engine's status and the product's exact text. When API access goes away it stops after
  * the one failing request, keeps everything, re-checks on a slow capped backoff, and resumes by itself.
  */
+import { ContactEntriesTable } from '../sync/contact-entries';
 import { SyncConfig } from './config';
 import { StateStore, EngineStatus } from '../sync/state-store';
 import { openState } from '../sync/state-file';
@@ -74,6 +75,7 @@ export class SyncEngine {
         ...(deps.retrySleep ? { retry: { sleep: deps.retrySleep } } : {}),
       }),
       nowMs,
+      new ContactEntriesTable(this.store.db),
     );
   }
 
