@@ -3,6 +3,7 @@
  * run ended into the engine's status and the product's exact text. When API access goes away it stops after
  * the one failing request, keeps everything, re-checks on a slow capped backoff, and resumes by itself.
  */
+import { ContactEntriesTable } from '../sync/contact-entries';
 import { SyncConfig } from './config';
 import { StateStore, EngineStatus } from '../sync/state-store';
 import { openState } from '../sync/state-file';
@@ -100,7 +101,7 @@ export class SyncEngine {
       ...(deps.mailboxCa ? { ca: deps.mailboxCa } : {}),
       ...(deps.retrySleep ? { retry: { sleep: deps.retrySleep } } : {}),
     });
-    this.outlook = new OutlookSide(this.mailbox, nowMs);
+    this.outlook = new OutlookSide(this.mailbox, nowMs, new ContactEntriesTable(this.store.db));
   }
 
   private get product() {
@@ -367,9 +368,9 @@ export class SyncEngine {
           reason: reason.message,
         });
       case 'authFailed':
-        if (reason.side === 'outlook')
+        if (reason.side === 'outlook' && this.mailboxTokens)
           return notice('sync.mailboxDisconnected', {
-            mailbox: this.mailboxTokens?.mailbox() ?? this.config.mailbox.url,
+            mailbox: this.mailboxTokens.mailbox() ?? this.config.mailbox.url,
             reason: reason.message,
             fix: this.deps.howToReconnect ?? this.defaultReconnect(),
           });

@@ -18,6 +18,7 @@ import { describeGlobal, describeSObject, describeSummary, isReplicateable } fro
 import { RecordFailure, V, jsonBody, notAllowed, queryParam, resource, sobjectParam } from './rest-common';
 import { ReplicationRange, deletedIds, updatedIds } from './replication';
 import { sendJson } from './json-reply';
+import { checkUnmodifiedSince } from './conditional-request';
 
 function only(results: DmlResult[]): DmlResult {
   if (!results[0].success) throw new RecordFailure(results[0].errors);
@@ -69,9 +70,35 @@ function writeMethods(obj: SObjectDef, kind: 'type' | 'record'): string[] {
   return ['GET', ...(writable && obj.updateable ? ['PATCH'] : []), ...(writable && obj.deletable ? ['DELETE'] : [])];
 }
 
-function requireMethod(req: FastifyRequest, obj: SObjectDef, kind: 'type' | 'record'): void {
+function requireMethod(req: FastifyRequest | string, obj: SObjectDef, kind: 'type' | 'record'): void {
+  const method = typeof req === 'string' ? req : req.method;
   const allowed = writeMethods(obj, kind);
-  if (!allowed.includes(req.method)) throw notAllowed(req.method, allowed);
+  if (!allowed.includes(method)) throw notAllowed(method, allowed);
+}
+
+/**
+ * `PATCH /sobjects/{Type}/{id}` (also a composite subrequest): the record the url names, conditional on
+ * If-Unmodified-Since when sent (conditional-request.ts). The body is read after the record is found, as Salesforce does.
+ */
+export function updateRow(
+  ctx: OrgContext,
+  caller: RestCaller,
+  obj: SObjectDef,
+  rawId: string,
+  body: () => Record<string, unknown>,
+  ifUnmodifiedSince: string | string[] | undefined,
+): void {
+  requireMethod('PATCH', obj, 'record');
+  const row = recordFromUrl(ctx, caller, obj, rawId);
+  const id = row.Id as string;
+  checkUnmodifiedSince('PATCH', ifUnmodifiedSince, row);
+  only(updateRecords(ctx, caller, [{ type: obj.name, fields: { ...writeFields(body(), obj, id), Id: id } }], true));
+}
+
+/** `DELETE /sobjects/{Type}/{id}` (also a composite subrequest); Salesforce's conditional headers do not apply to it. */
+export function deleteRow(ctx: OrgContext, caller: RestCaller, obj: SObjectDef, rawId: string): void {
+  requireMethod('DELETE', obj, 'record');
+  only(deleteRecords(ctx, caller, [recordFromUrl(ctx, caller, obj, rawId).Id as string], true));
 }
 
 function externalKey(obj: SObjectDef, name: string): FieldDef {
@@ -142,29 +169,12 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
     },
     PATCH: (req, reply, caller) => {
       const obj = sobjectParam(req);
-      requireMethod(req, obj, 'record');
-      const id = recordFromUrl(ctx, caller, obj, (req.params as { id: string }).id).Id as string;
-      only(
-        updateRecords(
-          ctx,
-          caller,
-          [{ type: obj.name, fields: { ...writeFields(jsonBody(req, obj.name), obj, id), Id: id } }],
-          true,
-        ),
-      );
+      const id = (req.params as { id: string }).id;
+      updateRow(ctx, caller, obj, id, () => jsonBody(req, obj.name), req.headers['if-unmodified-since']);
       reply.code(204).send();
     },
     DELETE: (req, reply, caller) => {
-      const obj = sobjectParam(req);
-      requireMethod(req, obj, 'record');
-      only(
-        deleteRecords(
-          ctx,
-          caller,
-          [recordFromUrl(ctx, caller, obj, (req.params as { id: string }).id).Id as string],
-          true,
-        ),
-      );
+      deleteRow(ctx, caller, sobjectParam(req), (req.params as { id: string }).id);
       reply.code(204).send();
     },
   });

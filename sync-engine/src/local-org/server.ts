@@ -13,6 +13,7 @@ import { registerOAuth } from './oauth';
 import { registerRestDiscovery } from './rest-discovery';
 import { registerRestQuery } from './rest-query';
 import { registerRestSObjects } from './rest-sobjects';
+import { registerRestComposite } from './rest-composite';
 import { registerRestCollections } from './rest-collections';
 import { registerRestLimits } from './rest-limits';
 import { addFormBodyParser } from './form-body';
@@ -68,6 +69,7 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   await registerRestSObjects(app, ctx);
   await registerRestLimits(app, ctx);
   await registerRestCollections(app, ctx);
+  await registerRestComposite(app, ctx);
   return app;
 }
 

@@ -31,8 +31,8 @@ export const OP_KINDS = [
   'clock.advance',
   'run.drop',
   'run.kill',
-  // Waiting for fixes (KNOWN_FAILING_OPS).
   'run.duringEdit',
+  // Waiting for fixes (KNOWN_FAILING_OPS).
   'run.duringDelete',
   'edit.inFlight',
   'event.moveOutOfWindow',
@@ -61,8 +61,6 @@ export const KNOWN_FAILING_OPS: Partial<Record<OpKind, string>> = {
     'found by this test: an Outlook copy deleted before the next run (its minimal case passes now; random seeds with every kind on still fail)',
   'event.editAtWindowEdge':
     'issue 11, finding 6 (its minimal case passes now; random seeds with every kind on still fail)',
-  'run.duringEdit':
-    "issue 11, findings 2 and 3, Salesforce side: sObject Collections carry no precondition, so an edit made in Salesforce between the engine's re-read of its targets and its update is overwritten (or deleted); the Outlook side writes with If-Match",
 };
 
 const WEIGHTS: Record<OpKind, number> = {

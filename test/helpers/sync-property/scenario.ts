@@ -285,7 +285,8 @@ class Scenario {
     const now = this.world.clock.now().getTime();
     const during = outcome.during;
     if (during) {
-      // The user's change came after the run read the sides: that run cannot have planned it.
+      // The user's change came after the run read the sides. README: the write that finds its target changed goes
+      // back to the planner in the same run, as a conflict the winner decides; a run that ends complete has done so.
       const k = this.key(during.key, during.object);
       userSets(k, during.side, during.after);
       k.inFlight = true;
@@ -305,8 +306,7 @@ class Scenario {
     // A run that ended idle with writes still queued (failed ones wait for the next run) did part of its work.
     if (outcome.ended === 'idle' && queued === 0) {
       this.lastRequests = outcome.requests;
-      for (const k of this.keys.values())
-        if (k.key !== during?.key) afterCompleteRun(k, this.world.settings(k.object), now);
+      for (const k of this.keys.values()) afterCompleteRun(k, this.world.settings(k.object), now);
     } else {
       const snap = await this.snapshot();
       for (const k of this.keys.values())

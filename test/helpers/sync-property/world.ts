@@ -318,11 +318,11 @@ export class PropertyWorld {
       run.plan.side !== side ||
       !run.during ||
       req.method === 'GET' ||
-      req.method === 'POST'
+      (req.method === 'POST' && !isComposite(req))
     )
       return;
     // A delete against the engine's delete is no conflict.
-    if (run.plan.change === 'delete' && req.method === 'DELETE') return;
+    if (run.plan.change === 'delete' && (req.method === 'DELETE' || compositeMethods(req).includes('DELETE'))) return;
     const targets = side === 'outlook' ? outlookTargets(req) : salesforceTargets(req);
     for (const t of targets) {
       const record = await this.read(side, t.object, t.id);
@@ -524,9 +524,35 @@ function outlookTargets(req: SeenRequest): Array<{ object: ObjectName; id: strin
 }
 
 /** The records a Salesforce write names (sObject Collections update or delete). */
+/** A Composite call (`POST /composite`): sObject Rows writes, each with its own headers. */
+function isComposite(req: SeenRequest): boolean {
+  return req.method === 'POST' && /\/composite\/?(\?|$)/.test(req.url);
+}
+
+function compositeSubrequests(req: SeenRequest): Array<{ method: string; url: string }> {
+  if (!isComposite(req)) return [];
+  try {
+    return (
+      (JSON.parse(req.body) as { compositeRequest?: Array<{ method: string; url: string }> }).compositeRequest ?? []
+    );
+  } catch {
+    return [];
+  }
+}
+
+function compositeMethods(req: SeenRequest): string[] {
+  return compositeSubrequests(req).map((s) => s.method);
+}
+
 function salesforceTargets(req: SeenRequest): Array<{ object: ObjectName; id: string }> {
-  if (!req.url.includes('/composite/sobjects')) return [];
   const byPrefix: Record<string, ObjectName> = { '003': 'contacts', '00U': 'events', '00T': 'tasks' };
+  if (isComposite(req)) {
+    const ids = compositeSubrequests(req).map((s) => /\/sobjects\/\w+\/(\w+)$/.exec(s.url)?.[1] ?? '');
+    return [...new Set(ids)]
+      .filter((id) => byPrefix[id.slice(0, 3)])
+      .map((id) => ({ object: byPrefix[id.slice(0, 3)], id }));
+  }
+  if (!req.url.includes('/composite/sobjects')) return [];
   let ids: string[] = [];
   if (req.method === 'DELETE')
     ids = (new URL(req.url, 'http://x').searchParams.get('ids') ?? '').split(',').filter(Boolean);

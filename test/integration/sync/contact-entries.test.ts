@@ -58,4 +58,45 @@ describe("sync engine: Outlook's other email addresses and phone numbers", funct
     assert.deepEqual(ol.businessPhones, ['+44 20 0002']);
     assertQuiet((await w.run()).report, 'the run after');
   });
+
+  it('Salesforce clears Email and Phone: just the synced entry goes, the next one is not promoted, and the clear stays', async () => {
+    const [sf] = await w.query("SELECT Id FROM Contact WHERE LastName = 'Lovelace'");
+    assert.equal((await w.sf.patch(`/sobjects/Contact/${sf.Id}`, { Email: null, Phone: null })).status, 204);
+    await w.run();
+    const ol = await ada();
+    assert.deepEqual(
+      ol.emailAddresses.map((e: { address: string }) => e.address),
+      ['ada@club.example'],
+    );
+    assert.deepEqual(ol.businessPhones, []);
+    assertQuiet((await w.run()).report, 'the run after the clear');
+    const [after] = await w.query(`SELECT Email, Phone FROM Contact WHERE Id = '${sf.Id}'`);
+    assert.deepEqual([after.Email, after.Phone], [null, null], "the clear is not undone with Outlook's next entry");
+
+    // Salesforce sets Email again: it goes first, and Outlook's own entry stays.
+    assert.equal((await w.sf.patch(`/sobjects/Contact/${sf.Id}`, { Email: 'ada@new.example' })).status, 204);
+    await w.run();
+    assert.deepEqual(
+      (await ada()).emailAddresses.map((e: { address: string }) => e.address),
+      ['ada@new.example', 'ada@club.example'],
+    );
+    assertQuiet((await w.run()).report, 'the run after Email is set again');
+  });
+
+  it('an address added in Outlook after a clear is synced to Salesforce', async () => {
+    const [sf] = await w.query("SELECT Id FROM Contact WHERE LastName = 'Lovelace'");
+    assert.equal((await w.sf.patch(`/sobjects/Contact/${sf.Id}`, { Email: null })).status, 204);
+    await w.run();
+    const ol = await ada();
+    assert.deepEqual(
+      ol.emailAddresses.map((e: { address: string }) => e.address),
+      ['ada@club.example'],
+    );
+    const added = [{ address: 'ada@added.example', name: 'Ada' }, ...ol.emailAddresses];
+    assert.equal((await w.graph.patch(`/me/contacts/${ol.id}`, { emailAddresses: added })).status, 200);
+    await w.run();
+    const [after] = await w.query(`SELECT Email FROM Contact WHERE Id = '${sf.Id}'`);
+    assert.equal(after.Email, 'ada@added.example');
+    assertQuiet((await w.run()).report, 'the run after');
+  });
 });

@@ -80,7 +80,10 @@ describe('sync engine: calendar window and contact lists', function () {
         businessPhones: ['9', '2'],
       },
     );
-    assert.deepEqual(merged.emailAddresses, [{ address: 'new@x.example', name: 'New' }, { address: 'two@x.example' }]);
-    assert.deepEqual(merged.businessPhones, ['1', '2']);
+    assert.deepEqual(merged.body.emailAddresses, [
+      { address: 'new@x.example', name: 'New' },
+      { address: 'two@x.example' },
+    ]);
+    assert.deepEqual(merged.body.businessPhones, ['1', '2']);
   });
 });

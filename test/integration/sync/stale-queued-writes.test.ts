@@ -184,8 +184,8 @@ describe('sync engine: a write queued before a crash does not overwrite a newer 
           (await w.graph.patch(`/me/events/${ol.id}`, { location: { displayName: 'Edited in Outlook' } })).status,
           200,
         );
-        matches = (req) =>
-          req.method === 'PATCH' && req.url.includes('/composite/sobjects') && req.body.includes(sf.Id);
+        // Updates to Salesforce go as conditional sObject Rows PATCHes in a Composite call.
+        matches = (req) => req.method === 'POST' && /\/composite$/.test(req.url) && req.body.includes(sf.Id);
       }
       armed = { matches, kill: c.kill, done: false };
       const child = spawn(process.execPath, [ENGINE, w.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });

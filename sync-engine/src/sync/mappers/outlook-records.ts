@@ -8,6 +8,7 @@ import { GraphContact } from '../../graph/contacts';
 import { GraphEvent } from '../../graph/events';
 import { GraphTask } from '../../graph/todo';
 import { cleanText } from '../canonical';
+import { UnsyncedEntries, syncedIndex } from '../contact-entries';
 
 const str = cleanText;
 
@@ -33,20 +34,24 @@ const SHOW_AS: Record<string, CanonicalEvent['showAs']> = {
   workingElsewhere: 'busy',
 };
 
+/** `unsynced`: a contact's entries that are not synced (contact-entries.ts); by default the first entry is. */
 export function fromOutlook(
   object: SyncObject,
   item: Record<string, unknown>,
   zone: MailboxZone | null = null,
+  unsynced?: UnsyncedEntries,
 ): Canonical {
   switch (object) {
     case 'contacts': {
       const c = item as GraphContact;
       const a = c.businessAddress ?? {};
+      const emails = (c.emailAddresses ?? []).map((e) => String(e?.address ?? ''));
+      const phones = (c.businessPhones ?? []).map(String);
       return {
         firstName: str(c.givenName),
         lastName: str(c.surname),
-        email: str(c.emailAddresses?.[0]?.address),
-        phone: str(c.businessPhones?.[0]),
+        email: str(emails[syncedIndex(emails, unsynced?.emails)]),
+        phone: str(phones[syncedIndex(phones, unsynced?.phones)]),
         mobilePhone: str(c.mobilePhone),
         company: str(c.companyName),
         title: str(c.jobTitle),
@@ -91,12 +96,13 @@ export function outlookChange(
   object: SyncObject,
   item: Record<string, unknown>,
   zone: MailboxZone | null = null,
+  unsynced?: UnsyncedEntries,
 ): Extract<SideChange, { deleted: false }> {
   const change: Extract<SideChange, { deleted: false }> = {
     id: String(item.id),
     version: String(item['@odata.etag'] ?? item.lastModifiedDateTime ?? ''),
     deleted: false,
-    data: fromOutlook(object, item, zone),
+    data: fromOutlook(object, item, zone, unsynced),
   };
   const originalStart = typeof item.originalStart === 'string' ? Date.parse(item.originalStart) : NaN;
   if (

@@ -21,6 +21,7 @@ import {
   WriteResult,
 } from '../types';
 import { MailboxZone, fromOutlook, outlookChange } from '../mappers/outlook-records';
+import { ContactEntryMemory } from '../contact-entries';
 import { resolveTimeZone } from '../../common/time-zone-names';
 import { contentHash, matchKeys } from '../canonical';
 import { EventWindow, eventWindow } from '../event-window';
@@ -50,6 +51,8 @@ export class OutlookSide implements Side {
   constructor(
     private readonly mailbox: GraphMailbox,
     private readonly now: () => number = Date.now,
+    /** Which of a contact's entries are not synced (contact-entries.ts); without it, the first one always is. */
+    private readonly entries?: ContactEntryMemory,
   ) {}
 
   requestCount(): number {
@@ -102,7 +105,9 @@ export class OutlookSide implements Side {
       for (const item of next.value.changed) {
         // A series master is not an occurrence: its occurrences and exceptions come as their own items.
         if (object === 'events' && (item.type === 'seriesMaster' || item.isCancelled === true)) continue;
-        page.push(outlookChange(object, item, zone));
+        page.push(
+          outlookChange(object, item, zone, object === 'contacts' ? this.entries?.get(String(item.id)) : undefined),
+        );
       }
       for (const r of next.value.removed) page.push({ id: r.id, deleted: true });
       if (onPage && page.length) onPage(page);
@@ -163,7 +168,7 @@ export class OutlookSide implements Side {
     try {
       const zone =
         object === 'tasks' && (r.data as { dueDate?: unknown } | undefined)?.dueDate ? await this.mailboxZone() : null;
-      return await writeItem(this.mailbox, object, r, zone);
+      return await writeItem(this.mailbox, object, r, zone, this.entries);
     } catch (err) {
       if (err instanceof GraphApiError && recordRefused(err))
         return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: false };
@@ -220,7 +225,7 @@ export class OutlookSide implements Side {
   async current(object: SyncObject, id: string): Promise<SideChange> {
     // A task's due date is read through the mailbox's zone, as every read of it is.
     const zone = object === 'tasks' ? await this.mailboxZone() : null;
-    return this.guard(currentItem(this.mailbox, object, id, zone));
+    return this.guard(currentItem(this.mailbox, object, id, zone, this.entries));
   }
 
   private matchIndex(object: SyncObject): Promise<Map<string, IndexedItem[]>> {

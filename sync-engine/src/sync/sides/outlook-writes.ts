@@ -10,6 +10,7 @@ import { SyncObject } from '../objects';
 import { SideChange, WriteRequest, WriteResult } from '../types';
 import { MailboxZone, fromOutlook, toOutlook } from '../mappers/outlook-records';
 import { OUTLOOK_GROUPS, changedProperties } from '../mappers/changed-fields';
+import { ContactEntryMemory, UnsyncedEntries, writeSynced } from '../contact-entries';
 
 type Item = Record<string, unknown>;
 
@@ -39,6 +40,7 @@ export async function writeItem(
   object: SyncObject,
   r: WriteRequest,
   zone: MailboxZone | null = null,
+  memory?: ContactEntryMemory,
 ): Promise<WriteResult> {
   const items = itemsOf(mailbox, object);
   const stale = (current: SideChange): WriteResult => ({ key: r.key, ok: false, stale: true, current });
@@ -54,24 +56,24 @@ export async function writeItem(
       // Deleting what is already gone is what a delete wanted.
       if (statusOf(err) === 404) return done(null);
       if (statusOf(err) !== 412) throw err;
-      const now = await current(items, object, r.id!, zone);
+      const now = await current(items, object, r.id!, zone, memory);
       return now.change.deleted ? done(null) : stale(now.change);
     }
   }
 
-  const now = await current(items, object, r.id!, zone);
+  const now = await current(items, object, r.id!, zone, memory);
   if (!now.item || now.change.deleted) return stale(now.change);
   const held = now.change.version;
   if (r.version && held !== r.version) return stale(now.change);
   let changes = changedProperties(OUTLOOK_GROUPS[object], now.change.data, r.data!, toOutlook(object, r.data!, zone));
-  if (object === 'contacts') changes = withUnmappedEntries(changes, now.item);
+  if (object === 'contacts') changes = withUnmappedEntries(changes, now.item, memory);
   if (Object.keys(changes).length === 0) return done(held);
   try {
     // Without a planned version (a link from before versions were kept), at least nothing written since the read is lost.
     return answered(r, await items.update(r.id!, changes, { ifMatch: r.version || held || undefined }));
   } catch (err) {
     if (statusOf(err) !== 404 && statusOf(err) !== 412) throw err;
-    return stale((await current(items, object, r.id!, zone)).change);
+    return stale((await current(items, object, r.id!, zone, memory)).change);
   }
 }
 
@@ -81,8 +83,9 @@ export async function currentItem(
   object: SyncObject,
   id: string,
   zone: MailboxZone | null = null,
+  memory?: ContactEntryMemory,
 ): Promise<SideChange> {
-  return (await current(itemsOf(mailbox, object), object, id, zone)).change;
+  return (await current(itemsOf(mailbox, object), object, id, zone, memory)).change;
 }
 
 /** What the mailbox holds now for an id, as a change: gone when not found (or a cancelled occurrence). */
@@ -91,6 +94,7 @@ async function current(
   object: SyncObject,
   id: string,
   zone: MailboxZone | null,
+  memory?: ContactEntryMemory,
 ): Promise<{ item?: Item; change: SideChange }> {
   let item: Item;
   try {
@@ -100,7 +104,15 @@ async function current(
     throw err;
   }
   if (object === 'events' && item.isCancelled === true) return { change: { id, deleted: true } };
-  return { item, change: { id, version: itemVersion(item), deleted: false, data: fromOutlook(object, item, zone) } };
+  return {
+    item,
+    change: {
+      id,
+      version: itemVersion(item),
+      deleted: false,
+      data: fromOutlook(object, item, zone, object === 'contacts' ? memory?.get(id) : undefined),
+    },
+  };
 }
 
 /** The answer to a create or an update: the item written, or a failure that may pass when it is not one. */
@@ -120,35 +132,46 @@ function answered(r: WriteRequest, saved: unknown): WriteResult {
   return { key: r.key, ok: true, id: item.id, version: itemVersion(item) };
 }
 
-/** A contact's changed email or phone list, keeping the entries we do not map (keepUnmappedEntries). */
-function withUnmappedEntries(changes: Item, current: Item): Item {
+/**
+ * A contact's changed email or phone list (keepUnmappedEntries), and what is unsynced after it, remembered before
+ * the write is sent: should the write not go through, the entries it named unsynced are still not the synced one.
+ */
+function withUnmappedEntries(changes: Item, current: Item, memory: ContactEntryMemory | undefined): Item {
   const lists = ['emailAddresses', 'businessPhones'].filter((k) => k in changes);
   if (lists.length === 0) return changes;
-  const merged = keepUnmappedEntries(changes, current);
-  return { ...changes, ...Object.fromEntries(lists.map((k) => [k, merged[k]])) };
+  const id = String(current.id);
+  const before = memory?.get(id);
+  const merged = keepUnmappedEntries(changes, current, before);
+  const after: UnsyncedEntries = {
+    emails: 'emailAddresses' in changes ? merged.unsynced.emails : (before?.emails ?? null),
+    phones: 'businessPhones' in changes ? merged.unsynced.phones : (before?.phones ?? null),
+  };
+  if (memory && (before || after.emails || after.phones)) memory.set(id, after);
+  return { ...changes, ...Object.fromEntries(lists.map((k) => [k, merged.body[k]])) };
 }
 
 /**
- * Graph replaces a list property whole on PATCH. We map the first email address and business phone; keep the
- * contact's other entries (a second email, a third phone) instead of wiping them.
+ * Graph replaces a list property whole on PATCH. We map one email address and one business phone (the first,
+ * unless Salesforce cleared them: contact-entries.ts); keep the contact's other entries (a second email, a third
+ * phone) instead of wiping them, and hold an entry Salesforce now has once, first.
  */
 export function keepUnmappedEntries(
   body: Record<string, unknown>,
   current: Record<string, unknown>,
-): Record<string, unknown> {
+  unsynced?: UnsyncedEntries,
+): { body: Record<string, unknown>; unsynced: UnsyncedEntries } {
   type Email = { address: string; name?: string | null };
   const emails = Array.isArray(current.emailAddresses) ? (current.emailAddresses as Email[]) : [];
   const phones = Array.isArray(current.businessPhones) ? (current.businessPhones as string[]) : [];
-  const first = ((body.emailAddresses as Email[] | undefined) ?? [])[0];
-  // The display name of an unchanged address is the user's; keep it.
-  const firstKept =
-    first && emails[0]?.address === first.address ? { ...first, name: emails[0].name ?? first.name } : first;
-  const phone = ((body.businessPhones as string[] | undefined) ?? [])[0];
-  // An address or number Salesforce now holds first is not kept a second time further down.
-  const sameAddress = (e: Email) => !!first && e.address.toLowerCase() === first.address.toLowerCase();
+  const first = ((body.emailAddresses as Email[] | undefined) ?? [])[0] ?? null;
+  // The display name of an address that stays is the user's; keep it.
+  const held = first && emails.find((e) => e.address.toLowerCase() === first.address.toLowerCase());
+  const firstKept = first && held ? { ...first, name: held.name ?? first.name } : first;
+  const phone = ((body.businessPhones as string[] | undefined) ?? [])[0] ?? null;
+  const e = writeSynced(emails, (x) => x.address, firstKept, unsynced?.emails);
+  const p = writeSynced(phones, (x) => x, phone, unsynced?.phones);
   return {
-    ...body,
-    emailAddresses: [...(firstKept ? [firstKept] : []), ...emails.slice(1).filter((e) => !sameAddress(e))],
-    businessPhones: [...(phone ? [phone] : []), ...phones.slice(1).filter((p) => p !== phone)],
+    body: { ...body, emailAddresses: e.list, businessPhones: p.list },
+    unsynced: { emails: e.unsynced, phones: p.unsynced },
   };
 }

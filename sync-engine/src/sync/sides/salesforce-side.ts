@@ -7,14 +7,8 @@ import crypto from 'node:crypto';
 import { Connection } from '../../salesforce/connection';
 import { queryPages, soqlString } from '../../salesforce/query';
 import { parseSalesforceDateTime } from '../../common/clock';
-import {
-  COLLECTION_LIMIT,
-  createRecords,
-  deleteRecords,
-  updateRecords,
-  upsertRecords,
-  SaveResult,
-} from '../../salesforce/collections';
+import { COLLECTION_LIMIT, createRecords, upsertRecords, SaveResult } from '../../salesforce/collections';
+import { COMPOSITE_LIMIT, SubResult, Subrequest, composite, subrequestError } from '../../salesforce/composite';
 import { SalesforceApiError } from '../../salesforce/errors';
 import { stopFor } from '../stop-reason';
 import { SyncObject } from '../objects';
@@ -30,6 +24,8 @@ export interface SalesforceSideOptions {
   onRequest?: () => void;
   /** For the events window; default the system clock. */
   now?: () => Date;
+  /** Waits for a second to pass before a target edited just now is read again (default a real timer). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -131,37 +127,37 @@ export class SalesforceSide implements Side {
   }
 
   /**
-   * Creates as upserts; updates and deletes conditional on the version they were planned against. sObject
-   * Collections have no precondition, so the records they target are read again (one query per 200) just before:
-   * one whose SystemModstamp moved since, or that is gone, is not written and comes back stale with what it holds
-   * now. An update sends only the fields whose values changed. (What changes between that query and the call,
-   * milliseconds later, is not seen: Salesforce's `If-Unmodified-Since` would close that, at one request per record.)
+   * Creates as upserts (sObject Collections); updates and deletes conditional on the version they were planned
+   * against. The targets are read again first (one query per 200): one whose SystemModstamp moved since, or that is
+   * gone, is not written and comes back stale with what it holds now. The rest are written conditional on the
+   * LastModifiedDate that read found (If-Unmodified-Since, 412 when it changed since), so an edit made between that
+   * read and the write is not overwritten either: updates as sObject Rows PATCHes, 25 to a Composite call (sObject
+   * Collections take no precondition); a delete, which Salesforce's conditional headers do not cover, as a Composite
+   * of its own with allOrNone: a conditional empty PATCH and the DELETE, in one transaction. An update sends only the
+   * fields whose values changed.
    */
   async write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]> {
     const type = SOBJECT_OF[object];
     const out = new Map<string, WriteResult>();
     const creates = requests.filter((r) => r.kind === 'create');
-    const held = await this.currentRecords(
+    const targets = requests.filter((r) => r.kind !== 'create');
+    const held = await this.heldSince(
       object,
-      requests.filter((r) => r.kind !== 'create').map((r) => r.id!),
+      targets.map((r) => r.id!),
     );
-    const updates: Array<WriteRequest & { fields: Record<string, unknown> }> = [];
-    const deletes: WriteRequest[] = [];
-    for (const r of requests) {
-      if (r.kind === 'create') continue;
+    const updates: Array<{ r: WriteRequest; fields: Record<string, unknown>; since: string | null }> = [];
+    const deletes: Array<{ r: WriteRequest; since: string | null }> = [];
+    for (const r of targets) {
       // Not found at all (not visible to the user, or gone from the recycle bin): the org's answer to the write says which.
       const now = held.get(idKey(r.id!));
-      const current: SideChange | undefined = !now
-        ? undefined
-        : now.IsDeleted === true
-          ? { id: r.id!, deleted: true }
-          : { id: r.id!, version: String(now.SystemModstamp), deleted: false, data: fromSalesforce(object, now) };
+      const current = now ? asChange(object, r.id!, now) : undefined;
+      const since = now && now.IsDeleted !== true ? httpDate(String(now.LastModifiedDate ?? '')) : null;
       const moved = !!current && !current.deleted && !!r.version && current.version !== r.version;
       if (r.kind === 'delete') {
         // A record already gone is what a delete wanted.
         if (current?.deleted) out.set(r.key, { key: r.key, ok: true, id: r.id!, version: null });
         else if (moved) out.set(r.key, { key: r.key, ok: false, stale: true, current: current! });
-        else deletes.push(r);
+        else deletes.push({ r, since });
         continue;
       }
       if (current && (current.deleted || moved)) {
@@ -180,7 +176,7 @@ export class SalesforceSide implements Side {
           id: r.id!,
           version: current && !current.deleted ? current.version : null,
         });
-      else updates.push({ ...r, fields });
+      else updates.push({ r, fields, since });
     }
     if (creates.length) {
       // Upsert on the Outlook id: a create retried after a crash finds the record it made instead of making another.
@@ -198,33 +194,60 @@ export class SalesforceSide implements Side {
       );
       collect(out, creates, results);
     }
-    if (updates.length) {
-      const rows = updates.map((r) => ({ ...r.fields, Id: r.id! }));
-      const results = await this.collections(updateRecords(this.o.connection, type, rows), rows.length);
-      // Deleted between the query and the update: a delete on this side, planned as one.
-      updates.forEach((r, i) => {
-        if (isGone(results[i]))
+    const changed: WriteRequest[] = [];
+    const rowPath = (id: string) => `/sobjects/${encodeURIComponent(type)}/${encodeURIComponent(id)}`;
+    const condition = (since: string | null) => (since ? { httpHeaders: { 'If-Unmodified-Since': since } } : {});
+    for (let i = 0; i < updates.length; i += COMPOSITE_LIMIT) {
+      const chunk = updates.slice(i, i + COMPOSITE_LIMIT);
+      const results = await this.composite(
+        chunk.map(({ r, fields, since }, j) => ({
+          method: 'PATCH' as const,
+          path: rowPath(r.id!),
+          referenceId: `u${j}`,
+          body: fields,
+          ...condition(since),
+        })),
+        false,
+      );
+      chunk.forEach(({ r }, j) => {
+        const res = results[j];
+        if (res.httpStatusCode < 300) out.set(r.key, { key: r.key, ok: true, id: r.id!, version: null });
+        else if (res.httpStatusCode === 412) changed.push(r);
+        // Deleted since the read: a delete on this side, planned as one.
+        else if (isGoneAnswer(res))
           out.set(r.key, { key: r.key, ok: false, stale: true, current: { id: r.id!, deleted: true } });
+        else out.set(r.key, failure(r, res));
       });
-      collect(
-        out,
-        updates.filter((_r, i) => !isGone(results[i])),
-        results.filter((res) => !isGone(res)),
-      );
     }
-    if (deletes.length) {
-      const results = await this.collections(
-        deleteRecords(
-          this.o.connection,
-          deletes.map((r) => r.id!),
-        ),
-        deletes.length,
+    for (const { r, since } of deletes) {
+      // The empty PATCH carries the precondition; allOrNone makes the DELETE happen only when it holds.
+      const [check, del] = await this.composite(
+        [
+          { method: 'PATCH', path: rowPath(r.id!), referenceId: 'check', body: {}, ...condition(since) },
+          { method: 'DELETE', path: rowPath(r.id!), referenceId: 'remove' },
+        ],
+        true,
       );
-      collect(
-        out,
-        deletes,
-        results.map((r) => (isGone(r) ? { ...r, success: true, errors: [] } : r)),
+      if (del.httpStatusCode < 300 || isGoneAnswer(check) || isGoneAnswer(del))
+        out.set(r.key, { key: r.key, ok: true, id: r.id!, version: null });
+      else if (check.httpStatusCode === 412) changed.push(r);
+      else out.set(r.key, failure(r, check.httpStatusCode >= 300 && !isHalted(check) ? check : del));
+    }
+    if (changed.length) {
+      // Changed after the read: what it holds now goes back to the planner.
+      const now = await this.currentRecords(
+        object,
+        changed.map((r) => r.id!),
       );
+      for (const r of changed) {
+        const rec = now.get(idKey(r.id!));
+        out.set(r.key, {
+          key: r.key,
+          ok: false,
+          stale: true,
+          current: rec ? asChange(object, r.id!, rec) : { id: r.id!, deleted: true },
+        });
+      }
     }
     return requests.map((r) => out.get(r.key)!);
   }
@@ -260,10 +283,50 @@ export class SalesforceSide implements Side {
       : { id: String(r.Id), version: String(r.SystemModstamp), deleted: false, data: fromSalesforce(object, r) };
   }
 
+  /**
+   * The targets as the org holds them now, read so that their LastModifiedDate can serve as a precondition.
+   * If-Unmodified-Since has whole seconds: an edit in the same second as a record's LastModifiedDate would pass it.
+   * The read itself sees every edit before it; so a record modified less than two seconds (by the org's `Date`, which
+   * has whole seconds too) before the read is read again once its second has passed, and the precondition covers the
+   * rest. That waits only for records edited just now, at most about two seconds.
+   */
+  private async heldSince(object: SyncObject, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+    const held = await this.currentRecords(object, ids);
+    for (let round = 0; round < 3; round++) {
+      const readAt = this.o.connection.serverTime;
+      if (readAt === null) return held;
+      const readSecond = Math.floor(readAt / 1000);
+      const recent = [...held.values()].filter((r) => {
+        const modified = Date.parse(String(r.LastModifiedDate ?? ''));
+        return r.IsDeleted !== true && !Number.isNaN(modified) && Math.floor(modified / 1000) >= readSecond - 1;
+      });
+      if (recent.length === 0) return held;
+      const newest = Math.max(...recent.map((r) => Math.floor(Date.parse(String(r.LastModifiedDate)) / 1000)));
+      await (this.o.sleep ?? defaultSleep)((newest + 2 - readSecond) * 1000);
+      const again = await this.currentRecords(
+        object,
+        recent.map((r) => String(r.Id)),
+      );
+      for (const r of recent) {
+        const key = idKey(String(r.Id));
+        const now = again.get(key);
+        if (now) held.set(key, now);
+        else held.delete(key);
+      }
+    }
+    return held;
+  }
+
+  /** A Composite call of at most 25 subrequests: one request. */
+  private composite(subrequests: Subrequest[], allOrNone: boolean): Promise<SubResult[]> {
+    this.count();
+    return this.guard(composite(this.o.connection, subrequests, allOrNone));
+  }
+
   /** The records with these ids the user sees as the org holds them now, deleted ones included (queryAll), by idKey. */
   private async currentRecords(object: SyncObject, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
     const out = new Map<string, Record<string, unknown>>();
-    const fields = ['Id', 'SystemModstamp', 'IsDeleted', ...FIELDS_OF[object]].join(', ');
+    const fields = ['Id', 'SystemModstamp', 'LastModifiedDate', 'IsDeleted', ...FIELDS_OF[object]].join(', ');
     for (let i = 0; i < ids.length; i += COLLECTION_LIMIT) {
       const chunk = ids.slice(i, i + COLLECTION_LIMIT);
       const soql = `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE Id IN (${chunk.map(soqlString).join(', ')})`;
@@ -290,13 +353,43 @@ export class SalesforceSide implements Side {
 /** A record id without its case-safe suffix: the 15 characters that name it, whichever form a caller holds. */
 const idKey = (id: string) => id.slice(0, 15);
 
-/** A record that is not there to write (deleted, or never was). */
-function isGone(r: SaveResult | undefined): boolean {
-  return (
-    !!r &&
-    !r.success &&
-    r.errors.some((e) => e.statusCode === 'ENTITY_IS_DELETED' || e.statusCode === 'INVALID_CROSS_REFERENCE_KEY')
-  );
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A record as a change: deleted, or its content at its SystemModstamp. */
+function asChange(object: SyncObject, id: string, r: Record<string, unknown>): SideChange {
+  return r.IsDeleted === true
+    ? { id, deleted: true }
+    : { id, version: String(r.SystemModstamp), deleted: false, data: fromSalesforce(object, r) };
+}
+
+/** A Salesforce datetime as an HTTP date (whole seconds, as If-Unmodified-Since takes it), or null. */
+function httpDate(stamp: string): string | null {
+  const ms = Date.parse(stamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? null : new Date(ms).toUTCString();
+}
+
+/** A subrequest that found no record to write (deleted, or never was). */
+function isGoneAnswer(r: SubResult): boolean {
+  const code = r.httpStatusCode >= 300 ? subrequestError(r).errorCode : '';
+  return r.httpStatusCode === 404 || code === 'ENTITY_IS_DELETED' || code === 'INVALID_CROSS_REFERENCE_KEY';
+}
+
+/** A subrequest rolled back because another of its allOrNone call failed. */
+function isHalted(r: SubResult): boolean {
+  return subrequestError(r).errorCode === 'PROCESSING_HALTED';
+}
+
+/** A write the org refused, as a value (a bad record), or one that may pass (a locked row). */
+function failure(r: WriteRequest, res: SubResult): WriteResult {
+  const e = subrequestError(res);
+  return {
+    key: r.key,
+    ok: false,
+    code: e.errorCode,
+    message: e.message,
+    fields: e.fields,
+    retryable: e.errorCode === 'UNABLE_TO_LOCK_ROW' || res.httpStatusCode >= 500,
+  };
 }
 
 function collect(out: Map<string, WriteResult>, requests: WriteRequest[], results: SaveResult[]): void {
