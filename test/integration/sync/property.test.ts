@@ -1,5 +1,5 @@
 /**
- * The sync engine against README's rules, as a property (issue 11's acceptance): seeded random creates, edits,
+ * The sync engine against its documented rules (docs/sync-engine.md), as a property (issue 11's acceptance): seeded random creates, edits,
  * deletes and moves of contacts, events (single, near the window's edge, a weekly series) and tasks on both sides,
  * conflicting edits and edit against delete between runs, changes of an object's direction or winner, the clock
  * moving on; runs in between, some cut at a random request (the network drops from there on, or the engine's
@@ -67,7 +67,7 @@ describe('sync engine: a property over random edits, deletes and moves on both s
   });
 
   for (const seed of seeds) {
-    it(`seed ${seed}: both sides hold what README's rules say after every episode, and a last run writes nothing`, async () => {
+    it(`seed ${seed}: both sides hold what the documented rules say after every episode, and a last run writes nothing`, async () => {
       console.log(
         `      property seed: ${seed} (replay with PROPERTY_SEED=${seed})${script ? ` replaying ${process.env.PROPERTY_SCRIPT}` : ''}`,
       );
