@@ -1,6 +1,6 @@
 /**
- * The property test's oracle (test/helpers/sync-property/model.ts) against the documented rules (docs/sync-engine.md), case by case: the judge
- * of the engine must be right before it judges.
+ * The property test's oracle (test/helpers/sync-property/model.ts) against the documented rules
+ * (docs/sync-engine.md), case by case: the judge of the engine must be right before it judges.
  */
 import assert from 'node:assert/strict';
 import { Fields } from '../helpers/sync-property/fields';

@@ -1,5 +1,5 @@
 /**
- * The oracle of the sync property test: the sync engine's rules (docs/sync-engine.md) as a small model of what each side
+ * The oracle of the sync property test: the engine's rules (docs/sync-engine.md) as a small model of what each side
  * should hold per stable key, kept by the test from the operations it made. It knows nothing of the engine.
  *
  * Per key the model holds what each side holds as the user left it (`sf`, `ol`; null when absent) and what the
@@ -14,8 +14,8 @@
  *
  * A run that ended part way may have done any key's work or none of it, so a key then has alternatives: the
  * state before and the state after planning it, the latter only when both sides show it done. Events whose copies
- * are not surely inside the calendar window on both sides may be left alone or followed (docs/sync-engine.md says neither), and
- * a key may never be deleted for leaving the window.
+ * are not surely inside the calendar window on both sides may be left alone or followed (the docs say neither),
+ * and a key may never be deleted for leaving the window.
  */
 import { Fields, ObjectName, SideName, sameFields } from './fields';
 

@@ -212,7 +212,7 @@ class Scenario {
         const after: Fields = { ...r.fields, ...op.patch };
         userSets(k, op.side, after);
         if (op.object === 'events' && (op.patch.start || op.patch.end)) {
-          // Moved out of the window: docs/sync-engine.md does not say what follows; the key is judged leniently from now on.
+          // Moved out of the window: the docs do not say what follows; the key is judged leniently from now on.
           const now = world.clock.now().getTime();
           if (Date.parse(after.start!) < now - 25 * DAY_MS || Date.parse(after.start!) > now + 350 * DAY_MS)
             k.outOfScope = true;
