@@ -11,19 +11,49 @@ export interface Figure {
 }
 
 export function printTable(figures: Figure[]): void {
+  process.stdout.write(formatTable(figures));
+}
+
+/** The table as text: one row per figure; the notes wrap under their column so no line passes `maxWidth`. */
+export function formatTable(figures: Figure[], maxWidth = 120): string {
   const rows = figures.map((f) => [f.name, formatValue(f.value), f.unit, f.note ?? '']);
-  const widths = [0, 1, 2, 3].map((i) =>
-    Math.max(...rows.map((r) => r[i].length), ['figure', 'value', 'unit', 'note'][i].length),
-  );
-  const line = (cells: string[]) =>
-    cells
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ['figure', 'value', 'unit'][i].length));
+  const noteColumn = widths.reduce((a, w) => a + w + 2, 0);
+  // A name too long to leave the note a useful column: the note goes on its own lines below, indented.
+  const narrow = maxWidth - noteColumn < 30;
+  const noteIndent = narrow ? 4 : noteColumn;
+  const noteWidth = maxWidth - noteIndent;
+  const cells = (r: string[]) =>
+    r
+      .slice(0, 3)
       .map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  process.stdout.write(
-    `${line(['figure', 'value', 'unit', 'note'])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`,
-  );
-  for (const r of rows) process.stdout.write(`${line(r)}\n`);
+      .join('  ');
+  const out = [`${cells(['figure', 'value', 'unit'])}  note`, `${widths.map((w) => '-'.repeat(w)).join('  ')}  ----`];
+  for (const r of rows) {
+    const note = wrap(r[3], noteWidth);
+    if (narrow || note.length === 0) {
+      out.push(cells(r).trimEnd());
+      out.push(...note.map((l) => `${' '.repeat(noteIndent)}${l}`));
+    } else {
+      out.push(`${cells(r)}  ${note[0]}`);
+      out.push(...note.slice(1).map((l) => `${' '.repeat(noteIndent)}${l}`));
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Words into lines of at most `width` characters (a longer word stands alone). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 function formatValue(v: number): string {

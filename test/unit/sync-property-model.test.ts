@@ -1,6 +1,6 @@
 /**
- * The property test's oracle (test/helpers/sync-property/model.ts) against README's rules, case by case: the judge
- * of the engine must be right before it judges.
+ * The property test's oracle (test/helpers/sync-property/model.ts) against the documented rules
+ * (docs/sync-engine.md), case by case: the judge of the engine must be right before it judges.
  */
 import assert from 'node:assert/strict';
 import { Fields } from '../helpers/sync-property/fields';
@@ -28,7 +28,7 @@ const both = (winner: 'salesforce' | 'outlook'): ObjectSettings => ({ direction:
 const linked = (f: Fields): Alt => ({ sf: f, ol: f, base: f, sfNew: false });
 const titles = (a: Alt) => [a.sf?.title ?? null, a.ol?.title ?? null];
 
-describe("sync property oracle: README's rules", () => {
+describe('sync property oracle: the documented rules', () => {
   it("a change on one side goes to the other; both changed: the winner's whole record; the same change is no conflict", () => {
     assert.deepEqual(titles(plan('contacts', { ...linked(c('A')), sf: c('B') }, both('outlook'))), ['B', 'B']);
     assert.deepEqual(titles(plan('contacts', { ...linked(c('A')), sf: c('S'), ol: c('O') }, both('salesforce'))), [

@@ -51,8 +51,8 @@ export type AccessReason =
 export type AccessFix = 'grant-user-api-enabled' | 'enable-org-api';
 
 export type AccessDecision =
-  | { allowed: true; reason: AccessReason; explanation: string }
-  | { allowed: false; errorCode: AccessErrorCode; reason: AccessReason; explanation: string; fix: AccessFix };
+  | { allowed: true; reason: AccessReason }
+  | { allowed: false; errorCode: AccessErrorCode; reason: AccessReason; fix: AccessFix };
 
 const ENFORCED_EDITIONS: ReadonlySet<Edition> = new Set(['enterprise', 'unlimited', 'performance', 'developer']);
 const CHATTER_LICENSES: ReadonlySet<License> = new Set(['Chatter Free', 'Chatter Only', 'Chatter External']);
@@ -70,79 +70,43 @@ export function decideAccess(input: AccessInputs): AccessDecision {
 
   if (!input.allowlisted) {
     if (!orgApi) {
-      return blocked(
-        'API_DISABLED_FOR_ORG',
-        'ordinary-client-org-api-off',
-        'enable-org-api',
-        `the org's "API Enabled" feature is off (${input.edition} edition) and the client is not allowlisted`,
-      );
+      return blocked('API_DISABLED_FOR_ORG', 'ordinary-client-org-api-off', 'enable-org-api');
     }
     if (!input.userApiEnabled) {
-      return blocked(
-        'API_CURRENTLY_DISABLED',
-        'ordinary-client-user-api-off',
-        'grant-user-api-enabled',
-        'the user lacks "API Enabled" (profile and permission sets) and the client is not allowlisted',
-      );
+      return blocked('API_CURRENTLY_DISABLED', 'ordinary-client-user-api-off', 'grant-user-api-enabled');
     }
-    return allowed('ordinary-client-api-enabled', 'the user has "API Enabled"');
+    return allowed('ordinary-client-api-enabled');
   }
 
   if (!input.enforcement) {
-    return allowed(
-      'allowlisted-enforcement-off',
-      'enforcement is off: allowlisted apps bypass "API Enabled" (behaviour before September 10, 2014)',
-    );
+    return allowed('allowlisted-enforcement-off');
   }
   if (input.userApiEnabled) {
     // Decision (ACCESS.md section 6): Chatter External users with API Enabled are allowed like anyone else.
-    return allowed('allowlisted-api-enabled', 'the user has "API Enabled"');
+    return allowed('allowlisted-api-enabled');
   }
   // Decision: the Chatter license rows apply in every edition, as the article lists them without one.
   if (CHATTER_LICENSES.has(input.license)) {
-    return blocked(
-      'API_CURRENTLY_DISABLED',
-      'allowlisted-chatter-license-no-api',
-      'grant-user-api-enabled',
-      `the user's license is ${input.license} and the user lacks "API Enabled"`,
-    );
+    return blocked('API_CURRENTLY_DISABLED', 'allowlisted-chatter-license-no-api', 'grant-user-api-enabled');
   }
   // Decision: developer edition counts with enterprise, unlimited and performance.
   if (ENFORCED_EDITIONS.has(input.edition)) {
-    return blocked(
-      'API_CURRENTLY_DISABLED',
-      'allowlisted-enforced-edition-no-api',
-      'grant-user-api-enabled',
-      `${input.edition} edition enforces "API Enabled" for allowlisted apps and the user lacks it`,
-    );
+    return blocked('API_CURRENTLY_DISABLED', 'allowlisted-enforced-edition-no-api', 'grant-user-api-enabled');
   }
   if (input.edition === 'professional' || input.edition === 'group') {
     // Decision: only both features on brings enforcement; one alone keeps the old behaviour.
     if (orgApi && input.customizableProfiles) {
-      return blocked(
-        'API_CURRENTLY_DISABLED',
-        'allowlisted-pe-ge-enforced-no-api',
-        'grant-user-api-enabled',
-        `${input.edition} edition with both "API Enabled" and "Customizable Profiles" on enforces "API Enabled", and the user lacks it`,
-      );
+      return blocked('API_CURRENTLY_DISABLED', 'allowlisted-pe-ge-enforced-no-api', 'grant-user-api-enabled');
     }
-    return allowed(
-      'allowlisted-pe-ge-default-setup',
-      `${input.edition} edition without both "API Enabled" and "Customizable Profiles" on: allowlisted apps work as before`,
-    );
+    return allowed('allowlisted-pe-ge-default-setup');
   }
-  return allowed('allowlisted-contact-manager', 'contact manager edition: allowlisted apps work as before');
+  return allowed('allowlisted-contact-manager');
 }
 
-function allowed(reason: AccessReason, explanation: string): AccessDecision {
-  return { allowed: true, reason, explanation };
+function allowed(reason: AccessReason): AccessDecision {
+  return { allowed: true, reason };
 }
 
-function blocked(
-  errorCode: AccessErrorCode,
-  reason: AccessReason,
-  fix: AccessFix,
-  explanation: string,
-): AccessDecision {
-  return { allowed: false, errorCode, reason, explanation, fix };
+function blocked(errorCode: AccessErrorCode, reason: AccessReason, fix: AccessFix): AccessDecision {
+  return { allowed: false, errorCode, reason, fix };
 }

@@ -48,7 +48,19 @@ export class ConfigError extends Error {
   }
 }
 
-const DEFAULT_OBJECT: ObjectSettings = { direction: 'both', winner: 'salesforce' };
+/**
+ * What a configuration leaves out, and what the service (which has no file) syncs with: Salesforce for Outlook's
+ * default data sets, everything both ways, Salesforce winning a conflict.
+ */
+export const SYNC_DEFAULTS: {
+  readonly intervalSeconds: number;
+  readonly deleteGuard: { readonly maxShare: number };
+  readonly object: Readonly<ObjectSettings>;
+} = {
+  intervalSeconds: 600,
+  deleteGuard: { maxShare: 0.5 },
+  object: { direction: 'both', winner: 'salesforce' },
+};
 const SYNC_PRODUCTS = PRODUCTS.filter((p) => p.kind === 'desktop').map((p) => p.id);
 
 export interface ReadOptions {
@@ -167,7 +179,7 @@ function validate(
   if (!isObj(rawObjects)) p.push('objects: must be an object with contacts, events and tasks');
   for (const name of SYNC_OBJECTS) {
     const o = isObj(rawObjects) ? rawObjects[name] : undefined;
-    const settings = { ...DEFAULT_OBJECT };
+    const settings = { ...SYNC_DEFAULTS.object };
     if (o !== undefined) {
       if (!isObj(o)) p.push(`objects.${name}: must be an object { direction, winner }`);
       else {
@@ -193,7 +205,7 @@ function validate(
         p.push(`objects.${k}: unknown object (use contacts, events or tasks)`);
   }
 
-  let intervalSeconds = 600;
+  let intervalSeconds = SYNC_DEFAULTS.intervalSeconds;
   if (raw.intervalSeconds !== undefined) {
     if (!Number.isInteger(raw.intervalSeconds) || (raw.intervalSeconds as number) < 60)
       p.push(
@@ -207,7 +219,7 @@ function validate(
     'dataDir',
     'a folder for state, reports and logs, e.g. ".sfo-compat/sync-ann"',
   );
-  let maxShare = 0.5;
+  let maxShare = SYNC_DEFAULTS.deleteGuard.maxShare;
   if (raw.deleteGuard !== undefined) {
     const g = raw.deleteGuard;
     if (

@@ -241,14 +241,6 @@ export class SyncEngine {
     return this.store.status();
   }
 
-  /**
-   * Whether the product's settings can be shown: null when they can, else the product's own text (Salesforce
-   * for Outlook's settings live in the org, so they are unavailable while the user's API access is off).
-   */
-  settingsAvailability(): string | null {
-    return this.store.status().settingsMessage;
-  }
-
   close(): void {
     this.store.close();
   }

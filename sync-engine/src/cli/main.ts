@@ -16,7 +16,6 @@ import { registerSyncCommands } from './sync-command';
 import { registerServiceCommand } from './service-command';
 import { registerSetApiEnabledCommand } from './set-api-enabled-command';
 
-/** Run the CLI with argv (without node and script); resolves to the exit code. */
 /** The version in package.json (the built file is build/sync-engine/src/cli/main.js, four folders down). */
 function packageVersion(): string {
   try {
@@ -30,8 +29,11 @@ function packageVersion(): string {
   }
 }
 
-export async function main(argv: string[]): Promise<number> {
-  let code: number = EXIT.ok;
+/**
+ * Every command and option, wired to its action; an action reports its exit code through `setCode`. The docs test
+ * reads the same definition, so each command has a page naming each of its options (docs/commands/).
+ */
+export function cliProgram(setCode: (code: number) => void): Command {
   const program = new Command('sfo-compat')
     .description(
       'Salesforce for Outlook, Connect for Outlook and Connect for Office, with the "API Enabled" rule of article 000386343',
@@ -51,16 +53,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '8700')
     .option('--data <dir>', 'data directory (persistent across restarts)', '.sfo-compat/org')
     .action(async (opts: { seed?: string; port: string; data: string }) => {
-      code = await orgServeCommand(opts);
+      setCode(await orgServeCommand(opts));
     });
-  registerSetApiEnabledCommand(org, (c) => (code = c));
+  registerSetApiEnabledCommand(org, setCode);
 
-  registerLoginCommand(program, (c) => (code = c));
-  registerMatrixCommand(program, (c) => (code = c));
-  registerImpactCommand(program, (c) => (code = c));
-  registerMailboxCommand(program, (c) => (code = c));
-  registerSyncCommands(program, (c) => (code = c));
-  registerServiceCommand(program, (c) => (code = c));
+  registerLoginCommand(program, setCode);
+  registerMatrixCommand(program, setCode);
+  registerImpactCommand(program, setCode);
+  registerMailboxCommand(program, setCode);
+  registerSyncCommands(program, setCode);
+  registerServiceCommand(program, setCode);
 
   program
     .command('demo')
@@ -74,9 +76,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--data <dir>', 'data directory', '.sfo-compat/demo')
     .option('--interval <seconds>', 'how often the engine syncs (at least 60)', '60')
     .action(async (opts: DemoOptions) => {
-      code = await demoCommand(opts);
+      setCode(await demoCommand(opts));
     });
+  return program;
+}
 
+/** Run the CLI with argv (without node and script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = cliProgram((c) => (code = c));
   // No command: what the commands are, on stdout (it is an answer, not an error).
   if (argv.length === 0) {
     program.outputHelp();

@@ -10,6 +10,7 @@ import { SECRET_FILE } from '../service/secret';
 import { createSyncLogger } from '../app/logger';
 import { EXIT, parsePort, UsageError } from './usage';
 import { waitForSignal } from './signals';
+import { SYNC_DEFAULTS } from '../app/config';
 
 export interface ServiceCommandOptions {
   port: string;
@@ -55,7 +56,7 @@ export function registerServiceCommand(program: Command, setCode: (code: number)
       `an origin the add-in's pages are served from; repeat for more (default ${DEFAULT_ADDIN_ORIGINS.join(' and ')})`,
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
-    .option('--interval <seconds>', 'how often to sync (at least 60)', '600')
+    .option('--interval <seconds>', 'how often to sync (at least 60)', String(SYNC_DEFAULTS.intervalSeconds))
     .action(async (opts: ServiceCommandOptions) => {
       setCode(
         await serviceCommand(

@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { ConfigError, ReadOptions, readSyncConfig, SyncConfig } from '../app/config';
 import { SyncEngine, EngineRun, EngineDeps } from '../app/engine';
+import { PlanSummary } from '../sync/runner';
 import { StateStore } from '../sync/state-store';
 import { STATE_FILE } from '../sync/last-good-copy';
 import { describeRunFailure, RunFailure } from '../sync/run-failure';
@@ -341,11 +342,7 @@ function print(run: EngineRun, o: { json?: boolean; dryRun?: boolean }): void {
   }
   if (o.dryRun && run.result) {
     process.stdout.write('Dry run: nothing was written. Planned:\n');
-    for (const p of run.result.plans) {
-      process.stdout.write(
-        `  ${p.object}: ${p.writes.length} writes (${JSON.stringify(p.byKind)}), ${p.matched} matched, ${p.conflicts} conflicts\n`,
-      );
-    }
+    for (const p of run.result.plans) process.stdout.write(`  ${planLine(p)}\n`);
   }
   if (run.status.state === 'stopped') process.stderr.write(`${run.status.message}\n`);
   if (report && !o.dryRun) {
@@ -372,6 +369,15 @@ function print(run: EngineRun, o: { json?: boolean; dryRun?: boolean }): void {
       );
     }
   }
+}
+
+/** What a dry run planned for one object, in words: `contacts: 3 writes (2 create in outlook, 1 update in salesforce), ...`. */
+function planLine(p: PlanSummary): string {
+  const kinds = Object.entries(p.byKind).map(([kind, n]) => `${n} ${kind}`);
+  const writes = p.writes.length;
+  const planned =
+    writes === 0 ? 'nothing to write' : `${writes} ${writes === 1 ? 'write' : 'writes'} (${kinds.join(', ')})`;
+  return `${p.object}: ${planned}, ${p.matched} matched, ${p.conflicts} conflicts`;
 }
 
 /** A queued write whose last attempt failed, as one line. */

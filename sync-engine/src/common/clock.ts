@@ -19,3 +19,14 @@ export function parseSalesforceDateTime(text: string): Date | undefined {
   const d = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}.${ms}${offset}`);
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
+
+/**
+ * A Salesforce datetime read from the wire as an ISO instant (`2026-03-08T14:00:00.000+0000` ->
+ * `2026-03-08T14:00:00.000Z`); a value that is not one throws, naming the field.
+ */
+export function salesforceInstant(value: unknown, field: string): string {
+  const d = typeof value === 'string' ? parseSalesforceDateTime(value) : undefined;
+  if (!d)
+    throw new Error(`${field}: ${JSON.stringify(value)} is not a Salesforce datetime (2026-03-08T14:00:00.000+0000)`);
+  return d.toISOString();
+}

@@ -16,6 +16,7 @@ import { registerTodo } from './todo';
 import { registerThrottleAdmin } from './throttle';
 import { TlsMaterial } from './tls';
 import { addJsonBodyParser } from './body-limits';
+import { ErrorVocabulary, mapFastifyError } from '../common/fastify-errors';
 import { graphClientErrorHandler } from './client-errors';
 import { registerCalendarView } from './calendar-view';
 import { logUnexpectedError } from '../common/unexpected-error-log';
@@ -57,7 +58,7 @@ export async function buildMailboxServer(ctx: MailboxContext, tls?: TlsMaterial)
   });
 
   app.setErrorHandler((err: FastifyError | GraphError, req: FastifyRequest, reply: FastifyReply) => {
-    sendGraphError(req, reply, toGraphError(err, req), ctx);
+    sendGraphError(req, reply, mapFastifyError(err, req, GRAPH_ERRORS), ctx);
   });
   app.setNotFoundHandler((req, reply) => {
     const segments = req.url
@@ -103,22 +104,18 @@ export function sendGraphError(req: FastifyRequest, reply: FastifyReply, err: Gr
     .send(JSON.stringify(body));
 }
 
-/** Map any error to Graph's shape: a client's mistake never becomes a 500. */
-function toGraphError(err: FastifyError | GraphError, req: FastifyRequest): GraphError {
-  if (err instanceof GraphError) return err;
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return graphErrors.bodyTooLarge(Number(req.routeOptions.bodyLimit ?? 0));
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return graphErrors.unsupportedMediaType(String(req.headers['content-type'] ?? ''));
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return graphErrors.emptyBody();
-  }
-  if (err instanceof SyntaxError) return graphErrors.badJson();
-  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500)
-    return new GraphError(err.statusCode, 'BadRequest', err.message);
+/** Any error in Graph's shape: a client's mistake never becomes a 500. */
+const GRAPH_ERRORS: ErrorVocabulary<GraphError> = {
+  own: (err): err is GraphError => err instanceof GraphError,
+  bodyTooLarge: (limit) => graphErrors.bodyTooLarge(limit),
+  unsupportedMediaType: (type) => graphErrors.unsupportedMediaType(type),
+  emptyBody: () => graphErrors.emptyBody(),
+  incompleteBody: () => graphErrors.emptyBody(),
+  badJson: () => graphErrors.badJson(),
+  badRequest: (status, message) => new GraphError(status, 'BadRequest', message),
   // A bug of ours: say so in Graph's shape without leaking internals.
-  logUnexpectedError('local mailbox', req, err);
-  return graphErrors.internal();
-}
+  internal: (err, req) => {
+    logUnexpectedError('local mailbox', req, err);
+    return graphErrors.internal();
+  },
+};

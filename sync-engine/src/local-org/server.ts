@@ -3,6 +3,7 @@
  * API with Salesforce's wire formats, the access rule applied on login and on every data request.
  */
 import { addJsonBodyParser } from '../common/json-body';
+import { ErrorVocabulary, mapFastifyError } from '../common/fastify-errors';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrgContext } from './context';
 import { SalesforceRestError, restErrors } from './errors';
@@ -56,7 +57,7 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   });
 
   app.setErrorHandler((err: FastifyError | SalesforceRestError, req: FastifyRequest, reply: FastifyReply) => {
-    sendRestError(reply, toRestError(err, req));
+    sendRestError(reply, mapFastifyError(err, req, REST_ERRORS));
   });
   app.setNotFoundHandler((_req, reply) => {
     sendRestError(reply, restErrors.notFound());
@@ -78,30 +79,26 @@ export function sendRestError(reply: FastifyReply, err: SalesforceRestError): vo
   sendJson(reply, err.status, err.toBody());
 }
 
-/** Map any error to Salesforce's shape: a client's mistake never becomes a 500. */
-function toRestError(err: FastifyError | SalesforceRestError, req: FastifyRequest): SalesforceRestError {
-  if (err instanceof SalesforceRestError) return err;
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return restErrors.bodyTooLarge(Number(req.routeOptions.bodyLimit ?? 0));
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return restErrors.unsupportedMediaType(String(req.headers['content-type'] ?? ''));
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return restErrors.jsonParser('The HTTP entity body is required, but this request has no entity body.');
-  }
-  if (err instanceof SyntaxError) return restErrors.jsonParser(err.message);
-  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-    return new SalesforceRestError(err.statusCode, 'INVALID_REQUEST', err.message);
-  }
+/** Any error in Salesforce's shape: a client's mistake never becomes a 500. */
+const REST_ERRORS: ErrorVocabulary<SalesforceRestError> = {
+  own: (err): err is SalesforceRestError => err instanceof SalesforceRestError,
+  bodyTooLarge: (limit) => restErrors.bodyTooLarge(limit),
+  unsupportedMediaType: (type) => restErrors.unsupportedMediaType(type),
+  emptyBody: () => restErrors.jsonParser(NO_BODY),
+  incompleteBody: () => restErrors.jsonParser(NO_BODY),
+  badJson: (message) => restErrors.jsonParser(message),
+  badRequest: (status, message) => new SalesforceRestError(status, 'INVALID_REQUEST', message),
   // A bug of ours: say so in Salesforce's shape without leaking internals.
-  logUnexpectedError('local org', req, err);
-  return new SalesforceRestError(
-    500,
-    'UNKNOWN_EXCEPTION',
-    'An unexpected error occurred. Please include this ErrorId if you contact support: local-org.',
-  );
-}
+  internal: (err, req) => {
+    logUnexpectedError('local org', req, err);
+    return new SalesforceRestError(
+      500,
+      'UNKNOWN_EXCEPTION',
+      'An unexpected error occurred. Please include this ErrorId if you contact support: local-org.',
+    );
+  },
+};
+const NO_BODY = 'The HTTP entity body is required, but this request has no entity body.';
 
 /** Salesforce reports JSON errors with a line and column. */
 function describeJsonError(text: string, err: Error): string {

@@ -116,7 +116,7 @@ export const PRODUCTS: readonly Product[] = [
   },
   {
     id: 'mobile-publisher-ios',
-    name: 'Mobile Publisher app for iOS',
+    name: 'Mobile Publisher for iOS',
     kind: 'mobile',
     platform: 'ios',
     protocol: 'oauth-web-server',
@@ -147,7 +147,7 @@ export const PRODUCTS: readonly Product[] = [
   },
   {
     id: 'mobile-publisher-android',
-    name: 'Mobile Publisher app for Android',
+    name: 'Mobile Publisher for Android',
     kind: 'mobile',
     platform: 'android',
     protocol: 'oauth-web-server',

@@ -13,7 +13,7 @@ import { loggedIn } from '../products/outcome';
 import { signInWithRefreshToken } from '../sign-in/oauth-session';
 import { SyncEngine, EngineDeps } from '../app/engine';
 import { AccessRecheck } from '../failures/access-recheck';
-import { SyncConfig } from '../app/config';
+import { SYNC_DEFAULTS, SyncConfig } from '../app/config';
 import { describeRunFailure } from '../sync/run-failure';
 import { StateFileError } from '../sync/state-file';
 import { EngineStatus } from '../sync/state-store';
@@ -281,7 +281,7 @@ export class SignedInAccount {
       objects,
       intervalSeconds: this.deps.intervalSeconds,
       dataDir: this.userDir,
-      deleteGuard: { maxShare: 0.5 },
+      deleteGuard: { ...SYNC_DEFAULTS.deleteGuard },
     };
     try {
       return new SyncEngine(config, {

@@ -4,6 +4,7 @@
  * Host is a loopback name, the Origin is the add-in's (CORS), then the secret (except sign-in and health).
  */
 import { addJsonBodyParser } from '../common/json-body';
+import { ErrorVocabulary, mapFastifyError } from '../common/fastify-errors';
 import { AddressInfo } from 'node:net';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError, serviceErrors } from './errors';
@@ -66,8 +67,9 @@ export async function buildServiceApp(
     if (refused) throw refused;
   });
 
+  const errors = serviceErrorsFor(log);
   app.setErrorHandler((err: FastifyError | ServiceError, req, reply) => {
-    sendError(reply, toServiceError(err, req, log));
+    sendError(reply, mapFastifyError(err, req, errors, { bodyLimit: BODY_LIMIT }));
   });
   app.setNotFoundHandler((req, reply) => {
     sendError(reply, serviceErrors.notFound(req.method, req.url));
@@ -113,23 +115,17 @@ function sendError(reply: FastifyReply, err: ServiceError): void {
 }
 
 /** Any failure as the pane's error: a client's mistake is a 4xx naming it, our own bug a 500 with no internals. */
-function toServiceError(
-  err: FastifyError | ServiceError,
-  req: FastifyRequest,
-  log: NonNullable<ServiceOptions['log']>,
-): ServiceError {
-  if (err instanceof ServiceError) return err;
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return serviceErrors.bodyTooLarge(BODY_LIMIT);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return serviceErrors.unsupportedMediaType(String(req.headers['content-type'] ?? ''));
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return serviceErrors.bodyRequired();
-  }
-  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-    return serviceErrors.badRequest(err.statusCode, err.message);
-  }
-  log('error', `unexpected error on ${req.method} ${req.url.split('?')[0]}: ${err.stack ?? err.message}`);
-  return serviceErrors.internal();
+function serviceErrorsFor(log: NonNullable<ServiceOptions['log']>): ErrorVocabulary<ServiceError> {
+  return {
+    own: (err): err is ServiceError => err instanceof ServiceError,
+    bodyTooLarge: (limit) => serviceErrors.bodyTooLarge(limit),
+    unsupportedMediaType: (type) => serviceErrors.unsupportedMediaType(type),
+    emptyBody: () => serviceErrors.bodyRequired(),
+    badJson: (message) => serviceErrors.badJson(message),
+    badRequest: (status, message) => serviceErrors.badRequest(status, message),
+    internal: (err, req) => {
+      log('error', `unexpected error on ${req.method} ${req.url.split('?')[0]}: ${err.stack ?? err.message}`);
+      return serviceErrors.internal();
+    },
+  };
 }

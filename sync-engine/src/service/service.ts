@@ -32,13 +32,14 @@ import { fromSalesforceFailure, accessOffText } from './salesforce-failure';
 import { ServiceStatus, accountStatus, signedOutStatus } from './status';
 import { MailboxConnectStarted, OAuthStarted, SignedIn } from './contract';
 import { UnresolvedEmail, UnresolvedItems } from './unresolved';
+import { SYNC_DEFAULTS } from '../app/config';
 
 export interface ServiceOptions {
   /** Secret, database and per-user sync state (created 0700). */
   dataDir: string;
   /** The Graph mailbox the engine syncs with; without one, sign-in and "Add Email" work and sync is off. */
   mailbox?: SyncConfig['mailbox'] | null;
-  /** How often the engine syncs (default 600). */
+  /** How often the engine syncs (default SYNC_DEFAULTS.intervalSeconds). */
   intervalSeconds?: number;
   /** Start a sync right after sign-in (default true). */
   syncOnSignIn?: boolean;
@@ -282,7 +283,7 @@ export class SyncService {
         dataDir: this.o.dataDir,
         mailbox: this.o.mailbox ?? null,
         tokenKey: this.o.tokenStore,
-        intervalSeconds: this.o.intervalSeconds ?? 600,
+        intervalSeconds: this.o.intervalSeconds ?? SYNC_DEFAULTS.intervalSeconds,
         settings: this.settingsStore,
         timers: this.o.timers ?? realTimers,
         log: this.log,

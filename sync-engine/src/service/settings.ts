@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { DIRECTIONS, Direction, SYNC_OBJECTS, SyncObject } from '../sync/objects';
 import { SyncSettings } from './contract';
+import { SYNC_DEFAULTS } from '../app/config';
 import { serviceErrors } from './errors';
 
 export type { SyncSettings } from './contract';
@@ -12,9 +13,9 @@ export type { SyncSettings } from './contract';
 /** Salesforce for Outlook's default data sets: everything both ways, Salesforce wins a conflict. */
 export function defaultSettings(): SyncSettings {
   return {
-    contacts: { direction: 'both', winner: 'salesforce' },
-    events: { direction: 'both', winner: 'salesforce' },
-    tasks: { direction: 'both', winner: 'salesforce' },
+    contacts: { ...SYNC_DEFAULTS.object },
+    events: { ...SYNC_DEFAULTS.object },
+    tasks: { ...SYNC_DEFAULTS.object },
   };
 }
 

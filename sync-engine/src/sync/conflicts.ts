@@ -31,7 +31,7 @@ export function winnerOf(settings: ObjectSettings): SideName {
  * A record deleted on `deletedOn`, and on the other side edited (`survivorEdited`) or not:
  * - `recreate`: the editing side wins, so the record comes back where it was deleted (a conflict);
  * - `hold`: the delete was made on a side whose changes do not flow; it waits, with its link, for a direction that
- *   lets it (README: one rule for one way and none);
+ *   lets it (docs/sync-engine.md: one rule for one way and none);
  * - `delete`: the delete flows to the other side (a conflict when the other side had edited it, and lost).
  */
 export type DeleteOutcome = 'recreate' | 'hold' | 'delete';

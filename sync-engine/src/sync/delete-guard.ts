@@ -1,7 +1,7 @@
 /**
  * The delete guard: a run that would delete more than `deleteGuard.maxShare` of an object's synced records on one
  * side (and at least GUARD_MIN_DELETES of them) stops before deleting anything; its deletes stay queued until the
- * share is raised or the deletes are undone (README, "Delete guard").
+ * share is raised or the deletes are undone (docs/sync-engine.md, "Delete guard").
  */
 import { SyncObject } from './objects';
 import { SideName, StopReason } from './types';

@@ -1,5 +1,5 @@
 /**
- * The oracle of the sync property test: README's rules ("The sync engine") as a small model of what each side
+ * The oracle of the sync property test: the engine's rules (docs/sync-engine.md) as a small model of what each side
  * should hold per stable key, kept by the test from the operations it made. It knows nothing of the engine.
  *
  * Per key the model holds what each side holds as the user left it (`sf`, `ol`; null when absent) and what the
@@ -14,8 +14,8 @@
  *
  * A run that ended part way may have done any key's work or none of it, so a key then has alternatives: the
  * state before and the state after planning it, the latter only when both sides show it done. Events whose copies
- * are not surely inside the calendar window on both sides may be left alone or followed (README says neither), and
- * a key may never be deleted for leaving the window.
+ * are not surely inside the calendar window on both sides may be left alone or followed (the docs say neither),
+ * and a key may never be deleted for leaving the window.
  */
 import { Fields, ObjectName, SideName, sameFields } from './fields';
 
@@ -56,7 +56,7 @@ export interface KeyState {
 }
 
 export const DAY_MS = 86_400_000;
-/** The calendar window both sides sync (README): 30 days back, 365 ahead. */
+/** The calendar window both sides sync (docs/sync-engine.md): 30 days back, 365 ahead. */
 export const WINDOW = { backDays: 30, aheadDays: 365 };
 /**
  * The Outlook calendar view keeps the window of its delta round for up to 7 days (a new round starts a week later),
@@ -74,7 +74,7 @@ export function winnerOf(s: ObjectSettings): SideName {
   return s.winner;
 }
 
-/** What one complete run makes of a key (README's rules). */
+/** What one complete run makes of a key (docs/sync-engine.md's rules). */
 export function plan(object: ObjectName, a: Alt, s: ObjectSettings): Alt {
   if (s.direction === 'none') return a;
   const eq = (x: Fields | null, y: Fields | null) => sameFields(object, x, y);

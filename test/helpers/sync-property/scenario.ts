@@ -212,7 +212,7 @@ class Scenario {
         const after: Fields = { ...r.fields, ...op.patch };
         userSets(k, op.side, after);
         if (op.object === 'events' && (op.patch.start || op.patch.end)) {
-          // Moved out of the window: README does not say what follows; the key is judged leniently from now on.
+          // Moved out of the window: the docs do not say what follows; the key is judged leniently from now on.
           const now = world.clock.now().getTime();
           if (Date.parse(after.start!) < now - 25 * DAY_MS || Date.parse(after.start!) > now + 350 * DAY_MS)
             k.outOfScope = true;
@@ -498,7 +498,7 @@ function describeDifference(k: KeyState, shown: { sf: Fields | null; ol: Fields 
   return `holds: Salesforce ${fieldsText(k.object, shown.sf)}; Outlook ${fieldsText(k.object, shown.ol)}. The model allows ${k.alts.length === 1 ? '' : `one of ${k.alts.length}: `}${k.alts.map(alt).join(' || ')}`;
 }
 
-/** Writes a run left queued for objects it syncs (under `none` they wait, as README says). */
+/** Writes a run left queued for objects it syncs (under `none` they wait, as docs/sync-engine.md says). */
 function queuedWrites(report: SyncReport, syncing: (o: ObjectName) => boolean = () => true): number {
   const objects = OBJECTS.filter(syncing);
   return (

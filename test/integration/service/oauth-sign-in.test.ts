@@ -11,6 +11,7 @@ import { TOKEN_FILE } from '../../../sync-engine/src/app/token-store';
 import { adminOf, startServiceWorld, ServiceWorld, serviceCaller } from '../../helpers/service';
 import { sharedMessages } from '../../helpers/shared';
 import { loginThroughPage } from '../../../sync-engine/src/salesforce/page-login';
+import { eventually } from '../../helpers/eventually';
 
 const ADDIN = 'https://localhost:3000';
 const CALLBACK = `${ADDIN}/oauth-callback.html`;
@@ -107,11 +108,11 @@ describe("service: sign-in through the org's login page (OAuth, for a real org)"
     });
     const call = serviceCaller(w.running, { secret: res.body.secret });
     // The first run uses the session of the sign-in (no second login); it must finish with ann's counts.
-    let status = (await call('GET', '/api/status')).body;
-    for (let i = 0; i < 100 && (status.lastRun === null || status.state === 'syncing'); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      status = (await call('GET', '/api/status')).body;
-    }
+    const status = await eventually(async () => {
+      const s = (await call('GET', '/api/status')).body;
+      assert.ok(s.lastRun !== null && s.state !== 'syncing', JSON.stringify(s));
+      return s;
+    }, 'the first run after the OAuth sign-in');
     assert.equal(status.state, 'idle', JSON.stringify(status));
     assert.equal(status.username, 'ann@test.example');
     assert.ok(
@@ -147,11 +148,11 @@ describe("service: sign-in through the org's login page (OAuth, for a real org)"
 
     await w.restart();
     const call = serviceCaller(w.running, { secret: signedIn.body.secret });
-    let status = (await call('GET', '/api/status')).body;
-    for (let i = 0; i < 100 && status.state === 'signed-out'; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      status = (await call('GET', '/api/status')).body;
-    }
+    const status = await eventually(async () => {
+      const s = (await call('GET', '/api/status')).body;
+      assert.notEqual(s.state, 'signed-out', JSON.stringify(s));
+      return s;
+    }, 'the kept sign-in is back after the restart');
     assert.equal(status.username, 'ann@test.example', JSON.stringify(status));
     assert.notEqual(status.state, 'signed-out');
 

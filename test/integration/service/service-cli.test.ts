@@ -10,6 +10,7 @@ import {
   registerServiceCommand,
   ServiceCommandOptions,
 } from '../../../sync-engine/src/cli/service-command';
+import { eventually } from '../../helpers/eventually';
 
 function io() {
   const out: string[] = [];
@@ -88,7 +89,7 @@ describe('sfo-compat service', function () {
       t.io,
       () => until,
     );
-    for (let i = 0; i < 100 && t.out.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => (t.out.length ? true : undefined), 'the service says it is listening');
     const text = t.out.join('');
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+) \(127\.0\.0\.1 only\)/.exec(text)?.[1];
     assert.ok(url, text);
@@ -118,7 +119,7 @@ describe('sfo-compat service', function () {
       t.io,
       () => until,
     );
-    for (let i = 0; i < 100 && t.out.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => (t.out.length ? true : undefined), 'the service says it is listening');
     assert.deepEqual(t.err, [`${TOKEN_ON_ARGV}\n`]);
     assert.match(t.out.join(''), /mailbox: http:\/\/127\.0\.0\.1:8701, syncing/);
     assert.doesNotMatch(t.out.join('') + t.err.join(''), /secret-token-on-argv/);
@@ -131,7 +132,7 @@ describe('sfo-compat service', function () {
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
     const first = serviceCommand(opts(), {}, t1.io, () => until);
-    for (let i = 0; i < 100 && t1.out.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => (t1.out.length ? true : undefined), 'the first service says it is listening');
     const port = /127\.0\.0\.1:(\d+)/.exec(t1.out.join(''))![1];
     const t2 = io();
     const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-service-cli-'));

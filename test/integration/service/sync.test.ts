@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { adminOf, startServiceWorld, ServiceWorld } from '../../helpers/service';
 import { sharedMessages } from '../../helpers/shared';
+import { eventually } from '../../helpers/eventually';
 
 const messages = sharedMessages();
 
@@ -189,13 +190,11 @@ describe('service: sync, settings and lost API access (Salesforce for Outlook)',
     const add = await call('POST', '/api/add-email', GRACE_EMAIL);
     assert.equal(add.status, 200, add.text);
     assert.ok(add.body.taskId);
-    let status: any;
-    for (let i = 0; i < 200; i++) {
-      status = (await call('GET', '/api/status')).body;
-      if (status.state === 'idle') break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    assert.equal(status.state, 'idle', 'the sync ran again without "sync now"');
+    const status = await eventually(async () => {
+      const s = (await call('GET', '/api/status')).body;
+      assert.equal(s.state, 'idle', 'the sync ran again without "sync now"');
+      return s;
+    }, 'the stopped sync resumes by itself');
     assert.equal(status.message, null);
     const run = await call('POST', '/api/sync-now');
     assert.equal(run.body.state, 'idle', run.text);
@@ -253,14 +252,12 @@ describe('service: other products, and the first sync after sign-in', function (
   it('by default a sync starts right after sign-in', async () => {
     w = await startServiceWorld({ syncOnSignIn: true });
     const secret = await w.signInAnn();
-    let status: any;
-    for (let i = 0; i < 200; i++) {
-      status = (await w.call('GET', '/api/status', { secret })).body;
+    const status = await eventually(async () => {
+      const s = (await w.call('GET', '/api/status', { secret })).body;
       // The run has stored its report (lastRun) and finished keeping its state's good copy (no longer syncing).
-      if (status.lastRun && status.state !== 'syncing') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.ok(status.lastRun, 'a run finished by itself');
+      assert.ok(s.lastRun && s.state !== 'syncing', `a run finished by itself: ${JSON.stringify(s)}`);
+      return s;
+    }, 'the first run after sign-in');
     assert.equal(status.state, 'idle');
     assert.equal(status.counts.salesforce.contacts.created, 2);
   });

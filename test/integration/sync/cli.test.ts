@@ -118,6 +118,20 @@ describe('sfo-compat sync and status (the built CLI)', function () {
     assert.equal((await olContacts()).find((c) => c.surname === 'Hopper')!.jobTitle, 'Rear Admiral');
   });
 
+  it('sync --dry-run: the plan in words, one line per object, no raw JSON', async () => {
+    const [grace] = (await sfContacts()).filter((c) => c.LastName === 'Hopper');
+    assert.equal((await w.sf.patch(`/sobjects/Contact/${grace.Id}`, { Title: 'Admiral' })).status, 204);
+    const r = await cli(['sync', '--config', config, '--dry-run']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /[{}]/, r.stdout);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[0], 'Dry run: nothing was written. Planned:');
+    assert.ok(lines.includes('  contacts: 1 write (1 update in outlook), 0 matched, 0 conflicts'), r.stdout);
+    assert.ok(lines.includes('  tasks: nothing to write, 0 matched, 0 conflicts'), r.stdout);
+    // What the dry run showed, a real run then does.
+    assert.equal((await cli(['sync', '--config', config, '--once'])).code, 0);
+  });
+
   it("exit 5 when API access is off: the product's exact text in message, for sync and for status", async () => {
     await setApi(false);
     try {

@@ -196,7 +196,6 @@ for (const product of PRODUCTS) {
 
       // Settings: Salesforce for Outlook says they are unavailable; the Connect products have no such text.
       const settings = product.settingsUnavailable ? messages[product.settingsUnavailable] : null;
-      assert.equal(engine.settingsAvailability(), settings);
       assert.equal(engine.status().settingsMessage, settings);
 
       // Nothing lost: 600 contacts for Salesforce, Grace and the tasks for Outlook, the events for Salesforce.
@@ -277,7 +276,7 @@ for (const product of PRODUCTS) {
       assert.equal(soapLogins - loginsBefore, 3, 'one sign-in per attempt while stopped');
       assert.equal(org.ctx.stats.refusedByRule - refusedBefore, 0, 'no data request was refused while stopped');
       assert.equal(engine.status().message, null);
-      assert.equal(engine.settingsAvailability(), null);
+      assert.equal(engine.status().settingsMessage, null);
       assert.deepEqual(runs[1].result!.report.errors, []);
 
       for (const object of SYNC_OBJECTS) {

@@ -24,6 +24,7 @@ import { SalesforceApiError } from '../../../sync-engine/src/salesforce/errors';
 import { TOKEN_FILE, TokenStore } from '../../../sync-engine/src/app/token-store';
 import { sessionFor, startTestOrg, testSeed } from '../../helpers/org';
 import { sharedMessages } from '../../helpers/shared';
+import { eventually } from '../../helpers/eventually';
 
 const CLIENT_ID = 'SfdcSalesforceForOutlook';
 const MAILBOX_TOKEN = 'ann-oauth-mailbox-token';
@@ -62,16 +63,6 @@ function startCli(args: string[]): { done: Promise<Run>; stdout: () => string } 
 }
 
 const cli = (args: string[]) => startCli(args).done;
-
-async function until<T>(f: () => T | undefined, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A GET as the browser does it (`localhost` is this machine's 127.0.0.1, where the callback listens). */
 async function browserGet(url: string): Promise<{ status: number; text: string; headers: Headers }> {
@@ -132,7 +123,7 @@ describe("sfo-compat sync --sign-in: a real org's OAuth sign-in, stored encrypte
   async function signInAs(config: string, username: string, password: string, beforeLogin?: () => Promise<void>) {
     const cliRun = startCli(signInArgs(config));
     try {
-      const link = await until(() => AUTHORIZE_LINK.exec(cliRun.stdout())?.[1], 'the sign-in link');
+      const link = await eventually(() => AUTHORIZE_LINK.exec(cliRun.stdout())?.[1], 'the sign-in link');
       await beforeLogin?.();
       const callback = await loginThroughPage({ startUrl: link, username, password }, ({ url }) =>
         url.startsWith(redirectUri) ? url : undefined,

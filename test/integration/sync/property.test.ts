@@ -1,13 +1,13 @@
 /**
- * The sync engine against README's rules, as a property (issue 11's acceptance): seeded random creates, edits,
- * deletes and moves of contacts, events (single, near the window's edge, a weekly series) and tasks on both sides,
- * conflicting edits and edit against delete between runs, changes of an object's direction or winner, the clock
- * moving on; runs in between, some cut at a random request (the network drops from there on, or the engine's
- * process is SIGKILLed, before or after the server carried the request out). After each episode, clean runs
- * until one writes nothing (at most 5), and then both sides must hold what the test's own model of the rules
- * says, field by field as the test wrote them (read from the raw Graph JSON and Salesforce records, not through
- * the engine's mappers): nothing lost, no duplicate, no delete undone, the winner's value in a conflict, the same
- * Salesforce record kept, nothing echoing.
+ * The sync engine against its documented rules (docs/sync-engine.md), as a property (issue 11's acceptance): seeded
+ * random creates, edits, deletes and moves of contacts, events (single, near the window's edge, a weekly series) and
+ * tasks on both sides, conflicting edits and edit against delete between runs, changes of an object's direction or
+ * winner, the clock moving on; runs in between, some cut at a random request (the network drops from there on, or the
+ * engine's process is SIGKILLed, before or after the server carried the request out). After each episode, clean runs
+ * until one writes nothing (at most 5), and then both sides must hold what the test's own model of the rules says,
+ * field by field as the test wrote them (read from the raw Graph JSON and Salesforce records, not through the engine's
+ * mappers): nothing lost, no duplicate, no delete undone, the winner's value in a conflict, the same Salesforce record
+ * kept, nothing echoing.
  *
  * Real org and mailbox on loopback, each behind a fault proxy; one clock for both and the engine, moved by hand.
  *
@@ -76,7 +76,7 @@ describe('sync engine: a property over random edits, deletes and moves on both s
   });
 
   for (const seed of seeds) {
-    it(`seed ${seed}: both sides hold what README's rules say after every episode, and a last run writes nothing`, async () => {
+    it(`seed ${seed}: both sides hold what the docs' rules say after every episode, and a last run writes nothing`, async () => {
       console.log(
         `      property seed: ${seed} (replay with PROPERTY_SEED=${seed})${script ? ` replaying ${process.env.PROPERTY_SCRIPT}` : ''}`,
       );

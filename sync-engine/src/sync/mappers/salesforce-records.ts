@@ -5,6 +5,7 @@
 import { SyncObject } from '../objects';
 import { Canonical, CanonicalContact, CanonicalEvent, CanonicalTask } from '../types';
 import { cleanText } from '../canonical';
+import { salesforceInstant } from '../../common/clock';
 
 export const SOBJECT_OF: Record<SyncObject, string> = { contacts: 'Contact', events: 'Event', tasks: 'Task' };
 
@@ -42,11 +43,6 @@ export const FIELDS_OF: Record<SyncObject, string[]> = {
 
 type SfRecord = Record<string, unknown>;
 const str = cleanText;
-
-/** A Salesforce datetime (`2026-03-08T14:00:00.000+0000`) as an ISO instant. */
-function instant(v: unknown): string {
-  return new Date(String(v).replace(/([+-]\d{2})(\d{2})$/, '$1:$2')).toISOString();
-}
 
 function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00.000Z`);
@@ -88,8 +84,12 @@ export function fromSalesforce(object: SyncObject, r: SfRecord): Canonical {
     case 'events': {
       const allDay = r.IsAllDayEvent === true;
       // Salesforce's all-day events start and end at midnight GMT of their first and last day.
-      const start = allDay ? String(r.ActivityDate ?? instant(r.StartDateTime).slice(0, 10)) : instant(r.StartDateTime);
-      const end = allDay ? addDays(instant(r.EndDateTime).slice(0, 10), 1) : instant(r.EndDateTime);
+      const start = allDay
+        ? String(r.ActivityDate ?? salesforceInstant(r.StartDateTime, 'Event.StartDateTime').slice(0, 10))
+        : salesforceInstant(r.StartDateTime, 'Event.StartDateTime');
+      const end = allDay
+        ? addDays(salesforceInstant(r.EndDateTime, 'Event.EndDateTime').slice(0, 10), 1)
+        : salesforceInstant(r.EndDateTime, 'Event.EndDateTime');
       return {
         subject: str(r.Subject),
         location: str(r.Location),

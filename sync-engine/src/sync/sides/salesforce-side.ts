@@ -14,6 +14,7 @@ import { stopFor } from '../stop-reason';
 import { SyncObject } from '../objects';
 import { ChangeBatch, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
 import { eventWindow } from '../event-window';
+import { salesforceInstant } from '../../common/clock';
 import { FIELDS_OF, SOBJECT_OF, fromSalesforce, toSalesforce } from '../mappers/salesforce-records';
 import { SALESFORCE_GROUPS, changedProperties } from '../mappers/changed-fields';
 
@@ -108,7 +109,7 @@ export class SalesforceSide implements Side {
       const page: SideChange[] = onPage ? [] : changes;
       for (const r of next.value.records) {
         const id = String(r.Id);
-        const stamp = toSoqlDateTime(String(r.SystemModstamp));
+        const stamp = salesforceInstant(r.SystemModstamp, `${SOBJECT_OF[object]}.SystemModstamp`);
         if (!latest || stamp > latest) latest = stamp;
         page.push(
           r.IsDeleted === true
@@ -419,11 +420,6 @@ export function nextCheckpoint(checkpoint: string | null, readAt: number | null,
   const latest = latestStamp === null ? NaN : Date.parse(latestStamp) - READ_OVERLAP_MS;
   const start = checkpoint === null ? 0 : Date.parse(checkpoint);
   return new Date(Math.max(Number.isNaN(start) ? 0 : start, Number.isNaN(latest) ? 0 : latest)).toISOString();
-}
-
-/** `2026-03-08T14:00:00.000+0000` -> a SOQL datetime literal `2026-03-08T14:00:00.000Z`. */
-function toSoqlDateTime(stamp: string): string {
-  return new Date(stamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')).toISOString();
 }
 
 /** Whole-run failures become SyncStop (stop-reason.ts); everything else propagates. */
