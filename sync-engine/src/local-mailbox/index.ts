@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FastifyInstance } from 'fastify';
 import { Clock, systemClock } from '../common/clock';
+import { startFootprint } from '../common/start-footprint';
 import { MailboxStore, MailboxRecord } from './store';
 import { MailboxContext, MailboxOptions, DEFAULT_MAILBOX_OPTIONS } from './context';
 import { buildMailboxServer } from './server';
@@ -56,6 +57,8 @@ export interface LocalMailbox {
 export async function startLocalMailbox(o: LocalMailboxOptions): Promise<LocalMailbox> {
   const memory = o.dataDir === ':memory:';
   const file = memory ? ':memory:' : path.join(o.dataDir, 'mailbox.sqlite');
+  // A start that fails takes back what it made, so the next start does not open an empty file as a mailbox.
+  const footprint = startFootprint(o.dataDir, ['mailbox.sqlite', 'tls']);
   if (!memory) privateDir(o.dataDir);
   const options: MailboxOptions = { ...DEFAULT_MAILBOX_OPTIONS, ...o.options };
   const store = new MailboxStore(file, o.clock ?? systemClock, options.changeLogLimit);
@@ -117,6 +120,7 @@ export async function startLocalMailbox(o: LocalMailboxOptions): Promise<LocalMa
   } catch (err) {
     store.close();
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+    footprint.undo();
     throw err;
   }
 }

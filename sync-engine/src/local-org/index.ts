@@ -1,8 +1,8 @@
 /** Start the embedded org: open (or seed) its SQLite file, then serve it on loopback. */
-import fs from 'node:fs';
 import path from 'node:path';
 import { FastifyInstance } from 'fastify';
 import { OrgStore } from './store';
+import { startFootprint } from '../common/start-footprint';
 import { OrgContext, OrgOptions, DEFAULT_ORG_OPTIONS } from './context';
 import { buildOrgServer } from './server';
 import { loadSeed, OrgSeed, readSeedFile } from './seed';
@@ -35,10 +35,7 @@ export interface LocalOrg {
 export async function startLocalOrg(o: LocalOrgOptions): Promise<LocalOrg> {
   const file = o.dataDir === ':memory:' ? ':memory:' : path.join(o.dataDir, 'org.sqlite');
   // A start that fails takes back what it made, so the next start does not open an empty file as an org.
-  const made = {
-    dir: file !== ':memory:' && !fs.existsSync(o.dataDir),
-    file: file !== ':memory:' && !fs.existsSync(file),
-  };
+  const footprint = startFootprint(o.dataDir, ['org.sqlite']);
   if (o.dataDir !== ':memory:') privateDir(o.dataDir);
   const store = new OrgStore(file, o.clock ?? systemClock);
   let seeded = false;
@@ -79,14 +76,7 @@ export async function startLocalOrg(o: LocalOrgOptions): Promise<LocalOrg> {
     };
   } catch (err) {
     store.close();
-    if (made.file) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
-    if (made.dir) {
-      try {
-        fs.rmdirSync(o.dataDir);
-      } catch {
-        // Something else wrote there meanwhile: it is not ours to remove, and the start's own error matters more.
-      }
-    }
+    footprint.undo();
     throw err;
   }
 }
