@@ -54,6 +54,12 @@ export interface AccountDeps {
   engineDeps?: EngineDeps;
 }
 
+/** Whether the engine's last stop was the mailbox refusing us (authFailed on the Outlook side). */
+function stoppedForMailbox(s: EngineStatus | null): boolean {
+  const reason = s?.state === 'stopped' ? s.stopReason : null;
+  return reason?.kind === 'authFailed' && 'side' in reason && reason.side === 'outlook';
+}
+
 /** How a user of the pane starts over from an unusable state (the engine's texts name it). */
 const START_OVER = 'select "Start over" in the add-in';
 
@@ -110,14 +116,23 @@ export class SignedInAccount {
 
   /** The mailbox as the pane shows it. */
   mailboxStatus(): MailboxStatus {
-    if (!this.deps.mailbox) return { signIn: 'none', connectedAs: null, connecting: false, connectError: null };
-    if (!this.mailboxTokens) return { signIn: 'token', connectedAs: null, connecting: false, connectError: null };
+    const none = { connectedAs: null, connecting: false, connectError: null, needsReconnect: false };
+    if (!this.deps.mailbox) return { signIn: 'none', ...none };
+    if (!this.mailboxTokens) return { signIn: 'token', ...none };
     return {
       signIn: 'microsoft',
       connectedAs: this.mailboxTokens.mailbox(),
       connecting: this.connecting !== null,
       connectError: this.connectError,
+      needsReconnect: !this.reconnectedSinceStop && stoppedForMailbox(this.engineStatus()),
     };
+  }
+
+  /** Stop a connect the user gave up on (closed the sign-in window): the status no longer says connecting. */
+  async cancelMailboxConnect(): Promise<void> {
+    if (!this.mailboxTokens) throw serviceErrors.noMicrosoftMailbox();
+    this.cancelConnect?.();
+    await this.connecting;
   }
 
   /**
@@ -143,6 +158,8 @@ export class SignedInAccount {
     const run = signIn.then(
       (connected) => {
         this.deps.log('info', `connected the Outlook mailbox of ${connected.username}`);
+        this.reconnectedSinceStop = true;
+        this.connects++;
         if (this.engine && !this.scheduler.isPaused) void this.scheduler.runNow();
       },
       (err: unknown) => {
@@ -173,6 +190,10 @@ export class SignedInAccount {
   }
 
   private cancelConnect: (() => void) | null = null;
+  /** A connect succeeded after the last run that stopped for the mailbox (that stop is stale until the next run). */
+  private reconnectedSinceStop = false;
+  /** Connects that succeeded: a run that began before the last one does not make its stop current again. */
+  private connects = 0;
 
   /** Forget the connected mailbox: msal removes the account, the cache file is deleted; the next run stops. */
   async disconnectMailbox(): Promise<void> {
@@ -244,9 +265,11 @@ export class SignedInAccount {
   private async runOnce(): Promise<number> {
     const engine = this.engine;
     if (!engine) return this.intervalMs;
+    const connectsBefore = this.connects;
     try {
       const { status } = await engine.runOnce();
       this.lastError = null;
+      if (this.connects === connectsBefore) this.reconnectedSinceStop = false;
       if (status.state === 'stopped' && status.stopReason?.kind === 'accessRevoked') {
         this.accessOff = true;
         return this.recheck.next();

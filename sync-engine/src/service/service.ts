@@ -320,6 +320,12 @@ export class SyncService {
     return this.signedIn().connectMailbox();
   }
 
+  /** The user gave up a connect (closed the Microsoft sign-in window); the status after it. */
+  async cancelMailboxConnect(): Promise<ServiceStatus> {
+    await this.signedIn().cancelMailboxConnect();
+    return this.status();
+  }
+
   /** Forget the connected mailbox; the status after it. */
   async disconnectMailbox(): Promise<ServiceStatus> {
     await this.signedIn().disconnectMailbox();
