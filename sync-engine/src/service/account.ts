@@ -20,6 +20,7 @@ import { EngineStatus } from '../sync/state-store';
 import { SyncScheduler, Timers } from './scheduler';
 import { SettingsStore, SyncSettings } from './settings';
 import { MailboxTokenSource } from '../app/mailbox-token-source';
+import { mailboxConnection } from '../app/mailbox-connection';
 import { TokenKeyOptions } from '../app/token-key';
 import { MailboxAuthError } from '../sign-in/microsoft/mailbox-auth-error';
 import { MailboxConnectStarted, MailboxStatus } from './contract';
@@ -52,12 +53,6 @@ export interface AccountDeps {
   timers: Timers;
   log: (level: 'info' | 'warn' | 'error', text: string) => void;
   engineDeps?: EngineDeps;
-}
-
-/** Whether the engine's last stop was the mailbox refusing us (authFailed on the Outlook side). */
-function stoppedForMailbox(s: EngineStatus | null): boolean {
-  const reason = s?.state === 'stopped' ? s.stopReason : null;
-  return reason?.kind === 'authFailed' && 'side' in reason && reason.side === 'outlook';
 }
 
 /** How a user of the pane starts over from an unusable state (the engine's texts name it). */
@@ -121,10 +116,9 @@ export class SignedInAccount {
     if (!this.mailboxTokens) return { signIn: 'token', ...none };
     return {
       signIn: 'microsoft',
-      connectedAs: this.mailboxTokens.mailbox(),
+      ...mailboxConnection(this.mailboxTokens.cache, this.engineStatus()),
       connecting: this.connecting !== null,
       connectError: this.connectError,
-      needsReconnect: !this.reconnectedSinceStop && stoppedForMailbox(this.engineStatus()),
     };
   }
 
@@ -158,8 +152,6 @@ export class SignedInAccount {
     const run = signIn.then(
       (connected) => {
         this.deps.log('info', `connected the Outlook mailbox of ${connected.username}`);
-        this.reconnectedSinceStop = true;
-        this.connects++;
         if (this.engine && !this.scheduler.isPaused) void this.scheduler.runNow();
       },
       (err: unknown) => {
@@ -190,10 +182,6 @@ export class SignedInAccount {
   }
 
   private cancelConnect: (() => void) | null = null;
-  /** A connect succeeded after the last run that stopped for the mailbox (that stop is stale until the next run). */
-  private reconnectedSinceStop = false;
-  /** Connects that succeeded: a run that began before the last one does not make its stop current again. */
-  private connects = 0;
 
   /** Forget the connected mailbox: msal removes the account, the cache file is deleted; the next run stops. */
   async disconnectMailbox(): Promise<void> {
@@ -265,11 +253,9 @@ export class SignedInAccount {
   private async runOnce(): Promise<number> {
     const engine = this.engine;
     if (!engine) return this.intervalMs;
-    const connectsBefore = this.connects;
     try {
       const { status } = await engine.runOnce();
       this.lastError = null;
-      if (this.connects === connectsBefore) this.reconnectedSinceStop = false;
       if (status.state === 'stopped' && status.stopReason?.kind === 'accessRevoked') {
         this.accessOff = true;
         return this.recheck.next();

@@ -105,7 +105,8 @@ describe('service: "Connect your Outlook mailbox" with msal-node, run by the ser
       run.body.message,
       /Reconnect your Outlook mailbox: select "Connect your Outlook mailbox" in the add-in\./,
     );
-    assert.equal(run.body.mailbox.needsReconnect, true, 'the stop is the mailbox: the pane shows its reconnect state');
+    // Never connected: the step says "not connected", not "reconnect" (the stop text still says what to do).
+    assert.equal(run.body.mailbox.needsReconnect, false);
   });
 
   it('a connect the user gives up (cancel-connect, with the secret) no longer says connecting', async () => {
@@ -117,7 +118,7 @@ describe('service: "Connect your Outlook mailbox" with msal-node, run by the ser
     assert.equal(cancelled.status, 200, cancelled.text);
     assert.equal(cancelled.body.mailbox.connecting, false);
     assert.equal(cancelled.body.mailbox.connectError, null, 'giving up is not a failure');
-    assert.equal(cancelled.body.mailbox.needsReconnect, true);
+    assert.equal(cancelled.body.mailbox.connectedAs, null);
   });
 
   it('connecting needs the secret', async () => {
@@ -156,6 +157,6 @@ describe('service: "Connect your Outlook mailbox" with msal-node, run by the ser
     const run = await syncNow();
     assert.equal(run.body.state, 'stopped', run.text);
     assert.match(run.body.message, /Connect your Outlook mailbox/);
-    assert.equal(run.body.mailbox.needsReconnect, true);
+    assert.equal(run.body.mailbox.needsReconnect, false, 'disconnected on purpose: not connected, not "reconnect"');
   });
 });
