@@ -10,6 +10,7 @@ export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8702';
 import type {
   AddEmailRequest,
   AddEmailResult,
+  MailboxConnectStarted,
   OAuthStartRequest,
   OAuthStarted,
   ServiceStatus,
@@ -23,6 +24,8 @@ import type {
 export type {
   AddEmailResult,
   Counts,
+  MailboxConnectStarted,
+  MailboxStatus,
   OAuthStarted,
   ObjectSettings,
   SignedIn,
@@ -83,6 +86,17 @@ export class ServiceClient {
   /** Offered while the status says `stateUnusable`: sync again from what can be read of the damaged state. */
   startOver(): Promise<Status> {
     return this.call('POST', '/api/start-over');
+  }
+  /** "Connect your Outlook mailbox": the Microsoft sign-in page to show; the service finishes the sign-in. */
+  connectMailbox(): Promise<MailboxConnectStarted> {
+    return this.call('POST', '/api/mailbox/connect');
+  }
+  /** The user closed the Microsoft sign-in window: the service stops waiting for it. */
+  cancelMailboxConnect(): Promise<Status> {
+    return this.call('POST', '/api/mailbox/cancel-connect');
+  }
+  disconnectMailbox(): Promise<Status> {
+    return this.call('POST', '/api/mailbox/disconnect');
   }
   async settings(): Promise<SyncSettings> {
     return (await this.call<SettingsBody>('GET', '/api/settings')).objects;

@@ -82,3 +82,41 @@ export async function dialogMessage(ui: Office.UI, url: string, options: Office.
     });
   });
 }
+
+/**
+ * A sign-in window whose last page is not ours (the Microsoft sign-in ends on msal's loopback page in the service),
+ * so it sends no message: the pane watches the service instead, and closes the window once it has its answer.
+ */
+export interface WatchedWindow {
+  /** Settles (never rejects) with how the window ended on its own: the user closed it, or its page failed. */
+  ended: Promise<DialogError>;
+  close(): void;
+}
+
+/** Open `url` (on the add-in's own origin) in an Office dialog to watch; rejects with a `DialogError` if it cannot open. */
+export async function watchedDialog(ui: Office.UI, url: string, options: Office.DialogOptions): Promise<WatchedWindow> {
+  let dialog: Office.Dialog;
+  try {
+    dialog = await openDialog(ui, url, options);
+  } catch (err) {
+    if (err instanceof OfficeCallError) throw new DialogError(err.code, err.message);
+    throw err;
+  }
+  let closed = false;
+  const ended = new Promise<DialogError>((resolve) => {
+    dialog.addEventHandler(DIALOG_EVENT_RECEIVED, (args) => {
+      if (closed || !('error' in args)) return;
+      closed = true;
+      if (args.error !== DialogCode.closedByUser) dialog.close();
+      resolve(new DialogError(args.error, `The dialog ended (Office code ${args.error}).`));
+    });
+  });
+  return {
+    ended,
+    close() {
+      if (closed) return;
+      closed = true;
+      dialog.close();
+    },
+  };
+}

@@ -2,7 +2,7 @@
  * The sign-in window outside Office (the pane in a plain browser): a popup whose last page posts its answer back to
  * the pane, settled as an Office dialog is, so the sign-in flow does not care which one it got.
  */
-import { DialogCode, DialogError, DialogMessage } from '../office/dialog';
+import { DialogCode, DialogError, DialogMessage, WatchedWindow } from '../office/dialog';
 
 /** How often to look whether the user closed the popup: a closed window sends no event to its opener. */
 const CLOSED_POLL_MS = 250;
@@ -34,4 +34,25 @@ export function popupMessage(win: Window, url: string): Promise<DialogMessage> {
     }, CLOSED_POLL_MS);
     win.addEventListener('message', onMessage);
   });
+}
+
+/** Open `url` in a popup of `win` to watch (outside Office), as `watchedDialog` does in Office. */
+export function watchedPopup(win: Window, url: string): WatchedWindow {
+  const popup = win.open(url, '_blank', 'popup,width=520,height=680');
+  if (!popup) throw new DialogError(DialogCode.popupBlocked, 'The browser blocked the popup.');
+  let closedCheck = 0;
+  const ended = new Promise<DialogError>((resolve) => {
+    closedCheck = win.setInterval(() => {
+      if (!popup.closed) return;
+      win.clearInterval(closedCheck);
+      resolve(new DialogError(DialogCode.closedByUser, 'The popup was closed.'));
+    }, CLOSED_POLL_MS);
+  });
+  return {
+    ended,
+    close() {
+      win.clearInterval(closedCheck);
+      popup.close();
+    },
+  };
 }

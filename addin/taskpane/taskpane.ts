@@ -6,12 +6,14 @@
  */
 import { ServiceClient, ServiceFailure, SignedIn, Status, serviceUrlOf } from '../api/service-client';
 import { OfficeCallError } from '../office/async-result';
-import { dialogMessage } from '../office/dialog';
+import { dialogMessage, watchedDialog } from '../office/dialog';
 import { readOpenMessage } from '../office/mail-item';
 import { applyOfficeTheme } from '../office/theme';
 import { SIGN_IN_DIALOG, SignInWindowFailure, oauthSignIn } from './oauth-sign-in';
 import { checkOrgUrl, isRemoteOrg } from './org-url';
-import { popupMessage } from './popup-window';
+import { popupMessage, watchedPopup } from './popup-window';
+import { MAILBOX_DIALOG, POLL_MS, connectMailbox } from './mailbox-connect';
+import { renderMailboxStep } from './mailbox-step';
 import { SecretStore, roamingSecretStore, sessionSecretStore } from './secret-store';
 import { fillSettings, readSettings } from './settings-view';
 import { renderStatus } from './status-view';
@@ -107,6 +109,7 @@ function showStatus(pane: Pane, status: Status, focus = false): void {
   }
   show('status', focus);
   renderStatus(status);
+  renderMailboxStep(status.mailbox);
   // The stopped text itself is in #stopped-message, an alert: announced once, not twice.
   if (status.state !== pane.lastState) announce(texts.stateChanged(texts.states[status.state] ?? status.state));
   pane.lastState = status.state;
@@ -170,6 +173,51 @@ async function signInWithSalesforce(pane: Pane): Promise<void> {
     window.location.origin,
   );
   await completeSignIn(pane, signed);
+}
+
+const wait = (ms: number) => new Promise<void>((resolve) => window.setTimeout(resolve, ms));
+
+/**
+ * "Connect your Outlook mailbox": the Microsoft sign-in page in a window (an Office dialog, a popup outside Office);
+ * the step shows "connecting" while it is open, then whose mailbox is connected, and the sync the service starts.
+ */
+async function connectOutlookMailbox(pane: Pane): Promise<void> {
+  announce(texts.mailbox.connecting);
+  let status: Status;
+  try {
+    status = await connectMailbox(
+      {
+        start: () => pane.client.connectMailbox(),
+        openWindow: async (url) => {
+          const win = pane.ui ? await watchedDialog(pane.ui, url, MAILBOX_DIALOG) : watchedPopup(window, url);
+          showStatus(pane, await pane.client.status());
+          return win;
+        },
+        status: () => pane.client.status(),
+        cancel: () => pane.client.cancelMailboxConnect(),
+        wait,
+      },
+      window.location.origin,
+    );
+  } catch (err) {
+    // The step says what the service knows now (not connecting any more); the message says why.
+    await refresh(pane);
+    throw err;
+  }
+  showStatus(pane, status);
+  const m = status.mailbox;
+  if (!m?.connectedAs || m.connectError) {
+    announce(m?.connectError ?? texts.mailbox.notConnected);
+    return;
+  }
+  $('mailbox-heading').focus();
+  announce(texts.mailbox.justConnected(m.connectedAs));
+  // The service syncs right away: follow that run, so the pane does not show the stop it replaces.
+  for (let i = 0; i < 120 && status.state === 'syncing'; i++) {
+    await wait(POLL_MS);
+    status = await pane.client.status();
+  }
+  showStatus(pane, status);
 }
 
 /** Either way of signing in ends here: keep the secret, show the status. */
@@ -254,6 +302,12 @@ function wire(pane: Pane): void {
     showStatus(pane, await pane.client.startOver());
   });
   on('add-email', () => addEmail(pane));
+  on('connect-mailbox', () => connectOutlookMailbox(pane));
+  on('disconnect-mailbox', async () => {
+    showStatus(pane, await pane.client.disconnectMailbox());
+    $('connect-mailbox').focus();
+    announce(texts.mailbox.disconnected);
+  });
   on('sign-out', async () => {
     await pane.client.signOut();
     pane.client.secret = null;
@@ -292,6 +346,8 @@ async function start(): Promise<void> {
   $('host-note').hidden = inOutlook;
   $('host-note').textContent = inOutlook ? '' : texts.notInOutlook;
   $('add-email').hidden = !inOutlook;
+  $('connect-mailbox').textContent = texts.mailbox.connectButton;
+  $('disconnect-mailbox').textContent = texts.mailbox.disconnectButton;
   wire(pane);
   pane.client.secret = pane.secrets.get();
   if (!pane.client.secret) {

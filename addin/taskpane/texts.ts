@@ -2,6 +2,9 @@
 import type { DialogCode } from '../office/dialog';
 
 const TRY_AGAIN = 'Select "Sign in with Salesforce" to try again.';
+/** The mailbox step's button; the service's stop text names it (service/texts.ts, reconnectHow). */
+const CONNECT_MAILBOX = 'Connect your Outlook mailbox';
+const TRY_CONNECT_AGAIN = `Select "${CONNECT_MAILBOX}" to try again.`;
 
 export const texts = {
   notInOutlook: 'Not running inside Outlook: Add Email is unavailable',
@@ -56,9 +59,40 @@ export const texts = {
   signInWindowFailed: (detail: string) => `The Salesforce sign-in window could not be used: ${detail}`,
   signInWindowBadAnswer: `The Salesforce sign-in window sent an answer the pane could not read. ${TRY_AGAIN}`,
   signInWindowOtherSignIn: `The Salesforce sign-in window answered for another sign-in (an older window?). ${TRY_AGAIN}`,
-  /** oauth-start.html, given an address that is not an org's authorize page (it opens nothing else). */
+  /** oauth-start.html, given an address that is not an org's or Microsoft's authorize page (it opens nothing else). */
   notAnAuthorizePage:
-    'This window opens only a Salesforce sign-in page, and the address it was given is not one. Close it and sign in from the add-in again.',
+    'This window opens only a Salesforce or Microsoft sign-in page, and the address it was given is not one. Close it and sign in from the add-in again.',
+  /**
+   * The "Connect your Outlook mailbox" step, after the Salesforce sign-in: not connected, connecting, connected, and
+   * "reconnect" (Microsoft no longer accepts us for the mailbox: sync is stopped until the user connects it again,
+   * as Einstein Activity Capture's "Reconnect" state says; never silent).
+   */
+  mailbox: {
+    connectButton: CONNECT_MAILBOX,
+    disconnectButton: 'Disconnect',
+    notConnected: `Not connected. Sync starts once you connect it: select "${CONNECT_MAILBOX}" and sign in with the Microsoft account of the mailbox.`,
+    connecting: 'Connecting… Sign in with the Microsoft account of your mailbox in the window that opened.',
+    connected: (who: string) => `Connected: ${who}`,
+    reconnect: (who: string | null) =>
+      `Reconnect needed: Microsoft no longer accepts sfo-compat for ${who ?? 'your Outlook mailbox'}, so sync is stopped. Select "${CONNECT_MAILBOX}" and sign in again; nothing read or queued is lost.`,
+    justConnected: (who: string) => `Your Outlook mailbox ${who} is connected. Syncing…`,
+    disconnected: `Your Outlook mailbox is disconnected: sync is stopped until you connect it again.`,
+    /** The Microsoft sign-in window ended before the mailbox was connected, by Office's dialog code. */
+    window: {
+      closedByUser: `The Microsoft sign-in window was closed before your mailbox was connected. ${TRY_CONNECT_AGAIN}`,
+      pageNotLoaded: `The Microsoft sign-in window could not load its page. Check your connection. ${TRY_CONNECT_AGAIN}`,
+      httpPage:
+        'Outlook would not show the page the Microsoft sign-in returns to (http://localhost, where the sfo-compat service receives it), so the mailbox was not connected. Connect it from a terminal instead: sfo-compat sync --connect-mailbox (docs/microsoft-sign-in.md).',
+      domainNotTrusted:
+        "Outlook did not open the Microsoft sign-in window: its page is not on a domain the add-in's manifest lists (AppDomains). Tell whoever installed the add-in.",
+      httpsRequired:
+        'Outlook did not open the Microsoft sign-in window: the add-in is not served over https://. Tell whoever installed the add-in.',
+      alreadyOpen: 'A sign-in window is already open. Finish signing in there, or close it and try again.',
+      ignoredByUser: `The Microsoft sign-in window was not allowed to open. ${TRY_CONNECT_AGAIN}`,
+      popupBlocked: 'The browser blocked the Microsoft sign-in window. Allow pop-ups for this page, then try again.',
+    } satisfies Record<keyof typeof DialogCode, string>,
+    windowFailed: (detail: string) => `The Microsoft sign-in window could not be used: ${detail}`,
+  },
   /** oauth-callback.html, once it has handed the org's answer to the pane. */
   signInWindowDone: 'You can close this window.',
 };

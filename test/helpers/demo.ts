@@ -19,6 +19,8 @@ export function startDemo(data: string): RunningDemo {
     {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // The key of kept sign-ins (ann's mailbox) beside the data, never in the home folder of whoever runs the tests.
+      env: { ...process.env, SFO_TOKEN_KEY_FILE: path.join(data, 'keys', 'token.key') },
     },
   );
   let out = '';

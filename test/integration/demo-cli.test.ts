@@ -8,6 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startDemo } from '../helpers/demo';
+import { SECRET_FILE } from '../../sync-engine/src/service/secret';
+import type { ServiceStatus } from '../../sync-engine/src/service/contract';
+import { MAILBOX_CACHE_FILE } from '../../sync-engine/src/app/mailbox-token-cache';
 
 describe('sfo-compat demo (what npm start runs)', function () {
   // A clean clone builds the pane first (webpack, some seconds).
@@ -21,7 +24,9 @@ describe('sfo-compat demo (what npm start runs)', function () {
       await demo.waitFor(/sync (done|stopped)/, 'a finished sync run');
       const out = demo.output();
       assert.match(out, /org: +http:\/\/127\.0\.0\.1:\d+/);
-      assert.match(out, /mailbox: +http:\/\/127\.0\.0\.1:\d+\/v1\.0\/me/);
+      assert.match(out, /mailbox: +https:\/\/localhost:\d+\/v1\.0\/me/);
+      // ann's mailbox is connected through msal-node against the local identity platform, the demo saying how.
+      assert.match(out, /ann@demo\.example connected by a Microsoft sign-in \(msal-node, PKCE\): the demo filled/);
       assert.match(out, /bob@demo\.example .*blocked \(API_CURRENTLY_DISABLED\)/);
       assert.match(out, /sync done\. Salesforce: contacts \+\d+/, out);
 
@@ -54,6 +59,22 @@ describe('sfo-compat demo (what npm start runs)', function () {
         manifest.includes(`${site.replace('http:', 'https:')}/taskpane.html`) && !manifest.includes('localhost:3000'),
         'https, on the port the pages are on',
       );
+      // The service's status (with the secret the demo's sign-in made) names whose mailbox msal connected.
+      const secret = fs.readFileSync(path.join(data, 'service', SECRET_FILE), 'utf8').trim();
+      const status = (await (
+        await fetch(`${service}/api/status`, { headers: { authorization: `Bearer ${secret}` } })
+      ).json()) as ServiceStatus;
+      assert.equal(status.mailbox?.signIn, 'microsoft');
+      assert.equal(status.mailbox?.connectedAs, 'ann@demo.example');
+      // msal's cache is what opens the mailbox: the seed's static token is nowhere in the service's files.
+      const files = fs.readdirSync(path.join(data, 'service'), { recursive: true, encoding: 'utf8' });
+      const caches = files.filter((f) => f.endsWith(MAILBOX_CACHE_FILE));
+      assert.equal(caches.length, 1, files.join(', '));
+      for (const f of files) {
+        const file = path.join(data, 'service', f);
+        if (fs.statSync(file).isFile())
+          assert.ok(!fs.readFileSync(file).includes('demo-mailbox-token-ann'), `the static token in ${f}`);
+      }
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGINT');
       assert.equal(await exited, 0);

@@ -324,6 +324,24 @@ function microsoftSignIn(
   return { clientId, authority };
 }
 
+/**
+ * A Microsoft sign-in given outside a configuration file (`sfo-compat service --mailbox-client-id`, ...): checked as
+ * the file's mailbox.clientId, tenant and authority are, each problem naming the caller's own name for the key.
+ */
+export function checkMicrosoftMailbox(
+  m: { clientId?: string; tenant?: string; authority?: string },
+  names: { clientId: string; tenant: string; authority: string },
+): { settings: MicrosoftMailboxSettings | null; problems: string[] } {
+  const p: string[] = [];
+  const settings = microsoftSignIn(p, { ...m }, undefined, '.', { file: '' });
+  const rename = (text: string) =>
+    text
+      .replace(/mailbox\.clientId/g, names.clientId)
+      .replace(/mailbox\.tenant/g, names.tenant)
+      .replace(/mailbox\.authority/g, names.authority);
+  return { settings, problems: p.map(rename) };
+}
+
 /** mailbox.authority: https, with a tenant segment (msal-node takes nothing else). */
 function authorityUrl(p: string[], v: unknown): string {
   const what =

@@ -24,6 +24,10 @@ import { AccessRecheck } from '../failures/access-recheck';
 import { GraphApiError } from '../graph/errors';
 import { stopFor } from '../sync/stop-reason';
 import { MailboxTokenSource } from './mailbox-token-source';
+import { stoppedForMailbox } from './mailbox-connection';
+
+/** How often a sync stopped for the mailbox looks whether it was connected again (msal's cache file). */
+export const RECONNECT_CHECK_MS = 5_000;
 
 export interface EngineDeps {
   now?: () => Date;
@@ -195,7 +199,30 @@ export class SyncEngine {
         continue;
       }
       const interval = this.config.intervalSeconds * 1000;
-      await this.sleepUnless(run.status.state === 'stopped' ? recheck.capped(interval) : interval, signal);
+      const wait = run.status.state === 'stopped' ? recheck.capped(interval) : interval;
+      if (this.mailboxTokens && stoppedForMailbox(run.status)) await this.sleepUntilReconnected(wait, signal);
+      else await this.sleepUnless(wait, signal);
+    }
+  }
+
+  /**
+   * Stopped for the mailbox: sleep, but wake as soon as msal's cache file is written again (a `--connect-mailbox` in
+   * another process, the pane's connect), so sync resumes within seconds of the reconnect, not at the next interval.
+   * A look at the file's head every RECONNECT_CHECK_MS is one small read.
+   */
+  private async sleepUntilReconnected(ms: number, signal: AbortSignal): Promise<void> {
+    const savedAt = () => {
+      try {
+        return this.mailboxTokens!.cache.savedAt();
+      } catch {
+        return null;
+      }
+    };
+    const before = savedAt();
+    for (let slept = 0; slept < ms && !signal.aborted; slept += RECONNECT_CHECK_MS) {
+      await this.sleepUnless(Math.min(RECONNECT_CHECK_MS, ms - slept), signal);
+      const now = savedAt();
+      if (now !== null && now !== before) return;
     }
   }
 
@@ -321,6 +348,7 @@ export class SyncEngine {
       message: text,
       stopReason: reason,
       settingsMessage: settings,
+      stoppedAt: this.now().toISOString(),
       ...(report ? { lastRun: this.now().toISOString(), lastReport: report } : {}),
     });
     return this.store.status();

@@ -75,6 +75,11 @@ export class MailboxTokenCache implements ICachePlugin {
     return readCacheFile(this.file)?.accounts ?? [];
   }
 
+  /** When the kept cache was last written (ISO 8601, read without the key); null when none is kept. */
+  savedAt(): string | null {
+    return readCacheFile(this.file)?.savedAt ?? null;
+  }
+
   /** Whether the kept cache was made for this app and authority. */
   fitsOwner(): boolean {
     const f = readCacheFile(this.file);

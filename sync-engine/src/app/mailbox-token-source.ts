@@ -34,10 +34,13 @@ export class MailboxTokenSource {
     ({ cache: this.cache, signIn: this.signIn } = mailboxSignIn(dataDir, settings, o));
   }
 
-  /** Whose mailbox is connected (its username), read without the key; null when none. */
+  /**
+   * Whose mailbox is connected (its username), read without the key; null when none, or when the kept sign-in is
+   * another app's or authority's (msal is never shown those tokens, so nothing is connected).
+   */
   mailbox(): string | null {
     try {
-      return this.cache.accounts()[0] ?? null;
+      return this.cache.fitsOwner() ? (this.cache.accounts()[0] ?? null) : null;
     } catch {
       return null;
     }

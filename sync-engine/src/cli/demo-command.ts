@@ -1,9 +1,10 @@
 /**
  * `sfo-compat demo` (what `npm start` runs): the whole product on a laptop with no account anywhere. It starts
- * the local org and the local mailbox on the shipped demo seeds, the background service with the demo user ann
- * signed in and syncing, and the add-in's pages (https with office-addin-dev-certs' certificate when this
- * machine trusts it, else http), then prints the URLs, the demo users with what the rule decides for each, how
- * to sideload the manifest, and each sync run as it ends.
+ * the local org and the local mailbox (https, with its identity platform) on the shipped demo seeds, the background
+ * service with the demo user ann signed in, her mailbox connected by a real Microsoft sign-in (msal-node against the
+ * local identity platform, the demo filling its page: demo-mailbox-connect.ts) and syncing, and the add-in's pages
+ * (https with office-addin-dev-certs' certificate when this machine trusts it, else http), then prints the URLs, the
+ * demo users with what the rule decides for each, how to sideload the manifest, and each sync run as it ends.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,9 @@ import { createSyncLogger } from '../app/logger';
 import { AddinSite, startAddinSite } from '../addin-site/site';
 import { DIST_DIR, REPO_DIR, ensurePaneBuilt } from '../addin-site/build';
 import { devCertificate } from '../addin-site/dev-certs';
+import { readSeedFile as readMailboxSeedFile } from '../local-mailbox/seed';
+import { tokenKeyFile } from '../app/token-key';
+import { connectDemoMailbox } from './demo-mailbox-connect';
 import { parseInterval, parsePort, EXIT, UsageError } from './usage';
 import { waitForSignal } from './signals';
 
@@ -29,6 +33,19 @@ const DEMO_USER = { username: 'ann@demo.example', password: 'Demo-Ann-1' };
 const MANIFEST_ORIGIN = 'https://localhost:3000';
 const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8702';
 
+/** The demo mailbox seed's tenant and public-client app (demo/mailbox-seed.json). */
+function readDemoApp(): DemoApp {
+  const seed = readMailboxSeedFile(DEMO_MAILBOX_SEED);
+  const app = seed.apps?.[0];
+  if (!seed.tenantId || !app) throw new Error(`${DEMO_MAILBOX_SEED} has no tenantId or app for the Microsoft sign-in`);
+  return { tenantId: seed.tenantId, clientId: app.clientId };
+}
+
+interface DemoApp {
+  tenantId: string;
+  clientId: string;
+}
+
 export interface DemoOptions {
   port: string;
   mailboxPort: string;
@@ -40,6 +57,7 @@ export interface DemoOptions {
 
 export async function demoCommand(opts: DemoOptions): Promise<number> {
   const seed = readSeedFile(DEMO_SEED);
+  const microsoftApp = readDemoApp();
   let ports: Record<'org' | 'mailbox' | 'service' | 'addin', number>;
   let intervalSeconds: number;
   try {
@@ -93,19 +111,27 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
           org.ctx.apps.addCallbackUrl(app.clientId, `${site.origin}/oauth-callback.html`);
       }
     }
+    // https, as Graph and the identity platform are: msal-node talks to nothing else.
     mailbox = await startLocalMailbox({
       seedFile: DEMO_MAILBOX_SEED,
       dataDir: path.join(dataDir, 'mailbox'),
       port: ports.mailbox,
+      tls: true,
     });
     closers.push(() => mailbox.close());
     running = await startServiceServer({
       dataDir: path.join(dataDir, 'service'),
       port: ports.service,
-      mailbox: { url: mailbox.url, token: DEMO_MAILBOX_TOKEN },
+      // A Microsoft sign-in, not the seed's static token: the engine takes its tokens from msal's cache.
+      mailbox: {
+        url: mailbox.url,
+        token: '',
+        microsoft: { clientId: microsoftApp.clientId, authority: `${mailbox.url}/${microsoftApp.tenantId}` },
+      },
       addinOrigins: site ? [site.origin] : undefined,
       intervalSeconds,
       log: (level, text) => logger.log(level, text),
+      engineDeps: { mailboxCa: mailbox.certificate!.pem },
     });
     closers.push(() => running.close());
   } catch (err) {
@@ -121,14 +147,17 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   }
 
   const product = findProduct('salesforce-for-outlook')!;
-  // The demo's own process signs its user in, in place of whoever a reused data dir had signed in.
+  // The demo's own process signs its user in, in place of whoever a reused data dir had signed in; the first run
+  // waits for her mailbox.
   await running.service.signIn(
     { orgUrl: org.url, product, productVersion: product.defaultVersion, ...DEMO_USER },
     true,
+    { startSync: false },
   );
+  const mailboxLine = await connectMailbox(running, mailbox);
 
   process.stdout.write(
-    `${describeDemo({ org, mailbox, site, running, seed, dataDir, intervalSeconds, cert, paneProblem })}\n\n`,
+    `${describeDemo({ org, mailbox, site, running, seed, dataDir, intervalSeconds, cert, paneProblem, mailboxLine, app: microsoftApp })}\n\n`,
   );
 
   const stopWatching = watchRuns(running, (line) => process.stdout.write(`${line}\n`));
@@ -143,6 +172,33 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   return EXIT.ok;
 }
 
+/**
+ * Connect ann's mailbox with a Microsoft sign-in as she would in the pane (the demo fills the local page), unless a
+ * reused data dir keeps her sign-in; then sync. The line saying how it went: a failure leaves the demo running, with
+ * the pane's step to connect it.
+ */
+async function connectMailbox(running: RunningService, mailbox: LocalMailbox): Promise<string> {
+  const kept = running.service.status().mailbox?.connectedAs;
+  let line: string;
+  if (kept) {
+    line = `${kept}'s Microsoft sign-in, kept from the last start (msal-node refreshes it)`;
+  } else {
+    try {
+      const who = await connectDemoMailbox(running.service, {
+        login: DEMO_USER.username,
+        password: DEMO_USER.password,
+        ca: mailbox.certificate!.pem,
+      });
+      line = `${who} connected by a Microsoft sign-in (msal-node, PKCE): the demo filled the local sign-in page with ${who}'s password, as she would in the pane`;
+    } catch (err) {
+      return `NOT connected (${(err as Error).message}): select "Connect your Outlook mailbox" in the pane`;
+    }
+  }
+  // The connect starts a run; a kept sign-in needs one started here. A run already going is the one wanted.
+  await running.service.syncNow().catch(() => undefined);
+  return line;
+}
+
 interface Started {
   org: LocalOrg;
   mailbox: LocalMailbox;
@@ -153,6 +209,8 @@ interface Started {
   intervalSeconds: number;
   cert: ReturnType<typeof devCertificate>;
   paneProblem: string | null;
+  mailboxLine: string;
+  app: DemoApp;
 }
 
 function describeDemo(s: Started): string {
@@ -164,8 +222,12 @@ function describeDemo(s: Started): string {
   out.push(
     `  org:      ${s.org.url}   (${org.name}, ${org.edition} edition, enforcement ${org.enforceApiEnabledForAllowlistedApps === false ? 'off' : 'on'})`,
   );
+  out.push(`  mailbox:  ${s.mailbox.url}/v1.0/me   (${s.mailboxLine})`);
   out.push(
-    `  mailbox:  ${s.mailbox.url}/v1.0/me   (${DEMO_USER.username}, Authorization: Bearer ${DEMO_MAILBOX_TOKEN})`,
+    `            identity platform ${s.mailbox.url}/${s.app.tenantId} (app ${s.app.clientId}); certificate ${s.mailbox.certificate!.path}; key of kept sign-ins ${tokenKeyFile()}`,
+  );
+  out.push(
+    `            for scripts the seed's token still opens it: curl --cacert ${s.mailbox.certificate!.path} -H "Authorization: Bearer ${DEMO_MAILBOX_TOKEN}" ${s.mailbox.url}/v1.0/me`,
   );
   out.push(
     `  service:  ${s.running.url}   (127.0.0.1 only; ${DEMO_USER.username} signed in as Salesforce for Outlook, syncing every ${s.intervalSeconds}s; log ${path.join(s.dataDir, 'service', 'sync.log')})`,

@@ -23,6 +23,7 @@ import { openInBrowser } from './open-browser';
 import { signInCommand, signOutCommand, useStoredSignIn, Output } from './sync-sign-in';
 import { connectMailboxCommand, disconnectMailboxCommand } from './sync-connect-mailbox';
 import { MAILBOX_CACHE_FILE } from '../app/mailbox-token-cache';
+import { mailboxOf, mailboxStatusLine } from './status-mailbox';
 
 interface SyncOptions {
   config: string;
@@ -177,7 +178,10 @@ async function syncCommand(o: SyncOptions): Promise<number> {
       ...deps,
       resync: o.resync,
       howToResync: `run: sfo-compat sync --config ${o.config} --once --resync`,
-      howToReconnect: `run sfo-compat sync --config ${o.config} --connect-mailbox`,
+      // Only a Microsoft sign-in is reconnected with --connect-mailbox; a static token's fix is the engine's own.
+      ...(config.mailbox.microsoft
+        ? { howToReconnect: `run sfo-compat sync --config ${o.config} --connect-mailbox` }
+        : {}),
       log: (level, text) => log.log(level, text),
       onProgress: (done, total, what) => {
         if (!bar || total < 200) return;
@@ -409,11 +413,15 @@ async function statusCommand(o: { config: string; json?: boolean }): Promise<num
   const config = loadConfig(o.config, { json: o.json, secrets: false });
   if (typeof config === 'number') return config;
   if (!fs.existsSync(path.join(config.dataDir, STATE_FILE))) {
+    const mailbox = mailboxOf(config, null);
     if (o.json)
       process.stdout.write(
-        `${JSON.stringify({ state: 'never-synced', message: null, lastRun: null, counts: null, pending: 0 }, null, 2)}\n`,
+        `${JSON.stringify({ state: 'never-synced', message: null, lastRun: null, counts: null, pending: 0, mailbox }, null, 2)}\n`,
       );
-    else process.stdout.write(`state: never synced (no state in ${config.dataDir} yet)\n`);
+    else
+      process.stdout.write(
+        `state: never synced (no state in ${config.dataDir} yet)\n${mailboxStatusLine(mailbox, o.config)}`,
+      );
     return EXIT.ok;
   }
   let store: StateStore | null = null;
@@ -423,13 +431,14 @@ async function statusCommand(o: { config: string; json?: boolean }): Promise<num
     const report = s.lastReport as SyncReport | null;
     // Every queued write whose last attempt failed, whichever run met it (a refused record is sent again each run).
     const deferred = store.failedWrites(DEFERRED_LISTED);
+    const mailbox = mailboxOf(config, s);
     if (o.json) {
       process.stdout.write(
-        `${JSON.stringify({ state: s.state, message: s.message, lastRun: s.lastRun, counts: report?.counts ?? null, pending: store.pendingCount(), deferred }, null, 2)}\n`,
+        `${JSON.stringify({ state: s.state, message: s.message, lastRun: s.lastRun, counts: report?.counts ?? null, pending: store.pendingCount(), deferred, mailbox }, null, 2)}\n`,
       );
     } else {
       process.stdout.write(
-        `state: ${s.state}\nlast run: ${s.lastRun ?? 'never'}\n${s.message ? `message: ${s.message}\n` : ''}queued changes: ${store.pendingCount()}\n`,
+        `state: ${s.state}\nlast run: ${s.lastRun ?? 'never'}\n${s.message ? `message: ${s.message}\n` : ''}${mailboxStatusLine(mailbox, o.config)}queued changes: ${store.pendingCount()}\n`,
       );
       for (const d of deferred) process.stdout.write(deferredLine(d));
     }

@@ -20,6 +20,7 @@ import { EngineStatus } from '../sync/state-store';
 import { SyncScheduler, Timers } from './scheduler';
 import { SettingsStore, SyncSettings } from './settings';
 import { MailboxTokenSource } from '../app/mailbox-token-source';
+import { mailboxConnection } from '../app/mailbox-connection';
 import { TokenKeyOptions } from '../app/token-key';
 import { MailboxAuthError } from '../sign-in/microsoft/mailbox-auth-error';
 import { MailboxConnectStarted, MailboxStatus } from './contract';
@@ -110,14 +111,22 @@ export class SignedInAccount {
 
   /** The mailbox as the pane shows it. */
   mailboxStatus(): MailboxStatus {
-    if (!this.deps.mailbox) return { signIn: 'none', connectedAs: null, connecting: false, connectError: null };
-    if (!this.mailboxTokens) return { signIn: 'token', connectedAs: null, connecting: false, connectError: null };
+    const none = { connectedAs: null, connecting: false, connectError: null, needsReconnect: false };
+    if (!this.deps.mailbox) return { signIn: 'none', ...none };
+    if (!this.mailboxTokens) return { signIn: 'token', ...none };
     return {
       signIn: 'microsoft',
-      connectedAs: this.mailboxTokens.mailbox(),
+      ...mailboxConnection(this.mailboxTokens.cache, this.engineStatus()),
       connecting: this.connecting !== null,
       connectError: this.connectError,
     };
+  }
+
+  /** Stop a connect the user gave up on (closed the sign-in window): the status no longer says connecting. */
+  async cancelMailboxConnect(): Promise<void> {
+    if (!this.mailboxTokens) throw serviceErrors.noMicrosoftMailbox();
+    this.cancelConnect?.();
+    await this.connecting;
   }
 
   /**

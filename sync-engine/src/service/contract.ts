@@ -67,6 +67,11 @@ export interface MailboxStatus {
   connecting: boolean;
   /** Why the last connect did not finish, else null. */
   connectError: string | null;
+  /**
+   * The last run stopped because the mailbox no longer accepts us (sessions revoked, consent withdrawn, never
+   * connected) and no connect has succeeded since: the pane shows its "reconnect" state until one does.
+   */
+  needsReconnect: boolean;
 }
 
 /** `POST /api/mailbox/connect`: the Microsoft sign-in page to open (in the Office dialog, or a popup). */

@@ -174,13 +174,13 @@ export class SyncService {
    * Sign in as the product; on success the account replaces the current one and its sync starts. Another account
    * than the signed-in one needs `holdsSecret` (the product's own refusal is still answered first: it changes nothing).
    */
-  signIn(input: SignInInput, holdsSecret = false): Promise<SignedIn> {
-    const run = this.accountChange.then(() => this.doSignIn(input, holdsSecret));
+  signIn(input: SignInInput, holdsSecret = false, o: { startSync?: boolean } = {}): Promise<SignedIn> {
+    const run = this.accountChange.then(() => this.doSignIn(input, holdsSecret, o.startSync));
     this.accountChange = run.catch(() => undefined);
     return run;
   }
 
-  private async doSignIn(input: SignInInput, holdsSecret: boolean): Promise<SignedIn> {
+  private async doSignIn(input: SignInInput, holdsSecret: boolean, startSync?: boolean): Promise<SignedIn> {
     let signed;
     try {
       signed = await productSignIn(input.product, {
@@ -200,7 +200,7 @@ export class SyncService {
     this.checkReplacement(input.orgUrl, input.username, holdsSecret);
     // A password sign-in replaces a kept OAuth one (ended at the org: nobody will use it), and is never kept itself.
     await this.kept.forget(true);
-    return this.adopt(input, session, { kind: 'password', password: input.password });
+    return this.adopt(input, session, { kind: 'password', password: input.password }, startSync);
   }
 
   /** Start a sign-in through the org's login page in a dialog: the URL it opens, and its state. */
@@ -257,6 +257,8 @@ export class SyncService {
     input: { orgUrl: string; product: Product; productVersion: string; username: string },
     session: ProductSession | null,
     credential: AccountCredential,
+    /** Sync right away (default: the service's `syncOnSignIn`). */
+    startSync = this.o.syncOnSignIn ?? true,
   ): Promise<SignedIn> {
     if (!session?.connection || !session.userId)
       throw new Error(`${input.product.id} signed in without a REST session`);
@@ -290,7 +292,7 @@ export class SyncService {
         engineDeps: this.o.engineDeps,
       },
     );
-    this.account.start(this.o.syncOnSignIn ?? true);
+    this.account.start(startSync);
     this.log('info', `signed in ${input.username} at ${input.orgUrl} as ${input.product.name} ${input.productVersion}`);
     return {
       ok: true,
@@ -319,6 +321,12 @@ export class SyncService {
   /** "Connect your Outlook mailbox": the Microsoft sign-in page to open; the sign-in finishes in the background. */
   connectMailbox(): Promise<MailboxConnectStarted> {
     return this.signedIn().connectMailbox();
+  }
+
+  /** The user gave up a connect (closed the Microsoft sign-in window); the status after it. */
+  async cancelMailboxConnect(): Promise<ServiceStatus> {
+    await this.signedIn().cancelMailboxConnect();
+    return this.status();
   }
 
   /** Forget the connected mailbox; the status after it. */

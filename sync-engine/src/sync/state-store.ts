@@ -87,6 +87,8 @@ export interface EngineStatus {
   settingsMessage: string | null;
   lastRun: string | null;
   lastReport: unknown;
+  /** When the engine last stopped (ISO 8601), or null: tells a stop from a reconnect made since (status, the pane). */
+  stoppedAt?: string | null;
 }
 
 export class StateStore {
@@ -487,6 +489,7 @@ export class StateStore {
       settingsMessage: get('settingsMessage'),
       lastRun: get('lastRun'),
       lastReport: report ? JSON.parse(report) : null,
+      stoppedAt: get('stoppedAt'),
     };
   }
 

@@ -97,6 +97,7 @@ describe('service: "Connect your Outlook mailbox" with msal-node, run by the ser
       connectedAs: null,
       connecting: false,
       connectError: null,
+      needsReconnect: false,
     });
     const run = await call('POST', '/api/sync-now', { secret });
     assert.equal(run.body.state, 'stopped');
@@ -104,6 +105,20 @@ describe('service: "Connect your Outlook mailbox" with msal-node, run by the ser
       run.body.message,
       /Reconnect your Outlook mailbox: select "Connect your Outlook mailbox" in the add-in\./,
     );
+    // Never connected: the step says "not connected", not "reconnect" (the stop text still says what to do).
+    assert.equal(run.body.mailbox.needsReconnect, false);
+  });
+
+  it('a connect the user gives up (cancel-connect, with the secret) no longer says connecting', async () => {
+    assert.equal((await call('POST', '/api/mailbox/cancel-connect', { secret: null })).status, 401);
+    const res = await call('POST', '/api/mailbox/connect', { secret });
+    assert.equal(res.status, 200, res.text);
+    assert.equal((await call('GET', '/api/status', { secret })).body.mailbox.connecting, true);
+    const cancelled = await call('POST', '/api/mailbox/cancel-connect', { secret });
+    assert.equal(cancelled.status, 200, cancelled.text);
+    assert.equal(cancelled.body.mailbox.connecting, false);
+    assert.equal(cancelled.body.mailbox.connectError, null, 'giving up is not a failure');
+    assert.equal(cancelled.body.mailbox.connectedAs, null);
   });
 
   it('connecting needs the secret', async () => {
@@ -126,14 +141,13 @@ describe('service: "Connect your Outlook mailbox" with msal-node, run by the ser
       if (!status.mailbox.connecting) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    assert.deepEqual(status.mailbox, {
-      signIn: 'microsoft',
-      connectedAs: ANN.user,
-      connecting: false,
-      connectError: null,
-    });
+    assert.equal(status.mailbox.connectedAs, ANN.user);
+    assert.equal(status.mailbox.connecting, false);
+    assert.equal(status.mailbox.connectError, null);
+    assert.equal(status.mailbox.needsReconnect, false, 'connected since the stop: no longer shown as needing it');
     const run = await syncNow();
     assert.equal(run.body.state, 'idle', run.text);
+    assert.equal(run.body.mailbox.needsReconnect, false);
   });
 
   it('disconnect forgets the mailbox; the next sync stops saying to connect it again', async () => {
@@ -143,5 +157,6 @@ describe('service: "Connect your Outlook mailbox" with msal-node, run by the ser
     const run = await syncNow();
     assert.equal(run.body.state, 'stopped', run.text);
     assert.match(run.body.message, /Connect your Outlook mailbox/);
+    assert.equal(run.body.mailbox.needsReconnect, false, 'disconnected on purpose: not connected, not "reconnect"');
   });
 });

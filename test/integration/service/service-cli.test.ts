@@ -11,6 +11,14 @@ import {
   ServiceCommandOptions,
 } from '../../../sync-engine/src/cli/service-command';
 import { eventually } from '../../helpers/eventually';
+import { startLocalMailbox } from '../../../sync-engine/src/local-mailbox';
+import { startTestOrg, testSeed } from '../../helpers/org';
+import { serviceCaller } from '../../helpers/service';
+import { REPO_ROOT } from '../../helpers/shared';
+import { CLIENT_ID, TENANT_ID, identitySeed } from '../../helpers/identity';
+
+const CLIENT = '11111111-2222-3333-4444-555555555555';
+const PACKAGE_JSON = path.join(REPO_ROOT, 'package.json');
 
 function io() {
   const out: string[] = [];
@@ -43,7 +51,7 @@ describe('sfo-compat service', function () {
       'a URL without a token',
       { mailboxUrl: 'http://127.0.0.1:8701' },
       {},
-      "sfo-compat service: --mailbox-url needs the mailbox's bearer token in SFO_MAILBOX_TOKEN\n",
+      "sfo-compat service: --mailbox-url needs the mailbox's bearer token in SFO_MAILBOX_TOKEN, or --mailbox-client-id for a Microsoft sign-in\n",
     ],
     [
       'a mailbox URL that is not one',
@@ -70,6 +78,55 @@ describe('sfo-compat service', function () {
       'sfo-compat service: --interval: "5" must be a whole number of seconds, at least 60\n',
     ],
     ['a bad port', { port: 'http' }, {}, 'sfo-compat service: --port: "http" is not a port number (0-65535)\n'],
+    [
+      'a client id that is not a GUID',
+      { mailboxClientId: 'sfo-compat' },
+      {},
+      'sfo-compat service: --mailbox-client-id: must be the Application (client) ID of your app registration in Entra ID, a GUID like 11111111-2222-3333-4444-555555555555 (got "sfo-compat")\n',
+    ],
+    [
+      'a tenant without a client id',
+      { mailboxTenant: 'contoso.onmicrosoft.com' },
+      {},
+      'sfo-compat service: --mailbox-client-id: required with --mailbox-tenant or --mailbox-authority: the Application (client) ID of your app registration in Entra ID (docs/microsoft-sign-in.md)\n',
+    ],
+    [
+      'both a tenant and an authority',
+      { mailboxClientId: CLIENT, mailboxTenant: 'common', mailboxAuthority: 'https://localhost:8711/common' },
+      {},
+      'sfo-compat service: --mailbox-authority: give either tenant or authority (which names its tenant), not both\n',
+    ],
+    [
+      'an http authority',
+      { mailboxClientId: CLIENT, mailboxAuthority: 'http://localhost:8711/common' },
+      {},
+      'sfo-compat service: --mailbox-authority: "http://localhost:8711/common" must use https (Microsoft\'s library signs in at https authorities only; serve a local mailbox with --tls)\n',
+    ],
+    [
+      'a token and a Microsoft sign-in',
+      { mailboxClientId: CLIENT },
+      { SFO_MAILBOX_TOKEN: 't' },
+      'sfo-compat service: give either a mailbox token (SFO_MAILBOX_TOKEN) or a Microsoft sign-in (--mailbox-client-id), not both\n',
+    ],
+    [
+      'a CA file that is missing',
+      { mailboxClientId: CLIENT, mailboxCa: '/nonexistent/cert.pem' },
+      {},
+      'sfo-compat service: --mailbox-ca: /nonexistent/cert.pem cannot be read (ENOENT)\n',
+    ],
+    [
+      'a CA without a mailbox',
+      // This file holds the PEM marker (in the next case's text), so only the missing mailbox is wrong.
+      { mailboxCa: __filename },
+      {},
+      'sfo-compat service: --mailbox-ca needs a mailbox (--mailbox-url, or --mailbox-client-id)\n',
+    ],
+    [
+      'a CA file that is not a certificate',
+      { mailboxClientId: CLIENT, mailboxCa: PACKAGE_JSON },
+      {},
+      `sfo-compat service: --mailbox-ca: ${PACKAGE_JSON} is not a PEM certificate (no "-----BEGIN CERTIFICATE-----"): give the mailbox's cert.pem\n`,
+    ],
   ];
   for (const [what, o, env, text] of usage) {
     it(`usage: ${what}`, async () => {
@@ -146,13 +203,89 @@ describe('sfo-compat service', function () {
     assert.equal(await first, 0);
   });
 
+  it("a Microsoft sign-in from the options: the pane's connect reaches the local authority through --mailbox-ca", async () => {
+    const mb = await startLocalMailbox({
+      seed: identitySeed(),
+      dataDir: path.join(dir, 'mailbox'),
+      port: 0,
+      tls: true,
+    });
+    const org = await startTestOrg(testSeed());
+    const serve = async (ca: boolean) => {
+      const t = io();
+      let stop!: () => void;
+      const until = new Promise<void>((r) => (stop = r));
+      const data = path.join(dir, ca ? 'with-ca' : 'without-ca');
+      const done = serviceCommand(
+        opts({
+          data,
+          mailboxUrl: mb.url,
+          mailboxClientId: CLIENT_ID,
+          mailboxAuthority: `${mb.url}/${TENANT_ID}`,
+          ...(ca ? { mailboxCa: mb.certificate!.path } : {}),
+        }),
+        // The kept sign-ins' key outside the data dir, never in the home folder of whoever runs the tests.
+        { SFO_TOKEN_KEY_FILE: path.join(dir, 'keys', 'token.key') },
+        t.io,
+        () => until,
+      );
+      for (let i = 0; i < 100 && t.out.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const text = t.out.join('');
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)![1];
+      const call = serviceCaller({ url });
+      const signedIn = await call('POST', '/api/sign-in', {
+        body: {
+          orgUrl: org.url,
+          product: 'salesforce-for-outlook',
+          username: 'ann@test.example',
+          password: 'Ann-pass-1',
+        },
+      });
+      assert.equal(signedIn.status, 200, signedIn.text);
+      const connect = await call('POST', '/api/mailbox/connect', { secret: signedIn.body.secret });
+      await call('POST', '/api/mailbox/cancel-connect', { secret: signedIn.body.secret });
+      stop();
+      assert.equal(await done, 0);
+      return { text, connect };
+    };
+    try {
+      const trusted = await serve(true);
+      assert.match(
+        trusted.text,
+        new RegExp(
+          `mailbox: ${mb.url}, opened by a Microsoft sign-in \\(app ${CLIENT_ID} at ${mb.url}/${TENANT_ID}, trusting ${mb.certificate!.path}\\): after the Salesforce sign-in the user selects "Connect your Outlook mailbox" in the pane`,
+        ),
+      );
+      assert.equal(trusted.connect.status, 200, trusted.connect.text);
+      assert.equal(new URL(trusted.connect.body.authorizeUrl).origin, mb.url);
+      // Without the certificate msal cannot reach the local authority: the connect says so instead.
+      const untrusted = await serve(false);
+      assert.notEqual(untrusted.connect.status, 200, untrusted.connect.text);
+      assert.match(untrusted.connect.body.error.message, /^The Outlook mailbox was not connected: /);
+    } finally {
+      await mb.close();
+      await org.close();
+    }
+  });
+
   it('registers `service` with its options', () => {
     const program = new Command('sfo-compat');
     registerServiceCommand(program, () => undefined);
     const cmd = program.commands.find((c) => c.name() === 'service')!;
     assert.deepEqual(
       cmd.options.map((o) => o.long),
-      ['--port', '--data', '--mailbox-url', '--mailbox-token', '--addin-origin', '--interval'],
+      [
+        '--port',
+        '--data',
+        '--mailbox-url',
+        '--mailbox-token',
+        '--addin-origin',
+        '--mailbox-client-id',
+        '--mailbox-tenant',
+        '--mailbox-authority',
+        '--mailbox-ca',
+        '--interval',
+      ],
     );
   });
 });

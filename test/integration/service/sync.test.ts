@@ -50,7 +50,7 @@ describe('service: sync, settings and lost API access (Salesforce for Outlook)',
       product: { id: 'salesforce-for-outlook', name: 'Salesforce for Outlook', version: '2.9.3' },
       username: 'ann@test.example',
       orgUrl: w.org.url,
-      mailbox: { signIn: 'token', connectedAs: null, connecting: false, connectError: null },
+      mailbox: { signIn: 'token', connectedAs: null, connecting: false, connectError: null, needsReconnect: false },
     });
     assert.ok(Date.parse(nextRunAt) > Date.now() + 500_000, 'the first run is an interval away (syncOnSignIn: false)');
     assert.deepEqual((await call('GET', '/api/report')).body, { report: null });

@@ -222,7 +222,8 @@ describe('sfo-compat sync and status (the built CLI)', function () {
     assert.equal(r.json.state, 'stopped');
     assert.match(
       r.json.message,
-      /^Sync stopped: Outlook did not accept the sign-in \(.+\)\. Sign in again, or check the credentials in the configuration; nothing queued is lost\.$/,
+      // A static token is not reconnected with --connect-mailbox: the fix names the token's keys.
+      /^Sync stopped: your Outlook mailbox http:\/\/127\.0\.0\.1:\d+ no longer accepts sfo-compat \(.+\)\. Reconnect your Outlook mailbox: give the configuration a new mailbox token \(mailbox\.token or mailbox\.tokenEnv\)\. Nothing read or queued is lost; sync resumes by itself once the mailbox is connected again\.$/,
     );
     const s = await cli(['status', '--config', wrong, '--json']);
     assert.equal(s.code, 0, 'status itself worked: only access loss is 5');

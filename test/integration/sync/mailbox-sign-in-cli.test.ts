@@ -143,6 +143,13 @@ describe('acceptance (issue 13): a mailbox connected with msal-node through the 
         `mailbox\\.clientId: no Outlook mailbox is connected in ${dataDir.replace(/[.\\/]/g, '\\$&')}: connect it once with: sfo-compat sync --config ${configFile.replace(/[.\\/]/g, '\\$&')} --connect-mailbox`,
       ),
     );
+    // status says so too, from local files only (no key or password needed).
+    const status = await cli(['status', '--config', configFile]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.ok(
+      status.stdout.includes(`mailbox: not connected: run sfo-compat sync --config ${configFile} --connect-mailbox\n`),
+      status.stdout,
+    );
   });
 
   it('connects with the device code, and the first sync copies both ways', async () => {
@@ -162,6 +169,8 @@ describe('acceptance (issue 13): a mailbox connected with msal-node through the 
     assert.equal(r.json.state, 'idle');
     assert.equal(r.json.report.counts.salesforce.contacts.created, 1);
     assert.ok(r.json.report.counts.outlook.contacts.created >= 1, JSON.stringify(r.json.report.counts));
+    const status = await cli(['status', '--config', configFile]);
+    assert.ok(status.stdout.includes(`mailbox: ${ANN.user} connected (Microsoft sign-in)\n`), status.stdout);
   });
 
   it('after the access token expired, the next sync runs with no prompt', async () => {
@@ -221,10 +230,21 @@ describe('acceptance (issue 13): a mailbox connected with msal-node through the 
     const status = await cli(['status', '--config', configFile, '--json']);
     assert.equal(status.json.state, 'stopped');
     assert.equal(status.json.message, text);
+    assert.deepEqual(status.json.mailbox, { signIn: 'microsoft', connectedAs: ANN.user, needsReconnect: true });
+    const line = await cli(['status', '--config', configFile]);
+    assert.ok(
+      line.stdout.includes(
+        `mailbox: ${ANN.user} needs reconnecting (it no longer accepts sfo-compat): run sfo-compat sync --config ${configFile} --connect-mailbox\n`,
+      ),
+      line.stdout,
+    );
   });
 
   it('reconnected: the changes made meanwhile arrive, nothing lost or duplicated', async () => {
     await connectWithDeviceCode();
+    // Before any run: the stop is older than the sign-in, so status no longer says to reconnect.
+    const status = await cli(['status', '--config', configFile, '--json']);
+    assert.deepEqual(status.json.mailbox, { signIn: 'microsoft', connectedAs: ANN.user, needsReconnect: false });
     const r = await syncOnce();
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(r.json.state, 'idle');

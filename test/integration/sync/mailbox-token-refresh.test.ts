@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startLocalMailbox, LocalMailbox } from '../../../sync-engine/src/local-mailbox';
 import { LocalOrg } from '../../../sync-engine/src/local-org';
-import { SyncEngine } from '../../../sync-engine/src/app/engine';
+import { RECONNECT_CHECK_MS, SyncEngine } from '../../../sync-engine/src/app/engine';
 import { readSyncConfig } from '../../../sync-engine/src/app/config';
 import { MailboxTokenSource } from '../../../sync-engine/src/app/mailbox-token-source';
 import { startTestOrg, testSeed } from '../../helpers/org';
@@ -159,5 +159,47 @@ describe('sync engine: a mailbox signed in with msal-node, refreshed on 401, sto
     const quiet = await engine.runOnce();
     assert.equal(quiet.status.state, 'idle');
     assert.deepEqual(quiet.result!.report.counts.salesforce.contacts, { created: 0, updated: 0, deleted: 0 });
+  });
+
+  it('sync (not --once), stopped for the mailbox, resumes within seconds of a connect made elsewhere, not at the next interval', async () => {
+    const revoke = await request(`${mb.url}/_admin/revoke`, {
+      method: 'POST',
+      ca,
+      headers: { authorization: `Bearer ${ANN.token}` },
+    });
+    assert.equal(revoke.status, 200, revoke.text);
+    clock.advance(LIFETIME_SECONDS + 1);
+    // Its own msal and cache on the same data dir, as a running `sfo-compat sync` beside `--connect-mailbox` has.
+    const config = engine.config;
+    const sleeps: number[] = [];
+    const states: string[] = [];
+    const controller = new AbortController();
+    const looping = new SyncEngine(config, {
+      mailboxTokens: new MailboxTokenSource(config.dataDir, config.mailbox.microsoft!, {
+        ca,
+        env: { SFO_TOKEN_KEY_FILE: path.join(dir, 'keys', 'token.key') },
+      }),
+      mailboxCa: ca,
+      retrySleep: async () => {},
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        // The user reconnects in another process during the second look.
+        if (sleeps.length === 2) await connect();
+        if (sleeps.length > 10) controller.abort();
+      },
+    });
+    try {
+      await looping.runForever(controller.signal, {
+        onRun: (run) => {
+          states.push(run.status.state);
+          if (run.status.state === 'idle') controller.abort();
+        },
+      });
+    } finally {
+      looping.close();
+    }
+    assert.deepEqual(states, ['stopped', 'idle']);
+    assert.deepEqual(sleeps, [RECONNECT_CHECK_MS, RECONNECT_CHECK_MS], 'two looks at the cache file, then the run');
+    assert.ok(config.intervalSeconds * 1000 > 2 * RECONNECT_CHECK_MS, 'sooner than the interval');
   });
 });

@@ -27,7 +27,10 @@ interface Step {
 /** Section 4 of the page: its shell lines (in order) and its JSON file. */
 function readSection(): { commands: string[]; configName: string; config: string } {
   const text = fs.readFileSync(DOC, 'utf8');
-  const section = text.slice(text.indexOf('## 4. '));
+  const start = text.indexOf('## 4. ');
+  const next = text.indexOf('\n## ', start + 1);
+  // Section 4 alone: the next section's commands are not its steps.
+  const section = text.slice(start, next === -1 ? undefined : next);
   assert.ok(section.startsWith('## 4. '), 'the page has its section 4');
   const blocks = [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], body: m[2] }));
   const commands = blocks.filter((b) => b.lang === 'sh').flatMap((b) => b.body.split('\n').filter(Boolean));

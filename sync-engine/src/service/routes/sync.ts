@@ -9,6 +9,7 @@ export function registerSyncRoutes(app: FastifyInstance, service: SyncService): 
   app.post('/api/resume', async () => service.resume());
   app.post('/api/start-over', async () => service.startOver());
   app.post('/api/mailbox/connect', async () => service.connectMailbox());
+  app.post('/api/mailbox/cancel-connect', async () => service.cancelMailboxConnect());
   app.post('/api/mailbox/disconnect', async () => service.disconnectMailbox());
   app.get('/api/report', async () => ({ report: service.report() }));
 }
