@@ -388,9 +388,9 @@ export class SyncEngine {
           reason: reason.message,
         });
       case 'authFailed':
-        if (reason.side === 'outlook' && this.mailboxTokens)
+        if (reason.side === 'outlook')
           return notice('sync.mailboxDisconnected', {
-            mailbox: this.mailboxTokens.mailbox() ?? this.config.mailbox.url,
+            mailbox: this.mailboxTokens?.mailbox() ?? this.config.mailbox.url,
             reason: reason.message,
             fix: this.deps.howToReconnect ?? this.defaultReconnect(),
           });
