@@ -21,6 +21,7 @@ import { addFormBodyParser } from './form-body';
 import { JSON_BODY_SHAPE, MAX_URL_AND_HEADER_BYTES, SIGN_IN_BODY_LIMIT, limitDataApiBodies } from './request-limits';
 import { answerClientError, answerFrameworkError } from './early-refusals';
 import { logUnexpectedError } from '../common/unexpected-error-log';
+import { collapseLeadingSlashes } from './leading-slashes';
 
 export { JSON_CONTENT_TYPE };
 
@@ -35,6 +36,7 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
     routerOptions: { maxParamLength: MAX_URL_AND_HEADER_BYTES },
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
+    rewriteUrl: collapseLeadingSlashes,
   });
   limitDataApiBodies(app, ctx.options.bodyLimit);
   addFormBodyParser(app);
