@@ -17,6 +17,7 @@ import { registerRestSObjects } from './rest-sobjects';
 import { registerRestComposite } from './rest-composite';
 import { registerRestCollections } from './rest-collections';
 import { registerRestLimits } from './rest-limits';
+import { registerRestSearch } from './rest-search';
 import { addFormBodyParser } from './form-body';
 import { JSON_BODY_SHAPE, MAX_URL_AND_HEADER_BYTES, SIGN_IN_BODY_LIMIT, limitDataApiBodies } from './request-limits';
 import { answerClientError, answerFrameworkError } from './early-refusals';
@@ -73,6 +74,7 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   await registerRestLimits(app, ctx);
   await registerRestCollections(app, ctx);
   await registerRestComposite(app, ctx);
+  await registerRestSearch(app, ctx);
   return app;
 }
 
