@@ -18,6 +18,7 @@ import { registerRestComposite } from './rest-composite';
 import { registerRestCollections } from './rest-collections';
 import { registerRestLimits } from './rest-limits';
 import { registerRestSearch } from './rest-search';
+import { registerRestToolingQuery } from './rest-tooling-query';
 import { addFormBodyParser } from './form-body';
 import { JSON_BODY_SHAPE, MAX_URL_AND_HEADER_BYTES, SIGN_IN_BODY_LIMIT, limitDataApiBodies } from './request-limits';
 import { answerClientError, answerFrameworkError } from './early-refusals';
@@ -75,6 +76,7 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   await registerRestCollections(app, ctx);
   await registerRestComposite(app, ctx);
   await registerRestSearch(app, ctx);
+  await registerRestToolingQuery(app);
   return app;
 }
 
