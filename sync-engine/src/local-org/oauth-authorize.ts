@@ -8,6 +8,7 @@ import { LOGIN_FAILED_TEXT, renderLoginPage, renderOAuthErrorPage, sendHtml } fr
 import { OAuthError, invalidRequest, oauthErrors } from './oauth-errors';
 import { Params, params, withParams } from './oauth-params';
 import { grantedScope } from './oauth-scopes';
+import { acceptsCallback } from './product-callbacks';
 import { AuthorizationCodes } from './oauth-codes';
 import { logUnexpectedError } from '../common/unexpected-error-log';
 
@@ -42,8 +43,7 @@ function checkAuthorize(ctx: OrgContext, p: Params): AuthorizeCheck {
   const app = ctx.apps.find(p.client_id);
   if (!app) return { ok: false, page: oauthErrors.invalidClientId() };
   const redirectUri = p.redirect_uri;
-  if (!redirectUri || !app.callbackUrls.includes(redirectUri))
-    return { ok: false, page: oauthErrors.redirectMismatch() };
+  if (!redirectUri || !acceptsCallback(app, redirectUri)) return { ok: false, page: oauthErrors.redirectMismatch() };
   const back = (err: OAuthError): AuthorizeCheck => ({ ok: false, redirect: err, redirectUri });
   if (p.response_type !== 'code') return back(oauthErrors.unsupportedResponseType());
   if (p.code_challenge_method !== undefined && p.code_challenge_method !== 'S256') {

@@ -15,6 +15,7 @@ import { SalesforceRestError, restErrors } from './errors';
 import { findSObject } from './schema';
 import { RestCaller } from './rest-auth';
 import { V, jsonBody, resource } from './rest-common';
+import { compositeResources } from './composite-resources';
 import { deleteRow, updateRow } from './rest-sobjects';
 import { sendJson } from './json-reply';
 
@@ -122,6 +123,7 @@ class RollBack extends Error {}
 /** Register `/composite`. */
 export async function registerRestComposite(app: FastifyInstance, ctx: OrgContext): Promise<void> {
   resource(app, [`${V}/composite`, `${V}/composite/`], {
+    GET: (_req, reply, caller) => sendJson(reply, 200, compositeResources(caller.apiVersion)),
     POST: (req, reply, caller) => {
       const { allOrNone, subrequests } = readComposite(jsonBody(req, 'CompositeRequest'));
       let results: SubResult[] = [];

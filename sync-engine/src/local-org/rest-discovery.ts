@@ -35,6 +35,8 @@ const RESOURCES: ReadonlyArray<{ name: string; since: number; path: string | nul
   { name: 'queryAll', since: 29, path: 'queryAll' },
   { name: 'identity', since: 20, path: null },
   { name: 'composite', since: 34, path: 'composite' },
+  { name: 'search', since: 20, path: 'search' },
+  { name: 'parameterizedSearch', since: 36, path: 'parameterizedSearch' },
   { name: 'sobjects', since: 20, path: 'sobjects' },
 ];
 

@@ -5,12 +5,13 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrgContext } from './context';
 import { RestCaller } from './rest-auth';
-import { callerOf } from './rest-common';
 import { sendJson } from './json-reply';
 import { compileSoql } from './soql/compile';
 import { QueryCursors, parseLocator } from './soql/cursors';
 import { PageOptions, firstPage, page } from './soql/execute';
 import { queryErrors } from './soql/query-errors';
+import { queryColumns } from './soql/column-metadata';
+import { callerOf, queryParam } from './rest-common';
 
 const DEFAULT_BATCH = 2000;
 const MIN_BATCH = 200;
@@ -49,6 +50,8 @@ export async function registerRestQuery(app: FastifyInstance, ctx: OrgContext): 
         // Every object the query touches shows only what the caller may see (visibility.ts).
         viewer: caller,
       });
+      // `columns=true` (the Salesforce CLI's `data query`): the query's columns, not its rows.
+      if (queryParam(req, 'columns') === 'true') return sendJson(reply, 200, queryColumns(plan));
       sendJson(reply, 200, firstPage(ctx.store.db, cursors, plan, pageOptions(req, caller, resource)));
     };
     app.get(`/services/data/:version/${resource}`, run);

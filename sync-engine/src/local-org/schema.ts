@@ -145,6 +145,9 @@ export const SOBJECTS: SObjectDef[] = [
       },
       { name: 'IsSandbox', label: 'Is Sandbox', type: 'boolean', ...ro, defaultValue: false },
       { name: 'InstanceName', label: 'Instance Name', type: 'string', length: 5, ...ro },
+      // Null in an org that is neither a trial nor a namespaced developer org; every sf command selects both.
+      { name: 'NamespacePrefix', label: 'Namespace Prefix', type: 'string', length: 15, ...ro },
+      { name: 'TrialExpirationDate', label: 'Trial Expiration Date', type: 'datetime', ...ro },
       // Local-org extensions (custom fields): the org features and the enforcement switch of ACCESS.md.
       {
         name: 'Edition__c',

@@ -17,10 +17,13 @@ import { registerRestSObjects } from './rest-sobjects';
 import { registerRestComposite } from './rest-composite';
 import { registerRestCollections } from './rest-collections';
 import { registerRestLimits } from './rest-limits';
+import { registerRestSearch } from './rest-search';
+import { registerRestToolingQuery } from './rest-tooling-query';
 import { addFormBodyParser } from './form-body';
 import { JSON_BODY_SHAPE, MAX_URL_AND_HEADER_BYTES, SIGN_IN_BODY_LIMIT, limitDataApiBodies } from './request-limits';
 import { answerClientError, answerFrameworkError } from './early-refusals';
 import { logUnexpectedError } from '../common/unexpected-error-log';
+import { collapseLeadingSlashes } from './leading-slashes';
 
 export { JSON_CONTENT_TYPE };
 
@@ -35,6 +38,7 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
     routerOptions: { maxParamLength: MAX_URL_AND_HEADER_BYTES },
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
+    rewriteUrl: collapseLeadingSlashes,
   });
   limitDataApiBodies(app, ctx.options.bodyLimit);
   addFormBodyParser(app);
@@ -71,6 +75,8 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   await registerRestLimits(app, ctx);
   await registerRestCollections(app, ctx);
   await registerRestComposite(app, ctx);
+  await registerRestSearch(app, ctx);
+  await registerRestToolingQuery(app);
   return app;
 }
 

@@ -8,6 +8,7 @@ import { SOBJECTS, SObjectDef, FieldDef, findSObject } from './schema';
 import { makeId } from './ids';
 import { Clock, systemClock } from '../common/clock';
 import { openPrivateDatabase } from '../common/private-files';
+import { addMissingColumns } from './added-columns';
 
 export type FieldValue = string | number | boolean | null;
 export type Row = Record<string, FieldValue>;
@@ -92,6 +93,7 @@ export class OrgStore {
         (f) => `${quoteIdent(f.name)} ${columnType(f)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`,
       );
       this.db.exec(`CREATE TABLE IF NOT EXISTS ${tableName(obj)} (${cols.join(', ')})`);
+      addMissingColumns(this.db, obj, tableName(obj), columnType);
       const names = new Set(obj.fields.map((f) => f.name));
       if (names.has('SystemModstamp')) {
         this.db.exec(`CREATE INDEX IF NOT EXISTS ${tableName(obj)}_modstamp ON ${tableName(obj)} ("SystemModstamp")`);

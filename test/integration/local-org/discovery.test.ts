@@ -55,6 +55,8 @@ describe('local org: REST discovery', () => {
         queryAll: '/services/data/v60.0/queryAll',
         identity: `${org.url}/id/${org.ctx.orgId()}/${userId(org, 'ann@test.example')}`,
         composite: '/services/data/v60.0/composite',
+        search: '/services/data/v60.0/search',
+        parameterizedSearch: '/services/data/v60.0/parameterizedSearch',
         sobjects: '/services/data/v60.0/sobjects',
       });
     }
@@ -64,7 +66,7 @@ describe('local org: REST discovery', () => {
     const res = await fetch(`${org.url}/services/data/v25.0`, {
       headers: { authorization: `Bearer ${sessionFor(org, 'ann@test.example')}` },
     });
-    assert.deepEqual(Object.keys((await res.json()) as object), ['query', 'identity', 'sobjects']);
+    assert.deepEqual(Object.keys((await res.json()) as object), ['query', 'identity', 'search', 'sobjects']);
   });
 
   it('leaves authentication and the access rule to the REST gate', async () => {

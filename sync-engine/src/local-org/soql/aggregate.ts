@@ -63,7 +63,11 @@ export function compileAggregate(c: Compiling): AggregatePlan {
     if (item.type === 'FieldFunctionExpression') {
       const agg = aggregateSql(item as FieldFunctionExpression, scope, c);
       exprs.push(agg.sql);
-      columns.push({ key: item.alias ?? `expr${unnamed++}`, field: agg.field });
+      columns.push({
+        key: item.alias ?? `expr${unnamed++}`,
+        field: agg.field,
+        aggregate: { fn: item.functionName.toUpperCase(), text: item.rawValue ?? `${item.functionName}()` },
+      });
       continue;
     }
     const path = fieldPath(item);
@@ -91,5 +95,11 @@ export function compileAggregate(c: Compiling): AggregatePlan {
   const orderBy = order.length ? ` ORDER BY ${order.join(', ')}` : '';
   const limit = limitClause(c.ast, params);
   const sql = `SELECT ${exprs.join(', ')} FROM ${scope.fromSql()}${where}${groupBy}${orderBy}${limit}`;
-  return { kind: 'aggregate', rows: { sql, params, named: viewerParams(c.options.viewer) }, columns };
+  return {
+    kind: 'aggregate',
+    obj: c.obj,
+    grouped: groups.length > 0,
+    rows: { sql, params, named: viewerParams(c.options.viewer) },
+    columns,
+  };
 }

@@ -41,11 +41,15 @@ export interface RecordsPlan {
 
 export interface CountPlan {
   kind: 'count';
+  obj: SObjectDef;
   count: SqlStatement;
 }
 
 export interface AggregatePlan {
   kind: 'aggregate';
+  obj: SObjectDef;
+  /** Whether the query has GROUP BY (column metadata says so). */
+  grouped: boolean;
   rows: SqlStatement;
   columns: AggregateColumn[];
 }
@@ -98,6 +102,7 @@ function compileCount(c: Compiling): CountPlan {
   const inner = `SELECT 1 FROM ${scope.fromSql()}${where}${limit}`;
   return {
     kind: 'count',
+    obj: c.obj,
     count: { sql: `SELECT COUNT(*) FROM (${inner})`, params, named: viewerParams(c.options.viewer) },
   };
 }

@@ -20,6 +20,8 @@ export interface RecordShape {
 export interface AggregateColumn {
   key: string;
   field?: FieldDef;
+  /** An aggregate's function (`COUNT`) and its text as written (`COUNT(Id)`); absent for a grouped field. */
+  aggregate?: { fn: string; text: string };
 }
 
 export type JsonRecord = Record<string, unknown>;
