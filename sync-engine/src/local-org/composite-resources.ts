@@ -1,8 +1,9 @@
 /**
  * `GET /composite`: the composite resources of a version, as Salesforce lists them. Only what this org serves is
- * listed: sObject Collections (`composite/sobjects`, rest-collections.ts); `POST /composite` itself is the resource
- * being read. Batch, tree and graph are not served yet, so they are not advertised.
+ * listed: Composite Batch, sObject Tree and sObject Collections; `POST /composite` itself is the resource being
+ * read. Composite Graph is not served, so it is not advertised.
  */
 export function compositeResources(apiVersion: string): Record<string, string> {
-  return { sobjects: `/services/data/v${apiVersion}/composite/sobjects` };
+  const base = `/services/data/v${apiVersion}/composite`;
+  return { batch: `${base}/batch`, tree: `${base}/tree`, sobjects: `${base}/sobjects` };
 }

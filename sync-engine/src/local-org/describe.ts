@@ -269,3 +269,18 @@ export function describeField(f: FieldDef): Record<string, unknown> {
     writeRequiresMasterRead: false,
   };
 }
+
+/** The child object and lookup field a parent's child relationship stands for (`Account` + `Contacts`), any letter case. */
+export function childRelationship(
+  parent: SObjectDef,
+  name: string,
+): { child: SObjectDef; field: FieldDef } | undefined {
+  for (const child of SOBJECTS)
+    for (const field of child.fields)
+      if (
+        field.referenceTo?.includes(parent.name) &&
+        CHILD_RELATIONSHIP_NAMES[`${child.name}.${field.name}`]?.toLowerCase() === name.toLowerCase()
+      )
+        return { child, field };
+  return undefined;
+}

@@ -101,6 +101,60 @@ export function deleteRow(ctx: OrgContext, caller: RestCaller, obj: SObjectDef, 
   only(deleteRecords(ctx, caller, [recordFromUrl(ctx, caller, obj, rawId).Id as string], true));
 }
 
+/** `POST /sobjects/{Type}` (also a composite subrequest): the new record's id. */
+export function createRow(ctx: OrgContext, caller: RestCaller, obj: SObjectDef, body: Record<string, unknown>): string {
+  requireMethod('POST', obj, 'type');
+  const fields = writeFields(body, obj);
+  return only(createRecords(ctx, caller, [{ type: obj.name, fields }], true)).id!;
+}
+
+/** `GET /sobjects/{Type}/{id}[?fields=]` (also a composite subrequest). */
+export function readRow(
+  ctx: OrgContext,
+  caller: RestCaller,
+  obj: SObjectDef,
+  rawId: string,
+  fields: string[] | undefined,
+): unknown {
+  const row = recordFromUrl(ctx, caller, obj, rawId);
+  return renderRecord(obj, row, resolveReadFields(obj, fields), caller.apiVersion);
+}
+
+/**
+ * `PATCH /sobjects/{Type}/{field}/{value}` (also a composite subrequest): upsert by external id. The answer's
+ * status and body: 201 created, 200 (204 before API 46.0) updated, 300 with the matching urls when several match.
+ */
+export function upsertRow(
+  ctx: OrgContext,
+  caller: RestCaller,
+  obj: SObjectDef,
+  field: string,
+  value: string,
+  body: () => Record<string, unknown>,
+): { status: number; body: unknown } {
+  const key = externalKey(obj, field);
+  const matches = findByExternalId(ctx, caller, obj, key, value);
+  requireMethod('PATCH', obj, 'record');
+  if (matches.length > 1) return { status: 300, body: matches.map((id) => recordUrl(obj, id, caller.apiVersion)) };
+  // The url's value is the key; the same field in the body would only contradict it.
+  const sent = Object.fromEntries(Object.entries(body()).filter(([k]) => k.toLowerCase() !== key.name.toLowerCase()));
+  const fields = writeFields(sent, obj);
+  const result = only(
+    upsertRecords(
+      ctx,
+      caller,
+      obj.name,
+      key.name,
+      [{ type: obj.name, fields: { ...fields, [key.name]: value } }],
+      true,
+    ),
+  );
+  // API 46.0 added `created` to the single upsert and answered updates with 200 instead of 204.
+  const v46 = Number.parseFloat(caller.apiVersion) >= 46;
+  if (result.created) return { status: 201, body: v46 ? result : { id: result.id, success: true, errors: [] } };
+  return v46 ? { status: 200, body: result } : { status: 204, body: null };
+}
+
 function externalKey(obj: SObjectDef, name: string): FieldDef {
   const key = resolveExternalIdField(obj, name);
   if (key instanceof SalesforceRestError) throw key;
@@ -140,10 +194,9 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
     POST: (req, reply, caller) => {
       const obj = sobjectParam(req);
       requireMethod(req, obj, 'type');
-      const fields = writeFields(jsonBody(req, obj.name), obj);
-      const result = only(createRecords(ctx, caller, [{ type: obj.name, fields }], true));
-      reply.header('Location', recordUrl(obj, result.id!, caller.apiVersion));
-      sendJson(reply, 201, { id: result.id, success: true, errors: [] });
+      const id = createRow(ctx, caller, obj, jsonBody(req, obj.name));
+      reply.header('Location', recordUrl(obj, id, caller.apiVersion));
+      sendJson(reply, 201, { id, success: true, errors: [] });
     },
   });
 
@@ -164,8 +217,7 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
   resource(app, [`${V}/sobjects/:type/:id`], {
     GET: (req, reply, caller) => {
       const obj = sobjectParam(req);
-      const row = recordFromUrl(ctx, caller, obj, (req.params as { id: string }).id);
-      sendJson(reply, 200, renderRecord(obj, row, resolveReadFields(obj, fieldsParam(req)), caller.apiVersion));
+      sendJson(reply, 200, readRow(ctx, caller, obj, (req.params as { id: string }).id, fieldsParam(req)));
     },
     PATCH: (req, reply, caller) => {
       const obj = sobjectParam(req);
@@ -188,29 +240,11 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
       sendJson(reply, 200, renderRecord(obj, row, resolveReadFields(obj, fieldsParam(req)), caller.apiVersion));
     },
     PATCH: (req, reply, caller) => {
-      const { obj, key, value, matches } = byExternalId(ctx, caller, req);
-      requireMethod(req, obj, 'record');
-      if (matches.length > 1) return multipleChoices(reply, obj, matches, caller);
-      // The url's value is the key; the same field in the body would only contradict it.
-      const body = Object.fromEntries(
-        Object.entries(jsonBody(req, obj.name)).filter(([k]) => k.toLowerCase() !== key.name.toLowerCase()),
-      );
-      const fields = writeFields(body, obj);
-      const result = only(
-        upsertRecords(
-          ctx,
-          caller,
-          obj.name,
-          key.name,
-          [{ type: obj.name, fields: { ...fields, [key.name]: value } }],
-          true,
-        ),
-      );
-      // API 46.0 added `created` to the single upsert and answered updates with 200 instead of 204.
-      const v46 = Number.parseFloat(caller.apiVersion) >= 46;
-      if (result.created) sendJson(reply, 201, v46 ? result : { id: result.id, success: true, errors: [] });
-      else if (v46) sendJson(reply, 200, result);
-      else reply.code(204).send();
+      const obj = sobjectParam(req);
+      const { field, value } = req.params as { field: string; value: string };
+      const answer = upsertRow(ctx, caller, obj, field, value, () => jsonBody(req, obj.name));
+      if (answer.status === 204) reply.code(204).send();
+      else sendJson(reply, answer.status, answer.body);
     },
     DELETE: (req, reply, caller) => {
       const { obj, matches } = byExternalId(ctx, caller, req);

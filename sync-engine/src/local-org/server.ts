@@ -15,6 +15,8 @@ import { registerRestDiscovery } from './rest-discovery';
 import { registerRestQuery } from './rest-query';
 import { registerRestSObjects } from './rest-sobjects';
 import { registerRestComposite } from './rest-composite';
+import { registerRestCompositeBatch } from './rest-composite-batch';
+import { registerRestCompositeTree } from './rest-composite-tree';
 import { registerRestCollections } from './rest-collections';
 import { registerRestLimits } from './rest-limits';
 import { registerRestSearch } from './rest-search';
@@ -75,6 +77,8 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   await registerRestLimits(app, ctx);
   await registerRestCollections(app, ctx);
   await registerRestComposite(app, ctx);
+  await registerRestCompositeBatch(app, ctx);
+  await registerRestCompositeTree(app, ctx);
   await registerRestSearch(app, ctx);
   await registerRestToolingQuery(app);
   return app;

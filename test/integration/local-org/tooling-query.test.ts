@@ -49,7 +49,11 @@ describe('local org: Tooling query and the composite resource list', function ()
   it('lists the composite resources it serves on GET /composite', async () => {
     assert.deepEqual(await get('/services/data/v60.0/composite'), {
       status: 200,
-      body: { sobjects: '/services/data/v60.0/composite/sobjects' },
+      body: {
+        batch: '/services/data/v60.0/composite/batch',
+        tree: '/services/data/v60.0/composite/tree',
+        sobjects: '/services/data/v60.0/composite/sobjects',
+      },
     });
   });
 });
