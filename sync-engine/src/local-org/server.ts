@@ -21,6 +21,7 @@ import { registerRestCollections } from './rest-collections';
 import { registerRestLimits } from './rest-limits';
 import { registerRestSearch } from './rest-search';
 import { registerRestToolingQuery } from './rest-tooling-query';
+import { registerRestBulk } from './rest-bulk';
 import { addFormBodyParser } from './form-body';
 import { JSON_BODY_SHAPE, MAX_URL_AND_HEADER_BYTES, SIGN_IN_BODY_LIMIT, limitDataApiBodies } from './request-limits';
 import { answerClientError, answerFrameworkError } from './early-refusals';
@@ -50,6 +51,8 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
     limits: JSON_BODY_SHAPE,
     onExcess: (excess) => restErrors.jsonTooComplex(excess.exceeds, excess.limit),
   });
+  // Bulk API 2.0 uploads; the route's body limit is counted before the text is read.
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   for (const type of ['text/xml', 'application/xml', 'application/soap+xml']) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
   }
@@ -81,6 +84,7 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   await registerRestCompositeTree(app, ctx);
   await registerRestSearch(app, ctx);
   await registerRestToolingQuery(app);
+  await registerRestBulk(app, ctx);
   return app;
 }
 
