@@ -9,6 +9,10 @@ export interface ConnectedApp {
   callbackUrls: string[];
   allowlisted: boolean;
   product: string | null;
+  /** OAuth client credentials flow: the username its tokens act as ("Run As" user); null: the flow is off. */
+  clientCredentialsUser: string | null;
+  /** OAuth JWT bearer flow: the PEM certificate (or public key) that verifies RS256 assertions; null: off. */
+  certificate: string | null;
 }
 
 export class ConnectedApps {
@@ -18,6 +22,12 @@ export class ConnectedApps {
     store.db.exec(`CREATE TABLE IF NOT EXISTS connected_apps (
       client_id TEXT PRIMARY KEY, name TEXT NOT NULL, client_secret TEXT, callback_urls TEXT NOT NULL,
       allowlisted INTEGER NOT NULL, product TEXT)`);
+    // Org files made before the client credentials and JWT flows get their columns.
+    const columns = (store.db.prepare(`PRAGMA table_info(connected_apps)`).all() as Array<{ name: string }>).map(
+      (c) => c.name,
+    );
+    for (const column of ['client_credentials_user', 'certificate'])
+      if (!columns.includes(column)) store.db.exec(`ALTER TABLE connected_apps ADD COLUMN ${column} TEXT`);
     this.reload();
   }
 
@@ -32,6 +42,8 @@ export class ConnectedApps {
         callbackUrls: JSON.parse(r.callback_urls as string) as string[],
         allowlisted: r.allowlisted === 1,
         product: (r.product as string | null) ?? null,
+        clientCredentialsUser: (r.client_credentials_user as string | null) ?? null,
+        certificate: (r.certificate as string | null) ?? null,
       });
     }
   }
@@ -39,7 +51,7 @@ export class ConnectedApps {
   add(app: ConnectedApp): void {
     this.store.db
       .prepare(
-        `INSERT INTO connected_apps (client_id, name, client_secret, callback_urls, allowlisted, product) VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO connected_apps (client_id, name, client_secret, callback_urls, allowlisted, product, client_credentials_user, certificate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         app.clientId,
@@ -48,6 +60,8 @@ export class ConnectedApps {
         JSON.stringify(app.callbackUrls),
         app.allowlisted ? 1 : 0,
         app.product,
+        app.clientCredentialsUser,
+        app.certificate,
       );
     this.byId.set(app.clientId, { ...app });
   }

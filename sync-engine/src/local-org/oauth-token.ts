@@ -1,4 +1,8 @@
-/** The OAuth token endpoint (password, refresh_token and authorization_code grants) and revoke (WIRE.md 2.1-2.4). */
+/**
+ * The OAuth token endpoint (password, refresh_token, authorization_code, client_credentials and JWT bearer grants)
+ * and revoke (WIRE.md 2.1-2.4). Like the password grant, client credentials and JWT bearer issue the token and leave
+ * the access rule to the first data call (ACCESS.md section 3); every issue is a LoginHistory row.
+ */
 import crypto from 'node:crypto';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrgContext } from './context';
@@ -10,6 +14,10 @@ import { oauthErrorHandler, oauthErrors, sendOAuthJson } from './oauth-errors';
 import { Params, params } from './oauth-params';
 import { DEFAULT_SCOPE, RefreshScopes, allowsRefresh } from './oauth-scopes';
 import { AuthorizationCodes, pkceChallenge } from './oauth-codes';
+import { verifyAssertion } from './oauth-jwt';
+import { describeAgent, recordLogin } from './login-history';
+
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** The key that signs `id + issued_at`: the app's secret, or an org-level key for apps without one. */
 function signingKey(ctx: OrgContext, app: ConnectedApp): string {
@@ -67,6 +75,40 @@ function tokenBody(ctx: OrgContext, t: Issue): Record<string, string> {
 
 function isActive(ctx: OrgContext, userId: string): boolean {
   return loadIdentityUser(ctx, userId)?.active === true;
+}
+
+/**
+ * The user a client credentials or JWT bearer token acts as: known and active, else `invalid_grant`. The
+ * sign-in is recorded in LoginHistory as the password grant's is.
+ */
+function flowUser(
+  ctx: OrgContext,
+  req: FastifyRequest,
+  app: ConnectedApp,
+  username: string,
+  loginType: string,
+): string {
+  const user = ctx.store.db
+    .prepare(`SELECT "Id", "IsActive" FROM sobj_User WHERE lower("Username") = lower(?)`)
+    .get(username) as { Id: string; IsActive: number } | undefined;
+  if (!user) throw oauthErrors.userNotFound();
+  const source = loginSource(req);
+  const agent = describeAgent(source.userAgent);
+  recordLogin(ctx.store, {
+    userId: user.Id,
+    status: user.IsActive === 1 ? 'Success' : 'User is Inactive',
+    application: app.name,
+    clientVersion: clientVersion(undefined, req.headers['user-agent']),
+    loginType,
+    apiType: null,
+    apiVersion: null,
+    platform: agent.platform,
+    browser: agent.browser,
+    sourceIp: source.sourceIp,
+    loginUrl: source.loginUrl,
+  });
+  if (user.IsActive !== 1) throw oauthErrors.inactiveUser();
+  return user.Id;
 }
 
 /** Register `/services/oauth2/token` and `/services/oauth2/revoke`. */
@@ -140,6 +182,20 @@ export function registerOAuthToken(
       codes.issuedFrom(p.code!, [body.access_token, ...(refreshToken ? [refreshToken] : [])]);
       return body;
     },
+  };
+
+  grants.client_credentials = (req, p) => {
+    const client = tokenClient(ctx, req, p);
+    // A public client (no secret) cannot prove who it is: the flow needs a confidential one.
+    if (client.clientSecret === null) throw oauthErrors.invalidClient();
+    if (!client.clientCredentialsUser) throw oauthErrors.noClientCredentialsUser();
+    const userId = flowUser(ctx, req, client, client.clientCredentialsUser, 'Remote Access Client Credentials');
+    return tokenBody(ctx, { base: baseUrl(req), app: client, userId, scope: DEFAULT_SCOPE });
+  };
+  grants[JWT_BEARER] = (req, p) => {
+    const { app: client, username } = verifyAssertion(ctx, p.assertion, baseUrl(req));
+    const userId = flowUser(ctx, req, client, username, 'Remote Access 2.0 JWT Bearer');
+    return tokenBody(ctx, { base: baseUrl(req), app: client, userId, scope: DEFAULT_SCOPE });
   };
 
   app.post('/services/oauth2/token', { errorHandler: oauthErrorHandler }, async (req, reply) => {

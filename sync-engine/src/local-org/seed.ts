@@ -2,6 +2,7 @@
  * The org seed file of ORG-SEED.md: validated with one error per problem (naming the path in the file),
  * then loaded in one transaction, so a bad file leaves nothing behind and the server does not start.
  */
+import crypto from 'node:crypto';
 import { readJsonFile } from '../common/json-file';
 import { EDITIONS, LICENSES, Edition, License, orgApiEnabledFor } from '../access/rule';
 import { PRODUCT_IDS } from '../products/catalog';
@@ -15,6 +16,16 @@ export interface SeedPermissions {
   viewSetup?: boolean;
   manageUsers?: boolean;
   modifyAllData?: boolean;
+}
+
+/** The RSA public key of a seed's PEM certificate or public key, or undefined when it is neither. */
+export function publicKeyOf(pem: string): crypto.KeyObject | undefined {
+  try {
+    const key = crypto.createPublicKey(pem);
+    return key.asymmetricKeyType === 'rsa' ? key : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface OrgSeed {
@@ -32,6 +43,10 @@ export interface OrgSeed {
     callbackUrls?: string[];
     allowlisted: boolean;
     product?: string;
+    /** The username the client credentials flow acts as (needs clientSecret). */
+    clientCredentialsUser?: string;
+    /** A PEM X.509 certificate or public key: the JWT bearer flow verifies RS256 assertions with it. */
+    certificate?: string;
   }>;
   profiles: Array<{ name: string; license: License; permissions?: SeedPermissions }>;
   permissionSets?: Array<{ name: string; label?: string; permissions?: SeedPermissions }>;
@@ -124,6 +139,21 @@ export function validateSeed(data: unknown): string[] {
     ) {
       p.push(`${at}.callbackUrls: must be an array of URLs`);
     }
+    if (str(p, a, at, 'clientCredentialsUser', false)) {
+      const known =
+        Array.isArray(data.users) &&
+        data.users.some(
+          (u) =>
+            isObject(u) &&
+            typeof u.username === 'string' &&
+            u.username.toLowerCase() === String(a.clientCredentialsUser).toLowerCase(),
+        );
+      if (!known) p.push(`${at}.clientCredentialsUser: "${a.clientCredentialsUser}" is none of the users' usernames`);
+      if (typeof a.clientSecret !== 'string')
+        p.push(`${at}.clientCredentialsUser: the client credentials flow needs a clientSecret too`);
+    }
+    if (str(p, a, at, 'certificate', false) && !publicKeyOf(a.certificate as string))
+      p.push(`${at}.certificate: not a PEM certificate or RSA public key (-----BEGIN CERTIFICATE-----...)`);
   });
 
   const profileNames = new Set<string>();
@@ -331,6 +361,8 @@ export async function loadSeed(ctx: OrgContext, seed: OrgSeed): Promise<void> {
         callbackUrls: a.callbackUrls ?? [],
         allowlisted: a.allowlisted,
         product: a.product ?? null,
+        clientCredentialsUser: a.clientCredentialsUser ?? null,
+        certificate: a.certificate ?? null,
       });
     }
     const firstAdmin = seed.users.find(

@@ -171,7 +171,7 @@ describe('local org: OAuth 2.0', () => {
           { error: 'invalid_client_id', error_description: 'client identifier invalid' },
         ],
         [
-          { ...ok, grant_type: 'client_credentials' },
+          { ...ok, grant_type: 'urn:ietf:params:oauth:grant-type:saml2-bearer' },
           { error: 'unsupported_grant_type', error_description: 'grant type not supported' },
         ],
         [
