@@ -18,12 +18,17 @@ export const MAX_FIELD_CHARS = 131_072;
 
 export class CsvError extends Error {}
 
-/**
- * The records of a CSV text, each an array of fields; a blank last line is no record. Throws CsvError naming
- * the line (1-based) for an unterminated quote, a quote inside an unquoted field, or a field over the limit.
- */
+/** All the records of a CSV text (csvRecords, at once). */
 export function parseCsv(text: string, delimiter: string): string[][] {
-  const records: string[][] = [];
+  return [...csvRecords(text, delimiter)];
+}
+
+/**
+ * The records of a CSV text one at a time, each an array of fields, so a caller can stop between chunks; a blank
+ * line is no record. Throws CsvError naming the line (1-based) for an unterminated quote, a quote inside an
+ * unquoted field, or a field over the limit.
+ */
+export function* csvRecords(text: string, delimiter: string): Generator<string[]> {
   let record: string[] = [];
   let field = '';
   let line = 1;
@@ -72,7 +77,7 @@ export function parseCsv(text: string, delimiter: string): string[][] {
     }
     if (c === '\r' || c === '\n') {
       endField();
-      records.push(record);
+      if (!(record.length === 1 && record[0] === '')) yield record;
       record = [];
       i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
       line += 1;
@@ -85,9 +90,8 @@ export function parseCsv(text: string, delimiter: string): string[][] {
   if (quoted) throw new CsvError(`line ${line}: a quoted field is not closed`);
   if (!fieldStart || record.length > 0) {
     endField();
-    records.push(record);
+    yield record;
   }
-  return records;
 }
 
 /** One CSV line (without its line ending), every value quoted; null is an empty field. */

@@ -10,7 +10,7 @@ import { OrgContext } from '../context';
 import { RecordError } from '../errors';
 import { findField } from '../schema';
 import { createRecords, deleteRecords, updateRecords, upsertRecords, DmlResult, RecordInput } from '../dml';
-import { CsvError, DELIMITERS, csvLine, parseCsv } from './csv';
+import { CsvError, DELIMITERS, csvLine, csvRecords, parseCsv } from './csv';
 import { BulkJobs, IngestJob } from './jobs';
 
 export const INGEST_CHUNK = 200;
@@ -30,16 +30,26 @@ export async function processIngest(ctx: OrgContext, jobs: BulkJobs, job: Ingest
     job.totalProcessingTime = Date.now() - started;
     jobs.setState(job, 'Failed', `InvalidBatch : ${message}`);
   };
-  let rows: string[][];
+  // Records are read from the upload as they are needed, so a large upload is parsed in chunks too.
+  const records = csvRecords(job.upload ?? '', d);
+  job.upload = undefined;
+  const take = (n: number): string[][] => {
+    const out: string[][] = [];
+    while (out.length < n) {
+      const r = records.next();
+      if (r.done) break;
+      out.push(r.value);
+    }
+    return out;
+  };
+  let header: string[] | undefined;
   try {
-    rows = parseCsv(job.upload ?? '', d).filter((r) => !(r.length === 1 && r[0] === ''));
+    header = take(1)[0];
   } catch (err) {
     if (!(err instanceof CsvError)) throw err;
     return fail(`The CSV upload cannot be read: ${err.message}`);
   }
-  job.upload = undefined;
-  if (rows.length === 0) return fail('The upload has no header row');
-  const header = rows[0];
+  if (!header) return fail('The upload has no header row');
   job.header = header;
   const columns = header.map((name) => findField(job.object, name));
   const unknown = header.find((_name, i) => !columns[i]);
@@ -49,13 +59,23 @@ export async function processIngest(ctx: OrgContext, jobs: BulkJobs, job: Ingest
   const idColumn = columns.findIndex((f) => f?.name === 'Id');
   if (job.operation === 'delete' && idColumn < 0) return fail('Field name not found : Id');
 
-  const data = rows.slice(1);
-  for (let start = 0; start < data.length; start += INGEST_CHUNK) {
-    if ((job.state as string) === 'Aborted') {
-      job.unprocessed.push(...data.slice(start).map((r) => csvLine(r, d)));
-      break;
+  for (;;) {
+    let chunk: string[][];
+    try {
+      chunk = take(INGEST_CHUNK);
+    } catch (err) {
+      if (!(err instanceof CsvError)) throw err;
+      if ((job.state as string) === 'Aborted') break;
+      // The records before the bad line are written and reported; the job fails at it.
+      return fail(`The CSV upload cannot be read: ${err.message}`);
     }
-    const chunk = data.slice(start, start + INGEST_CHUNK);
+    if (chunk.length === 0) break;
+    if ((job.state as string) === 'Aborted') {
+      // The rest is unprocessed; still read a chunk at a time.
+      job.unprocessed.push(...chunk.map((r) => csvLine(r, d)));
+      await yieldToEventLoop();
+      continue;
+    }
     const results = runChunk(
       ctx,
       job,
@@ -128,7 +148,7 @@ export function abortOpenJob(job: IngestJob): void {
   if (job.upload === undefined) return;
   const d = DELIMITERS[job.columnDelimiter];
   try {
-    const rows = parseCsv(job.upload, d).filter((r) => !(r.length === 1 && r[0] === ''));
+    const rows = parseCsv(job.upload, d);
     job.header = rows[0] ?? [];
     job.unprocessed = rows.slice(1).map((r) => csvLine(r, d));
   } catch (err) {
