@@ -4,7 +4,7 @@
  * both). Synchronous, so a composite with `allOrNone` runs inside one SQLite transaction.
  *
  * Served: sObject basic information (`POST /sobjects/{Type}`), sObject Rows (`GET`, `PATCH`, `DELETE
- * /sobjects/{Type}/{id}`), upsert and read by external id (`/sobjects/{Type}/{field}/{value}`), describe, and
+ * /sobjects/{Type}/{id}`), read and upsert by external id (`GET`, `PATCH /sobjects/{Type}/{field}/{value}`), describe, and
  * `query` / `queryAll` with their next pages. Any other url is the subrequest's own 404, as Salesforce answers it.
  */
 import { OrgContext } from './context';
@@ -12,7 +12,7 @@ import { RestCaller, MAX_API_VERSION, MIN_API_VERSION } from './rest-auth';
 import { SalesforceRestError, restErrors } from './errors';
 import { findSObject } from './schema';
 import { notAllowed } from './rest-common';
-import { createRow, deleteRow, readRow, updateRow, upsertRow } from './rest-sobjects';
+import { createRow, deleteRow, readByExternalId, readRow, updateRow, upsertRow } from './rest-sobjects';
 import { batchSizeFrom, queryPage, runQuery } from './rest-query';
 import { recordUrl } from './record-render';
 import { describeSObject } from './describe';
@@ -86,7 +86,11 @@ function route(ctx: OrgContext, caller: RestCaller, call: SubCall, path: string[
     else deleteRow(ctx, caller, obj, a);
     return answer(204, null);
   }
-  only('PATCH');
+  only('GET', 'PATCH');
+  if (call.method === 'GET') {
+    const found = readByExternalId(ctx, caller, obj, a, b, fields);
+    return answer(found.status, found.body);
+  }
   const up = upsertRow(ctx, caller, obj, a, b, objectBody(call.body, obj.name));
   return answer(up.status, up.body);
 }

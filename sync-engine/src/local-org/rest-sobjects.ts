@@ -121,6 +121,25 @@ export function readRow(
 }
 
 /**
+ * `GET /sobjects/{Type}/{field}/{value}` (also a composite subrequest): the record with that external id, 300 with
+ * the matching urls when several match, 404 when none.
+ */
+export function readByExternalId(
+  ctx: OrgContext,
+  caller: RestCaller,
+  obj: SObjectDef,
+  field: string,
+  value: string,
+  fields: string[] | undefined,
+): { status: number; body: unknown } {
+  const matches = findByExternalId(ctx, caller, obj, externalKey(obj, field), value);
+  if (matches.length > 1) return { status: 300, body: matches.map((id) => recordUrl(obj, id, caller.apiVersion)) };
+  const row = matches.length ? ctx.store.get(obj, matches[0]) : undefined;
+  if (!row) throw restErrors.notFound();
+  return { status: 200, body: renderRecord(obj, row, resolveReadFields(obj, fields), caller.apiVersion) };
+}
+
+/**
  * `PATCH /sobjects/{Type}/{field}/{value}` (also a composite subrequest): upsert by external id. The answer's
  * status and body: 201 created, 200 (204 before API 46.0) updated, 300 with the matching urls when several match.
  */
@@ -233,11 +252,9 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
 
   resource(app, [`${V}/sobjects/:type/:field/:value`], {
     GET: (req, reply, caller) => {
-      const { obj, matches } = byExternalId(ctx, caller, req);
-      if (matches.length > 1) return multipleChoices(reply, obj, matches, caller);
-      const row = matches.length ? ctx.store.get(obj, matches[0]) : undefined;
-      if (!row) throw restErrors.notFound();
-      sendJson(reply, 200, renderRecord(obj, row, resolveReadFields(obj, fieldsParam(req)), caller.apiVersion));
+      const { field, value } = req.params as { field: string; value: string };
+      const answer = readByExternalId(ctx, caller, sobjectParam(req), field, value, fieldsParam(req));
+      sendJson(reply, answer.status, answer.body);
     },
     PATCH: (req, reply, caller) => {
       const obj = sobjectParam(req);

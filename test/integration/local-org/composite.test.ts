@@ -89,6 +89,39 @@ describe('local org: Composite, Composite Batch and sObject Tree', function () {
     assert.equal(title.Title, `At ${acctId}`);
   });
 
+  it('upserts and reads by external id, with the API version of each subrequest url', async () => {
+    const res = await conn.requestPost<{ compositeResponse: Sub[] }>(`${V}/composite`, {
+      compositeRequest: [
+        {
+          method: 'PATCH',
+          url: `${V}/sobjects/Contact/OutlookId__c/AAMk-composite-1`,
+          referenceId: 'up',
+          body: { LastName: 'By key' },
+        },
+        {
+          method: 'GET',
+          url: `${V}/sobjects/Contact/OutlookId__c/AAMk-composite-1?fields=LastName`,
+          referenceId: 'get',
+        },
+        {
+          method: 'PATCH',
+          url: '/services/data/v45.0/sobjects/Contact/OutlookId__c/AAMk-composite-1',
+          referenceId: 'old',
+          body: { Title: 'v45' },
+        },
+      ],
+    });
+    const [up, get, old] = res.compositeResponse;
+    assert.equal(up.httpStatusCode, 201);
+    assert.equal((up.body as { created: boolean }).created, true);
+    assert.deepEqual(get.body, {
+      attributes: { type: 'Contact', url: `${V}/sobjects/Contact/${(up.body as { id: string }).id}` },
+      LastName: 'By key',
+    });
+    // Before API 46.0 an update by external id answered 204 without a body.
+    assert.deepEqual([old.httpStatusCode, old.body], [204, null]);
+  });
+
   it('does not run a subrequest whose reference failed; the independent ones still run', async () => {
     const res = await conn.requestPost<{ compositeResponse: Sub[] }>(`${V}/composite`, {
       compositeRequest: [
