@@ -81,13 +81,7 @@ function isActive(ctx: OrgContext, userId: string): boolean {
  * The user a client credentials or JWT bearer token acts as: known and active, else `invalid_grant`. The
  * sign-in is recorded in LoginHistory as the password grant's is.
  */
-function flowUser(
-  ctx: OrgContext,
-  req: FastifyRequest,
-  app: ConnectedApp,
-  username: string,
-  loginType: string,
-): string {
+function flowUser(ctx: OrgContext, req: FastifyRequest, app: ConnectedApp, username: string): string {
   const user = ctx.store.db
     .prepare(`SELECT "Id", "IsActive" FROM sobj_User WHERE lower("Username") = lower(?)`)
     .get(username) as { Id: string; IsActive: number } | undefined;
@@ -99,7 +93,8 @@ function flowUser(
     status: user.IsActive === 1 ? 'Success' : 'User is Inactive',
     application: app.name,
     clientVersion: clientVersion(undefined, req.headers['user-agent']),
-    loginType,
+    // Salesforce's login type for every OAuth flow.
+    loginType: 'Remote Access 2.0',
     apiType: null,
     apiVersion: null,
     platform: agent.platform,
@@ -189,12 +184,12 @@ export function registerOAuthToken(
     // A public client (no secret) cannot prove who it is: the flow needs a confidential one.
     if (client.clientSecret === null) throw oauthErrors.invalidClient();
     if (!client.clientCredentialsUser) throw oauthErrors.noClientCredentialsUser();
-    const userId = flowUser(ctx, req, client, client.clientCredentialsUser, 'Remote Access Client Credentials');
+    const userId = flowUser(ctx, req, client, client.clientCredentialsUser);
     return tokenBody(ctx, { base: baseUrl(req), app: client, userId, scope: DEFAULT_SCOPE });
   };
   grants[JWT_BEARER] = (req, p) => {
     const { app: client, username } = verifyAssertion(ctx, p.assertion, baseUrl(req));
-    const userId = flowUser(ctx, req, client, username, 'Remote Access 2.0 JWT Bearer');
+    const userId = flowUser(ctx, req, client, username);
     return tokenBody(ctx, { base: baseUrl(req), app: client, userId, scope: DEFAULT_SCOPE });
   };
 

@@ -91,6 +91,7 @@ describe('local org: OAuth client credentials and JWT bearer flows', function ()
       "SELECT Application, LoginType FROM LoginHistory WHERE Application = 'Nightly Integration'",
     );
     assert.equal(history.totalSize, 1);
+    assert.equal(history.records[0].LoginType, 'Remote Access 2.0');
 
     const basic = Buffer.from('cc-client:cc-secret').toString('base64');
     assert.equal((await token({ grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` })).status, 200);
