@@ -2,10 +2,10 @@
  * References between composite subrequests (REST API Developer Guide, "Composite", "Using the output of one
  * subrequest as the input to another"): `@{refId.field}` in a later subrequest's url or body stands for a value
  * of an earlier subrequest's response body: `@{NewAccount.id}`, `@{Contacts.records[0].Id}`,
- * `@{Acct.Owner.Name}`. In a body, a string that is exactly one reference takes the value with its JSON type;
+ * `@{Acct.Owner.Name}`, and into an array answer (sObject Collections) `@{NewContacts[0].id}`. In a body, a string that is exactly one reference takes the value with its JSON type;
  * a reference inside a longer string is spliced in as text.
  */
-const REFERENCE = /@\{([A-Za-z0-9_]+)\.([^{}]+)\}/g;
+const REFERENCE = /@\{([A-Za-z0-9_]+)([.[][^{}]*)\}/g;
 
 /** A reference the earlier answers cannot fill: its subrequest failed, or the path names nothing. */
 export class UnresolvedReference extends Error {
@@ -13,7 +13,7 @@ export class UnresolvedReference extends Error {
     readonly referenceId: string,
     readonly path: string,
   ) {
-    super(`@{${referenceId}.${path}}`);
+    super(`@{${referenceId}${path}}`);
   }
 }
 
@@ -32,10 +32,12 @@ export function referencedIds(value: unknown): string[] {
 /** `records[0].Id` as steps: `records`, 0, `Id`. */
 function steps(path: string): Array<string | number> | undefined {
   const out: Array<string | number> = [];
-  for (const part of path.split('.')) {
-    const m = /^([A-Za-z0-9_]+)((?:\[\d+\])*)$/.exec(part);
-    if (!m) return undefined;
-    out.push(m[1]);
+  const parts = path.startsWith('.') ? path.slice(1).split('.') : path.split('.');
+  for (const [i, part] of parts.entries()) {
+    // Only the first step may be an index alone: `[0].id` of an array answer.
+    const m = (i === 0 ? /^([A-Za-z0-9_]*)((?:\[\d+\])*)$/ : /^([A-Za-z0-9_]+)((?:\[\d+\])*)$/).exec(part);
+    if (!m || (m[1] === '' && m[2] === '')) return undefined;
+    if (m[1] !== '') out.push(m[1]);
     for (const index of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(index[1]));
   }
   return out;
@@ -60,7 +62,7 @@ function lookUp(answers: ReadonlyMap<string, unknown>, referenceId: string, path
 export function fillReferences<T>(value: T, answers: ReadonlyMap<string, unknown>): T {
   const fill = (v: unknown): unknown => {
     if (typeof v === 'string') {
-      const whole = /^@\{([A-Za-z0-9_]+)\.([^{}]+)\}$/.exec(v);
+      const whole = /^@\{([A-Za-z0-9_]+)([.[][^{}]*)\}$/.exec(v);
       if (whole) return lookUp(answers, whole[1], whole[2]);
       return v.replace(REFERENCE, (_m, id: string, path: string) => String(lookUp(answers, id, path)));
     }

@@ -4,8 +4,9 @@
  * both). Synchronous, so a composite with `allOrNone` runs inside one SQLite transaction.
  *
  * Served: sObject basic information (`POST /sobjects/{Type}`), sObject Rows (`GET`, `PATCH`, `DELETE
- * /sobjects/{Type}/{id}`), read and upsert by external id (`GET`, `PATCH /sobjects/{Type}/{field}/{value}`), describe, and
- * `query` / `queryAll` with their next pages. Any other url is the subrequest's own 404, as Salesforce answers it.
+ * /sobjects/{Type}/{id}`), read and upsert by external id (`GET`, `PATCH /sobjects/{Type}/{field}/{value}`),
+ * describe, `query` / `queryAll` with their next pages, and sObject Collections (`/composite/sobjects`: create,
+ * update, delete, upsert). Any other url is the subrequest's own 404, as Salesforce answers it.
  */
 import { OrgContext } from './context';
 import { RestCaller, MAX_API_VERSION, MIN_API_VERSION } from './rest-auth';
@@ -16,6 +17,7 @@ import { createRow, deleteRow, readByExternalId, readRow, updateRow, upsertRow }
 import { batchSizeFrom, queryPage, runQuery } from './rest-query';
 import { recordUrl } from './record-render';
 import { describeSObject } from './describe';
+import { collectionsSubrequest } from './rest-collections';
 
 export interface SubCall {
   method: string;
@@ -64,6 +66,8 @@ function route(ctx: OrgContext, caller: RestCaller, call: SubCall, path: string[
     only('GET');
     return answer(200, queryPage(ctx, caller, type, head, batchSizeFrom(call.headers['sforce-query-options'])));
   }
+  if (head === 'composite' && type === 'sobjects')
+    return answer(200, collectionsSubrequest(ctx, caller, call.method, path.slice(2), query, call.body));
   if (head !== 'sobjects' || type === undefined || rest.length > 0) throw restErrors.notFound();
   const obj = findSObject(type);
   if (!obj) throw restErrors.notFound();

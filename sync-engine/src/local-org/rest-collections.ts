@@ -9,7 +9,8 @@ import { SalesforceRestError, restErrors } from './errors';
 import { findSObject, SObjectDef } from './schema';
 import { createRecords, updateRecords, deleteRecords, upsertRecords, retrieveRecords, RecordInput } from './dml';
 import { readRecordFields, resolveExternalIdField, unsupportedType } from './record-validation';
-import { resource, jsonBody, queryParam, sobjectParam, V } from './rest-common';
+import { notAllowed, resource, jsonBody, queryParam, sobjectParam, V } from './rest-common';
+import { RestCaller } from './rest-auth';
 import { sendJson } from './json-reply';
 
 export const MAX_RECORDS = 200;
@@ -35,7 +36,10 @@ interface CollectionRequest {
  * written: Salesforce deserializes the whole body first, so one bad record fails the request.
  */
 function readCollection(req: FastifyRequest, uriType?: SObjectDef): CollectionRequest {
-  const body = jsonBody(req, 'SObjectCollectionRequest');
+  return readCollectionBody(jsonBody(req, 'SObjectCollectionRequest'), uriType);
+}
+
+function readCollectionBody(body: Record<string, unknown>, uriType?: SObjectDef): CollectionRequest {
   for (const key of Object.keys(body)) {
     if (key !== 'allOrNone' && key !== 'records')
       throw malformed(`Unrecognized field "${key}": expected only "allOrNone" and "records"`);
@@ -75,7 +79,10 @@ function readCollection(req: FastifyRequest, uriType?: SObjectDef): CollectionRe
 
 /** The `ids` of a delete or retrieve, from a comma-separated parameter. */
 function idsParam(req: FastifyRequest, limit: number): string[] {
-  const text = queryParam(req, 'ids');
+  return idsFrom(queryParam(req, 'ids'), limit);
+}
+
+function idsFrom(text: string | undefined, limit: number): string[] {
   if (text === undefined || text.trim() === '')
     throw new SalesforceRestError(400, 'MISSING_ARGUMENT', 'ids parameter is required');
   const ids = text
@@ -142,4 +149,49 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
       sendJson(reply, 200, upsertRecords(ctx, caller, obj.name, key.name, records, allOrNone));
     },
   });
+}
+
+/**
+ * sObject Collections as a composite subrequest (composite-subrequest.ts): `POST|PATCH|DELETE /composite/sobjects`
+ * and `PATCH /composite/sobjects/{Type}/{field}`, the same reading and DML as the routes. The answer's body, or a
+ * thrown SalesforceRestError; undefined when the path or method is not a collections call.
+ */
+export function collectionsSubrequest(
+  ctx: OrgContext,
+  caller: RestCaller,
+  method: string,
+  path: string[],
+  query: URLSearchParams,
+  body: unknown,
+): unknown {
+  const asObject = () => {
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw malformed('Cannot deserialize instance of SObjectCollectionRequest: a JSON object is required');
+    return body as Record<string, unknown>;
+  };
+  if (path.length === 0) {
+    if (method === 'POST') {
+      const { allOrNone, records } = readCollectionBody(asObject());
+      return createRecords(ctx, caller, records, allOrNone);
+    }
+    if (method === 'PATCH') {
+      const { allOrNone, records } = readCollectionBody(asObject());
+      return updateRecords(ctx, caller, records, allOrNone);
+    }
+    if (method === 'DELETE') {
+      const ids = idsFrom(query.get('ids') ?? undefined, MAX_RECORDS);
+      return deleteRecords(ctx, caller, ids, (query.get('allOrNone') ?? '').toLowerCase() === 'true');
+    }
+    throw notAllowed(method, ['POST', 'PATCH', 'DELETE']);
+  }
+  if (path.length === 2) {
+    if (method !== 'PATCH') throw notAllowed(method, ['PATCH']);
+    const obj = findSObject(path[0]);
+    if (!obj) throw restErrors.notFound();
+    const key = resolveExternalIdField(obj, path[1]);
+    if (key instanceof SalesforceRestError) throw key;
+    const { allOrNone, records } = readCollectionBody(asObject(), obj);
+    return upsertRecords(ctx, caller, obj.name, key.name, records, allOrNone);
+  }
+  throw restErrors.notFound();
 }

@@ -114,7 +114,7 @@ function unresolved(e: UnresolvedReference): SubAnswer {
     body: [
       {
         errorCode: 'PROCESSING_HALTED',
-        message: `Invalid reference specified. No value for ${e.referenceId}.${e.path} found in ${e.referenceId}. Provided referenceId ('${e.referenceId}') must refer to an earlier subrequest that succeeded.`,
+        message: `Invalid reference specified. No value for ${e.referenceId}${e.path} found in ${e.referenceId}. Provided referenceId ('${e.referenceId}') must refer to an earlier subrequest that succeeded.`,
       },
     ],
   };
@@ -122,7 +122,7 @@ function unresolved(e: UnresolvedReference): SubAnswer {
 
 /** A client that percent-encodes its url encodes the references too: `%40%7Bref.id%7D` is `@{ref.id}`. */
 function decodeReferences(url: string): string {
-  return url.replace(/%40%7B([A-Za-z0-9_.%]+?)%7D/gi, (m, r: string) => {
+  return url.replace(/%40%7B([A-Za-z0-9_.%[\]]+?)%7D/gi, (m, r: string) => {
     try {
       return `@{${decodeURIComponent(r)}}`;
     } catch {

@@ -122,6 +122,38 @@ describe('local org: Composite, Composite Batch and sObject Tree', function () {
     assert.deepEqual([old.httpStatusCode, old.body], [204, null]);
   });
 
+  it('takes sObject Collections subrequests, and @{ref[0].id} into their array answers', async () => {
+    const res = await conn.requestPost<{ compositeResponse: Sub[] }>(`${V}/composite`, {
+      compositeRequest: [
+        {
+          method: 'POST',
+          url: `${V}/composite/sobjects`,
+          referenceId: 'coll',
+          body: {
+            records: [
+              { attributes: { type: 'Contact' }, LastName: 'Coll A' },
+              { attributes: { type: 'Contact' }, LastName: 'Coll B' },
+            ],
+          },
+        },
+        { method: 'GET', url: `${V}/sobjects/Contact/@{coll[1].id}?fields=LastName`, referenceId: 'second' },
+        { method: 'DELETE', url: `${V}/composite/sobjects?ids=@{coll[0].id}`, referenceId: 'gone' },
+      ],
+    });
+    const [coll, second, gone] = res.compositeResponse;
+    assert.equal(coll.httpStatusCode, 200);
+    assert.deepEqual(
+      (coll.body as Array<{ success: boolean }>).map((r) => r.success),
+      [true, true],
+    );
+    assert.equal((second.body as { LastName: string }).LastName, 'Coll B');
+    assert.deepEqual(
+      (gone.body as Array<{ id: string; success: boolean }>).map((r) => [r.id, r.success]),
+      [[(coll.body as Array<{ id: string }>)[0].id, true]],
+    );
+    assert.equal(await count("SELECT Id FROM Contact WHERE LastName IN ('Coll A', 'Coll B')"), 1);
+  });
+
   it('does not run a subrequest whose reference failed; the independent ones still run', async () => {
     const res = await conn.requestPost<{ compositeResponse: Sub[] }>(`${V}/composite`, {
       compositeRequest: [
