@@ -5,7 +5,7 @@
  *
  * Served: sObject basic information (`POST /sobjects/{Type}`), sObject Rows (`GET`, `PATCH`, `DELETE
  * /sobjects/{Type}/{id}`), read and upsert by external id (`GET`, `PATCH /sobjects/{Type}/{field}/{value}`),
- * describe, `query` / `queryAll` with their next pages, and sObject Collections (`/composite/sobjects`: create,
+ * describe, `query` / `queryAll` with their next pages, `search`, `limits`, and sObject Collections (`/composite/sobjects`: create,
  * update, delete, upsert). Any other url is the subrequest's own 404, as Salesforce answers it.
  */
 import { OrgContext } from './context';
@@ -18,6 +18,8 @@ import { batchSizeFrom, queryPage, runQuery } from './rest-query';
 import { recordUrl } from './record-render';
 import { describeSObject } from './describe';
 import { collectionsSubrequest } from './rest-collections';
+import { orgLimits } from './rest-limits';
+import { searchAnswer } from './rest-search';
 
 export interface SubCall {
   method: string;
@@ -65,6 +67,10 @@ function route(ctx: OrgContext, caller: RestCaller, call: SubCall, path: string[
   if (rest.length === 0 && (head === 'query' || head === 'queryAll') && type !== undefined && a === undefined) {
     only('GET');
     return answer(200, queryPage(ctx, caller, type, head, batchSizeFrom(call.headers['sforce-query-options'])));
+  }
+  if ((head === 'limits' || head === 'search') && type === undefined) {
+    only('GET');
+    return answer(200, head === 'limits' ? orgLimits(ctx) : searchAnswer(ctx, caller, query.get('q') ?? undefined));
   }
   if (head === 'composite' && type === 'sobjects')
     return answer(200, collectionsSubrequest(ctx, caller, call.method, path.slice(2), query, call.body));

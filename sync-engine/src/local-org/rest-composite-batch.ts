@@ -1,7 +1,7 @@
 /**
  * Composite Batch, `POST /services/data/vXX.X/composite/batch` (REST API Developer Guide, "Composite Batch"): up
- * to 25 independent subrequests `{method, url, richInput}` (urls relative to `/services/data/`, `vXX.X/...`), one
- * call against the API limits, answered 200 with `{hasErrors, results: [{statusCode, result}]}` in request order.
+ * to 25 independent subrequests `{method, url, richInput}` (urls relative to `/services/data/`, `vXX.X/...`), each
+ * a call against the API limits (unlike `/composite`: "Each subrequest counts against rate limits"), answered 200 with `{hasErrors, results: [{statusCode, result}]}` in request order.
  * Each subrequest commits on its own. With `haltOnError`, a subrequest answering 400 or more stops the batch and
  * every later one answers 412 BATCH_PROCESSING_HALTED. A malformed body is a 400 before anything runs. What a
  * subrequest may call is composite-subrequest.ts's list.
@@ -13,6 +13,7 @@ import { V, jsonBody, resource } from './rest-common';
 import { runSubrequest } from './composite-subrequest';
 import { MAX_SUBREQUESTS } from './rest-composite';
 import { sendJson } from './json-reply';
+import { countRequest } from './rest-auth';
 
 const METHODS = ['GET', 'POST', 'PATCH', 'DELETE'];
 const HALTED = [{ errorCode: 'BATCH_PROCESSING_HALTED', message: 'Batch processing halted per request' }];
@@ -62,6 +63,13 @@ export async function registerRestCompositeBatch(app: FastifyInstance, ctx: OrgC
       for (const s of subrequests) {
         if (halted) {
           results.push({ statusCode: 412, result: HALTED });
+          continue;
+        }
+        // The gate counted the batch as the first subrequest's call; each further one is a call of its own.
+        if (results.length > 0 && !countRequest(ctx).ok) {
+          const limit = restErrors.requestLimitExceeded();
+          results.push({ statusCode: limit.status, result: limit.toBody() });
+          if (haltOnError) halted = true;
           continue;
         }
         // Each subrequest is its own transaction: an unexpected error never leaves one half written.

@@ -5,8 +5,8 @@ import { requestsUsedToday } from './rest-auth';
 import { resource, V } from './rest-common';
 import { sendJson } from './json-reply';
 
-/** The org's limits; only the daily API requests are counted, the others are always untouched. */
-function limits(ctx: OrgContext): Record<string, { Max: number; Remaining: number }> {
+/** The org's limits (also a composite subrequest); only the daily API requests are counted, the others are always untouched. */
+export function orgLimits(ctx: OrgContext): Record<string, { Max: number; Remaining: number }> {
   const max = ctx.options.dailyRequestLimit;
   const same = (n: number) => ({ Max: n, Remaining: n });
   return {
@@ -22,6 +22,6 @@ function limits(ctx: OrgContext): Record<string, { Max: number; Remaining: numbe
 /** Register `/limits`. */
 export async function registerRestLimits(app: FastifyInstance, ctx: OrgContext): Promise<void> {
   resource(app, [`${V}/limits`, `${V}/limits/`], {
-    GET: (_req, reply) => sendJson(reply, 200, limits(ctx)),
+    GET: (_req, reply) => sendJson(reply, 200, orgLimits(ctx)),
   });
 }

@@ -109,12 +109,16 @@ function fromJson(body: Record<string, unknown>): SoslStatement {
 }
 
 /** Register `search` and `parameterizedSearch`. */
+/** `GET /search?q=` (also a composite subrequest): the SOSL statement's records. */
+export function searchAnswer(ctx: OrgContext, caller: RestCaller, q: string | undefined): unknown {
+  if (q === undefined || q.trim() === '') throw searchErrors.noTerm();
+  return runSearch(parseSosl(q), searchContext(ctx, caller));
+}
+
 export async function registerRestSearch(app: FastifyInstance, ctx: OrgContext): Promise<void> {
   resource(app, [`${V}/search`, `${V}/search/`], {
     GET: (req, reply, caller) => {
-      const q = queryParam(req, 'q');
-      if (q === undefined || q.trim() === '') throw searchErrors.noTerm();
-      sendJson(reply, 200, runSearch(parseSosl(q), searchContext(ctx, caller)));
+      sendJson(reply, 200, searchAnswer(ctx, caller, queryParam(req, 'q')));
     },
   });
   resource(app, [`${V}/parameterizedSearch`, `${V}/parameterizedSearch/`], {

@@ -257,7 +257,8 @@ describe('local org: Composite, Composite Batch and sObject Tree', function () {
         ],
       },
     );
-    assert.equal(requestsUsedToday(org.ctx) - before, 1);
+    // Each subrequest that runs is a call, unlike a composite's; the halted one does not run.
+    assert.equal(requestsUsedToday(org.ctx) - before, 3);
     assert.equal(res.hasErrors, true);
     assert.deepEqual(
       res.results.map((r) => r.statusCode),
@@ -266,10 +267,22 @@ describe('local org: Composite, Composite Batch and sObject Tree', function () {
     assert.equal((res.results[1].result as { totalSize: number }).totalSize, 1);
     assert.equal((res.results[3].result as Array<{ errorCode: string }>)[0].errorCode, 'BATCH_PROCESSING_HALTED');
     assert.equal(await count("SELECT Id FROM Contact WHERE LastName = 'Not batched'"), 0);
-    const clean = await conn.requestPost<{ hasErrors: boolean }>(`${V}/composite/batch`, {
-      batchRequests: [{ method: 'GET', url: 'v60.0/sobjects/Contact/describe' }],
-    });
+    const clean = await conn.requestPost<{ hasErrors: boolean; results: Array<{ result: unknown }> }>(
+      `${V}/composite/batch`,
+      {
+        batchRequests: [
+          { method: 'GET', url: 'v60.0/sobjects/Contact/describe' },
+          { method: 'GET', url: 'v60.0/limits' },
+          { method: 'GET', url: 'v60.0/search?q=FIND+%7BBatched%7D+RETURNING+Contact(LastName)' },
+        ],
+      },
+    );
     assert.equal(clean.hasErrors, false);
+    assert.ok((clean.results[1].result as { DailyApiRequests: unknown }).DailyApiRequests);
+    assert.deepEqual(
+      (clean.results[2].result as { searchRecords: Array<{ LastName: string }> }).searchRecords.map((r) => r.LastName),
+      ['Batched'],
+    );
   });
 
   it('composite/tree: creates accounts with their contacts, parents first; one failure writes nothing', async () => {
