@@ -14,6 +14,8 @@ export interface OrgOptions {
   dailyRequestLimit: number;
   /** Largest request body the data API accepts, in bytes (sign-in endpoints take 64 KB, request-limits.ts). */
   bodyLimit: number;
+  /** Bytes of Bulk API 2.0 uploads and results the org holds for one user at once (bulk/jobs.ts). */
+  bulkBytesPerUser: number;
 }
 
 export const DEFAULT_ORG_OPTIONS: OrgOptions = {
@@ -21,6 +23,7 @@ export const DEFAULT_ORG_OPTIONS: OrgOptions = {
   cacheAccessDecisions: true,
   dailyRequestLimit: 1_000_000,
   bodyLimit: 20 * 1024 * 1024,
+  bulkBytesPerUser: 256 * 1024 * 1024,
 };
 
 export interface RequestStats {

@@ -83,6 +83,7 @@ export async function registerRestBulk(app: FastifyInstance, ctx: OrgContext): P
     apiVersion: caller.apiVersion,
     numberRecordsProcessed: 0,
     totalProcessingTime: 0,
+    bytes: 0,
   });
   const background = (job: Job, work: () => Promise<void>) => {
     // A bug of ours fails the job rather than the process; the client sees state Failed.
@@ -177,7 +178,9 @@ export async function registerRestBulk(app: FastifyInstance, ctx: OrgContext): P
           'BULK_API_ERROR',
           `Found multiple contents for job: <${job.id}>, please 'Close' / 'Abort' / 'Delete' the current Job then create a new Job and make sure you only do 'PUT' once on a given Job.`,
         );
+      if (!jobs.fits(job, req.body.length)) throw BulkJobs.overAllowance(ctx.options.bulkBytesPerUser);
       job.upload = req.body;
+      job.bytes += req.body.length;
       reply.code(201).send();
     },
   });

@@ -254,6 +254,56 @@ describe('local org: Bulk API 2.0', function () {
     }
   });
 
+  it("holds a user's jobs to bulkBytesPerUser: a further upload is refused, a larger result fails its job", async () => {
+    const small = await startTestOrg(testSeed(), { bulkBytesPerUser: 300 });
+    try {
+      const token = sessionFor(small, 'ann@test.example');
+      const call = async (method: string, path: string, body?: string, type = 'application/json') => {
+        const res = await fetch(`${small.url}${V}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': type }) },
+          body,
+        });
+        const text = await res.text();
+        return { status: res.status, body: text ? JSON.parse(text) : undefined };
+      };
+      const newJob = async () =>
+        (await call('POST', '/jobs/ingest', JSON.stringify({ object: 'Contact', operation: 'insert' }))).body
+          .id as string;
+      const first = await newJob();
+      assert.equal(
+        (await call('PUT', `/jobs/ingest/${first}/batches`, `LastName\n${'x'.repeat(200)}\n`, 'text/csv')).status,
+        201,
+      );
+      const second = await newJob();
+      const refused = await call('PUT', `/jobs/ingest/${second}/batches`, `LastName\n${'y'.repeat(100)}\n`, 'text/csv');
+      assert.deepEqual([refused.status, refused.body[0].errorCode], [400, 'LIMIT_EXCEEDED']);
+      assert.equal((await call('DELETE', `/jobs/ingest/${first}`)).status, 204);
+      assert.equal(
+        (await call('PUT', `/jobs/ingest/${second}/batches`, `LastName\n${'y'.repeat(100)}\n`, 'text/csv')).status,
+        201,
+      );
+      await call('DELETE', `/jobs/ingest/${second}`);
+
+      const contact = findSObject('Contact')!;
+      small.ctx.store.transaction(() => {
+        for (let i = 0; i < 20; i++)
+          small.ctx.store.insert(contact, { LastName: `Quota ${i}` }, userId(small, 'ann@test.example'));
+      });
+      const job = (await call('POST', '/jobs/query', JSON.stringify({ query: 'SELECT Id, LastName FROM Contact' })))
+        .body as { id: string };
+      let info: { state: string; errorMessage?: string } = { state: '' };
+      for (let i = 0; i < 100 && !['JobComplete', 'Failed'].includes(info.state); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        info = (await call('GET', `/jobs/query/${job.id}`)).body;
+      }
+      assert.equal(info.state, 'Failed');
+      assert.match(info.errorMessage!, /^ExceededQuota : the results are larger than the 300 bytes/);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('refuses an upload over the body limit before reading it', async () => {
     const small = await startTestOrg(testSeed(), { bodyLimit: 1024 });
     try {

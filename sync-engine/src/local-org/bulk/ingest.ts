@@ -32,6 +32,7 @@ export async function processIngest(ctx: OrgContext, jobs: BulkJobs, job: Ingest
   };
   // Records are read from the upload as they are needed, so a large upload is parsed in chunks too.
   const records = csvRecords(job.upload ?? '', d);
+  // The results take the upload's place in the user's allowance (each line is the upload's row plus an id).
   job.upload = undefined;
   const take = (n: number): string[][] => {
     const out: string[][] = [];

@@ -28,6 +28,8 @@ interface JobBase {
   numberRecordsProcessed: number;
   totalProcessingTime: number;
   errorMessage?: string;
+  /** Bytes of upload and results this job holds (counted against the user's bulkBytesPerUser). */
+  bytes: number;
 }
 
 export interface IngestJob extends JobBase {
@@ -94,6 +96,27 @@ export class BulkJobs {
 
   list(caller: RestCaller, kind: Job['kind']): Job[] {
     return [...this.jobs.values()].filter((j) => j.kind === kind && j.caller.userId === caller.userId);
+  }
+
+  /** Bytes the user's jobs hold. */
+  bytesHeld(userId: string): number {
+    let n = 0;
+    for (const j of this.jobs.values()) if (j.caller.userId === userId) n += j.bytes;
+    return n;
+  }
+
+  /** Whether `more` bytes for this job stay within its user's allowance. */
+  fits(job: Job, more: number): boolean {
+    return this.bytesHeld(job.caller.userId) + more <= this.ctx.options.bulkBytesPerUser;
+  }
+
+  /** LIMIT_EXCEEDED for an upload past the user's allowance. */
+  static overAllowance(limit: number): SalesforceRestError {
+    return bulkError(
+      400,
+      'LIMIT_EXCEEDED',
+      `Your Bulk API 2.0 jobs hold more than ${limit} bytes of uploads and results; delete finished jobs first.`,
+    );
   }
 
   delete(id: string): void {

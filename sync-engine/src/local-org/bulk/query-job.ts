@@ -48,10 +48,27 @@ export async function processQuery(ctx: OrgContext, jobs: BulkJobs, job: QueryJo
     const chunk = ids.slice(start, start + QUERY_CHUNK);
     const rows = page.all(JSON.stringify(chunk), plan.page.named) as unknown[][];
     const byId = new Map(rows.map((r) => [r[0] as string, r]));
+    let added = 0;
     for (const id of chunk) {
       const row = byId.get(id);
-      if (row) job.lines.push(csvLine(values(plan.shape.nodes, row), d));
+      if (!row) continue;
+      const line = csvLine(values(plan.shape.nodes, row), d);
+      job.lines.push(line);
+      added += line.length + 1;
     }
+    if (!jobs.fits(job, added)) {
+      // The user's jobs would hold too much: the job fails and lets go of what it read.
+      job.lines = [];
+      job.bytes = 0;
+      job.totalProcessingTime = Date.now() - started;
+      jobs.setState(
+        job,
+        'Failed',
+        `ExceededQuota : the results are larger than the ${ctx.options.bulkBytesPerUser} bytes a user's Bulk API 2.0 jobs may hold`,
+      );
+      return;
+    }
+    job.bytes += added;
     job.numberRecordsProcessed = job.lines.length - 1;
   }
   job.totalProcessingTime = Date.now() - started;
