@@ -38,7 +38,11 @@ export interface FieldDef {
   /** Whether the field can be the key of an upsert (`externalId` or `idLookup` in describe). */
   idLookup?: boolean;
   externalId?: boolean;
+  /** An external id that no two records may share (letter case aside, as `caseSensitive: false` fields compare). */
+  unique?: boolean;
   nameField?: boolean;
+  /** A custom field an admin adds (`__c`): an org has it only once it was created (org-schema.ts). */
+  custom?: boolean;
 }
 
 export interface SObjectDef {
@@ -314,6 +318,7 @@ export const SOBJECTS: SObjectDef[] = [
         ...rw,
         externalId: true,
         idLookup: true,
+        custom: true,
       },
       { name: 'FirstName', label: 'First Name', type: 'string', length: 40, ...rw },
       { name: 'LastName', label: 'Last Name', type: 'string', length: 80, required: true, ...rw },
@@ -443,7 +448,7 @@ export const SOBJECTS: SObjectDef[] = [
       { name: 'MailingPostalCode', label: 'Mailing Zip/Postal Code', type: 'string', length: 20, ...rw },
       { name: 'MailingCountry', label: 'Mailing Country', type: 'string', length: 80, ...rw },
       { name: 'Description', label: 'Contact Description', type: 'textarea', length: 32000, ...rw },
-      { name: 'Company__c', label: 'Company', type: 'string', length: 255, ...rw },
+      { name: 'Company__c', label: 'Company', type: 'string', length: 255, ...rw, custom: true },
       {
         name: 'OutlookId__c',
         label: 'Outlook ID',
@@ -452,6 +457,7 @@ export const SOBJECTS: SObjectDef[] = [
         ...rw,
         externalId: true,
         idLookup: true,
+        custom: true,
       },
       owner,
     ],
@@ -514,6 +520,7 @@ export const SOBJECTS: SObjectDef[] = [
         ...rw,
         externalId: true,
         idLookup: true,
+        custom: true,
       },
       owner,
     ],
@@ -598,6 +605,7 @@ export const SOBJECTS: SObjectDef[] = [
         ...rw,
         externalId: true,
         idLookup: true,
+        custom: true,
       },
       owner,
     ],
@@ -617,13 +625,17 @@ export function sobjectForId(id: string): SObjectDef | undefined {
   return byPrefix.get(id.slice(0, 3));
 }
 
-const fieldIndex = new Map<SObjectDef, Map<string, FieldDef>>(
-  SOBJECTS.map((o) => [o, new Map(o.fields.map((f) => [f.name.toLowerCase(), f]))]),
-);
+/** By definition: an org's own view of an object (org-schema.ts) is a definition of its own. */
+const fieldIndex = new WeakMap<SObjectDef, Map<string, FieldDef>>();
 
 /** A field of an sObject, case-insensitively. */
 export function findField(obj: SObjectDef, name: string): FieldDef | undefined {
-  return fieldIndex.get(obj)!.get(name.toLowerCase());
+  let index = fieldIndex.get(obj);
+  if (!index) {
+    index = new Map(obj.fields.map((f) => [f.name.toLowerCase(), f]));
+    fieldIndex.set(obj, index);
+  }
+  return index.get(name.toLowerCase());
 }
 
 /** The reference field behind a parent relationship name (`Profile` -> `ProfileId`). */

@@ -15,6 +15,7 @@ import { registerRestDiscovery } from './rest-discovery';
 import { registerRestQuery } from './rest-query';
 import { registerRestSObjects } from './rest-sobjects';
 import { registerRestComposite } from './rest-composite';
+import { registerRestTooling } from './rest-tooling';
 import { registerRestCollections } from './rest-collections';
 import { registerRestLimits } from './rest-limits';
 import { addFormBodyParser } from './form-body';
@@ -71,6 +72,7 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   await registerRestLimits(app, ctx);
   await registerRestCollections(app, ctx);
   await registerRestComposite(app, ctx);
+  await registerRestTooling(app, ctx);
   return app;
 }
 
