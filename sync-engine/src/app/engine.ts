@@ -24,6 +24,8 @@ import { AccessRecheck } from '../failures/access-recheck';
 import { GraphApiError } from '../graph/errors';
 import { stopFor } from '../sync/stop-reason';
 import { MailboxTokenSource } from './mailbox-token-source';
+import { describeOrgFields } from './org-fields';
+import { FieldPlan } from '../sync/mappers/salesforce-fields';
 
 export interface EngineDeps {
   now?: () => Date;
@@ -68,6 +70,8 @@ export class SyncEngine {
   private readonly now: () => Date;
   /** What was done to the state on the way (a restore), told in the next run's report. */
   private notices: string[];
+  /** Mapped fields the org does not let the user read or write, told in every run's report. */
+  private fieldWarnings: string[] = [];
 
   /** Throws StateFileError when the state is lost or damaged and there is no good copy to restore. */
   constructor(
@@ -131,6 +135,8 @@ export class SyncEngine {
       throw err;
     }
     const { report } = result;
+    // What this org does not let the user sync, once per run (salesforce-fields.ts).
+    report.notices.push(...this.fieldWarnings);
     if (!o.dryRun) {
       report.notices.push(...this.notices);
       this.notices = [];
@@ -277,8 +283,21 @@ export class SyncEngine {
     if (result.ok && session?.connection && session.userId) {
       // The org's retries wait as the engine's own do (tests inject a sleep that does not wait).
       if (this.deps.retrySleep) session.connection.retryOptions.sleep = this.deps.retrySleep;
+      let fields: FieldPlan;
+      try {
+        fields = (await describeOrgFields(session.connection, session.userId, this.config.dataDir)).plan;
+      } catch (err) {
+        if (!(err instanceof SalesforceApiError)) throw err;
+        return stopFor(err.failure) ?? { kind: 'unreachable', side: 'salesforce', message: err.message };
+      }
       this.session = session;
-      this.salesforce = new SalesforceSide({ connection: session.connection, userId: session.userId, now: this.now });
+      this.fieldWarnings = fields.warnings;
+      this.salesforce = new SalesforceSide({
+        connection: session.connection,
+        userId: session.userId,
+        now: this.now,
+        fields,
+      });
       return null;
     }
     switch (result.outcome) {

@@ -14,8 +14,10 @@ import { stopFor } from '../stop-reason';
 import { SyncObject } from '../objects';
 import { ChangeBatch, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
 import { eventWindow } from '../event-window';
+import { contentHash, matchKeys } from '../canonical';
 import { salesforceInstant } from '../../common/clock';
-import { FIELDS_OF, SOBJECT_OF, fromSalesforce, toSalesforce } from '../mappers/salesforce-records';
+import { SOBJECT_OF, fromSalesforce, toSalesforce } from '../mappers/salesforce-records';
+import { EXTERNAL_ID, FieldPlan, fullPlan, writableValues } from '../mappers/salesforce-fields';
 import { SALESFORCE_GROUPS, changedProperties } from '../mappers/changed-fields';
 
 export interface SalesforceSideOptions {
@@ -27,6 +29,8 @@ export interface SalesforceSideOptions {
   now?: () => Date;
   /** Waits for a second to pass before a target edited just now is read again (default a real timer). */
   sleep?: (ms: number) => Promise<void>;
+  /** The fields this org lets the user read and write (salesforce-fields.ts); default every mapped field. */
+  fields?: FieldPlan;
 }
 
 /**
@@ -38,9 +42,6 @@ export interface SalesforceSideOptions {
  * next run starts after them.
  */
 export const READ_OVERLAP_MS = 5 * 60_000;
-
-/** The external id field that makes creates from Outlook idempotent across crashes. */
-const EXTERNAL_ID = 'OutlookId__c';
 
 /**
  * The external id value for an Outlook id. Salesforce matches external ids regardless of letter case while Graph
@@ -54,8 +55,11 @@ export function outlookExternalId(outlookId: string): string {
 export class SalesforceSide implements Side {
   readonly name = 'salesforce' as const;
   private requests = 0;
+  private readonly fields: FieldPlan;
 
-  constructor(private readonly o: SalesforceSideOptions) {}
+  constructor(private readonly o: SalesforceSideOptions) {
+    this.fields = o.fields ?? fullPlan();
+  }
 
   requestCount(): number {
     return this.requests;
@@ -85,7 +89,7 @@ export class SalesforceSide implements Side {
     onPage?: (changes: SideChange[]) => void,
     onFullListing?: () => void,
   ): Promise<ChangeBatch> {
-    const fields = ['Id', 'SystemModstamp', 'IsDeleted', ...FIELDS_OF[object]].join(', ');
+    const fields = ['Id', 'SystemModstamp', 'IsDeleted', ...this.fields.read[object]].join(', ');
     // The checkpoint is where this read starts (inclusive; READ_OVERLAP_MS before the previous read): what was read
     // before is an echo the planner skips.
     const where = [`OwnerId = ${soqlString(this.o.userId)}`];
@@ -166,10 +170,14 @@ export class SalesforceSide implements Side {
         continue;
       }
       const whole = toSalesforce(object, r.data!);
-      const fields =
+      const fields = writableValues(
+        this.fields,
+        object,
+        'update',
         current && !current.deleted
           ? changedProperties(SALESFORCE_GROUPS[object], current.data, r.data!, whole)
-          : whole;
+          : whole,
+      );
       if (Object.keys(fields).length === 0)
         out.set(r.key, {
           key: r.key,
@@ -181,12 +189,14 @@ export class SalesforceSide implements Side {
     }
     if (creates.length) {
       // Upsert on the Outlook id: a create retried after a crash finds the record it made instead of making another.
+      const upsert = this.fields.externalId[object];
       const rows = creates.map((r) => ({
-        ...toSalesforce(object, r.data!),
+        ...writableValues(this.fields, object, 'create', toSalesforce(object, r.data!)),
         OwnerId: this.o.userId,
-        [EXTERNAL_ID]: r.sourceId ? outlookExternalId(r.sourceId) : null,
+        ...(upsert ? { [EXTERNAL_ID]: r.sourceId ? outlookExternalId(r.sourceId) : null } : {}),
       }));
-      const withKey = creates.every((r) => r.sourceId);
+      // Without the field (a stock org), a create sent again after a crash is matched by madeBy instead.
+      const withKey = upsert && creates.every((r) => r.sourceId);
       const results = await this.collections(
         withKey
           ? upsertRecords(this.o.connection, type, EXTERNAL_ID, rows)
@@ -254,8 +264,10 @@ export class SalesforceSide implements Side {
   }
 
   /**
-   * The record a create sent before made: the user's record holding the create's Outlook id as external id, created
-   * at `since` or later, as it is now; in the recycle bin when the user deleted it since (queryAll). A live one wins.
+   * The record a create sent before made, as it is now; in the recycle bin when the user deleted it since (queryAll).
+   * With OutlookId__c: the user's record holding the create's Outlook id, created at `since` or later. Without it (a
+   * stock org): a record this user created at `since` or later sharing the create's match keys (as Outlook's creates
+   * are matched), the one holding exactly what was sent first, strongest key first. A live one wins.
    */
   async madeBy(
     object: SyncObject,
@@ -263,11 +275,14 @@ export class SalesforceSide implements Side {
     since: Date,
     taken: (id: string) => boolean,
   ): Promise<SideChange | undefined> {
-    if (!create.sourceId) return undefined;
-    const fields = ['Id', 'SystemModstamp', 'IsDeleted', 'CreatedDate', ...FIELDS_OF[object]].join(', ');
+    if (!create.sourceId || !create.data) return undefined;
+    const fields = ['Id', 'SystemModstamp', 'IsDeleted', 'CreatedDate', ...this.fields.read[object]].join(', ');
+    const byKey = this.fields.externalId[object];
     const soql =
-      `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE OwnerId = ${soqlString(this.o.userId)} ` +
-      `AND ${EXTERNAL_ID} = ${soqlString(outlookExternalId(create.sourceId))}`;
+      `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE OwnerId = ${soqlString(this.o.userId)} AND ` +
+      (byKey
+        ? `${EXTERNAL_ID} = ${soqlString(outlookExternalId(create.sourceId))}`
+        : `CreatedById = ${soqlString(this.o.userId)} AND CreatedDate >= ${soqlDateTime(since)}`);
     const found: Array<Record<string, unknown>> = [];
     for await (const page of this.guarded(queryPages<Record<string, unknown>>(this.o.connection, soql, { all: true })))
       found.push(...page.records);
@@ -277,7 +292,19 @@ export class SalesforceSide implements Side {
         !taken(String(r.Id)) &&
         (!create.replaces || idKey(String(r.Id)) !== idKey(create.replaces)),
     );
-    const r = own.find((x) => x.IsDeleted !== true) ?? own[0];
+    const pick = (list: Array<Record<string, unknown>>) => list.find((x) => x.IsDeleted !== true) ?? list[0];
+    let r: Record<string, unknown> | undefined;
+    if (byKey) r = pick(own);
+    else {
+      const hash = contentHash(create.data);
+      const content = own.map((x) => ({ x, data: fromSalesforce(object, x) }));
+      for (const key of matchKeys(object, create.data)) {
+        const same = content.filter((c) => matchKeys(object, c.data).includes(key));
+        const exact = same.filter((c) => contentHash(c.data) === hash).map((c) => c.x);
+        r = pick(exact) ?? pick(same.map((c) => c.x));
+        if (r) break;
+      }
+    }
     if (!r) return undefined;
     return r.IsDeleted === true
       ? { id: String(r.Id), deleted: true }
@@ -327,7 +354,7 @@ export class SalesforceSide implements Side {
   /** The records with these ids the user sees as the org holds them now, deleted ones included (queryAll), by idKey. */
   private async currentRecords(object: SyncObject, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
     const out = new Map<string, Record<string, unknown>>();
-    const fields = ['Id', 'SystemModstamp', 'LastModifiedDate', 'IsDeleted', ...FIELDS_OF[object]].join(', ');
+    const fields = ['Id', 'SystemModstamp', 'LastModifiedDate', 'IsDeleted', ...this.fields.read[object]].join(', ');
     for (let i = 0; i < ids.length; i += COLLECTION_LIMIT) {
       const chunk = ids.slice(i, i + COLLECTION_LIMIT);
       const soql = `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE Id IN (${chunk.map(soqlString).join(', ')})`;
@@ -349,6 +376,11 @@ export class SalesforceSide implements Side {
       yield next.value;
     }
   }
+}
+
+/** A SOQL datetime literal, in whole seconds (rounded down, so the instant itself is included). */
+function soqlDateTime(d: Date): string {
+  return `${new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 /** A record id without its case-safe suffix: the 15 characters that name it, whichever form a caller holds. */
