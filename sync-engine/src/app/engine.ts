@@ -25,6 +25,7 @@ import { GraphApiError } from '../graph/errors';
 import { stopFor } from '../sync/stop-reason';
 import { MailboxTokenSource } from './mailbox-token-source';
 import { describeOrgFields } from './org-fields';
+import { CompanyLinksTable } from '../sync/company-links';
 import { FieldPlan } from '../sync/mappers/salesforce-fields';
 
 export interface EngineDeps {
@@ -72,6 +73,8 @@ export class SyncEngine {
   private notices: string[];
   /** Mapped fields the org does not let the user read or write, told in every run's report. */
   private fieldWarnings: string[] = [];
+  /** What the Salesforce side said during the run (a company without an Account), each once. */
+  private readonly runNotices = new Set<string>();
 
   /** Throws StateFileError when the state is lost or damaged and there is no good copy to restore. */
   constructor(
@@ -135,8 +138,9 @@ export class SyncEngine {
       throw err;
     }
     const { report } = result;
-    // What this org does not let the user sync, once per run (salesforce-fields.ts).
-    report.notices.push(...this.fieldWarnings);
+    // What this org does not let the user sync, once per run (salesforce-fields.ts); companies left unlinked.
+    report.notices.push(...this.fieldWarnings, ...this.runNotices);
+    this.runNotices.clear();
     if (!o.dryRun) {
       report.notices.push(...this.notices);
       this.notices = [];
@@ -297,6 +301,9 @@ export class SyncEngine {
         userId: session.userId,
         now: this.now,
         fields,
+        companies: new CompanyLinksTable(this.store.db),
+        createAccounts: this.config.createAccounts ?? false,
+        onNotice: (text) => this.runNotices.add(text),
       });
       return null;
     }

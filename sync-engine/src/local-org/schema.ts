@@ -318,7 +318,6 @@ export const SOBJECTS: SObjectDef[] = [
         ...rw,
         externalId: true,
         idLookup: true,
-        custom: true,
       },
       { name: 'FirstName', label: 'First Name', type: 'string', length: 40, ...rw },
       { name: 'LastName', label: 'Last Name', type: 'string', length: 80, required: true, ...rw },
