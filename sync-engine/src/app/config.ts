@@ -198,12 +198,8 @@ function validate(
             p.push(`objects.${name}.winner: must be salesforce or outlook (got ${JSON.stringify(o.winner)})`);
           else settings.winner = o.winner;
         }
-        if (o.createAccounts !== undefined) {
-          if (name !== 'contacts')
-            p.push(
-              `objects.${name}.createAccounts: only contacts link an Account (use objects.contacts.createAccounts)`,
-            );
-          else if (typeof o.createAccounts !== 'boolean')
+        if (o.createAccounts !== undefined && name === 'contacts') {
+          if (typeof o.createAccounts !== 'boolean')
             p.push(`objects.contacts.createAccounts: must be true or false (got ${JSON.stringify(o.createAccounts)})`);
           else createAccounts = o.createAccounts;
         }
@@ -255,7 +251,11 @@ function validate(
   if (isObj(rawObjects)) {
     for (const name of SYNC_OBJECTS)
       if (isObj(rawObjects[name]))
-        unknownKeys(p, rawObjects[name] as Obj, `objects.${name}`, ['direction', 'winner', 'createAccounts']);
+        unknownKeys(p, rawObjects[name] as Obj, `objects.${name}`, [
+          'direction',
+          'winner',
+          ...(name === 'contacts' ? ['createAccounts'] : []),
+        ]);
   }
   if (isObj(raw.deleteGuard)) unknownKeys(p, raw.deleteGuard, 'deleteGuard', ['maxShare']);
   if (p.length) return undefined;
