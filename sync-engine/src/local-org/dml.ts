@@ -115,7 +115,7 @@ function target(
 }
 
 function createOne(ctx: OrgContext, caller: DmlCaller, input: RecordInput): Outcome {
-  const obj = ctx.store.schema.find(input.type);
+  const obj = ctx.schemaFor(caller).find(input.type);
   if (!obj) return failed(asRecordError(unsupportedType(input.type)));
   const denied = typeDenied(obj, caller, 'inserted');
   if (denied) return failed(denied);
@@ -129,7 +129,7 @@ function createOne(ctx: OrgContext, caller: DmlCaller, input: RecordInput): Outc
 }
 
 function updateOne(ctx: OrgContext, caller: DmlCaller, input: RecordInput): Outcome {
-  const obj = ctx.store.schema.find(input.type);
+  const obj = ctx.schemaFor(caller).find(input.type);
   if (!obj) return failed(asRecordError(unsupportedType(input.type)));
   const { Id: rawId, ...fields } = withCanonicalId(input.fields);
   if (rawId === undefined || rawId === null || rawId === '')
@@ -154,7 +154,7 @@ function updateOne(ctx: OrgContext, caller: DmlCaller, input: RecordInput): Outc
 
 function deleteOne(ctx: OrgContext, caller: DmlCaller, rawId: string): Outcome {
   const id = normalizeId(rawId);
-  const obj = id ? ctx.store.schema.forId(id) : undefined;
+  const obj = id ? ctx.schemaFor(caller).forId(id) : undefined;
   if (!id || !obj) return failed(error('MALFORMED_ID', `malformed id ${rawId}`));
   const denied = typeDenied(obj, caller, 'deleted');
   if (denied) return failed(denied);
@@ -200,7 +200,7 @@ export function upsertRecords(
   records: RecordInput[],
   allOrNone: boolean,
 ): DmlResult[] {
-  const obj = ctx.store.schema.find(type);
+  const obj = ctx.schemaFor(caller).find(type);
   const key = obj ? resolveExternalIdField(obj, externalIdField) : unsupportedType(type);
   if (!obj || key instanceof SalesforceRestError) {
     const refused = key instanceof SalesforceRestError ? key : unsupportedType(type);
@@ -302,7 +302,7 @@ export function retrieveRecords(
   fieldNames: string[] | undefined,
   apiVersion: string,
 ): Array<WireRecord | null> {
-  const obj = ctx.store.schema.find(type);
+  const obj = ctx.schemaFor(caller).find(type);
   if (!obj) throw restErrors.notFound();
   const fields = resolveReadFields(obj, fieldNames);
   return ids.map((raw) => {

@@ -327,6 +327,35 @@ export function objectRules(
         ? one('DUPLICATE_VALUE', 'duplicate value found: <unknown> duplicates value on record with id: <unknown>')
         : { values };
     }
+    case 'FieldPermissions': {
+      // Wording ours where Salesforce's exact text was not found; the codes are Salesforce's.
+      const [type, name] = String(merged.Field ?? '').split('.', 2);
+      const field = store.schema.find(type ?? '')?.fields.find((f) => f.name.toLowerCase() === name?.toLowerCase());
+      if (type !== merged.SobjectType || !field)
+        return one(
+          'INVALID_FIELD',
+          `Field: "${String(merged.Field)}" is not a field of ${String(merged.SobjectType)}`,
+          ['Field'],
+        );
+      if (!field.custom)
+        return one('FIELD_INTEGRITY_EXCEPTION', `Field: ${String(merged.Field)} has no field-level security`, [
+          'Field',
+        ]);
+      if (merged.PermissionsEdit === true && merged.PermissionsRead !== true)
+        return one('FIELD_INTEGRITY_EXCEPTION', 'Permission Edit depends on permission(s): Read', ['PermissionsRead']);
+      if (!current) {
+        const dup = store.db
+          .prepare(
+            `SELECT "Id" FROM sobj_FieldPermissions WHERE "ParentId" = ? AND lower("Field") = lower(?) AND "IsDeleted" = 0`,
+          )
+          .get(merged.ParentId, merged.Field) as { Id: string } | undefined;
+        if (dup)
+          return one('DUPLICATE_VALUE', `duplicate value found: Field duplicates value on record with id: ${dup.Id}`, [
+            'Field',
+          ]);
+      }
+      return { values };
+    }
     case 'User': {
       const dup =
         'Username' in values &&

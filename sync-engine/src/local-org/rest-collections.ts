@@ -103,11 +103,11 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
 
   resource(app, [base, `${base}/`], {
     POST: (req, reply, caller) => {
-      const { allOrNone, records } = readCollection(req, ctx.store.schema);
+      const { allOrNone, records } = readCollection(req, ctx.schemaFor(caller));
       sendJson(reply, 200, createRecords(ctx, caller, records, allOrNone));
     },
     PATCH: (req, reply, caller) => {
-      const { allOrNone, records } = readCollection(req, ctx.store.schema);
+      const { allOrNone, records } = readCollection(req, ctx.schemaFor(caller));
       sendJson(reply, 200, updateRecords(ctx, caller, records, allOrNone));
     },
     DELETE: (req, reply, caller) => {
@@ -119,7 +119,7 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
 
   resource(app, [`${base}/:type`], {
     GET: (req, reply, caller) => {
-      const obj = sobjectParam(req, ctx.store.schema);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       const ids = idsParam(req, MAX_RETRIEVE_IDS);
       sendJson(
         reply,
@@ -128,7 +128,7 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
       );
     },
     POST: (req, reply, caller) => {
-      const obj = sobjectParam(req, ctx.store.schema);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       const { ids, fields } = readRetrieveBody(req);
       sendJson(reply, 200, retrieveRecords(ctx, caller, obj.name, ids, fields, caller.apiVersion));
     },
@@ -136,10 +136,10 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
 
   resource(app, [`${base}/:type/:field`], {
     PATCH: (req, reply, caller) => {
-      const obj = sobjectParam(req, ctx.store.schema);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       const key = resolveExternalIdField(obj, (req.params as { field: string }).field);
       if (key instanceof SalesforceRestError) throw key;
-      const { allOrNone, records } = readCollection(req, ctx.store.schema, obj);
+      const { allOrNone, records } = readCollection(req, ctx.schemaFor(caller), obj);
       sendJson(reply, 200, upsertRecords(ctx, caller, obj.name, key.name, records, allOrNone));
     },
   });

@@ -99,7 +99,7 @@ function runOne(ctx: OrgContext, caller: RestCaller, s: Subrequest): SubResult {
     referenceId: s.referenceId,
   });
   try {
-    const obj = ctx.store.schema.find(s.type);
+    const obj = ctx.schemaFor(caller).find(s.type);
     if (!obj) throw restErrors.notFound();
     if (s.method === 'PATCH') {
       const body = () => {

@@ -48,7 +48,7 @@ export async function registerRestQuery(app: FastifyInstance, ctx: OrgContext): 
         includeDeleted: resource === 'queryAll',
         // Every object the query touches shows only what the caller may see (visibility.ts).
         viewer: caller,
-        schema: ctx.store.schema,
+        schema: ctx.schemaFor(caller),
       });
       sendJson(reply, 200, firstPage(ctx.store.db, cursors, plan, pageOptions(req, caller, resource)));
     };

@@ -43,6 +43,11 @@ export interface FieldDef {
   nameField?: boolean;
   /** A custom field an admin adds (`__c`): an org has it only once it was created (org-schema.ts). */
   custom?: boolean;
+  /**
+   * Field-level security: users read it only through a FieldPermissions row of a permission set they hold, as a
+   * field created through the Tooling API on a real org (field-security.ts). Absent: every user reads it.
+   */
+  secured?: boolean;
 }
 
 export interface SObjectDef {
@@ -250,6 +255,7 @@ export const SOBJECTS: SObjectDef[] = [
       ...systemFields('Permission Set'),
       { name: 'Name', label: 'Name', type: 'string', length: 80, required: true, ...rw, nameField: true },
       { name: 'Label', label: 'Label', type: 'string', length: 80, required: true, ...rw },
+      { name: 'Description', label: 'Description', type: 'string', length: 255, ...rw },
       { name: 'IsOwnedByProfile', label: 'Is Owned By Profile', type: 'boolean', ...ro, defaultValue: false },
       {
         name: 'ProfileId',
@@ -295,6 +301,35 @@ export const SOBJECTS: SObjectDef[] = [
         referenceTo: ['PermissionSet'],
         relationshipName: 'PermissionSet',
       },
+    ],
+  },
+  {
+    // Field-level security: read and edit of one field (`Contact.OutlookId__c`) for a permission set's users.
+    name: 'FieldPermissions',
+    label: 'Field Permissions',
+    labelPlural: 'Field Permissions',
+    keyPrefix: '01k',
+    createable: true,
+    updateable: true,
+    deletable: true,
+    writeAccess: 'admin',
+    owned: false,
+    fields: [
+      ...systemFields('Field Permissions'),
+      {
+        name: 'ParentId',
+        label: 'Parent ID',
+        type: 'reference',
+        length: 18,
+        required: true,
+        ...createOnly,
+        referenceTo: ['PermissionSet'],
+        relationshipName: 'Parent',
+      },
+      { name: 'SobjectType', label: 'Sobject Type Name', type: 'string', length: 40, required: true, ...createOnly },
+      { name: 'Field', label: 'Field Name', type: 'string', length: 255, required: true, ...createOnly },
+      { name: 'PermissionsRead', label: 'Read Permission', type: 'boolean', ...rw, defaultValue: false },
+      { name: 'PermissionsEdit', label: 'Edit Permission', type: 'boolean', ...rw, defaultValue: false },
     ],
   },
   {

@@ -21,7 +21,13 @@ const ACCESS_OBJECTS = new Set([
   'PermissionSetAssignment',
   'User',
   'UserLicense',
+  'FieldPermissions',
 ]);
+
+/** sObjects whose changes can change which fields a user's describe lists (field-security.ts). */
+const FIELD_ACCESS_OBJECTS = new Set(['FieldPermissions', 'PermissionSetAssignment']);
+/** When field access last changed (ISO), for describe's Last-Modified. */
+const FIELD_ACCESS_CHANGED_META = 'fieldAccessChangedAt';
 
 export function tableName(obj: SObjectDef): string {
   return `sobj_${obj.name}`;
@@ -91,6 +97,14 @@ export class OrgStore {
   /** When the org's schema last changed (a stock seed, a custom field created), or null when it never did. */
   schemaChangedAt(): string | null {
     return this.getMeta(SCHEMA_CHANGED_META) ?? null;
+  }
+
+  /** When a describe may last have changed: the schema, or the field access of the users (ISO), or null. */
+  describeChangedAt(): string | null {
+    const times = [this.schemaChangedAt(), this.getMeta(FIELD_ACCESS_CHANGED_META) ?? null].filter(
+      (t): t is string => t !== null,
+    );
+    return times.length ? times.sort()[times.length - 1] : null;
   }
 
   /** Set the org's custom fields (a seed, a field created), adding a column for a field the tables lack. */
@@ -253,6 +267,7 @@ export class OrgStore {
   }
 
   private touched(obj: SObjectDef): void {
+    if (FIELD_ACCESS_OBJECTS.has(obj.name)) this.setMeta(FIELD_ACCESS_CHANGED_META, this.nowIso());
     if (ACCESS_OBJECTS.has(obj.name)) {
       this.version += 1;
       this.setMeta('accessVersion', String(this.version));

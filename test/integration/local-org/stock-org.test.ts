@@ -126,6 +126,17 @@ describe('local org: a stock org and the Tooling API CustomField', () => {
     assert.equal(again.status, 400);
     assert.equal(again.body[0].errorCode, 'DUPLICATE_VALUE');
 
+    // As on a real org, a new field has no field-level access: nobody sees it until a permission set grants it.
+    for (const user of ['ann@test.example', 'admin@test.example'])
+      assert.ok(!(await fieldNames('Contact')).includes('OutlookId__c'), `${user} has no access yet`);
+    const hidden = await call(
+      'ann@test.example',
+      'GET',
+      `/query?q=${encodeURIComponent('SELECT OutlookId__c FROM Contact')}`,
+    );
+    assert.equal(hidden.body[0].errorCode, 'INVALID_FIELD');
+    await grant('ann@test.example', 'Contact.OutlookId__c', { read: true, edit: true });
+
     const changed = await call('ann@test.example', 'GET', '/sobjects/Contact/describe', undefined, {
       'If-Modified-Since': lastModified,
     });
@@ -156,12 +167,87 @@ describe('local org: a stock org and the Tooling API CustomField', () => {
     );
   });
 
+  /** As `org setup` does: a permission set with the field's FieldPermissions, assigned to the user. */
+  async function grant(username: string, field: string, perms: { read: boolean; edit: boolean }) {
+    const admin = 'admin@test.example';
+    const set = await call(admin, 'POST', '/sobjects/PermissionSet', { Name: `fls_${Date.now()}`, Label: 'FLS' });
+    assert.equal(set.status, 201, JSON.stringify(set.body));
+    const fp = await call(admin, 'POST', '/sobjects/FieldPermissions', {
+      ParentId: set.body.id,
+      SobjectType: field.split('.')[0],
+      Field: field,
+      PermissionsRead: perms.read,
+      PermissionsEdit: perms.edit,
+    });
+    assert.equal(fp.status, 201, JSON.stringify(fp.body));
+    const user = await call(
+      admin,
+      'GET',
+      `/query?q=${encodeURIComponent(`SELECT Id FROM User WHERE Username = '${username}'`)}`,
+    );
+    const psa = await call(admin, 'POST', '/sobjects/PermissionSetAssignment', {
+      AssigneeId: user.body.records[0].Id,
+      PermissionSetId: set.body.id,
+    });
+    assert.equal(psa.status, 201, JSON.stringify(psa.body));
+  }
+
+  it('grants a created field through FieldPermissions: read-only is not writable, refused grants name the field', async () => {
+    const admin = 'admin@test.example';
+    const made = await call(admin, 'POST', '/tooling/sobjects/CustomField', {
+      FullName: 'Task.OutlookId__c',
+      Metadata: OUTLOOK_ID,
+    });
+    assert.equal(made.status, 201);
+    await grant('ann@test.example', 'Task.OutlookId__c', { read: true, edit: false });
+    const field = (await call('ann@test.example', 'GET', '/sobjects/Task/describe')).body.fields.find(
+      (f: { name: string }) => f.name === 'OutlookId__c',
+    );
+    assert.deepEqual([field.createable, field.updateable], [false, false]);
+    const write = await call('ann@test.example', 'POST', '/sobjects/Task', { Subject: 'x', OutlookId__c: 'a' });
+    assert.equal(write.status, 400);
+    const read = await call(
+      'ann@test.example',
+      'GET',
+      `/query?q=${encodeURIComponent('SELECT OutlookId__c FROM Task')}`,
+    );
+    assert.equal(read.status, 200);
+    assert.equal(
+      (await call('admin@test.example', 'GET', `/query?q=${encodeURIComponent('SELECT OutlookId__c FROM Task')}`))
+        .body[0].errorCode,
+      'INVALID_FIELD',
+      'an admin holds no grant either',
+    );
+
+    const set = await call(admin, 'POST', '/sobjects/PermissionSet', { Name: 'other', Label: 'Other' });
+    const fp = (body: Record<string, unknown>) =>
+      call(admin, 'POST', '/sobjects/FieldPermissions', { ParentId: set.body.id, ...body });
+    const bad = [
+      await fp({ SobjectType: 'Task', Field: 'Task.Nope__c', PermissionsRead: true }),
+      await fp({ SobjectType: 'Task', Field: 'Task.OutlookId__c', PermissionsRead: false, PermissionsEdit: true }),
+      await call('ann@test.example', 'POST', '/sobjects/FieldPermissions', {
+        ParentId: set.body.id,
+        SobjectType: 'Task',
+        Field: 'Task.OutlookId__c',
+        PermissionsRead: true,
+      }),
+    ];
+    assert.deepEqual(
+      bad.map((r) => [r.status, r.body[0].errorCode, r.body[0].fields]),
+      [
+        [400, 'INVALID_FIELD', ['Field']],
+        [400, 'FIELD_INTEGRITY_EXCEPTION', ['PermissionsRead']],
+        [403, 'INSUFFICIENT_ACCESS_OR_READONLY', []],
+      ],
+    );
+  });
+
   it('refuses a CustomField it cannot create, naming the field', async () => {
     const post = (body: unknown) => call('admin@test.example', 'POST', '/tooling/sobjects/CustomField', body);
     const cases: Array<[unknown, string]> = [
       [
         { FullName: 'Account.X__c', Metadata: OUTLOOK_ID },
-        'FullName: custom fields can be created on Contact, Event, Task only',
+        'FullName: custom fields can be created on Contact, Event, Task, Activity only',
       ],
       [{ FullName: 'Contact.Bad', Metadata: OUTLOOK_ID }, 'FullName: "Bad" is not a custom field name'],
       [{ FullName: 'Contact.X__c', Metadata: { ...OUTLOOK_ID, type: 'Number' } }, 'Metadata.type: only Text fields'],
