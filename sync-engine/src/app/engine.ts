@@ -75,6 +75,8 @@ export class SyncEngine {
   private fieldWarnings: string[] = [];
   /** What the Salesforce side said during the run (a company without an Account), each once. */
   private readonly runNotices = new Set<string>();
+  /** Requests the sign-in made to the org (the describes), counted in the next run's report. */
+  private signInRequests = 0;
 
   /** Throws StateFileError when the state is lost or damaged and there is no good copy to restore. */
   constructor(
@@ -141,6 +143,8 @@ export class SyncEngine {
     // What this org does not let the user sync, once per run (salesforce-fields.ts); companies left unlinked.
     report.notices.push(...this.fieldWarnings, ...this.runNotices);
     this.runNotices.clear();
+    report.requests.salesforce += this.signInRequests;
+    this.signInRequests = 0;
     if (!o.dryRun) {
       report.notices.push(...this.notices);
       this.notices = [];
@@ -289,7 +293,9 @@ export class SyncEngine {
       if (this.deps.retrySleep) session.connection.retryOptions.sleep = this.deps.retrySleep;
       let fields: FieldPlan;
       try {
-        fields = (await describeOrgFields(session.connection, session.userId, this.config.dataDir)).plan;
+        const described = await describeOrgFields(session.connection, session.userId, this.config.dataDir);
+        fields = described.plan;
+        this.signInRequests = described.requests;
       } catch (err) {
         if (!(err instanceof SalesforceApiError)) throw err;
         return stopFor(err.failure) ?? { kind: 'unreachable', side: 'salesforce', message: err.message };
