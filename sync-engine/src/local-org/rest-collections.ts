@@ -6,7 +6,8 @@
 import { FastifyInstance, FastifyRequest } from 'fastify';
 import { OrgContext } from './context';
 import { SalesforceRestError, restErrors } from './errors';
-import { findSObject, SObjectDef } from './schema';
+import { SObjectDef } from './schema';
+import { OrgSchema } from './org-schema';
 import { createRecords, updateRecords, deleteRecords, upsertRecords, retrieveRecords, RecordInput } from './dml';
 import { readRecordFields, resolveExternalIdField, unsupportedType } from './record-validation';
 import { resource, jsonBody, queryParam, sobjectParam, V } from './rest-common';
@@ -34,7 +35,7 @@ interface CollectionRequest {
  * `{allOrNone?, records: [{attributes: {type}, ...fields}]}`, read all the way through before anything is
  * written: Salesforce deserializes the whole body first, so one bad record fails the request.
  */
-function readCollection(req: FastifyRequest, uriType?: SObjectDef): CollectionRequest {
+function readCollection(req: FastifyRequest, schema: OrgSchema, uriType?: SObjectDef): CollectionRequest {
   const body = jsonBody(req, 'SObjectCollectionRequest');
   for (const key of Object.keys(body)) {
     if (key !== 'allOrNone' && key !== 'records')
@@ -57,9 +58,9 @@ function readCollection(req: FastifyRequest, uriType?: SObjectDef): CollectionRe
         `Must send a concrete entity type. records[${i}] has no attributes.type`,
       );
     }
-    const obj = findSObject(type);
+    const obj = schema.find(type);
     if (!obj) throw unsupportedType(type);
-    if (uriType && obj !== uriType) {
+    if (uriType && obj.name !== uriType.name) {
       throw new SalesforceRestError(
         400,
         'INVALID_TYPE',
@@ -102,11 +103,11 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
 
   resource(app, [base, `${base}/`], {
     POST: (req, reply, caller) => {
-      const { allOrNone, records } = readCollection(req);
+      const { allOrNone, records } = readCollection(req, ctx.schemaFor(caller));
       sendJson(reply, 200, createRecords(ctx, caller, records, allOrNone));
     },
     PATCH: (req, reply, caller) => {
-      const { allOrNone, records } = readCollection(req);
+      const { allOrNone, records } = readCollection(req, ctx.schemaFor(caller));
       sendJson(reply, 200, updateRecords(ctx, caller, records, allOrNone));
     },
     DELETE: (req, reply, caller) => {
@@ -118,7 +119,7 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
 
   resource(app, [`${base}/:type`], {
     GET: (req, reply, caller) => {
-      const obj = sobjectParam(req);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       const ids = idsParam(req, MAX_RETRIEVE_IDS);
       sendJson(
         reply,
@@ -127,7 +128,7 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
       );
     },
     POST: (req, reply, caller) => {
-      const obj = sobjectParam(req);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       const { ids, fields } = readRetrieveBody(req);
       sendJson(reply, 200, retrieveRecords(ctx, caller, obj.name, ids, fields, caller.apiVersion));
     },
@@ -135,10 +136,10 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
 
   resource(app, [`${base}/:type/:field`], {
     PATCH: (req, reply, caller) => {
-      const obj = sobjectParam(req);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       const key = resolveExternalIdField(obj, (req.params as { field: string }).field);
       if (key instanceof SalesforceRestError) throw key;
-      const { allOrNone, records } = readCollection(req, obj);
+      const { allOrNone, records } = readCollection(req, ctx.schemaFor(caller), obj);
       sendJson(reply, 200, upsertRecords(ctx, caller, obj.name, key.name, records, allOrNone));
     },
   });

@@ -12,7 +12,6 @@
 import { FastifyInstance } from 'fastify';
 import { OrgContext } from './context';
 import { SalesforceRestError, restErrors } from './errors';
-import { findSObject } from './schema';
 import { RestCaller } from './rest-auth';
 import { V, jsonBody, resource } from './rest-common';
 import { compositeResources } from './composite-resources';
@@ -101,7 +100,7 @@ function runOne(ctx: OrgContext, caller: RestCaller, s: Subrequest): SubResult {
     referenceId: s.referenceId,
   });
   try {
-    const obj = findSObject(s.type);
+    const obj = ctx.schemaFor(caller).find(s.type);
     if (!obj) throw restErrors.notFound();
     if (s.method === 'PATCH') {
       const body = () => {

@@ -49,6 +49,7 @@ export async function registerRestQuery(app: FastifyInstance, ctx: OrgContext): 
         includeDeleted: resource === 'queryAll',
         // Every object the query touches shows only what the caller may see (visibility.ts).
         viewer: caller,
+        schema: ctx.schemaFor(caller),
       });
       // `columns=true` (the Salesforce CLI's `data query`): the query's columns, not its rows.
       if (queryParam(req, 'columns') === 'true') return sendJson(reply, 200, queryColumns(plan));

@@ -15,6 +15,7 @@ import { registerRestDiscovery } from './rest-discovery';
 import { registerRestQuery } from './rest-query';
 import { registerRestSObjects } from './rest-sobjects';
 import { registerRestComposite } from './rest-composite';
+import { registerRestTooling } from './rest-tooling';
 import { registerRestCollections } from './rest-collections';
 import { registerRestLimits } from './rest-limits';
 import { registerRestSearch } from './rest-search';
@@ -77,6 +78,7 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   await registerRestComposite(app, ctx);
   await registerRestSearch(app, ctx);
   await registerRestToolingQuery(app);
+  await registerRestTooling(app, ctx);
   return app;
 }
 
