@@ -318,7 +318,7 @@ export class Generator {
           object: k.object,
           side,
           key: k.key,
-          patch: this.patch(k.object, k.key, current(ctx, k, side), k.key.includes('#')),
+          patch: this.patch(k.object, k.key, current(ctx, k, side), k.key.includes('#'), matchFieldsHeld(k)),
         });
         return kind === 'conflict.editBoth'
           ? [edit(first), edit(second)]
@@ -343,7 +343,7 @@ export class Generator {
             object: k.object,
             side,
             key: k.key,
-            patch: this.patch(k.object, k.key, current(ctx, k, side), k.key.includes('#')),
+            patch: this.patch(k.object, k.key, current(ctx, k, side), k.key.includes('#'), matchFieldsHeld(k)),
           },
         ];
       }
@@ -358,7 +358,7 @@ export class Generator {
           object: 'events',
           side,
           key: k.key,
-          patch: this.patch('events', k.key, current(ctx, k, side), k.key.includes('#')),
+          patch: this.patch('events', k.key, current(ctx, k, side), k.key.includes('#'), matchFieldsHeld(k)),
         }));
       }
       case 'delete.freshOutlookCopy': {
@@ -381,7 +381,7 @@ export class Generator {
                 object: 'events',
                 side: 'outlook',
                 key: k.key,
-                patch: this.patch('events', k.key, current(ctx, k, 'outlook'), true),
+                patch: this.patch('events', k.key, current(ctx, k, 'outlook'), true, matchFieldsHeld(k)),
               },
             ]
           : [{ do: 'delete', object: 'events', side: 'outlook', key: k.key }];
@@ -410,7 +410,11 @@ export class Generator {
         return [{ do: 'moveSeries', key: s, ms: this.random.pick([30, 90]) * 60_000 }];
       }
       case 'event.moveOutOfWindow': {
-        const k = this.pickKey(ctx, used, (ks) => ks.object === 'events' && !ks.key.includes('#'));
+        const k = this.pickKey(
+          ctx,
+          used,
+          (ks) => ks.object === 'events' && !ks.key.includes('#') && !mayBeUnmatched(ks),
+        );
         if (!k) return null;
         const side = this.random.pick(sidesHolding(ctx, k));
         const cur = current(ctx, k, side);
@@ -428,7 +432,11 @@ export class Generator {
         ];
       }
       case 'event.move': {
-        const k = this.pickKey(ctx, used, (ks) => ks.object === 'events' && !ks.key.includes('#'));
+        const k = this.pickKey(
+          ctx,
+          used,
+          (ks) => ks.object === 'events' && !ks.key.includes('#') && !mayBeUnmatched(ks),
+        );
         if (!k) return null;
         const side = this.random.pick(sidesHolding(ctx, k));
         const cur = current(ctx, k, side);
@@ -459,7 +467,15 @@ export class Generator {
         if (!sides.length) return null;
         const side = this.random.pick(sides);
         return what === 'edit'
-          ? [{ do: 'edit', object, side, key: k.key, patch: this.patch(object, k.key, current(ctx, k, side), false) }]
+          ? [
+              {
+                do: 'edit',
+                object,
+                side,
+                key: k.key,
+                patch: this.patch(object, k.key, current(ctx, k, side), false, matchFieldsHeld(k)),
+              },
+            ]
           : [{ do: 'delete', object, side, key: k.key }];
       }
     }
@@ -565,14 +581,21 @@ export class Generator {
   }
 
   /** Changed values for 1 to 3 of a record's fields (an occurrence of a series: subject and location only). */
-  private patch(object: ObjectName, key: string, cur: Fields, occurrence: boolean): Fields {
+  private patch(
+    object: ObjectName,
+    key: string,
+    cur: Fields,
+    occurrence: boolean,
+    keep: readonly string[] = [],
+  ): Fields {
     const fresh = this.fresh(object, key.split('#')[0], this.now());
-    const editable =
+    const editable = (
       object === 'contacts'
         ? ['first', 'last', 'email', 'phone', 'title', 'company']
         : object === 'events'
           ? ['subject', 'location']
-          : ['subject', 'due', 'status'];
+          : ['subject', 'due', 'status']
+    ).filter((f) => !keep.includes(f));
     const out: Record<string, string | null> = {};
     for (let n = this.random.int(1, occurrence ? 2 : 3); n > 0; n--) {
       const f = this.random.pick(editable);
@@ -599,6 +622,30 @@ interface KeyChoice {
 }
 
 const atEdge = (ctx: GenContext, k: KeyState) => atWindowEdge(k, ctx.nowMs);
+
+/**
+ * The fields each object is matched by at a first sync (docs/sync-engine.md: "contacts match by email, then first +
+ * last + company; events by subject and start; tasks by subject and due date"), as far as the generator edits them.
+ */
+const MATCH_FIELDS: Record<ObjectName, readonly string[]> = {
+  contacts: ['email'],
+  events: ['subject', 'start', 'end'],
+  tasks: ['subject', 'due'],
+};
+
+/**
+ * Whether the key may still be on both sides unlinked (created on both, and no run has surely matched it yet: a cut
+ * run, or an object under `none`). The model links such a pair at the next run; the engine does so only while the
+ * two still share a match key, so an edit of a match field first makes two records of it (the docs' rule, not a
+ * loss) that the model cannot hold. A user's edit of such a key leaves its match fields alone.
+ */
+function mayBeUnmatched(k: KeyState): boolean {
+  return k.alts.some((a) => a.base === null && a.sf !== null && a.ol !== null);
+}
+
+function matchFieldsHeld(k: KeyState): readonly string[] {
+  return mayBeUnmatched(k) ? MATCH_FIELDS[k.object] : [];
+}
 
 /** Noon UTC, `days` from the day of `nowMs` (the window's edges fall near midnight, so no event sits on one). */
 export function atNoon(nowMs: number, days: number): string {
