@@ -10,7 +10,7 @@ import { deleteGuard } from './delete-guard';
 import { StateStore } from './state-store';
 import { SyncReport, emptyReport } from './report';
 import { Side, SideChange, SideName, StopReason, SyncStop } from './types';
-import { DEFERRED_LISTED, OutboxSender } from './outbox-sender';
+import { DEFERRED_LISTED, OutboxSender, replanOvertakenWrites } from './outbox-sender';
 import { EventCopies } from './event-copies';
 import { eventWindow } from './event-window';
 import { concludeFullListing, startFullListing } from './full-listing';
@@ -106,6 +106,7 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
      * queued) and the other objects go on. Every read's deletes pass here, the read-back's after creates too.
      */
     const guardThenPlan = (object: SyncObject): void => {
+      report.replanned += replanOvertakenWrites(work, object);
       const guard = deleteGuard(
         object,
         plannedDeletes(work, object, config.objects[object]),
