@@ -147,6 +147,8 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
       for (const object of sendable) {
         if (report.counts.outlook[object].created === 0) continue;
         await readSide(work, sides.outlook, object, work.checkpoint('outlook', object), copies, now);
+        // An event this run's own update moved out of the window shows as removed here: not a delete.
+        if (object === 'events') await settleEventRemovals(work, copies, sides.outlook, eventWindow(now()));
         guardThenPlan(object);
       }
     }
