@@ -27,7 +27,10 @@ export async function salesforceRecords(
   admin = 'admin@test.example',
 ): Promise<SideRecord[]> {
   const http = axios.create({ baseURL: org.url, headers: { authorization: `Bearer ${sessionFor(org, admin)}` } });
-  const soql = `SELECT Id, ${FIELDS_OF[object].join(', ')} FROM ${SOBJECT_OF[object]} WHERE OwnerId = '${userId(org, username)}' ORDER BY Id`;
+  // A stock org has no Company__c: the company is the contact's Account, as the engine links it.
+  const stock = !org.ctx.store.schema.find('Contact')!.fields.some((f) => f.name === 'Company__c');
+  const fields = FIELDS_OF[object].map((f) => (stock && f === 'Company__c' ? 'Account.Name' : f));
+  const soql = `SELECT Id, ${fields.join(', ')} FROM ${SOBJECT_OF[object]} WHERE OwnerId = '${userId(org, username)}' ORDER BY Id`;
   const out: SideRecord[] = [];
   let page = (await http.get('/services/data/v60.0/query', { params: { q: soql } })).data as {
     done: boolean;
@@ -35,7 +38,10 @@ export async function salesforceRecords(
     records: Array<Record<string, unknown>>;
   };
   for (;;) {
-    for (const r of page.records) out.push({ id: String(r.Id), data: fromSalesforce(object, r) });
+    for (const r of page.records) {
+      if (stock && object === 'contacts') r.Company__c = (r.Account as { Name: string } | null)?.Name ?? null;
+      out.push({ id: String(r.Id), data: fromSalesforce(object, r) });
+    }
     if (page.done) return out;
     page = (await http.get(page.nextRecordsUrl!)).data;
   }

@@ -22,7 +22,9 @@ type MailboxContent = Omit<MailboxSeed['mailboxes'][number], 'user' | 'token'>;
 export interface WorldOptions {
   mailbox?: MailboxContent;
   /** Salesforce records owned by ann, by type (OwnerId is filled in). */
-  records?: { Contact?: Obj[]; Event?: Obj[]; Task?: Obj[] };
+  records?: { Account?: Obj[]; Contact?: Obj[]; Event?: Obj[]; Task?: Obj[] };
+  /** A stock org (`organization.customFields: false`): no Company__c, no OutlookId__c. */
+  stock?: boolean;
   /** Keep the test seed's own contact (Grace Hopper). Default true. */
   keepSeedContact?: boolean;
   /** The config file's content beside product, org, mailbox and dataDir. */
@@ -61,7 +63,9 @@ export interface SyncWorld {
 export async function startSyncWorld(o: WorldOptions = {}): Promise<SyncWorld> {
   const seed = testSeed();
   const owned = (rows: Obj[] = []) => rows.map((r) => ({ OwnerId: 'username:ann@test.example', ...r }));
+  if (o.stock) seed.organization.customFields = false;
   seed.records = {
+    Account: owned(o.records?.Account),
     Contact: [...(o.keepSeedContact === false ? [] : (seed.records?.Contact ?? [])), ...owned(o.records?.Contact)],
     Event: owned(o.records?.Event),
     Task: owned(o.records?.Task),

@@ -4,9 +4,8 @@
  * Signs in as an ordinary API client (SOAP `login`), finds the profile or permission set by name, and sets
  * `PermissionsApiEnabled`; answers what it was and what it is now.
  */
-import { Connection } from '../salesforce/connection';
 import { query, soqlString } from '../salesforce/query';
-import { DEFAULT_API_VERSION, soapLogin } from '../salesforce/soap-login';
+import { adminConnection } from './admin-session';
 import { updateRecord } from '../salesforce/sobjects';
 
 export interface ApiEnabledRequest {
@@ -35,21 +34,7 @@ export class TargetNotFound extends Error {
 }
 
 export async function setApiEnabled(req: ApiEnabledRequest): Promise<ApiEnabledChange> {
-  const login = await soapLogin({
-    loginUrl: req.loginUrl,
-    username: req.username,
-    password: req.password,
-    client: req.clientId,
-    timeoutMs: req.timeoutMs,
-    userAgent: 'sfo-compat-admin',
-  });
-  const conn = new Connection({
-    instanceUrl: login.instanceUrl,
-    accessToken: login.sessionId,
-    apiVersion: DEFAULT_API_VERSION,
-    timeoutMs: req.timeoutMs,
-    userAgent: 'sfo-compat-admin',
-  });
+  const conn = await adminConnection(req);
   const { kind, name } = req.target;
   const soql =
     kind === 'profile'

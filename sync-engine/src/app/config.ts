@@ -21,6 +21,8 @@ export interface SyncConfig {
    */
   mailbox: { url: string; token: string; microsoft?: MicrosoftMailboxSettings | null };
   objects: Record<SyncObject, ObjectSettings>;
+  /** `objects.contacts.createAccounts`: on an org without Company__c, create an Account for a company none is named. */
+  createAccounts?: boolean;
   intervalSeconds: number;
   dataDir: string;
   deleteGuard: { maxShare: number };
@@ -175,6 +177,7 @@ function validate(
   else if (mailbox && o.secrets !== false && !signsIn) token = secret(p, mailbox, 'token', 'tokenEnv', 'mailbox', env);
 
   const objects = {} as Record<SyncObject, ObjectSettings>;
+  let createAccounts = false;
   const rawObjects = raw.objects === undefined ? {} : raw.objects;
   if (!isObj(rawObjects)) p.push('objects: must be an object with contacts, events and tasks');
   for (const name of SYNC_OBJECTS) {
@@ -194,6 +197,11 @@ function validate(
           if (o.winner !== 'salesforce' && o.winner !== 'outlook')
             p.push(`objects.${name}.winner: must be salesforce or outlook (got ${JSON.stringify(o.winner)})`);
           else settings.winner = o.winner;
+        }
+        if (o.createAccounts !== undefined && name === 'contacts') {
+          if (typeof o.createAccounts !== 'boolean')
+            p.push(`objects.contacts.createAccounts: must be true or false (got ${JSON.stringify(o.createAccounts)})`);
+          else createAccounts = o.createAccounts;
         }
       }
     }
@@ -242,7 +250,12 @@ function validate(
   if (mailbox) unknownKeys(p, mailbox, 'mailbox', ['url', 'token', 'tokenEnv', 'clientId', 'tenant', 'authority']);
   if (isObj(rawObjects)) {
     for (const name of SYNC_OBJECTS)
-      if (isObj(rawObjects[name])) unknownKeys(p, rawObjects[name] as Obj, `objects.${name}`, ['direction', 'winner']);
+      if (isObj(rawObjects[name]))
+        unknownKeys(p, rawObjects[name] as Obj, `objects.${name}`, [
+          'direction',
+          'winner',
+          ...(name === 'contacts' ? ['createAccounts'] : []),
+        ]);
   }
   if (isObj(raw.deleteGuard)) unknownKeys(p, raw.deleteGuard, 'deleteGuard', ['maxShare']);
   if (p.length) return undefined;
@@ -252,6 +265,7 @@ function validate(
     org: { loginUrl: loginUrl.replace(/\/+$/, ''), clientId, username, password },
     mailbox: { url: mailboxUrl.replace(/\/+$/, ''), token, microsoft },
     objects,
+    createAccounts,
     intervalSeconds,
     dataDir: path.resolve(baseDir, dataDirRaw),
     deleteGuard: { maxShare },

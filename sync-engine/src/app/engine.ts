@@ -28,6 +28,9 @@ import { stoppedForMailbox } from './mailbox-connection';
 
 /** How often a sync stopped for the mailbox looks whether it was connected again (msal's cache file). */
 export const RECONNECT_CHECK_MS = 5_000;
+import { describeOrgFields } from './org-fields';
+import { CompanyLinksTable } from '../sync/company-links';
+import { FieldPlan } from '../sync/mappers/salesforce-fields';
 
 export interface EngineDeps {
   now?: () => Date;
@@ -72,6 +75,12 @@ export class SyncEngine {
   private readonly now: () => Date;
   /** What was done to the state on the way (a restore), told in the next run's report. */
   private notices: string[];
+  /** Mapped fields the org does not let the user read or write, told in every run's report. */
+  private fieldWarnings: string[] = [];
+  /** What the Salesforce side said during the run (a company without an Account), each once. */
+  private readonly runNotices = new Set<string>();
+  /** Requests the sign-in made to the org (the describes), counted in the next run's report. */
+  private signInRequests = 0;
 
   /** Throws StateFileError when the state is lost or damaged and there is no good copy to restore. */
   constructor(
@@ -135,6 +144,11 @@ export class SyncEngine {
       throw err;
     }
     const { report } = result;
+    // What this org does not let the user sync, once per run (salesforce-fields.ts); companies left unlinked.
+    report.notices.push(...this.fieldWarnings, ...this.runNotices);
+    this.runNotices.clear();
+    report.requests.salesforce += this.signInRequests;
+    this.signInRequests = 0;
     if (!o.dryRun) {
       report.notices.push(...this.notices);
       this.notices = [];
@@ -304,8 +318,26 @@ export class SyncEngine {
     if (result.ok && session?.connection && session.userId) {
       // The org's retries wait as the engine's own do (tests inject a sleep that does not wait).
       if (this.deps.retrySleep) session.connection.retryOptions.sleep = this.deps.retrySleep;
+      let fields: FieldPlan;
+      try {
+        const described = await describeOrgFields(session.connection, session.userId, this.config.dataDir);
+        fields = described.plan;
+        this.signInRequests = described.requests;
+      } catch (err) {
+        if (!(err instanceof SalesforceApiError)) throw err;
+        return stopFor(err.failure) ?? { kind: 'unreachable', side: 'salesforce', message: err.message };
+      }
       this.session = session;
-      this.salesforce = new SalesforceSide({ connection: session.connection, userId: session.userId, now: this.now });
+      this.fieldWarnings = fields.warnings;
+      this.salesforce = new SalesforceSide({
+        connection: session.connection,
+        userId: session.userId,
+        now: this.now,
+        fields,
+        companies: new CompanyLinksTable(this.store.db),
+        createAccounts: this.config.createAccounts ?? false,
+        onNotice: (text) => this.runNotices.add(text),
+      });
       return null;
     }
     switch (result.outcome) {

@@ -13,13 +13,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
-import { privateDir } from '../common/private-files';
-import { TokenKey, TokenKeyOptions, TokenStoreError, accessError, fileAccess, writePrivate } from './token-key';
+import { TokenKey, TokenKeyOptions, TokenStoreError } from './token-key';
+import { CIPHER, readKeptFile, removeKeptFile, seal, unseal, writeKeptFile } from './sealed-file';
 
 export const MAILBOX_CACHE_FILE = 'mailbox-token-cache.json';
 const FORMAT = 'sfo-compat-msal-cache/1';
-const CIPHER = 'aes-256-gcm';
-const IV_BYTES = 12;
 /** msal-node's serialized form of an empty cache: what a removed file reads as. */
 const EMPTY_CACHE = JSON.stringify({ Account: {}, IdToken: {}, AccessToken: {}, RefreshToken: {}, AppMetadata: {} });
 
@@ -110,18 +108,12 @@ export class MailboxTokenCache implements ICachePlugin {
     }
     const key = this.key.read();
     if (!key) throw this.undecryptable(`the key file ${this.keyFile} is missing`);
-    try {
-      const decipher = crypto.createDecipheriv(CIPHER, key, Buffer.from(f.iv, 'base64'));
-      decipher.setAAD(associatedData(f));
-      decipher.setAuthTag(Buffer.from(f.tag, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(f.encryptedCache, 'base64')), decipher.final()]).toString(
-        'utf8',
-      );
-    } catch {
+    const text = unseal(key, { iv: f.iv, tag: f.tag, data: f.encryptedCache }, associatedData(f));
+    if (text === null)
       throw this.undecryptable(
         `it does not decrypt with the key in ${this.keyFile} (the key changed, or the file was altered)`,
       );
-    }
+    return text;
   }
 
   /** Encrypt and keep the cache (0600 temp file renamed over the old one); an empty cache removes the file. */
@@ -132,7 +124,6 @@ export class MailboxTokenCache implements ICachePlugin {
       return;
     }
     const key = this.key.readOrCreate();
-    const iv = this.random(IV_BYTES);
     const head = {
       format: FORMAT,
       clientId: this.owner.clientId,
@@ -141,33 +132,15 @@ export class MailboxTokenCache implements ICachePlugin {
       savedAt: this.now().toISOString(),
       cipher: CIPHER,
     } as const;
-    const cipher = crypto.createCipheriv(CIPHER, key, iv);
-    cipher.setAAD(associatedData(head));
-    const encrypted = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-    const file: CacheFile = {
-      ...head,
-      iv: iv.toString('base64'),
-      tag: cipher.getAuthTag().toString('base64'),
-      encryptedCache: encrypted.toString('base64'),
-    };
-    fileAccess(() => {
-      privateDir(this.dataDir);
-      writePrivate(this.file, `${JSON.stringify(file, null, 2)}\n`, this.random);
-    }, this.file);
+    const sealed = seal(key, text, associatedData(head), this.random);
+    const file: CacheFile = { ...head, iv: sealed.iv, tag: sealed.tag, encryptedCache: sealed.data };
+    writeKeptFile(this.dataDir, this.file, file, this.random);
   }
 
   /** Delete the kept cache; whether there was one. The key stays (other sign-ins use it). */
   remove(): boolean {
     this.last = null;
-    return fileAccess(() => {
-      try {
-        fs.unlinkSync(this.file);
-        return true;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-        throw err;
-      }
-    }, this.file);
+    return removeKeptFile(this.file);
   }
 
   private undecryptable(why: string): TokenStoreError {
@@ -201,25 +174,11 @@ function associatedData(f: MailboxCacheOwner & { format: string; cipher: string;
 }
 
 function readCacheFile(file: string): CacheFile | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw accessError(err, file);
-  }
-  let f: unknown;
-  try {
-    f = JSON.parse(text);
-  } catch {
-    f = undefined;
-  }
-  if (!isCacheFile(f))
-    throw new TokenStoreError(
-      'TOKEN_FILE_DAMAGED',
-      `The Outlook mailbox sign-in in ${file} is damaged: it is not a file this program wrote.`,
-    );
-  return f;
+  return readKeptFile(
+    file,
+    isCacheFile,
+    `The Outlook mailbox sign-in in ${file} is damaged: it is not a file this program wrote.`,
+  );
 }
 
 function isCacheFile(f: unknown): f is CacheFile {

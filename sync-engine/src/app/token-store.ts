@@ -8,16 +8,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { privateDir } from '../common/private-files';
-import { TokenKey, TokenKeyOptions, TokenStoreError, accessError, fileAccess, writePrivate } from './token-key';
+import { TokenKey, TokenKeyOptions, TokenStoreError } from './token-key';
+import { CIPHER, readKeptFile, removeKeptFile, seal, unseal, writeKeptFile } from './sealed-file';
 
 export { TokenStoreError, tokenKeyFile } from './token-key';
 export type { TokenStoreErrorCode } from './token-key';
 
 export const TOKEN_FILE = 'salesforce-token.json';
 const FORMAT = 'sfo-compat-token/1';
-const CIPHER = 'aes-256-gcm';
-const IV_BYTES = 12;
 
 /** Whom a stored token belongs to: a token is used only for this org, connected app and user. */
 export interface TokenOwner {
@@ -86,26 +84,17 @@ export class TokenStore {
     if (!f) return null;
     const key = this.key.read();
     if (!key) throw this.undecryptable(`the key file ${this.keyFile} is missing`);
-    try {
-      const decipher = crypto.createDecipheriv(CIPHER, key, Buffer.from(f.iv, 'base64'));
-      decipher.setAAD(associatedData(f));
-      decipher.setAuthTag(Buffer.from(f.tag, 'base64'));
-      const refreshToken = Buffer.concat([
-        decipher.update(Buffer.from(f.encryptedRefreshToken, 'base64')),
-        decipher.final(),
-      ]).toString('utf8');
-      return { loginUrl: f.loginUrl, clientId: f.clientId, username: f.username, refreshToken };
-    } catch {
+    const refreshToken = unseal(key, { iv: f.iv, tag: f.tag, data: f.encryptedRefreshToken }, associatedData(f));
+    if (refreshToken === null)
       throw this.undecryptable(
         `it does not decrypt with the key in ${this.keyFile} (the key changed, or the file was altered)`,
       );
-    }
+    return { loginUrl: f.loginUrl, clientId: f.clientId, username: f.username, refreshToken };
   }
 
   /** Encrypt and store a sign-in (0600 temp file, then renamed over the old one); makes the key on first use. */
   save(s: StoredSignIn): void {
     const key = this.key.readOrCreate();
-    const iv = this.random(IV_BYTES);
     const head = {
       format: FORMAT,
       loginUrl: s.loginUrl,
@@ -114,54 +103,22 @@ export class TokenStore {
       savedAt: this.now().toISOString(),
       cipher: CIPHER,
     } as const;
-    const cipher = crypto.createCipheriv(CIPHER, key, iv);
-    cipher.setAAD(associatedData(head));
-    const encrypted = Buffer.concat([cipher.update(s.refreshToken, 'utf8'), cipher.final()]);
-    const file: TokenFile = {
-      ...head,
-      iv: iv.toString('base64'),
-      tag: cipher.getAuthTag().toString('base64'),
-      encryptedRefreshToken: encrypted.toString('base64'),
-    };
-    fileAccess(() => {
-      privateDir(this.dataDir);
-      writePrivate(this.file, `${JSON.stringify(file, null, 2)}\n`, this.random);
-    }, this.file);
+    const sealed = seal(key, s.refreshToken, associatedData(head), this.random);
+    const file: TokenFile = { ...head, iv: sealed.iv, tag: sealed.tag, encryptedRefreshToken: sealed.data };
+    writeKeptFile(this.dataDir, this.file, file, this.random);
   }
 
   /** Delete the stored sign-in; whether there was one. The key stays: other data dirs may use it. */
   remove(): boolean {
-    return fileAccess(() => {
-      try {
-        fs.unlinkSync(this.file);
-        return true;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-        throw err;
-      }
-    }, this.file);
+    return removeKeptFile(this.file);
   }
 
   private readFile(): TokenFile | null {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw accessError(err, this.file);
-    }
-    let f: unknown;
-    try {
-      f = JSON.parse(text);
-    } catch {
-      f = undefined;
-    }
-    if (!isTokenFile(f))
-      throw new TokenStoreError(
-        'TOKEN_FILE_DAMAGED',
-        `The stored Salesforce sign-in in ${this.file} is damaged: it is not a token file this program wrote.`,
-      );
-    return f;
+    return readKeptFile(
+      this.file,
+      isTokenFile,
+      `The stored Salesforce sign-in in ${this.file} is damaged: it is not a token file this program wrote.`,
+    );
   }
 
   private undecryptable(why: string): TokenStoreError {

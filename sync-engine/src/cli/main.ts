@@ -15,6 +15,7 @@ import { registerMailboxCommand } from './mailbox-command';
 import { registerSyncCommands } from './sync-command';
 import { registerServiceCommand } from './service-command';
 import { registerSetApiEnabledCommand } from './set-api-enabled-command';
+import { registerOrgSetupCommand } from './org-setup-command';
 
 /** The version in package.json (the built file is build/sync-engine/src/cli/main.js, four folders down). */
 function packageVersion(): string {
@@ -56,6 +57,7 @@ export function cliProgram(setCode: (code: number) => void): Command {
       setCode(await orgServeCommand(opts));
     });
   registerSetApiEnabledCommand(org, setCode);
+  registerOrgSetupCommand(org, setCode);
 
   registerLoginCommand(program, setCode);
   registerMatrixCommand(program, setCode);

@@ -11,7 +11,6 @@
 import { OrgContext } from './context';
 import { RestCaller, MAX_API_VERSION, MIN_API_VERSION } from './rest-auth';
 import { SalesforceRestError, restErrors } from './errors';
-import { findSObject } from './schema';
 import { notAllowed } from './rest-common';
 import { createRow, deleteRow, readByExternalId, readRow, updateRow, upsertRow } from './rest-sobjects';
 import { batchSizeFrom, queryPage, runQuery } from './rest-query';
@@ -75,7 +74,7 @@ function route(ctx: OrgContext, caller: RestCaller, call: SubCall, path: string[
   if (head === 'composite' && type === 'sobjects')
     return answer(200, collectionsSubrequest(ctx, caller, call.method, path.slice(2), query, call.body));
   if (head !== 'sobjects' || type === undefined || rest.length > 0) throw restErrors.notFound();
-  const obj = findSObject(type);
+  const obj = ctx.schemaFor(caller).find(type);
   if (!obj) throw restErrors.notFound();
   const fields = query.get('fields')?.split(',');
   if (a === undefined) {

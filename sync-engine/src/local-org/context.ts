@@ -4,6 +4,8 @@ import { Sessions } from './sessions';
 import { Credentials } from './credentials';
 import { ConnectedApps } from './connected-apps';
 import { AccessCheck } from './access-check';
+import { FieldSecurity } from './field-security';
+import { OrgSchema } from './org-schema';
 
 export interface OrgOptions {
   /** Apply the access rule on every REST request (the article's behaviour). Off only to measure its cost. */
@@ -39,6 +41,7 @@ export class OrgContext {
   readonly credentials: Credentials;
   readonly apps: ConnectedApps;
   readonly access: AccessCheck;
+  readonly fieldSecurity: FieldSecurity;
   readonly stats: RequestStats = { byKind: new Map(), total: 0, refusedByRule: 0 };
 
   constructor(
@@ -49,6 +52,12 @@ export class OrgContext {
     this.credentials = new Credentials(store);
     this.apps = new ConnectedApps(store);
     this.access = new AccessCheck(store, options.cacheAccessDecisions);
+    this.fieldSecurity = new FieldSecurity(store);
+  }
+
+  /** The objects and fields this caller may use (field-level security of the fields an admin created). */
+  schemaFor(caller: { userId: string }): OrgSchema {
+    return this.fieldSecurity.schemaFor(caller.userId);
   }
 
   private cachedOrgId: string | undefined;

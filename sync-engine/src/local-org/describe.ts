@@ -4,6 +4,7 @@
  * caches) read them without checking; values that do not apply here take Salesforce's neutral defaults.
  */
 import { SOBJECTS, SObjectDef, FieldDef, FieldType } from './schema';
+import { OrgSchema } from './org-schema';
 import { sobjectsUrl } from './record-render';
 
 const SOAP_TYPES: Record<FieldType, string> = {
@@ -101,8 +102,8 @@ export function describeSummary(obj: SObjectDef, apiVersion: string): Record<str
 }
 
 /** `GET /sobjects`. */
-export function describeGlobal(apiVersion: string): Record<string, unknown> {
-  return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: SOBJECTS.map((o) => describeSummary(o, apiVersion)) };
+export function describeGlobal(schema: OrgSchema, apiVersion: string): Record<string, unknown> {
+  return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: schema.sobjects.map((o) => describeSummary(o, apiVersion)) };
 }
 
 /** `GET /sobjects/{Type}/describe`. */
@@ -264,7 +265,7 @@ export function describeField(f: FieldDef): Record<string, unknown> {
     soapType: SOAP_TYPES[f.type],
     sortable: !longText,
     type: f.type,
-    unique: f.name === 'Username',
+    unique: f.name === 'Username' || (f.unique ?? false),
     updateable: f.updateable,
     writeRequiresMasterRead: false,
   };

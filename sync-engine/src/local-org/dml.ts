@@ -8,7 +8,7 @@
  */
 import { OrgContext } from './context';
 import { RecordError, SalesforceRestError, restErrors } from './errors';
-import { SObjectDef, FieldDef, findSObject, sobjectForId, findField } from './schema';
+import { SObjectDef, FieldDef, sobjectForId, findField } from './schema';
 import { Row, tableName, quoteIdent } from './store';
 import { normalizeId } from './ids';
 import {
@@ -115,7 +115,7 @@ function target(
 }
 
 function createOne(ctx: OrgContext, caller: DmlCaller, input: RecordInput): Outcome {
-  const obj = findSObject(input.type);
+  const obj = ctx.schemaFor(caller).find(input.type);
   if (!obj) return failed(asRecordError(unsupportedType(input.type)));
   const denied = typeDenied(obj, caller, 'inserted');
   if (denied) return failed(denied);
@@ -129,13 +129,13 @@ function createOne(ctx: OrgContext, caller: DmlCaller, input: RecordInput): Outc
 }
 
 function updateOne(ctx: OrgContext, caller: DmlCaller, input: RecordInput): Outcome {
-  const obj = findSObject(input.type);
+  const obj = ctx.schemaFor(caller).find(input.type);
   if (!obj) return failed(asRecordError(unsupportedType(input.type)));
   const { Id: rawId, ...fields } = withCanonicalId(input.fields);
   if (rawId === undefined || rawId === null || rawId === '')
     return failed(error('MISSING_ARGUMENT', 'Id not specified in an update call'));
   const id = typeof rawId === 'string' ? normalizeId(rawId) : undefined;
-  if (!id || sobjectForId(id) !== obj)
+  if (!id || sobjectForId(id)?.name !== obj.name)
     return failed(error('MALFORMED_ID', `${idLabel(obj)}: id value of incorrect type: ${String(rawId)}`, ['Id']));
   const denied = typeDenied(obj, caller, 'updated');
   if (denied) return failed(denied);
@@ -154,7 +154,7 @@ function updateOne(ctx: OrgContext, caller: DmlCaller, input: RecordInput): Outc
 
 function deleteOne(ctx: OrgContext, caller: DmlCaller, rawId: string): Outcome {
   const id = normalizeId(rawId);
-  const obj = id ? sobjectForId(id) : undefined;
+  const obj = id ? ctx.schemaFor(caller).forId(id) : undefined;
   if (!id || !obj) return failed(error('MALFORMED_ID', `malformed id ${rawId}`));
   const denied = typeDenied(obj, caller, 'deleted');
   if (denied) return failed(denied);
@@ -200,7 +200,7 @@ export function upsertRecords(
   records: RecordInput[],
   allOrNone: boolean,
 ): DmlResult[] {
-  const obj = findSObject(type);
+  const obj = ctx.schemaFor(caller).find(type);
   const key = obj ? resolveExternalIdField(obj, externalIdField) : unsupportedType(type);
   if (!obj || key instanceof SalesforceRestError) {
     const refused = key instanceof SalesforceRestError ? key : unsupportedType(type);
@@ -302,12 +302,12 @@ export function retrieveRecords(
   fieldNames: string[] | undefined,
   apiVersion: string,
 ): Array<WireRecord | null> {
-  const obj = findSObject(type);
+  const obj = ctx.schemaFor(caller).find(type);
   if (!obj) throw restErrors.notFound();
   const fields = resolveReadFields(obj, fieldNames);
   return ids.map((raw) => {
     const id = normalizeId(raw.trim());
-    const row = id && sobjectForId(id) === obj ? ctx.store.get(obj, id) : undefined;
+    const row = id && sobjectForId(id)?.name === obj.name ? ctx.store.get(obj, id) : undefined;
     return row && canSee(caller, obj, row) ? renderRecord(obj, row, fields, apiVersion) : null;
   });
 }

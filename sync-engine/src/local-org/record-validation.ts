@@ -7,7 +7,7 @@
  *    lengths and emails. These are per-record errors; the other records of a batch go on.
  */
 import { SObjectDef, FieldDef, findField, sobjectForId, findSObject } from './schema';
-import { FieldValue, Row, OrgStore } from './store';
+import { FieldValue, Row, OrgStore, tableName, quoteIdent } from './store';
 import { SalesforceRestError, RecordError } from './errors';
 import { normalizeId } from './ids';
 import { parseSalesforceDateTime } from '../common/clock';
@@ -291,6 +291,19 @@ export function objectRules(
   const one = (statusCode: string, message: string, fields: string[] = []) => ({
     errors: [{ statusCode, message, fields }],
   });
+  // A unique custom field (case-insensitive, as `caseSensitive: false` fields compare): no two live records share a value.
+  for (const f of obj.fields) {
+    const v = values[f.name];
+    if (!f.unique || typeof v !== 'string' || v === '') continue;
+    const live = obj.fields.some((x) => x.name === 'IsDeleted') ? ' AND "IsDeleted" = 0' : '';
+    const dup = store.db
+      .prepare(`SELECT "Id" FROM ${tableName(obj)} WHERE lower(${quoteIdent(f.name)}) = lower(?) AND "Id" != ?${live}`)
+      .get(v, current?.Id ?? '') as { Id: string } | undefined;
+    if (dup)
+      return one('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${dup.Id}`, [
+        f.name,
+      ]);
+  }
   switch (obj.name) {
     case 'Event':
       if (
@@ -313,6 +326,35 @@ export function objectRules(
       return dup
         ? one('DUPLICATE_VALUE', 'duplicate value found: <unknown> duplicates value on record with id: <unknown>')
         : { values };
+    }
+    case 'FieldPermissions': {
+      // Wording ours where Salesforce's exact text was not found; the codes are Salesforce's.
+      const [type, name] = String(merged.Field ?? '').split('.', 2);
+      const field = store.schema.find(type ?? '')?.fields.find((f) => f.name.toLowerCase() === name?.toLowerCase());
+      if (type !== merged.SobjectType || !field)
+        return one(
+          'INVALID_FIELD',
+          `Field: "${String(merged.Field)}" is not a field of ${String(merged.SobjectType)}`,
+          ['Field'],
+        );
+      if (!field.custom)
+        return one('FIELD_INTEGRITY_EXCEPTION', `Field: ${String(merged.Field)} has no field-level security`, [
+          'Field',
+        ]);
+      if (merged.PermissionsEdit === true && merged.PermissionsRead !== true)
+        return one('FIELD_INTEGRITY_EXCEPTION', 'Permission Edit depends on permission(s): Read', ['PermissionsRead']);
+      if (!current) {
+        const dup = store.db
+          .prepare(
+            `SELECT "Id" FROM sobj_FieldPermissions WHERE "ParentId" = ? AND lower("Field") = lower(?) AND "IsDeleted" = 0`,
+          )
+          .get(merged.ParentId, merged.Field) as { Id: string } | undefined;
+        if (dup)
+          return one('DUPLICATE_VALUE', `duplicate value found: Field duplicates value on record with id: ${dup.Id}`, [
+            'Field',
+          ]);
+      }
+      return { values };
     }
     case 'User': {
       const dup =

@@ -9,7 +9,8 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrgContext } from './context';
 import { RestCaller } from './rest-auth';
-import { SObjectDef, findField, findSObject } from './schema';
+import { SObjectDef, findField } from './schema';
+import { OrgSchema } from './org-schema';
 import { V, jsonBody, queryParam, resource } from './rest-common';
 import { sendJson } from './json-reply';
 import { compileSoql } from './soql/compile';
@@ -42,9 +43,9 @@ function jobOptions(body: Record<string, unknown>, allowed: string[]) {
   };
 }
 
-function objectOf(name: unknown): SObjectDef {
+function objectOf(name: unknown, schema: OrgSchema): SObjectDef {
   if (typeof name !== 'string' || name === '') throw invalidJob('object: the sObject type is required');
-  const obj = findSObject(name);
+  const obj = schema.find(name);
   if (!obj) throw invalidJob(`object: sObject type '${name}' is not supported`);
   return obj;
 }
@@ -106,7 +107,7 @@ export async function registerRestBulk(app: FastifyInstance, ctx: OrgContext): P
         'lineEnding',
         'assignmentRuleId',
       ]);
-      const obj = objectOf(body.object);
+      const obj = objectOf(body.object, ctx.schemaFor(caller));
       const operation = body.operation;
       if (typeof operation !== 'string' || !INGEST_OPERATIONS.includes(operation))
         throw invalidJob(`operation: one of ${INGEST_OPERATIONS.join(', ')} is required (hardDelete is not served)`);
@@ -227,6 +228,7 @@ export async function registerRestBulk(app: FastifyInstance, ctx: OrgContext): P
         now: ctx.store.clock.now(),
         includeDeleted: operation === 'queryAll',
         viewer: caller,
+        schema: ctx.schemaFor(caller),
       });
       if (plan.kind !== 'records')
         throw invalidJob(

@@ -6,7 +6,8 @@
 import { FastifyInstance, FastifyRequest } from 'fastify';
 import { OrgContext } from './context';
 import { SalesforceRestError, restErrors } from './errors';
-import { findSObject, SObjectDef } from './schema';
+import { SObjectDef } from './schema';
+import { OrgSchema } from './org-schema';
 import { createRecords, updateRecords, deleteRecords, upsertRecords, retrieveRecords, RecordInput } from './dml';
 import { readRecordFields, resolveExternalIdField, unsupportedType } from './record-validation';
 import { notAllowed, resource, jsonBody, queryParam, sobjectParam, V } from './rest-common';
@@ -35,11 +36,11 @@ interface CollectionRequest {
  * `{allOrNone?, records: [{attributes: {type}, ...fields}]}`, read all the way through before anything is
  * written: Salesforce deserializes the whole body first, so one bad record fails the request.
  */
-function readCollection(req: FastifyRequest, uriType?: SObjectDef): CollectionRequest {
-  return readCollectionBody(jsonBody(req, 'SObjectCollectionRequest'), uriType);
+function readCollection(req: FastifyRequest, schema: OrgSchema, uriType?: SObjectDef): CollectionRequest {
+  return readCollectionBody(jsonBody(req, 'SObjectCollectionRequest'), schema, uriType);
 }
 
-function readCollectionBody(body: Record<string, unknown>, uriType?: SObjectDef): CollectionRequest {
+function readCollectionBody(body: Record<string, unknown>, schema: OrgSchema, uriType?: SObjectDef): CollectionRequest {
   for (const key of Object.keys(body)) {
     if (key !== 'allOrNone' && key !== 'records')
       throw malformed(`Unrecognized field "${key}": expected only "allOrNone" and "records"`);
@@ -61,9 +62,9 @@ function readCollectionBody(body: Record<string, unknown>, uriType?: SObjectDef)
         `Must send a concrete entity type. records[${i}] has no attributes.type`,
       );
     }
-    const obj = findSObject(type);
+    const obj = schema.find(type);
     if (!obj) throw unsupportedType(type);
-    if (uriType && obj !== uriType) {
+    if (uriType && obj.name !== uriType.name) {
       throw new SalesforceRestError(
         400,
         'INVALID_TYPE',
@@ -109,11 +110,11 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
 
   resource(app, [base, `${base}/`], {
     POST: (req, reply, caller) => {
-      const { allOrNone, records } = readCollection(req);
+      const { allOrNone, records } = readCollection(req, ctx.schemaFor(caller));
       sendJson(reply, 200, createRecords(ctx, caller, records, allOrNone));
     },
     PATCH: (req, reply, caller) => {
-      const { allOrNone, records } = readCollection(req);
+      const { allOrNone, records } = readCollection(req, ctx.schemaFor(caller));
       sendJson(reply, 200, updateRecords(ctx, caller, records, allOrNone));
     },
     DELETE: (req, reply, caller) => {
@@ -125,7 +126,7 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
 
   resource(app, [`${base}/:type`], {
     GET: (req, reply, caller) => {
-      const obj = sobjectParam(req);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       const ids = idsParam(req, MAX_RETRIEVE_IDS);
       sendJson(
         reply,
@@ -134,7 +135,7 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
       );
     },
     POST: (req, reply, caller) => {
-      const obj = sobjectParam(req);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       const { ids, fields } = readRetrieveBody(req);
       sendJson(reply, 200, retrieveRecords(ctx, caller, obj.name, ids, fields, caller.apiVersion));
     },
@@ -142,10 +143,10 @@ export async function registerRestCollections(app: FastifyInstance, ctx: OrgCont
 
   resource(app, [`${base}/:type/:field`], {
     PATCH: (req, reply, caller) => {
-      const obj = sobjectParam(req);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       const key = resolveExternalIdField(obj, (req.params as { field: string }).field);
       if (key instanceof SalesforceRestError) throw key;
-      const { allOrNone, records } = readCollection(req, obj);
+      const { allOrNone, records } = readCollection(req, ctx.schemaFor(caller), obj);
       sendJson(reply, 200, upsertRecords(ctx, caller, obj.name, key.name, records, allOrNone));
     },
   });
@@ -171,11 +172,11 @@ export function collectionsSubrequest(
   };
   if (path.length === 0) {
     if (method === 'POST') {
-      const { allOrNone, records } = readCollectionBody(asObject());
+      const { allOrNone, records } = readCollectionBody(asObject(), ctx.schemaFor(caller));
       return createRecords(ctx, caller, records, allOrNone);
     }
     if (method === 'PATCH') {
-      const { allOrNone, records } = readCollectionBody(asObject());
+      const { allOrNone, records } = readCollectionBody(asObject(), ctx.schemaFor(caller));
       return updateRecords(ctx, caller, records, allOrNone);
     }
     if (method === 'DELETE') {
@@ -186,11 +187,12 @@ export function collectionsSubrequest(
   }
   if (path.length === 2) {
     if (method !== 'PATCH') throw notAllowed(method, ['PATCH']);
-    const obj = findSObject(path[0]);
+    const schema = ctx.schemaFor(caller);
+    const obj = schema.find(path[0]);
     if (!obj) throw restErrors.notFound();
     const key = resolveExternalIdField(obj, path[1]);
     if (key instanceof SalesforceRestError) throw key;
-    const { allOrNone, records } = readCollectionBody(asObject(), obj);
+    const { allOrNone, records } = readCollectionBody(asObject(), schema, obj);
     return upsertRecords(ctx, caller, obj.name, key.name, records, allOrNone);
   }
   throw restErrors.notFound();

@@ -2,7 +2,8 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RestCaller } from './rest-auth';
 import { SalesforceRestError, RecordError, restErrors } from './errors';
-import { SObjectDef, findSObject } from './schema';
+import { SObjectDef } from './schema';
+import { OrgSchema } from './org-schema';
 
 export const V = '/services/data/:version';
 
@@ -48,8 +49,8 @@ export function callerOf(req: FastifyRequest): RestCaller {
 }
 
 /** The sObject named in the url, or 404 as Salesforce answers a misspelled object name. */
-export function sobjectParam(req: FastifyRequest): SObjectDef {
-  const obj = findSObject((req.params as { type: string }).type);
+export function sobjectParam(req: FastifyRequest, schema: OrgSchema): SObjectDef {
+  const obj = schema.find((req.params as { type: string }).type);
   if (!obj) throw restErrors.notFound();
   return obj;
 }

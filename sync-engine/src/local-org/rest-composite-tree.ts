@@ -9,7 +9,7 @@
 import { FastifyInstance } from 'fastify';
 import { OrgContext } from './context';
 import { RecordError, SalesforceRestError, restErrors } from './errors';
-import { FieldDef, SObjectDef, findSObject } from './schema';
+import { FieldDef, SObjectDef } from './schema';
 import { V, jsonBody, resource, sobjectParam } from './rest-common';
 import { createRecords } from './dml';
 import { childRelationship } from './describe';
@@ -55,7 +55,7 @@ function readTree(root: SObjectDef, body: Record<string, unknown>): TreeNode[] {
       const attributes = record.attributes as { type?: unknown; referenceId?: unknown } | undefined;
       const type = typeof attributes === 'object' && attributes !== null ? attributes.type : undefined;
       const referenceId = typeof attributes === 'object' && attributes !== null ? attributes.referenceId : undefined;
-      if (typeof type !== 'string' || findSObject(type) !== obj)
+      if (typeof type !== 'string' || type.toLowerCase() !== obj.name.toLowerCase())
         throw bad('INVALID_TYPE', `${here}.attributes.type: ${obj.name} is required here, not ${String(type)}`);
       if (typeof referenceId !== 'string' || !/^[A-Za-z0-9_]{1,80}$/.test(referenceId))
         throw bad('INVALID_INPUT', `${here}.attributes.referenceId: letters, digits and underscores are required`);
@@ -92,7 +92,7 @@ class RollBack extends Error {}
 export async function registerRestCompositeTree(app: FastifyInstance, ctx: OrgContext): Promise<void> {
   resource(app, [`${V}/composite/tree/:type`], {
     POST: (req, reply, caller) => {
-      const root = sobjectParam(req);
+      const root = sobjectParam(req, ctx.schemaFor(caller));
       const nodes = readTree(root, jsonBody(req, 'SObjectTreeRequest'));
       const failures: Array<{ referenceId: string; errors: RecordError[] }> = [];
       try {

@@ -53,6 +53,7 @@ export function runQuery(ctx: OrgContext, caller: RestCaller, r: QueryRequest): 
     includeDeleted: r.resource === 'queryAll',
     // Every object the query touches shows only what the caller may see (visibility.ts).
     viewer: caller,
+    schema: ctx.schemaFor(caller),
   });
   if (r.columns) return queryColumns(plan);
   const options = {

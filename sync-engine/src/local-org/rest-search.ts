@@ -26,7 +26,13 @@ const invalidArgument = (name: string, fix: string) =>
   new SalesforceRestError(400, 'INVALID_SEARCH', `${name}: ${fix}`, [name]);
 
 function searchContext(ctx: OrgContext, caller: RestCaller): SearchContext {
-  return { db: ctx.store.db, now: ctx.store.clock.now(), viewer: caller, apiVersion: caller.apiVersion };
+  return {
+    db: ctx.store.db,
+    now: ctx.store.clock.now(),
+    viewer: caller,
+    apiVersion: caller.apiVersion,
+    schema: ctx.schemaFor(caller),
+  };
 }
 
 /** A parameterizedSearch's `q`: the text to find, as is (no braces). */

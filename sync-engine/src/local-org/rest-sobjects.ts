@@ -42,7 +42,7 @@ function recordFromUrl(ctx: OrgContext, caller: RestCaller, obj: SObjectDef, raw
       `${findField(obj, 'Id')!.label}: id value of incorrect type: ${raw}`,
       ['Id'],
     );
-  const row = sobjectForId(id) === obj ? ctx.store.get(obj, id) : undefined;
+  const row = sobjectForId(id)?.name === obj.name ? ctx.store.get(obj, id) : undefined;
   if (!row || !canSee(caller, obj, row)) throw restErrors.notFound();
   return row;
 }
@@ -199,19 +199,19 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
   const slash = (url: string) => [url, `${url}/`];
 
   resource(app, slash(`${V}/sobjects`), {
-    GET: (_req, reply, caller) => sendJson(reply, 200, describeGlobal(caller.apiVersion)),
+    GET: (_req, reply, caller) => sendJson(reply, 200, describeGlobal(ctx.schemaFor(caller), caller.apiVersion)),
   });
 
   resource(app, slash(`${V}/sobjects/:type`), {
     GET: (req, reply, caller) => {
-      const obj = sobjectParam(req);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       sendJson(reply, 200, {
         objectDescribe: describeSummary(obj, caller.apiVersion),
         recentItems: recentItems(ctx, caller, obj),
       });
     },
     POST: (req, reply, caller) => {
-      const obj = sobjectParam(req);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       requireMethod(req, obj, 'type');
       const id = createRow(ctx, caller, obj, jsonBody(req, obj.name));
       reply.header('Location', recordUrl(obj, id, caller.apiVersion));
@@ -220,32 +220,45 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
   });
 
   resource(app, slash(`${V}/sobjects/:type/describe`), {
-    GET: (req, reply, caller) => sendJson(reply, 200, describeSObject(sobjectParam(req), caller.apiVersion)),
+    GET: (req, reply, caller) => {
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
+      // Salesforce answers a describe with If-Modified-Since 304 when the object's metadata has not changed since.
+      const changed = ctx.store.describeChangedAt();
+      const lastModified = changed ? new Date(changed).toUTCString() : null;
+      const since = Date.parse(String(req.headers['if-modified-since'] ?? ''));
+      if (lastModified && !Number.isNaN(since) && Date.parse(lastModified) <= since) return reply.code(304).send();
+      sendJson(
+        reply,
+        200,
+        describeSObject(obj, caller.apiVersion),
+        lastModified ? { 'Last-Modified': lastModified } : {},
+      );
+    },
   });
 
   resource(app, slash(`${V}/sobjects/:type/updated`), {
     GET: (req, reply, caller) =>
-      sendJson(reply, 200, updatedIds(ctx, caller, sobjectParam(req), replicationRange(req))),
+      sendJson(reply, 200, updatedIds(ctx, caller, sobjectParam(req, ctx.schemaFor(caller)), replicationRange(req))),
   });
 
   resource(app, slash(`${V}/sobjects/:type/deleted`), {
     GET: (req, reply, caller) =>
-      sendJson(reply, 200, deletedIds(ctx, caller, sobjectParam(req), replicationRange(req))),
+      sendJson(reply, 200, deletedIds(ctx, caller, sobjectParam(req, ctx.schemaFor(caller)), replicationRange(req))),
   });
 
   resource(app, [`${V}/sobjects/:type/:id`], {
     GET: (req, reply, caller) => {
-      const obj = sobjectParam(req);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       sendJson(reply, 200, readRow(ctx, caller, obj, (req.params as { id: string }).id, fieldsParam(req)));
     },
     PATCH: (req, reply, caller) => {
-      const obj = sobjectParam(req);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       const id = (req.params as { id: string }).id;
       updateRow(ctx, caller, obj, id, () => jsonBody(req, obj.name), req.headers['if-unmodified-since']);
       reply.code(204).send();
     },
     DELETE: (req, reply, caller) => {
-      deleteRow(ctx, caller, sobjectParam(req), (req.params as { id: string }).id);
+      deleteRow(ctx, caller, sobjectParam(req, ctx.schemaFor(caller)), (req.params as { id: string }).id);
       reply.code(204).send();
     },
   });
@@ -253,11 +266,18 @@ export async function registerRestSObjects(app: FastifyInstance, ctx: OrgContext
   resource(app, [`${V}/sobjects/:type/:field/:value`], {
     GET: (req, reply, caller) => {
       const { field, value } = req.params as { field: string; value: string };
-      const answer = readByExternalId(ctx, caller, sobjectParam(req), field, value, fieldsParam(req));
+      const answer = readByExternalId(
+        ctx,
+        caller,
+        sobjectParam(req, ctx.schemaFor(caller)),
+        field,
+        value,
+        fieldsParam(req),
+      );
       sendJson(reply, answer.status, answer.body);
     },
     PATCH: (req, reply, caller) => {
-      const obj = sobjectParam(req);
+      const obj = sobjectParam(req, ctx.schemaFor(caller));
       const { field, value } = req.params as { field: string; value: string };
       const answer = upsertRow(ctx, caller, obj, field, value, () => jsonBody(req, obj.name));
       if (answer.status === 204) reply.code(204).send();
@@ -279,7 +299,7 @@ function byExternalId(
   caller: RestCaller,
   req: FastifyRequest,
 ): { obj: SObjectDef; key: FieldDef; value: string; matches: string[] } {
-  const obj = sobjectParam(req);
+  const obj = sobjectParam(req, ctx.schemaFor(caller));
   const { field, value } = req.params as { field: string; value: string };
   const key = externalKey(obj, field);
   return { obj, key, value, matches: findByExternalId(ctx, caller, obj, key, value) };

@@ -38,7 +38,16 @@ export interface FieldDef {
   /** Whether the field can be the key of an upsert (`externalId` or `idLookup` in describe). */
   idLookup?: boolean;
   externalId?: boolean;
+  /** An external id that no two records may share (letter case aside, as `caseSensitive: false` fields compare). */
+  unique?: boolean;
   nameField?: boolean;
+  /** A custom field an admin adds (`__c`): an org has it only once it was created (org-schema.ts). */
+  custom?: boolean;
+  /**
+   * Field-level security: users read it only through a FieldPermissions row of a permission set they hold, as a
+   * field created through the Tooling API on a real org (field-security.ts). Absent: every user reads it.
+   */
+  secured?: boolean;
 }
 
 export interface SObjectDef {
@@ -249,6 +258,7 @@ export const SOBJECTS: SObjectDef[] = [
       ...systemFields('Permission Set'),
       { name: 'Name', label: 'Name', type: 'string', length: 80, required: true, ...rw, nameField: true },
       { name: 'Label', label: 'Label', type: 'string', length: 80, required: true, ...rw },
+      { name: 'Description', label: 'Description', type: 'string', length: 255, ...rw },
       { name: 'IsOwnedByProfile', label: 'Is Owned By Profile', type: 'boolean', ...ro, defaultValue: false },
       {
         name: 'ProfileId',
@@ -294,6 +304,35 @@ export const SOBJECTS: SObjectDef[] = [
         referenceTo: ['PermissionSet'],
         relationshipName: 'PermissionSet',
       },
+    ],
+  },
+  {
+    // Field-level security: read and edit of one field (`Contact.OutlookId__c`) for a permission set's users.
+    name: 'FieldPermissions',
+    label: 'Field Permissions',
+    labelPlural: 'Field Permissions',
+    keyPrefix: '01k',
+    createable: true,
+    updateable: true,
+    deletable: true,
+    writeAccess: 'admin',
+    owned: false,
+    fields: [
+      ...systemFields('Field Permissions'),
+      {
+        name: 'ParentId',
+        label: 'Parent ID',
+        type: 'reference',
+        length: 18,
+        required: true,
+        ...createOnly,
+        referenceTo: ['PermissionSet'],
+        relationshipName: 'Parent',
+      },
+      { name: 'SobjectType', label: 'Sobject Type Name', type: 'string', length: 40, required: true, ...createOnly },
+      { name: 'Field', label: 'Field Name', type: 'string', length: 255, required: true, ...createOnly },
+      { name: 'PermissionsRead', label: 'Read Permission', type: 'boolean', ...rw, defaultValue: false },
+      { name: 'PermissionsEdit', label: 'Edit Permission', type: 'boolean', ...rw, defaultValue: false },
     ],
   },
   {
@@ -446,7 +485,7 @@ export const SOBJECTS: SObjectDef[] = [
       { name: 'MailingPostalCode', label: 'Mailing Zip/Postal Code', type: 'string', length: 20, ...rw },
       { name: 'MailingCountry', label: 'Mailing Country', type: 'string', length: 80, ...rw },
       { name: 'Description', label: 'Contact Description', type: 'textarea', length: 32000, ...rw },
-      { name: 'Company__c', label: 'Company', type: 'string', length: 255, ...rw },
+      { name: 'Company__c', label: 'Company', type: 'string', length: 255, ...rw, custom: true },
       {
         name: 'OutlookId__c',
         label: 'Outlook ID',
@@ -455,6 +494,7 @@ export const SOBJECTS: SObjectDef[] = [
         ...rw,
         externalId: true,
         idLookup: true,
+        custom: true,
       },
       owner,
     ],
@@ -517,6 +557,7 @@ export const SOBJECTS: SObjectDef[] = [
         ...rw,
         externalId: true,
         idLookup: true,
+        custom: true,
       },
       owner,
     ],
@@ -601,6 +642,7 @@ export const SOBJECTS: SObjectDef[] = [
         ...rw,
         externalId: true,
         idLookup: true,
+        custom: true,
       },
       owner,
     ],
@@ -620,13 +662,17 @@ export function sobjectForId(id: string): SObjectDef | undefined {
   return byPrefix.get(id.slice(0, 3));
 }
 
-const fieldIndex = new Map<SObjectDef, Map<string, FieldDef>>(
-  SOBJECTS.map((o) => [o, new Map(o.fields.map((f) => [f.name.toLowerCase(), f]))]),
-);
+/** By definition: an org's own view of an object (org-schema.ts) is a definition of its own. */
+const fieldIndex = new WeakMap<SObjectDef, Map<string, FieldDef>>();
 
 /** A field of an sObject, case-insensitively. */
 export function findField(obj: SObjectDef, name: string): FieldDef | undefined {
-  return fieldIndex.get(obj)!.get(name.toLowerCase());
+  let index = fieldIndex.get(obj);
+  if (!index) {
+    index = new Map(obj.fields.map((f) => [f.name.toLowerCase(), f]));
+    fieldIndex.set(obj, index);
+  }
+  return index.get(name.toLowerCase());
 }
 
 /** The reference field behind a parent relationship name (`Profile` -> `ProfileId`). */

@@ -8,6 +8,7 @@ import { EDITIONS, LICENSES, Edition, License, orgApiEnabledFor } from '../acces
 import { PRODUCT_IDS } from '../products/catalog';
 import { OrgContext } from './context';
 import { findSObject } from './schema';
+import { builtInCustomFields } from './org-schema';
 import { createRecords } from './dml';
 import { hashPassword } from './credentials';
 
@@ -35,6 +36,8 @@ export interface OrgSeed {
     features?: { apiEnabled?: boolean; customizableProfiles?: boolean };
     enforceApiEnabledForAllowlistedApps?: boolean;
     dailyApiRequestLimit?: number;
+    /** False: a stock org, without the custom fields schema.ts adds (org-schema.ts). */
+    customFields?: boolean;
   };
   connectedApps?: Array<{
     name: string;
@@ -108,6 +111,7 @@ export function validateSeed(data: unknown): string[] {
         }
     }
     bool(p, org, 'organization', 'enforceApiEnabledForAllowlistedApps');
+    bool(p, org, 'organization', 'customFields');
     if (
       org.dailyApiRequestLimit !== undefined &&
       !(Number.isInteger(org.dailyApiRequestLimit) && (org.dailyApiRequestLimit as number) > 0)
@@ -289,6 +293,8 @@ export async function loadSeed(ctx: OrgContext, seed: OrgSeed): Promise<void> {
       null,
     );
     if (org.dailyApiRequestLimit) store.setMeta('dailyApiRequestLimit', String(org.dailyApiRequestLimit));
+    // Before the records: a stock org refuses the custom fields in them, as a real one would.
+    store.setCustomFields(org.customFields === false ? [] : builtInCustomFields());
     const licenseIds = new Map<License, string>();
     for (const l of LICENSES) {
       licenseIds.set(

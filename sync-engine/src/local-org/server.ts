@@ -17,6 +17,7 @@ import { registerRestSObjects } from './rest-sobjects';
 import { registerRestComposite } from './rest-composite';
 import { registerRestCompositeBatch } from './rest-composite-batch';
 import { registerRestCompositeTree } from './rest-composite-tree';
+import { registerRestTooling } from './rest-tooling';
 import { registerRestCollections } from './rest-collections';
 import { registerRestLimits } from './rest-limits';
 import { registerRestSearch } from './rest-search';
@@ -85,6 +86,7 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   await registerRestSearch(app, ctx);
   await registerRestToolingQuery(app);
   await registerRestBulk(app, ctx);
+  await registerRestTooling(app, ctx);
   return app;
 }
 

@@ -9,6 +9,7 @@ import { makeId } from './ids';
 import { Clock, systemClock } from '../common/clock';
 import { openPrivateDatabase } from '../common/private-files';
 import { addMissingColumns } from './added-columns';
+import { CUSTOM_FIELDS_META, CustomField, OrgSchema, SCHEMA_CHANGED_META, parseCustomFields } from './org-schema';
 
 export type FieldValue = string | number | boolean | null;
 export type Row = Record<string, FieldValue>;
@@ -21,7 +22,13 @@ const ACCESS_OBJECTS = new Set([
   'PermissionSetAssignment',
   'User',
   'UserLicense',
+  'FieldPermissions',
 ]);
+
+/** sObjects whose changes can change which fields a user's describe lists (field-security.ts). */
+const FIELD_ACCESS_OBJECTS = new Set(['FieldPermissions', 'PermissionSetAssignment']);
+/** When field access last changed (ISO), for describe's Last-Modified. */
+const FIELD_ACCESS_CHANGED_META = 'fieldAccessChangedAt';
 
 export function tableName(obj: SObjectDef): string {
   return `sobj_${obj.name}`;
@@ -61,6 +68,7 @@ export class OrgStore {
   readonly db: Database.Database;
   private version = 0;
   private readonly instance = 'Dx';
+  private orgSchema: OrgSchema | null = null;
 
   constructor(
     file: string,
@@ -79,6 +87,42 @@ export class OrgStore {
   /** Whether the org has been seeded (an Organization row exists). */
   isSeeded(): boolean {
     return !!this.db.prepare(`SELECT 1 FROM ${tableName(findSObject('Organization')!)} LIMIT 1`).get();
+  }
+
+  /** The objects and fields this org serves: the standard ones and the custom fields it has (org-schema.ts). */
+  get schema(): OrgSchema {
+    this.orgSchema ??= new OrgSchema(parseCustomFields(this.getMeta(CUSTOM_FIELDS_META)));
+    return this.orgSchema;
+  }
+
+  /** When the org's schema last changed (a stock seed, a custom field created), or null when it never did. */
+  schemaChangedAt(): string | null {
+    return this.getMeta(SCHEMA_CHANGED_META) ?? null;
+  }
+
+  /** When a describe may last have changed: the schema, or the field access of the users (ISO), or null. */
+  describeChangedAt(): string | null {
+    const times = [this.schemaChangedAt(), this.getMeta(FIELD_ACCESS_CHANGED_META) ?? null].filter(
+      (t): t is string => t !== null,
+    );
+    return times.length ? times.sort()[times.length - 1] : null;
+  }
+
+  /** Set the org's custom fields (a seed, a field created), adding a column for a field the tables lack. */
+  setCustomFields(fields: CustomField[]): void {
+    for (const c of fields) {
+      const obj = findSObject(c.object)!;
+      const cols = this.db.prepare(`PRAGMA table_info(${tableName(obj)})`).all() as Array<{ name: string }>;
+      if (!cols.some((col) => col.name.toLowerCase() === c.field.name.toLowerCase()))
+        this.db.exec(`ALTER TABLE ${tableName(obj)} ADD COLUMN ${quoteIdent(c.field.name)} ${columnType(c.field)}`);
+      if (c.field.externalId)
+        this.db.exec(
+          `CREATE INDEX IF NOT EXISTS ${tableName(obj)}_${c.field.name}_lower ON ${tableName(obj)} (lower(${quoteIdent(c.field.name)}))`,
+        );
+    }
+    this.setMeta(CUSTOM_FIELDS_META, JSON.stringify(fields));
+    this.setMeta(SCHEMA_CHANGED_META, this.nowIso());
+    this.orgSchema = null;
   }
 
   /** A counter that changes whenever data the access rule reads changes. */
@@ -225,6 +269,7 @@ export class OrgStore {
   }
 
   private touched(obj: SObjectDef): void {
+    if (FIELD_ACCESS_OBJECTS.has(obj.name)) this.setMeta(FIELD_ACCESS_CHANGED_META, this.nowIso());
     if (ACCESS_OBJECTS.has(obj.name)) {
       this.version += 1;
       this.setMeta('accessVersion', String(this.version));

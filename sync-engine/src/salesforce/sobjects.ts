@@ -52,6 +52,25 @@ export function describe(conn: Connection, type: string): Promise<DescribeResult
   return conn.get<DescribeResult>(`${base(conn, type)}/describe`);
 }
 
+/**
+ * `GET /sobjects/{Type}/describe` with `If-Modified-Since` (an HTTP date the org sent as `Last-Modified`): null when
+ * the org answers 304, the object's metadata unchanged since.
+ */
+export async function describeIfChanged(
+  conn: Connection,
+  type: string,
+  since: string | null,
+): Promise<{ describe: DescribeResult; lastModified: string | null } | null> {
+  const res = await conn.request<DescribeResult>({
+    method: 'GET',
+    path: `${base(conn, type)}/describe`,
+    ...(since ? { headers: { 'If-Modified-Since': since } } : {}),
+  });
+  if (res.status === 304) return null;
+  const lastModified = res.headers['last-modified'];
+  return { describe: res.data, lastModified: typeof lastModified === 'string' ? lastModified : null };
+}
+
 /** Ids of records changed in [start, end]. */
 export function updatedIds(
   conn: Connection,

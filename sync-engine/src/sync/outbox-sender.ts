@@ -222,6 +222,22 @@ export class OutboxSender {
 }
 
 /**
+ * Queued updates and deletes whose target a read reported changed or gone (they waited in the queue: a run stopped,
+ * a failure) go back to the planner with the change they carried, as a stale write does, before the object is
+ * planned; returns how many. Planned first, the target's change would look like the only one of its pair and
+ * overwrite the side the queued write came from; this way the two are a conflict the winner decides. A target
+ * reported at the version the write was planned against (a read's overlap) leaves the write queued.
+ */
+export function replanOvertakenWrites(store: StateStore, object: SyncObject): number {
+  const replans = store
+    .queuedWritesToReported(object)
+    .filter(({ write, current }) => current.deleted || current.version !== write.request.version)
+    .map(({ write, current }) => replanOf(write, current));
+  if (replans.length) store.completeWrites({ done: [], linkUpdates: [], linkDeletes: [], failed: [], replans });
+  return replans.length;
+}
+
+/**
  * A stale write, planned again: the target as it is now, and the change the write carried from its source (an
  * edit's content, or a delete). Together they are an edit against an edit, or an edit against a delete.
  */

@@ -290,13 +290,15 @@ function planUnlinked(
       plan.linkUpdates.push(link);
       continue;
     }
-    // Same record, different content: the conflict winner's content goes to the other side.
+    // Same record, different content: the conflict winner's content goes to the other side. Until that write is
+    // done the link holds what the target holds (as for any update): planned again meanwhile (its target edited
+    // while it waited, or read unchanged after a failure), the winner's side still counts as the changed one.
     plan.conflicts += 1;
     const winner = winnerOf(settings);
     const data = winner === 'salesforce' ? match.data : o.data;
     update(
       plan,
-      { ...link, hash: winner === 'salesforce' ? sfHash : contentHash(o.data) },
+      { ...link, hash: winner === 'salesforce' ? contentHash(o.data) : sfHash },
       winner,
       data,
       match.version,

@@ -10,7 +10,7 @@ import { deleteGuard } from './delete-guard';
 import { StateStore } from './state-store';
 import { SyncReport, emptyReport } from './report';
 import { Side, SideChange, SideName, StopReason, SyncStop } from './types';
-import { DEFERRED_LISTED, OutboxSender } from './outbox-sender';
+import { DEFERRED_LISTED, OutboxSender, replanOvertakenWrites } from './outbox-sender';
 import { EventCopies } from './event-copies';
 import { eventWindow } from './event-window';
 import { concludeFullListing, startFullListing } from './full-listing';
@@ -101,6 +101,21 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
       report.matched[object] += summary.matched - before.matched;
       report.conflicts[object] += summary.conflicts - before.conflicts;
     };
+    /**
+     * Plan the object's inbox unless the deletes it would make trip the guard: then it stays unplanned (nothing of it
+     * queued) and the other objects go on. Every read's deletes pass here, the read-back's after creates too.
+     */
+    const guardThenPlan = (object: SyncObject): void => {
+      report.replanned += replanOvertakenWrites(work, object);
+      const guard = deleteGuard(
+        object,
+        plannedDeletes(work, object, config.objects[object]),
+        work.linkCount(object),
+        config.deleteGuard.maxShare,
+      );
+      if (guard) guarded.push(guard);
+      else plan(object);
+    };
     for (const object of objects) {
       const settings = config.objects[object];
       const planned = work.plannedDirection(object);
@@ -114,18 +129,7 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
       // What left the calendar view is settled (deleted, moved, or its series moved) before the guard counts deletes.
       if (object === 'events') await settleEventRemovals(work, copies, sides.outlook, eventWindow(now()));
       work.setPlannedDirection(object, settings.direction);
-      const guard = deleteGuard(
-        object,
-        plannedDeletes(work, object, settings),
-        work.linkCount(object),
-        config.deleteGuard.maxShare,
-      );
-      if (guard) {
-        // This object's inbox stays unplanned; the other objects go on.
-        guarded.push(guard);
-        continue;
-      }
-      plan(object);
+      guardThenPlan(object);
     }
     const sendable = objects.filter((obj) => !guarded.some((g) => g.kind === 'deleteGuard' && g.object === obj));
     if (!o.dryRun) {
@@ -139,10 +143,13 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
       // The mailbox's delta reports a delete only of an item its token knew. Items this run created are read back
       // now and planned (echoes: their versions are noted), so a copy the user deletes before the next run is
       // reported then; anything else the read brings waits in the outbox for the next run.
+      // The user's deletes made while this run wrote arrive here too, so they go through the guard.
       for (const object of sendable) {
         if (report.counts.outlook[object].created === 0) continue;
         await readSide(work, sides.outlook, object, work.checkpoint('outlook', object), copies, now);
-        plan(object);
+        // An event this run's own update moved out of the window shows as removed here: not a delete.
+        if (object === 'events') await settleEventRemovals(work, copies, sides.outlook, eventWindow(now()));
+        guardThenPlan(object);
       }
     }
     if (guarded.length) report.stopped = guarded[0];

@@ -375,6 +375,22 @@ export class StateStore {
       });
   }
 
+  /**
+   * Queued updates and deletes whose target record a read reported since (an inbox entry on the target's side), each
+   * with that entry: a write that waited in the queue may find its target changed before it is sent.
+   */
+  queuedWritesToReported(object: SyncObject): Array<{ write: QueuedWrite; current: SideChange }> {
+    const rows = this.stmt(
+      `SELECT o.*, i.change AS reported FROM outbox o JOIN inbox i
+        ON i.side = o.target AND i.object = o.object AND i.id = json_extract(o.request, '$.id')
+        WHERE o.object = ? AND json_extract(o.request, '$.kind') IN ('update', 'delete') ORDER BY o.seq`,
+    ).all(object) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      write: toQueuedWrite(object, r),
+      current: JSON.parse(r.reported as string) as SideChange,
+    }));
+  }
+
   /** The queued creates to a side that were sent at least once without an answer stored: their sources and match keys. */
   unansweredCreates(object: SyncObject, target: SideName): { sourceIds: Set<string>; matchKeys: Set<string> } {
     const rows = this.stmt(

@@ -57,7 +57,7 @@ describe('sync config: unknown keys at every level', () => {
       'deleteGuard.maxShar: unknown key (did you mean maxShare? expected maxShare)',
       'intervalSecond: unknown key (did you mean intervalSeconds? expected product, productVersion, org, mailbox, objects, intervalSeconds, dataDir, deleteGuard)',
       'mailbox.tokne: unknown key (did you mean token? expected url, token, tokenEnv, clientId, tenant, authority)',
-      'objects.contacts.winer: unknown key (did you mean winner? expected direction, winner)',
+      'objects.contacts.winer: unknown key (did you mean winner? expected direction, winner, createAccounts)',
       'org.pasword: unknown key (did you mean password? expected loginUrl, clientId, username, password, passwordEnv)',
     ]);
   });

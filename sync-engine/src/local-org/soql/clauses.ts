@@ -10,6 +10,7 @@ import { FilterContext, notDeleted, whereSql } from './where';
 import { SqlValue } from './literals';
 import { queryErrors } from './query-errors';
 import { Viewer, VisibleRows } from '../visibility';
+import { OrgSchema } from '../org-schema';
 
 export interface CompileOptions {
   /** The org clock's now, for TODAY and LAST_N_DAYS:n. */
@@ -18,6 +19,8 @@ export interface CompileOptions {
   includeDeleted: boolean;
   /** Whose query it is: every object it touches shows only the records they may see. Absent: every record. */
   viewer?: Viewer;
+  /** The org's objects and fields (org-schema.ts); absent: schema.ts with its custom fields. */
+  schema?: OrgSchema;
 }
 
 /** What every clause compiler needs about the statement being compiled. */

@@ -5,7 +5,7 @@
  * into SQL: every literal becomes a `?` parameter.
  */
 import { FieldType, Query } from '@jetstreamapp/soql-parser-js';
-import { SObjectDef, findSObject } from '../schema';
+import { SObjectDef } from '../schema';
 import { QueryText } from './query-text';
 import { parseSoql } from './parse';
 import { Aliases, Scope } from './field-paths';
@@ -60,7 +60,8 @@ export type QueryPlan = RecordsPlan | CountPlan | AggregatePlan;
 export function compileSoql(soql: string, options: CompileOptions): QueryPlan {
   const text = new QueryText(soql);
   const ast = parseSoql(text);
-  const obj = findSObject(ast.sObject ?? '');
+  const aliases = new Aliases(options.schema);
+  const obj = aliases.schema.find(ast.sObject ?? '');
   if (!obj) throw queryErrors.invalidType(ast.sObject ?? '', text.at(ast.sObject ?? '', 'FROM'));
   rejectUnsupported(ast, text);
   if ((ast.offset ?? 0) > MAX_OFFSET) throw queryErrors.offsetTooLarge();
@@ -69,7 +70,7 @@ export function compileSoql(soql: string, options: CompileOptions): QueryPlan {
     const token = text.after('LIMIT');
     throw queryErrors.unexpectedToken(token?.text ?? String(ast.limit), text.pointer(token?.start));
   }
-  const c: Compiling = { ast, text, obj, options, aliases: new Aliases(), visible: visibleRowsOf(options.viewer) };
+  const c: Compiling = { ast, text, obj, options, aliases, visible: visibleRowsOf(options.viewer) };
   const fields = ast.fields ?? [];
   if (fields.length === 1 && isCountStar(fields[0])) return compileCount(c);
   if (fields.some(isCountStar))

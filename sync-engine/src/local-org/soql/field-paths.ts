@@ -3,19 +3,25 @@
  * parent relationship becoming one LEFT JOIN that every path through it shares. A parent the reader may not see
  * is left out of its join, so its fields are null and filters on them match nothing.
  */
-import { FieldDef, SObjectDef, findField, findRelationship, findSObject } from '../schema';
+import { FieldDef, SObjectDef, findField, findRelationship } from '../schema';
+import { OrgSchema, builtInCustomFields } from '../org-schema';
 import { quoteIdent, tableName } from '../store';
 import { VisibleRows } from '../visibility';
 import { queryErrors } from './query-errors';
 
-/** Table aliases unique across a whole statement, subqueries included. */
+/** Table aliases unique across a whole statement, subqueries included, and the org's schema it reads. */
 export class Aliases {
   private n = 0;
+
+  constructor(readonly schema: OrgSchema = FULL_SCHEMA) {}
 
   next(): string {
     return `t${this.n++}`;
   }
 }
+
+/** schema.ts with its custom fields: a statement compiled without an org's own. */
+const FULL_SCHEMA = new OrgSchema(builtInCustomFields());
 
 export interface Join {
   /** Canonical relationship names from the scope's object, e.g. `['Profile', 'UserLicense']`. */
@@ -64,7 +70,7 @@ export class Scope {
     const walked: Join[] = [];
     for (const name of parts.slice(0, -1)) {
       const ref = findRelationship(obj, name);
-      const target = ref?.referenceTo?.[0] ? findSObject(ref.referenceTo[0]) : undefined;
+      const target = ref?.referenceTo?.[0] ? this.aliases.schema.find(ref.referenceTo[0]) : undefined;
       if (!ref || !target) throw queryErrors.unknownRelationship(name, pointer());
       const chain = walked.length ? walked[walked.length - 1].path : [];
       const join = this.join([...chain, ref.relationshipName!], target, alias, ref);

@@ -166,7 +166,7 @@ function semiJoinSql(cond: ValueQueryCondition, scope: Scope, ctx: FilterContext
   const operator = cond.operator.toUpperCase().replace(/\s+/g, ' ');
   if (operator !== 'IN' && operator !== 'NOT IN') throw queryErrors.unexpectedToken('(', pointer());
   const q: Query = cond.valueQuery;
-  const obj = findSObject(q.sObject ?? '');
+  const obj = ctx.aliases.schema.find(q.sObject ?? '');
   if (!obj) throw queryErrors.invalidType(q.sObject ?? '', ctx.text.at(q.sObject ?? '', 'WHERE'));
   const selected = q.fields?.length === 1 && q.fields[0].type === 'Field' ? q.fields[0].field : undefined;
   if (!selected)
@@ -174,7 +174,7 @@ function semiJoinSql(cond: ValueQueryCondition, scope: Scope, ctx: FilterContext
   const inner = new Scope(obj, ctx.aliases, ctx.visible, q.sObjectAlias);
   const innerField = inner.resolve(selected, () => ctx.text.at(selected, 'WHERE'));
   const target = pointsAt(innerField);
-  if (!target || !pointsAt(outer) || target !== pointsAt(outer)) {
+  if (!target || !pointsAt(outer) || target.name !== pointsAt(outer)!.name) {
     throw queryErrors.semiJoinMismatch(innerField.field.name, outer.field.name, pointer());
   }
   const conditions = [`${innerField.column} IS NOT NULL`];

@@ -4,7 +4,8 @@
  * records it lists are then kept where the term matches the fields the scope searches, and LIMIT and OFFSET apply.
  */
 import Database from 'better-sqlite3';
-import { FieldDef, SOBJECTS, SObjectDef, findSObject } from '../schema';
+import { FieldDef, SObjectDef } from '../schema';
+import { OrgSchema } from '../org-schema';
 import { quoteIdent, tableName } from '../store';
 import { SalesforceRestError } from '../errors';
 import { Viewer } from '../visibility';
@@ -24,6 +25,8 @@ export interface SearchContext {
   now: Date;
   viewer: Viewer;
   apiVersion: string;
+  /** The objects and fields this caller sees (custom fields an org was given, field-level access). */
+  schema: OrgSchema;
 }
 
 /** The fields a scope searches on an object. */
@@ -45,8 +48,8 @@ export function searchedFields(obj: SObjectDef, scope: SearchScope): FieldDef[] 
 }
 
 /** The objects a search without RETURNING covers: the records users own. */
-function defaultReturning(): Returning[] {
-  return SOBJECTS.filter((o) => o.owned).map((o) => ({ object: o.name, fields: '', where: '', orderBy: '' }));
+function defaultReturning(schema: OrgSchema): Returning[] {
+  return schema.sobjects.filter((o) => o.owned).map((o) => ({ object: o.name, fields: '', where: '', orderBy: '' }));
 }
 
 /** A SOQL error's text without its pointer into the SOQL we built (it would point at text the caller never wrote). */
@@ -63,11 +66,11 @@ function plan(item: Returning, obj: SObjectDef, ctx: SearchContext): RecordsPlan
     (item.orderBy ? ` ORDER BY ${item.orderBy}` : '');
   let compiled;
   try {
-    compiled = compileSoql(soql, { now: ctx.now, includeDeleted: false, viewer: ctx.viewer });
+    compiled = compileSoql(soql, { now: ctx.now, includeDeleted: false, viewer: ctx.viewer, schema: ctx.schema });
   } catch (err) {
     throw withoutPointer(err);
   }
-  if (compiled.kind !== 'records' || compiled.obj !== obj)
+  if (compiled.kind !== 'records' || compiled.obj.name !== obj.name)
     throw searchErrors.malformed(`RETURNING ${item.object}: expected a list of fields of ${obj.name}`);
   return compiled;
 }
@@ -118,10 +121,10 @@ function render(ctx: SearchContext, p: RecordsPlan, ids: string[]): JsonRecord[]
 /** Run a parsed search: `{searchRecords: [...]}`. */
 export function runSearch(statement: SoslStatement, ctx: SearchContext): { searchRecords: JsonRecord[] } {
   const term = parseSearchTerm(statement.term);
-  const items = statement.returning.length ? statement.returning : defaultReturning();
+  const items = statement.returning.length ? statement.returning : defaultReturning(ctx.schema);
   // Every object is checked and compiled before any is searched: a bad clause fails the whole search.
   const plans = items.map((item) => {
-    const obj = findSObject(item.object);
+    const obj = ctx.schema.find(item.object);
     if (!obj) throw searchErrors.invalidType(item.object);
     return { item, obj, plan: plan(item, obj, ctx) };
   });

@@ -42,6 +42,11 @@ export const FIELDS_OF: Record<SyncObject, string[]> = {
 };
 
 type SfRecord = Record<string, unknown>;
+
+/** The `Name` of a parent record a query selected (`Account.Name`), or null. */
+function accountName(parent: unknown): unknown {
+  return typeof parent === 'object' && parent !== null ? (parent as SfRecord).Name : null;
+}
 const str = cleanText;
 
 function addDays(date: string, days: number): string {
@@ -71,7 +76,8 @@ export function fromSalesforce(object: SyncObject, r: SfRecord): Canonical {
         email: str(r.Email),
         phone: str(r.Phone),
         mobilePhone: str(r.MobilePhone),
-        company: str(r.Company__c),
+        // Company__c where the org has it; else the contact's Account (a stock org, salesforce-fields.ts).
+        company: str(r.Company__c ?? accountName(r.Account)),
         title: str(r.Title),
         department: str(r.Department),
         street: str(r.MailingStreet),

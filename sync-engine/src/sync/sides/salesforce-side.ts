@@ -12,10 +12,24 @@ import { COMPOSITE_LIMIT, SubResult, Subrequest, composite, subrequestError } fr
 import { SalesforceApiError } from '../../salesforce/errors';
 import { stopFor } from '../stop-reason';
 import { SyncObject } from '../objects';
-import { ChangeBatch, Side, SideChange, SyncStop, WriteRequest, WriteResult } from '../types';
+import {
+  Canonical,
+  CanonicalContact,
+  ChangeBatch,
+  Side,
+  SideChange,
+  SyncStop,
+  WriteRequest,
+  WriteResult,
+} from '../types';
+import { CompanyLink, CompanyMemory } from '../company-links';
+import { createRecord } from '../../salesforce/sobjects';
+import { notice } from '../../products/notices';
 import { eventWindow } from '../event-window';
+import { contentHash, matchKeys } from '../canonical';
 import { salesforceInstant } from '../../common/clock';
-import { FIELDS_OF, SOBJECT_OF, fromSalesforce, toSalesforce } from '../mappers/salesforce-records';
+import { SOBJECT_OF, fromSalesforce, toSalesforce } from '../mappers/salesforce-records';
+import { EXTERNAL_ID, FieldPlan, fullPlan, writableValues } from '../mappers/salesforce-fields';
 import { SALESFORCE_GROUPS, changedProperties } from '../mappers/changed-fields';
 
 export interface SalesforceSideOptions {
@@ -27,6 +41,14 @@ export interface SalesforceSideOptions {
   now?: () => Date;
   /** Waits for a second to pass before a target edited just now is read again (default a real timer). */
   sleep?: (ms: number) => Promise<void>;
+  /** The fields this org lets the user read and write (salesforce-fields.ts); default every mapped field. */
+  fields?: FieldPlan;
+  /** Where a stock org's contacts keep the company they were written with (company-links.ts); default in memory. */
+  companies?: CompanyMemory;
+  /** Create an Account for a company no Account the user can see is named (`objects.contacts.createAccounts`). */
+  createAccounts?: boolean;
+  /** A line for the run's report: a company left without an Account, an Account created. */
+  onNotice?: (text: string) => void;
 }
 
 /**
@@ -38,9 +60,6 @@ export interface SalesforceSideOptions {
  * next run starts after them.
  */
 export const READ_OVERLAP_MS = 5 * 60_000;
-
-/** The external id field that makes creates from Outlook idempotent across crashes. */
-const EXTERNAL_ID = 'OutlookId__c';
 
 /**
  * The external id value for an Outlook id. Salesforce matches external ids regardless of letter case while Graph
@@ -54,8 +73,86 @@ export function outlookExternalId(outlookId: string): string {
 export class SalesforceSide implements Side {
   readonly name = 'salesforce' as const;
   private requests = 0;
+  private readonly fields: FieldPlan;
+  private readonly companies: CompanyMemory;
 
-  constructor(private readonly o: SalesforceSideOptions) {}
+  constructor(private readonly o: SalesforceSideOptions) {
+    this.fields = o.fields ?? fullPlan();
+    const held = new Map<string, CompanyLink>();
+    this.companies = o.companies ?? { get: (id) => held.get(idKey(id)), set: (id, l) => void held.set(idKey(id), l) };
+  }
+
+  /** A record's canonical content; a stock org's contact's company as it was written while its Account is the same. */
+  private canonical(object: SyncObject, r: Record<string, unknown>): Canonical {
+    const data = fromSalesforce(object, r);
+    if (object !== 'contacts' || this.fields.company !== 'account') return data;
+    const held = this.companies.get(String(r.Id));
+    const account = typeof r.AccountId === 'string' && r.AccountId ? idKey(r.AccountId) : null;
+    if (held && (held.accountId ? idKey(held.accountId) : null) === account) return { ...data, company: held.company };
+    return data;
+  }
+
+  /** A record as a change: deleted, or its content at its SystemModstamp. */
+  private asChange(object: SyncObject, id: string, r: Record<string, unknown>): SideChange {
+    return r.IsDeleted === true
+      ? { id, deleted: true }
+      : { id, version: String(r.SystemModstamp), deleted: false, data: this.canonical(object, r) };
+  }
+
+  /**
+   * Outlook's company as the contact's Account (a stock org): `Company__c` in each row becomes `AccountId`, the one
+   * Account of that name the user can see; none or several leave the contact without one (said in the report), or
+   * with a new Account when the configuration asks for it.
+   */
+  private async linkCompanies(object: SyncObject, rows: Array<Record<string, unknown>>): Promise<void> {
+    if (object !== 'contacts' || this.fields.company !== 'account') return;
+    const names = [
+      ...new Set(rows.map((r) => r.Company__c).filter((c): c is string => typeof c === 'string' && c !== '')),
+    ];
+    const byName = new Map<string, string[]>();
+    for (let i = 0; i < names.length; i += 100) {
+      const chunk = names.slice(i, i + 100);
+      const soql = `SELECT Id, Name FROM Account WHERE Name IN (${chunk.map(soqlString).join(', ')})`;
+      for await (const page of this.guarded(queryPages<Record<string, unknown>>(this.o.connection, soql)))
+        for (const a of page.records) {
+          const key = String(a.Name).toLowerCase();
+          byName.set(key, [...(byName.get(key) ?? []), String(a.Id)]);
+        }
+    }
+    for (const r of rows) {
+      if (!('Company__c' in r)) continue;
+      const name = typeof r.Company__c === 'string' && r.Company__c !== '' ? r.Company__c : null;
+      delete r.Company__c;
+      if (name === null) {
+        r.AccountId = null;
+        continue;
+      }
+      const found = byName.get(name.toLowerCase()) ?? [];
+      if (found.length === 0 && this.o.createAccounts) {
+        this.count();
+        const id = await this.guard(createRecord(this.o.connection, 'Account', { Name: name, OwnerId: this.o.userId }));
+        byName.set(name.toLowerCase(), [id]);
+        found.push(id);
+        this.o.onNotice?.(notice('sync.accountCreated', { company: name }));
+      }
+      if (found.length === 1) r.AccountId = found[0];
+      else {
+        r.AccountId = null;
+        this.o.onNotice?.(
+          found.length === 0
+            ? notice('sync.companyNoAccount', { company: name })
+            : notice('sync.companyAmbiguous', { company: name, matches: String(found.length) }),
+        );
+      }
+    }
+  }
+
+  /** Remember what a contact's company was written as, and the Account it linked (a stock org). */
+  private rememberCompany(object: SyncObject, id: string, data: Canonical, row: Record<string, unknown>): void {
+    if (object !== 'contacts' || this.fields.company !== 'account' || !('AccountId' in row)) return;
+    const company = (data as CanonicalContact).company;
+    this.companies.set(id, { company, accountId: typeof row.AccountId === 'string' ? row.AccountId : null });
+  }
 
   requestCount(): number {
     return this.requests;
@@ -85,7 +182,7 @@ export class SalesforceSide implements Side {
     onPage?: (changes: SideChange[]) => void,
     onFullListing?: () => void,
   ): Promise<ChangeBatch> {
-    const fields = ['Id', 'SystemModstamp', 'IsDeleted', ...FIELDS_OF[object]].join(', ');
+    const fields = ['Id', 'SystemModstamp', 'IsDeleted', ...this.fields.read[object]].join(', ');
     // The checkpoint is where this read starts (inclusive; READ_OVERLAP_MS before the previous read): what was read
     // before is an echo the planner skips.
     const where = [`OwnerId = ${soqlString(this.o.userId)}`];
@@ -114,7 +211,7 @@ export class SalesforceSide implements Side {
         page.push(
           r.IsDeleted === true
             ? { id, deleted: true }
-            : { id, version: String(r.SystemModstamp), deleted: false, data: fromSalesforce(object, r) },
+            : { id, version: String(r.SystemModstamp), deleted: false, data: this.canonical(object, r) },
         );
       }
       if (onPage && page.length) onPage(page);
@@ -151,7 +248,7 @@ export class SalesforceSide implements Side {
     for (const r of targets) {
       // Not found at all (not visible to the user, or gone from the recycle bin): the org's answer to the write says which.
       const now = held.get(idKey(r.id!));
-      const current = now ? asChange(object, r.id!, now) : undefined;
+      const current = now ? this.asChange(object, r.id!, now) : undefined;
       const since = now && now.IsDeleted !== true ? httpDate(String(now.LastModifiedDate ?? '')) : null;
       const moved = !!current && !current.deleted && !!r.version && current.version !== r.version;
       if (r.kind === 'delete') {
@@ -170,7 +267,11 @@ export class SalesforceSide implements Side {
         current && !current.deleted
           ? changedProperties(SALESFORCE_GROUPS[object], current.data, r.data!, whole)
           : whole;
-      if (Object.keys(fields).length === 0)
+      // The company goes as AccountId on a stock org (linkCompanies, below).
+      const { Company__c: company, ...rest } = fields;
+      const asWritten =
+        company !== undefined && this.fields.company === 'account' ? { ...rest, AccountId: null } : fields;
+      if (Object.keys(writableValues(this.fields, object, 'update', asWritten)).length === 0)
         out.set(r.key, {
           key: r.key,
           ok: true,
@@ -179,14 +280,26 @@ export class SalesforceSide implements Side {
         });
       else updates.push({ r, fields, since });
     }
+    await this.linkCompanies(
+      object,
+      updates.map((u) => u.fields),
+    );
+    for (const u of updates) {
+      this.rememberCompany(object, u.r.id!, u.r.data!, u.fields);
+      u.fields = writableValues(this.fields, object, 'update', u.fields);
+    }
     if (creates.length) {
       // Upsert on the Outlook id: a create retried after a crash finds the record it made instead of making another.
-      const rows = creates.map((r) => ({
-        ...toSalesforce(object, r.data!),
+      const upsert = this.fields.externalId[object];
+      const values = creates.map((r) => toSalesforce(object, r.data!));
+      await this.linkCompanies(object, values);
+      const rows = values.map((v, i) => ({
+        ...writableValues(this.fields, object, 'create', v),
         OwnerId: this.o.userId,
-        [EXTERNAL_ID]: r.sourceId ? outlookExternalId(r.sourceId) : null,
+        ...(upsert ? { [EXTERNAL_ID]: creates[i].sourceId ? outlookExternalId(creates[i].sourceId!) : null } : {}),
       }));
-      const withKey = creates.every((r) => r.sourceId);
+      // Without the field (a stock org), a create sent again after a crash is matched by madeBy instead.
+      const withKey = upsert && creates.every((r) => r.sourceId);
       const results = await this.collections(
         withKey
           ? upsertRecords(this.o.connection, type, EXTERNAL_ID, rows)
@@ -194,6 +307,10 @@ export class SalesforceSide implements Side {
         rows.length,
       );
       collect(out, creates, results);
+      creates.forEach((r, i) => {
+        const res = out.get(r.key);
+        if (res?.ok) this.rememberCompany(object, res.id, r.data!, values[i]);
+      });
     }
     const changed: WriteRequest[] = [];
     const rowPath = (id: string) => `/sobjects/${encodeURIComponent(type)}/${encodeURIComponent(id)}`;
@@ -246,7 +363,7 @@ export class SalesforceSide implements Side {
           key: r.key,
           ok: false,
           stale: true,
-          current: rec ? asChange(object, r.id!, rec) : { id: r.id!, deleted: true },
+          current: rec ? this.asChange(object, r.id!, rec) : { id: r.id!, deleted: true },
         });
       }
     }
@@ -254,8 +371,10 @@ export class SalesforceSide implements Side {
   }
 
   /**
-   * The record a create sent before made: the user's record holding the create's Outlook id as external id, created
-   * at `since` or later, as it is now; in the recycle bin when the user deleted it since (queryAll). A live one wins.
+   * The record a create sent before made, as it is now; in the recycle bin when the user deleted it since (queryAll).
+   * With OutlookId__c: the user's record holding the create's Outlook id, created at `since` or later. Without it (a
+   * stock org): a record this user created at `since` or later sharing the create's match keys (as Outlook's creates
+   * are matched), the one holding exactly what was sent first, strongest key first. A live one wins.
    */
   async madeBy(
     object: SyncObject,
@@ -263,11 +382,14 @@ export class SalesforceSide implements Side {
     since: Date,
     taken: (id: string) => boolean,
   ): Promise<SideChange | undefined> {
-    if (!create.sourceId) return undefined;
-    const fields = ['Id', 'SystemModstamp', 'IsDeleted', 'CreatedDate', ...FIELDS_OF[object]].join(', ');
+    if (!create.sourceId || !create.data) return undefined;
+    const fields = ['Id', 'SystemModstamp', 'IsDeleted', 'CreatedDate', ...this.fields.read[object]].join(', ');
+    const byKey = this.fields.externalId[object];
     const soql =
-      `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE OwnerId = ${soqlString(this.o.userId)} ` +
-      `AND ${EXTERNAL_ID} = ${soqlString(outlookExternalId(create.sourceId))}`;
+      `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE OwnerId = ${soqlString(this.o.userId)} AND ` +
+      (byKey
+        ? `${EXTERNAL_ID} = ${soqlString(outlookExternalId(create.sourceId))}`
+        : `CreatedById = ${soqlString(this.o.userId)} AND CreatedDate >= ${soqlDateTime(since)}`);
     const found: Array<Record<string, unknown>> = [];
     for await (const page of this.guarded(queryPages<Record<string, unknown>>(this.o.connection, soql, { all: true })))
       found.push(...page.records);
@@ -277,11 +399,23 @@ export class SalesforceSide implements Side {
         !taken(String(r.Id)) &&
         (!create.replaces || idKey(String(r.Id)) !== idKey(create.replaces)),
     );
-    const r = own.find((x) => x.IsDeleted !== true) ?? own[0];
+    const pick = (list: Array<Record<string, unknown>>) => list.find((x) => x.IsDeleted !== true) ?? list[0];
+    let r: Record<string, unknown> | undefined;
+    if (byKey) r = pick(own);
+    else {
+      const hash = contentHash(create.data);
+      const content = own.map((x) => ({ x, data: this.canonical(object, x) }));
+      for (const key of matchKeys(object, create.data)) {
+        const same = content.filter((c) => matchKeys(object, c.data).includes(key));
+        const exact = same.filter((c) => contentHash(c.data) === hash).map((c) => c.x);
+        r = pick(exact) ?? pick(same.map((c) => c.x));
+        if (r) break;
+      }
+    }
     if (!r) return undefined;
     return r.IsDeleted === true
       ? { id: String(r.Id), deleted: true }
-      : { id: String(r.Id), version: String(r.SystemModstamp), deleted: false, data: fromSalesforce(object, r) };
+      : { id: String(r.Id), version: String(r.SystemModstamp), deleted: false, data: this.canonical(object, r) };
   }
 
   /**
@@ -327,7 +461,7 @@ export class SalesforceSide implements Side {
   /** The records with these ids the user sees as the org holds them now, deleted ones included (queryAll), by idKey. */
   private async currentRecords(object: SyncObject, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
     const out = new Map<string, Record<string, unknown>>();
-    const fields = ['Id', 'SystemModstamp', 'LastModifiedDate', 'IsDeleted', ...FIELDS_OF[object]].join(', ');
+    const fields = ['Id', 'SystemModstamp', 'LastModifiedDate', 'IsDeleted', ...this.fields.read[object]].join(', ');
     for (let i = 0; i < ids.length; i += COLLECTION_LIMIT) {
       const chunk = ids.slice(i, i + COLLECTION_LIMIT);
       const soql = `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE Id IN (${chunk.map(soqlString).join(', ')})`;
@@ -351,17 +485,15 @@ export class SalesforceSide implements Side {
   }
 }
 
+/** A SOQL datetime literal, in whole seconds (rounded down, so the instant itself is included). */
+function soqlDateTime(d: Date): string {
+  return `${new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+}
+
 /** A record id without its case-safe suffix: the 15 characters that name it, whichever form a caller holds. */
 const idKey = (id: string) => id.slice(0, 15);
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A record as a change: deleted, or its content at its SystemModstamp. */
-function asChange(object: SyncObject, id: string, r: Record<string, unknown>): SideChange {
-  return r.IsDeleted === true
-    ? { id, deleted: true }
-    : { id, version: String(r.SystemModstamp), deleted: false, data: fromSalesforce(object, r) };
-}
 
 /** A Salesforce datetime as an HTTP date (whole seconds, as If-Unmodified-Since takes it), or null. */
 function httpDate(stamp: string): string | null {
