@@ -50,7 +50,9 @@ function coerce(field: FieldDef, raw: unknown): FieldValue | SalesforceRestError
       if (typeof raw === 'string' && /^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
       return cannotDeserialize(field, raw);
     case 'int':
-    case 'double': {
+    case 'double':
+    case 'currency':
+    case 'percent': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
       if (!Number.isFinite(n) || (field.type === 'int' && !Number.isInteger(n))) return cannotDeserialize(field, raw);
       return n;
@@ -85,6 +87,8 @@ const SOAP_TYPE_NAMES: Partial<Record<FieldDef['type'], string>> = {
   boolean: 'boolean',
   int: 'int',
   double: 'double',
+  currency: 'double',
+  percent: 'double',
   date: 'date',
   datetime: 'datetime',
   id: 'id',

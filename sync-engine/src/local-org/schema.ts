@@ -16,6 +16,8 @@ export type FieldType =
   | 'boolean'
   | 'int'
   | 'double'
+  | 'currency'
+  | 'percent'
   | 'date'
   | 'datetime';
 
@@ -41,6 +43,8 @@ export interface FieldDef {
   /** An external id that no two records may share (letter case aside, as `caseSensitive: false` fields compare). */
   unique?: boolean;
   nameField?: boolean;
+  /** Numbered by the org on create (`Case.CaseNumber`). */
+  autoNumber?: boolean;
   /** A custom field an admin adds (`__c`): an org has it only once it was created (org-schema.ts). */
   custom?: boolean;
   /**
@@ -114,6 +118,80 @@ const owner: FieldDef = {
   referenceTo: ['User'],
   relationshipName: 'Owner',
 };
+
+/** Street, city, state, postal code and country: `Billing`, `Shipping`, or none (Lead's own address). */
+function address(prefix: string): FieldDef[] {
+  const label = (part: string) => (prefix ? `${prefix} ${part}` : part);
+  return [
+    { name: `${prefix}Street`, label: label('Street'), type: 'textarea', length: 255, ...rw },
+    { name: `${prefix}City`, label: label('City'), type: 'string', length: 40, ...rw },
+    { name: `${prefix}State`, label: label('State/Province'), type: 'string', length: 80, ...rw },
+    { name: `${prefix}PostalCode`, label: label('Zip/Postal Code'), type: 'string', length: 20, ...rw },
+    { name: `${prefix}Country`, label: label('Country'), type: 'string', length: 80, ...rw },
+  ];
+}
+
+/** A stock org's picklists (Setup's defaults in every new org). */
+const INDUSTRIES = [
+  'Agriculture',
+  'Apparel',
+  'Banking',
+  'Biotechnology',
+  'Chemicals',
+  'Communications',
+  'Construction',
+  'Consulting',
+  'Education',
+  'Electronics',
+  'Energy',
+  'Engineering',
+  'Entertainment',
+  'Environmental',
+  'Finance',
+  'Food & Beverage',
+  'Government',
+  'Healthcare',
+  'Hospitality',
+  'Insurance',
+  'Machinery',
+  'Manufacturing',
+  'Media',
+  'Not For Profit',
+  'Recreation',
+  'Retail',
+  'Shipping',
+  'Technology',
+  'Telecommunications',
+  'Transportation',
+  'Utilities',
+  'Other',
+];
+const RATINGS = ['Hot', 'Warm', 'Cold'];
+const SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
+
+/** A stock org's opportunity stages, with what each implies (Setup > Opportunity Stages). */
+export const OPPORTUNITY_STAGES: Array<{
+  name: string;
+  closed: boolean;
+  won: boolean;
+  probability: number;
+  forecast: string;
+}> = [
+  { name: 'Prospecting', closed: false, won: false, probability: 10, forecast: 'Pipeline' },
+  { name: 'Qualification', closed: false, won: false, probability: 10, forecast: 'Pipeline' },
+  { name: 'Needs Analysis', closed: false, won: false, probability: 20, forecast: 'Pipeline' },
+  { name: 'Value Proposition', closed: false, won: false, probability: 50, forecast: 'Pipeline' },
+  { name: 'Id. Decision Makers', closed: false, won: false, probability: 60, forecast: 'Pipeline' },
+  { name: 'Perception Analysis', closed: false, won: false, probability: 70, forecast: 'Pipeline' },
+  { name: 'Proposal/Price Quote', closed: false, won: false, probability: 75, forecast: 'Pipeline' },
+  { name: 'Negotiation/Review', closed: false, won: false, probability: 90, forecast: 'Pipeline' },
+  { name: 'Closed Won', closed: true, won: true, probability: 100, forecast: 'Closed' },
+  { name: 'Closed Lost', closed: true, won: false, probability: 0, forecast: 'Omitted' },
+];
+
+/** What an activity's polymorphic `WhoId` (a person) and `WhatId` (a business record) may point at. */
+export const WHO_TARGETS = ['Contact', 'Lead'];
+export const WHAT_TARGETS = ['Account', 'Opportunity', 'Case'];
 
 const permissionFields: FieldDef[] = [
   { name: 'PermissionsApiEnabled', label: 'API Enabled', type: 'boolean', ...rw, defaultValue: false },
@@ -434,8 +512,300 @@ export const SOBJECTS: SObjectDef[] = [
     fields: [
       ...systemFields('Account'),
       { name: 'Name', label: 'Account Name', type: 'string', length: 255, required: true, ...rw, nameField: true },
+      {
+        name: 'Type',
+        label: 'Account Type',
+        type: 'picklist',
+        length: 255,
+        ...rw,
+        picklistValues: [
+          'Prospect',
+          'Customer - Direct',
+          'Customer - Channel',
+          'Channel Partner / Reseller',
+          'Installation Partner',
+          'Technology Partner',
+          'Other',
+        ],
+      },
+      {
+        name: 'ParentId',
+        label: 'Parent Account ID',
+        type: 'reference',
+        length: 18,
+        ...rw,
+        referenceTo: ['Account'],
+        relationshipName: 'Parent',
+      },
+      ...address('Billing'),
+      ...address('Shipping'),
       { name: 'Phone', label: 'Account Phone', type: 'phone', length: 40, ...rw },
+      { name: 'Fax', label: 'Account Fax', type: 'phone', length: 40, ...rw },
+      { name: 'AccountNumber', label: 'Account Number', type: 'string', length: 40, ...rw },
       { name: 'Website', label: 'Website', type: 'url', length: 255, ...rw },
+      { name: 'Industry', label: 'Industry', type: 'picklist', length: 255, ...rw, picklistValues: INDUSTRIES },
+      { name: 'AnnualRevenue', label: 'Annual Revenue', type: 'currency', ...rw },
+      { name: 'NumberOfEmployees', label: 'Employees', type: 'int', ...rw },
+      {
+        name: 'Ownership',
+        label: 'Ownership',
+        type: 'picklist',
+        length: 255,
+        ...rw,
+        picklistValues: ['Public', 'Private', 'Subsidiary', 'Other'],
+      },
+      { name: 'Rating', label: 'Account Rating', type: 'picklist', length: 255, ...rw, picklistValues: RATINGS },
+      { name: 'Site', label: 'Account Site', type: 'string', length: 80, ...rw },
+      { name: 'AccountSource', label: 'Account Source', type: 'picklist', length: 255, ...rw, picklistValues: SOURCES },
+      { name: 'Description', label: 'Account Description', type: 'textarea', length: 32000, ...rw },
+      owner,
+    ],
+  },
+  {
+    name: 'Lead',
+    label: 'Lead',
+    labelPlural: 'Leads',
+    keyPrefix: '00Q',
+    createable: true,
+    updateable: true,
+    deletable: true,
+    writeAccess: 'any',
+    owned: true,
+    privateTo: ownerPrivate,
+    fields: [
+      ...systemFields('Lead'),
+      {
+        name: 'Salutation',
+        label: 'Salutation',
+        type: 'picklist',
+        length: 40,
+        ...rw,
+        picklistValues: ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.'],
+      },
+      { name: 'FirstName', label: 'First Name', type: 'string', length: 40, ...rw },
+      { name: 'LastName', label: 'Last Name', type: 'string', length: 80, required: true, ...rw },
+      { name: 'Name', label: 'Full Name', type: 'string', length: 121, ...ro, nameField: true },
+      { name: 'Title', label: 'Title', type: 'string', length: 128, ...rw },
+      { name: 'Company', label: 'Company', type: 'string', length: 255, required: true, ...rw },
+      ...address(''),
+      { name: 'Phone', label: 'Phone', type: 'phone', length: 40, ...rw },
+      { name: 'MobilePhone', label: 'Mobile Phone', type: 'phone', length: 40, ...rw },
+      { name: 'Fax', label: 'Fax', type: 'phone', length: 40, ...rw },
+      { name: 'Email', label: 'Email', type: 'email', length: 80, ...rw, idLookup: true },
+      { name: 'Website', label: 'Website', type: 'url', length: 255, ...rw },
+      { name: 'Description', label: 'Description', type: 'textarea', length: 32000, ...rw },
+      { name: 'LeadSource', label: 'Lead Source', type: 'picklist', length: 255, ...rw, picklistValues: SOURCES },
+      {
+        name: 'Status',
+        label: 'Status',
+        type: 'picklist',
+        length: 255,
+        ...rw,
+        picklistValues: ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'],
+        defaultValue: 'Open - Not Contacted',
+      },
+      { name: 'Industry', label: 'Industry', type: 'picklist', length: 255, ...rw, picklistValues: INDUSTRIES },
+      { name: 'Rating', label: 'Rating', type: 'picklist', length: 255, ...rw, picklistValues: RATINGS },
+      { name: 'AnnualRevenue', label: 'Annual Revenue', type: 'currency', ...rw },
+      { name: 'NumberOfEmployees', label: 'Employees', type: 'int', ...rw },
+      // Salesforce sets these when a lead is converted (convertLead); an insert may load an already converted lead.
+      { name: 'IsConverted', label: 'Converted', type: 'boolean', ...createOnly, defaultValue: false },
+      { name: 'ConvertedDate', label: 'Converted Date', type: 'date', ...ro },
+      {
+        name: 'ConvertedAccountId',
+        label: 'Converted Account ID',
+        type: 'reference',
+        length: 18,
+        ...ro,
+        referenceTo: ['Account'],
+        relationshipName: 'ConvertedAccount',
+      },
+      {
+        name: 'ConvertedContactId',
+        label: 'Converted Contact ID',
+        type: 'reference',
+        length: 18,
+        ...ro,
+        referenceTo: ['Contact'],
+        relationshipName: 'ConvertedContact',
+      },
+      {
+        name: 'ConvertedOpportunityId',
+        label: 'Converted Opportunity ID',
+        type: 'reference',
+        length: 18,
+        ...ro,
+        referenceTo: ['Opportunity'],
+        relationshipName: 'ConvertedOpportunity',
+      },
+      { name: 'IsUnreadByOwner', label: 'Unread By Owner', type: 'boolean', ...rw, defaultValue: false },
+      owner,
+    ],
+  },
+  {
+    name: 'Opportunity',
+    label: 'Opportunity',
+    labelPlural: 'Opportunities',
+    keyPrefix: '006',
+    createable: true,
+    updateable: true,
+    deletable: true,
+    writeAccess: 'any',
+    owned: true,
+    privateTo: ownerPrivate,
+    fields: [
+      ...systemFields('Opportunity'),
+      {
+        name: 'AccountId',
+        label: 'Account ID',
+        type: 'reference',
+        length: 18,
+        ...rw,
+        referenceTo: ['Account'],
+        relationshipName: 'Account',
+      },
+      { name: 'Name', label: 'Name', type: 'string', length: 120, required: true, ...rw, nameField: true },
+      { name: 'Description', label: 'Description', type: 'textarea', length: 32000, ...rw },
+      {
+        name: 'StageName',
+        label: 'Stage',
+        type: 'picklist',
+        length: 255,
+        required: true,
+        ...rw,
+        picklistValues: OPPORTUNITY_STAGES.map((s) => s.name),
+      },
+      { name: 'Amount', label: 'Amount', type: 'currency', ...rw },
+      { name: 'Probability', label: 'Probability (%)', type: 'percent', ...rw },
+      { name: 'CloseDate', label: 'Close Date', type: 'date', required: true, ...rw },
+      {
+        name: 'Type',
+        label: 'Opportunity Type',
+        type: 'picklist',
+        length: 255,
+        ...rw,
+        picklistValues: [
+          'Existing Customer - Upgrade',
+          'Existing Customer - Replacement',
+          'Existing Customer - Downgrade',
+          'New Customer',
+        ],
+      },
+      { name: 'NextStep', label: 'Next Step', type: 'string', length: 255, ...rw },
+      { name: 'LeadSource', label: 'Lead Source', type: 'picklist', length: 255, ...rw, picklistValues: SOURCES },
+      // Read from the stage, as Salesforce derives them from the stage's settings.
+      { name: 'IsClosed', label: 'Closed', type: 'boolean', ...ro, defaultValue: false },
+      { name: 'IsWon', label: 'Won', type: 'boolean', ...ro, defaultValue: false },
+      {
+        name: 'ForecastCategoryName',
+        label: 'Forecast Category',
+        type: 'picklist',
+        length: 255,
+        ...ro,
+        picklistValues: ['Omitted', 'Pipeline', 'Best Case', 'Commit', 'Closed'],
+      },
+      owner,
+    ],
+  },
+  {
+    name: 'Case',
+    label: 'Case',
+    labelPlural: 'Cases',
+    keyPrefix: '500',
+    createable: true,
+    updateable: true,
+    deletable: true,
+    writeAccess: 'any',
+    owned: true,
+    privateTo: ownerPrivate,
+    fields: [
+      ...systemFields('Case'),
+      // An auto-number: the store numbers cases in order (00001001, 00001002, ...).
+      {
+        name: 'CaseNumber',
+        label: 'Case Number',
+        type: 'string',
+        length: 30,
+        ...ro,
+        nameField: true,
+        autoNumber: true,
+      },
+      {
+        name: 'ContactId',
+        label: 'Contact ID',
+        type: 'reference',
+        length: 18,
+        ...rw,
+        referenceTo: ['Contact'],
+        relationshipName: 'Contact',
+      },
+      {
+        name: 'AccountId',
+        label: 'Account ID',
+        type: 'reference',
+        length: 18,
+        ...rw,
+        referenceTo: ['Account'],
+        relationshipName: 'Account',
+      },
+      { name: 'SuppliedName', label: 'Web Name', type: 'string', length: 80, ...rw },
+      { name: 'SuppliedEmail', label: 'Web Email', type: 'email', length: 80, ...rw },
+      { name: 'SuppliedPhone', label: 'Web Phone', type: 'string', length: 40, ...rw },
+      {
+        name: 'Type',
+        label: 'Case Type',
+        type: 'picklist',
+        length: 255,
+        ...rw,
+        picklistValues: ['Mechanical', 'Electrical', 'Electronic', 'Structural', 'Other'],
+      },
+      {
+        name: 'Status',
+        label: 'Status',
+        type: 'picklist',
+        length: 255,
+        ...rw,
+        picklistValues: ['New', 'Working', 'Escalated', 'Closed'],
+        defaultValue: 'New',
+      },
+      {
+        name: 'Reason',
+        label: 'Case Reason',
+        type: 'picklist',
+        length: 255,
+        ...rw,
+        picklistValues: [
+          'Installation',
+          'Equipment Complexity',
+          'Performance',
+          'Breakdown',
+          'Equipment Design',
+          'Feedback',
+          'Other',
+        ],
+      },
+      {
+        name: 'Origin',
+        label: 'Case Origin',
+        type: 'picklist',
+        length: 255,
+        ...rw,
+        picklistValues: ['Phone', 'Email', 'Web'],
+      },
+      { name: 'Subject', label: 'Subject', type: 'string', length: 255, ...rw },
+      {
+        name: 'Priority',
+        label: 'Priority',
+        type: 'picklist',
+        length: 255,
+        ...rw,
+        picklistValues: ['High', 'Medium', 'Low'],
+        defaultValue: 'Medium',
+      },
+      { name: 'Description', label: 'Description', type: 'textarea', length: 32000, ...rw },
+      { name: 'IsClosed', label: 'Closed', type: 'boolean', ...ro, defaultValue: false },
+      { name: 'ClosedDate', label: 'Closed Date', type: 'datetime', ...ro },
+      { name: 'IsEscalated', label: 'Escalated', type: 'boolean', ...rw, defaultValue: false },
       owner,
     ],
   },
@@ -518,7 +888,7 @@ export const SOBJECTS: SObjectDef[] = [
         type: 'reference',
         length: 18,
         ...rw,
-        referenceTo: ['Contact'],
+        referenceTo: WHO_TARGETS,
         relationshipName: 'Who',
       },
       {
@@ -527,7 +897,7 @@ export const SOBJECTS: SObjectDef[] = [
         type: 'reference',
         length: 18,
         ...rw,
-        referenceTo: ['Account'],
+        referenceTo: WHAT_TARGETS,
         relationshipName: 'What',
       },
       { name: 'Subject', label: 'Subject', type: 'string', length: 255, ...rw, nameField: true },
@@ -581,7 +951,7 @@ export const SOBJECTS: SObjectDef[] = [
         type: 'reference',
         length: 18,
         ...rw,
-        referenceTo: ['Contact'],
+        referenceTo: WHO_TARGETS,
         relationshipName: 'Who',
       },
       {
@@ -590,7 +960,7 @@ export const SOBJECTS: SObjectDef[] = [
         type: 'reference',
         length: 18,
         ...rw,
-        referenceTo: ['Account'],
+        referenceTo: WHAT_TARGETS,
         relationshipName: 'What',
       },
       { name: 'Subject', label: 'Subject', type: 'string', length: 255, ...rw, nameField: true },
@@ -660,6 +1030,11 @@ export function findSObject(name: string): SObjectDef | undefined {
 /** The sObject a record id belongs to, by its 3-character key prefix. */
 export function sobjectForId(id: string): SObjectDef | undefined {
   return byPrefix.get(id.slice(0, 3));
+}
+
+/** Number types: int, double, and the decimal kinds Salesforce describes apart (`currency`, `percent`). */
+export function isNumeric(field: FieldDef): boolean {
+  return ['int', 'double', 'currency', 'percent'].includes(field.type);
 }
 
 /** By definition: an org's own view of an object (org-schema.ts) is a definition of its own. */

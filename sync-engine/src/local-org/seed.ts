@@ -7,7 +7,7 @@ import { readJsonFile } from '../common/json-file';
 import { EDITIONS, LICENSES, Edition, License, orgApiEnabledFor } from '../access/rule';
 import { PRODUCT_IDS } from '../products/catalog';
 import { OrgContext } from './context';
-import { findSObject } from './schema';
+import { SOBJECTS, findSObject } from './schema';
 import { builtInCustomFields } from './org-schema';
 import { createRecords } from './dml';
 import { hashPassword } from './credentials';
@@ -77,6 +77,11 @@ export class SeedError extends Error {
     this.name = 'SeedError';
   }
 }
+
+/** The objects a seed may hold records of: the ones users own (`Account, Contact, ...`). */
+const SEEDABLE = SOBJECTS.filter((o) => o.writeAccess === 'any')
+  .map((o) => o.name)
+  .join(', ');
 
 const PERMISSION_KEYS = ['apiEnabled', 'viewSetup', 'manageUsers', 'modifyAllData'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -220,12 +225,12 @@ export function validateSeed(data: unknown): string[] {
   });
 
   if (data.records !== undefined) {
-    if (!isObject(data.records)) p.push('records: must be an object { Contact: [...], Event: [...], Task: [...] }');
+    if (!isObject(data.records))
+      p.push('records: must be an object { Contact: [...], Lead: [...], Event: [...], ... }');
     else
       for (const [type, list] of Object.entries(data.records)) {
         const obj = findSObject(type);
-        if (!obj || obj.writeAccess !== 'any')
-          p.push(`records.${type}: records can be seeded for Account, Contact, Event and Task only`);
+        if (!obj || obj.writeAccess !== 'any') p.push(`records.${type}: records can be seeded for ${SEEDABLE} only`);
         else if (!Array.isArray(list)) p.push(`records.${type}: must be an array of records`);
         else
           list.forEach((r, i) => {

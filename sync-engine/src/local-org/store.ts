@@ -4,7 +4,7 @@
  * Every write to the data the access rule reads bumps `accessVersion`, which invalidates cached decisions.
  */
 import Database from 'better-sqlite3';
-import { SOBJECTS, SObjectDef, FieldDef, findSObject } from './schema';
+import { OPPORTUNITY_STAGES, SOBJECTS, SObjectDef, FieldDef, findSObject } from './schema';
 import { makeId } from './ids';
 import { Clock, systemClock } from '../common/clock';
 import { openPrivateDatabase } from '../common/private-files';
@@ -44,6 +44,8 @@ function columnType(f: FieldDef): string {
     case 'int':
       return 'INTEGER';
     case 'double':
+    case 'currency':
+    case 'percent':
       return 'REAL';
     default:
       return 'TEXT';
@@ -186,6 +188,13 @@ export class OrgStore {
     return makeId(obj.keyPrefix, this.instance, next);
   }
 
+  /** A case's auto-number: eight digits from 00001001, in creation order, as a new org numbers them. */
+  private nextCaseNumber(): string {
+    const next = Number(this.getMeta('seq:CaseNumber') ?? '1000') + 1;
+    this.setMeta('seq:CaseNumber', String(next));
+    return String(next).padStart(8, '0');
+  }
+
   nowIso(): string {
     return this.clock.now().toISOString();
   }
@@ -226,7 +235,8 @@ export class OrgStore {
       row.IsDeleted = false;
     }
     if (has('OwnerId') && !row.OwnerId && actorId) row.OwnerId = actorId;
-    computeDerived(obj, row);
+    if (has('CaseNumber') && !row.CaseNumber) row.CaseNumber = this.nextCaseNumber();
+    computeDerived(obj, row, now);
     const fields = obj.fields.filter((f) => row[f.name] !== undefined);
     const sql = `INSERT INTO ${tableName(obj)} (${fields.map((f) => quoteIdent(f.name)).join(', ')}) VALUES (${fields.map(() => '?').join(', ')})`;
     this.db.prepare(sql).run(...fields.map((f) => toColumn(f, row[f.name])));
@@ -246,7 +256,7 @@ export class OrgStore {
       row.SystemModstamp = now;
       if (actorId) row.LastModifiedById = actorId;
     }
-    computeDerived(obj, row);
+    computeDerived(obj, row, this.nowIso());
     const fields = obj.fields.filter((f) => f.name !== 'Id');
     const sql = `UPDATE ${tableName(obj)} SET ${fields.map((f) => `${quoteIdent(f.name)} = ?`).join(', ')} WHERE "Id" = ?`;
     this.db.prepare(sql).run(...fields.map((f) => toColumn(f, row[f.name])), id);
@@ -287,10 +297,25 @@ function defaults(obj: SObjectDef): Row {
   return row;
 }
 
-/** Fields Salesforce computes: Name from first and last name, Task.IsClosed from Status. */
-function computeDerived(obj: SObjectDef, row: Row): void {
-  if ((obj.name === 'Contact' || obj.name === 'User') && 'LastName' in row) {
+/**
+ * Fields Salesforce computes: Name from first and last name; IsClosed from a task's or a case's Status (and a
+ * case's ClosedDate when it closes); an opportunity's IsClosed, IsWon and forecast category from its stage, and
+ * its probability from the stage when none was given.
+ */
+function computeDerived(obj: SObjectDef, row: Row, now: string): void {
+  if (['Contact', 'User', 'Lead'].includes(obj.name) && 'LastName' in row) {
     row.Name = [row.FirstName, row.LastName].filter((p) => typeof p === 'string' && p !== '').join(' ');
   }
   if (obj.name === 'Task') row.IsClosed = row.Status === 'Completed';
+  if (obj.name === 'Case') {
+    row.IsClosed = row.Status === 'Closed';
+    row.ClosedDate = row.IsClosed ? (row.ClosedDate ?? now) : null;
+  }
+  if (obj.name === 'Opportunity') {
+    const stage = OPPORTUNITY_STAGES.find((s) => s.name === row.StageName);
+    row.IsClosed = stage?.closed ?? false;
+    row.IsWon = stage?.won ?? false;
+    row.ForecastCategoryName = stage?.forecast ?? 'Pipeline';
+    if ((row.Probability === null || row.Probability === undefined) && stage) row.Probability = stage.probability;
+  }
 }

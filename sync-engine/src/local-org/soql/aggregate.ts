@@ -3,7 +3,7 @@
  * as `{"attributes":{"type":"AggregateResult"}, <grouped fields>, expr0: n}` (WIRE.md 3.4), in one page.
  */
 import { FieldFunctionExpression, FieldType, GroupByClause } from '@jetstreamapp/soql-parser-js';
-import { FieldDef } from '../schema';
+import { FieldDef, isNumeric } from '../schema';
 import { Scope, isText } from './field-paths';
 import { SqlValue } from './literals';
 import { AggregateColumn } from './render';
@@ -38,7 +38,7 @@ function aggregateSql(fn: { functionName?: string; parameters?: unknown[] }, sco
   if (!build || typeof param !== 'string')
     throw queryErrors.unsupported(`${fn.functionName ?? 'This function'}()`, c.text.at(fn.functionName ?? ''));
   const f = scope.resolve(param, () => c.text.at(param));
-  if ((name === 'SUM' || name === 'AVG') && f.field.type !== 'int' && f.field.type !== 'double') {
+  if ((name === 'SUM' || name === 'AVG') && !isNumeric(f.field)) {
     throw queryErrors.malformed(`field ${f.field.name} does not support aggregate operator ${name}`, c.text.at(param));
   }
   return { sql: build(f.column), field: name === 'MIN' || name === 'MAX' ? f.field : undefined };

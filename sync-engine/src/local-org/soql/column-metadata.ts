@@ -42,7 +42,10 @@ function apexType(f: FieldDef): string {
     case 'int':
       return 'Integer';
     case 'double':
+    case 'percent':
       return 'Double';
+    case 'currency':
+      return 'Decimal';
     case 'date':
       return 'Date';
     case 'datetime':

@@ -8,6 +8,7 @@ import { OrgSchema, builtInCustomFields } from '../org-schema';
 import { quoteIdent, tableName } from '../store';
 import { VisibleRows } from '../visibility';
 import { queryErrors } from './query-errors';
+import { NAME_OBJECT, isPolymorphic, nameRowsSql } from './polymorphic';
 
 /** Table aliases unique across a whole statement, subqueries included, and the org's schema it reads. */
 export class Aliases {
@@ -44,7 +45,7 @@ export interface ResolvedField {
 
 export class Scope {
   readonly alias: string;
-  private readonly joins = new Map<string, Join & { on: string }>();
+  private readonly joins = new Map<string, Join & { on: string; table: string }>();
 
   /** visible: the reader's visibility, applied to every parent joined; soqlAlias: the alias after FROM (`FROM Contact c`). */
   constructor(
@@ -70,7 +71,11 @@ export class Scope {
     const walked: Join[] = [];
     for (const name of parts.slice(0, -1)) {
       const ref = findRelationship(obj, name);
-      const target = ref?.referenceTo?.[0] ? this.aliases.schema.find(ref.referenceTo[0]) : undefined;
+      const target = !ref?.referenceTo?.[0]
+        ? undefined
+        : isPolymorphic(ref)
+          ? NAME_OBJECT
+          : this.aliases.schema.find(ref.referenceTo[0]);
       if (!ref || !target) throw queryErrors.unknownRelationship(name, pointer());
       const chain = walked.length ? walked[walked.length - 1].path : [];
       const join = this.join([...chain, ref.relationshipName!], target, alias, ref);
@@ -88,8 +93,14 @@ export class Scope {
   /** `sobj_X t0 LEFT JOIN sobj_Y t1 ON ...` for the FROM clause. */
   fromSql(): string {
     const parts = [`${tableName(this.obj)} ${this.alias}`];
-    for (const j of this.joins.values()) parts.push(`LEFT JOIN ${tableName(j.obj)} ${j.alias} ON ${j.on}`);
+    for (const j of this.joins.values()) parts.push(`LEFT JOIN ${j.table} ${j.alias} ON ${j.on}`);
     return parts.join(' ');
+  }
+
+  private polymorphicTargets(ref: FieldDef): SObjectDef[] {
+    return (ref.referenceTo ?? [])
+      .map((n) => this.aliases.schema.find(n))
+      .filter((o): o is SObjectDef => o !== undefined);
   }
 
   /** `FROM Contact c ... c.Name` and `Contact.Name` both name the queried object itself. */
@@ -104,11 +115,15 @@ export class Scope {
     let join = this.joins.get(key);
     if (!join) {
       const alias = this.aliases.next();
-      const visible = this.visible(obj, alias);
+      // A polymorphic parent's rows are already limited to what the reader sees, target by target.
+      const polymorphic = obj === NAME_OBJECT;
+      const table = polymorphic ? nameRowsSql(this.polymorphicTargets(ref), alias, this.visible) : tableName(obj);
+      const visible = polymorphic ? null : this.visible(obj, alias);
       join = {
         path,
         obj,
         alias,
+        table,
         on: `${alias}."Id" = ${parentAlias}.${quoteIdent(ref.name)}${visible ? ` AND ${visible}` : ''}`,
       };
       this.joins.set(key, join);

@@ -18,6 +18,8 @@ const SOAP_TYPES: Partial<Record<FieldDef['type'], string>> = {
   boolean: 'boolean',
   int: 'integer',
   double: 'double',
+  currency: 'double',
+  percent: 'double',
   date: 'date',
   datetime: 'dateTime',
 };
@@ -99,7 +101,9 @@ export function operandFor(
       if (type !== 'BOOLEAN') throw wrongKind();
       return { kind: 'value', value: raw.toUpperCase() === 'TRUE' ? 1 : 0 };
     case 'int':
-    case 'double': {
+    case 'double':
+    case 'currency':
+    case 'percent': {
       if (type !== 'INTEGER' && type !== 'DECIMAL') throw wrongKind();
       const n = Number(raw);
       if (!Number.isFinite(n)) throw queryErrors.unexpectedToken(raw, pointer());

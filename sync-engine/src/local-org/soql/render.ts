@@ -3,7 +3,7 @@
  * order, parents as nested records (or `null` when the reference is empty, WIRE.md 3.5), values in their
  * wire form (booleans true/false, datetimes `...+0000`).
  */
-import { FieldDef, SObjectDef } from '../schema';
+import { FieldDef, SObjectDef, sobjectForId } from '../schema';
 import { toSalesforceDateTime } from '../../common/clock';
 
 export type RenderNode =
@@ -40,8 +40,10 @@ export function wireValue(field: FieldDef | undefined, v: unknown): unknown {
   }
 }
 
+/** A polymorphic parent is typed `Name`, but its url names the record's own object, as Salesforce's does. */
 function attributes(obj: SObjectDef, id: unknown, apiVersion: string): { type: string; url: string } {
-  return { type: obj.name, url: `/services/data/v${apiVersion}/sobjects/${obj.name}/${id}` };
+  const urlType = obj.name === 'Name' ? (sobjectForId(String(id))?.name ?? obj.name) : obj.name;
+  return { type: obj.name, url: `/services/data/v${apiVersion}/sobjects/${urlType}/${id}` };
 }
 
 function renderNodes(out: JsonRecord, nodes: RenderNode[], row: unknown[], apiVersion: string): JsonRecord {

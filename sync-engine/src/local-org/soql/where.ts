@@ -3,7 +3,7 @@
  * and NOT IN behave as in SOQL, where `Name != 'x'` also matches records whose Name is empty.
  */
 import { Condition, LiteralType, Query, ValueQueryCondition, WhereClause } from '@jetstreamapp/soql-parser-js';
-import { findSObject, SObjectDef } from '../schema';
+import { findSObject } from '../schema';
 import { QueryText, logicalOperators } from './query-text';
 import { CondNode, MixedOperatorError, conditionTree } from './conditions';
 import { Aliases, ResolvedField, Scope, isLongText, isText } from './field-paths';
@@ -152,11 +152,11 @@ function likeSql(f: ResolvedField, raw: string, type: unknown, params: SqlValue[
   return `(${f.column} IS NOT NULL AND ${f.column} LIKE ? ESCAPE '\\')`;
 }
 
-/** The object an id or reference field points at, for matching a semi-join's two sides. */
-function pointsAt(f: ResolvedField): SObjectDef | undefined {
-  if (f.field.type === 'id') return f.obj;
-  if (f.field.type === 'reference') return findSObject(f.field.referenceTo?.[0] ?? '');
-  return undefined;
+/** The objects an id or reference field points at (several for `WhoId`), for matching a semi-join's two sides. */
+function pointsAt(f: ResolvedField): string[] {
+  if (f.field.type === 'id') return [f.obj.name];
+  if (f.field.type === 'reference') return (f.field.referenceTo ?? []).filter((n) => findSObject(n));
+  return [];
 }
 
 /** `Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE ...)` as an SQL subquery. */
@@ -173,8 +173,9 @@ function semiJoinSql(cond: ValueQueryCondition, scope: Scope, ctx: FilterContext
     throw queryErrors.malformed('The inner select field must be a single Id or reference field', pointer());
   const inner = new Scope(obj, ctx.aliases, ctx.visible, q.sObjectAlias);
   const innerField = inner.resolve(selected, () => ctx.text.at(selected, 'WHERE'));
-  const target = pointsAt(innerField);
-  if (!target || !pointsAt(outer) || target.name !== pointsAt(outer)!.name) {
+  // `WhoId IN (SELECT Id FROM Lead)`: the inner side names one of the outer reference's targets.
+  const outerTargets = pointsAt(outer);
+  if (!pointsAt(innerField).some((t) => outerTargets.includes(t))) {
     throw queryErrors.semiJoinMismatch(innerField.field.name, outer.field.name, pointer());
   }
   const conditions = [`${innerField.column} IS NOT NULL`];

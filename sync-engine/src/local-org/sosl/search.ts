@@ -19,6 +19,8 @@ import { searchErrors } from './search-errors';
 export const MAX_SEARCH_RECORDS = 2000;
 const TEXT_TYPES = new Set(['string', 'textarea', 'email', 'phone', 'url']);
 const CHUNK = 500;
+/** Objects whose people's first and last names are name fields of their own. */
+const PERSON_OBJECTS = new Set(['Contact', 'User', 'Lead']);
 
 export interface SearchContext {
   db: Database.Database;
@@ -34,9 +36,7 @@ export function searchedFields(obj: SObjectDef, scope: SearchScope): FieldDef[] 
   return obj.fields.filter((f) => {
     switch (scope) {
       case 'NAME':
-        return (
-          f.nameField === true || ((obj.name === 'Contact' || obj.name === 'User') && /^(First|Last)Name$/.test(f.name))
-        );
+        return f.nameField === true || (PERSON_OBJECTS.has(obj.name) && /^(First|Last)Name$/.test(f.name));
       case 'EMAIL':
         return f.type === 'email';
       case 'PHONE':
