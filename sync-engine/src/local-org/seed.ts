@@ -83,6 +83,9 @@ const SEEDABLE = SOBJECTS.filter((o) => o.writeAccess === 'any')
   .map((o) => o.name)
   .join(', ');
 
+/** A seeded record's reference to an earlier one: `records.Account[0]`. */
+const SEEDED_REFERENCE = /^records\.([A-Za-z]+)\[(\d+)\]$/;
+
 const PERMISSION_KEYS = ['apiEnabled', 'viewSetup', 'manageUsers', 'modifyAllData'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -381,18 +384,36 @@ export async function loadSeed(ctx: OrgContext, seed: OrgSeed): Promise<void> {
     );
     const defaultOwner = userIds.get((firstAdmin ?? seed.users[0]).username.toLowerCase())!;
     const problems: string[] = [];
+    // `"AccountId": "records.Account[0]"`: the id of a record seeded earlier in this seed.
+    const seededIds = new Map<string, string>();
     for (const [type, list] of Object.entries(seed.records ?? {})) {
       list.forEach((record, i) => {
         const fields = { ...record };
         if (typeof fields.OwnerId === 'string' && fields.OwnerId.startsWith('username:'))
           fields.OwnerId = userIds.get(fields.OwnerId.slice(9).toLowerCase());
+        let unresolved = false;
+        for (const [name, value] of Object.entries(fields)) {
+          const ref = typeof value === 'string' ? SEEDED_REFERENCE.exec(value) : null;
+          if (!ref) continue;
+          const key = `${findSObject(ref[1])?.name ?? ref[1]}[${ref[2]}]`;
+          const id = seededIds.get(key);
+          if (id) fields[name] = id;
+          else {
+            unresolved = true;
+            problems.push(
+              `records.${type}[${i}].${name}: "${value}" names no record seeded before this one (list the ${ref[1]} records first)`,
+            );
+          }
+        }
+        if (unresolved) return;
         const [result] = createRecords(
           ctx,
           { userId: defaultOwner, isAdmin: true, manageUsers: true },
           [{ type, fields }],
           true,
         );
-        if (!result.success)
+        if (result.success) seededIds.set(`${findSObject(type)!.name}[${i}]`, result.id!);
+        else
           problems.push(
             ...result.errors.map(
               (e) => `records.${type}[${i}]${e.fields.length ? `.${e.fields.join(',')}` : ''}: ${e.message}`,

@@ -304,7 +304,7 @@ describe('local org: Lead, Opportunity, Case and Account', function () {
         (r) => r,
         (e: unknown) => e,
       );
-    assert.match(JSON.stringify(wrongWho), /WhoId/);
+    assert.match(JSON.stringify(wrongWho), /MALFORMED_ID.*WhoId|WhoId.*MALFORMED_ID/);
   });
 
   it("keeps another user's private leads, opportunities and cases out of reach", async () => {
@@ -381,31 +381,52 @@ describe('local org: Lead, Opportunity, Case and Account', function () {
     );
   });
 
-  it('seeds leads, opportunities and cases from records.Lead and the rest', async () => {
+  it('seeds leads, opportunities and cases, linked to earlier seeded records by records.Type[i]', async () => {
     const seed = testSeed();
+    const ann = 'username:ann@test.example';
     seed.records = {
-      ...(seed.records ?? {}),
-      Lead: [{ LastName: 'Seeded', Company: 'Seed Co', OwnerId: 'username:ann@test.example' }],
+      Account: [{ Name: 'Seeded Account', Industry: 'Banking', OwnerId: ann }],
+      Contact: [
+        { LastName: 'Seeded Contact', Email: 'sc@seed.example', AccountId: 'records.Account[0]', OwnerId: ann },
+      ],
+      Lead: [{ LastName: 'Seeded', Company: 'Seed Co', OwnerId: ann }],
       Opportunity: [
         {
           Name: 'Seeded deal',
+          AccountId: 'records.Account[0]',
           StageName: 'Closed Lost',
           CloseDate: '2026-12-01',
-          OwnerId: 'username:ann@test.example',
+          OwnerId: ann,
         },
       ],
-      Case: [{ Subject: 'Seeded case', OwnerId: 'username:ann@test.example' }],
+      Case: [{ Subject: 'Seeded case', ContactId: 'records.Contact[0]', OwnerId: ann }],
+      Task: [{ Subject: 'Seeded task', WhoId: 'records.Lead[0]', WhatId: 'records.Opportunity[0]', OwnerId: ann }],
     };
     const seeded = await startTestOrg(seed);
     try {
       const conn = new jsforce.Connection({ loginUrl: seeded.url, version: V });
       await conn.login('ann@test.example', 'Ann-pass-1');
       assert.equal((await conn.query<Rec>('SELECT Name FROM Lead')).records[0].Name, 'Seeded');
-      const opp = (await conn.query<Rec>('SELECT IsClosed, IsWon FROM Opportunity')).records[0];
-      assert.deepEqual([opp.IsClosed, opp.IsWon], [true, false]);
-      assert.equal((await conn.query<Rec>('SELECT CaseNumber FROM Case')).records[0].CaseNumber, '00001001');
+      const opp = (await conn.query<Rec>('SELECT IsClosed, IsWon, Account.Name FROM Opportunity')).records[0];
+      assert.deepEqual([opp.IsClosed, opp.IsWon, (opp.Account as Rec).Name], [true, false, 'Seeded Account']);
+      const kase = (await conn.query<Rec>('SELECT CaseNumber, Contact.Email FROM Case')).records[0];
+      assert.deepEqual([kase.CaseNumber, (kase.Contact as Rec).Email], ['00001001', 'sc@seed.example']);
+      const task = (await conn.query<Rec>('SELECT Who.Type, What.Name FROM Task')).records[0];
+      assert.deepEqual([(task.Who as Rec).Type, (task.What as Rec).Name], ['Lead', 'Seeded deal']);
     } finally {
       await seeded.close();
     }
+
+    const bad = testSeed();
+    bad.records = {
+      Opportunity: [{ Name: 'x', StageName: 'Prospecting', CloseDate: '2027-01-01', AccountId: 'records.Account[0]' }],
+    };
+    await assert.rejects(startTestOrg(bad), (e: Error) => {
+      assert.match(
+        String((e as { problems?: string[] }).problems ?? e.message),
+        /records\.Opportunity\[0\]\.AccountId: "records\.Account\[0\]" names no record seeded before this one/,
+      );
+      return true;
+    });
   });
 });
