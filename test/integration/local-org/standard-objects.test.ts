@@ -307,6 +307,45 @@ describe('local org: Lead, Opportunity, Case and Account', function () {
     assert.match(JSON.stringify(wrongWho), /MALFORMED_ID.*WhoId|WhoId.*MALFORMED_ID/);
   });
 
+  it("reads TYPEOF What WHEN ... THEN ... ELSE ... END as each record's own object", async () => {
+    const acct = await created(ann, 'Account', { Name: 'Typeof Account', Industry: 'Energy' });
+    const opp = await created(ann, 'Opportunity', {
+      Name: 'Typeof deal',
+      AccountId: acct,
+      StageName: 'Prospecting',
+      CloseDate: '2027-06-06',
+      Amount: 900,
+    });
+    const kase = await created(ann, 'Case', { Subject: 'Typeof case' });
+    await created(ann, 'Task', { Subject: 'Typeof 1', WhatId: opp });
+    await created(ann, 'Task', { Subject: 'Typeof 2', WhatId: acct });
+    await created(ann, 'Task', { Subject: 'Typeof 3', WhatId: kase });
+    await created(ann, 'Task', { Subject: 'Typeof 4' });
+    const res = await ann.query<Rec>(
+      "SELECT Subject, TYPEOF What WHEN Opportunity THEN Name, Amount, StageName WHEN Account THEN Name, Industry ELSE Name END FROM Task WHERE Subject LIKE 'Typeof%' ORDER BY Subject",
+    );
+    const caseNumber = ((await ann.sobject('Case').retrieve(kase)) as Rec).CaseNumber;
+    const url = (type: string, id: string) => `/services/data/v${V}/sobjects/${type}/${id}`;
+    assert.deepEqual(
+      res.records.map((r) => r.What),
+      [
+        {
+          attributes: { type: 'Opportunity', url: url('Opportunity', opp) },
+          Name: 'Typeof deal',
+          Amount: 900,
+          StageName: 'Prospecting',
+        },
+        { attributes: { type: 'Account', url: url('Account', acct) }, Name: 'Typeof Account', Industry: 'Energy' },
+        { attributes: { type: 'Case', url: url('Case', kase) }, Name: caseNumber },
+        null,
+      ],
+    );
+    await assert.rejects(
+      async () => ann.query('SELECT TYPEOF What WHEN Lead THEN Name END FROM Task').then((r) => r),
+      /MALFORMED_QUERY[\s\S]*Lead is not one of its types|Lead is not one of its types/,
+    );
+  });
+
   it("keeps another user's private leads, opportunities and cases out of reach", async () => {
     const lead = await created(admin, 'Lead', {
       LastName: 'Secret',

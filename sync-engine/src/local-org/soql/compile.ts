@@ -4,7 +4,7 @@
  * by id, so reading page 50 of a 100k-row result costs as much as reading page 1. Values are never spliced
  * into SQL: every literal becomes a `?` parameter.
  */
-import { FieldType, Query } from '@jetstreamapp/soql-parser-js';
+import { FieldType, FieldTypeOf, Query } from '@jetstreamapp/soql-parser-js';
 import { SObjectDef } from '../schema';
 import { QueryText } from './query-text';
 import { parseSoql } from './parse';
@@ -91,7 +91,6 @@ function rejectUnsupported(ast: Query, text: QueryText): void {
   for (const f of ast.fields ?? []) {
     if (f.type === 'FieldSubquery')
       throw queryErrors.unsupported('A child relationship subquery', text.at(f.subquery.relationshipName));
-    if (f.type === 'FieldTypeof') throw queryErrors.unsupported('TYPEOF', text.at('TYPEOF'));
   }
 }
 
@@ -151,6 +150,10 @@ function selectShape(c: Compiling, scope: Scope): { columns: string[]; nodes: Re
   const seen = new Map<string, number>();
   const column = (sql: string) => columns.push(sql) - 1;
   for (const item of c.ast.fields ?? []) {
+    if (item.type === 'FieldTypeof') {
+      nodes.push(typeofNode(c, scope, item, column));
+      continue;
+    }
     const path = fieldPath(item);
     if (path === undefined) {
       const name = item.type === 'FieldFunctionExpression' ? item.functionName : item.type;
@@ -178,4 +181,42 @@ function selectShape(c: Compiling, scope: Scope): { columns: string[]; nodes: Re
     list.push({ kind: 'field', key: f.field.name, column: column(f.column), field: f.field });
   }
   return { columns, nodes };
+}
+
+/**
+ * `TYPEOF What WHEN Opportunity THEN Name, Amount ... ELSE Name END`: the parent rendered as its own object with its
+ * branch's fields; ELSE fields are read through the `Name` object; a type without a branch renders attributes only.
+ */
+function typeofNode(
+  c: Compiling,
+  scope: Scope,
+  item: FieldTypeOf,
+  column: (sql: string) => number,
+): Extract<RenderNode, { kind: 'parent' }> {
+  const pointer = () => c.text.at('TYPEOF');
+  // The Name join carries the id, limited to what the reader sees, so a hidden parent reads as null.
+  const id = scope.resolve(`${item.field}.Id`, pointer);
+  const plainFields = (list: string[]) =>
+    list.map((name) => {
+      if (name.includes('.')) throw queryErrors.unsupported('A relationship path inside TYPEOF', pointer());
+      return name;
+    });
+  const byType = new Map<string, RenderNode[]>();
+  let elseNodes: RenderNode[] = [];
+  for (const cond of item.conditions) {
+    if (cond.type === 'ELSE') {
+      elseNodes = plainFields(cond.fieldList).map((name) => {
+        const f = scope.resolve(`${item.field}.${name}`, pointer);
+        return { kind: 'field', key: f.field.name, column: column(f.column), field: f.field };
+      });
+      continue;
+    }
+    const typed = plainFields(cond.fieldList).map((name) => {
+      const f = scope.resolveTyped(item.field, cond.objectType ?? '', name, pointer);
+      return { kind: 'field' as const, key: f.field.name, column: column(f.column), field: f.field };
+    });
+    byType.set(scope.resolveTyped(item.field, cond.objectType ?? '', 'Id', pointer).obj.name, typed);
+  }
+  const key = id.joins[0].path[0];
+  return { kind: 'parent', key, obj: id.joins[0].obj, idColumn: column(id.column), children: elseNodes, byType };
 }

@@ -90,6 +90,28 @@ export class Scope {
     return { field, obj, column: `${alias}.${quoteIdent(field.name)}`, joins: walked, canonical };
   }
 
+  /**
+   * A field of one target of a polymorphic relationship, for `TYPEOF What WHEN Opportunity THEN Amount`: the
+   * target's own table joined on the reference (its visibility applied), so its own fields can be read.
+   */
+  resolveTyped(relationship: string, typeName: string, fieldName: string, pointer: () => string): ResolvedField {
+    const ref = findRelationship(this.obj, relationship);
+    if (!ref || !isPolymorphic(ref)) throw queryErrors.unknownRelationship(relationship, pointer());
+    const target = this.aliases.schema.find(typeName);
+    if (!target || !ref.referenceTo!.includes(target.name))
+      throw queryErrors.malformed(`TYPEOF ${ref.relationshipName}: ${typeName} is not one of its types`, pointer());
+    const join = this.join([`${ref.relationshipName}<${target.name}>`], target, this.alias, ref);
+    const field = findField(target, fieldName);
+    if (!field) throw queryErrors.noSuchColumn(fieldName, target.name, pointer());
+    return {
+      field,
+      obj: target,
+      column: `${join.alias}.${quoteIdent(field.name)}`,
+      joins: [join],
+      canonical: `${ref.relationshipName}<${target.name}>.${field.name}`,
+    };
+  }
+
   /** `sobj_X t0 LEFT JOIN sobj_Y t1 ON ...` for the FROM clause. */
   fromSql(): string {
     const parts = [`${tableName(this.obj)} ${this.alias}`];

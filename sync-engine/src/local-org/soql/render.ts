@@ -8,7 +8,18 @@ import { toSalesforceDateTime } from '../../common/clock';
 
 export type RenderNode =
   | { kind: 'field'; key: string; column: number; field: FieldDef }
-  | { kind: 'parent'; key: string; obj: SObjectDef; idColumn: number; children: RenderNode[] };
+  | {
+      kind: 'parent';
+      key: string;
+      obj: SObjectDef;
+      idColumn: number;
+      children: RenderNode[];
+      /**
+       * TYPEOF: the fields to render for each type the parent may be (by object name), the record typed as its
+       * own object; `children` are the ELSE fields (empty without ELSE).
+       */
+      byType?: Map<string, RenderNode[]>;
+    };
 
 export interface RecordShape {
   obj: SObjectDef;
@@ -52,10 +63,12 @@ function renderNodes(out: JsonRecord, nodes: RenderNode[], row: unknown[], apiVe
       out[n.key] = wireValue(n.field, row[n.column]);
     } else {
       const id = row[n.idColumn];
-      out[n.key] =
-        id === null || id === undefined
-          ? null
-          : renderNodes({ attributes: attributes(n.obj, id, apiVersion) }, n.children, row, apiVersion);
+      if (id === null || id === undefined) out[n.key] = null;
+      else if (n.byType) {
+        const own = sobjectForId(String(id)) ?? n.obj;
+        const children = n.byType.get(own.name) ?? n.children;
+        out[n.key] = renderNodes({ attributes: attributes(own, id, apiVersion) }, children, row, apiVersion);
+      } else out[n.key] = renderNodes({ attributes: attributes(n.obj, id, apiVersion) }, n.children, row, apiVersion);
     }
   }
   return out;
