@@ -216,6 +216,35 @@ describe('local org: Lead, Opportunity, Case and Account', function () {
     assert.equal((cases.records[0].Account as Rec).Name, 'Initech');
     const children = await ann.query<Rec>(`SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Opportunity)`);
     assert.ok(children.records.some((r) => r.Id === acct));
+
+    // sObject Tree: an account with its opportunities and cases under their child relationship names.
+    const tree = await ann.requestPost<{ hasErrors: boolean; results: Array<{ referenceId: string; id: string }> }>(
+      `/services/data/v${V}/composite/tree/Account`,
+      {
+        records: [
+          {
+            attributes: { type: 'Account', referenceId: 'acct' },
+            Name: 'Tree Account',
+            Opportunities: {
+              records: [
+                {
+                  attributes: { type: 'Opportunity', referenceId: 'opp' },
+                  Name: 'Tree deal',
+                  StageName: 'Prospecting',
+                  CloseDate: '2027-04-04',
+                },
+              ],
+            },
+            Cases: { records: [{ attributes: { type: 'Case', referenceId: 'case' }, Subject: 'Tree case' }] },
+          },
+        ],
+      },
+    );
+    assert.equal(tree.hasErrors, false, JSON.stringify(tree));
+    const treeOpp = await ann.query<Rec>("SELECT Account.Name FROM Opportunity WHERE Name = 'Tree deal'");
+    assert.equal((treeOpp.records[0].Account as Rec).Name, 'Tree Account');
+    const treeCase = await ann.query<Rec>("SELECT Account.Name FROM Case WHERE Subject = 'Tree case'");
+    assert.equal((treeCase.records[0].Account as Rec).Name, 'Tree Account');
   });
 
   it('links tasks and events to leads, opportunities and cases, read through polymorphic Who and What', async () => {
@@ -386,6 +415,10 @@ describe('local org: Lead, Opportunity, Case and Account', function () {
     const task = await created(admin, 'Task', { Subject: 'Linked by admin', OwnerId: annId, WhoId: lead, WhatId: opp });
     const seen = await ann.query<Rec>(`SELECT Who.Name, What.Name FROM Task WHERE Id = '${task}'`);
     assert.deepEqual([seen.records[0].Who, seen.records[0].What], [null, null]);
+    const typed = await ann.query<Rec>(
+      `SELECT TYPEOF What WHEN Opportunity THEN Name, Amount END FROM Task WHERE Id = '${task}'`,
+    );
+    assert.equal(typed.records[0].What, null);
     const asAdmin = await admin.query<Rec>(`SELECT Who.Name, What.Name FROM Task WHERE Id = '${task}'`);
     assert.equal((asAdmin.records[0].Who as Rec).Name, 'Secret');
     assert.equal((asAdmin.records[0].What as Rec).Name, 'Hidden deal');
