@@ -26,6 +26,10 @@ const D = (n: number) => dayFromToday(n);
 const DST = nextUsDstStart();
 const at = (day: string, time: string) => ({ dateTime: `${day}T${time}:00`, timeZone: NY });
 const sfTime = (iso: string) => iso.replace('Z', '+0000');
+const weekdayOf = (day: string) =>
+  ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][
+    new Date(`${day}T12:00:00Z`).getUTCDay()
+  ];
 const EVENTS_ONLY = {
   contacts: { direction: 'none' },
   events: { direction: 'both', winner: 'salesforce' },
@@ -82,6 +86,15 @@ describe('sync engine: events that leave the window, and moved series', function
               range: { type: 'numbered', startDate: D(40), numberOfOccurrences: 3 },
             },
           },
+          {
+            subject: 'Retro',
+            start: at(D(60), '11:00'),
+            end: at(D(60), '12:00'),
+            recurrence: {
+              pattern: { type: 'weekly', interval: 1, daysOfWeek: [weekdayOf(D(60))] },
+              range: { type: 'numbered', startDate: D(60), numberOfOccurrences: 3 },
+            },
+          },
         ],
       },
       records: {
@@ -96,7 +109,7 @@ describe('sync engine: events that leave the window, and moved series', function
     });
     const { report } = await w.run();
     assert.deepEqual(report.errors, []);
-    assert.equal(report.counts.salesforce.events.created, 22, 'three single events and nineteen occurrences');
+    assert.equal(report.counts.salesforce.events.created, 25, 'three single events and twenty-two occurrences');
     assert.equal(report.counts.outlook.events.created, 1);
   });
   after(async () => w?.close());
@@ -237,6 +250,23 @@ describe('sync engine: events that leave the window, and moved series', function
     assert.deepEqual(report.counts.salesforce.events, { created: 0, updated: 0, deleted: 1 });
     assert.equal((await bySubject('Daily standup')).length, 11);
     assert.equal((await bySubject('Stays')).length, 1);
+  });
+
+  it('every occurrence of a series deleted one by one in Outlook: each is a deletion, none comes back as a single event', async () => {
+    // The series still exists and its pattern still lies in the window, but its view there shows nothing: it was
+    // taken for a series moved away beyond the window, its Events unlinked and copied back to Outlook.
+    const retros = (await olView()).filter((e) => e.subject === 'Retro');
+    assert.equal(retros.length, 3);
+    for (const r of retros) assert.equal((await w.graph.delete(`/me/events/${r.id}`)).status, 204);
+    const { report } = await w.run();
+    assert.deepEqual(report.counts.salesforce.events, { created: 0, updated: 0, deleted: 3 });
+    assert.deepEqual(report.counts.outlook.events, { created: 0, updated: 0, deleted: 0 });
+    assert.deepEqual(await bySubject('Retro'), []);
+    assert.deepEqual(
+      (await olView()).filter((e) => e.subject === 'Retro'),
+      [],
+    );
+    assertQuiet((await w.run()).report, 'the run after');
   });
 
   it('a series moved whole beyond the window: where each occurrence went cannot be told, so nothing is deleted and its Events are left as they are', async () => {

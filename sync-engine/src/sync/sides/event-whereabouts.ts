@@ -2,14 +2,16 @@
  * Where Outlook events the calendar view stopped showing are now, asked of the mailbox one by one: an event that
  * still exists is found (moved out of the window, or changed); an occurrence that is gone is looked for through its
  * series, once per series: a series that is gone took it along (deleted), one that still shows instances in the
- * window lost it (cancelled: deleted), one that shows none there moved away beyond the window (out of sight: where
- * this occurrence went cannot be told, since Outlook names an occurrence by its original start).
+ * window lost it (cancelled: deleted), and so did one that shows none there while its pattern still lies there (every
+ * occurrence in the window deleted one by one); any other that shows none there moved away beyond the window (out
+ * of sight: where this occurrence went cannot be told, since Outlook names an occurrence by its original start).
  */
 import { Events } from '../../graph/events';
 import { GraphApiError } from '../../graph/errors';
 import { EventWhereabouts } from '../types';
 import { EventWindow } from '../event-window';
 import { outlookChange } from '../mappers/outlook-records';
+import { seriesReachesWindow } from './series-reach';
 
 type SeriesNow = 'gone' | 'inWindow' | 'outOfWindow';
 
@@ -39,9 +41,12 @@ export async function locateEvents(
     let state = series.get(masterId);
     if (!state) {
       state = (async () => {
-        if (!(await found(() => events.get(masterId)))) return 'gone';
+        const master = await found(() => events.get(masterId));
+        if (!master) return 'gone';
         const shown = (await found(() => events.instances(masterId, window))) ?? [];
-        return shown.some((i) => i.isCancelled !== true) ? 'inWindow' : 'outOfWindow';
+        if (shown.some((i) => i.isCancelled !== true)) return 'inWindow';
+        // Nothing shows: moved away, or every occurrence in the window deleted (its pattern still lies there).
+        return seriesReachesWindow(master, window) ? 'inWindow' : 'outOfWindow';
       })();
       series.set(masterId, state);
     }
