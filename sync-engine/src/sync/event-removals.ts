@@ -7,14 +7,19 @@
  *    follow: each Salesforce Event is updated in place, keeping its id and what only Salesforce holds;
  * 2. each other linked one is looked up in Outlook: one that still exists is a change like any other (moved out of
  *    the window, its move is followed on the other side), one that is gone is a deletion, and an occurrence of a
- *    series that shows nothing in the window any more (moved away whole) is unlinked, both copies left as they are;
- * 3. an unlinked event lying outside the window (made or moved there in Salesforce) is not synced.
+ *    series that shows nothing in the window any more (moved away whole) is unlinked, both copies left as they are
+ *    (remembered in out-of-sight-pairs.ts);
+ * 3. occurrences of such a series back in the window pair again with the Events they had; such an Event read again
+ *    unchanged is left as it is (not copied as a new event), one edited in Salesforce is an unlinked Event like any;
+ * 4. an unlinked event lying outside the window (made or moved there in Salesforce) is not synced.
  */
 import { StateStore, InboxEntry, Link } from './state-store';
 import { CanonicalEvent, Side } from './types';
 import { EventCopies, EventCopy } from './event-copies';
 import { EventWindow, surelyInside, surelyOutside } from './event-window';
 import { Placed, pairMovedOccurrences } from './series-moves';
+import { OutOfSightPairs } from './out-of-sight-pairs';
+import { contentHash } from './canonical';
 
 const PAGE = 1_000;
 
@@ -31,8 +36,10 @@ export async function settleEventRemovals(
   outlook: Side,
   window: EventWindow,
 ): Promise<void> {
+  const outOfSight = new OutOfSightPairs(store.db);
+  const unlink = (r: Removal) => unlinkOutOfSight(store, copies, outOfSight, r);
   const removals = linkedRemovals(store, copies);
-  const settled = pairMovedSeries(store, copies, removals, window);
+  const settled = pairMovedSeries(store, copies, removals, window, unlink);
   const rest = removals.filter((r) => !settled.has(r.entry.change.id));
   if (rest.length && outlook.locateEvents) {
     const byId = new Map(rest.map((r) => [r.entry.change.id, r]));
@@ -47,12 +54,14 @@ export async function settleEventRemovals(
           copies.note('outlook', [where.found], () => true);
         });
       } else if ('outOfSight' in where) {
-        unlink(store, copies, r);
+        unlink(r);
       } else {
         copies.forget('outlook', [where.id]);
       }
     }
   }
+  pairReturnedSeries(store, outOfSight);
+  leaveOutOfSightAsTheyAre(store, outOfSight);
   keepOutsideUnsynced(store, copies, window);
 }
 
@@ -81,6 +90,7 @@ function pairMovedSeries(
   copies: EventCopies,
   removals: Removal[],
   window: EventWindow,
+  unlink: (r: Removal) => void,
 ): Set<string> {
   const settled = new Set<string>();
   const removedBySeries = groupBy(
@@ -125,7 +135,7 @@ function pairMovedSeries(
         isAllDay: r.copy!.isAllDay,
       };
       if (!surelyOutside(shifted, window)) continue;
-      unlink(store, copies, r);
+      unlink(r);
       settled.add(r.entry.change.id);
     }
   }
@@ -149,10 +159,86 @@ function shiftBy(copy: EventCopy, which: 'start' | 'end', shift: number): string
   return new Date(Date.parse(`${copy[which]}T00:00:00Z`) + shift).toISOString().slice(0, 10);
 }
 
-/** Forget a pair whose Outlook copy cannot be followed: both copies stay as they are. */
-function unlink(store: StateStore, copies: EventCopies, r: Removal): void {
-  store.commitPlan('events', [r.entry], [], [], [r.link.sfId]);
-  copies.forget('outlook', [r.entry.change.id]);
+/** Forget a pair whose Outlook copy cannot be followed: both copies stay as they are, and the pair is remembered. */
+function unlinkOutOfSight(store: StateStore, copies: EventCopies, outOfSight: OutOfSightPairs, r: Removal): void {
+  store.transaction(() => {
+    store.commitPlan('events', [r.entry], [], [], [r.link.sfId]);
+    outOfSight.remember({
+      sfId: r.link.sfId,
+      sfVersion: r.link.sfVersion,
+      hash: r.link.hash,
+      masterId: r.copy?.masterId ?? null,
+      originalStart: r.copy?.originalStart ?? null,
+    });
+    copies.forget('outlook', [r.entry.change.id]);
+  });
+}
+
+/**
+ * Link the unlinked occurrences a series shows again with the Events its out-of-sight occurrences had, paired as a
+ * moved series' are (the shift that pairs the most): each pair is planned as an edit of a linked pair, so the Event is
+ * updated in place when the occurrence differs from what both held at unlinking.
+ */
+function pairReturnedSeries(store: StateStore, outOfSight: OutOfSightPairs): void {
+  const shownBySeries = new Map<string, Placed[]>();
+  for (let afterId = ''; ;) {
+    const page = store.inboxPage('outlook', 'events', { afterId, limit: PAGE, linked: false });
+    if (page.length === 0) break;
+    afterId = page[page.length - 1].change.id;
+    for (const { change } of page) {
+      if (change.deleted || !change.series) continue;
+      const placed = { id: change.id, originalStart: Date.parse(change.series.originalStart) };
+      const shown = shownBySeries.get(change.series.masterId);
+      if (shown) shown.push(placed);
+      else shownBySeries.set(change.series.masterId, [placed]);
+    }
+  }
+  for (const [masterId, shown] of shownBySeries) {
+    const left = outOfSight.ofMaster(masterId).filter((p) => p.originalStart !== null);
+    if (left.length === 0) continue;
+    const move = pairMovedOccurrences(
+      left.map((p) => ({ id: p.sfId, originalStart: Date.parse(p.originalStart!) })),
+      shown,
+    );
+    store.transaction(() => {
+      for (const pair of move.pairs) {
+        const p = left.find((x) => x.sfId === pair.removed)!;
+        if (store.linkBySf('events', p.sfId)) continue;
+        store.putLink({
+          object: 'events',
+          sfId: p.sfId,
+          olId: pair.added,
+          sfVersion: p.sfVersion,
+          olVersion: null,
+          hash: p.hash,
+        });
+        outOfSight.forget(p.sfId);
+      }
+    });
+  }
+}
+
+/**
+ * The Salesforce side of out-of-sight pairs, read again: unchanged since unlinking, it is left as it is (its
+ * occurrence still exists in Outlook, beyond the window); deleted or edited in Salesforce, it is forgotten here, and
+ * an edited one is planned as an unlinked Event like any other.
+ */
+function leaveOutOfSightAsTheyAre(store: StateStore, outOfSight: OutOfSightPairs): void {
+  for (let afterId = ''; ;) {
+    const page = store.inboxPage('salesforce', 'events', { afterId, limit: PAGE, linked: false });
+    if (page.length === 0) break;
+    afterId = page[page.length - 1].change.id;
+    const unchanged: InboxEntry[] = [];
+    store.transaction(() => {
+      for (const e of page) {
+        const p = outOfSight.get(e.change.id);
+        if (!p) continue;
+        if (!e.change.deleted && contentHash(e.change.data) === p.hash) unchanged.push(e);
+        else outOfSight.forget(p.sfId);
+      }
+      if (unchanged.length) store.commitPlan('events', unchanged, [], [], []);
+    });
+  }
 }
 
 /** Drop unlinked events that lie outside the window from the inbox: a side that cannot see them gets no copy. */

@@ -289,7 +289,87 @@ describe('sync engine: events that leave the window, and moved series', function
     );
     const { report } = await w.run();
     assert.deepEqual(report.counts.salesforce.events, { created: 0, updated: 0, deleted: 0 });
+    assert.deepEqual(report.counts.outlook.events, { created: 0, updated: 0, deleted: 0 }, 'nothing copied back');
     assert.deepEqual(await bySubject('Planning'), before);
+    const planningInOutlook = async () =>
+      (await olAll()).filter((e) => e.subject === 'Planning').map((e) => e.type as string);
+    assert.deepEqual(await planningInOutlook(), ['seriesMaster'], 'no single-event copies of the unlinked Events');
     assertQuiet((await w.run()).report, 'the run after');
+    assert.deepEqual(await planningInOutlook(), ['seriesMaster']);
+  });
+
+  it('that series moved back into the window pairs again with its Events: none created, none copied to Outlook', async () => {
+    const before = await bySubject('Planning');
+    assert.equal(before.length, 3);
+    const master = (await olAll()).find((e) => e.type === 'seriesMaster' && e.subject === 'Planning');
+    const recurrence = {
+      pattern: { type: 'daily', interval: 7 },
+      range: { type: 'numbered', startDate: D(41), numberOfOccurrences: 3 },
+    };
+    assert.equal(
+      (
+        await w.graph.patch(`/me/events/${master.id}`, {
+          start: at(D(41), '10:00'),
+          end: at(D(41), '11:00'),
+          recurrence,
+        })
+      ).status,
+      200,
+    );
+    const { report } = await w.run();
+    assert.deepEqual(report.errors, []);
+    assert.deepEqual(report.counts.salesforce.events, { created: 0, updated: 3, deleted: 0 });
+    assert.deepEqual(report.counts.outlook.events, { created: 0, updated: 0, deleted: 0 });
+    const after = await bySubject('Planning');
+    assert.deepEqual(
+      after.map((e) => e.Id),
+      before.map((e) => e.Id),
+      'each occurrence has its Event again',
+    );
+    assert.deepEqual(
+      after.map((e) => e.StartDateTime),
+      [0, 7, 14].map((d) => sfTime(zonedToUtc(`${addDays(D(41), d)}T10:00:00`, NY))),
+    );
+    assert.deepEqual(
+      (await olAll()).filter((e) => e.subject === 'Planning').map((e) => e.type),
+      ['seriesMaster'],
+    );
+    assertQuiet((await w.run()).report, 'the run after');
+  });
+
+  it('an Event whose occurrence went out of sight, edited in Salesforce, is an unlinked Event like any: copied to Outlook', async () => {
+    const before = await bySubject('Planning');
+    const master = (await olAll()).find((e) => e.type === 'seriesMaster' && e.subject === 'Planning');
+    const recurrence = {
+      pattern: { type: 'daily', interval: 7 },
+      range: { type: 'numbered', startDate: D(500), numberOfOccurrences: 3 },
+    };
+    assert.equal(
+      (
+        await w.graph.patch(`/me/events/${master.id}`, {
+          start: at(D(500), '14:00'),
+          end: at(D(500), '15:00'),
+          recurrence,
+        })
+      ).status,
+      200,
+    );
+    assert.deepEqual((await w.run()).report.counts.outlook.events, { created: 0, updated: 0, deleted: 0 });
+    assert.equal((await w.sf.patch(`/sobjects/Event/${before[1].Id}`, { Location: 'Room 7' })).status, 204);
+    const { report } = await w.run();
+    assert.deepEqual(report.errors, []);
+    assert.deepEqual(report.counts.outlook.events, { created: 1, updated: 0, deleted: 0 });
+    assert.deepEqual(report.counts.salesforce.events, { created: 0, updated: 0, deleted: 0 });
+    const singles = (await olAll()).filter((e) => e.subject === 'Planning' && e.type !== 'seriesMaster');
+    assert.deepEqual(
+      singles.map((e) => e.location?.displayName),
+      ['Room 7'],
+      'only the edited Event is copied',
+    );
+    assertQuiet((await w.run()).report, 'the run after');
+    assert.deepEqual(
+      (await bySubject('Planning')).map((e) => e.Id),
+      before.map((e) => e.Id),
+    );
   });
 });
