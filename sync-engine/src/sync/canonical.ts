@@ -52,3 +52,22 @@ export function matchKeys(object: SyncObject, data: Canonical): string[] {
     }
   }
 }
+
+/**
+ * The record a create of `data` is taken to be, as at first sync: by the strongest match key first; among that key's
+ * candidates (in the order the caller prefers them), the first holding exactly `data`, else the first.
+ */
+export function bestMatch<T>(
+  object: SyncObject,
+  data: Canonical,
+  candidatesFor: (key: string) => T[],
+  hashOf: (c: T) => string,
+): T | undefined {
+  const hash = contentHash(data);
+  for (const key of matchKeys(object, data)) {
+    const same = candidatesFor(key);
+    const found = same.find((c) => hashOf(c) === hash) ?? same[0];
+    if (found) return found;
+  }
+  return undefined;
+}

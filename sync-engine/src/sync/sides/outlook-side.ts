@@ -23,7 +23,7 @@ import {
 import { MailboxZone, fromOutlook, outlookChange } from '../mappers/outlook-records';
 import { ContactEntryMemory } from '../contact-entries';
 import { resolveTimeZone } from '../../common/time-zone-names';
-import { contentHash, matchKeys } from '../canonical';
+import { bestMatch, contentHash, matchKeys } from '../canonical';
 import { EventWindow, eventWindow } from '../event-window';
 import { locateEvents } from './event-whereabouts';
 import { currentItem, writeItem } from './outlook-writes';
@@ -190,14 +190,13 @@ export class OutlookSide implements Side {
     taken: (id: string) => boolean = () => false,
   ): Promise<{ id: string; version: string; hash: string } | undefined> {
     const index = await this.matchIndex(object);
-    const hash = contentHash(data);
-    // Strongest key first; among its candidates, the one holding exactly what we sent.
-    for (const key of matchKeys(object, data)) {
-      const candidates = (index.get(key) ?? []).filter((c) => !taken(c.id));
-      const found = candidates.find((c) => c.hash === hash) ?? candidates[0];
-      if (found) return { id: found.id, version: found.version, hash: found.hash };
-    }
-    return undefined;
+    const found = bestMatch(
+      object,
+      data,
+      (key) => (index.get(key) ?? []).filter((c) => !taken(c.id)),
+      (c) => c.hash,
+    );
+    return found && { id: found.id, version: found.version, hash: found.hash };
   }
 
   /**
@@ -213,13 +212,13 @@ export class OutlookSide implements Side {
   ): Promise<SideChange | undefined> {
     if (!create.data) return undefined;
     const index = await this.matchIndex(object);
-    const hash = contentHash(create.data);
-    for (const key of matchKeys(object, create.data)) {
-      const made = (index.get(key) ?? []).filter((c) => c.createdAt >= since.getTime() && !taken(c.id));
-      const found = made.find((c) => c.hash === hash) ?? made[0];
-      if (found) return this.current(object, found.id);
-    }
-    return undefined;
+    const found = bestMatch(
+      object,
+      create.data,
+      (key) => (index.get(key) ?? []).filter((c) => c.createdAt >= since.getTime() && !taken(c.id)),
+      (c) => c.hash,
+    );
+    return found && this.current(object, found.id);
   }
 
   async current(object: SyncObject, id: string): Promise<SideChange> {

@@ -26,7 +26,7 @@ import { CompanyLink, CompanyMemory } from '../company-links';
 import { createRecord } from '../../salesforce/sobjects';
 import { notice } from '../../products/notices';
 import { eventWindow } from '../event-window';
-import { contentHash, matchKeys } from '../canonical';
+import { bestMatch, contentHash, matchKeys } from '../canonical';
 import { salesforceInstant } from '../../common/clock';
 import { SOBJECT_OF, fromSalesforce, toSalesforce } from '../mappers/salesforce-records';
 import { EXTERNAL_ID, FieldPlan, fullPlan, writableValues } from '../mappers/salesforce-fields';
@@ -399,18 +399,18 @@ export class SalesforceSide implements Side {
         !taken(String(r.Id)) &&
         (!create.replaces || idKey(String(r.Id)) !== idKey(create.replaces)),
     );
-    const pick = (list: Array<Record<string, unknown>>) => list.find((x) => x.IsDeleted !== true) ?? list[0];
+    // A live record before one in the recycle bin.
+    own.sort((a, b) => Number(a.IsDeleted === true) - Number(b.IsDeleted === true));
     let r: Record<string, unknown> | undefined;
-    if (byKey) r = pick(own);
+    if (byKey) r = own[0];
     else {
-      const hash = contentHash(create.data);
       const content = own.map((x) => ({ x, data: this.canonical(object, x) }));
-      for (const key of matchKeys(object, create.data)) {
-        const same = content.filter((c) => matchKeys(object, c.data).includes(key));
-        const exact = same.filter((c) => contentHash(c.data) === hash).map((c) => c.x);
-        r = pick(exact) ?? pick(same.map((c) => c.x));
-        if (r) break;
-      }
+      r = bestMatch(
+        object,
+        create.data,
+        (key) => content.filter((c) => matchKeys(object, c.data).includes(key)),
+        (c) => contentHash(c.data),
+      )?.x;
     }
     if (!r) return undefined;
     return r.IsDeleted === true
