@@ -8,7 +8,6 @@ export const SERVICE_TEXTS = {
   runFailed: 'The last sync did not finish: {reason}. It will try again at the next sync.',
   noRefreshToken:
     'Salesforce signed you in without a refresh token, so sync could not sign in again later. Ask your Salesforce admin to allow the "refresh_token" scope for this app, then sign in again.',
-  connectMailbox: 'Connect your Outlook mailbox to start syncing: sign in with the Microsoft account of the mailbox.',
   reconnectHow: 'select "Connect your Outlook mailbox" in the add-in',
   mailboxNotMicrosoft:
     'This service opens its mailbox with a static token: there is no Microsoft sign-in to connect (docs/microsoft-sign-in.md says how to use one).',
