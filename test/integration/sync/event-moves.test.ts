@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { damageLinksIndexPage } from '../../helpers/state-damage';
 import { SyncEngine } from '../../../sync-engine/src/app/engine';
 import { readSyncConfig } from '../../../sync-engine/src/app/config';
 import {
@@ -384,15 +384,7 @@ describe('sync engine: events that leave the window, and moved series', function
     assert.ok(before.includes('seriesMaster'), 'the series is still there, beyond the window');
     w.engine.close();
     const stateFile = path.join(w.dir, 'state', 'state.sqlite');
-    const db = new Database(stateFile);
-    const { rootpage } = db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'links_ol'`).get() as {
-      rootpage: number;
-    };
-    const pageSize = db.pragma('page_size', { simple: true }) as number;
-    db.close();
-    const fd = fs.openSync(stateFile, 'r+');
-    fs.writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, (rootpage - 1) * pageSize);
-    fs.closeSync(fd);
+    damageLinksIndexPage(stateFile);
     fs.rmSync(path.join(w.dir, 'state', 'state.last-good.sqlite'));
     w.engine = new SyncEngine(readSyncConfig(w.configFile), {
       now: () => clock.now(),
