@@ -37,10 +37,50 @@ describe('service: the Word and Excel add-in (Connect for Office)', function () 
     assert.equal(res.body.message, `${messages['connectOffice.login']}\nURL: ${w.org.url}/services/Soap/u/60.0`);
   });
 
-  it('needs the secret', async () => {
+  it('needs the secret, and writes nothing without it', async () => {
     const res = await w.call('POST', '/api/office/query', { body: { object: 'Contact', fields: ['LastName'] } });
     assert.equal(res.status, 401);
     assert.equal(res.body.error.code, 'MISSING_SECRET');
+    requests();
+    const save = await w.call('POST', '/api/office/save', {
+      body: { object: 'Contact', rows: [{ row: 1, id: ids[0], values: { Title: 'No secret' } }] },
+    });
+    assert.equal(save.status, 401);
+    assert.deepEqual(requests(), {}, 'nothing reached the org');
+  });
+
+  it("refuses another site's page and another Host before anything, and a body past the limit unparsed", async () => {
+    const body = { object: 'Contact', rows: [{ row: 1, id: ids[0], values: { Title: 'Forged' } }] };
+    const origin = await w.call('POST', '/api/office/save', {
+      secret,
+      body,
+      headers: { Origin: 'https://evil.example' },
+    });
+    assert.equal(origin.status, 403);
+    assert.equal(origin.body.error.code, 'ORIGIN_NOT_ALLOWED');
+    // fetch will not send another Host: a rebound name comes in process, to the same app.
+    const host = await w.running.app.inject({
+      method: 'POST',
+      url: '/api/office/save',
+      headers: { host: 'evil.example:8702', authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+    assert.equal(host.statusCode, 403);
+    assert.equal((host.json() as { error: { code: string } }).error.code, 'HOST_NOT_ALLOWED');
+    const big = await w.call('POST', '/api/office/save', {
+      secret,
+      raw: `{"object":"Contact","x":"${'a'.repeat(1024 * 1024)}"}`,
+    });
+    assert.equal(big.status, 413);
+    assert.deepEqual(requests(), {}, 'nothing reached the org');
+  });
+
+  it('takes at most 200 changed rows per save, and says to send the rest next', async () => {
+    const rows = Array.from({ length: 201 }, (_, i) => ({ row: i, id: ids[i % ids.length], values: { Title: 'x' } }));
+    const res = await call('POST', '/api/office/save', { object: 'Contact', rows });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.field, 'rows');
+    assert.match(res.body.error.message, /at most 200 changed and 200 new rows/);
   });
 
   it("describes an object's fields, and names an unknown object", async () => {
