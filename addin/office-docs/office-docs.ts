@@ -13,9 +13,10 @@ import { checkOrgUrl, isRemoteOrg } from '../taskpane/org-url';
 import { popupMessage } from '../taskpane/popup-window';
 import { SecretStore, sessionSecretStore } from '../taskpane/secret-store';
 import { texts } from '../taskpane/texts';
+import type { OfficeQueryRequest } from '../../sync-engine/src/service/contract';
 import { OfficeDocsClient } from './shared/office-docs-client';
 import { officeDocsTexts as t } from './shared/texts';
-import { SheetDeps, fillSheet, refreshSheet, saveSheet, tableNameOf } from './excel/sheet-sync';
+import { RefreshOutcome, SheetDeps, fillOrAsk, refreshSheet, saveSheet, tableNameOf } from './excel/sheet-sync';
 import { SheetStateStore, memoryStateStore, workbookStateStore } from './excel/sheet-state';
 import { WordDeps, findRecords, fillForRecord, mergeAll } from './word/merge-records';
 import { insertMergeField } from './word/merge-fields';
@@ -34,6 +35,8 @@ interface Pane {
   sheets: SheetStateStore;
   /** The sheet the last fill made (Excel). */
   tableName: string | null;
+  /** What "Refresh anyway" does: the fill or refresh that stopped to ask about unsaved edits. */
+  pendingReplace: (() => Promise<RefreshOutcome>) | null;
 }
 
 function announce(text: string): void {
@@ -147,7 +150,7 @@ async function showFields(pane: Pane): Promise<void> {
 
 async function fill(pane: Pane): Promise<void> {
   const soql = $<HTMLTextAreaElement>('soql').value.trim();
-  let query;
+  let query: OfficeQueryRequest;
   if (soql) query = { soql };
   else {
     const object = $<HTMLInputElement>('object').value.trim();
@@ -157,11 +160,7 @@ async function fill(pane: Pane): Promise<void> {
     const where = $<HTMLInputElement>('where').value.trim();
     query = { object, fields, ...(where ? { where } : {}) };
   }
-  productText(null);
-  announce(t.filling);
-  const filled = await fillSheet(sheetDeps(pane), query);
-  pane.tableName = filled.tableName;
-  announce(t.filled(filled.rows, filled.object, filled.complete));
+  await replaceSheet(pane, (discardEdits) => fillOrAsk(sheetDeps(pane), query, { discardEdits }));
 }
 
 /** The sheet's table: the last one filled, else the one of the object named in the form. */
@@ -169,19 +168,45 @@ function currentTable(pane: Pane): string {
   return pane.tableName ?? tableNameOf($<HTMLInputElement>('object').value.trim() || 'Contact');
 }
 
-async function refresh(pane: Pane, discardEdits = false): Promise<void> {
+async function refresh(pane: Pane): Promise<void> {
+  const tableName = currentTable(pane);
+  await replaceSheet(pane, (discardEdits) => refreshSheet(sheetDeps(pane), tableName, { discardEdits }));
+}
+
+/**
+ * Fill or refresh: with unsaved edits in the sheet it would replace, ask first ("Refresh anyway" runs it again,
+ * told to discard them); a failure leaves the sheet as it was.
+ */
+async function replaceSheet(pane: Pane, run: (discardEdits: boolean) => Promise<RefreshOutcome>): Promise<void> {
   $('confirm-refresh').hidden = true;
+  pane.pendingReplace = null;
   announce(t.filling);
-  const outcome = await refreshSheet(sheetDeps(pane), currentTable(pane), { discardEdits });
+  const outcome = await run(false);
   if (outcome.kind === 'unsaved') {
     announce('');
+    pane.pendingReplace = () => run(true);
     $('confirm-refresh-text').textContent = t.refreshUnsaved(outcome.rows);
     $('confirm-refresh').hidden = false;
     $('refresh-cancel').focus();
     return;
   }
+  filled(pane, outcome);
+}
+
+function filled(pane: Pane, outcome: Extract<RefreshOutcome, { kind: 'refreshed' }>): void {
+  pane.tableName = outcome.tableName;
   productText(null);
   announce(t.filled(outcome.rows, outcome.object, outcome.complete));
+}
+
+async function replaceAnyway(pane: Pane): Promise<void> {
+  const pending = pane.pendingReplace;
+  $('confirm-refresh').hidden = true;
+  pane.pendingReplace = null;
+  if (!pending) return;
+  announce(t.filling);
+  const outcome = await pending();
+  if (outcome.kind === 'refreshed') filled(pane, outcome);
 }
 
 async function save(pane: Pane): Promise<void> {
@@ -270,9 +295,10 @@ function wire(pane: Pane): void {
   on('load-fields', () => showFields(pane));
   on('save', () => save(pane));
   on('refresh', () => refresh(pane));
-  on('refresh-anyway', () => refresh(pane, true));
+  on('refresh-anyway', () => replaceAnyway(pane));
   on('refresh-cancel', async () => {
     $('confirm-refresh').hidden = true;
+    pane.pendingReplace = null;
     $('refresh').focus();
   });
   $('merge-object').addEventListener(
@@ -302,6 +328,7 @@ async function start(): Promise<void> {
     ui: host !== null && Office.context?.ui ? Office.context.ui : null,
     sheets: settings ? workbookStateStore(settings) : memoryStateStore(),
     tableName: null,
+    pendingReplace: null,
   };
   $('excel').hidden = kind !== 'excel';
   $('word').hidden = kind !== 'word';

@@ -106,7 +106,11 @@ describe('browser: Connect for Office in Word and Excel against the service', fu
   before(async () => {
     await buildPane();
     site = await startAddinSite({ root: DIST_DIR, port: 0, host: '127.0.0.1' });
-    w = await startServiceWorld({ addinOrigins: [site.origin] });
+    // The desktop apps accept the pane's callback page, as an admin registers it for "Sign in with Salesforce".
+    w = await startServiceWorld({
+      addinOrigins: [site.origin],
+      addinCallbackUrls: [`${site.origin}/oauth-callback.html`],
+    });
     ({ sf, setApiEnabled } = await adminOf(w));
     ids = await seedContacts(w, sf, { count: 500, dept: DEPT, withAccount: 3 });
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-chromium-office-'));
@@ -197,6 +201,10 @@ describe('browser: Connect for Office in Word and Excel against the service', fu
     await shot('excel-refresh-asks');
     await page.click('#refresh-cancel');
     assert.deepEqual(await idsAndTitles(rows), edited, 'cancelled: the edits stay');
+    await page.click('#refresh');
+    await page.click('#refresh-anyway');
+    await expectText('#product-text', messages['connectOffice.syncStopped']);
+    assert.deepEqual(await idsAndTitles(rows), edited, 'a refresh the org refused leaves the sheet as it was');
   });
 
   it('Excel: API access restored: the kept edits are saved', async () => {
@@ -214,9 +222,32 @@ describe('browser: Connect for Office in Word and Excel against the service', fu
     );
   });
 
-  it('Word: a merge of a 3-record query makes 3 documents whose fields match the records read through jsforce', async () => {
+  it('Word: "Sign in with Salesforce" on the org\'s login page, as Connect for Office (refused, then signed in)', async () => {
     await page.goto(paneUrl('word'));
     await page.waitForSelector('#signed-in:not([hidden])');
+    await page.click('#sign-out');
+    await page.waitForSelector('#sign-in:not([hidden])');
+    const onAuthorizePage = (url: URL) => url.href.startsWith(`${w.org.url}/services/oauth2/authorize?`);
+    const viaLoginPage = async (username: string, password: string) => {
+      await page.fill('#org-url', w.org.url);
+      const [popup] = await Promise.all([context.waitForEvent('page'), page.click('#oauth-sign-in')]);
+      await popup.waitForURL(onAuthorizePage);
+      assert.equal(new URL(popup.url()).searchParams.get('client_id'), 'SfdcConnectForOffice');
+      await popup.fill('#username', username);
+      await popup.fill('#password', password);
+      await Promise.all([popup.waitForEvent('close'), popup.press('#password', 'Enter', { noWaitAfter: true })]);
+    };
+    await viaLoginPage('bob@test.example', 'Bob-pass-1');
+    await expectText(
+      '#product-text',
+      `${messages['connectOffice.login']}\nURL: ${w.org.url}/services/data/v60.0/query`,
+    );
+    await viaLoginPage('ann@test.example', 'Ann-pass-1');
+    await page.waitForSelector('#signed-in:not([hidden])');
+    await expectText('#account', 'ann@test.example (Connect for Office)');
+  });
+
+  it('Word: a merge of a 3-record query makes 3 documents whose fields match the records read through jsforce', async () => {
     await page.waitForSelector('#merge-field option[value="Account.Name"]', { state: 'attached' });
     await shot('word-signed-in');
     const insert = async (field: string) => {

@@ -56,6 +56,37 @@ export async function fillSheet(d: SheetDeps, query: OfficeQueryRequest): Promis
 
 export type RefreshOutcome = ({ kind: 'refreshed' } & Filled) | { kind: 'unsaved'; rows: number };
 
+/** The object a query reads: its `object`, or the FROM of its SOQL. */
+export function objectOf(query: OfficeQueryRequest): string | null {
+  if ('object' in query) return query.object;
+  return /\bFROM\s+([A-Za-z][A-Za-z0-9_]*)/i.exec(query.soql)?.[1] ?? null;
+}
+
+/**
+ * "Fill sheet": like a refresh, it would replace the object's sheet, so it never drops that sheet's unsaved edits
+ * without `discardEdits` (the user said so).
+ */
+export async function fillOrAsk(
+  d: SheetDeps,
+  query: OfficeQueryRequest,
+  o: { discardEdits?: boolean } = {},
+): Promise<RefreshOutcome> {
+  const object = objectOf(query);
+  if (!o.discardEdits && object) {
+    const unsaved = await unsavedIn(d, tableNameOf(object));
+    if (unsaved > 0) return { kind: 'unsaved', rows: unsaved };
+  }
+  return { kind: 'refreshed', ...(await fillSheet(d, query)) };
+}
+
+/** How many rows of a filled sheet hold edits Salesforce has not got (0 for a sheet never filled or gone). */
+async function unsavedIn(d: SheetDeps, tableName: string): Promise<number> {
+  const state = d.store.get(tableName);
+  if (!state) return 0;
+  const contents = await d.run((ctx) => readTable(ctx, tableName));
+  return contents ? unsavedRows(sheetChanges(contents.header, contents.rows, state.baseline)) : 0;
+}
+
 /** Read the sheet's query again into it; with unsaved edits, only when `discardEdits` (the user said so). */
 export async function refreshSheet(
   d: SheetDeps,
@@ -64,11 +95,8 @@ export async function refreshSheet(
 ): Promise<RefreshOutcome> {
   const state = stateOf(d, tableName);
   if (!o.discardEdits) {
-    const contents = await d.run((ctx) => readTable(ctx, tableName));
-    if (contents) {
-      const unsaved = unsavedRows(sheetChanges(contents.header, contents.rows, state.baseline));
-      if (unsaved > 0) return { kind: 'unsaved', rows: unsaved };
-    }
+    const unsaved = await unsavedIn(d, tableName);
+    if (unsaved > 0) return { kind: 'unsaved', rows: unsaved };
   }
   return { kind: 'refreshed', ...(await fillSheet(d, state.query)) };
 }

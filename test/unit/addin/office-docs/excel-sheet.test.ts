@@ -12,7 +12,14 @@ import type {
   OfficeSaveRequest,
 } from '../../../../sync-engine/src/service/contract';
 import { OfficeDocsApi } from '../../../../addin/office-docs/shared/office-docs-api';
-import { fillSheet, refreshSheet, saveSheet, SheetDeps } from '../../../../addin/office-docs/excel/sheet-sync';
+import {
+  fillOrAsk,
+  fillSheet,
+  objectOf,
+  refreshSheet,
+  saveSheet,
+  SheetDeps,
+} from '../../../../addin/office-docs/excel/sheet-sync';
 import { RESULT_COLUMN, sheetChanges } from '../../../../addin/office-docs/excel/sheet-changes';
 import { memoryStateStore } from '../../../../addin/office-docs/excel/sheet-state';
 import { FakeWorkbook } from './fake-excel';
@@ -196,6 +203,22 @@ describe('addin: Excel sheets filled from Salesforce (office-addin-mock)', () =>
     assert.equal(done.kind, 'refreshed');
     assert.equal(book.table(TABLE).rows[2][2], 'Engineer');
     assert.equal(book.table(TABLE).rows[9][2], 'Changed in Salesforce');
+  });
+
+  it('filling the same sheet again asks first when it holds unsaved edits', async () => {
+    await fillSheet(deps, QUERY);
+    book.edit(TABLE, 0, 'Title', 'Mine');
+    assert.deepEqual(await fillOrAsk(deps, { soql: 'SELECT Id, Title FROM Contact' }), { kind: 'unsaved', rows: 1 });
+    assert.equal(api.queries.length, 1, 'nothing read, nothing replaced');
+    assert.equal(book.table(TABLE).rows[0][2], 'Mine');
+    const done = await fillOrAsk(deps, { object: 'Contact', fields: ['Title'] }, { discardEdits: true });
+    assert.equal(done.kind, 'refreshed');
+    assert.deepEqual(book.table(TABLE).header, ['Id', 'Title', RESULT_COLUMN]);
+  });
+
+  it("finds a query's object in its fields form or its SOQL", () => {
+    assert.equal(objectOf({ object: 'Lead', fields: ['Company'] }), 'Lead');
+    assert.equal(objectOf({ soql: 'select Id from Account where Name != null' }), 'Account');
   });
 
   it('refresh without edits reads again in place', async () => {
