@@ -163,6 +163,12 @@ describe('service: the Word and Excel add-in (Connect for Office)', function () 
       [{ soql: 'SELECT Name FROM Account' }, 'soql'],
       [{ soql: 'SELECT Id, (SELECT Id FROM Contacts) FROM Account' }, 'soql'],
       [{ soql: 'DELETE Contact' }, 'soql'],
+      // Refused by the org, named here all the same:
+      [{ object: 'Contact', fields: ['LastName', 'Nope__c'] }, 'fields[1]'],
+      [{ object: 'Contact', fields: ['LastName'], where: 'Nope__c = 1' }, 'where'],
+      [{ object: 'Contact', fields: ['LastName'], where: "LastName = 'x' LIMIT 3" }, 'where'],
+      [{ object: 'Nope', fields: ['Name'] }, 'object'],
+      [{ soql: 'SELECT Id, Nope FROM Contact' }, 'soql'],
     ];
     for (const [body, field] of cases) {
       const res = await call('POST', '/api/office/query', body);
@@ -230,6 +236,12 @@ describe('service: the Word and Excel add-in (Connect for Office)', function () 
         },
         'rows[1].row',
       ],
+      // Refused by the org, named here all the same:
+      [
+        { object: 'Contact', rows: [{ row: 1, id: null, values: { LastName: 'y', Nope__c: 'x' } }] },
+        'rows[0].values.Nope__c',
+      ],
+      [{ object: 'Nope', rows: [{ row: 1, id: null, values: { LastName: 'y' } }] }, 'object'],
     ];
     for (const [body, field] of cases) {
       const res = await call('POST', '/api/office/save', body);

@@ -19,6 +19,7 @@ import type {
   OfficeSaveAnswer,
 } from '../contract';
 import { OfficeQuery, OfficeSave } from './requests';
+import { queryInputError, saveInputError } from './input-errors';
 
 /** The objects Word merges: each with the lookup to its Account. */
 const MERGE_OBJECTS: Record<string, string> = { Contact: 'AccountId', Lead: 'ConvertedAccountId' };
@@ -64,13 +65,17 @@ export async function runQuery(conn: Connection, q: OfficeQuery, maxRows: number
   const records: OfficeRow[] = [];
   let totalSize = 0;
   let object = q.object;
-  for await (const page of queryPages<SObjectRecord>(conn, soql)) {
-    totalSize = page.totalSize;
-    for (const r of page.records) {
-      if (records.length === 0 && r.attributes?.type) object = r.attributes.type;
-      if (records.length < limit) records.push(flatten(r, q.fields));
+  try {
+    for await (const page of queryPages<SObjectRecord>(conn, soql)) {
+      totalSize = page.totalSize;
+      for (const r of page.records) {
+        if (records.length === 0 && r.attributes?.type) object = r.attributes.type;
+        if (records.length < limit) records.push(flatten(r, q.fields));
+      }
+      if (records.length >= limit) break;
     }
-    if (records.length >= limit) break;
+  } catch (err) {
+    throw (err instanceof SalesforceApiError && queryInputError(err, q)) || err;
   }
   return { object, fields: q.fields, records, totalSize, complete: records.length >= totalSize };
 }
@@ -112,6 +117,7 @@ function cell(v: unknown): OfficeCell {
  * 200 each, so each is one call, and each row's answer is Salesforce's own). A call refused whole (API access
  * turned off meanwhile) after an earlier one was written answers what was written, the other rows failed with the
  * refusal's text and `stopped`; refused before anything was written, it is the error itself: nothing is half done.
+ * A call refused for a field or object the org does not know is the user's input at fault: a 400 naming it.
  */
 export async function saveRows(conn: Connection, s: OfficeSave, failure: FailureText): Promise<OfficeSaveAnswer> {
   const updates = s.rows.filter((r) => r.id !== null);
@@ -134,7 +140,7 @@ export async function saveRows(conn: Connection, s: OfficeSave, failure: Failure
       answer = await call(records);
     } catch (err) {
       if (!(err instanceof SalesforceApiError)) throw err;
-      stopped = failure(err);
+      stopped = saveInputError(err, s) ?? failure(err);
       if (results.length === 0) throw stopped;
       results.push(...rows.map((r) => refused(r.row, r.id, stopped!)));
       return;

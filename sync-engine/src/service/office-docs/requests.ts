@@ -23,7 +23,17 @@ const RECORD_ID = /^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/;
 
 /** What to read: an object with fields (its records by id, or filtered), or the user's own SOQL. */
 export type OfficeQuery =
-  | { kind: 'fields'; object: string; fields: string[]; ids: string[] | null; where: string | null; limit: number }
+  | {
+      kind: 'fields';
+      object: string;
+      /** The columns: Id first, then the requested fields, each once. */
+      fields: string[];
+      /** The fields as the request listed them (to name one by its index there). */
+      requested: string[];
+      ids: string[] | null;
+      where: string | null;
+      limit: number;
+    }
   | { kind: 'soql'; soql: string; object: string; fields: string[] };
 
 export interface SaveRow {
@@ -87,7 +97,7 @@ export function parseOfficeQuery(body: unknown): OfficeQuery {
       throw serviceErrors.invalid('limit', `must be a whole number from 1 to ${MAX_QUERY_ROWS}`);
     limit = b.limit;
   }
-  return { kind: 'fields', object, fields, ids, where, limit };
+  return { kind: 'fields', object, fields, requested: b.fields as string[], ids, where, limit };
 }
 
 function parseSoql(value: unknown): OfficeQuery {
