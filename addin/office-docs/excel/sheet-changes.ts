@@ -40,7 +40,7 @@ export function sameCell(a: OfficeCell | undefined, b: OfficeCell | undefined): 
   return norm(a) === norm(b);
 }
 
-/** A cell as Salesforce takes it: empty is null, text trimmed of nothing (what the user typed is kept). */
+/** A cell as Salesforce takes it: an empty cell is null; anything else exactly as the user typed it. */
 export function toFieldValue(v: OfficeCell | undefined): OfficeCell {
   return v === undefined || v === '' ? null : v;
 }

@@ -146,7 +146,7 @@ export async function saveSheet(d: SheetDeps, tableName: string): Promise<Saved>
         continue;
       }
       const id = r.id ?? change.id!;
-      state.baseline.rows[id] = savedRow(state.baseline, contents.header, contents.rows[r.row], change);
+      state.baseline.rows[id] = savedRow(state.baseline, contents.header, contents.rows[r.row], change, id);
       if (r.created) out.created++;
       else out.updated++;
       const note = change.readOnly.length > 0 ? ` ${t.readOnlyNotSaved(change.readOnly)}` : '';
@@ -167,11 +167,17 @@ export async function saveSheet(d: SheetDeps, tableName: string): Promise<Saved>
  * The baseline's row once Salesforce confirmed a save: the sent fields as they are now; every other column as it
  * was read (a read-only edit stays an edit), and for a new row, null.
  */
-function savedRow(baseline: SheetBaseline, header: string[], cells: OfficeCell[], change: RowChange): OfficeCell[] {
+function savedRow(
+  baseline: SheetBaseline,
+  header: string[],
+  cells: OfficeCell[],
+  change: RowChange,
+  id: string,
+): OfficeCell[] {
   const before = change.id ? baseline.rows[change.id] : undefined;
   return baseline.columns.map((column, i) => {
     if (column in change.values) return cells[header.indexOf(column)] ?? null;
-    if (column === ID_COLUMN) return change.id;
+    if (column === ID_COLUMN) return id;
     return before ? before[i] : null;
   });
 }

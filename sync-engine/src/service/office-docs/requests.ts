@@ -68,7 +68,7 @@ export function parseOfficeQuery(body: unknown): OfficeQuery {
     return parseSoql(b.soql);
   }
   const object = parseObjectName(b.object);
-  const fields = parseFieldList(b.fields, 'fields', true);
+  const fields = parseFieldList(b.fields, 'fields');
   let ids: string[] | null = null;
   if (b.ids !== undefined && b.ids !== null) {
     if (!Array.isArray(b.ids) || b.ids.length === 0 || b.ids.length > MAX_SAVE_ROWS)
@@ -130,14 +130,14 @@ function parseSoql(value: unknown): OfficeQuery {
   return { kind: 'soql', soql: value, object: parsed.sObject, fields };
 }
 
-function parseFieldList(value: unknown, field: string, pathsAllowed: boolean): string[] {
+function parseFieldList(value: unknown, field: string): string[] {
   if (!Array.isArray(value) || value.length === 0)
     throw serviceErrors.invalid(field, 'required: a list of field API names, e.g. ["FirstName", "LastName"]');
   if (value.length > MAX_FIELDS) throw serviceErrors.invalid(field, `may name at most ${MAX_FIELDS} fields`);
   const seen = new Set<string>();
   const out: string[] = [];
   value.forEach((f, i) => {
-    if (typeof f !== 'string' || !(pathsAllowed ? FIELD_PATH : NAME).test(f))
+    if (typeof f !== 'string' || !FIELD_PATH.test(f))
       throw serviceErrors.invalid(
         `${field}[${i}]`,
         `must be a field API name like Email or Account.Name (got ${JSON.stringify(f)})`,

@@ -177,6 +177,11 @@ describe('addin: Excel sheets filled from Salesforce (office-addin-mock)', () =>
     assert.equal(rows[500][0], '003000000000000501');
     assert.equal(rows[500][5], 'Created');
     assert.equal((await saveSheet(deps, TABLE)).updated, 0, 'the created row is not sent again');
+    assert.deepEqual(deps.store.get(TABLE)!.baseline.rows['003000000000000501'].slice(0, 3), [
+      '003000000000000501',
+      'Typed',
+      'New',
+    ]);
   });
 
   it("writes a row's own failure beside it and keeps the edit unsaved; read-only columns are not sent", async () => {
