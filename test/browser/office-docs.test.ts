@@ -38,6 +38,7 @@ interface StandIn {
   };
 }
 declare const window: { __officeDocs: StandIn };
+declare const sessionStorage: { getItem(key: string): string | null };
 
 const CHROMIUM = '/usr/bin/chromium';
 const STAND_IN = path.join(REPO_ROOT, 'test', 'browser', 'office-docs-stand-in.js');
@@ -163,6 +164,11 @@ describe('browser: Connect for Office in Word and Excel against the service', fu
     assert.deepEqual(t.header, ['Id', 'LastName', 'Title', 'Email', 'Save result']);
     assert.equal(t.rows.length, 500);
     assert.deepEqual(new Set(t.rows.map((r) => r[0])), new Set(ids));
+    // The workbook keeps the sheet's query and what was read (it travels with the file), never the service's secret.
+    const kept = await page.evaluate(() => window.__officeDocs.excel.settings());
+    assert.deepEqual(Object.keys(kept), [`sfoSheet:${TABLE}`]);
+    const secret = await page.evaluate(() => sessionStorage.getItem('sfoCompatSecret'));
+    assert.ok(secret && !JSON.stringify(kept).includes(secret), 'the secret is not in the document');
     await shot('excel-filled');
   });
 
