@@ -111,7 +111,7 @@ export class ServiceClient {
     return this.call('POST', '/api/sign-out');
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  protected async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
     if (this.secret) headers.Authorization = `Bearer ${this.secret}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';

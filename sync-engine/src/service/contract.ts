@@ -141,3 +141,66 @@ export interface SignInRefusedBody extends ServiceErrorBody {
   errorCode: string | null;
   product: ProductInfo;
 }
+
+/*
+ * The Word and Excel add-in (Connect for Office, addin/office-docs/): the same service and the same signed-in account
+ * as the Outlook pane; the product chosen at sign-in decides the texts (docs/connect-for-office.md).
+ */
+
+/** One cell's value, as Excel holds it and Salesforce takes it (empty is null). */
+export type OfficeCell = string | number | boolean | null;
+/** One record as a row: its cells by field path (`Account.Name` for a related record's field), `Id` among them. */
+export type OfficeRow = Record<string, OfficeCell>;
+
+export interface OfficeField {
+  name: string;
+  label: string;
+  type: string;
+  updateable: boolean;
+  createable: boolean;
+  relationshipName: string | null;
+}
+/** `GET /api/office/objects/:object/fields` and `GET /api/office/merge-fields/:object` (Contact or Lead). */
+export interface OfficeFields {
+  object: string;
+  label: string;
+  fields: OfficeField[];
+}
+
+/**
+ * `POST /api/office/query`: an object's fields (its records by `ids`, or those `where` a SOQL condition holds, at
+ * most `limit`), or the user's own `soql` (fields and related records' fields only, Id among them).
+ */
+export type OfficeQueryRequest =
+  { object: string; fields: string[]; ids?: string[]; where?: string; limit?: number } | { soql: string };
+export interface OfficeQueryAnswer {
+  object: string;
+  /** The columns, Id first. */
+  fields: string[];
+  records: OfficeRow[];
+  totalSize: number;
+  /** False when the org holds more rows than were answered. */
+  complete: boolean;
+}
+
+/** `POST /api/office/save`: changed rows (their changed fields only) and new rows (`id` null), by sheet row. */
+export interface OfficeSaveRequest {
+  object: string;
+  rows: Array<{ row: number; id: string | null; values: Record<string, OfficeCell> }>;
+}
+export interface OfficeRowResult {
+  row: number;
+  /** The record's id (a created record's new one). */
+  id: string | null;
+  success: boolean;
+  created: boolean;
+  errors: Array<{ code: string; message: string; fields: string[] }>;
+}
+export interface OfficeSaveAnswer {
+  results: OfficeRowResult[];
+  updated: number;
+  created: number;
+  failed: number;
+  /** The org refused a later call whole (API access turned off meanwhile): its text; those rows are not saved. */
+  stopped: { code: string; message: string } | null;
+}

@@ -16,6 +16,7 @@ import { registerSyncRoutes } from './routes/sync';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerEmailRoutes } from './routes/email';
 import { registerOAuthRoutes } from './routes/oauth';
+import { registerOfficeDocsRoutes } from './routes/office-docs';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -80,6 +81,7 @@ export async function buildServiceApp(
   registerSettingsRoutes(app, service);
   registerEmailRoutes(app, service);
   registerOAuthRoutes(app, service, o.addinOrigins ?? DEFAULT_ADDIN_ORIGINS);
+  registerOfficeDocsRoutes(app, service);
   return app;
 }
 

@@ -20,7 +20,8 @@ import { Product } from '../products/catalog';
 import { ProductSession } from '../sign-in/product-session';
 import { AddedEmails } from './added-emails';
 import { AddEmailInput, AddEmailResult, addEmail } from './add-email';
-import { serviceErrors } from './errors';
+import { ServiceError, serviceErrors } from './errors';
+import { Connection } from '../salesforce/connection';
 import { Timers, realTimers } from './scheduler';
 import { serviceText } from './texts';
 import { RandomBytes, ServiceSecret } from './secret';
@@ -417,6 +418,33 @@ export class SyncService {
       if (!(err instanceof SalesforceApiError)) throw err;
       if (err.kind === 'accessRevoked') a.noteAccess(false);
       throw fromSalesforceFailure(a.identity.product, err, 'add this email to Salesforce');
+    }
+  }
+
+  /**
+   * A call of the Word and Excel add-in on the signed-in account's session: lost API access is noted (the sync
+   * re-checks it) and answered with the signed-in product's own text; `failure` turns a failed call into that answer.
+   */
+  async withOrgSession<T>(
+    what: string,
+    call: (conn: Connection, failure: (err: SalesforceApiError) => ServiceError) => Promise<T>,
+  ): Promise<T> {
+    const a = this.signedIn();
+    let refused = false;
+    const failure = (err: SalesforceApiError): ServiceError => {
+      if (err.kind === 'accessRevoked') {
+        refused = true;
+        a.noteAccess(false);
+      }
+      return fromSalesforceFailure(a.identity.product, err, what);
+    };
+    try {
+      const result = await call(a.session.connection!, failure);
+      if (!refused) a.noteAccess(true);
+      return result;
+    } catch (err) {
+      if (err instanceof SalesforceApiError) throw failure(err);
+      throw err;
     }
   }
 

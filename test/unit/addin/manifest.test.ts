@@ -400,7 +400,12 @@ describe('addin/manifest.xml', () => {
       const ok = await runValidate([], REPO_ROOT);
       assert.deepEqual(
         [ok.code, ok.stdout.trim(), ok.stderr],
-        [0, 'manifest.xml is valid against the Office add-in manifest schemas (offline)', ''],
+        [
+          0,
+          'manifest.xml is valid against the Office add-in manifest schemas (offline)\n' +
+            'manifest-office.xml is valid against the Office add-in manifest schemas (offline)',
+          '',
+        ],
       );
 
       const xml = fs.readFileSync(MANIFEST, 'utf8');
