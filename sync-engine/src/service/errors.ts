@@ -106,6 +106,12 @@ export const serviceErrors = {
       problems[0].field,
     ),
   badJson: (detail: string) => new ServiceError(400, 'BAD_JSON', `The request body is not valid JSON: ${detail}`),
+  jsonTooComplex: (exceeds: 'containers' | 'values', limit: number) =>
+    new ServiceError(
+      413,
+      'JSON_TOO_COMPLEX',
+      `The request body holds more than ${limit} JSON ${exceeds === 'containers' ? 'objects and arrays' : 'values'}: send fewer rows at a time.`,
+    ),
   bodyRequired: () => new ServiceError(400, 'BODY_REQUIRED', 'This request needs a JSON object body.'),
   unsupportedMediaType: (type: string) =>
     new ServiceError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type "${type}" is not accepted: send application/json.`),
