@@ -16,6 +16,7 @@ import { registerSyncRoutes } from './routes/sync';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerEmailRoutes } from './routes/email';
 import { registerOAuthRoutes } from './routes/oauth';
+import { registerSidePanelRoutes } from './routes/side-panel';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -79,6 +80,7 @@ export async function buildServiceApp(
   registerSyncRoutes(app, service);
   registerSettingsRoutes(app, service);
   registerEmailRoutes(app, service);
+  registerSidePanelRoutes(app, service);
   registerOAuthRoutes(app, service, o.addinOrigins ?? DEFAULT_ADDIN_ORIGINS);
   return app;
 }
