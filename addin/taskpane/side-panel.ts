@@ -34,6 +34,8 @@ interface WhatChoice extends RelatedRecord {
 export class SidePanel {
   private item: OpenItem | null = null;
   private people: PanelPerson[] = [];
+  /** The org shares activities: several Contacts may be the Who. */
+  private shares = false;
   /** Each load's number: only the latest one renders. */
   private loads = 0;
   private retry: number | null = null;
@@ -48,7 +50,10 @@ export class SidePanel {
       e.preventDefault();
       void this.createPerson(e.target as HTMLFormElement);
     });
-    $('who-choices').addEventListener('change', () => this.fillWhat());
+    $('who-choices').addEventListener('change', (e) => {
+      this.keepWhoRule(e.target as HTMLInputElement);
+      this.fillWhat();
+    });
     $('what-search-button').addEventListener(
       'click',
       () => void this.guard($('what-search-button'), () => this.search()),
@@ -87,6 +92,7 @@ export class SidePanel {
     try {
       const answer = await this.d.client.people({ itemKey: item.key, people: item.people });
       if (load !== this.loads) return;
+      this.shares = answer.sharesActivities;
       this.showPeople(answer.people, answer.people.length ? '' : t.nobody, item.key);
     } catch (err) {
       if (load !== this.loads) return;
@@ -138,7 +144,10 @@ export class SidePanel {
     return this.people.flatMap((p) => p.records);
   }
 
-  /** The Who choices: every record of the item's people; the sender's (or organizer's) first one picked. */
+  /**
+   * The Who choices: every record of the item's people; the sender's (or organizer's) first one picked. Where the
+   * org shares activities they are checkboxes: several Contacts, or one Lead.
+   */
   private fillWho(): void {
     const records = this.records();
     const form = $('add-item-form');
@@ -153,8 +162,9 @@ export class SidePanel {
       const row = document.createElement('div');
       row.className = 'choice';
       const input = document.createElement('input');
-      input.type = 'radio';
+      input.type = this.shares ? 'checkbox' : 'radio';
       input.name = 'who';
+      input.dataset.type = r.type;
       input.id = id;
       input.value = r.id;
       input.checked = r === first;
@@ -164,12 +174,28 @@ export class SidePanel {
       row.append(input, label);
       box.appendChild(row);
     });
+    $('who-hint').textContent = t.whoHint;
+    $('who-hint').hidden = !this.shares;
     this.fillWhat();
   }
 
+  /** Several Contacts, or one Lead: checking a Lead clears the rest, checking a Contact clears a Lead. */
+  private keepWhoRule(changed: HTMLInputElement): void {
+    if (changed.type !== 'checkbox' || !changed.checked) return;
+    for (const other of document.querySelectorAll<HTMLInputElement>('input[name="who"]:checked')) {
+      if (other !== changed && (changed.dataset.type === 'Lead' || other.dataset.type === 'Lead'))
+        other.checked = false;
+    }
+  }
+
+  /** The Who picked, the first one the activity's own WhoId. */
+  private chosenWhos(): PersonRecord[] {
+    const ids = [...document.querySelectorAll<HTMLInputElement>('input[name="who"]:checked')].map((i) => i.value);
+    return ids.flatMap((id) => this.records().filter((r) => r.id === id));
+  }
+
   private chosenWho(): PersonRecord | undefined {
-    const id = document.querySelector<HTMLInputElement>('input[name="who"]:checked')?.value;
-    return this.records().find((r) => r.id === id);
+    return this.chosenWhos()[0];
   }
 
   /** The What choices: the Who's account, open opportunities and cases, and what a search found. */
@@ -182,6 +208,7 @@ export class SidePanel {
     select.disabled = lead;
     $('what-search').toggleAttribute('disabled', lead);
     $<HTMLButtonElement>('what-search-button').disabled = lead;
+    $('what-of-lead').textContent = t.whatOfLead;
     $('what-of-lead').hidden = !lead;
     if (!who || lead) return;
     const own: WhatChoice[] = [
@@ -218,10 +245,10 @@ export class SidePanel {
 
   private async add(): Promise<void> {
     const item = this.item;
-    const who = this.chosenWho();
+    const whos = this.chosenWhos();
     const mailboxItem = this.d.mailbox.item;
     if (!item || !mailboxItem) return this.d.announce(t.noItem);
-    if (!who) return this.d.announce(t.noWho);
+    if (whos.length === 0) return this.d.announce(this.records().length ? t.pickWho : t.noWho);
     const option = $<HTMLSelectElement>('what').selectedOptions[0];
     const what =
       option && option.value
@@ -229,8 +256,9 @@ export class SidePanel {
         : null;
     this.d.announce(t.adding);
     const base = await readItemToAdd(mailboxItem, item);
-    const added = await this.d.client.addItem({ ...base, who: [{ id: who.id, name: who.name }], what });
-    this.d.announce(t.added(item.kind, who.name, what?.name ?? null, added.trimmed));
+    const who = whos.map((w) => ({ id: w.id, name: w.name }));
+    const added = await this.d.client.addItem({ ...base, who, what });
+    this.d.announce(t.added(item.kind, who.map((w) => w.name).join(', '), what?.name ?? null, added.trimmed));
     // The new activity shows in the person's recent activity.
     await this.reloadKeepingMessage();
   }

@@ -140,6 +140,8 @@ export const texts = {
     addMeeting: 'Add meeting',
     adding: 'Adding it to Salesforce…',
     noWho: 'Nobody in this item is in Salesforce yet: create a contact or lead first.',
+    pickWho: 'Pick the contact or lead to add it to, under "Name (Who)".',
+    whoHint: 'Your org shares activities: pick several contacts, or one lead.',
     added: (kind: 'email' | 'meeting', who: string, what: string | null, trimmed: boolean) =>
       `${kind === 'meeting' ? 'Meeting' : 'Email'} added to Salesforce on ${who}${what ? `, related to ${what}` : ''}.` +
       (trimmed ? " Its text was cut to Salesforce's 32,000 characters." : ''),

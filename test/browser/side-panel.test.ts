@@ -190,6 +190,27 @@ describe('browser: the side panel, item by item', function () {
     await page.waitForSelector(`${person} .record[data-id="${leads.records[0].Id}"]`);
   });
 
+  it("Create contact, with the company set to an account's name, makes the Contact on that account", async () => {
+    await show(
+      message('<unknown-2@navy.example>', { emailAddress: 'mary.jackson@navy.example', displayName: 'Mary Jackson' }),
+    );
+    const person = '#people li[data-address="mary.jackson@navy.example"]';
+    await page.click(`${person} button[data-create="Contact"]`);
+    assert.equal(await page.getAttribute(`${person} button[data-create="Contact"]`, 'aria-expanded'), 'true');
+    assert.equal(await page.inputValue(`${person} input[name="company"]`), 'Navy');
+    await page.fill(`${person} input[name="company"]`, 'US Navy');
+    await page.click(`${person} form button[type="submit"]`);
+    await expectText('#message', t.created('Contact', 'Mary Jackson'));
+    const made = await admin.query<{ Id: string; AccountId: string }>(
+      "SELECT Id, AccountId FROM Contact WHERE Email = 'mary.jackson@navy.example'",
+    );
+    assert.deepEqual(
+      made.records.map((c) => c.AccountId),
+      [ids.navy],
+    );
+    await expectText(`${person} .record[data-id="${made.records[0].Id}"] .record-account`, `${t.account}: US Navy`);
+  });
+
   it('Add Email on the contact, related to her opportunity, makes the Task; adding it again is refused', async () => {
     await show(
       message('<add-1@navy.example>', { emailAddress: 'grace@navy.example', displayName: 'Grace Hopper' }, 'Compilers'),
@@ -303,5 +324,72 @@ describe('browser: the side panel, item by item', function () {
       times.push(ms);
     }
     assert.ok(Math.max(...times) < 1000, `times: ${times.join(', ')} ms`);
+  });
+
+  it('in an org that shares activities: several contacts as Who (or one lead), and the Task on all of them', async () => {
+    const shared = await startServiceWorld({
+      addinOrigins: [site.origin],
+      intervalSeconds: 3600,
+      orgSeed: (seed) => {
+        seed.organization.features = { ...seed.organization.features, sharedActivities: true };
+      },
+    });
+    try {
+      const org = axios.create({
+        baseURL: `${shared.org.url}/services/data/v60.0`,
+        headers: { authorization: `Bearer ${sessionFor(shared.org, 'ann@test.example')}` },
+        validateStatus: () => true,
+      });
+      const grace = (await org.get('/query', { params: { q: 'SELECT Id FROM Contact' } })).data.records[0].Id;
+      const mary = (
+        await org.post('/sobjects/Contact', { FirstName: 'Mary', LastName: 'Hawes', Email: 'mary@navy.example' })
+      ).data.id;
+      const lead = (
+        await org.post('/sobjects/Lead', { LastName: 'Lovelace', Company: 'Engines', Email: 'ada@engines.example' })
+      ).data.id;
+      await page.goto(`${site.origin}/taskpane.html?service=${encodeURIComponent(shared.running.url)}`);
+      await page.waitForSelector('#sign-in:not([hidden])');
+      await page.fill('#org-url', shared.org.url);
+      await page.fill('#username', 'ann@test.example');
+      await page.fill('#password', 'Ann-pass-1');
+      await page.click('#sign-in-button');
+      await page.waitForSelector('#status-view:not([hidden])');
+      const item = message(
+        '<shared-1@navy.example>',
+        { emailAddress: 'grace@navy.example', displayName: 'Grace Hopper' },
+        'Fleet',
+      );
+      item.cc = [
+        { emailAddress: 'mary@navy.example', displayName: 'Mary Hawes' },
+        { emailAddress: 'ada@engines.example', displayName: 'Ada' },
+      ];
+      await selectItem(page, item);
+      await expectText('#who-hint', t.whoHint);
+      assert.equal(await page.getAttribute(`input[name="who"][value="${grace}"]`, 'type'), 'checkbox');
+      // A lead is the only Who of its activity: checking it clears the contacts, and the other way round.
+      await page.check(`input[name="who"][value="${lead}"]`);
+      assert.equal(await page.isChecked(`input[name="who"][value="${grace}"]`), false);
+      await page.check(`input[name="who"][value="${grace}"]`);
+      await page.check(`input[name="who"][value="${mary}"]`);
+      assert.equal(await page.isChecked(`input[name="who"][value="${lead}"]`), false);
+      await checkScreen(page, 'side-panel-shared-activities');
+      await page.click('#add-item');
+      await expectText('#message', t.added('email', 'Grace Hopper, Mary Hawes', null, false));
+      const conn = new jsforce.Connection({ loginUrl: shared.org.url, version: '60.0' });
+      await conn.login('admin@test.example', 'Admin-pass-1');
+      const [task] = (
+        await conn.query<{ Id: string; WhoId: string }>("SELECT Id, WhoId FROM Task WHERE Subject = 'Email: Fleet'")
+      ).records;
+      assert.equal(task.WhoId, grace);
+      const relations = await conn.query<{ RelationId: string }>(
+        `SELECT RelationId FROM TaskRelation WHERE TaskId = '${task.Id}'`,
+      );
+      assert.deepEqual(
+        relations.records.map((r) => r.RelationId),
+        [mary],
+      );
+    } finally {
+      await shared.close();
+    }
   });
 });

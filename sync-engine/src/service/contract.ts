@@ -210,6 +210,11 @@ export interface PanelPerson {
 export interface PeopleAnswer {
   itemKey: string;
   people: PanelPerson[];
+  /**
+   * Whether the org shares activities (TaskRelation): then "Add Email" takes several Contacts as Who. False when
+   * nobody in the item is in Salesforce (there is no one to add it to).
+   */
+  sharesActivities: boolean;
   /** Whether this answer came from the service's cache (no request to Salesforce). */
   cached: boolean;
 }

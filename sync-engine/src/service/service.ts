@@ -474,13 +474,13 @@ export class SyncService {
       await this.withOrg('look up the people in this item', (acc) =>
         acc.session.connection!.request({ method: 'GET', path: acc.session.connection!.dataPath('') }),
       );
-      return { itemKey: r.itemKey, people: cached, cached: true };
+      return { itemKey: r.itemKey, ...cached, cached: true };
     }
-    const people = await this.withOrg('look up the people in this item', (acc) =>
+    const found = await this.withOrg('look up the people in this item', (acc) =>
       lookUpPeople(acc.session.connection!, r.people),
     );
-    this.people.put(userKey, r.itemKey, addresses, people);
-    return { itemKey: r.itemKey, people, cached: false };
+    this.people.put(userKey, r.itemKey, addresses, found);
+    return { itemKey: r.itemKey, ...found, cached: false };
   }
 
   /** "Create contact" / "Create lead" from the side panel. */

@@ -113,6 +113,7 @@ describe('service: the side panel', function () {
     assert.equal(res.status, 200, res.text);
     assert.equal(requests, 2, 'one SOSL search and one Composite call');
     assert.equal(res.body.cached, false);
+    assert.equal(res.body.sharesActivities, false, 'the test org does not share activities');
     const [g, a, c] = res.body.people;
     assert.equal(res.body.people.length, 3, 'one entry per address, any case');
     assert.deepEqual(g.roles, ['from', 'cc']);
@@ -414,5 +415,88 @@ describe('service: the side panel', function () {
     assert.equal(back.status, 200, back.text);
     assert.equal(back.body.cached, false);
     assert.equal(back.body.people[0].records[0].id, grace);
+  });
+
+  describe('in an org that shares activities', () => {
+    let shared: ServiceWorld;
+    let sharedSecret: string;
+    before(async () => {
+      shared = await startServiceWorld({
+        intervalSeconds: 3600,
+        orgSeed: (seed) => {
+          seed.organization.features = { ...seed.organization.features, sharedActivities: true };
+        },
+      });
+      sharedSecret = await shared.signInAnn();
+    });
+    after(async () => {
+      await shared?.close();
+    });
+
+    it('the people answer says so, and Add Email puts one Task on several Contacts (TaskRelation)', async () => {
+      const org = axios.create({
+        baseURL: `${shared.org.url}/services/data/v60.0`,
+        headers: { authorization: `Bearer ${sessionFor(shared.org, 'ann@test.example')}` },
+        validateStatus: () => true,
+      });
+      const [{ Id: g }] = (await org.get('/query', { params: { q: 'SELECT Id FROM Contact' } })).data.records;
+      const mary = (
+        await org.post('/sobjects/Contact', { LastName: 'Hawes', FirstName: 'Mary', Email: 'mary@navy.example' })
+      ).data.id;
+      const send = (method: string, url: string, body?: unknown) =>
+        shared.call(method, url, { secret: sharedSecret, body });
+      const found = await send('POST', '/api/side-panel/people', {
+        itemKey: '<shared@navy.example>',
+        people: [
+          { address: 'grace@navy.example', name: null, role: 'from' },
+          { address: 'mary@navy.example', name: null, role: 'cc' },
+        ],
+      });
+      assert.equal(found.status, 200, found.text);
+      assert.equal(found.body.sharesActivities, true);
+      const res = await send(
+        'POST',
+        '/api/side-panel/add',
+        email({
+          itemKey: '<shared@navy.example>',
+          subject: 'Shared',
+          what: null,
+          who: [
+            { id: g, name: 'Grace Hopper' },
+            { id: mary, name: 'Mary Hawes' },
+          ],
+        }),
+      );
+      assert.equal(res.status, 200, res.text);
+      const [task] = (await org.get('/query', { params: { q: `SELECT WhoId FROM Task WHERE Id = '${res.body.id}'` } }))
+        .data.records;
+      assert.equal(task.WhoId, g);
+      const relations = (
+        await org.get('/query', {
+          params: { q: `SELECT RelationId, IsWhat FROM TaskRelation WHERE TaskId = '${res.body.id}'` },
+        })
+      ).data.records;
+      assert.deepEqual(
+        relations.map((r: any) => [r.RelationId, r.IsWhat]),
+        [[mary, false]],
+      );
+      const again = await send('POST', '/api/side-panel/add', email({ itemKey: '<shared@navy.example>', what: null }));
+      assert.equal(again.status, 409);
+      assert.match(again.body.error.message, / as a Task on Grace Hopper, Mary Hawes\.$/);
+      const lead = await send(
+        'POST',
+        '/api/side-panel/add',
+        email({
+          itemKey: '<shared-2@navy.example>',
+          what: null,
+          who: [
+            { id: g, name: 'G' },
+            { id: '00QDx0000000001MAA', name: 'L' },
+          ],
+        }),
+      );
+      assert.equal(lead.status, 400);
+      assert.equal(lead.body.error.field, 'who');
+    });
   });
 });

@@ -2,13 +2,16 @@
  * The side panel's answers per item, for a few minutes: moving back to a message asks Salesforce nothing. Any add or
  * create empties it (a record changed), and so does lost API access (nothing stale once it returns).
  */
-import { PanelPerson } from '../contract';
+import { PeopleAnswer } from '../contract';
+
+/** What the cache keeps of an answer. */
+export type CachedPeople = Pick<PeopleAnswer, 'people' | 'sharesActivities'>;
 
 const TTL_MS = 5 * 60_000;
 const MAX_ITEMS = 200;
 
 export class PeopleCache {
-  private readonly items = new Map<string, { at: number; people: PanelPerson[] }>();
+  private readonly items = new Map<string, { at: number; people: CachedPeople }>();
 
   constructor(private readonly now: () => number) {}
 
@@ -16,7 +19,7 @@ export class PeopleCache {
     return [userKey, itemKey, ...[...new Set(addresses.map((a) => a.toLowerCase()))].sort()].join('\n');
   }
 
-  get(userKey: string, itemKey: string, addresses: string[]): PanelPerson[] | undefined {
+  get(userKey: string, itemKey: string, addresses: string[]): CachedPeople | undefined {
     const key = PeopleCache.key(userKey, itemKey, addresses);
     const hit = this.items.get(key);
     if (!hit) return undefined;
@@ -27,7 +30,7 @@ export class PeopleCache {
     return hit.people;
   }
 
-  put(userKey: string, itemKey: string, addresses: string[], people: PanelPerson[]): void {
+  put(userKey: string, itemKey: string, addresses: string[], people: CachedPeople): void {
     const key = PeopleCache.key(userKey, itemKey, addresses);
     this.items.delete(key);
     this.items.set(key, { at: this.now(), people });

@@ -73,8 +73,17 @@ async function search(conn: Connection, addresses: string[]): Promise<Row[]> {
   return res.data?.searchRecords ?? [];
 }
 
-/** Query subrequests of one Composite call, answered by reference id. */
-async function queries(conn: Connection, soql: Record<string, string>): Promise<Record<string, Row[]>> {
+const SHARING = 'sharesActivities';
+
+/**
+ * Query subrequests of one Composite call, answered by reference id. A subrequest named in `mayFail` that fails
+ * (an object the org lacks) is left out of the answer; any other failure throws.
+ */
+async function queries(
+  conn: Connection,
+  soql: Record<string, string>,
+  mayFail: string[] = [],
+): Promise<Record<string, Row[]>> {
   const subs: Subrequest[] = Object.entries(soql).map(([referenceId, q]) => ({
     method: 'GET',
     path: `/query?q=${encodeURIComponent(q)}`,
@@ -86,6 +95,7 @@ async function queries(conn: Connection, soql: Record<string, string>): Promise<
   for (const a of answers) {
     if (a.httpStatusCode !== 200) {
       const e = subrequestError(a);
+      if (mayFail.includes(a.referenceId) && (e.errorCode === 'INVALID_TYPE' || a.httpStatusCode === 404)) continue;
       throw new SalesforceApiError({
         errorCode: e.errorCode,
         message: e.message,
@@ -117,10 +127,13 @@ function personRecord(r: Row): PersonRecord {
   };
 }
 
-/** The people of an item with their records, in two requests to Salesforce at most. */
-export async function lookUpPeople(conn: Connection, people: ItemPerson[]): Promise<PanelPerson[]> {
+/** The people of an item with their records, and whether the org shares activities; two requests at most. */
+export async function lookUpPeople(
+  conn: Connection,
+  people: ItemPerson[],
+): Promise<{ people: PanelPerson[]; sharesActivities: boolean }> {
   const distinct = distinctPeople(people);
-  if (distinct.length === 0) return [];
+  if (distinct.length === 0) return { people: [], sharesActivities: false };
   const found = await search(
     conn,
     distinct.map((p) => p.address),
@@ -134,20 +147,28 @@ export async function lookUpPeople(conn: Connection, people: ItemPerson[]): Prom
     byAddress.set(key, [...(byAddress.get(key) ?? []), r]);
   }
   const matched = [...byAddress.values()].flat();
-  await fillSurroundings(conn, matched);
-  return distinct.map((p) => {
-    const mine = byAddress.get(p.address.toLowerCase()) ?? [];
-    return { ...p, records: mine, suggestion: mine.length ? null : suggestPerson(p.address, p.name) };
-  });
+  const sharesActivities = await fillSurroundings(conn, matched);
+  return {
+    people: distinct.map((p) => {
+      const mine = byAddress.get(p.address.toLowerCase()) ?? [];
+      return { ...p, records: mine, suggestion: mine.length ? null : suggestPerson(p.address, p.name) };
+    }),
+    sharesActivities,
+  };
 }
 
-/** Open Opportunities and Cases and the last activities of the matched people: one Composite call. */
-async function fillSurroundings(conn: Connection, matched: PersonRecord[]): Promise<void> {
-  if (matched.length === 0) return;
+/**
+ * Open Opportunities and Cases and the last activities of the matched people, and whether the org has TaskRelation
+ * (Shared Activities): one Composite call.
+ */
+async function fillSurroundings(conn: Connection, matched: PersonRecord[]): Promise<boolean> {
+  if (matched.length === 0) return false;
   const contactIds = matched.filter((r) => r.type === 'Contact').map((r) => r.id);
   const accountIds = matched.flatMap((r) => (r.account ? [r.account.id] : []));
   const whoIds = matched.map((r) => r.id);
   const soql: Record<string, string> = {
+    // Only an org that shares activities has the object; elsewhere this subrequest fails alone (INVALID_TYPE).
+    [SHARING]: 'SELECT Id FROM TaskRelation LIMIT 1',
     tasks:
       `SELECT Id, Subject, ActivityDate, WhoId FROM Task WHERE WhoId IN (${ids(whoIds)})` +
       ` ORDER BY ActivityDate DESC LIMIT ${ROWS}`,
@@ -165,7 +186,7 @@ async function fillSurroundings(conn: Connection, matched: PersonRecord[]): Prom
       `SELECT Id, CaseNumber, Subject, Status, ContactId, AccountId FROM Case WHERE IsClosed = false` +
       ` AND (ContactId IN (${ids(contactIds)})${byAccount}) ORDER BY CreatedDate DESC LIMIT ${ROWS}`;
   }
-  const rows = await queries(conn, soql);
+  const rows = await queries(conn, soql, [SHARING]);
   for (const r of matched) {
     const accountId = r.account?.id;
     const opps = (rows.opportunities ?? []).filter((o) => accountId && o.AccountId === accountId);
@@ -187,6 +208,7 @@ async function fillSurroundings(conn: Connection, matched: PersonRecord[]): Prom
     acts.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
     r.activities = acts.slice(0, TOP);
   }
+  return rows[SHARING] !== undefined;
 }
 
 function opportunity(o: Row): OpportunitySummary {
