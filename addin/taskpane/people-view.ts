@@ -79,7 +79,8 @@ function createForm(p: PanelPerson, index: number): HTMLFormElement {
   };
   field('firstName', t.firstName, p.suggestion?.firstName ?? null);
   field('lastName', t.lastName, p.suggestion?.lastName ?? null);
-  field('company', t.company, p.suggestion?.company ?? null, t.companyHintContact);
+  // The hint is set when a button opens the form: it differs for a contact and a lead.
+  field('company', t.company, p.suggestion?.company ?? null, ' ');
   const actions = el('div', null, { class: 'actions' });
   actions.appendChild(el('button', t.save, { type: 'submit', class: 'primary' }));
   actions.appendChild(el('button', t.cancel, { type: 'button', 'data-action': 'cancel' }));

@@ -282,6 +282,8 @@ export class SidePanel {
     li!.querySelectorAll('[data-create]').forEach((b) => b.setAttribute('aria-expanded', String(b === button)));
     const save = form.querySelector<HTMLButtonElement>('button[type="submit"]')!;
     save.textContent = type === 'Lead' ? t.createLead : t.createContact;
+    const hint = form.querySelector<HTMLElement>('input[name="company"] + .hint');
+    if (hint) hint.textContent = type === 'Lead' ? t.companyHintLead : t.companyHintContact;
     form.querySelector<HTMLInputElement>('input[name="firstName"]')?.focus();
   }
 

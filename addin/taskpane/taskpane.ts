@@ -369,7 +369,11 @@ async function start(): Promise<void> {
     panel.wire();
     pane.panel = panel;
     // A pinned pane follows the selection; outside Outlook (or an Outlook without the event) nothing registers.
-    void onItemChanged(pane.mailbox, () => void showPanel(pane));
+    void onItemChanged(pane.mailbox, () => {
+      // What the pane said was about the item before.
+      announce('');
+      void showPanel(pane);
+    });
   }
   $('host-note').hidden = inOutlook;
   $('host-note').textContent = inOutlook ? '' : texts.notInOutlook;

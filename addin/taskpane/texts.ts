@@ -115,6 +115,7 @@ export const texts = {
     lastName: 'Last name',
     company: 'Company',
     companyHintContact: 'The contact goes on the account of this exact name, if there is one.',
+    companyHintLead: "Salesforce requires a lead's company.",
     save: 'Save',
     cancel: 'Cancel',
     creating: 'Creating the record in Salesforce…',

@@ -177,6 +177,7 @@ describe('browser: the side panel, item by item', function () {
     assert.equal(await page.inputValue(`${person} input[name="firstName"]`), 'Charles');
     assert.equal(await page.inputValue(`${person} input[name="lastName"]`), 'Babbage');
     assert.equal(await page.inputValue(`${person} input[name="company"]`), 'Difference Engines');
+    assert.equal(await page.textContent(`${person} #create-0-company-hint`), t.companyHintLead);
     await checkScreen(page, 'side-panel-create-lead');
     await page.click(`${person} form button[type="submit"]`);
     await expectText('#message', t.created('Lead', 'Charles Babbage'));
@@ -290,6 +291,7 @@ describe('browser: the side panel, item by item', function () {
       );
       await expectText('#panel-stopped', messages['sfo.syncStopped']);
       assert.equal(await page.$$eval('#people li', (lis) => lis.length), 0);
+      assert.equal(await page.textContent('#message'), '', 'nothing said about the item before');
       assert.equal(await page.isVisible('#add-item-form'), false);
       await checkScreen(page, 'side-panel-access-off');
       // An item seen before is not shown from the cache either.
