@@ -32,7 +32,7 @@ function recordView(r: PersonRecord): HTMLElement {
   head.appendChild(document.createTextNode(` ${r.name}${r.title ? `, ${r.title}` : ''}`));
   box.appendChild(head);
   if (r.account) box.appendChild(el('p', `${t.account}: ${r.account.name}`, { class: 'record-account' }));
-  if (r.company) box.appendChild(el('p', `${t.company_}: ${r.company}`, { class: 'record-account' }));
+  if (r.company) box.appendChild(el('p', `${t.company}: ${r.company}`, { class: 'record-account' }));
   if (r.type === 'Contact') {
     box.appendChild(el('p', t.opportunities(r.opportunities.count), { class: 'record-opportunities' }));
     if (r.opportunities.top.length)

@@ -85,8 +85,8 @@ export class SidePanel {
       this.showPeople([], t.noItem, null);
       return;
     }
-    $('panel-state').textContent = t.lookingUp;
-    $('panel-state').hidden = false;
+    // The last item's people go at once: nothing of theirs may be added to this item.
+    this.showPeople([], t.lookingUp, null);
     $('side-panel').setAttribute('aria-busy', 'true');
     $('side-panel').dataset.state = 'loading';
     try {
@@ -259,8 +259,9 @@ export class SidePanel {
     const who = whos.map((w) => ({ id: w.id, name: w.name }));
     const added = await this.d.client.addItem({ ...base, who, what });
     this.d.announce(t.added(item.kind, who.map((w) => w.name).join(', '), what?.name ?? null, added.trimmed));
-    // The new activity shows in the person's recent activity.
-    await this.reloadKeepingMessage();
+    // The new activity shows in the person's recent activity; the keyboard stays on the button.
+    await this.load();
+    if (!$('add-item-form').hidden) $('add-item').focus();
   }
 
   private onPeopleClick(e: Event): void {
@@ -301,14 +302,11 @@ export class SidePanel {
         email: form.dataset.address!,
         company: value('company') || null,
       });
-      await this.reloadKeepingMessage();
+      await this.load();
+      // The form is gone with the list it was in: the keyboard goes to the panel's heading.
+      $('panel-heading').focus();
       this.d.announce(t.created(made.type, `${firstName} ${value('lastName')}`.trim()));
     });
-  }
-
-  /** Load the item again; the live region keeps what the action said. */
-  private async reloadKeepingMessage(): Promise<void> {
-    await this.load();
   }
 
   /** Run an action with its button disabled; a failure is the service's message. */

@@ -121,7 +121,6 @@ export const texts = {
     creating: 'Creating the record in Salesforce…',
     created: (type: string, name: string) => `${type === 'Lead' ? 'Lead' : 'Contact'} ${name} created in Salesforce.`,
     account: 'Account',
-    company_: 'Company',
     opportunities: (n: number) => `Open opportunities: ${n}`,
     cases: (n: number) => `Open cases: ${n}`,
     activities: 'Recent activity',

@@ -156,7 +156,7 @@ describe('browser: the side panel, item by item', function () {
     );
     assert.ok(ms < 1000, `people shown ${ms} ms after the item changed`);
     assert.ok(requests <= 2, `${requests} requests to the org`);
-    await expectText(`#people .record[data-id="${ids.ada}"] .record-account`, `${t.company_}: Analytical Engines`);
+    await expectText(`#people .record[data-id="${ids.ada}"] .record-account`, `${t.company}: Analytical Engines`);
     assert.equal(await page.isChecked(`input[name="who"][value="${ids.ada}"]`), true);
     assert.equal(await page.isDisabled('#what'), true);
     assert.equal(await page.isVisible('#what-of-lead'), true);
