@@ -23,7 +23,11 @@ import { texts } from '../../addin/taskpane/texts';
 import { ARTIFACTS, checkScreen } from './pane-checks';
 import { CHROMIUM_ARGS, CHROMIUM, ItemDescription, message, selectItem } from './side-panel-items';
 
-declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+  activeElement: { id: string } | null;
+};
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? null);
 
 const OFFICE_STAND_IN = path.join(REPO_ROOT, 'test', 'browser', 'office-stand-in.js');
 
@@ -202,6 +206,7 @@ describe('browser: the side panel, item by item', function () {
     await page.fill(`${person} input[name="company"]`, 'US Navy');
     await page.click(`${person} form button[type="submit"]`);
     await expectText('#message', t.created('Contact', 'Mary Jackson'));
+    assert.equal(await focusedId(page), 'panel-heading', 'the form is gone: the keyboard is on the heading');
     const made = await admin.query<{ Id: string; AccountId: string }>(
       "SELECT Id, AccountId FROM Contact WHERE Email = 'mary.jackson@navy.example'",
     );
@@ -219,6 +224,7 @@ describe('browser: the side panel, item by item', function () {
     await page.selectOption('#what', ids.opp);
     await page.click('#add-item');
     await expectText('#message', t.added('email', 'Grace Hopper', 'Compilers', false));
+    assert.equal(await focusedId(page), 'add-item', 'the keyboard stays on Add');
     const tasks = await admin.query<{
       Subject: string;
       WhoId: string;
