@@ -258,10 +258,9 @@ export class SidePanel {
     const base = await readItemToAdd(mailboxItem, item);
     const who = whos.map((w) => ({ id: w.id, name: w.name }));
     const added = await this.d.client.addItem({ ...base, who, what });
-    this.d.announce(t.added(item.kind, who.map((w) => w.name).join(', '), what?.name ?? null, added.trimmed));
-    // The new activity shows in the person's recent activity; the keyboard stays on the button.
+    // The new activity shows in the person's recent activity.
     await this.load();
-    if (!$('add-item-form').hidden) $('add-item').focus();
+    this.d.announce(t.added(item.kind, who.map((w) => w.name).join(', '), what?.name ?? null, added.trimmed));
   }
 
   private onPeopleClick(e: Event): void {
@@ -309,8 +308,12 @@ export class SidePanel {
     });
   }
 
-  /** Run an action with its button disabled; a failure is the service's message. */
+  /**
+   * Run an action with its button disabled (a double click sends one request); a failure is the service's message.
+   * The keyboard comes back to the button, which disabling took it from, while it is still shown.
+   */
   private async guard(button: HTMLElement, action: () => Promise<void>): Promise<void> {
+    const focused = document.activeElement === button;
     (button as HTMLButtonElement).disabled = true;
     try {
       await action();
@@ -320,6 +323,8 @@ export class SidePanel {
       else await this.d.fail(err);
     } finally {
       (button as HTMLButtonElement).disabled = false;
+      if (focused && button.isConnected && button.offsetParent !== null && document.activeElement === document.body)
+        button.focus();
     }
   }
 }
