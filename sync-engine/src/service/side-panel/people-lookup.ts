@@ -76,26 +76,29 @@ async function search(conn: Connection, addresses: string[]): Promise<Row[]> {
 const SHARING = 'sharesActivities';
 
 /**
- * Query subrequests of one Composite call, answered by reference id. A subrequest named in `mayFail` that fails
- * (an object the org lacks) is left out of the answer; any other failure throws.
+ * Query subrequests of one Composite call, answered by reference id; `probes` are GETs of a path that may fail
+ * alone (an object the org lacks: 404), answered by their presence. Any other failure throws.
  */
 async function queries(
   conn: Connection,
   soql: Record<string, string>,
-  mayFail: string[] = [],
+  probes: Record<string, string> = {},
 ): Promise<Record<string, Row[]>> {
-  const subs: Subrequest[] = Object.entries(soql).map(([referenceId, q]) => ({
-    method: 'GET',
-    path: `/query?q=${encodeURIComponent(q)}`,
-    referenceId,
-  }));
+  const subs: Subrequest[] = [
+    ...Object.entries(soql).map(([referenceId, q]) => ({
+      method: 'GET' as const,
+      path: `/query?q=${encodeURIComponent(q)}`,
+      referenceId,
+    })),
+    ...Object.entries(probes).map(([referenceId, path]) => ({ method: 'GET' as const, path, referenceId })),
+  ];
   if (subs.length === 0) return {};
   const answers = await composite(conn, subs, false);
   const out: Record<string, Row[]> = {};
   for (const a of answers) {
     if (a.httpStatusCode !== 200) {
       const e = subrequestError(a);
-      if (mayFail.includes(a.referenceId) && (e.errorCode === 'INVALID_TYPE' || a.httpStatusCode === 404)) continue;
+      if (a.referenceId in probes && a.httpStatusCode === 404) continue;
       throw new SalesforceApiError({
         errorCode: e.errorCode,
         message: e.message,
@@ -104,7 +107,8 @@ async function queries(
         fields: e.fields,
       });
     }
-    out[a.referenceId] = ((a.body as { records?: Row[] } | null)?.records ?? []) as Row[];
+    out[a.referenceId] =
+      a.referenceId in probes ? [] : (((a.body as { records?: Row[] } | null)?.records ?? []) as Row[]);
   }
   return out;
 }
@@ -167,8 +171,6 @@ async function fillSurroundings(conn: Connection, matched: PersonRecord[]): Prom
   const accountIds = matched.flatMap((r) => (r.account ? [r.account.id] : []));
   const whoIds = matched.map((r) => r.id);
   const soql: Record<string, string> = {
-    // Only an org that shares activities has the object; elsewhere this subrequest fails alone (INVALID_TYPE).
-    [SHARING]: 'SELECT Id FROM TaskRelation LIMIT 1',
     tasks:
       `SELECT Id, Subject, ActivityDate, WhoId FROM Task WHERE WhoId IN (${ids(whoIds)})` +
       ` ORDER BY ActivityDate DESC LIMIT ${ROWS}`,
@@ -186,7 +188,8 @@ async function fillSurroundings(conn: Connection, matched: PersonRecord[]): Prom
       `SELECT Id, CaseNumber, Subject, Status, ContactId, AccountId FROM Case WHERE IsClosed = false` +
       ` AND (ContactId IN (${ids(contactIds)})${byAccount}) ORDER BY CreatedDate DESC LIMIT ${ROWS}`;
   }
-  const rows = await queries(conn, soql, [SHARING]);
+  // Only an org that shares activities has TaskRelation; elsewhere its describe fails alone (404).
+  const rows = await queries(conn, soql, { [SHARING]: '/sobjects/TaskRelation/describe' });
   for (const r of matched) {
     const accountId = r.account?.id;
     const opps = (rows.opportunities ?? []).filter((o) => accountId && o.AccountId === accountId);
