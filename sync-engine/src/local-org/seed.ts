@@ -33,7 +33,7 @@ export interface OrgSeed {
   organization: {
     name: string;
     edition: Edition;
-    features?: { apiEnabled?: boolean; customizableProfiles?: boolean };
+    features?: { apiEnabled?: boolean; customizableProfiles?: boolean; sharedActivities?: boolean };
     enforceApiEnabledForAllowlistedApps?: boolean;
     dailyApiRequestLimit?: number;
     /** False: a stock org, without the custom fields schema.ts adds (org-schema.ts). */
@@ -110,11 +110,13 @@ export function validateSeed(data: unknown): string[] {
       p.push(`organization.edition: must be one of ${EDITIONS.join(', ')} (got ${JSON.stringify(org.edition)})`);
     if (org.features !== undefined) {
       if (!isObject(org.features))
-        p.push('organization.features: must be an object { apiEnabled, customizableProfiles }');
+        p.push('organization.features: must be an object { apiEnabled, customizableProfiles, sharedActivities }');
       else
         for (const k of Object.keys(org.features)) {
-          if (k !== 'apiEnabled' && k !== 'customizableProfiles')
-            p.push(`organization.features.${k}: unknown feature (use apiEnabled or customizableProfiles)`);
+          if (!['apiEnabled', 'customizableProfiles', 'sharedActivities'].includes(k))
+            p.push(
+              `organization.features.${k}: unknown feature (use apiEnabled, customizableProfiles or sharedActivities)`,
+            );
           else bool(p, org.features, 'organization.features', k);
         }
     }
@@ -301,6 +303,7 @@ export async function loadSeed(ctx: OrgContext, seed: OrgSeed): Promise<void> {
       null,
     );
     if (org.dailyApiRequestLimit) store.setMeta('dailyApiRequestLimit', String(org.dailyApiRequestLimit));
+    if (org.features?.sharedActivities) store.setFeatures({ sharedActivities: true });
     // Before the records: a stock org refuses the custom fields in them, as a real one would.
     store.setCustomFields(org.customFields === false ? [] : builtInCustomFields());
     const licenseIds = new Map<License, string>();

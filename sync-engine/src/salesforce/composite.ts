@@ -9,7 +9,7 @@ import { notSalesforce } from './errors';
 export const COMPOSITE_LIMIT = 25;
 
 export interface Subrequest {
-  method: 'PATCH' | 'DELETE';
+  method: 'GET' | 'PATCH' | 'DELETE';
   /** A path under the data API (`/sobjects/Contact/003...`); the version is added. */
   path: string;
   referenceId: string;

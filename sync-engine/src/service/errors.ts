@@ -120,6 +120,9 @@ export const serviceErrors = {
   invalid: (field: string, message: string) => new ServiceError(400, 'INVALID_INPUT', `${field}: ${message}`, field),
   notFound: (method: string, url: string) =>
     new ServiceError(404, 'NOT_FOUND', `There is no ${method} ${url.split('?')[0]} in the service API.`),
+  /** The side panel's add of an item the ledger has: where it went, beside the text. */
+  alreadyAdded: (text: string, where: Record<string, unknown>) =>
+    new ServiceError(409, 'ALREADY_ADDED', text, undefined, { where }),
   syncInProgress: () =>
     new ServiceError(409, 'SYNC_IN_PROGRESS', 'A sync is already running. Try again when it has finished.'),
   internal: () =>

@@ -18,6 +18,7 @@ import { registerSettingsRoutes } from './routes/settings';
 import { registerEmailRoutes } from './routes/email';
 import { registerOAuthRoutes } from './routes/oauth';
 import { registerOfficeDocsRoutes } from './routes/office-docs';
+import { registerSidePanelRoutes } from './routes/side-panel';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -89,6 +90,7 @@ export async function buildServiceApp(
   registerSyncRoutes(app, service);
   registerSettingsRoutes(app, service);
   registerEmailRoutes(app, service);
+  registerSidePanelRoutes(app, service);
   registerOAuthRoutes(app, service, o.addinOrigins ?? DEFAULT_ADDIN_ORIGINS);
   registerOfficeDocsRoutes(app, service);
   return app;
