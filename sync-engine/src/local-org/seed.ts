@@ -98,6 +98,16 @@ export function readSeedFile(file: string): OrgSeed {
   return read.data as OrgSeed;
 }
 
+/** The keys of a seed's `organization` (docs/org-seed.md). */
+const ORGANIZATION_KEYS = [
+  'name',
+  'edition',
+  'features',
+  'enforceApiEnabledForAllowlistedApps',
+  'dailyApiRequestLimit',
+  'customFields',
+];
+
 /** Every problem of a seed, each naming its path (`users[3].profile: no profile named "Sales"`). */
 export function validateSeed(data: unknown): string[] {
   const p: string[] = [];
@@ -119,6 +129,10 @@ export function validateSeed(data: unknown): string[] {
             );
           else bool(p, org.features, 'organization.features', k);
         }
+    }
+    for (const k of Object.keys(org)) {
+      if (!ORGANIZATION_KEYS.includes(k))
+        p.push(`organization.${k}: unknown key (expected ${ORGANIZATION_KEYS.join(', ')})`);
     }
     bool(p, org, 'organization', 'enforceApiEnabledForAllowlistedApps');
     bool(p, org, 'organization', 'customFields');
