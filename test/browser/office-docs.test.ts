@@ -13,7 +13,8 @@ import path from 'node:path';
 import { AxiosInstance } from 'axios';
 import jsforce from 'jsforce';
 import { chromium, BrowserContext, Page } from 'playwright-core';
-import { buildPane, DIST_DIR } from '../../sync-engine/src/addin-site/build';
+import { DIST_DIR } from '../../sync-engine/src/addin-site/build';
+import { paneBuilt } from '../helpers/pane-build';
 import { AddinSite, startAddinSite } from '../../sync-engine/src/addin-site/site';
 import { adminOf, startServiceWorld, ServiceWorld } from '../helpers/service';
 import { sessionFor } from '../helpers/org';
@@ -105,7 +106,7 @@ describe('browser: Connect for Office in Word and Excel against the service', fu
   }
 
   before(async () => {
-    await buildPane();
+    await paneBuilt();
     site = await startAddinSite({ root: DIST_DIR, port: 0, host: '127.0.0.1' });
     // The desktop apps accept the pane's callback page, as an admin registers it for "Sign in with Salesforce".
     w = await startServiceWorld({

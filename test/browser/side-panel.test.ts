@@ -13,7 +13,8 @@ import path from 'node:path';
 import jsforce from 'jsforce';
 import axios, { AxiosInstance } from 'axios';
 import { chromium, BrowserContext, Page } from 'playwright-core';
-import { buildPane, DIST_DIR } from '../../sync-engine/src/addin-site/build';
+import { DIST_DIR } from '../../sync-engine/src/addin-site/build';
+import { paneBuilt } from '../helpers/pane-build';
 import { AddinSite, startAddinSite } from '../../sync-engine/src/addin-site/site';
 import { requestsUsedToday } from '../../sync-engine/src/local-org/rest-auth';
 import { startServiceWorld, ServiceWorld } from '../helpers/service';
@@ -75,7 +76,7 @@ describe('browser: the side panel, item by item', function () {
 
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await buildPane();
+    await paneBuilt();
     site = await startAddinSite({ root: DIST_DIR, port: 0, host: '127.0.0.1' });
     w = await startServiceWorld({ addinOrigins: [site.origin], intervalSeconds: 3600 });
     sf = axios.create({
