@@ -13,7 +13,7 @@ import { startLocalMailbox, LocalMailbox, MailboxSeed } from '../../sync-engine/
 import { SyncEngine, EngineRun } from '../../sync-engine/src/app/engine';
 import { readSyncConfig } from '../../sync-engine/src/app/config';
 import { SyncReport } from '../../sync-engine/src/sync/report';
-import { startTestOrg, sessionFor, testSeed } from './org';
+import { ManualClock, startTestOrg, sessionFor, testSeed } from './org';
 
 export const ANN_TOKEN = 'ann-mailbox-token';
 type Obj = Record<string, unknown>;
@@ -115,7 +115,15 @@ export async function startSyncWorld(o: WorldOptions = {}): Promise<SyncWorld> {
     validateStatus: () => true,
   });
 
-  const engineDeps = o.engineClock ? { now: () => o.engineClock!.now(), retrySleep: async () => undefined } : {};
+  // An org on the engine's own hand-moved clock: waiting for the org's next second moves that clock.
+  const shared = o.engineClock && o.engineClock === o.orgClock && o.orgClock instanceof ManualClock ? o.orgClock : null;
+  const engineDeps = o.engineClock
+    ? {
+        now: () => o.engineClock!.now(),
+        retrySleep: async () => undefined,
+        ...(shared ? { orgClockWait: async (ms: number) => shared.advance(ms) } : {}),
+      }
+    : {};
   const world: SyncWorld = {
     org,
     mailbox,

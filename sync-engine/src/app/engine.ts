@@ -37,6 +37,11 @@ export interface EngineDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Waits before a failed request or write goes again (default a real timer). */
   retrySleep?: (ms: number) => Promise<void>;
+  /**
+   * Waits for the org's clock to pass the second a target was edited in, before a conditional update (default a
+   * real timer: the org's clock is the world's).
+   */
+  orgClockWait?: (ms: number) => Promise<void>;
   log?: (level: 'info' | 'warn' | 'error', text: string) => void;
   onProgress?: (done: number, total: number, what: string) => void;
   /**
@@ -337,6 +342,7 @@ export class SyncEngine {
         companies: new CompanyLinksTable(this.store.db),
         createAccounts: this.config.createAccounts ?? false,
         onNotice: (text) => this.runNotices.add(text),
+        ...(this.deps.orgClockWait ? { sleep: this.deps.orgClockWait } : {}),
       });
       return null;
     }
