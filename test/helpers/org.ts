@@ -14,12 +14,24 @@ export function testSeed(): OrgSeed {
 }
 
 /** A seeded in-memory org listening on a free loopback port. Close it in after(). */
+/**
+ * The password hash cost of the tests' throwaway orgs: far below the product's (Node's default, about 50 ms a hash),
+ * since the suite starts hundreds of orgs and signs in thousands of times. The product's cost has its own tests.
+ */
+export const TEST_PASSWORD_COST = { N: 1024, r: 1, p: 1 };
+
 export async function startTestOrg(
   seed: OrgSeed = testSeed(),
   options?: Partial<OrgOptions>,
   clock?: Clock,
 ): Promise<LocalOrg> {
-  return startLocalOrg({ seed, dataDir: ':memory:', port: 0, options, clock });
+  return startLocalOrg({
+    seed,
+    dataDir: ':memory:',
+    port: 0,
+    options: { passwordCost: TEST_PASSWORD_COST, ...options },
+    clock,
+  });
 }
 
 /** A session for a user without going through a login protocol (for tests of the data API itself). */

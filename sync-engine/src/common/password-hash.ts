@@ -78,7 +78,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return crypto.timingSafeEqual(parsed.hash, actual);
 }
 
-export function isCurrentCost(stored: string): boolean {
+export function isCurrentCost(stored: string, current: ScryptCost = PASSWORD_COST): boolean {
   const cost = scryptCostOf(stored);
-  return cost !== undefined && cost.N === PASSWORD_COST.N && cost.r === PASSWORD_COST.r && cost.p === PASSWORD_COST.p;
+  return cost !== undefined && cost.N === current.N && cost.r === current.r && cost.p === current.p;
 }

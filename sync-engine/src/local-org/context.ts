@@ -2,6 +2,7 @@
 import { OrgStore } from './store';
 import { Sessions } from './sessions';
 import { Credentials } from './credentials';
+import { PASSWORD_COST, ScryptCost } from '../common/password-hash';
 import { ConnectedApps } from './connected-apps';
 import { AccessCheck } from './access-check';
 import { FieldSecurity } from './field-security';
@@ -18,6 +19,11 @@ export interface OrgOptions {
   bodyLimit: number;
   /** Bytes of Bulk API 2.0 uploads and results the org holds for one user at once (bulk/jobs.ts). */
   bulkBytesPerUser: number;
+  /**
+   * The scrypt cost of the org's password hashes (default Node's, about 50 ms a hash). Tests that start hundreds of
+   * throwaway orgs lower it; a hash of another cost still verifies, and is stored again at this one.
+   */
+  passwordCost: ScryptCost;
 }
 
 export const DEFAULT_ORG_OPTIONS: OrgOptions = {
@@ -26,6 +32,7 @@ export const DEFAULT_ORG_OPTIONS: OrgOptions = {
   dailyRequestLimit: 1_000_000,
   bodyLimit: 20 * 1024 * 1024,
   bulkBytesPerUser: 256 * 1024 * 1024,
+  passwordCost: PASSWORD_COST,
 };
 
 export interface RequestStats {
@@ -49,7 +56,7 @@ export class OrgContext {
     readonly options: OrgOptions = DEFAULT_ORG_OPTIONS,
   ) {
     this.sessions = new Sessions(store, () => this.orgId().slice(0, 15));
-    this.credentials = new Credentials(store);
+    this.credentials = new Credentials(store, options.passwordCost);
     this.apps = new ConnectedApps(store);
     this.access = new AccessCheck(store, options.cacheAccessDecisions);
     this.fieldSecurity = new FieldSecurity(store);

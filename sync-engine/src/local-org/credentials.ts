@@ -6,7 +6,7 @@
  * next successful login.
  */
 import { OrgStore } from './store';
-import { hashPassword, isCurrentCost, verifyPassword } from '../common/password-hash';
+import { PASSWORD_COST, ScryptCost, hashPassword, isCurrentCost, verifyPassword } from '../common/password-hash';
 
 export { PASSWORD_COST, ScryptCost, hashPassword, scryptCostOf, verifyPassword } from '../common/password-hash';
 
@@ -25,7 +25,11 @@ export class Credentials {
   /** The hash an unknown username is checked against, made on first need (not at startup: it costs a hash). */
   private unknownUserHash: Promise<string> | undefined;
 
-  constructor(private readonly store: OrgStore) {
+  constructor(
+    private readonly store: OrgStore,
+    /** The scrypt cost new hashes are made at (and older ones upgraded to). */
+    readonly cost: ScryptCost = PASSWORD_COST,
+  ) {
     store.db.exec(`CREATE TABLE IF NOT EXISTS credentials (
       user_id TEXT PRIMARY KEY, password_hash TEXT NOT NULL, failed_attempts INTEGER NOT NULL DEFAULT 0, locked_until TEXT)`);
   }
@@ -41,12 +45,12 @@ export class Credentials {
   }
 
   async setPassword(userId: string, password: string): Promise<void> {
-    this.setPasswordHash(userId, await hashPassword(password));
+    this.setPasswordHash(userId, await hashPassword(password, this.cost));
   }
 
   /** Hash a password against a throwaway hash: the cost of a check for a user that does not exist. */
   async checkUnknown(password: string): Promise<void> {
-    this.unknownUserHash ??= hashPassword('unknown-user-placeholder');
+    this.unknownUserHash ??= hashPassword('unknown-user-placeholder', this.cost);
     await verifyPassword(password, await this.unknownUserHash);
   }
 
@@ -65,7 +69,7 @@ export class Credentials {
       this.store.db
         .prepare(`UPDATE credentials SET failed_attempts = 0, locked_until = NULL WHERE user_id = ?`)
         .run(userId);
-      if (!isCurrentCost(row.password_hash)) await this.upgrade(userId, password, row.password_hash);
+      if (!isCurrentCost(row.password_hash, this.cost)) await this.upgrade(userId, password, row.password_hash);
       return 'ok';
     }
     const failed = (row.locked_until ? 0 : row.failed_attempts) + 1;
@@ -90,7 +94,7 @@ export class Credentials {
 
   /** Store the password again at the current cost, unless it was changed meanwhile. */
   private async upgrade(userId: string, password: string, oldHash: string): Promise<void> {
-    const newHash = await hashPassword(password);
+    const newHash = await hashPassword(password, this.cost);
     if (!this.store.db.open) return;
     this.store.db
       .prepare(`UPDATE credentials SET password_hash = ? WHERE user_id = ? AND password_hash = ?`)

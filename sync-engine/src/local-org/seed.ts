@@ -299,7 +299,7 @@ const EDITION_TYPES: Record<Edition, string> = {
 export async function loadSeed(ctx: OrgContext, seed: OrgSeed): Promise<void> {
   const { store } = ctx;
   // Hashed before the transaction, side by side on the thread pool: one hash costs about 50 ms.
-  const passwordHashes = await Promise.all(seed.users.map((u) => hashPassword(u.password)));
+  const passwordHashes = await Promise.all(seed.users.map((u) => hashPassword(u.password, ctx.credentials.cost)));
   const o = (name: string) => findSObject(name)!;
   store.transaction(() => {
     const org = seed.organization;
