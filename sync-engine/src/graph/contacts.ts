@@ -3,7 +3,7 @@
  * per sync, and create / update / delete of single contacts.
  */
 import { GraphHttp, seg } from './http';
-import { WriteOptions, deleteItem } from './items';
+import { ItemPaths, WriteOptions, deleteItem } from './items';
 import { DeltaPage, DeltaResult, DEFAULT_PAGE_SIZE, deltaPages, listAll, readDelta } from './paging';
 
 export interface EmailAddress {
@@ -77,6 +77,11 @@ export class Contacts {
 
   list(): Promise<GraphContact[]> {
     return listAll<GraphContact>(this.http, this.base, { maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE });
+  }
+
+  /** Where contacts are written and read one by one. */
+  async paths(): Promise<ItemPaths> {
+    return { collection: this.base, item: (id) => `/me/contacts/${seg(id)}`, prefer: [] };
   }
 
   get(id: string): Promise<GraphContact> {

@@ -4,7 +4,7 @@
  * and series masters. Every request asks for times in UTC (`Prefer: outlook.timezone="UTC"`).
  */
 import { GraphHttp, seg } from './http';
-import { WriteOptions, deleteItem } from './items';
+import { ItemPaths, WriteOptions, deleteItem } from './items';
 import { DeltaPage, DeltaResult, DEFAULT_PAGE_SIZE, deltaPages, listAll, readDelta } from './paging';
 
 export const UTC_PREFERENCE = 'outlook.timezone="UTC"';
@@ -111,6 +111,11 @@ export class Events {
       maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE,
       prefer: [UTC_PREFERENCE],
     });
+  }
+
+  /** Where events are written and read one by one (times in UTC). */
+  async paths(): Promise<ItemPaths> {
+    return { collection: '/me/events', item: (id) => `/me/events/${seg(id)}`, prefer: [UTC_PREFERENCE] };
   }
 
   /** An event, occurrence or series master by id. */

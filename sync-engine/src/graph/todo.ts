@@ -4,7 +4,7 @@
  */
 import { GraphHttp, seg } from './http';
 import { GraphApiError } from './errors';
-import { WriteOptions, deleteItem } from './items';
+import { ItemPaths, WriteOptions, deleteItem } from './items';
 import { DeltaPage, DeltaResult, DEFAULT_PAGE_SIZE, deltaPages, listAll, readDelta } from './paging';
 import { DateTimeTimeZone, PatternedRecurrence } from './events';
 
@@ -101,6 +101,12 @@ export class Tasks {
     return listAll<GraphTask>(this.http, `${await this.listPath(o)}/tasks`, {
       maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE,
     });
+  }
+
+  /** Where a list's tasks are written and read one by one (default: the default list). */
+  async paths(o: ListChoice = {}): Promise<ItemPaths> {
+    const list = await this.listPath(o);
+    return { collection: `${list}/tasks`, item: (id) => `${list}/tasks/${seg(id)}`, prefer: [] };
   }
 
   async get(id: string, o: ListChoice = {}): Promise<GraphTask> {
