@@ -11,7 +11,9 @@
  * running. A batch that cannot be read (not an object, no `requests`, more than 20, a duplicate or missing `id`, a
  * body without `Content-Type`, a `dependsOn` naming no request) is refused whole with Graph's 400.
  */
+import crypto from 'node:crypto';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { origin } from './paging';
 import { GraphError, graphErrors } from './errors';
 import { mailboxOf, sendJson } from './http';
 import { isObject } from './properties';
@@ -22,6 +24,13 @@ export const BATCH_LIMIT = 20;
 
 /** The batch's own path: the throttle switch counts its requests, not it. */
 export const BATCH_PATH = /^\/v1\.0\/(?:\$|%24)batch(?:[/?]|$)/i;
+
+/**
+ * How a request run inside a batch knows the batch's origin (an injected request has no TLS socket of its own):
+ * a header only this process can write, since only it knows the secret.
+ */
+export const BATCH_ORIGIN_HEADER = 'x-local-mailbox-batch-origin';
+export const BATCH_ORIGIN_SECRET = crypto.randomBytes(16).toString('hex');
 
 const METHODS = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']);
 /** Headers of an answer passed on in its `headers` (the ids and the connection's own are the batch's). */
@@ -129,6 +138,9 @@ async function run(
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(step.headers)) if (!BATCH_OWNED.has(k)) headers[k] = v;
   if (batch.headers.authorization) headers.authorization = batch.headers.authorization;
+  // Links the answer builds (nextLink, deltaLink) point where the batch was sent.
+  if (batch.headers.host) headers.host = batch.headers.host;
+  headers[BATCH_ORIGIN_HEADER] = `${BATCH_ORIGIN_SECRET} ${origin(batch)}`;
   headers['client-request-id'] = batch.graphClientRequestId ?? '';
   const payload =
     step.body === undefined ? undefined : typeof step.body === 'string' ? step.body : JSON.stringify(step.body);

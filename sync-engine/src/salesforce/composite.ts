@@ -1,7 +1,8 @@
 /**
  * The Composite resource (`POST /composite`): up to 25 subrequests in one call, one call against the API limits,
  * each answered with its own status and body, in request order. What a sync needs of it: sObject Rows writes
- * that carry their own headers (If-Unmodified-Since), which sObject Collections cannot.
+ * that carry their own headers (If-Unmodified-Since), which sObject Collections cannot; and every object's read of
+ * an idle run in one call (`query` subrequests; unlike `composite/batch`, whose subrequests count one by one).
  */
 import { Connection } from './connection';
 import { notSalesforce } from './errors';
@@ -9,7 +10,7 @@ import { notSalesforce } from './errors';
 export const COMPOSITE_LIMIT = 25;
 
 export interface Subrequest {
-  method: 'PATCH' | 'DELETE';
+  method: 'GET' | 'PATCH' | 'DELETE';
   /** A path under the data API (`/sobjects/Contact/003...`); the version is added. */
   path: string;
   referenceId: string;

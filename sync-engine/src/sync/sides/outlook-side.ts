@@ -27,7 +27,7 @@ import { bestMatch, contentHash, matchKeys } from '../canonical';
 import { EventWindow, eventWindow } from '../event-window';
 import { locateEvents } from './event-whereabouts';
 import { WriteOutcome, currentItem, writeBatch } from './outlook-writes';
-import { BATCHES_IN_FLIGHT, BATCH_LIMIT } from '../../graph/batch';
+import { BATCHES_IN_FLIGHT, BATCH_LIMIT, BatchAnswer, sendBatch } from '../../graph/batch';
 
 export { keepUnmappedEntries } from './outlook-writes';
 
@@ -49,12 +49,66 @@ export class OutlookSide implements Side {
   /** Writes (by key) that failed for a reason that may pass, one after another (see FAILURES_IN_A_ROW_TO_STOP). */
   private readonly failedInARow = new Set<string>();
 
+  /** First pages of this run's delta reads, read together (prefetch), by object, until their read takes them. */
+  private readonly prefetched = new Map<SyncObject, { link: string; page: unknown }>();
+
   constructor(
     private readonly mailbox: GraphMailbox,
     private readonly now: () => number = Date.now,
     /** Which of a contact's entries are not synced (contact-entries.ts); without it, the first one always is. */
     private readonly entries?: ContactEntryMemory,
+    /** Where the side says what the log should know (a `$batch` of reads refused, read one by one instead). */
+    private readonly warn?: (text: string) => void,
   ) {}
+
+  /**
+   * The first page of every object's delta round in one `$batch`: an idle run costs one request. `changesSince`
+   * takes its page from here; a page that did not come (the batch refused, a request in it failed: a forgotten delta
+   * token, throttling) is read alone, as without this. Reads that start a new round (no delta link) are not batched.
+   */
+  async prefetch(reads: Array<{ object: SyncObject; checkpoint: string | null }>): Promise<void> {
+    this.prefetched.clear();
+    const links = reads.flatMap(({ object, checkpoint }) => {
+      const link = this.deltaLinkOf(object, checkpoint);
+      return link ? [{ object, link }] : [];
+    });
+    if (links.length < 2) return;
+    let answers: BatchAnswer[];
+    try {
+      answers = await sendBatch(
+        this.mailbox.http,
+        links.map(({ object, link }) => this.collection(object).deltaRequest(link)),
+      );
+    } catch (err) {
+      this.warn?.(
+        `the mailbox refused the $batch of this run's reads; reading each object alone: ${(err as Error).message}`,
+      );
+      return;
+    }
+    answers.forEach((a, i) => {
+      if (a.ok) this.prefetched.set(links[i].object, { link: links[i].link, page: a.data });
+    });
+  }
+
+  private collection(object: SyncObject) {
+    return object === 'contacts'
+      ? this.mailbox.contacts
+      : object === 'events'
+        ? this.mailbox.events
+        : this.mailbox.tasks;
+  }
+
+  /**
+   * Where a read from this checkpoint follows a delta round: its link, or undefined to start a new round. A calendar
+   * view's delta link keeps the window of its first round; a new round (with a window around today) starts once a
+   * week, so events added far ahead keep coming. Links keep the re-read free of duplicates.
+   */
+  private deltaLinkOf(object: SyncObject, checkpoint: string | null): string | undefined {
+    if (!checkpoint) return undefined;
+    if (object !== 'events') return checkpoint;
+    const saved = parseEventCheckpoint(checkpoint);
+    return saved && this.now() - saved.since < EVENT_WINDOW_RENEW_MS ? saved.link : undefined;
+  }
 
   requestCount(): number {
     return this.mailbox.stats.requests;
@@ -82,22 +136,19 @@ export class OutlookSide implements Side {
     onPage?: (changes: SideChange[]) => void,
     onFullListing?: () => void,
   ): Promise<ChangeBatch> {
-    let link = checkpoint ?? undefined;
-    if (object === 'events' && checkpoint) {
-      // A calendar view's delta link keeps the window of its first round; start a new round (with a window
-      // around today) once a week, so events added far ahead keep coming. Links keep the re-read free of duplicates.
-      const saved = parseEventCheckpoint(checkpoint);
-      link = saved && this.now() - saved.since < EVENT_WINDOW_RENEW_MS ? saved.link : undefined;
-    }
+    const link = this.deltaLinkOf(object, checkpoint);
+    const held = this.prefetched.get(object);
+    this.prefetched.delete(object);
+    const first = held && link && held.link === link ? held.page : undefined;
     // A round from the start lists everything: what it leaves out is gone (full-listing.ts).
     if (!link) onFullListing?.();
     const window = object === 'events' && !link ? eventWindow(new Date(this.now())) : undefined;
     // Map each page as it arrives: a first round of 100,000 contacts never sits in memory as raw Graph items.
     const pages: AsyncGenerator<DeltaPage<Record<string, unknown>>, string> = object === 'contacts'
-      ? this.mailbox.contacts.deltaPages(link)
+      ? this.mailbox.contacts.deltaPages(link, first)
       : object === 'events'
-        ? this.mailbox.events.deltaPages(link, window)
-        : this.mailbox.tasks.deltaPages(link);
+        ? this.mailbox.events.deltaPages(link, window, first)
+        : this.mailbox.tasks.deltaPages(link, {}, first);
     const changes: SideChange[] = [];
     let next = await pages.next();
     while (!next.done) {
