@@ -247,6 +247,8 @@ async function checkServerCounts(
 
 interface WayResult {
   figures: Figure[];
+  /** Records per second of the initial run, for the ratio of the two directions. */
+  recordsPerS: number;
   /** Requests per object and side in the runs after the initial one. */
   idle: Array<{
     label: string;
@@ -311,9 +313,27 @@ async function initialSync(way: Way, progress: (line: string) => void): Promise<
 
     const prefix = `sync.initial.${way}`;
     const n = total(INITIAL);
+    // Graph: writes go 20 to a $batch; the delta reads (GETs at the mailbox) cannot be batched away.
+    const graphWrites = toSf ? 0 : n;
+    const deltaReads = Object.entries(initial.graphByKind)
+      .filter(([kind]) => kind.startsWith('GET '))
+      .reduce((k, [, v]) => k + v, 0);
+    const graphMinimum = Math.ceil(graphWrites / 20) + deltaReads;
+    const graphFigures: Figure[] = toSf
+      ? []
+      : [
+          {
+            name: `${prefix}.graph-requests-over-minimum`,
+            value: initial.graphRequests / graphMinimum,
+            unit: 'ratio',
+            note: `${initial.graphRequests} Graph requests at the mailbox / minimum ${graphMinimum} (ceil(${graphWrites} writes / 20) + ${deltaReads} delta reads) (target <= 1.1)`,
+          },
+        ];
     return {
       idle,
+      recordsPerS: n / seconds,
       figures: [
+        ...graphFigures,
         {
           name: `${prefix}.records-per-s`,
           value: n / seconds,
@@ -413,11 +433,32 @@ export async function syncBench(
 ): Promise<Figure[]> {
   const figures: Figure[] = [];
   const idle: WayResult['idle'] = [];
+  const rate: Partial<Record<Way, number>> = {};
   for (const way of ['outlook-to-salesforce', 'salesforce-to-outlook'] as Way[]) {
     const r = await initialSync(way, progress);
     figures.push(...r.figures);
     idle.push(...r.idle);
+    rate[way] = r.recordsPerS;
   }
+  figures.push({
+    name: 'sync.initial.direction-throughput-ratio',
+    value: rate['salesforce-to-outlook']! / rate['outlook-to-salesforce']!,
+    unit: 'ratio',
+    note: `salesforce-to-outlook ${rate['salesforce-to-outlook']!.toFixed(0)} records/s over outlook-to-salesforce ${rate['outlook-to-salesforce']!.toFixed(0)} records/s, same run (target >= 0.8)`,
+  });
+  // Counted at the servers: the org's data requests and the mailbox's HTTP requests of the idle run.
+  const idleRuns = idle.filter((x) => x.label === 'idle-2');
+  const perSide = idleRuns.flatMap((r) => [
+    { n: r.orgRequests, where: `salesforce after ${r.way}` },
+    { n: r.graphRequests, where: `outlook after ${r.way}` },
+  ]);
+  const mostPerSide = perSide.reduce((a, b) => (b.n > a.n ? b : a));
+  figures.push({
+    name: 'sync.idle.requests-per-side',
+    value: mostPerSide.n,
+    unit: 'requests',
+    note: `nothing changed since the last run; most on one side, counted at the server, both setups (${mostPerSide.where}; ${perSide.map((p) => `${p.where} ${p.n}`).join(', ')}) (target <= 1)`,
+  });
   const worst = (label: string) => {
     let max = 0;
     let where = '';
