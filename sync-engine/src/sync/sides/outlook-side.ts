@@ -197,8 +197,11 @@ export class OutlookSide implements Side {
         if (err instanceof SyncStop) throw new SyncStop(err.reason, [...out, ...(err.partialResults ?? [])]);
         throw err;
       }
-      for (const [k, result] of group.value.entries()) {
+      const { results, failedWhole } = group.value;
+      for (const [k, result] of results.entries()) {
         out.push(result);
+        // A batch that failed whole is one failure, not twenty.
+        if (failedWhole && k > 0) continue;
         if (!result.ok && 'retryable' in result && result.retryable)
           this.failedInARow.add(requests[out.length - 1].key);
         else this.failedInARow.clear();
@@ -206,7 +209,7 @@ export class OutlookSide implements Side {
         // mailbox that is down: stop instead of failing them all.
         if (this.failedInARow.size >= FAILURES_IN_A_ROW_TO_STOP) {
           this.failedInARow.clear();
-          const last = group.value[k] as Extract<WriteResult, { retryable: boolean }>;
+          const last = result as Extract<WriteResult, { retryable: boolean }>;
           throw new SyncStop(
             {
               kind: 'unreachable',
@@ -223,19 +226,22 @@ export class OutlookSide implements Side {
 
   /**
    * One `$batch` of writes (outlook-writes.ts), each answer sorted: a bad record, one that may pass, or one that stops
-   * the run (thrown as SyncStop with the results before it). A batch that failed whole fails each of its writes so.
+   * the run (thrown as SyncStop with the results before it). A batch that failed whole (`failedWhole`) fails each of
+   * its writes so.
    */
   private async writeGroup(
     object: SyncObject,
     group: WriteRequest[],
     zoneOf: (r: WriteRequest) => MailboxZone | null,
-  ): Promise<WriteResult[]> {
+  ): Promise<{ results: WriteResult[]; failedWhole: boolean }> {
     let outcomes: WriteOutcome[];
+    let failedWhole = false;
     try {
       outcomes = await writeBatch(this.mailbox, object, group, zoneOf, this.entries);
     } catch (err) {
       if (!(err instanceof GraphApiError)) throw err;
       outcomes = group.map(() => err);
+      failedWhole = true;
     }
     const results: WriteResult[] = [];
     for (const [i, outcome] of outcomes.entries()) {
@@ -255,7 +261,7 @@ export class OutlookSide implements Side {
         throw stop;
       }
     }
-    return results;
+    return { results, failedWhole };
   }
 
   /**
