@@ -64,7 +64,8 @@ export class OutlookSide implements Side {
   /**
    * The first page of every object's delta round in one `$batch`: an idle run costs one request. `changesSince`
    * takes its page from here; a page that did not come (the batch refused, a request in it failed: a forgotten delta
-   * token, throttling) is read alone, as without this. Reads that start a new round (no delta link) are not batched.
+   * token, throttling) is read alone, as without this; a failure of the batch that stops a run stops it here. Reads
+   * that start a new round (no delta link) are not batched.
    */
   async prefetch(reads: Array<{ object: SyncObject; checkpoint: string | null }>): Promise<void> {
     this.prefetched.clear();
@@ -80,6 +81,9 @@ export class OutlookSide implements Side {
         links.map(({ object, link }) => this.collection(object).deltaRequest(link)),
       );
     } catch (err) {
+      // What stops a run (access lost, throttled, unreachable) stops it here, after this one request, as a read would.
+      const stop = toStop(err);
+      if (stop instanceof SyncStop) throw stop;
       this.warn?.(
         `the mailbox refused the $batch of this run's reads; reading each object alone: ${(err as Error).message}`,
       );

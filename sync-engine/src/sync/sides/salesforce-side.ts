@@ -187,7 +187,8 @@ export class SalesforceSide implements Side {
   /**
    * The first page of every object's read in one Composite call (one API call for all of them, where
    * `composite/batch` would count each): an idle run costs one request. `changesSince` takes its page from here; a
-   * page that did not come (the call refused, a subrequest failed) is read alone, as without this.
+   * page that did not come (the call refused, a subrequest failed) is read alone, as without this. A failure that
+   * stops a run stops it here.
    */
   async prefetch(reads: Array<{ object: SyncObject; checkpoint: string | null }>): Promise<void> {
     this.prefetched.clear();
@@ -204,6 +205,9 @@ export class SalesforceSide implements Side {
         false,
       );
     } catch (err) {
+      // What stops a run (access lost, throttled, unreachable) stops it here, after this one request, as a read would.
+      const stop = toStop(err);
+      if (stop instanceof SyncStop) throw stop;
       this.o.warn?.(
         `Salesforce refused the Composite call of this run's reads; reading each object alone: ${(err as Error).message}`,
       );
