@@ -21,7 +21,8 @@ module.exports = (env = {}, argv = {}) => {
   const officeJs = offline ? 'office.js' : OFFICE_JS_CDN;
   // Each page has its script addin/<name>/<name>.ts and the page addin/<name>/<name>.html, except the sign-in
   // dialog's two pages, which are the same markup (addin/oauth-start/oauth-start.html) with their own scripts.
-  const pages = ['taskpane', 'commands', 'oauth-start', 'oauth-callback'];
+  // office-docs is the Word and Excel pane (manifest-office.xml).
+  const pages = ['taskpane', 'commands', 'oauth-start', 'oauth-callback', 'office-docs'];
   const templateOf = (name) => (name === 'oauth-callback' ? 'oauth-start' : name);
   const page = (name) =>
     new HtmlWebpackPlugin({
@@ -34,6 +35,7 @@ module.exports = (env = {}, argv = {}) => {
     { from: 'addin/assets', to: 'assets' },
     { from: 'addin/support.html', to: 'support.html' },
     { from: 'addin/taskpane/taskpane.css', to: 'taskpane.css' },
+    { from: 'addin/office-docs/office-docs.css', to: 'office-docs.css' },
   ];
   if (offline) copies.push(...officeJsCopies());
   return {

@@ -4,6 +4,7 @@ import { orgBench } from './org-bench';
 import { impactBench } from './impact-bench';
 import { syncBench } from './sync-bench';
 import { mailboxBench } from './mailbox-bench';
+import { sidePanelBench } from './side-panel-bench';
 
 async function main(): Promise<void> {
   const figures: Figure[] = [];
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
     'sync engine: 10,000 contacts + 5,000 events + 5,000 tasks each way, an idle run, 100,000 contacts...\n',
   );
   figures.push(...(await syncBench()));
+  process.stdout.write('side panel: 20 item changes in Chromium with the Office stand-in, on the demo org...\n');
+  figures.push(...(await sidePanelBench()));
   printTable(figures);
   writeResults(figures);
   process.stdout.write('written to bench/results.json\n');

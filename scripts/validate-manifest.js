@@ -1,23 +1,25 @@
 #!/usr/bin/env node
 'use strict';
-// `npm run validate`: checks manifest.xml against the Office add-in manifest XSDs, offline.
+// `npm run validate`: checks manifest.xml (Outlook) and manifest-office.xml (Word and Excel) against the Office
+// add-in manifest XSDs, offline.
 //
 // The XSDs live in ../shared/schemas/office-addin-manifest/ (beside the repo, never copied into it).
 // Where that folder is missing, the script says how to validate online and exits 0 without validating:
 // `office-addin-manifest validate` posts the manifest to Microsoft's service, so it cannot run here.
 //
-// Usage: node scripts/validate-manifest.js [MANIFEST] [--schemas DIR]
-// Exit: 0 valid (or not validated: no schemas), 1 invalid or the schemas could not be used.
+// Usage: node scripts/validate-manifest.js [MANIFEST...] [--schemas DIR]   (no MANIFEST: both of the repo's)
+// Exit: 0 all valid (or not validated: no schemas), 1 one is invalid or the schemas could not be used.
 
 const fs = require('node:fs');
 const path = require('node:path');
 
 const REPO_ROOT = path.join(__dirname, '..');
 const DEFAULT_MANIFEST = path.join(REPO_ROOT, 'manifest.xml');
+const DEFAULT_MANIFESTS = [DEFAULT_MANIFEST, path.join(REPO_ROOT, 'manifest-office.xml')];
 const DEFAULT_SCHEMA_DIR = path.join(REPO_ROOT, '..', 'shared', 'schemas', 'office-addin-manifest');
 // The schema of <OfficeApp>; it imports the others by file name (schemaLocation="X.xsd").
 const MAIN_SCHEMA = 'OfficeAppManifestV1_1.xsd';
-const ONLINE_COMMAND = 'npx office-addin-manifest validate manifest.xml';
+const onlineCommand = (name) => `npx office-addin-manifest validate ${name}`;
 
 /** Reads the XSDs of schemaDir: the main schema and every schema it imports, directly or not. */
 function loadSchemas(schemaDir) {
@@ -86,14 +88,14 @@ async function validateManifest(manifestPath = DEFAULT_MANIFEST, schemaDir = DEF
 }
 
 function parseArgs(argv) {
-  let manifest = DEFAULT_MANIFEST;
+  const manifests = [];
   let schemas = DEFAULT_SCHEMA_DIR;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--schemas' && i + 1 < argv.length) schemas = path.resolve(argv[++i]);
     else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]}`);
-    else manifest = path.resolve(argv[i]);
+    else manifests.push(path.resolve(argv[i]));
   }
-  return { manifest, schemas };
+  return { manifests: manifests.length > 0 ? manifests : DEFAULT_MANIFESTS, schemas };
 }
 
 async function main() {
@@ -101,14 +103,22 @@ async function main() {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`${err.message}\nusage: node scripts/validate-manifest.js [MANIFEST] [--schemas DIR]`);
+    console.error(`${err.message}\nusage: node scripts/validate-manifest.js [MANIFEST...] [--schemas DIR]`);
     return 2;
   }
+  let code = 0;
+  for (const manifest of args.manifests) code = Math.max(code, await validateOne(manifest, args.schemas));
+  return code;
+}
+
+/** Validate one manifest and say so; 0 valid (or not validated), 1 not. */
+async function validateOne(manifest, schemas) {
+  const args = { manifest, schemas };
   const name = path.relative(process.cwd(), args.manifest) || args.manifest;
   if (!fs.existsSync(args.schemas)) {
     console.log(
       `${name} was NOT validated: the Office add-in manifest schemas are not at ${args.schemas}.\n` +
-        `To validate online (Microsoft's validation service), run:\n  ${ONLINE_COMMAND}`,
+        `To validate online (Microsoft's validation service), run:\n  ${onlineCommand(name)}`,
     );
     return 0;
   }
@@ -131,7 +141,7 @@ async function main() {
   return 1;
 }
 
-module.exports = { validateManifest, DEFAULT_SCHEMA_DIR, DEFAULT_MANIFEST };
+module.exports = { validateManifest, DEFAULT_SCHEMA_DIR, DEFAULT_MANIFEST, DEFAULT_MANIFESTS };
 
 if (require.main === module) {
   main().then(

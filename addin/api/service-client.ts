@@ -8,6 +8,13 @@ import { texts } from '../taskpane/texts';
 export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8702';
 
 import type {
+  AddItemRequest,
+  AddedItem,
+  CreatePersonRequest,
+  CreatedPerson,
+  PeopleAnswer,
+  PeopleRequest,
+  RelatedAnswer,
   AddEmailRequest,
   AddEmailResult,
   MailboxConnectStarted,
@@ -22,6 +29,11 @@ import type {
 
 // The service's own types (one contract, sync-engine/src/service/contract.ts), under the names the pane uses.
 export type {
+  AddItemRequest,
+  AddedItem,
+  PanelPerson,
+  PersonRecord,
+  RelatedRecord,
   AddEmailResult,
   Counts,
   MailboxConnectStarted,
@@ -107,11 +119,24 @@ export class ServiceClient {
   addEmail(message: AddEmailRequest): Promise<AddEmailResult> {
     return this.call('POST', '/api/add-email', message);
   }
+  /** The side panel: who in the item is in Salesforce, with their records. */
+  people(request: PeopleRequest): Promise<PeopleAnswer> {
+    return this.call('POST', '/api/side-panel/people', request);
+  }
+  createPerson(request: CreatePersonRequest): Promise<CreatedPerson> {
+    return this.call('POST', '/api/side-panel/create-person', request);
+  }
+  async related(q: string): Promise<RelatedAnswer['records']> {
+    return (await this.call<RelatedAnswer>('GET', `/api/side-panel/related?q=${encodeURIComponent(q)}`)).records;
+  }
+  addItem(request: AddItemRequest): Promise<AddedItem> {
+    return this.call('POST', '/api/side-panel/add', request);
+  }
   signOut(): Promise<unknown> {
     return this.call('POST', '/api/sign-out');
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  protected async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
     if (this.secret) headers.Authorization = `Bearer ${this.secret}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';

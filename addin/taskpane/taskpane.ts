@@ -8,6 +8,8 @@ import { ServiceClient, ServiceFailure, SignedIn, Status, serviceUrlOf } from '.
 import { OfficeCallError } from '../office/async-result';
 import { dialogMessage, watchedDialog } from '../office/dialog';
 import { readOpenMessage } from '../office/mail-item';
+import { onItemChanged } from '../office/open-item';
+import { SidePanel } from './side-panel';
 import { applyOfficeTheme } from '../office/theme';
 import { SIGN_IN_DIALOG, SignInWindowFailure, oauthSignIn } from './oauth-sign-in';
 import { checkOrgUrl, isRemoteOrg } from './org-url';
@@ -31,7 +33,12 @@ interface Pane {
   lastState: string | null;
   /** Opened from the "Add Email to Salesforce" button (`?action=add-email`): add the message once signed in. */
   addEmailOnOpen: boolean;
+  /** The people in the selected item (in Outlook only). */
+  panel: SidePanel | null;
 }
+
+/** The pane the functions below act on (one per page). */
+let currentPane: Pane | null = null;
 
 /** Put a message in the live region (screen readers announce it). */
 function announce(text: string): void {
@@ -45,6 +52,7 @@ function show(view: 'sign-in' | 'status', focus = false): void {
   $('sign-in').hidden = view !== 'sign-in';
   $('status-view').hidden = view !== 'status';
   if (view === 'sign-in') {
+    currentPane?.panel?.hide();
     $('settings').hidden = true;
     $('settings-button').setAttribute('aria-expanded', 'false');
     showSignInWays();
@@ -228,6 +236,7 @@ async function completeSignIn(pane: Pane, signed: SignedIn): Promise<void> {
   pane.lastState = null;
   showStatus(pane, await pane.client.status(), true);
   announce(texts.signedIn(signed.username, signed.product.name));
+  await showPanel(pane);
   await addEmailIfAsked(pane);
 }
 
@@ -259,6 +268,11 @@ async function addEmail(pane: Pane): Promise<void> {
   announce(texts.addingEmail);
   const result = await pane.client.addEmail(message);
   announce('unresolved' in result ? texts.unresolvedEmail : texts.addedEmail);
+}
+
+/** The side panel for the selected item, when signed in (in Outlook). */
+async function showPanel(pane: Pane): Promise<void> {
+  if (pane.panel && !$('status-view').hidden) await pane.panel.load();
 }
 
 /** The pane opened by "Add Email to Salesforce": add the open message once, when signed in. */
@@ -342,7 +356,25 @@ async function start(): Promise<void> {
     ui: host !== null && Office.context?.ui ? Office.context.ui : null,
     lastState: null,
     addEmailOnOpen: new URLSearchParams(window.location.search).get('action') === 'add-email',
+    panel: null,
   };
+  currentPane = pane;
+  if (pane.mailbox) {
+    const panel = new SidePanel({
+      client: pane.client,
+      mailbox: pane.mailbox,
+      announce,
+      fail: (err) => fail(pane, err),
+    });
+    panel.wire();
+    pane.panel = panel;
+    // A pinned pane follows the selection; outside Outlook (or an Outlook without the event) nothing registers.
+    void onItemChanged(pane.mailbox, () => {
+      // What the pane said was about the item before.
+      announce('');
+      void showPanel(pane);
+    });
+  }
   $('host-note').hidden = inOutlook;
   $('host-note').textContent = inOutlook ? '' : texts.notInOutlook;
   $('add-email').hidden = !inOutlook;
@@ -355,6 +387,7 @@ async function start(): Promise<void> {
     return;
   }
   await refresh(pane);
+  await showPanel(pane);
   await act(pane, $<HTMLButtonElement>('add-email'), () => addEmailIfAsked(pane));
 }
 

@@ -5,6 +5,12 @@
  * localStorage so they outlive a reload, as they outlive a pane. A page opened with `?standin=none` gets no Office
  * at all, nor do the pages of a popup it opens (a plain browser's window.open).
  *
+ * The mailbox: the item is a MessageRead (from, to, cc) or an AppointmentRead (organizer, requiredAttendees,
+ * optionalAttendees, start, end, location), as Outlook gives them; userProfile is ann's; addHandlerAsync takes
+ * Office.EventType.ItemChanged. A test switches the item with `window.officeStandIn.selectItem(description)` (a plain
+ * object, see makeItem; null for no item), which raises ItemChanged as a pinned pane gets it and notes the moment in
+ * `window.officeStandIn.changedAt` (performance.now()).
+ *
  * Dialogs: displayDialogAsync opens a real popup (window.open) and answers a Dialog; a page in it calls
  * Office.context.ui.messageParent, which reaches the opener's DialogMessageReceived handlers as { message, origin };
  * the user closing the popup raises DialogEventReceived with { error: 12006 }; dialog.close() closes the popup.
@@ -19,7 +25,43 @@
   const ok = (value) => ({ status: 'succeeded', value });
   const failed = (code, message) => ({ status: 'failed', value: undefined, error: { code, message, name: 'Error' } });
   const key = (name) => `roaming:${name}`;
-  const EventType = { DialogMessageReceived: 'dialogMessageReceived', DialogEventReceived: 'dialogEventReceived' };
+  const EventType = {
+    DialogMessageReceived: 'dialogMessageReceived',
+    DialogEventReceived: 'dialogEventReceived',
+    ItemChanged: 'olkItemSelectedChanged',
+  };
+  const itemChangedHandlers = [];
+
+  /** An Outlook item from a plain description (dates as ISO strings, the body as text). */
+  function makeItem(d) {
+    if (!d) return null;
+    const body = { getAsync: (_coercionType, cb) => cb(ok(d.body ?? '')) };
+    if (d.itemType === 'appointment') {
+      return {
+        itemType: 'appointment',
+        itemId: d.itemId,
+        subject: d.subject ?? '',
+        organizer: d.organizer ?? null,
+        requiredAttendees: d.requiredAttendees ?? [],
+        optionalAttendees: d.optionalAttendees ?? [],
+        start: new Date(d.start),
+        end: new Date(d.end),
+        location: d.location ?? '',
+        body,
+      };
+    }
+    return {
+      itemType: 'message',
+      itemId: d.itemId ?? d.internetMessageId,
+      from: d.from ?? null,
+      to: d.to ?? [],
+      cc: d.cc ?? [],
+      subject: d.subject ?? '',
+      internetMessageId: d.internetMessageId,
+      dateTimeCreated: new Date(d.dateTimeCreated ?? '2026-03-05T14:30:00Z'),
+      body,
+    };
+  }
   /** Marks messageParent's postMessage, so the opener tells it from any other message. */
   const MARKER = 'office-stand-in:messageParent';
   /** How often the opener looks whether the user closed the dialog's popup. */
@@ -83,13 +125,23 @@
     },
     context: {
       mailbox: {
-        item: {
-          itemType: 'message',
+        item: makeItem({
           from: { emailAddress: 'grace@navy.example', displayName: 'Grace Hopper' },
+          to: [{ emailAddress: 'ann@test.example', displayName: 'Ann' }],
           subject: 'COBOL',
           internetMessageId: '<cobol-pane-1@navy.example>',
-          dateTimeCreated: new Date('2026-03-05T14:30:00Z'),
-          body: { getAsync: (_coercionType, cb) => cb(ok('See you at the conference.\nGrace')) },
+          dateTimeCreated: '2026-03-05T14:30:00Z',
+          body: 'See you at the conference.\nGrace',
+        }),
+        userProfile: { emailAddress: 'ann@test.example', displayName: 'Ann' },
+        addHandlerAsync(type, handler, options, callback) {
+          const cb = typeof options === 'function' ? options : callback;
+          if (type !== EventType.ItemChanged) {
+            if (cb) cb(failed(9007, `addHandlerAsync: unsupported event type ${type}`));
+            return;
+          }
+          itemChangedHandlers.push(handler);
+          if (cb) cb(ok(undefined));
         },
       },
       roamingSettings: {
@@ -104,6 +156,15 @@
         },
       },
       ui: { displayDialogAsync, messageParent },
+    },
+  };
+
+  window.officeStandIn = {
+    changedAt: null,
+    selectItem(description) {
+      window.Office.context.mailbox.item = makeItem(description);
+      window.officeStandIn.changedAt = window.performance.now();
+      itemChangedHandlers.slice().forEach((handler) => handler({ type: EventType.ItemChanged }));
     },
   };
 })();

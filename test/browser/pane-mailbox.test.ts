@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, BrowserContext, Page } from 'playwright-core';
-import { buildPane, DIST_DIR } from '../../sync-engine/src/addin-site/build';
+import { DIST_DIR } from '../../sync-engine/src/addin-site/build';
+import { paneBuilt } from '../helpers/pane-build';
 import { AddinSite, startAddinSite } from '../../sync-engine/src/addin-site/site';
 import { startLocalMailbox, LocalMailbox } from '../../sync-engine/src/local-mailbox';
 import { LocalOrg } from '../../sync-engine/src/local-org';
@@ -89,7 +90,7 @@ describe('browser: the pane connects the Outlook mailbox with a Microsoft sign-i
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfo-pane-mailbox-'));
-    await buildPane();
+    await paneBuilt();
     site = await startAddinSite({ root: DIST_DIR, port: 0, host: '127.0.0.1' });
     org = await startTestOrg(testSeed());
     mb = await startLocalMailbox({

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import axios, { AxiosInstance } from 'axios';
-import { buildPane, DIST_DIR } from '../../sync-engine/src/addin-site/build';
+import { DIST_DIR } from '../../sync-engine/src/addin-site/build';
+import { paneBuilt } from '../helpers/pane-build';
 import { AddinSite, startAddinSite } from '../../sync-engine/src/addin-site/site';
 import { chromium, BrowserContext, Page } from 'playwright-core';
 import { startServiceWorld, ServiceWorld } from '../helpers/service';
@@ -99,7 +100,7 @@ describe('browser: the task pane against the service', function () {
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     // Built from the current sources every time (the OFFLINE variant: office.js from the package), served on loopback.
-    await buildPane();
+    await paneBuilt();
     site = await startAddinSite({ root: DIST_DIR, port: 0, host: '127.0.0.1' });
     // The org's desktop apps list the pane's callback page, as an admin registers it for "Sign in with Salesforce".
     w = await startServiceWorld({

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalOrg } from '../../sync-engine/src/local-org';
+import { OrgSeed } from '../../sync-engine/src/local-org/seed';
 import { LocalMailbox } from '../../sync-engine/src/local-mailbox';
 import { startServiceServer, RunningService, ServiceServerOptions } from '../../sync-engine/src/service/server';
 import axios, { AxiosInstance } from 'axios';
@@ -65,10 +66,13 @@ export async function startServiceWorld(
   o: Partial<ServiceServerOptions> & {
     /** Callback pages the desktop products' connected apps accept (the pane's oauth-callback.html), for dialog sign-ins. */
     addinCallbackUrls?: string[];
+    /** Change the test seed before the org starts (an org feature, say). */
+    orgSeed?: (seed: OrgSeed) => void;
   } = {},
 ): Promise<ServiceWorld> {
-  const { addinCallbackUrls, ...serviceOptions } = o;
+  const { addinCallbackUrls, orgSeed, ...serviceOptions } = o;
   const seed = testSeed();
+  orgSeed?.(seed);
   if (addinCallbackUrls) {
     for (const app of seed.connectedApps ?? []) {
       if (app.product && findProduct(app.product)?.kind === 'desktop')

@@ -45,7 +45,9 @@ export function mapFastifyError<E>(
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return v.badJson(e.message);
   }
-  if (e instanceof SyntaxError) return v.badJson(e.message);
+  // Fastify's own JSON parser marks its SyntaxError with a 400; a SyntaxError without one is a bug of ours (a stored
+  // value that does not parse), not the client's body.
+  if (e instanceof SyntaxError && e.statusCode === 400) return v.badJson(e.message);
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)
     return v.badRequest(e.statusCode, e.message);
   return v.internal(e, req);

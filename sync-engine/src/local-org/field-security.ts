@@ -32,7 +32,7 @@ export class FieldSecurity {
       if (!grant?.read) return [];
       return grant.edit ? [c] : [{ object: c.object, field: { ...c.field, createable: false, updateable: false } }];
     });
-    const schema = new OrgSchema(fields);
+    const schema = new OrgSchema(fields, base.features);
     this.views.set(userId, { base, accessVersion: this.store.accessVersion, schema });
     return schema;
   }

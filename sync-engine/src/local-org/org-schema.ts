@@ -23,13 +23,23 @@ export function builtInCustomFields(): CustomField[] {
   return SOBJECTS.flatMap((o) => o.fields.filter((f) => f.custom).map((field) => ({ object: o.name, field })));
 }
 
+/** Org features that add objects (schema.ts `feature`); where the store keeps them (JSON). */
+export interface OrgFeatures {
+  /** Shared Activities: TaskRelation and EventRelation, an activity on several Contacts. */
+  sharedActivities?: boolean;
+}
+export const FEATURES_META = 'schemaFeatures';
+
 export class OrgSchema {
   private readonly byLowerName: Map<string, SObjectDef>;
   private readonly byPrefix: Map<string, SObjectDef>;
   readonly sobjects: SObjectDef[];
 
-  constructor(readonly customFields: CustomField[]) {
-    this.sobjects = SOBJECTS.map((o) => {
+  constructor(
+    readonly customFields: CustomField[],
+    readonly features: OrgFeatures = {},
+  ) {
+    this.sobjects = SOBJECTS.filter((o) => !o.feature || features[o.feature] === true).map((o) => {
       const own = customFields.filter((c) => c.object === o.name).map((c) => c.field);
       const standard = o.fields.filter((f) => !f.custom);
       if (own.length === 0 && standard.length === o.fields.length) return o;

@@ -321,6 +321,9 @@ export function objectRules(
         ]);
       }
       return { values };
+    case 'TaskRelation':
+    case 'EventRelation':
+      return activityRelationRules(store, obj, values);
     case 'PermissionSetAssignment': {
       const dup = store.db
         .prepare(
@@ -385,6 +388,67 @@ export function objectRules(
     default:
       return { values };
   }
+}
+
+/** Salesforce's limits on an activity's people (Shared Activities): one Lead, or up to 50 Contacts; each once. */
+export const MAX_ACTIVITY_CONTACTS = 50;
+
+function activityRelationRules(
+  store: OrgStore,
+  obj: SObjectDef,
+  values: Row,
+): { values: Row } | { errors: RecordError[] } {
+  const parent = obj.name === 'TaskRelation' ? 'Task' : 'Event';
+  const activityId = values[`${parent}Id`] as string;
+  const relationId = values.RelationId as string;
+  const relation = sobjectForId(relationId)!;
+  const isWho = relation.name === 'Contact' || relation.name === 'Lead';
+  const one = (statusCode: string, message: string, fields: string[]) => ({
+    errors: [{ statusCode, message, fields }],
+  });
+  const others = store.db
+    .prepare(`SELECT "RelationId" FROM ${tableName(obj)} WHERE ${quoteIdent(`${parent}Id`)} = ? AND "IsDeleted" = 0`)
+    .all(activityId) as Array<{ RelationId: string }>;
+  const activity = store.db.prepare(`SELECT "WhoId", "WhatId" FROM sobj_${parent} WHERE "Id" = ?`).get(activityId) as
+    { WhoId: string | null; WhatId: string | null } | undefined;
+  const people = new Set([...others.map((o) => o.RelationId), activity?.WhoId].filter((id): id is string => !!id));
+  const kinds = [...people].map((id) => sobjectForId(id)?.name);
+  // Wording ours where Salesforce's exact text was not found; the codes are Salesforce's.
+  if (others.some((o) => o.RelationId === relationId) || (isWho && activity?.WhoId === relationId))
+    return one(
+      'DUPLICATE_VALUE',
+      `duplicate value found: RelationId is already related to this ${parent.toLowerCase()}`,
+      ['RelationId'],
+    );
+  if (isWho && (relation.name === 'Lead' ? people.size > 0 : kinds.includes('Lead')))
+    return one(
+      'FIELD_INTEGRITY_EXCEPTION',
+      `RelationId: a ${parent.toLowerCase()} is related to one lead, or to contacts only`,
+      ['RelationId'],
+    );
+  if (isWho && people.size >= MAX_ACTIVITY_CONTACTS)
+    return one(
+      'FIELD_INTEGRITY_EXCEPTION',
+      `RelationId: a ${parent.toLowerCase()} is related to at most ${MAX_ACTIVITY_CONTACTS} contacts`,
+      ['RelationId'],
+    );
+  if (!isWho && (activity?.WhatId ?? null) !== null && activity?.WhatId !== relationId)
+    return one(
+      'FIELD_INTEGRITY_EXCEPTION',
+      `RelationId: a ${parent.toLowerCase()} is related to one record besides people`,
+      ['RelationId'],
+    );
+  const accountOf = (): string | null => {
+    if (relation.name === 'Account') return relationId;
+    if (relation.name === 'Contact' || relation.name === 'Opportunity' || relation.name === 'Case') {
+      const row = store.db.prepare(`SELECT "AccountId" FROM ${tableName(relation)} WHERE "Id" = ?`).get(relationId) as
+        { AccountId: string | null } | undefined;
+      return row?.AccountId ?? null;
+    }
+    return null;
+  };
+  // IsWhat follows the relation, whatever was sent: false for a Contact or Lead, true otherwise.
+  return { values: { ...values, IsWhat: !isWho, AccountId: accountOf() } };
 }
 
 /** Why a record may not be deleted, beyond access. */

@@ -71,6 +71,8 @@ export interface SObjectDef {
    * (`admin`: Modify All Data or Manage Users; `manageUsers`: Manage Users only). Absent: every user sees every record.
    */
   privateTo?: { userField: string; everyoneWith: 'admin' | 'manageUsers' };
+  /** Only in an org with this feature on (org-schema.ts); elsewhere the object does not exist. */
+  feature?: 'sharedActivities';
   fields: FieldDef[];
 }
 
@@ -1015,6 +1017,102 @@ export const SOBJECTS: SObjectDef[] = [
         custom: true,
       },
       owner,
+    ],
+  },
+  {
+    // Shared Activities (Setup > Activity Settings): one row per person and record of an activity, so a Task
+    // can have up to 50 Contacts. Salesforce lists them by the activity's owner's access; here, as its creator's.
+    name: 'TaskRelation',
+    label: 'Task Relation',
+    labelPlural: 'Task Relations',
+    keyPrefix: '0RT',
+    createable: true,
+    updateable: false,
+    deletable: true,
+    writeAccess: 'any',
+    owned: false,
+    privateTo: { userField: 'CreatedById', everyoneWith: 'admin' },
+    feature: 'sharedActivities',
+    fields: [
+      ...systemFields('Task Relation'),
+      {
+        name: 'TaskId',
+        label: 'Task ID',
+        type: 'reference',
+        length: 18,
+        ...createOnly,
+        required: true,
+        referenceTo: ['Task'],
+        relationshipName: 'Task',
+      },
+      {
+        name: 'RelationId',
+        label: 'Relation ID',
+        type: 'reference',
+        length: 18,
+        ...createOnly,
+        required: true,
+        referenceTo: [...WHO_TARGETS, ...WHAT_TARGETS],
+        relationshipName: 'Relation',
+      },
+      { name: 'IsWhat', label: 'Is What', type: 'boolean', ...createOnly, defaultValue: false },
+      {
+        name: 'AccountId',
+        label: 'Account ID',
+        type: 'reference',
+        length: 18,
+        ...ro,
+        referenceTo: ['Account'],
+        relationshipName: 'Account',
+      },
+    ],
+  },
+  {
+    // Shared Activities (Setup > Activity Settings): one row per person and record of an activity, so a Event
+    // can have up to 50 Contacts. Salesforce lists them by the activity's owner's access; here, as its creator's.
+    name: 'EventRelation',
+    label: 'Event Relation',
+    labelPlural: 'Event Relations',
+    keyPrefix: '0RE',
+    createable: true,
+    updateable: false,
+    deletable: true,
+    writeAccess: 'any',
+    owned: false,
+    privateTo: { userField: 'CreatedById', everyoneWith: 'admin' },
+    feature: 'sharedActivities',
+    fields: [
+      ...systemFields('Event Relation'),
+      {
+        name: 'EventId',
+        label: 'Event ID',
+        type: 'reference',
+        length: 18,
+        ...createOnly,
+        required: true,
+        referenceTo: ['Event'],
+        relationshipName: 'Event',
+      },
+      {
+        name: 'RelationId',
+        label: 'Relation ID',
+        type: 'reference',
+        length: 18,
+        ...createOnly,
+        required: true,
+        referenceTo: [...WHO_TARGETS, ...WHAT_TARGETS],
+        relationshipName: 'Relation',
+      },
+      { name: 'IsWhat', label: 'Is What', type: 'boolean', ...createOnly, defaultValue: false },
+      {
+        name: 'AccountId',
+        label: 'Account ID',
+        type: 'reference',
+        length: 18,
+        ...ro,
+        referenceTo: ['Account'],
+        relationshipName: 'Account',
+      },
     ],
   },
 ];

@@ -33,7 +33,7 @@ export interface OrgSeed {
   organization: {
     name: string;
     edition: Edition;
-    features?: { apiEnabled?: boolean; customizableProfiles?: boolean };
+    features?: { apiEnabled?: boolean; customizableProfiles?: boolean; sharedActivities?: boolean };
     enforceApiEnabledForAllowlistedApps?: boolean;
     dailyApiRequestLimit?: number;
     /** False: a stock org, without the custom fields schema.ts adds (org-schema.ts). */
@@ -98,6 +98,16 @@ export function readSeedFile(file: string): OrgSeed {
   return read.data as OrgSeed;
 }
 
+/** The keys of a seed's `organization` (docs/org-seed.md). */
+const ORGANIZATION_KEYS = [
+  'name',
+  'edition',
+  'features',
+  'enforceApiEnabledForAllowlistedApps',
+  'dailyApiRequestLimit',
+  'customFields',
+];
+
 /** Every problem of a seed, each naming its path (`users[3].profile: no profile named "Sales"`). */
 export function validateSeed(data: unknown): string[] {
   const p: string[] = [];
@@ -110,13 +120,19 @@ export function validateSeed(data: unknown): string[] {
       p.push(`organization.edition: must be one of ${EDITIONS.join(', ')} (got ${JSON.stringify(org.edition)})`);
     if (org.features !== undefined) {
       if (!isObject(org.features))
-        p.push('organization.features: must be an object { apiEnabled, customizableProfiles }');
+        p.push('organization.features: must be an object { apiEnabled, customizableProfiles, sharedActivities }');
       else
         for (const k of Object.keys(org.features)) {
-          if (k !== 'apiEnabled' && k !== 'customizableProfiles')
-            p.push(`organization.features.${k}: unknown feature (use apiEnabled or customizableProfiles)`);
+          if (!['apiEnabled', 'customizableProfiles', 'sharedActivities'].includes(k))
+            p.push(
+              `organization.features.${k}: unknown feature (use apiEnabled, customizableProfiles or sharedActivities)`,
+            );
           else bool(p, org.features, 'organization.features', k);
         }
+    }
+    for (const k of Object.keys(org)) {
+      if (!ORGANIZATION_KEYS.includes(k))
+        p.push(`organization.${k}: unknown key (expected ${ORGANIZATION_KEYS.join(', ')})`);
     }
     bool(p, org, 'organization', 'enforceApiEnabledForAllowlistedApps');
     bool(p, org, 'organization', 'customFields');
@@ -301,6 +317,7 @@ export async function loadSeed(ctx: OrgContext, seed: OrgSeed): Promise<void> {
       null,
     );
     if (org.dailyApiRequestLimit) store.setMeta('dailyApiRequestLimit', String(org.dailyApiRequestLimit));
+    if (org.features?.sharedActivities) store.setFeatures({ sharedActivities: true });
     // Before the records: a stock org refuses the custom fields in them, as a real one would.
     store.setCustomFields(org.customFields === false ? [] : builtInCustomFields());
     const licenseIds = new Map<License, string>();

@@ -9,7 +9,15 @@ import { makeId } from './ids';
 import { Clock, systemClock } from '../common/clock';
 import { openPrivateDatabase } from '../common/private-files';
 import { addMissingColumns } from './added-columns';
-import { CUSTOM_FIELDS_META, CustomField, OrgSchema, SCHEMA_CHANGED_META, parseCustomFields } from './org-schema';
+import {
+  CUSTOM_FIELDS_META,
+  CustomField,
+  FEATURES_META,
+  OrgFeatures,
+  OrgSchema,
+  SCHEMA_CHANGED_META,
+  parseCustomFields,
+} from './org-schema';
 
 export type FieldValue = string | number | boolean | null;
 export type Row = Record<string, FieldValue>;
@@ -93,7 +101,10 @@ export class OrgStore {
 
   /** The objects and fields this org serves: the standard ones and the custom fields it has (org-schema.ts). */
   get schema(): OrgSchema {
-    this.orgSchema ??= new OrgSchema(parseCustomFields(this.getMeta(CUSTOM_FIELDS_META)));
+    this.orgSchema ??= new OrgSchema(
+      parseCustomFields(this.getMeta(CUSTOM_FIELDS_META)),
+      JSON.parse(this.getMeta(FEATURES_META) ?? '{}') as OrgFeatures,
+    );
     return this.orgSchema;
   }
 
@@ -108,6 +119,13 @@ export class OrgStore {
       (t): t is string => t !== null,
     );
     return times.length ? times.sort()[times.length - 1] : null;
+  }
+
+  /** Turn on the org features that add objects (a seed's `organization.features.sharedActivities`). */
+  setFeatures(features: OrgFeatures): void {
+    this.setMeta(FEATURES_META, JSON.stringify(features));
+    this.setMeta(SCHEMA_CHANGED_META, this.nowIso());
+    this.orgSchema = null;
   }
 
   /** Set the org's custom fields (a seed, a field created), adding a column for a field the tables lack. */
@@ -274,6 +292,15 @@ export class OrgStore {
         .run(now, now, actorId, id);
     } else {
       this.db.prepare(`DELETE FROM ${tableName(obj)} WHERE "Id" = ?`).run(id);
+    }
+    // An activity's relations (Shared Activities) go with it, as Salesforce cascades them.
+    const relations = obj.name === 'Task' || obj.name === 'Event' ? findSObject(`${obj.name}Relation`) : undefined;
+    if (relations) {
+      this.db
+        .prepare(
+          `UPDATE ${tableName(relations)} SET "IsDeleted" = 1, "SystemModstamp" = ? WHERE ${quoteIdent(`${obj.name}Id`)} = ?`,
+        )
+        .run(this.nowIso(), id);
     }
     this.touched(obj);
   }

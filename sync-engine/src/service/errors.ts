@@ -106,6 +106,12 @@ export const serviceErrors = {
       problems[0].field,
     ),
   badJson: (detail: string) => new ServiceError(400, 'BAD_JSON', `The request body is not valid JSON: ${detail}`),
+  jsonTooComplex: (exceeds: 'containers' | 'values', limit: number) =>
+    new ServiceError(
+      413,
+      'JSON_TOO_COMPLEX',
+      `The request body holds more than ${limit} JSON ${exceeds === 'containers' ? 'objects and arrays' : 'values'}: send fewer rows at a time.`,
+    ),
   bodyRequired: () => new ServiceError(400, 'BODY_REQUIRED', 'This request needs a JSON object body.'),
   unsupportedMediaType: (type: string) =>
     new ServiceError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type "${type}" is not accepted: send application/json.`),
@@ -114,6 +120,9 @@ export const serviceErrors = {
   invalid: (field: string, message: string) => new ServiceError(400, 'INVALID_INPUT', `${field}: ${message}`, field),
   notFound: (method: string, url: string) =>
     new ServiceError(404, 'NOT_FOUND', `There is no ${method} ${url.split('?')[0]} in the service API.`),
+  /** The side panel's add of an item the ledger has: where it went, beside the text. */
+  alreadyAdded: (text: string, where: Record<string, unknown>) =>
+    new ServiceError(409, 'ALREADY_ADDED', text, undefined, { where }),
   syncInProgress: () =>
     new ServiceError(409, 'SYNC_IN_PROGRESS', 'A sync is already running. Try again when it has finished.'),
   internal: () =>

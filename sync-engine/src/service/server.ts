@@ -4,6 +4,7 @@
  * Host is a loopback name, the Origin is the add-in's (CORS), then the secret (except sign-in and health).
  */
 import { addJsonBodyParser } from '../common/json-body';
+import { JsonShapeLimits } from '../common/json-shape';
 import { ErrorVocabulary, mapFastifyError } from '../common/fastify-errors';
 import { AddressInfo } from 'node:net';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -16,6 +17,8 @@ import { registerSyncRoutes } from './routes/sync';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerEmailRoutes } from './routes/email';
 import { registerOAuthRoutes } from './routes/oauth';
+import { registerOfficeDocsRoutes } from './routes/office-docs';
+import { registerSidePanelRoutes } from './routes/side-panel';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,6 +32,11 @@ export const DEFAULT_SERVICE_PORT = 8702;
 export const SERVICE_HOST = '127.0.0.1';
 /** An email's text is cut to 32,000 characters; the rest of a body is small. */
 const BODY_LIMIT = 1024 * 1024;
+/**
+ * The most structure a body may hold, counted before it is parsed: the largest request is a save of 400 sheet rows
+ * (200 updates and 200 creates) with their fields, about 1,000 objects and a few tens of thousands of values.
+ */
+export const BODY_SHAPE: JsonShapeLimits = { containers: 2_000, values: 60_000 };
 
 export interface ServiceServerOptions extends ServiceOptions {
   port?: number;
@@ -54,7 +62,10 @@ export async function buildServiceApp(
   const log = o.log ?? (() => undefined);
 
   app.removeAllContentTypeParsers();
-  addJsonBodyParser(app, (_text, err) => serviceErrors.badJson(err.message));
+  addJsonBodyParser(app, (_text, err) => serviceErrors.badJson(err.message), {
+    limits: BODY_SHAPE,
+    onExcess: (excess) => serviceErrors.jsonTooComplex(excess.exceeds, excess.limit),
+  });
 
   app.addHook('onRequest', async (_req, reply) => {
     reply.header('Cache-Control', 'no-store');
@@ -79,7 +90,9 @@ export async function buildServiceApp(
   registerSyncRoutes(app, service);
   registerSettingsRoutes(app, service);
   registerEmailRoutes(app, service);
+  registerSidePanelRoutes(app, service);
   registerOAuthRoutes(app, service, o.addinOrigins ?? DEFAULT_ADDIN_ORIGINS);
+  registerOfficeDocsRoutes(app, service);
   return app;
 }
 

@@ -20,7 +20,8 @@ import { Product } from '../products/catalog';
 import { ProductSession } from '../sign-in/product-session';
 import { AddedEmails } from './added-emails';
 import { AddEmailInput, AddEmailResult, addEmail } from './add-email';
-import { serviceErrors } from './errors';
+import { ServiceError, serviceErrors } from './errors';
+import { Connection } from '../salesforce/connection';
 import { Timers, realTimers } from './scheduler';
 import { serviceText } from './texts';
 import { RandomBytes, ServiceSecret } from './secret';
@@ -33,6 +34,21 @@ import { ServiceStatus, accountStatus, signedOutStatus } from './status';
 import { MailboxConnectStarted, OAuthStarted, SignedIn } from './contract';
 import { UnresolvedEmail, UnresolvedItems } from './unresolved';
 import { SYNC_DEFAULTS } from '../app/config';
+import {
+  AddItemRequest,
+  AddedItem,
+  CreatePersonRequest,
+  CreatedPerson,
+  PeopleAnswer,
+  PeopleRequest,
+  RelatedRecord,
+} from './contract';
+import { PeopleCache } from './side-panel/people-cache';
+import { lookUpPeople } from './side-panel/people-lookup';
+import { addItem, ledgerKey } from './side-panel/add-item';
+import { createPerson } from './side-panel/create-person';
+import { searchRelated } from './side-panel/related-search';
+import { sharesActivities } from './side-panel/shared-activities';
 
 export interface ServiceOptions {
   /** Secret, database and per-user sync state (created 0700). */
@@ -77,6 +93,10 @@ export class SyncService {
   /** A kept sign-in's next try after a restart (the org unreachable, or API access off), if one is due. */
   private resumeTimer: unknown = null;
   private readonly resumeRecheck = new AccessRecheck();
+  /** The side panel's answers per item (side-panel/people-cache.ts). */
+  private readonly people: PeopleCache;
+  /** Side panel adds of one item at a time: a second waits for the first, then the ledger refuses it. */
+  private readonly addingItems = new Map<string, Promise<unknown>>();
 
   constructor(private readonly o: ServiceOptions) {
     privateDir(o.dataDir);
@@ -90,6 +110,7 @@ export class SyncService {
     this.log = o.log ?? (() => undefined);
     this.pending = new PendingSignIns(() => this.now().getTime(), o.random);
     this.kept = new KeptSignIn(this.meta, o.dataDir, o.tokenStore);
+    this.people = new PeopleCache(() => this.now().getTime());
   }
 
   /**
@@ -418,6 +439,113 @@ export class SyncService {
       if (err.kind === 'accessRevoked') a.noteAccess(false);
       throw fromSalesforceFailure(a.identity.product, err, 'add this email to Salesforce');
     }
+  }
+
+  /**
+   * A call of the Word and Excel add-in on the signed-in account's session (see `withOrg`); `failure` turns a failed
+   * call into the answer the add-in shows, for a call that goes on after one of its requests failed.
+   */
+  withOrgSession<T>(
+    what: string,
+    call: (conn: Connection, failure: (err: SalesforceApiError) => ServiceError) => Promise<T>,
+  ): Promise<T> {
+    return this.withOrg(what, (a, failure) => call(a.session.connection!, failure));
+  }
+
+  /**
+   * A call of the user's session to the org (the side panel, the Word and Excel add-in): lost API access is noted
+   * (the sync re-checks it), empties the side panel's cache (nothing stale is shown once access returns) and is
+   * answered with the signed-in product's own text; an answer notes that access is on.
+   */
+  private async withOrg<T>(
+    what: string,
+    call: (a: SignedInAccount, failure: (err: SalesforceApiError) => ServiceError) => Promise<T>,
+  ): Promise<T> {
+    const a = this.signedIn();
+    let refused = false;
+    const failure = (err: SalesforceApiError): ServiceError => {
+      if (err.kind === 'accessRevoked') {
+        refused = true;
+        a.noteAccess(false);
+        this.people.clear();
+      }
+      return fromSalesforceFailure(a.identity.product, err, what);
+    };
+    try {
+      const result = await call(a, failure);
+      if (!refused) a.noteAccess(true);
+      return result;
+    } catch (err) {
+      if (err instanceof SalesforceApiError) throw failure(err);
+      throw err;
+    }
+  }
+
+  /**
+   * The side panel's people of an item: from Salesforce in two requests at most; an item seen in the last minutes
+   * from the cache, after one light request that says API access is still on.
+   */
+  async sidePanelPeople(r: PeopleRequest): Promise<PeopleAnswer> {
+    const a = this.signedIn();
+    const addresses = r.people.map((p) => p.address);
+    const userKey = a.identity.userKey;
+    const cached = a.accessOff ? undefined : this.people.get(userKey, r.itemKey, addresses);
+    if (cached) {
+      // One light request (the API version's resources) so lost access is never answered with what it hid.
+      await this.withOrg('look up the people in this item', (acc) =>
+        acc.session.connection!.request({ method: 'GET', path: acc.session.connection!.dataPath('') }),
+      );
+      return { itemKey: r.itemKey, ...cached, cached: true };
+    }
+    const found = await this.withOrg('look up the people in this item', (acc) =>
+      lookUpPeople(acc.session.connection!, r.people),
+    );
+    this.people.put(userKey, r.itemKey, addresses, found);
+    return { itemKey: r.itemKey, ...found, cached: false };
+  }
+
+  /** "Create contact" / "Create lead" from the side panel. */
+  async createPerson(r: CreatePersonRequest): Promise<CreatedPerson> {
+    const made = await this.withOrg(`create this ${r.type === 'Lead' ? 'lead' : 'contact'}`, (a) =>
+      createPerson(a.session.connection!, r),
+    );
+    this.people.clear();
+    return made;
+  }
+
+  /** Accounts, open opportunities and cases by name, for the side panel's "What". */
+  relatedRecords(q: string): Promise<RelatedRecord[]> {
+    return this.withOrg('search for related records', (a) => searchRelated(a.session.connection!, q));
+  }
+
+  /** The side panel's "Add Email" or "Add meeting"; a second add of the item is refused with where it went. */
+  addItem(r: AddItemRequest): Promise<AddedItem> {
+    const a = this.signedIn();
+    const key = `${a.identity.userKey}\n${ledgerKey(r)}`;
+    const before = this.addingItems.get(key) ?? Promise.resolve();
+    const run = before
+      .catch(() => undefined)
+      .then(() =>
+        this.withOrg(r.kind === 'meeting' ? 'add this meeting to Salesforce' : 'add this email to Salesforce', (acc) =>
+          addItem(
+            {
+              connection: acc.session.connection!,
+              userId: acc.identity.userId,
+              userKey: acc.identity.userKey,
+              ledger: this.ledger,
+              now: this.now,
+              sharesActivities: () => sharesActivities(acc.session.connection!),
+            },
+            r,
+          ),
+        ),
+      )
+      .finally(() => {
+        if (this.addingItems.get(key) === run) this.addingItems.delete(key);
+        this.people.clear();
+      });
+    this.addingItems.set(key, run);
+    return run;
   }
 
   unresolvedItems(): UnresolvedEmail[] {

@@ -12,6 +12,14 @@ export const SERVICE_TEXTS = {
   mailboxNotMicrosoft:
     'This service opens its mailbox with a static token: there is no Microsoft sign-in to connect (docs/microsoft-sign-in.md says how to use one).',
   connectFailed: 'The Outlook mailbox was not connected: {reason}.',
+  emailAlreadyAdded: 'This email is already in Salesforce: added on {date} as a {sobject} on {who}{what}.',
+  meetingAlreadyAdded: 'This meeting is already in Salesforce: added on {date} as an {sobject} on {who}{what}.',
+  relatedTo: ', related to {what}',
+  textTrimmed: "[Cut to Salesforce's {max} characters: the whole text is in Outlook.]",
+  noSharedActivities:
+    'one Contact or Lead: this org does not share activities, so an activity has one person (an admin turns on Shared Activities in Setup > Activity Settings)',
+  leadWithWhat:
+    'an activity on a Lead cannot be related to an account, opportunity or case (Salesforce keeps a Lead apart until it is converted): pick a Contact, or no related record',
 } as const;
 
 export function serviceText(key: keyof typeof SERVICE_TEXTS, values: Record<string, string> = {}): string {

@@ -8,9 +8,15 @@
 import Database from 'better-sqlite3';
 import { SYNC_OBJECTS, SyncObject } from './objects';
 import { Link } from './state-store';
+import { OutOfSightPair } from './out-of-sight-pairs';
 
 export interface SalvagedLinks {
   links: Link[];
+  /**
+   * The pairs unlinked because their series went out of sight (out-of-sight-pairs.ts): without them a start over
+   * copies those Events to Outlook again, beside the occurrences they already have there.
+   */
+  outOfSight: OutOfSightPair[];
   /** Why reading stopped before the end, when it did. */
   stoppedBy: string | null;
 }
@@ -18,6 +24,7 @@ export interface SalvagedLinks {
 /** The links readable from `file` (opened read only; nothing is written to it). */
 export function salvageLinks(file: string): SalvagedLinks {
   const links: Link[] = [];
+  const outOfSight: OutOfSightPair[] = [];
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
@@ -29,9 +36,21 @@ export function salvageLinks(file: string): SalvagedLinks {
       const link = linkOf(r);
       if (link) links.push(link);
     }
-    return { links, stoppedBy: null };
+    const hasPairs = db
+      .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'out_of_sight_pairs'`)
+      .get();
+    if (hasPairs) {
+      const pairs = db
+        .prepare(`SELECT sf_id, sf_version, hash, master_id, original_start FROM out_of_sight_pairs NOT INDEXED`)
+        .iterate();
+      for (const r of pairs as Iterable<Record<string, unknown>>) {
+        const pair = pairOf(r);
+        if (pair) outOfSight.push(pair);
+      }
+    }
+    return { links, outOfSight, stoppedBy: null };
   } catch (err) {
-    return { links, stoppedBy: (err as Error).message };
+    return { links, outOfSight, stoppedBy: (err as Error).message };
   } finally {
     db?.close();
   }
@@ -47,4 +66,18 @@ function linkOf(r: Record<string, unknown>): Link | null {
   const hash = text(r.hash);
   if (!object || !sfId || !olId || !hash) return null;
   return { object, sfId, olId, sfVersion: text(r.sf_version), olVersion: text(r.ol_version), hash };
+}
+
+/** A row of out_of_sight_pairs, or null when it is unreadable as one. */
+function pairOf(r: Record<string, unknown>): OutOfSightPair | null {
+  const sfId = text(r.sf_id);
+  const hash = text(r.hash);
+  if (!sfId || !hash) return null;
+  return {
+    sfId,
+    sfVersion: text(r.sf_version),
+    hash,
+    masterId: text(r.master_id),
+    originalStart: text(r.original_start),
+  };
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StateStore } from './state-store';
 import { salvageLinks } from './link-salvage';
+import { OutOfSightPairs } from './out-of-sight-pairs';
 import {
   DATABASE_SUFFIXES,
   LAST_GOOD_COPY,
@@ -74,6 +75,10 @@ export function openState(dataDir: string, o: OpenStateOptions = {}): OpenedStat
     );
     const store = new StateStore(dataDir);
     const kept = salvaged?.links.length ? store.importLinks(salvaged.links) : 0;
+    if (salvaged?.outOfSight.length) {
+      const pairs = new OutOfSightPairs(store.db);
+      store.db.transaction(() => salvaged.outOfSight.forEach((p) => pairs.remember(p)))();
+    }
     const start = kept
       ? `Started over, as asked: the ${kept} links still readable in the damaged state file were kept${salvaged?.stoppedBy ? ` (reading stopped at a damaged page: ${salvaged.stoppedBy})` : ''}, so both sides are listed again and planned against them: nothing is duplicated, and a record deleted on one side since does not come back.`
       : 'Started over from an empty state, as asked: this run is a first sync, which links matching records and deletes nothing.';

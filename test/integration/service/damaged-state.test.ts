@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { damageLinksIndexPage } from '../../helpers/state-damage';
 import { userKeyOf } from '../../../sync-engine/src/service/account';
 import { startServiceWorld, ServiceWorld } from '../../helpers/service';
 import { ANN } from '../../helpers/mailbox';
@@ -50,15 +50,7 @@ describe('service: a damaged sync state with no good copy', function () {
     );
     await w.restart();
     const file = path.join(stateDir, 'state.sqlite');
-    const db = new Database(file);
-    const { rootpage } = db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'links_ol'`).get() as {
-      rootpage: number;
-    };
-    const pageSize = db.pragma('page_size', { simple: true }) as number;
-    db.close();
-    const fd = fs.openSync(file, 'r+');
-    fs.writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, (rootpage - 1) * pageSize);
-    fs.closeSync(fd);
+    damageLinksIndexPage(file);
     fs.rmSync(path.join(stateDir, 'state.last-good.sqlite'));
 
     const again = await w.call('POST', '/api/sign-in', {

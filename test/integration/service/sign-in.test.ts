@@ -9,6 +9,7 @@ import path from 'node:path';
 import { startServiceWorld, ServiceWorld, ServiceAnswer } from '../../helpers/service';
 import { sharedMessages } from '../../helpers/shared';
 import { SECRET_FILE } from '../../../sync-engine/src/service/secret';
+import { BODY_SHAPE } from '../../../sync-engine/src/service/server';
 
 /** An error answer: status, exactly `{error:{code,message[,field]}}` (plus members named in `extra`), JSON. */
 function assertError(
@@ -232,6 +233,13 @@ describe('service: sign-in', function () {
     it('bad JSON: 400 BAD_JSON', async () => {
       const res = await w.call('POST', '/api/sign-in', { raw: '{"orgUrl": ' });
       assertError(res, 400, 'BAD_JSON', /^The request body is not valid JSON: /);
+    });
+
+    it('a body of more JSON values than any request needs: 413 JSON_TOO_COMPLEX, refused before it is parsed', async () => {
+      const res = await w.call('POST', '/api/sign-in', { raw: `[${'0,'.repeat(BODY_SHAPE.values + 1)}0]` });
+      assertError(res, 413, 'JSON_TOO_COMPLEX', /^The request body holds more than 60000 JSON values: send fewer rows/);
+      const nested = await w.call('POST', '/api/sign-in', { raw: `${'['.repeat(3000)}${']'.repeat(3000)}` });
+      assertError(nested, 413, 'JSON_TOO_COMPLEX', /more than 2000 JSON objects and arrays/);
     });
 
     it('no body: 400 BODY_REQUIRED', async () => {

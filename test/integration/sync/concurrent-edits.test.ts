@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { SyncWorld, startSyncWorld, ANN_TOKEN, assertQuiet } from '../../helpers/sync';
-import { FaultProxy, startFaultProxy } from '../../helpers/fault-proxy';
+import { MidRead, eachLimited, holdOutlookReads } from '../../helpers/mid-read';
 import { SideRecord, outlookRecords, salesforceRecords } from '../../helpers/sync-sides';
 import { CanonicalContact } from '../../../sync-engine/src/sync/types';
 
@@ -25,22 +25,11 @@ const contactsOnly = (winner: 'salesforce' | 'outlook') => ({
   tasks: { direction: 'none' },
 });
 
-/** Run `fn` over `items`, a few at a time. */
-async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>, limit = 8): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
-}
-
 describe("sync engine: an edit made on the target between the engine's read and its write is not lost", function () {
   this.timeout(SIZE > 1000 ? 900_000 : 180_000);
   let w: SyncWorld;
-  let proxy: FaultProxy;
+  let mid: MidRead;
   /** Runs once, while the engine waits for the last page of its Outlook read. */
-  let duringRun: (() => Promise<void>) | null = null;
   const olIds = new Map<string, string>();
   const sfIds = new Map<string, string>();
 
@@ -57,23 +46,7 @@ describe("sync engine: an edit made on the target between the engine's read and 
       keepSeedContact: false,
       config: { objects: contactsOnly('salesforce') },
     });
-    proxy = await startFaultProxy({
-      target: w.mailbox.url,
-      decide: () => null,
-      beforeAnswer: async (req, answer) => {
-        if (
-          !duringRun ||
-          req.method !== 'GET' ||
-          !req.url.includes('/contacts/delta') ||
-          !answer.body.includes('@odata.deltaLink')
-        )
-          return;
-        const edit = duringRun;
-        duringRun = null;
-        await edit();
-      },
-    });
-    w.reconfigure({ mailbox: { url: proxy.url, token: ANN_TOKEN } });
+    mid = await holdOutlookReads(w);
     const { report } = await w.run();
     assert.equal(report.counts.outlook.contacts.created, SIZE);
     for (const c of await w.list('/me/contacts?$top=500')) olIds.set(c.surname, c.id);
@@ -82,7 +55,7 @@ describe("sync engine: an edit made on the target between the engine's read and 
     assertQuiet((await w.run()).report, 'the run after the first');
   });
   after(async () => {
-    await proxy?.close();
+    await mid?.proxy.close();
     await w?.close();
   });
 
@@ -118,13 +91,13 @@ describe("sync engine: an edit made on the target between the engine's read and 
       const toSalesforce = names(2 * EDITED * n + EDITED);
       await eachLimited(toOutlook, (name) => sfEdit(name, { Title: `SF title ${name}` }));
       await eachLimited(toSalesforce, (name) => olEdit(name, { jobTitle: `OL title ${name}` }));
-      duringRun = async () => {
+      mid.duringNextRead(async () => {
         await eachLimited(toOutlook, (name) => olEdit(name, { department: `OL dept ${name}` }));
         await eachLimited(toSalesforce, (name) => sfEdit(name, { Department: `SF dept ${name}` }));
-      };
+      });
 
       const { report } = await w.run();
-      assert.equal(duringRun, null, 'the edits were made during the run');
+      assert.ok(!mid.waiting(), 'the edits were made during the run');
       assert.deepEqual(report.errors, []);
       const [sf, ol] = [await sfState(), await olState()];
       // The winner's whole record on both sides: its edit made before the run, or the one made during it.

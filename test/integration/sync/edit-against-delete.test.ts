@@ -8,8 +8,8 @@
  * contacts delta round) while the test deletes or edits the targets over HTTP.
  */
 import assert from 'node:assert/strict';
-import { SyncWorld, startSyncWorld, ANN_TOKEN, assertQuiet } from '../../helpers/sync';
-import { FaultProxy, startFaultProxy } from '../../helpers/fault-proxy';
+import { SyncWorld, startSyncWorld, assertQuiet } from '../../helpers/sync';
+import { MidRead, eachLimited, holdOutlookReads } from '../../helpers/mid-read';
 
 /** Records per combination of what happened before the run and during it. */
 const EACH = 30;
@@ -35,20 +35,10 @@ const EDITED_ON: Record<Combination, 'salesforce' | 'outlook'> = {
   'ol delete, sf edit during': 'salesforce',
 };
 
-async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>, limit = 8): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
-}
-
 describe('sync engine: an edit against a delete made during a run is decided by the winner', function () {
   this.timeout(180_000);
   let w: SyncWorld;
-  let proxy: FaultProxy;
-  let duringRun: (() => Promise<void>) | null = null;
+  let mid: MidRead;
   const olIds = new Map<string, string>();
   const sfIds = new Map<string, string>();
   const total = 2 * COMBINATIONS.length * EACH;
@@ -66,23 +56,7 @@ describe('sync engine: an edit against a delete made during a run is decided by 
       keepSeedContact: false,
       config: { objects: contactsOnly('salesforce') },
     });
-    proxy = await startFaultProxy({
-      target: w.mailbox.url,
-      decide: () => null,
-      beforeAnswer: async (req, answer) => {
-        if (
-          !duringRun ||
-          req.method !== 'GET' ||
-          !req.url.includes('/contacts/delta') ||
-          !answer.body.includes('@odata.deltaLink')
-        )
-          return;
-        const act = duringRun;
-        duringRun = null;
-        await act();
-      },
-    });
-    w.reconfigure({ mailbox: { url: proxy.url, token: ANN_TOKEN } });
+    mid = await holdOutlookReads(w);
     await w.run();
     for (const c of await w.list('/me/contacts?$top=500')) olIds.set(c.surname, c.id);
     for (const r of await w.query(`SELECT Id, LastName FROM Contact WHERE Owner.Username = 'ann@test.example'`))
@@ -91,7 +65,7 @@ describe('sync engine: an edit against a delete made during a run is decided by 
     assertQuiet((await w.run()).report, 'the run after the first');
   });
   after(async () => {
-    await proxy?.close();
+    await mid?.proxy.close();
     await w?.close();
   });
 
@@ -125,15 +99,15 @@ describe('sync engine: an edit against a delete made during a run is decided by 
       await eachLimited(g('ol edit, sf delete during'), olEdit);
       await eachLimited(g('sf delete, ol edit during'), sfDelete);
       await eachLimited(g('ol delete, sf edit during'), olDelete);
-      duringRun = async () => {
+      mid.duringNextRead(async () => {
         await eachLimited(g('sf edit, ol delete during'), olDelete);
         await eachLimited(g('ol edit, sf delete during'), sfDelete);
         await eachLimited(g('sf delete, ol edit during'), olEdit);
         await eachLimited(g('ol delete, sf edit during'), sfEdit);
-      };
+      });
 
       const { report } = await w.run();
-      assert.equal(duringRun, null, 'the changes were made during the run');
+      assert.ok(!mid.waiting(), 'the changes were made during the run');
       const sf = new Map(
         (await w.query(`SELECT LastName, Title FROM Contact WHERE Owner.Username = 'ann@test.example'`)).map((r) => [
           r.LastName as string,

@@ -9,6 +9,11 @@
  *   tripped the delete guard. Occurrences of a moved series are matched to their old copies and updated in place.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { damageLinksIndexPage } from '../../helpers/state-damage';
+import { SyncEngine } from '../../../sync-engine/src/app/engine';
+import { readSyncConfig } from '../../../sync-engine/src/app/config';
 import {
   SyncWorld,
   addDays,
@@ -371,5 +376,29 @@ describe('sync engine: events that leave the window, and moved series', function
       (await bySubject('Planning')).map((e) => e.Id),
       before.map((e) => e.Id),
     );
+  });
+
+  it('starting over from a damaged state file keeps the pairs gone out of sight: their Events are not copied to Outlook', async () => {
+    const planning = async () => (await olAll()).filter((e) => e.subject === 'Planning').map((e) => e.type as string);
+    const before = await planning();
+    assert.ok(before.includes('seriesMaster'), 'the series is still there, beyond the window');
+    w.engine.close();
+    const stateFile = path.join(w.dir, 'state', 'state.sqlite');
+    damageLinksIndexPage(stateFile);
+    fs.rmSync(path.join(w.dir, 'state', 'state.last-good.sqlite'));
+    w.engine = new SyncEngine(readSyncConfig(w.configFile), {
+      now: () => clock.now(),
+      retrySleep: async () => undefined,
+      resync: true,
+    });
+    const { report } = await w.run();
+    assert.match(report.notices.join('\n'), /^Started over, as asked: the \d+ links still readable/);
+    assert.deepEqual(report.errors, []);
+    assert.deepEqual(
+      await planning(),
+      before,
+      'no single-event copies of the Events whose occurrences are out of sight',
+    );
+    assertQuiet((await w.run()).report, 'the run after');
   });
 });

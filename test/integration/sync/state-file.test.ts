@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { damageLinksIndexPage } from '../../helpers/state-damage';
 import { SyncEngine } from '../../../sync-engine/src/app/engine';
 import { readSyncConfig } from '../../../sync-engine/src/app/config';
 import { StateFileError } from '../../../sync-engine/src/sync/state-file';
@@ -137,18 +138,7 @@ describe('sync engine: a lost, emptied or damaged state file', function () {
 
   it('a damaged page is noticed at start (quick_check): the file is set aside and the last good copy restored', async () => {
     const before = await assertInStep(null, 'before');
-    restart(() => {
-      const db = new Database(stateFile());
-      const { rootpage } = db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'links_ol'`).get() as {
-        rootpage: number;
-      };
-      const pageSize = db.pragma('page_size', { simple: true }) as number;
-      db.close();
-      // The index page's b-tree header overwritten: a page SQLite cannot read, which nothing reads until it is needed.
-      const fd = fs.openSync(stateFile(), 'r+');
-      fs.writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, (rootpage - 1) * pageSize);
-      fs.closeSync(fd);
-    });
+    restart(() => damageLinksIndexPage(stateFile()));
     const run = await engine.runOnce();
     assert.equal(run.status.state, 'idle', String(run.status.message));
     assert.match(
@@ -211,15 +201,7 @@ describe('sync engine: a lost, emptied or damaged state file', function () {
     const gone = ol.filter((r) => /^email:state\d+@/.test(keyOf('contacts', r.data))).slice(0, 5);
     for (const r of gone) assert.equal((await w.graph.delete(`/me/contacts/${encodeURIComponent(r.id)}`)).status, 204);
     engine.close();
-    const db = new Database(stateFile());
-    const { rootpage } = db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'links_ol'`).get() as {
-      rootpage: number;
-    };
-    const pageSize = db.pragma('page_size', { simple: true }) as number;
-    db.close();
-    const fd = fs.openSync(stateFile(), 'r+');
-    fs.writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, (rootpage - 1) * pageSize);
-    fs.closeSync(fd);
+    damageLinksIndexPage(stateFile());
     fs.rmSync(path.join(stateDir, 'state.last-good.sqlite'));
     assert.throws(
       () => new SyncEngine(readSyncConfig(w.configFile)),

@@ -119,7 +119,7 @@ interface Button {
 }
 
 /** The controls on the message read surface of one VersionOverrides block, with their resources resolved. */
-function messageReadButtons(vo: XmlNode): Button[] {
+function messageReadButtons(vo: XmlNode, surface = 'MessageReadCommandSurface'): Button[] {
   const res = resourcesOf(vo);
   const resolve = (kind: ResourceKind, node: XmlNode): string => {
     const value = res[kind].get(attr(node, 'resid'));
@@ -130,9 +130,9 @@ function messageReadButtons(vo: XmlNode): Button[] {
   assert.equal(otherHosts.length, 0);
   assert.equal(attr(host, 'type'), 'MailHost');
   const surfaces = children(child(host, 'DesktopFormFactor'), 'ExtensionPoint').filter(
-    (e) => attr(e, 'type') === 'MessageReadCommandSurface',
+    (e) => attr(e, 'type') === surface,
   );
-  assert.equal(surfaces.length, 1, 'one MessageReadCommandSurface');
+  assert.equal(surfaces.length, 1, `one ${surface}`);
   const groups = children(surfaces[0], 'OfficeTab').flatMap((tab) => children(tab, 'Group'));
   return groups.flatMap((group) =>
     children(group, 'Control').map((control): Button => {
@@ -205,9 +205,14 @@ describe('addin/manifest.xml', () => {
       );
       assert.equal(app.Permissions, 'ReadItem');
       const rule = child(app, 'Rule');
+      assert.deepEqual([attr(rule, 'type'), attr(rule, 'Mode')], ['RuleCollection', 'Or']);
+      // A received message, and a meeting the user attends (the side panel's two kinds of item).
       assert.deepEqual(
-        [attr(rule, 'type'), attr(rule, 'ItemType'), attr(rule, 'FormType')],
-        ['ItemIs', 'Message', 'Read'],
+        children(rule, 'Rule').map((r) => [attr(r, 'type'), attr(r, 'ItemType'), attr(r, 'FormType')]),
+        [
+          ['ItemIs', 'Message', 'Read'],
+          ['ItemIs', 'Appointment', 'Read'],
+        ],
       );
       const form = child(child(app, 'FormSettings'), 'Form');
       assert.equal(attr(form, 'type'), 'ItemRead');
@@ -271,10 +276,20 @@ describe('addin/manifest.xml', () => {
       }
     });
 
+    it('puts Open sfo-compat (pinnable) on a meeting the user attends, for the side panel', () => {
+      const buttons = messageReadButtons(versionOverrides(readManifest()).v1_1, 'AppointmentAttendeeCommandSurface');
+      assert.deepEqual(
+        buttons.map((b) => [b.label, b.action, b.url, b.supportsPinning]),
+        [['Open sfo-compat', 'ShowTaskpane', `${SERVER}/taskpane.html`, 'true']],
+      );
+    });
+
     it('VersionOverrides 1.0 carries the same buttons and resources, without SupportsPinning', () => {
       const { v1_0, v1_1 } = versionOverrides(readManifest());
-      const unpinned = messageReadButtons(v1_1).map((b) => ({ ...b, supportsPinning: undefined }));
-      assert.deepEqual(messageReadButtons(v1_0), unpinned);
+      for (const surface of ['MessageReadCommandSurface', 'AppointmentAttendeeCommandSurface']) {
+        const unpinned = messageReadButtons(v1_1, surface).map((b) => ({ ...b, supportsPinning: undefined }));
+        assert.deepEqual(messageReadButtons(v1_0, surface), unpinned, surface);
+      }
       assert.deepEqual(resourcesOf(v1_0), resourcesOf(v1_1));
       for (const vo of [v1_0, v1_1]) {
         const functionFile = child(child(children(child(vo, 'Hosts'), 'Host')[0], 'DesktopFormFactor'), 'FunctionFile');
@@ -400,7 +415,12 @@ describe('addin/manifest.xml', () => {
       const ok = await runValidate([], REPO_ROOT);
       assert.deepEqual(
         [ok.code, ok.stdout.trim(), ok.stderr],
-        [0, 'manifest.xml is valid against the Office add-in manifest schemas (offline)', ''],
+        [
+          0,
+          'manifest.xml is valid against the Office add-in manifest schemas (offline)\n' +
+            'manifest-office.xml is valid against the Office add-in manifest schemas (offline)',
+          '',
+        ],
       );
 
       const xml = fs.readFileSync(MANIFEST, 'utf8');

@@ -49,6 +49,7 @@ describe('mapFastifyError', () => {
     app.get('/bug', async () => {
       throw new TypeError('x is undefined');
     });
+    app.get('/stored-json', async () => JSON.parse('{damaged') as unknown);
     await app.ready();
   });
   after(() => app.close());
@@ -81,5 +82,11 @@ describe('mapFastifyError', () => {
     assert.deepEqual(bugs, []);
     assert.deepEqual(await answer({ method: 'GET', url: '/bug' }), [500, 'INTERNAL']);
     assert.deepEqual(bugs, ['x is undefined']);
+  });
+
+  it("reports a SyntaxError of our own (JSON.parse of stored data) as a bug, not as the client's bad JSON", async () => {
+    bugs.length = 0;
+    assert.deepEqual(await answer({ method: 'GET', url: '/stored-json' }), [500, 'INTERNAL']);
+    assert.equal(bugs.length, 1);
   });
 });

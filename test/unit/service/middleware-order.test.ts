@@ -68,6 +68,25 @@ describe('service: which guard answers first', () => {
     assert.deepEqual([big.status, big.code], [401, 'MISSING_SECRET']);
   });
 
+  it("the side panel's endpoints keep the same order: host, origin, secret", async () => {
+    const routes: Array<{ method: 'GET' | 'POST'; url: string }> = [
+      { method: 'POST', url: '/api/side-panel/people' },
+      { method: 'POST', url: '/api/side-panel/create-person' },
+      { method: 'POST', url: '/api/side-panel/add' },
+      { method: 'GET', url: '/api/side-panel/related?q=navy' },
+    ];
+    for (const r of routes) {
+      const body = r.method === 'POST' ? NOT_JSON : undefined;
+      const json = { 'content-type': 'application/json' };
+      const host = await send({ host: 'evil.example', origin: 'https://evil.example', ...json }, { ...r, body });
+      assert.deepEqual([host.status, host.code], [403, 'HOST_NOT_ALLOWED'], r.url);
+      const origin = await send({ origin: 'https://evil.example', ...json }, { ...r, body });
+      assert.deepEqual([origin.status, origin.code], [403, 'ORIGIN_NOT_ALLOWED'], r.url);
+      const secret = await send({ origin: 'https://localhost:3000', ...json }, { ...r, body });
+      assert.deepEqual([secret.status, secret.code], [401, 'MISSING_SECRET'], r.url);
+    }
+  });
+
   it('with the secret, the body is read: a bad one is a 400 naming it', async () => {
     const secret = service.secret.value;
     const r = await send(

@@ -22,7 +22,7 @@ export class Aliases {
 }
 
 /** schema.ts with its custom fields: a statement compiled without an org's own. */
-const FULL_SCHEMA = new OrgSchema(builtInCustomFields());
+const FULL_SCHEMA = new OrgSchema(builtInCustomFields(), { sharedActivities: true });
 
 export interface Join {
   /** Canonical relationship names from the scope's object, e.g. `['Profile', 'UserLicense']`. */

@@ -1,0 +1,212 @@
+/**
+ * What the Word and Excel add-in asks of the org, through the signed-in account's session: an object's fields, the
+ * merge fields of a Contact or Lead with its Account, a query's rows flattened to cells, and a save of changed and
+ * new rows through sObject Collections (one PATCH for the updates, one POST for the creates), answered per row.
+ */
+import { Connection } from '../../salesforce/connection';
+import { SalesforceApiError } from '../../salesforce/errors';
+import { SObjectRecord, queryPages, soqlString } from '../../salesforce/query';
+import { DescribeField, describe } from '../../salesforce/sobjects';
+import { FieldValues, SaveResult, createRecords, updateRecords } from '../../salesforce/collections';
+import { ServiceError, serviceErrors } from '../errors';
+import type {
+  OfficeCell,
+  OfficeField,
+  OfficeFields,
+  OfficeQueryAnswer,
+  OfficeRow,
+  OfficeRowResult,
+  OfficeSaveAnswer,
+} from '../contract';
+import { OfficeQuery, OfficeSave } from './requests';
+import { queryInputError, saveInputError } from './input-errors';
+
+/** The objects Word merges: each with the lookup to its Account. */
+const MERGE_OBJECTS: Record<string, string> = { Contact: 'AccountId', Lead: 'ConvertedAccountId' };
+/** Field types a merge field shows as text (not ids, lookups, or a compound address). */
+const NOT_MERGED = new Set(['id', 'reference', 'address', 'location', 'base64']);
+
+/** A failed org call as the add-in shows it (the product's text for lost API access). */
+export type FailureText = (err: SalesforceApiError) => ServiceError;
+
+/** `GET /api/office/objects/:object/fields`. */
+export async function objectFields(conn: Connection, object: string): Promise<OfficeFields> {
+  const d = await describeObject(conn, object);
+  return { object: d.name, label: String(d.label ?? d.name), fields: d.fields.map(toOfficeField) };
+}
+
+/** `GET /api/office/merge-fields/:object`: a Contact's or Lead's fields, and its Account's as `Account.Name`. */
+export async function mergeFields(conn: Connection, object: string): Promise<OfficeFields> {
+  const lookup = Object.keys(MERGE_OBJECTS).find((o) => o.toLowerCase() === object.toLowerCase());
+  if (!lookup)
+    throw serviceErrors.invalid('object', `Word merges Contact or Lead records (got ${JSON.stringify(object)})`);
+  const d = await describeObject(conn, lookup);
+  const own = d.fields.filter((f) => !NOT_MERGED.has(f.type)).map(toOfficeField);
+  const accountField = d.fields.find((f) => f.name === MERGE_OBJECTS[lookup]);
+  const relationship = accountField?.relationshipName;
+  if (!relationship) return { object: d.name, label: String(d.label ?? d.name), fields: own };
+  const account = await describeObject(conn, 'Account');
+  const related = account.fields
+    .filter((f) => !NOT_MERGED.has(f.type))
+    .map((f) => ({
+      ...toOfficeField(f),
+      name: `${relationship}.${f.name}`,
+      label: `${account.label ?? 'Account'}: ${f.label ?? f.name}`,
+      updateable: false,
+      createable: false,
+    }));
+  return { object: d.name, label: String(d.label ?? d.name), fields: [...own, ...related] };
+}
+
+/** `POST /api/office/query`: the rows, each a record's cells by field (`Account.Name` flattened), Id first. */
+export async function runQuery(conn: Connection, q: OfficeQuery, maxRows: number): Promise<OfficeQueryAnswer> {
+  const soql = q.kind === 'soql' ? q.soql : fieldsSoql(q);
+  const limit = q.kind === 'fields' ? q.limit : maxRows;
+  const records: OfficeRow[] = [];
+  let totalSize = 0;
+  let object = q.object;
+  try {
+    for await (const page of queryPages<SObjectRecord>(conn, soql)) {
+      totalSize = page.totalSize;
+      for (const r of page.records) {
+        if (records.length === 0 && r.attributes?.type) object = r.attributes.type;
+        if (records.length < limit) records.push(flatten(r, q.fields));
+      }
+      if (records.length >= limit) break;
+    }
+  } catch (err) {
+    throw (err instanceof SalesforceApiError && queryInputError(err, q)) || err;
+  }
+  return { object, fields: q.fields, records, totalSize, complete: records.length >= totalSize };
+}
+
+function fieldsSoql(q: Extract<OfficeQuery, { kind: 'fields' }>): string {
+  const conditions: string[] = [];
+  if (q.ids) conditions.push(`Id IN (${q.ids.map(soqlString).join(', ')})`);
+  if (q.where) conditions.push(`(${q.where})`);
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+  return `SELECT ${q.fields.join(', ')} FROM ${q.object}${where} ORDER BY Id LIMIT ${q.limit}`;
+}
+
+/** A record's value for each field path, relationship objects walked (`Account.Name`: null without an Account). */
+function flatten(r: SObjectRecord, fields: string[]): OfficeRow {
+  const out: OfficeRow = {};
+  for (const path of fields) {
+    let v: unknown = r;
+    for (const part of path.split('.')) {
+      if (v === null || typeof v !== 'object') {
+        v = null;
+        break;
+      }
+      const key = Object.keys(v).find((k) => k.toLowerCase() === part.toLowerCase());
+      v = key === undefined ? null : (v as Record<string, unknown>)[key];
+    }
+    out[path] = cell(v);
+  }
+  return out;
+}
+
+function cell(v: unknown): OfficeCell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  return JSON.stringify(v);
+}
+
+/**
+ * `POST /api/office/save`: the updates in one Collections PATCH, then the creates in one Collections POST (at most
+ * 200 each, so each is one call, and each row's answer is Salesforce's own). A call refused whole (API access
+ * turned off meanwhile) after an earlier one was written answers what was written, the other rows failed with the
+ * refusal's text and `stopped`; refused before anything was written, it is the error itself: nothing is half done.
+ * A call refused for a field or object the org does not know is the user's input at fault: a 400 naming it.
+ */
+export async function saveRows(conn: Connection, s: OfficeSave, failure: FailureText): Promise<OfficeSaveAnswer> {
+  const updates = s.rows.filter((r) => r.id !== null);
+  const creates = s.rows.filter((r) => r.id === null);
+  const results: OfficeRowResult[] = [];
+  let stopped: ServiceError | null = null;
+  const send = async (
+    rows: typeof s.rows,
+    call: (records: FieldValues[]) => Promise<SaveResult[]>,
+    records: FieldValues[],
+    created: boolean,
+  ) => {
+    if (rows.length === 0) return;
+    if (stopped) {
+      results.push(...rows.map((r) => refused(r.row, r.id, stopped!)));
+      return;
+    }
+    let answer: SaveResult[];
+    try {
+      answer = await call(records);
+    } catch (err) {
+      if (!(err instanceof SalesforceApiError)) throw err;
+      stopped = saveInputError(err, s) ?? failure(err);
+      if (results.length === 0) throw stopped;
+      results.push(...rows.map((r) => refused(r.row, r.id, stopped!)));
+      return;
+    }
+    rows.forEach((r, i) => {
+      const a = answer[i];
+      results.push({
+        row: r.row,
+        id: a.success ? (a.id ?? r.id) : r.id,
+        success: a.success,
+        created: created && a.success,
+        errors: a.errors.map((e) => ({ code: e.statusCode, message: e.message, fields: e.fields })),
+      });
+    });
+  };
+  await send(
+    updates,
+    (records) => updateRecords(conn, s.object, records as Array<FieldValues & { Id: string }>),
+    updates.map((r) => ({ ...r.values, Id: r.id })),
+    false,
+  );
+  await send(
+    creates,
+    (records) => createRecords(conn, s.object, records),
+    creates.map((r) => ({ ...r.values })),
+    true,
+  );
+  results.sort((a, b) => a.row - b.row);
+  const ok = results.filter((r) => r.success);
+  const halted = stopped as ServiceError | null;
+  return {
+    results,
+    updated: ok.filter((r) => !r.created).length,
+    created: ok.filter((r) => r.created).length,
+    failed: results.length - ok.length,
+    stopped: halted ? { code: halted.code, message: halted.message } : null,
+  };
+}
+
+function refused(row: number, id: string | null, err: ServiceError): OfficeRowResult {
+  return { row, id, success: false, created: false, errors: [{ code: err.code, message: err.message, fields: [] }] };
+}
+
+async function describeObject(conn: Connection, object: string) {
+  try {
+    return await describe(conn, object);
+  } catch (err) {
+    if (
+      err instanceof SalesforceApiError &&
+      (err.status === 404 || err.errorCode === 'NOT_FOUND' || err.errorCode === 'INVALID_TYPE')
+    )
+      throw serviceErrors.invalid(
+        'object',
+        `Salesforce has no object ${object} you can see: check its API name (e.g. Contact)`,
+      );
+    throw err;
+  }
+}
+
+function toOfficeField(f: DescribeField): OfficeField {
+  return {
+    name: f.name,
+    label: String(f.label ?? f.name),
+    type: f.type,
+    updateable: f.updateable === true,
+    createable: f.createable === true,
+    relationshipName: typeof f.relationshipName === 'string' ? f.relationshipName : null,
+  };
+}
