@@ -130,7 +130,7 @@ export interface Side {
   /**
    * Read the first page of each of these reads together, in one request where the side can (Salesforce's Composite,
    * Graph's `$batch`), for `changesSince` to take when it makes the same read: an idle run then costs one request a
-   * side. What it could not read is read alone; a failure that stops a run is thrown as SyncStop, as a read's is.
+   * side. What it could not read is read alone; lost access or throttling is thrown as SyncStop, as a read's is.
    */
   prefetch?(reads: Array<{ object: SyncObject; checkpoint: string | null }>): Promise<void>;
   /**

@@ -81,9 +81,10 @@ export class OutlookSide implements Side {
         links.map(({ object, link }) => this.collection(object).deltaRequest(link)),
       );
     } catch (err) {
-      // What stops a run (access lost, throttled, unreachable) stops it here, after this one request, as a read would.
+      // Access lost or throttling stops the run here, after this one request: a read alone would meet the same. A
+      // failure that may pass (a reset, a 5xx) is left to the reads alone, which retry as reads do.
       const stop = toStop(err);
-      if (stop instanceof SyncStop) throw stop;
+      if (stop instanceof SyncStop && stop.reason.kind !== 'unreachable') throw stop;
       this.warn?.(
         `the mailbox refused the $batch of this run's reads; reading each object alone: ${(err as Error).message}`,
       );
