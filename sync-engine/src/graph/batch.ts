@@ -4,7 +4,8 @@
  * have failed with (errors.ts). Each request is retried as a request of its own would be (failures/retry-plan.ts):
  * a 429 after its Retry-After (a throttled request was not carried out, so even a create goes again), a 5xx only
  * when sending it twice does no harm (a GET or a DELETE); the retried ones go again together, in a new batch.
- * The batch itself goes through the mailbox's transport (auth, retry of the whole batch on 429, refresh on 401).
+ * The batch itself goes through the mailbox's transport (auth, retry of the whole batch on 429, and on a 5xx or a
+ * reset when it holds only reads; refresh on 401).
  */
 import { GraphHttp, GraphRequest } from './http';
 import { GraphApiError, fromResponse, notGraph } from './errors';
@@ -72,6 +73,8 @@ async function sendOnce(http: GraphHttp, requests: GraphRequest[]): Promise<Batc
     method: 'POST',
     path: '/$batch',
     body: { requests: requests.map((r, i) => wireRequest(http, r, String(i + 1))) },
+    // A batch of reads is sent again on a 5xx or a reset as a read is; one with a write is not.
+    idempotent: requests.every((r) => r.method.toUpperCase() === 'GET'),
   });
   const list = res.data?.responses;
   if (!Array.isArray(list))

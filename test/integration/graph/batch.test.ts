@@ -9,11 +9,13 @@ import { ANN, startTestMailbox } from '../../helpers/mailbox';
 import { GraphMailbox } from '../../../sync-engine/src/graph/mailbox-client';
 import { BATCH_LIMIT, relativeUrl, sendBatch } from '../../../sync-engine/src/graph/batch';
 import { FaultProxy, startFaultProxy } from '../../helpers/fault-proxy';
+import { GraphApiError } from '../../../sync-engine/src/graph/errors';
 
 describe('graph client: $batch', () => {
   let mb: LocalMailbox;
   let proxy: FaultProxy;
   let fail: (method: string) => boolean = () => false;
+  let failWhole = 0;
   const waits: number[] = [];
   let client: GraphMailbox;
 
@@ -21,10 +23,12 @@ describe('graph client: $batch', () => {
     mb = await startTestMailbox();
     proxy = await startFaultProxy({
       target: mb.url,
-      decide: () => null,
+      decide: () => (failWhole-- > 0 ? 'error-before' : null),
       decideInBatch: (req) => (fail(req.method) ? 'error-before' : null),
     });
     waits.length = 0;
+    fail = () => false;
+    failWhole = 0;
     client = new GraphMailbox({
       baseUrl: proxy.url,
       token: ANN.token,
@@ -87,6 +91,28 @@ describe('graph client: $batch', () => {
     assert.ok(answers[0].ok, 'the GET went again');
     assert.ok(!answers[1].ok && answers[1].error.failure.kind === 'transient', 'the POST is left to its caller');
     assert.equal(client.stats.requests, 2);
+  });
+
+  it('a batch of reads is sent again after a 5xx of the whole batch; a batch with a write is not', async () => {
+    failWhole = 1;
+    const reads = await sendBatch(client.http, [
+      { method: 'GET', path: '/me' },
+      { method: 'GET', path: '/me/contacts' },
+    ]);
+    assert.ok(
+      reads.every((a) => a.ok),
+      'the reads went again',
+    );
+    assert.equal(client.stats.requests, 2);
+    failWhole = 1;
+    await assert.rejects(
+      sendBatch(client.http, [
+        { method: 'GET', path: '/me' },
+        { method: 'POST', path: '/me/contacts', body: { givenName: 'Once' } },
+      ]),
+      (err: GraphApiError) => err.failure.kind === 'transient',
+    );
+    assert.equal(client.stats.requests, 3, 'a batch with a write is sent once');
   });
 
   it('a link the mailbox gave goes in a batch relative to the version root', () => {
