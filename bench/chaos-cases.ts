@@ -10,6 +10,7 @@ import { SideRecord } from './chaos-clients';
 import { startEngineRun, EngineOutcome, EngineRunHandle } from './chaos-engine-run';
 import { describeVerdict, judge, readSnapshot } from './chaos-oracle';
 import { repoRoot } from './figures';
+import { subrequestsOf } from '../test/helpers/fault-proxy';
 
 const ONE = { contacts: 1, events: 1, tasks: 0, sharedContacts: 0, sharedEvents: 0, sharedTasks: 0 };
 
@@ -41,11 +42,14 @@ class CaseWorld {
     return o;
   }
 
-  /** A run killed as the first request `matches` reaches the proxies (the request itself still goes through). */
+  /**
+   * A run killed as the first request `matches` reaches the proxies (the request itself still goes through); a Graph
+   * `$batch` matches when a request it carries does.
+   */
   async runKilledAt(what: string, matches: (side: Side, method: string, url: string) => boolean): Promise<void> {
     const run = this.run();
     this.world.onRequest = (side, req) => {
-      if (matches(side, req.method, req.url)) run.kill(what);
+      if (subrequestsOf(req).some((r) => matches(side, r.method, r.url))) run.kill(what);
     };
     const o = await run.done;
     this.world.onRequest = null;

@@ -42,6 +42,8 @@ export interface RunFigures {
   pending: number;
   /** Requests the sides counted, by side and object. */
   requests: Record<SideName, Record<SyncObject, number>>;
+  /** Requests of every object's reads together (Side.prefetch: a Composite call, a $batch), by side. */
+  combinedReads: Record<SideName, number>;
   /** Peak RSS of this process so far, MB (process.resourceUsage().maxRSS). */
   peakRssMb: number;
   heapUsedMb: number;
@@ -69,8 +71,26 @@ function countPerObject(proto: { requestCount(): number }, side: SideName, metho
   }
 }
 
+const combined: Record<SideName, number> = { salesforce: 0, outlook: 0 };
+
+/** Count each side's reads of every object together apart: they are no one object's. */
+function countCombined(proto: { requestCount(): number }, side: SideName): void {
+  const target = proto as unknown as Record<string, unknown>;
+  const original = target.prefetch as (...a: unknown[]) => Promise<unknown>;
+  target.prefetch = async function (this: { requestCount(): number }, ...args: unknown[]) {
+    const before = this.requestCount();
+    try {
+      return await original.call(this, ...args);
+    } finally {
+      combined[side] += this.requestCount() - before;
+    }
+  };
+}
+
 countPerObject(SalesforceSide.prototype, 'salesforce', ['changesSince', 'write', 'findMatch']);
 countPerObject(OutlookSide.prototype, 'outlook', ['changesSince', 'write', 'findMatch']);
+countCombined(SalesforceSide.prototype, 'salesforce');
+countCombined(OutlookSide.prototype, 'outlook');
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2]) as EngineSpec;
@@ -114,6 +134,8 @@ async function main(): Promise<void> {
     const label = msg.run;
     void (async () => {
       for (const side of Object.values(perObject)) for (const o of SYNC_OBJECTS) side[o] = 0;
+      combined.salesforce = 0;
+      combined.outlook = 0;
       const start = performance.now();
       const cpuBefore = process.cpuUsage();
       const run = await engine.runOnce();
@@ -134,6 +156,7 @@ async function main(): Promise<void> {
         counts: (report?.counts ?? {}) as Counts,
         pending: report?.pending ?? -1,
         requests: JSON.parse(JSON.stringify(perObject)) as RunFigures['requests'],
+        combinedReads: { ...combined },
         peakRssMb: process.resourceUsage().maxRSS / 1024,
         heapUsedMb: process.memoryUsage().heapUsed / 1024 / 1024,
       };

@@ -290,6 +290,15 @@ function ownedCount(org: LocalOrg, obj: SObjectDef, ownerId: string): number {
   ).n;
 }
 
+/**
+ * The org's clock: the system's, moved ahead by `{ advanceMs }` messages, so runs can come an interval apart (the
+ * engine's interval) without the bench waiting for it.
+ */
+const orgClock = {
+  offsetMs: 0,
+  now: () => new Date(Date.now() + orgClock.offsetMs),
+};
+
 /** Start and seed the org and the mailbox (in this process). */
 export async function startBenchServers(
   spec: ServersSpec,
@@ -300,6 +309,7 @@ export async function startBenchServers(
     dataDir: ':memory:',
     port: 0,
     options: { dailyRequestLimit: 1_000_000_000 },
+    clock: orgClock,
   });
   seedOrgRecords(org, spec.salesforce);
   const mailbox: LocalMailbox = await startLocalMailbox({
@@ -366,38 +376,45 @@ async function run(): Promise<void> {
   ).Id;
   const m = mailbox.mailboxes[0];
 
-  process.on('message', (msg: { stats?: boolean; counts?: boolean; diagnose?: boolean; stop?: boolean }) => {
-    if (msg.stats) {
-      const cpu = process.cpuUsage();
-      process.send!({
-        stats: {
-          org: { total: org.ctx.stats.total, byKind: Object.fromEntries(org.ctx.stats.byKind) },
-          mailbox: { total: mailboxRequests.total, byKind: { ...mailboxRequests.byKind } },
-          cpuMs: (cpu.user + cpu.system) / 1000,
-        },
-      });
-    }
-    if (msg.counts) {
-      const items = (kind: string) =>
-        (
-          mailbox.ctx.store.db
-            .prepare(`SELECT COUNT(*) AS n FROM items WHERE mailbox = ? AND kind = ?`)
-            .get(m.no, kind) as { n: number }
-        ).n;
-      process.send!({
-        counts: {
-          salesforce: {
-            contacts: ownedCount(org, findSObject('Contact')!, ann),
-            events: ownedCount(org, findSObject('Event')!, ann),
-            tasks: ownedCount(org, findSObject('Task')!, ann),
+  process.on(
+    'message',
+    (msg: { stats?: boolean; counts?: boolean; diagnose?: boolean; stop?: boolean; advanceMs?: number }) => {
+      if (msg.advanceMs !== undefined) {
+        orgClock.offsetMs += msg.advanceMs;
+        process.send!({ advanced: orgClock.offsetMs });
+      }
+      if (msg.stats) {
+        const cpu = process.cpuUsage();
+        process.send!({
+          stats: {
+            org: { total: org.ctx.stats.total, byKind: Object.fromEntries(org.ctx.stats.byKind) },
+            mailbox: { total: mailboxRequests.total, byKind: { ...mailboxRequests.byKind } },
+            cpuMs: (cpu.user + cpu.system) / 1000,
           },
-          outlook: { contacts: items('contact'), events: items('event'), tasks: items('task') },
-        },
-      });
-    }
-    if (msg.diagnose) process.send!({ diagnosis: diagnose(org, mailbox) });
-    if (msg.stop) void Promise.all([org.close(), mailbox.close()]).finally(() => process.exit(0));
-  });
+        });
+      }
+      if (msg.counts) {
+        const items = (kind: string) =>
+          (
+            mailbox.ctx.store.db
+              .prepare(`SELECT COUNT(*) AS n FROM items WHERE mailbox = ? AND kind = ?`)
+              .get(m.no, kind) as { n: number }
+          ).n;
+        process.send!({
+          counts: {
+            salesforce: {
+              contacts: ownedCount(org, findSObject('Contact')!, ann),
+              events: ownedCount(org, findSObject('Event')!, ann),
+              tasks: ownedCount(org, findSObject('Task')!, ann),
+            },
+            outlook: { contacts: items('contact'), events: items('event'), tasks: items('task') },
+          },
+        });
+      }
+      if (msg.diagnose) process.send!({ diagnosis: diagnose(org, mailbox) });
+      if (msg.stop) void Promise.all([org.close(), mailbox.close()]).finally(() => process.exit(0));
+    },
+  );
   process.on('disconnect', () => process.exit(0));
   process.send!({ ready: { orgUrl: org.url, mailboxUrl: mailbox.url, seedSeconds } });
 }

@@ -12,6 +12,9 @@
  * before the client has the answer (`beforeAnswer`): an edit made then lands between a client's read and its write.
  * It can also answer a request itself (`answer`), with what the server behind it never says (a 403, a 503).
  * A `hold` hook keeps a request waiting, before its fault is decided, while the test acts on the server.
+ * A Graph `$batch` carries many requests in one: `decideInBatch` fails each of them on its own, as Graph answers a
+ * request inside a batch (`error-before`: the proxy takes it out of the batch and answers it 5xx; `error-after`: the
+ * server carried it out, its answer becomes a 5xx); `subrequestsOf` shows a batch's requests to a test's matchers.
  * Shared by the tests and the chaos harness (bench/chaos.ts), which puts one in front of the org and the mailbox.
  */
 import http from 'node:http';
@@ -41,6 +44,8 @@ export interface FaultProxyOptions {
   hold?: (req: SeenRequest) => Promise<void>;
   /** How long to hold a request (decided on arrival) before failing or forwarding it, in ms (default none). */
   delay?: (req: SeenRequest) => number;
+  /** For each request inside a Graph `$batch` the proxy forwards: the fault for it alone, or null. */
+  decideInBatch?: (req: SeenRequest) => BatchFault | null;
   /** Keep every request in `seen` (default true; a long run switches it off to keep its memory flat). */
   keepSeen?: boolean;
 }
@@ -65,6 +70,29 @@ export interface FaultProxy {
   /** Resolves once no request is in the proxy (a killed client's last request may still be carried out). */
   settled(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A fault of one request inside a `$batch`: `error-before`/`error-after` as above; `refuse`: the proxy answers it
+ * Graph's 400 for a bad record (`ErrorInvalidProperty`) and the server never sees it.
+ */
+export type BatchFault = 'error-before' | 'error-after' | 'refuse';
+
+const BATCH_URL = /\/v1\.0\/(?:\$|%24)batch(?:\?|$)/i;
+
+/** The requests a Graph `$batch` carries (method, `/v1.0` url, body as JSON), or the request itself. */
+export function subrequestsOf(req: SeenRequest): SeenRequest[] {
+  if (req.method !== 'POST' || !BATCH_URL.test(req.url)) return [req];
+  try {
+    const list = (JSON.parse(req.body) as { requests?: Array<Record<string, unknown>> }).requests ?? [];
+    return list.map((r) => ({
+      method: String(r.method).toUpperCase(),
+      url: `/v1.0${String(r.url).replace(/^\/?(v1\.0)?/i, '/')}`.replace(/^\/v1\.0\/\//, '/v1.0/'),
+      body: r.body === undefined ? '' : JSON.stringify(r.body),
+    }));
+  } catch {
+    return [req];
+  }
 }
 
 /** Seeded random faults on a share of writes (anything but GET), spread evenly over the kinds. */
@@ -100,10 +128,11 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
   const forward = (
     req: http.IncomingMessage,
     body: Buffer,
+    headers: http.IncomingHttpHeaders = req.headers,
   ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
     new Promise((resolve, reject) => {
       const up = http.request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -132,6 +161,71 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     }
   };
 
+  /** Each request of a batch and its own fault; null when the body is not a batch the proxy can read. */
+  const batchFaults = (
+    r: SeenRequest,
+  ): { requests: Array<Record<string, unknown>>; faults: Array<string | null> } | null => {
+    let requests: Array<Record<string, unknown>>;
+    try {
+      requests = (JSON.parse(r.body) as { requests: Array<Record<string, unknown>> }).requests;
+      if (!Array.isArray(requests)) return null;
+    } catch {
+      return null;
+    }
+    const subs = subrequestsOf(r);
+    const faults = subs.map((sub) => {
+      const f = o.decideInBatch!(sub);
+      if (f && f !== 'refuse') injected[f] += 1;
+      return f;
+    });
+    return { requests, faults };
+  };
+  const refusedAnswer = (id: unknown) => ({
+    id,
+    status: 400,
+    headers: { 'Content-Type': 'application/json' },
+    body: { error: { code: 'ErrorInvalidProperty', message: 'injected by the fault proxy: a bad record' } },
+  });
+  const failedAnswer = (id: unknown) => ({
+    id,
+    status: [500, 502, 504][answers++ % 3],
+    headers: { 'Content-Type': 'application/json' },
+    body: { error: { code: 'InternalServerError', message: 'injected by the fault proxy' } },
+  });
+  /** Forward a batch without its `error-before` requests; its `error-after` requests' answers become 5xx. */
+  const forwardBatch = async (
+    req: http.IncomingMessage,
+    b: { requests: Array<Record<string, unknown>>; faults: Array<string | null> },
+  ): Promise<Awaited<ReturnType<typeof forward>>> => {
+    const sent = b.requests.filter((_, i) => b.faults[i] === null || b.faults[i] === 'error-after');
+    let answered: Array<Record<string, unknown>> = [];
+    let upstream: Awaited<ReturnType<typeof forward>> | null = null;
+    if (sent.length) {
+      const payload = Buffer.from(JSON.stringify({ requests: sent }));
+      upstream = await forward(req, payload, { ...req.headers, 'content-length': String(payload.length) });
+      if (upstream.status !== 200) return upstream;
+      answered = (JSON.parse(upstream.body.toString('utf8')) as { responses: Array<Record<string, unknown>> })
+        .responses;
+    }
+    const byId = new Map(answered.map((a) => [String(a.id), a]));
+    const responses = b.requests.map((r, i) =>
+      b.faults[i] === null
+        ? byId.get(String(r.id))
+        : b.faults[i] === 'refuse'
+          ? refusedAnswer(r.id)
+          : failedAnswer(r.id),
+    );
+    const out = Buffer.from(JSON.stringify({ responses }));
+    return {
+      status: 200,
+      headers: {
+        ...(upstream?.headers ?? { 'content-type': 'application/json' }),
+        'content-length': String(out.length),
+      },
+      body: out,
+    };
+  };
+
   const server = http.createServer((req, res) => {
     inFlight += 1;
     let received = false;
@@ -155,9 +249,10 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
         }
         if (fault === 'error-before') return serverError(res);
         if (fault === 'reset-before') return void req.socket.destroy();
+        const inBatch = o.decideInBatch && BATCH_URL.test(r.url) && r.method === 'POST' ? batchFaults(r) : null;
         let answer: Awaited<ReturnType<typeof forward>>;
         try {
-          answer = await forward(req, body);
+          answer = inBatch ? await forwardBatch(req, inBatch) : await forward(req, body);
         } catch {
           // The client may be gone already (a killed engine); the answer then goes nowhere.
           if (res.headersSent || res.destroyed) return;

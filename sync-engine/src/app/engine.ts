@@ -119,7 +119,9 @@ export class SyncEngine {
       ...(deps.mailboxCa ? { ca: deps.mailboxCa } : {}),
       ...(deps.retrySleep ? { retry: { sleep: deps.retrySleep } } : {}),
     });
-    this.outlook = new OutlookSide(this.mailbox, nowMs, new ContactEntriesTable(this.store.db));
+    this.outlook = new OutlookSide(this.mailbox, nowMs, new ContactEntriesTable(this.store.db), (text) =>
+      deps.log?.('warn', text),
+    );
   }
 
   private get product() {
@@ -342,6 +344,7 @@ export class SyncEngine {
         companies: new CompanyLinksTable(this.store.db),
         createAccounts: this.config.createAccounts ?? false,
         onNotice: (text) => this.runNotices.add(text),
+        warn: (text) => this.deps.log?.('warn', text),
         ...(this.deps.orgClockWait ? { sleep: this.deps.orgClockWait } : {}),
       });
       return null;

@@ -2,9 +2,9 @@
  * Outlook contacts (WIRE.md section 8): the default contacts folder, or one named folder; a delta round
  * per sync, and create / update / delete of single contacts.
  */
-import { GraphHttp, seg } from './http';
-import { WriteOptions, deleteItem } from './items';
-import { DeltaPage, DeltaResult, DEFAULT_PAGE_SIZE, deltaPages, listAll, readDelta } from './paging';
+import { GraphHttp, GraphRequest, seg } from './http';
+import { ItemPaths, WriteOptions, deleteItem } from './items';
+import { DeltaPage, DeltaResult, DEFAULT_PAGE_SIZE, deltaPages, listAll, preferOf, readDelta } from './paging';
 
 export interface EmailAddress {
   name?: string | null;
@@ -70,13 +70,27 @@ export class Contacts {
   }
 
   /** The same round page by page; the generator returns the deltaLink. */
-  deltaPages(deltaLink?: string): AsyncGenerator<DeltaPage<GraphContact>, string> {
+  deltaPages(deltaLink?: string, first?: unknown): AsyncGenerator<DeltaPage<GraphContact>, string> {
     const start = deltaLink ? { deltaLink } : { path: `${this.base}/delta` };
-    return deltaPages<GraphContact>(this.http, start, { maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE });
+    return deltaPages<GraphContact>(this.http, start, { maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE, first });
+  }
+
+  /** The request of a delta round's first page from a saved deltaLink (for a `$batch`). */
+  deltaRequest(deltaLink: string): GraphRequest {
+    return {
+      method: 'GET',
+      path: deltaLink,
+      prefer: preferOf({ maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE }),
+    };
   }
 
   list(): Promise<GraphContact[]> {
     return listAll<GraphContact>(this.http, this.base, { maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE });
+  }
+
+  /** Where contacts are written and read one by one. */
+  async paths(): Promise<ItemPaths> {
+    return { collection: this.base, item: (id) => `/me/contacts/${seg(id)}`, prefer: [] };
   }
 
   get(id: string): Promise<GraphContact> {

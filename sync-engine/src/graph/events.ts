@@ -3,9 +3,9 @@
  * and exceptions expanded, series masters fetched by id), and create / update / delete of single events
  * and series masters. Every request asks for times in UTC (`Prefer: outlook.timezone="UTC"`).
  */
-import { GraphHttp, seg } from './http';
-import { WriteOptions, deleteItem } from './items';
-import { DeltaPage, DeltaResult, DEFAULT_PAGE_SIZE, deltaPages, listAll, readDelta } from './paging';
+import { GraphHttp, GraphRequest, seg } from './http';
+import { ItemPaths, WriteOptions, deleteItem } from './items';
+import { DeltaPage, DeltaResult, DEFAULT_PAGE_SIZE, deltaPages, listAll, preferOf, readDelta } from './paging';
 
 export const UTC_PREFERENCE = 'outlook.timezone="UTC"';
 
@@ -96,12 +96,18 @@ export class Events {
   }
 
   /** The same round page by page; the generator returns the deltaLink. */
-  deltaPages(deltaLink?: string, window?: EventWindow): AsyncGenerator<DeltaPage<GraphEvent>, string> {
-    const paging = { maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE, prefer: [UTC_PREFERENCE] };
+  deltaPages(deltaLink?: string, window?: EventWindow, first?: unknown): AsyncGenerator<DeltaPage<GraphEvent>, string> {
+    const paging = { maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE, prefer: [UTC_PREFERENCE], first };
     if (deltaLink) return deltaPages<GraphEvent>(this.http, { deltaLink }, paging);
     const w = window ?? this.o.defaultWindow?.();
     if (!w) throw new TypeError('the first calendarView delta round needs a time window');
     return deltaPages<GraphEvent>(this.http, { path: '/me/calendarView/delta' }, { ...paging, query: windowQuery(w) });
+  }
+
+  /** The request of a delta round's first page from a saved deltaLink (for a `$batch`). */
+  deltaRequest(deltaLink: string): GraphRequest {
+    const prefer = preferOf({ maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE, prefer: [UTC_PREFERENCE] });
+    return { method: 'GET', path: deltaLink, prefer };
   }
 
   /** Occurrences and exceptions of a series within a window. */
@@ -111,6 +117,11 @@ export class Events {
       maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE,
       prefer: [UTC_PREFERENCE],
     });
+  }
+
+  /** Where events are written and read one by one (times in UTC). */
+  async paths(): Promise<ItemPaths> {
+    return { collection: '/me/events', item: (id) => `/me/events/${seg(id)}`, prefer: [UTC_PREFERENCE] };
   }
 
   /** An event, occurrence or series master by id. */

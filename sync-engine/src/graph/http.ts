@@ -18,7 +18,7 @@ import {
   withoutQuery,
 } from './errors';
 import { RetryOptions, DEFAULT_RETRY_OPTIONS } from '../failures/retry-plan';
-import { installRetry, noRetry, retriesMade, networkCodeOf } from './retry';
+import { installRetry, markIdempotent, noRetry, retriesMade, networkCodeOf } from './retry';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const API_VERSION = 'v1.0';
@@ -56,6 +56,8 @@ export interface GraphRequest {
   ifMatch?: string;
   /** False: send exactly once. */
   retry?: boolean;
+  /** Sending it twice does no harm, whatever its method (a `$batch` of reads): retried on a 5xx or a reset too. */
+  idempotent?: boolean;
 }
 
 export interface GraphResponse<T> {
@@ -218,6 +220,7 @@ export class GraphHttp {
         data,
         timeout: this.#timeoutMs,
         ...(r.retry === false ? noRetry() : {}),
+        ...(r.idempotent ? markIdempotent() : {}),
       });
     } catch (err) {
       if (!axios.isAxiosError(err)) throw err;

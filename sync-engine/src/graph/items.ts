@@ -2,6 +2,16 @@
 import { GraphHttp } from './http';
 import { GraphApiError } from './errors';
 
+/** Where a collection's items are, for requests built elsewhere (a `$batch`, batch.ts). */
+export interface ItemPaths {
+  /** Where a new item is posted. */
+  collection: string;
+  /** One item's path. */
+  item: (id: string) => string;
+  /** The preferences every request on these items carries (events: times in UTC). */
+  prefer: string[];
+}
+
 export interface WriteOptions {
   /** The item's `@odata.etag`: the write fails with 412 (kind 'validation') if the item changed since. */
   ifMatch?: string;

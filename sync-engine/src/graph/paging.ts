@@ -17,6 +17,8 @@ export interface CollectionPage<T> {
 
 export interface PageOptions {
   query?: GraphRequest['query'];
+  /** The first page, already read (in a `$batch` with other reads). */
+  first?: unknown;
   /** `Prefer: odata.maxpagesize=N`. */
   maxPageSize?: number;
   /** More preferences, e.g. `outlook.timezone="UTC"`. */
@@ -72,8 +74,11 @@ export async function* deltaPages<T extends { id?: string }>(
   let next: string = 'deltaLink' in start ? start.deltaLink : start.path;
   let query = 'deltaLink' in start ? undefined : o.query;
   const seen = new Set<string>();
+  let first = o.first;
   for (;;) {
-    const page: CollectionPage<T & { '@removed'?: { reason?: string } }> = await fetchPage(http, next, query, o);
+    const page: CollectionPage<T & { '@removed'?: { reason?: string } }> =
+      first !== undefined ? checkedPage(http, next, query, first) : await fetchPage(http, next, query, o);
+    first = undefined;
     yield splitRemoved(page.value);
     query = undefined;
     const nextLink = followNext(page, next, seen);
@@ -127,8 +132,21 @@ async function fetchPage<T>(
   query: PageOptions['query'],
   o: PageOptions,
 ): Promise<CollectionPage<T>> {
-  const prefer = [...(o.maxPageSize ? [`odata.maxpagesize=${o.maxPageSize}`] : []), ...(o.prefer ?? [])];
-  const page = await http.get<CollectionPage<T>>(path, { query, prefer });
+  return checkedPage<T>(http, path, query, await http.get<CollectionPage<T>>(path, { query, prefer: preferOf(o) }));
+}
+
+/** The `Prefer` preferences of a collection's requests. */
+export function preferOf(o: PageOptions): string[] {
+  return [...(o.maxPageSize ? [`odata.maxpagesize=${o.maxPageSize}`] : []), ...(o.prefer ?? [])];
+}
+
+function checkedPage<T>(
+  http: GraphHttp,
+  path: string,
+  query: PageOptions['query'],
+  answer: unknown,
+): CollectionPage<T> {
+  const page = answer as CollectionPage<T>;
   if (!page || typeof page !== 'object' || !Array.isArray(page.value)) {
     throw notGraph({
       method: 'GET',

@@ -33,6 +33,16 @@ export function noRetry(): Pick<AxiosRequestConfig, 'axios-retry'> {
   return { 'axios-retry': { retries: 0 } };
 }
 
+/** A request config that says it is safe to send twice whatever its method (axios keeps unknown config keys). */
+interface MaybeIdempotent {
+  sfoIdempotent?: boolean;
+}
+
+/** Per-request switch: `{ ...config, ...markIdempotent() }` for a request safe to send twice (a `$batch` of reads). */
+export function markIdempotent(): AxiosRequestConfig {
+  return { sfoIdempotent: true } as MaybeIdempotent as AxiosRequestConfig;
+}
+
 /** The number of retries axios-retry made for this request so far. */
 export function retriesMade(config: AxiosRequestConfig | undefined): number {
   return config?.['axios-retry']?.retryCount ?? 0;
@@ -72,6 +82,7 @@ function describeAttempt(err: AxiosError): FailedAttempt {
   const retryAfter = res?.headers?.['retry-after'];
   return {
     method: err.config?.method ?? 'GET',
+    idempotent: (err.config as MaybeIdempotent | undefined)?.sfoIdempotent ? true : undefined,
     status: res ? res.status : null,
     networkCode: res ? undefined : networkCodeOf(err),
     retryAfter: retryAfter === undefined || retryAfter === null ? undefined : String(retryAfter),

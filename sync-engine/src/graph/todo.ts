@@ -2,10 +2,10 @@
  * Microsoft To Do (WIRE.md section 10): task lists, the default list (`wellknownListName: "defaultList"`),
  * a tasks delta round per list, and create / update / delete of tasks.
  */
-import { GraphHttp, seg } from './http';
+import { GraphHttp, GraphRequest, seg } from './http';
 import { GraphApiError } from './errors';
-import { WriteOptions, deleteItem } from './items';
-import { DeltaPage, DeltaResult, DEFAULT_PAGE_SIZE, deltaPages, listAll, readDelta } from './paging';
+import { ItemPaths, WriteOptions, deleteItem } from './items';
+import { DeltaPage, DeltaResult, DEFAULT_PAGE_SIZE, deltaPages, listAll, preferOf, readDelta } from './paging';
 import { DateTimeTimeZone, PatternedRecurrence } from './events';
 
 export type WellknownListName = 'none' | 'defaultList' | 'flaggedEmails' | 'unknownFutureValue';
@@ -91,16 +91,35 @@ export class Tasks {
   }
 
   /** The same round page by page; the generator returns the deltaLink. */
-  async *deltaPages(deltaLink?: string, o: ListChoice = {}): AsyncGenerator<DeltaPage<GraphTask>, string> {
-    const paging = { maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE };
+  async *deltaPages(
+    deltaLink?: string,
+    o: ListChoice = {},
+    first?: unknown,
+  ): AsyncGenerator<DeltaPage<GraphTask>, string> {
+    const paging = { maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE, first };
     const start = deltaLink ? { deltaLink } : { path: `${await this.listPath(o)}/tasks/delta` };
     return yield* deltaPages<GraphTask>(this.http, start, paging);
+  }
+
+  /** The request of a delta round's first page from a saved deltaLink (for a `$batch`). */
+  deltaRequest(deltaLink: string): GraphRequest {
+    return {
+      method: 'GET',
+      path: deltaLink,
+      prefer: preferOf({ maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE }),
+    };
   }
 
   async list(o: ListChoice = {}): Promise<GraphTask[]> {
     return listAll<GraphTask>(this.http, `${await this.listPath(o)}/tasks`, {
       maxPageSize: this.o.maxPageSize ?? DEFAULT_PAGE_SIZE,
     });
+  }
+
+  /** Where a list's tasks are written and read one by one (default: the default list). */
+  async paths(o: ListChoice = {}): Promise<ItemPaths> {
+    const list = await this.listPath(o);
+    return { collection: `${list}/tasks`, item: (id) => `${list}/tasks/${seg(id)}`, prefer: [] };
   }
 
   async get(id: string, o: ListChoice = {}): Promise<GraphTask> {

@@ -5,6 +5,7 @@
  * host as the API version, WIRE.md 0.2).
  */
 import { FastifyRequest } from 'fastify';
+import { BATCH_ORIGIN_HEADER, BATCH_ORIGIN_SECRET } from './batch';
 import { graphErrors } from './errors';
 
 /** The preferences of a request's `Prefer` headers, by lower-case name (`odata.maxpagesize` → `2`). */
@@ -34,6 +35,10 @@ export function preferredPageSize(req: FastifyRequest, max: number): number | un
 
 /** `https://localhost:8701`: where this request came in. */
 export function origin(req: FastifyRequest): string {
+  // A request run inside a $batch: where the batch came in (batch.ts).
+  const batch = req.headers[BATCH_ORIGIN_HEADER];
+  if (typeof batch === 'string' && batch.startsWith(`${BATCH_ORIGIN_SECRET} `))
+    return batch.slice(BATCH_ORIGIN_SECRET.length + 1);
   const host =
     req.headers.host ??
     `${req.socket.localAddress?.includes(':') ? `[${req.socket.localAddress}]` : req.socket.localAddress}:${req.socket.localPort}`;

@@ -1,7 +1,8 @@
 /**
  * The Composite resource (`POST /composite`): up to 25 subrequests in one call, one call against the API limits,
  * each answered with its own status and body, in request order. What a sync needs of it: sObject Rows writes
- * that carry their own headers (If-Unmodified-Since), which sObject Collections cannot.
+ * that carry their own headers (If-Unmodified-Since), which sObject Collections cannot; and every object's read of
+ * an idle run in one call (`query` subrequests; unlike `composite/batch`, whose subrequests count one by one).
  */
 import { Connection } from './connection';
 import { notSalesforce } from './errors';

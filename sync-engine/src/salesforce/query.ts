@@ -19,13 +19,19 @@ export interface QueryResult<T> {
 
 export type SObjectRecord = Record<string, unknown> & { attributes?: { type: string; url?: string }; Id?: string };
 
-/** Every page of a query, in order; `all` includes deleted and archived rows (`queryAll`). */
+/**
+ * Every page of a query, in order; `all` includes deleted and archived rows (`queryAll`). `first`: its first page,
+ * already read (in a Composite call with other reads).
+ */
 export async function* queryPages<T = SObjectRecord>(
   conn: Connection,
   soql: string,
-  o: { all?: boolean } = {},
+  o: { all?: boolean; first?: unknown } = {},
 ): AsyncGenerator<QueryPage<T>> {
-  let page = await fetchPage<T>(conn, conn.dataPath(o.all ? '/queryAll' : '/query'), { q: soql });
+  let page =
+    o.first !== undefined
+      ? checkedPage<T>(conn, o.first)
+      : await fetchPage<T>(conn, conn.dataPath(o.all ? '/queryAll' : '/query'), { q: soql });
   yield page;
   while (!page.done) {
     if (!page.nextRecordsUrl)
@@ -55,8 +61,17 @@ async function collect<T>(pages: AsyncGenerator<QueryPage<T>>): Promise<QueryRes
   return { totalSize, records };
 }
 
+/** The path of a query's first page, under the data API (for a Composite subrequest). */
+export function queryPath(soql: string, o: { all?: boolean } = {}): string {
+  return `${o.all ? '/queryAll' : '/query'}?q=${encodeURIComponent(soql)}`;
+}
+
 async function fetchPage<T>(conn: Connection, path: string, params?: Record<string, string>): Promise<QueryPage<T>> {
-  const page = await conn.get<QueryPage<T>>(path, params);
+  return checkedPage<T>(conn, await conn.get<QueryPage<T>>(path, params));
+}
+
+function checkedPage<T>(conn: Connection, answer: unknown): QueryPage<T> {
+  const page = answer as QueryPage<T>;
   if (!page || typeof page !== 'object' || !Array.isArray(page.records) || typeof page.done !== 'boolean') {
     throw notSalesforce(conn.instanceUrl, 200, 'a query answer without records and done');
   }

@@ -116,6 +116,9 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
       if (guard) guarded.push(guard);
       else plan(object);
     };
+    // Every object's first page of each side in one request (an idle run: one request a side).
+    for (const side of [sides.salesforce, sides.outlook])
+      await side.prefetch?.(objects.map((object) => ({ object, checkpoint: work.checkpoint(side.name, object) })));
     for (const object of objects) {
       const settings = config.objects[object];
       const planned = work.plannedDirection(object);

@@ -128,6 +128,12 @@ export interface Side {
     onFullListing?: () => void,
   ): Promise<ChangeBatch>;
   /**
+   * Read the first page of each of these reads together, in one request where the side can (Salesforce's Composite,
+   * Graph's `$batch`), for `changesSince` to take when it makes the same read: an idle run then costs one request a
+   * side. What it could not read is read alone; lost access or throttling is thrown as SyncStop, as a read's is.
+   */
+  prefetch?(reads: Array<{ object: SyncObject; checkpoint: string | null }>): Promise<void>;
+  /**
    * Events the calendar view stopped showing (a delta's `@removed`, or absent from a full listing): each one's
    * whereabouts, looked up one by one. `masterId` is the series of an occurrence, when known.
    */

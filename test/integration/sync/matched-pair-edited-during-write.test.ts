@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { ANN_TOKEN, SyncWorld, assertQuiet, startSyncWorld } from '../../helpers/sync';
-import { FaultProxy, SeenRequest, startFaultProxy } from '../../helpers/fault-proxy';
+import { FaultProxy, SeenRequest, startFaultProxy, subrequestsOf } from '../../helpers/fault-proxy';
 
 type Winner = 'salesforce' | 'outlook';
 const contactsOnly = (winner: Winner) => ({
@@ -73,7 +73,7 @@ describe("sync engine: a matched pair's loser edited while the winner's write wa
   it('winner Salesforce: the Outlook copy edited while the engine updates it gets the Salesforce content', async () => {
     const { sfId, olId } = await pair('Winnerforce');
     during = {
-      matches: (req) => req.method === 'PATCH' && req.url.endsWith(`/me/contacts/${olId}`),
+      matches: (req) => subrequestsOf(req).some((s) => s.method === 'PATCH' && s.url.endsWith(`/me/contacts/${olId}`)),
       act: async () => {
         assert.equal((await w.graph.patch(`/me/contacts/${olId}`, { department: 'Typed meanwhile' })).status, 200);
       },

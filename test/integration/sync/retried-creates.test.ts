@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { SyncWorld, startSyncWorld, ANN_TOKEN, assertQuiet } from '../../helpers/sync';
-import { FaultProxy, SeenRequest, startFaultProxy } from '../../helpers/fault-proxy';
+import { FaultProxy, SeenRequest, startFaultProxy, subrequestsOf } from '../../helpers/fault-proxy';
 import { REPO_ROOT } from '../../helpers/shared';
 
 const ANN = 'ann@test.example';
@@ -119,8 +119,9 @@ for (const stock of [false, true])
         ? req.method === 'POST' && /\/composite\/sobjects\/?$/.test(req.url)
         : req.method === 'PATCH' && req.url.includes('/composite/sobjects/Contact/OutlookId__c')) &&
       req.body.includes(name);
+    // Creates go to the mailbox in $batches: the batch that carries this one.
     const postOf = (name: string) => (req: SeenRequest) =>
-      req.method === 'POST' && req.url.endsWith('/me/contacts') && req.body.includes(name);
+      subrequestsOf(req).some((s) => s.method === 'POST' && s.url.endsWith('/me/contacts') && s.body.includes(name));
 
     async function newOutlookContact(name: string): Promise<string> {
       const made = await w.graph.post('/me/contacts', {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { SyncWorld, startSyncWorld, ANN_TOKEN, assertQuiet, dayFromToday } from '../../helpers/sync';
-import { FaultProxy, SeenRequest, startFaultProxy } from '../../helpers/fault-proxy';
+import { FaultProxy, SeenRequest, startFaultProxy, subrequestsOf } from '../../helpers/fault-proxy';
 import { REPO_ROOT } from '../../helpers/shared';
 import { contentOf, outlookRecords, salesforceRecords } from '../../helpers/sync-sides';
 import { SyncObject } from '../../../sync-engine/src/sync/objects';
@@ -171,12 +171,14 @@ describe('sync engine: a write queued before a crash does not overwrite a newer 
         const sf = await sfContact(c.name);
         const ol = await olContact(c.name);
         assert.equal((await w.sf.patch(`/sobjects/Contact/${sf.Id}`, { Title: 'Edited in Salesforce' })).status, 204);
-        matches = (req) => req.method === 'PATCH' && decodeURIComponent(req.url).includes(ol.id);
+        matches = (req) =>
+          subrequestsOf(req).some((s) => s.method === 'PATCH' && decodeURIComponent(s.url).includes(ol.id));
       } else if (target === 'outlook') {
         const sf = await sfEvent(c.name);
         const ol = await olEvent(c.name);
         assert.equal((await w.sf.patch(`/sobjects/Event/${sf.Id}`, { Location: 'Edited in Salesforce' })).status, 204);
-        matches = (req) => req.method === 'PATCH' && decodeURIComponent(req.url).includes(ol.id);
+        matches = (req) =>
+          subrequestsOf(req).some((s) => s.method === 'PATCH' && decodeURIComponent(s.url).includes(ol.id));
       } else {
         const sf = await sfEvent(c.name);
         const ol = await olEvent(c.name);

@@ -1,7 +1,7 @@
 /**
  * The Outlook mailbox (Microsoft Graph or the local mailbox) as a Side: delta rounds for contacts, the
  * calendar view (occurrences of recurring series come as their own items) and the default To Do list;
- * writes one record per request. A write that fails for a reason that may pass (a 5xx, a reset, a garbage
+ * writes in `$batch`es of up to 20 records, at most 4 batches in flight (Outlook's concurrency limit per mailbox). A write that fails for a reason that may pass (a 5xx, a reset, a garbage
  * answer) is a per-record result the runner sends again; throttling past the client's retries, lost tokens, an
  * unreachable mailbox and a run of failed writes in a row stop the run.
  */
@@ -26,7 +26,8 @@ import { resolveTimeZone } from '../../common/time-zone-names';
 import { bestMatch, contentHash, matchKeys } from '../canonical';
 import { EventWindow, eventWindow } from '../event-window';
 import { locateEvents } from './event-whereabouts';
-import { currentItem, writeItem } from './outlook-writes';
+import { WriteOutcome, currentItem, writeBatch } from './outlook-writes';
+import { BATCHES_IN_FLIGHT, BATCH_LIMIT, BatchAnswer, sendBatch } from '../../graph/batch';
 
 export { keepUnmappedEntries } from './outlook-writes';
 
@@ -48,12 +49,71 @@ export class OutlookSide implements Side {
   /** Writes (by key) that failed for a reason that may pass, one after another (see FAILURES_IN_A_ROW_TO_STOP). */
   private readonly failedInARow = new Set<string>();
 
+  /** First pages of this run's delta reads, read together (prefetch), by object, until their read takes them. */
+  private readonly prefetched = new Map<SyncObject, { link: string; page: unknown }>();
+
   constructor(
     private readonly mailbox: GraphMailbox,
     private readonly now: () => number = Date.now,
     /** Which of a contact's entries are not synced (contact-entries.ts); without it, the first one always is. */
     private readonly entries?: ContactEntryMemory,
+    /** Where the side says what the log should know (a `$batch` of reads refused, read one by one instead). */
+    private readonly warn?: (text: string) => void,
   ) {}
+
+  /**
+   * The first page of every object's delta round in one `$batch`: an idle run costs one request. `changesSince`
+   * takes its page from here; a page that did not come (the batch refused, a request in it failed: a forgotten delta
+   * token, throttling) is read alone, as without this; a failure of the batch that stops a run stops it here. Reads
+   * that start a new round (no delta link) are not batched.
+   */
+  async prefetch(reads: Array<{ object: SyncObject; checkpoint: string | null }>): Promise<void> {
+    this.prefetched.clear();
+    const links = reads.flatMap(({ object, checkpoint }) => {
+      const link = this.deltaLinkOf(object, checkpoint);
+      return link ? [{ object, link }] : [];
+    });
+    if (links.length < 2) return;
+    let answers: BatchAnswer[];
+    try {
+      answers = await sendBatch(
+        this.mailbox.http,
+        links.map(({ object, link }) => this.collection(object).deltaRequest(link)),
+      );
+    } catch (err) {
+      // Access lost or throttling stops the run here, after this one request: a read alone would meet the same. A
+      // failure that may pass (a reset, a 5xx) is left to the reads alone, which retry as reads do.
+      const stop = toStop(err);
+      if (stop instanceof SyncStop && stop.reason.kind !== 'unreachable') throw stop;
+      this.warn?.(
+        `the mailbox refused the $batch of this run's reads; reading each object alone: ${(err as Error).message}`,
+      );
+      return;
+    }
+    answers.forEach((a, i) => {
+      if (a.ok) this.prefetched.set(links[i].object, { link: links[i].link, page: a.data });
+    });
+  }
+
+  private collection(object: SyncObject) {
+    return object === 'contacts'
+      ? this.mailbox.contacts
+      : object === 'events'
+        ? this.mailbox.events
+        : this.mailbox.tasks;
+  }
+
+  /**
+   * Where a read from this checkpoint follows a delta round: its link, or undefined to start a new round. A calendar
+   * view's delta link keeps the window of its first round; a new round (with a window around today) starts once a
+   * week, so events added far ahead keep coming. Links keep the re-read free of duplicates.
+   */
+  private deltaLinkOf(object: SyncObject, checkpoint: string | null): string | undefined {
+    if (!checkpoint) return undefined;
+    if (object !== 'events') return checkpoint;
+    const saved = parseEventCheckpoint(checkpoint);
+    return saved && this.now() - saved.since < EVENT_WINDOW_RENEW_MS ? saved.link : undefined;
+  }
 
   requestCount(): number {
     return this.mailbox.stats.requests;
@@ -81,22 +141,19 @@ export class OutlookSide implements Side {
     onPage?: (changes: SideChange[]) => void,
     onFullListing?: () => void,
   ): Promise<ChangeBatch> {
-    let link = checkpoint ?? undefined;
-    if (object === 'events' && checkpoint) {
-      // A calendar view's delta link keeps the window of its first round; start a new round (with a window
-      // around today) once a week, so events added far ahead keep coming. Links keep the re-read free of duplicates.
-      const saved = parseEventCheckpoint(checkpoint);
-      link = saved && this.now() - saved.since < EVENT_WINDOW_RENEW_MS ? saved.link : undefined;
-    }
+    const link = this.deltaLinkOf(object, checkpoint);
+    const held = this.prefetched.get(object);
+    this.prefetched.delete(object);
+    const first = held && link && held.link === link ? held.page : undefined;
     // A round from the start lists everything: what it leaves out is gone (full-listing.ts).
     if (!link) onFullListing?.();
     const window = object === 'events' && !link ? eventWindow(new Date(this.now())) : undefined;
     // Map each page as it arrives: a first round of 100,000 contacts never sits in memory as raw Graph items.
     const pages: AsyncGenerator<DeltaPage<Record<string, unknown>>, string> = object === 'contacts'
-      ? this.mailbox.contacts.deltaPages(link)
+      ? this.mailbox.contacts.deltaPages(link, first)
       : object === 'events'
-        ? this.mailbox.events.deltaPages(link, window)
-        : this.mailbox.tasks.deltaPages(link);
+        ? this.mailbox.events.deltaPages(link, window, first)
+        : this.mailbox.tasks.deltaPages(link, {}, first);
     const changes: SideChange[] = [];
     let next = await pages.next();
     while (!next.done) {
@@ -132,51 +189,84 @@ export class OutlookSide implements Side {
   async write(object: SyncObject, requests: WriteRequest[]): Promise<WriteResult[]> {
     // What we write changes what a match would find.
     this.indexes.delete(object);
+    const zone = object === 'tasks' && requests.some((r) => hasDueDate(r)) ? await this.mailboxZone() : null;
+    const zoneOf = (r: WriteRequest) => (hasDueDate(r) ? zone : null);
+    const groups: WriteRequest[][] = [];
+    for (let i = 0; i < requests.length; i += BATCH_LIMIT) groups.push(requests.slice(i, i + BATCH_LIMIT));
+    const settled = await inFlight(groups, BATCHES_IN_FLIGHT, (g) => this.writeGroup(object, g, zoneOf));
     const out: WriteResult[] = [];
-    for (const r of requests) {
-      let result: WriteResult;
-      try {
-        result = await this.writeOne(object, r);
-      } catch (err) {
-        // The results of the writes already sent are kept even when the run stops here.
-        if (err instanceof SyncStop) throw new SyncStop(err.reason, out);
+    for (const group of settled) {
+      // A group that stopped the run, or was never sent after one did: the results before it are kept, in order.
+      if (group.status === 'rejected') {
+        const err: unknown = group.reason;
+        if (err instanceof SyncStop) throw new SyncStop(err.reason, [...out, ...(err.partialResults ?? [])]);
         throw err;
       }
-      out.push(result);
-      if (!result.ok && 'retryable' in result && result.retryable) this.failedInARow.add(r.key);
-      else this.failedInARow.clear();
-      // One failed write is a blip (the same one failing again too); this many different ones in a row is a
-      // mailbox that is down: stop instead of failing them all.
-      if (this.failedInARow.size >= FAILURES_IN_A_ROW_TO_STOP) {
-        this.failedInARow.clear();
-        const last = result as Extract<WriteResult, { retryable: boolean }>;
-        throw new SyncStop(
-          {
-            kind: 'unreachable',
-            side: 'outlook',
-            message: `${FAILURES_IN_A_ROW_TO_STOP} writes in a row failed; the last: ${last.message}`,
-          },
-          out,
-        );
+      const { results, failedWhole } = group.value;
+      for (const [k, result] of results.entries()) {
+        out.push(result);
+        // A batch that failed whole is one failure, not twenty.
+        if (failedWhole && k > 0) continue;
+        if (!result.ok && 'retryable' in result && result.retryable)
+          this.failedInARow.add(requests[out.length - 1].key);
+        else this.failedInARow.clear();
+        // One failed write is a blip (the same one failing again too); this many different ones in a row is a
+        // mailbox that is down: stop instead of failing them all.
+        if (this.failedInARow.size >= FAILURES_IN_A_ROW_TO_STOP) {
+          this.failedInARow.clear();
+          const last = result as Extract<WriteResult, { retryable: boolean }>;
+          throw new SyncStop(
+            {
+              kind: 'unreachable',
+              side: 'outlook',
+              message: `${FAILURES_IN_A_ROW_TO_STOP} writes in a row failed; the last: ${last.message}`,
+            },
+            out,
+          );
+        }
       }
     }
     return out;
   }
 
-  /** One write (outlook-writes.ts), its failures sorted: a bad record, one that may pass, or one that stops the run. */
-  private async writeOne(object: SyncObject, r: WriteRequest): Promise<WriteResult> {
+  /**
+   * One `$batch` of writes (outlook-writes.ts), each answer sorted: a bad record, one that may pass, or one that stops
+   * the run (thrown as SyncStop with the results before it). A batch that failed whole (`failedWhole`) fails each of
+   * its writes so.
+   */
+  private async writeGroup(
+    object: SyncObject,
+    group: WriteRequest[],
+    zoneOf: (r: WriteRequest) => MailboxZone | null,
+  ): Promise<{ results: WriteResult[]; failedWhole: boolean }> {
+    let outcomes: WriteOutcome[];
+    let failedWhole = false;
     try {
-      const zone =
-        object === 'tasks' && (r.data as { dueDate?: unknown } | undefined)?.dueDate ? await this.mailboxZone() : null;
-      return await writeItem(this.mailbox, object, r, zone, this.entries);
+      outcomes = await writeBatch(this.mailbox, object, group, zoneOf, this.entries);
     } catch (err) {
-      if (err instanceof GraphApiError && recordRefused(err))
-        return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: false };
-      // A failure that may pass: the rest of the batch goes on, and this write goes again (see outbox-sender.ts).
-      if (err instanceof GraphApiError && mayPass(err))
-        return { key: r.key, ok: false, code: err.code, message: err.message, fields: [], retryable: true };
-      throw toStop(err);
+      if (!(err instanceof GraphApiError)) throw err;
+      outcomes = group.map(() => err);
+      failedWhole = true;
     }
+    const results: WriteResult[] = [];
+    for (const [i, outcome] of outcomes.entries()) {
+      if (!(outcome instanceof GraphApiError)) {
+        results.push(outcome);
+        continue;
+      }
+      const key = group[i].key;
+      if (recordRefused(outcome))
+        results.push({ key, ok: false, code: outcome.code, message: outcome.message, fields: [], retryable: false });
+      // A failure that may pass: the rest of the batch goes on, and this write goes again (see outbox-sender.ts).
+      else if (mayPass(outcome))
+        results.push({ key, ok: false, code: outcome.code, message: outcome.message, fields: [], retryable: true });
+      else {
+        const stop = toStop(outcome);
+        if (stop instanceof SyncStop) throw new SyncStop(stop.reason, results);
+        throw stop;
+      }
+    }
+    return { results, failedWhole };
   }
 
   /**
@@ -288,6 +378,36 @@ export class OutlookSide implements Side {
       throw toStop(err);
     });
   }
+}
+
+const hasDueDate = (r: WriteRequest) => !!(r.data as { dueDate?: unknown } | undefined)?.dueDate;
+
+/**
+ * Run `work` on each item, at most `limit` at once, in order of start; once one fails, no more start. Every item's
+ * outcome (those never started: rejected as the first failure) once all that started have settled.
+ */
+async function inFlight<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<Array<PromiseSettledResult<R>>> {
+  const settled: Array<PromiseSettledResult<R>> = new Array(items.length);
+  let next = 0;
+  let failure: { reason: unknown } | null = null;
+  const worker = async () => {
+    while (next < items.length && !failure) {
+      const i = next++;
+      try {
+        settled[i] = { status: 'fulfilled', value: await work(items[i]) };
+      } catch (reason) {
+        settled[i] = { status: 'rejected', reason };
+        failure ??= { reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  for (let i = 0; i < items.length; i++) settled[i] ??= { status: 'rejected', reason: failure!.reason };
+  return settled;
 }
 
 /**

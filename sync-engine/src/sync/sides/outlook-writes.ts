@@ -1,11 +1,14 @@
 /**
- * Writing one record to the mailbox. An update or a delete is conditional on the item's version it was planned
+ * Writing records to the mailbox, up to 20 in one `$batch` (graph/batch.ts), each with its own answer. An update or a delete is conditional on the item's version it was planned
  * against (`If-Match`, WIRE.md section 8.1): an item changed or gone since is not written, and comes back as a
  * stale result with what it holds now, for the planner. An update reads the item first and sends only the
  * properties whose values changed (changed-fields.ts), so what Salesforce cannot hold stays as Outlook has it.
  */
 import { GraphMailbox } from '../../graph/mailbox-client';
 import { GraphApiError } from '../../graph/errors';
+import { GraphRequest } from '../../graph/http';
+import { ItemPaths } from '../../graph/items';
+import { sendBatch } from '../../graph/batch';
 import { SyncObject } from '../objects';
 import { SideChange, WriteRequest, WriteResult } from '../types';
 import { MailboxZone, fromOutlook, toOutlook } from '../mappers/outlook-records';
@@ -20,6 +23,7 @@ interface Items {
   create(body: Item): Promise<unknown>;
   update(id: string, changes: Item, o: { ifMatch?: string }): Promise<unknown>;
   delete(id: string, o: { ifMatch?: string }): Promise<void>;
+  paths(): Promise<ItemPaths>;
 }
 
 function itemsOf(mailbox: GraphMailbox, object: SyncObject): Items {
@@ -33,48 +37,116 @@ export function itemVersion(item: Item): string {
 
 const statusOf = (err: unknown) => (err instanceof GraphApiError ? err.statusCode : null);
 
-/** Write one record; failures other than a changed or missing target are thrown as GraphApiError. */
-/** `zone`: the mailbox's time zone, for a task's due date (see outlook-side.ts). */
-export async function writeItem(
+/** A write's result, or the mailbox's error for it (the side sorts it: a bad record, one that may pass, a stop). */
+export type WriteOutcome = WriteResult | GraphApiError;
+
+/**
+ * Write up to BATCH_LIMIT records in at most two `$batch` round trips (graph/batch.ts): one reading what the updates'
+ * targets hold now, one with every write (creates, the updates that change something, deletes). Each record's
+ * answer is its own: a changed or missing target comes back stale with what it holds now (read alone, rare), any
+ * other failure as the mailbox's error. `zoneOf`: the mailbox's time zone for a request whose task has a due date.
+ * A failure of a whole batch is thrown.
+ */
+export async function writeBatch(
   mailbox: GraphMailbox,
   object: SyncObject,
-  r: WriteRequest,
-  zone: MailboxZone | null = null,
+  requests: WriteRequest[],
+  zoneOf: (r: WriteRequest) => MailboxZone | null,
   memory?: ContactEntryMemory,
-): Promise<WriteResult> {
+): Promise<WriteOutcome[]> {
   const items = itemsOf(mailbox, object);
-  const stale = (current: SideChange): WriteResult => ({ key: r.key, ok: false, stale: true, current });
-  const done = (version: string | null): WriteResult => ({ key: r.key, ok: true, id: r.id!, version });
-
-  if (r.kind === 'create') return answered(r, await items.create(toOutlook(object, r.data!, zone)));
-
-  if (r.kind === 'delete') {
+  const paths = await items.paths();
+  const out: Array<WriteOutcome | undefined> = new Array(requests.length);
+  const stale = (r: WriteRequest, current: SideChange): WriteResult => ({
+    key: r.key,
+    ok: false,
+    stale: true,
+    current,
+  });
+  const done = (r: WriteRequest, version: string | null): WriteResult => ({ key: r.key, ok: true, id: r.id!, version });
+  const readNow = async (i: number): Promise<SideChange | GraphApiError> => {
+    const r = requests[i];
     try {
-      await items.delete(r.id!, { ifMatch: r.version || undefined });
-      return done(null);
+      return (await current(items, object, r.id!, zoneOf(r), memory)).change;
     } catch (err) {
+      if (err instanceof GraphApiError) return err;
+      throw err;
+    }
+  };
+
+  // What the updates' targets hold now: an update sends only what changed, conditional on the version read.
+  const updates = requests.flatMap((r, i) => (r.kind === 'update' ? [i] : []));
+  const held = new Map<number, { item?: Item; change: SideChange }>();
+  const reads = updates.length
+    ? await sendBatch(
+        mailbox.http,
+        updates.map((i) => ({ method: 'GET', path: paths.item(requests[i].id!), prefer: paths.prefer })),
+      )
+    : [];
+  reads.forEach((a, k) => {
+    const i = updates[k];
+    const r = requests[i];
+    if (a.ok) held.set(i, toCurrent(object, r.id!, a.data as Item, zoneOf(r), memory));
+    else if (a.error.statusCode === 404) held.set(i, { change: { id: r.id!, deleted: true } });
+    else out[i] = a.error;
+  });
+
+  const sends: Array<{ i: number; request: GraphRequest }> = [];
+  requests.forEach((r, i) => {
+    if (out[i]) return;
+    if (r.kind === 'create') {
+      const body = toOutlook(object, r.data!, zoneOf(r));
+      sends.push({ i, request: { method: 'POST', path: paths.collection, body, prefer: paths.prefer } });
+    } else if (r.kind === 'delete') {
+      sends.push({ i, request: { method: 'DELETE', path: paths.item(r.id!), ifMatch: r.version || undefined } });
+    } else {
+      const now = held.get(i)!;
+      if (!now.item || now.change.deleted) return void (out[i] = stale(r, now.change));
+      const version = now.change.version;
+      if (r.version && version !== r.version) return void (out[i] = stale(r, now.change));
+      const zone = zoneOf(r);
+      let changes = changedProperties(
+        OUTLOOK_GROUPS[object],
+        now.change.data,
+        r.data!,
+        toOutlook(object, r.data!, zone),
+      );
+      if (object === 'contacts') changes = withUnmappedEntries(changes, now.item, memory);
+      if (Object.keys(changes).length === 0) return void (out[i] = done(r, version));
+      // Without a planned version (a link from before versions were kept), at least nothing written since the read is lost.
+      const ifMatch = r.version || version || undefined;
+      sends.push({
+        i,
+        request: { method: 'PATCH', path: paths.item(r.id!), body: changes, ifMatch, prefer: paths.prefer },
+      });
+    }
+  });
+
+  const answers = sends.length
+    ? await sendBatch(
+        mailbox.http,
+        sends.map((s) => s.request),
+      )
+    : [];
+  for (const [k, a] of answers.entries()) {
+    const i = sends[k].i;
+    const r = requests[i];
+    if (a.ok) {
+      out[i] = r.kind === 'delete' ? done(r, null) : answered(r, a.data);
+      continue;
+    }
+    const status = a.error.statusCode;
+    if (r.kind === 'delete' && status === 404) {
       // Deleting what is already gone is what a delete wanted.
-      if (statusOf(err) === 404) return done(null);
-      if (statusOf(err) !== 412) throw err;
-      const now = await current(items, object, r.id!, zone, memory);
-      return now.change.deleted ? done(null) : stale(now.change);
+      out[i] = done(r, null);
+    } else if ((r.kind === 'delete' || r.kind === 'update') && (status === 404 || status === 412)) {
+      const now = await readNow(i);
+      out[i] = now instanceof GraphApiError ? now : r.kind === 'delete' && now.deleted ? done(r, null) : stale(r, now);
+    } else {
+      out[i] = a.error;
     }
   }
-
-  const now = await current(items, object, r.id!, zone, memory);
-  if (!now.item || now.change.deleted) return stale(now.change);
-  const held = now.change.version;
-  if (r.version && held !== r.version) return stale(now.change);
-  let changes = changedProperties(OUTLOOK_GROUPS[object], now.change.data, r.data!, toOutlook(object, r.data!, zone));
-  if (object === 'contacts') changes = withUnmappedEntries(changes, now.item, memory);
-  if (Object.keys(changes).length === 0) return done(held);
-  try {
-    // Without a planned version (a link from before versions were kept), at least nothing written since the read is lost.
-    return answered(r, await items.update(r.id!, changes, { ifMatch: r.version || held || undefined }));
-  } catch (err) {
-    if (statusOf(err) !== 404 && statusOf(err) !== 412) throw err;
-    return stale((await current(items, object, r.id!, zone, memory)).change);
-  }
+  return out as WriteOutcome[];
 }
 
 /** What the mailbox holds now for an item, as a change: deleted when it is gone. */
@@ -103,6 +175,17 @@ async function current(
     if (statusOf(err) === 404) return { change: { id, deleted: true } };
     throw err;
   }
+  return toCurrent(object, id, item, zone, memory);
+}
+
+/** An item read, as a change: gone when it is a cancelled occurrence. */
+function toCurrent(
+  object: SyncObject,
+  id: string,
+  item: Item,
+  zone: MailboxZone | null,
+  memory?: ContactEntryMemory,
+): { item?: Item; change: SideChange } {
   if (object === 'events' && item.isCancelled === true) return { change: { id, deleted: true } };
   return {
     item,

@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { Connection } from '../../salesforce/connection';
-import { queryPages, soqlString } from '../../salesforce/query';
+import { queryPages, queryPath, soqlString } from '../../salesforce/query';
 import { parseSalesforceDateTime } from '../../common/clock';
 import { COLLECTION_LIMIT, createRecords, upsertRecords, SaveResult } from '../../salesforce/collections';
 import { COMPOSITE_LIMIT, SubResult, Subrequest, composite, subrequestError } from '../../salesforce/composite';
@@ -49,6 +49,8 @@ export interface SalesforceSideOptions {
   createAccounts?: boolean;
   /** A line for the run's report: a company left without an Account, an Account created. */
   onNotice?: (text: string) => void;
+  /** Where the side says what the log should know (a Composite read refused, read one by one instead). */
+  warn?: (text: string) => void;
 }
 
 /**
@@ -60,6 +62,9 @@ export interface SalesforceSideOptions {
  * next run starts after them.
  */
 export const READ_OVERLAP_MS = 5 * 60_000;
+
+/** Salesforce takes at most 5 query subrequests in one Composite call. */
+const COMPOSITE_QUERY_LIMIT = 5;
 
 /**
  * The external id value for an Outlook id. Salesforce matches external ids regardless of letter case while Graph
@@ -158,6 +163,9 @@ export class SalesforceSide implements Side {
     return this.requests;
   }
 
+  /** First pages of this run's reads, read together (prefetch), by object, until their read takes them. */
+  private readonly prefetched = new Map<SyncObject, { soql: string; page: unknown; readAt: number | null }>();
+
   private count(n = 1): void {
     this.requests += n;
     for (let i = 0; i < n; i++) this.o.onRequest?.();
@@ -176,12 +184,48 @@ export class SalesforceSide implements Side {
     return this.guard(p);
   }
 
-  async changesSince(
+  /**
+   * The first page of every object's read in one Composite call (one API call for all of them, where
+   * `composite/batch` would count each): an idle run costs one request. `changesSince` takes its page from here; a
+   * page that did not come (the call refused, a subrequest failed) is read alone, as without this. A failure that
+   * stops a run stops it here.
+   */
+  async prefetch(reads: Array<{ object: SyncObject; checkpoint: string | null }>): Promise<void> {
+    this.prefetched.clear();
+    const queries = reads
+      .slice(0, COMPOSITE_QUERY_LIMIT)
+      .map((r) => ({ ...r, ...this.readQuery(r.object, r.checkpoint) }));
+    if (queries.length < 2) return;
+    let results: SubResult[];
+    try {
+      this.count();
+      results = await composite(
+        this.o.connection,
+        queries.map((q, i) => ({ method: 'GET', path: queryPath(q.soql, { all: q.all }), referenceId: `read${i}` })),
+        false,
+      );
+    } catch (err) {
+      // Access lost or throttling stops the run here, after this one request: a read alone would meet the same. A
+      // failure that may pass (a reset, a 5xx) is left to the reads alone, which retry as reads do.
+      const stop = toStop(err);
+      if (stop instanceof SyncStop && stop.reason.kind !== 'unreachable') throw stop;
+      this.o.warn?.(
+        `Salesforce refused the Composite call of this run's reads; reading each object alone: ${(err as Error).message}`,
+      );
+      return;
+    }
+    const readAt = this.o.connection.serverTime;
+    results.forEach((r, i) => {
+      const q = queries[i];
+      if (r.httpStatusCode === 200) this.prefetched.set(q.object, { soql: q.soql, page: r.body, readAt });
+    });
+  }
+
+  /** The query of an object's read from a checkpoint (everything when null). */
+  private readQuery(
     object: SyncObject,
     checkpoint: string | null,
-    onPage?: (changes: SideChange[]) => void,
-    onFullListing?: () => void,
-  ): Promise<ChangeBatch> {
+  ): { soql: string; all: boolean; window?: { start: Date; end: Date } } {
     const fields = ['Id', 'SystemModstamp', 'IsDeleted', ...this.fields.read[object]].join(', ');
     // The checkpoint is where this read starts (inclusive; READ_OVERLAP_MS before the previous read): what was read
     // before is an echo the planner skips.
@@ -192,17 +236,31 @@ export class SalesforceSide implements Side {
     const window = object === 'events' && checkpoint === null ? eventWindow(this.o.now?.() ?? new Date()) : undefined;
     if (window)
       where.push(`EndDateTime >= ${window.start.toISOString()} AND StartDateTime <= ${window.end.toISOString()}`);
-    if (checkpoint === null) onFullListing?.();
     const soql = `SELECT ${fields} FROM ${SOBJECT_OF[object]} WHERE ${where.join(' AND ')} ORDER BY SystemModstamp, Id`;
+    return { soql, all: checkpoint !== null, ...(window ? { window } : {}) };
+  }
+
+  async changesSince(
+    object: SyncObject,
+    checkpoint: string | null,
+    onPage?: (changes: SideChange[]) => void,
+    onFullListing?: () => void,
+  ): Promise<ChangeBatch> {
+    const { soql, all, window } = this.readQuery(object, checkpoint);
+    if (checkpoint === null) onFullListing?.();
+    const held = this.prefetched.get(object);
+    this.prefetched.delete(object);
+    const first = held && held.soql === soql ? held : undefined;
     const changes: SideChange[] = [];
     let latest: string | null = null;
-    let readAt: number | null = null;
-    const pages = queryPages<Record<string, unknown>>(this.o.connection, soql, { all: checkpoint !== null });
-    for (;;) {
+    let readAt: number | null = first ? first.readAt : null;
+    const pages = queryPages<Record<string, unknown>>(this.o.connection, soql, { all, first: first?.page });
+    for (let n = 0; ; n++) {
       const next = await this.guard(pages.next());
       if (next.done) break;
       readAt ??= this.o.connection.serverTime;
-      this.count();
+      // A first page read in the Composite call was counted with it.
+      if (n > 0 || !first) this.count();
       const page: SideChange[] = onPage ? [] : changes;
       for (const r of next.value.records) {
         const id = String(r.Id);
