@@ -22,6 +22,7 @@ import { requestCounter, seedContacts } from '../helpers/office-docs';
 import { REPO_ROOT, sharedMessages } from '../helpers/shared';
 import { officeDocsTexts } from '../../addin/office-docs/shared/texts';
 import { checkScreen } from './pane-checks';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
 /** The little of the page this program reads (it is compiled without lib dom). */
 declare const document: { querySelector(selector: string): { textContent: string | null; hidden?: boolean } | null };
@@ -41,7 +42,6 @@ interface StandIn {
 declare const window: { __officeDocs: StandIn };
 declare const sessionStorage: { getItem(key: string): string | null };
 
-const CHROMIUM = '/usr/bin/chromium';
 const STAND_IN = path.join(REPO_ROOT, 'test', 'browser', 'office-docs-stand-in.js');
 const TABLE = 'SF_Contact';
 const DEPT = 'Sheet';
@@ -119,7 +119,7 @@ describe('browser: Connect for Office in Word and Excel against the service', fu
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+      args: CHROMIUM_ARGS,
     });
     await context.route('**/appsforoffice.microsoft.com/**', (route) => {
       cdnRequests.push(route.request().url());

@@ -25,12 +25,12 @@ import { ANN_PASSWORD, CLIENT_ID, TENANT_ID, identitySeed, request } from '../he
 import { serviceCaller } from '../helpers/service';
 import { REPO_ROOT } from '../helpers/shared';
 import { checkScreen } from './pane-checks';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
 /** The little of the DOM that the page functions below use (this program is compiled without lib dom). */
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
 declare const sessionStorage: { clear(): void };
 
-const CHROMIUM = '/usr/bin/chromium';
 const OFFICE_STAND_IN = path.join(REPO_ROOT, 'test', 'browser', 'office-stand-in.js');
 /** Access tokens this short make every run refresh through msal, so a revoke shows at the next run. */
 const TOKEN_LIFETIME_SECONDS = 3;
@@ -113,15 +113,7 @@ describe('browser: the pane connects the Outlook mailbox with a Microsoft sign-i
       headless: true,
       // The local mailbox's certificate is self-signed (a user trusts it once, as docs/microsoft-sign-in.md says).
       ignoreHTTPSErrors: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     await context.route('**/appsforoffice.microsoft.com/**', (route) => route.abort());
     await context.route(`${'**'}/office.js`, (route) =>

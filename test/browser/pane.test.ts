@@ -19,6 +19,7 @@ import { REPO_ROOT, sharedMessages } from '../helpers/shared';
 import { texts } from '../../addin/taskpane/texts';
 import { userKeyOf } from '../../sync-engine/src/service/account';
 import { ARTIFACTS, checkScreen } from './pane-checks';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
 /** The little of the DOM that the page functions below use (this program is compiled without lib dom). */
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
@@ -32,7 +33,6 @@ interface Row {
   querySelectorAll(selector: string): Iterable<Cell>;
 }
 
-const CHROMIUM = '/usr/bin/chromium';
 /** Office as Outlook gives it to the pane (a plain browser script, run before the page's own). */
 const OFFICE_STAND_IN = path.join(REPO_ROOT, 'test', 'browser', 'office-stand-in.js');
 
@@ -118,15 +118,7 @@ describe('browser: the task pane against the service', function () {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     await context.route('**/appsforoffice.microsoft.com/**', (route) => {
       cdnRequests.push(route.request().url());

@@ -12,6 +12,7 @@ import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
 import { RunningDemo, startDemo } from '../helpers/demo';
 import { texts } from '../../addin/taskpane/texts';
 import { checkScreen, seriousViolations, sidewaysOverflow } from './pane-checks';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
 /** The little of the DOM and Office the page functions below use (this program is compiled without lib dom). */
 declare const document: {
@@ -20,7 +21,6 @@ declare const document: {
 };
 declare const Office: { onReady(): Promise<{ host: unknown; platform: unknown }> };
 
-const CHROMIUM = '/usr/bin/chromium';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const DEMO_ANN = { username: 'ann@demo.example', password: 'Demo-Ann-1' };
 
@@ -49,15 +49,7 @@ describe('browser: the pane from npm start, with the real office.js and only loo
     site = new URL(pane.url).origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
   });
 

@@ -31,6 +31,7 @@ import {
   request,
   trustingNetworkClient,
 } from '../../helpers/identity';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../helpers/chromium';
 
 /** Under msal-node's 5 minutes of renewal margin: it refreshes on every silent call, as after an expiry. */
 const SHORT_LIFETIME = 120;
@@ -82,11 +83,11 @@ describe('local mailbox: msal-node signs in against the local identity platform 
     let browser: BrowserContext | undefined;
     try {
       browser = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: '/usr/bin/chromium',
+        executablePath: CHROMIUM,
         headless: true,
         // The mailbox's certificate is self-signed; this throwaway browser is told to accept it.
         ignoreHTTPSErrors: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+        args: CHROMIUM_ARGS,
       });
       const page = await browser.newPage();
       const seen: string[] = [];

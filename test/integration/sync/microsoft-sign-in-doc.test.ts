@@ -15,9 +15,9 @@ import { freePort } from '../../helpers/loopback';
 import { CliChild, startCli } from '../../helpers/cli-child';
 import { runCli } from '../../helpers/sync-cli';
 import { MAILBOX_CACHE_FILE } from '../../../sync-engine/src/app/mailbox-token-cache';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../helpers/chromium';
 
 const DOC = path.join(REPO_ROOT, 'docs', 'microsoft-sign-in.md');
-const CHROMIUM = '/usr/bin/chromium';
 
 interface Step {
   env: Record<string, string>;
@@ -61,7 +61,7 @@ describe('docs/microsoft-sign-in.md, section 4, run as written against the local
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      args: CHROMIUM_ARGS,
     });
   });
   after(async () => {
