@@ -540,6 +540,11 @@ export class SyncService {
           ),
         ),
       )
+      .then((added) => {
+        // An email the ribbon's Add Email kept as unresolved (nobody had its sender) is resolved now.
+        if (r.kind === 'email') this.unresolved.resolved(a.identity.userKey, r.itemKey);
+        return added;
+      })
       .finally(() => {
         if (this.addingItems.get(key) === run) this.addingItems.delete(key);
         this.people.clear();

@@ -61,6 +61,13 @@ export class UnresolvedItems {
     return row && toItem(row);
   }
 
+  /** The email was added to Salesforce after all (the side panel, with a Who the user picked): no longer unresolved. */
+  resolved(userKey: string, internetMessageId: string): void {
+    this.db
+      .prepare(`DELETE FROM unresolved_emails WHERE user_key = ? AND message_id = ?`)
+      .run(userKey, internetMessageId);
+  }
+
   /** A user's unresolved items, newest first. */
   list(userKey: string): UnresolvedEmail[] {
     const rows = this.db

@@ -297,6 +297,30 @@ describe('service: the side panel', function () {
     assert.equal(res.body.where.id, first.body.taskId);
   });
 
+  it('an email the ribbon left unresolved (nobody had its sender), added from the panel, leaves the unresolved list', async () => {
+    const unresolved = await call('POST', '/api/add-email', {
+      sender: { address: 'stranger@elsewhere.example', name: 'A Stranger' },
+      subject: 'Unresolved first',
+      body: '',
+      receivedDateTime: '2026-03-06T11:00:00Z',
+      internetMessageId: '<unresolved-first@elsewhere.example>',
+    });
+    assert.equal(unresolved.status, 200, unresolved.text);
+    assert.equal(unresolved.body.unresolved, true);
+    const listed = async () =>
+      ((await call('GET', '/api/unresolved')).body.items as Array<{ internetMessageId: string }>).map(
+        (i) => i.internetMessageId,
+      );
+    assert.ok((await listed()).includes('<unresolved-first@elsewhere.example>'));
+    const added = await call(
+      'POST',
+      '/api/side-panel/add',
+      email({ itemKey: '<unresolved-first@elsewhere.example>', subject: 'Unresolved first', what: null }),
+    );
+    assert.equal(added.status, 200, added.text);
+    assert.equal((await listed()).includes('<unresolved-first@elsewhere.example>'), false);
+  });
+
   it('a retry after the answer was lost finds the Task it made instead of making another', async () => {
     const body = email({ itemKey: '<lost@navy.example>', subject: 'Lost', what: null });
     const first = await call('POST', '/api/side-panel/add', body);
