@@ -229,10 +229,16 @@ export class SignedInAccount {
     });
   }
 
-  /** The org answered one of our own calls: note whether API access is on, and wake a sync stopped for it. */
+  /**
+   * The org answered one of our own calls (the side panel, Add Email, Word and Excel): note whether API access is on.
+   * Found off, a run starts at once, so the sync status says what the user just saw (the run stops on it, and
+   * re-checks on its backoff); found on again, a sync stopped for it is woken.
+   */
   noteAccess(on: boolean): void {
     if (!on) {
+      if (this.accessOff) return;
       this.accessOff = true;
+      if (this.engine && !this.scheduler.isPaused) void this.scheduler.runNow();
       return;
     }
     if (!this.accessOff) return;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import axios, { AxiosInstance } from 'axios';
 import Database from 'better-sqlite3';
 import { startServiceWorld, ServiceWorld } from '../../helpers/service';
+import { eventually } from '../../helpers/eventually';
 import { sessionFor } from '../../helpers/org';
 import { sharedMessages } from '../../helpers/shared';
 import { requestsUsedToday } from '../../../sync-engine/src/local-org/rest-auth';
@@ -432,6 +433,13 @@ describe('service: the side panel', function () {
       const add = await call('POST', '/api/side-panel/add', email({ itemKey: '<off@navy.example>', what: null }));
       assert.equal(add.status, 403);
       assert.equal(add.body.error.message, messages['sfo.syncStopped']);
+      // The sync status above the panel says so too: the panel's refusal starts a run, which stops on it.
+      await eventually(async () => {
+        const status = await call('GET', '/api/status');
+        assert.equal(status.body.stopReason, 'accessRevoked', status.text);
+        assert.equal(status.body.message, messages['sfo.syncStopped']);
+        return true;
+      }, 'the status shows the stop');
     } finally {
       await setApiEnabled(true);
     }
@@ -439,6 +447,11 @@ describe('service: the side panel', function () {
     assert.equal(back.status, 200, back.text);
     assert.equal(back.body.cached, false);
     assert.equal(back.body.people[0].records[0].id, grace);
+    await eventually(async () => {
+      const status = await call('GET', '/api/status');
+      assert.equal(status.body.stopReason, null, status.text);
+      return true;
+    }, 'the status shows no stop again');
   });
 
   describe('in an org that shares activities', () => {
