@@ -1019,103 +1019,63 @@ export const SOBJECTS: SObjectDef[] = [
       owner,
     ],
   },
-  {
-    // Shared Activities (Setup > Activity Settings): one row per person and record of an activity, so a Task
-    // can have up to 50 Contacts. Salesforce lists them by the activity's owner's access; here, as its creator's.
-    name: 'TaskRelation',
-    label: 'Task Relation',
-    labelPlural: 'Task Relations',
-    keyPrefix: '0RT',
-    createable: true,
-    updateable: false,
-    deletable: true,
-    writeAccess: 'any',
-    owned: false,
-    privateTo: { userField: 'CreatedById', everyoneWith: 'admin' },
-    feature: 'sharedActivities',
-    fields: [
-      ...systemFields('Task Relation'),
-      {
-        name: 'TaskId',
-        label: 'Task ID',
-        type: 'reference',
-        length: 18,
-        ...createOnly,
-        required: true,
-        referenceTo: ['Task'],
-        relationshipName: 'Task',
-      },
-      {
-        name: 'RelationId',
-        label: 'Relation ID',
-        type: 'reference',
-        length: 18,
-        ...createOnly,
-        required: true,
-        referenceTo: [...WHO_TARGETS, ...WHAT_TARGETS],
-        relationshipName: 'Relation',
-      },
-      { name: 'IsWhat', label: 'Is What', type: 'boolean', ...createOnly, defaultValue: false },
-      {
-        name: 'AccountId',
-        label: 'Account ID',
-        type: 'reference',
-        length: 18,
-        ...ro,
-        referenceTo: ['Account'],
-        relationshipName: 'Account',
-      },
-    ],
-  },
-  {
-    // Shared Activities (Setup > Activity Settings): one row per person and record of an activity, so a Event
-    // can have up to 50 Contacts. Salesforce lists them by the activity's owner's access; here, as its creator's.
-    name: 'EventRelation',
-    label: 'Event Relation',
-    labelPlural: 'Event Relations',
-    keyPrefix: '0RE',
-    createable: true,
-    updateable: false,
-    deletable: true,
-    writeAccess: 'any',
-    owned: false,
-    privateTo: { userField: 'CreatedById', everyoneWith: 'admin' },
-    feature: 'sharedActivities',
-    fields: [
-      ...systemFields('Event Relation'),
-      {
-        name: 'EventId',
-        label: 'Event ID',
-        type: 'reference',
-        length: 18,
-        ...createOnly,
-        required: true,
-        referenceTo: ['Event'],
-        relationshipName: 'Event',
-      },
-      {
-        name: 'RelationId',
-        label: 'Relation ID',
-        type: 'reference',
-        length: 18,
-        ...createOnly,
-        required: true,
-        referenceTo: [...WHO_TARGETS, ...WHAT_TARGETS],
-        relationshipName: 'Relation',
-      },
-      { name: 'IsWhat', label: 'Is What', type: 'boolean', ...createOnly, defaultValue: false },
-      {
-        name: 'AccountId',
-        label: 'Account ID',
-        type: 'reference',
-        length: 18,
-        ...ro,
-        referenceTo: ['Account'],
-        relationshipName: 'Account',
-      },
-    ],
-  },
+  activityRelation('Task', '0RT'),
+  activityRelation('Event', '0RE'),
 ];
+
+/**
+ * Shared Activities (Setup > Activity Settings): `TaskRelation` or `EventRelation`, one row per person and record of
+ * an activity, so it can have up to 50 Contacts. Salesforce lists them by the activity's owner's access; here, as
+ * their creator's.
+ */
+function activityRelation(activity: 'Task' | 'Event', keyPrefix: string): SObjectDef {
+  return {
+    name: `${activity}Relation`,
+    label: `${activity} Relation`,
+    labelPlural: `${activity} Relations`,
+    keyPrefix,
+    createable: true,
+    updateable: false,
+    deletable: true,
+    writeAccess: 'any',
+    owned: false,
+    privateTo: { userField: 'CreatedById', everyoneWith: 'admin' },
+    feature: 'sharedActivities',
+    fields: [
+      ...systemFields(`${activity} Relation`),
+      {
+        name: `${activity}Id`,
+        label: `${activity} ID`,
+        type: 'reference',
+        length: 18,
+        ...createOnly,
+        required: true,
+        referenceTo: [activity],
+        relationshipName: activity,
+      },
+      {
+        name: 'RelationId',
+        label: 'Relation ID',
+        type: 'reference',
+        length: 18,
+        ...createOnly,
+        required: true,
+        referenceTo: [...WHO_TARGETS, ...WHAT_TARGETS],
+        relationshipName: 'Relation',
+      },
+      { name: 'IsWhat', label: 'Is What', type: 'boolean', ...createOnly, defaultValue: false },
+      {
+        name: 'AccountId',
+        label: 'Account ID',
+        type: 'reference',
+        length: 18,
+        ...ro,
+        referenceTo: ['Account'],
+        relationshipName: 'Account',
+      },
+    ],
+  };
+}
 
 const byLowerName = new Map(SOBJECTS.map((o) => [o.name.toLowerCase(), o]));
 const byPrefix = new Map(SOBJECTS.map((o) => [o.keyPrefix, o]));
