@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { SYNC_OBJECTS, SyncObject } from './objects';
 import { Link } from './state-store';
-import { OutOfSightPair } from './out-of-sight-pairs';
+import { OutOfSightPair, toPair } from './out-of-sight-pairs';
 
 export interface SalvagedLinks {
   links: Link[];
@@ -44,7 +44,7 @@ export function salvageLinks(file: string): SalvagedLinks {
         .prepare(`SELECT sf_id, sf_version, hash, master_id, original_start FROM out_of_sight_pairs NOT INDEXED`)
         .iterate();
       for (const r of pairs as Iterable<Record<string, unknown>>) {
-        const pair = pairOf(r);
+        const pair = toPair(r);
         if (pair) outOfSight.push(pair);
       }
     }
@@ -66,18 +66,4 @@ function linkOf(r: Record<string, unknown>): Link | null {
   const hash = text(r.hash);
   if (!object || !sfId || !olId || !hash) return null;
   return { object, sfId, olId, sfVersion: text(r.sf_version), olVersion: text(r.ol_version), hash };
-}
-
-/** A row of out_of_sight_pairs, or null when it is unreadable as one. */
-function pairOf(r: Record<string, unknown>): OutOfSightPair | null {
-  const sfId = text(r.sf_id);
-  const hash = text(r.hash);
-  if (!sfId || !hash) return null;
-  return {
-    sfId,
-    sfVersion: text(r.sf_version),
-    hash,
-    masterId: text(r.master_id),
-    originalStart: text(r.original_start),
-  };
 }

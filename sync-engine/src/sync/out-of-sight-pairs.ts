@@ -48,7 +48,7 @@ export class OutOfSightPairs {
   }
 
   ofMaster(masterId: string): OutOfSightPair[] {
-    return (this.ofSeries.all(masterId) as unknown[]).map((r) => toPair(r)!);
+    return (this.ofSeries.all(masterId) as unknown[]).flatMap((r) => toPair(r) ?? []);
   }
 
   forget(sfId: string): void {
@@ -56,14 +56,19 @@ export class OutOfSightPairs {
   }
 }
 
-function toPair(r: unknown): OutOfSightPair | undefined {
+/** A row of out_of_sight_pairs as a pair; undefined for none, or for a row a damaged page left unreadable as one. */
+export function toPair(r: unknown): OutOfSightPair | undefined {
   if (!r) return undefined;
-  const row = r as Record<string, string | null>;
+  const row = r as Record<string, unknown>;
+  const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+  const sfId = text(row.sf_id);
+  const hash = text(row.hash);
+  if (!sfId || !hash) return undefined;
   return {
-    sfId: row.sf_id as string,
-    sfVersion: row.sf_version,
-    hash: row.hash as string,
-    masterId: row.master_id,
-    originalStart: row.original_start,
+    sfId,
+    sfVersion: text(row.sf_version),
+    hash,
+    masterId: text(row.master_id),
+    originalStart: text(row.original_start),
   };
 }
