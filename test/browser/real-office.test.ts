@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
 import { RunningDemo, startDemo } from '../helpers/demo';
 import { texts } from '../../addin/taskpane/texts';
+import { officeDocsTexts } from '../../addin/office-docs/shared/texts';
 import { checkScreen, seriousViolations, sidewaysOverflow } from './pane-checks';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
@@ -116,6 +117,26 @@ describe('browser: the pane from npm start, with the real office.js and only loo
     assert.equal(await sidewaysOverflow(page), 0);
     assert.deepEqual(await seriousViolations(page), []);
     await checkScreen(page, 'real-office-sign-in');
+  });
+
+  it('Connect for Office\'s Word and Excel page with the real office.js outside Office: Office.onReady with no host, the sign-in form and the "not in Word or Excel" note, nothing 4xx/5xx, no script error, no serious axe violation', async () => {
+    await page.goto(`${site}/office-docs.html`);
+    await page.waitForSelector('#sign-in:not([hidden])', { timeout: 10_000 });
+    const ready = await page.evaluate(() => Office.onReady().then((info) => info.host ?? null));
+    assert.equal(ready, null);
+    assert.equal(await page.textContent('#host-note'), officeDocsTexts.notInOffice);
+    assert.equal(await page.isVisible('#host-note'), true);
+    const loaded = siteAnswers.map((a) => a.url);
+    for (const file of ['/office.js', '/office-docs.js', '/office-docs.css'])
+      assert.ok(loaded.includes(file), `${file} loaded from the site (loaded: ${loaded.join(', ')})`);
+    assert.deepEqual(
+      siteAnswers.filter((a) => a.status >= 400),
+      [],
+      "no request to the page's site answered 4xx or 5xx",
+    );
+    assert.deepEqual(scriptErrors, [], 'no script error');
+    assert.equal(await sidewaysOverflow(page), 0);
+    assert.deepEqual(await seriousViolations(page), []);
   });
 
   for (const [host, hostFile, strings] of [
