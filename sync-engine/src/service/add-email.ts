@@ -106,7 +106,13 @@ export async function addEmail(c: AddEmailContext, e: AddEmailInput): Promise<Ad
   const fields = taskFields(e);
   if (done?.state === 'sending') {
     // The Task may have been made before the answer was lost: find it rather than make a second one.
-    const made = await findSentTask(c, done.contactId, fields, done.startedAt);
+    const made = await findMadeSince(c.connection, {
+      sobject: 'Task',
+      ownerId: c.userId,
+      whoId: done.contactId,
+      subject: String(fields.Subject),
+      since: done.startedAt,
+    });
     if (made) {
       c.ledger.added(c.userKey, e.internetMessageId, done.contactId, made, c.now().toISOString());
       return { ok: true, taskId: made, contactId: done.contactId };
@@ -158,7 +164,7 @@ async function matchContact(c: AddEmailContext, address: string): Promise<string
 }
 
 /** Create the Task; an org that does not take TaskSubtype (older API versions) gets it without. */
-async function createEmailTask(conn: Connection, fields: FieldValues): Promise<string> {
+export async function createEmailTask(conn: Connection, fields: FieldValues): Promise<string> {
   try {
     return await createRecord(conn, 'Task', fields);
   } catch (err) {
@@ -172,20 +178,20 @@ function mentionsSubtype(err: SalesforceApiError): boolean {
   return (err.fields ?? []).some((f) => f.toLowerCase() === 'tasksubtype') || /TaskSubtype/i.test(err.message);
 }
 
-/** A Task this service made for the message before an answer was lost: same contact, subject, date and type, made since. */
-async function findSentTask(
-  c: AddEmailContext,
-  contactId: string,
-  fields: FieldValues,
-  since: string,
+/**
+ * A Task or Event this service made for an item before an answer was lost: the same owner, Who and subject, made since
+ * the add started (a minute of slack for the org's clock against ours). The ribbon's Add Email and the side panel's
+ * adds both look with it.
+ */
+export async function findMadeSince(
+  conn: Connection,
+  o: { sobject: 'Task' | 'Event'; ownerId: string; whoId: string; subject: string; since: string },
 ): Promise<string | undefined> {
-  // A minute of slack for the org's clock against ours.
-  const after = new Date(Date.parse(since) - 60_000).toISOString().slice(0, 19) + 'Z';
+  const after = new Date(Date.parse(o.since) - 60_000).toISOString().slice(0, 19) + 'Z';
   const found = await query<{ Id: string }>(
-    c.connection,
-    `SELECT Id FROM Task WHERE WhoId = ${soqlString(contactId)} AND OwnerId = ${soqlString(c.userId)} AND Type = 'Email'` +
-      ` AND Subject = ${soqlString(String(fields.Subject))} AND ActivityDate = ${String(fields.ActivityDate)} AND CreatedDate >= ${after}` +
-      ' ORDER BY CreatedDate LIMIT 1',
+    conn,
+    `SELECT Id FROM ${o.sobject} WHERE WhoId = ${soqlString(o.whoId)} AND OwnerId = ${soqlString(o.ownerId)}` +
+      ` AND Subject = ${soqlString(o.subject)} AND CreatedDate >= ${after} ORDER BY CreatedDate LIMIT 1`,
   );
   return found.records[0]?.Id;
 }

@@ -84,8 +84,6 @@ export class SyncService {
   private account: SignedInAccount | null = null;
   /** Sign-ins and sign-outs one after the other. */
   private accountChange: Promise<unknown> = Promise.resolve();
-  /** "Add Email" of one message at a time: a second click waits for the first and gets its answer. */
-  private readonly adding = new Map<string, Promise<AddEmailResult>>();
   private readonly now: () => Date;
   private readonly log: NonNullable<ServiceOptions['log']>;
   private readonly pending: PendingSignIns;
@@ -95,7 +93,10 @@ export class SyncService {
   private readonly resumeRecheck = new AccessRecheck();
   /** The side panel's answers per item (side-panel/people-cache.ts). */
   private readonly people: PeopleCache;
-  /** Side panel adds of one item at a time: a second waits for the first, then the ledger refuses it. */
+  /**
+   * Adds of one item at a time, from the ribbon and the side panel alike (their ledger is one): a second waits for
+   * the first, then the ledger answers it.
+   */
   private readonly addingItems = new Map<string, Promise<unknown>>();
 
   constructor(private readonly o: ServiceOptions) {
@@ -408,37 +409,41 @@ export class SyncService {
     return next;
   }
 
-  /** "Add Email to Salesforce" for the open message. */
+  /**
+   * "Add Email to Salesforce" for the open message. One add of a message at a time, whichever asks (the ribbon or the
+   * side panel): a second waits for the first, then the ledger answers it with what the first did.
+   */
   addEmail(input: AddEmailInput): Promise<AddEmailResult> {
     const a = this.signedIn();
-    const key = `${a.identity.userKey}\n${input.internetMessageId}`;
-    const inFlight = this.adding.get(key);
-    if (inFlight) return inFlight;
-    const run = this.doAddEmail(a, input).finally(() => this.adding.delete(key));
-    this.adding.set(key, run);
-    return run;
+    return this.oneAddAtATime(`${a.identity.userKey}\n${input.internetMessageId}`, () =>
+      this.withOrg('add this email to Salesforce', (acc) =>
+        addEmail(
+          {
+            connection: acc.session.connection!,
+            userId: acc.identity.userId,
+            userKey: acc.identity.userKey,
+            ledger: this.ledger,
+            unresolved: this.unresolved,
+            now: this.now,
+          },
+          input,
+        ),
+      ),
+    );
   }
 
-  private async doAddEmail(a: SignedInAccount, input: AddEmailInput): Promise<AddEmailResult> {
-    try {
-      const result = await addEmail(
-        {
-          connection: a.session.connection!,
-          userId: a.identity.userId,
-          userKey: a.identity.userKey,
-          ledger: this.ledger,
-          unresolved: this.unresolved,
-          now: this.now,
-        },
-        input,
-      );
-      a.noteAccess(true);
-      return result;
-    } catch (err) {
-      if (!(err instanceof SalesforceApiError)) throw err;
-      if (err.kind === 'accessRevoked') a.noteAccess(false);
-      throw fromSalesforceFailure(a.identity.product, err, 'add this email to Salesforce');
-    }
+  /** Run `add` after any add of the same item still in flight; the side panel's cache is emptied after it. */
+  private oneAddAtATime<T>(key: string, add: () => Promise<T>): Promise<T> {
+    const before = this.addingItems.get(key) ?? Promise.resolve();
+    const run = before
+      .catch(() => undefined)
+      .then(add)
+      .finally(() => {
+        if (this.addingItems.get(key) === run) this.addingItems.delete(key);
+        this.people.clear();
+      });
+    this.addingItems.set(key, run);
+    return run;
   }
 
   /**
@@ -521,12 +526,10 @@ export class SyncService {
   /** The side panel's "Add Email" or "Add meeting"; a second add of the item is refused with where it went. */
   addItem(r: AddItemRequest): Promise<AddedItem> {
     const a = this.signedIn();
-    const key = `${a.identity.userKey}\n${ledgerKey(r)}`;
-    const before = this.addingItems.get(key) ?? Promise.resolve();
-    const run = before
-      .catch(() => undefined)
-      .then(() =>
-        this.withOrg(r.kind === 'meeting' ? 'add this meeting to Salesforce' : 'add this email to Salesforce', (acc) =>
+    return this.oneAddAtATime(`${a.identity.userKey}\n${ledgerKey(r)}`, async () => {
+      const added = await this.withOrg(
+        r.kind === 'meeting' ? 'add this meeting to Salesforce' : 'add this email to Salesforce',
+        (acc) =>
           addItem(
             {
               connection: acc.session.connection!,
@@ -538,19 +541,11 @@ export class SyncService {
             },
             r,
           ),
-        ),
-      )
-      .then((added) => {
-        // An email the ribbon's Add Email kept as unresolved (nobody had its sender) is resolved now.
-        if (r.kind === 'email') this.unresolved.resolved(a.identity.userKey, r.itemKey);
-        return added;
-      })
-      .finally(() => {
-        if (this.addingItems.get(key) === run) this.addingItems.delete(key);
-        this.people.clear();
-      });
-    this.addingItems.set(key, run);
-    return run;
+      );
+      // An email the ribbon's Add Email kept as unresolved (nobody had its sender) is resolved now.
+      if (r.kind === 'email') this.unresolved.resolved(a.identity.userKey, r.itemKey);
+      return added;
+    });
   }
 
   unresolvedItems(): UnresolvedEmail[] {

@@ -280,6 +280,27 @@ describe('service: the side panel', function () {
     assert.equal((await soql("SELECT Id FROM Task WHERE Subject = 'Email: Twice'")).length, 1);
   });
 
+  it('the ribbon and the panel adding one email at once make one Task', async () => {
+    const [ribbon, panel] = await Promise.all([
+      call('POST', '/api/add-email', {
+        sender: { address: 'grace@navy.example', name: 'Grace Hopper' },
+        subject: 'Both at once',
+        body: '',
+        receivedDateTime: '2026-03-06T09:00:00Z',
+        internetMessageId: '<both@navy.example>',
+      }),
+      call(
+        'POST',
+        '/api/side-panel/add',
+        email({ itemKey: '<both@navy.example>', subject: 'Both at once', what: null }),
+      ),
+    ]);
+    assert.equal(ribbon.status, 200, ribbon.text);
+    // The panel's add is made, or (the ribbon's went first) refused saying where it went.
+    assert.ok([200, 409].includes(panel.status), panel.text);
+    assert.equal((await soql("SELECT Id FROM Task WHERE Subject = 'Email: Both at once'")).length, 1);
+  });
+
   it('an email added by "Add Email to Salesforce" is refused by the panel too', async () => {
     const first = await call('POST', '/api/add-email', {
       sender: { address: 'grace@navy.example', name: 'Grace Hopper' },

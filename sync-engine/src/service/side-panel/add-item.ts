@@ -8,10 +8,9 @@
 import { Connection } from '../../salesforce/connection';
 import { createRecord } from '../../salesforce/sobjects';
 import { FieldValues } from '../../salesforce/collections';
-import { query, soqlString } from '../../salesforce/query';
 import { AddItemRequest, AddedItem, RecordRef } from '../contract';
 import { AddedEmails, AddedWhere, AddedEmail } from '../added-emails';
-import { DESCRIPTION_MAX, SUBJECT_MAX, taskSubject } from '../add-email';
+import { DESCRIPTION_MAX, SUBJECT_MAX, createEmailTask, findMadeSince, taskSubject } from '../add-email';
 import { ServiceError, serviceErrors } from '../errors';
 import { serviceText } from '../texts';
 
@@ -117,17 +116,6 @@ function fieldsOf(c: AddItemContext, r: AddItemRequest, description: string): Fi
   };
 }
 
-/** A record this service made for the item before an answer was lost: same owner, Who and subject, made since. */
-async function findMade(c: AddItemContext, sobject: 'Task' | 'Event', f: FieldValues, since: string) {
-  const after = new Date(Date.parse(since) - 60_000).toISOString().slice(0, 19) + 'Z';
-  const found = await query<{ Id: string }>(
-    c.connection,
-    `SELECT Id FROM ${sobject} WHERE WhoId = ${soqlString(String(f.WhoId))} AND OwnerId = ${soqlString(c.userId)}` +
-      ` AND Subject = ${soqlString(String(f.Subject))} AND CreatedDate >= ${after} ORDER BY CreatedDate LIMIT 1`,
-  );
-  return found.records[0]?.Id;
-}
-
 /** The other Contacts of a shared activity: one TaskRelation or EventRelation each. */
 async function relateOthers(c: AddItemContext, sobject: 'Task' | 'Event', id: string, others: RecordRef[]) {
   for (const w of others) {
@@ -157,15 +145,25 @@ export async function addItem(c: AddItemContext, r: AddItemRequest): Promise<Add
     what: where.what,
     trimmed: description.trimmed,
   });
-  if (done?.state === 'sending' && done.where) {
-    const made = await findMade(c, sobject, fields, done.startedAt);
+  if (done?.state === 'sending') {
+    // The Who the first try wrote (the ribbon's add keeps no `where`, only the Contact it matched).
+    const made = await findMadeSince(c.connection, {
+      sobject,
+      ownerId: c.userId,
+      whoId: done.contactId,
+      subject: String(fields.Subject),
+      since: done.startedAt,
+    });
     if (made) {
       c.ledger.added(c.userKey, key, r.who[0].id, made, c.now().toISOString(), where);
       return answer(made);
     }
   }
   c.ledger.sending(c.userKey, key, r.who[0].id, c.now().toISOString(), where);
-  const id = await createRecord(c.connection, sobject, fields);
+  const id =
+    sobject === 'Task'
+      ? await createEmailTask(c.connection, fields)
+      : await createRecord(c.connection, sobject, fields);
   await relateOthers(c, sobject, id, r.who.slice(1));
   c.ledger.added(c.userKey, key, r.who[0].id, id, c.now().toISOString(), where);
   return answer(id);
