@@ -117,7 +117,9 @@ function wireRequest(http: GraphHttp, r: GraphRequest, id: string): Record<strin
 /** `/me/contacts?...` for a path or a link the mailbox gave (a deltaLink): what follows the version root. */
 export function relativeUrl(http: GraphHttp, r: Pick<GraphRequest, 'path' | 'query'>): string {
   const absolute = http.resolve(r.path, r.query);
-  return absolute.startsWith(`${http.root}/`) ? absolute.slice(http.root.length) : new URL(absolute).pathname;
+  if (absolute.startsWith(`${http.root}/`)) return absolute.slice(http.root.length);
+  const u = new URL(absolute);
+  return u.pathname + u.search; // a link's own query (its $deltatoken) goes with it
 }
 
 function lowerKeys(headers: unknown): Record<string, string> {

@@ -18,20 +18,22 @@ export interface CompanyMemory {
 }
 
 export class CompanyLinksTable implements CompanyMemory {
-  constructor(private readonly db: Database.Database) {
+  /** Prepared once: `get` runs for every Contact read. */
+  private readonly one: Database.Statement;
+  private readonly put: Database.Statement;
+
+  constructor(db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS company_links (sf_id TEXT PRIMARY KEY, company TEXT, account_id TEXT)`);
+    this.one = db.prepare(`SELECT company, account_id AS accountId FROM company_links WHERE sf_id = ?`);
+    this.put = db.prepare(`INSERT OR REPLACE INTO company_links (sf_id, company, account_id) VALUES (?, ?, ?)`);
   }
 
   get(sfId: string): CompanyLink | undefined {
-    const row = this.db
-      .prepare(`SELECT company, account_id AS accountId FROM company_links WHERE sf_id = ?`)
-      .get(sfId.slice(0, 15)) as CompanyLink | undefined;
+    const row = this.one.get(sfId.slice(0, 15)) as CompanyLink | undefined;
     return row ? { company: row.company, accountId: row.accountId } : undefined;
   }
 
   set(sfId: string, link: CompanyLink): void {
-    this.db
-      .prepare(`INSERT OR REPLACE INTO company_links (sf_id, company, account_id) VALUES (?, ?, ?)`)
-      .run(sfId.slice(0, 15), link.company, link.accountId);
+    this.put.run(sfId.slice(0, 15), link.company, link.accountId);
   }
 }

@@ -121,5 +121,10 @@ describe('graph client: $batch', () => {
       '/me/contacts/delta?$deltatoken=abc',
     );
     assert.equal(relativeUrl(client.http, { path: '/me/events', query: { $top: 5 } }), '/me/events?%24top=5');
+    // A link of the mailbox outside the version root keeps its own query: its delta token.
+    assert.equal(
+      relativeUrl(client.http, { path: `${proxy.url}/beta/me/contacts/delta?$deltatoken=xyz` }),
+      '/beta/me/contacts/delta?$deltatoken=xyz',
+    );
   });
 });

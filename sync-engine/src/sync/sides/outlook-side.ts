@@ -81,6 +81,7 @@ export class OutlookSide implements Side {
         links.map(({ object, link }) => this.collection(object).deltaRequest(link)),
       );
     } catch (err) {
+      if (!(err instanceof GraphApiError)) throw err; // a bug of ours, not the mailbox's answer
       // Access lost or throttling stops the run here, after this one request: a read alone would meet the same. A
       // failure that may pass (a reset, a 5xx) is left to the reads alone, which retry as reads do.
       const stop = toStop(err);

@@ -205,6 +205,7 @@ export class SalesforceSide implements Side {
         false,
       );
     } catch (err) {
+      if (!(err instanceof SalesforceApiError)) throw err; // a bug of ours, not the org's answer
       // Access lost or throttling stops the run here, after this one request: a read alone would meet the same. A
       // failure that may pass (a reset, a 5xx) is left to the reads alone, which retry as reads do.
       const stop = toStop(err);
