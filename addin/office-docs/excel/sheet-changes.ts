@@ -52,6 +52,8 @@ export function sheetChanges(header: string[], rows: OfficeCell[][], baseline: S
   const out: SheetChanges = { updates: [], creates: [], readOnlyOnly: [] };
   const updateable = new Set(baseline.updateable);
   const createable = new Set(baseline.createable);
+  // Where each header column was in what was read, found once (not per cell).
+  const baselineAt = header.map((column) => baseline.columns.indexOf(column));
   rows.forEach((cells, row) => {
     const id = typeof cells[idAt] === 'string' && cells[idAt] !== '' ? (cells[idAt] as string) : null;
     if (id === null) {
@@ -67,12 +69,12 @@ export function sheetChanges(header: string[], rows: OfficeCell[][], baseline: S
     }
     const before = baseline.rows[id];
     // A row pasted with an id the sheet never read: its cells are sent as they are.
-    const was = (column: string) => (before ? before[baseline.columns.indexOf(column)] : undefined);
+    const was = (c: number) => (before ? before[baselineAt[c]] : undefined);
     const values: Record<string, OfficeCell> = {};
     const readOnly: string[] = [];
     header.forEach((column, c) => {
       if (column === ID_COLUMN || column === RESULT_COLUMN) return;
-      if (before && sameCell(cells[c], was(column))) return;
+      if (before && sameCell(cells[c], was(c))) return;
       if (!before && sameCell(cells[c], null)) return;
       if (updateable.has(column)) values[column] = toFieldValue(cells[c]);
       else readOnly.push(column);
