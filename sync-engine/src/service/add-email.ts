@@ -10,7 +10,7 @@ import { SalesforceApiError } from '../salesforce/errors';
 import { FieldValues } from '../salesforce/collections';
 import { AddEmailRequest, AddEmailResult } from './contract';
 import { serviceErrors } from './errors';
-import { AddedEmails } from './added-emails';
+import { AddedEmails, AddedWhere } from './added-emails';
 import { UnresolvedItems } from './unresolved';
 
 /** The Task's date is the date of `receivedDateTime` as written (the pane sends the user's own offset). */
@@ -118,8 +118,8 @@ export async function addEmail(c: AddEmailContext, e: AddEmailInput): Promise<Ad
       return { ok: true, taskId: made, contactId: done.contactId };
     }
   }
-  const contactId = await matchContact(c, e.sender.address);
-  if (!contactId) {
+  const contact = await matchContact(c, e.sender.address);
+  if (!contact) {
     const at = c.now().toISOString();
     const item = c.unresolved.add(c.userKey, {
       internetMessageId: e.internetMessageId,
@@ -133,10 +133,12 @@ export async function addEmail(c: AddEmailContext, e: AddEmailInput): Promise<Ad
     c.ledger.unresolved(c.userKey, e.internetMessageId, item.id, at);
     return { ok: true, unresolved: true, id: item.id };
   }
-  c.ledger.sending(c.userKey, e.internetMessageId, contactId, c.now().toISOString());
-  const taskId = await createEmailTask(c.connection, { ...fields, WhoId: contactId, OwnerId: c.userId });
-  c.ledger.added(c.userKey, e.internetMessageId, contactId, taskId, c.now().toISOString());
-  return { ok: true, taskId, contactId };
+  // Where it goes, as the side panel's refusal of a second add says it.
+  const where: AddedWhere = { sobject: 'Task', who: [{ id: contact.Id, name: contact.Name }], what: null };
+  c.ledger.sending(c.userKey, e.internetMessageId, contact.Id, c.now().toISOString(), where);
+  const taskId = await createEmailTask(c.connection, { ...fields, WhoId: contact.Id, OwnerId: c.userId });
+  c.ledger.added(c.userKey, e.internetMessageId, contact.Id, taskId, c.now().toISOString(), where);
+  return { ok: true, taskId, contactId: contact.Id };
 }
 
 function taskFields(e: AddEmailInput): FieldValues {
@@ -154,13 +156,13 @@ function taskFields(e: AddEmailInput): FieldValues {
  * The Contact for a sender: Salesforce for Outlook matched any Contact the user can see with that Email; of
  * several, the user's own comes first, then the most recently changed.
  */
-async function matchContact(c: AddEmailContext, address: string): Promise<string | undefined> {
-  const found = await query<{ Id: string; OwnerId: string }>(
+async function matchContact(c: AddEmailContext, address: string): Promise<{ Id: string; Name: string } | undefined> {
+  const found = await query<{ Id: string; Name: string; OwnerId: string }>(
     c.connection,
-    `SELECT Id, OwnerId FROM Contact WHERE Email = ${soqlString(address)} ORDER BY LastModifiedDate DESC LIMIT 50`,
+    `SELECT Id, Name, OwnerId FROM Contact WHERE Email = ${soqlString(address)} ORDER BY LastModifiedDate DESC LIMIT 50`,
   );
   const own = found.records.find((r) => r.OwnerId === c.userId);
-  return (own ?? found.records[0])?.Id;
+  return own ?? found.records[0];
 }
 
 /** Create the Task; an org that does not take TaskSubtype (older API versions) gets it without. */

@@ -317,6 +317,10 @@ describe('service: the side panel', function () {
     );
     assert.equal(res.status, 409, res.text);
     assert.equal(res.body.where.id, first.body.taskId);
+    assert.match(
+      res.body.error.message,
+      /^This email is already in Salesforce: added on .* as a Task on Grace Hopper\.$/,
+    );
   });
 
   it('an email the ribbon left unresolved (nobody had its sender), added from the panel, leaves the unresolved list', async () => {
