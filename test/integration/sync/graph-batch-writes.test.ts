@@ -37,6 +37,8 @@ describe('sync engine: Outlook writes in $batch, each request answered on its ow
   let proxy: FaultProxy;
   let decideInBatch: (req: SeenRequest) => BatchFault | null = () => null;
   let throttleNextBatch = false;
+  /** The mailbox refuses the next batch of creates whole, as Graph refuses a batch it cannot read. */
+  let refuseNextBatchWhole = false;
   const statuses: number[] = [];
 
   before(async () => {
@@ -57,6 +59,14 @@ describe('sync engine: Outlook writes in $batch, each request answered on its ow
       target: w.mailbox.url,
       decide: () => null,
       decideInBatch: (req) => decideInBatch(req),
+      answer: (req) => {
+        if (!refuseNextBatchWhole || !creates(req).length) return null;
+        refuseNextBatchWhole = false;
+        return {
+          status: 400,
+          body: { error: { code: 'BadRequest', message: 'Invalid batch payload format.', innerError: {} } },
+        };
+      },
       beforeForward: (req) => {
         // The mailbox throttles the first request of the first batch of creates (Retry-After 0).
         if (throttleNextBatch && creates(req).length) {
@@ -130,6 +140,31 @@ describe('sync engine: Outlook writes in $batch, each request answered on its ow
     ol = await outlookRecords(w.mailbox, 'contacts', ANN_TOKEN);
     assert.deepEqual(duplicateKeys('contacts', ol), []);
     assert.equal(ol.length, 5);
+    assertQuiet((await w.run()).report, 'the run after');
+  });
+
+  it('a batch refused whole (400) is no bad record of each request in it: they stay queued and go again', async () => {
+    const [ann] = await w.query(`SELECT Id FROM User WHERE Username = '${ANN}'`);
+    for (const name of ['Zeta', 'Eta']) {
+      const made = await w.sf.post('/sobjects/Contact', {
+        FirstName: 'Whole',
+        LastName: name,
+        Email: `${name.toLowerCase()}@batch.example`,
+        OwnerId: ann.Id,
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.data));
+    }
+    decideInBatch = () => null;
+    refuseNextBatchWhole = true;
+    const { report } = await w.run();
+    assert.equal(refuseNextBatchWhole, false, 'the batch was refused');
+    assert.deepEqual(report.errors, [], 'no record is reported bad');
+    // Still queued after the refusal, they went again in the run's next round.
+    assert.deepEqual(report.counts.outlook.contacts, { created: 2, updated: 0, deleted: 0 });
+    assert.equal(report.pending, 0);
+    const ol = await outlookRecords(w.mailbox, 'contacts', ANN_TOKEN);
+    assert.deepEqual(duplicateKeys('contacts', ol), []);
+    assert.equal(ol.length, 7);
     assertQuiet((await w.run()).report, 'the run after');
   });
 });

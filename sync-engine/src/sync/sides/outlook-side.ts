@@ -256,10 +256,11 @@ export class OutlookSide implements Side {
         continue;
       }
       const key = group[i].key;
-      if (recordRefused(outcome))
+      // A batch refused whole says nothing of its records (Graph refuses a batch it cannot read): they go again.
+      if (recordRefused(outcome) && !failedWhole)
         results.push({ key, ok: false, code: outcome.code, message: outcome.message, fields: [], retryable: false });
       // A failure that may pass: the rest of the batch goes on, and this write goes again (see outbox-sender.ts).
-      else if (mayPass(outcome))
+      else if (mayPass(outcome) || (failedWhole && recordRefused(outcome)))
         results.push({ key, ok: false, code: outcome.code, message: outcome.message, fields: [], retryable: true });
       else {
         const stop = toStop(outcome);
