@@ -16,6 +16,7 @@
  * counts than expected (lost or duplicated records) fails the bench with the reason.
  */
 import { fork, ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Figure } from './figures';
 import { BENCH_USER, RecordCounts, RequestCounts, ServersSpec } from './sync-servers';
@@ -129,6 +130,25 @@ async function startEngine(spec: EngineSpec): Promise<ChildProcess> {
   } catch (err) {
     stop(child);
     throw err;
+  }
+}
+
+/** Where to write CPU profiles of each initial run (servers and engine), if anywhere. */
+const PROFILE_DIR = process.env.SYNC_BENCH_PROFILE_DIR;
+
+async function startProfiles(children: ChildProcess[]): Promise<ChildProcess[]> {
+  if (!PROFILE_DIR) return [];
+  fs.mkdirSync(PROFILE_DIR, { recursive: true });
+  for (const child of children) await ask(child, { profile: 'start' }, 'profiling', 'CPU profile (start)');
+  return children;
+}
+
+async function stopProfiles(children: ChildProcess[], way: Way, progress: (line: string) => void): Promise<void> {
+  const names = ['servers', 'engine'];
+  for (const [i, child] of children.entries()) {
+    const file = path.resolve(PROFILE_DIR!, `${way}.${names[i]}.cpuprofile`);
+    await ask(child, { profile: 'stop', file }, 'profiled', 'CPU profile (stop)');
+    progress(`  ${way}: CPU profile of the initial run's ${names[i]} in ${file}`);
   }
 }
 
@@ -281,14 +301,16 @@ async function initialSync(way: Way, progress: (line: string) => void): Promise<
       user: BENCH_USER,
       direction: 'both',
     });
+    const profiled = await startProfiles([servers.child, engine]);
     const initial = await measuredRun(servers.child, engine, `${way} initial`);
+    await stopProfiles(profiled, way, progress);
     checkCreated(initial, toSf ? 'salesforce' : 'outlook', INITIAL);
     await checkServerCounts(servers.child, { salesforce: INITIAL, outlook: INITIAL }, `${way} initial`, progress);
     const seconds = initial.engine.wallMs / 1000;
     const min = minimumRequests(toSf ? INITIAL : NONE, toSf ? NONE : INITIAL);
     progress(
       `  ${way}: initial run ${seconds.toFixed(1)} s (CPU: engine ${(initial.engine.cpuMs / 1000).toFixed(1)} s, org + mailbox ${(initial.serversCpuMs / 1000).toFixed(1)} s), ` +
-        `${initial.orgRequests} Salesforce requests (${JSON.stringify(initial.orgByKind)}), ${initial.graphRequests} Graph requests, peak RSS ${initial.engine.peakRssMb.toFixed(0)} MB`,
+        `${initial.orgRequests} Salesforce requests (${JSON.stringify(initial.orgByKind)}), ${initial.graphRequests} Graph requests (${JSON.stringify(initial.graphByKind)}), peak RSS ${initial.engine.peakRssMb.toFixed(0)} MB`,
     );
 
     const idle: WayResult['idle'] = [];

@@ -8,6 +8,7 @@
  * the side's own request counter read before and after it.
  */
 import fs from 'node:fs';
+import { answerProfileRequests } from './profile';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -163,6 +164,7 @@ async function main(): Promise<void> {
       process.send!({ result: figures });
     })().catch((err: unknown) => process.send!({ error: `${(err as Error).stack ?? String(err)}` }));
   });
+  answerProfileRequests();
   process.on('disconnect', () => process.exit(0));
   process.send!({ ready: { peakRssMb: process.resourceUsage().maxRSS / 1024 } });
 }

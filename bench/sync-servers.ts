@@ -11,6 +11,7 @@
  * Started with argv[2] = JSON ServersSpec; sends { ready: { orgUrl, mailboxUrl, seedSeconds } } once listening.
  */
 import http from 'node:http';
+import { answerProfileRequests } from './profile';
 import { performance } from 'node:perf_hooks';
 import { startLocalOrg, LocalOrg } from '../sync-engine/src/local-org';
 import { OrgSeed } from '../sync-engine/src/local-org/seed';
@@ -415,6 +416,7 @@ async function run(): Promise<void> {
       if (msg.stop) void Promise.all([org.close(), mailbox.close()]).finally(() => process.exit(0));
     },
   );
+  answerProfileRequests();
   process.on('disconnect', () => process.exit(0));
   process.send!({ ready: { orgUrl: org.url, mailboxUrl: mailbox.url, seedSeconds } });
 }

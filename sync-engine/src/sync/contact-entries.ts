@@ -45,12 +45,16 @@ export function writeSynced<T>(
 
 /** ContactEntryMemory in the state file: a row only for a contact with an emptied slot. */
 export class ContactEntriesTable implements ContactEntryMemory {
+  /** Asked for every contact read: compiled once. */
+  private readonly select: Database.Statement;
+
   constructor(private readonly db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS contact_entries (ol_id TEXT PRIMARY KEY, emails TEXT, phones TEXT)`);
+    this.select = db.prepare(`SELECT emails, phones FROM contact_entries WHERE ol_id = ?`);
   }
 
   get(olId: string): UnsyncedEntries | undefined {
-    const row = this.db.prepare(`SELECT emails, phones FROM contact_entries WHERE ol_id = ?`).get(olId) as
+    const row = this.select.get(olId) as
       { emails: string | null; phones: string | null } | undefined;
     if (!row) return undefined;
     const list = (text: string | null) => (text === null ? null : (JSON.parse(text) as string[]));

@@ -26,6 +26,15 @@ import { contentHash } from './canonical';
 export const WRITE_BATCH: Record<SideName, number> = { salesforce: 200, outlook: 200 };
 
 /**
+ * Batches sent before the one before them is stored: while the engine stores a batch's results (SQLite, synchronous),
+ * the next is already at the side. Outlook's `$batch`es share the mailbox's 4 slots (outlook-side.ts), so one ahead
+ * keeps them full through the store (a first sync of 20,000 records to Outlook: N s against M s with none).
+ * Salesforce's writes go one collection at a time: parallel DML on one org fights over row locks (a Contact's
+ * Account), for little gain.
+ */
+export const SEND_AHEAD: Record<SideName, number> = { salesforce: 0, outlook: 1 };
+
+/**
  * The pauses before each new round of a run's failed writes. Three rounds leave about one write in 8,000 of a
  * mailbox failing 5% of them for the next run; the pauses let a brief outage pass without holding a run long.
  */
@@ -88,16 +97,27 @@ export class OutboxSender {
     attemptedOnly: boolean;
   }): Promise<void> {
     let failed: number[] = [];
-    // One batch at a time from the queue: a failure that may pass stays queued behind `after`.
-    for (let after = 0; ;) {
-      const read = this.store.outboxBatch(object, target, after, WRITE_BATCH[target], attemptedOnly);
-      if (read.length === 0) break;
-      after = read[read.length - 1].seq;
-      // A write done with for this run is skipped, unless a newer plan replaced it since (it was never sent then).
-      const batch = read.filter((w) => !this.exhausted.has(w.seq) || w.attempts === 0);
-      if (batch.length) failed.push(...(await this.sendBatch(object, target, batch)));
-      this.done += read.length;
-      this.o.onProgress?.(this.done, this.total, `${object} -> ${target}`);
+    // Batches in the order queued: a failure that may pass stays queued behind `after`. Up to SEND_AHEAD[target] more
+    // go while one's results are stored, so the side is not idle meanwhile.
+    const sending: Array<Promise<number[]>> = [];
+    try {
+      for (let after = 0; ;) {
+        const read = this.store.outboxBatch(object, target, after, WRITE_BATCH[target], attemptedOnly);
+        if (read.length === 0) break;
+        after = read[read.length - 1].seq;
+        // A write done with for this run is skipped, unless a newer plan replaced it since (it was never sent then).
+        const batch = read.filter((w) => !this.exhausted.has(w.seq) || w.attempts === 0);
+        // A create sent before is matched against what the side holds: the batches before it are stored first.
+        if (batch.some(sentBefore)) while (sending.length) failed.push(...(await sending.shift()!));
+        if (batch.length) sending.push(handled(this.sendBatch(object, target, batch)));
+        while (sending.length > SEND_AHEAD[target]) failed.push(...(await sending.shift()!));
+        this.done += read.length;
+        this.o.onProgress?.(this.done, this.total, `${object} -> ${target}`);
+      }
+      while (sending.length) failed.push(...(await sending.shift()!));
+    } finally {
+      // A batch that stopped the run: the others in flight are answered and stored before the stop goes on.
+      await Promise.allSettled(sending);
     }
     for (const delayMs of this.o.retryDelaysMs ?? WRITE_RETRY_DELAYS_MS) {
       if (failed.length === 0) break;
@@ -130,7 +150,7 @@ export class OutboxSender {
       requests.map((w) => w.seq),
       this.o.now?.() ?? new Date(),
     );
-    let results: WriteResult[] = [];
+    let results: Array<WriteResult | undefined> = [];
     let stop: SyncStop | null = null;
     try {
       if (requests.length)
@@ -148,6 +168,8 @@ export class OutboxSender {
     const retry: number[] = [];
     results.forEach((res, j) => {
       const w = requests[j];
+      // Not answered (the run stopped first): it stays queued as sent, and is matched before it goes again.
+      if (!res) return;
       if (res.ok) {
         this.confirm(outcome, object, target, w, res);
         // A create sent again as an update of the record it made before its answer was lost is still a create.
@@ -267,6 +289,16 @@ function issue(object: SyncObject, side: SideName, w: QueuedWrite, res: Failure)
  */
 export const MADE_SINCE_MARGIN_MS = 5 * 60_000;
 
+/** The promise, marked handled: it may fail while an earlier one is awaited (it is awaited in its turn). */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+/** A create sent before (resolveRetriedCreate looks for what it made before sending it again). */
+const sentBefore = (w: QueuedWrite): boolean =>
+  w.request.kind === 'create' && w.attempts > 0 && !w.refused && !!w.request.data;
+
 /** What a create sent before comes to, before anything is sent again. */
 type RetriedCreate =
   | { send: QueuedWrite }
@@ -291,7 +323,7 @@ async function resolveRetriedCreate(
   claimed: Set<string>,
 ): Promise<RetriedCreate> {
   // A refused create was answered: it made nothing to find.
-  if (w.request.kind !== 'create' || w.attempts === 0 || w.refused || !w.request.data) return { send: w };
+  if (!sentBefore(w) || !w.request.data) return { send: w };
   const taken = (id: string) => claimed.has(id) || !!existingLink(store, w.object, side.name, id);
   if (side.madeBy && w.firstAttemptedAt && w.sourceId) {
     const since = new Date(Date.parse(w.firstAttemptedAt) - MADE_SINCE_MARGIN_MS);

@@ -15,6 +15,7 @@ import { EventCopies } from './event-copies';
 import { eventWindow } from './event-window';
 import { concludeFullListing, startFullListing } from './full-listing';
 import { settleEventRemovals } from './event-removals';
+import { contentHash } from './canonical';
 
 /** What a run works on. */
 export interface RunInput {
@@ -202,7 +203,8 @@ async function readSide(
   const linked = (id: string) =>
     !!(side.name === 'salesforce' ? store.linkBySf(object, id) : store.linkByOl(object, id));
   const put = (page: SideChange[]) => {
-    store.putChanges(side.name, object, page);
+    // A listing must see every record it lists (what it leaves out is taken for deleted).
+    store.putChanges(side.name, object, listing ? page : page.filter((c) => !heldAlready(store, side, object, c)));
     if (object === 'events') copies.note(side.name, page, linked);
   };
   const batch = await side.changesSince(object, checkpoint, (page) => store.transaction(() => put(page)), startListing);
@@ -211,6 +213,18 @@ async function readSide(
     store.storeChanges(side.name, object, [], batch.checkpoint);
     if (batch.complete) concludeFullListing(store, side.name, object, batch.window, copies);
   });
+}
+
+/**
+ * An Outlook record read as its link already holds it: the version the link noted and the content it last synced. Our
+ * own creates and updates read back (the mailbox's delta must see them, runner.ts), and the overlap of reads, come
+ * so; planning one does nothing (planner.ts: an unchanged pair with the versions it has), so it is not stored to be
+ * planned. Salesforce's versions come from reads, not from its write results, so its echoes are planned as ever.
+ */
+function heldAlready(store: StateStore, side: Side, object: SyncObject, c: SideChange): boolean {
+  if (side.name !== 'outlook' || c.deleted) return false;
+  const link = store.linkByOl(object, c.id);
+  return !!link && link.olVersion === c.version && link.hash === contentHash(c.data);
 }
 
 /** Add a chunk's plan to the object's summary. */

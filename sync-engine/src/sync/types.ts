@@ -186,7 +186,11 @@ export type StopReason =
 export class SyncStop extends Error {
   constructor(
     readonly reason: StopReason,
-    readonly partialResults?: WriteResult[],
+    /**
+     * A write call stopped part way: the answers it had, by the position of their requests. A request with none (a
+     * hole, or past the end) was not answered: it may or may not have been carried out.
+     */
+    readonly partialResults?: Array<WriteResult | undefined>,
   ) {
     super(reason.kind);
     this.name = 'SyncStop';

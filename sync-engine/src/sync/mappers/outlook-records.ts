@@ -254,14 +254,17 @@ function dueDateOf(due: { dateTime: string; timeZone?: string | null }, zone: Ma
   return dayIn(utc, zone.iana);
 }
 
+/** Date formats by IANA zone: making one costs about a hundred times what using it does. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** `YYYY-MM-DD` of an instant in an IANA zone. */
 export function dayIn(utc: number, iana: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: iana,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(new Date(utc));
+  let format = dayFormats.get(iana);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: iana, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(iana, format);
+  }
+  const parts = format.formatToParts(new Date(utc));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }

@@ -5,6 +5,7 @@
  * answer) is a per-record result the runner sends again; throttling past the client's retries, lost tokens, an
  * unreachable mailbox and a run of failed writes in a row stop the run.
  */
+import pLimit from 'p-limit';
 import { GraphMailbox } from '../../graph/mailbox-client';
 import { GraphApiError } from '../../graph/errors';
 import { stopFor } from '../stop-reason';
@@ -31,6 +32,12 @@ import { BATCHES_IN_FLIGHT, BATCH_LIMIT, BatchAnswer, sendBatch } from '../../gr
 
 export { keepUnmappedEntries } from './outlook-writes';
 
+/** One batch's answers, in the order of its writes. */
+interface GroupResults {
+  results: WriteResult[];
+  failedWhole: boolean;
+}
+
 interface IndexedItem {
   id: string;
   version: string;
@@ -48,6 +55,12 @@ export class OutlookSide implements Side {
   private readonly indexes = new Map<SyncObject, Promise<Map<string, IndexedItem[]>>>();
   /** Writes (by key) that failed for a reason that may pass, one after another (see FAILURES_IN_A_ROW_TO_STOP). */
   private readonly failedInARow = new Set<string>();
+
+  /**
+   * The mailbox's slots for batches in flight (Outlook's concurrency limit counts a batch's requests one by one), shared
+   * by every write call of this side: the outbox sends its next writes before it stores the last ones' results.
+   */
+  private readonly batchSlots = pLimit(BATCHES_IN_FLIGHT);
 
   /** First pages of this run's delta reads, read together (prefetch), by object, until their read takes them. */
   private readonly prefetched = new Map<SyncObject, { link: string; page: unknown }>();
@@ -158,6 +171,10 @@ export class OutlookSide implements Side {
     const changes: SideChange[] = [];
     let next = await pages.next();
     while (!next.done) {
+      // The next page is on its way while this one is mapped and stored (the mailbox would wait for us otherwise).
+      const ahead = handled(pages.next());
+      // Let it leave (the client takes a few turns of the event loop to write it) before the synchronous work below.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const page: SideChange[] = onPage ? [] : changes;
       const zone = await this.zoneFor(object, next.value.changed);
       for (const item of next.value.changed) {
@@ -169,7 +186,7 @@ export class OutlookSide implements Side {
       }
       for (const r of next.value.removed) page.push({ id: r.id, deleted: true });
       if (onPage && page.length) onPage(page);
-      next = await pages.next();
+      next = await ahead;
     }
     const deltaLink = next.value;
     if (object !== 'events') return { changes, checkpoint: deltaLink, complete: checkpoint === null };
@@ -194,25 +211,47 @@ export class OutlookSide implements Side {
     const zoneOf = (r: WriteRequest) => (hasDueDate(r) ? zone : null);
     const groups: WriteRequest[][] = [];
     for (let i = 0; i < requests.length; i += BATCH_LIMIT) groups.push(requests.slice(i, i + BATCH_LIMIT));
-    const settled = await inFlight(groups, BATCHES_IN_FLIGHT, (g) => this.writeGroup(object, g, zoneOf));
-    const out: WriteResult[] = [];
-    for (const group of settled) {
-      // A group that stopped the run, or was never sent after one did: the results before it are kept, in order.
-      if (group.status === 'rejected') {
-        const err: unknown = group.reason;
-        if (err instanceof SyncStop) throw new SyncStop(err.reason, [...out, ...(err.partialResults ?? [])]);
-        throw err;
+    // Batches take the mailbox's slots in the order sent, with the batches of any other write call of this side.
+    let failed = false;
+    const settled = await Promise.allSettled(
+      groups.map((group) =>
+        this.batchSlots(async () => {
+          // Once one batch stopped the run, no more start (null: never sent).
+          if (failed) return null;
+          try {
+            return await this.writeGroup(object, group, zoneOf);
+          } catch (reason) {
+            failed = true;
+            throw reason;
+          }
+        }),
+      ),
+    );
+    // Every answer, in place; a write with none (its batch stopped the run before it, or never went) has a hole.
+    const out: Array<WriteResult | undefined> = new Array(requests.length);
+    let stop: SyncStop | null = null;
+    for (const [g, group] of settled.entries()) {
+      const at = g * BATCH_LIMIT;
+      if (group.status === 'fulfilled') {
+        group.value?.results.forEach((r, k) => (out[at + k] = r));
+        continue;
       }
-      const { results, failedWhole } = group.value;
+      const err: unknown = group.reason;
+      if (!(err instanceof SyncStop)) throw err;
+      stop ??= err;
+      (err.partialResults ?? []).forEach((r, k) => (out[at + k] = r));
+    }
+    if (stop) throw new SyncStop(stop.reason, out);
+    for (const [g, group] of settled.entries()) {
+      const { results, failedWhole } = (group as PromiseFulfilledResult<GroupResults>).value;
       for (const [k, result] of results.entries()) {
-        out.push(result);
         // A batch that failed whole is one failure, not twenty.
         if (failedWhole && k > 0) continue;
         if (!result.ok && 'retryable' in result && result.retryable)
-          this.failedInARow.add(requests[out.length - 1].key);
+          this.failedInARow.add(requests[g * BATCH_LIMIT + k].key);
         else this.failedInARow.clear();
         // One failed write is a blip (the same one failing again too); this many different ones in a row is a
-        // mailbox that is down: stop instead of failing them all.
+        // mailbox that is down: stop instead of failing them all (every answer is kept).
         if (this.failedInARow.size >= FAILURES_IN_A_ROW_TO_STOP) {
           this.failedInARow.clear();
           const last = result as Extract<WriteResult, { retryable: boolean }>;
@@ -227,19 +266,20 @@ export class OutlookSide implements Side {
         }
       }
     }
-    return out;
+    return out as WriteResult[];
   }
 
   /**
    * One `$batch` of writes (outlook-writes.ts), each answer sorted: a bad record, one that may pass, or one that stops
-   * the run (thrown as SyncStop with the results before it). A batch that failed whole (`failedWhole`) fails each of
-   * its writes so.
+   * the run. A stop is thrown (SyncStop) once every answer of the batch is sorted, with all of them in place and a
+   * hole where the stopping writes were: the writes after it were answered too, and their results are kept. A batch
+   * that failed whole (`failedWhole`) fails each of its writes so.
    */
   private async writeGroup(
     object: SyncObject,
     group: WriteRequest[],
     zoneOf: (r: WriteRequest) => MailboxZone | null,
-  ): Promise<{ results: WriteResult[]; failedWhole: boolean }> {
+  ): Promise<GroupResults> {
     let outcomes: WriteOutcome[];
     let failedWhole = false;
     try {
@@ -249,7 +289,8 @@ export class OutlookSide implements Side {
       outcomes = group.map(() => err);
       failedWhole = true;
     }
-    const results: WriteResult[] = [];
+    const results: Array<WriteResult | undefined> = [];
+    let stop: unknown = null;
     for (const [i, outcome] of outcomes.entries()) {
       if (!(outcome instanceof GraphApiError)) {
         results.push(outcome);
@@ -263,12 +304,13 @@ export class OutlookSide implements Side {
       else if (mayPass(outcome) || (failedWhole && recordRefused(outcome)))
         results.push({ key, ok: false, code: outcome.code, message: outcome.message, fields: [], retryable: true });
       else {
-        const stop = toStop(outcome);
-        if (stop instanceof SyncStop) throw new SyncStop(stop.reason, results);
-        throw stop;
+        results.push(undefined);
+        stop ??= toStop(outcome);
       }
     }
-    return { results, failedWhole };
+    if (stop instanceof SyncStop) throw new SyncStop(stop.reason, results);
+    if (stop) throw stop;
+    return { results: results as WriteResult[], failedWhole };
   }
 
   /**
@@ -382,35 +424,13 @@ export class OutlookSide implements Side {
   }
 }
 
-const hasDueDate = (r: WriteRequest) => !!(r.data as { dueDate?: unknown } | undefined)?.dueDate;
-
-/**
- * Run `work` on each item, at most `limit` at once, in order of start; once one fails, no more start. Every item's
- * outcome (those never started: rejected as the first failure) once all that started have settled.
- */
-async function inFlight<T, R>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<Array<PromiseSettledResult<R>>> {
-  const settled: Array<PromiseSettledResult<R>> = new Array(items.length);
-  let next = 0;
-  let failure: { reason: unknown } | null = null;
-  const worker = async () => {
-    while (next < items.length && !failure) {
-      const i = next++;
-      try {
-        settled[i] = { status: 'fulfilled', value: await work(items[i]) };
-      } catch (reason) {
-        settled[i] = { status: 'rejected', reason };
-        failure ??= { reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  for (let i = 0; i < items.length; i++) settled[i] ??= { status: 'rejected', reason: failure!.reason };
-  return settled;
+/** The promise, marked handled: it may fail while the page before it is stored (it is awaited after). */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
+
+const hasDueDate = (r: WriteRequest) => !!(r.data as { dueDate?: unknown } | undefined)?.dueDate;
 
 /**
  * A mailbox that fails this many different writes in a row is down, not having a blip: the run stops (everything stays
