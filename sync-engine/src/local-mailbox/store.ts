@@ -200,7 +200,6 @@ export class MailboxStore {
     return this.inTransaction(fn) as T;
   }
 
-
   /** A new sequence number for an item id. */
   nextItemSeq(): number {
     return this.countUp('itemSeq');
@@ -295,9 +294,7 @@ export class MailboxStore {
    */
   private keptChangesAfterOneMore(mailbox: number): number {
     const key = `keptChanges:${mailbox}`;
-    const counted = this.statement(
-      `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ? RETURNING value`,
-    )
+    const counted = this.statement(`UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ? RETURNING value`)
       .pluck()
       .get(key);
     if (counted !== undefined) return Number(counted);

@@ -54,8 +54,7 @@ export class ContactEntriesTable implements ContactEntryMemory {
   }
 
   get(olId: string): UnsyncedEntries | undefined {
-    const row = this.select.get(olId) as
-      { emails: string | null; phones: string | null } | undefined;
+    const row = this.select.get(olId) as { emails: string | null; phones: string | null } | undefined;
     if (!row) return undefined;
     const list = (text: string | null) => (text === null ? null : (JSON.parse(text) as string[]));
     return { emails: list(row.emails), phones: list(row.phones) };
