@@ -74,9 +74,10 @@ export interface FaultProxy {
 
 /**
  * A fault of one request inside a `$batch`: `error-before`/`error-after` as above; `refuse`: the proxy answers it
- * Graph's 400 for a bad record (`ErrorInvalidProperty`) and the server never sees it.
+ * Graph's 400 for a bad record (`ErrorInvalidProperty`) and the server never sees it; `deny`: Graph's 403
+ * `ErrorAccessDenied` (the mailbox refusing the app), which stops a run, and the server never sees it either.
  */
-export type BatchFault = 'error-before' | 'error-after' | 'refuse';
+export type BatchFault = 'error-before' | 'error-after' | 'refuse' | 'deny';
 
 const BATCH_URL = /\/v1\.0\/(?:\$|%24)batch(?:\?|$)/i;
 
@@ -175,7 +176,7 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     const subs = subrequestsOf(r);
     const faults = subs.map((sub) => {
       const f = o.decideInBatch!(sub);
-      if (f && f !== 'refuse') injected[f] += 1;
+      if (f === 'error-before' || f === 'error-after') injected[f] += 1;
       return f;
     });
     return { requests, faults };
@@ -185,6 +186,12 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     status: 400,
     headers: { 'Content-Type': 'application/json' },
     body: { error: { code: 'ErrorInvalidProperty', message: 'injected by the fault proxy: a bad record' } },
+  });
+  const deniedAnswer = (id: unknown) => ({
+    id,
+    status: 403,
+    headers: { 'Content-Type': 'application/json' },
+    body: { error: { code: 'ErrorAccessDenied', message: 'injected by the fault proxy: access is denied' } },
   });
   const failedAnswer = (id: unknown) => ({
     id,
@@ -213,7 +220,9 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
         ? byId.get(String(r.id))
         : b.faults[i] === 'refuse'
           ? refusedAnswer(r.id)
-          : failedAnswer(r.id),
+          : b.faults[i] === 'deny'
+            ? deniedAnswer(r.id)
+            : failedAnswer(r.id),
     );
     const out = Buffer.from(JSON.stringify({ responses }));
     return {

@@ -18,6 +18,7 @@ import { GRAPH_JSON, GraphError, graphErrors } from './errors';
 import { mailboxOf } from './http';
 import { isObject } from './properties';
 import { MailboxContext } from './context';
+import { runStep } from './batch-step';
 
 /** Graph's limit of requests in one batch. */
 export const BATCH_LIMIT = 20;
@@ -33,15 +34,18 @@ export const BATCH_ORIGIN_HEADER = 'x-local-mailbox-batch-origin';
 export const BATCH_ORIGIN_SECRET = crypto.randomBytes(16).toString('hex');
 
 const METHODS = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']);
-/** Headers of an answer passed on in its `headers` (the ids and the connection's own are the batch's). */
-const ANSWER_HEADERS = [
-  'content-type',
-  'etag',
-  'retry-after',
-  'location',
-  'allow',
-  'www-authenticate',
-  'cache-control',
+/**
+ * Headers of an answer passed on in its `headers` (the ids and the connection's own are the batch's), with the
+ * names Graph writes.
+ */
+const ANSWER_HEADERS: Array<[string, string]> = [
+  ['content-type', 'Content-Type'],
+  ['etag', 'ETag'],
+  ['retry-after', 'Retry-After'],
+  ['location', 'Location'],
+  ['allow', 'Allow'],
+  ['www-authenticate', 'WWW-Authenticate'],
+  ['cache-control', 'Cache-Control'],
 ];
 /** Headers a request may not set for itself: the batch's token is every request's. */
 const BATCH_OWNED = new Set(['authorization', 'host', 'content-length', 'transfer-encoding', 'connection']);
@@ -148,6 +152,8 @@ async function run(
   if (batch.headers.host) headers.host = batch.headers.host;
   headers[BATCH_ORIGIN_HEADER] = `${BATCH_ORIGIN_SECRET} ${origin(batch)}`;
   headers['client-request-id'] = batch.graphClientRequestId ?? '';
+  const direct = await runStep(app, batch, { method: step.method, url: path, headers, body: step.body }, ctx);
+  if (direct) return answerOf(step, direct.status, direct.headers, direct.body);
   const payload =
     step.body === undefined ? undefined : typeof step.body === 'string' ? step.body : JSON.stringify(step.body);
   const res = await app.inject({
@@ -156,21 +162,32 @@ async function run(
     headers,
     ...(payload === undefined ? {} : { payload }),
   });
+  return answerOf(step, res.statusCode, res.headers, res.body, res.rawPayload);
+}
+
+/** A request's answer in the batch: its status, the headers a batch passes on, and its body. */
+function answerOf(
+  step: BatchStep,
+  status: number,
+  headers: Record<string, string | string[] | number | undefined>,
+  body: string,
+  raw?: Buffer,
+): BatchAnswer {
   const answerHeaders: Record<string, string> = {};
-  for (const name of ANSWER_HEADERS) {
-    const v = res.headers[name];
-    if (v !== undefined) answerHeaders[name === 'etag' ? 'ETag' : capitalize(name)] = String(v);
+  for (const [name, shown] of ANSWER_HEADERS) {
+    const v = headers[name];
+    if (v !== undefined) answerHeaders[shown] = String(v);
   }
-  const answer: BatchAnswer = { id: step.id, status: res.statusCode, headers: answerHeaders };
+  const answer: BatchAnswer = { id: step.id, status, headers: answerHeaders };
   // The routes write JSON with JSON.stringify (http.ts sendJson, sendGraphError): whole, valid JSON text.
-  if (res.body !== '' && /^application\/json/i.test(String(res.headers['content-type'] ?? ''))) {
-    answer.json = res.body;
-  } else if (res.body !== '') {
+  if (body !== '' && /^application\/json/i.test(String(headers['content-type'] ?? ''))) {
+    answer.json = body;
+  } else if (body !== '') {
     try {
-      answer.body = JSON.parse(res.body);
+      answer.body = JSON.parse(body);
     } catch {
       // Not JSON: Graph sends such bodies base64-encoded.
-      answer.body = Buffer.from(res.rawPayload).toString('base64');
+      answer.body = (raw ?? Buffer.from(body)).toString('base64');
     }
   }
   return answer;
@@ -211,8 +228,4 @@ function answerJson(a: BatchAnswer): string {
   const { json, ...rest } = a;
   if (json === undefined) return JSON.stringify(rest);
   return `${JSON.stringify(rest).slice(0, -1)},"body":${json}}`;
-}
-
-function capitalize(header: string): string {
-  return header.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => `${dash}${c.toUpperCase()}`);
 }

@@ -1,3 +1,7 @@
+import { FastifyError, FastifyRequest } from 'fastify';
+import { ErrorVocabulary, mapFastifyError } from '../common/fastify-errors';
+import { logUnexpectedError } from '../common/unexpected-error-log';
+
 /** Graph's Content-Type for JSON bodies (WIRE.md, "MICROSOFT GRAPH" common headers). */
 export const GRAPH_JSON =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
@@ -130,3 +134,24 @@ const WWW_AUTHENTICATE = {
   'WWW-Authenticate':
     'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
 };
+
+/** Any error in Graph's shape: a client's mistake never becomes a 500. */
+const GRAPH_ERRORS: ErrorVocabulary<GraphError> = {
+  own: (err): err is GraphError => err instanceof GraphError,
+  bodyTooLarge: (limit) => graphErrors.bodyTooLarge(limit),
+  unsupportedMediaType: (type) => graphErrors.unsupportedMediaType(type),
+  emptyBody: () => graphErrors.emptyBody(),
+  incompleteBody: () => graphErrors.emptyBody(),
+  badJson: () => graphErrors.badJson(),
+  badRequest: (status, message) => new GraphError(status, 'BadRequest', message),
+  // A bug of ours: say so in Graph's shape without leaking internals.
+  internal: (err, req) => {
+    logUnexpectedError('local mailbox', req, err);
+    return graphErrors.internal();
+  },
+};
+
+/** Whatever a route threw, or fastify raised, as the Graph error the server answers with. */
+export function toGraphError(err: unknown, req: FastifyRequest): GraphError {
+  return mapFastifyError(err as FastifyError | GraphError, req, GRAPH_ERRORS);
+}

@@ -9,6 +9,7 @@ import { MailboxRecord } from './store';
 import { Obj, isObject } from './properties';
 import { BODY_LIMITS } from './body-limits';
 import { checkUsersSegment, withUsersAlias } from './users-alias';
+import { RouteHandler, addInnerRoute } from './inner-routes';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,7 +23,7 @@ declare module 'fastify' {
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-type Handler = (req: FastifyRequest, reply: FastifyReply, mailbox: MailboxRecord) => unknown;
+type Handler = RouteHandler;
 const METHODS: Method[] = ['GET', 'POST', 'PATCH', 'DELETE'];
 
 /**
@@ -40,6 +41,7 @@ export function resource(
   const allowed = METHODS.filter((m) => handlers[m]);
   for (const url of urls.flatMap(withUsersAlias)) {
     for (const m of allowed) {
+      addInnerRoute(app, m, `/v1.0${url}`, { handler: handlers[m]!, bodyLimit });
       app.route({
         method: m,
         url: `/v1.0${url}`,

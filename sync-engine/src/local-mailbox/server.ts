@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MailboxContext } from './context';
-import { GraphError, graphErrors } from './errors';
+import { GraphError, graphErrors, toGraphError } from './errors';
 import { authenticate } from './auth';
 import { registerMe } from './me';
 import { registerContacts } from './contacts';
@@ -16,13 +16,12 @@ import { registerTodo } from './todo';
 import { registerThrottleAdmin } from './throttle';
 import { TlsMaterial } from './tls';
 import { addJsonBodyParser } from './body-limits';
-import { ErrorVocabulary, mapFastifyError } from '../common/fastify-errors';
 import { graphClientErrorHandler } from './client-errors';
 import { registerCalendarView } from './calendar-view';
-import { logUnexpectedError } from '../common/unexpected-error-log';
 import { registerIdentityPlatform } from './identity/routes';
 import { registerRevoke } from './identity/revoke';
 import { BATCH_PATH, registerBatch } from './batch';
+import { ROUTER_OPTIONS } from './inner-routes';
 
 const GRAPH_PATH = /^\/v1\.0(?:[/?]|$)/i;
 const ADMIN_PATH = /^\/_admin(?:[/?]|$)/i;
@@ -35,7 +34,7 @@ export async function buildMailboxServer(ctx: MailboxContext, tls?: TlsMaterial)
     bodyLimit: ctx.options.bodyLimit,
     return503OnClosing: false,
     clientErrorHandler: graphClientErrorHandler(ctx.store.clock),
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    routerOptions: ROUTER_OPTIONS,
     ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
   }) as unknown as FastifyInstance;
 
@@ -60,7 +59,7 @@ export async function buildMailboxServer(ctx: MailboxContext, tls?: TlsMaterial)
   });
 
   app.setErrorHandler((err: FastifyError | GraphError, req: FastifyRequest, reply: FastifyReply) => {
-    sendGraphError(req, reply, mapFastifyError(err, req, GRAPH_ERRORS), ctx);
+    sendGraphError(req, reply, toGraphError(err, req), ctx);
   });
   app.setNotFoundHandler((req, reply) => {
     const segments = req.url
@@ -106,19 +105,3 @@ export function sendGraphError(req: FastifyRequest, reply: FastifyReply, err: Gr
     .header('content-type', 'application/json; charset=utf-8')
     .send(JSON.stringify(body));
 }
-
-/** Any error in Graph's shape: a client's mistake never becomes a 500. */
-const GRAPH_ERRORS: ErrorVocabulary<GraphError> = {
-  own: (err): err is GraphError => err instanceof GraphError,
-  bodyTooLarge: (limit) => graphErrors.bodyTooLarge(limit),
-  unsupportedMediaType: (type) => graphErrors.unsupportedMediaType(type),
-  emptyBody: () => graphErrors.emptyBody(),
-  incompleteBody: () => graphErrors.emptyBody(),
-  badJson: () => graphErrors.badJson(),
-  badRequest: (status, message) => new GraphError(status, 'BadRequest', message),
-  // A bug of ours: say so in Graph's shape without leaking internals.
-  internal: (err, req) => {
-    logUnexpectedError('local mailbox', req, err);
-    return graphErrors.internal();
-  },
-};
