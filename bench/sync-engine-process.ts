@@ -55,18 +55,27 @@ const perObject: Record<SideName, Record<SyncObject, number>> = {
   outlook: { contacts: 0, events: 0, tasks: 0 },
 };
 
-/** Attribute each Side call's requests to its side and object. */
+/**
+ * Attribute each Side call's requests to its side and object. Calls of one side may overlap (the outbox sends the
+ * next writes of an object before the last ones return): the requests made while any call was open are counted once,
+ * each to the object of the call that ended after them.
+ */
 function countPerObject(proto: { requestCount(): number }, side: SideName, methods: string[]): void {
   const target = proto as unknown as Record<string, unknown>;
+  let open = 0;
+  let counted = 0;
   for (const name of methods) {
     const original = target[name];
     if (typeof original !== 'function') continue;
     target[name] = async function (this: { requestCount(): number }, object: SyncObject, ...rest: unknown[]) {
-      const before = this.requestCount();
+      if (open++ === 0) counted = this.requestCount();
       try {
         return await (original as (...a: unknown[]) => Promise<unknown>).call(this, object, ...rest);
       } finally {
-        perObject[side][object] += this.requestCount() - before;
+        open -= 1;
+        const now = this.requestCount();
+        perObject[side][object] += now - counted;
+        counted = now;
       }
     };
   }

@@ -11,9 +11,9 @@
  * running. A batch that cannot be read (not an object, no `requests`, more than 20, a duplicate or missing `id`, a
  * body without `Content-Type`, a `dependsOn` naming no request) is refused whole with Graph's 400.
  */
-import crypto from 'node:crypto';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { origin } from './paging';
+import { BATCH_ORIGIN_HEADER, BATCH_ORIGIN_SECRET } from './batch-origin';
 import { GRAPH_JSON, GraphError, graphErrors } from './errors';
 import { mailboxOf } from './http';
 import { isObject } from './properties';
@@ -26,12 +26,6 @@ export const BATCH_LIMIT = 20;
 /** The batch's own path: the throttle switch counts its requests, not it. */
 export const BATCH_PATH = /^\/v1\.0\/(?:\$|%24)batch(?:[/?]|$)/i;
 
-/**
- * How a request run inside a batch knows the batch's origin (an injected request has no TLS socket of its own):
- * a header only this process can write, since only it knows the secret.
- */
-export const BATCH_ORIGIN_HEADER = 'x-local-mailbox-batch-origin';
-export const BATCH_ORIGIN_SECRET = crypto.randomBytes(16).toString('hex');
 
 const METHODS = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']);
 /**

@@ -5,7 +5,7 @@
  * host as the API version, WIRE.md 0.2).
  */
 import { FastifyRequest } from 'fastify';
-import { BATCH_ORIGIN_HEADER, BATCH_ORIGIN_SECRET } from './batch';
+import { BATCH_ORIGIN_HEADER, BATCH_ORIGIN_SECRET } from './batch-origin';
 import { graphErrors } from './errors';
 
 /** The preferences of a request's `Prefer` headers, by lower-case name (`odata.maxpagesize` → `2`). */
