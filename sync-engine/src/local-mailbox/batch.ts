@@ -26,7 +26,6 @@ export const BATCH_LIMIT = 20;
 /** The batch's own path: the throttle switch counts its requests, not it. */
 export const BATCH_PATH = /^\/v1\.0\/(?:\$|%24)batch(?:[/?]|$)/i;
 
-
 const METHODS = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']);
 /**
  * Headers of an answer passed on in its `headers` (the ids and the connection's own are the batch's), with the

@@ -73,7 +73,10 @@ describe('sync engine: an idle run, one request a side', function () {
   it('one change per object on each side: each object has its page in the one combined read of its side', async () => {
     // A Salesforce edit and an Outlook edit of each object, on different records.
     const sfId = (object: 'contacts' | 'events' | 'tasks', i: number) =>
-      w.engine.store.links(object).map((l) => l.sfId).sort()[i];
+      w.engine.store
+        .links(object)
+        .map((l) => l.sfId)
+        .sort()[i];
     const olId = (object: 'contacts' | 'events' | 'tasks', i: number) =>
       w.engine.store.links(object).sort((a, b) => a.sfId.localeCompare(b.sfId))[i].olId;
     const [list] = await w.list('/me/todo/lists');
