@@ -74,11 +74,21 @@ export function toColumn(f: FieldDef, v: FieldValue): string | number | null {
   return v as string | number;
 }
 
+/** Compiled statements an org keeps (see OrgStore.statement). */
+const STATEMENTS_KEPT = 500;
+
 export class OrgStore {
   readonly db: Database.Database;
   private version = 0;
   private readonly instance = 'Dx';
   private orgSchema: OrgSchema | null = null;
+  /**
+   * Prepared statements by their SQL, compiled once (a create prepared four, costing more than running them). SQLite
+   * compiles a statement again by itself after the schema changed (a custom field's column added).
+   */
+  private readonly statements = new Map<string, Database.Statement>();
+  /** One transaction wrapper for every call: better-sqlite3 builds a new one per `db.transaction`. */
+  private readonly inTransaction: (fn: () => unknown) => unknown;
 
   constructor(
     file: string,
@@ -88,6 +98,7 @@ export class OrgStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = OFF');
+    this.inTransaction = this.db.transaction((fn: () => unknown) => fn());
     this.createTables();
     const v = this.db.prepare(`SELECT value FROM meta WHERE key = 'accessVersion'`).get() as
       { value: string } | undefined;
@@ -186,16 +197,30 @@ export class OrgStore {
     );
   }
 
+  /**
+   * A prepared statement for this SQL, compiled on its first use. An insert names the fields a record was given, so
+   * a client can make many shapes: past STATEMENTS_KEPT the oldest compiled is dropped.
+   */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= STATEMENTS_KEPT) this.statements.delete(this.statements.keys().next().value!);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** Read a meta value. */
   getMeta(key: string): string | undefined {
-    const r = this.db.prepare(`SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined;
+    const r = this.statement(`SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined;
     return r?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db
-      .prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
-      .run(key, value);
+    this.statement(
+      `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+    ).run(key, value);
   }
 
   /** A new id for an sObject, unique in this org. */
@@ -219,12 +244,12 @@ export class OrgStore {
 
   /** Run fn in one SQLite transaction: all of it is written or none of it. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.inTransaction(fn) as T;
   }
 
   /** A record by id (deleted ones only when includeDeleted). */
   get(obj: SObjectDef, id: string, includeDeleted = false): Row | undefined {
-    const raw = this.db.prepare(`SELECT * FROM ${tableName(obj)} WHERE "Id" = ?`).get(id) as
+    const raw = this.statement(`SELECT * FROM ${tableName(obj)} WHERE "Id" = ?`).get(id) as
       Record<string, unknown> | undefined;
     if (!raw) return undefined;
     const row = this.toRow(obj, raw);
@@ -257,7 +282,7 @@ export class OrgStore {
     computeDerived(obj, row, now);
     const fields = obj.fields.filter((f) => row[f.name] !== undefined);
     const sql = `INSERT INTO ${tableName(obj)} (${fields.map((f) => quoteIdent(f.name)).join(', ')}) VALUES (${fields.map(() => '?').join(', ')})`;
-    this.db.prepare(sql).run(...fields.map((f) => toColumn(f, row[f.name])));
+    this.statement(sql).run(...fields.map((f) => toColumn(f, row[f.name])));
     this.touched(obj);
     return id;
   }
@@ -277,7 +302,7 @@ export class OrgStore {
     computeDerived(obj, row, this.nowIso());
     const fields = obj.fields.filter((f) => f.name !== 'Id');
     const sql = `UPDATE ${tableName(obj)} SET ${fields.map((f) => `${quoteIdent(f.name)} = ?`).join(', ')} WHERE "Id" = ?`;
-    this.db.prepare(sql).run(...fields.map((f) => toColumn(f, row[f.name])), id);
+    this.statement(sql).run(...fields.map((f) => toColumn(f, row[f.name])), id);
     this.touched(obj);
   }
 
@@ -285,13 +310,11 @@ export class OrgStore {
   delete(obj: SObjectDef, id: string, actorId: string | null): void {
     if (obj.fields.some((f) => f.name === 'IsDeleted')) {
       const now = this.nowIso();
-      this.db
-        .prepare(
-          `UPDATE ${tableName(obj)} SET "IsDeleted" = 1, "SystemModstamp" = ?, "LastModifiedDate" = ?, "LastModifiedById" = COALESCE(?, "LastModifiedById") WHERE "Id" = ?`,
-        )
-        .run(now, now, actorId, id);
+      this.statement(
+        `UPDATE ${tableName(obj)} SET "IsDeleted" = 1, "SystemModstamp" = ?, "LastModifiedDate" = ?, "LastModifiedById" = COALESCE(?, "LastModifiedById") WHERE "Id" = ?`,
+      ).run(now, now, actorId, id);
     } else {
-      this.db.prepare(`DELETE FROM ${tableName(obj)} WHERE "Id" = ?`).run(id);
+      this.statement(`DELETE FROM ${tableName(obj)} WHERE "Id" = ?`).run(id);
     }
     // An activity's relations (Shared Activities) go with it, as Salesforce cascades them.
     const relations = obj.name === 'Task' || obj.name === 'Event' ? findSObject(`${obj.name}Relation`) : undefined;
