@@ -23,5 +23,6 @@ export function authenticate(ctx: MailboxContext, req: FastifyRequest): MailboxR
   if (issued instanceof GraphError) throw issued;
   if (!issued) throw graphErrors.invalidToken();
   req.mailboxTokenKind = 'identity';
-  return issued;
+  req.mailboxScopes = issued.scopes;
+  return issued.mailbox;
 }

@@ -10,6 +10,7 @@ import { Obj, isObject } from './properties';
 import { BODY_LIMITS } from './body-limits';
 import { checkUsersSegment, withUsersAlias } from './users-alias';
 import { RouteHandler, addInnerRoute } from './inner-routes';
+import { checkPermission, permissionRule } from './permissions';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,14 +41,20 @@ export function resource(
 ): void {
   const allowed = METHODS.filter((m) => handlers[m]);
   for (const url of urls.flatMap(withUsersAlias)) {
+    const rule = permissionRule(url);
     for (const m of allowed) {
-      addInnerRoute(app, m, `/v1.0${url}`, { handler: handlers[m]!, bodyLimit });
+      // The token's permissions checked first, whichever way the request came (alone, or inside a $batch).
+      const handler: Handler = (req, reply, mailbox) => {
+        checkPermission(req, rule);
+        return handlers[m]!(req, reply, mailbox);
+      };
+      addInnerRoute(app, m, `/v1.0${url}`, { handler, bodyLimit });
       app.route({
         method: m,
         url: `/v1.0${url}`,
         bodyLimit,
         handler: async (req, reply) => {
-          await handlers[m]!(req, reply, mailboxOf(req));
+          await handler(req, reply, mailboxOf(req));
           return reply;
         },
       });

@@ -9,7 +9,13 @@ const OIDC = ['openid', 'profile', 'email', 'offline_access'];
 const GRAPH_PREFIXES = ['https://graph.microsoft.com/', '00000003-0000-0000-c000-000000000000/'];
 const PERMISSION = /^(?:[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*|\.default)$/;
 /** What `.default` stands for here: the permissions the sync engine's app is registered with. */
-const DEFAULT_PERMISSIONS = ['Contacts.ReadWrite', 'Calendars.ReadWrite', 'Tasks.ReadWrite', 'User.Read'];
+export const DEFAULT_PERMISSIONS = [
+  'Contacts.ReadWrite',
+  'Calendars.ReadWrite',
+  'Tasks.ReadWrite',
+  'User.Read',
+  'MailboxSettings.Read',
+];
 
 export interface Scopes {
   /** Graph permissions, as Entra returns them in `scope` (bare names). */

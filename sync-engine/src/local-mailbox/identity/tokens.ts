@@ -109,7 +109,12 @@ export function mintTokens(identity: IdentityStore, r: MintRequest): TokenAnswer
     signedInAt: r.signIn.at,
     issued: now,
   };
-  identity.saveCredential(accessToken, { ...base, kind: 'access', expires: now + lifetime * 1000, data: {} });
+  identity.saveCredential(accessToken, {
+    ...base,
+    kind: 'access',
+    expires: now + lifetime * 1000,
+    data: { scp: r.scopes.graph },
+  });
   const answer: TokenAnswer = {
     token_type: 'Bearer',
     scope,

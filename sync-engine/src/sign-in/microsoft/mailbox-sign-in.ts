@@ -23,6 +23,8 @@ export const MAILBOX_SCOPES = [
   'Calendars.ReadWrite',
   'Tasks.ReadWrite',
   'User.Read',
+  // The mailbox's time zone (GET /me/mailboxSettings), for To Do due dates: User.Read does not cover it.
+  'MailboxSettings.Read',
   'offline_access',
 ] as const;
 /** msal answers these from its cache without asking; the OIDC ones are its own. */

@@ -410,7 +410,17 @@ export class OutlookSide implements Side {
   }
 
   private mailboxZone(): Promise<MailboxZone | null> {
-    this.zone ??= this.guard(this.mailbox.timeZone()).then((name) => {
+    this.zone ??= this.guard(
+      this.mailbox.timeZone().catch((err: unknown) => {
+        // Reading the settings takes MailboxSettings.Read, which a sign-in from before it was asked for lacks: the
+        // nearest midnight serves, and the log says how to give the zone back.
+        if (!(err instanceof GraphApiError) || err.statusCode !== 403) throw err;
+        this.warn?.(
+          "The mailbox's time zone could not be read (the sign-in lacks the MailboxSettings.Read permission): To Do due dates are taken at the nearest midnight. Connect the mailbox again to grant it.",
+        );
+        return null;
+      }),
+    ).then((name) => {
       const iana = name ? resolveTimeZone(name) : undefined;
       return name && iana ? { name, iana } : null;
     });
