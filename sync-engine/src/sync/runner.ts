@@ -102,12 +102,15 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
       report.matched[object] += summary.matched - before.matched;
       report.conflicts[object] += summary.conflicts - before.conflicts;
     };
+    /** Whether the delete guard stopped the object in this run: nothing more of it is planned or sent. */
+    const stopped = (object: SyncObject) => guarded.some((g) => g.kind === 'deleteGuard' && g.object === object);
     /**
      * Plan the object's inbox unless the deletes it would make trip the guard: then it stays unplanned (nothing of it
-     * queued) and the other objects go on. Every read's deletes pass here, the read-back's after creates too.
+     * queued, all of it kept for the next run), the object is stopped for the rest of the run, and the other objects
+     * go on. Every plan that can delete passes here: each read's, the read-back's after creates, and the replans of
+     * writes found stale (an edit against a delete the user made while the run wrote becomes a delete).
      */
     const guardThenPlan = (object: SyncObject): void => {
-      report.replanned += replanOvertakenWrites(work, object);
       const guard = deleteGuard(
         object,
         plannedDeletes(work, object, config.objects[object]),
@@ -133,26 +136,31 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
       // What left the calendar view is settled (deleted, moved, or its series moved) before the guard counts deletes.
       if (object === 'events') await settleEventRemovals(work, copies, sides.outlook, eventWindow(now()));
       work.setPlannedDirection(object, settings.direction);
+      report.replanned += replanOvertakenWrites(work, object);
       guardThenPlan(object);
     }
-    const sendable = objects.filter((obj) => !guarded.some((g) => g.kind === 'deleteGuard' && g.object === obj));
+    const sendable = objects.filter((obj) => !stopped(obj));
     if (!o.dryRun) {
       await sender.sendAll(sendable);
       // Writes whose target changed since they were planned: planned again with what it holds now (a conflict the
-      // winner decides), and sent.
+      // winner decides), through the guard, and sent. An object the guard stops keeps its replans in the inbox.
       for (let round = 0; round < REPLAN_ROUNDS && sender.takeReplanned() > 0; round++) {
-        for (const object of sendable) plan(object);
-        await sender.sendAll(sendable);
+        for (const object of sendable) if (!stopped(object)) guardThenPlan(object);
+        await sender.sendAll(sendable.filter((obj) => !stopped(obj)));
       }
       // The mailbox's delta reports a delete only of an item its token knew. Items this run created are read back
       // now and planned (echoes: their versions are noted), so a copy the user deletes before the next run is
       // reported then; anything else the read brings waits in the outbox for the next run.
-      // The user's deletes made while this run wrote arrive here too, so they go through the guard.
+      // The user's deletes made while this run wrote arrive here too, so they go through the guard. An object the
+      // replans stopped is read back all the same (so the delta knows its new items) and not planned: what the read
+      // brings waits in the inbox with its replans.
       for (const object of sendable) {
         if (report.counts.outlook[object].created === 0) continue;
         await readSide(work, sides.outlook, object, work.checkpoint('outlook', object), copies, now);
         // An event this run's own update moved out of the window shows as removed here: not a delete.
         if (object === 'events') await settleEventRemovals(work, copies, sides.outlook, eventWindow(now()));
+        if (stopped(object)) continue;
+        report.replanned += replanOvertakenWrites(work, object);
         guardThenPlan(object);
       }
     }
