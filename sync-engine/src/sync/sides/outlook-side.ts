@@ -14,6 +14,7 @@ import { SyncObject } from '../objects';
 import {
   ChangeBatch,
   Canonical,
+  MadeByLookup,
   EventWhereabouts,
   Side,
   SideChange,
@@ -334,25 +335,25 @@ export class OutlookSide implements Side {
   }
 
   /**
-   * The copy a create sent before made: an item with the create's match keys that the mailbox made at `since` or
-   * later, as it is now (the one holding exactly what was sent first). One deleted since is not listed, so it cannot
-   * be told from a create that never reached the mailbox.
+   * The copies creates sent before made, from the match index (one listing for the batch, see findMatch): for each,
+   * an item with the create's match keys that the mailbox made at its `since` or later, as it is now (the one holding
+   * exactly what was sent first). One deleted since is not listed, so it cannot be told from a create that never
+   * reached the mailbox.
    */
-  async madeBy(
-    object: SyncObject,
-    create: WriteRequest,
-    since: Date,
-    taken: (id: string) => boolean,
-  ): Promise<SideChange | undefined> {
-    if (!create.data) return undefined;
+  async madeBy(object: SyncObject): Promise<MadeByLookup> {
     const index = await this.matchIndex(object);
-    const found = bestMatch(
-      object,
-      create.data,
-      (key) => (index.get(key) ?? []).filter((c) => c.createdAt >= since.getTime() && !taken(c.id)),
-      (c) => c.hash,
-    );
-    return found && this.current(object, found.id);
+    return {
+      find: async ({ request, since }, taken) => {
+        if (!request.data) return undefined;
+        const found = bestMatch(
+          object,
+          request.data,
+          (key) => (index.get(key) ?? []).filter((c) => c.createdAt >= since.getTime() && !taken(c.id)),
+          (c) => c.hash,
+        );
+        return found && this.current(object, found.id);
+      },
+    };
   }
 
   async current(object: SyncObject, id: string): Promise<SideChange> {
