@@ -204,7 +204,10 @@ describe(`sync engine: ${N} creates to Outlook lost in a crash are recovered fro
     console.log(`      ${N} recovered creates: ${requests.length} requests to the mailbox (${tally(requests)})`);
     assert.deepEqual(report.errors, []);
     assert.equal(report.counts.outlook.contacts.created, N, 'each lost create counted once, as the create it was');
-    assert.ok(requests.length <= RUN_REQUESTS_AT_MOST, `${requests.length} requests to the mailbox: ${tally(requests)}`);
+    assert.ok(
+      requests.length <= RUN_REQUESTS_AT_MOST,
+      `${requests.length} requests to the mailbox: ${tally(requests)}`,
+    );
 
     const ol = await w.list('/me/contacts?$top=500');
     assert.deepEqual(
