@@ -97,8 +97,8 @@ function countCombined(proto: { requestCount(): number }, side: SideName): void 
   };
 }
 
-countPerObject(SalesforceSide.prototype, 'salesforce', ['changesSince', 'write', 'findMatch']);
-countPerObject(OutlookSide.prototype, 'outlook', ['changesSince', 'write', 'findMatch']);
+countPerObject(SalesforceSide.prototype, 'salesforce', ['changesSince', 'write', 'findMatch', 'madeBy']);
+countPerObject(OutlookSide.prototype, 'outlook', ['changesSince', 'write', 'findMatch', 'madeBy']);
 countCombined(SalesforceSide.prototype, 'salesforce');
 countCombined(OutlookSide.prototype, 'outlook');
 

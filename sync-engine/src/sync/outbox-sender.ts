@@ -14,7 +14,7 @@
 import { SyncObject } from './objects';
 import { BatchOutcome, Link, QueuedWrite, Replan, StateStore } from './state-store';
 import { SyncReport, RecordIssue } from './report';
-import { Side, SideChange, SideName, SyncStop, WriteResult } from './types';
+import { MadeByLookup, SentCreate, Side, SideChange, SideName, SyncStop, WriteResult } from './types';
 import { contentHash } from './canonical';
 
 /**
@@ -141,8 +141,11 @@ export class OutboxSender {
     const outcome: BatchOutcome = { done: [], linkUpdates: [], linkDeletes: [], failed: [], replans: [] };
     const requests: QueuedWrite[] = [];
     const claimed = new Set<string>();
+    // What the batch's creates sent before made, read once for all of them.
+    const sent = batch.map(sentCreate).filter((c): c is SentCreate => c !== undefined);
+    const made = sent.length && side.madeBy ? await side.madeBy(object, sent) : undefined;
     for (const w of batch) {
-      const resolved = await resolveRetriedCreate(w, side, this.store, claimed);
+      const resolved = await resolveRetriedCreate(w, side, this.store, claimed, made);
       if ('replan' in resolved) this.replan(outcome, resolved.replan);
       else if ('adopt' in resolved) this.adopt(outcome, object, target, resolved.adopt);
       else requests.push(resolved.send);
@@ -300,6 +303,12 @@ function handled<T>(p: Promise<T>): Promise<T> {
 const sentBefore = (w: QueuedWrite): boolean =>
   w.request.kind === 'create' && w.attempts > 0 && !w.refused && !!w.request.data;
 
+/** A create sent before, with the earliest a record it made may say it was made; undefined for any other write. */
+function sentCreate(w: QueuedWrite): SentCreate | undefined {
+  if (!sentBefore(w) || !w.firstAttemptedAt || !w.sourceId) return undefined;
+  return { request: w.request, since: new Date(Date.parse(w.firstAttemptedAt) - MADE_SINCE_MARGIN_MS) };
+}
+
 /** What a create sent before comes to, before anything is sent again. */
 type RetriedCreate =
   | { send: QueuedWrite }
@@ -309,8 +318,8 @@ type RetriedCreate =
 
 /**
  * A create that was sent before (a crash, or a failure that may have come after the side carried it out): find what
- * it made instead of making another. First the record only this create could have made (Side.madeBy: made since it
- * was first sent): it is linked as the create wrote it, and what it holds now goes to the inbox, so a user's edit or
+ * it made instead of making another. First the record only this create could have made (Side.madeBy, read once for
+ * the batch: made since it was first sent): it is linked as the create wrote it, and what it holds now goes to the inbox, so a user's edit or
  * delete of it since is planned as any edit or delete of a linked record (it reaches the other side) instead of being
  * undone by the create sent again. Otherwise a match by content, as at a first sync: a record already linked, or
  * claimed by another retried create of the batch, is someone else's; one holding what was sent is confirmed (sent
@@ -322,13 +331,14 @@ async function resolveRetriedCreate(
   side: Side,
   store: StateStore,
   claimed: Set<string>,
+  madeBy: MadeByLookup | undefined,
 ): Promise<RetriedCreate> {
   // A refused create was answered: it made nothing to find.
   if (!sentBefore(w) || !w.request.data) return { send: w };
   const taken = (id: string) => claimed.has(id) || !!existingLink(store, w.object, side.name, id);
-  if (side.madeBy && w.firstAttemptedAt && w.sourceId) {
-    const since = new Date(Date.parse(w.firstAttemptedAt) - MADE_SINCE_MARGIN_MS);
-    const made = await side.madeBy(w.object, w.request, since, taken);
+  const sent = sentCreate(w);
+  if (madeBy && sent && w.sourceId) {
+    const made = await madeBy.find(sent, taken);
     if (made) {
       claimed.add(made.id);
       const hash = w.hash ?? contentHash(w.request.data);

@@ -106,6 +106,21 @@ export interface WriteRequest {
   version?: string | null;
 }
 
+/** A create sent before whose answer was lost, and the earliest time a record it made may say it was made. */
+export interface SentCreate {
+  request: WriteRequest;
+  since: Date;
+}
+
+/** What a batch of creates sent before made, as read once for the batch (Side.madeBy). */
+export interface MadeByLookup {
+  /**
+   * The record only this create could have made: created at its `since` or later, as it was read (deleted when the
+   * user deleted it since, where the side keeps deleted records); `taken` ids are not candidates.
+   */
+  find(create: SentCreate, taken: (id: string) => boolean): Promise<SideChange | undefined>;
+}
+
 export type WriteResult =
   | { key: string; ok: true; id: string; version: string | null }
   | { key: string; ok: false; code: string; message: string; fields: string[]; retryable: boolean }
@@ -153,18 +168,12 @@ export interface Side {
     taken?: (id: string) => boolean,
   ): Promise<{ id: string; version: string; hash: string } | undefined>;
   /**
-   * The record a create sent before (its answer lost) made, when the side can tell it from the user's own: one
-   * created at `since` or later that only this create could have made, as it is now (deleted when the user deleted it
-   * since, where the side keeps deleted records). Salesforce finds it by the Outlook id the create set as external
-   * id, in the recycle bin too; Outlook by the create's match keys (a copy deleted since cannot be told from one never
-   * made). `taken` ids are not candidates.
+   * The records creates sent before (their answers lost) made, when the side can tell them from the user's own, read
+   * once for a batch of such creates: the answer finds each one's record in what was read (MadeByLookup). Salesforce
+   * finds it by the Outlook id the create set as external id, in the recycle bin too; Outlook by the create's match
+   * keys (a copy deleted since cannot be told from one never made).
    */
-  madeBy?(
-    object: SyncObject,
-    create: WriteRequest,
-    since: Date,
-    taken: (id: string) => boolean,
-  ): Promise<SideChange | undefined>;
+  madeBy?(object: SyncObject, creates: SentCreate[]): Promise<MadeByLookup>;
   /** What the side holds now for a record (deleted when it is gone). */
   current?(object: SyncObject, id: string): Promise<SideChange>;
   /** Requests sent so far (for the report and the benchmarks). */

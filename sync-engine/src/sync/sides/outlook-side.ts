@@ -14,6 +14,8 @@ import { SyncObject } from '../objects';
 import {
   ChangeBatch,
   Canonical,
+  MadeByLookup,
+  SentCreate,
   EventWhereabouts,
   Side,
   SideChange,
@@ -45,6 +47,8 @@ interface IndexedItem {
   hash: string;
   /** When the mailbox made it (ms; NaN when it does not say). */
   createdAt: number;
+  /** The item as a read gives it, kept for one made since the retried creates of the listing's batch (see madeBy). */
+  change?: SideChange;
 }
 
 export class OutlookSide implements Side {
@@ -334,25 +338,27 @@ export class OutlookSide implements Side {
   }
 
   /**
-   * The copy a create sent before made: an item with the create's match keys that the mailbox made at `since` or
-   * later, as it is now (the one holding exactly what was sent first). One deleted since is not listed, so it cannot
-   * be told from a create that never reached the mailbox.
+   * The copies creates sent before made: for each, an item with the create's match keys that the mailbox made at its
+   * `since` or later, as the batch's listing gives it (the one holding exactly what was sent first). The folder is
+   * listed afresh, once for the batch, and serves its matches by content too (findMatch); reading each copy found
+   * again cost a request each. One deleted since is not listed, so it cannot be told from a create that never
+   * reached the mailbox.
    */
-  async madeBy(
-    object: SyncObject,
-    create: WriteRequest,
-    since: Date,
-    taken: (id: string) => boolean,
-  ): Promise<SideChange | undefined> {
-    if (!create.data) return undefined;
-    const index = await this.matchIndex(object);
-    const found = bestMatch(
-      object,
-      create.data,
-      (key) => (index.get(key) ?? []).filter((c) => c.createdAt >= since.getTime() && !taken(c.id)),
-      (c) => c.hash,
-    );
-    return found && this.current(object, found.id);
+  async madeBy(object: SyncObject, creates: SentCreate[]): Promise<MadeByLookup> {
+    this.indexes.delete(object);
+    const index = await this.matchIndex(object, Math.min(...creates.map((c) => c.since.getTime())));
+    return {
+      find: async ({ request, since }, taken) => {
+        if (!request.data) return undefined;
+        const found = bestMatch(
+          object,
+          request.data,
+          (key) => (index.get(key) ?? []).filter((c) => c.createdAt >= since.getTime() && !taken(c.id)),
+          (c) => c.hash,
+        );
+        return found?.change;
+      },
+    };
   }
 
   async current(object: SyncObject, id: string): Promise<SideChange> {
@@ -361,7 +367,8 @@ export class OutlookSide implements Side {
     return this.guard(currentItem(this.mailbox, object, id, zone, this.entries));
   }
 
-  private matchIndex(object: SyncObject): Promise<Map<string, IndexedItem[]>> {
+  /** The folder's items by match key; those made at `keepSince` or later keep their content (madeBy). */
+  private matchIndex(object: SyncObject, keepSince = Infinity): Promise<Map<string, IndexedItem[]>> {
     let index = this.indexes.get(object);
     if (!index) {
       index = this.guard(this.listForMatching(object)).then(async (items) => {
@@ -369,12 +376,15 @@ export class OutlookSide implements Side {
         const zone = await this.zoneFor(object, items);
         for (const item of items) {
           const content = fromOutlook(object, item, zone);
-          const entry = {
-            id: String(item.id),
+          const id = String(item.id);
+          const entry: IndexedItem = {
+            id,
             version: String(item['@odata.etag'] ?? ''),
             hash: contentHash(content),
             createdAt: Date.parse(String(item.createdDateTime ?? '')),
           };
+          if (entry.createdAt >= keepSince)
+            entry.change = outlookChange(object, item, zone, object === 'contacts' ? this.entries?.get(id) : undefined);
           for (const key of matchKeys(object, content)) {
             const same = byKey.get(key);
             if (same) same.push(entry);
