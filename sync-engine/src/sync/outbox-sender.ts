@@ -319,9 +319,9 @@ type RetriedCreate =
 /**
  * A create that was sent before (a crash, or a failure that may have come after the side carried it out): find what
  * it made instead of making another. First the record only this create could have made (Side.madeBy, read once for
- * the batch: made since it was first sent): it is linked as the create wrote it, and what it holds now goes to the inbox, so a user's edit or
- * delete of it since is planned as any edit or delete of a linked record (it reaches the other side) instead of being
- * undone by the create sent again. Otherwise a match by content, as at a first sync: a record already linked, or
+ * the batch: made since it was first sent): it is linked as the create wrote it, and what it holds now goes to the
+ * inbox, so a user's edit or delete of it since is planned as any edit or delete of a linked record (it reaches the
+ * other side) instead of being undone by the create sent again. Otherwise a match by content, as at a first sync: a record already linked, or
  * claimed by another retried create of the batch, is someone else's; one holding what was sent is confirmed (sent
  * as an update, which finds nothing to change); one holding something else is not overwritten: it goes to the
  * planner with the create's source, to be matched and decided like any pair found at a first sync.
