@@ -414,7 +414,8 @@ export class SyncEngine {
         return message(product.syncStopped ?? 'sfo.syncStopped');
       }
       case 'deleteGuard':
-        return notice('sync.deleteGuard', {
+        return notice(reason.deleted ? 'sync.deleteGuard.partway' : 'sync.deleteGuard', {
+          deleted: String(reason.deleted ?? 0),
           count: String(reason.deletes),
           total: String(reason.total),
           object: reason.object,

@@ -111,11 +111,17 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
      * writes found stale (an edit against a delete the user made while the run wrote becomes a delete).
      */
     const guardThenPlan = (object: SyncObject): void => {
+      // The run's deletes so far count too: their links are gone from the count but were synced records.
+      const deleted = {
+        salesforce: report.counts.salesforce[object].deleted,
+        outlook: report.counts.outlook[object].deleted,
+      };
       const guard = deleteGuard(
         object,
         plannedDeletes(work, object, config.objects[object]),
-        work.linkCount(object),
+        work.linkCount(object) + deleted.salesforce + deleted.outlook,
         config.deleteGuard.maxShare,
+        deleted,
       );
       if (guard) guarded.push(guard);
       else plan(object);

@@ -184,7 +184,17 @@ export interface Side {
 export type StopReason =
   | { kind: 'accessRevoked'; errorCode: string; message: string; fromLogin?: boolean }
   | { kind: 'rateLimited'; side: SideName; retryAfterMs: number }
-  | { kind: 'deleteGuard'; object: SyncObject; side: SideName; deletes: number; total: number; maxShare: number }
+  | {
+      kind: 'deleteGuard';
+      object: SyncObject;
+      side: SideName;
+      /** Deletes the plan would make. */
+      deletes: number;
+      total: number;
+      maxShare: number;
+      /** Deletes this run made on the side before it stopped (absent when none). */
+      deleted?: number;
+    }
   | { kind: 'authFailed'; side: SideName; message: string }
   | { kind: 'unreachable'; side: SideName; message: string };
 

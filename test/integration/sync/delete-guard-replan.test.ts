@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { SyncWorld, assertQuiet, startSyncWorld } from '../../helpers/sync';
 import { MidRead, eachLimited, holdOutlookReads } from '../../helpers/mid-read';
+import { notice } from '../../../sync-engine/src/products/notices';
 
 const LINKED = 40;
 /** Contacts edited in Salesforce before the run; the first DELETED of them are deleted in Outlook during it. */
@@ -146,5 +147,97 @@ describe('sync engine: the delete guard counts the deletes of writes planned aga
     assert.ok(!sf.has('Newcomer'));
     assert.equal(report.pending, 0);
     assertQuiet((await w.run()).report, 'the run after');
+  });
+});
+
+describe("sync engine: the delete guard counts the run's deletes already made", function () {
+  this.timeout(120_000);
+  let w: SyncWorld;
+  let mid: MidRead;
+  const TOTAL = 40;
+  /** Deleted in Outlook before the run: the run deletes their Salesforce records (15 of 40 is within half). */
+  const BEFORE = 15;
+  /** Edited in Salesforce before the run; the first DURING of them deleted in Outlook while the run updates them. */
+  const EDITED = 20;
+  const DURING = 10;
+  const olIds = new Map<string, string>();
+  const sfIds = new Map<string, string>();
+  const nameOf = (i: number) => `Counted${String(i).padStart(2, '0')}`;
+
+  before(async () => {
+    w = await startSyncWorld({
+      keepSeedContact: false,
+      records: {
+        Contact: Array.from({ length: TOTAL }, (_, i) => ({
+          FirstName: 'Kept',
+          LastName: nameOf(i),
+          Email: `${nameOf(i).toLowerCase()}@run-guard.example`,
+        })),
+      },
+      config: {
+        objects: {
+          contacts: { direction: 'both', winner: 'outlook' },
+          events: { direction: 'none' },
+          tasks: { direction: 'none' },
+        },
+        deleteGuard: { maxShare: 0.5 },
+      },
+    });
+    mid = await holdOutlookReads(w);
+    await w.run();
+    for (const c of await w.list('/me/contacts?$top=500')) olIds.set(c.surname, c.id);
+    for (const r of await w.query(`SELECT Id, LastName FROM Contact WHERE Owner.Username = 'ann@test.example'`))
+      sfIds.set(r.LastName, r.Id);
+    assertQuiet((await w.run()).report, 'the run after the first');
+  });
+  after(async () => {
+    await mid?.proxy.close();
+    await w?.close();
+  });
+
+  it(`${BEFORE} deletes made, ${DURING} more planned again: ${BEFORE + DURING} of ${TOTAL} is past half, the run stops before them`, async () => {
+    await eachLimited(
+      Array.from({ length: BEFORE }, (_, i) => nameOf(i)),
+      async (n) => assert.equal((await w.graph.delete(`/me/contacts/${olIds.get(n)}`)).status, 204),
+    );
+    const edited = Array.from({ length: EDITED }, (_, i) => nameOf(BEFORE + i));
+    await eachLimited(edited, async (n) => {
+      assert.equal((await w.sf.patch(`/sobjects/Contact/${sfIds.get(n)}`, { Title: 'Edited' })).status, 204);
+    });
+    mid.duringNextRead(() =>
+      eachLimited(edited.slice(0, DURING), async (n) => {
+        assert.equal((await w.graph.delete(`/me/contacts/${olIds.get(n)}`)).status, 204);
+      }),
+    );
+    const run = await w.engine.runOnce();
+    const report = run.result!.report;
+    assert.equal(report.counts.salesforce.contacts.deleted, BEFORE, 'the first plan deleted its share');
+    assert.deepEqual(report.stopped, {
+      kind: 'deleteGuard',
+      object: 'contacts',
+      side: 'salesforce',
+      deletes: DURING,
+      deleted: BEFORE,
+      total: TOTAL,
+      maxShare: 0.5,
+    });
+    const left = await w.query(`SELECT Id FROM Contact WHERE Owner.Username = 'ann@test.example'`);
+    assert.equal(left.length, TOTAL - BEFORE, 'no more than the first plan deleted');
+    assert.equal(run.status.state, 'stopped');
+    assert.equal(
+      run.status.message,
+      notice('sync.deleteGuard.partway', {
+        deleted: String(BEFORE),
+        count: String(DURING),
+        total: String(TOTAL),
+        object: 'contacts',
+        side: 'Salesforce',
+        share: '50%',
+      }),
+    );
+    assert.match(
+      run.status.message ?? '',
+      /^Sync stopped before deleting more: this run deleted 15 and would delete 10 more of 40 contacts in Salesforce/,
+    );
   });
 });
