@@ -5,6 +5,8 @@
  * The issue's acceptance: a blocked sign-in's two lines; 500 rows filled, 20 edited and saved in one Collections
  * request counted at the org; API access removed (the exact sync text, edits kept, nothing written) and restored
  * (saved); a merge of a 3-record query makes 3 documents whose fields match the records read through jsforce.
+ * Office's own refusals (Excel in cell-editing mode, settings that cannot be saved, a sign-in dialog Office will not
+ * open) show the sign-in glue's texts, the ones the Outlook pane shows, naming Word or Excel.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -21,6 +23,7 @@ import { sessionFor } from '../helpers/org';
 import { requestCounter, seedContacts } from '../helpers/office-docs';
 import { REPO_ROOT, sharedMessages } from '../helpers/shared';
 import { officeDocsTexts } from '../../addin/office-docs/shared/texts';
+import { texts } from '../../addin/taskpane/texts';
 import { checkScreen } from './pane-checks';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
@@ -31,6 +34,8 @@ interface StandIn {
     table(name: string): { header: unknown[]; rows: unknown[][] } | null;
     edit(table: string, row: number, column: string, value: unknown): void;
     settings(): Record<string, unknown>;
+    cellEditMode(on: boolean): string;
+    failSettingsSave(on: boolean): string;
   };
   word: {
     type(text: string): void;
@@ -229,6 +234,22 @@ describe('browser: Connect for Office in Word and Excel against the service', fu
     );
   });
 
+  it("Excel: Office's refusals show the pane's text naming Excel, not Office's bare message", async () => {
+    const before = await table();
+    const cellEditing = await page.evaluate(() => window.__officeDocs.excel.cellEditMode(true));
+    await page.click('#refresh');
+    await expectText('#message', texts.officeFailed('Excel', cellEditing));
+    assert.deepEqual(await table(), before, 'the batch Excel refused changed nothing');
+    await shot('excel-cell-editing');
+    await page.evaluate(() => window.__officeDocs.excel.cellEditMode(false));
+    const notSaved = await page.evaluate(() => window.__officeDocs.excel.failSettingsSave(true));
+    await page.click('#refresh');
+    await expectText('#message', texts.officeFailed('Excel', notSaved));
+    await page.evaluate(() => window.__officeDocs.excel.failSettingsSave(false));
+    await page.click('#refresh');
+    await expectText('#message', officeDocsTexts.filled(500, 'Contact', true));
+  });
+
   it('Word: "Sign in with Salesforce" on the org\'s login page, as Connect for Office (refused, then signed in)', async () => {
     await page.goto(paneUrl('word'));
     await page.waitForSelector('#signed-in:not([hidden])');
@@ -317,5 +338,16 @@ describe('browser: Connect for Office in Word and Excel against the service', fu
     assert.ok(text.startsWith(`Dear ${record.FirstName} ${record.LastName}, of `), text);
     const controls = await page.evaluate(() => window.__officeDocs.word.controls());
     assert.equal(controls.length, 3, 'the merge fields are still there');
+  });
+
+  it("Word: Office will not open the sign-in dialog (12004): the pane's text for that code, naming Word", async () => {
+    await page.goto(`${paneUrl('word')}&dialogError=12004`);
+    await page.waitForSelector('#signed-in:not([hidden])');
+    await page.click('#sign-out');
+    await page.waitForSelector('#sign-in:not([hidden])');
+    await page.fill('#org-url', w.org.url);
+    await page.click('#oauth-sign-in');
+    await expectText('#message', texts.signInWindow('Word').domainNotTrusted);
+    await shot('word-dialog-refused');
   });
 });
