@@ -4,6 +4,9 @@
  */
 import { OAuthCallback } from '../oauth-callback/callback-message';
 import { texts } from '../taskpane/texts';
+import { ServiceFailure } from './service-failure';
+
+export { ServiceFailure };
 
 export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8702';
 
@@ -47,18 +50,6 @@ export type {
 export type Status = ServiceStatus;
 export type SignInInput = SignInRequest;
 export type OAuthStartInput = OAuthStartRequest;
-
-/** Why a call failed: `down` (no service), `stale-secret` (sign in again), or the service's error code. */
-export class ServiceFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number | null = null,
-  ) {
-    super(message);
-    this.name = 'ServiceFailure';
-  }
-}
 
 /** The service's URL: `?service=` on the page, else `<meta name="sfo-compat-service">`, else the default. */
 export function serviceUrlOf(location: Location, doc: Document): string {

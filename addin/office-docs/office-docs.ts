@@ -3,14 +3,12 @@
  * Connect for Office's pane in Word and Excel: sign in to the sfo-compat service as Connect for Office (a password
  * for a local org, the org's own login page for any org), then Excel's sheet actions or Word's merge actions,
  * whichever host it runs in. The product's own texts (a refused sign-in, API access turned off) show as the
- * service sends them.
+ * service sends them, in an alert of their own. Signing in, and what a failure shows, are the Outlook pane's
+ * (addin/shared/pane-sign-in.ts), so both panes say the same for the same failure.
  */
-import { ServiceFailure, SignedIn, serviceUrlOf } from '../api/service-client';
-import { dialogMessage } from '../office/dialog';
+import { SignedIn, serviceUrlOf } from '../api/service-client';
 import { applyOfficeTheme } from '../office/theme';
-import { SIGN_IN_DIALOG, SignInWindowFailure, oauthSignIn } from '../taskpane/oauth-sign-in';
-import { checkOrgUrl, isRemoteOrg } from '../taskpane/org-url';
-import { popupMessage } from '../taskpane/popup-window';
+import { PaneSignIn, announce } from '../shared/pane-sign-in';
 import { SecretStore, sessionSecretStore } from '../taskpane/secret-store';
 import { texts } from '../taskpane/texts';
 import type { OfficeQueryRequest } from '../../sync-engine/src/service/contract';
@@ -31,16 +29,13 @@ interface Pane {
   /** The service's secret: this pane's session only, never the document (documents are shared). */
   secrets: SecretStore;
   host: 'excel' | 'word' | null;
-  ui: Office.UI | null;
   sheets: SheetStateStore;
   /** The sheet the last fill made (Excel). */
   tableName: string | null;
   /** What "Refresh anyway" does: the fill or refresh that stopped to ask about unsaved edits. */
   pendingReplace: (() => Promise<RefreshOutcome>) | null;
-}
-
-function announce(text: string): void {
-  $('message').textContent = text;
+  /** Signing in, and what a failure shows: the Outlook pane's own (addin/shared/pane-sign-in.ts). */
+  signIn: PaneSignIn;
 }
 
 /** The product's own text (two lines for a refused Connect for Office sign-in), or none. */
@@ -49,86 +44,24 @@ function productText(text: string | null): void {
   $('product-text').textContent = text ?? '';
 }
 
-function show(view: 'sign-in' | 'signed-in'): void {
+function show(pane: Pane, view: 'sign-in' | 'signed-in'): void {
   $('sign-in').hidden = view !== 'sign-in';
   $('signed-in').hidden = view !== 'signed-in';
-  if (view === 'sign-in') $('password-sign-in').hidden = isRemoteOrg($<HTMLInputElement>('org-url').value.trim());
+  if (view === 'sign-in') pane.signIn.showSignInWays();
 }
 
-/** A failure as the user sees it: the service's (or the product's) text; a refused secret goes back to sign-in. */
-async function fail(pane: Pane, err: unknown): Promise<void> {
-  const message =
-    err instanceof ServiceFailure || err instanceof SignInWindowFailure || err instanceof Error
-      ? err.message
-      : texts.unexpected;
-  if (err instanceof ServiceFailure && err.status === 401) {
-    pane.client.secret = null;
-    await pane.secrets.set(null).catch(() => undefined);
-    show('sign-in');
-  }
-  // A 403 from the org's rule is the product's own text: shown as an alert, as the product showed it.
-  if (err instanceof ServiceFailure && err.status === 403) {
-    productText(message);
-    announce('');
-  } else announce(message);
-}
-
-async function act(pane: Pane, button: HTMLButtonElement, action: () => Promise<void>): Promise<void> {
-  button.disabled = true;
-  try {
-    await action();
-  } catch (err) {
-    await fail(pane, err);
-  } finally {
-    button.disabled = false;
-  }
-}
-
-async function completeSignIn(pane: Pane, signed: SignedIn): Promise<void> {
-  pane.client.secret = signed.secret;
-  await pane.secrets.set(signed.secret);
-  $<HTMLInputElement>('password').value = '';
-  showSignedIn(signed.username, signed.product.name);
+/** Signed in either way (the secret kept): the signed-in view, and Word's merge fields. */
+async function signedIn(pane: Pane, signed: SignedIn): Promise<void> {
+  showSignedIn(pane, signed.username, signed.product.name);
   announce(texts.signedIn(signed.username, signed.product.name));
   $('account-heading').focus();
   if (pane.host === 'word') await loadMergeFields(pane);
 }
 
-function showSignedIn(username: string, product: string): void {
+function showSignedIn(pane: Pane, username: string, product: string): void {
   productText(null);
   $('account').textContent = texts.account(username, product);
-  show('signed-in');
-}
-
-async function signIn(pane: Pane): Promise<void> {
-  const orgUrl = $<HTMLInputElement>('org-url').value.trim();
-  const username = $<HTMLInputElement>('username').value.trim();
-  const password = $<HTMLInputElement>('password').value;
-  const problem = checkOrgUrl(orgUrl) ?? (!username ? texts.usernameMissing : !password ? texts.passwordMissing : null);
-  if (problem) return announce(problem);
-  productText(null);
-  announce(texts.signingIn);
-  await completeSignIn(pane, await pane.client.signIn({ orgUrl, product: PRODUCT, username, password }));
-}
-
-async function signInWithSalesforce(pane: Pane): Promise<void> {
-  const orgUrl = $<HTMLInputElement>('org-url').value.trim();
-  const problem = checkOrgUrl(orgUrl);
-  if (problem) return announce(problem);
-  productText(null);
-  announce(texts.signingIn);
-  const signed = await oauthSignIn(
-    {
-      start: (redirectUri) => pane.client.oauthStart({ orgUrl, product: PRODUCT, redirectUri }),
-      showWindow: (url) => {
-        announce(texts.openedSignInWindow);
-        return pane.ui ? dialogMessage(pane.ui, url, SIGN_IN_DIALOG) : popupMessage(window, url);
-      },
-      finish: (callback) => pane.client.oauthFinish(callback),
-    },
-    window.location.origin,
-  );
-  await completeSignIn(pane, signed);
+  show(pane, 'signed-in');
 }
 
 // Excel
@@ -145,7 +78,7 @@ async function showFields(pane: Pane): Promise<void> {
   select.replaceChildren(
     ...described.fields.filter((f) => f.name !== 'Id').map((f) => new Option(`${f.label} (${f.name})`, f.name)),
   );
-  announce(`${described.fields.length} fields of ${described.label}.`);
+  announce(t.fieldsOf(select.options.length, described.label));
 }
 
 async function fill(pane: Pane): Promise<void> {
@@ -269,28 +202,15 @@ async function merge(pane: Pane): Promise<void> {
 }
 
 function wire(pane: Pane): void {
+  pane.signIn.wireForm();
   const on = (id: string, action: () => Promise<void>) => {
     const button = $<HTMLButtonElement>(id);
-    button.addEventListener('click', () => void act(pane, button, action));
+    button.addEventListener('click', () => void pane.signIn.act(button, action));
   };
-  $('sign-in').addEventListener('submit', (e) => {
-    e.preventDefault();
-    if ($('password-sign-in').hidden)
-      void act(pane, $<HTMLButtonElement>('oauth-sign-in'), () => signInWithSalesforce(pane));
-    else void act(pane, $<HTMLButtonElement>('sign-in-button'), () => signIn(pane));
-  });
-  $('org-url').addEventListener('input', () => show('sign-in'));
-  on('oauth-sign-in', () => signInWithSalesforce(pane));
-  on('sign-out', async () => {
-    await pane.client.signOut();
-    pane.client.secret = null;
-    await pane.secrets.set(null);
-    show('sign-in');
-    announce(texts.signedOut);
-  });
+  on('sign-out', () => pane.signIn.signOut());
   $('fill-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    void act(pane, $<HTMLButtonElement>('fill'), () => fill(pane));
+    void pane.signIn.act($<HTMLButtonElement>('fill'), () => fill(pane));
   });
   on('load-fields', () => showFields(pane));
   on('save', () => save(pane));
@@ -303,7 +223,7 @@ function wire(pane: Pane): void {
   });
   $('merge-object').addEventListener(
     'change',
-    () => void act(pane, $<HTMLButtonElement>('insert-field'), () => loadMergeFields(pane)),
+    () => void pane.signIn.act($<HTMLButtonElement>('insert-field'), () => loadMergeFields(pane)),
   );
   on('insert-field', () => insertField());
   on('find-records', () => find(pane));
@@ -321,14 +241,32 @@ async function start(): Promise<void> {
   applyOfficeTheme(document.documentElement);
   const kind = host === 'Excel' ? 'excel' : host === 'Word' ? 'word' : null;
   const settings = kind === 'excel' ? Office.context?.document?.settings : undefined;
+  const client = new OfficeDocsClient(serviceUrlOf(window.location, document));
+  const secrets = sessionSecretStore(window.sessionStorage);
   const pane: Pane = {
-    client: new OfficeDocsClient(serviceUrlOf(window.location, document)),
-    secrets: sessionSecretStore(window.sessionStorage),
+    client,
+    secrets,
     host: kind,
-    ui: host !== null && Office.context?.ui ? Office.context.ui : null,
     sheets: settings ? workbookStateStore(settings) : memoryStateStore(),
     tableName: null,
     pendingReplace: null,
+    signIn: new PaneSignIn(
+      {
+        client,
+        secrets,
+        ui: host !== null && Office.context?.ui ? Office.context.ui : null,
+        app: kind === 'excel' ? 'Excel' : kind === 'word' ? 'Word' : 'Office',
+      },
+      {
+        product: () => PRODUCT,
+        refused: (text) => {
+          productText(text);
+          if (text !== null) announce('');
+        },
+        showSignIn: () => show(pane, 'sign-in'),
+        signedIn: (signed) => signedIn(pane, signed),
+      },
+    ),
   };
   $('excel').hidden = kind !== 'excel';
   $('word').hidden = kind !== 'word';
@@ -336,15 +274,15 @@ async function start(): Promise<void> {
   $('host-note').textContent = kind ? '' : t.notInOffice;
   wire(pane);
   pane.client.secret = pane.secrets.get();
-  if (!pane.client.secret) return show('sign-in');
+  if (!pane.client.secret) return show(pane, 'sign-in');
   try {
     const status = await pane.client.status();
-    if (status.state === 'signed-out' || !status.username) return show('sign-in');
-    showSignedIn(status.username, status.product?.name ?? '');
+    if (status.state === 'signed-out' || !status.username) return show(pane, 'sign-in');
+    showSignedIn(pane, status.username, status.product?.name ?? '');
     if (kind === 'word') await loadMergeFields(pane);
   } catch (err) {
-    show('sign-in');
-    await fail(pane, err);
+    show(pane, 'sign-in');
+    await pane.signIn.fail(err);
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { DialogCode, DialogError, DialogMessage } from '../office/dialog';
 import { OAuthCallback, parseCallback } from '../oauth-callback/callback-message';
-import { texts } from './texts';
+import { OfficeApp, texts } from './texts';
 
 /** The dialog's size (% of the screen), as its own window: the org's login page refuses to be framed. */
 export const SIGN_IN_DIALOG: Office.DialogOptions = { height: 60, width: 30, displayInIframe: false };
@@ -40,20 +40,30 @@ export const callbackPageOf = (origin: string): string => `${origin}/oauth-callb
 export const startPageOf = (origin: string, authorizeUrl: string): string =>
   `${origin}/oauth-start.html?to=${encodeURIComponent(authorizeUrl)}`;
 
-/** A window that ended without an answer, in the user's words. */
-export function windowFailure(err: DialogError): SignInWindowFailure {
+/** A window of the pane in `app` that ended without an answer, in the user's words. */
+export function windowFailure(err: DialogError, app: OfficeApp): SignInWindowFailure {
   const name = (Object.keys(DialogCode) as Array<keyof typeof DialogCode>).find((k) => DialogCode[k] === err.code);
-  return new SignInWindowFailure(err.code, name ? texts.signInWindow[name] : texts.signInWindowFailed(err.message));
+  return new SignInWindowFailure(
+    err.code,
+    name ? texts.signInWindow(app)[name] : texts.signInWindowFailed(err.message),
+  );
 }
 
-/** Run the flow from the pane at `origin`; settles with what `finish` answers, or throws what went wrong. */
-export async function oauthSignIn<Signed>(steps: OAuthSignInSteps<Signed>, origin: string): Promise<Signed> {
+/**
+ * Run the flow from the pane at `origin`, in the Office application `app`; settles with what `finish` answers, or
+ * throws what went wrong.
+ */
+export async function oauthSignIn<Signed>(
+  steps: OAuthSignInSteps<Signed>,
+  origin: string,
+  app: OfficeApp,
+): Promise<Signed> {
   const started = await steps.start(callbackPageOf(origin));
   let reply: DialogMessage;
   try {
     reply = await steps.showWindow(startPageOf(origin, started.authorizeUrl));
   } catch (err) {
-    throw err instanceof DialogError ? windowFailure(err) : err;
+    throw err instanceof DialogError ? windowFailure(err, app) : err;
   }
   // Only the callback page, on the add-in's origin, answers (Office gives no origin before DialogOrigin 1.1).
   const callback = reply.origin === undefined || reply.origin === origin ? parseCallback(reply.message) : null;

@@ -4,16 +4,14 @@
  * dialog for any org), show its sync status, sync now, pause/resume, edit the settings, and "Add Email to
  * Salesforce" for the open message. Outside Outlook it still signs in and shows status.
  */
-import { ServiceClient, ServiceFailure, SignedIn, Status, serviceUrlOf } from '../api/service-client';
-import { OfficeCallError } from '../office/async-result';
-import { dialogMessage, watchedDialog } from '../office/dialog';
+import { ServiceClient, SignedIn, Status, serviceUrlOf } from '../api/service-client';
+import { watchedDialog } from '../office/dialog';
 import { readOpenMessage } from '../office/mail-item';
 import { onItemChanged } from '../office/open-item';
 import { SidePanel } from './side-panel';
 import { applyOfficeTheme } from '../office/theme';
-import { SIGN_IN_DIALOG, SignInWindowFailure, oauthSignIn } from './oauth-sign-in';
-import { checkOrgUrl, isRemoteOrg } from './org-url';
-import { popupMessage, watchedPopup } from './popup-window';
+import { PaneSignIn, announce } from '../shared/pane-sign-in';
+import { watchedPopup } from './popup-window';
 import { MAILBOX_DIALOG, POLL_MS, connectMailbox } from './mailbox-connect';
 import { renderMailboxStep } from './mailbox-step';
 import { SecretStore, roamingSecretStore, sessionSecretStore } from './secret-store';
@@ -35,15 +33,12 @@ interface Pane {
   addEmailOnOpen: boolean;
   /** The people in the selected item (in Outlook only). */
   panel: SidePanel | null;
+  /** Signing in, and what a failure shows (the Word and Excel pane's too). */
+  signIn: PaneSignIn;
 }
 
 /** The pane the functions below act on (one per page). */
 let currentPane: Pane | null = null;
-
-/** Put a message in the live region (screen readers announce it). */
-function announce(text: string): void {
-  $('message').textContent = text;
-}
 
 /** Show one view; `focus` moves the keyboard to its heading (the view it was on is gone). */
 function show(view: 'sign-in' | 'status', focus = false): void {
@@ -55,59 +50,9 @@ function show(view: 'sign-in' | 'status', focus = false): void {
     currentPane?.panel?.hide();
     $('settings').hidden = true;
     $('settings-button').setAttribute('aria-expanded', 'false');
-    showSignInWays();
+    currentPane?.signIn.showSignInWays();
   }
   if (focus && wasHidden) $(view === 'sign-in' ? 'sign-in-heading' : 'status-heading').focus();
-}
-
-/** The password fields only for an org on this machine (or a URL not yet typed): a real org takes it on its own page. */
-function showSignInWays(): void {
-  const remote = isRemoteOrg($<HTMLInputElement>('org-url').value.trim());
-  $('password-sign-in').hidden = remote;
-  // One main action: the password sign-in when it is there, else the org's login page.
-  $('oauth-sign-in').classList.toggle('primary', remote);
-}
-
-/** A sign-in field the pane found wrong: marked invalid, named in the message, focused. */
-interface FieldProblem {
-  field: 'org-url' | 'username' | 'password';
-  text: string;
-}
-
-function markField(problem: FieldProblem): void {
-  const input = $<HTMLInputElement>(problem.field);
-  input.setAttribute('aria-invalid', 'true');
-  input.setAttribute('aria-describedby', 'message');
-  input.dataset.problem = problem.text;
-  announce(problem.text);
-  input.focus();
-}
-
-/** Once a marked field is fixed, its mark goes, and its message if nothing else was said since. */
-function clearFixedField(id: FieldProblem['field'], problemOf: (value: string) => string | null): void {
-  const input = $<HTMLInputElement>(id);
-  if (input.getAttribute('aria-invalid') !== 'true') return;
-  if (problemOf(id === 'password' ? input.value : input.value.trim())) return;
-  input.removeAttribute('aria-invalid');
-  input.removeAttribute('aria-describedby');
-  if ($('message').textContent === input.dataset.problem) announce('');
-  delete input.dataset.problem;
-}
-
-/** A failure as the user sees it; a refused secret sends the user back to sign in. */
-async function fail(pane: Pane, err: unknown): Promise<void> {
-  const message =
-    err instanceof ServiceFailure || err instanceof SignInWindowFailure
-      ? err.message
-      : err instanceof OfficeCallError
-        ? texts.officeFailed(err.message)
-        : texts.unexpected;
-  if (err instanceof ServiceFailure && err.status === 401) {
-    pane.client.secret = null;
-    await pane.secrets.set(null).catch(() => undefined);
-    show('sign-in', true);
-  }
-  announce(message);
 }
 
 function showStatus(pane: Pane, status: Status, focus = false): void {
@@ -127,60 +72,8 @@ async function refresh(pane: Pane): Promise<void> {
   try {
     showStatus(pane, await pane.client.status());
   } catch (err) {
-    await fail(pane, err);
+    await pane.signIn.fail(err);
   }
-}
-
-/** Check the form before sending it; the first wrong field, with a message naming it. */
-function checkSignIn(orgUrl: string, username: string, password: string): FieldProblem | null {
-  const orgProblem = checkOrgUrl(orgUrl);
-  if (orgProblem) return { field: 'org-url', text: orgProblem };
-  if (!username) return { field: 'username', text: texts.usernameMissing };
-  if (!password) return { field: 'password', text: texts.passwordMissing };
-  return null;
-}
-
-async function signIn(pane: Pane): Promise<void> {
-  const orgUrl = $<HTMLInputElement>('org-url').value.trim();
-  const username = $<HTMLInputElement>('username').value.trim();
-  const password = $<HTMLInputElement>('password').value;
-  const problem = checkSignIn(orgUrl, username, password);
-  if (problem) {
-    markField(problem);
-    return;
-  }
-  announce(texts.signingIn);
-  await completeSignIn(
-    pane,
-    await pane.client.signIn({ orgUrl, product: $<HTMLSelectElement>('product').value, username, password }),
-  );
-}
-
-/** "Sign in with Salesforce": the org's login page in a dialog (a popup outside Office), then the service finishes. */
-async function signInWithSalesforce(pane: Pane): Promise<void> {
-  const orgUrl = $<HTMLInputElement>('org-url').value.trim();
-  const problem = checkOrgUrl(orgUrl);
-  if (problem) {
-    markField({ field: 'org-url', text: problem });
-    return;
-  }
-  announce(texts.signingIn);
-  const signed = await oauthSignIn(
-    {
-      start: (redirectUri) =>
-        pane.client.oauthStart({ orgUrl, product: $<HTMLSelectElement>('product').value, redirectUri }),
-      showWindow: (url) => {
-        announce(texts.openedSignInWindow);
-        return pane.ui ? dialogMessage(pane.ui, url, SIGN_IN_DIALOG) : popupMessage(window, url);
-      },
-      finish: (callback) => {
-        announce(texts.signingIn);
-        return pane.client.oauthFinish(callback);
-      },
-    },
-    window.location.origin,
-  );
-  await completeSignIn(pane, signed);
 }
 
 const wait = (ms: number) => new Promise<void>((resolve) => window.setTimeout(resolve, ms));
@@ -228,28 +121,13 @@ async function connectOutlookMailbox(pane: Pane): Promise<void> {
   showStatus(pane, status);
 }
 
-/** Either way of signing in ends here: keep the secret, show the status. */
-async function completeSignIn(pane: Pane, signed: SignedIn): Promise<void> {
-  pane.client.secret = signed.secret;
-  await pane.secrets.set(signed.secret);
-  $<HTMLInputElement>('password').value = '';
+/** Signed in either way (the secret kept): the status, then the side panel and a waiting "Add Email". */
+async function signedIn(pane: Pane, signed: SignedIn): Promise<void> {
   pane.lastState = null;
   showStatus(pane, await pane.client.status(), true);
   announce(texts.signedIn(signed.username, signed.product.name));
   await showPanel(pane);
   await addEmailIfAsked(pane);
-}
-
-/** Run one button's action; the button is disabled while it runs so a double click sends one request. */
-async function act(pane: Pane, button: HTMLButtonElement, action: () => Promise<void>): Promise<void> {
-  button.disabled = true;
-  try {
-    await action();
-  } catch (err) {
-    await fail(pane, err);
-  } finally {
-    button.disabled = false;
-  }
 }
 
 async function toggleSettings(pane: Pane): Promise<void> {
@@ -283,24 +161,11 @@ async function addEmailIfAsked(pane: Pane): Promise<void> {
 }
 
 function wire(pane: Pane): void {
-  const oauthButton = $<HTMLButtonElement>('oauth-sign-in');
-  $('sign-in').addEventListener('submit', (e) => {
-    e.preventDefault();
-    // Enter in the form signs in the one way shown: a real org has no password fields.
-    if ($('password-sign-in').hidden) void act(pane, oauthButton, () => signInWithSalesforce(pane));
-    else void act(pane, $<HTMLButtonElement>('sign-in-button'), () => signIn(pane));
-  });
-  $('org-url').addEventListener('input', () => {
-    showSignInWays();
-    clearFixedField('org-url', checkOrgUrl);
-  });
-  $('username').addEventListener('input', () => clearFixedField('username', (v) => (v ? null : texts.usernameMissing)));
-  $('password').addEventListener('input', () => clearFixedField('password', (v) => (v ? null : texts.passwordMissing)));
+  pane.signIn.wireForm();
   const on = (id: string, action: () => Promise<void>) => {
     const button = $<HTMLButtonElement>(id);
-    button.addEventListener('click', () => void act(pane, button, action));
+    button.addEventListener('click', () => void pane.signIn.act(button, action));
   };
-  on('oauth-sign-in', () => signInWithSalesforce(pane));
   on('sync-now', async () => {
     announce(texts.syncing);
     pane.lastState = 'syncing';
@@ -322,16 +187,10 @@ function wire(pane: Pane): void {
     $('connect-mailbox').focus();
     announce(texts.mailbox.disconnected);
   });
-  on('sign-out', async () => {
-    await pane.client.signOut();
-    pane.client.secret = null;
-    await pane.secrets.set(null);
-    show('sign-in', true);
-    announce(texts.signedOut);
-  });
+  on('sign-out', () => pane.signIn.signOut());
   $('settings').addEventListener('submit', (e) => {
     e.preventDefault();
-    void act(pane, $<HTMLButtonElement>('save-settings'), async () => {
+    void pane.signIn.act($<HTMLButtonElement>('save-settings'), async () => {
       fillSettings(await pane.client.saveSettings(readSettings()));
       announce(texts.settingsSaved);
     });
@@ -349,14 +208,31 @@ async function start(): Promise<void> {
   applyOfficeTheme(document.documentElement);
   // Compared as text: the HostType enum is only there with the real office.js.
   const inOutlook = String(host) === 'Outlook' && !!Office.context?.mailbox;
+  const client = new ServiceClient(serviceUrlOf(window.location, document));
+  const secrets = inOutlook
+    ? roamingSecretStore(Office.context.roamingSettings)
+    : sessionSecretStore(window.sessionStorage);
+  const ui = host !== null && Office.context?.ui ? Office.context.ui : null;
   const pane: Pane = {
-    client: new ServiceClient(serviceUrlOf(window.location, document)),
-    secrets: inOutlook ? roamingSecretStore(Office.context.roamingSettings) : sessionSecretStore(window.sessionStorage),
+    client,
+    secrets,
     mailbox: inOutlook ? Office.context.mailbox : null,
-    ui: host !== null && Office.context?.ui ? Office.context.ui : null,
+    ui,
     lastState: null,
     addEmailOnOpen: new URLSearchParams(window.location.search).get('action') === 'add-email',
     panel: null,
+    signIn: new PaneSignIn(
+      { client, secrets, ui, app: inOutlook ? 'Outlook' : 'Office' },
+      {
+        product: () => $<HTMLSelectElement>('product').value,
+        // The product's refusal is the message itself here; nothing else to clear.
+        refused: (text) => {
+          if (text !== null) announce(text);
+        },
+        showSignIn: () => show('sign-in', true),
+        signedIn: (signed) => signedIn(pane, signed),
+      },
+    ),
   };
   currentPane = pane;
   if (pane.mailbox) {
@@ -364,7 +240,7 @@ async function start(): Promise<void> {
       client: pane.client,
       mailbox: pane.mailbox,
       announce,
-      fail: (err) => fail(pane, err),
+      fail: (err) => pane.signIn.fail(err),
     });
     panel.wire();
     pane.panel = panel;
@@ -388,7 +264,7 @@ async function start(): Promise<void> {
   }
   await refresh(pane);
   await showPanel(pane);
-  await act(pane, $<HTMLButtonElement>('add-email'), () => addEmailIfAsked(pane));
+  await pane.signIn.act($<HTMLButtonElement>('add-email'), () => addEmailIfAsked(pane));
 }
 
 void start();

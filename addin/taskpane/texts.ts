@@ -1,6 +1,9 @@
 /** Every text the pane (and its sign-in window's pages) shows that is not from the service's answers, in one place. */
 import type { DialogCode } from '../office/dialog';
 
+/** The Office application a pane is in, as its texts name it ('Office' outside one: a plain browser). */
+export type OfficeApp = 'Outlook' | 'Word' | 'Excel' | 'Office';
+
 const TRY_AGAIN = 'Select "Sign in with Salesforce" to try again.';
 /** The mailbox step's button; the service's stop text names it (service/texts.ts, reconnectHow). */
 const CONNECT_MAILBOX = 'Connect your Outlook mailbox';
@@ -38,24 +41,26 @@ export const texts = {
   addedEmail: 'Added to Salesforce',
   unresolvedEmail: 'Saved as an unresolved item',
   notAMessage: 'Open a received message to add it to Salesforce.',
-  officeFailed: (message: string) => `Outlook could not read the message: ${message}`,
+  /** An Office call failed (an `*Async` call's error result, or `Excel.run`/`Word.run` refused): Office's own words. */
+  officeFailed: (app: OfficeApp, message: string) => `${app} could not do what the add-in asked: ${message}`,
   unexpected: 'Something went wrong in the pane. Close it and open it again.',
   signedOut: 'Signed out.',
   openedSignInWindow: 'Sign in to Salesforce in the window that opened…',
-  /** The sign-in window (an Office dialog, or a popup outside Office) ended without an answer, by Office's dialog code. */
-  signInWindow: {
-    closedByUser: `The Salesforce sign-in window was closed before you signed in. ${TRY_AGAIN}`,
-    pageNotLoaded: `The Salesforce sign-in window could not load its page. Check the org URL and your connection. ${TRY_AGAIN}`,
-    httpPage:
-      "The Salesforce sign-in window was sent to an http:// page, which Outlook does not show. Use your org's https:// address (a local org on this machine: sign in with its username and password).",
-    domainNotTrusted:
-      "Outlook did not open the Salesforce sign-in window: its page is not on a domain the add-in's manifest lists (AppDomains). Tell whoever installed the add-in.",
-    httpsRequired:
-      'Outlook did not open the Salesforce sign-in window: the add-in is not served over https://. Tell whoever installed the add-in.',
-    alreadyOpen: 'A Salesforce sign-in window is already open. Finish signing in there, or close it and try again.',
-    ignoredByUser: `The Salesforce sign-in window was not allowed to open. ${TRY_AGAIN}`,
-    popupBlocked: 'The browser blocked the Salesforce sign-in window. Allow pop-ups for this page, then try again.',
-  } satisfies Record<keyof typeof DialogCode, string>,
+  /**
+   * The sign-in window (an Office dialog, or a popup outside Office) ended without an answer, by Office's dialog code;
+   * the application named is the one the pane is in.
+   */
+  signInWindow: (app: OfficeApp) =>
+    ({
+      closedByUser: `The Salesforce sign-in window was closed before you signed in. ${TRY_AGAIN}`,
+      pageNotLoaded: `The Salesforce sign-in window could not load its page. Check the org URL and your connection. ${TRY_AGAIN}`,
+      httpPage: `The Salesforce sign-in window was sent to an http:// page, which ${app} does not show. Use your org's https:// address (a local org on this machine: sign in with its username and password).`,
+      domainNotTrusted: `${app} did not open the Salesforce sign-in window: its page is not on a domain the add-in's manifest lists (AppDomains). Tell whoever installed the add-in.`,
+      httpsRequired: `${app} did not open the Salesforce sign-in window: the add-in is not served over https://. Tell whoever installed the add-in.`,
+      alreadyOpen: 'A Salesforce sign-in window is already open. Finish signing in there, or close it and try again.',
+      ignoredByUser: `The Salesforce sign-in window was not allowed to open. ${TRY_AGAIN}`,
+      popupBlocked: 'The browser blocked the Salesforce sign-in window. Allow pop-ups for this page, then try again.',
+    }) satisfies Record<keyof typeof DialogCode, string>,
   signInWindowFailed: (detail: string) => `The Salesforce sign-in window could not be used: ${detail}`,
   signInWindowBadAnswer: `The Salesforce sign-in window sent an answer the pane could not read. ${TRY_AGAIN}`,
   signInWindowOtherSignIn: `The Salesforce sign-in window answered for another sign-in (an older window?). ${TRY_AGAIN}`,

@@ -13,16 +13,39 @@
  *
  * The test drives the user's side through window.__officeDocs: typing into cells and under a table, typing in the
  * document, and reading the workbook, the document and the documents a merge opened.
+ *
+ * Failing as Office does: a batch's failure rejects with OfficeExtension.Error (name "RichApi.Error", a string code,
+ * Office's message); `excel.cellEditMode(true)` makes every Excel batch fail as Excel does while the user edits a
+ * cell (InvalidOperationInCellEditMode); `excel.failSettingsSave(true)` makes settings.saveAsync answer an error
+ * result (4001, "The settings could not be saved."). A page opened with `&dialogError=<code>` gets
+ * Office.context.ui, whose displayDialogAsync answers an error result with that code and Office's message for it.
+ * Office's messages are the en-us ones of @microsoft/office-js.
  */
 (() => {
   const host = new URLSearchParams(location.search).get('host');
   if (host !== 'excel' && host !== 'word') return;
 
   const clone = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+
+  /** OfficeExtension.Error, as office.js makes it from a host's refusal. */
+  class RichApiError extends Error {
+    constructor(code, message) {
+      super(message);
+      this.name = 'RichApi.Error';
+      this.code = code;
+      this.traceMessages = [];
+      this.innerError = null;
+      this.debugInfo = { code, message };
+    }
+  }
   const notLoaded = (name) =>
-    new Error(
-      `PropertyNotLoaded: The property '${name}' is not available. Before reading the property's value, call the load method on the containing object and call "context.sync()" on the associated request context.`,
+    new RichApiError(
+      'PropertyNotLoaded',
+      `The property '${name}' is not available. Before reading the property's value, call the load method on the containing object and call "context.sync()" on the associated request context.`,
     );
+  const CELL_EDIT_MODE =
+    'Excel is in cell-editing mode. Please exit the edit mode by pressing ENTER or TAB or selecting another cell, and then try again.';
+  const failures = { cellEditMode: false, settingsSave: false };
 
   class RequestContext {
     constructor() {
@@ -34,6 +57,11 @@
     async sync() {
       const ops = this.queue;
       this.queue = [];
+      // Excel refuses the whole batch while the user edits a cell: none of it runs.
+      if (host === 'excel' && failures.cellEditMode) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        throw new RichApiError('InvalidOperationInCellEditMode', CELL_EDIT_MODE);
+      }
       for (const op of ops) op();
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
@@ -54,7 +82,7 @@
         ctx.enqueue(() => {
           const target = resolve();
           for (const name of names) {
-            if (!props[name]) throw new Error(`PropertyNotFound: '${name}' is not a property of this object`);
+            if (!props[name]) throw new RichApiError('PropertyNotFound', `'${name}' is not a property of this object`);
             loaded.set(name, clone(props[name].get(target)));
           }
         });
@@ -76,7 +104,7 @@
           return loaded.get(name);
         },
         set(value) {
-          if (!p.set) throw new Error(`InvalidOperation: '${name}' is read-only`);
+          if (!p.set) throw new RichApiError('InvalidOperation', `'${name}' is read-only`);
           const v = clone(value);
           ctx.enqueue(() => p.set(resolve(), v));
           loaded.set(name, v);
@@ -101,6 +129,8 @@
     };
   }
 
+  const failed = (code, name, message) => ({ status: 'failed', value: undefined, error: { code, name, message } });
+
   let settingsStore = {};
   const settings = {
     get: (name) => (name in settingsStore ? clone(settingsStore[name]) : null),
@@ -110,7 +140,10 @@
     remove: (name) => delete settingsStore[name],
     saveAsync(options, callback) {
       const cb = typeof options === 'function' ? options : callback;
-      if (cb) setTimeout(() => cb({ status: 'succeeded', value: undefined }), 0);
+      const result = failures.settingsSave
+        ? failed(4001, 'Save Settings Error', 'The settings could not be saved.')
+        : { status: 'succeeded', value: undefined };
+      if (cb) setTimeout(() => cb(result), 0);
     },
   };
 
@@ -138,8 +171,9 @@
       grid.length !== area.rows ||
       grid.some((r) => !Array.isArray(r) || r.length !== area.cols)
     )
-      throw new Error(
-        `InvalidArgument: the range is ${area.rows}x${area.cols}; the value given does not match its size`,
+      throw new RichApiError(
+        'InvalidArgument',
+        `the range is ${area.rows}x${area.cols}; the value given does not match its size`,
       );
     const target = area.sheet[into];
     grid.forEach((r, i) => {
@@ -173,7 +207,7 @@
     );
   }
   const existing = (thing, what) => {
-    if (!thing) throw new Error(`ItemNotFound: the requested ${what} does not exist`);
+    if (!thing) throw new RichApiError('ItemNotFound', `the requested ${what} does not exist`);
     return thing;
   };
   function tableObject(ctx, resolveTable) {
@@ -206,7 +240,7 @@
               rangeObject(ctx, () => {
                 const table = t();
                 const at = headerOf(table).indexOf(name);
-                if (at === -1) throw new Error(`ItemNotFound: the table has no column ${name}`);
+                if (at === -1) throw new RichApiError('ItemNotFound', `the table has no column ${name}`);
                 return { ...table, row: table.row + 1, rows: table.rows - 1, col: table.col + at, cols: 1 };
               }),
           }),
@@ -242,7 +276,8 @@
             ctx.enqueue(() => {
               const area = range.__area();
               const overlapping = [...book.tables.values()].find((x) => x.sheet === area.sheet);
-              if (overlapping) throw new Error(`InvalidArgument: the range overlaps the table ${overlapping.name}`);
+              if (overlapping)
+                throw new RichApiError('InvalidArgument', `the range overlaps the table ${overlapping.name}`);
               made = {
                 name: `Table${++book.tableCount}`,
                 sheet: area.sheet,
@@ -268,7 +303,8 @@
           getItemOrNullObject: (name) => sheetObject(ctx, () => book.sheets.get(name) ?? null),
           add(name) {
             ctx.enqueue(() => {
-              if (book.sheets.has(name)) throw new Error(`ItemAlreadyExists: a worksheet named ${name} exists`);
+              if (book.sheets.has(name))
+                throw new RichApiError('ItemAlreadyExists', `a worksheet named ${name} exists`);
               book.sheets.set(name, { name, cells: [], formats: [] });
             });
             return sheetObject(ctx, () => book.sheets.get(name));
@@ -390,6 +426,16 @@
       },
       tableNames: () => [...book.tables.keys()],
       settings: () => clone(settingsStore),
+      /** The user is (or is no longer) editing a cell: answers the message Excel refuses every batch with. */
+      cellEditMode(on) {
+        failures.cellEditMode = on;
+        return CELL_EDIT_MODE;
+      },
+      /** settings.saveAsync fails (or no longer does): answers Office's message for it. */
+      failSettingsSave(on) {
+        failures.settingsSave = on;
+        return 'The settings could not be saved.';
+      },
     },
     word: {
       type(text) {
@@ -415,6 +461,25 @@
     },
     context: { document: { settings }, requirements: { isSetSupported: () => true } },
   };
+  window.OfficeExtension = { Error: RichApiError };
+  const dialogError = Number(new URLSearchParams(location.search).get('dialogError'));
+  if (dialogError) {
+    /** Office's name and message for the dialog codes a test asks for (office.js, en-us). */
+    const DIALOG_ERRORS = {
+      12004:
+        'The domain of the URL is not included in the AppDomains element in the manifest, and is not subdomain of source location.',
+      12005: 'The HTTP protocol is not supported. Use HTTPS instead',
+      12007: 'The operation failed because this add-in already has an active dialog.',
+    };
+    if (!DIALOG_ERRORS[dialogError]) throw new Error(`office-docs-stand-in: no message for dialog code ${dialogError}`);
+    window.Office.context.ui = {
+      displayDialogAsync(_url, options, callback) {
+        const cb = typeof options === 'function' ? options : callback;
+        const result = failed(dialogError, 'Display Dialog Error', DIALOG_ERRORS[dialogError]);
+        if (cb) setTimeout(() => cb(result), 0);
+      },
+    };
+  }
   if (host === 'excel') window.Excel = { run: (batch) => run(excelContext, batch) };
   else window.Word = { run: (batch) => run(wordContext, batch) };
 })();

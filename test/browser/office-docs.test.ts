@@ -5,6 +5,9 @@
  * The issue's acceptance: a blocked sign-in's two lines; 500 rows filled, 20 edited and saved in one Collections
  * request counted at the org; API access removed (the exact sync text, edits kept, nothing written) and restored
  * (saved); a merge of a 3-record query makes 3 documents whose fields match the records read through jsforce.
+ * Office's own refusals (Excel in cell-editing mode, settings that cannot be saved, a sign-in dialog Office will not
+ * open) show the sign-in glue's texts, the ones the Outlook pane shows, naming Word or Excel. A partial save (a new
+ * row the org refuses) saves again, fixed, with only that row sent.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -21,6 +24,7 @@ import { sessionFor } from '../helpers/org';
 import { requestCounter, seedContacts } from '../helpers/office-docs';
 import { REPO_ROOT, sharedMessages } from '../helpers/shared';
 import { officeDocsTexts } from '../../addin/office-docs/shared/texts';
+import { texts } from '../../addin/taskpane/texts';
 import { checkScreen } from './pane-checks';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
@@ -30,7 +34,10 @@ interface StandIn {
   excel: {
     table(name: string): { header: unknown[]; rows: unknown[][] } | null;
     edit(table: string, row: number, column: string, value: unknown): void;
+    addRow(table: string, values: Record<string, unknown>): void;
     settings(): Record<string, unknown>;
+    cellEditMode(on: boolean): string;
+    failSettingsSave(on: boolean): string;
   };
   word: {
     type(text: string): void;
@@ -229,6 +236,66 @@ describe('browser: Connect for Office in Word and Excel against the service', fu
     );
   });
 
+  it("Excel: Office's refusals show the pane's text naming Excel, not Office's bare message", async () => {
+    const before = await table();
+    const cellEditing = await page.evaluate(() => window.__officeDocs.excel.cellEditMode(true));
+    await page.click('#refresh');
+    await expectText('#message', texts.officeFailed('Excel', cellEditing));
+    assert.deepEqual(await table(), before, 'the batch Excel refused changed nothing');
+    await shot('excel-cell-editing');
+    await page.evaluate(() => window.__officeDocs.excel.cellEditMode(false));
+    const notSaved = await page.evaluate(() => window.__officeDocs.excel.failSettingsSave(true));
+    await page.click('#refresh');
+    await expectText('#message', texts.officeFailed('Excel', notSaved));
+    await page.evaluate(() => window.__officeDocs.excel.failSettingsSave(false));
+    await page.click('#refresh');
+    await expectText('#message', officeDocsTexts.filled(500, 'Contact', true));
+  });
+
+  it('Excel: a partial save (updates written, a new row refused): fixed, it saves once and nothing is written twice', async () => {
+    const rows = await editTitles(2, 3, 30, 'Partial');
+    const edited = await idsAndTitles(rows);
+    await page.evaluate((name) => {
+      window.__officeDocs.excel.addRow(name, { Title: 'No last name' });
+      window.__officeDocs.excel.addRow(name, { LastName: 'Partial New', Title: 'Fine' });
+    }, TABLE);
+    const requests = requestCounter(w);
+    await page.click('#save');
+    await expectText('#message', officeDocsTexts.saved(3, 1, 1));
+    assert.deepEqual(requests(), { 'PATCH composite/sobjects': 1, 'POST composite/sobjects': 1 });
+    assert.deepEqual(
+      await orgTitles(edited.map(([id]) => id)),
+      edited.map(([, title]) => title),
+    );
+    let t = (await table())!;
+    const [idAt, lastAt, resultAt] = ['Id', 'LastName', 'Save result'].map((c) => t.header.indexOf(c));
+    const [refused, made] = t.rows.slice(500);
+    assert.match(String(refused[resultAt]), /^Not saved: .*\(LastName\)$/);
+    assert.equal(refused[idAt], '', 'the refused row has no record');
+    assert.equal(made[resultAt], officeDocsTexts.rowCreated);
+    assert.match(String(made[idAt]), /^003/);
+    await shot('excel-partial-save');
+
+    await page.evaluate((name) => window.__officeDocs.excel.edit(name, 500, 'LastName', 'Partial Fixed'), TABLE);
+    requests();
+    await page.click('#save');
+    await expectText('#message', officeDocsTexts.saved(0, 1, 0));
+    assert.deepEqual(requests(), { 'POST composite/sobjects': 1 }, 'only the fixed row is sent');
+    t = (await table())!;
+    assert.equal(t.rows[500][resultAt], officeDocsTexts.rowCreated);
+    assert.equal(t.rows[500][lastAt], 'Partial Fixed');
+    const q = "SELECT Id, LastName FROM Contact WHERE LastName IN ('Partial New', 'Partial Fixed') ORDER BY LastName";
+    const res = await sf.get('/query', { params: { q } });
+    assert.deepEqual(
+      res.data.records.map((r: { Id: string; LastName: string }) => [r.Id, r.LastName]),
+      [
+        [t.rows[500][idAt], 'Partial Fixed'],
+        [made[idAt], 'Partial New'],
+      ],
+      'one record each, no copy',
+    );
+  });
+
   it('Word: "Sign in with Salesforce" on the org\'s login page, as Connect for Office (refused, then signed in)', async () => {
     await page.goto(paneUrl('word'));
     await page.waitForSelector('#signed-in:not([hidden])');
@@ -317,5 +384,16 @@ describe('browser: Connect for Office in Word and Excel against the service', fu
     assert.ok(text.startsWith(`Dear ${record.FirstName} ${record.LastName}, of `), text);
     const controls = await page.evaluate(() => window.__officeDocs.word.controls());
     assert.equal(controls.length, 3, 'the merge fields are still there');
+  });
+
+  it("Word: Office will not open the sign-in dialog (12004): the pane's text for that code, naming Word", async () => {
+    await page.goto(`${paneUrl('word')}&dialogError=12004`);
+    await page.waitForSelector('#signed-in:not([hidden])');
+    await page.click('#sign-out');
+    await page.waitForSelector('#sign-in:not([hidden])');
+    await page.fill('#org-url', w.org.url);
+    await page.click('#oauth-sign-in');
+    await expectText('#message', texts.signInWindow('Word').domainNotTrusted);
+    await shot('word-dialog-refused');
   });
 });

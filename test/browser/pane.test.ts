@@ -340,7 +340,7 @@ describe('browser: the task pane against the service', function () {
     await popup.waitForURL(onAuthorizePage);
     assert.equal(await page.isDisabled('#oauth-sign-in'), true);
     await popup.close();
-    await expectText('#message', texts.signInWindow.closedByUser);
+    await expectText('#message', texts.signInWindow('Outlook').closedByUser);
     assert.equal(await page.isEnabled('#oauth-sign-in'), true);
     assert.equal(await page.isVisible('#sign-in'), true);
     await shot('oauth-window-closed');
@@ -363,7 +363,7 @@ describe('browser: the task pane against the service', function () {
     const [popup] = await Promise.all([context.waitForEvent('page'), page.click('#oauth-sign-in')]);
     await popup.waitForURL(onAuthorizePage);
     await popup.close();
-    await expectText('#message', texts.signInWindow.closedByUser);
+    await expectText('#message', texts.signInWindow('Outlook').closedByUser);
     await signInWithSalesforce('ann@test.example', 'Ann-pass-1');
     await page.waitForSelector('#status-view:not([hidden])');
     await expectText('#message', texts.signedIn('ann@test.example', 'Salesforce for Outlook'));

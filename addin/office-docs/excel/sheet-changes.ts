@@ -3,6 +3,8 @@
  * read then, the sheet's baseline) and the rows added to its table. Pure: the cells in, the save request's rows out.
  */
 import type { OfficeCell } from '../../../sync-engine/src/service/contract';
+import { PaneProblem } from '../../shared/pane-problem';
+import { officeDocsTexts as t } from '../shared/texts';
 
 /** The column the sheet keys rows by, and the one it writes each row's save result to (never sent). */
 export const ID_COLUMN = 'Id';
@@ -48,7 +50,7 @@ export function toFieldValue(v: OfficeCell | undefined): OfficeCell {
 /** Compare the table's rows (`header` names the columns) with the baseline. */
 export function sheetChanges(header: string[], rows: OfficeCell[][], baseline: SheetBaseline): SheetChanges {
   const idAt = header.indexOf(ID_COLUMN);
-  if (idAt === -1) throw new Error(`the table has no ${ID_COLUMN} column`);
+  if (idAt === -1) throw new PaneProblem(t.noIdColumn);
   const out: SheetChanges = { updates: [], creates: [], readOnlyOnly: [] };
   const updateable = new Set(baseline.updateable);
   const createable = new Set(baseline.createable);

@@ -7,6 +7,7 @@
  * save sends them; nothing is marked saved that Salesforce did not confirm.
  */
 import type { OfficeCell, OfficeQueryRequest, OfficeSaveAnswer } from '../../../sync-engine/src/service/contract';
+import { PaneProblem } from '../../shared/pane-problem';
 import { OfficeDocsApi } from '../shared/office-docs-api';
 import { officeDocsTexts as t } from '../shared/texts';
 import { ID_COLUMN, RowChange, SheetBaseline, sheetChanges, unsavedRows } from './sheet-changes';
@@ -115,7 +116,7 @@ export interface Saved {
 export async function saveSheet(d: SheetDeps, tableName: string): Promise<Saved> {
   const state = stateOf(d, tableName);
   const contents = await d.run((ctx) => readTable(ctx, tableName));
-  if (!contents) throw new Error(t.sheetGone(tableName));
+  if (!contents) throw new PaneProblem(t.sheetGone(tableName));
   const changes = sheetChanges(contents.header, contents.rows, state.baseline);
   const results = new Map<number, { text: string; createdId?: string }>();
   const out: Saved = { updated: 0, created: 0, failed: 0, unsaved: 0, stopped: null };
@@ -184,6 +185,6 @@ function savedRow(
 
 function stateOf(d: SheetDeps, tableName: string): SheetState {
   const state = d.store.get(tableName);
-  if (!state) throw new Error(t.notASalesforceSheet);
+  if (!state) throw new PaneProblem(t.notASalesforceSheet);
   return state;
 }

@@ -7,6 +7,8 @@
  * `Word.run`'s context, so a test drives it with office-addin-mock.
  */
 import type { OfficeCell, OfficeRow } from '../../../sync-engine/src/service/contract';
+import { PaneProblem } from '../../shared/pane-problem';
+import { officeDocsTexts as t } from '../shared/texts';
 
 export const MERGE_TAG_PREFIX = 'sfo-merge:';
 
@@ -53,8 +55,7 @@ export async function templateFields(ctx: Word.RequestContext): Promise<{ object
   await ctx.sync();
   const found = controls.items.map((c) => parseMergeTag(c.tag)).filter((f) => f !== null);
   const objects = [...new Set(found.map((f) => f.object))];
-  if (objects.length > 1)
-    throw new Error(`This template mixes merge fields of ${objects.join(' and ')}: keep one object's fields.`);
+  if (objects.length > 1) throw new PaneProblem(t.mixedMergeFields(objects));
   return { object: objects[0] ?? null, fields: [...new Set(found.map((f) => f.name))] };
 }
 

@@ -4,6 +4,7 @@
  * record a condition finds (one document each). The fields read are the template's own merge fields.
  */
 import type { OfficeRow } from '../../../sync-engine/src/service/contract';
+import { PaneProblem } from '../../shared/pane-problem';
 import { OfficeDocsApi } from '../shared/office-docs-api';
 import { officeDocsTexts as t } from '../shared/texts';
 import { WordRun, fillDocument, mailMerge, templateFields } from './merge-fields';
@@ -29,7 +30,7 @@ export async function findRecords(
 /** The template's object and fields; throws the user's text when it has none. */
 async function template(d: WordDeps): Promise<{ object: string; fields: string[] }> {
   const found = await d.run((ctx) => templateFields(ctx));
-  if (!found.object) throw new Error(t.noMergeFields);
+  if (!found.object) throw new PaneProblem(t.noMergeFields);
   return { object: found.object, fields: found.fields };
 }
 
@@ -38,7 +39,7 @@ export async function fillForRecord(d: WordDeps, id: string): Promise<OfficeRow>
   const { object, fields } = await template(d);
   const answer = await d.api.query({ object, fields, ids: [id] });
   const record = answer.records[0];
-  if (!record) throw new Error(`No ${object} ${id} that you can see in Salesforce.`);
+  if (!record) throw new PaneProblem(t.recordNotFound(object, id));
   await d.run((ctx) => fillDocument(ctx, record));
   return record;
 }

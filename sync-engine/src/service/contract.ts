@@ -201,7 +201,10 @@ export interface OfficeSaveAnswer {
   updated: number;
   created: number;
   failed: number;
-  /** The org refused a later call whole (API access turned off meanwhile): its text; those rows are not saved. */
+  /**
+   * The org refused a later call whole, not for the rows' input (API access turned off meanwhile): its text; those
+   * rows are not saved. A later call refused for its input (a field the org does not know) fails its rows instead.
+   */
   stopped: { code: string; message: string } | null;
 }
 

@@ -8,6 +8,9 @@ import { OfficeQuery, OfficeSave } from './requests';
 
 const INPUT_CODES = new Set(['INVALID_FIELD', 'MALFORMED_QUERY', 'INVALID_TYPE']);
 
+/** Whether the org refused a call for what the user typed (not for who is calling, nor for its own trouble). */
+export const isInputRefusal = (err: SalesforceApiError): boolean => INPUT_CODES.has(err.errorCode);
+
 /** Salesforce's message without the query and caret it quotes first: its last line. */
 function said(err: SalesforceApiError): string {
   const lines = err.message
@@ -35,9 +38,25 @@ export function queryInputError(err: SalesforceApiError, q: OfficeQuery): Servic
   return serviceErrors.invalid(q.where ? 'where' : 'fields', detail);
 }
 
+/**
+ * A row of a save call the org refused whole for its input (a field it does not know), once an earlier call of the
+ * same save was written: Salesforce's code and words, and the refused field where this row sent it.
+ */
+export function refusedRowError(
+  err: SalesforceApiError,
+  values: Record<string, unknown>,
+): { code: string; message: string; fields: string[] } {
+  const column = noSuchColumn(err)?.toLowerCase();
+  return {
+    code: err.errorCode,
+    message: said(err),
+    fields: Object.keys(values).filter((k) => k.toLowerCase() === column),
+  };
+}
+
 /** A save the org refused whole for a field or object it does not know. */
 export function saveInputError(err: SalesforceApiError, s: OfficeSave): ServiceError | null {
-  if (!INPUT_CODES.has(err.errorCode)) return null;
+  if (!isInputRefusal(err)) return null;
   const detail = `Salesforce did not accept it: ${said(err)}`;
   if (err.errorCode === 'INVALID_TYPE') return serviceErrors.invalid('object', detail);
   const column = noSuchColumn(err)?.toLowerCase();

@@ -19,7 +19,7 @@ import type {
   OfficeSaveAnswer,
 } from '../contract';
 import { OfficeQuery, OfficeSave } from './requests';
-import { queryInputError, saveInputError } from './input-errors';
+import { isInputRefusal, queryInputError, refusedRowError, saveInputError } from './input-errors';
 
 /** The objects Word merges: each with the lookup to its Account. */
 const MERGE_OBJECTS: Record<string, string> = { Contact: 'AccountId', Lead: 'ConvertedAccountId' };
@@ -114,10 +114,11 @@ function cell(v: unknown): OfficeCell {
 
 /**
  * `POST /api/office/save`: the updates in one Collections PATCH, then the creates in one Collections POST (at most
- * 200 each, so each is one call, and each row's answer is Salesforce's own). A call refused whole (API access
- * turned off meanwhile) after an earlier one was written answers what was written, the other rows failed with the
- * refusal's text and `stopped`; refused before anything was written, it is the error itself: nothing is half done.
- * A call refused for a field or object the org does not know is the user's input at fault: a 400 naming it.
+ * 200 each, so each is one call, and each row's answer is Salesforce's own). Refused before anything was written, a
+ * call is the error itself (a field or object the org does not know: a 400 naming it): nothing is half done. Refused
+ * whole after an earlier call was written, it answers what was written and its rows as failed: for the user's input
+ * (a field the org does not know), with Salesforce's words and that field, to fix and save again; for anything else
+ * (API access turned off meanwhile), with the refusal's text and `stopped`.
  */
 export async function saveRows(conn: Connection, s: OfficeSave, failure: FailureText): Promise<OfficeSaveAnswer> {
   const updates = s.rows.filter((r) => r.id !== null);
@@ -125,14 +126,17 @@ export async function saveRows(conn: Connection, s: OfficeSave, failure: Failure
   const results: OfficeRowResult[] = [];
   let stopped: ServiceError | null = null;
   const send = async (
-    rows: typeof s.rows,
+    rows: SaveRow[],
     call: (records: FieldValues[]) => Promise<SaveResult[]>,
     records: FieldValues[],
     created: boolean,
   ) => {
     if (rows.length === 0) return;
+    const notSaved = (error: (r: SaveRow) => RowError) =>
+      results.push(...rows.map((r) => ({ row: r.row, id: r.id, success: false, created: false, errors: [error(r)] })));
     if (stopped) {
-      results.push(...rows.map((r) => refused(r.row, r.id, stopped!)));
+      const halt = stopped;
+      notSaved(() => stoppedError(halt));
       return;
     }
     let answer: SaveResult[];
@@ -140,9 +144,15 @@ export async function saveRows(conn: Connection, s: OfficeSave, failure: Failure
       answer = await call(records);
     } catch (err) {
       if (!(err instanceof SalesforceApiError)) throw err;
-      stopped = saveInputError(err, s) ?? failure(err);
-      if (results.length === 0) throw stopped;
-      results.push(...rows.map((r) => refused(r.row, r.id, stopped!)));
+      if (results.length === 0) throw saveInputError(err, s) ?? failure(err);
+      // After an earlier call was written: input the org refused is these rows' own failure, for the user to fix
+      // and save again; anything else (API access turned off meanwhile) stops the save.
+      if (isInputRefusal(err)) notSaved((r) => refusedRowError(err, r.values));
+      else {
+        const halt = failure(err);
+        stopped = halt;
+        notSaved(() => stoppedError(halt));
+      }
       return;
     }
     rows.forEach((r, i) => {
@@ -180,8 +190,11 @@ export async function saveRows(conn: Connection, s: OfficeSave, failure: Failure
   };
 }
 
-function refused(row: number, id: string | null, err: ServiceError): OfficeRowResult {
-  return { row, id, success: false, created: false, errors: [{ code: err.code, message: err.message, fields: [] }] };
+type SaveRow = OfficeSave['rows'][number];
+type RowError = OfficeRowResult['errors'][number];
+
+function stoppedError(err: ServiceError): RowError {
+  return { code: err.code, message: err.message, fields: [] };
 }
 
 async function describeObject(conn: Connection, object: string) {

@@ -42,7 +42,7 @@ async function rejectsWith(run: Promise<unknown>, code: SignInWindowFailure['cod
 describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
   it('starts with the callback page, opens oauth-start.html with the authorize URL, and finishes with the code', async () => {
     const s = steps(message({ state: 's-1', code: 'the-code' }));
-    assert.deepEqual(await oauthSignIn(s, ORIGIN), { secret: 'k' });
+    assert.deepEqual(await oauthSignIn(s, ORIGIN, 'Outlook'), { secret: 'k' });
     sinon.assert.calledOnceWithExactly(s.start, `${ORIGIN}/oauth-callback.html`);
     sinon.assert.calledOnceWithExactly(s.showWindow, `${ORIGIN}/oauth-start.html?to=${encodeURIComponent(AUTHORIZE)}`);
     sinon.assert.calledOnceWithExactly(s.finish, { state: 's-1', code: 'the-code' });
@@ -52,7 +52,7 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
     const s = steps(
       message({ state: 's-1', error: 'access_denied', errorDescription: 'end-user denied authorization' }),
     );
-    await oauthSignIn(s, ORIGIN);
+    await oauthSignIn(s, ORIGIN, 'Outlook');
     sinon.assert.calledOnceWithExactly(s.finish, {
       state: 's-1',
       error: 'access_denied',
@@ -62,31 +62,37 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
 
   it('a client without DialogOrigin (no origin on the message) is still answered', async () => {
     const s = steps(message({ state: 's-1', code: 'c' }, undefined));
-    await oauthSignIn(s, ORIGIN);
+    await oauthSignIn(s, ORIGIN, 'Outlook');
     sinon.assert.calledOnce(s.finish);
   });
 
   it('the user closed the window (12006): the closed text, nothing sent to finish', async () => {
     const s = steps(() => Promise.reject(new DialogError(DialogCode.closedByUser, 'closed')));
-    await rejectsWith(oauthSignIn(s, ORIGIN), 12006, texts.signInWindow.closedByUser);
+    await rejectsWith(oauthSignIn(s, ORIGIN, 'Outlook'), 12006, texts.signInWindow('Outlook').closedByUser);
     sinon.assert.notCalled(s.finish);
   });
 
-  it("each documented dialog code has its own text; an unknown one says Office's message", async () => {
-    for (const [name, code] of Object.entries(DialogCode) as Array<[keyof typeof DialogCode, number]>) {
-      await rejectsWith(
-        oauthSignIn(
-          steps(() => Promise.reject(new DialogError(code, 'x'))),
-          ORIGIN,
-        ),
-        code,
-        texts.signInWindow[name],
-      );
+  it("each documented dialog code has its own text, naming the pane's application; an unknown one says Office's message", async () => {
+    for (const app of ['Outlook', 'Word', 'Excel'] as const) {
+      for (const [name, code] of Object.entries(DialogCode) as Array<[keyof typeof DialogCode, number]>) {
+        await rejectsWith(
+          oauthSignIn(
+            steps(() => Promise.reject(new DialogError(code, 'x'))),
+            ORIGIN,
+            app,
+          ),
+          code,
+          texts.signInWindow(app)[name],
+        );
+      }
     }
+    assert.match(texts.signInWindow('Word').domainNotTrusted, /^Word did not open/);
+    assert.ok(!Object.values(texts.signInWindow('Excel')).some((t) => t.includes('Outlook')));
     await rejectsWith(
       oauthSignIn(
         steps(() => Promise.reject(new DialogError(5001, 'An internal error has occurred.'))),
         ORIGIN,
+        'Word',
       ),
       5001,
       texts.signInWindowFailed('An internal error has occurred.'),
@@ -95,7 +101,7 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
 
   it('the answer of another sign-in (another state) is refused, nothing sent to finish', async () => {
     const s = steps(message({ state: 's-0', code: 'old-code' }));
-    await rejectsWith(oauthSignIn(s, ORIGIN), 'STATE_MISMATCH', texts.signInWindowOtherSignIn);
+    await rejectsWith(oauthSignIn(s, ORIGIN, 'Outlook'), 'STATE_MISMATCH', texts.signInWindowOtherSignIn);
     sinon.assert.notCalled(s.finish);
   });
 
@@ -106,7 +112,7 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
       message({ state: 's-1' }),
     ]) {
       const s = steps(reply);
-      await rejectsWith(oauthSignIn(s, ORIGIN), 'BAD_ANSWER', texts.signInWindowBadAnswer);
+      await rejectsWith(oauthSignIn(s, ORIGIN, 'Outlook'), 'BAD_ANSWER', texts.signInWindowBadAnswer);
       sinon.assert.notCalled(s.finish);
     }
   });
@@ -117,7 +123,7 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
     s.start = sinon.spy(async (_redirectUri: string): Promise<never> => {
       throw refused;
     });
-    await assert.rejects(oauthSignIn(s, ORIGIN), (err) => err === refused);
+    await assert.rejects(oauthSignIn(s, ORIGIN, 'Outlook'), (err) => err === refused);
     sinon.assert.notCalled(s.showWindow);
 
     const blocked = new Error("the product's login text");
@@ -125,7 +131,7 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
     t.finish = sinon.spy(async (_callback: OAuthCallback): Promise<never> => {
       throw blocked;
     });
-    await assert.rejects(oauthSignIn(t, ORIGIN), (err) => err === blocked);
+    await assert.rejects(oauthSignIn(t, ORIGIN, 'Outlook'), (err) => err === blocked);
   });
 
   it("the dialog is its own window (the org's login page cannot be framed), 60% high and 30% wide", () => {
