@@ -148,3 +148,18 @@ export function refreshTokensIn(serializedCache: string): string[] {
   const cache = JSON.parse(serializedCache) as { RefreshToken?: Record<string, { secret: string }> };
   return Object.values(cache.RefreshToken ?? {}).map((t) => t.secret);
 }
+
+/** An access token for ann with these scopes from a mailbox's identity platform, through the device-code flow. */
+export async function deviceCodeToken(mailboxUrl: string, scope: string): Promise<string> {
+  const base = `${mailboxUrl}/${TENANT_ID}/oauth2/v2.0`;
+  const d = JSON.parse((await postForm(`${base}/devicecode`, { client_id: CLIENT_ID, scope })).text);
+  await approveDeviceCode(d.verification_uri, d.user_code, 'ann@test.example', ANN_PASSWORD);
+  const answer = await postForm(`${base}/token`, {
+    grant_type: 'device_code',
+    client_id: CLIENT_ID,
+    device_code: d.device_code,
+  });
+  const tokens = JSON.parse(answer.text) as { access_token?: string };
+  if (!tokens.access_token) throw new Error(`no access token: ${answer.text}`);
+  return tokens.access_token;
+}

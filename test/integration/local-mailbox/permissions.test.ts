@@ -7,15 +7,7 @@
 import assert from 'node:assert/strict';
 import { startLocalMailbox, LocalMailbox } from '../../../sync-engine/src/local-mailbox';
 import { ANN, assertGraphError, graphCaller } from '../../helpers/mailbox';
-import {
-  ANN_PASSWORD,
-  CLIENT_ID,
-  MovableClock,
-  TENANT_ID,
-  approveDeviceCode,
-  identitySeed,
-  postForm,
-} from '../../helpers/identity';
+import { MovableClock, deviceCodeToken, identitySeed } from '../../helpers/identity';
 
 describe('local mailbox: a token opens what its permissions cover', function () {
   this.timeout(30_000);
@@ -32,20 +24,7 @@ describe('local mailbox: a token opens what its permissions cover', function () 
   });
   after(() => mb.close());
 
-  /** An access token for ann with these scopes, through the device-code flow a person approves. */
-  async function tokenWith(scope: string): Promise<string> {
-    const base = `${mb.url}/${TENANT_ID}/oauth2/v2.0`;
-    const d = JSON.parse((await postForm(`${base}/devicecode`, { client_id: CLIENT_ID, scope })).text);
-    await approveDeviceCode(d.verification_uri, d.user_code, ANN.user, ANN_PASSWORD);
-    const answer = await postForm(`${base}/token`, {
-      grant_type: 'device_code',
-      client_id: CLIENT_ID,
-      device_code: d.device_code,
-    });
-    const tokens = JSON.parse(answer.text);
-    assert.ok(tokens.access_token, answer.text);
-    return tokens.access_token as string;
-  }
+  const tokenWith = (scope: string) => deviceCodeToken(mb.url, scope);
 
   it('reads need a Read permission, writes a ReadWrite one; another resource is refused with 403', async () => {
     const readOnly = graphCaller(mb, await tokenWith('Contacts.Read User.Read'));

@@ -19,12 +19,52 @@ const EDITED = 35;
 const DELETED = 30;
 const name = (i: number) => `Guarded${String(i).padStart(2, '0')}`;
 
+/**
+ * A world of `count` contacts linked both ways (Outlook wins, half of them may go in a run), a proxy that can hold
+ * the engine's Outlook reads, and each contact's id on both sides by last name.
+ */
+async function linkedContacts(
+  count: number,
+  nameOf: (i: number) => string,
+  title?: string,
+): Promise<{ w: SyncWorld; mid: MidRead; olIds: Map<string, string>; sfIds: Map<string, string> }> {
+  const w = await startSyncWorld({
+    keepSeedContact: false,
+    records: {
+      Contact: Array.from({ length: count }, (_, i) => ({
+        FirstName: 'Kept',
+        LastName: nameOf(i),
+        Email: `${nameOf(i).toLowerCase()}@replan-guard.example`,
+        ...(title ? { Title: title } : {}),
+      })),
+    },
+    config: {
+      objects: {
+        contacts: { direction: 'both', winner: 'outlook' },
+        events: { direction: 'none' },
+        tasks: { direction: 'none' },
+      },
+      deleteGuard: { maxShare: 0.5 },
+    },
+  });
+  const mid = await holdOutlookReads(w);
+  const { report } = await w.run();
+  assert.equal(report.counts.outlook.contacts.created, count);
+  const olIds = new Map<string, string>();
+  const sfIds = new Map<string, string>();
+  for (const c of await w.list('/me/contacts?$top=500')) olIds.set(c.surname, c.id);
+  for (const r of await w.query(`SELECT Id, LastName FROM Contact WHERE Owner.Username = 'ann@test.example'`))
+    sfIds.set(r.LastName, r.Id);
+  assertQuiet((await w.run()).report, 'the run after the first');
+  return { w, mid, olIds, sfIds };
+}
+
 describe('sync engine: the delete guard counts the deletes of writes planned again', function () {
   this.timeout(120_000);
   let w: SyncWorld;
   let mid: MidRead;
-  const olIds = new Map<string, string>();
-  const sfIds = new Map<string, string>();
+  let olIds: Map<string, string>;
+  let sfIds: Map<string, string>;
 
   const sfContacts = async () =>
     new Map(
@@ -37,32 +77,7 @@ describe('sync engine: the delete guard counts the deletes of writes planned aga
     new Map((await w.list('/me/contacts?$top=500')).map((c) => [c.surname as string, (c.jobTitle ?? null) as string]));
 
   before(async () => {
-    w = await startSyncWorld({
-      keepSeedContact: false,
-      records: {
-        Contact: Array.from({ length: LINKED }, (_, i) => ({
-          FirstName: 'Kept',
-          LastName: name(i),
-          Email: `${name(i).toLowerCase()}@replan-guard.example`,
-          Title: 'Buyer',
-        })),
-      },
-      config: {
-        objects: {
-          contacts: { direction: 'both', winner: 'outlook' },
-          events: { direction: 'none' },
-          tasks: { direction: 'none' },
-        },
-        deleteGuard: { maxShare: 0.5 },
-      },
-    });
-    mid = await holdOutlookReads(w);
-    const { report } = await w.run();
-    assert.equal(report.counts.outlook.contacts.created, LINKED);
-    for (const c of await w.list('/me/contacts?$top=500')) olIds.set(c.surname, c.id);
-    for (const r of await w.query(`SELECT Id, LastName FROM Contact WHERE Owner.Username = 'ann@test.example'`))
-      sfIds.set(r.LastName, r.Id);
-    assertQuiet((await w.run()).report, 'the run after the first');
+    ({ w, mid, olIds, sfIds } = await linkedContacts(LINKED, name, 'Buyer'));
   });
   after(async () => {
     await mid?.proxy.close();
@@ -160,35 +175,12 @@ describe("sync engine: the delete guard counts the run's deletes already made", 
   /** Edited in Salesforce before the run; the first DURING of them deleted in Outlook while the run updates them. */
   const EDITED = 20;
   const DURING = 10;
-  const olIds = new Map<string, string>();
-  const sfIds = new Map<string, string>();
+  let olIds: Map<string, string>;
+  let sfIds: Map<string, string>;
   const nameOf = (i: number) => `Counted${String(i).padStart(2, '0')}`;
 
   before(async () => {
-    w = await startSyncWorld({
-      keepSeedContact: false,
-      records: {
-        Contact: Array.from({ length: TOTAL }, (_, i) => ({
-          FirstName: 'Kept',
-          LastName: nameOf(i),
-          Email: `${nameOf(i).toLowerCase()}@run-guard.example`,
-        })),
-      },
-      config: {
-        objects: {
-          contacts: { direction: 'both', winner: 'outlook' },
-          events: { direction: 'none' },
-          tasks: { direction: 'none' },
-        },
-        deleteGuard: { maxShare: 0.5 },
-      },
-    });
-    mid = await holdOutlookReads(w);
-    await w.run();
-    for (const c of await w.list('/me/contacts?$top=500')) olIds.set(c.surname, c.id);
-    for (const r of await w.query(`SELECT Id, LastName FROM Contact WHERE Owner.Username = 'ann@test.example'`))
-      sfIds.set(r.LastName, r.Id);
-    assertQuiet((await w.run()).report, 'the run after the first');
+    ({ w, mid, olIds, sfIds } = await linkedContacts(TOTAL, nameOf));
   });
   after(async () => {
     await mid?.proxy.close();

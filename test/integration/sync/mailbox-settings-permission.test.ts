@@ -10,7 +10,7 @@ import { GraphMailbox } from '../../../sync-engine/src/graph/mailbox-client';
 import { OutlookSide } from '../../../sync-engine/src/sync/sides/outlook-side';
 import { MAILBOX_SCOPES } from '../../../sync-engine/src/sign-in/microsoft/mailbox-sign-in';
 import { ANN, graphCaller } from '../../helpers/mailbox';
-import { ANN_PASSWORD, CLIENT_ID, TENANT_ID, approveDeviceCode, identitySeed, postForm } from '../../helpers/identity';
+import { deviceCodeToken, identitySeed } from '../../helpers/identity';
 
 /** Ann's mailbox's zone in the test seed. */
 const ZONE = 'America/New_York';
@@ -40,16 +40,7 @@ describe('sync engine: a mailbox sign-in without MailboxSettings.Read', function
   });
   after(() => mb.close());
 
-  async function tokenWith(scope: string): Promise<string> {
-    const base = `${mb.url}/${TENANT_ID}/oauth2/v2.0`;
-    const d = JSON.parse((await postForm(`${base}/devicecode`, { client_id: CLIENT_ID, scope })).text);
-    await approveDeviceCode(d.verification_uri, d.user_code, ANN.user, ANN_PASSWORD);
-    const answer = JSON.parse(
-      (await postForm(`${base}/token`, { grant_type: 'device_code', client_id: CLIENT_ID, device_code: d.device_code }))
-        .text,
-    );
-    return answer.access_token as string;
-  }
+  const tokenWith = (scope: string) => deviceCodeToken(mb.url, scope);
 
   async function readTasks(token: string): Promise<{ dueDate: unknown; warnings: string[] }> {
     const warnings: string[] = [];
