@@ -178,6 +178,7 @@ export class OutboxSender {
         this.confirm(outcome, object, target, w, res);
         // A create sent again as an update of the record it made before its answer was lost is still a create.
         count(this.report, target, object, kindSent.get(w.seq)!);
+        if (target === 'outlook' && kindSent.get(w.seq) === 'create') madeInOutlook(outcome, object, res.id);
       } else if ('stale' in res) {
         // The target holds what this write meant to write: an earlier attempt went through (its answer was lost).
         if (!res.current.deleted && w.hash !== null && contentHash(res.current.data) === w.hash) {
@@ -217,6 +218,7 @@ export class OutboxSender {
     a: { link: Link; current: SideChange; seq: number },
   ): void {
     outcome.linkUpdates.push(a.link);
+    if (target === 'outlook') madeInOutlook(outcome, object, a.link.olId);
     outcome.replans.push({ seq: a.seq, object, target, current: a.current, source: null });
     // Planned again in this run when the run is past its reads (see runner.ts).
     this.replanned += 1;
@@ -292,6 +294,11 @@ function issue(object: SyncObject, side: SideName, w: QueuedWrite, res: Failure)
  * machine's (clocks step by seconds to a couple of minutes; READ_OVERLAP_MS in salesforce-side.ts says the same).
  */
 export const MADE_SINCE_MARGIN_MS = 5 * 60_000;
+
+/** An Outlook item a write made: kept until a completed read sees it (StateStore.unreadCreates). */
+function madeInOutlook(outcome: BatchOutcome, object: SyncObject, olId: string): void {
+  (outcome.madeInOutlook ??= []).push({ object, olId });
+}
 
 /** The promise, marked handled: it may fail while an earlier one is awaited (it is awaited in its turn). */
 function handled<T>(p: Promise<T>): Promise<T> {

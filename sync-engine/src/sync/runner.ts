@@ -137,7 +137,10 @@ export async function runOnce({ config, sides, store }: RunInput, o: RunOptions 
       const relist = planned !== null && planned !== settings.direction;
       for (const side of [sides.salesforce, sides.outlook]) {
         await readSide(work, side, object, work.checkpoint(side.name, object), copies, now);
-        if (relist) await readSide(work, side, object, null, copies, now);
+        // Outlook items an earlier run made and never read back (it stopped first): a delete of one would be reported
+        // by no delta round, so the object is listed in full, which takes a linked copy it does not find for deleted.
+        const unread = side.name === 'outlook' && !relist && work.unreadCreates(object) > 0;
+        if (relist || unread) await readSide(work, side, object, null, copies, now);
       }
       // What left the calendar view is settled (deleted, moved, or its series moved) before the guard counts deletes.
       if (object === 'events') await settleEventRemovals(work, copies, sides.outlook, eventWindow(now()));
@@ -214,9 +217,16 @@ async function readSide(
     startFullListing(store, side.name, object, eventWindow(now()));
   };
   if (checkpoint === null) startListing();
+  const outlook = side.name === 'outlook';
+  const unread = outlook && store.startUnreadRound(object);
   const linked = (id: string) =>
     !!(side.name === 'salesforce' ? store.linkBySf(object, id) : store.linkByOl(object, id));
   const put = (page: SideChange[]) => {
+    if (unread)
+      store.noteRead(
+        object,
+        page.map((c) => c.id),
+      );
     // A listing must see every record it lists (what it leaves out is taken for deleted).
     store.putChanges(side.name, object, listing ? page : page.filter((c) => !heldAlready(store, side, object, c)));
     if (object === 'events') copies.note(side.name, page, linked);
@@ -226,6 +236,7 @@ async function readSide(
     put(batch.changes);
     store.storeChanges(side.name, object, [], batch.checkpoint);
     if (batch.complete) concludeFullListing(store, side.name, object, batch.window, copies);
+    if (outlook) store.concludeUnreadRound(object, listing && batch.complete);
   });
 }
 

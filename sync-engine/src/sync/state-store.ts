@@ -74,6 +74,8 @@ export interface BatchOutcome {
   linkDeletes: Array<{ object: SyncObject; sfId: string }>;
   failed: WriteFailure[];
   replans: Replan[];
+  /** Outlook items this batch made: no completed read has seen them yet (see unreadCreates). */
+  madeInOutlook?: Array<{ object: SyncObject; olId: string }>;
 }
 
 export type EngineState = 'idle' | 'syncing' | 'stopped';
@@ -114,6 +116,8 @@ export class StateStore {
       CREATE INDEX IF NOT EXISTS outbox_source ON outbox (object, target, source_id);
       CREATE TABLE IF NOT EXISTS status (key TEXT PRIMARY KEY, value TEXT);
       CREATE TABLE IF NOT EXISTS planned_directions (object TEXT PRIMARY KEY, direction TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS unread_creates (object TEXT NOT NULL, ol_id TEXT NOT NULL, seen INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (object, ol_id));
       CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT, report TEXT);
     `);
     // Added after the first release: why a queued write's last attempt failed, and whether the side refused it.
@@ -435,6 +439,7 @@ export class StateStore {
     const putSource = this.stmt(
       `INSERT INTO inbox (side, object, id, change) VALUES (?, ?, ?, ?) ON CONFLICT(side, object, id) DO NOTHING`,
     );
+    const made = this.stmt(`INSERT OR IGNORE INTO unread_creates (object, ol_id) VALUES (?, ?)`);
     this.transaction(() => {
       for (const s of o.done) del.run(s);
       for (const f of o.failed)
@@ -447,7 +452,47 @@ export class StateStore {
       }
       for (const l of o.linkUpdates) this.putLink(l);
       for (const d of o.linkDeletes) this.deleteLinkBySf(d.object, d.sfId);
+      for (const m of o.madeInOutlook ?? []) made.run(m.object, m.olId);
     });
+  }
+
+  /**
+   * Outlook items the engine made that no completed delta round has seen: the mailbox's delta reports a delete only of
+   * an item its token knew, so until a round has seen one, its delete may never be reported. The run's read-back sees
+   * them; a read-back that never happened (a stop, a crash) leaves them here, and the next read lists the object in
+   * full (runner.ts). Counted only while linked (a copy the engine itself deleted since needs nothing).
+   */
+  unreadCreates(object: SyncObject): number {
+    return this.stmt(
+      `SELECT COUNT(*) FROM unread_creates u JOIN links l ON l.object = u.object AND l.ol_id = u.ol_id WHERE u.object = ?`,
+    )
+      .pluck()
+      .get(object) as number;
+  }
+
+  /** A delta round of the object starts: nothing is seen by it yet. Whether there is anything to see. */
+  startUnreadRound(object: SyncObject): boolean {
+    this.stmt(`UPDATE unread_creates SET seen = 0 WHERE object = ? AND seen = 1`).run(object);
+    return !!this.stmt(`SELECT 1 FROM unread_creates WHERE object = ? LIMIT 1`).get(object);
+  }
+
+  /** Items a page of the round reported (changed or removed). */
+  noteRead(object: SyncObject, olIds: string[]): void {
+    const seen = this.stmt(`UPDATE unread_creates SET seen = 1 WHERE object = ? AND ol_id = ?`);
+    for (const id of olIds) seen.run(object, id);
+  }
+
+  /**
+   * The round completed (in the transaction that stores its checkpoint): what it saw is known to the mailbox's delta
+   * from now on; a full listing settles every item (what it did not list is taken for deleted).
+   */
+  concludeUnreadRound(object: SyncObject, fullListing: boolean): void {
+    if (fullListing) this.stmt(`DELETE FROM unread_creates WHERE object = ?`).run(object);
+    else this.stmt(`DELETE FROM unread_creates WHERE object = ? AND seen = 1`).run(object);
+    // Copies the engine itself deleted since (their link went with them) need nothing more.
+    this.stmt(
+      `DELETE FROM unread_creates WHERE object = ? AND ol_id NOT IN (SELECT ol_id FROM links WHERE object = ?)`,
+    ).run(object, object);
   }
 
   linkBySf(object: SyncObject, sfId: string): Link | undefined {
