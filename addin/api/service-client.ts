@@ -3,7 +3,7 @@
  * fit for the user: the service down, a stale secret, or the service's own `{"error":{"code","message"}}`.
  */
 import { OAuthCallback } from '../oauth-callback/callback-message';
-import { texts } from '../taskpane/texts';
+import { sharedTexts } from '../shared/texts';
 import { ServiceFailure } from './service-failure';
 
 export { ServiceFailure };
@@ -140,22 +140,23 @@ export class ServiceClient {
       });
     } catch {
       // fetch rejects (a TypeError) only when nothing answered: the service is not running, or refused CORS.
-      throw new ServiceFailure('down', texts.serviceDown(this.baseUrl));
+      throw new ServiceFailure('down', sharedTexts.serviceDown(this.baseUrl));
     }
     let json: any;
     try {
       json = await res.json();
     } catch {
-      throw new ServiceFailure('BAD_ANSWER', texts.badAnswer(res.status), res.status);
+      throw new ServiceFailure('BAD_ANSWER', sharedTexts.badAnswer(res.status), res.status);
     }
     if (res.ok) return json as T;
     const code: string = json?.error?.code ?? 'UNKNOWN';
-    if (res.status === 401 && code === 'STALE_SECRET') throw new ServiceFailure('stale-secret', texts.staleSecret, 401);
+    if (res.status === 401 && code === 'STALE_SECRET')
+      throw new ServiceFailure('stale-secret', sharedTexts.staleSecret, 401);
     // A refused sign-in carries the product's own text in `message`; other errors in `error.message`.
     const message: string =
       typeof json?.message === 'string' && json.message
         ? json.message
-        : (json?.error?.message ?? texts.badAnswer(res.status));
+        : (json?.error?.message ?? sharedTexts.badAnswer(res.status));
     throw new ServiceFailure(code, message, res.status);
   }
 }

@@ -3,7 +3,7 @@
  * The page the org sends the sign-in window back to (`?code=&state=`, or `?error=&error_description=&state=`): it
  * hands that to the pane, with `messageParent` in an Office dialog, else to the popup's opener on this origin.
  */
-import { texts } from '../taskpane/texts';
+import { sharedTexts } from '../shared/texts';
 import { applyOfficeTheme } from '../office/theme';
 import { callbackOf } from './callback-message';
 
@@ -22,7 +22,7 @@ async function answer(): Promise<void> {
   if (ui) ui.messageParent(JSON.stringify(message));
   // Only to the pane's own origin: the code must not reach another page that opened this window.
   else window.opener?.postMessage(message, window.location.origin);
-  document.getElementById('message')!.textContent = texts.signInWindowDone;
+  document.getElementById('message')!.textContent = sharedTexts.signInWindowDone;
 }
 
 void answer();

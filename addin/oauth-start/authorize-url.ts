@@ -2,7 +2,7 @@
  * Which addresses oauth-start.html may send the sign-in window to: an org's OAuth authorize page, or the Microsoft
  * identity platform's (the mailbox's sign-in), nothing else.
  */
-import { isOnThisMachine } from '../taskpane/org-url';
+import { isOnThisMachine } from '../shared/org-url';
 
 /** An org's (My Domain, Experience Cloud site) and the identity platform's (`<authority>/oauth2/v2.0/authorize`). */
 const AUTHORIZE_PATHS = ['/services/oauth2/authorize', '/oauth2/v2.0/authorize'];

@@ -3,7 +3,7 @@
  * The sign-in dialog's first page: Office opens only a page on the add-in's own origin, so this one goes on to the
  * org's authorize page in `?to=`, and to nothing else.
  */
-import { texts } from '../taskpane/texts';
+import { sharedTexts } from '../shared/texts';
 import { applyOfficeTheme } from '../office/theme';
 import { isAuthorizeUrl } from './authorize-url';
 
@@ -19,7 +19,7 @@ async function officeReady(): Promise<void> {
 async function goOn(): Promise<void> {
   const to = new URLSearchParams(window.location.search).get('to');
   if (to === null || !isAuthorizeUrl(to)) {
-    document.getElementById('message')!.textContent = texts.notAnAuthorizePage;
+    document.getElementById('message')!.textContent = sharedTexts.notAnAuthorizePage;
     return;
   }
   await officeReady();

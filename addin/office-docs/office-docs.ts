@@ -3,14 +3,14 @@
  * Connect for Office's pane in Word and Excel: sign in to the sfo-compat service as Connect for Office (a password
  * for a local org, the org's own login page for any org), then Excel's sheet actions or Word's merge actions,
  * whichever host it runs in. The product's own texts (a refused sign-in, API access turned off) show as the
- * service sends them, in an alert of their own. Signing in, and what a failure shows, are the Outlook pane's
+ * service sends them, in an alert of their own. Signing in, and what a failure shows, are both panes' own
  * (addin/shared/pane-sign-in.ts), so both panes say the same for the same failure.
  */
 import { SignedIn, serviceUrlOf } from '../api/service-client';
 import { applyOfficeTheme } from '../office/theme';
 import { PaneSignIn, announce } from '../shared/pane-sign-in';
-import { SecretStore, sessionSecretStore } from '../taskpane/secret-store';
-import { texts } from '../taskpane/texts';
+import { SecretStore, sessionSecretStore } from '../shared/secret-store';
+import { sharedTexts } from '../shared/texts';
 import type { OfficeQueryRequest } from '../../sync-engine/src/service/contract';
 import { OfficeDocsClient } from './shared/office-docs-client';
 import { officeDocsTexts as t } from './shared/texts';
@@ -34,7 +34,7 @@ interface Pane {
   tableName: string | null;
   /** What "Refresh anyway" does: the fill or refresh that stopped to ask about unsaved edits. */
   pendingReplace: (() => Promise<RefreshOutcome>) | null;
-  /** Signing in, and what a failure shows: the Outlook pane's own (addin/shared/pane-sign-in.ts). */
+  /** Signing in, and what a failure shows: both panes' (addin/shared/pane-sign-in.ts). */
   signIn: PaneSignIn;
 }
 
@@ -53,14 +53,14 @@ function show(pane: Pane, view: 'sign-in' | 'signed-in'): void {
 /** Signed in either way (the secret kept): the signed-in view, and Word's merge fields. */
 async function signedIn(pane: Pane, signed: SignedIn): Promise<void> {
   showSignedIn(pane, signed.username, signed.product.name);
-  announce(texts.signedIn(signed.username, signed.product.name));
+  announce(sharedTexts.signedIn(signed.username, signed.product.name));
   $('account-heading').focus();
   if (pane.host === 'word') await loadMergeFields(pane);
 }
 
 function showSignedIn(pane: Pane, username: string, product: string): void {
   productText(null);
-  $('account').textContent = texts.account(username, product);
+  $('account').textContent = sharedTexts.account(username, product);
   show(pane, 'signed-in');
 }
 

@@ -6,16 +6,16 @@
 import { ServiceFailure } from '../api/service-failure';
 import { OfficeCallError } from '../office/async-result';
 import { isOfficeRunError } from '../office/run-error';
-import { SignInWindowFailure } from '../taskpane/oauth-sign-in';
-import { OfficeApp, texts } from '../taskpane/texts';
+import { SignInWindowFailure } from './oauth-sign-in';
+import { OfficeApp, sharedTexts } from './texts';
 import { PaneProblem } from './pane-problem';
 
 /** The text a pane in `app` shows for `err`. */
 export function failureText(err: unknown, app: OfficeApp): string {
   if (err instanceof ServiceFailure || err instanceof SignInWindowFailure || err instanceof PaneProblem)
     return err.message;
-  if (err instanceof OfficeCallError || isOfficeRunError(err)) return texts.officeFailed(app, err.message);
-  return texts.unexpected;
+  if (err instanceof OfficeCallError || isOfficeRunError(err)) return sharedTexts.officeFailed(app, err.message);
+  return sharedTexts.unexpected;
 }
 
 /** The product's own refusal of the user (the org's rule, API access turned off): the service's 403. */

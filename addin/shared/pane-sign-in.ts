@@ -8,11 +8,11 @@
  */
 import { ServiceClient, SignedIn } from '../api/service-client';
 import { dialogMessage } from '../office/dialog';
-import { SIGN_IN_DIALOG, oauthSignIn } from '../taskpane/oauth-sign-in';
-import { checkOrgUrl, isRemoteOrg } from '../taskpane/org-url';
-import { popupMessage } from '../taskpane/popup-window';
-import { SecretStore } from '../taskpane/secret-store';
-import { OfficeApp, texts } from '../taskpane/texts';
+import { SIGN_IN_DIALOG, oauthSignIn } from './oauth-sign-in';
+import { checkOrgUrl, isRemoteOrg } from './org-url';
+import { popupMessage } from './popup-window';
+import { SecretStore } from './secret-store';
+import { OfficeApp, sharedTexts } from './texts';
 import { failureText, isProductRefusal, isRefusedSecret } from './failure-text';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -95,10 +95,10 @@ export class PaneSignIn {
       clearFixedField('org-url', checkOrgUrl);
     });
     $('username').addEventListener('input', () =>
-      clearFixedField('username', (v) => (v ? null : texts.usernameMissing)),
+      clearFixedField('username', (v) => (v ? null : sharedTexts.usernameMissing)),
     );
     $('password').addEventListener('input', () =>
-      clearFixedField('password', (v) => (v ? null : texts.passwordMissing)),
+      clearFixedField('password', (v) => (v ? null : sharedTexts.passwordMissing)),
     );
   }
 
@@ -118,7 +118,7 @@ export class PaneSignIn {
     const problem = checkSignIn(orgUrl, username, password);
     if (problem) return markField(problem);
     this.view.refused(null);
-    announce(texts.signingIn);
+    announce(sharedTexts.signingIn);
     await this.complete(await this.pane.client.signIn({ orgUrl, product: this.view.product(), username, password }));
   }
 
@@ -128,17 +128,17 @@ export class PaneSignIn {
     const problem = checkOrgUrl(orgUrl);
     if (problem) return markField({ field: 'org-url', text: problem });
     this.view.refused(null);
-    announce(texts.signingIn);
+    announce(sharedTexts.signingIn);
     const { client, ui, app } = this.pane;
     const signed = await oauthSignIn(
       {
         start: (redirectUri) => client.oauthStart({ orgUrl, product: this.view.product(), redirectUri }),
         showWindow: (url) => {
-          announce(texts.openedSignInWindow);
+          announce(sharedTexts.openedSignInWindow);
           return ui ? dialogMessage(ui, url, SIGN_IN_DIALOG) : popupMessage(window, url);
         },
         finish: (callback) => {
-          announce(texts.signingIn);
+          announce(sharedTexts.signingIn);
           return client.oauthFinish(callback);
         },
       },
@@ -154,7 +154,7 @@ export class PaneSignIn {
     this.pane.client.secret = null;
     await this.pane.secrets.set(null);
     this.view.showSignIn();
-    announce(texts.signedOut);
+    announce(sharedTexts.signedOut);
   }
 
   /** Either way of signing in ends here: keep the secret, forget the password, show the signed-in view. */
@@ -170,8 +170,8 @@ export class PaneSignIn {
 function checkSignIn(orgUrl: string, username: string, password: string): FieldProblem | null {
   const orgProblem = checkOrgUrl(orgUrl);
   if (orgProblem) return { field: 'org-url', text: orgProblem };
-  if (!username) return { field: 'username', text: texts.usernameMissing };
-  if (!password) return { field: 'password', text: texts.passwordMissing };
+  if (!username) return { field: 'username', text: sharedTexts.usernameMissing };
+  if (!password) return { field: 'password', text: sharedTexts.passwordMissing };
   return null;
 }
 

@@ -7,7 +7,7 @@
  */
 import { DialogCode, DialogError, WatchedWindow } from '../office/dialog';
 import type { MailboxConnectStarted, ServiceStatus } from '../../sync-engine/src/service/contract';
-import { SignInWindowFailure, startPageOf } from './oauth-sign-in';
+import { SignInWindowFailure, startPageOf } from '../shared/oauth-sign-in';
 import { texts } from './texts';
 
 /** The dialog's size (% of the screen), as its own window: Microsoft's sign-in page refuses to be framed. */

@@ -1,5 +1,6 @@
 /** The status panel: state, last run, counts per object and side, pending changes, the stopped text verbatim. */
 import { Status, SyncObject } from '../api/service-client';
+import { sharedTexts } from '../shared/texts';
 import { texts } from './texts';
 
 const OBJECTS: SyncObject[] = ['contacts', 'events', 'tasks'];
@@ -17,7 +18,7 @@ function cell(row: HTMLTableRowElement, text: string, header = false): void {
 export function renderStatus(status: Status): void {
   const byId = (id: string) => document.getElementById(id)!;
   byId('account').textContent =
-    status.username && status.product ? texts.account(status.username, status.product.name) : '';
+    status.username && status.product ? sharedTexts.account(status.username, status.product.name) : '';
   byId('org').textContent = status.orgUrl ?? '';
   byId('state').textContent = texts.states[status.state] ?? status.state;
   byId('last-run').textContent = status.lastRun ? new Date(status.lastRun).toLocaleString() : texts.neverSynced;

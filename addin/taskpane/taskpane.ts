@@ -11,12 +11,13 @@ import { onItemChanged } from '../office/open-item';
 import { SidePanel } from './side-panel';
 import { applyOfficeTheme } from '../office/theme';
 import { PaneSignIn, announce } from '../shared/pane-sign-in';
-import { watchedPopup } from './popup-window';
+import { watchedPopup } from '../shared/popup-window';
 import { MAILBOX_DIALOG, POLL_MS, connectMailbox } from './mailbox-connect';
 import { renderMailboxStep } from './mailbox-step';
-import { SecretStore, roamingSecretStore, sessionSecretStore } from './secret-store';
+import { SecretStore, roamingSecretStore, sessionSecretStore } from '../shared/secret-store';
 import { fillSettings, readSettings } from './settings-view';
 import { renderStatus } from './status-view';
+import { sharedTexts } from '../shared/texts';
 import { texts } from './texts';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -125,7 +126,7 @@ async function connectOutlookMailbox(pane: Pane): Promise<void> {
 async function signedIn(pane: Pane, signed: SignedIn): Promise<void> {
   pane.lastState = null;
   showStatus(pane, await pane.client.status(), true);
-  announce(texts.signedIn(signed.username, signed.product.name));
+  announce(sharedTexts.signedIn(signed.username, signed.product.name));
   await showPanel(pane);
   await addEmailIfAsked(pane);
 }

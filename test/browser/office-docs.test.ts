@@ -24,7 +24,7 @@ import { sessionFor } from '../helpers/org';
 import { requestCounter, seedContacts } from '../helpers/office-docs';
 import { REPO_ROOT, sharedMessages } from '../helpers/shared';
 import { officeDocsTexts } from '../../addin/office-docs/shared/texts';
-import { texts } from '../../addin/taskpane/texts';
+import { sharedTexts } from '../../addin/shared/texts';
 import { checkScreen } from './pane-checks';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
@@ -240,13 +240,13 @@ describe('browser: Connect for Office in Word and Excel against the service', fu
     const before = await table();
     const cellEditing = await page.evaluate(() => window.__officeDocs.excel.cellEditMode(true));
     await page.click('#refresh');
-    await expectText('#message', texts.officeFailed('Excel', cellEditing));
+    await expectText('#message', sharedTexts.officeFailed('Excel', cellEditing));
     assert.deepEqual(await table(), before, 'the batch Excel refused changed nothing');
     await shot('excel-cell-editing');
     await page.evaluate(() => window.__officeDocs.excel.cellEditMode(false));
     const notSaved = await page.evaluate(() => window.__officeDocs.excel.failSettingsSave(true));
     await page.click('#refresh');
-    await expectText('#message', texts.officeFailed('Excel', notSaved));
+    await expectText('#message', sharedTexts.officeFailed('Excel', notSaved));
     await page.evaluate(() => window.__officeDocs.excel.failSettingsSave(false));
     await page.click('#refresh');
     await expectText('#message', officeDocsTexts.filled(500, 'Contact', true));
@@ -393,7 +393,7 @@ describe('browser: Connect for Office in Word and Excel against the service', fu
     await page.waitForSelector('#sign-in:not([hidden])');
     await page.fill('#org-url', w.org.url);
     await page.click('#oauth-sign-in');
-    await expectText('#message', texts.signInWindow('Word').domainNotTrusted);
+    await expectText('#message', sharedTexts.signInWindow('Word').domainNotTrusted);
     await shot('word-dialog-refused');
   });
 });

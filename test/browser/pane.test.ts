@@ -16,6 +16,7 @@ import { chromium, BrowserContext, Page } from 'playwright-core';
 import { startServiceWorld, ServiceWorld } from '../helpers/service';
 import { sessionFor } from '../helpers/org';
 import { REPO_ROOT, sharedMessages } from '../helpers/shared';
+import { sharedTexts } from '../../addin/shared/texts';
 import { texts } from '../../addin/taskpane/texts';
 import { userKeyOf } from '../../sync-engine/src/service/account';
 import { ARTIFACTS, checkScreen } from './pane-checks';
@@ -143,7 +144,7 @@ describe('browser: the task pane against the service', function () {
     await page.goto(paneUrl());
     await page.waitForSelector('#sign-in:not([hidden])');
     await page.click('#sign-in-button');
-    await expectText('#message', texts.orgUrlMissing);
+    await expectText('#message', sharedTexts.orgUrlMissing);
     assert.equal(await page.getAttribute('#message', 'aria-live'), 'polite');
     assert.equal(await page.getAttribute('#org-url', 'aria-invalid'), 'true');
     assert.equal(
@@ -156,13 +157,13 @@ describe('browser: the task pane against the service', function () {
 
   it("a field's error clears once the field is fixed, and only then", async () => {
     await page.fill('#org-url', 'notaurl');
-    await expectText('#message', texts.orgUrlMissing);
+    await expectText('#message', sharedTexts.orgUrlMissing);
     assert.equal(await page.getAttribute('#org-url', 'aria-invalid'), 'true', 'still wrong: still marked');
     await page.fill('#org-url', w.org.url);
     await expectText('#message', '');
     assert.equal(await page.getAttribute('#org-url', 'aria-invalid'), null);
     await page.click('#sign-in-button');
-    await expectText('#message', texts.usernameMissing);
+    await expectText('#message', sharedTexts.usernameMissing);
     assert.equal(await page.getAttribute('#username', 'aria-invalid'), 'true');
     await page.fill('#username', 'ann@test.example');
     await expectText('#message', '');
@@ -198,7 +199,7 @@ describe('browser: the task pane against the service', function () {
     await page.waitForSelector('#counts:not([hidden])');
     await expectText('#state', 'Idle');
     // Who the service is signed in as, and where.
-    await expectText('#account', texts.account('ann@test.example', 'Salesforce for Outlook'));
+    await expectText('#account', sharedTexts.account('ann@test.example', 'Salesforce for Outlook'));
     await expectText('#org', w.org.url);
     const counts = w.running.service.status().counts!;
     const rows = await page.$$eval('#counts tbody tr', (trs) =>
@@ -274,7 +275,7 @@ describe('browser: the task pane against the service', function () {
     // The key a pane kept from before the service rotated it (another sign-in, a reinstall).
     await page.evaluate(() => localStorage.setItem('roaming:sfoCompatSecret', JSON.stringify('an-older-secret')));
     await page.goto(paneUrl());
-    await expectText('#message', texts.staleSecret);
+    await expectText('#message', sharedTexts.staleSecret);
     await page.waitForSelector('#sign-in:not([hidden])');
     assert.equal(await page.isVisible('#status-view'), false);
     await shot('stale-secret');
@@ -295,7 +296,7 @@ describe('browser: the task pane against the service', function () {
     await page.goto(paneUrl(down));
     await page.waitForSelector('#sign-in:not([hidden])');
     await signIn('ann@test.example', 'Ann-pass-1');
-    await expectText('#message', texts.serviceDown(down));
+    await expectText('#message', sharedTexts.serviceDown(down));
     await shot('service-down');
   });
 
@@ -317,10 +318,10 @@ describe('browser: the task pane against the service', function () {
     await shot('oauth-remote-org');
     await page.fill('#org-url', 'notaurl');
     await page.click('#oauth-sign-in');
-    await expectText('#message', texts.orgUrlInvalid);
+    await expectText('#message', sharedTexts.orgUrlInvalid);
     await page.fill('#org-url', '');
     await page.click('#oauth-sign-in');
-    await expectText('#message', texts.orgUrlMissing);
+    await expectText('#message', sharedTexts.orgUrlMissing);
     await page.fill('#org-url', w.org.url);
     assert.equal(await page.isVisible('#password'), true);
     assert.equal(await page.isVisible('#oauth-sign-in'), true);
@@ -340,7 +341,7 @@ describe('browser: the task pane against the service', function () {
     await popup.waitForURL(onAuthorizePage);
     assert.equal(await page.isDisabled('#oauth-sign-in'), true);
     await popup.close();
-    await expectText('#message', texts.signInWindow('Outlook').closedByUser);
+    await expectText('#message', sharedTexts.signInWindow('Outlook').closedByUser);
     assert.equal(await page.isEnabled('#oauth-sign-in'), true);
     assert.equal(await page.isVisible('#sign-in'), true);
     await shot('oauth-window-closed');
@@ -349,7 +350,7 @@ describe('browser: the task pane against the service', function () {
   it("ann signs in with Salesforce on the org's login page and the pane shows her signed in", async () => {
     await signInWithSalesforce('ann@test.example', 'Ann-pass-1', 'oauth-login-page');
     await page.waitForSelector('#status-view:not([hidden])');
-    await expectText('#message', texts.signedIn('ann@test.example', 'Salesforce for Outlook'));
+    await expectText('#message', sharedTexts.signedIn('ann@test.example', 'Salesforce for Outlook'));
     assert.equal(w.running.service.status().username, 'ann@test.example');
     await shot('oauth-signed-in');
   });
@@ -363,16 +364,16 @@ describe('browser: the task pane against the service', function () {
     const [popup] = await Promise.all([context.waitForEvent('page'), page.click('#oauth-sign-in')]);
     await popup.waitForURL(onAuthorizePage);
     await popup.close();
-    await expectText('#message', texts.signInWindow('Outlook').closedByUser);
+    await expectText('#message', sharedTexts.signInWindow('Outlook').closedByUser);
     await signInWithSalesforce('ann@test.example', 'Ann-pass-1');
     await page.waitForSelector('#status-view:not([hidden])');
-    await expectText('#message', texts.signedIn('ann@test.example', 'Salesforce for Outlook'));
+    await expectText('#message', sharedTexts.signedIn('ann@test.example', 'Salesforce for Outlook'));
     await shot('oauth-outside-office');
   });
 
   it('oauth-start.html opens nothing but an authorize page', async () => {
     await page.goto(`${site.origin}/oauth-start.html?to=${encodeURIComponent('https://evil.example/phish')}`);
-    await expectText('#message', texts.notAnAuthorizePage);
+    await expectText('#message', sharedTexts.notAnAuthorizePage);
     assert.equal(page.url().startsWith(site.origin), true);
   });
 

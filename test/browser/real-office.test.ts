@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
 import { RunningDemo, startDemo } from '../helpers/demo';
+import { sharedTexts } from '../../addin/shared/texts';
 import { texts } from '../../addin/taskpane/texts';
 import { officeDocsTexts } from '../../addin/office-docs/shared/texts';
 import { checkScreen, seriousViolations, sidewaysOverflow } from './pane-checks';
@@ -192,7 +193,7 @@ describe('browser: the pane from npm start, with the real office.js and only loo
     await tabTo('password');
     await page.keyboard.type(DEMO_ANN.password);
     await page.keyboard.press('Enter');
-    await announced(texts.signedIn(DEMO_ANN.username, 'Salesforce for Outlook'));
+    await announced(sharedTexts.signedIn(DEMO_ANN.username, 'Salesforce for Outlook'));
     assert.equal(await page.isVisible('#status-view'), true);
     assert.equal(await focused(), 'status-heading', 'the keyboard lands on the new view');
     await checkScreen(page, 'real-office-signed-in');
@@ -205,7 +206,7 @@ describe('browser: the pane from npm start, with the real office.js and only loo
 
     await tabTo('sign-out');
     await page.keyboard.press('Enter');
-    await announced(texts.signedOut);
+    await announced(sharedTexts.signedOut);
     assert.equal(await page.isVisible('#sign-in'), true);
     assert.equal(await focused(), 'sign-in-heading');
     assert.deepEqual(scriptErrors, []);

@@ -1,6 +1,6 @@
 /**
  * Every text of the Word and Excel add-in that is not from the service's answers; the sign-in's, and what a failure
- * shows, are the Outlook pane's (addin/taskpane/texts.ts, through addin/shared/).
+ * shows, are both panes' (addin/shared/texts.ts).
  */
 export const officeDocsTexts = {
   notInOffice: 'Not running inside Word or Excel: sign in works, the sheet and document actions need Word or Excel.',

@@ -1,8 +1,9 @@
 /**
  * "Save to Salesforce" when the updates are written and then the creates are refused: by the org's own validation,
  * row by row (a Contact with no LastName, an email it will not take), or whole (a field it does not know, sent by
- * the new rows only). Each row's result says what became of it, the org holds the updates and nothing half
- * written, and the refused rows, fixed, save again without the updated ones being written twice.
+ * some new rows: those rows name it, the others go again without them and are saved). Each row's result says what
+ * became of it, the org holds the updates and nothing half written, and the refused rows, fixed, save again without
+ * the updated ones being written twice.
  */
 import assert from 'node:assert/strict';
 import { AxiosInstance } from 'axios';
@@ -128,41 +129,91 @@ describe('service: a partial save of the Word and Excel add-in (updates written,
     assert.deepEqual([lastById.get(ids[5])!.Title, lastById.get(ids[5])!.Email], ['Half', 'half@sheet.example']);
   });
 
-  it('the org refuses the new rows whole after the updates were written: those rows say why, the save did not stop', async () => {
+  it("the org refuses the new rows whole for one row's unknown field: that row names it, the others are saved in one more call", async () => {
     requests();
     const res = await save([
       { row: 1, id: ids[6], values: { Title: 'Whole 6' } },
       { row: 2, id: ids[7], values: { Title: 'Whole 7' } },
       { row: 30, id: null, values: { LastName: 'New Unknownfield', Nope__c: 'x', Department: 'Partial' } },
       { row: 31, id: null, values: { LastName: 'New Other', Department: 'Partial' } },
+      { row: 32, id: null, values: { LastName: 'New Another', Department: 'Partial' } },
     ]);
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(requests(), { 'PATCH composite/sobjects': 1, 'POST composite/sobjects': 1 });
+    // The org refused the first POST whole (writing nothing), so the rows that did not send Nope__c go again alone.
+    assert.deepEqual(requests(), { 'PATCH composite/sobjects': 1, 'POST composite/sobjects': 2 });
     assert.deepEqual(
       { updated: res.body.updated, created: res.body.created, failed: res.body.failed },
-      { updated: 2, created: 0, failed: 2 },
+      { updated: 2, created: 2, failed: 1 },
     );
     // Not a stop (API access is on): the pane shows a stop as the product's own text and leaves the other rows
-    // unsent; these rows are the user's to fix, each naming the field Salesforce refused.
+    // unsent; the refused row is the user's to fix, naming the field Salesforce refused.
     assert.equal(res.body.stopped, null);
     const results = byRow(res.body.results);
-    const refusal = {
-      code: 'INVALID_FIELD',
-      message: "No such column 'Nope__c' on sobject of type Contact",
-      fields: ['Nope__c'],
-    };
-    assert.deepEqual(results.get(30), { row: 30, id: null, success: false, created: false, errors: [refusal] });
-    // The other new row sent no such field: it was refused with the call, for the field of row 30.
-    assert.deepEqual(results.get(31)!.success, false);
-    assert.deepEqual(results.get(31)!.errors[0].code, 'INVALID_FIELD');
+    assert.deepEqual([...results.keys()], [1, 2, 30, 31, 32]);
+    assert.deepEqual(results.get(30), {
+      row: 30,
+      id: null,
+      success: false,
+      created: false,
+      errors: [
+        { code: 'INVALID_FIELD', message: "No such column 'Nope__c' on sobject of type Contact", fields: ['Nope__c'] },
+      ],
+    });
+    // The other new rows sent no such field: they say what is true of them, created, not row 30's refusal.
+    const made = new Map<number, string>();
+    for (const row of [31, 32]) {
+      const r = results.get(row)!;
+      assert.deepEqual({ ...r, id: null }, { row, id: null, success: true, created: true, errors: [] });
+      assert.match(r.id ?? '', /^003[A-Za-z0-9]{15}$/);
+      made.set(row, r.id!);
+    }
     const after = await contactsOf('Partial');
     assert.deepEqual(
       after.filter((c) => c.Id === ids[6] || c.Id === ids[7]).map((c) => c.Title),
       ['Whole 6', 'Whole 7'],
     );
     assert.deepEqual(
-      after.map((c) => c.LastName).filter((n) => n === 'New Unknownfield' || n === 'New Other'),
-      [],
+      after
+        .filter((c) => ['New Unknownfield', 'New Other', 'New Another'].includes(c.LastName!))
+        .map((c) => [c.LastName, c.Id]),
+      [
+        ['New Another', made.get(32)],
+        ['New Other', made.get(31)],
+      ],
+      'one record of each saved row, none of the refused one',
+    );
+  });
+
+  it('two rows send two different unknown fields: each names its own, the rest are saved', async () => {
+    requests();
+    const res = await save([
+      { row: 1, id: ids[8], values: { Title: 'Two 8' } },
+      { row: 40, id: null, values: { LastName: 'New Firstbad', Nope__c: 'x', Department: 'Partial' } },
+      { row: 41, id: null, values: { LastName: 'New Good One', Department: 'Partial' } },
+      { row: 42, id: null, values: { LastName: 'New Secondbad', Other__c: 'y', Department: 'Partial' } },
+      { row: 43, id: null, values: { LastName: 'New Thirdbad', Nope__c: 'z', Department: 'Partial' } },
+      { row: 44, id: null, values: { LastName: 'New Good Two', Department: 'Partial' } },
+    ]);
+    assert.equal(res.status, 200, res.text);
+    // Refused for Nope__c (rows 40, 43), then for Other__c (row 42), then the two good rows are written.
+    assert.deepEqual(requests(), { 'PATCH composite/sobjects': 1, 'POST composite/sobjects': 3 });
+    assert.deepEqual(
+      { updated: res.body.updated, created: res.body.created, failed: res.body.failed, stopped: res.body.stopped },
+      { updated: 1, created: 2, failed: 3, stopped: null },
+    );
+    const results = byRow(res.body.results);
+    const refused = (field: string) => [
+      { code: 'INVALID_FIELD', message: `No such column '${field}' on sobject of type Contact`, fields: [field] },
+    ];
+    assert.deepEqual(results.get(40)!.errors, refused('Nope__c'));
+    assert.deepEqual(results.get(42)!.errors, refused('Other__c'));
+    assert.deepEqual(results.get(43)!.errors, refused('Nope__c'));
+    for (const row of [40, 42, 43]) assert.equal(results.get(row)!.success, false);
+    for (const row of [41, 44]) assert.equal(results.get(row)!.success && results.get(row)!.created, true);
+    const after = await contactsOf('Partial');
+    assert.deepEqual(
+      after.map((c) => c.LastName).filter((n) => /^New (Good|Firstbad|Secondbad|Thirdbad)/.test(n!)),
+      ['New Good One', 'New Good Two'],
     );
   });
 });

@@ -38,6 +38,12 @@ export function queryInputError(err: SalesforceApiError, q: OfficeQuery): Servic
   return serviceErrors.invalid(q.where ? 'where' : 'fields', detail);
 }
 
+/** The fields of a row's `values` that the org named in refusing a call (`No such column 'X'`): none if it named none. */
+export function refusedFields(err: SalesforceApiError, values: Record<string, unknown>): string[] {
+  const column = noSuchColumn(err)?.toLowerCase();
+  return column === undefined ? [] : Object.keys(values).filter((k) => k.toLowerCase() === column);
+}
+
 /**
  * A row of a save call the org refused whole for its input (a field it does not know), once an earlier call of the
  * same save was written: Salesforce's code and words, and the refused field where this row sent it.
@@ -46,12 +52,7 @@ export function refusedRowError(
   err: SalesforceApiError,
   values: Record<string, unknown>,
 ): { code: string; message: string; fields: string[] } {
-  const column = noSuchColumn(err)?.toLowerCase();
-  return {
-    code: err.errorCode,
-    message: said(err),
-    fields: Object.keys(values).filter((k) => k.toLowerCase() === column),
-  };
+  return { code: err.errorCode, message: said(err), fields: refusedFields(err, values) };
 }
 
 /** A save the org refused whole for a field or object it does not know. */

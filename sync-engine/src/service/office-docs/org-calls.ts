@@ -7,7 +7,7 @@ import { Connection } from '../../salesforce/connection';
 import { SalesforceApiError } from '../../salesforce/errors';
 import { SObjectRecord, queryPages, soqlString } from '../../salesforce/query';
 import { DescribeField, describe } from '../../salesforce/sobjects';
-import { FieldValues, SaveResult, createRecords, updateRecords } from '../../salesforce/collections';
+import { SaveResult, createRecords, updateRecords } from '../../salesforce/collections';
 import { ServiceError, serviceErrors } from '../errors';
 import type {
   OfficeCell,
@@ -19,7 +19,7 @@ import type {
   OfficeSaveAnswer,
 } from '../contract';
 import { OfficeQuery, OfficeSave } from './requests';
-import { isInputRefusal, queryInputError, refusedRowError, saveInputError } from './input-errors';
+import { isInputRefusal, queryInputError, refusedFields, refusedRowError, saveInputError } from './input-errors';
 
 /** The objects Word merges: each with the lookup to its Account. */
 const MERGE_OBJECTS: Record<string, string> = { Contact: 'AccountId', Lead: 'ConvertedAccountId' };
@@ -117,67 +117,64 @@ function cell(v: unknown): OfficeCell {
  * 200 each, so each is one call, and each row's answer is Salesforce's own). Refused before anything was written, a
  * call is the error itself (a field or object the org does not know: a 400 naming it): nothing is half done. Refused
  * whole after an earlier call was written, it answers what was written and its rows as failed: for the user's input
- * (a field the org does not know), with Salesforce's words and that field, to fix and save again; for anything else
- * (API access turned off meanwhile), with the refusal's text and `stopped`.
+ * (a field the org does not know), the rows that sent that field fail with Salesforce's words and the field, to fix
+ * and save again, and the other rows go again without them; for anything else (API access turned off meanwhile),
+ * its rows fail with the refusal's text and `stopped`.
  */
 export async function saveRows(conn: Connection, s: OfficeSave, failure: FailureText): Promise<OfficeSaveAnswer> {
   const updates = s.rows.filter((r) => r.id !== null);
   const creates = s.rows.filter((r) => r.id === null);
   const results: OfficeRowResult[] = [];
   let stopped: ServiceError | null = null;
-  const send = async (
-    rows: SaveRow[],
-    call: (records: FieldValues[]) => Promise<SaveResult[]>,
-    records: FieldValues[],
-    created: boolean,
-  ) => {
-    if (rows.length === 0) return;
-    const notSaved = (error: (r: SaveRow) => RowError) =>
-      results.push(...rows.map((r) => ({ row: r.row, id: r.id, success: false, created: false, errors: [error(r)] })));
-    if (stopped) {
-      const halt = stopped;
-      notSaved(() => stoppedError(halt));
-      return;
-    }
-    let answer: SaveResult[];
-    try {
-      answer = await call(records);
-    } catch (err) {
-      if (!(err instanceof SalesforceApiError)) throw err;
-      if (results.length === 0) throw saveInputError(err, s) ?? failure(err);
-      // After an earlier call was written: input the org refused is these rows' own failure, for the user to fix
-      // and save again; anything else (API access turned off meanwhile) stops the save.
-      if (isInputRefusal(err)) notSaved((r) => refusedRowError(err, r.values));
-      else {
-        const halt = failure(err);
-        stopped = halt;
-        notSaved(() => stoppedError(halt));
+  const notSaved = (rows: SaveRow[], error: (r: SaveRow) => RowError) =>
+    results.push(...rows.map((r) => ({ row: r.row, id: r.id, success: false, created: false, errors: [error(r)] })));
+  const send = async (rows: SaveRow[], call: (rows: SaveRow[]) => Promise<SaveResult[]>, created: boolean) => {
+    let pending = rows;
+    while (pending.length > 0) {
+      if (stopped) {
+        const halt = stopped;
+        notSaved(pending, () => stoppedError(halt));
+        return;
       }
+      let answer: SaveResult[];
+      try {
+        answer = await call(pending);
+      } catch (err) {
+        if (!(err instanceof SalesforceApiError)) throw err;
+        if (results.length === 0) throw saveInputError(err, s) ?? failure(err);
+        // After an earlier call was written: anything but the user's input (API access turned off meanwhile) stops
+        // the save.
+        if (!isInputRefusal(err)) {
+          stopped = failure(err);
+          continue;
+        }
+        // The org read the whole call before writing any of it, and refused it for a field some rows sent: those
+        // rows fail naming it, for the user to fix; the others were refused only for being in the same call, so
+        // they go again without them (one more call for each field it does not know). Nothing was written, so
+        // nothing is written twice. A refusal naming no field of any row is every row's.
+        const named = pending.filter((r) => refusedFields(err, r.values).length > 0);
+        const refused = named.length > 0 ? named : pending;
+        notSaved(refused, (r) => refusedRowError(err, r.values));
+        pending = pending.filter((r) => !refused.includes(r));
+        continue;
+      }
+      pending.forEach((r, i) => {
+        const a = answer[i];
+        results.push({
+          row: r.row,
+          id: a.success ? (a.id ?? r.id) : r.id,
+          success: a.success,
+          created: created && a.success,
+          errors: a.errors.map((e) => ({ code: e.statusCode, message: e.message, fields: e.fields })),
+        });
+      });
       return;
     }
-    rows.forEach((r, i) => {
-      const a = answer[i];
-      results.push({
-        row: r.row,
-        id: a.success ? (a.id ?? r.id) : r.id,
-        success: a.success,
-        created: created && a.success,
-        errors: a.errors.map((e) => ({ code: e.statusCode, message: e.message, fields: e.fields })),
-      });
-    });
   };
-  await send(
-    updates,
-    (records) => updateRecords(conn, s.object, records as Array<FieldValues & { Id: string }>),
-    updates.map((r) => ({ ...r.values, Id: r.id })),
-    false,
-  );
-  await send(
-    creates,
-    (records) => createRecords(conn, s.object, records),
-    creates.map((r) => ({ ...r.values })),
-    true,
-  );
+  const update = (r: SaveRow) => ({ ...r.values, Id: r.id as string });
+  const create = (r: SaveRow) => ({ ...r.values });
+  await send(updates, (rows) => updateRecords(conn, s.object, rows.map(update)), false);
+  await send(creates, (rows) => createRecords(conn, s.object, rows.map(create)), true);
   results.sort((a, b) => a.row - b.row);
   const ok = results.filter((r) => r.success);
   const halted = stopped as ServiceError | null;

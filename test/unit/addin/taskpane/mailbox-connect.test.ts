@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { DialogCode, DialogError, WatchedWindow } from '../../../../addin/office/dialog';
 import { GRACE_MS, MailboxConnectSteps, connectMailbox } from '../../../../addin/taskpane/mailbox-connect';
-import { SignInWindowFailure } from '../../../../addin/taskpane/oauth-sign-in';
+import { SignInWindowFailure } from '../../../../addin/shared/oauth-sign-in';
 import { texts } from '../../../../addin/taskpane/texts';
 import type { MailboxStatus, ServiceStatus } from '../../../../sync-engine/src/service/contract';
 

@@ -1,13 +1,13 @@
-/** The sign-in form's org URL (addin/taskpane/org-url.ts): its check, and which orgs take a password in the pane. */
+/** The sign-in form's org URL (addin/shared/org-url.ts): its check, and which orgs take a password in the pane. */
 import assert from 'node:assert/strict';
-import { checkOrgUrl, isOnThisMachine, isRemoteOrg } from '../../../../addin/taskpane/org-url';
-import { texts } from '../../../../addin/taskpane/texts';
+import { checkOrgUrl, isOnThisMachine, isRemoteOrg } from '../../../../addin/shared/org-url';
+import { sharedTexts } from '../../../../addin/shared/texts';
 
-describe('addin/taskpane/org-url', () => {
+describe('addin/shared/org-url', () => {
   it("checkOrgUrl: empty, not a URL, not http(s), each with the form's message", () => {
-    assert.equal(checkOrgUrl(''), texts.orgUrlMissing);
-    assert.equal(checkOrgUrl('login.salesforce.com'), texts.orgUrlInvalid);
-    assert.equal(checkOrgUrl('ftp://login.salesforce.com'), texts.orgUrlInvalid);
+    assert.equal(checkOrgUrl(''), sharedTexts.orgUrlMissing);
+    assert.equal(checkOrgUrl('login.salesforce.com'), sharedTexts.orgUrlInvalid);
+    assert.equal(checkOrgUrl('ftp://login.salesforce.com'), sharedTexts.orgUrlInvalid);
     assert.equal(checkOrgUrl('https://login.salesforce.com'), null);
     assert.equal(checkOrgUrl('http://127.0.0.1:8700'), null);
   });

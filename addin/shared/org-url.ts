@@ -1,17 +1,17 @@
 /** The org URL typed in the sign-in form: checked before anything is sent, and told apart when it is on this machine. */
-import { texts } from './texts';
+import { sharedTexts } from './texts';
 
 /** The hosts of an org on this machine (a local org), as `URL.hostname` gives them; the service uses the same three. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** What is wrong with the org URL (a message naming the field), or null when it can be sent. */
 export function checkOrgUrl(orgUrl: string): string | null {
-  if (!orgUrl) return texts.orgUrlMissing;
+  if (!orgUrl) return sharedTexts.orgUrlMissing;
   try {
     const u = new URL(orgUrl);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') return texts.orgUrlInvalid;
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') return sharedTexts.orgUrlInvalid;
   } catch {
-    return texts.orgUrlInvalid;
+    return sharedTexts.orgUrlInvalid;
   }
   return null;
 }

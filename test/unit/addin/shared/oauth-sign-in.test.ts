@@ -1,5 +1,5 @@
 /**
- * "Sign in with Salesforce" (addin/taskpane/oauth-sign-in.ts) with the service and the window as fakes: what it
+ * "Sign in with Salesforce" (addin/shared/oauth-sign-in.ts) with the service and the window as fakes: what it
  * asks the service, which page the window opens, and how each way the window ends reaches the user.
  */
 import assert from 'node:assert/strict';
@@ -11,8 +11,8 @@ import {
   SIGN_IN_DIALOG,
   SignInWindowFailure,
   oauthSignIn,
-} from '../../../../addin/taskpane/oauth-sign-in';
-import { texts } from '../../../../addin/taskpane/texts';
+} from '../../../../addin/shared/oauth-sign-in';
+import { sharedTexts } from '../../../../addin/shared/texts';
 
 const ORIGIN = 'https://localhost:3000';
 const AUTHORIZE =
@@ -39,7 +39,7 @@ async function rejectsWith(run: Promise<unknown>, code: SignInWindowFailure['cod
   });
 }
 
-describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
+describe('addin/shared/oauth-sign-in: the sign-in window flow', () => {
   it('starts with the callback page, opens oauth-start.html with the authorize URL, and finishes with the code', async () => {
     const s = steps(message({ state: 's-1', code: 'the-code' }));
     assert.deepEqual(await oauthSignIn(s, ORIGIN, 'Outlook'), { secret: 'k' });
@@ -68,7 +68,7 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
 
   it('the user closed the window (12006): the closed text, nothing sent to finish', async () => {
     const s = steps(() => Promise.reject(new DialogError(DialogCode.closedByUser, 'closed')));
-    await rejectsWith(oauthSignIn(s, ORIGIN, 'Outlook'), 12006, texts.signInWindow('Outlook').closedByUser);
+    await rejectsWith(oauthSignIn(s, ORIGIN, 'Outlook'), 12006, sharedTexts.signInWindow('Outlook').closedByUser);
     sinon.assert.notCalled(s.finish);
   });
 
@@ -82,12 +82,12 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
             app,
           ),
           code,
-          texts.signInWindow(app)[name],
+          sharedTexts.signInWindow(app)[name],
         );
       }
     }
-    assert.match(texts.signInWindow('Word').domainNotTrusted, /^Word did not open/);
-    assert.ok(!Object.values(texts.signInWindow('Excel')).some((t) => t.includes('Outlook')));
+    assert.match(sharedTexts.signInWindow('Word').domainNotTrusted, /^Word did not open/);
+    assert.ok(!Object.values(sharedTexts.signInWindow('Excel')).some((t) => t.includes('Outlook')));
     await rejectsWith(
       oauthSignIn(
         steps(() => Promise.reject(new DialogError(5001, 'An internal error has occurred.'))),
@@ -95,13 +95,13 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
         'Word',
       ),
       5001,
-      texts.signInWindowFailed('An internal error has occurred.'),
+      sharedTexts.signInWindowFailed('An internal error has occurred.'),
     );
   });
 
   it('the answer of another sign-in (another state) is refused, nothing sent to finish', async () => {
     const s = steps(message({ state: 's-0', code: 'old-code' }));
-    await rejectsWith(oauthSignIn(s, ORIGIN, 'Outlook'), 'STATE_MISMATCH', texts.signInWindowOtherSignIn);
+    await rejectsWith(oauthSignIn(s, ORIGIN, 'Outlook'), 'STATE_MISMATCH', sharedTexts.signInWindowOtherSignIn);
     sinon.assert.notCalled(s.finish);
   });
 
@@ -112,7 +112,7 @@ describe('addin/taskpane/oauth-sign-in: the sign-in window flow', () => {
       message({ state: 's-1' }),
     ]) {
       const s = steps(reply);
-      await rejectsWith(oauthSignIn(s, ORIGIN, 'Outlook'), 'BAD_ANSWER', texts.signInWindowBadAnswer);
+      await rejectsWith(oauthSignIn(s, ORIGIN, 'Outlook'), 'BAD_ANSWER', sharedTexts.signInWindowBadAnswer);
       sinon.assert.notCalled(s.finish);
     }
   });

@@ -1,13 +1,13 @@
 /// <reference types="office-js" />
 /**
  * "Sign in with Salesforce": the OAuth web-server flow, which the service runs, with the org's own login page in a
- * window (an Office dialog in Outlook, a popup in a plain browser). The pane's part: have the service start it,
+ * window (an Office dialog in Outlook, Word or Excel, a popup in a plain browser). The pane's part: have the service start it,
  * show the org's page through oauth-start.html, take the message of oauth-callback.html, check its state, and hand
  * it to the service to finish.
  */
 import { DialogCode, DialogError, DialogMessage } from '../office/dialog';
 import { OAuthCallback, parseCallback } from '../oauth-callback/callback-message';
-import { OfficeApp, texts } from './texts';
+import { OfficeApp, sharedTexts } from './texts';
 
 /** The dialog's size (% of the screen), as its own window: the org's login page refuses to be framed. */
 export const SIGN_IN_DIALOG: Office.DialogOptions = { height: 60, width: 30, displayInIframe: false };
@@ -45,7 +45,7 @@ export function windowFailure(err: DialogError, app: OfficeApp): SignInWindowFai
   const name = (Object.keys(DialogCode) as Array<keyof typeof DialogCode>).find((k) => DialogCode[k] === err.code);
   return new SignInWindowFailure(
     err.code,
-    name ? texts.signInWindow(app)[name] : texts.signInWindowFailed(err.message),
+    name ? sharedTexts.signInWindow(app)[name] : sharedTexts.signInWindowFailed(err.message),
   );
 }
 
@@ -67,8 +67,9 @@ export async function oauthSignIn<Signed>(
   }
   // Only the callback page, on the add-in's origin, answers (Office gives no origin before DialogOrigin 1.1).
   const callback = reply.origin === undefined || reply.origin === origin ? parseCallback(reply.message) : null;
-  if (!callback) throw new SignInWindowFailure('BAD_ANSWER', texts.signInWindowBadAnswer);
+  if (!callback) throw new SignInWindowFailure('BAD_ANSWER', sharedTexts.signInWindowBadAnswer);
   // The answer of another sign-in (an older window, a page that was not ours) must not finish this one.
-  if (callback.state !== started.state) throw new SignInWindowFailure('STATE_MISMATCH', texts.signInWindowOtherSignIn);
+  if (callback.state !== started.state)
+    throw new SignInWindowFailure('STATE_MISMATCH', sharedTexts.signInWindowOtherSignIn);
   return steps.finish(callback);
 }
