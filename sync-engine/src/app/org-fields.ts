@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '../salesforce/connection';
-import { describeIfChanged } from '../salesforce/sobjects';
+import { DescribeResult, describeOrHeld } from '../salesforce/sobjects';
 import { SYNC_OBJECTS, SyncObject } from '../sync/objects';
 import { SOBJECT_OF } from '../sync/mappers/salesforce-records';
 import { DescribedField, FieldPlan, planFields } from '../sync/mappers/salesforce-fields';
@@ -37,29 +37,35 @@ export async function describeOrgFields(
   let changed = false;
   for (const object of SYNC_OBJECTS) {
     const held = mine[object];
-    const answer = await describeIfChanged(connection, SOBJECT_OF[object], held?.lastModified ?? null);
-    if (answer === null && held) {
-      described[object] = held.fields;
-      continue;
-    }
-    const fields = (answer?.describe.fields ?? []).map((f): DescribedField => ({
-      name: f.name,
-      createable: f.createable === true,
-      updateable: f.updateable === true,
-      externalId: f.externalId === true,
-      picklistValues: Array.isArray(f.picklistValues)
-        ? (f.picklistValues as Array<{ value: string; active?: boolean }>).map((v) => ({
-            value: v.value,
-            active: v.active,
-          }))
-        : [],
-    }));
-    mine[object] = { lastModified: answer?.lastModified ?? null, fields };
-    described[object] = fields;
+    const answer = await describeOrHeld(
+      connection,
+      SOBJECT_OF[object],
+      held && { value: held.fields, lastModified: held.lastModified },
+      describedFields,
+    );
+    described[object] = answer.value;
+    if (!answer.changed) continue;
+    mine[object] = { lastModified: answer.lastModified, fields: answer.value };
     changed = true;
   }
   if (changed) writeCache(file, { [key]: mine });
   return { plan: planFields(described), requests: SYNC_OBJECTS.length };
+}
+
+/** What the plan needs of a describe's fields. */
+function describedFields(d: DescribeResult): DescribedField[] {
+  return (d.fields ?? []).map((f): DescribedField => ({
+    name: f.name,
+    createable: f.createable === true,
+    updateable: f.updateable === true,
+    externalId: f.externalId === true,
+    picklistValues: Array.isArray(f.picklistValues)
+      ? (f.picklistValues as Array<{ value: string; active?: boolean }>).map((v) => ({
+          value: v.value,
+          active: v.active,
+        }))
+      : [],
+  }));
 }
 
 function readCache(file: string): Cache {

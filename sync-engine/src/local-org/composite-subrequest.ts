@@ -19,6 +19,7 @@ import { describeSObject } from './describe';
 import { collectionsSubrequest } from './rest-collections';
 import { orgLimits } from './rest-limits';
 import { searchAnswer } from './rest-search';
+import { countDescribe } from './describe-count';
 
 export interface SubCall {
   method: string;
@@ -106,6 +107,12 @@ function route(ctx: OrgContext, caller: RestCaller, call: SubCall, path: string[
 
 /** Run one subrequest; a Salesforce error is its answer (status and error array), never the whole call's. */
 export function runSubrequest(ctx: OrgContext, caller: RestCaller, call: SubCall): SubAnswer {
+  const answer = subrequestAnswer(ctx, caller, call);
+  countDescribe(ctx.stats, call.url, answer.status);
+  return answer;
+}
+
+function subrequestAnswer(ctx: OrgContext, caller: RestCaller, call: SubCall): SubAnswer {
   try {
     const url = new URL(call.url, 'http://local-org.invalid');
     const m = /^\/services\/data\/v(\d+)\.0(\/.*)?$/.exec(url.pathname);

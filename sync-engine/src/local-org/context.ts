@@ -41,6 +41,8 @@ export interface RequestStats {
   total: number;
   /** Requests refused by the access rule. */
   refusedByRule: number;
+  /** Describes answered, top-level and inside Composite calls, by `Type status` (describe-count.ts). */
+  describes: Map<string, number>;
 }
 
 export class OrgContext {
@@ -49,7 +51,7 @@ export class OrgContext {
   readonly apps: ConnectedApps;
   readonly access: AccessCheck;
   readonly fieldSecurity: FieldSecurity;
-  readonly stats: RequestStats = { byKind: new Map(), total: 0, refusedByRule: 0 };
+  readonly stats: RequestStats = { byKind: new Map(), total: 0, refusedByRule: 0, describes: new Map() };
 
   constructor(
     readonly store: OrgStore,

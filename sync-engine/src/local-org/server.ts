@@ -28,6 +28,7 @@ import { JSON_BODY_SHAPE, MAX_URL_AND_HEADER_BYTES, SIGN_IN_BODY_LIMIT, limitDat
 import { answerClientError, answerFrameworkError } from './early-refusals';
 import { logUnexpectedError } from '../common/unexpected-error-log';
 import { collapseLeadingSlashes } from './leading-slashes';
+import { countDescribe } from './describe-count';
 
 export { JSON_CONTENT_TYPE };
 
@@ -64,6 +65,10 @@ export async function buildOrgServer(ctx: OrgContext): Promise<FastifyInstance> 
   // Every answer's Date is the org's own clock, the one its SystemModstamps come from (clients read it as the org's time).
   app.addHook('onSend', async (_req, reply) => {
     reply.header('Date', ctx.store.clock.now().toUTCString());
+  });
+  // Only what passed the gate, as `stats.byKind` counts.
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.caller) countDescribe(ctx.stats, req.url, reply.statusCode);
   });
 
   app.setErrorHandler((err: FastifyError | SalesforceRestError, req: FastifyRequest, reply: FastifyReply) => {

@@ -5,7 +5,7 @@
  * an idle run in one call (`query` subrequests; unlike `composite/batch`, whose subrequests count one by one).
  */
 import { Connection } from './connection';
-import { notSalesforce } from './errors';
+import { SalesforceApiError, kindOf, notSalesforce } from './errors';
 
 export const COMPOSITE_LIMIT = 25;
 
@@ -66,4 +66,16 @@ export function subrequestError(r: SubResult): { errorCode: string; message: str
     message: String(first?.message ?? `HTTP ${r.httpStatusCode}`),
     fields: Array.isArray(first?.fields) ? (first.fields as unknown[]).map(String) : [],
   };
+}
+
+/** A failed subrequest as the error its call would have thrown alone. */
+export function subrequestApiError(r: SubResult): SalesforceApiError {
+  const e = subrequestError(r);
+  return new SalesforceApiError({
+    errorCode: e.errorCode,
+    message: e.message,
+    kind: kindOf(e.errorCode, r.httpStatusCode),
+    status: r.httpStatusCode,
+    fields: e.fields,
+  });
 }

@@ -5,6 +5,7 @@
 import { Connection } from './connection';
 import { SObjectRecord } from './query';
 import { FieldValues } from './collections';
+import { notSalesforce } from './errors';
 
 const base = (conn: Connection, type: string) => conn.dataPath(`/sobjects/${encodeURIComponent(type)}`);
 
@@ -69,6 +70,30 @@ export async function describeIfChanged(
   if (res.status === 304) return null;
   const lastModified = res.headers['last-modified'];
   return { describe: res.data, lastModified: typeof lastModified === 'string' ? lastModified : null };
+}
+
+/** A describe kept by a client (as `take` made it), with the org's `Last-Modified` for it. */
+export interface HeldDescribe<T> {
+  value: T;
+  lastModified: string | null;
+}
+
+/**
+ * The object's describe as `take` keeps it, asked with `If-Modified-Since` when `held` has a `Last-Modified`: `held`
+ * itself when the org answers 304 (`changed` false).
+ */
+export async function describeOrHeld<T>(
+  conn: Connection,
+  type: string,
+  held: HeldDescribe<T> | undefined,
+  take: (d: DescribeResult) => T,
+): Promise<HeldDescribe<T> & { changed: boolean }> {
+  const answer = await describeIfChanged(conn, type, held?.lastModified ?? null);
+  if (answer) return { value: take(answer.describe), lastModified: answer.lastModified, changed: true };
+  // Only a conditional request may be answered 304.
+  if (!held)
+    throw notSalesforce(conn.instanceUrl, 304, `a 304 to a describe of ${type} asked without If-Modified-Since`);
+  return { ...held, changed: false };
 }
 
 /** Ids of records changed in [start, end]. */

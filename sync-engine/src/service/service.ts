@@ -49,6 +49,7 @@ import { addItem, ledgerKey } from './side-panel/add-item';
 import { createPerson } from './side-panel/create-person';
 import { searchRelated } from './side-panel/related-search';
 import { sharesActivities } from './side-panel/shared-activities';
+import { DescribeCache, UserDescribes } from './describe-cache';
 
 export interface ServiceOptions {
   /** Secret, database and per-user sync state (created 0700). */
@@ -93,6 +94,8 @@ export class SyncService {
   private readonly resumeRecheck = new AccessRecheck();
   /** The side panel's answers per item (side-panel/people-cache.ts). */
   private readonly people: PeopleCache;
+  /** The signed-in user's describes, for the side panel and the Word and Excel add-in (describe-cache.ts). */
+  private readonly describes: DescribeCache;
   /**
    * Adds of one item at a time, from the ribbon and the side panel alike (their ledger is one): a second waits for
    * the first, then the ledger answers it.
@@ -112,6 +115,7 @@ export class SyncService {
     this.pending = new PendingSignIns(() => this.now().getTime(), o.random);
     this.kept = new KeptSignIn(this.meta, o.dataDir, o.tokenStore);
     this.people = new PeopleCache(() => this.now().getTime());
+    this.describes = new DescribeCache({ now: () => this.now().getTime() });
   }
 
   /**
@@ -288,6 +292,7 @@ export class SyncService {
     this.cancelResume();
     await this.account?.close();
     this.account = null;
+    this.describes.clear();
     // Another user's pane must not keep working against this user's data.
     const previous = this.meta.get(LAST_USER);
     if (previous !== null && previous !== userKey) this.secret.rotate();
@@ -332,6 +337,7 @@ export class SyncService {
       this.cancelResume();
       await this.account?.close();
       this.account = null;
+      this.describes.clear();
       await this.kept.forget(true);
       this.meta.set(LAST_USER, null);
       this.secret.rotate();
@@ -457,10 +463,20 @@ export class SyncService {
     return this.withOrg(what, (a, failure) => call(a.session.connection!, failure));
   }
 
+  /** A call of the Word and Excel add-in that describes objects, from the signed-in user's describe cache. */
+  withOrgDescribes<T>(what: string, call: (describes: UserDescribes) => Promise<T>): Promise<T> {
+    return this.withOrg(what, (a) => call(this.describesOf(a)));
+  }
+
+  /** The account's describes; while its API access is known off, none is used without asking the org. */
+  private describesOf(a: SignedInAccount): UserDescribes {
+    return this.describes.of(a.session.connection!, a.identity.userId, { recheck: a.accessOff });
+  }
+
   /**
    * A call of the user's session to the org (the side panel, the Word and Excel add-in): lost API access is noted
-   * (the sync re-checks it), empties the side panel's cache (nothing stale is shown once access returns) and is
-   * answered with the signed-in product's own text; an answer notes that access is on.
+   * (the sync re-checks it), empties the side panel's cache and the describes (nothing stale is shown once access
+   * returns) and is answered with the signed-in product's own text; an answer notes that access is on.
    */
   private async withOrg<T>(
     what: string,
@@ -473,6 +489,7 @@ export class SyncService {
         refused = true;
         a.noteAccess(false);
         this.people.clear();
+        this.describes.clear();
       }
       return fromSalesforceFailure(a.identity.product, err, what);
     };
@@ -503,7 +520,7 @@ export class SyncService {
       return { itemKey: r.itemKey, ...cached, cached: true };
     }
     const found = await this.withOrg('look up the people in this item', (acc) =>
-      lookUpPeople(acc.session.connection!, r.people),
+      lookUpPeople(acc.session.connection!, r.people, this.describesOf(acc)),
     );
     this.people.put(userKey, r.itemKey, addresses, found);
     return { itemKey: r.itemKey, ...found, cached: false };
@@ -537,7 +554,7 @@ export class SyncService {
               userKey: acc.identity.userKey,
               ledger: this.ledger,
               now: this.now,
-              sharesActivities: () => sharesActivities(acc.session.connection!),
+              sharesActivities: () => sharesActivities(this.describesOf(acc)),
             },
             r,
           ),

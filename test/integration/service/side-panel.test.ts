@@ -507,6 +507,9 @@ describe('service: the side panel', function () {
       ).data.id;
       const send = (method: string, url: string, body?: unknown) =>
         shared.call(method, url, { secret: sharedSecret, body });
+      const describedBefore = new Map(shared.org.ctx.stats.describes);
+      const taskRelationDescribes = () =>
+        (shared.org.ctx.stats.describes.get('TaskRelation 200') ?? 0) - (describedBefore.get('TaskRelation 200') ?? 0);
       const found = await send('POST', '/api/side-panel/people', {
         itemKey: '<shared@navy.example>',
         people: [
@@ -516,6 +519,7 @@ describe('service: the side panel', function () {
       });
       assert.equal(found.status, 200, found.text);
       assert.equal(found.body.sharesActivities, true);
+      assert.equal(taskRelationDescribes(), 1, 'described in the Composite call');
       const res = await send(
         'POST',
         '/api/side-panel/add',
@@ -530,6 +534,7 @@ describe('service: the side panel', function () {
         }),
       );
       assert.equal(res.status, 200, res.text);
+      assert.equal(taskRelationDescribes(), 1, "the add's check of Shared Activities is the people answer's describe");
       const [task] = (await org.get('/query', { params: { q: `SELECT WhoId FROM Task WHERE Id = '${res.body.id}'` } }))
         .data.records;
       assert.equal(task.WhoId, g);

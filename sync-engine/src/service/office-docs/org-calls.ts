@@ -1,14 +1,16 @@
 /**
  * What the Word and Excel add-in asks of the org, through the signed-in account's session: an object's fields, the
- * merge fields of a Contact or Lead with its Account, a query's rows flattened to cells, and a save of changed and
- * new rows through sObject Collections (one PATCH for the updates, one POST for the creates), answered per row.
+ * merge fields of a Contact or Lead with its Account (both from the user's describes, service/describe-cache.ts), a
+ * query's rows flattened to cells, and a save of changed and new rows through sObject Collections (one PATCH for the
+ * updates, one POST for the creates), answered per row.
  */
 import { Connection } from '../../salesforce/connection';
 import { SalesforceApiError } from '../../salesforce/errors';
 import { SObjectRecord, queryPages, soqlString } from '../../salesforce/query';
-import { DescribeField, describe } from '../../salesforce/sobjects';
+import { DescribeField } from '../../salesforce/sobjects';
 import { SaveResult, createRecords, updateRecords } from '../../salesforce/collections';
 import { ServiceError, serviceErrors } from '../errors';
+import { UserDescribes } from '../describe-cache';
 import type {
   OfficeCell,
   OfficeField,
@@ -30,22 +32,22 @@ const NOT_MERGED = new Set(['id', 'reference', 'address', 'location', 'base64'])
 export type FailureText = (err: SalesforceApiError) => ServiceError;
 
 /** `GET /api/office/objects/:object/fields`. */
-export async function objectFields(conn: Connection, object: string): Promise<OfficeFields> {
-  const d = await describeObject(conn, object);
+export async function objectFields(describes: UserDescribes, object: string): Promise<OfficeFields> {
+  const d = await describeObject(describes, object);
   return { object: d.name, label: String(d.label ?? d.name), fields: d.fields.map(toOfficeField) };
 }
 
 /** `GET /api/office/merge-fields/:object`: a Contact's or Lead's fields, and its Account's as `Account.Name`. */
-export async function mergeFields(conn: Connection, object: string): Promise<OfficeFields> {
+export async function mergeFields(describes: UserDescribes, object: string): Promise<OfficeFields> {
   const lookup = Object.keys(MERGE_OBJECTS).find((o) => o.toLowerCase() === object.toLowerCase());
   if (!lookup)
     throw serviceErrors.invalid('object', `Word merges Contact or Lead records (got ${JSON.stringify(object)})`);
-  const d = await describeObject(conn, lookup);
+  const d = await describeObject(describes, lookup);
   const own = d.fields.filter((f) => !NOT_MERGED.has(f.type)).map(toOfficeField);
   const accountField = d.fields.find((f) => f.name === MERGE_OBJECTS[lookup]);
   const relationship = accountField?.relationshipName;
   if (!relationship) return { object: d.name, label: String(d.label ?? d.name), fields: own };
-  const account = await describeObject(conn, 'Account');
+  const account = await describeObject(describes, 'Account');
   const related = account.fields
     .filter((f) => !NOT_MERGED.has(f.type))
     .map((f) => ({
@@ -194,9 +196,9 @@ function stoppedError(err: ServiceError): RowError {
   return { code: err.code, message: err.message, fields: [] };
 }
 
-async function describeObject(conn: Connection, object: string) {
+async function describeObject(describes: UserDescribes, object: string) {
   try {
-    return await describe(conn, object);
+    return await describes.describe(object);
   } catch (err) {
     if (
       err instanceof SalesforceApiError &&

@@ -11,11 +11,11 @@ import { MAX_QUERY_ROWS, parseObjectName, parseOfficeQuery, parseOfficeSave } fr
 export function registerOfficeDocsRoutes(app: FastifyInstance, service: SyncService): void {
   app.get<{ Params: { object: string } }>('/api/office/objects/:object/fields', async (req) => {
     const object = parseObjectName(req.params.object);
-    return service.withOrgSession('read the fields of this object', (conn) => objectFields(conn, object));
+    return service.withOrgDescribes('read the fields of this object', (d) => objectFields(d, object));
   });
   app.get<{ Params: { object: string } }>('/api/office/merge-fields/:object', async (req) => {
     const object = parseObjectName(req.params.object);
-    return service.withOrgSession('read the merge fields', (conn) => mergeFields(conn, object));
+    return service.withOrgDescribes('read the merge fields', (d) => mergeFields(d, object));
   });
   app.post('/api/office/query', async (req) => {
     const query = parseOfficeQuery(req.body);

@@ -4,8 +4,7 @@
  * requests per item, whatever its number of people; one when nobody matched.
  */
 import { Connection } from '../../salesforce/connection';
-import { composite, subrequestError, Subrequest } from '../../salesforce/composite';
-import { SalesforceApiError, kindOf } from '../../salesforce/errors';
+import { composite, SubResult, Subrequest, subrequestApiError } from '../../salesforce/composite';
 import { soqlString } from '../../salesforce/query';
 import {
   ActivitySummary,
@@ -18,6 +17,8 @@ import {
 } from '../contract';
 import { serviceErrors } from '../errors';
 import { suggestPerson } from './suggestion';
+import { sharingProbe } from './shared-activities';
+import { UserDescribes } from '../describe-cache';
 
 /** How many of each kind the panel shows per person. */
 export const TOP = 3;
@@ -73,42 +74,30 @@ async function search(conn: Connection, addresses: string[]): Promise<Row[]> {
   return res.data?.searchRecords ?? [];
 }
 
-const SHARING = 'sharesActivities';
-
 /**
- * Query subrequests of one Composite call, answered by reference id; `probes` are GETs of a path that may fail
- * alone (an object the org lacks: 404), answered by their presence. Any other failure throws.
+ * Query subrequests of one Composite call, answered by reference id, and `extra` subrequests answered as they came
+ * (their reader decides what a failure means). A query's failure throws.
  */
 async function queries(
   conn: Connection,
   soql: Record<string, string>,
-  probes: Record<string, string> = {},
-): Promise<Record<string, Row[]>> {
+  extra: Subrequest[] = [],
+): Promise<{ rows: Record<string, Row[]>; extra: Record<string, SubResult> }> {
   const subs: Subrequest[] = [
     ...Object.entries(soql).map(([referenceId, q]) => ({
       method: 'GET' as const,
       path: `/query?q=${encodeURIComponent(q)}`,
       referenceId,
     })),
-    ...Object.entries(probes).map(([referenceId, path]) => ({ method: 'GET' as const, path, referenceId })),
+    ...extra,
   ];
-  if (subs.length === 0) return {};
+  const out = { rows: {} as Record<string, Row[]>, extra: {} as Record<string, SubResult> };
+  if (subs.length === 0) return out;
   const answers = await composite(conn, subs, false);
-  const out: Record<string, Row[]> = {};
   for (const a of answers) {
-    if (a.httpStatusCode !== 200) {
-      const e = subrequestError(a);
-      if (a.referenceId in probes && a.httpStatusCode === 404) continue;
-      throw new SalesforceApiError({
-        errorCode: e.errorCode,
-        message: e.message,
-        kind: kindOf(e.errorCode, a.httpStatusCode),
-        status: a.httpStatusCode,
-        fields: e.fields,
-      });
-    }
-    out[a.referenceId] =
-      a.referenceId in probes ? [] : (((a.body as { records?: Row[] } | null)?.records ?? []) as Row[]);
+    if (!(a.referenceId in soql)) out.extra[a.referenceId] = a;
+    else if (a.httpStatusCode !== 200) throw subrequestApiError(a);
+    else out.rows[a.referenceId] = ((a.body as { records?: Row[] } | null)?.records ?? []) as Row[];
   }
   return out;
 }
@@ -131,10 +120,14 @@ function personRecord(r: Row): PersonRecord {
   };
 }
 
-/** The people of an item with their records, and whether the org shares activities; two requests at most. */
+/**
+ * The people of an item with their records, and whether the org shares activities (asked along in the Composite call
+ * unless `describes` knows it); two requests at most.
+ */
 export async function lookUpPeople(
   conn: Connection,
   people: ItemPerson[],
+  describes: UserDescribes,
 ): Promise<{ people: PanelPerson[]; sharesActivities: boolean }> {
   const distinct = distinctPeople(people);
   if (distinct.length === 0) return { people: [], sharesActivities: false };
@@ -151,7 +144,7 @@ export async function lookUpPeople(
     byAddress.set(key, [...(byAddress.get(key) ?? []), r]);
   }
   const matched = [...byAddress.values()].flat();
-  const sharesActivities = await fillSurroundings(conn, matched);
+  const sharesActivities = await fillSurroundings(conn, matched, describes);
   return {
     people: distinct.map((p) => {
       const mine = byAddress.get(p.address.toLowerCase()) ?? [];
@@ -165,7 +158,7 @@ export async function lookUpPeople(
  * Open Opportunities and Cases and the last activities of the matched people, and whether the org has TaskRelation
  * (Shared Activities): one Composite call.
  */
-async function fillSurroundings(conn: Connection, matched: PersonRecord[]): Promise<boolean> {
+async function fillSurroundings(conn: Connection, matched: PersonRecord[], describes: UserDescribes): Promise<boolean> {
   if (matched.length === 0) return false;
   const contactIds = matched.filter((r) => r.type === 'Contact').map((r) => r.id);
   const accountIds = matched.flatMap((r) => (r.account ? [r.account.id] : []));
@@ -188,8 +181,8 @@ async function fillSurroundings(conn: Connection, matched: PersonRecord[]): Prom
       `SELECT Id, CaseNumber, Subject, Status, ContactId, AccountId FROM Case WHERE IsClosed = false` +
       ` AND (ContactId IN (${ids(contactIds)})${byAccount}) ORDER BY CreatedDate DESC LIMIT ${ROWS}`;
   }
-  // Only an org that shares activities has TaskRelation; elsewhere its describe fails alone (404).
-  const rows = await queries(conn, soql, { [SHARING]: '/sobjects/TaskRelation/describe' });
+  const sharing = sharingProbe(describes, 'sharesActivities');
+  const { rows, extra } = await queries(conn, soql, 'subrequest' in sharing ? [sharing.subrequest] : []);
   for (const r of matched) {
     const accountId = r.account?.id;
     const opps = (rows.opportunities ?? []).filter((o) => accountId && o.AccountId === accountId);
@@ -211,7 +204,7 @@ async function fillSurroundings(conn: Connection, matched: PersonRecord[]): Prom
     acts.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
     r.activities = acts.slice(0, TOP);
   }
-  return rows[SHARING] !== undefined;
+  return 'known' in sharing ? sharing.known : sharing.read(extra[sharing.subrequest.referenceId]);
 }
 
 function opportunity(o: Row): OpportunitySummary {
