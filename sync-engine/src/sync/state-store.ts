@@ -478,8 +478,10 @@ export class StateStore {
 
   /** Items a page of the round reported (changed or removed). */
   noteRead(object: SyncObject, olIds: string[]): void {
-    const seen = this.stmt(`UPDATE unread_creates SET seen = 1 WHERE object = ? AND ol_id = ?`);
-    for (const id of olIds) seen.run(object, id);
+    this.stmt(`UPDATE unread_creates SET seen = 1 WHERE object = ? AND ol_id IN (SELECT value FROM json_each(?))`).run(
+      object,
+      JSON.stringify(olIds),
+    );
   }
 
   /**
