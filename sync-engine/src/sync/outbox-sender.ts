@@ -16,6 +16,7 @@ import { BatchOutcome, Link, QueuedWrite, Replan, StateStore } from './state-sto
 import { SyncReport, RecordIssue } from './report';
 import { MadeByLookup, SentCreate, Side, SideChange, SideName, SyncStop, WriteResult } from './types';
 import { contentHash } from './canonical';
+import { awaitedLater } from '../common/awaited-later';
 
 /**
  * Writes sent between two stores of their results (each store is two durable transactions, during which nothing is
@@ -110,7 +111,7 @@ export class OutboxSender {
         const batch = read.filter((w) => !this.exhausted.has(w.seq) || w.attempts === 0);
         // A create sent before is matched against what the side holds: the batches before it are stored first.
         if (batch.some(sentBefore)) while (sending.length) failed.push(...(await sending.shift()!));
-        if (batch.length) sending.push(handled(this.sendBatch(object, target, batch)));
+        if (batch.length) sending.push(awaitedLater(this.sendBatch(object, target, batch)));
         while (sending.length > SEND_AHEAD[target]) failed.push(...(await sending.shift()!));
         this.done += read.length;
         this.o.onProgress?.(this.done, this.total, `${object} -> ${target}`);
@@ -300,12 +301,6 @@ function madeInOutlook(outcome: BatchOutcome, object: SyncObject, olId: string):
   (outcome.madeInOutlook ??= []).push({ object, olId });
 }
 
-/** The promise, marked handled: it may fail while an earlier one is awaited (it is awaited in its turn). */
-function handled<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => undefined);
-  return p;
-}
-
 /** A create sent before (resolveRetriedCreate looks for what it made before sending it again). */
 const sentBefore = (w: QueuedWrite): boolean =>
   w.request.kind === 'create' && w.attempts > 0 && !w.refused && !!w.request.data;
@@ -328,10 +323,11 @@ type RetriedCreate =
  * it made instead of making another. First the record only this create could have made (Side.madeBy, read once for
  * the batch: made since it was first sent): it is linked as the create wrote it, and what it holds now goes to the
  * inbox, so a user's edit or delete of it since is planned as any edit or delete of a linked record (it reaches the
- * other side) instead of being undone by the create sent again. Otherwise a match by content, as at a first sync: a record already linked, or
- * claimed by another retried create of the batch, is someone else's; one holding what was sent is confirmed (sent
- * as an update, which finds nothing to change); one holding something else is not overwritten: it goes to the
- * planner with the create's source, to be matched and decided like any pair found at a first sync.
+ * other side) instead of being undone by the create sent again. Otherwise a match by content, as at a first sync: a
+ * record already linked, or claimed by another retried create of the batch, is someone else's; one holding what was
+ * sent is confirmed (sent as an update, which finds nothing to change); one holding something else is not
+ * overwritten: it goes to the planner with the create's source, to be matched and decided like any pair found at a
+ * first sync.
  */
 async function resolveRetriedCreate(
   w: QueuedWrite,

@@ -7,6 +7,7 @@
  */
 import pLimit from 'p-limit';
 import { GraphMailbox } from '../../graph/mailbox-client';
+import { awaitedLater } from '../../common/awaited-later';
 import { GraphApiError } from '../../graph/errors';
 import { stopFor } from '../stop-reason';
 import { DeltaPage } from '../../graph/paging';
@@ -176,7 +177,7 @@ export class OutlookSide implements Side {
     let next = await pages.next();
     while (!next.done) {
       // The next page is on its way while this one is mapped and stored (the mailbox would wait for us otherwise).
-      const ahead = handled(pages.next());
+      const ahead = awaitedLater(pages.next());
       // Let it leave (the client takes a few turns of the event loop to write it) before the synchronous work below.
       await new Promise<void>((resolve) => setImmediate(resolve));
       const page: SideChange[] = onPage ? [] : changes;
@@ -442,12 +443,6 @@ export class OutlookSide implements Side {
       throw toStop(err);
     });
   }
-}
-
-/** The promise, marked handled: it may fail while the page before it is stored (it is awaited after). */
-function handled<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => undefined);
-  return p;
 }
 
 const hasDueDate = (r: WriteRequest) => !!(r.data as { dueDate?: unknown } | undefined)?.dueDate;
