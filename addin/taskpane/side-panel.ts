@@ -11,6 +11,7 @@ import { ServiceFailure } from '../api/service-client';
 import { OpenItem, readItemToAdd, readOpenItem } from '../office/open-item';
 import { renderPeople } from './people-view';
 import { texts } from './texts';
+import { isProductRefusal } from '../shared/failure-text';
 
 const t = texts.panel;
 /** While API access is off, the panel asks again this often. */
@@ -97,7 +98,7 @@ export class SidePanel {
     } catch (err) {
       if (load !== this.loads) return;
       $('side-panel').removeAttribute('aria-busy');
-      if (err instanceof ServiceFailure && err.status === 403) return this.accessOff(err.message);
+      if (isProductRefusal(err)) return this.accessOff(err.message);
       this.showPeople([], '', null);
       await this.d.fail(err);
     }
@@ -318,8 +319,9 @@ export class SidePanel {
     try {
       await action();
     } catch (err) {
-      if (err instanceof ServiceFailure && err.status === 403) this.accessOff(err.message);
-      if (err instanceof ServiceFailure && err.status !== 401) this.d.announce(err.message);
+      // The product's text is the panel's alone (accessOff), said once; a refused secret signs the pane out (fail).
+      if (isProductRefusal(err)) this.accessOff(err.message);
+      else if (err instanceof ServiceFailure && err.status !== 401) this.d.announce(err.message);
       else await this.d.fail(err);
     } finally {
       (button as HTMLButtonElement).disabled = false;

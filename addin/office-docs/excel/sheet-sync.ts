@@ -8,6 +8,7 @@
  */
 import type { OfficeCell, OfficeQueryRequest, OfficeSaveAnswer } from '../../../sync-engine/src/service/contract';
 import { PaneProblem } from '../../shared/pane-problem';
+import { isProductRefusal } from '../../shared/failure-text';
 import { OfficeDocsApi } from '../shared/office-docs-api';
 import { officeDocsTexts as t } from '../shared/texts';
 import { ID_COLUMN, RowChange, SheetBaseline, sheetChanges, unsavedRows } from './sheet-changes';
@@ -120,8 +121,9 @@ export async function saveSheet(d: SheetDeps, tableName: string): Promise<Saved>
   const changes = sheetChanges(contents.header, contents.rows, state.baseline);
   const results = new Map<number, { text: string; createdId?: string }>();
   const out: Saved = { updated: 0, created: 0, failed: 0, unsaved: 0, stopped: null };
+  let failure: { err: unknown } | null = null;
   const batches = Math.ceil(Math.max(changes.updates.length, changes.creates.length) / SAVE_BATCH);
-  for (let b = 0; b < batches && out.stopped === null; b++) {
+  for (let b = 0; b < batches && out.stopped === null && !failure; b++) {
     const batch = [
       ...changes.updates.slice(b * SAVE_BATCH, (b + 1) * SAVE_BATCH),
       ...changes.creates.slice(b * SAVE_BATCH, (b + 1) * SAVE_BATCH),
@@ -133,8 +135,11 @@ export async function saveSheet(d: SheetDeps, tableName: string): Promise<Saved>
         rows: batch.map((c) => ({ row: c.row, id: c.id, values: c.values })),
       });
     } catch (err) {
-      // Nothing of this batch was written: its rows keep their edits for the next save.
-      out.stopped = err instanceof Error ? err.message : String(err);
+      // Nothing of this batch was written: its rows keep their edits for the next save. The product's refusal is the
+      // save's stop, shown as the product's text; anything else (the service down, a refused secret) is the pane's to
+      // show, once what earlier batches saved is written beside their rows.
+      if (isProductRefusal(err)) out.stopped = err.message;
+      else failure = { err };
       break;
     }
     const byRow = new Map(batch.map((c) => [c.row, c]));
@@ -161,6 +166,7 @@ export async function saveSheet(d: SheetDeps, tableName: string): Promise<Saved>
   await d.run((ctx) => writeResults(ctx, tableName, results));
   await d.store.set(tableName, state);
   out.unsaved = out.failed + notSent.length + changes.readOnlyOnly.length;
+  if (failure) throw failure.err;
   return out;
 }
 

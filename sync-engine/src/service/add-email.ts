@@ -50,11 +50,7 @@ export function parseAddEmail(body: unknown): AddEmailInput {
       'required: when the message arrived, ISO 8601 with an offset, e.g. 2026-03-05T14:30:00Z',
     );
   }
-  if (
-    !DATE_TIME.test(body.receivedDateTime) ||
-    Number.isNaN(Date.parse(body.receivedDateTime)) ||
-    !isCalendarDate(body.receivedDateTime.slice(0, 10))
-  ) {
+  if (!isIsoDateTime(body.receivedDateTime)) {
     throw serviceErrors.invalid(
       'receivedDateTime',
       `${JSON.stringify(body.receivedDateTime)} is not an ISO 8601 date and time with an offset, e.g. 2026-03-05T14:30:00Z`,
@@ -73,6 +69,11 @@ export function parseAddEmail(body: unknown): AddEmailInput {
     receivedDateTime: body.receivedDateTime,
     internetMessageId: body.internetMessageId.trim(),
   };
+}
+
+/** Whether a text is an ISO 8601 date and time with an offset, on a real day (Date.parse takes February 30). */
+export function isIsoDateTime(v: string): boolean {
+  return DATE_TIME.test(v) && !Number.isNaN(Date.parse(v)) && isCalendarDate(v.slice(0, 10));
 }
 
 /** Whether `YYYY-MM-DD` names a real day (Date.parse takes February 30). */

@@ -465,7 +465,26 @@ export class SyncService {
 
   /** A call of the Word and Excel add-in that describes objects, from the signed-in user's describe cache. */
   withOrgDescribes<T>(what: string, call: (describes: UserDescribes) => Promise<T>): Promise<T> {
-    return this.withOrg(what, (a) => call(this.describesOf(a)));
+    return this.withOrg(what, async (a) => {
+      const describes = this.describesOf(a);
+      // Whether every describe came from memory: then nothing reached the org, and one light request says API access
+      // is still on (lost access is never answered with what the cache holds), as the side panel's cached items do.
+      let fromMemory = true;
+      const value = await call({
+        ...describes,
+        describe: (object) => {
+          if (describes.knownPresent(object) === undefined) fromMemory = false;
+          return describes.describe(object);
+        },
+      });
+      if (fromMemory) await this.stillOpen(a);
+      return value;
+    });
+  }
+
+  /** One light request (the API version's resources): whether the org still takes the user's API calls. */
+  private async stillOpen(a: SignedInAccount): Promise<void> {
+    await a.session.connection!.request({ method: 'GET', path: a.session.connection!.dataPath('') });
   }
 
   /** The account's describes; while its API access is known off, none is used without asking the org. */
@@ -514,9 +533,7 @@ export class SyncService {
     const cached = a.accessOff ? undefined : this.people.get(userKey, r.itemKey, addresses);
     if (cached) {
       // One light request (the API version's resources) so lost access is never answered with what it hid.
-      await this.withOrg('look up the people in this item', (acc) =>
-        acc.session.connection!.request({ method: 'GET', path: acc.session.connection!.dataPath('') }),
-      );
+      await this.withOrg('look up the people in this item', (acc) => this.stillOpen(acc));
       return { itemKey: r.itemKey, ...cached, cached: true };
     }
     const found = await this.withOrg('look up the people in this item', (acc) =>

@@ -7,7 +7,16 @@
 import assert from 'node:assert/strict';
 import { startLocalMailbox, LocalMailbox } from '../../../sync-engine/src/local-mailbox';
 import { ANN, assertGraphError, graphCaller } from '../../helpers/mailbox';
-import { MovableClock, deviceCodeToken, identitySeed } from '../../helpers/identity';
+import {
+  ANN_PASSWORD,
+  CLIENT_ID,
+  MovableClock,
+  TENANT_ID,
+  approveDeviceCode,
+  deviceCodeToken,
+  identitySeed,
+  postForm,
+} from '../../helpers/identity';
 
 describe('local mailbox: a token opens what its permissions cover', function () {
   this.timeout(30_000);
@@ -89,6 +98,32 @@ describe('local mailbox: a token opens what its permissions cover', function () 
         ['3', 201, undefined],
       ],
     );
+  });
+
+  it('a refresh asking for more than its sign-in was granted gets no more', async () => {
+    const base = `${mb.url}/${TENANT_ID}/oauth2/v2.0`;
+    const d = JSON.parse(
+      (await postForm(`${base}/devicecode`, { client_id: CLIENT_ID, scope: 'Contacts.Read offline_access' })).text,
+    );
+    await approveDeviceCode(d.verification_uri, d.user_code, ANN.user, ANN_PASSWORD);
+    const signedIn = JSON.parse(
+      (await postForm(`${base}/token`, { grant_type: 'device_code', client_id: CLIENT_ID, device_code: d.device_code }))
+        .text,
+    );
+    const refreshed = JSON.parse(
+      (
+        await postForm(`${base}/token`, {
+          grant_type: 'refresh_token',
+          client_id: CLIENT_ID,
+          refresh_token: signedIn.refresh_token,
+          scope: 'Contacts.ReadWrite Calendars.ReadWrite offline_access',
+        })
+      ).text,
+    );
+    assert.ok(refreshed.access_token, JSON.stringify(refreshed));
+    const call = graphCaller(mb, refreshed.access_token);
+    assertGraphError(await call('POST', '/me/contacts', { body: { givenName: 'Widened' } }), 403, 'ErrorAccessDenied');
+    assertGraphError(await call('GET', '/me/events'), 403, 'ErrorAccessDenied');
   });
 
   it("the seed's static token is not scoped; `.default` stands for what the sync engine asks", async () => {

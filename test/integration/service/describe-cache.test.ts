@@ -65,7 +65,7 @@ describe('service: describes cached per user', function () {
   });
   after(() => w?.close());
 
-  it('10 item changes and 5 refreshes of one object: one describe of each object, no API call for the rest', async () => {
+  it('10 item changes and 5 refreshes of one object: one describe of each object; fields from memory cost one light request', async () => {
     describes();
     const requests = counter(w.org.ctx.stats.byKind);
     for (let i = 0; i < 10; i++) await itemChange(i);
@@ -76,6 +76,8 @@ describe('service: describes cached per user', function () {
       'POST composite': 10,
       'GET query': 5,
       'GET sobjects/Contact': 1,
+      // The fields of the 4 refreshes after the first came from memory: one light request each says access is on.
+      'GET ': 4,
     });
   });
 
@@ -110,6 +112,11 @@ describe('service: describes cached per user', function () {
     await refresh();
     await admin.setApiEnabled(false);
     try {
+      // First, before any other call found the access gone: Contact's fields are fresh in the cache, and still the
+      // answer is the product's refusal, not what the cache holds.
+      const first = await call('GET', '/api/office/objects/Contact/fields');
+      assert.equal(first.status, 403, first.text);
+      assert.equal(first.body.error.message, messages['sfo.syncStopped']);
       const rows = await call('POST', '/api/office/query', { object: 'Contact', fields: ['LastName'] });
       assert.equal(rows.status, 403);
       assert.equal(rows.body.error.message, messages['sfo.syncStopped']);

@@ -400,6 +400,14 @@ describe('service: the side panel', function () {
     assert.equal(two.body.error.message, `who: ${SERVICE_TEXTS.noSharedActivities}`);
     const bad = await call('POST', '/api/side-panel/add', email({ itemKey: '<bad@x.example>', start: 'yesterday' }));
     assert.equal(bad.body.error.field, 'start');
+    // Date.parse takes February 30; Salesforce would be sent an ActivityDate that is no day.
+    const noDay = await call(
+      'POST',
+      '/api/side-panel/add',
+      email({ itemKey: '<feb30@x.example>', start: '2026-02-30T10:00:00Z' }),
+    );
+    assert.equal(noDay.status, 400, noDay.text);
+    assert.equal(noDay.body.error.field, 'start');
     // A Lead alone is fine.
     const ok = await call(
       'POST',

@@ -98,7 +98,9 @@ function refreshToken(c: GrantContext): TokenAnswer {
   if (found.clientId.toLowerCase() !== c.clientId.toLowerCase()) throw identityErrors.grantOtherClient();
   if (found.expires < c.identity.now()) throw identityErrors.refreshTokenExpired(found.issued, REFRESH_INACTIVITY_DAYS);
   const asked = optional(c.form, 'scope');
-  const scopes = asked ? readScopes(asked) : (found.data.scope as Scopes);
+  const granted = found.data.scope as Scopes;
+  // A refresh gets no Graph permission its sign-in was not granted (as Entra): asking for more widens nothing.
+  const scopes = asked ? withinGrant(readScopes(asked), granted) : granted;
   if (!c.identity.markUsed(token)) {
     c.identity.revokeSignIn(found.signIn);
     throw identityErrors.refreshTokenUsed();
@@ -138,4 +140,10 @@ function mint(
     nonce,
     withClientInfo: optional(c.form, 'client_info') === '1',
   });
+}
+
+/** The asked scopes, keeping of Graph's permissions only those the grant holds. */
+function withinGrant(asked: Scopes, granted: Scopes): Scopes {
+  const held = new Set(granted.graph.map((g) => g.toLowerCase()));
+  return { ...asked, graph: asked.graph.filter((g) => held.has(g.toLowerCase())) };
 }

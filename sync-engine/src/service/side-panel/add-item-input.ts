@@ -1,16 +1,16 @@
 /** Checking a `POST /api/side-panel/add` body: every field named in its error, limits before anything is sent. */
 import { AddItemRequest, RecordRef, RelatedRecord } from '../contract';
 import { serviceErrors } from '../errors';
+import { isIsoDateTime } from '../add-email';
 import { isObj, parseAddress, parseItemKey, MAX_PEOPLE } from './people-input';
 
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 /** A body of more than this is refused before it is cut (the request's own limit is 1 MB). */
 const MAX_BODY = 512 * 1024;
 const WHAT_TYPES: Array<RelatedRecord['type']> = ['Account', 'Opportunity', 'Case'];
 
 const when = (v: unknown, field: string): string => {
-  if (typeof v !== 'string' || !DATE_TIME.test(v) || Number.isNaN(Date.parse(v)))
+  if (typeof v !== 'string' || !isIsoDateTime(v))
     throw serviceErrors.invalid(field, 'required: ISO 8601 with an offset, e.g. 2026-03-05T14:30:00Z');
   return v;
 };
