@@ -12,6 +12,8 @@ import type {
   OfficeSaveRequest,
 } from '../../../../sync-engine/src/service/contract';
 import { OfficeDocsApi } from '../../../../addin/office-docs/shared/office-docs-api';
+import { ServiceFailure } from '../../../../addin/api/service-failure';
+import { officeDocsTexts } from '../../../../addin/office-docs/shared/texts';
 import {
   fillOrAsk,
   fillSheet,
@@ -68,7 +70,8 @@ class FakeApi implements OfficeDocsApi {
     return id;
   }
   private check(): void {
-    if (this.accessOff) throw Object.assign(new Error(ACCESS_OFF), { code: 'API_CURRENTLY_DISABLED', status: 403 });
+    // As the service client fails: the service's 403 with the product's text.
+    if (this.accessOff) throw new ServiceFailure('API_CURRENTLY_DISABLED', ACCESS_OFF, 403);
   }
   async objectFields(): Promise<OfficeFields> {
     this.check();
@@ -250,6 +253,27 @@ describe('addin: Excel sheets filled from Salesforce (office-addin-mock)', () =>
     assert.deepEqual(saved, { updated: 20, created: 0, failed: 0, unsaved: 0, stopped: null });
     assert.equal(api.saves.length, 1);
     assert.equal(api.records.get('003000000000000008')!.Title, 'Offline 7');
+  });
+
+  it('a save that loses the service part way is the pane failure, after the rows saved say so; not the product text', async () => {
+    await fillSheet(deps, QUERY);
+    for (let i = 0; i < 250; i++) book.edit(TABLE, i, 'Title', `Part ${i}`);
+    const save = api.save.bind(api);
+    let calls = 0;
+    api.save = async (s) => {
+      if (++calls === 2) throw new ServiceFailure('down', 'The sfo-compat service is not running.');
+      return save(s);
+    };
+    await assert.rejects(
+      saveSheet(deps, TABLE),
+      (err: unknown) => err instanceof ServiceFailure && err.code === 'down',
+    );
+    const { rows } = book.table(TABLE);
+    assert.equal(rows[0][5], officeDocsTexts.rowSaved, 'the first 200 say they were saved');
+    assert.equal(rows[220][5] ?? '', '', 'the rest are not said to be stopped by the product');
+    api.save = save;
+    const saved = await saveSheet(deps, TABLE);
+    assert.deepEqual(saved, { updated: 50, created: 0, failed: 0, unsaved: 0, stopped: null }, 'only the 50 go again');
   });
 
   it('sends more than 200 changed rows 200 at a time', async () => {
