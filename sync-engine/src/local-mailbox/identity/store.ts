@@ -74,6 +74,7 @@ const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
 
 export class IdentityStore {
   private readonly db: Database.Database;
+  private credentialByHash: Database.Statement | undefined;
 
   constructor(readonly store: MailboxStore) {
     this.db = store.db;
@@ -192,9 +193,9 @@ export class IdentityStore {
   }
 
   credential(secret: string, kind: CredentialKind): Credential | undefined {
-    const r = this.db
-      .prepare(`SELECT * FROM identity_credentials WHERE hash = ? AND kind = ?`)
-      .get(hashToken(secret), kind) as Record<string, unknown> | undefined;
+    // Asked for every Graph request (and every request of a $batch): compiled once.
+    this.credentialByHash ??= this.db.prepare(`SELECT * FROM identity_credentials WHERE hash = ? AND kind = ?`);
+    const r = this.credentialByHash.get(hashToken(secret), kind) as Record<string, unknown> | undefined;
     if (!r) return undefined;
     return {
       kind: r.kind as CredentialKind,
